@@ -1,0 +1,45 @@
+// THE contract: CoreApi is every verb the core offers; CORE_METHODS is the same list at run time.
+//
+// Each area declares its verbs in its own file (workspace.ts, retention.ts, ...). Every verb
+// takes one JSON-safe request object and returns a Promise of a JSON-safe value, in which
+// tables travel as Arrow IPC bytes (Uint8Array). Errors reject with CoreError.
+import type { CoreEventListener } from './events.ts';
+import { CUSTOMERS_METHODS, type CustomersApi } from './customers.ts';
+import { REASONS_METHODS, type ReasonsApi } from './reasons.ts';
+import { REPORT_METHODS, type ReportApi } from './report.ts';
+import { RETENTION_METHODS, type RetentionApi } from './retention.ts';
+import { WORKSPACE_METHODS, type WorkspaceApi } from './workspace.ts';
+
+export interface CoreApi extends WorkspaceApi, RetentionApi, ReasonsApi, CustomersApi, ReportApi {}
+
+export type CoreMethod = keyof CoreApi;
+export type CoreRequest<M extends CoreMethod> = Parameters<CoreApi[M]>[0];
+export type CoreResponse<M extends CoreMethod> = Awaited<ReturnType<CoreApi[M]>>;
+
+export const CORE_METHODS: readonly CoreMethod[] = [
+  ...WORKSPACE_METHODS,
+  ...RETENTION_METHODS,
+  ...REASONS_METHODS,
+  ...CUSTOMERS_METHODS,
+  ...REPORT_METHODS,
+];
+
+// Compile-time proof that the runtime table names every verb of the interface.
+type AllListed = [Exclude<CoreMethod, ListedMethod>] extends [never] ? true : Exclude<CoreMethod, ListedMethod>;
+type ListedMethod =
+  | (typeof WORKSPACE_METHODS)[number]
+  | (typeof RETENTION_METHODS)[number]
+  | (typeof REASONS_METHODS)[number]
+  | (typeof CUSTOMERS_METHODS)[number]
+  | (typeof REPORT_METHODS)[number];
+export const ALL_METHODS_LISTED: AllListed = true;
+
+export function isCoreMethod(name: unknown): name is CoreMethod {
+  return typeof name === 'string' && (CORE_METHODS as readonly string[]).includes(name);
+}
+
+/** A core as its hosts hold it: the API plus the event stream and shutdown. */
+export interface CoreHandle extends CoreApi {
+  /** Subscribes to progress and log events; returns the unsubscribe function. */
+  on(listener: CoreEventListener): () => void;
+}

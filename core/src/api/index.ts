@@ -1,0 +1,11 @@
+// Everything a UI, a host or a script needs to talk to a core; nothing here touches DuckDB.
+export * from './contract.ts';
+export * from './errors.ts';
+export * from './events.ts';
+export * from './rpc.ts';
+export * from './codec.ts';
+export type * from './workspace.ts';
+export type * from './retention.ts';
+export type * from './reasons.ts';
+export type * from './customers.ts';
+export type * from './report.ts';

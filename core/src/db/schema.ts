@@ -1,0 +1,104 @@
+// The canonical tables of a workspace: the one place their names, columns and types are defined.
+//
+// Types, and why:
+// - ids are VARCHAR so that zero-padded and alphanumeric ids ("000123", "C536379") survive;
+// - timestamps are TIMESTAMP (no zone: exports carry local shop time and analyses work in it);
+// - money is DOUBLE, not DECIMAL(18,2): every analysis aggregates money (sums, means, model fits)
+//   and reads it into JavaScript numbers, which are doubles anyway; DOUBLE aggregates faster and
+//   crosses to Arrow without conversion. Amounts are rounded to cents at import, so per-order
+//   values are exact to the cent and sums differ from exact decimal sums by far less than a cent.
+import type { DuckDBConnection } from '@duckdb/node-api';
+
+/** Order statuses after normalisation; Chinese and English source statuses map onto these. */
+export const ORDER_STATUSES = ['completed', 'cancelled', 'refunded', 'pending'] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+export const TABLES = {
+  /** One row per order. `amount` is what the customer paid for it (sum of lines for line exports). */
+  orders: `
+    order_id      VARCHAR NOT NULL,
+    customer_id   VARCHAR NOT NULL,
+    ordered_at    TIMESTAMP NOT NULL,
+    paid_at       TIMESTAMP,
+    amount        DOUBLE,
+    discount      DOUBLE,
+    refund_amount DOUBLE,
+    status        VARCHAR NOT NULL,
+    channel       VARCHAR,
+    region        VARCHAR,
+    category      VARCHAR,
+    items         DOUBLE,
+    source_id     INTEGER NOT NULL`,
+  /** One row per order line, kept when the export was at line level. */
+  order_lines: `
+    order_id      VARCHAR NOT NULL,
+    line_no       INTEGER NOT NULL,
+    sku           VARCHAR,
+    product       VARCHAR,
+    category      VARCHAR,
+    quantity      DOUBLE,
+    unit_price    DOUBLE,
+    amount        DOUBLE,
+    source_id     INTEGER NOT NULL`,
+  /** Support tickets, complaints, reviews and refund reasons: the texts that carry the why. */
+  tickets: `
+    ticket_id     VARCHAR NOT NULL,
+    customer_id   VARCHAR,
+    created_at    TIMESTAMP,
+    channel       VARCHAR,
+    category      VARCHAR,
+    subject       VARCHAR,
+    body          VARCHAR,
+    rating        DOUBLE,
+    order_id      VARCHAR,
+    refund_reason VARCHAR,
+    label         VARCHAR,
+    source_id     INTEGER NOT NULL`,
+  /** Derived from orders and tickets after every import: one row per customer. */
+  customers: `
+    customer_id     VARCHAR NOT NULL,
+    first_order_at  TIMESTAMP,
+    last_order_at   TIMESTAMP,
+    orders          INTEGER NOT NULL,
+    completed_orders INTEGER NOT NULL,
+    revenue         DOUBLE NOT NULL,
+    tickets         INTEGER NOT NULL,
+    region          VARCHAR,
+    channel         VARCHAR`,
+  /** Rows an import could not load, with the place and the reason. */
+  rejects: `
+    source_id     INTEGER NOT NULL,
+    file          VARCHAR NOT NULL,
+    line          BIGINT,
+    "column"      VARCHAR,
+    raw           VARCHAR,
+    reason        VARCHAR NOT NULL`,
+  /** Every imported file. `mapping` is the JSON of the column mapping that was used. */
+  sources: `
+    source_id     INTEGER NOT NULL,
+    file          VARCHAR NOT NULL,
+    kind          VARCHAR NOT NULL,
+    format        VARCHAR NOT NULL,
+    encoding      VARCHAR,
+    sha256        VARCHAR NOT NULL,
+    size_bytes    BIGINT NOT NULL,
+    rows_read     BIGINT NOT NULL,
+    rows_loaded   BIGINT NOT NULL,
+    rows_rejected BIGINT NOT NULL,
+    mapping       VARCHAR NOT NULL,
+    imported_at   TIMESTAMP NOT NULL`,
+  /** Key/value settings of the workspace (JSON values): taxonomy overrides, chosen windows. */
+  settings: `
+    key           VARCHAR PRIMARY KEY,
+    value         VARCHAR NOT NULL`,
+} as const;
+
+export type TableName = keyof typeof TABLES;
+export const TABLE_NAMES = Object.keys(TABLES) as TableName[];
+
+/** Creates any canonical table that is missing; existing tables are left as they are. */
+export async function ensureSchema(connection: DuckDBConnection): Promise<void> {
+  for (const name of TABLE_NAMES) {
+    await connection.run(`CREATE TABLE IF NOT EXISTS "${name}" (${TABLES[name]})`);
+  }
+}

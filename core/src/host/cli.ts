@@ -1,0 +1,41 @@
+// The churnwb command line: one subcommand per area file in cli/, sharing the global options.
+import { Command, CommanderError } from 'commander';
+import { CoreError } from '../api/errors.ts';
+import { reportFailure } from './cli/common.ts';
+import { registerCustomersCommands } from './cli/customers.ts';
+import { registerReasonsCommands } from './cli/reasons.ts';
+import { registerReportCommands } from './cli/report.ts';
+import { registerRetentionCommands } from './cli/retention.ts';
+import { registerServeCommand } from './cli/serve.ts';
+import { registerWorkspaceCommands } from './cli/workspace.ts';
+
+export function buildProgram(): Command {
+  const program = new Command('churnwb')
+    .description('Churn Workbench: cohort retention, churn reasons and customer types from order and ticket exports')
+    .option('-w, --workspace <path>', 'workspace .duckdb file (default: workspace.duckdb in the user data folder)')
+    .option('--memory-limit <size>', 'DuckDB memory limit, e.g. 4GB (default: a third of RAM)')
+    .option('--threads <n>', 'DuckDB worker threads (default: all cores)')
+    .showHelpAfterError()
+    .exitOverride();
+  registerWorkspaceCommands(program);
+  registerRetentionCommands(program);
+  registerReasonsCommands(program);
+  registerCustomersCommands(program);
+  registerReportCommands(program);
+  registerServeCommand(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  program.configureOutput({ writeErr: () => undefined });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.exitCode === 0) return;
+      reportFailure(new CoreError('E_ARGS', error.message.replace(/^error: /, '')));
+    }
+    reportFailure(error);
+  }
+}

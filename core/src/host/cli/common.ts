@@ -1,0 +1,53 @@
+// Shared CLI plumbing: global options, opening a core, printing JSON/CSV, one-line errors.
+import type { Command } from 'commander';
+import Papa from 'papaparse';
+import { CoreError, toErrorData } from '../../api/errors.ts';
+import { createCore, type Core } from '../core.ts';
+import { defaultWorkspacePath } from '../paths.ts';
+
+export interface GlobalOptions {
+  workspace?: string;
+  memoryLimit?: string;
+  threads?: string;
+}
+
+/** Opens the workspace named by the global options, runs `work`, and always closes it. */
+export async function withCore<T>(command: Command, work: (core: Core) => Promise<T>): Promise<T> {
+  const options = command.optsWithGlobals<GlobalOptions>();
+  const core = await createCore({
+    workspace: options.workspace ?? defaultWorkspacePath(),
+    settings: {
+      ...(options.memoryLimit ? { memoryLimit: options.memoryLimit } : {}),
+      ...(options.threads ? { threads: Number(options.threads) } : {}),
+    },
+  });
+  try {
+    return await work(core);
+  } finally {
+    await core.close();
+  }
+}
+
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** Prints rows as CSV with a header; `columns` fixes the order and the header. */
+export function printCsv(rows: readonly Record<string, unknown>[], columns: readonly string[]): void {
+  process.stdout.write(`${Papa.unparse({ fields: [...columns], data: rows.map((row) => columns.map((c) => row[c] ?? '')) })}\n`);
+}
+
+/** The one way the CLI reports failure: `churnwb: E_CODE: message` on stderr, exit code 1. */
+export function reportFailure(error: unknown): never {
+  const data = toErrorData(error);
+  process.stderr.write(`churnwb: ${data.code}: ${data.message.replaceAll('\n', ' ')}\n`);
+  process.exit(1);
+}
+
+/** Parses a numeric option or fails with E_ARGS naming it. */
+export function numberOption(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed)) throw new CoreError('E_ARGS', `--${name} must be a number, got "${value}"`);
+  return parsed;
+}

@@ -1,0 +1,4 @@
+// CLI commands of the reasons area.
+import type { Command } from 'commander';
+
+export function registerReasonsCommands(_program: Command): void {}

@@ -1,0 +1,35 @@
+// `churnwb serve`: the workbench in a browser, served from 127.0.0.1.
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Command } from 'commander';
+import { startHttpHost } from '../http.ts';
+import { numberOption, withCore } from './common.ts';
+
+const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
+export const RENDERER_DIST = join(PACKAGE_ROOT, 'renderer', 'dist');
+
+export function registerServeCommand(program: Command): void {
+  program
+    .command('serve')
+    .description('serve the workbench UI and API on 127.0.0.1; prints the URL (with its token) first')
+    .option('--port <n>', 'port to listen on (default: a free one)')
+    .option('--static <dir>', 'built renderer to serve', RENDERER_DIST)
+    .action(async (options: { port?: string; static: string }, command: Command) => {
+      await withCore(command, async (core) => {
+        const workspace = await core.describeWorkspace({});
+        const host = await startHttpHost({
+          core,
+          port: numberOption('port', options.port) ?? 0,
+          staticDir: options.static,
+          uploadDir: join(dirname(workspace.path), 'uploads'),
+        });
+        process.stdout.write(`${host.appUrl}\n`);
+        process.stderr.write(`serving ${workspace.path}; press Ctrl+C to stop\n`);
+        await new Promise<void>((resolveStop) => {
+          process.once('SIGINT', resolveStop);
+          process.once('SIGTERM', resolveStop);
+        });
+        await host.close();
+      });
+    });
+}

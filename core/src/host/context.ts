@@ -1,0 +1,130 @@
+// What every handler shares: the current workspace, the event stream, and cancellable tasks.
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { CoreError } from '../api/errors.ts';
+import type { CoreEvent, CoreEventListener, TaskPhase } from '../api/events.ts';
+import type { Workspace } from '../db/workspace.ts';
+
+export interface ProgressUpdate {
+  phase: TaskPhase;
+  bytesDone?: number;
+  bytesTotal?: number;
+  rows?: number;
+  file?: string;
+}
+
+/** Reports a task's progress; throttled so a tight loop cannot flood the clients. */
+export interface ProgressReporter {
+  update(update: ProgressUpdate, force?: boolean): void;
+}
+
+export interface TaskScope {
+  connection: DuckDBConnection;
+  progress: ProgressReporter;
+  /** Aborted by `cancel`; JavaScript stages (transcoding, xlsx streaming) check it. */
+  signal: AbortSignal;
+  taskId: string;
+}
+
+interface RunningTask {
+  connection: DuckDBConnection;
+  controller: AbortController;
+  done: Promise<unknown>;
+}
+
+const PROGRESS_INTERVAL_MS = 250;
+
+export class CoreContext {
+  private current: Workspace | null = null;
+  private readonly listeners = new Set<CoreEventListener>();
+  private readonly running = new Map<string, RunningTask>();
+  private taskCounter = 0;
+
+  constructor(workspace?: Workspace) {
+    this.current = workspace ?? null;
+  }
+
+  /** The open workspace; every analysis runs against it. */
+  workspace(): Workspace {
+    if (!this.current) throw new CoreError('E_WORKSPACE', 'no workspace is open');
+    return this.current;
+  }
+
+  /** Replaces the current workspace, closing the previous one. */
+  async setWorkspace(next: Workspace): Promise<void> {
+    const previous = this.current;
+    this.current = next;
+    if (previous && previous !== next) await previous.close();
+  }
+
+  on(listener: CoreEventListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  emit(event: CoreEvent): void {
+    for (const listener of this.listeners) listener(event);
+  }
+
+  /** Runs `work` on a connection of its own, registered under `taskId` so `cancel` can stop it. */
+  async task<T>(taskId: string | undefined, work: (scope: TaskScope) => Promise<T>): Promise<T> {
+    const id = taskId ?? `task-${++this.taskCounter}`;
+    if (this.running.has(id)) throw new CoreError('E_ARGS', `task ${id} is already running`);
+    const workspace = this.workspace();
+    const connection = await workspace.connect();
+    const controller = new AbortController();
+    const progress = this.progressReporter(id);
+    const done = (async () => {
+      try {
+        return await work({ connection, progress, signal: controller.signal, taskId: id });
+      } catch (error) {
+        if (controller.signal.aborted) throw new CoreError('E_CANCELLED', `task ${id} was cancelled`);
+        throw error;
+      } finally {
+        this.running.delete(id);
+        workspace.release(connection);
+      }
+    })();
+    this.running.set(id, { connection, controller, done });
+    return done;
+  }
+
+  /** Interrupts a running task and waits until it has unwound. */
+  async cancel(taskId: string): Promise<boolean> {
+    const task = this.running.get(taskId);
+    if (!task) return false;
+    task.controller.abort();
+    task.connection.interrupt();
+    await task.done.catch(() => undefined);
+    return true;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.running.keys()].map((id) => this.cancel(id)));
+    await this.current?.close();
+    this.current = null;
+  }
+
+  private progressReporter(taskId: string): ProgressReporter {
+    const started = performance.now();
+    let lastSent = 0;
+    return {
+      update: (update, force = false) => {
+        const now = performance.now();
+        if (!force && now - lastSent < PROGRESS_INTERVAL_MS) return;
+        lastSent = now;
+        const rows = update.rows ?? 0;
+        const seconds = (now - started) / 1000;
+        this.emit({
+          type: 'progress',
+          taskId,
+          phase: update.phase,
+          bytesDone: update.bytesDone ?? 0,
+          bytesTotal: update.bytesTotal ?? 0,
+          rows,
+          rowsPerSec: seconds > 0 ? Math.round(rows / seconds) : 0,
+          ...(update.file === undefined ? {} : { file: update.file }),
+        });
+      },
+    };
+  }
+}

@@ -1,0 +1,108 @@
+// Workspace verbs of CoreApi: open, save as, describe, import, rejects, cancel.
+import { copyFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { SourceInfo, TableCount, WorkspaceApi, WorkspaceInfo } from '../../api/workspace.ts';
+import { CoreError } from '../../api/errors.ts';
+import { queryArrow } from '../../db/arrow.ts';
+import { queryRows, quoteIdent } from '../../db/sql.ts';
+import { TABLE_NAMES } from '../../db/schema.ts';
+import { IN_MEMORY, Workspace, type WorkspaceSettings } from '../../db/workspace.ts';
+import type { CoreContext } from '../context.ts';
+import { importFiles, previewImport } from '../../ingest/importFiles.ts';
+
+const OPTIONAL_ORDER_COLUMNS = ['paid_at', 'amount', 'discount', 'refund_amount', 'channel', 'region', 'category', 'items'];
+const OPTIONAL_TICKET_COLUMNS = ['customer_id', 'created_at', 'channel', 'category', 'subject', 'body', 'rating', 'order_id', 'refund_reason', 'label'];
+
+async function describe(workspace: Workspace): Promise<WorkspaceInfo> {
+  return workspace.withConnection(async (connection) => {
+    const tables: TableCount[] = [];
+    for (const name of TABLE_NAMES) {
+      const [row] = await queryRows<{ n: number }>(connection, `SELECT count(*) AS n FROM ${quoteIdent(name)}`);
+      tables.push({ name, rows: row?.n ?? 0 });
+    }
+    const count = (name: string) => tables.find((table) => table.name === name)?.rows ?? 0;
+    const [range] = await queryRows<{ from: string | null; to: string | null }>(
+      connection,
+      'SELECT min(ordered_at) AS "from", max(ordered_at) AS "to" FROM orders',
+    );
+    const filled = async (table: string, columns: string[]) => {
+      if (columns.length === 0) return [];
+      const [row] = await queryRows(connection, `SELECT ${columns.map((c) => `count(${quoteIdent(c)}) > 0 AS ${quoteIdent(c)}`).join(', ')} FROM ${quoteIdent(table)}`);
+      return columns.filter((column) => row?.[column] === true);
+    };
+    const sources = await queryRows(
+      connection,
+      'SELECT source_id, file, kind, format, encoding, size_bytes, rows_read, rows_loaded, rows_rejected, mapping, imported_at FROM sources ORDER BY source_id',
+    );
+    return {
+      path: workspace.path,
+      tables,
+      orders: count('orders'),
+      customers: count('customers'),
+      tickets: count('tickets'),
+      dateRange: range?.from && range.to ? { from: range.from, to: range.to } : null,
+      sources: sources.map(
+        (row): SourceInfo => ({
+          sourceId: Number(row.source_id),
+          file: String(row.file),
+          kind: row.kind === 'tickets' ? 'tickets' : 'orders',
+          format: String(row.format) as SourceInfo['format'],
+          encoding: row.encoding === null ? null : String(row.encoding),
+          sizeBytes: Number(row.size_bytes),
+          rowsRead: Number(row.rows_read),
+          rowsLoaded: Number(row.rows_loaded),
+          rowsRejected: Number(row.rows_rejected),
+          mapping: JSON.parse(String(row.mapping)) as SourceInfo['mapping'],
+          importedAt: String(row.imported_at),
+        }),
+      ),
+      filledColumns: {
+        orders: await filled('orders', OPTIONAL_ORDER_COLUMNS),
+        tickets: await filled('tickets', OPTIONAL_TICKET_COLUMNS),
+      },
+    };
+  });
+}
+
+export function workspaceHandlers(context: CoreContext, settings: WorkspaceSettings): WorkspaceApi {
+  return {
+    async openWorkspace({ path }) {
+      const workspace = await Workspace.open(path, settings);
+      await context.setWorkspace(workspace);
+      return describe(workspace);
+    },
+    async saveWorkspaceAs({ path }) {
+      const current = context.workspace();
+      if (current.path === IN_MEMORY) {
+        await current.withConnection((connection) => connection.run(`ATTACH ${sqlString(resolve(path))} AS target; COPY FROM DATABASE memory TO target; DETACH target`));
+      } else {
+        await current.checkpoint();
+        await copyFile(current.path, resolve(path));
+      }
+      const workspace = await Workspace.open(path, settings);
+      await context.setWorkspace(workspace);
+      return describe(workspace);
+    },
+    describeWorkspace: () => describe(context.workspace()),
+    previewImport: (request) => previewImport(context.workspace(), request),
+    importFiles: (request) => context.task(request.taskId, (scope) => importFiles(context.workspace(), scope, request)),
+    rejects: ({ sourceId, offset = 0, limit = 1000 }) =>
+      context.workspace().withConnection((connection) =>
+        queryArrow(
+          connection,
+          `SELECT file, line, "column", raw, reason FROM rejects
+           WHERE $source IS NULL OR source_id = $source ORDER BY source_id, line LIMIT $limit OFFSET $offset`,
+          { source: sourceId ?? null, limit, offset },
+        ),
+      ),
+    async cancel({ taskId }) {
+      if (typeof taskId !== 'string') throw new CoreError('E_ARGS', 'cancel: taskId must be a string');
+      return { cancelled: await context.cancel(taskId) };
+    },
+  };
+}
+
+/** ATTACH takes a literal path, not a parameter; quote it as a SQL string. */
+function sqlString(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
