@@ -1,0 +1,109 @@
+// Activity and churn status: DOMAIN.md section 1 in one place, for every analysis to build on.
+//
+// An order counts as activity when its status is in `statuses` (default: completed only;
+// cancelled, refunded and pending orders are not purchases the customer kept). The data's end
+// is the last order timestamp of any status, or the user's `asOf`. A customer has churned when
+// no activity follows their last activity for more than `windowDays` before the end; a customer
+// whose last activity lies within the window is censored: too recent to judge, neither
+// retained nor churned.
+import { listValue, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { CoreError } from '../api/errors.ts';
+import { ORDER_STATUSES, type OrderStatus } from '../db/schema.ts';
+import { queryOne } from '../db/sql.ts';
+
+export interface ChurnRuleOptions {
+  /** Inactivity window in days. Default: P90 of repeat customers' gaps between purchase days, rounded up. */
+  windowDays?: number;
+  /** Judge churn as of this ISO date-time; later orders are ignored. Default: the data's end. */
+  asOf?: string;
+  /** Order statuses that count as activity. Default: ['completed']. */
+  statuses?: OrderStatus[];
+}
+
+/** The rule actually applied, as every result reports it. */
+export interface ChurnRule {
+  windowDays: number;
+  /** 'user' when given, 'p90' when derived from the data's gaps. */
+  windowSource: 'user' | 'p90';
+  /** ISO timestamp of the evaluation date. */
+  asOf: string;
+  statuses: OrderStatus[];
+  /** Repeat customers whose gaps the default window was derived from (null when the user chose it). */
+  repeatCustomers: number | null;
+}
+
+export const DEFAULT_ACTIVITY_STATUSES: OrderStatus[] = ['completed'];
+
+/** Parameters every activity CTE binds; merge them into the query's own parameters. */
+export function activityParams(rule: Pick<ChurnRule, 'statuses' | 'asOf'>): Record<string, DuckDBValue> {
+  return { activity_statuses: listValue(rule.statuses), activity_as_of: rule.asOf };
+}
+
+/**
+ * SQL of the orders that count as activity up to the evaluation date, one row per order:
+ * customer_id, order_id, ordered_at, day, amount. Binds $activity_statuses and $activity_as_of.
+ */
+export const ACTIVITY_ORDERS_SQL = `
+  SELECT customer_id, order_id, ordered_at, CAST(ordered_at AS DATE) AS day, coalesce(amount, 0) AS amount
+  FROM orders
+  WHERE list_contains($activity_statuses, status) AND ordered_at <= CAST($activity_as_of AS TIMESTAMP)`;
+
+/**
+ * SQL of one row per customer with activity: customer_id, first_at, last_at, orders,
+ * purchase_days, revenue, days_since_last, churned (boolean), churn_at (last_at + window, when
+ * churned). Binds the activity parameters and $churn_window_days.
+ */
+export const CUSTOMER_STATUS_SQL = `
+  SELECT customer_id,
+         min(ordered_at) AS first_at,
+         max(ordered_at) AS last_at,
+         count(*) AS orders,
+         count(DISTINCT day) AS purchase_days,
+         sum(amount) AS revenue,
+         date_diff('day', max(day), CAST($activity_as_of AS DATE)) AS days_since_last,
+         date_diff('day', max(day), CAST($activity_as_of AS DATE)) > $churn_window_days AS churned,
+         CASE WHEN date_diff('day', max(day), CAST($activity_as_of AS DATE)) > $churn_window_days
+              THEN max(day) + to_days(CAST($churn_window_days AS INTEGER)) END AS churn_at
+  FROM (${ACTIVITY_ORDERS_SQL})
+  GROUP BY customer_id`;
+
+/** Parameters of CUSTOMER_STATUS_SQL. */
+export function customerStatusParams(rule: ChurnRule): Record<string, DuckDBValue> {
+  return { ...activityParams(rule), churn_window_days: rule.windowDays };
+}
+
+/** Checks the options and fills in the data-derived defaults. */
+export async function resolveChurnRule(connection: DuckDBConnection, options: ChurnRuleOptions = {}): Promise<ChurnRule> {
+  const statuses = options.statuses ?? DEFAULT_ACTIVITY_STATUSES;
+  const unknown = statuses.filter((status) => !(ORDER_STATUSES as readonly string[]).includes(status));
+  if (statuses.length === 0 || unknown.length > 0) {
+    throw new CoreError('E_ARGS', `statuses must be a non-empty subset of ${ORDER_STATUSES.join(', ')}; got ${unknown.join(', ') || 'none'}`);
+  }
+  if (options.windowDays !== undefined && !(Number.isInteger(options.windowDays) && options.windowDays > 0)) {
+    throw new CoreError('E_ARGS', `windowDays must be a positive whole number of days, got ${options.windowDays}`);
+  }
+  const asOf = options.asOf ?? (await dataEnd(connection));
+  if (Number.isNaN(Date.parse(asOf))) throw new CoreError('E_ARGS', `asOf is not a date: ${asOf}`);
+  if (options.windowDays !== undefined) {
+    return { windowDays: options.windowDays, windowSource: 'user', asOf, statuses, repeatCustomers: null };
+  }
+  // round() before ceil(): interpolation leaves float noise (48.000000000000007) that ceil lifts to 49
+  const gaps = await queryOne<{ p90: number | null; customers: number }>(
+    connection,
+    `WITH days AS (SELECT DISTINCT customer_id, day FROM (${ACTIVITY_ORDERS_SQL})),
+          gaps AS (SELECT customer_id, date_diff('day', lag(day) OVER (PARTITION BY customer_id ORDER BY day), day) AS gap FROM days)
+     SELECT ceil(round(quantile_cont(gap, 0.9), 6)) AS p90, count(DISTINCT customer_id) AS customers FROM gaps WHERE gap IS NOT NULL`,
+    activityParams({ statuses, asOf }),
+  );
+  if (gaps.p90 === null) {
+    throw new CoreError('E_NO_DATA', 'no customer bought on two different days, so no churn window can be derived; choose windowDays');
+  }
+  return { windowDays: gaps.p90, windowSource: 'p90', asOf, statuses, repeatCustomers: gaps.customers };
+}
+
+/** The last order timestamp of any status, as an ISO string. */
+export async function dataEnd(connection: DuckDBConnection): Promise<string> {
+  const row = await queryOne<{ end: string | null }>(connection, 'SELECT max(ordered_at) AS "end" FROM orders');
+  if (row.end === null) throw new CoreError('E_NO_DATA', 'the workspace has no orders; import an orders export first');
+  return row.end;
+}
