@@ -1,0 +1,110 @@
+// The workbench frame: left navigation, the current screen, language switch, native menu commands.
+import { useCallback, useEffect, useState } from 'react';
+import { asCoreError, useCoreContext } from '../client/hooks.ts';
+import { ErrorBanner } from '../components/ErrorBanner.tsx';
+import { Icon } from '../components/Icon.tsx';
+import { availableScreens, type ScreenRequest } from '../features/screens.tsx';
+import { isLanguage, LANGUAGES, useI18n } from '../i18n/I18nProvider.tsx';
+import type { CoreError } from '../../../core/src/api/index.ts';
+
+const LANGUAGE_NAMES: Record<(typeof LANGUAGES)[number], string> = { 'zh-CN': '简体中文', en: 'English' };
+
+function screenFromHash(hash: string): string {
+  return hash.replace(/^#\/?/, '');
+}
+
+export function App() {
+  const { core, host, workspaceChanged } = useCoreContext();
+  const { t, language, setLanguage } = useI18n();
+  const screens = availableScreens();
+  const [screenId, setScreenId] = useState(() => screenFromHash(location.hash));
+  const [request, setRequest] = useState<ScreenRequest>({});
+  const [error, setError] = useState<CoreError | null>(null);
+  const screen = screens.find((candidate) => candidate.id === screenId) ?? screens[0];
+
+  const go = useCallback((id: string, next: ScreenRequest = {}) => {
+    setRequest(next);
+    setScreenId(id);
+    history.replaceState(history.state, '', `#/${id}`);
+  }, []);
+
+  useEffect(() => {
+    const onHash = () => setScreenId(screenFromHash(location.hash));
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
+
+  useEffect(
+    () =>
+      host.onMenu((command) => {
+        const switchTo = (work: Promise<unknown>) =>
+          work.then(workspaceChanged, (failure: unknown) => setError(asCoreError(failure)));
+        switch (command.action) {
+          case 'language':
+            if (isLanguage(command.language)) setLanguage(command.language);
+            return;
+          case 'import':
+            go('data', { importKind: command.kind });
+            return;
+          case 'openWorkspace':
+            void switchTo(core.openWorkspace({ path: command.path }));
+            return;
+          case 'saveWorkspaceAs':
+            void switchTo(core.saveWorkspaceAs({ path: command.path }));
+            return;
+          case 'exportReport':
+            if (screens.some((candidate) => candidate.id === 'report')) go('report');
+            return;
+        }
+      }),
+    [host, core, go, setLanguage, workspaceChanged, screens],
+  );
+
+  return (
+    <div className="app">
+      <nav className="sidebar" aria-label={t('app.title')}>
+        <div className="brand">
+          <div className="brand-mark" aria-hidden="true" />
+          <div>
+            <div className="brand-name">{t('app.title')}</div>
+            <div className="brand-tagline">{t('app.tagline')}</div>
+          </div>
+        </div>
+        <ul className="nav-list">
+          {screens.map((candidate) => (
+            <li key={candidate.id}>
+              <a
+                href={`#/${candidate.id}`}
+                className={candidate === screen ? 'nav-item nav-active' : 'nav-item'}
+                aria-current={candidate === screen ? 'page' : undefined}
+                onClick={(event) => {
+                  event.preventDefault();
+                  go(candidate.id);
+                }}
+              >
+                <Icon name={candidate.icon} />
+                {t(candidate.title)}
+              </a>
+            </li>
+          ))}
+        </ul>
+        <div className="sidebar-foot">
+          <label className="language">
+            <span>{t('app.language')}</span>
+            <select value={language} onChange={(event) => isLanguage(event.target.value) && setLanguage(event.target.value)} data-testid="language-select">
+              {LANGUAGES.map((option) => (
+                <option key={option} value={option}>
+                  {LANGUAGE_NAMES[option]}
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
+      </nav>
+      <main className="content">
+        {error && <ErrorBanner error={error} onDismiss={() => setError(null)} />}
+        {screen?.render(request)}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,98 @@
+// React hooks over CoreApi: one-shot calls that follow the workspace, and cancellable tasks with progress.
+import { use, useCallback, useEffect, useRef, useState } from 'react';
+import { CoreError, type CoreMethod, type CoreRequest, type CoreResponse, type ProgressEvent } from '../../../core/src/api/index.ts';
+import { CoreContext, type CoreContextValue } from './CoreProvider.tsx';
+
+export function useCoreContext(): CoreContextValue {
+  const context = use(CoreContext);
+  if (!context) throw new Error('useCoreContext outside <CoreProvider>');
+  return context;
+}
+
+/** Anything thrown, as the CoreError the banners show. */
+export function asCoreError(error: unknown): CoreError {
+  if (error instanceof CoreError) return error;
+  return new CoreError('E_INTERNAL', error instanceof Error ? error.message : String(error));
+}
+
+export interface CallState<T> {
+  value: T | undefined;
+  error: CoreError | undefined;
+  loading: boolean;
+  reload(): void;
+}
+
+/**
+ * Calls `method` with `request` and re-calls it when the request's JSON or the workspace changes.
+ * A null request skips the call (the screen is not ready to ask yet).
+ */
+export function useCall<M extends CoreMethod>(method: M, request: CoreRequest<M> | null): CallState<CoreResponse<M>> {
+  const { core, revision } = useCoreContext();
+  const [state, setState] = useState<{ value?: CoreResponse<M>; error?: CoreError; loading: boolean }>({ loading: request !== null });
+  const [nonce, setNonce] = useState(0);
+  const key = request === null ? null : JSON.stringify(request);
+  useEffect(() => {
+    if (key === null) return;
+    let current = true;
+    setState((previous) => ({ ...previous, loading: true }));
+    const verb = core[method] as (arg: CoreRequest<M>) => Promise<CoreResponse<M>>;
+    verb(JSON.parse(key) as CoreRequest<M>).then(
+      (value) => current && setState({ value, loading: false }),
+      (error: unknown) => current && setState({ error: asCoreError(error), loading: false }),
+    );
+    return () => {
+      current = false;
+    };
+  }, [core, method, key, revision, nonce]);
+  const reload = useCallback(() => setNonce((value) => value + 1), []);
+  return { value: state.value, error: state.error, loading: state.loading, reload };
+}
+
+let taskCounter = 0;
+function newTaskId(): string {
+  taskCounter += 1;
+  return `ui-${Date.now().toString(36)}-${taskCounter}`;
+}
+
+export interface TaskState {
+  running: boolean;
+  progress: ProgressEvent | null;
+  /** Starts `work` under a fresh task id; progress events for that id update `progress`. */
+  run<T>(work: (taskId: string) => Promise<T>): Promise<T>;
+  /** Asks the core to interrupt the running task. */
+  cancel(): Promise<void>;
+}
+
+export function useTask(): TaskState {
+  const { core } = useCoreContext();
+  const taskId = useRef<string | null>(null);
+  const [running, setRunning] = useState(false);
+  const [progress, setProgress] = useState<ProgressEvent | null>(null);
+
+  useEffect(
+    () =>
+      core.on((event) => {
+        if (event.type === 'progress' && event.taskId === taskId.current) setProgress(event);
+      }),
+    [core],
+  );
+
+  const run = useCallback(async <T,>(work: (id: string) => Promise<T>): Promise<T> => {
+    const id = newTaskId();
+    taskId.current = id;
+    setProgress(null);
+    setRunning(true);
+    try {
+      return await work(id);
+    } finally {
+      taskId.current = null;
+      setRunning(false);
+    }
+  }, []);
+
+  const cancel = useCallback(async () => {
+    if (taskId.current) await core.cancel({ taskId: taskId.current });
+  }, [core]);
+
+  return { running, progress, run, cancel };
+}

@@ -1,0 +1,194 @@
+// A keyboard-navigable grid over an Arrow table: cells are read from the column vectors on demand
+// (no row objects) and only the rows in view are rendered, so a million rows scroll like ten.
+import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { DataType, type Table } from 'apache-arrow';
+import { useI18n, type I18n } from '../i18n/I18nProvider.tsx';
+
+export interface ArrowColumn {
+  /** Field name in the Arrow schema. */
+  name: string;
+  label?: string;
+  /** Formats one cell; the default follows the column's Arrow type and the language. */
+  format?: (value: unknown) => ReactNode;
+  /** CSS grid track, e.g. '120px' or 'minmax(200px, 2fr)'. */
+  width?: string;
+}
+
+export interface ArrowTableProps {
+  table: Table;
+  /** Columns to show, in order; default every field of the schema. */
+  columns?: ArrowColumn[];
+  /** Visible height of the scrolling body in pixels. */
+  height?: number;
+  rowHeight?: number;
+  /** Enter or double click on a row. */
+  onActivateRow?: (rowIndex: number) => void;
+  label: string;
+}
+
+/** Browsers cap an element's height (Chrome near 33.5M px); taller tables scroll a scaled spacer. */
+const MAX_SPACER_PX = 8_000_000;
+const OVERSCAN_ROWS = 4;
+
+function defaultFormat(type: DataType, i18n: I18n): (value: unknown) => ReactNode {
+  if (DataType.isTimestamp(type) || DataType.isDate(type)) {
+    return (value) => {
+      if (value === null || value === undefined) return null;
+      const date = new Date(value instanceof Date ? value.getTime() : Number(value));
+      const iso = date.toISOString();
+      return iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : iso.slice(0, 19).replace('T', ' ');
+    };
+  }
+  if (DataType.isInt(type)) return (value) => (value === null || value === undefined ? null : i18n.number(Number(value)));
+  if (DataType.isFloat(type) || DataType.isDecimal(type)) {
+    return (value) => {
+      if (value === null || value === undefined) return null;
+      const number = Number(value);
+      return i18n.number(number, Number.isInteger(number) ? 0 : 2);
+    };
+  }
+  return (value) => (value === null || value === undefined ? null : String(value));
+}
+
+function isNumeric(type: DataType): boolean {
+  return DataType.isInt(type) || DataType.isFloat(type) || DataType.isDecimal(type);
+}
+
+export function ArrowTable({ table, columns, height = 360, rowHeight = 30, onActivateRow, label }: ArrowTableProps) {
+  const i18n = useI18n();
+  const viewport = useRef<HTMLDivElement>(null);
+  const [scrollTop, setScrollTop] = useState(0);
+  const [activeRow, setActiveRow] = useState(0);
+  const rowCount = table.numRows;
+  const idPrefix = useRef(`grid-${Math.random().toString(36).slice(2, 8)}`).current;
+
+  const shown = useMemo(() => {
+    const fields = table.schema.fields;
+    const chosen: ArrowColumn[] = columns ?? fields.map((field) => ({ name: field.name }));
+    return chosen.flatMap((column) => {
+      const index = fields.findIndex((field) => field.name === column.name);
+      const field = fields[index];
+      const vector = table.getChildAt(index);
+      if (!field || !vector) return [];
+      return [
+        {
+          ...column,
+          vector,
+          numeric: isNumeric(field.type),
+          format: column.format ?? defaultFormat(field.type, i18n),
+        },
+      ];
+    });
+  }, [table, columns, i18n]);
+
+  const contentHeight = rowCount * rowHeight;
+  const spacerHeight = Math.min(contentHeight, MAX_SPACER_PX);
+  // How many content pixels one scrolled pixel stands for (1 unless the table is taller than the cap).
+  const ratio = spacerHeight > height ? (contentHeight - height) / (spacerHeight - height) : 1;
+  const virtualTop = scrollTop * ratio;
+  const firstRow = Math.max(0, Math.floor(virtualTop / rowHeight) - OVERSCAN_ROWS);
+  const lastRow = Math.min(rowCount, Math.ceil((virtualTop + height) / rowHeight) + OVERSCAN_ROWS);
+  const slabTop = scrollTop - (virtualTop - firstRow * rowHeight);
+
+  const scrollToRow = useCallback(
+    (row: number) => {
+      const element = viewport.current;
+      if (!element) return;
+      const top = row * rowHeight;
+      if (top < virtualTop) element.scrollTop = top / ratio;
+      else if (top + rowHeight > virtualTop + height) element.scrollTop = (top + rowHeight - height) / ratio;
+    },
+    [rowHeight, virtualTop, ratio, height],
+  );
+
+  useEffect(() => {
+    if (activeRow >= rowCount) setActiveRow(Math.max(0, rowCount - 1));
+  }, [activeRow, rowCount]);
+
+  const move = (row: number) => {
+    const next = Math.max(0, Math.min(rowCount - 1, row));
+    setActiveRow(next);
+    scrollToRow(next);
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    const page = Math.max(1, Math.floor(height / rowHeight) - 1);
+    const moves: Record<string, number> = {
+      ArrowDown: activeRow + 1,
+      ArrowUp: activeRow - 1,
+      PageDown: activeRow + page,
+      PageUp: activeRow - page,
+      Home: 0,
+      End: rowCount - 1,
+    };
+    const target = moves[event.key];
+    if (target !== undefined) {
+      event.preventDefault();
+      move(target);
+    } else if (event.key === 'Enter' && onActivateRow && rowCount > 0) {
+      event.preventDefault();
+      onActivateRow(activeRow);
+    }
+  };
+
+  const template = shown.map((column) => column.width ?? (column.numeric ? 'minmax(96px, 1fr)' : 'minmax(140px, 2fr)')).join(' ');
+  const rows: ReactNode[] = [];
+  for (let row = firstRow; row < lastRow; row++) {
+    rows.push(
+      <div
+        key={row}
+        id={`${idPrefix}-${row}`}
+        role="row"
+        aria-rowindex={row + 2}
+        aria-selected={row === activeRow}
+        className={`grid-row${row === activeRow ? ' grid-row-active' : ''}${row % 2 ? ' grid-row-odd' : ''}`}
+        style={{ gridTemplateColumns: template, height: rowHeight }}
+        onClick={() => setActiveRow(row)}
+        onDoubleClick={() => onActivateRow?.(row)}
+      >
+        {shown.map((column) => {
+          const content = column.format(column.vector.get(row));
+          return (
+            <div key={column.name} role="gridcell" className={`grid-cell${column.numeric ? ' grid-cell-number' : ''}`}>
+              {content ?? <span className="grid-null">{i18n.t('table.null')}</span>}
+            </div>
+          );
+        })}
+      </div>,
+    );
+  }
+
+  return (
+    <div className="grid" role="grid" aria-label={label} aria-rowcount={rowCount + 1} aria-colcount={shown.length}>
+      <div className="grid-scroll-x">
+        <div role="rowgroup">
+          <div role="row" aria-rowindex={1} className="grid-row grid-header" style={{ gridTemplateColumns: template }}>
+            {shown.map((column) => (
+              <div key={column.name} role="columnheader" className={`grid-cell${column.numeric ? ' grid-cell-number' : ''}`}>
+                {column.label ?? column.name}
+              </div>
+            ))}
+          </div>
+        </div>
+        <div
+          ref={viewport}
+          role="rowgroup"
+          className="grid-viewport"
+          tabIndex={0}
+          style={{ height: Math.min(height, Math.max(contentHeight, rowHeight)) }}
+          onScroll={(event) => setScrollTop(event.currentTarget.scrollTop)}
+          onKeyDown={onKeyDown}
+          aria-activedescendant={rowCount > 0 ? `${idPrefix}-${activeRow}` : undefined}
+        >
+          <div className="grid-spacer" style={{ height: spacerHeight }}>
+            <div className="grid-slab" style={{ transform: `translateY(${slabTop}px)` }}>
+              {rows}
+            </div>
+          </div>
+          {rowCount === 0 && <div className="grid-empty">{i18n.t('table.empty')}</div>}
+        </div>
+      </div>
+      <div className="grid-footer">{i18n.t('table.rows', { count: i18n.number(rowCount) })}</div>
+    </div>
+  );
+}

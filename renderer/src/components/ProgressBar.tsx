@@ -1,0 +1,53 @@
+// Progress of a long core task: phase, share of bytes, rows and rows/s, and a Cancel button.
+import { useState } from 'react';
+import type { ProgressEvent } from '../../../core/src/api/index.ts';
+import { useI18n } from '../i18n/I18nProvider.tsx';
+
+export interface ProgressBarProps {
+  progress: ProgressEvent | null;
+  onCancel?: () => Promise<void>;
+}
+
+export function ProgressBar({ progress, onCancel }: ProgressBarProps) {
+  const { t, number } = useI18n();
+  const [cancelling, setCancelling] = useState(false);
+  const fraction = progress && progress.bytesTotal > 0 ? Math.min(1, progress.bytesDone / progress.bytesTotal) : null;
+  const cancel = async () => {
+    if (!onCancel) return;
+    setCancelling(true);
+    try {
+      await onCancel();
+    } finally {
+      setCancelling(false);
+    }
+  };
+  return (
+    <div className="progress" role="status" aria-live="polite">
+      <div className="progress-head">
+        <span className="progress-phase">{progress ? t(`progress.phase.${progress.phase}`) : t('progress.starting')}</span>
+        {progress?.file && <span className="progress-file">{progress.file}</span>}
+        <span className="progress-spacer" />
+        {progress && (
+          <span className="progress-numbers">
+            <span data-testid="progress-rows">{t('progress.rows', { rows: number(progress.rows) })}</span>
+            <span data-testid="progress-rate">{t('progress.rowsPerSec', { rate: number(progress.rowsPerSec) })}</span>
+          </span>
+        )}
+        {onCancel && (
+          <button type="button" className="button button-danger" onClick={cancel} disabled={cancelling}>
+            {cancelling ? t('progress.cancelling') : t('progress.cancel')}
+          </button>
+        )}
+      </div>
+      <div
+        className={`progress-track${fraction === null ? ' progress-indeterminate' : ''}`}
+        role="progressbar"
+        aria-valuemin={0}
+        aria-valuemax={100}
+        {...(fraction === null ? {} : { 'aria-valuenow': Math.round(fraction * 100) })}
+      >
+        <div className="progress-fill" style={fraction === null ? undefined : { width: `${fraction * 100}%` }} />
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,106 @@
+// The one Plotly wrapper: Plotly.react on every update, Plotly.purge on unmount, PNG/SVG download buttons.
+import { use, useEffect, useRef, useState } from 'react';
+import { useI18n } from '../../i18n/I18nProvider.tsx';
+import { PlotlyContext, type ChartLayout, type ChartTrace, type ImageFormat, type PlotlyBundle, type PlotlyElement, type PlotlyPoint } from './plotlyBundle.ts';
+
+export interface PlotlyChartProps {
+  data: readonly ChartTrace[];
+  layout?: ChartLayout;
+  /** Base name of downloaded images, without extension. */
+  fileName: string;
+  /** Accessible name of the chart. */
+  title: string;
+  height?: number;
+  onPointClick?: (point: PlotlyPoint) => void;
+}
+
+const FONT_FAMILY = '"Inter", "Noto Sans CJK SC", "Noto Sans SC", "Microsoft YaHei", "PingFang SC", system-ui, sans-serif';
+export const CHART_COLORS = ['#2f6fed', '#e8833a', '#3a9d6e', '#c8485b', '#7b61c9', '#8a8f98', '#d4a72c', '#2aa1b3'];
+
+/** The house style every chart shares; a chart's own layout is laid over it. */
+export function themedLayout(layout: ChartLayout, height: number): ChartLayout {
+  return {
+    height,
+    autosize: true,
+    margin: { l: 64, r: 24, t: 24, b: 56 },
+    font: { family: FONT_FAMILY, size: 12, color: '#1f2430' },
+    paper_bgcolor: '#ffffff',
+    plot_bgcolor: '#ffffff',
+    colorway: CHART_COLORS,
+    hoverlabel: { font: { family: FONT_FAMILY } },
+    legend: { orientation: 'h', y: -0.2 },
+    xaxis: { gridcolor: '#eef0f3', zerolinecolor: '#d9dde3', automargin: true },
+    yaxis: { gridcolor: '#eef0f3', zerolinecolor: '#d9dde3', automargin: true },
+    ...layout,
+  };
+}
+
+const NO_LAYOUT: ChartLayout = {};
+
+export function PlotlyChart({ data, layout = NO_LAYOUT, fileName, title, height = 360, onPointClick }: PlotlyChartProps) {
+  const load = use(PlotlyContext);
+  const { t } = useI18n();
+  const root = useRef<PlotlyElement>(null);
+  const [plotly, setPlotly] = useState<PlotlyBundle | null>(null);
+  const clickHandler = useRef(onPointClick);
+  clickHandler.current = onPointClick;
+
+  useEffect(() => {
+    let current = true;
+    void load().then((bundle) => current && setPlotly(() => bundle));
+    return () => {
+      current = false;
+    };
+  }, [load]);
+
+  useEffect(() => {
+    const element = root.current;
+    if (!plotly || !element) return;
+    void plotly.react(element, data, themedLayout(layout, height), { displaylogo: false, responsive: true, modeBarButtonsToRemove: ['toImage', 'sendDataToCloud', 'lasso2d', 'select2d'] }).then(() => {
+      element.removeAllListeners?.('plotly_click');
+      element.on?.('plotly_click', (event) => {
+        const point = event.points[0];
+        if (point) clickHandler.current?.(point);
+      });
+    });
+  }, [plotly, data, layout, height]);
+
+  useEffect(() => {
+    const element = root.current;
+    if (!plotly || !element) return;
+    const observer = new ResizeObserver(() => plotly.Plots.resize(element));
+    observer.observe(element);
+    return () => {
+      observer.disconnect();
+      plotly.purge(element);
+    };
+  }, [plotly]);
+
+  const download = (format: ImageFormat) => {
+    const element = root.current;
+    if (!plotly || !element) return;
+    void plotly.downloadImage(element, { format, filename: fileName, width: Math.max(element.clientWidth, 800), height });
+  };
+
+  return (
+    <figure className="chart" aria-label={title}>
+      <div className="chart-tools">
+        {(['png', 'svg'] as const).map((format) => (
+          <button
+            key={format}
+            type="button"
+            className="button button-small"
+            disabled={!plotly}
+            onClick={() => download(format)}
+            title={t('chart.download', { format: format.toUpperCase() })}
+            aria-label={t('chart.download', { format: format.toUpperCase() })}
+          >
+            {t(format === 'png' ? 'chart.downloadPng' : 'chart.downloadSvg')}
+          </button>
+        ))}
+      </div>
+      {!plotly && <div className="chart-loading">{t('chart.loading')}</div>}
+      <div ref={root} className="chart-plot" style={{ minHeight: height }} />
+    </figure>
+  );
+}

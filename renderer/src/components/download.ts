@@ -1,0 +1,31 @@
+// Saves bytes as a file: a download in the browser, Electron's save prompt in the app (will-download).
+import Papa from 'papaparse';
+import type { Table } from 'apache-arrow';
+
+export function downloadBlob(blob: Blob, fileName: string): void {
+  const url = URL.createObjectURL(blob);
+  const anchor = document.createElement('a');
+  anchor.href = url;
+  anchor.download = fileName;
+  anchor.style.display = 'none';
+  document.body.append(anchor);
+  anchor.click();
+  anchor.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** CSV text of an Arrow table (header = field names); nulls become empty fields. */
+export function tableToCsv(table: Table): string {
+  const names = table.schema.fields.map((field) => field.name);
+  const vectors = names.map((_, index) => table.getChildAt(index));
+  const data: unknown[][] = [];
+  for (let row = 0; row < table.numRows; row++) {
+    data.push(vectors.map((vector) => vector?.get(row) ?? ''));
+  }
+  return Papa.unparse({ fields: names, data });
+}
+
+/** CSV with a byte-order mark, so Excel opens Chinese text as UTF-8. */
+export function csvBlob(csv: string): Blob {
+  return new Blob(['\uFEFF', csv], { type: 'text/csv;charset=utf-8' });
+}

@@ -1,0 +1,27 @@
+// What an import did: rows read, loaded, rejected and replaced, and its data-quality report.
+import type { ImportResult } from '../../../../core/src/api/index.ts';
+import { StatTile } from '../../components/StatTile.tsx';
+import { useI18n } from '../../i18n/I18nProvider.tsx';
+import { RejectsPanel } from './RejectsPanel.tsx';
+
+export function ImportResultView({ result, sourceIds }: { result: ImportResult; sourceIds: readonly number[] }) {
+  const { t, number, percent } = useI18n();
+  const rejectShare = result.rowsRead > 0 ? result.rowsRejected / result.rowsRead : 0;
+  return (
+    <div className="import-result" data-testid="import-result">
+      <h3>{t('result.title')}</h3>
+      <div className="stats">
+        <StatTile label={t('result.read')} value={number(result.rowsRead)} />
+        <StatTile label={t('result.loaded')} value={number(result.rowsLoaded)} />
+        <StatTile label={t('result.rejected')} value={number(result.rowsRejected)} />
+        <StatTile label={t('result.replaced')} value={number(result.rowsReplaced)} />
+        <StatTile label={t('result.seconds')} value={t('result.secondsValue', { seconds: number(result.seconds, 1) })} />
+      </div>
+      <h3>{t('result.quality')}</h3>
+      <p className={result.rowsRejected > 0 ? 'note-warn' : 'note-ok'}>
+        {result.rowsRejected > 0 ? t('result.rejectShare', { share: percent(rejectShare, 2) }) : t('result.qualityGood')}
+      </p>
+      {result.rowsRejected > 0 && <RejectsPanel sourceIds={sourceIds} />}
+    </div>
+  );
+}

@@ -1,0 +1,35 @@
+// Every screen of the workbench and the core verbs it needs: a screen whose verbs have not landed
+// in CORE_METHODS is left out of the navigation, never shown as a placeholder.
+import type { ReactNode } from 'react';
+import { CORE_METHODS, type ImportKind } from '../../../core/src/api/index.ts';
+import type { IconName } from '../components/Icon.tsx';
+import type { MessageKey } from '../i18n/en.ts';
+import { DataScreen } from './data/DataScreen.tsx';
+
+/** What a navigation can ask of a screen (from the native menu, say). */
+export interface ScreenRequest {
+  importKind?: ImportKind;
+}
+
+export interface ScreenDefinition {
+  id: string;
+  title: MessageKey;
+  icon: IconName;
+  /** Verbs that must all be in CORE_METHODS for the screen to be offered. */
+  requires: readonly string[];
+  render(request: ScreenRequest): ReactNode;
+}
+
+export const SCREENS: readonly ScreenDefinition[] = [
+  {
+    id: 'data',
+    title: 'nav.data',
+    icon: 'data',
+    requires: ['describeWorkspace', 'previewImport', 'importFiles', 'rejects'],
+    render: (request) => <DataScreen {...(request.importKind ? { importKind: request.importKind } : {})} />,
+  },
+];
+
+export function availableScreens(methods: readonly string[] = CORE_METHODS): ScreenDefinition[] {
+  return SCREENS.filter((screen) => screen.requires.every((method) => methods.includes(method)));
+}
