@@ -112,15 +112,19 @@ export function ImportWizard({ initialKind = 'orders' }: { initialKind?: ImportK
 
       {step.name === 'pick' && (
         <div className="wizard-pick">
-          <fieldset className="segmented" aria-label={t('wizard.kind')}>
-            <legend>{t('wizard.kind')}</legend>
-            {(['orders', 'tickets'] as const).map((option) => (
-              <label key={option} className={kind === option ? 'segmented-on' : undefined}>
-                <input type="radio" name="import-kind" value={option} checked={kind === option} onChange={() => setKind(option)} />
-                {t(option === 'orders' ? 'data.kind.orders' : 'data.kind.tickets')}
-              </label>
-            ))}
-          </fieldset>
+          <div className="field">
+            <span className="field-label" id="import-kind-label">
+              {t('wizard.kind')}
+            </span>
+            <div className="segmented" role="radiogroup" aria-labelledby="import-kind-label">
+              {(['orders', 'tickets'] as const).map((option) => (
+                <label key={option} className={kind === option ? 'segmented-on' : undefined}>
+                  <input type="radio" name="import-kind" value={option} checked={kind === option} onChange={() => setKind(option)} />
+                  {t(option === 'orders' ? 'data.kind.orders' : 'data.kind.tickets')}
+                </label>
+              ))}
+            </div>
+          </div>
           <FilePicker kind={kind} onPicked={(files) => void preview(files, { mapping: {} }, false)} />
           {busy && <p className="muted">{t('progress.phase.sniff')}…</p>}
         </div>

@@ -1,0 +1,129 @@
+// @vitest-environment happy-dom
+import { act, cleanup, fireEvent, screen } from '@testing-library/react';
+import { tableFromArrays } from 'apache-arrow';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ArrowTable } from '../src/components/ArrowTable.tsx';
+import { ErrorBanner } from '../src/components/ErrorBanner.tsx';
+import { PlotlyChart } from '../src/components/charts/PlotlyChart.tsx';
+import type { PlotlyBundle } from '../src/components/charts/plotlyBundle.ts';
+import { ProgressBar } from '../src/components/ProgressBar.tsx';
+import { renderWith } from './fakeCore.tsx';
+
+afterEach(cleanup);
+
+function bigTable(rows: number) {
+  const id = new Int32Array(rows);
+  const amount = new Float64Array(rows);
+  for (let i = 0; i < rows; i++) {
+    id[i] = i;
+    amount[i] = i * 1.5;
+  }
+  return tableFromArrays({ id, amount });
+}
+
+describe('ArrowTable', () => {
+  it('renders only the rows in view of a million-row table, read straight from the vectors', () => {
+    renderWith(<ArrowTable table={bigTable(1_000_000)} label="orders" height={300} rowHeight={30} />);
+    const grid = screen.getByRole('grid');
+    expect(grid.getAttribute('aria-rowcount')).toBe('1000001');
+    // 300 px / 30 px = 10 visible rows plus 4 overscan below: 14 data rows and the header row.
+    expect(screen.getAllByRole('row')).toHaveLength(15);
+    expect(screen.getByText('1,000,000 rows')).toBeTruthy();
+    expect(screen.getAllByRole('gridcell')[1]?.textContent).toBe('0');
+  });
+
+  it('moves the active row with the keyboard and activates it with Enter', () => {
+    const activated = vi.fn();
+    renderWith(<ArrowTable table={bigTable(100)} label="orders" height={300} rowHeight={30} onActivateRow={activated} />);
+    const body = screen.getAllByRole('rowgroup')[1]!;
+    fireEvent.keyDown(body, { key: 'ArrowDown' });
+    fireEvent.keyDown(body, { key: 'ArrowDown' });
+    fireEvent.keyDown(body, { key: 'Enter' });
+    expect(activated).toHaveBeenCalledWith(2);
+    fireEvent.keyDown(body, { key: 'End' });
+    fireEvent.keyDown(body, { key: 'Enter' });
+    expect(activated).toHaveBeenLastCalledWith(99);
+    expect(body.getAttribute('aria-activedescendant')).toMatch(/-99$/);
+  });
+
+  it('shows the rows at a scrolled position, scaling the scroll range past the browser height cap', () => {
+    renderWith(<ArrowTable table={bigTable(1_000_000)} label="orders" height={300} rowHeight={30} />);
+    const body = screen.getAllByRole('rowgroup')[1]!;
+    // Spacer is capped at 8,000,000 px; the content is 30,000,000 px. Scrolling to the bottom of
+    // the spacer (8,000,000 - 300) must show the last row, 999,999.
+    act(() => {
+      body.scrollTop = 8_000_000 - 300;
+      fireEvent.scroll(body);
+    });
+    const ids = screen.getAllByRole('row').slice(1).map((row) => row.firstElementChild?.textContent);
+    expect(ids).toContain('999,999');
+  });
+
+  it('marks nulls visibly', () => {
+    renderWith(<ArrowTable table={tableFromArrays({ name: ['a', null] })} label="t" />);
+    expect(screen.getByText('null')).toBeTruthy();
+  });
+});
+
+describe('PlotlyChart', () => {
+  function fakePlotly() {
+    return {
+      react: vi.fn(async () => undefined),
+      purge: vi.fn(),
+      downloadImage: vi.fn(async () => 'ok'),
+      toImage: vi.fn(async () => 'data:'),
+      Plots: { resize: vi.fn() },
+    } satisfies PlotlyBundle;
+  }
+
+  it('draws with Plotly.react, redraws with it on update, and purges on unmount', async () => {
+    const plotly = fakePlotly();
+    const data = [{ type: 'bar', x: [1], y: [2] }];
+    const view = renderWith(<PlotlyChart data={data} title="t" fileName="f" />, { plotly: async () => plotly });
+    await vi.waitFor(() => expect(plotly.react).toHaveBeenCalledTimes(1));
+    const next = [{ type: 'bar', x: [1], y: [3] }];
+    view.rerender(<PlotlyChart data={next} title="t" fileName="f" />);
+    await vi.waitFor(() => expect(plotly.react).toHaveBeenCalledTimes(2));
+    expect((plotly.react.mock.calls[1] as unknown[])[1]).toBe(next);
+    view.unmount();
+    expect(plotly.purge).toHaveBeenCalledTimes(1);
+  });
+
+  it('downloads PNG and SVG under the chart name', async () => {
+    const plotly = fakePlotly();
+    renderWith(<PlotlyChart data={[]} title="Retention" fileName="retention-curves" />, { plotly: async () => plotly });
+    const png = await screen.findByRole('button', { name: 'Download chart as PNG' });
+    await vi.waitFor(() => expect((png as HTMLButtonElement).disabled).toBe(false));
+    fireEvent.click(png);
+    fireEvent.click(screen.getByRole('button', { name: 'Download chart as SVG' }));
+    expect(plotly.downloadImage.mock.calls.map((call) => (call as unknown[])[1])).toMatchObject([
+      { format: 'png', filename: 'retention-curves' },
+      { format: 'svg', filename: 'retention-curves' },
+    ]);
+  });
+});
+
+describe('ProgressBar and ErrorBanner', () => {
+  it('shows rows, rows/s and the share of bytes, and cancels', async () => {
+    const cancel = vi.fn(async () => undefined);
+    renderWith(
+      <ProgressBar
+        progress={{ type: 'progress', taskId: 't', phase: 'read', bytesDone: 25, bytesTotal: 100, rows: 120_000, rowsPerSec: 400_000 }}
+        onCancel={cancel}
+      />,
+    );
+    expect(screen.getByTestId('progress-rows').textContent).toBe('120,000 rows');
+    expect(screen.getByTestId('progress-rate').textContent).toBe('400,000 rows/s');
+    expect(screen.getByRole('progressbar').getAttribute('aria-valuenow')).toBe('25');
+    fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
+    await vi.waitFor(() => expect(cancel).toHaveBeenCalled());
+  });
+
+  it('shows an error code and message in Chinese chrome', () => {
+    renderWith(<ErrorBanner error={{ code: 'E_ENCODING', message: 'a.csv line 3: bad bytes' }} />, { language: 'zh-CN' });
+    const alert = screen.getByRole('alert');
+    expect(alert.textContent).toContain('出错了');
+    expect(alert.textContent).toContain('E_ENCODING');
+    expect(alert.textContent).toContain('a.csv line 3: bad bytes');
+  });
+});

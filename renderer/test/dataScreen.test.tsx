@@ -1,0 +1,147 @@
+// @vitest-environment happy-dom
+import { cleanup, fireEvent, screen, within } from '@testing-library/react';
+import { tableFromArrays, tableToIPC } from 'apache-arrow';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CoreError, type ImportPreview, type ImportResult, type WorkspaceInfo } from '../../core/src/api/index.ts';
+import { DataScreen } from '../src/features/data/DataScreen.tsx';
+import { fakeCore, renderWith } from './fakeCore.tsx';
+
+afterEach(cleanup);
+
+const emptyWorkspace: WorkspaceInfo = {
+  path: '/tmp/w.duckdb',
+  tables: [{ name: 'rejects', rows: 0 }],
+  orders: 0,
+  customers: 0,
+  tickets: 0,
+  dateRange: null,
+  sources: [],
+  filledColumns: { orders: [], tickets: [] },
+};
+
+const preview: ImportPreview = {
+  file: '/uploads/orders.csv',
+  format: 'csv',
+  encoding: 'gb18030',
+  delimiter: ',',
+  sheets: [],
+  headers: ['订单编号', '买家', '下单时间', '金额'],
+  rows: [['1', 'u1', '2020-02-01 10:00:00', '9.5']],
+  mapping: { order_id: '订单编号', ordered_at: '下单时间', amount: '金额' },
+  columns: [
+    { column: 'order_id', required: true, header: '订单编号', candidates: [] },
+    { column: 'customer_id', required: true, header: null, candidates: ['买家'] },
+    { column: 'ordered_at', required: true, header: '下单时间', candidates: [] },
+    { column: 'amount', required: false, header: '金额', candidates: [] },
+  ],
+  profile: null,
+  missingRequired: ['customer_id'],
+};
+
+const result: ImportResult = {
+  files: ['/uploads/orders.csv'],
+  rowsRead: 4,
+  rowsLoaded: 3,
+  rowsRejected: 1,
+  rowsReplaced: 0,
+  orders: 3,
+  customers: 2,
+  tickets: 0,
+  dateRange: { from: '2020-02-01T10:00:00.000Z', to: '2020-02-03T10:00:00.000Z' },
+  mapping: {},
+  rejectsSample: [],
+  encoding: 'gb18030',
+  format: 'csv',
+  seconds: 0.4,
+};
+
+const rejectsBytes = tableToIPC(
+  tableFromArrays({ file: ['orders.csv'], line: Int32Array.from([5]), column: ['ordered_at'], raw: ['yesterday'], reason: ['not a date'] }),
+  'stream',
+);
+
+function pickFile() {
+  const input = screen.getByTestId('file-input') as HTMLInputElement;
+  fireEvent.change(input, { target: { files: [new File(['x'], 'orders.csv')] } });
+}
+
+describe('Data screen', () => {
+  it('previews, requires the missing mapping, imports and reports rejects', async () => {
+    let sources: WorkspaceInfo['sources'] = [];
+    const core = fakeCore({
+      describeWorkspace: async () => ({ ...emptyWorkspace, sources }),
+      previewImport: async () => preview,
+      importFiles: async (request) => {
+        sources = [{ sourceId: 4, file: 'orders.csv', kind: 'orders', format: 'csv', encoding: 'gb18030', sizeBytes: 1, rowsRead: 4, rowsLoaded: 3, rowsRejected: 1, mapping: request.mapping ?? {}, importedAt: '2026-01-01T00:00:00Z' }];
+        return result;
+      },
+      rejects: async () => rejectsBytes,
+    });
+    renderWith(<DataScreen />, { core });
+    pickFile();
+
+    expect(await screen.findByText('Detected (gb18030)')).toBeTruthy();
+    const importButton = screen.getByRole('button', { name: 'Import 1 files' }) as HTMLButtonElement;
+    expect(importButton.disabled).toBe(true);
+    expect(screen.getByRole('alert').textContent).toContain('Customer id');
+
+    fireEvent.change(screen.getByRole('combobox', { name: /Customer id/ }), { target: { value: '买家' } });
+    expect(importButton.disabled).toBe(false);
+    fireEvent.click(importButton);
+
+    const summary = await screen.findByTestId('import-result');
+    expect(within(summary).getByText('Rows rejected').nextSibling?.textContent).toBe('1');
+    expect(await within(summary).findByText('not a date')).toBeTruthy();
+    const importCall = core.calls.find((call) => call.method === 'importFiles');
+    expect(importCall?.request).toMatchObject({
+      kind: 'orders',
+      files: ['/uploads/orders.csv'],
+      mode: 'append',
+      mapping: { order_id: '订单编号', customer_id: '买家', ordered_at: '下单时间', amount: '金额' },
+    });
+    expect(core.calls.find((call) => call.method === 'rejects')?.request).toMatchObject({ sourceId: 4 });
+  });
+
+  it('shows progress with Cancel, and a cancelled import returns to the mapping step', async () => {
+    let rejectImport: (error: unknown) => void = () => undefined;
+    const core = fakeCore({
+      describeWorkspace: async () => emptyWorkspace,
+      previewImport: async () => ({ ...preview, mapping: { ...preview.mapping, customer_id: '买家' } }),
+      importFiles: (request) =>
+        new Promise((_resolve, reject) => {
+          rejectImport = reject;
+          queueMicrotask(() =>
+            core.emit({ type: 'progress', taskId: request.taskId ?? '', phase: 'read', bytesDone: 5, bytesTotal: 10, rows: 5000, rowsPerSec: 25000 }),
+          );
+        }),
+      cancel: async () => {
+        rejectImport(new CoreError('E_CANCELLED', 'cancelled'));
+        return { cancelled: true };
+      },
+    });
+    renderWith(<DataScreen />, { core });
+    pickFile();
+    fireEvent.click(await screen.findByRole('button', { name: 'Import 1 files' }));
+    expect((await screen.findByTestId('progress-rate')).textContent).toBe('25,000 rows/s');
+    fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
+    expect(await screen.findByText('The import was cancelled; the workspace is unchanged.')).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Import 1 files' })).toBeTruthy();
+    const cancelCall = core.calls.find((call) => call.method === 'cancel');
+    const importCall = core.calls.find((call) => call.method === 'importFiles');
+    expect((cancelCall?.request as { taskId: string }).taskId).toBe((importCall?.request as { taskId: string }).taskId);
+  });
+
+  it('shows the core error code when the preview fails', async () => {
+    const core = fakeCore({
+      describeWorkspace: async () => emptyWorkspace,
+      previewImport: async () => {
+        throw new CoreError('E_ENCODING', 'orders.csv line 2: bytes are not gb18030');
+      },
+    });
+    renderWith(<DataScreen />, { core });
+    pickFile();
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('E_ENCODING');
+    expect(alert.textContent).toContain('orders.csv line 2');
+  });
+});

@@ -1,0 +1,73 @@
+// E2E harness: a fresh workspace and HTTP host in-process, Debian's Chromium driven by playwright-core,
+// and screenshots into test-output/ (gitignored) for a person to look at.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { createCore, type Core } from '../../../core/src/host/core.ts';
+import { startHttpHost, type HttpHost } from '../../../core/src/host/http.ts';
+import { ensureRendererBuilt, RENDERER_DIST } from '../../build.ts';
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const SCREENSHOTS = join(import.meta.dirname, '..', '..', '..', 'test-output', 'e2e');
+const LAUNCH_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+
+export interface Session {
+  core: Core;
+  host: HttpHost;
+  page: Page;
+  dir: string;
+  /** Saves test-output/e2e/<name>.png of the whole page. */
+  screenshot(name: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+let browser: Browser | null = null;
+
+async function sharedBrowser(): Promise<Browser> {
+  if (!browser) browser = await chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS });
+  return browser;
+}
+
+/** A fresh temp workspace, its host, and a page in a fresh browser profile opened on the app. */
+export async function openSession(options: { language?: 'en' | 'zh-CN'; viewport?: { width: number; height: number } } = {}): Promise<Session> {
+  await ensureRendererBuilt();
+  const dir = mkdtempSync(join(tmpdir(), 'churnwb-e2e-'));
+  const core = await createCore({
+    workspace: join(dir, 'workspace.duckdb'),
+    settings: { memoryLimit: '1GB', threads: 2, tempDirectory: join(dir, 'spill') },
+  });
+  const host = await startHttpHost({ core, staticDir: RENDERER_DIST, uploadDir: join(dir, 'uploads') });
+  const context: BrowserContext = await (await sharedBrowser()).newContext({
+    viewport: options.viewport ?? { width: 1280, height: 800 },
+    acceptDownloads: true,
+    locale: options.language ?? 'en',
+  });
+  const page = await context.newPage();
+  const language = options.language ?? 'en';
+  await page.addInitScript((chosen) => localStorage.setItem('churnwb.language', chosen), language);
+  await page.goto(host.appUrl);
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  return {
+    core,
+    host,
+    page,
+    dir,
+    async screenshot(name) {
+      const path = join(SCREENSHOTS, `${name}.png`);
+      await page.screenshot({ path, fullPage: true });
+      return path;
+    },
+    async close() {
+      await context.close();
+      await host.close();
+      await core.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function closeBrowser(): Promise<void> {
+  await browser?.close();
+  browser = null;
+}
