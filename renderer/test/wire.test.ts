@@ -19,7 +19,7 @@ describe('http wire', () => {
 
   it('turns an Arrow stream reply into the bytes the verb returns', async () => {
     const bytes = tableToIPC(tableFromArrays({ line: Int32Array.from([7]) }), 'stream');
-    const fetchImpl = async () => new Response(bytes, { headers: { 'content-type': 'application/vnd.apache.arrow.stream' } });
+    const fetchImpl = async () => new Response(new Blob([bytes.slice()]), { headers: { 'content-type': 'application/vnd.apache.arrow.stream' } });
     const client = createClient(httpWire('http://127.0.0.1:9/', 't', fetchImpl));
     const table = tableFromIPC(await client.rejects({}));
     expect(table.getChild('line')?.get(0)).toBe(7);
