@@ -31,3 +31,5 @@ export async function ensureRendererBuilt(): Promise<boolean> {
   });
   return true;
 }
+
+if (process.argv[1] === import.meta.filename) await ensureRendererBuilt();

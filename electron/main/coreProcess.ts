@@ -1,0 +1,18 @@
+// Forks the core's utility process and hands each loaded page a MessagePort straight to it.
+import { MessageChannelMain, utilityProcess, type UtilityProcess, type WebContents } from 'electron';
+import { CORE_PORT_CHANNEL, type WorkerCommand } from '../protocol.ts';
+
+export function startCoreProcess(workerPath: string, workspace: string | null, dataDir: string): UtilityProcess {
+  const child = utilityProcess.fork(workerPath, [], { serviceName: 'Churn Workbench core', stdio: 'inherit' });
+  const start: WorkerCommand = { type: 'start', workspace, dataDir };
+  child.postMessage(start);
+  return child;
+}
+
+/** Called on every page load: a reloaded page gets a fresh port, the old one closes. */
+export function connectPage(child: UtilityProcess, contents: WebContents): void {
+  const { port1, port2 } = new MessageChannelMain();
+  const connect: WorkerCommand = { type: 'connect' };
+  child.postMessage(connect, [port1]);
+  contents.postMessage(CORE_PORT_CHANNEL, null, [port2]);
+}

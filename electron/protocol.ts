@@ -1,0 +1,27 @@
+// What crosses between the window, the main process and the core's utility process.
+import type { CoreEvent, Envelope } from '../core/src/api/index.ts';
+
+/** The app's own origin: the renderer is served from it, and IPC from any other frame is refused. */
+export const APP_SCHEME = 'app';
+export const APP_ORIGIN = `${APP_SCHEME}://workbench`;
+
+/** Verbs the preload routes to the main process instead of the core (native dialogs). */
+export const SHELL_METHODS = ['shell:pickFiles'] as const;
+export type ShellMethod = (typeof SHELL_METHODS)[number];
+
+/** IPC channels from main to the window. */
+export const CORE_PORT_CHANNEL = 'core-port';
+export const MENU_CHANNEL = 'menu';
+
+/** Window → core over the MessagePort. */
+export interface PortCall {
+  id: number;
+  method: string;
+  request: unknown;
+}
+
+/** Core → window over the MessagePort. */
+export type PortMessage = { kind: 'reply'; id: number; envelope: Envelope } | { kind: 'event'; event: CoreEvent };
+
+/** Main → utility process. */
+export type WorkerCommand = { type: 'start'; workspace: string | null; dataDir: string } | { type: 'connect' };
