@@ -45,7 +45,8 @@ export async function openSession(options: { language?: 'en' | 'zh-CN'; viewport
   });
   const page = await context.newPage();
   const language = options.language ?? 'en';
-  await page.addInitScript((chosen) => localStorage.setItem('churnwb.language', chosen), language);
+  // Only the first load: a later reload must keep what the user chose in the page.
+  await page.addInitScript((chosen) => localStorage.getItem('churnwb.language') ?? localStorage.setItem('churnwb.language', chosen), language);
   await page.goto(host.appUrl);
   mkdirSync(SCREENSHOTS, { recursive: true });
   return {
