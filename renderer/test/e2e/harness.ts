@@ -19,6 +19,10 @@ export interface Session {
   dir: string;
   /** Saves test-output/e2e/<name>.png of the whole page. */
   screenshot(name: string): Promise<string>;
+  /** Durations (ms) of the long main-thread tasks seen so far; `clear` starts a new window. */
+  longTasks(clear?: boolean): Promise<number[]>;
+  /** Chooses files in the import wizard's file input and waits for the mapping step. */
+  chooseFiles(paths: string[], kind?: 'orders' | 'tickets'): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -44,6 +48,12 @@ export async function openSession(options: { language?: 'en' | 'zh-CN'; viewport
     locale: options.language ?? 'en',
   });
   const page = await context.newPage();
+  // Long main-thread tasks (>50 ms) from the first paint on, for the responsiveness measurement.
+  await page.addInitScript(() => {
+    const record: number[] = [];
+    Object.assign(window, { __longTasks: record });
+    new PerformanceObserver((list) => list.getEntries().forEach((entry) => record.push(entry.duration))).observe({ type: 'longtask', buffered: true });
+  });
   const language = options.language ?? 'en';
   // Only the first load: a later reload must keep what the user chose in the page.
   await page.addInitScript((chosen) => localStorage.getItem('churnwb.language') ?? localStorage.setItem('churnwb.language', chosen), language);
@@ -58,6 +68,18 @@ export async function openSession(options: { language?: 'en' | 'zh-CN'; viewport
       const path = join(SCREENSHOTS, `${name}.png`);
       await page.screenshot({ path, fullPage: true });
       return path;
+    },
+    longTasks: (clear = false) =>
+      page.evaluate((reset) => {
+        const record = (window as unknown as { __longTasks: number[] }).__longTasks;
+        const copy = [...record];
+        if (reset) record.length = 0;
+        return copy;
+      }, clear),
+    async chooseFiles(paths, kind = 'orders') {
+      await page.getByRole('radio', { name: kind === 'orders' ? /Orders|订单/ : /Tickets|工单/ }).check({ force: true });
+      await page.getByTestId('file-input').setInputFiles(paths);
+      await page.getByTestId('encoding-select').waitFor({ timeout: 60_000 });
     },
     async close() {
       await context.close();

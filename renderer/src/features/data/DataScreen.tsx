@@ -2,6 +2,7 @@
 import type { ImportKind } from '../../../../core/src/api/index.ts';
 import { useCall } from '../../client/hooks.ts';
 import { ErrorBanner } from '../../components/ErrorBanner.tsx';
+import { Screen } from '../../components/Screen.tsx';
 import { useI18n } from '../../i18n/I18nProvider.tsx';
 import { ImportWizard } from './ImportWizard.tsx';
 import { WorkspaceSummary } from './WorkspaceSummary.tsx';
@@ -10,14 +11,10 @@ export function DataScreen({ importKind }: { importKind?: ImportKind }) {
   const { t } = useI18n();
   const workspace = useCall('describeWorkspace', {});
   return (
-    <div className="screen">
-      <header className="screen-head">
-        <h1>{t('data.title')}</h1>
-        <p className="muted">{t('data.subtitle')}</p>
-      </header>
+    <Screen title={t('data.title')} subtitle={t('data.subtitle')}>
       <ImportWizard key={importKind ?? 'orders'} {...(importKind ? { initialKind: importKind } : {})} />
       {workspace.error && <ErrorBanner error={workspace.error} onRetry={workspace.reload} />}
       {workspace.value && <WorkspaceSummary info={workspace.value} />}
-    </div>
+    </Screen>
   );
 }

@@ -1,5 +1,6 @@
 // The open workspace at a glance: counts, order date range, imported files and their rejects.
 import type { WorkspaceInfo } from '../../../../core/src/api/index.ts';
+import { Panel } from '../../components/Screen.tsx';
 import { StatTile } from '../../components/StatTile.tsx';
 import { useI18n } from '../../i18n/I18nProvider.tsx';
 import { RejectsPanel } from './RejectsPanel.tsx';
@@ -9,13 +10,15 @@ export function WorkspaceSummary({ info }: { info: WorkspaceInfo }) {
   const rejected = info.tables.find((table) => table.name === 'rejects')?.rows ?? 0;
   const range = info.dateRange ? `${info.dateRange.from.slice(0, 10)} – ${info.dateRange.to.slice(0, 10)}` : '—';
   return (
-    <section className="panel" aria-labelledby="workspace-heading">
-      <div className="section-head">
-        <h2 id="workspace-heading">{t('data.workspace')}</h2>
+    <Panel
+      id="workspace-heading"
+      title={t('data.workspace')}
+      actions={
         <span className="muted path" title={info.path}>
           {info.path}
         </span>
-      </div>
+      }
+    >
       <div className="stats">
         <StatTile label={t('data.workspace.orders')} value={number(info.orders)} />
         <StatTile label={t('data.workspace.customers')} value={number(info.customers)} />
@@ -60,6 +63,6 @@ export function WorkspaceSummary({ info }: { info: WorkspaceInfo }) {
         </section>
       )}
       {rejected > 0 && <RejectsPanel sourceIds={null} />}
-    </section>
+    </Panel>
   );
 }
