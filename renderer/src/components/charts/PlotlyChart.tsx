@@ -12,6 +12,27 @@ export interface PlotlyChartProps {
   title: string;
   height?: number;
   onPointClick?: (point: PlotlyPoint) => void;
+  /** Receives a handle once the chart is drawn (null when it goes away), e.g. to export its image. */
+  onHandle?: (handle: ChartHandle | null) => void;
+}
+
+/** What a drawn chart offers its owner. */
+export interface ChartHandle {
+  /** PNG (at 2x) as bytes, or SVG as document text, at the given CSS size. */
+  image(format: 'png', width: number, height: number): Promise<Uint8Array>;
+  image(format: 'svg', width: number, height: number): Promise<string>;
+}
+
+/** Decodes the data URL Plotly.toImage returns: base64 PNG or URL-encoded SVG. */
+export function dataUrlContent(url: string): Uint8Array | string {
+  const comma = url.indexOf(',');
+  const header = url.slice(0, comma);
+  const body = url.slice(comma + 1);
+  if (!header.endsWith(';base64')) return decodeURIComponent(body);
+  const binary = atob(body);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return header.startsWith('data:image/svg') ? new TextDecoder().decode(bytes) : bytes;
 }
 
 const FONT_FAMILY = '"Inter", "Noto Sans CJK SC", "Noto Sans SC", "Microsoft YaHei", "PingFang SC", system-ui, sans-serif';
@@ -37,13 +58,15 @@ export function themedLayout(layout: ChartLayout, height: number): ChartLayout {
 
 const NO_LAYOUT: ChartLayout = {};
 
-export function PlotlyChart({ data, layout = NO_LAYOUT, fileName, title, height = 360, onPointClick }: PlotlyChartProps) {
+export function PlotlyChart({ data, layout = NO_LAYOUT, fileName, title, height = 360, onPointClick, onHandle }: PlotlyChartProps) {
   const load = use(PlotlyContext);
   const { t } = useI18n();
   const root = useRef<PlotlyElement>(null);
   const [plotly, setPlotly] = useState<PlotlyBundle | null>(null);
   const clickHandler = useRef(onPointClick);
   clickHandler.current = onPointClick;
+  const handleReceiver = useRef(onHandle);
+  handleReceiver.current = onHandle;
 
   useEffect(() => {
     let current = true;
@@ -62,6 +85,10 @@ export function PlotlyChart({ data, layout = NO_LAYOUT, fileName, title, height 
         const point = event.points[0];
         if (point) clickHandler.current?.(point);
       });
+      handleReceiver.current?.({
+        image: (async (format: 'png' | 'svg', width: number, imageHeight: number) =>
+          dataUrlContent(await plotly.toImage(element, { format, width, height: imageHeight, ...(format === 'png' ? { scale: 2 } : {}) }))) as ChartHandle['image'],
+      });
     });
   }, [plotly, data, layout, height]);
 
@@ -72,6 +99,7 @@ export function PlotlyChart({ data, layout = NO_LAYOUT, fileName, title, height 
     observer.observe(element);
     return () => {
       observer.disconnect();
+      handleReceiver.current?.(null);
       plotly.purge(element);
     };
   }, [plotly]);

@@ -26,7 +26,7 @@ export interface ImageOptions {
   format: ImageFormat;
   width: number;
   height: number;
-  filename?: string;
+  scale?: number;
 }
 
 export interface PlotlyBundle {
