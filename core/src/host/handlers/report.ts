@@ -1,7 +1,31 @@
-// Report verbs of CoreApi, bound to the shared context.
+// Report verbs of CoreApi: build the default report from the workspace, export a report model.
 import type { ReportApi } from '../../api/report.ts';
+import { chromiumRenderer } from '../../report/chromium.ts';
+import { defaultReport } from '../../report/defaultReport.ts';
+import { exportReport } from '../../report/exportReport.ts';
+import type { ReportRenderer } from '../../report/render.ts';
 import type { CoreContext } from '../context.ts';
 
-export function reportHandlers(_context: CoreContext): ReportApi {
-  return {};
+/**
+ * `createRenderer` makes the engine that prints PDFs and draws chart images, one per export
+ * (Chromium by default; a host with its own engine, such as Electron's printToPDF, passes its own).
+ */
+export function reportHandlers(context: CoreContext, createRenderer: () => ReportRenderer = () => chromiumRenderer()): ReportApi {
+  return {
+    defaultReport: (request) =>
+      context.task(request.taskId, async (scope) => {
+        scope.progress.update({ phase: 'analyse' }, true);
+        const report = await defaultReport(scope.connection, context.workspace().path, request, (event) => context.emit({ ...event, taskId: scope.taskId }));
+        scope.progress.update({ phase: 'done' }, true);
+        return report;
+      }),
+    async exportReport(request) {
+      const renderer = createRenderer();
+      try {
+        return await exportReport(request, renderer);
+      } finally {
+        await renderer.close();
+      }
+    },
+  };
 }

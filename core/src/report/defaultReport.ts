@@ -1,0 +1,60 @@
+// defaultReport: the report a consultant starts from, one or more sections per analysis with data.
+import { basename } from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { CoreError } from '../api/errors.ts';
+import type { LogEvent } from '../api/events.ts';
+import { REPORT_AREAS, type DefaultReportRequest, type ReportArea, type ReportLang, type ReportModel, type ReportSection } from '../api/report.ts';
+import { queryOne } from '../db/sql.ts';
+import { COMMON_TEXT } from './text.ts';
+
+/** What a section builder gets: a connection on the workspace and the report's language. */
+export interface SectionContext {
+  connection: DuckDBConnection;
+  lang: ReportLang;
+}
+
+/** Builds an area's sections from its analyses; [] when the workspace lacks the area's data (no tickets for reasons). */
+export type SectionBuilder = (context: SectionContext) => Promise<ReportSection[]>;
+
+/** The areas whose analyses exist, each with its section builder. */
+export const SECTION_BUILDERS: Partial<Record<ReportArea, SectionBuilder>> = {};
+
+const LANGS: readonly ReportLang[] = ['zh-CN', 'en'];
+
+export async function defaultReport(
+  connection: DuckDBConnection,
+  workspacePath: string,
+  request: DefaultReportRequest,
+  log: (event: LogEvent) => void,
+): Promise<ReportModel> {
+  const { lang } = request;
+  if (!LANGS.includes(lang)) throw new CoreError('E_ARGS', `lang must be zh-CN or en, got "${String(lang)}"`);
+  const wanted = request.sections ?? REPORT_AREAS;
+  const unknown = wanted.filter((area) => !REPORT_AREAS.includes(area));
+  if (unknown.length) throw new CoreError('E_ARGS', `sections must be among ${REPORT_AREAS.join(', ')}; unknown: ${unknown.join(', ')}`);
+  const facts = await queryOne<{ orders: number; customers: number; from: string | null; to: string | null }>(
+    connection,
+    `SELECT count(*) AS orders, count(DISTINCT customer_id) AS customers,
+            strftime(min(ordered_at), '%Y-%m-%d') AS "from", strftime(max(ordered_at), '%Y-%m-%d') AS "to"
+     FROM orders`,
+  );
+  if (facts.orders === 0 || facts.from === null || facts.to === null) {
+    throw new CoreError('E_NO_DATA', 'the workspace has no orders; import an orders export before building a report');
+  }
+  const sections: ReportSection[] = [];
+  for (const area of REPORT_AREAS.filter((item) => wanted.includes(item))) {
+    const build = SECTION_BUILDERS[area];
+    const built = build ? await build({ connection, lang }) : [];
+    if (built.length === 0) log({ type: 'log', level: 'warn', message: `report: no ${area} section (${build ? 'the workspace lacks its data' : 'that analysis is not available'})` });
+    sections.push(...built);
+  }
+  const text = COMMON_TEXT[lang];
+  return {
+    version: 1,
+    lang,
+    title: text.reportTitle,
+    subtitle: text.subtitle({ workspace: basename(workspacePath), from: facts.from, to: facts.to, orders: facts.orders, customers: facts.customers }),
+    createdAt: new Date().toISOString(),
+    sections,
+  };
+}

@@ -1,0 +1,171 @@
+// The PPTX writer (pptxgenjs): a title slide, then one slide per section with the headline as the
+// slide title, the chart (native where it fits, an image otherwise), the table, the options, and
+// the analyst's note as speaker notes. Long or wide tables get a slide of their own.
+import PptxGenJS from 'pptxgenjs';
+import type { ReportModel, ReportSection } from '../api/report.ts';
+import { nativeChartOf, type NativeChart } from './nativeChart.ts';
+import { displayWidth, formatCell, isNumericFormat, readTable, type TableRows } from './table.ts';
+import { COMMON_TEXT } from './text.ts';
+import { ACCENT, INK, MUTED, RULE, SLIDE_FONT } from './theme.ts';
+
+/** Where a slide's chart image comes from: the app's own rendering, or the core's renderer. */
+export type ChartPng = (section: ReportSection, size: { width: number; height: number }) => Promise<Uint8Array>;
+
+const SLIDE_W = 13.333;
+const SLIDE_H = 7.5;
+const MARGIN_X = 0.5;
+const BODY_Y = 1.65;
+const BODY_H = 4.7;
+const CAPTION_Y = 6.42;
+const OPTIONS_Y = 6.68;
+const FOOTER_Y = 7.05;
+const BODY_W = SLIDE_W - 2 * MARGIN_X;
+const SIDE_TABLE_W = 4.6;
+const GAP = 0.3;
+/** Pixels per inch of rendered chart images (before the 2x scale). */
+const IMAGE_PPI = 80;
+/** A table sits beside its chart when it is this small; otherwise it gets a slide of its own. */
+const SIDE_TABLE_MAX = { rows: 12, columns: 4 };
+/** Rows a table slide shows; the XLSX export holds all of them. */
+const SLIDE_TABLE_ROWS = 15;
+const MASTER = 'CHURNWB_SECTION';
+
+export async function reportPptx(report: ReportModel, chartPng: ChartPng): Promise<Uint8Array> {
+  const text = COMMON_TEXT[report.lang];
+  const font = SLIDE_FONT[report.lang];
+  const pptx = new PptxGenJS();
+  pptx.layout = 'LAYOUT_WIDE';
+  pptx.title = report.title;
+  pptx.subject = report.subtitle;
+  pptx.company = text.product;
+  pptx.theme = { headFontFace: font, bodyFontFace: font };
+  pptx.defineSlideMaster({
+    title: MASTER,
+    background: { color: 'FFFFFF' },
+    objects: [
+      { placeholder: { options: { name: 'title', type: 'title', x: MARGIN_X, y: 0.55, w: BODY_W, h: 1.0, fontFace: font, fontSize: 24, bold: true, color: INK, align: 'left', valign: 'top', margin: 0 }, text: '' } },
+      { line: { x: MARGIN_X, y: FOOTER_Y - 0.08, w: BODY_W, h: 0, line: { color: RULE, width: 0.75 } } },
+      { text: { text: text.product, options: { x: MARGIN_X, y: FOOTER_Y, w: 6, h: 0.3, fontFace: font, fontSize: 9, color: MUTED, margin: 0 } } },
+    ],
+    slideNumber: { x: SLIDE_W - MARGIN_X - 0.6, y: FOOTER_Y, w: 0.6, h: 0.3, fontFace: font, fontSize: 9, color: MUTED, align: 'right' },
+  });
+
+  const cover = pptx.addSlide();
+  cover.background = { color: 'FFFFFF' };
+  cover.addShape('rect', { x: 0, y: 0, w: 0.25, h: SLIDE_H, fill: { color: ACCENT }, line: { color: ACCENT } });
+  cover.addText(text.product, { x: 0.9, y: 1.9, w: 11, h: 0.4, fontFace: font, fontSize: 14, color: ACCENT, bold: true, margin: 0 });
+  cover.addText(report.title, { x: 0.9, y: 2.4, w: 11.5, h: 1.3, fontFace: font, fontSize: 40, bold: true, color: INK, margin: 0, valign: 'top' });
+  cover.addText(report.subtitle, { x: 0.9, y: 3.8, w: 11.5, h: 0.8, fontFace: font, fontSize: 16, color: MUTED, margin: 0, valign: 'top' });
+  cover.addText(text.generatedAt(report.createdAt.slice(0, 10)), { x: 0.9, y: 4.6, w: 11.5, h: 0.4, fontFace: font, fontSize: 12, color: MUTED, margin: 0 });
+
+  for (const section of report.sections) {
+    const table = section.table ? readTable(section.table) : null;
+    const tableBeside = table !== null && section.chart !== undefined && table.rows.length <= SIDE_TABLE_MAX.rows && table.columns.length <= SIDE_TABLE_MAX.columns;
+    const slide = sectionSlide(pptx, section, section.headline, font);
+    if (section.note.trim()) slide.addNotes(section.note.trim());
+    if (section.options.length) {
+      const options = section.options.map((option) => `${option.label}: ${option.value}`).join('  ·  ');
+      slide.addText(`${text.options}: ${options}`, { x: MARGIN_X, y: OPTIONS_Y, w: BODY_W, h: 0.35, fontFace: font, fontSize: 10, color: MUTED, margin: 0, valign: 'top' });
+    }
+    if (section.chart) {
+      const box = { x: MARGIN_X, y: BODY_Y, w: tableBeside ? BODY_W - SIDE_TABLE_W - GAP : BODY_W, h: BODY_H };
+      const native = nativeChartOf(section.chart);
+      if (native) addNativeChart(pptx, slide, native, box, font);
+      else {
+        const png = await chartPng(section, { width: Math.round(box.w * IMAGE_PPI), height: Math.round(box.h * IMAGE_PPI) });
+        slide.addImage({ data: `image/png;base64,${Buffer.from(png).toString('base64')}`, ...box, altText: section.headline });
+      }
+    }
+    if (table && tableBeside) {
+      addTable(slide, table, { x: SLIDE_W - MARGIN_X - SIDE_TABLE_W, y: BODY_Y, w: SIDE_TABLE_W }, report, font, table.rows.length);
+    } else if (table) {
+      const tableSlide = section.chart ? sectionSlide(pptx, section, text.tableOf(section.title), font) : slide;
+      const shown = Math.min(table.rows.length, SLIDE_TABLE_ROWS);
+      addTable(tableSlide, table, { x: MARGIN_X, y: BODY_Y, w: BODY_W }, report, font, shown);
+      const total = section.table?.totalRows ?? table.rows.length;
+      if (shown < total) {
+        tableSlide.addText(text.rowsShown(shown, total), { x: MARGIN_X, y: CAPTION_Y, w: BODY_W, h: 0.35, fontFace: font, fontSize: 10, color: MUTED, margin: 0 });
+      }
+    }
+  }
+  const bytes = await pptx.write({ outputType: 'uint8array' });
+  return bytes as Uint8Array;
+}
+
+function sectionSlide(pptx: PptxGenJS, section: ReportSection, title: string, font: string): PptxGenJS.Slide {
+  const slide = pptx.addSlide({ masterName: MASTER });
+  slide.addText(section.title, { x: MARGIN_X, y: 0.25, w: BODY_W, h: 0.3, fontFace: font, fontSize: 12, bold: true, color: ACCENT, margin: 0 });
+  slide.addText(title, { placeholder: 'title' });
+  return slide;
+}
+
+interface Box {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+function addNativeChart(pptx: PptxGenJS, slide: PptxGenJS.Slide, chart: NativeChart, box: Box, font: string): void {
+  const axisText = { fontFace: font, fontSize: 10, color: MUTED };
+  slide.addChart(
+    chart.type === 'bar' ? pptx.ChartType.bar : pptx.ChartType.line,
+    chart.series.map((series) => ({ name: series.name, labels: series.labels, values: series.values })),
+    {
+      ...box,
+      barDir: chart.horizontal ? 'bar' : 'col',
+      barGrouping: chart.stacked ? 'stacked' : 'clustered',
+      chartColors: chart.colors,
+      lineSize: 2,
+      lineDataSymbol: chart.series[0]!.labels.length > 24 ? 'none' : 'circle',
+      lineDataSymbolSize: 5,
+      barGapWidthPct: 60,
+      showLegend: chart.series.length > 1,
+      legendPos: 'b',
+      legendFontFace: font,
+      legendFontSize: 10,
+      catAxisLabelFontFace: axisText.fontFace,
+      catAxisLabelFontSize: axisText.fontSize,
+      catAxisLabelColor: axisText.color,
+      valAxisLabelFontFace: axisText.fontFace,
+      valAxisLabelFontSize: axisText.fontSize,
+      valAxisLabelColor: axisText.color,
+      valGridLine: { color: 'EEF0F3', size: 0.75 },
+      catGridLine: { style: 'none' },
+      ...(chart.valueFormat ? { valAxisLabelFormatCode: chart.valueFormat, dataLabelFormatCode: chart.valueFormat } : {}),
+      ...(chart.categoryTitle ? { showCatAxisTitle: true, catAxisTitle: chart.categoryTitle, catAxisTitleFontFace: font, catAxisTitleFontSize: 10, catAxisTitleColor: MUTED } : {}),
+      ...(chart.valueTitle ? { showValAxisTitle: true, valAxisTitle: chart.valueTitle, valAxisTitleFontFace: font, valAxisTitleFontSize: 10, valAxisTitleColor: MUTED } : {}),
+    },
+  );
+}
+
+function addTable(slide: PptxGenJS.Slide, table: TableRows, box: { x: number; y: number; w: number }, report: ReportModel, font: string, rows: number): void {
+  const wide = table.columns.length > 8;
+  const fontSize = wide ? 8 : rows > 12 ? 9 : 10;
+  const align = (index: number) => (isNumericFormat(table.columns[index]!.format) ? 'right' : 'left');
+  const header = table.columns.map((column, index) => ({
+    text: column.label,
+    options: { bold: true, color: MUTED, fill: { color: 'F7F8FA' }, align: align(index) as 'left' | 'right' },
+  }));
+  const body = table.rows.slice(0, rows).map((row) =>
+    row.map((cell, index) => ({ text: formatCell(cell, table.columns[index]!.format, report.lang), options: { align: align(index) as 'left' | 'right' } })),
+  );
+  slide.addTable([header, ...body], {
+    ...box,
+    colW: columnWidths([header.map((cell) => cell.text), ...body.map((row) => row.map((cell) => cell.text))], box.w),
+    fontFace: font,
+    fontSize,
+    color: INK,
+    border: { type: 'solid', pt: 0.5, color: 'E3E6EA' },
+    margin: wide ? 0.03 : 0.05,
+    rowH: wide ? 0.22 : 0.27,
+    autoPage: false,
+  });
+}
+
+/** Column widths in inches, shared out by each column's longest text (CJK counted double), within bounds. */
+function columnWidths(rows: string[][], width: number): number[] {
+  const weights = rows[0]!.map((_, column) => Math.min(30, Math.max(7, ...rows.map((row) => displayWidth(row[column] ?? '')))) + 2);
+  const total = weights.reduce((sum, weight) => sum + weight, 0);
+  return weights.map((weight) => (weight / total) * width);
+}

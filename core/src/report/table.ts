@@ -1,0 +1,114 @@
+// Report tables: built from summary rows into Arrow, read back into cells, formatted for people,
+// and made safe for spreadsheets.
+import { Float64, Table, Utf8, tableFromIPC, tableToIPC, vectorFromArray, type Vector } from 'apache-arrow';
+import { CoreError } from '../api/errors.ts';
+import type { ReportColumn, ReportColumnFormat, ReportLang, ReportTable } from '../api/report.ts';
+
+/** A cell as the writers see it. */
+export type Cell = string | number | boolean | null;
+
+export interface TableRows {
+  columns: ReportColumn[];
+  rows: Cell[][];
+}
+
+const NUMERIC_FORMATS: readonly ReportColumnFormat[] = ['integer', 'number', 'percent', 'money'];
+
+/** Builds a report table from plain rows; numeric formats become Float64 columns, the rest text. */
+export function makeTable(
+  name: string,
+  columns: ReportColumn[],
+  rows: readonly Record<string, Cell>[],
+  totalRows?: number,
+): ReportTable {
+  const vectors: Record<string, Vector> = {};
+  for (const column of columns) {
+    const numeric = NUMERIC_FORMATS.includes(column.format);
+    const values = rows.map((row) => {
+      const value = row[column.key] ?? null;
+      if (value === null) return null;
+      return numeric ? Number(value) : String(value);
+    });
+    vectors[column.key] = numeric ? vectorFromArray(values as (number | null)[], new Float64()) : vectorFromArray(values as (string | null)[], new Utf8());
+  }
+  const table: ReportTable = { name, columns, arrow: tableToIPC(new Table(vectors), 'stream') };
+  return totalRows === undefined || totalRows === rows.length ? table : { ...table, totalRows };
+}
+
+/** Reads a report table's rows in the order of its columns; fails naming a column the bytes lack. */
+export function readTable(table: ReportTable): TableRows {
+  let arrow: Table;
+  try {
+    arrow = tableFromIPC(table.arrow);
+  } catch (error) {
+    throw new CoreError('E_ARGS', `table "${table.name}" is not Arrow IPC: ${(error as Error).message}`);
+  }
+  const vectors = table.columns.map((column) => {
+    const vector = arrow.getChild(column.key);
+    if (!vector) throw new CoreError('E_ARGS', `table "${table.name}" has no column "${column.key}"`);
+    return vector;
+  });
+  const rows: Cell[][] = [];
+  for (let index = 0; index < arrow.numRows; index++) {
+    rows.push(vectors.map((vector, column) => toCell(vector.get(index), table.columns[column]!.format)));
+  }
+  return { columns: table.columns, rows };
+}
+
+function toCell(value: unknown, format: ReportColumnFormat): Cell {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'bigint') return Number(value);
+  if (value instanceof Date) return isoDate(value);
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) return null;
+    // Arrow timestamps and dates read back as epoch milliseconds
+    return format === 'date' ? isoDate(new Date(value)) : value;
+  }
+  if (typeof value === 'string' || typeof value === 'boolean') return value;
+  return String(value);
+}
+
+function isoDate(date: Date): string {
+  const iso = date.toISOString();
+  return iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : iso.slice(0, 19).replace('T', ' ');
+}
+
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * Text a spreadsheet would run as a formula (= + - @, and tab or CR that some programs strip
+ * before looking) gets a leading single quote, OWASP's advice for CSV and spreadsheet exports.
+ */
+export function neutraliseFormula<T extends Cell>(value: T): T | string {
+  return typeof value === 'string' && FORMULA_START.test(value) ? `'${value}` : value;
+}
+
+/** A number as people read it in the report's language; percent columns hold fractions (0.25 = 25%). */
+export function formatCell(value: Cell, format: ReportColumnFormat, lang: ReportLang): string {
+  if (value === null) return '';
+  // Tabs and line breaks inside a value would break a table row's layout on a page or slide.
+  if (typeof value !== 'number') return String(value).replace(/[\t\r\n]+/g, ' ').trim();
+  switch (format) {
+    case 'integer':
+      return new Intl.NumberFormat(lang, { maximumFractionDigits: 0 }).format(value);
+    case 'percent':
+      return new Intl.NumberFormat(lang, { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(value);
+    case 'money':
+      return new Intl.NumberFormat(lang, { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(value);
+    case 'number':
+      return new Intl.NumberFormat(lang, { maximumFractionDigits: 2 }).format(value);
+    default:
+      return String(value);
+  }
+}
+
+export function isNumericFormat(format: ReportColumnFormat): boolean {
+  return NUMERIC_FORMATS.includes(format);
+}
+
+/** Width of text in character cells: CJK and other wide characters take two (column widths in XLSX and PPTX). */
+export function displayWidth(text: string): number {
+  let width = 0;
+  for (const char of text) width += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(char) ? 2 : 1;
+  return width;
+}

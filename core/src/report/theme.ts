@@ -1,0 +1,46 @@
+// The report's house style: fonts, colours and the Plotly layout every writer lays a figure over.
+import type { JsonObject, ReportChart, ReportLang } from '../api/report.ts';
+
+/** CSS font stack: Latin first, then CJK faces of Linux (Noto), Windows and macOS. */
+export const FONT_STACK = '"Inter", "Noto Sans CJK SC", "Noto Sans SC", "Microsoft YaHei", "PingFang SC", "Segoe UI", system-ui, sans-serif';
+
+/** Fonts PowerPoint and LibreOffice have (or substitute) for each language. */
+export const SLIDE_FONT: Record<ReportLang, string> = { 'zh-CN': 'Microsoft YaHei', en: 'Calibri' };
+
+export const INK = '1F2430';
+export const MUTED = '5B6270';
+export const ACCENT = '2F6FED';
+export const RULE = 'D9DDE3';
+export const CHART_COLORS = ['#2f6fed', '#e8833a', '#3a9d6e', '#c8485b', '#7b61c9', '#8a8f98', '#d4a72c', '#2aa1b3'];
+
+export const DEFAULT_CHART_HEIGHT = 380;
+
+/** Width in CSS pixels of a chart on a printed page: the narrower of A4 and Letter minus 15 mm margins. */
+export const PRINT_CHART_WIDTH = 680;
+
+/** The section's layout over the house theme; axes merge so a chart keeps its own titles and formats. */
+export function themedLayout(chart: ReportChart, size: { width?: number; height?: number } = {}): JsonObject {
+  const axis = (name: 'xaxis' | 'yaxis'): JsonObject => ({
+    gridcolor: '#eef0f3',
+    zerolinecolor: '#d9dde3',
+    automargin: true,
+    ...(isObject(chart.layout[name]) ? chart.layout[name] : {}),
+  });
+  return {
+    margin: { l: 64, r: 24, t: 24, b: 56 },
+    font: { family: FONT_STACK, size: 12, color: `#${INK}` },
+    paper_bgcolor: '#ffffff',
+    plot_bgcolor: '#ffffff',
+    colorway: CHART_COLORS,
+    legend: { orientation: 'h', y: -0.22 },
+    ...chart.layout,
+    xaxis: axis('xaxis'),
+    yaxis: axis('yaxis'),
+    height: size.height ?? chart.height ?? DEFAULT_CHART_HEIGHT,
+    ...(size.width === undefined ? { autosize: true } : { width: size.width, autosize: false }),
+  };
+}
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,80 @@
+// The XLSX writer (exceljs): a summary sheet (sections, headlines, options, notes), then one sheet per
+// table with the raw numbers and a number format per column, so analysts can keep calculating.
+import ExcelJS from 'exceljs';
+import type { ReportColumnFormat, ReportModel } from '../api/report.ts';
+import { displayWidth, neutraliseFormula, readTable, type Cell } from './table.ts';
+import { COMMON_TEXT } from './text.ts';
+
+const NUMBER_FORMATS: Partial<Record<ReportColumnFormat, string>> = {
+  integer: '#,##0',
+  number: '#,##0.00',
+  percent: '0.0%',
+  money: '#,##0.00',
+  date: 'yyyy-mm-dd',
+};
+const HEADER_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFF1F3F6' } };
+const MAX_COLUMN_WIDTH = 60;
+
+export async function reportXlsx(report: ReportModel): Promise<Uint8Array> {
+  const text = COMMON_TEXT[report.lang];
+  const workbook = new ExcelJS.Workbook();
+  workbook.creator = text.product;
+  workbook.title = report.title;
+  workbook.created = new Date(report.createdAt);
+  const names = new Set<string>();
+
+  const summary = workbook.addWorksheet(sheetName(text.summarySheet, names));
+  summary.addRow([safe(report.title)]).font = { bold: true, size: 14 };
+  summary.addRow([safe(report.subtitle)]);
+  summary.addRow([safe(text.generatedAt(report.createdAt.slice(0, 10)))]);
+  summary.addRow([]);
+  styleHeader(summary.addRow([text.section, text.headline, text.options, text.note].map(safe)));
+  for (const section of report.sections) {
+    const options = section.options.map((option) => `${option.label}: ${option.value}`).join('; ');
+    summary.addRow([section.title, section.headline, options, section.note.trim()].map(safe)).alignment = { wrapText: true, vertical: 'top' };
+  }
+  summary.columns.forEach((column, index) => (column.width = [28, 60, 40, 50][index] ?? 20));
+
+  for (const section of report.sections) {
+    if (!section.table) continue;
+    const { columns, rows } = readTable(section.table);
+    const sheet = workbook.addWorksheet(sheetName(section.table.name, names), { views: [{ state: 'frozen', ySplit: 1 }] });
+    styleHeader(sheet.addRow(columns.map((column) => safe(column.label))));
+    for (const row of rows) sheet.addRow(row.map((cell, index) => cellValue(cell, columns[index]!.format)));
+    columns.forEach((column, index) => {
+      const sheetColumn = sheet.getColumn(index + 1);
+      const format = NUMBER_FORMATS[column.format];
+      if (format) sheetColumn.numFmt = format;
+      const widest = Math.max(displayWidth(column.label), ...rows.map((row) => displayWidth(String(row[index] ?? ''))));
+      sheetColumn.width = Math.min(MAX_COLUMN_WIDTH, Math.max(8, widest + 2));
+    });
+  }
+  return new Uint8Array(await workbook.xlsx.writeBuffer());
+}
+
+function styleHeader(row: ExcelJS.Row): void {
+  row.font = { bold: true };
+  row.eachCell((cell) => (cell.fill = HEADER_FILL));
+}
+
+function safe(value: string): string {
+  return neutraliseFormula(value);
+}
+
+/** Dates become real spreadsheet dates; text is neutralised; numbers stay numbers. */
+function cellValue(cell: Cell, format: ReportColumnFormat): ExcelJS.CellValue {
+  if (format === 'date' && typeof cell === 'string' && /^\d{4}-\d{2}-\d{2}/.test(cell)) {
+    const date = new Date(`${cell.replace(' ', 'T')}Z`);
+    if (!Number.isNaN(date.getTime())) return date;
+  }
+  return neutraliseFormula(cell);
+}
+
+/** Sheet names: at most 31 characters, none of []:*?/\, unique within the workbook. */
+function sheetName(wanted: string, taken: Set<string>): string {
+  const base = wanted.replace(/[[\]:*?/\\]/g, ' ').trim().slice(0, 31) || 'Sheet';
+  let name = base;
+  for (let n = 2; taken.has(name.toLowerCase()); n++) name = `${base.slice(0, 28)} ${n}`;
+  taken.add(name.toLowerCase());
+  return name;
+}
