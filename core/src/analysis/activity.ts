@@ -41,10 +41,11 @@ export function activityParams(rule: Pick<ChurnRule, 'statuses' | 'asOf'>): Reco
 
 /**
  * SQL of the orders that count as activity up to the evaluation date, one row per order:
- * customer_id, order_id, ordered_at, day, amount. Binds $activity_statuses and $activity_as_of.
+ * customer_id, order_id, ordered_at, day, amount, channel, region, category (the segment columns;
+ * DuckDB reads only the columns a query uses). Binds $activity_statuses and $activity_as_of.
  */
 export const ACTIVITY_ORDERS_SQL = `
-  SELECT customer_id, order_id, ordered_at, CAST(ordered_at AS DATE) AS day, coalesce(amount, 0) AS amount
+  SELECT customer_id, order_id, ordered_at, CAST(ordered_at AS DATE) AS day, coalesce(amount, 0) AS amount, channel, region, category
   FROM orders
   WHERE list_contains($activity_statuses, status) AND ordered_at <= CAST($activity_as_of AS TIMESTAMP)`;
 
@@ -72,18 +73,27 @@ export function customerStatusParams(rule: ChurnRule): Record<string, DuckDBValu
   return { ...activityParams(rule), churn_window_days: rule.windowDays };
 }
 
-/** Checks the options and fills in the data-derived defaults. */
-export async function resolveChurnRule(connection: DuckDBConnection, options: ChurnRuleOptions = {}): Promise<ChurnRule> {
+/** The activity part of the rule (statuses, evaluation date), checked and filled in; for analyses that need no window. */
+export async function resolveActivity(
+  connection: DuckDBConnection,
+  options: Pick<ChurnRuleOptions, 'asOf' | 'statuses'> = {},
+): Promise<Pick<ChurnRule, 'asOf' | 'statuses'>> {
   const statuses = options.statuses ?? DEFAULT_ACTIVITY_STATUSES;
   const unknown = statuses.filter((status) => !(ORDER_STATUSES as readonly string[]).includes(status));
   if (statuses.length === 0 || unknown.length > 0) {
     throw new CoreError('E_ARGS', `statuses must be a non-empty subset of ${ORDER_STATUSES.join(', ')}; got ${unknown.join(', ') || 'none'}`);
   }
+  const asOf = options.asOf ?? (await dataEnd(connection));
+  if (Number.isNaN(Date.parse(asOf))) throw new CoreError('E_ARGS', `asOf is not a date: ${asOf}`);
+  return { asOf, statuses };
+}
+
+/** Checks the options and fills in the data-derived defaults. */
+export async function resolveChurnRule(connection: DuckDBConnection, options: ChurnRuleOptions = {}): Promise<ChurnRule> {
   if (options.windowDays !== undefined && !(Number.isInteger(options.windowDays) && options.windowDays > 0)) {
     throw new CoreError('E_ARGS', `windowDays must be a positive whole number of days, got ${options.windowDays}`);
   }
-  const asOf = options.asOf ?? (await dataEnd(connection));
-  if (Number.isNaN(Date.parse(asOf))) throw new CoreError('E_ARGS', `asOf is not a date: ${asOf}`);
+  const { asOf, statuses } = await resolveActivity(connection, options);
   if (options.windowDays !== undefined) {
     return { windowDays: options.windowDays, windowSource: 'user', asOf, statuses, repeatCustomers: null };
   }
