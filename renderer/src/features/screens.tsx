@@ -5,6 +5,7 @@ import { CORE_METHODS, type ImportKind } from '../../../core/src/api/index.ts';
 import type { IconName } from '../components/Icon.tsx';
 import type { MessageKey } from '../i18n/en.ts';
 import { DataScreen } from './data/DataScreen.tsx';
+import { ReportScreen } from './report/ReportScreen.tsx';
 
 /** What a navigation can ask of a screen (from the native menu, say). */
 export interface ScreenRequest {
@@ -28,6 +29,7 @@ export const SCREENS: readonly ScreenDefinition[] = [
     requires: ['describeWorkspace', 'previewImport', 'importFiles', 'rejects'],
     render: (request) => <DataScreen {...(request.importKind ? { importKind: request.importKind } : {})} />,
   },
+  { id: 'report', title: 'nav.report', icon: 'report', requires: ['defaultReport', 'exportReport'], render: () => <ReportScreen /> },
 ];
 
 export function availableScreens(methods: readonly string[] = CORE_METHODS): ScreenDefinition[] {

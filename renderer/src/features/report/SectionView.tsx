@@ -1,0 +1,98 @@
+// One report section as the analyst edits it: headline, chart, table, options used, and a note.
+import { useMemo } from 'react';
+import type { ReportColumnFormat, ReportSection } from '../../../../core/src/api/index.ts';
+import { useArrowTable } from '../../client/arrow.ts';
+import { ArrowTable, type ArrowColumn } from '../../components/ArrowTable.tsx';
+import { PlotlyChart, type ChartHandle } from '../../components/charts/PlotlyChart.tsx';
+import { useI18n, type I18n } from '../../i18n/I18nProvider.tsx';
+
+export const DEFAULT_CHART_HEIGHT = 380;
+
+function cellFormat(format: ReportColumnFormat, i18n: I18n): ArrowColumn['format'] {
+  const numeric = (digits: number) => (value: unknown) => (value === null || value === undefined ? null : i18n.number(Number(value), digits));
+  switch (format) {
+    case 'integer':
+      return numeric(0);
+    case 'number':
+    case 'money':
+      return numeric(2);
+    case 'percent':
+      return (value) => (value === null || value === undefined ? null : i18n.percent(Number(value)));
+    case 'date':
+      return (value) => (value === null || value === undefined ? null : new Date(Number(value)).toISOString().slice(0, 10));
+    case 'text':
+      return undefined;
+  }
+}
+
+export interface SectionViewProps {
+  section: ReportSection;
+  index: number;
+  count: number;
+  onChange: (section: ReportSection) => void;
+  onMove: (offset: -1 | 1) => void;
+  onRemove: () => void;
+  onChartHandle: (handle: ChartHandle | null) => void;
+}
+
+export function SectionView({ section, index, count, onChange, onMove, onRemove, onChartHandle }: SectionViewProps) {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const table = useArrowTable(section.table?.arrow);
+  const columns = useMemo(
+    () =>
+      section.table?.columns.map((column): ArrowColumn => {
+        const format = cellFormat(column.format, i18n);
+        return { name: column.key, label: column.label, ...(format ? { format } : {}) };
+      }),
+    [section.table, i18n],
+  );
+  const headingId = `section-${section.id.replace(/\W/g, '-')}`;
+  return (
+    <section className="panel report-section" aria-labelledby={headingId} data-section={section.id}>
+      <div className="section-head">
+        <h2 id={headingId}>
+          <span className="section-index">{index + 1}</span>
+          {section.title}
+        </h2>
+        <div className="section-tools">
+          <button type="button" className="button button-small" disabled={index === 0} onClick={() => onMove(-1)} aria-label={t('report.section.up')} title={t('report.section.up')}>
+            ↑
+          </button>
+          <button type="button" className="button button-small" disabled={index === count - 1} onClick={() => onMove(1)} aria-label={t('report.section.down')} title={t('report.section.down')}>
+            ↓
+          </button>
+          <button type="button" className="button button-small button-quiet" onClick={onRemove}>
+            {t('report.section.remove')}
+          </button>
+        </div>
+      </div>
+      <p className="headline">{section.headline}</p>
+      {section.chart && (
+        <PlotlyChart
+          data={section.chart.data}
+          layout={section.chart.layout}
+          height={section.chart.height ?? DEFAULT_CHART_HEIGHT}
+          title={section.title}
+          fileName={section.id}
+          onHandle={onChartHandle}
+        />
+      )}
+      {table && columns && <ArrowTable table={table} columns={columns} label={section.table?.name ?? section.title} height={240} />}
+      {section.options.length > 0 && (
+        <dl className="options" aria-label={t('report.section.options')}>
+          {section.options.map((option) => (
+            <div key={option.label} className="option-chip">
+              <dt>{option.label}</dt>
+              <dd>{option.value}</dd>
+            </div>
+          ))}
+        </dl>
+      )}
+      <label className="note">
+        <span className="field-label">{t('report.section.note')}</span>
+        <textarea value={section.note} rows={2} placeholder={t('report.section.notePlaceholder')} onChange={(event) => onChange({ ...section, note: event.target.value })} />
+      </label>
+    </section>
+  );
+}

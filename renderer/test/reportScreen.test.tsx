@@ -1,0 +1,93 @@
+// @vitest-environment happy-dom
+import { cleanup, fireEvent, screen, within } from '@testing-library/react';
+import { tableFromArrays, tableToIPC } from 'apache-arrow';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { ExportReportRequest, ReportModel } from '../../core/src/api/index.ts';
+import type { PlotlyBundle } from '../src/components/charts/plotlyBundle.ts';
+import { ReportScreen } from '../src/features/report/ReportScreen.tsx';
+import { fakeCore, renderWith } from './fakeCore.tsx';
+
+afterEach(cleanup);
+
+const model: ReportModel = {
+  version: 1,
+  lang: 'en',
+  title: 'Churn review',
+  subtitle: 'orders 2010-12 to 2011-12',
+  createdAt: '2026-01-01T00:00:00.000Z',
+  sections: [
+    {
+      id: 'retention.cohorts',
+      area: 'retention',
+      title: 'Cohort retention',
+      headline: 'Month-1 retention is 21.4%.',
+      chart: { data: [{ type: 'heatmap', z: [[1, 0.2]] }], layout: {} },
+      options: [{ label: 'Period', value: 'month' }],
+      note: '',
+    },
+    {
+      id: 'churn.rate',
+      area: 'churn',
+      title: 'Churn rate',
+      headline: 'Churn rose in Q3.',
+      table: {
+        name: 'churn',
+        columns: [{ key: 'share', label: 'Share', format: 'percent' }],
+        arrow: tableToIPC(tableFromArrays({ share: Float64Array.from([0.125]) }), 'stream'),
+      },
+      options: [],
+      note: '',
+    },
+  ],
+};
+
+function fakePlotly(): PlotlyBundle {
+  return {
+    react: vi.fn(async () => undefined),
+    purge: vi.fn(),
+    downloadImage: vi.fn(async () => ''),
+    // "AQID" is base64 of the bytes 1, 2, 3.
+    toImage: vi.fn(async () => 'data:image/png;base64,AQID'),
+    Plots: { resize: vi.fn() },
+  };
+}
+
+describe('Report screen', () => {
+  it('builds the default report in the chosen language, edits it, and exports with the drawn chart images', async () => {
+    const exported: ExportReportRequest[] = [];
+    const core = fakeCore({
+      defaultReport: async () => model,
+      exportReport: async (request) => {
+        exported.push(request);
+        return { fileName: 'churn-review.pptx', mimeType: 'application/zip', bytes: new Uint8Array([80, 75]) };
+      },
+    });
+    const createObjectURL = vi.fn(() => 'blob:report');
+    Object.assign(URL, { createObjectURL, revokeObjectURL: vi.fn() });
+    renderWith(<ReportScreen />, { core, plotly: async () => fakePlotly() });
+
+    fireEvent.click(screen.getByRole('button', { name: 'Build report' }));
+    expect(await screen.findByText('Month-1 retention is 21.4%.')).toBeTruthy();
+    expect(core.calls.find((call) => call.method === 'defaultReport')?.request).toMatchObject({ lang: 'en' });
+    // The percent column is formatted from the Arrow value 0.125.
+    expect(screen.getByText('12.5%')).toBeTruthy();
+
+    // Move "Churn rate" above "Cohort retention" and write a note on it.
+    const churn = screen.getByRole('region', { name: /Churn rate/ });
+    fireEvent.click(within(churn).getByRole('button', { name: 'Move section up' }));
+    fireEvent.change(within(churn).getByRole('textbox'), { target: { value: 'Ask support why.' } });
+    fireEvent.change(screen.getByTestId('report-format'), { target: { value: 'pptx' } });
+    await vi.waitFor(() => expect((screen.getByRole('button', { name: 'Export' }) as HTMLButtonElement).disabled).toBe(false));
+    // Wait for the chart to be drawn, so its handle exists.
+    await vi.waitFor(() => expect(screen.getByRole('button', { name: 'Download chart as PNG' }).hasAttribute('disabled')).toBe(false));
+    fireEvent.click(screen.getByRole('button', { name: 'Export' }));
+
+    await vi.waitFor(() => expect(exported).toHaveLength(1));
+    const request = exported[0]!;
+    expect(request.format).toBe('pptx');
+    expect(request.report.sections.map((section) => section.id)).toEqual(['churn.rate', 'retention.cohorts']);
+    expect(request.report.sections[0]?.note).toBe('Ask support why.');
+    expect([...(request.images?.['retention.cohorts']?.png ?? [])]).toEqual([1, 2, 3]);
+    await vi.waitFor(() => expect(createObjectURL).toHaveBeenCalled());
+  });
+});
