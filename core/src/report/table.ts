@@ -43,6 +43,8 @@ export function readTable(table: ReportTable): TableRows {
   } catch (error) {
     throw new CoreError('E_ARGS', `table "${table.name}" is not Arrow IPC: ${(error as Error).message}`);
   }
+  // Bytes that are not IPC at all can decode to a table without a schema rather than fail.
+  if (arrow.schema.fields.length === 0) throw new CoreError('E_ARGS', `table "${table.name}" is not Arrow IPC: it has no columns`);
   const vectors = table.columns.map((column) => {
     const vector = arrow.getChild(column.key);
     if (!vector) throw new CoreError('E_ARGS', `table "${table.name}" has no column "${column.key}"`);
