@@ -73,7 +73,7 @@ export async function reportPptx(report: ReportModel, chartPng: ChartPng): Promi
       if (native) addNativeChart(pptx, slide, native, box, font);
       else {
         const png = await chartPng(section, { width: Math.round(box.w * IMAGE_PPI), height: Math.round(box.h * IMAGE_PPI) });
-        slide.addImage({ data: `image/png;base64,${Buffer.from(png).toString('base64')}`, ...box, altText: section.headline });
+        slide.addImage({ data: `image/png;base64,${Buffer.from(png).toString('base64')}`, ...fitted(png, box), altText: section.headline });
       }
     }
     if (table && tableBeside) {
@@ -104,6 +104,26 @@ interface Box {
   y: number;
   w: number;
   h: number;
+}
+
+/** The box an image takes inside `box` keeping its aspect ratio (the app may send any size), centred. */
+function fitted(png: Uint8Array, box: Box): Box {
+  const size = pngSize(png);
+  if (!size) return box;
+  const scale = Math.min(box.w / size.width, box.h / size.height);
+  const w = size.width * scale;
+  const h = size.height * scale;
+  return { x: box.x + (box.w - w) / 2, y: box.y + (box.h - h) / 2, w, h };
+}
+
+/** Width and height from a PNG's IHDR chunk, which the format fixes at bytes 16 to 23. */
+function pngSize(png: Uint8Array): { width: number; height: number } | null {
+  const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47];
+  if (png.length < 24 || PNG_SIGNATURE.some((byte, index) => png[index] !== byte)) return null;
+  const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
+  const width = view.getUint32(16);
+  const height = view.getUint32(20);
+  return width > 0 && height > 0 ? { width, height } : null;
 }
 
 function addNativeChart(pptx: PptxGenJS, slide: PptxGenJS.Slide, chart: NativeChart, box: Box, font: string): void {

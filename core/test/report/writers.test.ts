@@ -147,14 +147,19 @@ describe.each(['zh-CN', 'en'] as ReportLang[])('PPTX export (%s)', (lang) => {
     expect(charts[1]).toContain(`<c:v>${cohortValue(5, 12)}</c:v>`);
   });
 
-  it('uses the images the app sent instead of drawing them', async () => {
+  it('uses the images the app sent instead of drawing them, keeping their aspect ratio', async () => {
     const renderer = recordingRenderer();
-    const sent = new Uint8Array([...PNG_1X1, 0]);
+    // The stand-in PNG with its IHDR size rewritten to 1000 x 380, the app's image size.
+    const sent = PNG_1X1.slice();
+    new DataView(sent.buffer).setUint32(16, 1000);
+    new DataView(sent.buffer).setUint32(20, 380);
     const file = await exportReport({ report, format: 'pptx', images: { 'retention.cohorts': { png: sent } } }, renderer);
     expect(renderer.drawn).toEqual([]);
     const zip = await JSZip.loadAsync(file.bytes);
     const media = mediaFiles(zip);
     expect(new Uint8Array(await zip.file(media[0]!)!.async('uint8array'))).toEqual(sent);
+    const picture = /<p:pic>.*?<a:ext cx="(\d+)" cy="(\d+)"\/>/s.exec(await slideXml(zip, 'ppt/slides/slide2.xml'));
+    expect(Number(picture?.[1]) / Number(picture?.[2])).toBeCloseTo(1000 / 380, 2);
   });
 });
 
