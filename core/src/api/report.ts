@@ -43,6 +43,8 @@ export interface ReportColumn {
   /** Header shown in the report's language. */
   label: string;
   format: ReportColumnFormat;
+  /** Field holding each row's own format (a ReportColumnFormat name), for columns that mix units such as KPI values. */
+  formatKey?: string;
 }
 
 export interface ReportTable {

@@ -104,11 +104,11 @@ function sectionHtml(report: ReportModel, section: ReportSection, index: number)
 
 function tableHtml(report: ReportModel, section: ReportSection): string {
   const table = section.table!;
-  const { columns, rows } = readTable(table);
+  const { columns, rows, formats } = readTable(table);
   const cellClass = (index: number) => (isNumericFormat(columns[index]!.format) ? ' class="num"' : '');
   const head = columns.map((column, index) => `<th${cellClass(index)}>${escapeHtml(column.label)}</th>`).join('');
   const body = rows
-    .map((row) => `<tr>${row.map((cell, index) => `<td${cellClass(index)}>${escapeHtml(formatCell(cell, columns[index]!.format, report.lang))}</td>`).join('')}</tr>`)
+    .map((row, r) => `<tr>${row.map((cell, index) => `<td${cellClass(index)}>${escapeHtml(formatCell(cell, formats[r]![index]!, report.lang))}</td>`).join('')}</tr>`)
     .join('\n');
   const caption =
     table.totalRows !== undefined && table.totalRows > rows.length

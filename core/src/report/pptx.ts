@@ -167,8 +167,8 @@ function addTable(slide: PptxGenJS.Slide, table: TableRows, box: { x: number; y:
     text: column.label,
     options: { bold: true, color: MUTED, fill: { color: 'F7F8FA' }, align: align(index) as 'left' | 'right' },
   }));
-  const body = table.rows.slice(0, rows).map((row) =>
-    row.map((cell, index) => ({ text: formatCell(cell, table.columns[index]!.format, report.lang), options: { align: align(index) as 'left' | 'right' } })),
+  const body = table.rows.slice(0, rows).map((row, r) =>
+    row.map((cell, index) => ({ text: formatCell(cell, table.formats[r]![index]!, report.lang), options: { align: align(index) as 'left' | 'right' } })),
   );
   slide.addTable([header, ...body], {
     ...box,

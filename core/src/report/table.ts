@@ -10,7 +10,11 @@ export type Cell = string | number | boolean | null;
 export interface TableRows {
   columns: ReportColumn[];
   rows: Cell[][];
+  /** Each cell's format: its column's, or the row's own where the column has a `formatKey`. */
+  formats: ReportColumnFormat[][];
 }
+
+const FORMATS: readonly ReportColumnFormat[] = ['text', 'integer', 'number', 'percent', 'money', 'date'];
 
 const NUMERIC_FORMATS: readonly ReportColumnFormat[] = ['integer', 'number', 'percent', 'money'];
 
@@ -30,6 +34,10 @@ export function makeTable(
       return numeric ? Number(value) : String(value);
     });
     vectors[column.key] = numeric ? vectorFromArray(values as (number | null)[], new Float64()) : vectorFromArray(values as (string | null)[], new Utf8());
+    if (column.formatKey !== undefined) {
+      const key = column.formatKey;
+      vectors[key] = vectorFromArray(rows.map((row) => (row[key] === null || row[key] === undefined ? null : String(row[key]))), new Utf8());
+    }
   }
   const table: ReportTable = { name, columns, arrow: tableToIPC(new Table(vectors), 'stream') };
   return totalRows === undefined || totalRows === rows.length ? table : { ...table, totalRows };
@@ -45,16 +53,24 @@ export function readTable(table: ReportTable): TableRows {
   }
   // Bytes that are not IPC at all can decode to a table without a schema rather than fail.
   if (arrow.schema.fields.length === 0) throw new CoreError('E_ARGS', `table "${table.name}" is not Arrow IPC: it has no columns`);
-  const vectors = table.columns.map((column) => {
-    const vector = arrow.getChild(column.key);
-    if (!vector) throw new CoreError('E_ARGS', `table "${table.name}" has no column "${column.key}"`);
-    return vector;
-  });
+  const vector = (key: string) => {
+    const found = arrow.getChild(key);
+    if (!found) throw new CoreError('E_ARGS', `table "${table.name}" has no column "${key}"`);
+    return found;
+  };
+  const values = table.columns.map((column) => vector(column.key));
+  const rowFormats = table.columns.map((column) => (column.formatKey === undefined ? null : vector(column.formatKey)));
   const rows: Cell[][] = [];
+  const formats: ReportColumnFormat[][] = [];
   for (let index = 0; index < arrow.numRows; index++) {
-    rows.push(vectors.map((vector, column) => toCell(vector.get(index), table.columns[column]!.format)));
+    const rowFormat = table.columns.map((column, n) => {
+      const named: unknown = rowFormats[n]?.get(index);
+      return FORMATS.find((format) => format === named) ?? column.format;
+    });
+    formats.push(rowFormat);
+    rows.push(values.map((vector, n) => toCell(vector.get(index), rowFormat[n]!)));
   }
-  return { columns: table.columns, rows };
+  return { columns: table.columns, rows, formats };
 }
 
 function toCell(value: unknown, format: ReportColumnFormat): Cell {

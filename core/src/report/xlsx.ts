@@ -37,10 +37,17 @@ export async function reportXlsx(report: ReportModel): Promise<Uint8Array> {
 
   for (const section of report.sections) {
     if (!section.table) continue;
-    const { columns, rows } = readTable(section.table);
+    const { columns, rows, formats } = readTable(section.table);
     const sheet = workbook.addWorksheet(sheetName(section.table.name, names), { views: [{ state: 'frozen', ySplit: 1 }] });
     styleHeader(sheet.addRow(columns.map((column) => safe(column.label))));
-    for (const row of rows) sheet.addRow(row.map((cell, index) => cellValue(cell, columns[index]!.format)));
+    rows.forEach((row, r) => {
+      const added = sheet.addRow(row.map((cell, index) => cellValue(cell, formats[r]![index]!)));
+      // Columns that mix units carry each row's format on the cell itself.
+      columns.forEach((column, index) => {
+        const format = NUMBER_FORMATS[formats[r]![index]!];
+        if (column.formatKey !== undefined && format) added.getCell(index + 1).numFmt = format;
+      });
+    });
     columns.forEach((column, index) => {
       const sheetColumn = sheet.getColumn(index + 1);
       const format = NUMBER_FORMATS[column.format];

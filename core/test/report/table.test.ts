@@ -26,6 +26,28 @@ describe('report tables', () => {
     ]);
   });
 
+  it('give a column with a formatKey each row its own format', () => {
+    const table = makeTable(
+      'kpis',
+      [
+        { key: 'kpi', label: 'KPI', format: 'text' },
+        { key: 'value', label: 'Value', format: 'number', formatKey: 'unit' },
+      ],
+      [
+        { kpi: 'churn', value: 0.25, unit: 'percent' },
+        { kpi: 'customers', value: 1200, unit: 'integer' },
+        { kpi: 'rating', value: 4.25, unit: 'nonsense' },
+      ],
+    );
+    const { rows, formats } = readTable(table);
+    expect(rows.map((row) => row[1])).toEqual([0.25, 1200, 4.25]);
+    expect(formats).toEqual([
+      ['text', 'percent'],
+      ['text', 'integer'],
+      ['text', 'number'],
+    ]);
+  });
+
   it('keeps totalRows only when the table holds part of the rows', () => {
     const columns = [{ key: 'id', label: 'Id', format: 'text' as const }];
     expect(makeTable('t', columns, [{ id: 'a' }], 1).totalRows).toBeUndefined();
