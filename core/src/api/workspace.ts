@@ -4,7 +4,13 @@ export type ImportKind = 'orders' | 'tickets';
 export type FileFormat = 'csv' | 'whitespace' | 'xlsx' | 'parquet' | 'json';
 export type EncodingName = 'utf-8' | 'utf-16le' | 'utf-16be' | 'gb18030' | 'gbk' | 'big5';
 
-/** Canonical column name to the source header it is read from. */
+/**
+ * Canonical field to the source header it is read from. A value may also name a derived value:
+ * `"order_id": "@customer_day"` (logs without order ids: one order per customer and day),
+ * `"customer_id": "@order_id"` (exports without buyers: each order its own customer),
+ * `"ticket_id": "@row"` (tickets without ids: an id from the row's content). An empty string
+ * unmaps a field the import would otherwise map.
+ */
 export type ColumnMapping = Record<string, string>;
 
 export interface OpenWorkspaceRequest {
@@ -92,9 +98,15 @@ export interface ImportPreview {
   rows: string[][];
   mapping: ColumnMapping;
   columns: MappingCandidate[];
-  /** Platform profile that matched the headers, e.g. 'tmall', 'uci_online_retail'. */
+  /** Platform profile that matched the headers, e.g. 'taobao_tmall', 'uci_online_retail', or 'olist' for the joined Olist files. */
   profile: string | null;
   missingRequired: string[];
+  /** True when the export has one row per item (lines are folded into orders and kept in order_lines). */
+  lineLevel: boolean;
+  /** Every file the import would read (folders expanded). */
+  files: string[];
+  /** Things the user should know before importing, e.g. status words the vocabulary does not know. */
+  warnings: string[];
 }
 
 export interface ImportRequest extends ImportOptions {
@@ -112,19 +124,31 @@ export interface RejectSample {
 
 export interface ImportResult {
   files: string[];
+  /** Data rows in the files (records; a header is not a row). */
   rowsRead: number;
+  /** Rows that landed: orders (or order lines), or tickets. */
   rowsLoaded: number;
+  /** Rows sent to `rejects` (malformed lines and unreadable values). */
   rowsRejected: number;
   /** Rows of an earlier import replaced by this one (same order_id or ticket_id). */
   rowsReplaced: number;
+  /** Orders, customers and tickets in the workspace after the import. */
   orders: number;
   customers: number;
   tickets: number;
+  /** First and last timestamp (ISO, shop-local, no zone) of the rows this import loaded. */
   dateRange: DateRange | null;
   mapping: ColumnMapping;
+  /** Platform profile or recipe that read the files, e.g. 'uci_online_retail', 'olist'. */
+  profile: string | null;
+  lineLevel: boolean;
+  /** Up to 10 rejected rows, first lines first. */
   rejectsSample: RejectSample[];
+  /** Encoding and format of the first file. */
   encoding: string;
   format: FileFormat;
+  /** Things the user should know, e.g. status words the vocabulary does not know (read as completed). */
+  warnings: string[];
   seconds: number;
 }
 

@@ -1,0 +1,424 @@
+// The atomic part of an import: one transaction that loads rows, records rejects and sources, and refreshes customers.
+//
+// Two ways in, both inside the transaction, so a failure or a cancel leaves the workspace as it was:
+// - direct: order-level CSV exports are normalised and inserted into `orders` by one
+//   INSERT ... SELECT straight from the file, the fastest path DuckDB has (one parse, one write);
+// - staged: line-level orders, tickets and other formats are normalised into a temporary table,
+//   then folded into orders (amount = sum of lines) and order_lines, or into tickets.
+// Rejected rows are numbered by a second, single-threaded read of the same file when, and only
+// when, some rows did not load: clean files never pay for line numbers.
+import { listValue, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import type { ColumnMapping, ImportKind, RejectSample } from '../api/workspace.ts';
+import { CoreError } from '../api/errors.ts';
+import type { TaskPhase } from '../api/events.ts';
+import { queryOne, queryRows, quoteIdent } from '../db/sql.ts';
+import type { TaskScope } from '../host/context.ts';
+import { refreshCustomers } from './customers.ts';
+import { normalisedRowsSql, type RowPlan } from './normalise.ts';
+import type { PreparedFile } from './prepare.ts';
+import type { ReadOptions, SqlPiece } from './reader.ts';
+
+export interface LoadInput {
+  kind: ImportKind;
+  plan: RowPlan;
+  files: readonly PreparedFile[];
+  /** Files read for context only (Olist customers, payments, ...): recorded in sources, not counted as rows. */
+  auxiliary: ReadonlySet<number>;
+  /** The relation of every file's rows, columns named by canonical field, plus `__src` (file position). */
+  source(options: (position: number) => ReadOptions): SqlPiece;
+  /** One file's rows in file order with `__record`, for numbering rejects; null when they cannot be numbered. */
+  orderedSource(position: number, options: ReadOptions): SqlPiece | null;
+  mapping: ColumnMapping;
+  mode: 'append' | 'replace';
+  maxLineSize: number;
+}
+
+export interface FileCounts {
+  rowsRead: number;
+  rowsLoaded: number;
+  rowsRejected: number;
+}
+
+export interface LoadOutcome {
+  /** Source id of the first file; the import's rows carry source ids from here on. */
+  base: number;
+  perFile: FileCounts[];
+  rowsReplaced: number;
+  rejectsSample: RejectSample[];
+}
+
+/** What a load path knows per file: rows loaded, and rows parsed when it staged them (exact) or null (direct). */
+interface Loaded {
+  loaded: Map<number, number>;
+  parsed: Map<number, number> | null;
+  /** Temp table of order ids rejected as a whole (line-level exports), for numbering their lines. */
+  rejectedOrders: string | null;
+  /** Temp table holding every normalised row, when staged. */
+  stage: string | null;
+}
+
+const ORDER_COLUMNS = ['order_id', 'customer_id', 'ordered_at', 'paid_at', 'amount', 'discount', 'refund_amount', 'status', 'channel', 'region', 'category', 'items'] as const;
+const COLUMN_TYPES: Record<string, string> = {
+  ordered_at: 'TIMESTAMP', paid_at: 'TIMESTAMP', created_at: 'TIMESTAMP', amount: 'DOUBLE', discount: 'DOUBLE', refund_amount: 'DOUBLE',
+  items: 'DOUBLE', unit_price: 'DOUBLE', line_no: 'DOUBLE', rating: 'DOUBLE',
+};
+
+let tableCounter = 0;
+
+/** Runs the whole load in one transaction; rolls back on any failure, a cancel included. */
+export async function loadInTransaction(scope: TaskScope, input: LoadInput): Promise<LoadOutcome> {
+  const connection = scope.connection;
+  await connection.run('BEGIN TRANSACTION');
+  try {
+    const outcome = await load(scope, input);
+    scope.progress.update({ phase: 'swap' }, true);
+    await connection.run('COMMIT');
+    return outcome;
+  } catch (error) {
+    await connection.run('ROLLBACK').catch(() => undefined); // an interrupted transaction may be gone already
+    throw error;
+  }
+}
+
+/** A statement whose progress is polled from DuckDB every 250 ms while it runs; returns the rows it changed. */
+async function tracked(scope: TaskScope, phase: TaskPhase, bytesTotal: number, sql: string, params: Record<string, DuckDBValue>): Promise<number> {
+  const timer = setInterval(() => {
+    const progress = scope.connection.progress;
+    if (progress.percentage < 0) return;
+    scope.progress.update({ phase, bytesDone: Math.round((bytesTotal * Math.min(100, progress.percentage)) / 100), bytesTotal, rows: Number(progress.rows_processed) });
+  }, 250);
+  try {
+    const result = await scope.connection.run(sql, params);
+    return Number(result.rowsChanged);
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+/** A canonical column of the normalised rows, or a typed NULL when the import does not map it. */
+function column(plan: RowPlan, name: string): string {
+  const present = plan.fields.some((field) => field.name === name) || name in plan.derived;
+  return present ? quoteIdent(name) : `NULL::${COLUMN_TYPES[name] ?? 'VARCHAR'}`;
+}
+
+function has(plan: RowPlan, name: string): boolean {
+  return plan.fields.some((field) => field.name === name);
+}
+
+function countsBySource(rows: { src: number; n: number }[]): Map<number, number> {
+  return new Map(rows.map((row) => [Number(row.src), Number(row.n)]));
+}
+
+async function load(scope: TaskScope, input: LoadInput): Promise<LoadOutcome> {
+  const connection = scope.connection;
+  const { base } = await queryOne<{ base: number }>(connection, 'SELECT coalesce(max(source_id), 0) + 1 AS base FROM sources');
+  if (input.mode === 'replace') await clearKind(connection, input.kind);
+  const suffix = ++tableCounter;
+  const positions = input.files.map((_, index) => index).filter((index) => !input.auxiliary.has(index));
+  const csvTables = (position: number) => ({ errors: `cw_csv_errors_${suffix}_${position}`, scans: `cw_csv_scans_${suffix}_${position}` });
+  const source = input.source((position) => ({ maxLineSize: input.maxLineSize, rejectsTables: input.auxiliary.has(position) ? null : csvTables(position) }));
+  const rows = normalisedRowsSql(input.plan, source.sql);
+  const params = { ...source.params, cw_base: base };
+  const bytesTotal = input.files.reduce((sum, file) => sum + file.sizeBytes, 0);
+  const direct = input.kind === 'orders' && !input.plan.lineLevel && input.files.every((file) => file.reader.kind === 'csv' || file.reader.kind === 'whitespace');
+  const loaded = direct
+    ? await insertOrdersDirect(scope, input.plan, rows, params, bytesTotal)
+    : input.kind === 'orders'
+      ? await insertOrderLines(scope, input.plan, rows, params, bytesTotal, suffix)
+      : await insertTickets(scope, input.plan, rows, params, bytesTotal, suffix);
+
+  const perFile: FileCounts[] = input.files.map(() => ({ rowsRead: 0, rowsLoaded: 0, rowsRejected: 0 }));
+  for (const position of positions) {
+    const counts = perFile[position] as FileCounts;
+    const file = input.files[position] as PreparedFile;
+    const sourceId = base + position;
+    counts.rowsLoaded = loaded.loaded.get(position) ?? 0;
+    const malformed = await recordCsvErrors(connection, csvTables(position).errors, sourceId, file);
+    let valueRejects: number;
+    if (loaded.parsed) {
+      valueRejects = (loaded.parsed.get(position) ?? 0) - counts.rowsLoaded;
+      if (valueRejects > 0) await recordValueRejects(scope, input, position, sourceId, loaded);
+    } else {
+      // Direct: the newline count bounds the records; fewer loaded rows than that means rejects to find.
+      const digest = await file.digest();
+      const records = Math.max(0, digest.newlines + (digest.unterminated ? 1 : 0) - file.leadingLines);
+      valueRejects = counts.rowsLoaded + malformed < records ? await recordValueRejects(scope, input, position, sourceId, loaded) : 0;
+    }
+    counts.rowsRejected = malformed + valueRejects;
+    counts.rowsRead = counts.rowsLoaded + counts.rowsRejected;
+  }
+  const totals = perFile.reduce((sum, counts) => ({ read: sum.read + counts.rowsRead, loaded: sum.loaded + counts.rowsLoaded }), { read: 0, loaded: 0 });
+  const names = positions.map((position) => input.files[position]?.path ?? '').join(', ');
+  if (totals.read === 0) throw new CoreError('E_NO_DATA', `${names}: no data rows to import`, { files: names });
+  if (totals.loaded === 0) {
+    const [first] = await rejectsOf(connection, base, 1);
+    throw new CoreError('E_VALUE', `${names}: no row could be loaded; first problem: ${first ? describeReject(first) : 'unknown'}`, { files: names });
+  }
+
+  scope.progress.update({ phase: 'swap' }, true);
+  if (direct) await foldDuplicateOrders(connection, base);
+  const rowsReplaced = input.kind === 'orders' ? await replaceOlderOrders(connection, base) : await replaceOlderTickets(connection, base);
+  await recordSources(connection, input, base, perFile);
+  await refreshCustomers(connection);
+  return { base, perFile, rowsReplaced, rejectsSample: await rejectsOf(connection, base, 10) };
+}
+
+async function clearKind(connection: DuckDBConnection, kind: ImportKind): Promise<void> {
+  for (const table of kind === 'orders' ? ['orders', 'order_lines'] : ['tickets']) await connection.run(`DELETE FROM ${quoteIdent(table)}`);
+  await connection.run('DELETE FROM rejects WHERE source_id IN (SELECT source_id FROM sources WHERE kind = $kind)', { kind });
+  await connection.run('DELETE FROM sources WHERE kind = $kind', { kind });
+}
+
+async function insertOrdersDirect(scope: TaskScope, plan: RowPlan, rows: string, params: Record<string, DuckDBValue>, bytesTotal: number): Promise<Loaded> {
+  const values = ORDER_COLUMNS.map((name) => (name === 'status' ? '__row_status' : column(plan, name)));
+  await tracked(
+    scope,
+    'read',
+    bytesTotal,
+    `INSERT INTO orders (${ORDER_COLUMNS.join(', ')}, source_id) SELECT ${values.join(', ')}, $cw_base + __src FROM (${rows}) WHERE __reject_reason IS NULL`,
+    params,
+  );
+  const counts = await queryRows<{ src: number; n: number }>(scope.connection, 'SELECT source_id - $base AS src, count(*) AS n FROM orders WHERE source_id >= $base GROUP BY 1', { base: params.cw_base ?? 0 });
+  return { loaded: countsBySource(counts), parsed: null, rejectedOrders: null, stage: null };
+}
+
+/** Status of an order folded from its lines: the export's own status if any line carries one, else from the lines' amounts. */
+function foldedStatus(plan: RowPlan): string {
+  const rules: string[] = [];
+  if (has(plan, 'status')) rules.push(`WHEN count(${quoteIdent('status')}) > 0 THEN coalesce(any_value(${quoteIdent('~status')}), 'completed')`);
+  rules.push(`WHEN bool_and(__row_status = 'cancelled') THEN 'cancelled'`);
+  rules.push(`WHEN bool_and(__row_status IN ('cancelled', 'refunded')) THEN 'refunded'`);
+  if (has(plan, 'paid_at')) rules.push(`WHEN max(${quoteIdent('paid_at')}) IS NULL THEN 'pending'`);
+  return `CASE ${rules.join(' ')} ELSE 'completed' END`;
+}
+
+async function insertOrderLines(scope: TaskScope, plan: RowPlan, rows: string, params: Record<string, DuckDBValue>, bytesTotal: number, suffix: number): Promise<Loaded> {
+  const connection = scope.connection;
+  const stage = `cw_stage_${suffix}`;
+  const folded = `cw_orders_${suffix}`;
+  const rejectedOrders = `cw_rejected_orders_${suffix}`;
+  const { cw_base: base = 0, ...readParams } = params;
+  await tracked(scope, 'read', bytesTotal, `CREATE TEMP TABLE ${stage} AS ${rows}`, readParams);
+  scope.progress.update({ phase: 'normalise', bytesDone: bytesTotal, bytesTotal }, true);
+  const c = (name: string) => column(plan, name);
+  await connection.run(`
+    CREATE TEMP TABLE ${folded} AS
+    SELECT order_id, any_value(${c('customer_id')}) AS customer_id, min(${c('ordered_at')}) AS ordered_at, max(${c('paid_at')}) AS paid_at,
+           coalesce(sum(${c('amount')}), round(sum(__line_amount), 2)) AS amount, sum(${c('discount')}) AS discount,
+           sum(${c('refund_amount')}) AS refund_amount, ${foldedStatus(plan)} AS status, any_value(${c('channel')}) AS channel,
+           any_value(${c('region')}) AS region, any_value(${c('category')}) AS category, sum(${c('items')}) AS items, min(__src) AS __src
+    FROM ${stage} WHERE __reject_reason IS NULL GROUP BY order_id`);
+  await connection.run(`
+    CREATE TEMP TABLE ${rejectedOrders} AS
+    SELECT order_id, CASE WHEN customer_id IS NULL THEN 'customer_id' ELSE 'ordered_at' END AS field
+    FROM ${folded} WHERE customer_id IS NULL OR ordered_at IS NULL`);
+  await connection.run(
+    `INSERT INTO orders (${ORDER_COLUMNS.join(', ')}, source_id) SELECT ${ORDER_COLUMNS.join(', ')}, $base + __src FROM ${folded} WHERE customer_id IS NOT NULL AND ordered_at IS NOT NULL`,
+    { base },
+  );
+  const lineNo = has(plan, 'line_no')
+    ? `coalesce(CAST(${quoteIdent('line_no')} AS INTEGER), CAST(row_number() OVER (PARTITION BY order_id ORDER BY ${c('sku')}, ${c('product')}, ${c('items')}, ${c('unit_price')}) AS INTEGER))`
+    : `CAST(row_number() OVER (PARTITION BY order_id ORDER BY ${c('sku')}, ${c('product')}, ${c('items')}, ${c('unit_price')}) AS INTEGER)`;
+  // Rows with nothing of a line (an Olist order without items) are orders, not lines.
+  await connection.run(
+    `INSERT INTO order_lines (order_id, line_no, sku, product, category, quantity, unit_price, amount, source_id)
+     SELECT order_id, ${lineNo}, ${c('sku')}, ${c('product')}, ${c('category')}, ${c('items')}, ${c('unit_price')}, __line_amount, $base + __src
+     FROM ${stage}
+     WHERE __reject_reason IS NULL AND order_id NOT IN (SELECT order_id FROM ${rejectedOrders})
+       AND (${c('sku')} IS NOT NULL OR ${c('product')} IS NOT NULL OR ${c('unit_price')} IS NOT NULL)`,
+    { base },
+  );
+  const counts = await queryRows<{ src: number; parsed: number; loaded: number }>(
+    connection,
+    `SELECT __src AS src, count(*) AS parsed,
+            count(*) FILTER (WHERE __reject_reason IS NULL AND order_id NOT IN (SELECT order_id FROM ${rejectedOrders})) AS loaded
+     FROM ${stage} GROUP BY 1`,
+  );
+  return {
+    loaded: new Map(counts.map((row) => [Number(row.src), Number(row.loaded)])),
+    parsed: new Map(counts.map((row) => [Number(row.src), Number(row.parsed)])),
+    rejectedOrders,
+    stage,
+  };
+}
+
+async function insertTickets(scope: TaskScope, plan: RowPlan, rows: string, params: Record<string, DuckDBValue>, bytesTotal: number, suffix: number): Promise<Loaded> {
+  const connection = scope.connection;
+  const stage = `cw_stage_${suffix}`;
+  const { cw_base: base = 0, ...readParams } = params;
+  await tracked(scope, 'read', bytesTotal, `CREATE TEMP TABLE ${stage} AS ${rows}`, readParams);
+  scope.progress.update({ phase: 'normalise', bytesDone: bytesTotal, bytesTotal }, true);
+  const c = (name: string) => (has(plan, name) || name in plan.derived ? `s.${quoteIdent(name)}` : column(plan, name));
+  // Tickets that name an order but no customer belong to the customer of that order (Olist reviews).
+  const byOrder = has(plan, 'order_id')
+    ? `LEFT JOIN (SELECT order_id, any_value(customer_id) AS customer_id FROM orders GROUP BY order_id) o ON o.order_id = s.order_id`
+    : '';
+  const customer = has(plan, 'order_id') ? `coalesce(any_value(${c('customer_id')}), any_value(o.customer_id))` : `any_value(${c('customer_id')})`;
+  // A ticket id seen twice (one row per comment) becomes one ticket whose body holds every distinct text.
+  await connection.run(
+    `INSERT INTO tickets (ticket_id, customer_id, created_at, channel, category, subject, body, rating, order_id, refund_reason, label, source_id)
+     SELECT s.ticket_id, ${customer}, min(${c('created_at')}), any_value(${c('channel')}), any_value(${c('category')}), any_value(${c('subject')}),
+            string_agg(DISTINCT ${c('body')}, chr(10) ORDER BY ${c('body')}), avg(${c('rating')}), any_value(${c('order_id')}),
+            any_value(${c('refund_reason')}), any_value(${c('label')}), $base + min(s.__src)
+     FROM ${stage} s ${byOrder}
+     WHERE s.__reject_reason IS NULL
+     GROUP BY s.ticket_id`,
+    { base },
+  );
+  const counts = await queryRows<{ src: number; parsed: number; loaded: number }>(
+    connection,
+    `SELECT __src AS src, count(*) AS parsed, count(*) FILTER (WHERE __reject_reason IS NULL) AS loaded FROM ${stage} GROUP BY 1`,
+  );
+  return {
+    loaded: new Map(counts.map((row) => [Number(row.src), Number(row.loaded)])),
+    parsed: new Map(counts.map((row) => [Number(row.src), Number(row.parsed)])),
+    rejectedOrders: null,
+    stage,
+  };
+}
+
+/** Copies DuckDB's malformed-line records (ragged rows, unterminated quotes) into rejects; returns how many. */
+async function recordCsvErrors(connection: DuckDBConnection, table: string, sourceId: number, file: PreparedFile): Promise<number> {
+  const [exists] = await queryRows(connection, `SELECT 1 FROM duckdb_tables() WHERE table_name = $table`, { table });
+  if (!exists) return 0;
+  return Number(
+    (
+      await connection.run(
+        `INSERT INTO rejects (source_id, file, line, "column", raw, reason)
+         SELECT $source_id, $file, line, list_extract($headers, CAST(column_idx AS INTEGER)), substr(csv_line, 1, 1000), lower(error_type) || ': ' || error_message
+         FROM ${quoteIdent(table)}`,
+        { source_id: sourceId, file: file.path, headers: listValue(file.headers) },
+      )
+    ).rowsChanged,
+  );
+}
+
+/**
+ * Writes the rejects of one file with their line numbers, from a numbered re-read of the file;
+ * formats without line order (Parquet, JSON, joined exports) take them from the stage, unnumbered.
+ * Returns how many rows were rejected.
+ */
+async function recordValueRejects(scope: TaskScope, input: LoadInput, position: number, sourceId: number, loaded: Loaded): Promise<number> {
+  const file = input.files[position] as PreparedFile;
+  scope.progress.update({ phase: 'normalise', file: file.path }, true);
+  const ordered = input.orderedSource(position, { maxLineSize: input.maxLineSize, rejectsTables: null, ordered: true });
+  const byOrder = loaded.rejectedOrders
+    ? `LEFT JOIN ${loaded.rejectedOrders} ro ON ro.order_id = r.order_id`
+    : 'LEFT JOIN (SELECT NULL::VARCHAR AS order_id, NULL::VARCHAR AS field) ro ON FALSE';
+  const reason = `coalesce(r.__reject_reason, 'missing value')`;
+  const field = `coalesce(r.__reject_field, CASE ro.field WHEN 'customer_id' THEN $customer_header ELSE $date_header END)`;
+  const where = 'r.__reject_reason IS NOT NULL OR ro.order_id IS NOT NULL';
+  const headers = { customer_header: input.plan.headers.customer_id ?? 'customer_id', date_header: input.plan.headers.ordered_at ?? 'ordered_at' };
+  if (ordered) {
+    const rows = normalisedRowsSql(input.plan, ordered.sql, ['__record']);
+    return tracked(
+      scope,
+      'normalise',
+      file.sizeBytes,
+      `INSERT INTO rejects (source_id, file, line, "column", raw, reason)
+       SELECT $source_id, $file, __record + $leading, ${field}, r.__reject_raw, ${reason} FROM (${rows}) r ${byOrder} WHERE ${where}`,
+      { ...ordered.params, ...headers, source_id: sourceId, file: file.path, leading: file.leadingLines },
+    );
+  }
+  if (!loaded.stage) return 0;
+  return Number(
+    (
+      await scope.connection.run(
+        `INSERT INTO rejects (source_id, file, line, "column", raw, reason)
+         SELECT $source_id, $file, NULL, ${field}, r.__reject_raw, ${reason} FROM ${loaded.stage} r ${byOrder} WHERE r.__src = $position AND (${where})`,
+        { ...headers, source_id: sourceId, file: file.path, position },
+      )
+    ).rowsChanged,
+  );
+}
+
+/**
+ * Order ids repeated within this import: the latest file's rows win; rows of one file that repeat
+ * an id are folded (exact duplicates once, distinct rows summed), so no order is counted twice.
+ */
+async function foldDuplicateOrders(connection: DuckDBConnection, base: number): Promise<void> {
+  const { repeats } = await queryOne<{ repeats: number }>(connection, 'SELECT count(*) - count(DISTINCT order_id) AS repeats FROM orders WHERE source_id >= $base', { base });
+  if (Number(repeats) === 0) return;
+  await connection.run(
+    `DELETE FROM orders o USING (
+       SELECT order_id, max(source_id) AS latest FROM orders WHERE source_id >= $base GROUP BY order_id HAVING count(DISTINCT source_id) > 1
+     ) k
+     WHERE o.order_id = k.order_id AND o.source_id >= $base AND o.source_id < k.latest`,
+    { base },
+  );
+  await connection.run(
+    `CREATE OR REPLACE TEMP TABLE cw_folded AS
+     SELECT order_id, any_value(customer_id) AS customer_id, min(ordered_at) AS ordered_at, max(paid_at) AS paid_at, sum(amount) AS amount,
+            sum(discount) AS discount, sum(refund_amount) AS refund_amount,
+            CASE WHEN bool_or(status = 'completed') THEN 'completed' WHEN bool_or(status = 'pending') THEN 'pending'
+                 WHEN bool_or(status = 'refunded') THEN 'refunded' ELSE 'cancelled' END AS status,
+            any_value(channel) AS channel, any_value(region) AS region, any_value(category) AS category, sum(items) AS items, min(source_id) AS source_id
+     FROM (SELECT DISTINCT * FROM orders WHERE source_id >= $base) GROUP BY order_id`,
+    { base },
+  );
+  await connection.run('DELETE FROM orders WHERE source_id >= $base', { base });
+  await connection.run(`INSERT INTO orders (${ORDER_COLUMNS.join(', ')}, source_id) SELECT ${ORDER_COLUMNS.join(', ')}, source_id FROM cw_folded`);
+}
+
+/** Earlier imports' orders with an id this import brings are replaced (the last import wins); returns how many. */
+async function replaceOlderOrders(connection: DuckDBConnection, base: number): Promise<number> {
+  const { older } = await queryOne<{ older: number }>(connection, 'SELECT count(*) AS older FROM orders WHERE source_id < $base', { base });
+  if (Number(older) === 0) return 0;
+  const replaced = await connection.run(
+    'DELETE FROM orders WHERE source_id < $base AND order_id IN (SELECT order_id FROM orders WHERE source_id >= $base)',
+    { base },
+  );
+  await connection.run('DELETE FROM order_lines WHERE source_id < $base AND order_id IN (SELECT order_id FROM orders WHERE source_id >= $base)', { base });
+  return Number(replaced.rowsChanged);
+}
+
+async function replaceOlderTickets(connection: DuckDBConnection, base: number): Promise<number> {
+  const replaced = await connection.run(
+    'DELETE FROM tickets WHERE source_id < $base AND ticket_id IN (SELECT ticket_id FROM tickets WHERE source_id >= $base)',
+    { base },
+  );
+  return Number(replaced.rowsChanged);
+}
+
+async function recordSources(connection: DuckDBConnection, input: LoadInput, base: number, perFile: FileCounts[]): Promise<void> {
+  for (const [position, file] of input.files.entries()) {
+    const digest = await file.digest();
+    const counts = perFile[position] as FileCounts;
+    await connection.run(
+      `INSERT INTO sources (source_id, file, kind, format, encoding, sha256, size_bytes, rows_read, rows_loaded, rows_rejected, mapping, imported_at)
+       VALUES ($id, $file, $kind, $format, $encoding, $sha256, $size, $read, $loaded, $rejected, $mapping, now()::TIMESTAMP)`,
+      {
+        id: base + position,
+        file: file.path,
+        kind: input.kind,
+        format: file.format,
+        encoding: file.encoding,
+        sha256: digest.sha256,
+        size: file.sizeBytes,
+        read: counts.rowsRead,
+        loaded: counts.rowsLoaded,
+        rejected: counts.rowsRejected,
+        mapping: JSON.stringify(input.auxiliary.has(position) ? { role: 'auxiliary' } : input.mapping),
+      },
+    );
+  }
+}
+
+async function rejectsOf(connection: DuckDBConnection, base: number, limit: number): Promise<RejectSample[]> {
+  const rows = await queryRows(connection, 'SELECT file, line, "column", raw, reason FROM rejects WHERE source_id >= $base ORDER BY source_id, line NULLS LAST LIMIT $limit', {
+    base,
+    limit,
+  });
+  return rows.map((row) => ({
+    file: String(row.file),
+    line: row.line === null ? null : Number(row.line),
+    column: row.column === null ? null : String(row.column),
+    raw: row.raw === null ? null : String(row.raw),
+    reason: String(row.reason),
+  }));
+}
+
+function describeReject(reject: RejectSample): string {
+  const place = [reject.line === null ? null : `line ${reject.line}`, reject.column ? `column ${reject.column}` : null].filter(Boolean).join(' ');
+  return `${place ? `${place}: ` : ''}${reject.reason}${reject.raw === null ? '' : ` ("${reject.raw.slice(0, 80)}")`}`;
+}

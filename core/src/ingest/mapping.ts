@@ -1,0 +1,206 @@
+// Column mapping: which header feeds which canonical field, from platform profiles, synonyms, the user's overrides and the values themselves.
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { ColumnMapping, ImportKind, MappingCandidate } from '../api/workspace.ts';
+import { CoreError } from '../api/errors.ts';
+import { queryRows, quoteIdent } from '../db/sql.ts';
+import type { SqlPiece } from './reader.ts';
+import {
+  DERIVED_VALUES,
+  PROFILES,
+  REQUIRED_FIELDS,
+  TICKET_CONTENT_FIELDS,
+  fieldsOf,
+  headerKey,
+  type FieldSpec,
+  type FieldType,
+  type PlatformProfile,
+} from './vocabulary.ts';
+
+/** What a sample of a column's values looks like, for vetoing synonym matches by type. */
+export interface ColumnStats {
+  nonEmpty: number;
+  dates: number;
+  numbers: number;
+  /** Some value reads only day-first (13/04/2024). */
+  dayFirst: boolean;
+}
+
+export interface MappingDecision {
+  profile: PlatformProfile | null;
+  /** Field to header, or to a derived value (`@customer_day`, `@order_id`, `@row`). */
+  mapping: ColumnMapping;
+  columns: MappingCandidate[];
+  missingRequired: string[];
+  /** True when line fields (sku, product, unit price, ...) are mapped: one row per item. */
+  lineLevel: boolean;
+}
+
+/** Share of a column's sample values that must read as its type for a synonym match to stand. */
+const TYPE_SHARE = 0.6;
+
+const NO_STATS: ColumnStats = { nonEmpty: 0, dates: 0, numbers: 0, dayFirst: false };
+
+/** Headers that might feed a typed field (date, money, number): only these need their values sampled. */
+export function typedCandidates(kind: ImportKind, headers: readonly string[], override: ColumnMapping): number[] {
+  const typed = fieldsOf(kind).filter((field) => field.type === 'timestamp' || field.type === 'money' || field.type === 'number');
+  const names = new Set(typed.flatMap((field) => field.synonyms.map(headerKey)));
+  for (const profile of PROFILES.filter((candidate) => candidate.kind === kind)) {
+    for (const field of typed) [profile.mapping[field.name] ?? []].flat().forEach((header) => names.add(headerKey(header)));
+  }
+  for (const field of typed) if (override[field.name]) names.add(headerKey(override[field.name] ?? ''));
+  return headers.map((header, index) => (names.has(headerKey(header)) ? index : -1)).filter((index) => index >= 0);
+}
+
+/**
+ * Type statistics of the sample's columns `indexes` (up to 1,000 rows; `sample` names its columns
+ * h0, h1, ...); other columns get empty statistics. Values over 40 characters are neither dates
+ * nor amounts and are not parsed.
+ */
+export async function columnStats(connection: DuckDBConnection, sample: SqlPiece, count: number, indexes: readonly number[]): Promise<ColumnStats[]> {
+  const stats = Array.from({ length: count }, () => NO_STATS);
+  if (indexes.length === 0) return stats;
+  const parts = indexes.map((index) => {
+    const column = `CASE WHEN length(${quoteIdent(`h${index}`)}) <= 40 THEN ${quoteIdent(`h${index}`)} END`;
+    return [
+      `count(cw_text(${quoteIdent(`h${index}`)})) AS n${index}`,
+      `count(CASE WHEN try_cast(${column} AS TIMESTAMP) IS NOT NULL THEN 1 WHEN cw_ts_range(cw_ts_slow(${column}, false)) IS NOT NULL THEN 1
+                  WHEN cw_ts_range(cw_ts_slow(${column}, true)) IS NOT NULL THEN 1 END) AS d${index}`,
+      `count(CASE WHEN try_cast(${column} AS DOUBLE) IS NOT NULL THEN 1 WHEN cw_number_slow(${column}) IS NOT NULL THEN 1 END) AS x${index}`,
+      `coalesce(bool_or(regexp_matches(${column}, '^\\s*(1[3-9]|2[0-9]|3[01])[/.-](0?[1-9]|1[0-2])[/.-][0-9]{2,4}')), false) AS f${index}`,
+    ].join(', ');
+  });
+  const [row] = await queryRows(connection, `SELECT ${parts.join(', ')} FROM (${sample.sql} LIMIT 1000)`, sample.params);
+  for (const index of indexes) {
+    stats[index] = {
+      nonEmpty: Number(row?.[`n${index}`] ?? 0),
+      dates: Number(row?.[`d${index}`] ?? 0),
+      numbers: Number(row?.[`x${index}`] ?? 0),
+      dayFirst: row?.[`f${index}`] === true,
+    };
+  }
+  return stats;
+}
+
+function typeFits(type: FieldType, stats: ColumnStats | undefined): boolean {
+  if (!stats || stats.nonEmpty === 0) return true;
+  if (type === 'timestamp') return stats.dates >= stats.nonEmpty * TYPE_SHARE;
+  if (type === 'money' || type === 'number') return stats.numbers >= stats.nonEmpty * TYPE_SHARE;
+  return true;
+}
+
+/** The platform profile whose signature headers are all present; the longest signature wins. */
+export function detectProfile(kind: ImportKind, headers: readonly string[]): PlatformProfile | null {
+  const keys = new Set(headers.map(headerKey));
+  const matches = PROFILES.filter((profile) => profile.kind === kind && profile.signature.every((header) => keys.has(headerKey(header))));
+  return matches.sort((a, b) => b.signature.length - a.signature.length)[0] ?? null;
+}
+
+/** The header a mapping names: exact first, then by key (case, spaces and punctuation ignored). */
+function findHeader(headers: readonly string[], wanted: string): string | null {
+  if (headers.includes(wanted)) return wanted;
+  const key = headerKey(wanted);
+  return headers.find((header) => headerKey(header) === key) ?? null;
+}
+
+/** Headers that could serve a field, best first: synonym matches, then headers sharing part of a synonym. */
+function candidatesFor(field: FieldSpec, headers: readonly string[]): string[] {
+  const keys = headers.map(headerKey);
+  const exact = field.synonyms.flatMap((synonym) => headers.filter((_, index) => keys[index] === headerKey(synonym)));
+  const partial = headers.filter((_, index) => {
+    const key = keys[index] ?? '';
+    return key.length >= 2 && field.synonyms.some((synonym) => {
+      const word = headerKey(synonym);
+      return word.length >= 2 && (key.includes(word) || word.includes(key));
+    });
+  });
+  return [...new Set([...exact, ...partial])];
+}
+
+function isDerived(field: string, value: string): boolean {
+  return ((DERIVED_VALUES as Record<string, readonly string[]>)[field] ?? []).includes(value);
+}
+
+/**
+ * Proposes the mapping for `headers`. Order of authority: the user's mapping, the platform
+ * profile, then synonyms whose sample values fit the field's type. An override of '' unmaps a field.
+ */
+export function proposeMapping(
+  kind: ImportKind,
+  headers: readonly string[],
+  override: ColumnMapping = {},
+  stats: readonly ColumnStats[] = [],
+  file = '',
+): MappingDecision {
+  const fields = fieldsOf(kind);
+  const known = new Set(fields.map((field) => field.name));
+  for (const [field, value] of Object.entries(override)) {
+    if (!known.has(field)) {
+      throw new CoreError('E_MAPPING', `mapping names unknown field "${field}" (fields of ${kind}: ${[...known].join(', ')})`, { field });
+    }
+    if (value.startsWith('@') && !isDerived(field, value)) {
+      throw new CoreError('E_MAPPING', `mapping gives "${field}" the value "${value}", which is not a derived value of that field`, { field });
+    }
+    if (value !== '' && !value.startsWith('@') && !findHeader(headers, value)) {
+      throw new CoreError('E_MAPPING', `${file}: mapping names column "${value}" for ${field}, but the file has no such column (headers: ${headers.join(', ')})`, {
+        file,
+        field,
+        headers: [...headers],
+      });
+    }
+  }
+  const profile = detectProfile(kind, headers);
+  const statsOf = (header: string) => stats[headers.indexOf(header)];
+  const used = new Set<string>();
+  const mapping: ColumnMapping = {};
+  const take = (field: string, header: string) => {
+    mapping[field] = header;
+    if (!header.startsWith('@')) used.add(header);
+  };
+  // Overrides first, so a profile or a synonym never takes a header the user assigned elsewhere.
+  for (const [field, value] of Object.entries(override)) {
+    if (value !== '') take(field, value.startsWith('@') ? value : (findHeader(headers, value) ?? value));
+  }
+  for (const field of fields) {
+    if (field.name in override) continue;
+    const fromProfile = profile?.mapping[field.name];
+    if (profile && fromProfile !== undefined) {
+      const options = typeof fromProfile === 'string' ? [fromProfile] : fromProfile;
+      const header = options.map((option) => (option.startsWith('@') ? option : findHeader(headers, option))).find((option) => option !== null && !used.has(option));
+      if (header) take(field.name, header);
+      continue;
+    }
+    // With a profile, line fields come only from the profile: its export's granularity is known.
+    if (profile && field.line) continue;
+    const header = candidatesFor(field, headers)
+      .filter((candidate) => field.synonyms.some((synonym) => headerKey(synonym) === headerKey(candidate)))
+      .find((candidate) => !used.has(candidate) && typeFits(field.type, statsOf(candidate)));
+    if (header) take(field.name, header);
+  }
+  const required = kind === 'orders' ? REQUIRED_FIELDS.orders.filter((field) => !mapping[field]) : [];
+  const ticketContent = kind === 'tickets' && !TICKET_CONTENT_FIELDS.some((field) => mapping[field]) ? ['body'] : [];
+  const missingRequired = [...required, ...ticketContent];
+  const columns: MappingCandidate[] = fields.map((field) => ({
+    column: field.name,
+    required: (REQUIRED_FIELDS[kind] as readonly string[]).includes(field.name) || (kind === 'tickets' && field.name === 'body'),
+    header: mapping[field.name] ?? null,
+    candidates: candidatesFor(field, headers).filter((candidate) => candidate !== mapping[field.name]).slice(0, 5),
+  }));
+  const lineLevel = fields.some((field) => field.line && mapping[field.name]);
+  return { profile, mapping, columns, missingRequired, lineLevel };
+}
+
+/** Fails with E_MAPPING naming each missing field, the headers that could serve it, and how to say so. */
+export function requireMapping(decision: MappingDecision, kind: ImportKind, file: string, headers: readonly string[]): void {
+  if (decision.missingRequired.length === 0) return;
+  const parts = decision.missingRequired.map((field) => {
+    const candidates = decision.columns.find((column) => column.column === field)?.candidates ?? [];
+    const hint = field === 'customer_id' ? '; an export without buyers can use "@order_id" (each order its own customer)' : field === 'order_id' ? '; a log without order ids can use "@customer_day"' : '';
+    const what = kind === 'tickets' ? 'no text, subject, category, rating or label column' : `no column for ${field}`;
+    return `${what} (candidates: ${candidates.length > 0 ? candidates.join(', ') : 'none'}${hint})`;
+  });
+  throw new CoreError(
+    'E_MAPPING',
+    `${file}: ${parts.join('; ')}. Headers: ${headers.slice(0, 30).join(', ')}${headers.length > 30 ? ', …' : ''}. Pass --mapping FILE.json, e.g. {"${decision.missingRequired[0]}": "HEADER"}`,
+    { file, missing: decision.missingRequired, headers: [...headers], columns: decision.columns.map((column) => ({ ...column })) },
+  );
+}

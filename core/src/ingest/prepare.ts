@@ -1,0 +1,132 @@
+// Turns each input file into something DuckDB reads fast: UTF-8 text or Parquet/JSON, with its dialect and headers known.
+//
+// UTF-8 CSV (plain or gzip), Parquet and JSON are read in place. Other encodings are transcoded
+// in a stream to a temporary UTF-8 file, and XLSX sheets are streamed to a temporary CSV, both in
+// the import's temporary folder (inside the workspace's spill folder, removed after the import).
+import { open } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import iconv from 'iconv-lite';
+import type { EncodingName, FileFormat } from '../api/workspace.ts';
+import type { ProgressUpdate } from '../host/context.ts';
+import { digestFile, transcodeToUtf8, type Digest } from './decode.ts';
+import { cutAtCharBoundary, probeFile } from './probe.ts';
+import { describeColumns, displayHeaders, sniffCsv, whitespaceHeaders, type Reader } from './reader.ts';
+import { xlsxToCsv } from './xlsx.ts';
+
+export interface PreparedFile {
+  /** The file as the user named it. */
+  path: string;
+  /** The file DuckDB reads: the original, or a UTF-8 copy in the import's temporary folder. */
+  readPath: string;
+  sizeBytes: number;
+  format: FileFormat;
+  /** Source encoding of text formats; null for xlsx and parquet. */
+  encoding: EncodingName | null;
+  sheet: string | null;
+  sheets: string[];
+  reader: Reader;
+  headers: string[];
+  /** Lines before the first record (skipped lines and the header): record n sits on line n + leadingLines. */
+  leadingLines: number;
+  /** Records known before reading (xlsx rows), else null. */
+  records: number | null;
+  /** SHA-256 of the original bytes and the newline count of the text DuckDB reads; started on first call. */
+  digest(): Promise<Digest>;
+}
+
+export interface PrepareOptions {
+  connection: DuckDBConnection;
+  /** Folder for transcoded copies and xlsx extracts. */
+  tempDir: string;
+  signal: AbortSignal;
+  progress: (update: ProgressUpdate) => void;
+  encoding?: EncodingName;
+  sheet?: string;
+  /** True for a header that names a known column: decides headers DuckDB's sniffer took for data. */
+  knownHeader: (header: string) => boolean;
+  maxLineSize: number;
+}
+
+function once<T>(start: () => Promise<T>): () => Promise<T> {
+  let running: Promise<T> | null = null;
+  return () => {
+    if (!running) {
+      running = start();
+      running.catch(() => undefined); // awaited later; never an unhandled rejection
+    }
+    return running;
+  };
+}
+
+/** Probes, transcodes or extracts as needed, and sniffs one file. `position` keeps temporary names unique. */
+export async function prepareFile(path: string, position: number, options: PrepareOptions): Promise<PreparedFile> {
+  const probe = await probeFile(path, options.encoding);
+  const stem = `${position}-${basename(path).replace(/[^\w.-]+/g, '_')}`;
+  const onBytes = (file: string, phase: ProgressUpdate['phase']) => (bytes: number) =>
+    options.progress({ phase, bytesDone: bytes, bytesTotal: probe.sizeBytes, file });
+  const stream = { signal: options.signal, onBytes: onBytes(path, 'read') };
+  const base = { path, sizeBytes: probe.sizeBytes, sheet: null, sheets: [] as string[], records: null };
+
+  if (probe.format === 'xlsx') {
+    const readPath = join(options.tempDir, `${stem}.csv`);
+    const extract = await xlsxToCsv(path, readPath, {
+      ...(options.sheet === undefined ? {} : { sheet: options.sheet }),
+      signal: options.signal,
+      onRows: (rows) => options.progress({ phase: 'transcode', rows, bytesTotal: probe.sizeBytes, file: path }),
+    });
+    const reader: Reader = { kind: 'csv', gzip: false, dialect: { delimiter: ',', quote: '"', escape: '"', newLine: '\\n', skip: 0, header: true, comment: '' } };
+    const headers = displayHeaders(extract.headers);
+    return {
+      ...base, readPath, format: 'xlsx', encoding: null, sheet: extract.sheet, sheets: extract.sheets, reader, headers, leadingLines: 1, records: extract.rows,
+      digest: once(async () => ({ ...(await digestFile(path, false, stream)), newlines: extract.rows + 1, unterminated: false })),
+    };
+  }
+  if (probe.format === 'parquet' || (probe.format === 'json' && !probe.needsTranscode && !probe.compression)) {
+    const reader: Reader = { kind: probe.format };
+    const headers = await describeColumns(options.connection, reader, path);
+    return {
+      ...base, readPath: path, format: probe.format, encoding: probe.format === 'json' ? 'utf-8' : null, reader, headers, leadingLines: 0,
+      digest: once(() => digestFile(path, false, stream)),
+    };
+  }
+
+  // Text: transcode to UTF-8 first unless DuckDB can read it as it is.
+  const encoding = probe.encoding === 'binary' ? 'utf-8' : probe.encoding;
+  const gzip = probe.compression === 'gzip';
+  let readPath = path;
+  let digest: () => Promise<Digest> = once(() => digestFile(path, gzip, stream));
+  let text = iconv.decode(probe.sampleIsWhole ? probe.sample : cutAtCharBoundary(probe.sample), encoding);
+  let readsGzip = gzip;
+  if (probe.needsTranscode || (probe.format === 'json' && gzip)) {
+    readPath = join(options.tempDir, `${stem}${probe.format === 'json' ? '.json' : '.csv'}`);
+    const transcoded = await transcodeToUtf8(path, readPath, encoding, gzip, { signal: options.signal, onBytes: onBytes(path, 'transcode') });
+    digest = async () => transcoded;
+    text = await headText(readPath);
+    readsGzip = false;
+  }
+  if (probe.format === 'json') {
+    const reader: Reader = { kind: 'json' };
+    return { ...base, readPath, format: 'json', encoding, reader, headers: await describeColumns(options.connection, reader, readPath), leadingLines: 0, digest };
+  }
+  if (probe.format === 'whitespace') {
+    const { header, headers } = whitespaceHeaders(text);
+    return { ...base, readPath, format: 'whitespace', encoding, reader: { kind: 'whitespace', header, gzip: readsGzip }, headers, leadingLines: header ? 1 : 0, digest };
+  }
+  const { dialect, headers } = await sniffCsv(options.connection, readPath, text, options.knownHeader, options.maxLineSize);
+  return {
+    ...base, readPath, format: 'csv', encoding, reader: { kind: 'csv', dialect, gzip: readsGzip }, headers,
+    leadingLines: dialect.skip + (dialect.header ? 1 : 0), digest,
+  };
+}
+
+async function headText(path: string): Promise<string> {
+  const handle = await open(path, 'r');
+  try {
+    const buffer = Buffer.alloc(64 * 1024);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    return cutAtCharBoundary(buffer.subarray(0, bytesRead)).toString('utf8');
+  } finally {
+    await handle.close();
+  }
+}

@@ -1,0 +1,120 @@
+// XLSX to a temporary UTF-8 CSV with exceljs' streaming reader, so DuckDB reads workbooks like any CSV.
+//
+// DuckDB's excel extension cannot be downloaded here, and loading a whole workbook into memory
+// does not scale; the streaming reader holds one row at a time (plus the shared strings).
+// Cells become text the way a user sees them: dates as ISO timestamps, formulas as their cached
+// result, rich text as its plain text. Formula-looking strings stay plain text.
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import ExcelJS from 'exceljs';
+import { CoreError } from '../api/errors.ts';
+
+export interface XlsxExtract {
+  /** Every sheet name, in workbook order. */
+  sheets: string[];
+  sheet: string;
+  /** The header row's cells as they stand (blank cells as ''). */
+  headers: string[];
+  /** Data rows written (the header excluded). */
+  rows: number;
+  columns: number;
+}
+
+export interface XlsxOptions {
+  /** Sheet name or 1-based index; default the first sheet with at least one row. */
+  sheet?: string;
+  signal: AbortSignal;
+  onRows: (rows: number) => void;
+}
+
+function pad(value: number): string {
+  return String(value).padStart(2, '0');
+}
+
+/** exceljs dates carry the cell's wall-clock time in UTC fields. */
+function isoTimestamp(date: Date): string {
+  return `${date.getUTCFullYear()}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())} ${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())}`;
+}
+
+/** A cell's value as the text a user sees; '' for empty cells. */
+export function cellText(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? '' : isoTimestamp(value);
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'object') {
+    const cell = value as { richText?: { text: string }[]; text?: unknown; result?: unknown; error?: string; formula?: string };
+    if (Array.isArray(cell.richText)) return cell.richText.map((run) => run.text).join('');
+    if ('result' in cell) return cellText(cell.result);
+    if (cell.text !== undefined) return cellText(cell.text);
+    if (typeof cell.error === 'string') return cell.error;
+  }
+  return String(value);
+}
+
+/** RFC 4180 quoting: only when the text needs it. */
+function csvField(text: string): string {
+  return /[",\r\n]|^\s|\s$/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+function chosen(sheet: string | undefined, name: string, position: number): boolean {
+  if (sheet === undefined) return true;
+  return sheet === name || (/^\d+$/.test(sheet) && Number(sheet) === position);
+}
+
+/** Streams one sheet of `path` into a CSV at `target`; fails with E_FORMAT when the workbook is unreadable or the sheet is missing. */
+export async function xlsxToCsv(path: string, target: string, options: XlsxOptions): Promise<XlsxExtract> {
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'ignore' });
+  const out = createWriteStream(target);
+  const sheets: string[] = [];
+  let result: XlsxExtract | null = null;
+  try {
+    let position = 0;
+    for await (const worksheet of reader) {
+      position++;
+      const name = (worksheet as unknown as { name?: string }).name ?? `Sheet${position}`;
+      sheets.push(name);
+      if (result || !chosen(options.sheet, name, position)) continue;
+      let columns = 0;
+      let rows = 0;
+      let headers: string[] = [];
+      let batch: string[] = [];
+      for await (const row of worksheet) {
+        if (options.signal.aborted) throw new CoreError('E_CANCELLED', 'cancelled');
+        const values = (row.values as unknown[]).slice(1).map(cellText);
+        if (values.every((text) => text === '')) continue;
+        if (columns === 0) {
+          columns = values.length;
+          headers = values;
+          batch.push(values.map((text, index) => csvField(text.trim() === '' ? `column${index + 1}` : text)).join(','));
+          continue;
+        }
+        const cells = values.length >= columns ? values.slice(0, columns) : [...values, ...new Array<string>(columns - values.length).fill('')];
+        batch.push(cells.map(csvField).join(','));
+        rows++;
+        if (batch.length >= 2000) {
+          if (!out.write(`${batch.join('\n')}\n`)) await once(out, 'drain');
+          batch = [];
+          options.onRows(rows);
+        }
+      }
+      if (columns === 0) {
+        if (options.sheet === undefined) continue; // an empty sheet: try the next one
+        throw new CoreError('E_FILE', `${path}: sheet "${name}" is empty`, { file: path });
+      }
+      if (batch.length > 0 && !out.write(`${batch.join('\n')}\n`)) await once(out, 'drain');
+      result = { sheets, sheet: name, headers, rows, columns };
+    }
+  } catch (error) {
+    out.destroy();
+    if (error instanceof CoreError) throw error;
+    throw new CoreError('E_FORMAT', `${path}: not a readable xlsx workbook (${(error as Error).message})`, { file: path });
+  }
+  out.end();
+  await once(out, 'finish');
+  if (!result) {
+    const what = options.sheet === undefined ? 'every sheet is empty' : `no sheet "${options.sheet}" (sheets: ${sheets.join(', ')})`;
+    throw new CoreError(options.sheet === undefined ? 'E_FILE' : 'E_ARGS', `${path}: ${what}`, { file: path, sheets });
+  }
+  return { ...result, sheets };
+}
