@@ -1,4 +1,180 @@
-// CLI commands of the customers area.
+// CLI commands of the customers area: customers (RFM / shopper types), customer (explain) and clv.
+import { DateDay, TimestampMillisecond, type Table } from 'apache-arrow';
 import type { Command } from 'commander';
+import Papa from 'papaparse';
+import type { CustomerTable, CustomerValueResult, RfmSegmentsResult, ShopperSegmentsResult, TimeUnit } from '../../api/customers.ts';
+import { CoreError } from '../../api/errors.ts';
+import { checkKeywords, checkRfmRules, checkShopperRules, readRulesFile } from '../../analysis/customerRules.ts';
+import { arrowFromBytes } from '../../db/arrow.ts';
+import type { Core } from '../core.ts';
+import { numberOption, printCsv, printJson, withCore } from './common.ts';
 
-export function registerCustomersCommands(_program: Command): void {}
+const PAGE = 10_000;
+
+/** Arrow rows as plain CSV-ready records: dates as YYYY-MM-DD, timestamps as ISO. */
+function plainRows(table: Table): Record<string, unknown>[] {
+  const fields = table.schema.fields;
+  return table.toArray().map((row: Record<string, unknown>) => {
+    const plain: Record<string, unknown> = {};
+    for (const field of fields) {
+      const value = row[field.name];
+      if (value !== null && value !== undefined && (field.type instanceof DateDay || field.type instanceof TimestampMillisecond)) {
+        const iso = new Date(value instanceof Date ? value.getTime() : Number(value)).toISOString();
+        plain[field.name] = field.type instanceof DateDay ? iso.slice(0, 10) : iso;
+      } else plain[field.name] = value;
+    }
+    return plain;
+  });
+}
+
+/** Prints a whole result table (or its first `limit` rows) as CSV, reading it page by page. */
+async function printTable(core: Core, table: CustomerTable, resultId: string, limit = Number.POSITIVE_INFINITY): Promise<void> {
+  let offset = 0;
+  for (;;) {
+    const page = await core.customerRows({ table, resultId, offset, limit: Math.min(PAGE, limit - offset) });
+    const rows = plainRows(arrowFromBytes(page.rows));
+    const data = rows.map((row) => page.columns.map((column) => row[column] ?? ''));
+    if (offset === 0 || data.length) process.stdout.write(`${Papa.unparse({ fields: page.columns, data }, { header: offset === 0 })}\n`);
+    offset += rows.length;
+    if (rows.length === 0 || offset >= page.total || offset >= limit) return;
+  }
+}
+
+const percent = (share: number | null) => (share === null ? '' : `${(share * 100).toFixed(1)}%`);
+const round = (value: number | null, digits = 4) => (value === null ? 'n/a' : Number(value.toPrecision(digits)).toString());
+
+function printRfm(result: RfmSegmentsResult): void {
+  process.stdout.write(`RFM as of ${result.options.asOf}: ${result.customers} customers, revenue ${round(result.revenue, 10)}\n`);
+  printCsv(
+    result.segments.map((s) => ({ segment: s.key, label: s.label.en, customers: s.customers, share: percent(s.customerShare), revenue: round(s.revenue, 10), revenue_share: percent(s.revenueShare) })),
+    ['segment', 'label', 'customers', 'share', 'revenue', 'revenue_share'],
+  );
+}
+
+function printShopper(result: ShopperSegmentsResult): void {
+  process.stdout.write(`Shopper types as of ${result.options.asOf}: ${result.customers} customers (undetermined: ${result.undetermined.insufficientData} too little data, ${result.undetermined.noRuleMatched} no rule matched)\n`);
+  printCsv(
+    result.types.map((t) => ({ type: t.key, label: t.label.en, customers: t.customers, share: percent(t.customerShare), secondary: t.secondaryCustomers, revenue_share: percent(t.revenueShare) })),
+    ['type', 'label', 'customers', 'share', 'secondary', 'revenue_share'],
+  );
+  for (const judgement of result.judgements.filter((j) => j.judged !== 'full')) {
+    const why = judgement.missing.map((m) => `${m.feature} (${m.reason})`).join('; ');
+    process.stdout.write(`${judgement.type}: ${judgement.judged === 'none' ? 'cannot be judged' : 'judged without some conditions'}: ${why}\n`);
+  }
+  if (result.groups) process.stdout.write(`groups (${result.groups.basis.join(', ')}): ${result.groups.sizes.map((g) => `${g.group} ${g.customers}`).join(', ')}\n`);
+  else if (result.groupsUnavailableReason) process.stdout.write(`groups: ${result.groupsUnavailableReason}\n`);
+}
+
+function printValue(result: CustomerValueResult): void {
+  const { bgnbd, gammaGamma, summary } = result;
+  const lines = [
+    `BG/NBD (${result.options.unit}s, ${bgnbd.customers} customers): r=${round(bgnbd.r)} alpha=${round(bgnbd.alpha)} a=${round(bgnbd.a)} b=${round(bgnbd.b)} LL=${bgnbd.logLikelihood.toFixed(2)} converged in ${bgnbd.iterations} iterations`,
+    gammaGamma
+      ? `Gamma-Gamma (${gammaGamma.customers} repeat customers): p=${round(gammaGamma.p)} q=${round(gammaGamma.q)} v=${round(gammaGamma.v)} LL=${gammaGamma.logLikelihood.toFixed(2)}`
+      : `Gamma-Gamma: not fitted (${result.gammaGammaSkipped})`,
+    `expected alive ${round(summary.expectedAlive, 6)} of ${summary.customers} (mean P(alive) ${round(summary.meanPAlive)}); expected purchases in ${result.options.horizonMonths} months ${round(summary.expectedPurchases, 6)}`,
+    `CLV total ${round(summary.totalClv, 8)}, value at risk ${round(summary.totalValueAtRisk, 8)} (monthly discount ${result.options.monthlyDiscountRate})`,
+    ...result.warnings.map((warning) => `warning: ${warning}`),
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+  if (result.holdout) {
+    process.stdout.write(`holdout ${result.holdout.from} .. ${result.holdout.to}: predicted ${round(result.holdout.totalPredicted, 6)}, actual ${result.holdout.totalActual}\n`);
+    printCsv(
+      result.holdout.buckets.map((b) => ({ frequency: b.frequency, customers: b.customers, predicted: round(b.predicted), actual: round(b.actual) })),
+      ['frequency', 'customers', 'predicted', 'actual'],
+    );
+  }
+}
+
+/** The --json shape: the fits' headline fields first, everything else after; Arrow bytes left out. */
+function valueJson(result: CustomerValueResult): Record<string, unknown> {
+  const { atRisk: _atRisk, bgnbd, gammaGamma, ...rest } = result;
+  return {
+    bgnbd: { r: bgnbd.r, alpha: bgnbd.alpha, a: bgnbd.a, b: bgnbd.b, logLikelihood: bgnbd.logLikelihood, converged: bgnbd.converged, iterations: bgnbd.iterations, atBound: bgnbd.atBound, customers: bgnbd.customers },
+    gammaGamma: gammaGamma && { p: gammaGamma.p, q: gammaGamma.q, v: gammaGamma.v, logLikelihood: gammaGamma.logLikelihood, converged: gammaGamma.converged, iterations: gammaGamma.iterations, atBound: gammaGamma.atBound, customers: gammaGamma.customers },
+    ...rest,
+  };
+}
+
+function statusesOption(value: string | undefined): string[] | undefined {
+  return value === undefined ? undefined : value.split(',').map((status) => status.trim());
+}
+
+export function registerCustomersCommands(program: Command): void {
+  program
+    .command('customers')
+    .description('segment customers: RFM scores and named segments, or the six shopper types')
+    .option('--scheme <scheme>', 'rfm or shopper', 'rfm')
+    .option('--as-of <date>', 'judge as of this date (default: the data end)')
+    .option('--statuses <list>', 'order statuses that count as purchases, comma-separated (default: completed)')
+    .option('--rules <file>', 'a rules JSON to use instead of resources/segments/rfm.json or shopper-types.json')
+    .option('--keywords <file>', 'shopper scheme: a keywords JSON to use instead of resources/segments/keywords.json')
+    .option('--csv', 'print every customer as CSV instead of the summary')
+    .option('--json', 'print the summary as JSON')
+    .action(async (options: { scheme: string; asOf?: string; statuses?: string; rules?: string; keywords?: string; csv?: boolean; json?: boolean }, command: Command) => {
+      const common = { ...(options.asOf ? { asOf: options.asOf } : {}), ...(options.statuses ? { statuses: statusesOption(options.statuses) } : {}) };
+      const request =
+        options.scheme === 'rfm'
+          ? { scheme: 'rfm' as const, ...common, ...(options.rules ? { rules: readRulesFile(options.rules, checkRfmRules) } : {}) }
+          : options.scheme === 'shopper'
+            ? {
+                scheme: 'shopper' as const,
+                ...common,
+                ...(options.rules ? { rules: readRulesFile(options.rules, checkShopperRules) } : {}),
+                ...(options.keywords ? { keywords: readRulesFile(options.keywords, checkKeywords) } : {}),
+              }
+            : null;
+      if (!request) throw new CoreError('E_ARGS', `--scheme must be rfm or shopper, got "${options.scheme}"`);
+      await withCore(command, async (core) => {
+        const result = await core.customerSegments(request);
+        if (options.csv) await printTable(core, result.scheme, result.resultId);
+        else if (options.json) printJson(result);
+        else if (result.scheme === 'rfm') printRfm(result);
+        else printShopper(result);
+      });
+    });
+
+  program
+    .command('customer')
+    .description('explain one customer: RFM scores and segment rule, shopper-type checks, value (from the last runs)')
+    .argument('<id>', 'customer id')
+    .action(async (id: string, _options: unknown, command: Command) => {
+      await withCore(command, async (core) => printJson(await core.explainCustomer({ customerId: id })));
+    });
+
+  program
+    .command('clv')
+    .description('customer value: BG/NBD + Gamma-Gamma fits, P(alive), expected purchases, CLV, at-risk list, holdout check')
+    .option('--unit <unit>', 'time unit, day or week', 'week')
+    .option('--until <date>', 'calibration cut-off: fit on purchases up to this day, check against those after it')
+    .option('--horizon-months <n>', 'horizon of expected purchases and CLV in 30-day months', '12')
+    .option('--discount-rate <rate>', 'monthly discount rate of CLV', '0.01')
+    .option('--statuses <list>', 'order statuses that count as purchases, comma-separated (default: completed)')
+    .option('--summary <file>', 'fit a per-customer CSV (frequency|x, recency|t_x, T, monetary_value|zbar) instead of the orders')
+    .option('--at-risk <n>', 'print the n customers with the highest value at risk as CSV')
+    .option('--csv', 'print every customer as CSV')
+    .option('--json', 'print the fits and summary as JSON')
+    .action(
+      async (
+        options: { unit: string; until?: string; horizonMonths: string; discountRate: string; statuses?: string; summary?: string; atRisk?: string; csv?: boolean; json?: boolean },
+        command: Command,
+      ) => {
+        if (options.unit !== 'day' && options.unit !== 'week') throw new CoreError('E_ARGS', `--unit must be day or week, got "${options.unit}"`);
+        const atRisk = numberOption('at-risk', options.atRisk);
+        await withCore(command, async (core) => {
+          const result = await core.customerValue({
+            unit: options.unit as TimeUnit,
+            horizonMonths: numberOption('horizon-months', options.horizonMonths)!,
+            monthlyDiscountRate: numberOption('discount-rate', options.discountRate)!,
+            ...(options.until ? { until: options.until } : {}),
+            ...(options.statuses ? { statuses: statusesOption(options.statuses) } : {}),
+            ...(options.summary ? { summaryFile: options.summary } : {}),
+          });
+          if (atRisk !== undefined) await printTable(core, 'value', result.resultId, atRisk);
+          else if (options.csv) await printTable(core, 'value', result.resultId);
+          else if (options.json) printJson(valueJson(result));
+          else printValue(result);
+        });
+      },
+    );
+}

@@ -1,7 +1,44 @@
 // Customers verbs of CoreApi, bound to the shared context.
-import type { CustomersApi } from '../../api/customers.ts';
+import type { CustomersApi, CustomerSegmentsRequest } from '../../api/customers.ts';
+import { CoreError } from '../../api/errors.ts';
+import { explainCustomer } from '../../analysis/customerExplain.ts';
+import { customerRows } from '../../analysis/customerResults.ts';
+import { customerValue } from '../../analysis/clv.ts';
+import { rfm } from '../../analysis/rfm.ts';
+import { shopperTypes } from '../../analysis/shopperTypes.ts';
+import type { OrderStatus } from '../../db/schema.ts';
 import type { CoreContext } from '../context.ts';
 
-export function customersHandlers(_context: CoreContext): CustomersApi {
-  return {};
+/** The request's shared options; statuses are checked against the schema's list by the shared churn rule. */
+function commonOptions(request: { asOf?: string; statuses?: string[] }) {
+  return {
+    ...(request.asOf === undefined ? {} : { asOf: request.asOf }),
+    ...(request.statuses === undefined ? {} : { statuses: request.statuses as OrderStatus[] }),
+  };
+}
+
+export function customersHandlers(context: CoreContext): CustomersApi {
+  return {
+    customerSegments: (request: CustomerSegmentsRequest) =>
+      context.task(request.taskId, async ({ connection, progress }) => {
+        progress.update({ phase: 'analyse' }, true);
+        if (request.scheme === 'rfm') return rfm(connection, { ...commonOptions(request), ...(request.rules ? { rules: request.rules } : {}) });
+        if (request.scheme === 'shopper') {
+          return shopperTypes(connection, {
+            ...commonOptions(request),
+            ...(request.rules ? { rules: request.rules } : {}),
+            ...(request.keywords ? { keywords: request.keywords } : {}),
+          });
+        }
+        throw new CoreError('E_ARGS', `scheme must be 'rfm' or 'shopper', got ${String((request as { scheme?: unknown }).scheme)}`);
+      }),
+    customerValue: (request) =>
+      context.task(request.taskId, async ({ connection, progress }) => {
+        progress.update({ phase: 'analyse' }, true);
+        const { taskId: _taskId, statuses, ...options } = request;
+        return customerValue(connection, { ...options, ...(statuses === undefined ? {} : { statuses: statuses as OrderStatus[] }) });
+      }),
+    customerRows: (request) => context.workspace().withConnection((connection) => customerRows(connection, request)),
+    explainCustomer: (request) => context.workspace().withConnection((connection) => explainCustomer(connection, request)),
+  };
 }

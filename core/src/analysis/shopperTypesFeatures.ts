@@ -1,0 +1,210 @@
+// Per-customer behaviour features the six shopper types are judged on, computed in one DuckDB query.
+//
+// Which features exist depends on the export: discounts need orders.discount, categories need
+// orders.category or order_lines.category, repeat items need order_lines.sku or product,
+// inquiries need tickets. A feature without its column is NULL for everyone and reported.
+import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+import type { SegmentKeywords, ShopperFeature, ShopperRules } from '../api/customers.ts';
+import { queryOne, queryRows } from '../db/sql.ts';
+import { ACTIVITY_ORDERS_SQL } from './activity.ts';
+import { GROUP_AGGREGATES_SQL, GROUP_EXPRESSION_SQL, GROUP_JOINS_SQL, groupBasis, groupCtes, type GroupColumns } from './customerGroups.ts';
+import { textListParam } from './customerRules.ts';
+
+/** Which optional inputs have at least one value. */
+export interface InputColumns extends GroupColumns {
+  discount: boolean;
+  orderCategory: boolean;
+  lineCategory: boolean;
+  lineItem: boolean;
+  tickets: boolean;
+}
+
+export async function inputColumns(connection: DuckDBConnection): Promise<InputColumns> {
+  const orders = await queryOne<{ discount: boolean; category: boolean; items: boolean; channel: boolean; region: boolean }>(
+    connection,
+    'SELECT count(discount) > 0 AS discount, count(category) > 0 AS category, count(items) > 0 AS items, count(channel) > 0 AS channel, count(region) > 0 AS region FROM orders',
+  );
+  const lines = await queryOne<{ category: boolean; item: boolean }>(connection, 'SELECT count(category) > 0 AS category, count(coalesce(sku, product)) > 0 AS item FROM order_lines');
+  const tickets = await queryOne<{ tickets: boolean }>(connection, 'SELECT count(customer_id) > 0 AS tickets FROM tickets');
+  return {
+    discount: orders.discount,
+    orderCategory: orders.category,
+    lineCategory: lines.category,
+    lineItem: lines.item,
+    tickets: tickets.tickets,
+    items: orders.items,
+    channel: orders.channel,
+    region: orders.region,
+  };
+}
+
+/** Why a feature cannot be computed from these inputs, or null when it can. */
+export function missingReason(feature: ShopperFeature, columns: InputColumns): string | null {
+  switch (feature) {
+    case 'discount_order_share':
+      return columns.discount ? null : 'orders.discount has no values';
+    case 'distinct_categories':
+    case 'category_entropy':
+    case 'top_category_share':
+    case 'sports_share':
+      return columns.orderCategory || columns.lineCategory ? null : 'neither orders.category nor order_lines.category has values';
+    case 'repeat_item_share':
+      return columns.lineItem ? null : 'order_lines has no sku or product values';
+    case 'tickets':
+    case 'tickets_per_order':
+    case 'presale_inquiries':
+      return columns.tickets ? null : 'no tickets with a customer id were imported';
+    default:
+      return null;
+  }
+}
+
+/** Month-day strings (MM-DD) of the recurring sale days and their windows; a leap reference year keeps 02-29. */
+function recurringMonthDays(rules: ShopperRules): string[] {
+  const days = new Set<string>();
+  for (const promotion of rules.promotionDays.recurring) {
+    const [month, day] = promotion.monthDay.split('-').map(Number);
+    for (let offset = -(promotion.daysBefore ?? 0); offset <= (promotion.daysAfter ?? 0); offset++) {
+      const date = new Date(Date.UTC(2024, month! - 1, day! + offset));
+      days.add(date.toISOString().slice(5, 10));
+    }
+  }
+  return [...days];
+}
+
+/** The promotion days among the days with activity: the sale calendar plus days with peak order counts. */
+export async function promotionDays(connection: DuckDBConnection, rules: ShopperRules, activity: Record<string, DuckDBValue>): Promise<string[]> {
+  const rows = await queryRows<{ day: string }>(
+    connection,
+    `WITH daily AS (SELECT day, count(*) AS n FROM (${ACTIVITY_ORDERS_SQL}) GROUP BY day)
+     SELECT strftime(day, '%Y-%m-%d') AS day FROM daily
+     WHERE coalesce(list_contains(CAST($month_days AS VARCHAR[]), strftime(day, '%m-%d')), false)
+        OR coalesce(list_contains(CAST($dates AS VARCHAR[]), strftime(day, '%Y-%m-%d')), false)
+        OR coalesce(n >= $peak_ratio * (SELECT median(n) FROM daily), false)
+     ORDER BY day`,
+    { ...activity, month_days: textListParam(recurringMonthDays(rules)), dates: textListParam(rules.promotionDays.dates), peak_ratio: rules.promotionDays.peakRatio },
+  );
+  return rows.map((row) => row.day);
+}
+
+/** NULL for everyone when the feature's column is missing. */
+function orNull(available: boolean, expression: string): string {
+  return available ? expression : 'CAST(NULL AS DOUBLE)';
+}
+
+/**
+ * SQL of one row per customer with activity: customer_id, revenue, customer_group and every
+ * SHOPPER_FEATURES column. Binds the activity parameters, $promotion_days and the keyword lists.
+ */
+export function featuresSql(columns: InputColumns, rules: ShopperRules, keywords: SegmentKeywords, days: string[], params: Record<string, DuckDBValue>): string {
+  const categories = columns.orderCategory || columns.lineCategory;
+  Object.assign(params, {
+    promotion_days: textListParam(days),
+    sports_keywords: textListParam(keywords.sportsEntertainment),
+    presale_keywords: textListParam(keywords.presaleInquiry),
+  });
+  const ctes: string[] = [
+    `activity AS (
+      SELECT a.customer_id, a.order_id, a.ordered_at, a.day, a.amount, o.discount, o.category, o.items, o.channel, o.region
+      FROM (${ACTIVITY_ORDERS_SQL}) a JOIN orders o ON o.order_id = a.order_id AND o.customer_id = a.customer_id
+    )`,
+    `promotion AS (SELECT DISTINCT CAST(unnest(CAST($promotion_days AS VARCHAR[])) AS DATE) AS day)`,
+    groupCtes(keywords, rules, params),
+    `base AS (
+      SELECT a.customer_id, count(*) AS orders, count(DISTINCT a.day) AS purchase_days,
+             min(a.ordered_at) AS first_at, min(a.day) AS first_day, sum(a.amount) AS revenue, avg(a.amount) AS avg_order_value,
+             avg(CASE WHEN a.discount > 0 THEN 1.0 WHEN a.discount IS NOT NULL THEN 0.0 END) AS discount_order_share,
+             avg(CASE WHEN p.day IS NULL THEN 0.0 ELSE 1.0 END) AS promotion_day_share,
+             ${GROUP_AGGREGATES_SQL}
+      FROM activity a LEFT JOIN promotion p ON p.day = a.day ${GROUP_JOINS_SQL}
+      GROUP BY a.customer_id
+    )`,
+    `gap_stats AS (
+      SELECT customer_id, avg(gap) AS mean_gap_days,
+             CASE WHEN count(gap) >= 2 AND avg(gap) > 0 THEN stddev_pop(gap) / avg(gap) END AS gap_cv
+      FROM (SELECT customer_id, date_diff('day', lag(day) OVER (PARTITION BY customer_id ORDER BY day), day) AS gap
+            FROM (SELECT DISTINCT customer_id, day FROM activity))
+      WHERE gap IS NOT NULL
+      GROUP BY customer_id
+    )`,
+  ];
+  if (categories) {
+    // Lines are finer than orders: when they carry categories, each line counts on its own
+    const rows = columns.lineCategory
+      ? `SELECT a.customer_id, l.category, coalesce(l.amount, l.quantity * l.unit_price, 0) AS amount
+         FROM activity a JOIN order_lines l ON l.order_id = a.order_id WHERE l.category IS NOT NULL`
+      : 'SELECT customer_id, category, amount FROM activity WHERE category IS NOT NULL';
+    ctes.push(
+      `per_category AS (SELECT customer_id, category, count(*) AS n, sum(amount) AS spend FROM (${rows}) GROUP BY customer_id, category)`,
+      `sports_categories AS (
+        SELECT category FROM (SELECT DISTINCT category FROM per_category)
+        WHERE coalesce(len(list_filter(CAST($sports_keywords AS VARCHAR[]), k -> contains(lower(category), k))) > 0, false)
+      )`,
+      `category_stats AS (
+        SELECT c.customer_id, count(*) AS distinct_categories,
+               -sum(c.n / c.total * log2(c.n / c.total)) AS category_entropy,
+               max(c.n) / any_value(c.total) AS top_category_share,
+               sum(CASE WHEN s.category IS NOT NULL THEN c.spend ELSE 0 END) / nullif(sum(c.spend), 0) AS sports_share
+        FROM (SELECT *, sum(n) OVER (PARTITION BY customer_id) AS total FROM per_category) c
+        LEFT JOIN sports_categories s ON s.category = c.category
+        GROUP BY c.customer_id
+      )`,
+    );
+  }
+  if (columns.lineItem) {
+    ctes.push(
+      `item_rows AS (
+        SELECT a.customer_id, a.order_id, a.day, coalesce(l.sku, l.product) AS item
+        FROM activity a JOIN order_lines l ON l.order_id = a.order_id WHERE coalesce(l.sku, l.product) IS NOT NULL
+      )`,
+      `repeat_stats AS (
+        SELECT r.customer_id, avg(CASE WHEN r.repeated THEN 1.0 ELSE 0.0 END) AS repeat_item_share
+        FROM (SELECT i.customer_id, i.order_id, any_value(i.day) AS day, bool_or(i.day > f.first_day) AS repeated
+              FROM item_rows i JOIN (SELECT customer_id, item, min(day) AS first_day FROM item_rows GROUP BY customer_id, item) f
+                ON f.customer_id = i.customer_id AND f.item = i.item
+              GROUP BY i.customer_id, i.order_id) r
+        JOIN base b ON b.customer_id = r.customer_id
+        WHERE r.day > b.first_day
+        GROUP BY r.customer_id
+      )`,
+    );
+  }
+  if (columns.tickets) {
+    // A pre-sale inquiry is a ticket before the first order, or one not about an order that asks a pre-sale question
+    ctes.push(`ticket_stats AS (
+      SELECT t.customer_id, count(*) AS tickets,
+             count(*) FILTER (WHERE t.created_at < b.first_at
+               OR (t.order_id IS NULL AND coalesce(len(list_filter(CAST($presale_keywords AS VARCHAR[]),
+                     k -> contains(lower(concat_ws(' ', t.subject, t.body, t.category, t.label)), k))) > 0, false))) AS presale_inquiries
+      FROM tickets t JOIN base b ON b.customer_id = t.customer_id
+      WHERE t.created_at IS NULL OR t.created_at <= CAST($activity_as_of AS TIMESTAMP)
+      GROUP BY t.customer_id
+    )`);
+  }
+  const groupsKnown = groupBasis(columns).length > 0;
+  return `
+    WITH ${ctes.join(',\n')},
+    typical AS (SELECT median(amount) AS order_value FROM activity)
+    SELECT b.customer_id, b.revenue,
+           ${groupsKnown ? GROUP_EXPRESSION_SQL : 'CAST(NULL AS VARCHAR)'} AS customer_group,
+           b.orders, b.purchase_days,
+           date_diff('day', b.first_day, CAST($activity_as_of AS DATE)) AS tenure_days,
+           b.avg_order_value,
+           b.avg_order_value / nullif((SELECT order_value FROM typical), 0) AS order_size_ratio,
+           ${orNull(columns.discount, 'b.discount_order_share')} AS discount_order_share,
+           b.promotion_day_share,
+           g.gap_cv, g.mean_gap_days,
+           ${orNull(categories, 'c.distinct_categories')} AS distinct_categories,
+           ${orNull(categories, 'c.category_entropy')} AS category_entropy,
+           ${orNull(categories, 'c.top_category_share')} AS top_category_share,
+           ${orNull(categories, 'c.sports_share')} AS sports_share,
+           ${orNull(columns.lineItem, 'r.repeat_item_share')} AS repeat_item_share,
+           ${orNull(columns.tickets, 'coalesce(t.tickets, 0)')} AS tickets,
+           ${orNull(columns.tickets, 'coalesce(t.tickets, 0) / b.orders')} AS tickets_per_order,
+           ${orNull(columns.tickets, 'coalesce(t.presale_inquiries, 0)')} AS presale_inquiries
+    FROM base b
+    LEFT JOIN gap_stats g ON g.customer_id = b.customer_id
+    ${categories ? 'LEFT JOIN category_stats c ON c.customer_id = b.customer_id' : ''}
+    ${columns.lineItem ? 'LEFT JOIN repeat_stats r ON r.customer_id = b.customer_id' : ''}
+    ${columns.tickets ? 'LEFT JOIN ticket_stats t ON t.customer_id = b.customer_id' : ''}`;
+}
