@@ -36,6 +36,9 @@ const preview: ImportPreview = {
   ],
   profile: null,
   missingRequired: ['customer_id'],
+  lineLevel: false,
+  files: ['/uploads/orders.csv'],
+  warnings: ['status words not in the vocabulary: 待评价'],
 };
 
 const result: ImportResult = {
@@ -53,6 +56,9 @@ const result: ImportResult = {
   encoding: 'gb18030',
   format: 'csv',
   seconds: 0.4,
+  profile: null,
+  lineLevel: false,
+  warnings: [],
 };
 
 const rejectsBytes = tableToIPC(
@@ -84,6 +90,7 @@ describe('Data screen', () => {
     const importButton = screen.getByRole('button', { name: 'Import 1 files' }) as HTMLButtonElement;
     expect(importButton.disabled).toBe(true);
     expect(screen.getByRole('alert').textContent).toContain('Customer id');
+    expect(screen.getByTestId('import-warnings').textContent).toContain('待评价');
 
     fireEvent.change(screen.getByRole('combobox', { name: /Customer id/ }), { target: { value: '买家' } });
     expect(importButton.disabled).toBe(false);

@@ -1,7 +1,7 @@
 // A keyboard-navigable grid over an Arrow table: cells are read from the column vectors on demand
 // (no row objects) and only the rows in view are rendered, so a million rows scroll like ten.
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
-import { DataType, type Table } from 'apache-arrow';
+import { DataType, type Field, type Table } from 'apache-arrow';
 import { useI18n, type I18n } from '../i18n/I18nProvider.tsx';
 
 export interface ArrowColumn {
@@ -14,8 +14,25 @@ export interface ArrowColumn {
   width?: string;
 }
 
+/** Rows the grid can read cell by cell: a whole Arrow table, or pages fetched as they scroll into view. */
+export interface RowSource {
+  numRows: number;
+  fields: readonly Field[];
+  /** The cell's value; undefined while its page is still loading. */
+  value(column: number, row: number): unknown;
+}
+
+export function tableSource(table: Table): RowSource {
+  const vectors = table.schema.fields.map((_, index) => table.getChildAt(index));
+  return { numRows: table.numRows, fields: table.schema.fields, value: (column, row) => vectors[column]?.get(row) ?? null };
+}
+
 export interface ArrowTableProps {
-  table: Table;
+  /** A whole table, or use `source` for paged rows. */
+  table?: Table;
+  source?: RowSource;
+  /** Called with the rows in view (first inclusive, last exclusive), so a paged source can fetch them. */
+  onRangeChange?: (first: number, last: number) => void;
   /** Columns to show, in order; default every field of the schema. */
   columns?: ArrowColumn[];
   /** Visible height of the scrolling body in pixels. */
@@ -54,32 +71,25 @@ function isNumeric(type: DataType): boolean {
   return DataType.isInt(type) || DataType.isFloat(type) || DataType.isDecimal(type);
 }
 
-export function ArrowTable({ table, columns, height = 360, rowHeight = 30, onActivateRow, label }: ArrowTableProps) {
+export function ArrowTable({ table, source: givenSource, onRangeChange, columns, height = 360, rowHeight = 30, onActivateRow, label }: ArrowTableProps) {
   const i18n = useI18n();
   const viewport = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [activeRow, setActiveRow] = useState(0);
-  const rowCount = table.numRows;
+  const source = useMemo(() => givenSource ?? (table ? tableSource(table) : { numRows: 0, fields: [], value: () => null }), [givenSource, table]);
+  const rowCount = source.numRows;
   const idPrefix = useRef(`grid-${Math.random().toString(36).slice(2, 8)}`).current;
 
   const shown = useMemo(() => {
-    const fields = table.schema.fields;
+    const fields = source.fields;
     const chosen: ArrowColumn[] = columns ?? fields.map((field) => ({ name: field.name }));
     return chosen.flatMap((column) => {
       const index = fields.findIndex((field) => field.name === column.name);
       const field = fields[index];
-      const vector = table.getChildAt(index);
-      if (!field || !vector) return [];
-      return [
-        {
-          ...column,
-          vector,
-          numeric: isNumeric(field.type),
-          format: column.format ?? defaultFormat(field.type, i18n),
-        },
-      ];
+      if (!field) return [];
+      return [{ ...column, index, numeric: isNumeric(field.type), format: column.format ?? defaultFormat(field.type, i18n) }];
     });
-  }, [table, columns, i18n]);
+  }, [source, columns, i18n]);
 
   const contentHeight = rowCount * rowHeight;
   const spacerHeight = Math.min(contentHeight, MAX_SPACER_PX);
@@ -104,6 +114,8 @@ export function ArrowTable({ table, columns, height = 360, rowHeight = 30, onAct
   useEffect(() => {
     if (activeRow >= rowCount) setActiveRow(Math.max(0, rowCount - 1));
   }, [activeRow, rowCount]);
+
+  useEffect(() => onRangeChange?.(firstRow, lastRow), [onRangeChange, firstRow, lastRow]);
 
   const move = (row: number) => {
     const next = Math.max(0, Math.min(rowCount - 1, row));
@@ -147,7 +159,8 @@ export function ArrowTable({ table, columns, height = 360, rowHeight = 30, onAct
         onDoubleClick={() => onActivateRow?.(row)}
       >
         {shown.map((column) => {
-          const content = column.format(column.vector.get(row));
+          const value = source.value(column.index, row);
+          const content = value === undefined ? <span className="grid-null">…</span> : column.format(value);
           return (
             <div key={column.name} role="gridcell" className={`grid-cell${column.numeric ? ' grid-cell-number' : ''}`}>
               {content ?? <span className="grid-null">{i18n.t('table.null')}</span>}

@@ -4,6 +4,7 @@ import type { ReactNode } from 'react';
 import { CORE_METHODS, type ImportKind } from '../../../core/src/api/index.ts';
 import type { IconName } from '../components/Icon.tsx';
 import type { MessageKey } from '../i18n/en.ts';
+import { CustomersScreen } from './customers/CustomersScreen.tsx';
 import { DataScreen } from './data/DataScreen.tsx';
 import { ReportScreen } from './report/ReportScreen.tsx';
 
@@ -29,6 +30,7 @@ export const SCREENS: readonly ScreenDefinition[] = [
     requires: ['describeWorkspace', 'previewImport', 'importFiles', 'rejects'],
     render: (request) => <DataScreen {...(request.importKind ? { importKind: request.importKind } : {})} />,
   },
+  { id: 'customers', title: 'nav.customers', icon: 'customers', requires: ['customerSegments', 'customerValue', 'customerRows', 'explainCustomer'], render: () => <CustomersScreen /> },
   { id: 'report', title: 'nav.report', icon: 'report', requires: ['defaultReport', 'exportReport'], render: () => <ReportScreen /> },
 ];
 

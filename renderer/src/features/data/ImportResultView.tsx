@@ -2,6 +2,7 @@
 import type { ImportResult } from '../../../../core/src/api/index.ts';
 import { StatTile } from '../../components/StatTile.tsx';
 import { useI18n } from '../../i18n/I18nProvider.tsx';
+import { Warnings } from './PreviewStep.tsx';
 import { RejectsPanel } from './RejectsPanel.tsx';
 
 export function ImportResultView({ result, sourceIds }: { result: ImportResult; sourceIds: readonly number[] }) {
@@ -21,6 +22,7 @@ export function ImportResultView({ result, sourceIds }: { result: ImportResult; 
       <p className={result.rowsRejected > 0 ? 'note-warn' : 'note-ok'}>
         {result.rowsRejected > 0 ? t('result.rejectShare', { share: percent(rejectShare, 2) }) : t('result.qualityGood')}
       </p>
+      <Warnings warnings={result.warnings} />
       {result.rowsRejected > 0 && <RejectsPanel sourceIds={sourceIds} />}
     </div>
   );

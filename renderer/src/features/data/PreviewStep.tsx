@@ -5,6 +5,13 @@ import { fieldLabel } from './fieldLabel.ts';
 
 export const ENCODINGS: readonly EncodingName[] = ['utf-8', 'gb18030', 'gbk', 'big5', 'utf-16le', 'utf-16be'];
 
+/** Values the core can derive when an export lacks a field (see ColumnMapping in core/src/api/workspace.ts). */
+const DERIVED: Record<string, readonly ('@customer_day' | '@order_id' | '@row')[]> = {
+  order_id: ['@customer_day'],
+  customer_id: ['@order_id'],
+  ticket_id: ['@row'],
+};
+
 export interface PreviewChoices {
   encoding?: EncodingName;
   sheet?: string;
@@ -23,6 +30,17 @@ function delimiterName(delimiter: string | null): string {
   if (delimiter === '\t') return 'Tab';
   if (delimiter === ' ') return 'Space';
   return delimiter;
+}
+
+export function Warnings({ warnings }: { warnings: readonly string[] }) {
+  if (warnings.length === 0) return null;
+  return (
+    <ul className="warnings" data-testid="import-warnings">
+      {warnings.map((warning) => (
+        <li key={warning}>{warning}</li>
+      ))}
+    </ul>
+  );
 }
 
 export function PreviewStep({ preview, choices, onChange }: PreviewStepProps) {
@@ -71,9 +89,14 @@ export function PreviewStep({ preview, choices, onChange }: PreviewStepProps) {
         )}
         <div className="detected-item">
           <span className="detected-label">{t('wizard.profile')}</span>
-          <span className="detected-value">{preview.profile ?? t('wizard.profile.none')}</span>
+          <span className="detected-value" data-testid="detected-profile">{preview.profile ?? t('wizard.profile.none')}</span>
+        </div>
+        <div className="detected-item">
+          <span className="detected-label">{t('wizard.rowsAre')}</span>
+          <span className="detected-value">{t(preview.lineLevel ? 'wizard.rowsAre.lines' : 'wizard.rowsAre.orders')}</span>
         </div>
       </div>
+      <Warnings warnings={preview.warnings} />
 
       <h3>{t('wizard.mapping')}</h3>
       <div className="mapping-grid" role="group" aria-label={t('wizard.mapping')}>
@@ -89,14 +112,14 @@ export function PreviewStep({ preview, choices, onChange }: PreviewStepProps) {
                 aria-label={fieldLabel(t, column.column)}
                 data-column={column.column}
                 value={choices.mapping[column.column] ?? ''}
-                onChange={(event) => {
-                  const mapping = { ...choices.mapping };
-                  if (event.target.value) mapping[column.column] = event.target.value;
-                  else delete mapping[column.column];
-                  onChange({ ...choices, mapping }, false);
-                }}
+                onChange={(event) => onChange({ ...choices, mapping: { ...choices.mapping, [column.column]: event.target.value } }, false)}
               >
                 <option value="">{t('wizard.mapping.none')}</option>
+                {DERIVED[column.column]?.map((derived) => (
+                  <option key={derived} value={derived}>
+                    {t(`wizard.derived.${derived}`)}
+                  </option>
+                ))}
                 {preview.headers.map((header) => (
                   <option key={header} value={header}>
                     {header}

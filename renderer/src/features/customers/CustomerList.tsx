@@ -1,0 +1,47 @@
+// A per-customer result table of any size (paged from customerRows) with a CSV-free, keyboard-first
+// list: Enter or double click explains the customer.
+import { tableFromIPC } from 'apache-arrow';
+import { useCallback, useState } from 'react';
+import type { CustomerRowsRequest } from '../../../../core/src/api/index.ts';
+import { useCoreContext } from '../../client/hooks.ts';
+import { ArrowTable } from '../../components/ArrowTable.tsx';
+import { usePagedSource } from '../../components/pagedSource.ts';
+import { useI18n } from '../../i18n/I18nProvider.tsx';
+
+export interface CustomerListProps {
+  query: Omit<CustomerRowsRequest, 'offset' | 'limit'>;
+  total: number;
+  label: string;
+  onExplain: (customerId: string) => void;
+}
+
+export function CustomerList({ query, total, label, onExplain }: CustomerListProps) {
+  const { core } = useCoreContext();
+  const { t } = useI18n();
+  const key = JSON.stringify(query);
+  const [rowsTotal, setRowsTotal] = useState(total);
+  const fetchPage = useCallback(
+    async (offset: number, limit: number) => {
+      const page = await core.customerRows({ ...(JSON.parse(key) as CustomerListProps['query']), offset, limit });
+      setRowsTotal(page.total);
+      return tableFromIPC(page.rows);
+    },
+    [core, key],
+  );
+  const paged = usePagedSource(rowsTotal, fetchPage);
+  if (!paged.source) return <p className="muted">{t('chart.loading')}</p>;
+  const source = paged.source;
+  const idColumn = source.fields.findIndex((field) => field.name === 'customer_id');
+  return (
+    <ArrowTable
+      source={source}
+      onRangeChange={paged.onRangeChange}
+      label={label}
+      height={360}
+      onActivateRow={(row) => {
+        const id = source.value(idColumn, row);
+        if (typeof id === 'string') onExplain(id);
+      }}
+    />
+  );
+}

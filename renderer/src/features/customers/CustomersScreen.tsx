@@ -1,0 +1,194 @@
+// The Customers screen: RFM segments, shopper types, and customer value (BG/NBD + Gamma-Gamma) with
+// the at-risk list; any customer can be explained.
+import { useMemo, useState } from 'react';
+import type { RfmSegmentsResult, ShopperSegmentsResult } from '../../../../core/src/api/index.ts';
+import { useCall } from '../../client/hooks.ts';
+import { CHART_COLORS, PlotlyChart } from '../../components/charts/PlotlyChart.tsx';
+import { ErrorBanner } from '../../components/ErrorBanner.tsx';
+import { Panel, Screen } from '../../components/Screen.tsx';
+import { StatTile } from '../../components/StatTile.tsx';
+import { useI18n } from '../../i18n/I18nProvider.tsx';
+import { CustomerExplanationPanel } from './CustomerExplanationPanel.tsx';
+import { CustomerList } from './CustomerList.tsx';
+
+const TABS = ['rfm', 'shopper', 'value'] as const;
+type Tab = (typeof TABS)[number];
+
+function RfmView({ result, onExplain }: { result: RfmSegmentsResult; onExplain: (id: string) => void }) {
+  const { t, number, language } = useI18n();
+  const [segment, setSegment] = useState(result.segments[0]?.key ?? '');
+  const label = (text: { en: string; zh: string }) => (language === 'zh-CN' ? text.zh : text.en);
+  const grid = useMemo(() => {
+    const scores = [1, 2, 3, 4, 5];
+    const cell = (r: number, f: number) => result.grid.find((item) => item.r === r && item.f === f);
+    return [
+      {
+        type: 'heatmap',
+        x: scores,
+        y: scores,
+        z: scores.map((r) => scores.map((f) => cell(r, f)?.customers ?? null)),
+        text: scores.map((r) => scores.map((f) => cell(r, f)?.segments.join(', ') ?? '')),
+        texttemplate: '%{z:,}<br>%{text}',
+        textfont: { size: 10 },
+        colorscale: [
+          [0, '#f3f7ff'],
+          [1, '#1d4fc4'],
+        ],
+        hovertemplate: 'R%{y} F%{x}: %{z:,}<br>%{text}<extra></extra>',
+        xgap: 2,
+        ygap: 2,
+        showscale: false,
+      },
+    ];
+  }, [result]);
+  const bars = useMemo(
+    () => [
+      { type: 'bar', orientation: 'h', name: t('customers.customerShare'), y: result.segments.map((s) => label(s.label)), x: result.segments.map((s) => s.customerShare), marker: { color: CHART_COLORS[0] } },
+      { type: 'bar', orientation: 'h', name: t('customers.revenueShare'), y: result.segments.map((s) => label(s.label)), x: result.segments.map((s) => s.revenueShare), marker: { color: CHART_COLORS[1] } },
+    ],
+    // `label` depends only on the language.
+    [result, t, language],
+  );
+  const chosen = result.segments.find((s) => s.key === segment);
+  return (
+    <>
+      <div className="chart-pair">
+        <Panel id="rfm-grid" title={t('customers.rfmGrid')}>
+          <PlotlyChart data={grid} layout={{ xaxis: { title: { text: t('customers.frequencyScore') }, dtick: 1 }, yaxis: { title: { text: t('customers.recencyScore') }, dtick: 1 } }} height={400} title={t('customers.rfmGrid')} fileName="rfm-grid" />
+        </Panel>
+        <Panel id="rfm-segments" title={t('customers.segmentSizes')}>
+          <PlotlyChart data={bars} layout={{ barmode: 'group', xaxis: { tickformat: '.0%' }, yaxis: { autorange: 'reversed', automargin: true }, margin: { l: 140 } }} height={400} title={t('customers.segmentSizes')} fileName="rfm-segments" />
+        </Panel>
+      </div>
+      <Panel
+        id="rfm-members"
+        title={chosen ? t('customers.segmentMembers', { segment: label(chosen.label), count: number(chosen.customers) }) : t('customers.segmentSizes')}
+        actions={
+          <select value={segment} onChange={(event) => setSegment(event.target.value)} aria-label={t('customers.segment')}>
+            {result.segments.map((s) => (
+              <option key={s.key} value={s.key}>
+                {label(s.label)}
+              </option>
+            ))}
+          </select>
+        }
+      >
+        {chosen?.rule.description && <p className="chart-note">{label(chosen.rule.description)}</p>}
+        {chosen && <CustomerList key={segment} query={{ table: 'rfm', resultId: result.resultId, filter: { column: 'segment', values: [segment] } }} total={chosen.customers} label={label(chosen.label)} onExplain={onExplain} />}
+      </Panel>
+    </>
+  );
+}
+
+function ShopperView({ result }: { result: ShopperSegmentsResult }) {
+  const { t, number, percent, language } = useI18n();
+  const label = (text: { en: string; zh: string }) => (language === 'zh-CN' ? text.zh : text.en);
+  const bars = [
+    { type: 'bar', name: t('customers.primary'), x: result.types.map((type) => label(type.label)), y: result.types.map((type) => type.customers), marker: { color: CHART_COLORS[0] } },
+    { type: 'bar', name: t('customers.secondary'), x: result.types.map((type) => label(type.label)), y: result.types.map((type) => type.secondaryCustomers), marker: { color: CHART_COLORS[5] } },
+  ];
+  return (
+    <div className="chart-pair">
+      <Panel id="shopper-types" title={t('customers.shopperTypes')}>
+        <p className="chart-note">{t('customers.undetermined', { insufficient: number(result.undetermined.insufficientData), unmatched: number(result.undetermined.noRuleMatched) })}</p>
+        <PlotlyChart data={bars} layout={{ barmode: 'group' }} title={t('customers.shopperTypes')} fileName="shopper-types" />
+      </Panel>
+      <Panel id="shopper-features" title={t('customers.features')}>
+        <div className="table-wrap">
+          <table className="simple-table">
+            <thead>
+              <tr>
+                <th>{t('customers.feature')}</th>
+                <th>{t('customers.available')}</th>
+                <th className="number">{t('customers.median')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {result.features.map((feature) => (
+                <tr key={feature.feature}>
+                  <td>{feature.feature}</td>
+                  <td title={feature.reason ?? undefined}>{feature.available ? '✓' : `✗ ${feature.reason ?? ''}`}</td>
+                  <td className="number">{feature.median === null ? '—' : number(feature.median, 2)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        <p className="chart-note">{t('customers.typedShare', { share: percent(result.customers ? result.types.reduce((sum, type) => sum + type.customers, 0) / result.customers : null) })}</p>
+      </Panel>
+    </div>
+  );
+}
+
+function ValueView({ onExplain }: { onExplain: (id: string) => void }) {
+  const { t, number } = useI18n();
+  const value = useCall('customerValue', {});
+  if (value.error) return <ErrorBanner error={value.error} onRetry={value.reload} />;
+  if (!value.value) return <p className="muted">{t('chart.loading')}</p>;
+  const { summary, holdout, resultId, warnings } = value.value;
+  return (
+    <>
+      <div className="stats">
+        <StatTile label={t('customers.value.customers')} value={number(summary.customers)} />
+        <StatTile label={t('customers.value.expectedAlive')} value={number(summary.expectedAlive)} />
+        <StatTile label={t('customers.value.expectedPurchasesAll')} value={number(summary.expectedPurchases)} />
+        <StatTile label={t('customers.value.totalClv')} value={number(summary.totalClv, 0)} />
+        <StatTile label={t('customers.value.totalAtRisk')} value={number(summary.totalValueAtRisk, 0)} />
+      </div>
+      {warnings.length > 0 && (
+        <ul className="warnings">
+          {warnings.map((warning) => (
+            <li key={warning}>{warning}</li>
+          ))}
+        </ul>
+      )}
+      {holdout && (
+        <Panel id="value-holdout" title={t('customers.value.holdout')}>
+          <PlotlyChart
+            data={[
+              { type: 'bar', name: t('customers.value.actual'), x: holdout.buckets.map((b) => b.frequency), y: holdout.buckets.map((b) => b.actual), marker: { color: CHART_COLORS[5] } },
+              { type: 'scatter', mode: 'lines+markers', name: t('customers.value.predicted'), x: holdout.buckets.map((b) => b.frequency), y: holdout.buckets.map((b) => b.predicted), line: { color: CHART_COLORS[0] } },
+            ]}
+            layout={{ xaxis: { title: { text: t('customers.value.calibrationPurchases') }, type: 'category' } }}
+            title={t('customers.value.holdout')}
+            fileName="value-holdout"
+          />
+        </Panel>
+      )}
+      <Panel id="value-at-risk" title={t('customers.value.atRisk')}>
+        <p className="chart-note">{t('customers.value.atRiskNote')}</p>
+        <CustomerList query={{ table: 'value', resultId }} total={summary.customers} label={t('customers.value.atRisk')} onExplain={onExplain} />
+      </Panel>
+    </>
+  );
+}
+
+export function CustomersScreen() {
+  const { t } = useI18n();
+  const [tab, setTab] = useState<Tab>('rfm');
+  const [explained, setExplained] = useState<string | null>(null);
+  const rfm = useCall('customerSegments', tab === 'rfm' ? { scheme: 'rfm' } : null);
+  const shopper = useCall('customerSegments', tab === 'shopper' ? { scheme: 'shopper' } : null);
+  const error = tab === 'rfm' ? rfm.error : tab === 'shopper' ? shopper.error : undefined;
+  return (
+    <Screen
+      title={t('customers.title')}
+      subtitle={t('customers.subtitle')}
+      actions={
+        <div className="segmented" role="tablist" aria-label={t('customers.title')}>
+          {TABS.map((name) => (
+            <button key={name} type="button" role="tab" aria-selected={tab === name} className={tab === name ? 'segmented-on' : undefined} onClick={() => setTab(name)}>
+              {t(`customers.tab.${name}`)}
+            </button>
+          ))}
+        </div>
+      }
+    >
+      {error && <ErrorBanner error={error} />}
+      {explained && <CustomerExplanationPanel customerId={explained} onClose={() => setExplained(null)} />}
+      {tab === 'rfm' && rfm.value?.scheme === 'rfm' && <RfmView result={rfm.value} onExplain={setExplained} />}
+      {tab === 'shopper' && shopper.value?.scheme === 'shopper' && <ShopperView result={shopper.value} />}
+      {tab === 'value' && <ValueView onExplain={setExplained} />}
+    </Screen>
+  );
+}
