@@ -1,7 +1,28 @@
-// Retention verbs of CoreApi, bound to the shared context.
-import type { RetentionApi } from '../../api/retention.ts';
+// Retention verbs of CoreApi, bound to the shared context: each runs as a cancellable task on a connection of its own.
+import type { RetentionApi, TaskRequest } from '../../api/retention.ts';
+import { cohortMembers, cohortRetention } from '../../analysis/cohorts.ts';
+import { churnSummary } from '../../analysis/churn.ts';
+import { kpis } from '../../analysis/kpis.ts';
+import { retentionForecast } from '../../analysis/sbg.ts';
+import { survival } from '../../analysis/survival.ts';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import type { CoreContext } from '../context.ts';
 
-export function retentionHandlers(_context: CoreContext): RetentionApi {
-  return {};
+export function retentionHandlers(context: CoreContext): RetentionApi {
+  /** Runs an analysis under the request's task id, without passing the id on as an option. */
+  const run =
+    <Request extends TaskRequest, Result>(analysis: (connection: DuckDBConnection, options: Omit<Request, 'taskId'>) => Promise<Result>) =>
+    ({ taskId, ...options }: Request): Promise<Result> =>
+      context.task(taskId, async ({ connection, progress }) => {
+        progress.update({ phase: 'analyse' }, true);
+        return analysis(connection, options);
+      });
+  return {
+    cohortRetention: run(cohortRetention),
+    cohortMembers: run(cohortMembers),
+    retentionForecast: run(retentionForecast),
+    churnSummary: run(churnSummary),
+    survival: run(survival),
+    kpis: run(kpis),
+  };
 }

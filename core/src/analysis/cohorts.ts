@@ -1,0 +1,200 @@
+// Cohort retention (DOMAIN.md section 2): matrices by first-activity period, mean curves, trends, and the customers behind a cell.
+//
+// One SQL query folds the activity orders into one row per (segment, cohort, k); JavaScript then
+// lays those few rows out as matrices, marks what the data cannot observe yet, and averages.
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type {
+  CohortMatrix,
+  CohortMembersRequest,
+  CohortRetentionOptions,
+  CohortRetentionResult,
+  CohortRow,
+  CurvePoint,
+  RetentionBase,
+  RetentionMetric,
+  RetentionMode,
+  RetentionPeriod,
+  Resolved,
+  SegmentColumn,
+} from '../api/retention.ts';
+import { queryArrow } from '../db/arrow.ts';
+import { queryRows } from '../db/sql.ts';
+import { ACTIVITY_ORDERS_SQL, activityParams, resolveActivity } from './activity.ts';
+import {
+  RETENTION_PERIODS,
+  choice,
+  groupBy,
+  evaluationDay,
+  numberChoice,
+  periodEnd,
+  periodOrdinal,
+  periodOrdinalSql,
+  periodStart,
+  segmentChoice,
+  segmentLabel,
+  withSegmentSql,
+  type PeriodEnd,
+} from './periods.ts';
+
+export type { CohortRetentionOptions, CohortRetentionResult } from '../api/retention.ts';
+
+export const RETENTION_MODES: readonly RetentionMode[] = ['on', 'on-or-after'];
+export const RETENTION_METRICS: readonly RetentionMetric[] = ['customers', 'orders', 'revenue'];
+export const RETENTION_BASES: readonly RetentionBase[] = ['first', 'previous'];
+
+/** The defaults of every option that has one that does not depend on the data. */
+export const COHORT_RETENTION_DEFAULTS = {
+  period: 'month',
+  mode: 'on',
+  metric: 'customers',
+  relativeTo: 'first',
+  segment: null,
+  trendK: 1,
+} as const satisfies Omit<Resolved<CohortRetentionOptions>, 'statuses' | 'asOf'>;
+
+/**
+ * SQL of the activity orders folded to one row per customer and period (CTE `customer_periods`:
+ * customer_id, p, orders, revenue) and one row per customer (CTE `cohort_customers`: customer_id,
+ * cohort, last_p, segment). Binds the activity parameters.
+ */
+function customerPeriodsSql(period: RetentionPeriod, segment: SegmentColumn | null): string {
+  return `
+    activity AS (${ACTIVITY_ORDERS_SQL}),
+    customer_periods AS (
+      SELECT customer_id, ${periodOrdinalSql(period, 'day')} AS p, count(*) AS orders, sum(amount) AS revenue
+      FROM activity GROUP BY ALL),
+    cohort_spans AS (SELECT customer_id, min(p) AS cohort, max(p) AS last_p FROM customer_periods GROUP BY customer_id),
+    cohort_customers AS (${withSegmentSql(segment, 'activity', 'cohort_spans')})`;
+}
+
+type CellRow = {
+  segment: string | null;
+  cohort: number;
+  k: number;
+  customers: number;
+  orders: number;
+  revenue: number;
+  /** Customers whose last active period is this one: differences of the on-or-after curve. */
+  last_active: number;
+};
+
+export async function cohortRetention(connection: DuckDBConnection, options: CohortRetentionOptions = {}): Promise<CohortRetentionResult> {
+  const activity = await resolveActivity(connection, options);
+  const resolved: Resolved<CohortRetentionOptions> = {
+    period: choice('period', options.period, RETENTION_PERIODS, COHORT_RETENTION_DEFAULTS.period),
+    mode: choice('mode', options.mode, RETENTION_MODES, COHORT_RETENTION_DEFAULTS.mode),
+    metric: choice('metric', options.metric, RETENTION_METRICS, COHORT_RETENTION_DEFAULTS.metric),
+    relativeTo: choice('relativeTo', options.relativeTo, RETENTION_BASES, COHORT_RETENTION_DEFAULTS.relativeTo),
+    segment: segmentChoice(options.segment),
+    trendK: numberChoice('trendK', options.trendK, COHORT_RETENTION_DEFAULTS.trendK, { min: 0, max: 100_000, whole: true }),
+    ...activity,
+  };
+  const end = periodEnd(resolved.period, await evaluationDay(connection, resolved.asOf));
+  const rows = await queryRows<CellRow>(
+    connection,
+    `WITH ${customerPeriodsSql(resolved.period, resolved.segment)}
+     SELECT c.segment, c.cohort, cp.p - c.cohort AS k, count(*) AS customers, sum(cp.orders) AS orders,
+            sum(cp.revenue) AS revenue, count(*) FILTER (WHERE cp.p = c.last_p) AS last_active
+     FROM customer_periods cp JOIN cohort_customers c USING (customer_id)
+     GROUP BY ALL`,
+    activityParams(resolved),
+  );
+  const firstCohort = Math.min(...rows.map((row) => row.cohort));
+  const periods = rows.length === 0 ? 0 : end.ordinal - firstCohort + 1;
+  const bySegment = groupBy(rows, (row) => segmentLabel(row.segment));
+  const matrices = [...bySegment.entries()].map(([segment, cells]) => buildMatrix(segment, cells, periods, end, resolved));
+  matrices.sort((a, b) => b.customers - a.customers || String(a.segment).localeCompare(String(b.segment)));
+  return { options: resolved, periods, matrices };
+}
+
+function buildMatrix(segment: string | null, cells: CellRow[], periods: number, end: PeriodEnd, options: Resolved<CohortRetentionOptions>): CohortMatrix {
+  const cohorts = [...groupBy(cells, (cell) => cell.cohort).entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([cohort, cohortCells]) => buildRow(cohort, cohortCells, periods, end, options));
+  return {
+    segment,
+    customers: cohorts.reduce((sum, row) => sum + row.size, 0),
+    cohorts,
+    weightedMean: meanCurve(cohorts, periods, true),
+    simpleMean: meanCurve(cohorts, periods, false),
+    trend: cohorts.map((row) => ({ cohort: row.cohort, size: row.size, rate: row.rates[options.trendK] ?? null, partial: row.partialK === options.trendK })),
+  };
+}
+
+function buildRow(cohort: number, cells: CellRow[], periods: number, end: PeriodEnd, options: Resolved<CohortRetentionOptions>): CohortRow {
+  const observed = end.ordinal - cohort + 1;
+  const perPeriod = new Array<number>(observed).fill(0);
+  for (const cell of cells) {
+    perPeriod[cell.k] = options.metric === 'orders' ? cell.orders : options.metric === 'revenue' ? cell.revenue : options.mode === 'on' ? cell.customers : cell.last_active;
+  }
+  // on-or-after: what happens in k or later is the sum from k to the end (customers: those last active then)
+  if (options.mode === 'on-or-after') for (let k = observed - 2; k >= 0; k--) perPeriod[k]! += perPeriod[k + 1]!;
+  const values = Array.from({ length: periods }, (_, k) => (k < observed ? perPeriod[k]! : null));
+  const rates = values.map((value, k) => {
+    const base = k === 0 ? value : options.relativeTo === 'first' ? values[0] : values[k - 1];
+    return value === null || base === null || base === undefined || base === 0 ? null : value / base;
+  });
+  return {
+    cohort: periodStart(options.period, cohort),
+    size: cells.find((cell) => cell.k === 0)?.customers ?? 0,
+    values,
+    rates,
+    partialK: end.partial ? observed - 1 : null,
+  };
+}
+
+/** Mean rate per k over cohorts whose cell k is complete; weighted by cohort size or plain. */
+function meanCurve(cohorts: CohortRow[], periods: number, weighted: boolean): CurvePoint[] {
+  return Array.from({ length: periods }, (_, k) => {
+    let weightedSum = 0;
+    let weights = 0;
+    let count = 0;
+    let customers = 0;
+    for (const row of cohorts) {
+      const rate = row.rates[k];
+      if (rate === null || rate === undefined || row.partialK === k) continue;
+      const weight = weighted ? row.size : 1;
+      weightedSum += weight * rate;
+      weights += weight;
+      count++;
+      customers += row.size;
+    }
+    return { k, rate: weights > 0 ? weightedSum / weights : null, cohorts: count, customers };
+  });
+}
+
+/** The customers behind one cell, as Arrow IPC bytes, largest cell revenue first. */
+export async function cohortMembers(connection: DuckDBConnection, request: CohortMembersRequest): Promise<Uint8Array> {
+  const activity = await resolveActivity(connection, request);
+  const period = choice('period', request.period, RETENTION_PERIODS, COHORT_RETENTION_DEFAULTS.period);
+  const mode = choice('mode', request.mode, RETENTION_MODES, COHORT_RETENTION_DEFAULTS.mode);
+  const segment = segmentChoice(request.segment);
+  const k = numberChoice('k', request.k, undefined, { min: 0, max: 100_000, whole: true });
+  const offset = numberChoice('offset', request.offset, 0, { min: 0, max: Number.MAX_SAFE_INTEGER, whole: true });
+  const limit = numberChoice('limit', request.limit, 10_000, { min: 1, max: 1_000_000, whole: true });
+  const cohort = periodOrdinal(period, request.cohort);
+  return queryArrow(
+    connection,
+    `WITH ${customerPeriodsSql(period, segment)},
+     firsts AS (SELECT customer_id, min(ordered_at) AS first_at, max(ordered_at) AS last_at FROM activity GROUP BY customer_id)
+     SELECT c.customer_id, f.first_at, f.last_at,
+            sum(cp.orders) FILTER (WHERE ${mode === 'on' ? 'cp.p = c.cohort + $k' : 'cp.p >= c.cohort + $k'}) AS cell_orders,
+            sum(cp.revenue) FILTER (WHERE ${mode === 'on' ? 'cp.p = c.cohort + $k' : 'cp.p >= c.cohort + $k'}) AS cell_revenue,
+            sum(cp.orders) AS orders, sum(cp.revenue) AS revenue
+     FROM cohort_customers c JOIN customer_periods cp USING (customer_id) JOIN firsts f USING (customer_id)
+     WHERE c.cohort = $cohort AND ($segmented = false OR c.segment IS NOT DISTINCT FROM $segment_value)
+     GROUP BY ALL
+     HAVING cell_orders > 0
+     ORDER BY cell_revenue DESC, c.customer_id
+     LIMIT $limit OFFSET $offset`,
+    {
+      ...activityParams(activity),
+      k,
+      cohort,
+      segmented: segment !== null && request.segmentValue !== undefined,
+      segment_value: request.segmentValue ?? null,
+      limit,
+      offset,
+    },
+  );
+}

@@ -1,0 +1,161 @@
+// Headline KPIs (DOMAIN.md section 2): repeat, retention and churn rates, completion, refunds, complaints, ratings, revenue and the Pareto view.
+//
+// Every KPI carries its numerator, denominator and formula in words, with the statuses, periods
+// and thresholds that were used. Retention and churn rates come from the churn summary's
+// lifecycle rows so that the two views can never disagree.
+import { listValue, type DuckDBConnection } from '@duckdb/node-api';
+import type { ChurnPeriodRow, Kpi, KpiKey, KpisOptions, KpisResult, LorenzPoint, Resolved } from '../api/retention.ts';
+import { queryOne, queryRows } from '../db/sql.ts';
+import { CUSTOMER_STATUS_SQL, customerStatusParams } from './activity.ts';
+import { churnSummary } from './churn.ts';
+import { RETENTION_PERIODS, choice, numberChoice } from './periods.ts';
+
+export type { KpisOptions, KpisResult } from '../api/retention.ts';
+
+export const KPIS_DEFAULTS = {
+  period: 'month',
+  paretoShare: 0.2,
+  lowRatingAtMost: 2,
+  lorenzPoints: 100,
+} as const satisfies Omit<Resolved<KpisOptions>, 'statuses' | 'asOf' | 'windowDays'>;
+
+type CustomerTotals = { customers: number; repeaters: number; revenue: number | null };
+type OrderTotals = { orders: number; completed: number; paid: number; refunded: number; paid_amount: number | null; refund_amount: number | null };
+type TicketTotals = { complainers: number; ratings: number; rating_sum: number | null; low_ratings: number };
+
+export async function kpis(connection: DuckDBConnection, options: KpisOptions = {}): Promise<KpisResult> {
+  const period = choice('period', options.period, RETENTION_PERIODS, KPIS_DEFAULTS.period);
+  const summary = await churnSummary(connection, { ...options, period });
+  const rule = summary.rule;
+  const resolved: Resolved<Omit<KpisOptions, 'windowDays'>> = {
+    period,
+    paretoShare: numberChoice('paretoShare', options.paretoShare, KPIS_DEFAULTS.paretoShare, { min: 0.01, max: 0.99 }),
+    lowRatingAtMost: numberChoice('lowRatingAtMost', options.lowRatingAtMost, KPIS_DEFAULTS.lowRatingAtMost, { min: 0, max: 100 }),
+    lorenzPoints: numberChoice('lorenzPoints', options.lorenzPoints, KPIS_DEFAULTS.lorenzPoints, { min: 1, max: 10_000, whole: true }),
+    statuses: rule.statuses,
+    asOf: rule.asOf,
+  };
+  const params = customerStatusParams(rule);
+  const activityWords = `status in (${rule.statuses.join(', ')}) up to ${rule.asOf}`;
+  const customers = await queryOne<CustomerTotals>(
+    connection,
+    `SELECT count(*) AS customers, count(*) FILTER (WHERE orders >= 2) AS repeaters, sum(revenue) AS revenue FROM (${CUSTOMER_STATUS_SQL})`,
+    params,
+  );
+  const orders = await queryOne<OrderTotals>(
+    connection,
+    `SELECT count(*) AS orders,
+            count(*) FILTER (WHERE status = 'completed') AS completed,
+            count(*) FILTER (WHERE status IN ('completed', 'refunded')) AS paid,
+            count(*) FILTER (WHERE status = 'refunded' OR refund_amount > 0) AS refunded,
+            sum(amount) FILTER (WHERE status IN ('completed', 'refunded')) AS paid_amount,
+            sum(CASE WHEN refund_amount > 0 THEN refund_amount WHEN status = 'refunded' THEN amount ELSE 0 END) AS refund_amount
+     FROM orders WHERE ordered_at <= CAST($as_of AS TIMESTAMP)`,
+    { as_of: rule.asOf },
+  );
+  const tickets = await queryOne<TicketTotals>(
+    connection,
+    `WITH active AS (SELECT customer_id FROM (${CUSTOMER_STATUS_SQL})),
+          recent AS (SELECT * FROM tickets WHERE created_at IS NULL OR created_at <= CAST($activity_as_of AS TIMESTAMP))
+     SELECT (SELECT count(DISTINCT customer_id) FROM recent WHERE customer_id IN (SELECT customer_id FROM active)) AS complainers,
+            count(rating) AS ratings, sum(rating) AS rating_sum, count(*) FILTER (WHERE rating <= $low) AS low_ratings
+     FROM recent`,
+    { ...params, low: resolved.lowRatingAtMost },
+  );
+  const pareto = await paretoView(connection, params, customers.customers, resolved);
+  const retention = lastRetention(summary.periods);
+  const churn = summary.periods.findLast((row) => row.churnRate !== null);
+  const kpi = (key: KpiKey, numerator: number | null, denominator: number | null, formula: string): Kpi => ({
+    key,
+    value: numerator === null || denominator === null || denominator === 0 ? null : numerator / denominator,
+    numerator,
+    denominator,
+    formula,
+  });
+  const revenue = customers.revenue ?? 0;
+  const list: Kpi[] = [
+    { key: 'customers', value: customers.customers, numerator: customers.customers, denominator: null, formula: `customers with an order of ${activityWords}` },
+    kpi('repeatPurchaseRate', customers.repeaters, customers.customers, `customers with 2 or more orders / customers with 1 or more (orders of ${activityWords})`),
+    kpi(
+      'retentionRate',
+      retention?.current.returning ?? null,
+      retention?.previous.active ?? null,
+      retention
+        ? `customers active in both the ${period} of ${retention.previous.period} and the next (the last complete one) / customers active in the ${period} of ${retention.previous.period}`
+        : `needs two ${period}s of data, the later one complete`,
+    ),
+    kpi(
+      'churnRate',
+      churn?.churnedAfter ?? null,
+      churn?.active ?? null,
+      churn
+        ? `customers active in the ${period} of ${churn.period} who never ordered again for more than ${rule.windowDays} days (${rule.windowSource === 'p90' ? 'P90 of repeat gaps' : 'chosen window'}) / customers active then (the latest ${period} whose customers can all be judged)`
+        : `no ${period} whose customers can all be judged with a ${rule.windowDays}-day window yet`,
+    ),
+    kpi('orderCompletionRate', orders.completed, orders.orders, `orders with status completed / all orders up to ${rule.asOf}`),
+    kpi('refundRateOrders', orders.refunded, orders.paid, 'orders refunded (status refunded or a refund amount) / orders completed or refunded'),
+    kpi('refundRateAmount', orders.refund_amount, orders.paid_amount, 'refund amounts (the whole amount of refunded orders without one) / amount of orders completed or refunded'),
+    kpi('complaintRate', tickets.complainers, customers.customers, `customers with a ticket up to ${rule.asOf} / customers with an order of ${activityWords}`),
+    kpi('averageRating', tickets.rating_sum, tickets.ratings, 'sum of ticket ratings / tickets with a rating'),
+    kpi('lowRatingShare', tickets.low_ratings, tickets.ratings, `tickets rated ${resolved.lowRatingAtMost} or lower / tickets with a rating`),
+    kpi('revenuePerCustomer', revenue, customers.customers, `amount of orders of ${activityWords} / customers`),
+    kpi(
+      'topRevenueShare',
+      pareto.topRevenue,
+      revenue,
+      `revenue of the top ${Math.round(resolved.paretoShare * 100)}% of customers (${pareto.topCustomers} by revenue) / all revenue`,
+    ),
+    kpi('gini', pareto.giniNumerator, pareto.giniDenominator, 'Gini of revenue per customer: Σ (2i - n - 1) x_i / (n Σ x), x ascending'),
+  ];
+  return { options: resolved, rule, kpis: list, lorenz: pareto.lorenz };
+}
+
+/** The last complete period and the one before it, from the lifecycle rows. */
+function lastRetention(periods: ChurnPeriodRow[]): { previous: ChurnPeriodRow; current: ChurnPeriodRow } | null {
+  const complete = periods.filter((row) => !row.partial);
+  const current = complete.at(-1);
+  const previous = complete.at(-2);
+  return current && previous ? { previous, current } : null;
+}
+
+interface ParetoView {
+  topCustomers: number;
+  topRevenue: number | null;
+  giniNumerator: number | null;
+  giniDenominator: number | null;
+  lorenz: LorenzPoint[];
+}
+
+/** Lorenz points, top share and Gini from customers ranked by revenue (ascending; ties by id so reruns agree). */
+async function paretoView(
+  connection: DuckDBConnection,
+  params: ReturnType<typeof customerStatusParams>,
+  customers: number,
+  options: Resolved<Omit<KpisOptions, 'windowDays'>>,
+): Promise<ParetoView> {
+  if (customers === 0) return { topCustomers: 0, topRevenue: null, giniNumerator: null, giniDenominator: null, lorenz: [] };
+  const topCustomers = Math.ceil(options.paretoShare * customers);
+  // Ranks whose cumulative revenue we need: each Lorenz point, and the rank below the top group
+  const pointRanks = Array.from({ length: options.lorenzPoints }, (_, j) => Math.ceil(((j + 1) * customers) / options.lorenzPoints));
+  const rows = await queryRows<{ rank: number; cumulative: number; total: number; gini_sum: number }>(
+    connection,
+    `WITH ranked AS (
+       SELECT revenue, row_number() OVER w AS rank, sum(revenue) OVER w AS cumulative
+       FROM (${CUSTOMER_STATUS_SQL}) WINDOW w AS (ORDER BY revenue, customer_id ROWS UNBOUNDED PRECEDING))
+     SELECT rank, cumulative, (SELECT sum(revenue) FROM ranked) AS total,
+            (SELECT sum((2 * rank - $n - 1) * revenue) FROM ranked) AS gini_sum
+     FROM ranked WHERE list_contains(CAST($ranks AS BIGINT[]), rank) ORDER BY rank`,
+    { ...params, n: customers, ranks: listValue([...pointRanks, customers - topCustomers]) },
+  );
+  const total = rows[0]?.total ?? 0;
+  const cumulativeAt = new Map(rows.map((row) => [row.rank, row.cumulative]));
+  const lorenz: LorenzPoint[] = [{ customers: 0, revenue: 0 }];
+  for (const rank of new Set(pointRanks)) lorenz.push({ customers: rank / customers, revenue: total > 0 ? (cumulativeAt.get(rank) ?? 0) / total : 0 });
+  return {
+    topCustomers,
+    topRevenue: total - (cumulativeAt.get(customers - topCustomers) ?? 0),
+    giniNumerator: rows[0]?.gini_sum ?? null,
+    giniDenominator: customers * total,
+    lorenz: total > 0 ? lorenz : [],
+  };
+}
