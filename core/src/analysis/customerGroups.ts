@@ -29,7 +29,6 @@ export function groupCtes(keywords: SegmentKeywords, rules: ShopperRules, params
     business_keywords: textListParam(keywords.business),
     cross_keywords: textListParam(keywords.crossBorder),
     home_regions: textListParam(rules.groups.homeRegions),
-    business_min_items: rules.groups.businessMinItemsPerOrder,
   });
   return `
     channel_kind AS (
@@ -56,8 +55,13 @@ export const GROUP_JOINS_SQL = `
   LEFT JOIN channel_kind ck ON ck.channel = a.channel
   LEFT JOIN region_kind rk ON rk.region = a.region`;
 
-/** The group of a customer from the aggregates; "more than half of the orders" decides. */
-export const GROUP_EXPRESSION_SQL = `
+/** The group of a customer from the aggregates; "more than half of the orders" decides. Binds $business_min_items. */
+export function groupExpressionSql(rules: ShopperRules, params: Record<string, DuckDBValue>): string {
+  params.business_min_items = rules.groups.businessMinItemsPerOrder;
+  return GROUP_EXPRESSION_SQL;
+}
+
+const GROUP_EXPRESSION_SQL = `
   CASE WHEN business_share > 0.5 OR coalesce(items_per_order >= $business_min_items, false) THEN 'business'
        WHEN cross_border_share > 0.5 THEN 'cross_border'
        ELSE 'individual' END`;

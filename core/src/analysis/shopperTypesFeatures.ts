@@ -7,7 +7,7 @@ import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import type { SegmentKeywords, ShopperFeature, ShopperRules } from '../api/customers.ts';
 import { queryOne, queryRows } from '../db/sql.ts';
 import { ACTIVITY_ORDERS_SQL } from './activity.ts';
-import { GROUP_AGGREGATES_SQL, GROUP_EXPRESSION_SQL, GROUP_JOINS_SQL, groupBasis, groupCtes, type GroupColumns } from './customerGroups.ts';
+import { GROUP_AGGREGATES_SQL, GROUP_JOINS_SQL, groupBasis, groupCtes, groupExpressionSql, type GroupColumns } from './customerGroups.ts';
 import { textListParam } from './customerRules.ts';
 
 /** Which optional inputs have at least one value. */
@@ -98,11 +98,10 @@ function orNull(available: boolean, expression: string): string {
  */
 export function featuresSql(columns: InputColumns, rules: ShopperRules, keywords: SegmentKeywords, days: string[], params: Record<string, DuckDBValue>): string {
   const categories = columns.orderCategory || columns.lineCategory;
-  Object.assign(params, {
-    promotion_days: textListParam(days),
-    sports_keywords: textListParam(keywords.sportsEntertainment),
-    presale_keywords: textListParam(keywords.presaleInquiry),
-  });
+  // DuckDB refuses named parameters the statement does not use: bind each list only with its CTE
+  params.promotion_days = textListParam(days);
+  if (categories) params.sports_keywords = textListParam(keywords.sportsEntertainment);
+  if (columns.tickets) params.presale_keywords = textListParam(keywords.presaleInquiry);
   const ctes: string[] = [
     `activity AS (
       SELECT a.customer_id, a.order_id, a.ordered_at, a.day, a.amount, o.discount, o.category, o.items, o.channel, o.region
@@ -186,7 +185,7 @@ export function featuresSql(columns: InputColumns, rules: ShopperRules, keywords
     WITH ${ctes.join(',\n')},
     typical AS (SELECT median(amount) AS order_value FROM activity)
     SELECT b.customer_id, b.revenue,
-           ${groupsKnown ? GROUP_EXPRESSION_SQL : 'CAST(NULL AS VARCHAR)'} AS customer_group,
+           ${groupsKnown ? groupExpressionSql(rules, params) : 'CAST(NULL AS VARCHAR)'} AS customer_group,
            b.orders, b.purchase_days,
            date_diff('day', b.first_day, CAST($activity_as_of AS DATE)) AS tenure_days,
            b.avg_order_value,
