@@ -1,0 +1,83 @@
+// KPIs on the hand-checked shop (shop.ts): each value, numerator and denominator computed by hand.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { KpiKey, KpisResult } from '../../src/api/retention.ts';
+import type { TestCore } from '../helpers/core.ts';
+import { openFixtureCore } from './fixtureCore.ts';
+import { SHOP_ORDERS, SHOP_TICKETS } from './shop.ts';
+
+describe('kpis on the hand-checked shop', () => {
+  let t: TestCore;
+  let result: KpisResult;
+  beforeAll(async () => {
+    t = await openFixtureCore({ orders: SHOP_ORDERS, tickets: SHOP_TICKETS });
+    result = await t.client.kpis({ windowDays: 30, lorenzPoints: 3 });
+  });
+  afterAll(async () => t.close());
+  const kpi = (key: KpiKey) => {
+    const found = result.kpis.find((item) => item.key === key)!;
+    return [found.numerator, found.denominator, found.value];
+  };
+
+  it('states the options and a formula for every KPI', () => {
+    expect(result.options).toEqual({ period: 'month', paretoShare: 0.2, lowRatingAtMost: 2, lorenzPoints: 3, statuses: ['completed'], asOf: '2024-04-20T12:00:00.000Z' });
+    expect(result.kpis.map((item) => item.key)).toEqual([
+      'customers',
+      'repeatPurchaseRate',
+      'retentionRate',
+      'churnRate',
+      'orderCompletionRate',
+      'refundRateOrders',
+      'refundRateAmount',
+      'complaintRate',
+      'averageRating',
+      'lowRatingShare',
+      'revenuePerCustomer',
+      'topRevenueShare',
+      'gini',
+    ]);
+    for (const item of result.kpis) expect(item.formula.length, item.key).toBeGreaterThan(20);
+  });
+
+  it('customer rates', () => {
+    // a b c d e f; all but e have 2+ completed orders
+    expect(kpi('customers')).toEqual([6, null, 6]);
+    expect(kpi('repeatPurchaseRate')).toEqual([5, 6, 5 / 6]);
+    // last complete month March vs February: active in Feb {a, d, e}, of whom d is active in March
+    expect(kpi('retentionRate')).toEqual([1, 3, 1 / 3]);
+    // latest month whose customers can all be judged (30 days): March, 2 of 3 never came back (c, d)
+    expect(kpi('churnRate')).toEqual([2, 3, 2 / 3]);
+    expect(result.kpis.find((item) => item.key === 'churnRate')!.formula).toContain('2024-03-01');
+  });
+
+  it('order rates', () => {
+    // 15 orders, 12 completed. Paid = completed + refunded = 13; refunded b3 and c2 (refund_amount 5): 2.
+    // Amount: completed 60 + 20 + 50 + 20 + 10 + 20 = 180, plus the refunded 40 = 220; refunds 40 + 5 = 45.
+    expect(kpi('orderCompletionRate')).toEqual([12, 15, 12 / 15]);
+    expect(kpi('refundRateOrders')).toEqual([2, 13, 2 / 13]);
+    expect(kpi('refundRateAmount')).toEqual([45, 220, 45 / 220]);
+  });
+
+  it('tickets: complaints of active customers, ratings up to the end', () => {
+    // a and c wrote tickets (zzz is no customer, e's ticket comes after the end): 2 of 6
+    expect(kpi('complaintRate')).toEqual([2, 6, 2 / 6]);
+    // ratings 5, 1, 2 (t5 is after the end): mean 8/3, low (<= 2) 2 of 3
+    expect(kpi('averageRating')).toEqual([8, 3, 8 / 3]);
+    expect(kpi('lowRatingShare')).toEqual([2, 3, 2 / 3]);
+  });
+
+  it('revenue, Pareto and Lorenz', () => {
+    // Revenue per customer: a 60, b 20, c 50, d 20, e 10, f 20 = 180 over 6
+    expect(kpi('revenuePerCustomer')).toEqual([180, 6, 30]);
+    // top 20% of 6 = ceil(1.2) = 2 customers: a 60 + c 50 = 110
+    expect(kpi('topRevenueShare')).toEqual([110, 180, 110 / 180]);
+    // ascending e 10, b 20, d 20, f 20, c 50, a 60; Σ (2i - 7) x = -50 - 60 - 20 + 20 + 150 + 300 = 340; / (6 * 180)
+    expect(kpi('gini')).toEqual([340, 1080, 340 / 1080]);
+    // 3 points: ranks 2, 4, 6: cumulative 30, 70, 180
+    expect(result.lorenz).toEqual([
+      { customers: 0, revenue: 0 },
+      { customers: 2 / 6, revenue: 30 / 180 },
+      { customers: 4 / 6, revenue: 70 / 180 },
+      { customers: 1, revenue: 1 },
+    ]);
+  });
+});
