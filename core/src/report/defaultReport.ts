@@ -5,19 +5,31 @@ import { CoreError } from '../api/errors.ts';
 import type { LogEvent } from '../api/events.ts';
 import { REPORT_AREAS, type DefaultReportRequest, type ReportArea, type ReportLang, type ReportModel, type ReportSection } from '../api/report.ts';
 import { queryOne } from '../db/sql.ts';
+import { sectionsOrSkip } from './sections/common.ts';
+import { kpis } from '../analysis/kpis.ts';
+import { buildChurnSections } from './sections/churn.ts';
+import { buildCustomerSections } from './sections/customers.ts';
+import { kpiSections } from './sections/kpis.ts';
+import { buildRetentionSections } from './sections/retention.ts';
 import { COMMON_TEXT } from './text.ts';
 
-/** What a section builder gets: a connection on the workspace and the report's language. */
+/** What a section builder gets: a connection on the workspace, the report's language, and the log. */
 export interface SectionContext {
   connection: DuckDBConnection;
   lang: ReportLang;
+  log: (event: LogEvent) => void;
 }
 
 /** Builds an area's sections from its analyses; [] when the workspace lacks the area's data (no tickets for reasons). */
 export type SectionBuilder = (context: SectionContext) => Promise<ReportSection[]>;
 
 /** The areas whose analyses exist, each with its section builder. */
-export const SECTION_BUILDERS: Partial<Record<ReportArea, SectionBuilder>> = {};
+export const SECTION_BUILDERS: Partial<Record<ReportArea, SectionBuilder>> = {
+  kpis: async ({ connection, lang }) => kpiSections(await kpis(connection, {}), lang),
+  retention: ({ connection, lang }) => buildRetentionSections(connection, lang),
+  churn: ({ connection, lang }) => buildChurnSections(connection, lang),
+  customers: ({ connection, lang, log }) => buildCustomerSections(connection, lang, log),
+};
 
 const LANGS: readonly ReportLang[] = ['zh-CN', 'en'];
 
@@ -44,7 +56,7 @@ export async function defaultReport(
   const sections: ReportSection[] = [];
   for (const area of REPORT_AREAS.filter((item) => wanted.includes(item))) {
     const build = SECTION_BUILDERS[area];
-    const built = build ? await build({ connection, lang }) : [];
+    const built = build ? await sectionsOrSkip(area, () => build({ connection, lang, log }), log) : [];
     if (built.length === 0) log({ type: 'log', level: 'warn', message: `report: no ${area} section (${build ? 'the workspace lacks its data' : 'that analysis is not available'})` });
     sections.push(...built);
   }

@@ -49,7 +49,7 @@ export function nativeChartOf(chart: ReportChart): NativeChart | null {
   return {
     type,
     horizontal,
-    stacked: chart.layout.barmode === 'stack',
+    stacked: chart.layout.barmode === 'stack' || chart.layout.barmode === 'relative',
     series,
     valueFormat: excelFormat(valueAxis?.tickformat),
     categoryTitle: axisTitle(categoryAxis),

@@ -1,0 +1,94 @@
+// What every section builder shares: period words, cohort labels, and the options every analysis reports.
+import { CoreError, type ErrorCode } from '../../api/errors.ts';
+import type { LogEvent } from '../../api/events.ts';
+import type { ReportLang, ReportOption, ReportSection } from '../../api/report.ts';
+import type { ChurnRuleInfo, OrderStatusName, RetentionPeriod } from '../../api/retention.ts';
+import { formatCount } from '../text.ts';
+
+/** A word in both languages. */
+export type Bilingual = Record<ReportLang, string>;
+
+export const PERIOD_NAMES: Record<RetentionPeriod, Bilingual> = {
+  day: { 'zh-CN': '天', en: 'day' },
+  week: { 'zh-CN': '周', en: 'week' },
+  month: { 'zh-CN': '月', en: 'month' },
+  quarter: { 'zh-CN': '季度', en: 'quarter' },
+};
+
+/** "month 3" / "第 3 个月": period k after the first. */
+export function periodOrdinal(period: RetentionPeriod, k: number, lang: ReportLang): string {
+  if (lang === 'en') return `${PERIOD_NAMES[period].en} ${k}`;
+  return period === 'month' ? `第 ${k} 个月` : `第 ${k} ${PERIOD_NAMES[period]['zh-CN']}`;
+}
+
+/** Axis title of "periods since the first order". */
+export function periodsSinceFirst(period: RetentionPeriod, lang: ReportLang): string {
+  return lang === 'en' ? `${capitalise(PERIOD_NAMES[period].en)}s since first order` : `首单后${period === 'month' ? '月' : PERIOD_NAMES[period]['zh-CN']}数`;
+}
+
+/** A period's label from its first day (ISO): 2024-01 for months, 2024-Q1 for quarters, the date otherwise. */
+export function periodLabel(period: RetentionPeriod, firstDay: string): string {
+  const date = firstDay.slice(0, 10);
+  if (period === 'month') return date.slice(0, 7);
+  if (period === 'quarter') return `${date.slice(0, 4)}-Q${Math.floor((Number(date.slice(5, 7)) - 1) / 3) + 1}`;
+  return date;
+}
+
+const STATUS_NAMES: Record<OrderStatusName, Bilingual> = {
+  completed: { 'zh-CN': '已完成', en: 'completed' },
+  cancelled: { 'zh-CN': '已取消', en: 'cancelled' },
+  refunded: { 'zh-CN': '已退款', en: 'refunded' },
+  pending: { 'zh-CN': '待处理', en: 'pending' },
+};
+
+const OPTION_LABELS = {
+  period: { 'zh-CN': '周期', en: 'Period' },
+  statuses: { 'zh-CN': '计入活跃的订单状态', en: 'Orders counted' },
+  asOf: { 'zh-CN': '评估日期', en: 'As of' },
+  window: { 'zh-CN': '流失窗口', en: 'Churn window' },
+} satisfies Record<string, Bilingual>;
+
+export function periodOption(period: RetentionPeriod, lang: ReportLang): ReportOption {
+  return { label: OPTION_LABELS.period[lang], value: PERIOD_NAMES[period][lang] };
+}
+
+export function statusesOption(statuses: readonly string[], lang: ReportLang): ReportOption {
+  const name = (status: string) => STATUS_NAMES[status as OrderStatusName]?.[lang] ?? status;
+  return { label: OPTION_LABELS.statuses[lang], value: statuses.map(name).join(lang === 'en' ? ', ' : '、') };
+}
+
+/** The activity options every analysis reports: the statuses that count and the evaluation date. */
+export function activityOptions(options: { statuses: readonly string[]; asOf: string }, lang: ReportLang): ReportOption[] {
+  return [statusesOption(options.statuses, lang), { label: OPTION_LABELS.asOf[lang], value: options.asOf.slice(0, 10) }];
+}
+
+/** Errors that mean "this data cannot support this analysis": its sections are left out, the report goes on. */
+const SKIPPABLE: readonly ErrorCode[] = ['E_NO_DATA', 'E_CONVERGENCE', 'E_TAXONOMY', 'E_ARGS', 'E_NOT_FOUND'];
+
+/** Runs one analysis's section builder; when the data cannot support it, logs why and returns no sections. */
+export async function sectionsOrSkip(name: string, build: () => Promise<ReportSection[]>, log: (event: LogEvent) => void): Promise<ReportSection[]> {
+  try {
+    return await build();
+  } catch (error) {
+    if (!(error instanceof CoreError) || !SKIPPABLE.includes(error.code)) throw error;
+    log({ type: 'log', level: 'warn', message: `report: no ${name} section: ${error.message}` });
+    return [];
+  }
+}
+
+/** "64 days (P90 of 1,234 repeat customers' gaps)" or "90 days (chosen)". */
+export function windowText(rule: ChurnRuleInfo, lang: ReportLang): string {
+  if (rule.windowSource === 'user') return lang === 'en' ? `${rule.windowDays} days (chosen)` : `${rule.windowDays} 天（手动设定）`;
+  const customers = formatCount(rule.repeatCustomers ?? 0, lang);
+  return lang === 'en'
+    ? `${rule.windowDays} days (P90 of the gaps of ${customers} repeat customers)`
+    : `${rule.windowDays} 天（${customers} 位复购客户购买间隔的 P90）`;
+}
+
+export function ruleOptions(rule: ChurnRuleInfo, lang: ReportLang): ReportOption[] {
+  return [{ label: OPTION_LABELS.window[lang], value: windowText(rule, lang) }, ...activityOptions(rule, lang)];
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

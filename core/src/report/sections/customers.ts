@@ -1,0 +1,282 @@
+// Customer sections: RFM segments (which segment holds the revenue), the six shopper types, and
+// the at-risk list of the BG/NBD + Gamma-Gamma value model.
+//
+// The customer analyses store their per-customer results in the workspace (one current run per
+// table), so building a report re-runs them. It re-runs them with the analyst's own rules and
+// statuses when the current run used them, so the report and the Customers screen agree.
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { tableFromIPC } from 'apache-arrow';
+import type { CustomerValueResult, Label, RfmRules, RfmSegmentsResult, SegmentOptionsUsed, ShopperRules, ShopperSegmentsResult } from '../../api/customers.ts';
+import type { LogEvent } from '../../api/events.ts';
+import type { ReportLang, ReportOption, ReportSection } from '../../api/report.ts';
+import { customerValue } from '../../analysis/clv.ts';
+import { currentRun } from '../../analysis/customerResults.ts';
+import { rfm } from '../../analysis/rfm.ts';
+import { shopperTypes } from '../../analysis/shopperTypes.ts';
+import type { OrderStatus } from '../../db/schema.ts';
+import { makeTable } from '../table.ts';
+import { formatCount, formatMoney, formatPercent } from '../text.ts';
+import { activityOptions, sectionsOrSkip, statusesOption, type Bilingual } from './common.ts';
+
+/** The analysis states its scoring in English; this is the same rule for Chinese reports. */
+const RFM_SCORING_ZH = '每项得分 = 1 + floor(5 × 该项表现更差的客户数 / 客户总数)：按排名五等分，取值相同的客户共享其中最低位次的得分（大量并列时某些分数可能为空）。更差指最近购买间隔更长、订单更少、消费总额更低。';
+
+/** Customers the value section's chart shows by name. */
+const CHART_AT_RISK = 15;
+
+const TEXT = {
+  rfmTitle: { 'zh-CN': 'RFM 客户分群', en: 'RFM segments' },
+  shopperTitle: { 'zh-CN': '网购客户类型', en: 'Online shopper types' },
+  valueTitle: { 'zh-CN': '高价值流失风险客户', en: 'Customers most at risk' },
+  segment: { 'zh-CN': '分群', en: 'Segment' },
+  type: { 'zh-CN': '类型', en: 'Type' },
+  customers: { 'zh-CN': '客户数', en: 'Customers' },
+  customerShare: { 'zh-CN': '客户占比', en: 'Share of customers' },
+  revenue: { 'zh-CN': '收入', en: 'Revenue' },
+  revenueShare: { 'zh-CN': '收入占比', en: 'Share of revenue' },
+  recency: { 'zh-CN': '平均最近购买间隔（天）', en: 'Mean recency (days)' },
+  frequency: { 'zh-CN': '平均购买次数', en: 'Mean orders' },
+  monetary: { 'zh-CN': '平均消费金额', en: 'Mean spend' },
+  secondary: { 'zh-CN': '兼具该类型的客户', en: 'Also of this type' },
+  rules: { 'zh-CN': '规则', en: 'Rules' },
+  defaultRules: { 'zh-CN': '默认规则文件', en: 'default rules file' },
+  ownRules: { 'zh-CN': '分析师自定义规则', en: "analyst's own rules" },
+  scoring: { 'zh-CN': '评分方法', en: 'Scoring' },
+  notJudged: { 'zh-CN': '无法判定的类型', en: 'Types not judged' },
+  customer: { 'zh-CN': '客户', en: 'Customer' },
+  pAlive: { 'zh-CN': '存活概率 P(alive)', en: 'P(alive)' },
+  orders: { 'zh-CN': '复购次数', en: 'Repeat purchases' },
+  expectedPurchases: { 'zh-CN': '预期购买次数', en: 'Expected purchases' },
+  clv: { 'zh-CN': '客户终身价值 CLV', en: 'CLV' },
+  valueAtRisk: { 'zh-CN': '风险价值', en: 'Value at risk' },
+  lastPurchase: { 'zh-CN': '最后购买', en: 'Last purchase' },
+  model: { 'zh-CN': '模型', en: 'Model' },
+  horizon: { 'zh-CN': '预测期', en: 'Horizon' },
+  discount: { 'zh-CN': '月贴现率', en: 'Monthly discount rate' },
+} satisfies Record<string, Bilingual>;
+
+function labelOf(label: Label, lang: ReportLang): string {
+  return lang === 'en' ? label.en : label.zh;
+}
+
+/** The rules and statuses of the analyst's current run of a customer table, when they chose their own. */
+async function analystChoices(connection: DuckDBConnection, table: 'rfm' | 'shopper'): Promise<{ rules?: unknown; statuses?: OrderStatus[] }> {
+  const run = await currentRun(connection, table);
+  if (!run) return {};
+  const statuses = Array.isArray(run.options.statuses) ? { statuses: run.options.statuses as OrderStatus[] } : {};
+  return run.options.rulesSource === 'request' && run.options.rules !== undefined ? { rules: run.options.rules, ...statuses } : statuses;
+}
+
+export async function buildCustomerSections(connection: DuckDBConnection, lang: ReportLang, log: (event: LogEvent) => void): Promise<ReportSection[]> {
+  // Each analysis stands alone: one the data cannot support (no repeat buyers for BG/NBD) leaves out only its own section.
+  const rfmPart = await sectionsOrSkip(
+    'RFM',
+    async () => {
+      const { rules, statuses } = await analystChoices(connection, 'rfm');
+      return rfmSections(await rfm(connection, { ...(rules ? { rules: rules as RfmRules } : {}), ...(statuses ? { statuses } : {}) }), lang);
+    },
+    log,
+  );
+  const shopperPart = await sectionsOrSkip(
+    'shopper type',
+    async () => {
+      const { rules, statuses } = await analystChoices(connection, 'shopper');
+      return shopperSections(await shopperTypes(connection, { ...(rules ? { rules: rules as ShopperRules } : {}), ...(statuses ? { statuses } : {}) }), lang);
+    },
+    log,
+  );
+  const valuePart = await sectionsOrSkip('customer value', async () => valueSections(await customerValue(connection, {}), lang), log);
+  return [...rfmPart, ...shopperPart, ...valuePart];
+}
+
+function segmentOptions(options: SegmentOptionsUsed, lang: ReportLang): ReportOption[] {
+  return [
+    { label: TEXT.rules[lang], value: options.rulesSource === 'request' ? TEXT.ownRules[lang] : TEXT.defaultRules[lang] },
+    ...activityOptions(options, lang),
+  ];
+}
+
+/** Horizontal bars read top-down in the list's order, so the traces list it bottom-up. */
+function shareBars(names: string[], customerShares: number[], revenueShares: (number | null)[], lang: ReportLang) {
+  return [
+    { type: 'bar', orientation: 'h', name: TEXT.customerShare[lang], y: [...names].reverse(), x: [...customerShares].reverse(), marker: { color: '#8a8f98' } },
+    { type: 'bar', orientation: 'h', name: TEXT.revenueShare[lang], y: [...names].reverse(), x: revenueShares.map((share) => share ?? 0).reverse(), marker: { color: '#2f6fed' } },
+  ];
+}
+
+export function rfmSections(result: RfmSegmentsResult, lang: ReportLang): ReportSection[] {
+  const segments = result.segments.filter((segment) => segment.customers > 0);
+  if (segments.length === 0) return [];
+  const names = segments.map((segment) => labelOf(segment.label, lang));
+  const top = segments.reduce((best, segment) => ((segment.revenueShare ?? 0) > (best.revenueShare ?? 0) ? segment : best));
+  const headline =
+    lang === 'en'
+      ? `${labelOf(top.label, lang)} are ${formatPercent(top.customerShare, lang)} of customers and bring ${formatPercent(top.revenueShare ?? 0, lang)} of revenue, more than any other segment.`
+      : `「${labelOf(top.label, lang)}」占客户的 ${formatPercent(top.customerShare, lang)}，贡献了 ${formatPercent(top.revenueShare ?? 0, lang)} 的收入，高于其他任何分群。`;
+  return [
+    {
+      id: 'customers.rfm',
+      area: 'customers',
+      title: TEXT.rfmTitle[lang],
+      headline,
+      chart: {
+        data: shareBars(names, segments.map((segment) => segment.customerShare), segments.map((segment) => segment.revenueShare), lang),
+        layout: { barmode: 'group', xaxis: { tickformat: '.0%' }, margin: { l: 140 } },
+        height: Math.max(360, 34 * segments.length + 100),
+      },
+      table: makeTable(
+        TEXT.rfmTitle[lang],
+        [
+          { key: 'segment', label: TEXT.segment[lang], format: 'text' },
+          { key: 'customers', label: TEXT.customers[lang], format: 'integer' },
+          { key: 'customerShare', label: TEXT.customerShare[lang], format: 'percent' },
+          { key: 'revenue', label: TEXT.revenue[lang], format: 'money' },
+          { key: 'revenueShare', label: TEXT.revenueShare[lang], format: 'percent' },
+          { key: 'recency', label: TEXT.recency[lang], format: 'number' },
+          { key: 'frequency', label: TEXT.frequency[lang], format: 'number' },
+          { key: 'monetary', label: TEXT.monetary[lang], format: 'money' },
+        ],
+        segments.map((segment, index) => ({
+          segment: names[index]!,
+          customers: segment.customers,
+          customerShare: segment.customerShare,
+          revenue: segment.revenue,
+          revenueShare: segment.revenueShare,
+          recency: segment.meanRecencyDays,
+          frequency: segment.meanFrequency,
+          monetary: segment.meanMonetary,
+        })),
+      ),
+      options: [...segmentOptions(result.options, lang), { label: TEXT.scoring[lang], value: lang === 'en' ? result.scoring : RFM_SCORING_ZH }],
+      note: '',
+    },
+  ];
+}
+
+export function shopperSections(result: ShopperSegmentsResult, lang: ReportLang): ReportSection[] {
+  const types = result.types.filter((type) => type.customers > 0);
+  if (types.length === 0) return [];
+  const names = types.map((type) => labelOf(type.label, lang));
+  const judged = types.filter((type) => type.key !== 'undetermined');
+  const undetermined = result.types.find((type) => type.key === 'undetermined');
+  const undeterminedShare = formatPercent(undetermined?.customerShare ?? 0, lang);
+  const largest = judged.reduce<(typeof judged)[number] | null>((best, type) => (best === null || type.customers > best.customers ? type : best), null);
+  const headline = largest
+    ? lang === 'en'
+      ? `${labelOf(largest.label, lang)} is the largest shopper type: ${formatPercent(largest.customerShare, lang)} of customers and ${formatPercent(largest.revenueShare ?? 0, lang)} of revenue; ${undeterminedShare} could not be typed.`
+      : `「${labelOf(largest.label, lang)}」是最多的客户类型：占客户的 ${formatPercent(largest.customerShare, lang)}、收入的 ${formatPercent(largest.revenueShare ?? 0, lang)}；${undeterminedShare} 的客户无法判定类型。`
+    : lang === 'en'
+      ? `No customer could be given a shopper type: the data lacks what the rules judge by.`
+      : `没有客户能被判定类型：数据缺少规则所需的字段。`;
+  const notJudged = result.judgements.filter((judgement) => judgement.judged === 'none').map((judgement) => {
+    const rule = result.types.find((type) => type.key === judgement.type);
+    const reasons = [...new Set(judgement.missing.map((missing) => missing.reason))];
+    return `${rule ? labelOf(rule.label, lang) : judgement.type} (${reasons.join('; ')})`;
+  });
+  return [
+    {
+      id: 'customers.shopper',
+      area: 'customers',
+      title: TEXT.shopperTitle[lang],
+      headline,
+      chart: {
+        data: shareBars(names, types.map((type) => type.customerShare), types.map((type) => type.revenueShare), lang),
+        layout: { barmode: 'group', xaxis: { tickformat: '.0%' }, margin: { l: 120 } },
+      },
+      table: makeTable(
+        TEXT.shopperTitle[lang],
+        [
+          { key: 'type', label: TEXT.type[lang], format: 'text' },
+          { key: 'customers', label: TEXT.customers[lang], format: 'integer' },
+          { key: 'customerShare', label: TEXT.customerShare[lang], format: 'percent' },
+          { key: 'revenue', label: TEXT.revenue[lang], format: 'money' },
+          { key: 'revenueShare', label: TEXT.revenueShare[lang], format: 'percent' },
+          { key: 'secondary', label: TEXT.secondary[lang], format: 'integer' },
+        ],
+        types.map((type, index) => ({
+          type: names[index]!,
+          customers: type.customers,
+          customerShare: type.customerShare,
+          revenue: type.revenue,
+          revenueShare: type.revenueShare,
+          secondary: type.secondaryCustomers,
+        })),
+      ),
+      options: [...segmentOptions(result.options, lang), ...(notJudged.length ? [{ label: TEXT.notJudged[lang], value: notJudged.join(lang === 'en' ? '; ' : '；') }] : [])],
+      note: '',
+    },
+  ];
+}
+
+interface AtRiskRow {
+  customer_id: string;
+  value_at_risk: number | null;
+}
+
+export function valueSections(result: CustomerValueResult, lang: ReportLang): ReportSection[] {
+  const arrow = tableFromIPC(result.atRisk);
+  const rows = arrow.toArray().map((row) => row.toJSON() as unknown as AtRiskRow);
+  if (rows.length === 0) return [];
+  const { summary, options } = result;
+  const listed = rows.reduce((sum, row) => sum + (row.value_at_risk ?? 0), 0);
+  const shown = formatCount(rows.length, lang);
+  const total = summary.totalValueAtRisk;
+  const alive = formatPercent(summary.expectedAlive / summary.customers, lang);
+  const headline =
+    total !== null && total > 0
+      ? lang === 'en'
+        ? `The ${shown} customers most at risk hold ${formatMoney(listed, lang)} of value at risk, ${formatPercent(listed / total, lang)} of the ${formatMoney(total, lang)} total.`
+        : `风险最高的 ${shown} 位客户合计风险价值 ${formatMoney(listed, lang)}，占总额 ${formatMoney(total, lang)} 的 ${formatPercent(listed / total, lang)}。`
+      : lang === 'en'
+        ? `The model expects ${alive} of ${formatCount(summary.customers, lang)} customers to still be active.`
+        : `模型预计 ${formatCount(summary.customers, lang)} 位客户中 ${alive} 仍然活跃。`;
+  const charted = rows.filter((row) => row.value_at_risk !== null).slice(0, CHART_AT_RISK);
+  const months = options.horizonMonths;
+  return [
+    {
+      id: 'customers.value',
+      area: 'customers',
+      title: TEXT.valueTitle[lang],
+      headline,
+      ...(charted.length
+        ? {
+            chart: {
+              data: [
+                {
+                  type: 'bar',
+                  orientation: 'h',
+                  name: TEXT.valueAtRisk[lang],
+                  y: charted.map((row) => row.customer_id).reverse(),
+                  x: charted.map((row) => row.value_at_risk!).reverse(),
+                  marker: { color: '#c8485b' },
+                },
+              ],
+              layout: { xaxis: { title: { text: TEXT.valueAtRisk[lang] }, tickformat: ',.0f' }, yaxis: { type: 'category' }, margin: { l: 120 } },
+              height: Math.max(360, 26 * charted.length + 100),
+            },
+          }
+        : {}),
+      table: {
+        name: TEXT.valueTitle[lang],
+        columns: [
+          { key: 'customer_id', label: TEXT.customer[lang], format: 'text' },
+          { key: 'frequency', label: TEXT.orders[lang], format: 'integer' },
+          { key: 'p_alive', label: TEXT.pAlive[lang], format: 'percent' },
+          { key: 'expected_purchases', label: TEXT.expectedPurchases[lang], format: 'number' },
+          { key: 'clv', label: TEXT.clv[lang], format: 'money' },
+          { key: 'value_at_risk', label: TEXT.valueAtRisk[lang], format: 'money' },
+          { key: 'last_purchase', label: TEXT.lastPurchase[lang], format: 'date' },
+        ],
+        arrow: result.atRisk,
+        totalRows: summary.customers,
+      },
+      options: [
+        { label: TEXT.model[lang], value: result.gammaGamma ? 'BG/NBD + Gamma-Gamma' : 'BG/NBD' },
+        { label: TEXT.horizon[lang], value: lang === 'en' ? `${months} months` : `${months} 个月` },
+        { label: TEXT.discount[lang], value: formatPercent(options.monthlyDiscountRate, lang) },
+        ...(options.statuses ? [statusesOption(options.statuses, lang)] : []),
+      ],
+      note: '',
+    },
+  ];
+}
