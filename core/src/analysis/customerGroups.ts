@@ -3,11 +3,11 @@
 // A business customer places most orders through a business channel (keyword match: 批发,
 // B2B, ...) or buys many items per order; a cross-border customer has most orders from a
 // cross-border channel or region (keywords, or any region outside the configured home regions).
-// The SQL matches keywords against the distinct channel and region values only, then joins:
-// the per-order cost is two small hash joins.
+// The SQL matches keywords against the distinct channel and region values only (materialised,
+// so the match is not pushed down to every order), then joins: two small hash joins per order.
 import type { DuckDBValue } from '@duckdb/node-api';
 import type { ShopperRules, SegmentKeywords } from '../api/customers.ts';
-import { textListParam } from './customerRules.ts';
+import { keywordPatternParam, textListParam } from './customerRules.ts';
 
 export interface GroupColumns {
   channel: boolean;
@@ -26,20 +26,20 @@ export function groupBasis(columns: GroupColumns): string[] {
  */
 export function groupCtes(keywords: SegmentKeywords, rules: ShopperRules, params: Record<string, DuckDBValue>): string {
   Object.assign(params, {
-    business_keywords: textListParam(keywords.business),
-    cross_keywords: textListParam(keywords.crossBorder),
+    business_keywords: keywordPatternParam(keywords.business),
+    cross_keywords: keywordPatternParam(keywords.crossBorder),
     home_regions: textListParam(rules.groups.homeRegions),
   });
   return `
-    channel_kind AS (
+    channel_kind AS MATERIALIZED (
       SELECT channel,
-             coalesce(len(list_filter(CAST($business_keywords AS VARCHAR[]), k -> contains(lower(channel), k))) > 0, false) AS business,
-             coalesce(len(list_filter(CAST($cross_keywords AS VARCHAR[]), k -> contains(lower(channel), k))) > 0, false) AS cross_border
+             coalesce(regexp_matches(lower(channel), $business_keywords), false) AS business,
+             coalesce(regexp_matches(lower(channel), $cross_keywords), false) AS cross_border
       FROM (SELECT DISTINCT channel FROM activity WHERE channel IS NOT NULL)
     ),
-    region_kind AS (
+    region_kind AS MATERIALIZED (
       SELECT region,
-             coalesce(len(list_filter(CAST($cross_keywords AS VARCHAR[]), k -> contains(lower(region), k))) > 0, false)
+             coalesce(regexp_matches(lower(region), $cross_keywords), false)
                OR coalesce(len(CAST($home_regions AS VARCHAR[])) > 0 AND NOT list_contains(CAST($home_regions AS VARCHAR[]), lower(region)), false) AS cross_border
       FROM (SELECT DISTINCT region FROM activity WHERE region IS NOT NULL)
     )`;

@@ -240,3 +240,12 @@ export function readRulesFile<T>(path: string, checkFn: (value: unknown, source:
 export function textListParam(values: readonly string[]): DuckDBValue {
   return values.length === 0 ? null : listValue([...values]);
 }
+
+/**
+ * Keywords as one regular expression (alternatives of escaped literals) to match lower-cased text
+ * with regexp_matches: one RE2 pass per value instead of one `contains` call per keyword.
+ * NULL for an empty list, which matches nothing.
+ */
+export function keywordPatternParam(keywords: readonly string[]): DuckDBValue {
+  return keywords.length === 0 ? null : keywords.map((keyword) => keyword.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&')).join('|');
+}

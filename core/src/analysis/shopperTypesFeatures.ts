@@ -8,7 +8,7 @@ import type { SegmentKeywords, ShopperFeature, ShopperRules } from '../api/custo
 import { queryOne, queryRows } from '../db/sql.ts';
 import { ACTIVITY_ORDERS_SQL } from './activity.ts';
 import { GROUP_AGGREGATES_SQL, GROUP_JOINS_SQL, groupBasis, groupCtes, groupExpressionSql, type GroupColumns } from './customerGroups.ts';
-import { textListParam } from './customerRules.ts';
+import { keywordPatternParam, textListParam } from './customerRules.ts';
 
 /** Which optional inputs have at least one value. */
 export interface InputColumns extends GroupColumns {
@@ -100,8 +100,8 @@ export function featuresSql(columns: InputColumns, rules: ShopperRules, keywords
   const categories = columns.orderCategory || columns.lineCategory;
   // DuckDB refuses named parameters the statement does not use: bind each list only with its CTE
   params.promotion_days = textListParam(days);
-  if (categories) params.sports_keywords = textListParam(keywords.sportsEntertainment);
-  if (columns.tickets) params.presale_keywords = textListParam(keywords.presaleInquiry);
+  if (categories) params.sports_keywords = keywordPatternParam(keywords.sportsEntertainment);
+  if (columns.tickets) params.presale_keywords = keywordPatternParam(keywords.presaleInquiry);
   const ctes: string[] = [
     `activity AS (
       SELECT a.customer_id, a.order_id, a.ordered_at, a.day, a.amount, o.discount, o.category, o.items, o.channel, o.region
@@ -110,7 +110,7 @@ export function featuresSql(columns: InputColumns, rules: ShopperRules, keywords
     `promotion AS (SELECT DISTINCT CAST(unnest(CAST($promotion_days AS VARCHAR[])) AS DATE) AS day)`,
     groupCtes(keywords, rules, params),
     `base AS (
-      SELECT a.customer_id, count(*) AS orders, count(DISTINCT a.day) AS purchase_days,
+      SELECT a.customer_id, count(*) AS orders,
              min(a.ordered_at) AS first_at, min(a.day) AS first_day, sum(a.amount) AS revenue, avg(a.amount) AS avg_order_value,
              avg(CASE WHEN a.discount > 0 THEN 1.0 WHEN a.discount IS NOT NULL THEN 0.0 END) AS discount_order_share,
              avg(CASE WHEN p.day IS NULL THEN 0.0 ELSE 1.0 END) AS promotion_day_share,
@@ -118,12 +118,12 @@ export function featuresSql(columns: InputColumns, rules: ShopperRules, keywords
       FROM activity a LEFT JOIN promotion p ON p.day = a.day ${GROUP_JOINS_SQL}
       GROUP BY a.customer_id
     )`,
+    // one row per purchase day with the gap since the previous one (NULL for the first)
     `gap_stats AS (
-      SELECT customer_id, avg(gap) AS mean_gap_days,
+      SELECT customer_id, count(*) AS purchase_days, avg(gap) AS mean_gap_days,
              CASE WHEN count(gap) >= 2 AND avg(gap) > 0 THEN stddev_pop(gap) / avg(gap) END AS gap_cv
       FROM (SELECT customer_id, date_diff('day', lag(day) OVER (PARTITION BY customer_id ORDER BY day), day) AS gap
             FROM (SELECT DISTINCT customer_id, day FROM activity))
-      WHERE gap IS NOT NULL
       GROUP BY customer_id
     )`,
   ];
@@ -135,9 +135,9 @@ export function featuresSql(columns: InputColumns, rules: ShopperRules, keywords
       : 'SELECT customer_id, category, amount FROM activity WHERE category IS NOT NULL';
     ctes.push(
       `per_category AS (SELECT customer_id, category, count(*) AS n, sum(amount) AS spend FROM (${rows}) GROUP BY customer_id, category)`,
-      `sports_categories AS (
-        SELECT category FROM (SELECT DISTINCT category FROM per_category)
-        WHERE coalesce(len(list_filter(CAST($sports_keywords AS VARCHAR[]), k -> contains(lower(category), k))) > 0, false)
+      // materialised: matched once per distinct category, not pushed down to every row
+      `sports_categories AS MATERIALIZED (
+        SELECT category FROM (SELECT DISTINCT category FROM per_category) WHERE coalesce(regexp_matches(lower(category), $sports_keywords), false)
       )`,
       `category_stats AS (
         SELECT c.customer_id, count(*) AS distinct_categories,
@@ -173,8 +173,7 @@ export function featuresSql(columns: InputColumns, rules: ShopperRules, keywords
     ctes.push(`ticket_stats AS (
       SELECT t.customer_id, count(*) AS tickets,
              count(*) FILTER (WHERE t.created_at < b.first_at
-               OR (t.order_id IS NULL AND coalesce(len(list_filter(CAST($presale_keywords AS VARCHAR[]),
-                     k -> contains(lower(concat_ws(' ', t.subject, t.body, t.category, t.label)), k))) > 0, false))) AS presale_inquiries
+               OR (t.order_id IS NULL AND coalesce(regexp_matches(lower(concat_ws(' ', t.subject, t.body, t.category, t.label)), $presale_keywords), false))) AS presale_inquiries
       FROM tickets t JOIN base b ON b.customer_id = t.customer_id
       WHERE t.created_at IS NULL OR t.created_at <= CAST($activity_as_of AS TIMESTAMP)
       GROUP BY t.customer_id
@@ -186,7 +185,7 @@ export function featuresSql(columns: InputColumns, rules: ShopperRules, keywords
     typical AS (SELECT median(amount) AS order_value FROM activity)
     SELECT b.customer_id, b.revenue,
            ${groupsKnown ? groupExpressionSql(rules, params) : 'CAST(NULL AS VARCHAR)'} AS customer_group,
-           b.orders, b.purchase_days,
+           b.orders, g.purchase_days,
            date_diff('day', b.first_day, CAST($activity_as_of AS DATE)) AS tenure_days,
            b.avg_order_value,
            b.avg_order_value / nullif((SELECT order_value FROM typical), 0) AS order_size_ratio,
