@@ -274,6 +274,14 @@ export const en = {
   'customers.explain.why': 'Why not typed',
   'customers.explain.missing': 'Not computed yet: {tables}.',
 
+  'result.rejectsShown': 'showing the first {shown} of {total}',
+
+  'rejects.file': 'File',
+  'rejects.line': 'Line',
+  'rejects.column': 'Column',
+  'rejects.raw': 'Value',
+  'rejects.reason': 'Reason',
+
   'field.order_id': 'Order id',
   'field.customer_id': 'Customer id',
   'field.ordered_at': 'Order time',
@@ -290,6 +298,8 @@ export const en = {
   'field.quantity': 'Quantity',
   'field.unit_price': 'Unit price',
   'field.product': 'Product',
+  'field.line_amount': 'Line amount',
+  'field.line_no': 'Line number',
   'field.ticket_id': 'Ticket id',
   'field.created_at': 'Created at',
   'field.subject': 'Subject',

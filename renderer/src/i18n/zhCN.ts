@@ -276,6 +276,14 @@ export const zhCN: Record<MessageKey, string> = {
   'customers.explain.why': '未归类原因',
   'customers.explain.missing': '尚未计算：{tables}。',
 
+  'result.rejectsShown': '显示前 {shown} 行，共 {total} 行',
+
+  'rejects.file': '文件',
+  'rejects.line': '行号',
+  'rejects.column': '列',
+  'rejects.raw': '原始值',
+  'rejects.reason': '原因',
+
   'field.order_id': '订单编号',
   'field.customer_id': '客户编号',
   'field.ordered_at': '下单时间',
@@ -292,6 +300,8 @@ export const zhCN: Record<MessageKey, string> = {
   'field.quantity': '数量',
   'field.unit_price': '单价',
   'field.product': '商品',
+  'field.line_amount': '明细金额',
+  'field.line_no': '明细行号',
   'field.ticket_id': '工单编号',
   'field.created_at': '创建时间',
   'field.subject': '标题',

@@ -23,7 +23,7 @@ export function ImportResultView({ result, sourceIds }: { result: ImportResult; 
         {result.rowsRejected > 0 ? t('result.rejectShare', { share: percent(rejectShare, 2) }) : t('result.qualityGood')}
       </p>
       <Warnings warnings={result.warnings} />
-      {result.rowsRejected > 0 && <RejectsPanel sourceIds={sourceIds} />}
+      {result.rowsRejected > 0 && <RejectsPanel sourceIds={sourceIds} total={result.rowsRejected} />}
     </div>
   );
 }

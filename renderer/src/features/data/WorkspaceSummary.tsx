@@ -8,7 +8,7 @@ import { RejectsPanel } from './RejectsPanel.tsx';
 export function WorkspaceSummary({ info }: { info: WorkspaceInfo }) {
   const { t, number } = useI18n();
   const rejected = info.tables.find((table) => table.name === 'rejects')?.rows ?? 0;
-  const range = info.dateRange ? `${info.dateRange.from.slice(0, 10)} – ${info.dateRange.to.slice(0, 10)}` : '—';
+  const range = info.dateRange ? `${info.dateRange.from.slice(0, 10)} –\n${info.dateRange.to.slice(0, 10)}` : '—';
   return (
     <Panel
       id="workspace-heading"
@@ -23,7 +23,7 @@ export function WorkspaceSummary({ info }: { info: WorkspaceInfo }) {
         <StatTile label={t('data.workspace.orders')} value={number(info.orders)} />
         <StatTile label={t('data.workspace.customers')} value={number(info.customers)} />
         <StatTile label={t('data.workspace.tickets')} value={number(info.tickets)} />
-        <StatTile label={t('data.workspace.range')} value={range} />
+        <StatTile label={t('data.workspace.range')} value={range} compact />
         <StatTile label={t('data.workspace.rejects')} value={number(rejected)} />
       </div>
       {info.orders === 0 && info.tickets === 0 && <p className="empty-note">{t('data.workspace.empty')}</p>}
@@ -62,7 +62,7 @@ export function WorkspaceSummary({ info }: { info: WorkspaceInfo }) {
           </div>
         </section>
       )}
-      {rejected > 0 && <RejectsPanel sourceIds={null} />}
+      {rejected > 0 && <RejectsPanel sourceIds={null} total={rejected} />}
     </Panel>
   );
 }
