@@ -8,10 +8,11 @@
 // inactivity rule calls churned left after their last active period L (T = L + 1); the others are
 // censored there (T > L). LL = Σ churned(t) ln P(T = t) + Σ censored(t) ln S(t). The SQL gives the
 // counts per cohort; the fit runs on those few numbers.
+import digamma from '@stdlib/math-base-special-digamma';
+import logGamma from '@stdlib/math-base-special-gammaln';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { CohortForecast, Resolved, RetentionForecastOptions, RetentionForecastResult, SbgFit, SegmentForecast } from '../api/retention.ts';
 import { queryRows } from '../db/sql.ts';
-import { digamma, logGamma } from '../stats/special.ts';
 import { minimizeBounded } from '../stats/optimize.ts';
 import { ACTIVITY_ORDERS_SQL, CUSTOMER_STATUS_SQL, customerStatusParams, resolveChurnRule } from './activity.ts';
 import { RETENTION_PERIODS, choice, evaluationDay, groupBy, numberChoice, periodEnd, periodOrdinalSql, periodStart, segmentChoice, segmentLabel, withSegmentSql } from './periods.ts';

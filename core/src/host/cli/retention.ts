@@ -1,4 +1,322 @@
-// CLI commands of the retention area.
+// CLI commands of the retention area: retention, members, forecast, churn, survival and kpis.
+//
+// Every command prints a short readable summary by default, the whole result with --json, and a
+// tidy long table with --csv (one row per observation, one column per variable).
+import { DataType } from 'apache-arrow';
 import type { Command } from 'commander';
+import type {
+  ChurnRuleInfo,
+  ChurnRuleOptions,
+  CohortRetentionResult,
+  KpisResult,
+  OrderStatusName,
+  RetentionForecastResult,
+  SegmentColumn,
+  SurvivalResult,
+} from '../../api/retention.ts';
+import { arrowFromBytes } from '../../db/arrow.ts';
+import { numberOption, printCsv, printJson, withCore } from './common.ts';
 
-export function registerRetentionCommands(_program: Command): void {}
+interface OutputFlags {
+  json?: boolean;
+  csv?: boolean;
+}
+
+interface RuleFlags extends OutputFlags {
+  statuses?: string;
+  asOf?: string;
+  windowDays?: string;
+}
+
+/** The options every command of the area shares. */
+function ruleOptions(command: Command, withWindow: boolean): Command {
+  command
+    .option('--statuses <list>', 'order statuses that count as activity, comma-separated (default: completed)')
+    .option('--as-of <date>', 'evaluate as of this ISO date or date-time (default: the last order)')
+    .option('--json', 'print the whole result as JSON')
+    .option('--csv', 'print the result as a tidy CSV table');
+  if (withWindow) command.option('--window-days <n>', 'churned after more than n days without activity (default: P90 of repeat gaps)');
+  return command;
+}
+
+function ruleRequest(flags: RuleFlags): ChurnRuleOptions {
+  return {
+    ...(flags.statuses ? { statuses: flags.statuses.split(',').map((status) => status.trim() as OrderStatusName) } : {}),
+    ...(flags.asOf ? { asOf: flags.asOf } : {}),
+    ...(flags.windowDays ? { windowDays: numberOption('window-days', flags.windowDays) } : {}),
+  };
+}
+
+/** Adds a key only when the flag was given, so the analysis applies its own default otherwise. */
+function given<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
+}
+
+const percent = (share: number | null | undefined) => (share === null || share === undefined ? '' : `${(share * 100).toFixed(1)}%`);
+const number = (value: number | null, digits = 4) => (value === null ? 'n/a' : String(Number(value.toPrecision(digits))));
+
+function ruleLine(rule: ChurnRuleInfo): string {
+  const source = rule.windowSource === 'p90' ? `P90 of the gaps of ${rule.repeatCustomers} repeat customers` : 'chosen';
+  return `churn rule: no activity for more than ${rule.windowDays} days (${source}), as of ${rule.asOf}, statuses ${rule.statuses.join(', ')}`;
+}
+
+function printRetention(result: CohortRetentionResult, segmented: boolean, csv: boolean): void {
+  if (csv) {
+    const rows = result.matrices.flatMap((matrix) =>
+      matrix.cohorts.flatMap((row) =>
+        row.values.map((value, k) => ({ segment: matrix.segment ?? '', cohort: row.cohort, k, cohort_size: row.size, value: value ?? '', rate: row.rates[k] ?? '' })),
+      ),
+    );
+    printCsv(rows, segmented ? ['segment', 'cohort', 'k', 'cohort_size', 'value', 'rate'] : ['cohort', 'k', 'cohort_size', 'value', 'rate']);
+    return;
+  }
+  const { options } = result;
+  process.stdout.write(`${options.metric} ${options.mode} period k, per ${options.period}, relative to ${options.relativeTo === 'first' ? 'period 0' : 'the previous period'}; * = partial period\n`);
+  for (const matrix of result.matrices) {
+    if (segmented) process.stdout.write(`\n${options.segment} = ${matrix.segment ?? '(none)'}: ${matrix.customers} customers\n`);
+    const header = ['cohort', 'size', ...Array.from({ length: result.periods }, (_, k) => `k${k}`)];
+    const lines = matrix.cohorts.map((row) => [row.cohort, String(row.size), ...row.rates.map((rate, k) => (row.values[k] === null ? '' : `${percent(rate)}${row.partialK === k ? '*' : ''}`))]);
+    lines.push(['weighted', String(matrix.customers), ...matrix.weightedMean.map((point) => percent(point.rate))]);
+    lines.push(['mean', '', ...matrix.simpleMean.map((point) => percent(point.rate))]);
+    const widths = header.map((title, column) => Math.max(title.length, ...lines.map((line) => line[column]!.length)));
+    for (const line of [header, ...lines]) process.stdout.write(`${line.map((cell, column) => cell.padStart(widths[column]!)).join(' ')}\n`);
+  }
+}
+
+function printForecast(result: RetentionForecastResult, segmented: boolean, csv: boolean): void {
+  if (csv) {
+    const rows = result.segments.flatMap((segment) =>
+      [segment.pooled, ...segment.cohorts].flatMap((fit) =>
+        Array.from({ length: Math.max(fit.observed.length, fit.projected.length) }, (_, k) => ({
+          segment: segment.segment ?? '',
+          cohort: fit.cohort ?? '',
+          cohort_size: fit.size,
+          k,
+          observed: fit.observed[k] ?? '',
+          projected: fit.projected[k] ?? '',
+        })),
+      ),
+    );
+    printCsv(rows, [...(segmented ? ['segment'] : []), 'cohort', 'cohort_size', 'k', 'observed', 'projected']);
+    return;
+  }
+  const { options } = result;
+  process.stdout.write(`${ruleLine(result.rule)}\nshifted-beta-geometric fits per ${options.period}, projected ${options.horizon} ${options.period}s${options.fitPeriods ? `, fitted on periods 1-${options.fitPeriods}` : ''}\n`);
+  for (const segment of result.segments) {
+    if (segmented) process.stdout.write(`\n${options.segment} = ${segment.segment ?? '(none)'}\n`);
+    printCsv(
+      [segment.pooled, ...segment.cohorts].map((fit) => ({
+        cohort: fit.cohort ?? 'all (pooled)',
+        size: fit.size,
+        periods: fit.observedPeriods,
+        alpha: number(fit.alpha),
+        beta: number(fit.beta),
+        log_likelihood: fit.logLikelihood === null ? 'n/a' : fit.logLikelihood.toFixed(2),
+        [`survival_${options.horizon}`]: percent(fit.projected[options.horizon]),
+      })),
+      ['cohort', 'size', 'periods', 'alpha', 'beta', 'log_likelihood', `survival_${options.horizon}`],
+    );
+  }
+}
+
+function printSurvival(result: SurvivalResult, csv: boolean): void {
+  const grouped = result.curves.length > 1 || result.curves.some((curve) => curve.group !== null);
+  if (csv) {
+    const rows = result.curves.flatMap((curve) =>
+      curve.points.map((point) => ({
+        group: curve.group ?? '',
+        time: point.time,
+        at_risk: point.atRisk,
+        events: point.events,
+        censored: point.censored,
+        survival: point.survival,
+        lower: point.lower ?? '',
+        upper: point.upper ?? '',
+      })),
+    );
+    printCsv(rows, [...(grouped ? ['group'] : []), 'time', 'at_risk', 'events', 'censored', 'survival', 'lower', 'upper']);
+    return;
+  }
+  if (result.rule) process.stdout.write(`${ruleLine(result.rule)}\n`);
+  if (result.excludedRows > 0) process.stdout.write(`${result.excludedRows} rows left out (no usable duration or event)\n`);
+  process.stdout.write(`Kaplan-Meier, time in ${result.timeUnit}s, ${Math.round(result.options.confidence * 100)}% log-log bands\n`);
+  printCsv(
+    result.curves.map((curve) => ({
+      group: curve.group ?? (grouped ? '(none)' : 'all'),
+      subjects: curve.subjects,
+      events: curve.events,
+      median: curve.median ?? 'not reached',
+      median_ci: `${curve.medianLower ?? '-'} .. ${curve.medianUpper ?? '-'}`,
+    })),
+    ['group', 'subjects', 'events', 'median', 'median_ci'],
+  );
+  if (result.logRank) {
+    process.stdout.write(`log-rank: chi2 = ${result.logRank.statistic.toFixed(3)}, df = ${result.logRank.df}, p = ${number(result.logRank.pValue, 3)}\n`);
+  }
+}
+
+function printKpis(result: KpisResult, csv: boolean): void {
+  const rows = result.kpis.map((kpi) => ({ key: kpi.key, value: kpi.value ?? '', numerator: kpi.numerator ?? '', denominator: kpi.denominator ?? '', formula: kpi.formula }));
+  if (!csv) process.stdout.write(`${ruleLine(result.rule)}\n`);
+  printCsv(rows, ['key', 'value', 'numerator', 'denominator', 'formula']);
+}
+
+export function registerRetentionCommands(program: Command): void {
+  ruleOptions(
+    program
+      .command('retention')
+      .description('cohort retention matrix: one row per cohort (period of the first order), one column per period since')
+      .option('--period <p>', 'day, week (ISO, Monday), month or quarter', 'month')
+      .option('--mode <m>', 'on (active in period k) or on-or-after (active in k or later)', 'on')
+      .option('--metric <m>', 'customers, orders or revenue', 'customers')
+      .option('--relative-to <base>', 'first (period 0) or previous (period k - 1)', 'first')
+      .option('--segment <column>', 'one matrix per first-order value of channel, region or category')
+      .option('--trend-k <k>', 'the period whose rate the trend follows across cohorts', '1'),
+    false,
+  ).action(async (flags: RuleFlags & { period: string; mode: string; metric: string; relativeTo: string; segment?: string; trendK: string }, command: Command) => {
+    await withCore(command, async (core) => {
+      const result = await core.cohortRetention({
+        ...ruleRequest(flags),
+        period: flags.period as CohortRetentionResult['options']['period'],
+        mode: flags.mode as CohortRetentionResult['options']['mode'],
+        metric: flags.metric as CohortRetentionResult['options']['metric'],
+        relativeTo: flags.relativeTo as CohortRetentionResult['options']['relativeTo'],
+        segment: (flags.segment ?? null) as SegmentColumn | null,
+        trendK: numberOption('trend-k', flags.trendK),
+      });
+      if (flags.json) printJson(result);
+      else printRetention(result, flags.segment !== undefined, flags.csv === true);
+    });
+  });
+
+  ruleOptions(
+    program
+      .command('members')
+      .description('the customers behind one cohort cell, as CSV (or JSON), largest cell revenue first')
+      .requiredOption('--cohort <date>', 'first day of the cohort period, e.g. 2024-01-01')
+      .requiredOption('--k <k>', 'periods since the cohort period')
+      .option('--period <p>', 'day, week, month or quarter', 'month')
+      .option('--mode <m>', 'on or on-or-after', 'on')
+      .option('--segment <column>', 'with --segment-value: channel, region or category')
+      .option('--segment-value <value>', 'only customers whose first order had this value')
+      .option('--limit <n>', 'at most n customers', '10000')
+      .option('--offset <n>', 'skip the first n customers', '0'),
+    false,
+  ).action(
+    async (
+      flags: RuleFlags & { cohort: string; k: string; period: string; mode: string; segment?: string; segmentValue?: string; limit: string; offset: string },
+      command: Command,
+    ) => {
+      await withCore(command, async (core) => {
+        const bytes = await core.cohortMembers({
+          ...ruleRequest(flags),
+          cohort: flags.cohort,
+          k: numberOption('k', flags.k) ?? 0,
+          period: flags.period as CohortRetentionResult['options']['period'],
+          mode: flags.mode as CohortRetentionResult['options']['mode'],
+          ...given('segment', flags.segment as SegmentColumn | undefined),
+          ...given('segmentValue', flags.segmentValue),
+          ...given('limit', numberOption('limit', flags.limit)),
+          ...given('offset', numberOption('offset', flags.offset)),
+        });
+        const table = arrowFromBytes(bytes);
+        const timestamps = table.schema.fields.filter((field) => DataType.isTimestamp(field.type)).map((field) => field.name);
+        const rows = table.toArray().map((row) => {
+          const plain: Record<string, unknown> = { ...row.toJSON() };
+          for (const name of timestamps) if (typeof plain[name] === 'number') plain[name] = new Date(plain[name]).toISOString();
+          return plain;
+        });
+        if (flags.json) printJson(rows);
+        else printCsv(rows, table.schema.fields.map((field) => field.name));
+      });
+    },
+  );
+
+  ruleOptions(
+    program
+      .command('forecast')
+      .description('shifted-beta-geometric retention forecast per cohort and pooled (Fader & Hardie 2007)')
+      .option('--period <p>', 'day, week, month or quarter', 'month')
+      .option('--horizon <n>', 'periods to project', '24')
+      .option('--fit-periods <n>', 'fit on periods 1..n only (holdout check)')
+      .option('--segment <column>', 'one set of fits per first-order value of channel, region or category'),
+    true,
+  ).action(async (flags: RuleFlags & { period: string; horizon: string; fitPeriods?: string; segment?: string }, command: Command) => {
+    await withCore(command, async (core) => {
+      const result = await core.retentionForecast({
+        ...ruleRequest(flags),
+        period: flags.period as CohortRetentionResult['options']['period'],
+        ...given('horizon', numberOption('horizon', flags.horizon)),
+        ...given('fitPeriods', numberOption('fit-periods', flags.fitPeriods)),
+        segment: (flags.segment ?? null) as SegmentColumn | null,
+      });
+      if (flags.json) printJson(result);
+      else printForecast(result, flags.segment !== undefined, flags.csv === true);
+    });
+  });
+
+  ruleOptions(
+    program
+      .command('churn')
+      .description('churn by the inactivity rule: verdicts, churn rate and lifecycle counts per period')
+      .option('--period <p>', 'day, week, month or quarter', 'month'),
+    true,
+  ).action(async (flags: RuleFlags & { period: string }, command: Command) => {
+    await withCore(command, async (core) => {
+      const result = await core.churnSummary({ ...ruleRequest(flags), period: flags.period as CohortRetentionResult['options']['period'] });
+      if (flags.json) return printJson(result);
+      if (!flags.csv) process.stdout.write(`${ruleLine(result.rule)}\n${result.customers} customers: ${result.churned} churned, ${result.censored} censored (too recent to judge)\n`);
+      printCsv(
+        result.periods.map((row) => ({ ...row, churned_after: row.churnedAfter, churn_rate: row.churnRate ?? '' })),
+        ['period', 'partial', 'active', 'new', 'returning', 'resurrected', 'churned', 'churned_after', 'censored', 'churn_rate'],
+      );
+    });
+  });
+
+  ruleOptions(
+    program
+      .command('survival')
+      .description('Kaplan-Meier of customer lifetimes (or of any table with --table/--duration/--event) with bands, medians and the log-rank test')
+      .option('--segment <column>', 'customer lifetimes: one curve per first-order value of channel, region or category')
+      .option('--table <name>', 'survival on this workspace table instead of customer lifetimes')
+      .option('--duration <column>', 'with --table: the duration column')
+      .option('--event <column>', 'with --table: the event column (1/0, yes/no, true/false)')
+      .option('--group <column>', 'with --table: one curve per value of this column')
+      .option('--confidence <level>', 'level of the confidence bands', '0.95'),
+    true,
+  ).action(
+    async (flags: RuleFlags & { segment?: string; table?: string; duration?: string; event?: string; group?: string; confidence: string }, command: Command) => {
+      await withCore(command, async (core) => {
+        const result = await core.survival({
+          ...ruleRequest(flags),
+          segment: (flags.segment ?? null) as SegmentColumn | null,
+          source: flags.table ? { table: flags.table, durationColumn: flags.duration ?? '', eventColumn: flags.event ?? '', groupColumn: flags.group ?? null } : null,
+          ...given('confidence', numberOption('confidence', flags.confidence)),
+        });
+        if (flags.json) printJson(result);
+        else printSurvival(result, flags.csv === true);
+      });
+    },
+  );
+
+  ruleOptions(
+    program
+      .command('kpis')
+      .description('headline KPIs with their formulas: repeat, retention, churn, completion, refund, complaint, ratings, revenue, Pareto')
+      .option('--period <p>', 'period of the retention rate', 'month')
+      .option('--pareto-share <share>', 'top share of customers for the Pareto KPI', '0.2')
+      .option('--low-rating <n>', 'ratings at or below n count as low', '2'),
+    true,
+  ).action(async (flags: RuleFlags & { period: string; paretoShare: string; lowRating: string }, command: Command) => {
+    await withCore(command, async (core) => {
+      const result = await core.kpis({
+        ...ruleRequest(flags),
+        period: flags.period as CohortRetentionResult['options']['period'],
+        ...given('paretoShare', numberOption('pareto-share', flags.paretoShare)),
+        ...given('lowRatingAtMost', numberOption('low-rating', flags.lowRating)),
+      });
+      if (flags.json) printJson(result);
+      else printKpis(result, flags.csv === true);
+    });
+  });
+}
