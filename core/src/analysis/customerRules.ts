@@ -4,6 +4,7 @@
 // first bad field, so the user can fix it; rules passed in a request are checked the same way.
 import { readFileSync } from 'node:fs';
 import { listValue, type DuckDBValue } from '@duckdb/node-api';
+import JSON5 from 'json5';
 import { join } from 'node:path';
 import {
   COMPARISONS,
@@ -75,6 +76,7 @@ class RulesChecker {
   }
 }
 
+/** Reads a rules file; JSON5, so hand edits may keep comments and trailing commas. */
 function readJson(path: string): unknown {
   let text: string;
   try {
@@ -83,13 +85,11 @@ function readJson(path: string): unknown {
     throw new CoreError('E_NOT_FOUND', `cannot read rules file ${path}: ${(error as Error).message}`, { file: path });
   }
   try {
-    return JSON.parse(text);
+    return JSON5.parse(text);
   } catch (error) {
-    const message = (error as Error).message;
-    const position = /position (\d+)/.exec(message)?.[1];
-    const before = position === undefined ? '' : text.slice(0, Number(position));
-    const place = position === undefined ? '' : ` line ${before.split('\n').length} column ${before.length - before.lastIndexOf('\n')}`;
-    throw new CoreError('E_TAXONOMY', `${path}${place}: not valid JSON (${message})`, { file: path });
+    const { lineNumber, columnNumber, message } = error as SyntaxError & { lineNumber?: number; columnNumber?: number };
+    const place = lineNumber === undefined ? '' : ` line ${lineNumber} column ${columnNumber}`;
+    throw new CoreError('E_TAXONOMY', `${path}${place}: not valid JSON (${message.replace(/^JSON5: /, '')})`, { file: path, line: lineNumber });
   }
 }
 

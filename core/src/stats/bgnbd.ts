@@ -8,7 +8,9 @@
 // does): the optimiser then sees well-conditioned numbers whatever the time unit.
 import { CoreError } from '../api/errors.ts';
 import { minimizeBounded } from './optimize.ts';
-import { digamma, hypergeometric2F1, logAddExp, logGamma } from './special.ts';
+import digamma from '@stdlib/math-base-special-digamma';
+import logGamma from '@stdlib/math-base-special-gammaln';
+import { hypergeometric2F1, logAddExp } from './special.ts';
 
 /** Customers grouped by identical (x, t_x, T). Times in one unit (days or weeks). */
 export interface BgNbdData {

@@ -5,7 +5,8 @@
 // rescaled to a mean of 1 while fitting so v starts near its optimum whatever the currency.
 import { CoreError } from '../api/errors.ts';
 import { minimizeBounded } from './optimize.ts';
-import { digamma, logGamma } from './special.ts';
+import digamma from '@stdlib/math-base-special-digamma';
+import logGamma from '@stdlib/math-base-special-gammaln';
 
 export interface GammaGammaData {
   /** Repeat purchases (>= 1). */
