@@ -87,7 +87,7 @@ describe('Data screen', () => {
     pickFile();
 
     expect(await screen.findByText('Detected (gb18030)')).toBeTruthy();
-    const importButton = screen.getByRole('button', { name: 'Import 1 files' }) as HTMLButtonElement;
+    const importButton = screen.getByRole('button', { name: 'Import 1 file' }) as HTMLButtonElement;
     expect(importButton.disabled).toBe(true);
     expect(screen.getByRole('alert').textContent).toContain('Customer id');
     expect(screen.getByTestId('import-warnings').textContent).toContain('待评价');
@@ -128,11 +128,11 @@ describe('Data screen', () => {
     });
     renderWith(<DataScreen />, { core });
     pickFile();
-    fireEvent.click(await screen.findByRole('button', { name: 'Import 1 files' }));
+    fireEvent.click(await screen.findByRole('button', { name: 'Import 1 file' }));
     expect((await screen.findByTestId('progress-rate')).textContent).toBe('25,000 rows/s');
     fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
     expect(await screen.findByText('The import was cancelled; the workspace is unchanged.')).toBeTruthy();
-    expect(screen.getByRole('button', { name: 'Import 1 files' })).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Import 1 file' })).toBeTruthy();
     const cancelCall = core.calls.find((call) => call.method === 'cancel');
     const importCall = core.calls.find((call) => call.method === 'importFiles');
     expect((cancelCall?.request as { taskId: string }).taskId).toBe((importCall?.request as { taskId: string }).taskId);

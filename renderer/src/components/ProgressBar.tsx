@@ -9,7 +9,7 @@ export interface ProgressBarProps {
 }
 
 export function ProgressBar({ progress, onCancel }: ProgressBarProps) {
-  const { t, number } = useI18n();
+  const { t, number, percent } = useI18n();
   const [cancelling, setCancelling] = useState(false);
   const fraction = progress && progress.bytesTotal > 0 ? Math.min(1, progress.bytesDone / progress.bytesTotal) : null;
   const cancel = async () => {
@@ -29,6 +29,7 @@ export function ProgressBar({ progress, onCancel }: ProgressBarProps) {
         <span className="progress-spacer" />
         {progress && (
           <span className="progress-numbers">
+            {fraction !== null && <span data-testid="progress-share">{percent(fraction, 0)}</span>}
             <span data-testid="progress-rows">{t('progress.rows', { rows: number(progress.rows) })}</span>
             <span data-testid="progress-rate">{t('progress.rowsPerSec', { rate: number(progress.rowsPerSec) })}</span>
           </span>

@@ -282,6 +282,9 @@ export const en = {
   'rejects.raw': 'Value',
   'rejects.reason': 'Reason',
 
+  'wizard.files.one': '1 file selected',
+  'wizard.import.one': 'Import 1 file',
+
   'field.order_id': 'Order id',
   'field.customer_id': 'Customer id',
   'field.ordered_at': 'Order time',

@@ -284,6 +284,9 @@ export const zhCN: Record<MessageKey, string> = {
   'rejects.raw': '原始值',
   'rejects.reason': '原因',
 
+  'wizard.files.one': '已选择 1 个文件',
+  'wizard.import.one': '导入 1 个文件',
+
   'field.order_id': '订单编号',
   'field.customer_id': '客户编号',
   'field.ordered_at': '下单时间',

@@ -72,7 +72,7 @@ describe('import wizard (Chromium, HTTP host, fresh workspace)', () => {
 
     // The export has no buyer id (SOURCE.md: "no cohorts per customer"): the analyst lets each
     // order stand for its own customer, the derived value the wizard offers.
-    const importButton = page.getByRole('button', { name: 'Import 1 files' });
+    const importButton = page.getByRole('button', { name: 'Import 1 file' });
     expect(await importButton.isDisabled()).toBe(true);
     await page.getByRole('combobox', { name: 'Customer id' }).selectOption('@order_id');
     await importButton.click();

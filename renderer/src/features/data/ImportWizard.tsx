@@ -132,7 +132,7 @@ export function ImportWizard({ initialKind = 'orders' }: { initialKind?: ImportK
 
       {(step.name === 'check' || step.name === 'import') && (
         <>
-          <p className="muted">{t('wizard.files', { count: step.files.length })}</p>
+          <p className="muted">{step.files.length === 1 ? t('wizard.files.one') : t('wizard.files', { count: step.files.length })}</p>
           {step.name === 'import' ? (
             <ProgressBar progress={task.progress} onCancel={task.cancel} />
           ) : (
@@ -157,7 +157,7 @@ export function ImportWizard({ initialKind = 'orders' }: { initialKind?: ImportK
                 {t('wizard.back')}
               </button>
               <button type="button" className="button button-primary" disabled={busy || missing.length > 0} onClick={() => void startImport(step.files, step.preview)}>
-                {t('wizard.import', { count: step.files.length })}
+                {step.files.length === 1 ? t('wizard.import.one') : t('wizard.import', { count: step.files.length })}
               </button>
             </div>
           )}
