@@ -53,11 +53,17 @@ describe('long imports (Chromium, HTTP host, fresh workspace)', () => {
     console.log(`[measure] ${ROWS.toLocaleString('en')}-row import through the browser host: ${seconds.toFixed(1)} s; longest main-thread task ${longest.toFixed(0)} ms (${tasks.length} tasks over 50 ms); target < 200 ms`);
     await session.screenshot('import-large-result-en');
     expect(longest).toBeLessThan(200);
-    // The observer really sees long tasks: a 150 ms busy loop on the page is reported.
-    await page.evaluate(() => {
-      const end = performance.now() + 150;
-      while (performance.now() < end);
-    });
-    await expect.poll(async () => Math.max(0, ...(await session.longTasks()))).toBeGreaterThanOrEqual(150);
+    // The observer really sees long tasks: a 150 ms busy loop in a timer task is reported.
+    await page.evaluate(
+      () =>
+        new Promise<void>((resolve) =>
+          setTimeout(() => {
+            const end = performance.now() + 150;
+            while (performance.now() < end);
+            resolve();
+          }, 10),
+        ),
+    );
+    await expect.poll(async () => Math.max(0, ...(await session.longTasks()))).toBeGreaterThanOrEqual(140);
   });
 });
