@@ -4,9 +4,11 @@ import type { ReactNode } from 'react';
 import { CORE_METHODS, type ImportKind } from '../../../core/src/api/index.ts';
 import type { IconName } from '../components/Icon.tsx';
 import type { MessageKey } from '../i18n/en.ts';
+import { ChurnScreen } from './churn/ChurnScreen.tsx';
 import { CustomersScreen } from './customers/CustomersScreen.tsx';
 import { DataScreen } from './data/DataScreen.tsx';
 import { ReportScreen } from './report/ReportScreen.tsx';
+import { RetentionScreen } from './retention/RetentionScreen.tsx';
 
 /** What a navigation can ask of a screen (from the native menu, say). */
 export interface ScreenRequest {
@@ -30,6 +32,8 @@ export const SCREENS: readonly ScreenDefinition[] = [
     requires: ['describeWorkspace', 'previewImport', 'importFiles', 'rejects'],
     render: (request) => <DataScreen {...(request.importKind ? { importKind: request.importKind } : {})} />,
   },
+  { id: 'retention', title: 'nav.retention', icon: 'retention', requires: ['cohortRetention', 'cohortMembers'], render: () => <RetentionScreen /> },
+  { id: 'churn', title: 'nav.churn', icon: 'churn', requires: ['churnSummary', 'survival', 'kpis'], render: () => <ChurnScreen /> },
   { id: 'customers', title: 'nav.customers', icon: 'customers', requires: ['customerSegments', 'customerValue', 'customerRows', 'explainCustomer'], render: () => <CustomersScreen /> },
   { id: 'report', title: 'nav.report', icon: 'report', requires: ['defaultReport', 'exportReport'], render: () => <ReportScreen /> },
 ];

@@ -1,0 +1,99 @@
+// The Churn screen: KPIs, the inactivity rule's verdicts, churn rate over time, lifecycle bars and
+// survival curves by segment.
+import { useMemo, useState } from 'react';
+import type { RetentionPeriod, SegmentColumn } from '../../../../core/src/api/index.ts';
+import { useCall } from '../../client/hooks.ts';
+import { PlotlyChart } from '../../components/charts/PlotlyChart.tsx';
+import { ErrorBanner } from '../../components/ErrorBanner.tsx';
+import { OptionSelect } from '../../components/OptionSelect.tsx';
+import { Panel, Screen } from '../../components/Screen.tsx';
+import { StatTile } from '../../components/StatTile.tsx';
+import { useI18n } from '../../i18n/I18nProvider.tsx';
+import { PERIODS } from '../retention/retentionCharts.ts';
+import { useSegmentChoices } from '../segmentChoices.ts';
+import { CHURN_RATE_LAYOUT, churnRateTraces, LIFECYCLE_LAYOUT, lifecycleTraces, SURVIVAL_LAYOUT, survivalTraces } from './churnCharts.ts';
+import { KpiTiles } from './KpiTiles.tsx';
+
+export function ChurnScreen() {
+  const { t, number, percent } = useI18n();
+  const [period, setPeriod] = useState<RetentionPeriod>('month');
+  const [windowText, setWindowText] = useState('');
+  const [segment, setSegment] = useState<SegmentColumn | null>(null);
+  const segments = useSegmentChoices();
+  const windowDays = Number.parseInt(windowText, 10);
+  const rule = Number.isFinite(windowDays) && windowDays > 0 ? { windowDays } : {};
+  const summary = useCall('churnSummary', { period, ...rule });
+  const survival = useCall('survival', { segment, ...rule });
+  const kpis = useCall('kpis', { period, ...rule });
+
+  const periods = summary.value?.periods;
+  const rateTraces = useMemo(() => (periods ? churnRateTraces(periods, { rate: t('churn.rate'), churned: t('churn.churnedAfter') }) : []), [periods, t]);
+  const lifecycle = useMemo(
+    () => (periods ? lifecycleTraces(periods, { new: t('churn.new'), returning: t('churn.returning'), resurrected: t('churn.resurrected'), churned: t('churn.churned') }) : []),
+    [periods, t],
+  );
+  const curves = useMemo(() => (survival.value ? survivalTraces(survival.value.curves, t('retention.allCustomers')) : []), [survival.value, t]);
+  const ruleInfo = summary.value?.rule;
+  const logRank = survival.value?.logRank;
+
+  return (
+    <Screen title={t('churn.title')} subtitle={t('churn.subtitle')}>
+      <section className="panel option-bar" aria-label={t('common.options')}>
+        <OptionSelect label={t('retention.period')} value={period} onChange={setPeriod} choices={PERIODS.map((p) => ({ value: p, label: t(`period.${p}`) }))} />
+        <label className="option-field">
+          <span className="field-label">{t('churn.window')}</span>
+          <input
+            className="number-input"
+            inputMode="numeric"
+            value={windowText}
+            placeholder={ruleInfo ? t('churn.windowAuto', { days: ruleInfo.windowDays }) : ''}
+            onChange={(event) => setWindowText(event.target.value.replace(/\D/g, ''))}
+            data-testid="churn-window"
+          />
+        </label>
+        <OptionSelect label={t('churn.survivalSegment')} value={segment ?? 'none'} onChange={(v) => setSegment(v === 'none' ? null : v)} choices={segments} />
+      </section>
+      {kpis.value && <KpiTiles kpis={kpis.value.kpis} />}
+      {[summary.error, survival.error, kpis.error].map((error) => error && <ErrorBanner key={error.message} error={error} />)}
+      {summary.value && ruleInfo && (
+        <>
+          <div className="stats">
+            <StatTile label={t('churn.customers')} value={number(summary.value.customers)} />
+            <StatTile label={t('churn.churnedCustomers')} value={number(summary.value.churned)} hint={percent(summary.value.customers ? summary.value.churned / summary.value.customers : null)} />
+            <StatTile label={t('churn.censoredCustomers')} value={number(summary.value.censored)} />
+            <StatTile
+              label={t('churn.window')}
+              value={t('churn.days', { days: number(ruleInfo.windowDays) })}
+              hint={ruleInfo.windowSource === 'p90' ? t('churn.windowP90', { customers: number(ruleInfo.repeatCustomers) }) : t('churn.windowUser')}
+            />
+          </div>
+          <div className="chart-pair">
+            <Panel id="churn-rate" title={t('churn.rateTitle')}>
+              <p className="chart-note">{t('churn.rateNote')}</p>
+              <PlotlyChart data={rateTraces} layout={CHURN_RATE_LAYOUT} title={t('churn.rateTitle')} fileName="churn-rate" />
+            </Panel>
+            <Panel id="churn-lifecycle" title={t('churn.lifecycle')}>
+              <p className="chart-note">{t('churn.lifecycleNote')}</p>
+              <PlotlyChart data={lifecycle} layout={LIFECYCLE_LAYOUT} title={t('churn.lifecycle')} fileName="customer-lifecycle" />
+            </Panel>
+          </div>
+        </>
+      )}
+      {survival.value && (
+        <Panel id="churn-survival" title={t('churn.survival')}>
+          <p className="chart-note">
+            {t('churn.survivalNote')}
+            {logRank && ` ${t('churn.logRank', { statistic: number(logRank.statistic, 1), df: logRank.df, p: logRank.pValue < 0.001 ? '< 0.001' : number(logRank.pValue, 3) })}`}
+          </p>
+          <PlotlyChart
+            data={curves}
+            layout={{ ...SURVIVAL_LAYOUT, xaxis: { title: { text: t('churn.survivalAxis') } } }}
+            height={400}
+            title={t('churn.survival')}
+            fileName="survival-curves"
+          />
+        </Panel>
+      )}
+    </Screen>
+  );
+}

@@ -1,0 +1,86 @@
+// Plotly figures of the Churn screen: churn rate over time, lifecycle bars, survival curves with bands.
+import type { ChurnPeriodRow, SurvivalCurve } from '../../../../core/src/api/index.ts';
+import type { ChartTrace } from '../../components/charts/plotlyBundle.ts';
+import { CHART_COLORS } from '../../components/charts/PlotlyChart.tsx';
+
+/** Churn rate by the period of the customers' last purchase; periods still censored have no point. */
+export function churnRateTraces(periods: readonly ChurnPeriodRow[], names: { rate: string; churned: string }): ChartTrace[] {
+  const x = periods.map((row) => row.period);
+  return [
+    { type: 'bar', name: names.churned, x, y: periods.map((row) => row.churnedAfter), yaxis: 'y2', marker: { color: '#f0c9cf' }, hovertemplate: '%{x}: %{y:,}<extra></extra>' },
+    {
+      type: 'scatter',
+      mode: 'lines+markers',
+      name: names.rate,
+      x,
+      y: periods.map((row) => row.churnRate),
+      line: { color: CHART_COLORS[3], width: 2.5 },
+      marker: { size: 6 },
+      connectgaps: false,
+      hovertemplate: '%{x}: %{y:.1%}<extra></extra>',
+    },
+  ];
+}
+
+export const CHURN_RATE_LAYOUT = {
+  yaxis: { tickformat: '.0%', rangemode: 'tozero' },
+  yaxis2: { overlaying: 'y', side: 'right', showgrid: false, rangemode: 'tozero', tickformat: ',d' },
+  bargap: 0.3,
+};
+
+/** New, returning and resurrected customers up; customers churning in the period down. */
+export function lifecycleTraces(periods: readonly ChurnPeriodRow[], names: { new: string; returning: string; resurrected: string; churned: string }): ChartTrace[] {
+  const x = periods.map((row) => row.period);
+  const bar = (name: string, y: number[], color: string): ChartTrace => ({ type: 'bar', name, x, y, marker: { color }, hovertemplate: `${name} %{x}: %{y:,}<extra></extra>` });
+  return [
+    bar(names.new, periods.map((row) => row.new), CHART_COLORS[0]!),
+    bar(names.returning, periods.map((row) => row.returning), CHART_COLORS[2]!),
+    bar(names.resurrected, periods.map((row) => row.resurrected), CHART_COLORS[4]!),
+    bar(names.churned, periods.map((row) => -row.churned), CHART_COLORS[3]!),
+  ];
+}
+
+export const LIFECYCLE_LAYOUT = { barmode: 'relative', yaxis: { tickformat: ',d' } };
+
+function translucent(hex: string, alpha: number): string {
+  const value = Number.parseInt(hex.slice(1), 16);
+  return `rgba(${(value >> 16) & 255}, ${(value >> 8) & 255}, ${value & 255}, ${alpha})`;
+}
+
+/** Kaplan-Meier steps per curve, each with its confidence band shaded behind it. */
+export function survivalTraces(curves: readonly SurvivalCurve[], allName: string): ChartTrace[] {
+  return curves.flatMap((curve, index) => {
+    const color = CHART_COLORS[index % CHART_COLORS.length]!;
+    const name = curve.group ?? allName;
+    // Start every curve at (0, 1): nobody has churned before the first event.
+    const time = [0, ...curve.points.map((point) => point.time)];
+    const band = (values: (number | null)[]) => [1, ...values];
+    return [
+      { type: 'scatter', mode: 'lines', x: time, y: band(curve.points.map((point) => point.upper)), line: { width: 0, shape: 'hv' }, hoverinfo: 'skip', showlegend: false, legendgroup: name },
+      {
+        type: 'scatter',
+        mode: 'lines',
+        x: time,
+        y: band(curve.points.map((point) => point.lower)),
+        line: { width: 0, shape: 'hv' },
+        fill: 'tonexty',
+        fillcolor: translucent(color, 0.15),
+        hoverinfo: 'skip',
+        showlegend: false,
+        legendgroup: name,
+      },
+      {
+        type: 'scatter',
+        mode: 'lines',
+        name: `${name} (n=${curve.subjects.toLocaleString()})`,
+        legendgroup: name,
+        x: time,
+        y: band(curve.points.map((point) => point.survival)),
+        line: { color, width: 2.2, shape: 'hv' },
+        hovertemplate: `${name}<br>%{x}: %{y:.1%}<extra></extra>`,
+      },
+    ];
+  });
+}
+
+export const SURVIVAL_LAYOUT = { yaxis: { tickformat: '.0%', range: [0, 1.02] } };

@@ -1,0 +1,141 @@
+// The Retention screen: cohort heatmap (click a cell for its customers), mean curves and the trend.
+import { useMemo, useState } from 'react';
+import type { CohortMembersRequest, CohortRetentionOptions, RetentionBase, RetentionMetric, RetentionMode, RetentionPeriod } from '../../../../core/src/api/index.ts';
+import { useCall } from '../../client/hooks.ts';
+import { PlotlyChart } from '../../components/charts/PlotlyChart.tsx';
+import { ErrorBanner } from '../../components/ErrorBanner.tsx';
+import { OptionSelect } from '../../components/OptionSelect.tsx';
+import { Panel, Screen } from '../../components/Screen.tsx';
+import { StatTile } from '../../components/StatTile.tsx';
+import { useI18n } from '../../i18n/I18nProvider.tsx';
+import { useSegmentChoices } from '../segmentChoices.ts';
+import { CohortMembers } from './CohortMembers.tsx';
+import { cohortHeatmap, CURVES_LAYOUT, PERIODS, retentionCurves, trendTrace } from './retentionCharts.ts';
+
+type Options = Required<Pick<CohortRetentionOptions, 'period' | 'mode' | 'metric' | 'relativeTo' | 'trendK'>> & { segment: CohortRetentionOptions['segment'] };
+
+const DEFAULTS: Options = { period: 'month', mode: 'on', metric: 'customers', relativeTo: 'first', trendK: 1, segment: null };
+
+export function RetentionScreen() {
+  const i18n = useI18n();
+  const { t, number, percent } = i18n;
+  const [options, setOptions] = useState<Options>(DEFAULTS);
+  const [matrixIndex, setMatrixIndex] = useState(0);
+  const [cell, setCell] = useState<CohortMembersRequest | null>(null);
+  const segments = useSegmentChoices();
+  const result = useCall('cohortRetention', options);
+  const set = <K extends keyof Options>(key: K, value: Options[K]) => {
+    setOptions((current) => ({ ...current, [key]: value }));
+    setCell(null);
+    if (key === 'segment') setMatrixIndex(0);
+  };
+
+  const value = result.value;
+  const matrix = value?.matrices[Math.min(matrixIndex, (value?.matrices.length ?? 1) - 1)];
+  const periodAxis = t(`retention.axis.${options.period}`);
+  const heatmap = useMemo(
+    () =>
+      matrix && value
+        ? cohortHeatmap(matrix, value.periods, { periodAxis, cohortAxis: t('retention.axis.cohort'), percent: (rate) => percent(rate, 0), partialMark: '*' })
+        : null,
+    [matrix, value, periodAxis, t, percent],
+  );
+  const curves = useMemo(
+    () => (value ? retentionCurves(value.matrices, { weighted: t('retention.weighted'), simple: t('retention.simple'), all: t('retention.allCustomers'), axis: periodAxis }) : []),
+    [value, t, periodAxis],
+  );
+  const trend = useMemo(() => (matrix ? [trendTrace(matrix, t('retention.trendName', { k: options.trendK }))] : []), [matrix, t, options.trendK]);
+  const rateAt = (k: number) => matrix?.weightedMean.find((point) => point.k === k)?.rate ?? null;
+
+  return (
+    <Screen title={t('retention.title')} subtitle={t('retention.subtitle')}>
+      <section className="panel option-bar" aria-label={t('common.options')}>
+        <OptionSelect label={t('retention.period')} value={options.period} onChange={(v: RetentionPeriod) => set('period', v)} choices={PERIODS.map((p) => ({ value: p, label: t(`period.${p}`) }))} testId="retention-period" />
+        <OptionSelect
+          label={t('retention.metric')}
+          value={options.metric}
+          onChange={(v: RetentionMetric) => set('metric', v)}
+          choices={(['customers', 'orders', 'revenue'] as const).map((m) => ({ value: m, label: t(`retention.metric.${m}`) }))}
+        />
+        <OptionSelect
+          label={t('retention.mode')}
+          value={options.mode}
+          onChange={(v: RetentionMode) => set('mode', v)}
+          choices={(['on', 'on-or-after'] as const).map((m) => ({ value: m, label: t(`retention.mode.${m}`) }))}
+        />
+        <OptionSelect
+          label={t('retention.base')}
+          value={options.relativeTo}
+          onChange={(v: RetentionBase) => set('relativeTo', v)}
+          choices={(['first', 'previous'] as const).map((b) => ({ value: b, label: t(`retention.base.${b}`) }))}
+        />
+        <OptionSelect label={t('common.segment')} value={options.segment ?? 'none'} onChange={(v) => set('segment', v === 'none' ? null : v)} choices={segments} />
+      </section>
+
+      {result.error && <ErrorBanner error={result.error} onRetry={result.reload} />}
+      {value && matrix && heatmap && (
+        <>
+          <div className="stats">
+            <StatTile label={t('retention.stat.customers')} value={number(matrix.customers)} />
+            <StatTile label={t('retention.stat.cohorts')} value={number(matrix.cohorts.length)} />
+            <StatTile label={t('retention.stat.rateAt', { k: 1, period: periodAxis })} value={percent(rateAt(1))} />
+            <StatTile label={t('retention.stat.rateAt', { k: 3, period: periodAxis })} value={percent(rateAt(3))} />
+          </div>
+          <Panel
+            id="cohort-heatmap"
+            title={t('retention.heatmap')}
+            actions={
+              value.matrices.length > 1 && (
+                <OptionSelect
+                  label={t('common.segment')}
+                  value={String(matrixIndex)}
+                  onChange={(v) => {
+                    setMatrixIndex(Number(v));
+                    setCell(null);
+                  }}
+                  choices={value.matrices.map((m, index) => ({ value: String(index), label: m.segment ?? t('common.noValue') }))}
+                />
+              )
+            }
+          >
+            <p className="chart-note">{t('retention.heatmapNote')}</p>
+            <PlotlyChart
+              data={heatmap.data}
+              layout={heatmap.layout}
+              height={heatmap.height}
+              title={t('retention.heatmap')}
+              fileName="cohort-retention-heatmap"
+              onPointClick={(point) => {
+                const cohort = String(point.y);
+                const k = Number(point.x);
+                const row = matrix.cohorts.find((candidate) => candidate.cohort === cohort);
+                if (row?.values[k] === null || row?.values[k] === undefined) return;
+                setCell({ cohort, k, period: options.period, mode: options.mode, ...(options.segment ? { segment: options.segment, segmentValue: matrix.segment } : {}) });
+              }}
+            />
+          </Panel>
+          {cell && <CohortMembers request={cell} onClose={() => setCell(null)} />}
+          <div className="chart-pair">
+            <Panel id="retention-curves" title={t('retention.curves')}>
+              <PlotlyChart data={curves} layout={{ ...CURVES_LAYOUT, xaxis: { dtick: value.periods > 24 ? 3 : 1, title: { text: periodAxis } } }} title={t('retention.curves')} fileName="retention-curves" />
+            </Panel>
+            <Panel
+              id="retention-trend"
+              title={t('retention.trend')}
+              actions={
+                <OptionSelect
+                  label="k"
+                  value={String(options.trendK)}
+                  onChange={(v) => set('trendK', Number(v))}
+                  choices={Array.from({ length: Math.max(1, Math.min(value.periods - 1, 12)) }, (_, index) => ({ value: String(index + 1), label: String(index + 1) }))}
+                />
+              }
+            >
+              <PlotlyChart data={trend} layout={{ yaxis: { tickformat: '.0%', rangemode: 'tozero' }, showlegend: false }} title={t('retention.trend')} fileName="retention-trend" />
+            </Panel>
+          </div>
+        </>
+      )}
+    </Screen>
+  );
+}

@@ -1,0 +1,114 @@
+// Plotly figures of the Retention screen, built from CohortRetentionResult (pure: tested without a browser).
+import type { CohortMatrix, RetentionPeriod } from '../../../../core/src/api/index.ts';
+import type { ChartLayout, ChartTrace } from '../../components/charts/plotlyBundle.ts';
+import { CHART_COLORS } from '../../components/charts/PlotlyChart.tsx';
+
+/** Colour of cells the data cannot fill yet: the plot background, far from every colour of the scale. */
+export const UNOBSERVED_COLOR = '#e9ebef';
+const RATE_SCALE = [
+  [0, '#f3f7ff'],
+  [0.15, '#bcd3fb'],
+  [0.4, '#6b9af2'],
+  [1, '#1d4fc4'],
+];
+
+export interface HeatmapLabels {
+  /** Column title, e.g. "Months since first order". */
+  periodAxis: string;
+  cohortAxis: string;
+  /** Hover line for a cell: receives the formatted rate, value and cohort size. */
+  percent: (rate: number) => string;
+  partialMark: string;
+}
+
+/** The cohort triangle: rows are cohorts (oldest on top), columns k; unobservable cells stay empty and grey. */
+export function cohortHeatmap(matrix: CohortMatrix, periods: number, labels: HeatmapLabels): { data: ChartTrace[]; layout: ChartLayout; height: number } {
+  const cohorts = matrix.cohorts.map((row) => row.cohort);
+  const ks = Array.from({ length: periods }, (_, k) => k);
+  const z = matrix.cohorts.map((row) => ks.map((k) => row.rates[k] ?? null));
+  const text = matrix.cohorts.map((row) =>
+    ks.map((k) => {
+      const rate = row.rates[k];
+      if (rate === null || rate === undefined) return '';
+      return row.partialK === k ? `${labels.percent(rate)}${labels.partialMark}` : labels.percent(rate);
+    }),
+  );
+  const sizes = matrix.cohorts.map((row) => ks.map(() => row.size));
+  const height = Math.min(900, Math.max(260, 90 + cohorts.length * 26));
+  return {
+    height,
+    data: [
+      {
+        type: 'heatmap',
+        x: ks,
+        y: cohorts,
+        z,
+        text,
+        customdata: sizes,
+        texttemplate: periods <= 24 ? '%{text}' : '',
+        textfont: { size: 11 },
+        hovertemplate: `%{y} · k=%{x}<br>%{text}<br>n=%{customdata}<extra></extra>`,
+        colorscale: RATE_SCALE,
+        zmin: 0,
+        zmax: 1,
+        xgap: 1,
+        ygap: 1,
+        hoverongaps: false,
+        colorbar: { tickformat: '.0%', thickness: 12, outlinewidth: 0 },
+      },
+    ],
+    layout: {
+      plot_bgcolor: UNOBSERVED_COLOR,
+      xaxis: { title: { text: labels.periodAxis }, dtick: periods > 24 ? 3 : 1, side: 'top', gridcolor: 'rgba(0,0,0,0)', zeroline: false },
+      yaxis: { title: { text: labels.cohortAxis }, autorange: 'reversed', type: 'category', gridcolor: 'rgba(0,0,0,0)' },
+      margin: { l: 96, r: 24, t: 56, b: 24 },
+    },
+  };
+}
+
+/** Weighted (solid) and simple (dotted) mean retention curves, one colour per segment matrix. */
+export function retentionCurves(matrices: readonly CohortMatrix[], names: { weighted: string; simple: string; all: string; axis: string }): ChartTrace[] {
+  return matrices.flatMap((matrix, index) => {
+    const color = CHART_COLORS[index % CHART_COLORS.length];
+    const name = matrix.segment ?? names.all;
+    const curve = (points: CohortMatrix['weightedMean'], dash: string, kind: string, showlegend: boolean): ChartTrace => ({
+      type: 'scatter',
+      mode: 'lines+markers',
+      name: `${name} · ${kind}`,
+      legendgroup: name,
+      showlegend,
+      x: points.map((point) => point.k),
+      y: points.map((point) => point.rate),
+      customdata: points.map((point) => point.cohorts),
+      hovertemplate: `${name} · ${kind}<br>k=%{x}: %{y:.1%}<extra></extra>`,
+      line: { color, dash, width: dash === 'solid' ? 2.5 : 1.5 },
+      marker: { size: dash === 'solid' ? 5 : 3 },
+      connectgaps: false,
+    });
+    return [curve(matrix.weightedMean, 'solid', names.weighted, true), curve(matrix.simpleMean, 'dot', names.simple, true)];
+  });
+}
+
+export const CURVES_LAYOUT: ChartLayout = { yaxis: { tickformat: '.0%', rangemode: 'tozero' }, xaxis: { dtick: 1 } };
+
+/** The rate at k = trendK for each cohort, oldest first; partial cells drawn hollow. */
+export function trendTrace(matrix: CohortMatrix, name: string): ChartTrace {
+  return {
+    type: 'scatter',
+    mode: 'lines+markers',
+    name,
+    x: matrix.trend.map((point) => point.cohort),
+    y: matrix.trend.map((point) => point.rate),
+    marker: {
+      size: 7,
+      color: CHART_COLORS[0],
+      symbol: matrix.trend.map((point) => (point.partial ? 'circle-open' : 'circle')),
+    },
+    line: { color: CHART_COLORS[0], width: 2 },
+    hovertemplate: '%{x}: %{y:.1%}<extra></extra>',
+    connectgaps: false,
+  };
+}
+
+/** Period names for axis titles and option labels. */
+export const PERIODS: readonly RetentionPeriod[] = ['day', 'week', 'month', 'quarter'];

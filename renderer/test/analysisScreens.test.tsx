@@ -1,0 +1,105 @@
+// @vitest-environment happy-dom
+import { act, cleanup, fireEvent, screen } from '@testing-library/react';
+import { tableFromArrays, tableToIPC } from 'apache-arrow';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { ChurnPeriodRow, CohortMatrix, CohortRetentionResult, WorkspaceInfo } from '../../core/src/api/index.ts';
+import type { PlotlyBundle, PlotlyPoint } from '../src/components/charts/plotlyBundle.ts';
+import { lifecycleTraces, survivalTraces } from '../src/features/churn/churnCharts.ts';
+import { cohortHeatmap, UNOBSERVED_COLOR } from '../src/features/retention/retentionCharts.ts';
+import { RetentionScreen } from '../src/features/retention/RetentionScreen.tsx';
+import { fakeCore, renderWith } from './fakeCore.tsx';
+
+afterEach(cleanup);
+
+// Two monthly cohorts, data ending in the second month: the January cohort has k = 0 and k = 1
+// (k = 1 partial), the February cohort only k = 0; its k = 1 cell lies after the data and is null.
+const matrix: CohortMatrix = {
+  segment: null,
+  customers: 30,
+  cohorts: [
+    { cohort: '2024-01-01', size: 20, values: [20, 5], rates: [1, 0.25], partialK: 1 },
+    { cohort: '2024-02-01', size: 10, values: [10, null], rates: [1, null], partialK: 0 },
+  ],
+  weightedMean: [
+    { k: 0, rate: 1, cohorts: 2, customers: 30 },
+    { k: 1, rate: null, cohorts: 0, customers: 0 },
+  ],
+  simpleMean: [
+    { k: 0, rate: 1, cohorts: 2, customers: 30 },
+    { k: 1, rate: null, cohorts: 0, customers: 0 },
+  ],
+  trend: [
+    { cohort: '2024-01-01', size: 20, rate: 0.25, partial: true },
+    { cohort: '2024-02-01', size: 10, rate: null, partial: false },
+  ],
+};
+
+describe('retention charts', () => {
+  it('leaves unobservable cells empty on a grey background and marks running periods', () => {
+    const figure = cohortHeatmap(matrix, 2, { periodAxis: 'k', cohortAxis: 'cohort', percent: (rate) => `${Math.round(rate * 100)}%`, partialMark: '*' });
+    const trace = figure.data[0]!;
+    expect(trace.z).toEqual([
+      [1, 0.25],
+      [1, null],
+    ]);
+    expect(trace.text).toEqual([
+      ['100%', '25%*'],
+      ['100%*', ''],
+    ]);
+    expect(trace.hoverongaps).toBe(false);
+    expect(figure.layout.plot_bgcolor).toBe(UNOBSERVED_COLOR);
+  });
+});
+
+describe('churn charts', () => {
+  it('draws churned customers below the axis and starts survival at 100%', () => {
+    const row: ChurnPeriodRow = { period: '2024-01-01', partial: false, active: 9, new: 5, returning: 3, resurrected: 1, churned: 4, churnedAfter: 2, censored: 0, churnRate: 0.22 };
+    const traces = lifecycleTraces([row], { new: 'n', returning: 'r', resurrected: 'z', churned: 'c' });
+    expect(traces.map((trace) => (trace.y as number[])[0])).toEqual([5, 3, 1, -4]);
+    const survival = survivalTraces(
+      [{ group: 'web', subjects: 3, events: 1, median: null, medianLower: null, medianUpper: null, points: [{ time: 10, atRisk: 3, events: 1, censored: 0, survival: 2 / 3, lower: 0.05, upper: 0.95 }] }],
+      'all',
+    );
+    expect(survival).toHaveLength(3);
+    expect(survival[2]?.x).toEqual([0, 10]);
+    expect(survival[2]?.y).toEqual([1, 2 / 3]);
+    expect(survival[1]?.fill).toBe('tonexty');
+  });
+});
+
+describe('Retention screen', () => {
+  it('asks for the chosen options and lists the customers of a clicked cell', async () => {
+    const result: CohortRetentionResult = {
+      options: { period: 'month', mode: 'on', metric: 'customers', relativeTo: 'first', segment: null, trendK: 1, statuses: ['completed'], asOf: '2024-02-15' },
+      periods: 2,
+      matrices: [matrix],
+    };
+    const workspace: WorkspaceInfo = { path: 'w', tables: [], orders: 1, customers: 1, tickets: 0, dateRange: null, sources: [], filledColumns: { orders: ['channel'], tickets: [] } };
+    const core = fakeCore({
+      describeWorkspace: async () => workspace,
+      cohortRetention: async () => result,
+      cohortMembers: async () => tableToIPC(tableFromArrays({ customer_id: ['c-17'], cell_orders: Float64Array.from([2]) }), 'stream'),
+    });
+    const clicks = new Map<HTMLElement, (data: { points: PlotlyPoint[] }) => void>();
+    const plotly: PlotlyBundle = {
+      react: vi.fn(async (element: HTMLElement) => {
+        Object.assign(element, { on: (_event: string, handler: (data: { points: PlotlyPoint[] }) => void) => clicks.set(element, handler), removeAllListeners: () => undefined });
+      }),
+      purge: vi.fn(),
+      downloadImage: vi.fn(async () => ''),
+      toImage: vi.fn(async () => ''),
+      Plots: { resize: vi.fn() },
+    };
+    renderWith(<RetentionScreen />, { core, plotly: async () => plotly });
+    expect(await screen.findByText('Cohorts')).toBeTruthy();
+    fireEvent.change(screen.getByTestId('retention-period'), { target: { value: 'week' } });
+    await vi.waitFor(() => expect(core.calls.filter((call) => call.method === 'cohortRetention').at(-1)?.request).toMatchObject({ period: 'week' }));
+    expect(screen.getByRole('option', { name: 'Channel' })).toBeTruthy();
+
+    const heatmap = screen.getByRole('figure', { name: 'Cohort retention' }).querySelector('.chart-plot') as HTMLElement;
+    await vi.waitFor(() => expect(clicks.has(heatmap)).toBe(true));
+    act(() => clicks.get(heatmap)?.({ points: [{ x: 1, y: '2024-01-01', curveNumber: 0 }] }));
+    expect(await screen.findByText('c-17')).toBeTruthy();
+    expect(core.calls.find((call) => call.method === 'cohortMembers')?.request).toMatchObject({ cohort: '2024-01-01', k: 1, period: 'week', mode: 'on' });
+  });
+});
