@@ -151,9 +151,10 @@ h1 { margin: 4px 0 6px; font-size: 28px; line-height: 1.25; }
 .chart { width: 100%; }
 .table-wrap { overflow-x: auto; margin: 12px 0 4px; }
 table.data { border-collapse: collapse; width: 100%; font-size: 12px; font-variant-numeric: tabular-nums; }
-table.data th, table.data td { padding: 4px 8px; border-bottom: 1px solid #eef0f3; text-align: left; white-space: nowrap; }
+table.data th, table.data td { padding: 4px 8px; border-bottom: 1px solid #eef0f3; text-align: left; vertical-align: top; overflow-wrap: break-word; }
 table.data th { border-bottom: 1px solid #${RULE}; color: #${MUTED}; font-weight: 600; background: #f7f8fa; }
-table.data .num { text-align: right; }
+table.data .num { text-align: right; white-space: nowrap; overflow-wrap: normal; }
+table.data td:first-child, table.data th:first-child { white-space: nowrap; }
 .wide table.data { font-size: 11px; }
 .wide table.data th, .wide table.data td { padding: 3px 5px; }
 .table-caption { margin: 2px 0 0; color: #${MUTED}; font-size: 12px; }

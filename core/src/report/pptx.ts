@@ -26,8 +26,9 @@ const GAP = 0.3;
 const IMAGE_PPI = 80;
 /** A table sits beside its chart when it is this small; otherwise it gets a slide of its own. */
 const SIDE_TABLE_MAX = { rows: 12, columns: 4 };
-/** Rows a table slide shows; the XLSX export holds all of them. */
+/** Rows a table slide shows at most, and slides a table takes at most; the XLSX export holds every row. */
 const SLIDE_TABLE_ROWS = 15;
+const MAX_TABLE_SLIDES = 2;
 const MASTER = 'CHURNWB_SECTION';
 
 export async function reportPptx(report: ReportModel, chartPng: ChartPng): Promise<Uint8Array> {
@@ -43,7 +44,7 @@ export async function reportPptx(report: ReportModel, chartPng: ChartPng): Promi
     title: MASTER,
     background: { color: 'FFFFFF' },
     objects: [
-      { placeholder: { options: { name: 'title', type: 'title', x: MARGIN_X, y: 0.55, w: BODY_W, h: 1.0, fontFace: font, fontSize: 24, bold: true, color: INK, align: 'left', valign: 'top', margin: 0 }, text: '' } },
+      { placeholder: { options: { name: 'title', type: 'title', x: MARGIN_X, y: 0.55, w: BODY_W, h: 1.0, fontFace: font, bold: true, color: INK, align: 'left', valign: 'top', margin: 0 }, text: '' } },
       { line: { x: MARGIN_X, y: FOOTER_Y - 0.08, w: BODY_W, h: 0, line: { color: RULE, width: 0.75 } } },
       { text: { text: text.product, options: { x: MARGIN_X, y: FOOTER_Y, w: 6, h: 0.3, fontFace: font, fontSize: 9, color: MUTED, margin: 0 } } },
     ],
@@ -77,15 +78,21 @@ export async function reportPptx(report: ReportModel, chartPng: ChartPng): Promi
       }
     }
     if (table && tableBeside) {
-      addTable(slide, table, { x: SLIDE_W - MARGIN_X - SIDE_TABLE_W, y: BODY_Y, w: SIDE_TABLE_W }, report, font, table.rows.length);
+      const side = layoutTable(table, SIDE_TABLE_W, report.lang);
+      addTable(slide, side, { x: SLIDE_W - MARGIN_X - SIDE_TABLE_W, y: BODY_Y, w: SIDE_TABLE_W }, font, 0, side.body.length);
     } else if (table) {
-      const tableSlide = section.chart ? sectionSlide(pptx, section, text.tableOf(section.title), font) : slide;
-      const shown = Math.min(table.rows.length, SLIDE_TABLE_ROWS);
-      addTable(tableSlide, table, { x: MARGIN_X, y: BODY_Y, w: BODY_W }, report, font, shown);
-      const total = section.table?.totalRows ?? table.rows.length;
-      if (shown < total) {
-        tableSlide.addText(text.rowsShown(shown, total), { x: MARGIN_X, y: CAPTION_Y, w: BODY_W, h: 0.35, fontFace: font, fontSize: 10, color: MUTED, margin: 0 });
-      }
+      const full = layoutTable(table, BODY_W, report.lang);
+      const pages = tablePages(full);
+      let start = 0;
+      pages.forEach((rows, page) => {
+        const target = page === 0 && !section.chart ? slide : sectionSlide(pptx, section, text.tableOf(section.title), font);
+        addTable(target, full, { x: MARGIN_X, y: BODY_Y, w: BODY_W }, font, start, start + rows);
+        start += rows;
+        const total = section.table?.totalRows ?? table.rows.length;
+        if (page === pages.length - 1 && start < total) {
+          target.addText(text.rowsShown(start, total), { x: MARGIN_X, y: CAPTION_Y, w: BODY_W, h: 0.35, fontFace: font, fontSize: 10, color: MUTED, margin: 0 });
+        }
+      });
     }
   }
   const bytes = await pptx.write({ outputType: 'uint8array' });
@@ -95,8 +102,16 @@ export async function reportPptx(report: ReportModel, chartPng: ChartPng): Promi
 function sectionSlide(pptx: PptxGenJS, section: ReportSection, title: string, font: string): PptxGenJS.Slide {
   const slide = pptx.addSlide({ masterName: MASTER });
   slide.addText(section.title, { x: MARGIN_X, y: 0.25, w: BODY_W, h: 0.3, fontFace: font, fontSize: 12, bold: true, color: ACCENT, margin: 0 });
-  slide.addText(title, { placeholder: 'title' });
+  slide.addText(title, { placeholder: 'title', fontSize: titleSize(title) });
   return slide;
+}
+
+/** The largest title size (24 pt down to 16 pt) at which the title fits its box in two lines. */
+function titleSize(title: string): number {
+  const width = displayWidth(title);
+  // Bold text runs about 0.55 em per character cell; keep 8% for where lines break.
+  const fits = (size: number) => width <= 2 * ((BODY_W * 72) / (size * 0.55)) * 0.92;
+  return [24, 22, 20, 18].find(fits) ?? 16;
 }
 
 interface Box {
@@ -159,33 +174,83 @@ function addNativeChart(pptx: PptxGenJS, slide: PptxGenJS.Slide, chart: NativeCh
   );
 }
 
-function addTable(slide: PptxGenJS.Slide, table: TableRows, box: { x: number; y: number; w: number }, report: ReportModel, font: string, rows: number): void {
+/** A table's text and geometry on a slide: formatted cells, column widths, font size, estimated row heights. */
+interface SlideTable {
+  header: string[];
+  body: string[][];
+  numeric: boolean[];
+  widths: number[];
+  fontSize: number;
+  /** Inches each body row needs once its longest cell wraps. */
+  heights: number[];
+  headerHeight: number;
+}
+
+/** Cell padding in points (pptxgenjs table margins are points). */
+const CELL_MARGIN_PT = 3;
+const CELL_MARGIN = CELL_MARGIN_PT / 72;
+
+function layoutTable(table: TableRows, width: number, lang: ReportModel['lang']): SlideTable {
   const wide = table.columns.length > 8;
-  const fontSize = wide ? 8 : rows > 12 ? 9 : 10;
-  const align = (index: number) => (isNumericFormat(table.columns[index]!.format) ? 'right' : 'left');
-  const header = table.columns.map((column, index) => ({
-    text: column.label,
-    options: { bold: true, color: MUTED, fill: { color: 'F7F8FA' }, align: align(index) as 'left' | 'right' },
-  }));
-  const body = table.rows.slice(0, rows).map((row, r) =>
-    row.map((cell, index) => ({ text: formatCell(cell, table.formats[r]![index]!, report.lang), options: { align: align(index) as 'left' | 'right' } })),
-  );
+  const fontSize = wide ? 8 : 10;
+  const header = table.columns.map((column) => column.label);
+  const body = table.rows.map((row, r) => row.map((cell, index) => formatCell(cell, table.formats[r]![index]!, lang)));
+  const widths = columnWidths([header, ...body], width);
+  // Half an em per character cell (CJK characters count two cells), 1.2 em per line.
+  const height = (row: string[]) => {
+    const lines = Math.max(1, ...row.map((text, index) => Math.ceil((displayWidth(text) * fontSize * 0.5) / 72 / Math.max(0.2, widths[index]! - 2 * CELL_MARGIN))));
+    return (lines * fontSize * 1.2) / 72 + 2 * CELL_MARGIN;
+  };
+  return {
+    header,
+    body,
+    numeric: table.columns.map((column) => isNumericFormat(column.format)),
+    widths,
+    fontSize,
+    heights: body.map(height),
+    headerHeight: height(header),
+  };
+}
+
+/** Rows per slide so that each slide's rows fit the body, at most MAX_TABLE_SLIDES slides and SLIDE_TABLE_ROWS rows each. */
+function tablePages(table: SlideTable): number[] {
+  const pages: number[] = [];
+  let index = 0;
+  while (index < table.heights.length && pages.length < MAX_TABLE_SLIDES) {
+    let used = table.headerHeight;
+    let rows = 0;
+    while (index + rows < table.heights.length && rows < SLIDE_TABLE_ROWS && (rows === 0 || used + table.heights[index + rows]! <= BODY_H)) {
+      used += table.heights[index + rows]!;
+      rows++;
+    }
+    pages.push(rows);
+    index += rows;
+  }
+  return pages;
+}
+
+function addTable(slide: PptxGenJS.Slide, table: SlideTable, box: { x: number; y: number; w: number }, font: string, from: number, to: number): void {
+  const align = (index: number): 'left' | 'right' => (table.numeric[index] ? 'right' : 'left');
+  const header = table.header.map((text, index) => ({ text, options: { bold: true, color: MUTED, fill: { color: 'F7F8FA' }, align: align(index) } }));
+  const body = table.body.slice(from, to).map((row) => row.map((text, index) => ({ text, options: { align: align(index) } })));
   slide.addTable([header, ...body], {
     ...box,
-    colW: columnWidths([header.map((cell) => cell.text), ...body.map((row) => row.map((cell) => cell.text))], box.w),
+    colW: table.widths,
     fontFace: font,
-    fontSize,
+    fontSize: table.fontSize,
     color: INK,
     border: { type: 'solid', pt: 0.5, color: 'E3E6EA' },
-    margin: wide ? 0.03 : 0.05,
-    rowH: wide ? 0.22 : 0.27,
+    margin: CELL_MARGIN_PT,
     autoPage: false,
   });
 }
 
 /** Column widths in inches, shared out by each column's longest text (CJK counted double), within bounds. */
 function columnWidths(rows: string[][], width: number): number[] {
-  const weights = rows[0]!.map((_, column) => Math.min(30, Math.max(7, ...rows.map((row) => displayWidth(row[column] ?? '')))) + 2);
+  // A header may wrap between words, so it asks for its longest word; body cells ask for their whole text.
+  const [header = [], ...body] = rows;
+  const longestWord = (text: string) => Math.max(...text.split(/\s+/).map(displayWidth));
+  const weights = header.map((label, column) => Math.min(60, Math.max(7, longestWord(label), ...body.map((row) => displayWidth(row[column] ?? '')))) + 2);
   const total = weights.reduce((sum, weight) => sum + weight, 0);
   return weights.map((weight) => (weight / total) * width);
 }

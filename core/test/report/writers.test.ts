@@ -110,8 +110,8 @@ describe.each(['zh-CN', 'en'] as ReportLang[])('PPTX export (%s)', (lang) => {
     expect(file.fileName.endsWith('.pptx')).toBe(true);
     const zip = await JSZip.loadAsync(file.bytes);
     const slides = numbered(zip, /^ppt\/slides\/slide\d+\.xml$/);
-    // title, cohorts (chart), cohorts (wide table), reasons (chart + table beside), curve, at-risk (table only)
-    expect(slides).toHaveLength(6);
+    // title, cohorts (chart), cohorts (wide table), reasons (chart + table beside), curve, at-risk (table only, 15 rows a slide, 2 slides)
+    expect(slides).toHaveLength(7);
     const xml = await Promise.all(slides.map((slide) => slideXml(zip, slide)));
     expect(xml[0]).toContain(report.title);
     expect(xml[0]).toContain(report.subtitle);
@@ -122,9 +122,12 @@ describe.each(['zh-CN', 'en'] as ReportLang[])('PPTX export (%s)', (lang) => {
     });
     expect(xml[2]).toContain(lang === 'en' ? 'Cohort retention · table' : '同期群留存 · 数据表');
     expect(xml[2]).toContain('32.4%');
-    expect(xml[5]).toContain(lang === 'en' ? 'First 15 of 500 rows' : '显示前 15 行，共 500 行');
     expect(xml[5]).toContain('C0014');
     expect(xml[5]).not.toContain('C0015');
+    expect(xml[6]).toContain(lang === 'en' ? 'At-risk customers · table' : '高风险客户 · 数据表');
+    expect(xml[6]).toContain('C0029');
+    expect(xml[6]).not.toContain('C0030');
+    expect(xml[6]).toContain(lang === 'en' ? 'First 30 of 500 rows' : '显示前 30 行，共 500 行');
 
     const notes = await Promise.all(numbered(zip, /^ppt\/notesSlides\/notesSlide\d+\.xml$/).map((path) => slideXml(zip, path)));
     expect(notes[1]).toContain(escapeXml(report.sections[0]!.note.split('\n')[0]!));

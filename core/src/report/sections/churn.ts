@@ -112,6 +112,8 @@ export function survivalSections(result: SurvivalResult, lang: ReportLang): Repo
   if (!curve || curve.points.length === 0 || result.rule === null) return [];
   const times = [0, ...curve.points.map((point) => point.time)];
   const step = (values: (number | null)[]) => ({ x: times, y: [1, ...values] });
+  // Before the first event the band is undefined (null); it collapses onto the curve there.
+  const band = (limit: 'lower' | 'upper') => step(curve.points.map((point) => point[limit] ?? point.survival));
   const last = curve.points[curve.points.length - 1]!;
   const landmarks = LANDMARK_DAYS.filter((day) => day <= last.time);
   const confidence = formatPercent(result.options.confidence, lang, 0);
@@ -123,12 +125,12 @@ export function survivalSections(result: SurvivalResult, lang: ReportLang): Repo
       headline: survivalHeadline(curve, result.options.confidence, lang),
       chart: {
         data: [
-          { type: 'scatter', mode: 'lines', ...step(curve.points.map((point) => point.upper)), line: { shape: 'hv', width: 0 }, hoverinfo: 'skip', showlegend: false },
+          { type: 'scatter', mode: 'lines', ...band('upper'), line: { shape: 'hv', width: 0 }, hoverinfo: 'skip', showlegend: false },
           {
             type: 'scatter',
             mode: 'lines',
             name: `${TEXT.band[lang]} ${confidence}`,
-            ...step(curve.points.map((point) => point.lower)),
+            ...band('lower'),
             line: { shape: 'hv', width: 0 },
             fill: 'tonexty',
             fillcolor: 'rgba(47,111,237,0.15)',
