@@ -1,6 +1,6 @@
 // A core whose workspace holds hand-made orders, tickets and extra tables, talked to through the loopback wire.
 import { join } from 'node:path';
-import type { DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { Workspace } from '../../src/db/workspace.ts';
 import { openTestCore, type TestCore } from '../helpers/core.ts';
 import { insertOrders, type OrderRow } from '../helpers/fixtures.ts';
@@ -15,8 +15,8 @@ export interface TicketRow {
 export interface FixtureData {
   orders: OrderRow[];
   tickets?: TicketRow[];
-  /** Extra statements run after the inserts (e.g. a table for survival on any columns). */
-  sql?: string[];
+  /** Extra statements run after the inserts (e.g. a table for survival on any columns), with bound parameters. */
+  statements?: { sql: string; params?: Record<string, DuckDBValue> }[];
 }
 
 /** Writes the rows into a fresh workspace file and opens it in a test core. */
@@ -28,7 +28,7 @@ export async function openFixtureCore(data: FixtureData): Promise<TestCore> {
     await workspace.withConnection(async (connection) => {
       await insertOrders(connection, data.orders);
       await insertTickets(connection, data.tickets ?? []);
-      for (const statement of data.sql ?? []) await connection.run(statement);
+      for (const statement of data.statements ?? []) await connection.run(statement.sql, statement.params);
     });
   } finally {
     await workspace.close();

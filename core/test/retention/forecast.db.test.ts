@@ -29,7 +29,7 @@ describe('retentionForecast on the paper’s cohorts', () => {
   beforeAll(async () => {
     t = await openFixtureCore({
       orders: [{ order_id: 'end', customer_id: 'x', ordered_at: '2000-08-31 12:00:00', status: 'pending' }],
-      sql: [ORDERS_SQL],
+      statements: [{ sql: ORDERS_SQL }],
     });
   });
   afterAll(async () => t.close());

@@ -19,11 +19,13 @@ describe('survival of the shop’s customers (window 30 days, judged Apr 20)', (
   beforeAll(async () => {
     t = await openFixtureCore({
       orders: SHOP_ORDERS,
-      sql: [
+      statements: [
         // Two arms for the log-rank test; event values in the spellings exports use. Three rows are unusable.
-        `CREATE TABLE trial (arm VARCHAR, months DOUBLE, outcome VARCHAR)`,
-        `INSERT INTO trial VALUES ('A', 1, 'yes'), ('A', 3, 'Yes'), ('A', 4, 'no'), ('B', 2, '1'), ('B', 4, 'true'), ('B', 5, 'Churned'),
-                                  ('A', NULL, 'yes'), ('B', -1, 'no'), ('B', 3, 'maybe')`,
+        { sql: `CREATE TABLE trial (arm VARCHAR, months DOUBLE, outcome VARCHAR)` },
+        {
+          sql: `INSERT INTO trial VALUES ('A', 1, 'yes'), ('A', 3, 'Yes'), ('A', 4, 'no'), ('B', 2, '1'), ('B', 4, 'true'), ('B', 5, 'Churned'),
+                                         ('A', NULL, 'yes'), ('B', -1, 'no'), ('B', 3, 'maybe')`,
+        },
       ],
     });
   });
