@@ -3,11 +3,12 @@
 // A business customer places most orders through a business channel (keyword match: 批发,
 // B2B, ...) or buys many items per order; a cross-border customer has most orders from a
 // cross-border channel or region (keywords, or any region outside the configured home regions).
-// The SQL matches keywords against the distinct channel and region values only (materialised,
-// so the match is not pushed down to every order), then joins: two small hash joins per order.
-import type { DuckDBValue } from '@duckdb/node-api';
-import type { ShopperRules, SegmentKeywords } from '../api/customers.ts';
-import { keywordPatternParam, textListParam } from './customerRules.ts';
+// Keywords are matched in JavaScript against the distinct channel and region values (a few
+// dozen), and the matching values are bound into the query, which joins them to each order.
+import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+import type { SegmentKeywords, ShopperRules } from '../api/customers.ts';
+import { queryRows } from '../db/sql.ts';
+import { textListParam } from './customerRules.ts';
 
 export interface GroupColumns {
   channel: boolean;
@@ -20,48 +21,60 @@ export function groupBasis(columns: GroupColumns): string[] {
   return (['channel', 'region', 'items'] as const).filter((column) => columns[column]).map((column) => `orders.${column}`);
 }
 
-/**
- * CTEs over `activity` (which must carry channel and region) naming the business and
- * cross-border channel and region values. Binds $business_keywords, $cross_keywords, $home_regions.
- */
-export function groupCtes(keywords: SegmentKeywords, rules: ShopperRules, params: Record<string, DuckDBValue>): string {
-  Object.assign(params, {
-    business_keywords: keywordPatternParam(keywords.business),
-    cross_keywords: keywordPatternParam(keywords.crossBorder),
-    home_regions: textListParam(rules.groups.homeRegions),
-  });
-  return `
-    channel_kind AS MATERIALIZED (
-      SELECT channel,
-             coalesce(regexp_matches(lower(channel), $business_keywords), false) AS business,
-             coalesce(regexp_matches(lower(channel), $cross_keywords), false) AS cross_border
-      FROM (SELECT DISTINCT channel FROM activity WHERE channel IS NOT NULL)
-    ),
-    region_kind AS MATERIALIZED (
-      SELECT region,
-             coalesce(regexp_matches(lower(region), $cross_keywords), false)
-               OR coalesce(len(CAST($home_regions AS VARCHAR[])) > 0 AND NOT list_contains(CAST($home_regions AS VARCHAR[]), lower(region)), false) AS cross_border
-      FROM (SELECT DISTINCT region FROM activity WHERE region IS NOT NULL)
-    )`;
+/** True when the text contains one of the (lower-case) keywords. */
+export function matchesKeyword(text: string, keywords: readonly string[]): boolean {
+  const lower = text.toLowerCase();
+  return keywords.some((keyword) => lower.includes(keyword));
 }
 
-/** Aggregates for the per-customer GROUP BY over activity joined to channel_kind (ck) and region_kind (rk). */
-export const GROUP_AGGREGATES_SQL = `
-  avg(a.items) AS items_per_order,
-  avg(CASE WHEN ck.business THEN 1.0 ELSE 0.0 END) AS business_share,
-  avg(CASE WHEN ck.cross_border OR rk.cross_border THEN 1.0 ELSE 0.0 END) AS cross_border_share`;
+async function distinctValues(connection: DuckDBConnection, column: 'channel' | 'region'): Promise<string[]> {
+  const rows = await queryRows<{ value: string }>(connection, `SELECT DISTINCT ${column} AS value FROM orders WHERE ${column} IS NOT NULL`);
+  return rows.map((row) => row.value);
+}
+
+/**
+ * Binds the business channels, cross-border channels and cross-border regions found in the
+ * orders, and returns the CTEs that list them: business_channels, cross_channels, cross_regions.
+ */
+export async function groupCtes(connection: DuckDBConnection, keywords: SegmentKeywords, rules: ShopperRules, params: Record<string, DuckDBValue>): Promise<string> {
+  const channels = await distinctValues(connection, 'channel');
+  const regions = await distinctValues(connection, 'region');
+  const home = rules.groups.homeRegions;
+  Object.assign(params, {
+    business_channels: textListParam(channels.filter((channel) => matchesKeyword(channel, keywords.business))),
+    cross_channels: textListParam(channels.filter((channel) => matchesKeyword(channel, keywords.crossBorder))),
+    cross_regions: textListParam(
+      regions.filter((region) => matchesKeyword(region, keywords.crossBorder) || (home.length > 0 && !home.includes(region.toLowerCase()))),
+    ),
+  });
+  return `
+    business_channels AS (SELECT unnest(CAST($business_channels AS VARCHAR[])) AS channel),
+    cross_channels AS (SELECT unnest(CAST($cross_channels AS VARCHAR[])) AS channel),
+    cross_regions AS (SELECT unnest(CAST($cross_regions AS VARCHAR[])) AS region)`;
+}
+
+/** Per (customer, day) counts over `activity a` joined as GROUP_JOINS_SQL does. */
+export const GROUP_DAY_AGGREGATES_SQL = `
+  sum(a.items) AS items, count(a.items) AS items_known,
+  count(bc.channel) AS business_orders,
+  count(*) FILTER (WHERE cc.channel IS NOT NULL OR cr.region IS NOT NULL) AS cross_orders`;
 
 export const GROUP_JOINS_SQL = `
-  LEFT JOIN channel_kind ck ON ck.channel = a.channel
-  LEFT JOIN region_kind rk ON rk.region = a.region`;
+  LEFT JOIN business_channels bc ON bc.channel = a.channel
+  LEFT JOIN cross_channels cc ON cc.channel = a.channel
+  LEFT JOIN cross_regions cr ON cr.region = a.region`;
+
+/** Per customer, from the day rows. */
+export const GROUP_CUSTOMER_AGGREGATES_SQL = `
+  sum(items) / nullif(sum(items_known), 0) AS items_per_order,
+  sum(business_orders) / sum(orders) AS business_share,
+  sum(cross_orders) / sum(orders) AS cross_border_share`;
 
 /** The group of a customer from the aggregates; "more than half of the orders" decides. Binds $business_min_items. */
 export function groupExpressionSql(rules: ShopperRules, params: Record<string, DuckDBValue>): string {
   params.business_min_items = rules.groups.businessMinItemsPerOrder;
-  return GROUP_EXPRESSION_SQL;
+  return `
+    CASE WHEN b.business_share > 0.5 OR coalesce(b.items_per_order >= $business_min_items, false) THEN 'business'
+         WHEN b.cross_border_share > 0.5 THEN 'cross_border'
+         ELSE 'individual' END`;
 }
-
-const GROUP_EXPRESSION_SQL = `
-  CASE WHEN business_share > 0.5 OR coalesce(items_per_order >= $business_min_items, false) THEN 'business'
-       WHEN cross_border_share > 0.5 THEN 'cross_border'
-       ELSE 'individual' END`;

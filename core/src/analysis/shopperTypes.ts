@@ -118,7 +118,7 @@ export async function shopperTypes(connection: DuckDBConnection, options: Shoppe
   const keys = rules.types.map((_, index) => `$k${index}`);
   const createSql = `
     CREATE OR REPLACE TABLE ${RESULT_TABLES.shopper} AS
-    WITH features AS (${featuresSql(columns, rules, keywords, days, params)}),
+    WITH features AS (${await featuresSql(connection, columns, rules, keywords, days, params)}),
     judged AS (SELECT *, ${matches.map((sql, index) => `${sql} AS m${index}`).join(', ')} FROM features),
     typed AS (
       SELECT *,

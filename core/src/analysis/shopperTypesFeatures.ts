@@ -7,7 +7,16 @@ import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import type { SegmentKeywords, ShopperFeature, ShopperRules } from '../api/customers.ts';
 import { queryOne, queryRows } from '../db/sql.ts';
 import { ACTIVITY_ORDERS_SQL } from './activity.ts';
-import { GROUP_AGGREGATES_SQL, GROUP_JOINS_SQL, groupBasis, groupCtes, groupExpressionSql, type GroupColumns } from './customerGroups.ts';
+import {
+  GROUP_CUSTOMER_AGGREGATES_SQL,
+  GROUP_DAY_AGGREGATES_SQL,
+  GROUP_JOINS_SQL,
+  groupBasis,
+  groupCtes,
+  groupExpressionSql,
+  matchesKeyword,
+  type GroupColumns,
+} from './customerGroups.ts';
 import { keywordPatternParam, textListParam } from './customerRules.ts';
 
 /** Which optional inputs have at least one value. */
@@ -92,38 +101,61 @@ function orNull(available: boolean, expression: string): string {
   return available ? expression : 'CAST(NULL AS DOUBLE)';
 }
 
+/** The distinct categories whose name carries a sports or entertainment keyword (matched in JavaScript: a few hundred names). */
+async function sportsCategories(connection: DuckDBConnection, columns: InputColumns, keywords: SegmentKeywords): Promise<string[]> {
+  const rows = await queryRows<{ category: string }>(
+    connection,
+    `SELECT DISTINCT category FROM ${columns.lineCategory ? 'order_lines' : 'orders'} WHERE category IS NOT NULL`,
+  );
+  return rows.map((row) => row.category).filter((category) => matchesKeyword(category, keywords.sportsEntertainment));
+}
+
 /**
  * SQL of one row per customer with activity: customer_id, revenue, customer_group and every
- * SHOPPER_FEATURES column. Binds the activity parameters, $promotion_days and the keyword lists.
+ * SHOPPER_FEATURES column. Binds into `params` the lists it needs (promotion days, sports
+ * categories, group values, the pre-sale pattern); the caller supplies the activity parameters.
+ *
+ * Orders are first reduced to one row per customer and purchase day, which feeds both the
+ * per-customer sums and the gaps between purchase days (one window over days, not orders).
  */
-export function featuresSql(columns: InputColumns, rules: ShopperRules, keywords: SegmentKeywords, days: string[], params: Record<string, DuckDBValue>): string {
+export async function featuresSql(
+  connection: DuckDBConnection,
+  columns: InputColumns,
+  rules: ShopperRules,
+  keywords: SegmentKeywords,
+  days: string[],
+  params: Record<string, DuckDBValue>,
+): Promise<string> {
   const categories = columns.orderCategory || columns.lineCategory;
-  // DuckDB refuses named parameters the statement does not use: bind each list only with its CTE
+  // DuckDB refuses named parameters a statement does not use: bind each list only with its CTE
   params.promotion_days = textListParam(days);
-  if (categories) params.sports_keywords = keywordPatternParam(keywords.sportsEntertainment);
+  if (categories) params.sports_categories = textListParam(await sportsCategories(connection, columns, keywords));
   if (columns.tickets) params.presale_keywords = keywordPatternParam(keywords.presaleInquiry);
   const ctes: string[] = [
+    // order_id is the orders table's key: the join adds the columns the activity SQL leaves out
     `activity AS (
       SELECT a.customer_id, a.order_id, a.ordered_at, a.day, a.amount, o.discount, o.category, o.items, o.channel, o.region
-      FROM (${ACTIVITY_ORDERS_SQL}) a JOIN orders o ON o.order_id = a.order_id AND o.customer_id = a.customer_id
+      FROM (${ACTIVITY_ORDERS_SQL}) a JOIN orders o ON o.order_id = a.order_id
     )`,
     `promotion AS (SELECT DISTINCT CAST(unnest(CAST($promotion_days AS VARCHAR[])) AS DATE) AS day)`,
-    groupCtes(keywords, rules, params),
-    `base AS (
-      SELECT a.customer_id, count(*) AS orders,
-             min(a.ordered_at) AS first_at, min(a.day) AS first_day, sum(a.amount) AS revenue, avg(a.amount) AS avg_order_value,
-             avg(CASE WHEN a.discount > 0 THEN 1.0 WHEN a.discount IS NOT NULL THEN 0.0 END) AS discount_order_share,
-             avg(CASE WHEN p.day IS NULL THEN 0.0 ELSE 1.0 END) AS promotion_day_share,
-             ${GROUP_AGGREGATES_SQL}
+    await groupCtes(connection, keywords, rules, params),
+    `purchase_days AS (
+      SELECT a.customer_id, a.day, count(*) AS orders, min(a.ordered_at) AS first_at, sum(a.amount) AS amount,
+             count(a.discount) AS discount_known, count(*) FILTER (WHERE a.discount > 0) AS discounted,
+             count(p.day) > 0 AS promotion,
+             ${GROUP_DAY_AGGREGATES_SQL}
       FROM activity a LEFT JOIN promotion p ON p.day = a.day ${GROUP_JOINS_SQL}
-      GROUP BY a.customer_id
+      GROUP BY a.customer_id, a.day
     )`,
-    // one row per purchase day with the gap since the previous one (NULL for the first)
-    `gap_stats AS (
-      SELECT customer_id, count(*) AS purchase_days, avg(gap) AS mean_gap_days,
-             CASE WHEN count(gap) >= 2 AND avg(gap) > 0 THEN stddev_pop(gap) / avg(gap) END AS gap_cv
-      FROM (SELECT customer_id, date_diff('day', lag(day) OVER (PARTITION BY customer_id ORDER BY day), day) AS gap
-            FROM (SELECT DISTINCT customer_id, day FROM activity))
+    `base AS (
+      SELECT customer_id, sum(orders) AS orders, count(*) AS purchase_days, min(first_at) AS first_at, min(day) AS first_day,
+             sum(amount) AS revenue, sum(amount) / sum(orders) AS avg_order_value,
+             sum(discounted) / nullif(sum(discount_known), 0) AS discount_order_share,
+             sum(CASE WHEN promotion THEN orders ELSE 0 END) / sum(orders) AS promotion_day_share,
+             avg(gap) AS mean_gap_days,
+             CASE WHEN count(gap) >= 2 AND avg(gap) > 0 THEN stddev_pop(gap) / avg(gap) END AS gap_cv,
+             ${GROUP_CUSTOMER_AGGREGATES_SQL}
+      FROM (SELECT *, date_diff('day', lag(day) OVER (PARTITION BY customer_id ORDER BY day), day) AS gap FROM purchase_days)
       GROUP BY customer_id
     )`,
   ];
@@ -135,17 +167,14 @@ export function featuresSql(columns: InputColumns, rules: ShopperRules, keywords
       : 'SELECT customer_id, category, amount FROM activity WHERE category IS NOT NULL';
     ctes.push(
       `per_category AS (SELECT customer_id, category, count(*) AS n, sum(amount) AS spend FROM (${rows}) GROUP BY customer_id, category)`,
-      // materialised: matched once per distinct category, not pushed down to every row
-      `sports_categories AS MATERIALIZED (
-        SELECT category FROM (SELECT DISTINCT category FROM per_category) WHERE coalesce(regexp_matches(lower(category), $sports_keywords), false)
-      )`,
+      `sports_categories AS (SELECT unnest(CAST($sports_categories AS VARCHAR[])) AS category)`,
+      // entropy in bits without a window: H = log2(N) - sum(n log2 n) / N over the N category rows
       `category_stats AS (
         SELECT c.customer_id, count(*) AS distinct_categories,
-               -sum(c.n / c.total * log2(c.n / c.total)) AS category_entropy,
-               max(c.n) / any_value(c.total) AS top_category_share,
+               log2(sum(c.n)) - sum(c.n * log2(c.n)) / sum(c.n) AS category_entropy,
+               max(c.n) / sum(c.n) AS top_category_share,
                sum(CASE WHEN s.category IS NOT NULL THEN c.spend ELSE 0 END) / nullif(sum(c.spend), 0) AS sports_share
-        FROM (SELECT *, sum(n) OVER (PARTITION BY customer_id) AS total FROM per_category) c
-        LEFT JOIN sports_categories s ON s.category = c.category
+        FROM per_category c LEFT JOIN sports_categories s ON s.category = c.category
         GROUP BY c.customer_id
       )`,
     );
@@ -185,13 +214,13 @@ export function featuresSql(columns: InputColumns, rules: ShopperRules, keywords
     typical AS (SELECT median(amount) AS order_value FROM activity)
     SELECT b.customer_id, b.revenue,
            ${groupsKnown ? groupExpressionSql(rules, params) : 'CAST(NULL AS VARCHAR)'} AS customer_group,
-           b.orders, g.purchase_days,
+           b.orders, b.purchase_days,
            date_diff('day', b.first_day, CAST($activity_as_of AS DATE)) AS tenure_days,
            b.avg_order_value,
            b.avg_order_value / nullif((SELECT order_value FROM typical), 0) AS order_size_ratio,
            ${orNull(columns.discount, 'b.discount_order_share')} AS discount_order_share,
            b.promotion_day_share,
-           g.gap_cv, g.mean_gap_days,
+           b.gap_cv, b.mean_gap_days,
            ${orNull(categories, 'c.distinct_categories')} AS distinct_categories,
            ${orNull(categories, 'c.category_entropy')} AS category_entropy,
            ${orNull(categories, 'c.top_category_share')} AS top_category_share,
@@ -201,7 +230,6 @@ export function featuresSql(columns: InputColumns, rules: ShopperRules, keywords
            ${orNull(columns.tickets, 'coalesce(t.tickets, 0) / b.orders')} AS tickets_per_order,
            ${orNull(columns.tickets, 'coalesce(t.presale_inquiries, 0)')} AS presale_inquiries
     FROM base b
-    LEFT JOIN gap_stats g ON g.customer_id = b.customer_id
     ${categories ? 'LEFT JOIN category_stats c ON c.customer_id = b.customer_id' : ''}
     ${columns.lineItem ? 'LEFT JOIN repeat_stats r ON r.customer_id = b.customer_id' : ''}
     ${columns.tickets ? 'LEFT JOIN ticket_stats t ON t.customer_id = b.customer_id' : ''}`;
