@@ -58,6 +58,21 @@ export async function storeRun(
   return resultId;
 }
 
+/** Customers and revenue of a freshly stored segments table; E_NO_DATA when nobody bought. */
+export async function segmentTotals(
+  connection: DuckDBConnection,
+  table: 'rfm' | 'shopper',
+  revenueColumn: string,
+  rule: { statuses: string[]; asOf: string },
+): Promise<{ customers: number; revenue: number }> {
+  const totals = await queryOne<{ customers: number; revenue: number | null }>(
+    connection,
+    `SELECT count(*) AS customers, sum(${quoteIdent(revenueColumn)}) AS revenue FROM ${quoteIdent(RESULT_TABLES[table])}`,
+  );
+  if (totals.customers === 0) throw new CoreError('E_NO_DATA', `no customer has an order with status ${rule.statuses.join(' or ')} up to ${rule.asOf}`);
+  return { customers: totals.customers, revenue: totals.revenue ?? 0 };
+}
+
 /** The run a result table holds now, or null when it was never computed. */
 export async function currentRun(connection: DuckDBConnection, table: CustomerTable): Promise<StoredRun | null> {
   await ensureRunsTable(connection);

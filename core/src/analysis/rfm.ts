@@ -5,12 +5,11 @@
 // Scores are quintiles by rank with ties kept together (see SCORING).
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import type { RfmGridCell, RfmRules, RfmSegmentSize, RfmSegmentsResult, ScoreBoundaries, ValueRange } from '../api/customers.ts';
-import { CoreError } from '../api/errors.ts';
 import type { OrderStatus } from '../db/schema.ts';
-import { queryOne, queryRows } from '../db/sql.ts';
+import { queryRows } from '../db/sql.ts';
 import { ACTIVITY_ORDERS_SQL, activityParams, resolveChurnRule } from './activity.ts';
 import { loadRfmRules } from './customerRules.ts';
-import { RESULT_TABLES, storeRun } from './customerResults.ts';
+import { RESULT_TABLES, segmentTotals, storeRun } from './customerResults.ts';
 
 export interface RfmOptions {
   /** ISO date-time to judge as of; later orders are ignored. Default: the data's end. */
@@ -79,16 +78,14 @@ export async function rfm(connection: DuckDBConnection, options: RfmOptions = {}
            recency_days, frequency, monetary, first_purchase, last_purchase
     FROM scored`;
   const resultId = await storeRun(connection, 'rfm', createSql, params, { asOf: rule.asOf, statuses: rule.statuses, rulesSource: source, rules });
-  const totals = await queryOne<{ customers: number; revenue: number | null }>(connection, `SELECT count(*) AS customers, sum(monetary) AS revenue FROM ${RESULT_TABLES.rfm}`);
-  if (totals.customers === 0) throw new CoreError('E_NO_DATA', `no customer has an order with status ${rule.statuses.join(' or ')} up to ${rule.asOf}`);
-  const revenue = totals.revenue ?? 0;
+  const { customers, revenue } = await segmentTotals(connection, 'rfm', 'monetary', rule);
   return {
     scheme: 'rfm',
     resultId,
     options: { asOf: rule.asOf, statuses: rule.statuses, rulesSource: source },
-    customers: totals.customers,
+    customers,
     revenue,
-    segments: await segmentSizes(connection, rules, totals.customers, revenue),
+    segments: await segmentSizes(connection, rules, customers, revenue),
     grid: await grid(connection),
     boundaries: await boundaries(connection),
     scoring: RFM_SCORING,

@@ -21,12 +21,11 @@ import {
   type ShopperTypeSize,
   type TypeJudgement,
 } from '../api/customers.ts';
-import { CoreError } from '../api/errors.ts';
 import type { OrderStatus } from '../db/schema.ts';
 import { queryOne, queryRows, quoteIdent } from '../db/sql.ts';
 import { activityParams, resolveChurnRule } from './activity.ts';
 import { groupBasis } from './customerGroups.ts';
-import { RESULT_TABLES, storeRun } from './customerResults.ts';
+import { RESULT_TABLES, segmentTotals, storeRun } from './customerResults.ts';
 import { loadKeywords, loadShopperRules } from './customerRules.ts';
 import { featuresSql, inputColumns, missingReason, promotionDays, type InputColumns } from './shopperTypesFeatures.ts';
 
@@ -140,17 +139,15 @@ export async function shopperTypes(connection: DuckDBConnection, options: Shoppe
     rules,
     judgements,
   });
-  const totals = await queryOne<{ customers: number; revenue: number | null }>(connection, `SELECT count(*) AS customers, sum(revenue) AS revenue FROM ${RESULT_TABLES.shopper}`);
-  if (totals.customers === 0) throw new CoreError('E_NO_DATA', `no customer has an order with status ${rule.statuses.join(' or ')} up to ${rule.asOf}`);
-  const revenue = totals.revenue ?? 0;
+  const { customers, revenue } = await segmentTotals(connection, 'shopper', 'revenue', rule);
   const groups = groupBasis(columns);
   return {
     scheme: 'shopper',
     resultId,
     options: { asOf: rule.asOf, statuses: rule.statuses, rulesSource: source },
-    customers: totals.customers,
+    customers,
     revenue,
-    types: await typeSizes(connection, rules, totals.customers, revenue),
+    types: await typeSizes(connection, rules, customers, revenue),
     undetermined: await undeterminedCounts(connection),
     judgements,
     features: await featureAvailability(connection, columns),

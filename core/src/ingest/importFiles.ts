@@ -121,7 +121,7 @@ async function planImport(request: ImportOptions, options: PlanOptions): Promise
   const recipe = olistRecipe(kind, files);
   const first = files[0] as PreparedFile;
   const headers = recipe ? recipe.headers : first.headers;
-  const sampleRead: ReadOptions = { maxLineSize: options.maxLineSize, rejectsTables: null };
+  const sampleRead: ReadOptions = { maxLineSize: options.maxLineSize, rejectsTables: null, sample: true };
   const sample: SqlPiece = recipe
     ? renamed(recipe.relation(() => sampleRead), headers.map((header, index) => [header, `h${index}`]))
     : readerSql(first, 0, headers.map((_, index) => ({ name: `h${index}`, index })), sampleRead);

@@ -65,18 +65,42 @@ const COLUMN_TYPES: Record<string, string> = {
 
 let tableCounter = 0;
 
+/**
+ * The connection as the load sees it: every statement first checks for a cancel. DuckDB forgets an
+ * interrupt that arrives between two statements, so without this check a cancel landing there
+ * would wait for the next (possibly longest) statement to finish.
+ */
+function cancellable(connection: DuckDBConnection, signal: AbortSignal): DuckDBConnection {
+  return new Proxy(connection, {
+    get(target, key) {
+      const value: unknown = Reflect.get(target, key, target);
+      if (typeof value !== 'function') return value;
+      if (key !== 'run' && key !== 'runAndReadAll') return value.bind(target);
+      return (...args: unknown[]) => {
+        if (signal.aborted) throw new CoreError('E_CANCELLED', 'import cancelled');
+        return value.apply(target, args);
+      };
+    },
+  });
+}
+
 /** Runs the whole load in one transaction; rolls back on any failure, a cancel included. */
 export async function loadInTransaction(scope: TaskScope, input: LoadInput): Promise<LoadOutcome> {
-  const connection = scope.connection;
-  await connection.run('BEGIN TRANSACTION');
+  const raw = scope.connection;
+  const interrupt = () => raw.interrupt();
+  scope.signal.addEventListener('abort', interrupt);
+  const guarded: TaskScope = { ...scope, connection: cancellable(raw, scope.signal) };
+  await guarded.connection.run('BEGIN TRANSACTION');
   try {
-    const outcome = await load(scope, input);
+    const outcome = await load(guarded, input);
     scope.progress.update({ phase: 'swap' }, true);
-    await connection.run('COMMIT');
+    await guarded.connection.run('COMMIT');
     return outcome;
   } catch (error) {
-    await connection.run('ROLLBACK').catch(() => undefined); // an interrupted transaction may be gone already
+    await raw.run('ROLLBACK').catch(() => undefined); // an interrupted transaction may be gone already
     throw error;
+  } finally {
+    scope.signal.removeEventListener('abort', interrupt);
   }
 }
 
@@ -156,7 +180,7 @@ async function load(scope: TaskScope, input: LoadInput): Promise<LoadOutcome> {
   }
 
   scope.progress.update({ phase: 'swap' }, true);
-  if (direct) await foldDuplicateOrders(connection, base);
+  if (direct) await foldDuplicateOrders(connection, base, !('order_id' in input.plan.derived));
   const rowsReplaced = input.kind === 'orders' ? await replaceOlderOrders(connection, base) : await replaceOlderTickets(connection, base);
   await recordSources(connection, input, base, perFile);
   await refreshCustomers(connection);
@@ -277,20 +301,22 @@ async function insertTickets(scope: TaskScope, plan: RowPlan, rows: string, para
   };
 }
 
-/** Copies DuckDB's malformed-line records (ragged rows, unterminated quotes) into rejects; returns how many. */
+/**
+ * Copies DuckDB's malformed-line records (ragged rows, unterminated quotes) into rejects, one per
+ * line: DuckDB may report a line twice (an unterminated quote, then the column count it causes),
+ * and the cause is the one kept. Returns how many lines were rejected.
+ */
 async function recordCsvErrors(connection: DuckDBConnection, table: string, sourceId: number, file: PreparedFile): Promise<number> {
   const [exists] = await queryRows(connection, `SELECT 1 FROM duckdb_tables() WHERE table_name = $table`, { table });
   if (!exists) return 0;
-  return Number(
-    (
-      await connection.run(
-        `INSERT INTO rejects (source_id, file, line, "column", raw, reason)
-         SELECT $source_id, $file, line, list_extract($headers, CAST(column_idx AS INTEGER)), substr(csv_line, 1, 1000), lower(error_type) || ': ' || error_message
-         FROM ${quoteIdent(table)}`,
-        { source_id: sourceId, file: file.path, headers: listValue(file.headers) },
-      )
-    ).rowsChanged,
+  const inserted = await connection.run(
+    `INSERT INTO rejects (source_id, file, line, "column", raw, reason)
+     SELECT $source_id, $file, line, list_extract($headers, CAST(column_idx AS INTEGER)), substr(csv_line, 1, 1000), lower(error_type) || ': ' || error_message
+     FROM ${quoteIdent(table)}
+     QUALIFY row_number() OVER (PARTITION BY line ORDER BY error_type IN ('MISSING COLUMNS', 'TOO MANY COLUMNS'), column_idx) = 1`,
+    { source_id: sourceId, file: file.path, headers: listValue(file.headers) },
   );
+  return Number(inserted.rowsChanged);
 }
 
 /**
@@ -334,9 +360,11 @@ async function recordValueRejects(scope: TaskScope, input: LoadInput, position: 
 
 /**
  * Order ids repeated within this import: the latest file's rows win; rows of one file that repeat
- * an id are folded (exact duplicates once, distinct rows summed), so no order is counted twice.
+ * an id are folded, so no order is counted twice. With real order ids an exact duplicate row is a
+ * row exported twice and counts once (`collapseDuplicates`); with ids derived per customer and day
+ * identical rows are separate purchases and all of them are summed.
  */
-async function foldDuplicateOrders(connection: DuckDBConnection, base: number): Promise<void> {
+async function foldDuplicateOrders(connection: DuckDBConnection, base: number, collapseDuplicates: boolean): Promise<void> {
   const { repeats } = await queryOne<{ repeats: number }>(connection, 'SELECT count(*) - count(DISTINCT order_id) AS repeats FROM orders WHERE source_id >= $base', { base });
   if (Number(repeats) === 0) return;
   await connection.run(
@@ -353,7 +381,7 @@ async function foldDuplicateOrders(connection: DuckDBConnection, base: number): 
             CASE WHEN bool_or(status = 'completed') THEN 'completed' WHEN bool_or(status = 'pending') THEN 'pending'
                  WHEN bool_or(status = 'refunded') THEN 'refunded' ELSE 'cancelled' END AS status,
             any_value(channel) AS channel, any_value(region) AS region, any_value(category) AS category, sum(items) AS items, min(source_id) AS source_id
-     FROM (SELECT DISTINCT * FROM orders WHERE source_id >= $base) GROUP BY order_id`,
+     FROM (SELECT ${collapseDuplicates ? 'DISTINCT' : 'ALL'} * FROM orders WHERE source_id >= $base) GROUP BY order_id`,
     { base },
   );
   await connection.run('DELETE FROM orders WHERE source_id >= $base', { base });

@@ -100,7 +100,9 @@ function normalised(field: FieldSpec, dayFirst: boolean): string {
     case 'status':
       return `cw_text(${raw})`;
     case 'timestamp':
-      return `cw_ts_range(CASE WHEN ${cheap} IS NOT NULL OR ${raw} IS NULL THEN ${cheap} ELSE cw_ts_slow(${raw}, ${dayFirst}) END)`;
+      // The range check repeats its argument: kept off the slow path's expression for the common rows.
+      return `CASE WHEN ${cheap} IS NOT NULL THEN CASE WHEN ${cheap} >= TIMESTAMP '1900-01-01' AND ${cheap} < TIMESTAMP '2100-01-01' THEN ${cheap} END
+        WHEN ${raw} IS NULL THEN NULL ELSE cw_ts_range(cw_ts_slow(${raw}, ${dayFirst})) END`;
     case 'money':
       return `CASE WHEN ${cheap} IS NOT NULL AND isfinite(${cheap}) THEN round(${cheap}, 2) WHEN ${raw} IS NULL THEN NULL ELSE round(cw_number_slow(${raw}), 2) END`;
     case 'number':
@@ -122,8 +124,9 @@ function valueChecks(plan: RowPlan): Check[] {
   return plan.fields.flatMap((field): Check[] => {
     const value = ident(field.name);
     const raw = ident(`raw:${field.name}`);
-    if (field.type === 'timestamp') return [{ field: field.name, failed: `${value} IS NULL AND ${raw} IS NOT NULL`, reason: 'not a date' }];
-    if (field.type === 'money' || field.type === 'number') return [{ field: field.name, failed: `${value} IS NULL AND ${raw} IS NOT NULL`, reason: 'not a number' }];
+    const unreadable = `${value} IS NULL AND ${raw} IS NOT NULL AND trim(${raw}) <> ''`;
+    if (field.type === 'timestamp') return [{ field: field.name, failed: unreadable, reason: 'not a date' }];
+    if (field.type === 'money' || field.type === 'number') return [{ field: field.name, failed: unreadable, reason: 'not a number' }];
     return [];
   });
 }
@@ -198,7 +201,8 @@ export function normalisedRowsSql(plan: RowPlan, source: string, carry: readonly
     join = `LEFT JOIN cw_status_map sm ON sm.key = lower(trim(src.${ident('status')}))`;
   }
   const values = plan.fields.map((field) => `${normalised(field, plan.dayFirst.has(field.name))} AS ${ident(field.name)}`);
-  const raws = plan.fields.map((field) => `cw_text(${ident(field.name)}) AS ${ident(`raw:${field.name}`)}`);
+  // The raw text as read, for reject reports and the content hash of @row ids.
+  const raws = plan.fields.map((field) => `${ident(field.name)} AS ${ident(`raw:${field.name}`)}`);
   const passThrough = fieldNames.includes('status') && plan.kind === 'orders' ? [fast('status')] : [];
   const derived = derivedColumns(plan);
   const checks = rowChecks(plan);

@@ -37,8 +37,10 @@ export interface ReadOptions {
   maxLineSize: number;
   /** Temp tables DuckDB fills with malformed CSV lines (store_rejects), or null to skip them. */
   rejectsTables?: { errors: string; scans: string } | null;
-  /** Read in file order on one thread, so row_number() numbers records as they stand in the file. */
+  /** Read in file order on one thread, so row_number() numbers records as they stand in the file (`__record`). */
   ordered?: boolean;
+  /** Only the first rows are wanted: read on one thread, which stops early (a parallel scan reads ahead). */
+  sample?: boolean;
 }
 
 export const DEFAULT_MAX_LINE_SIZE = 2_000_000;
@@ -194,7 +196,7 @@ export function readerSql(file: { readPath: string; reader: Reader; headers: rea
       [p('comment')]: d.comment,
       [p('columns')]: structValue(Object.fromEntries(file.headers.map((_, index) => [`c${index}`, 'VARCHAR']))),
       [p('maxline')]: options.maxLineSize,
-      [p('parallel')]: !options.ordered,
+      [p('parallel')]: !options.ordered && !options.sample,
     });
     const args = ['delim', 'quote', 'escape', 'skip', 'header', 'comment', 'columns'].map((name) => `${name} = $${p(name)}`);
     if (d.newLine) args.push(`new_line = $${p('newline')}`);
@@ -204,7 +206,7 @@ export function readerSql(file: { readPath: string; reader: Reader; headers: rea
     };
   }
   if (reader.kind === 'whitespace') {
-    Object.assign(params, { [p('skip')]: reader.header ? 1 : 0, [p('maxline')]: options.maxLineSize, [p('parallel')]: !options.ordered });
+    Object.assign(params, { [p('skip')]: reader.header ? 1 : 0, [p('maxline')]: options.maxLineSize, [p('parallel')]: !options.ordered && !options.sample });
     // One VARCHAR column per line, split on runs of blanks in SQL; the delimiter is a byte that never occurs in text.
     return {
       sql: `SELECT ${select((column) => `parts[${column.index + 1}]`)}${record} FROM (

@@ -56,9 +56,8 @@ export async function defaultReport(
   const sections: ReportSection[] = [];
   for (const area of REPORT_AREAS.filter((item) => wanted.includes(item))) {
     const build = SECTION_BUILDERS[area];
-    const built = build ? await sectionsOrSkip(area, () => build({ connection, lang, log }), log) : [];
-    if (built.length === 0) log({ type: 'log', level: 'warn', message: `report: no ${area} section (${build ? 'the workspace lacks its data' : 'that analysis is not available'})` });
-    sections.push(...built);
+    if (!build) log({ type: 'log', level: 'warn', message: `report: no ${area} section: that analysis is not available in this build` });
+    else sections.push(...(await sectionsOrSkip(area, () => build({ connection, lang, log }), log)));
   }
   const text = COMMON_TEXT[lang];
   return {

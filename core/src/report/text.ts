@@ -74,3 +74,8 @@ export function formatMoney(value: number, lang: ReportLang): string {
 export function formatDecimal(value: number, lang: ReportLang, digits = 1): string {
   return new Intl.NumberFormat(lang, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(value);
 }
+
+/** "1 customer", "2 customers": an English count with its noun (Chinese nouns do not change). */
+export function countOf(value: number, noun: string, lang: ReportLang): string {
+  return `${formatCount(value, lang)} ${noun}${value === 1 ? '' : 's'}`;
+}

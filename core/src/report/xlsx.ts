@@ -51,7 +51,7 @@ export async function reportXlsx(report: ReportModel): Promise<Uint8Array> {
     columns.forEach((column, index) => {
       const sheetColumn = sheet.getColumn(index + 1);
       const format = NUMBER_FORMATS[column.format];
-      if (format) sheetColumn.numFmt = format;
+      if (format && column.formatKey === undefined) sheetColumn.numFmt = format;
       const widest = Math.max(displayWidth(column.label), ...rows.map((row) => displayWidth(String(row[index] ?? ''))));
       sheetColumn.width = Math.min(MAX_COLUMN_WIDTH, Math.max(8, widest + 2));
     });

@@ -7,7 +7,7 @@
 // within bounds, with times rescaled so that the longest T is 10 (as the `lifetimes` library
 // does): the optimiser then sees well-conditioned numbers whatever the time unit.
 import { CoreError } from '../api/errors.ts';
-import { minimizeBounded } from './optimize.ts';
+import { fitOutcome, maximizeLikelihood, type FitStatus } from './maximumLikelihood.ts';
 import digamma from '@stdlib/math-base-special-digamma';
 import logGamma from '@stdlib/math-base-special-gammaln';
 import { hypergeometric2F1, logAddExp } from './special.ts';
@@ -31,20 +31,9 @@ export interface BgNbdParameters {
   b: number;
 }
 
-export interface BgNbdFit extends BgNbdParameters {
-  logLikelihood: number;
-  converged: boolean;
-  iterations: number;
-  /** Largest gradient component of the mean negative log-likelihood (log parameters) at the end. */
-  gradientNorm: number;
-  /** Parameters that ended on their bound (the data do not pin them down). */
-  atBound: (keyof BgNbdParameters)[];
-  customers: number;
-}
+export type BgNbdFit = BgNbdParameters & FitStatus;
 
-const NAMES: (keyof BgNbdParameters)[] = ['r', 'alpha', 'a', 'b'];
-/** Bounds of the log parameters: 1e-6 .. 1e6 in the rescaled time unit. */
-const LOG_BOUND = Math.log(1e6);
+const NAMES = ['r', 'alpha', 'a', 'b'] as const;
 
 interface Unique {
   values: Float64Array;
@@ -203,43 +192,17 @@ export function fitBgNbd(data: BgNbdData, options: BgNbdFitOptions = {}): BgNbdF
     throw new CoreError('E_NO_DATA', 'BG/NBD needs customers observed for some time (every T is 0)');
   }
   const timeScale = 10 / maxT;
-  const evaluate = likelihoodEvaluator(data, timeScale);
-  const gradient = new Float64Array(4);
-  const fromLog = (theta: Float64Array): BgNbdParameters => ({ r: Math.exp(theta[0]!), alpha: Math.exp(theta[1]!), a: Math.exp(theta[2]!), b: Math.exp(theta[3]!) });
   const meanT = data.T.reduce((sum, T, i) => sum + T * data.weight[i]!, 0) / totalWeight;
-  const start = options.start
-    ? { ...options.start, alpha: options.start.alpha * timeScale }
-    : { r: 1, alpha: Math.max(meanT * timeScale, 1e-3), a: 1, b: 1 };
-  const result = minimizeBounded(
-    (theta, out) => {
-      const params = fromLog(theta);
-      const value = -evaluate(params, gradient) / totalWeight;
-      // chain rule to log parameters: d/d(ln p) = p * d/dp
-      out[0] = (-gradient[0]! * params.r) / totalWeight;
-      out[1] = (-gradient[1]! * params.alpha) / totalWeight;
-      out[2] = (-gradient[2]! * params.a) / totalWeight;
-      out[3] = (-gradient[3]! * params.b) / totalWeight;
-      return value;
-    },
-    NAMES.map((name) => Math.log(start[name])),
-    { lower: [-LOG_BOUND, -LOG_BOUND, -LOG_BOUND, -LOG_BOUND], upper: [LOG_BOUND, LOG_BOUND, LOG_BOUND, LOG_BOUND], maxIterations: options.maxIterations ?? 500, gradientTolerance: 1e-9 },
-  );
-  const scaled = fromLog(Float64Array.from(result.x));
+  const evaluate = likelihoodEvaluator(data, timeScale);
+  const { params: scaled, result } = maximizeLikelihood({
+    names: NAMES,
+    start: options.start ? { ...options.start, alpha: options.start.alpha * timeScale } : { r: 1, alpha: Math.max(meanT * timeScale, 1e-3), a: 1, b: 1 },
+    logLikelihood: evaluate,
+    totalWeight,
+    ...(options.maxIterations === undefined ? {} : { maxIterations: options.maxIterations }),
+  });
   const params: BgNbdParameters = { ...scaled, alpha: scaled.alpha / timeScale };
-  const logLikelihood = likelihoodEvaluator(data, 1)(params);
-  const details = { ...params, logLikelihood: Number.isFinite(logLikelihood) ? logLikelihood : null, iterations: result.iterations, reason: result.reason };
-  if (!result.converged || !Number.isFinite(logLikelihood)) {
-    throw new CoreError('E_CONVERGENCE', `BG/NBD fit did not converge (${result.reason} after ${result.iterations} iterations)`, details);
-  }
-  return {
-    ...params,
-    logLikelihood,
-    converged: true,
-    iterations: result.iterations,
-    gradientNorm: result.gradientNorm,
-    atBound: result.atBound.map((i) => NAMES[i]!),
-    customers: totalWeight,
-  };
+  return fitOutcome('BG/NBD', params, result, NAMES, likelihoodEvaluator(data, 1)(params), totalWeight);
 }
 
 /** Log-likelihood of the data at given parameters (in the data's time unit). */

@@ -4,7 +4,7 @@
 // optionally grouped with weights. Gamma-function terms are cached per distinct x; money is
 // rescaled to a mean of 1 while fitting so v starts near its optimum whatever the currency.
 import { CoreError } from '../api/errors.ts';
-import { minimizeBounded } from './optimize.ts';
+import { fitOutcome, maximizeLikelihood, type FitStatus } from './maximumLikelihood.ts';
 import digamma from '@stdlib/math-base-special-digamma';
 import logGamma from '@stdlib/math-base-special-gammaln';
 
@@ -22,17 +22,9 @@ export interface GammaGammaParameters {
   v: number;
 }
 
-export interface GammaGammaFit extends GammaGammaParameters {
-  logLikelihood: number;
-  converged: boolean;
-  iterations: number;
-  gradientNorm: number;
-  atBound: (keyof GammaGammaParameters)[];
-  customers: number;
-}
+export type GammaGammaFit = GammaGammaParameters & FitStatus;
 
-const NAMES: (keyof GammaGammaParameters)[] = ['p', 'q', 'v'];
-const LOG_BOUND = Math.log(1e6);
+const NAMES = ['p', 'q', 'v'] as const;
 
 function checkData(data: GammaGammaData): void {
   const n = data.x.length;
@@ -111,40 +103,15 @@ export function fitGammaGamma(data: GammaGammaData, options: { maxIterations?: n
   }
   if (totalWeight === 0) throw new CoreError('E_NO_DATA', 'Gamma-Gamma needs at least one repeat customer with positive spend');
   const moneyScale = totalWeight / spend;
-  const evaluate = likelihoodEvaluator(data, moneyScale);
-  const gradient = new Float64Array(3);
-  const fromLog = (theta: Float64Array): GammaGammaParameters => ({ p: Math.exp(theta[0]!), q: Math.exp(theta[1]!), v: Math.exp(theta[2]!) });
-  const result = minimizeBounded(
-    (theta, out) => {
-      const params = fromLog(theta);
-      const value = -evaluate(params, gradient) / totalWeight;
-      out[0] = (-gradient[0]! * params.p) / totalWeight;
-      out[1] = (-gradient[1]! * params.q) / totalWeight;
-      out[2] = (-gradient[2]! * params.v) / totalWeight;
-      return value;
-    },
-    [0, 0, 0],
-    { lower: [-LOG_BOUND, -LOG_BOUND, -LOG_BOUND], upper: [LOG_BOUND, LOG_BOUND, LOG_BOUND], maxIterations: options.maxIterations ?? 500, gradientTolerance: 1e-9 },
-  );
-  const scaled = fromLog(Float64Array.from(result.x));
+  const { params: scaled, result } = maximizeLikelihood({
+    names: NAMES,
+    start: { p: 1, q: 1, v: 1 },
+    logLikelihood: likelihoodEvaluator(data, moneyScale),
+    totalWeight,
+    ...(options.maxIterations === undefined ? {} : { maxIterations: options.maxIterations }),
+  });
   const params: GammaGammaParameters = { ...scaled, v: scaled.v / moneyScale };
-  const logLikelihood = likelihoodEvaluator(data, 1)(params);
-  if (!result.converged || !Number.isFinite(logLikelihood)) {
-    throw new CoreError('E_CONVERGENCE', `Gamma-Gamma fit did not converge (${result.reason} after ${result.iterations} iterations)`, {
-      ...params,
-      logLikelihood: Number.isFinite(logLikelihood) ? logLikelihood : null,
-      iterations: result.iterations,
-    });
-  }
-  return {
-    ...params,
-    logLikelihood,
-    converged: true,
-    iterations: result.iterations,
-    gradientNorm: result.gradientNorm,
-    atBound: result.atBound.map((i) => NAMES[i]!),
-    customers: totalWeight,
-  };
+  return fitOutcome('Gamma-Gamma', params, result, NAMES, likelihoodEvaluator(data, 1)(params), totalWeight);
 }
 
 /** Log-likelihood at given parameters, in the data's money unit. */

@@ -4,7 +4,7 @@ import type { ReportLang, ReportOption, ReportSection } from '../../api/report.t
 import type { CohortMatrix, CohortRetentionResult, CohortRow, RetentionMetric, RetentionMode, RetentionPeriod } from '../../api/retention.ts';
 import { cohortRetention } from '../../analysis/cohorts.ts';
 import { makeTable } from '../table.ts';
-import { formatCount, formatPercent, formatPoints } from '../text.ts';
+import { countOf, formatCount, formatPercent, formatPoints } from '../text.ts';
 import { activityOptions, periodLabel, periodOption, periodOrdinal, periodsSinceFirst, type Bilingual } from './common.ts';
 
 /** The period the headline compares cohorts at: the third month, the fourth week, ... */
@@ -173,10 +173,9 @@ export function cohortHeadline(matrix: CohortMatrix, period: RetentionPeriod, la
       ? `The ${cohort} cohort retains worst in ${at}: ${formatPercent(rate, lang)} of its ${size} customers bought then, ${formatPoints(average - rate, lang)} points below the average of ${formatPercent(average, lang)}.`
       : `${cohort} 同期群${at}留存最低：${size} 位客户中 ${formatPercent(rate, lang)} 当期有购买，比平均水平 ${formatPercent(average, lang)} 低 ${formatPoints(average - rate, lang)} 个百分点。`;
   }
-  const customers = formatCount(matrix.customers, lang);
   return lang === 'en'
-    ? `${customers} customers in ${matrix.cohorts.length} cohorts; none is old enough yet to measure retention.`
-    : `${matrix.cohorts.length} 个同期群共 ${customers} 位客户，尚无同期群足够早，无法衡量留存。`;
+    ? `${countOf(matrix.customers, 'customer', lang)} in ${countOf(matrix.cohorts.length, 'cohort', lang)}; none is old enough yet to measure retention.`
+    : `${matrix.cohorts.length} 个同期群共 ${formatCount(matrix.customers, lang)} 位客户，尚无同期群足够早，无法衡量留存。`;
 }
 
 /** "On average 23.3% of customers buy again in month 1 and 12.1% in month 12 (the 3 cohorts that reach it)." */
@@ -184,8 +183,9 @@ export function curveHeadline(matrix: CohortMatrix, period: RetentionPeriod, lan
   const points = matrix.weightedMean.filter((point) => point.k >= 1 && point.rate !== null);
   const first = points[0];
   if (!first) return '';
-  const broad = points.filter((point) => point.cohorts >= MIN_CURVE_COHORTS);
-  const last = broad.length > 1 ? broad[broad.length - 1]! : points[points.length - 1]!;
+  // The last period that as many cohorts reach as can (up to MIN_CURVE_COHORTS): one old cohort is not an average.
+  const needed = Math.min(MIN_CURVE_COHORTS, Math.max(...points.map((point) => point.cohorts)));
+  const last = points.filter((point) => point.cohorts >= needed).at(-1)!;
   const firstText = formatPercent(first.rate!, lang);
   if (last.k === first.k) {
     return lang === 'en'
@@ -193,6 +193,6 @@ export function curveHeadline(matrix: CohortMatrix, period: RetentionPeriod, lan
       : `平均 ${firstText} 的客户在${periodOrdinal(period, first.k, lang)}再次购买。`;
   }
   return lang === 'en'
-    ? `On average ${firstText} of customers buy again in ${periodOrdinal(period, first.k, lang)} and ${formatPercent(last.rate!, lang)} in ${periodOrdinal(period, last.k, lang)} (the ${last.cohorts} cohorts that reach it).`
+    ? `On average ${firstText} of customers buy again in ${periodOrdinal(period, first.k, lang)} and ${formatPercent(last.rate!, lang)} in ${periodOrdinal(period, last.k, lang)} (${last.cohorts === 1 ? 'the one cohort that reaches it' : `the ${last.cohorts} cohorts that reach it`}).`
     : `平均 ${firstText} 的客户在${periodOrdinal(period, first.k, lang)}再次购买，${periodOrdinal(period, last.k, lang)}为 ${formatPercent(last.rate!, lang)}（可观察到该期的 ${last.cohorts} 个同期群）。`;
 }
