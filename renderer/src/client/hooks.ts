@@ -15,6 +15,21 @@ export function asCoreError(error: unknown): CoreError {
   return new CoreError('E_INTERNAL', error instanceof Error ? error.message : String(error));
 }
 
+/** Calls in flight per core, by method and request JSON: identical concurrent asks share one call. */
+const inFlight = new WeakMap<object, Map<string, Promise<unknown>>>();
+
+function sharedCall<M extends CoreMethod>(core: CoreContextValue['core'], method: M, key: string): Promise<CoreResponse<M>> {
+  let calls = inFlight.get(core);
+  if (!calls) inFlight.set(core, (calls = new Map()));
+  const id = `${method} ${key}`;
+  const running = calls.get(id);
+  if (running) return running as Promise<CoreResponse<M>>;
+  const verb = core[method] as (arg: CoreRequest<M>) => Promise<CoreResponse<M>>;
+  const call = verb(JSON.parse(key) as CoreRequest<M>).finally(() => calls.delete(id));
+  calls.set(id, call);
+  return call;
+}
+
 export interface CallState<T> {
   value: T | undefined;
   error: CoreError | undefined;
@@ -24,7 +39,8 @@ export interface CallState<T> {
 
 /**
  * Calls `method` with `request` and re-calls it when the request's JSON or the workspace changes.
- * A null request skips the call (the screen is not ready to ask yet).
+ * A null request skips the call (the screen is not ready to ask yet). Components asking the same
+ * thing at the same time share one call.
  */
 export function useCall<M extends CoreMethod>(method: M, request: CoreRequest<M> | null): CallState<CoreResponse<M>> {
   const { core, revision } = useCoreContext();
@@ -35,8 +51,7 @@ export function useCall<M extends CoreMethod>(method: M, request: CoreRequest<M>
     if (key === null) return;
     let current = true;
     setState((previous) => ({ ...previous, loading: true }));
-    const verb = core[method] as (arg: CoreRequest<M>) => Promise<CoreResponse<M>>;
-    verb(JSON.parse(key) as CoreRequest<M>).then(
+    sharedCall(core, method, key).then(
       (value) => current && setState({ value, loading: false }),
       (error: unknown) => current && setState({ error: asCoreError(error), loading: false }),
     );

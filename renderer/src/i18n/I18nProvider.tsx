@@ -32,6 +32,8 @@ export interface I18n {
   /** A locale-formatted number; integers get grouping, fractions `digits` places. */
   number(value: number | null | undefined, digits?: number): string;
   percent(value: number | null | undefined, digits?: number): string;
+  /** Picks the current language from a two-language name carried by the data (rules files, segments). */
+  label(text: { en: string; zh: string }): string;
 }
 
 export function translate(language: Language, key: MessageKey, params?: MessageParams): string {
@@ -67,6 +69,7 @@ export function I18nProvider({ children, language: forced }: { children: ReactNo
       t: (key, params) => translate(language, key, params),
       number: (value, digits = 0) => (value === null || value === undefined ? '—' : formatter(digits).format(value)),
       percent: (value, digits = 1) => (value === null || value === undefined ? '—' : `${formatter(digits).format(value * 100)}%`),
+      label: (text) => (language === 'zh-CN' ? text.zh : text.en),
     };
   }, [language, setLanguage]);
   return <I18nContext value={value}>{children}</I18nContext>;

@@ -55,13 +55,16 @@ export function survivalTraces(curves: readonly SurvivalCurve[], allName: string
     // Start every curve at (0, 1): nobody has churned before the first event.
     const time = [0, ...curve.points.map((point) => point.time)];
     const band = (values: (number | null)[]) => [1, ...values];
+    // Where the band is undefined (no events yet, or survival 0) it collapses onto the curve.
+    const upper = curve.points.map((point) => point.upper ?? point.survival);
+    const lower = curve.points.map((point) => point.lower ?? point.survival);
     return [
-      { type: 'scatter', mode: 'lines', x: time, y: band(curve.points.map((point) => point.upper)), line: { width: 0, shape: 'hv' }, hoverinfo: 'skip', showlegend: false, legendgroup: name },
+      { type: 'scatter', mode: 'lines', x: time, y: band(upper), line: { width: 0, shape: 'hv' }, hoverinfo: 'skip', showlegend: false, legendgroup: name },
       {
         type: 'scatter',
         mode: 'lines',
         x: time,
-        y: band(curve.points.map((point) => point.lower)),
+        y: band(lower),
         line: { width: 0, shape: 'hv' },
         fill: 'tonexty',
         fillcolor: translucent(color, 0.15),

@@ -19,10 +19,9 @@ function Facts({ rows }: { rows: [string, string][] }) {
 }
 
 export function CustomerExplanationPanel({ customerId, onClose }: { customerId: string; onClose: () => void }) {
-  const { t, number, percent, language } = useI18n();
+  const { t, number, percent, label } = useI18n();
   const explanation = useCall('explainCustomer', { customerId });
   const value: CustomerExplanation | undefined = explanation.value;
-  const label = (text: { en: string; zh: string }) => (language === 'zh-CN' ? text.zh : text.en);
   return (
     <Panel
       id="customer-explanation"

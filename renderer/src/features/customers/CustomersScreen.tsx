@@ -15,20 +15,21 @@ const TABS = ['rfm', 'shopper', 'value'] as const;
 type Tab = (typeof TABS)[number];
 
 function RfmView({ result, onExplain }: { result: RfmSegmentsResult; onExplain: (id: string) => void }) {
-  const { t, number, language } = useI18n();
+  const { t, number, label } = useI18n();
   const [segment, setSegment] = useState(result.segments[0]?.key ?? '');
-  const label = (text: { en: string; zh: string }) => (language === 'zh-CN' ? text.zh : text.en);
   const grid = useMemo(() => {
     const scores = [1, 2, 3, 4, 5];
     const cell = (r: number, f: number) => result.grid.find((item) => item.r === r && item.f === f);
+    const names = new Map(result.segments.map((segment) => [segment.key, label(segment.label)]));
+    const cellText = (r: number, f: number) => cell(r, f)?.segments.map((key) => names.get(key) ?? key).join('<br>') ?? '';
     return [
       {
         type: 'heatmap',
         x: scores,
         y: scores,
         z: scores.map((r) => scores.map((f) => cell(r, f)?.customers ?? null)),
-        text: scores.map((r) => scores.map((f) => cell(r, f)?.segments.join(', ') ?? '')),
-        texttemplate: '%{z:,}<br>%{text}',
+        text: scores.map((r) => scores.map((f) => cellText(r, f))),
+        texttemplate: '<b>%{z:,}</b><br>%{text}',
         textfont: { size: 10 },
         colorscale: [
           [0, '#f3f7ff'],
@@ -40,14 +41,13 @@ function RfmView({ result, onExplain }: { result: RfmSegmentsResult; onExplain: 
         showscale: false,
       },
     ];
-  }, [result]);
+  }, [result, label]);
   const bars = useMemo(
     () => [
       { type: 'bar', orientation: 'h', name: t('customers.customerShare'), y: result.segments.map((s) => label(s.label)), x: result.segments.map((s) => s.customerShare), marker: { color: CHART_COLORS[0] } },
       { type: 'bar', orientation: 'h', name: t('customers.revenueShare'), y: result.segments.map((s) => label(s.label)), x: result.segments.map((s) => s.revenueShare), marker: { color: CHART_COLORS[1] } },
     ],
-    // `label` depends only on the language.
-    [result, t, language],
+    [result, t, label],
   );
   const chosen = result.segments.find((s) => s.key === segment);
   return (
@@ -81,8 +81,7 @@ function RfmView({ result, onExplain }: { result: RfmSegmentsResult; onExplain: 
 }
 
 function ShopperView({ result }: { result: ShopperSegmentsResult }) {
-  const { t, number, percent, language } = useI18n();
-  const label = (text: { en: string; zh: string }) => (language === 'zh-CN' ? text.zh : text.en);
+  const { t, number, percent, label } = useI18n();
   const bars = [
     { type: 'bar', name: t('customers.primary'), x: result.types.map((type) => label(type.label)), y: result.types.map((type) => type.customers), marker: { color: CHART_COLORS[0] } },
     { type: 'bar', name: t('customers.secondary'), x: result.types.map((type) => label(type.label)), y: result.types.map((type) => type.secondaryCustomers), marker: { color: CHART_COLORS[5] } },
