@@ -3,7 +3,8 @@
 // Each row is one order of a mixed zh/en shop: repeat customers drawn from a skewed distribution
 // (a few buy often, most once or twice), statuses in both languages, discounts, categories,
 // channels and regions, and a small share of messy values (currency signs with thousands
-// separators, `2024/1/5 13:22` dates) so the app's normalisation pays its real cost.
+// separators, `2024/1/5 13:22` dates) so the app's normalisation pays its real cost. Every value
+// is encodable in GBK (the full-width ￥, not ¥), so the GBK copy holds the same data.
 // Written in chunks through a stream with back-pressure, so memory stays flat at any size.
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
@@ -18,6 +19,9 @@ export interface SyntheticOrdersOptions {
   /** Byte encoding of the file. Default 'utf-8'. */
   encoding?: 'utf-8' | 'gbk';
 }
+
+/** Bumped whenever the generated content changes, so cached bench inputs are regenerated. */
+export const SYNTHETIC_VERSION = 2;
 
 export const SYNTHETIC_HEADER = 'order_id,customer_id,created_at,paid_at,amount,discount,status,channel,region,category,items';
 
@@ -104,7 +108,7 @@ export async function writeSyntheticOrders(path: string, options: SyntheticOrder
         ? slashDays[day] + ' ' + hour + ':' + PAD2[minute]
         : isoDays[day] + ' ' + PAD2[hour] + ':' + PAD2[minute] + ':' + PAD2[second];
       fields[3] = status === '等待买家付款' || status === 'pending' ? '' : isoDays[day] + ' ' + PAD2[hour] + ':' + PAD2[minute] + ':' + PAD2[Math.min(59, second + 1)];
-      fields[4] = messy ? '"¥' + thousands(cents) + '"' : money(cents);
+      fields[4] = messy ? '"￥' + thousands(cents) + '"' : money(cents);
       fields[5] = money(random() < 0.3 ? Math.floor(cents / 10) : 0);
       fields[6] = status;
       fields[7] = CHANNELS[Math.floor(random() * CHANNELS.length)] ?? '';

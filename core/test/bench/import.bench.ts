@@ -1,0 +1,94 @@
+// Import speed against the engine's own speed limit: the app's import vs raw DuckDB read_csv on the same file, UTF-8 and GBK.
+//
+// Targets (issue 2): app / raw <= 1.25 for UTF-8, and the app on a GBK copy / raw on UTF-8 <= 2.0.
+// Both sides run on a fresh file workspace with the same engine settings; the file is read once
+// beforehand so both start from a warm page cache.
+import { createReadStream, existsSync, renameSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { createCore } from '../../src/host/core.ts';
+import type { BenchArgs } from './run.ts';
+import { SYNTHETIC_VERSION, writeSyntheticOrders } from './synthetic.ts';
+
+const SEED = 20240105;
+
+async function ensureFile(path: string, args: BenchArgs, encoding: 'utf-8' | 'gbk'): Promise<void> {
+  if (existsSync(path)) return;
+  const started = performance.now();
+  await writeSyntheticOrders(`${path}.part`, { rows: args.rows, customers: args.customers, seed: SEED, encoding });
+  renameSync(`${path}.part`, path);
+  console.log(`generated ${path} (${mb(statSync(path).size)}) in ${seconds(performance.now() - started)}`);
+}
+
+async function warm(path: string): Promise<void> {
+  for await (const _chunk of createReadStream(path, { highWaterMark: 1 << 22 })) {
+    // reading pulls the file into the page cache
+  }
+}
+
+function mb(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(2)} s`;
+}
+
+const SETTINGS = { memoryLimit: '8GB', threads: 2 };
+
+function freshWorkspace(args: BenchArgs, name: string): { path: string; spill: string } {
+  const path = join(args.dir, `${name}.duckdb`);
+  const spill = join(args.dir, `${name}.spill`);
+  for (const file of [path, `${path}.wal`, spill]) rmSync(file, { recursive: true, force: true });
+  return { path, spill };
+}
+
+/** Raw DuckDB: CREATE TABLE AS SELECT * FROM read_csv(file), sniffed types, on a fresh file database. */
+async function rawImport(args: BenchArgs, file: string): Promise<number> {
+  const { path, spill } = freshWorkspace(args, 'raw');
+  const instance = await DuckDBInstance.create(path, { memory_limit: SETTINGS.memoryLimit, threads: String(SETTINGS.threads), temp_directory: spill, preserve_insertion_order: 'false' });
+  const connection = await instance.connect();
+  const started = performance.now();
+  await connection.run('CREATE TABLE raw AS SELECT * FROM read_csv($file)', { file });
+  await connection.run('CHECKPOINT');
+  const elapsed = performance.now() - started;
+  connection.closeSync();
+  instance.closeSync();
+  return elapsed;
+}
+
+/** The app: importFiles through a fresh core, as the CLI and the UI run it. */
+async function appImport(args: BenchArgs, file: string, name: string): Promise<{ ms: number; rows: number; orders: number; customers: number }> {
+  const { path, spill } = freshWorkspace(args, name);
+  const core = await createCore({ workspace: path, settings: { ...SETTINGS, tempDirectory: spill } });
+  try {
+    const started = performance.now();
+    const result = await core.importFiles({ kind: 'orders', files: [file] });
+    const ms = performance.now() - started;
+    return { ms, rows: result.rowsLoaded, orders: result.orders, customers: result.customers };
+  } finally {
+    await core.close();
+  }
+}
+
+export default async function importBench(args: BenchArgs): Promise<void> {
+  const name = `orders-${args.rows}-${args.customers}-${SEED}-v${SYNTHETIC_VERSION}`;
+  const utf8 = join(args.dir, `${name}.csv`);
+  const gbk = join(args.dir, `${name}.gbk.csv`);
+  await ensureFile(utf8, args, 'utf-8');
+  await ensureFile(gbk, args, 'gbk');
+  await warm(utf8);
+  const raw = await rawImport(args, utf8);
+  const app = await appImport(args, utf8, 'app-utf8');
+  await warm(gbk);
+  const appGbk = await appImport(args, gbk, 'app-gbk');
+  const ratio = app.ms / raw;
+  const ratioGbk = appGbk.ms / raw;
+  console.log(`file: ${mb(statSync(utf8).size)} UTF-8, ${mb(statSync(gbk).size)} GBK, ${args.rows.toLocaleString('en-US')} rows`);
+  console.log(`raw DuckDB CREATE TABLE AS read_csv (UTF-8): ${seconds(raw)}`);
+  console.log(`app import UTF-8: ${seconds(app.ms)}  (${app.rows.toLocaleString('en-US')} rows, ${app.orders.toLocaleString('en-US')} orders, ${app.customers.toLocaleString('en-US')} customers)`);
+  console.log(`app import GBK:   ${seconds(appGbk.ms)}`);
+  console.log(`ratio app/raw UTF-8: ${ratio.toFixed(2)} (target <= 1.25) ${ratio <= 1.25 ? 'OK' : 'OVER'}`);
+  console.log(`ratio app GBK/raw UTF-8: ${ratioGbk.toFixed(2)} (target <= 2.00) ${ratioGbk <= 2 ? 'OK' : 'OVER'}`);
+  console.log(`peak RSS: ${mb(process.resourceUsage().maxRSS * 1024)}`);
+}

@@ -1,0 +1,226 @@
+// Imports every shared dataset that holds orders or tickets; each count is checked against a plain TypeScript pass over the raw file.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import ExcelJS from 'exceljs';
+import iconv from 'iconv-lite';
+import Papa from 'papaparse';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SHARED_DATA } from '../helpers/core.ts';
+import { openHarness, type Harness } from './harness.ts';
+
+const available = existsSync(SHARED_DATA);
+if (!available) console.warn(`skipping real-data import tests: ${SHARED_DATA} is absent`);
+
+const data = (...parts: string[]) => join(SHARED_DATA, ...parts);
+
+/** CSV text to header-keyed records with papaparse: the independent reader these tests compare against. */
+function records(text: string): Record<string, string>[] {
+  const parsed = Papa.parse<Record<string, string>>(text.replace(/^\uFEFF/, ''), { header: true, skipEmptyLines: true });
+  return parsed.data;
+}
+
+const cents = (value: number) => Math.round(value * 100) / 100;
+
+describe.skipIf(!available)('importing the shared real datasets', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await openHarness();
+  });
+  afterEach(async () => h.close());
+
+  it('CDNOW master log (whitespace separated, CRLF, YYYYMMDD): one order per customer and day', async () => {
+    const file = data('cdnow_lifetimes', 'CDNOW_master.txt');
+    const lines = readFileSync(file, 'latin1').split(/\r?\n/).slice(1).filter((line) => line.trim() !== '');
+    const customers = new Set<string>();
+    const days = new Map<string, number>();
+    for (const line of lines) {
+      const [id = '', date = '', , dollars = '0'] = line.trim().split(/\s+/);
+      customers.add(id);
+      days.set(`${id}@${date}`, (days.get(`${id}@${date}`) ?? 0) + Number(dollars));
+    }
+    const result = await h.client().importFiles({ kind: 'orders', files: [file] });
+    expect(result.profile).toBe('cdnow');
+    expect(result.format).toBe('whitespace');
+    expect(result.rowsRead).toBe(lines.length); // 69,659
+    expect(result.rowsLoaded).toBe(69_659);
+    expect(result.rowsRejected).toBe(0);
+    expect(result.orders).toBe(days.size);
+    expect(result.customers).toBe(customers.size); // 23,570
+    expect(result.dateRange).toEqual({ from: '1997-01-01T00:00:00', to: '1998-06-30T00:00:00' });
+    const [sums] = await h.sql<{ amount: number; padded: number }>(
+      "SELECT round(sum(amount), 2) AS amount, count(*) FILTER (WHERE customer_id = '00001') AS padded FROM orders",
+    );
+    expect(sums?.amount).toBeCloseTo(cents([...days.values()].reduce((a, b) => a + b, 0)), 2);
+    expect(sums?.padded).toBe(1); // zero-padded ids survive
+  });
+
+  it('UCI Online Retail, three gzip parts in one import: lines folded into invoices, cancellations recognised', async () => {
+    const parts = ['online_retail_part1_2010-12_to_2011-03.csv.gz', 'online_retail_part2_2011-04_to_2011-07.csv.gz', 'online_retail_part3_2011-08_to_2011-12.csv.gz'].map((name) =>
+      data('uci_online_retail', name),
+    );
+    const rows = parts.flatMap((part) => records(gunzipSync(readFileSync(part)).toString('utf8')));
+    const withCustomer = rows.filter((row) => (row.CustomerID ?? '') !== '');
+    // Invoice status the way the import defines it: all lines negative -> cancelled (C...) or refunded.
+    const invoices = new Map<string, { statuses: Set<string>; amount: number }>();
+    for (const row of withCustomer) {
+      const invoice = row.InvoiceNo ?? '';
+      const negative = Number(row.Quantity) < 0;
+      const status = negative ? (/^[Cc]\d+$/.test(invoice) ? 'cancelled' : 'refunded') : 'completed';
+      const entry = invoices.get(invoice) ?? { statuses: new Set<string>(), amount: 0 };
+      entry.statuses.add(status);
+      entry.amount += cents(Number(row.Quantity) * Number(row.UnitPrice));
+      invoices.set(invoice, entry);
+    }
+    const cancelled = [...invoices.values()].filter((invoice) => invoice.statuses.size === 1 && invoice.statuses.has('cancelled')).length;
+
+    const result = await h.client().importFiles({ kind: 'orders', files: parts });
+    expect(result.profile).toBe('uci_online_retail');
+    expect(result.lineLevel).toBe(true);
+    expect(result.rowsRead).toBe(rows.length); // 541,909
+    expect(result.rowsLoaded).toBe(withCustomer.length); // 406,829
+    expect(result.rowsRejected).toBe(rows.length - withCustomer.length); // 135,080 lines without CustomerID
+    expect(result.orders).toBe(invoices.size); // 22,190
+    expect(result.customers).toBe(new Set(withCustomer.map((row) => row.CustomerID)).size); // 4,372
+    expect(result.dateRange).toEqual({ from: '2010-12-01T08:26:00', to: '2011-12-09T12:50:00' });
+    expect(result.rejectsSample[0]).toMatchObject({ line: 624, column: 'CustomerID', reason: 'missing value' });
+
+    const [check] = await h.sql<{ lines: number; cancelled: number; amount: number }>(
+      "SELECT (SELECT count(*) FROM order_lines) AS lines, (SELECT count(*) FROM orders WHERE status = 'cancelled') AS cancelled, (SELECT round(sum(amount), 2) FROM orders) AS amount",
+    );
+    expect(check?.lines).toBe(withCustomer.length);
+    expect(check?.cancelled).toBe(cancelled);
+    expect(check?.amount).toBeCloseTo(cents([...invoices.values()].reduce((sum, invoice) => sum + invoice.amount, 0)), 1);
+  });
+
+  it('Tmall order report (Chinese headers with trailing spaces, no buyer column): E_MAPPING, then @order_id', async () => {
+    const file = data('tmall_order_report', 'tmall_order_report.csv');
+    const error = await h.client().importFiles({ kind: 'orders', files: [file] }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'E_MAPPING' });
+    expect((error as Error).message).toContain('customer_id');
+    expect((error as Error).message).toContain('@order_id');
+
+    const rows = records(readFileSync(file, 'utf8'));
+    const paid = (row: Record<string, string>) => Number(row['买家实际支付金额']);
+    const refund = (row: Record<string, string>) => Number(row['退款金额']);
+    const refunded = rows.filter((row) => refund(row) > 0 && refund(row) >= paid(row)).length;
+    const pending = rows.filter((row) => !(refund(row) > 0 && refund(row) >= paid(row)) && (row['订单付款时间 '] ?? '').trim() === '').length;
+
+    const result = await h.client().importFiles({ kind: 'orders', files: [file], mapping: { customer_id: '@order_id' } });
+    expect(result.profile).toBe('taobao_tmall');
+    expect(result.mapping).toMatchObject({ order_id: '订单编号', amount: '买家实际支付金额', paid_at: '订单付款时间', refund_amount: '退款金额', region: '收货地址' });
+    expect(result.rowsLoaded).toBe(rows.length); // 28,010
+    expect(result.orders).toBe(28_010);
+    expect(result.dateRange).toEqual({ from: '2020-02-01T00:14:15', to: '2020-02-29T23:59:18' });
+    const statuses = await h.sql<{ status: string; n: number }>('SELECT status, count(*) AS n FROM orders GROUP BY 1 ORDER BY 1');
+    expect(Object.fromEntries(statuses.map((row) => [row.status, row.n]))).toEqual({
+      completed: rows.length - refunded - pending,
+      pending, // 3,923 never paid
+      refunded,
+    });
+  });
+
+  it('a GBK copy of the Tmall report imports to identical tables', async () => {
+    const file = data('tmall_order_report', 'tmall_order_report.csv');
+    const gbk = join(h.dir, 'tmall_gbk.csv');
+    writeFileSync(gbk, iconv.encode(readFileSync(file, 'utf8'), 'gbk'));
+    const mapping = { customer_id: '@order_id' };
+    const fromGbk = await h.client().importFiles({ kind: 'orders', files: [gbk], mapping });
+    expect(fromGbk.encoding).toBe('gb18030');
+    const gbkRows = await h.sql('SELECT * EXCLUDE (source_id) FROM orders ORDER BY order_id');
+    const utf8 = await openHarness();
+    try {
+      await utf8.client().importFiles({ kind: 'orders', files: [file], mapping });
+      const utf8Rows = await utf8.sql('SELECT * EXCLUDE (source_id) FROM orders ORDER BY order_id');
+      expect(gbkRows.length).toBe(28_010);
+      expect(gbkRows).toEqual(utf8Rows);
+    } finally {
+      await utf8.close();
+    }
+  });
+
+  it('Olist sample folder: orders joined with customers, items, payments and products; reviews as tickets', async () => {
+    const folder = data('olist_sample');
+    const orders = records(readFileSync(join(folder, 'olist_orders_dataset.csv'), 'utf8'));
+    const customers = new Map(records(readFileSync(join(folder, 'olist_customers_dataset.csv'), 'utf8')).map((row) => [row.customer_id, row.customer_unique_id]));
+    const items = records(readFileSync(join(folder, 'olist_order_items_dataset.csv'), 'utf8'));
+    const payments = records(readFileSync(join(folder, 'olist_order_payments_dataset.csv'), 'utf8'));
+    const reviews = records(readFileSync(join(folder, 'olist_order_reviews_dataset.csv'), 'utf8'));
+    const paid = payments.reduce((sum, row) => sum + Number(row.payment_value), 0);
+    const completed = orders.filter((row) => ['delivered', 'shipped', 'invoiced', 'processing'].includes(row.order_status ?? '')).length;
+
+    const result = await h.client().importFiles({ kind: 'orders', files: [folder] });
+    expect(result.profile).toBe('olist');
+    expect(result.files).toHaveLength(7);
+    expect(result.rowsRejected).toBe(0);
+    expect(result.orders).toBe(orders.length); // 4,000
+    expect(result.customers).toBe(new Set(orders.map((row) => customers.get(row.customer_id))).size); // 3,998 unique customers
+    const [check] = await h.sql<{ lines: number; amount: number; completed: number }>(
+      "SELECT (SELECT count(*) FROM order_lines) AS lines, (SELECT round(sum(amount), 2) FROM orders) AS amount, (SELECT count(*) FROM orders WHERE status = 'completed') AS completed",
+    );
+    expect(check?.lines).toBe(items.length); // 4,519
+    expect(check?.amount).toBeCloseTo(cents(paid), 1);
+    expect(check?.completed).toBe(completed); // 3,960
+
+    const tickets = await h.client().importFiles({ kind: 'tickets', files: [join(folder, 'olist_order_reviews_dataset.csv')] });
+    expect(tickets.profile).toBe('olist_reviews');
+    expect(tickets.rowsLoaded).toBe(reviews.length); // 3,986
+    expect(tickets.tickets).toBe(new Set(reviews.map((row) => row.review_id)).size);
+    const [linked] = await h.sql<{ linked: number; rated: number }>('SELECT count(customer_id) AS linked, count(rating) AS rated FROM tickets');
+    expect(linked?.linked).toBe(tickets.tickets); // every review's order is in the sample, so its customer is known
+    expect(linked?.rated).toBe(tickets.tickets);
+  });
+
+  it('IBM Telco churn workbook (xlsx) as tickets: churn reason as text, churn label', async () => {
+    const file = data('ibm_telco_churn', 'Telco_customer_churn.xlsx');
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile(file);
+    const sheet = workbook.worksheets[0];
+    const header = (sheet?.getRow(1).values as unknown[]).map(String);
+    const reasonColumn = header.indexOf('Churn Reason');
+    const labelColumn = header.indexOf('Churn Label');
+    let rows = 0;
+    let reasons = 0;
+    let churned = 0;
+    sheet?.eachRow((row, number) => {
+      if (number === 1) return;
+      rows++;
+      const values = row.values as unknown[];
+      if (String(values[reasonColumn] ?? '').trim() !== '') reasons++;
+      if (values[labelColumn] === 'Yes') churned++;
+    });
+
+    const result = await h.client().importFiles({ kind: 'tickets', files: [file] });
+    expect(result.format).toBe('xlsx');
+    expect(result.profile).toBe('ibm_telco');
+    expect(result.rowsLoaded).toBe(rows); // 7,043
+    expect(result.tickets).toBe(rows);
+    const [check] = await h.sql<{ bodies: number; churned: number; customers: number }>(
+      "SELECT count(body) AS bodies, count(*) FILTER (WHERE label = 'Yes') AS churned, count(DISTINCT customer_id) AS customers FROM tickets",
+    );
+    expect(check).toEqual({ bodies: reasons, churned, customers: rows }); // 1,869 reasons, 1,869 churned
+  });
+
+  it('support tickets CSV (quoted multi-line descriptions) and Chinese reviews (label column, gzip parts) as tickets', async () => {
+    const ticketsFile = data('support_tickets_kaggle_suraj520', 'customer_support_tickets.csv');
+    const ticketRows = records(readFileSync(ticketsFile, 'utf8'));
+    const support = await h.client().importFiles({ kind: 'tickets', files: [ticketsFile] });
+    expect(support.rowsLoaded).toBe(ticketRows.length); // 8,469
+    expect(support.mapping).toMatchObject({ ticket_id: 'Ticket ID', customer_id: 'Customer Email', subject: 'Ticket Subject', body: 'Ticket Description', rating: 'Customer Satisfaction Rating' });
+    expect(support.customers).toBe(new Set(ticketRows.map((row) => row['Customer Email'])).size);
+
+    const parts = ['online_shopping_10_cats_part1.csv.gz', 'online_shopping_10_cats_part2.csv.gz'].map((name) => data('chinese_ecommerce_reviews', name));
+    const reviewRows = parts.flatMap((part) => records(gunzipSync(readFileSync(part)).toString('utf8')));
+    const reviews = await h.client().importFiles({ kind: 'tickets', files: parts });
+    expect(reviews.mapping).toMatchObject({ category: 'cat', label: 'label', body: 'review', ticket_id: '@row' });
+    expect(reviews.rowsLoaded).toBe(reviewRows.length); // 62,774
+    const counts = await h.sql<{ rated: number; positive: number; total: number }>(
+      "SELECT count(rating) AS rated, count(*) FILTER (WHERE label = '1' AND source_id > 1) AS positive, count(*) AS total FROM tickets",
+    );
+    expect(counts[0]).toEqual({
+      rated: ticketRows.filter((row) => (row['Customer Satisfaction Rating'] ?? '') !== '').length, // 2,769
+      positive: reviewRows.filter((row) => row.label === '1').length, // 31,728
+      total: ticketRows.length + reviewRows.length, // identical reviews are numbered, not merged
+    });
+  });
+});

@@ -1,0 +1,66 @@
+// Value normalisation on a hand-made export: every amount, date and status layout of DOMAIN.md section 6, checked by hand.
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FIXTURES, openHarness, type Harness } from './harness.ts';
+
+// mixed_values.csv (Taobao headers), line by line, as computed by hand:
+// line 2  A001 buyer1 2024-01-05 10:00:00  ¥1,234.50 -> 1234.50  交易成功 -> completed
+// line 3  A002 buyer2 2024/1/6 13:22       １２３.５ -> 123.50   已取消 -> cancelled
+// line 4  A003 buyer1 2024年1月7日          (10.00) -> -10.00   退款成功 -> refunded
+// line 5  A004 buyer3 20240108             $99 -> 99.00        等待买家付款 -> pending
+// line 6  A005 buyer2 45300 (Excel serial: 45296 is 2024-01-05) -> 2024-01-09; 1.234,56 -> 1234.56; "Completed " -> completed
+// line 7  A006 buyer3 13/01/2024 (13 > 12, so the column reads day first) -> 2024-01-13; "weird status" -> completed, with a warning
+// line 8  A007 "not a date"  -> reject, column 订单创建时间
+// line 9  A008 amount "abc"  -> reject, column 买家实际支付金额
+// line 10 A009 no buyer      -> reject, column 买家会员名
+const FILE = join(FIXTURES, 'mixed_values.csv');
+
+describe('value normalisation in SQL', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await openHarness();
+  });
+  afterEach(async () => h.close());
+
+  it('previews the export: Taobao profile, mapping, day-first dates, unknown status words', async () => {
+    const preview = await h.client().previewImport({ kind: 'orders', files: [FILE] });
+    expect(preview.profile).toBe('taobao_tmall');
+    expect(preview.delimiter).toBe(',');
+    expect(preview.encoding).toBe('utf-8');
+    expect(preview.headers).toEqual(['订单编号', '买家会员名', '订单创建时间', '买家实际支付金额', '订单状态', '收货地址']);
+    expect(preview.rows).toHaveLength(9);
+    expect(preview.rows[0]).toEqual(['A001', 'buyer1', '2024-01-05 10:00:00', '¥1,234.50', '交易成功', '上海']);
+    expect(preview.mapping).toEqual({
+      order_id: '订单编号', customer_id: '买家会员名', ordered_at: '订单创建时间', amount: '买家实际支付金额', status: '订单状态', region: '收货地址',
+    });
+    expect(preview.missingRequired).toEqual([]);
+    expect(preview.lineLevel).toBe(false);
+    expect(preview.warnings).toEqual(['status words not recognised, read as completed: weird status']);
+  });
+
+  it('reads amounts, dates and statuses in every layout and rejects what it cannot read, naming line and column', async () => {
+    const result = await h.client().importFiles({ kind: 'orders', files: [FILE] });
+    expect(result).toMatchObject({ rowsRead: 9, rowsLoaded: 6, rowsRejected: 3, orders: 6, customers: 3 });
+    expect(result.rejectsSample).toEqual([
+      { file: FILE, line: 8, column: '订单创建时间', raw: 'not a date', reason: 'not a date' },
+      { file: FILE, line: 9, column: '买家实际支付金额', raw: 'abc', reason: 'not a number' },
+      { file: FILE, line: 10, column: '买家会员名', raw: null, reason: 'missing value' },
+    ]);
+    const orders = await h.sql("SELECT order_id, customer_id, strftime(ordered_at, '%Y-%m-%d %H:%M') AS at, amount, status, region FROM orders ORDER BY order_id");
+    expect(orders).toEqual([
+      { order_id: 'A001', customer_id: 'buyer1', at: '2024-01-05 10:00', amount: 1234.5, status: 'completed', region: '上海' },
+      { order_id: 'A002', customer_id: 'buyer2', at: '2024-01-06 13:22', amount: 123.5, status: 'cancelled', region: '北京' },
+      { order_id: 'A003', customer_id: 'buyer1', at: '2024-01-07 00:00', amount: -10, status: 'refunded', region: '广东' },
+      { order_id: 'A004', customer_id: 'buyer3', at: '2024-01-08 00:00', amount: 99, status: 'pending', region: '浙江' },
+      { order_id: 'A005', customer_id: 'buyer2', at: '2024-01-09 00:00', amount: 1234.56, status: 'completed', region: '江苏' },
+      { order_id: 'A006', customer_id: 'buyer3', at: '2024-01-13 00:00', amount: 12.5, status: 'completed', region: '四川' },
+    ]);
+    // Revenue counts completed orders only: buyer1 1234.50 (A003 refunded), buyer2 1234.56 (A002 cancelled), buyer3 12.50 (A004 pending).
+    const customers = await h.sql('SELECT customer_id, orders, completed_orders, revenue FROM customers ORDER BY customer_id');
+    expect(customers).toEqual([
+      { customer_id: 'buyer1', orders: 2, completed_orders: 1, revenue: 1234.5 },
+      { customer_id: 'buyer2', orders: 2, completed_orders: 1, revenue: 1234.56 },
+      { customer_id: 'buyer3', orders: 2, completed_orders: 1, revenue: 12.5 },
+    ]);
+  });
+});
