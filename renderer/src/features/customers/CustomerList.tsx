@@ -6,7 +6,13 @@ import type { CustomerRowsRequest } from '../../../../core/src/api/index.ts';
 import { useCoreContext } from '../../client/hooks.ts';
 import { ArrowTable } from '../../components/ArrowTable.tsx';
 import { usePagedSource } from '../../components/pagedSource.ts';
-import { useI18n } from '../../i18n/I18nProvider.tsx';
+import { isMessageKey, useI18n, type I18n } from '../../i18n/I18nProvider.tsx';
+
+/** A result column's header: its catalogue name where there is one, else the column name. */
+function columnLabel(t: I18n['t'], name: string): string {
+  for (const key of [`column.${name}`, `field.${name}`]) if (isMessageKey(key)) return t(key);
+  return name;
+}
 
 export interface CustomerListProps {
   query: Omit<CustomerRowsRequest, 'offset' | 'limit'>;
@@ -35,6 +41,7 @@ export function CustomerList({ query, total, label, onExplain }: CustomerListPro
   return (
     <ArrowTable
       source={source}
+      columns={source.fields.map((field) => ({ name: field.name, label: columnLabel(t, field.name) }))}
       onRangeChange={paged.onRangeChange}
       label={label}
       height={360}
