@@ -192,7 +192,7 @@ async function undeterminedCounts(connection: DuckDBConnection): Promise<Shopper
 }
 
 async function featureAvailability(connection: DuckDBConnection, columns: InputColumns): Promise<FeatureAvailability[]> {
-  const medians = await queryOne(connection, `SELECT ${SHOPPER_FEATURES.map((feature) => `median(${quoteIdent(feature)}) AS ${quoteIdent(feature)}`).join(', ')} FROM ${RESULT_TABLES.shopper}`);
+  const medians = await queryOne(connection, `SELECT ${SHOPPER_FEATURES.map((feature) => `approx_quantile(${quoteIdent(feature)}, 0.5) AS ${quoteIdent(feature)}`).join(', ')} FROM ${RESULT_TABLES.shopper}`);
   return SHOPPER_FEATURES.map((feature) => {
     const reason = missingReason(feature, columns);
     const median = medians[feature];

@@ -81,15 +81,20 @@ function recurringMonthDays(rules: ShopperRules): string[] {
   return [...days];
 }
 
-/** The promotion days among the days with activity: the sale calendar plus days with peak order counts. */
+/**
+ * The promotion days among the days with activity: the sale calendar, plus peaks: days with at
+ * least peakRatio times the median orders of the 29 days around them (a local median, so a
+ * busy season or a launch month is not one long "promotion").
+ */
 export async function promotionDays(connection: DuckDBConnection, rules: ShopperRules, activity: Record<string, DuckDBValue>): Promise<string[]> {
   const rows = await queryRows<{ day: string }>(
     connection,
-    `WITH daily AS (SELECT day, count(*) AS n FROM (${ACTIVITY_ORDERS_SQL}) GROUP BY day)
-     SELECT strftime(day, '%Y-%m-%d') AS day FROM daily
+    `WITH daily AS (SELECT day, count(*) AS n FROM (${ACTIVITY_ORDERS_SQL}) GROUP BY day),
+     local AS (SELECT day, n, median(n) OVER (ORDER BY day RANGE BETWEEN INTERVAL 14 DAYS PRECEDING AND INTERVAL 14 DAYS FOLLOWING) AS typical FROM daily)
+     SELECT strftime(day, '%Y-%m-%d') AS day FROM local
      WHERE coalesce(list_contains(CAST($month_days AS VARCHAR[]), strftime(day, '%m-%d')), false)
         OR coalesce(list_contains(CAST($dates AS VARCHAR[]), strftime(day, '%Y-%m-%d')), false)
-        OR coalesce(n >= $peak_ratio * (SELECT median(n) FROM daily), false)
+        OR coalesce(n >= $peak_ratio * typical, false)
      ORDER BY day`,
     { ...activity, month_days: textListParam(recurringMonthDays(rules)), dates: textListParam(rules.promotionDays.dates), peak_ratio: rules.promotionDays.peakRatio },
   );

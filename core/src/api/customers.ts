@@ -96,7 +96,7 @@ export interface ShopperRules {
     recurring: RecurringPromotion[];
     /** The shop's own sale days, ISO dates. */
     dates: string[];
-    /** Also count as promotion days the days with at least this many times the median daily orders; null turns it off. */
+    /** Also count as promotion days the days with at least this many times the median orders of the 29 days around them; null turns it off. */
     peakRatio: number | null;
   };
   /** Customer groups (seed 004): how business and cross-border customers are recognised. */
@@ -211,7 +211,7 @@ export interface FeatureAvailability {
   available: boolean;
   /** Why it is unavailable, e.g. "orders.discount has no values". */
   reason: string | null;
-  /** Median over customers with a value (null when none). */
+  /** Median over customers with a value (approximate: t-digest, so it stays cheap at millions of customers); null when none. */
   median: number | null;
 }
 

@@ -1,5 +1,5 @@
 // CLI commands of the customers area: customers (RFM / shopper types), customer (explain) and clv.
-import { DateDay, TimestampMillisecond, type Table } from 'apache-arrow';
+import { DataType, type Table } from 'apache-arrow';
 import type { Command } from 'commander';
 import Papa from 'papaparse';
 import type { CustomerTable, CustomerValueResult, RfmSegmentsResult, ShopperSegmentsResult, TimeUnit } from '../../api/customers.ts';
@@ -18,9 +18,10 @@ function plainRows(table: Table): Record<string, unknown>[] {
     const plain: Record<string, unknown> = {};
     for (const field of fields) {
       const value = row[field.name];
-      if (value !== null && value !== undefined && (field.type instanceof DateDay || field.type instanceof TimestampMillisecond)) {
+      const isDate = DataType.isDate(field.type);
+      if (value !== null && value !== undefined && (isDate || DataType.isTimestamp(field.type))) {
         const iso = new Date(value instanceof Date ? value.getTime() : Number(value)).toISOString();
-        plain[field.name] = field.type instanceof DateDay ? iso.slice(0, 10) : iso;
+        plain[field.name] = isDate ? iso.slice(0, 10) : iso;
       } else plain[field.name] = value;
     }
     return plain;

@@ -1,16 +1,95 @@
 // CLI commands of the workspace area: import and info.
+//
+// Both print a short readable summary by default and the whole result with --json. Import
+// progress goes to stderr, on one rewritten line, when stderr is a terminal.
+import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import type { EncodingName, ImportKind, WorkspaceInfo } from '../../api/workspace.ts';
+import type { ColumnMapping, EncodingName, ImportKind, ImportPreview, ImportResult, WorkspaceInfo } from '../../api/workspace.ts';
+import type { CoreEvent } from '../../api/events.ts';
 import { CoreError } from '../../api/errors.ts';
 import { printJson, withCore } from './common.ts';
 
+const ENCODINGS = ['utf-8', 'utf-16le', 'utf-16be', 'gb18030', 'gbk', 'big5'];
+
+interface ImportFlags {
+  kind: string;
+  encoding?: string;
+  mapping?: string;
+  sheet?: string;
+  mode?: string;
+  printMapping?: boolean;
+  json?: boolean;
+}
+
+const count = (value: number) => value.toLocaleString('en-US');
+
 function formatInfo(info: WorkspaceInfo): string {
-  const lines = [`workspace ${info.path}`, `orders ${info.orders}, customers ${info.customers}, tickets ${info.tickets}`];
+  const lines = [`workspace ${info.path}`, `orders ${count(info.orders)}, customers ${count(info.customers)}, tickets ${count(info.tickets)}`];
   if (info.dateRange) lines.push(`orders from ${info.dateRange.from} to ${info.dateRange.to}`);
   for (const source of info.sources) {
-    lines.push(`  [${source.sourceId}] ${source.kind} ${source.file}: ${source.rowsLoaded} loaded, ${source.rowsRejected} rejected`);
+    lines.push(`  [${source.sourceId}] ${source.kind} ${source.file}: ${count(source.rowsLoaded)} loaded, ${count(source.rowsRejected)} rejected (${source.format}, ${source.encoding ?? 'binary'})`);
   }
   return lines.join('\n');
+}
+
+function formatResult(result: ImportResult, kind: ImportKind): string {
+  const lines = [
+    `imported ${result.files.length} file(s) as ${kind}${result.profile ? ` (${result.profile})` : ''} in ${result.seconds} s: ` +
+      `${count(result.rowsRead)} rows read, ${count(result.rowsLoaded)} loaded, ${count(result.rowsRejected)} rejected, ${count(result.rowsReplaced)} replaced`,
+    `workspace: ${count(result.orders)} orders, ${count(result.customers)} customers, ${count(result.tickets)} tickets`,
+  ];
+  if (result.dateRange) lines.push(`rows dated ${result.dateRange.from} to ${result.dateRange.to}`);
+  if (result.rejectsSample.length > 0) {
+    lines.push('first rejects:');
+    for (const reject of result.rejectsSample) {
+      const place = [reject.line === null ? null : `line ${reject.line}`, reject.column ? `column ${reject.column}` : null].filter(Boolean).join(' ');
+      lines.push(`  ${reject.file}${place ? ` ${place}` : ''}: ${reject.reason}${reject.raw === null ? '' : ` ("${reject.raw.slice(0, 60)}")`}`);
+    }
+  }
+  for (const warning of result.warnings) lines.push(`warning: ${warning}`);
+  return lines.join('\n');
+}
+
+function formatMapping(preview: ImportPreview): string {
+  const lines = [`files: ${preview.files.join(', ')}`, `format ${preview.format}, encoding ${preview.encoding}${preview.profile ? `, profile ${preview.profile}` : ''}${preview.lineLevel ? ', one row per item' : ''}`];
+  const width = Math.max(...preview.columns.map((column) => column.column.length)) + 2;
+  for (const column of preview.columns) {
+    const header = preview.mapping[column.column] ?? (column.required ? '(missing, required)' : '-');
+    const others = column.candidates.length > 0 ? `   candidates: ${column.candidates.join(', ')}` : '';
+    lines.push(`  ${column.column.padEnd(width)}${header}${others}`);
+  }
+  for (const field of Object.keys(preview.mapping).filter((field) => !preview.columns.some((column) => column.column === field))) {
+    lines.push(`  ${field.padEnd(width)}${preview.mapping[field]}`);
+  }
+  for (const warning of preview.warnings) lines.push(`warning: ${warning}`);
+  return lines.join('\n');
+}
+
+/** Reads `--mapping FILE.json`: an object of canonical field names to header names (or derived values). */
+async function readMapping(path: string): Promise<ColumnMapping> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await readFile(path, 'utf8'));
+  } catch (error) {
+    throw new CoreError('E_ARGS', `--mapping ${path}: not a readable JSON file (${(error as Error).message})`);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed) || Object.values(parsed).some((value) => typeof value !== 'string')) {
+    throw new CoreError('E_ARGS', `--mapping ${path}: expected an object like {"customer_id": "买家会员名"}`);
+  }
+  return parsed as ColumnMapping;
+}
+
+/** Progress on one stderr line, rewritten in place; only for terminals, so logs and pipes stay clean. */
+function progressPrinter(): ((event: CoreEvent) => void) | null {
+  if (!process.stderr.isTTY) return null;
+  return (event) => {
+    if (event.type !== 'progress') return;
+    const share = event.bytesTotal > 0 ? ` ${Math.min(100, Math.round((event.bytesDone / event.bytesTotal) * 100))}%` : '';
+    const rows = event.rows > 0 ? `, ${count(event.rows)} rows` : '';
+    const rate = event.rowsPerSec > 0 ? `, ${count(event.rowsPerSec)} rows/s` : '';
+    process.stderr.write(`\r\x1b[K${event.phase}${share}${rows}${rate}`);
+    if (event.phase === 'done') process.stderr.write('\n');
+  };
 }
 
 export function registerWorkspaceCommands(program: Command): void {
@@ -28,23 +107,54 @@ export function registerWorkspaceCommands(program: Command): void {
 
   program
     .command('import')
-    .description('import order or ticket exports (csv, tsv, txt, csv.gz, xlsx, parquet, json) into the workspace')
-    .argument('<files...>', 'files or folders')
+    .description('import order or ticket exports (csv, tsv, txt, csv.gz, xlsx, parquet, json; UTF-8, UTF-16, GBK/GB18030, Big5) into the workspace')
+    .argument('<files...>', 'files or folders (a folder imports every export in it, with one mapping)')
     .requiredOption('--kind <kind>', 'orders or tickets')
-    .option('--encoding <name>', 'utf-8, utf-16le, utf-16be, gb18030, gbk or big5 (default: detected)')
-    .option('--json', 'print the import summary as JSON')
-    .action(async (files: string[], options: { kind: string; encoding?: string; json?: boolean }, command: Command) => {
-      if (options.kind !== 'orders' && options.kind !== 'tickets') {
-        throw new CoreError('E_ARGS', `--kind must be orders or tickets, got "${options.kind}"`);
-      }
+    .option('--encoding <name>', `${ENCODINGS.join(', ')} (default: detected; non-UTF-8 text is read as GB18030)`)
+    .option('--mapping <file>', 'JSON file of field to header, e.g. {"customer_id": "买家会员名"}; "@order_id", "@customer_day", "@row" derive a missing id')
+    .option('--sheet <sheet>', 'xlsx: sheet name or 1-based number (default: the first sheet with data)')
+    .option('--mode <mode>', 'append (default: rows with an id already imported replace the old ones) or replace (empty the kind first)')
+    .option('--print-mapping', 'print the detected format, encoding and mapping, and import nothing')
+    .option('--json', 'print the result as JSON')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  churnwb import orders.csv --kind orders
+  churnwb import 千牛订单.csv --kind orders --encoding gbk --mapping mapping.json
+  churnwb import exports/ --kind orders --print-mapping
+  churnwb import tickets.xlsx --kind tickets --sheet 2 --json`,
+    )
+    .action(async (files: string[], flags: ImportFlags, command: Command) => {
+      if (flags.kind !== 'orders' && flags.kind !== 'tickets') throw new CoreError('E_ARGS', `--kind must be orders or tickets, got "${flags.kind}"`);
+      if (flags.encoding !== undefined && !ENCODINGS.includes(flags.encoding)) throw new CoreError('E_ARGS', `--encoding must be one of ${ENCODINGS.join(', ')}, got "${flags.encoding}"`);
+      if (flags.mode !== undefined && flags.mode !== 'append' && flags.mode !== 'replace') throw new CoreError('E_ARGS', `--mode must be append or replace, got "${flags.mode}"`);
+      const kind: ImportKind = flags.kind;
+      const request = {
+        kind,
+        files,
+        ...(flags.encoding ? { encoding: flags.encoding as EncodingName } : {}),
+        ...(flags.mapping ? { mapping: await readMapping(flags.mapping) } : {}),
+        ...(flags.sheet ? { sheet: flags.sheet } : {}),
+        ...(flags.mode ? { mode: flags.mode as 'append' | 'replace' } : {}),
+      };
       await withCore(command, async (core) => {
-        const result = await core.importFiles({
-          files,
-          kind: options.kind as ImportKind,
-          ...(options.encoding ? { encoding: options.encoding as EncodingName } : {}),
-        });
-        if (options.json) printJson(result);
-        else process.stdout.write(`${result.rowsLoaded} rows loaded, ${result.rowsRejected} rejected from ${result.files.length} file(s)\n`);
+        if (flags.printMapping) {
+          const preview = await core.previewImport(request);
+          if (flags.json) printJson({ files: preview.files, format: preview.format, encoding: preview.encoding, profile: preview.profile, lineLevel: preview.lineLevel, mapping: preview.mapping, columns: preview.columns, missingRequired: preview.missingRequired, warnings: preview.warnings });
+          else process.stdout.write(`${formatMapping(preview)}\n`);
+          return;
+        }
+        const printer = progressPrinter();
+        const unsubscribe = printer ? core.on(printer) : () => undefined;
+        try {
+          const result = await core.importFiles(request);
+          if (flags.json) printJson(result);
+          else process.stdout.write(`${formatResult(result, kind)}\n`);
+        } finally {
+          unsubscribe();
+          if (printer) process.stderr.write('\r\x1b[K');
+        }
       });
     });
 }

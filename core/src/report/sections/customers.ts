@@ -6,9 +6,9 @@
 // statuses when the current run used them, so the report and the Customers screen agree.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { tableFromIPC } from 'apache-arrow';
-import type { CustomerValueResult, Label, RfmRules, RfmSegmentsResult, SegmentOptionsUsed, ShopperRules, ShopperSegmentsResult } from '../../api/customers.ts';
+import type { CustomerValueResult, Label, RfmRules, RfmSegmentsResult, SegmentOptionsUsed, SegmentSize, ShopperRules, ShopperSegmentsResult } from '../../api/customers.ts';
 import type { LogEvent } from '../../api/events.ts';
-import type { ReportLang, ReportOption, ReportSection } from '../../api/report.ts';
+import type { ReportColumn, ReportLang, ReportOption, ReportSection } from '../../api/report.ts';
 import { customerValue } from '../../analysis/clv.ts';
 import { currentRun } from '../../analysis/customerResults.ts';
 import { rfm } from '../../analysis/rfm.ts';
@@ -96,70 +96,100 @@ function segmentOptions(options: SegmentOptionsUsed, lang: ReportLang): ReportOp
   ];
 }
 
-/** Horizontal bars read top-down in the list's order, so the traces list it bottom-up. */
-function shareBars(names: string[], customerShares: number[], revenueShares: (number | null)[], lang: ReportLang) {
-  return [
-    { type: 'bar', orientation: 'h', name: TEXT.customerShare[lang], y: [...names].reverse(), x: [...customerShares].reverse(), marker: { color: '#8a8f98' } },
-    { type: 'bar', orientation: 'h', name: TEXT.revenueShare[lang], y: [...names].reverse(), x: revenueShares.map((share) => share ?? 0).reverse(), marker: { color: '#2f6fed' } },
-  ];
+/** The columns every segment table starts with; `extra` adds the scheme's own. */
+interface SegmentSectionSpec<T extends SegmentSize> {
+  id: string;
+  title: Bilingual;
+  nameLabel: Bilingual;
+  sizes: T[];
+  headline: string;
+  options: ReportOption[];
+  extra: { column: ReportColumn; value: (size: T) => number | null }[];
+}
+
+/** A segmentation as a section: customer and revenue shares side by side per segment, and its table. */
+function segmentSection<T extends SegmentSize>(spec: SegmentSectionSpec<T>, lang: ReportLang): ReportSection {
+  const names = spec.sizes.map((size) => labelOf(size.label, lang));
+  // Horizontal bars read bottom-up, so the traces list the segments in reverse to show them top-down.
+  const bars = (name: string, shares: (number | null)[], color: string) => ({
+    type: 'bar',
+    orientation: 'h',
+    name,
+    y: [...names].reverse(),
+    x: shares.map((share) => share ?? 0).reverse(),
+    marker: { color },
+  });
+  return {
+    id: spec.id,
+    area: 'customers',
+    title: spec.title[lang],
+    headline: spec.headline,
+    chart: {
+      data: [
+        bars(TEXT.customerShare[lang], spec.sizes.map((size) => size.customerShare), '#8a8f98'),
+        bars(TEXT.revenueShare[lang], spec.sizes.map((size) => size.revenueShare), '#2f6fed'),
+      ],
+      layout: { barmode: 'group', xaxis: { tickformat: '.0%' }, margin: { l: 140 } },
+      height: Math.max(360, 34 * spec.sizes.length + 100),
+    },
+    table: makeTable(
+      spec.title[lang],
+      [
+        { key: 'name', label: spec.nameLabel[lang], format: 'text' },
+        { key: 'customers', label: TEXT.customers[lang], format: 'integer' },
+        { key: 'customerShare', label: TEXT.customerShare[lang], format: 'percent' },
+        { key: 'revenue', label: TEXT.revenue[lang], format: 'money' },
+        { key: 'revenueShare', label: TEXT.revenueShare[lang], format: 'percent' },
+        ...spec.extra.map((extra) => extra.column),
+      ],
+      spec.sizes.map((size, index) => ({
+        name: names[index]!,
+        customers: size.customers,
+        customerShare: size.customerShare,
+        revenue: size.revenue,
+        revenueShare: size.revenueShare,
+        ...Object.fromEntries(spec.extra.map((extra) => [extra.column.key, extra.value(size)])),
+      })),
+    ),
+    options: spec.options,
+    note: '',
+  };
 }
 
 export function rfmSections(result: RfmSegmentsResult, lang: ReportLang): ReportSection[] {
   const segments = result.segments.filter((segment) => segment.customers > 0);
   if (segments.length === 0) return [];
-  const names = segments.map((segment) => labelOf(segment.label, lang));
   const top = segments.reduce((best, segment) => ((segment.revenueShare ?? 0) > (best.revenueShare ?? 0) ? segment : best));
+  const name = labelOf(top.label, lang);
   const headline =
     lang === 'en'
-      ? `${labelOf(top.label, lang)} are ${formatPercent(top.customerShare, lang)} of customers and bring ${formatPercent(top.revenueShare ?? 0, lang)} of revenue, more than any other segment.`
-      : `「${labelOf(top.label, lang)}」占客户的 ${formatPercent(top.customerShare, lang)}，贡献了 ${formatPercent(top.revenueShare ?? 0, lang)} 的收入，高于其他任何分群。`;
+      ? `${name} are ${formatPercent(top.customerShare, lang)} of customers and bring ${formatPercent(top.revenueShare ?? 0, lang)} of revenue, more than any other segment.`
+      : `「${name}」占客户的 ${formatPercent(top.customerShare, lang)}，贡献了 ${formatPercent(top.revenueShare ?? 0, lang)} 的收入，高于其他任何分群。`;
   return [
-    {
-      id: 'customers.rfm',
-      area: 'customers',
-      title: TEXT.rfmTitle[lang],
-      headline,
-      chart: {
-        data: shareBars(names, segments.map((segment) => segment.customerShare), segments.map((segment) => segment.revenueShare), lang),
-        layout: { barmode: 'group', xaxis: { tickformat: '.0%' }, margin: { l: 140 } },
-        height: Math.max(360, 34 * segments.length + 100),
-      },
-      table: makeTable(
-        TEXT.rfmTitle[lang],
-        [
-          { key: 'segment', label: TEXT.segment[lang], format: 'text' },
-          { key: 'customers', label: TEXT.customers[lang], format: 'integer' },
-          { key: 'customerShare', label: TEXT.customerShare[lang], format: 'percent' },
-          { key: 'revenue', label: TEXT.revenue[lang], format: 'money' },
-          { key: 'revenueShare', label: TEXT.revenueShare[lang], format: 'percent' },
-          { key: 'recency', label: TEXT.recency[lang], format: 'number' },
-          { key: 'frequency', label: TEXT.frequency[lang], format: 'number' },
-          { key: 'monetary', label: TEXT.monetary[lang], format: 'money' },
+    segmentSection(
+      {
+        id: 'customers.rfm',
+        title: TEXT.rfmTitle,
+        nameLabel: TEXT.segment,
+        sizes: segments,
+        headline,
+        options: [...segmentOptions(result.options, lang), { label: TEXT.scoring[lang], value: lang === 'en' ? result.scoring : RFM_SCORING_ZH }],
+        extra: [
+          { column: { key: 'recency', label: TEXT.recency[lang], format: 'number' }, value: (segment) => segment.meanRecencyDays },
+          { column: { key: 'frequency', label: TEXT.frequency[lang], format: 'number' }, value: (segment) => segment.meanFrequency },
+          { column: { key: 'monetary', label: TEXT.monetary[lang], format: 'money' }, value: (segment) => segment.meanMonetary },
         ],
-        segments.map((segment, index) => ({
-          segment: names[index]!,
-          customers: segment.customers,
-          customerShare: segment.customerShare,
-          revenue: segment.revenue,
-          revenueShare: segment.revenueShare,
-          recency: segment.meanRecencyDays,
-          frequency: segment.meanFrequency,
-          monetary: segment.meanMonetary,
-        })),
-      ),
-      options: [...segmentOptions(result.options, lang), { label: TEXT.scoring[lang], value: lang === 'en' ? result.scoring : RFM_SCORING_ZH }],
-      note: '',
-    },
+      },
+      lang,
+    ),
   ];
 }
 
 export function shopperSections(result: ShopperSegmentsResult, lang: ReportLang): ReportSection[] {
   const types = result.types.filter((type) => type.customers > 0);
   if (types.length === 0) return [];
-  const names = types.map((type) => labelOf(type.label, lang));
   const judged = types.filter((type) => type.key !== 'undetermined');
-  const undetermined = result.types.find((type) => type.key === 'undetermined');
-  const undeterminedShare = formatPercent(undetermined?.customerShare ?? 0, lang);
+  const undeterminedShare = formatPercent(result.types.find((type) => type.key === 'undetermined')?.customerShare ?? 0, lang);
   const largest = judged.reduce<(typeof judged)[number] | null>((best, type) => (best === null || type.customers > best.customers ? type : best), null);
   const headline = largest
     ? lang === 'en'
@@ -168,43 +198,26 @@ export function shopperSections(result: ShopperSegmentsResult, lang: ReportLang)
     : lang === 'en'
       ? `No customer could be given a shopper type: the data lacks what the rules judge by.`
       : `没有客户能被判定类型：数据缺少规则所需的字段。`;
-  const notJudged = result.judgements.filter((judgement) => judgement.judged === 'none').map((judgement) => {
-    const rule = result.types.find((type) => type.key === judgement.type);
-    const reasons = [...new Set(judgement.missing.map((missing) => missing.reason))];
-    return `${rule ? labelOf(rule.label, lang) : judgement.type} (${reasons.join('; ')})`;
-  });
+  const notJudged = result.judgements
+    .filter((judgement) => judgement.judged === 'none')
+    .map((judgement) => {
+      const rule = result.types.find((type) => type.key === judgement.type);
+      const reasons = [...new Set(judgement.missing.map((missing) => missing.reason))];
+      return `${rule ? labelOf(rule.label, lang) : judgement.type} (${reasons.join('; ')})`;
+    });
   return [
-    {
-      id: 'customers.shopper',
-      area: 'customers',
-      title: TEXT.shopperTitle[lang],
-      headline,
-      chart: {
-        data: shareBars(names, types.map((type) => type.customerShare), types.map((type) => type.revenueShare), lang),
-        layout: { barmode: 'group', xaxis: { tickformat: '.0%' }, margin: { l: 120 } },
+    segmentSection(
+      {
+        id: 'customers.shopper',
+        title: TEXT.shopperTitle,
+        nameLabel: TEXT.type,
+        sizes: types,
+        headline,
+        options: [...segmentOptions(result.options, lang), ...(notJudged.length ? [{ label: TEXT.notJudged[lang], value: notJudged.join(lang === 'en' ? '; ' : '；') }] : [])],
+        extra: [{ column: { key: 'secondary', label: TEXT.secondary[lang], format: 'integer' }, value: (type) => type.secondaryCustomers }],
       },
-      table: makeTable(
-        TEXT.shopperTitle[lang],
-        [
-          { key: 'type', label: TEXT.type[lang], format: 'text' },
-          { key: 'customers', label: TEXT.customers[lang], format: 'integer' },
-          { key: 'customerShare', label: TEXT.customerShare[lang], format: 'percent' },
-          { key: 'revenue', label: TEXT.revenue[lang], format: 'money' },
-          { key: 'revenueShare', label: TEXT.revenueShare[lang], format: 'percent' },
-          { key: 'secondary', label: TEXT.secondary[lang], format: 'integer' },
-        ],
-        types.map((type, index) => ({
-          type: names[index]!,
-          customers: type.customers,
-          customerShare: type.customerShare,
-          revenue: type.revenue,
-          revenueShare: type.revenueShare,
-          secondary: type.secondaryCustomers,
-        })),
-      ),
-      options: [...segmentOptions(result.options, lang), ...(notJudged.length ? [{ label: TEXT.notJudged[lang], value: notJudged.join(lang === 'en' ? '; ' : '；') }] : [])],
-      note: '',
-    },
+      lang,
+    ),
   ];
 }
 
