@@ -3,11 +3,11 @@ import { act, cleanup, fireEvent, screen } from '@testing-library/react';
 import { tableFromArrays, tableToIPC } from 'apache-arrow';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ChurnPeriodRow, CohortMatrix, CohortRetentionResult, WorkspaceInfo } from '../../core/src/api/index.ts';
-import type { PlotlyBundle, PlotlyPoint } from '../src/components/charts/plotlyBundle.ts';
+import type { PlotlyPoint } from '../src/components/charts/plotlyBundle.ts';
 import { lifecycleTraces, survivalTraces } from '../src/features/churn/churnCharts.ts';
 import { cohortHeatmap, UNOBSERVED_COLOR } from '../src/features/retention/retentionCharts.ts';
 import { RetentionScreen } from '../src/features/retention/RetentionScreen.tsx';
-import { fakeCore, renderWith } from './fakeCore.tsx';
+import { fakeCore, fakePlotly, renderWith } from './fakeCore.tsx';
 
 afterEach(cleanup);
 
@@ -81,15 +81,9 @@ describe('Retention screen', () => {
       cohortMembers: async () => tableToIPC(tableFromArrays({ customer_id: ['c-17'], cell_orders: Float64Array.from([2]) }), 'stream'),
     });
     const clicks = new Map<HTMLElement, (data: { points: PlotlyPoint[] }) => void>();
-    const plotly: PlotlyBundle = {
-      react: vi.fn(async (element: HTMLElement) => {
-        Object.assign(element, { on: (_event: string, handler: (data: { points: PlotlyPoint[] }) => void) => clicks.set(element, handler), removeAllListeners: () => undefined });
-      }),
-      purge: vi.fn(),
-      downloadImage: vi.fn(async () => ''),
-      toImage: vi.fn(async () => ''),
-      Plots: { resize: vi.fn() },
-    };
+    const plotly = fakePlotly(async (element: HTMLElement) => {
+      Object.assign(element, { on: (_event: string, handler: (data: { points: PlotlyPoint[] }) => void) => clicks.set(element, handler), removeAllListeners: () => undefined });
+    });
     renderWith(<RetentionScreen />, { core, plotly: async () => plotly });
     expect(await screen.findByText('Cohorts')).toBeTruthy();
     fireEvent.change(screen.getByTestId('retention-period'), { target: { value: 'week' } });

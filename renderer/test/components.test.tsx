@@ -5,9 +5,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ArrowTable } from '../src/components/ArrowTable.tsx';
 import { ErrorBanner } from '../src/components/ErrorBanner.tsx';
 import { PlotlyChart } from '../src/components/charts/PlotlyChart.tsx';
-import type { PlotlyBundle } from '../src/components/charts/plotlyBundle.ts';
 import { ProgressBar } from '../src/components/ProgressBar.tsx';
-import { renderWith } from './fakeCore.tsx';
+import { fakePlotly, renderWith } from './fakeCore.tsx';
 
 afterEach(cleanup);
 
@@ -66,16 +65,6 @@ describe('ArrowTable', () => {
 });
 
 describe('PlotlyChart', () => {
-  function fakePlotly() {
-    return {
-      react: vi.fn(async () => undefined),
-      purge: vi.fn(),
-      downloadImage: vi.fn(async () => 'ok'),
-      toImage: vi.fn(async () => 'data:'),
-      Plots: { resize: vi.fn() },
-    } satisfies PlotlyBundle;
-  }
-
   it('draws with Plotly.react, redraws with it on update, and purges on unmount', async () => {
     const plotly = fakePlotly();
     const data = [{ type: 'bar', x: [1], y: [2] }];

@@ -1,10 +1,11 @@
 // Component-test helpers: a fake CoreApi whose verbs a test supplies, and the providers around a component.
 import { render, type RenderResult } from '@testing-library/react';
 import type { ReactNode } from 'react';
+import { vi } from 'vitest';
 import { CORE_METHODS, CoreError, type CoreApi, type CoreEvent, type CoreEventListener, type CoreHandle } from '../../core/src/api/index.ts';
 import { CoreProvider } from '../src/client/CoreProvider.tsx';
 import type { AppHost } from '../src/client/host.ts';
-import { PlotlyContext, type PlotlyLoader } from '../src/components/charts/plotlyBundle.ts';
+import { PlotlyContext, type PlotlyBundle, type PlotlyLoader } from '../src/components/charts/plotlyBundle.ts';
 import { I18nProvider, type Language } from '../src/i18n/I18nProvider.tsx';
 
 export interface FakeCore extends CoreHandle {
@@ -33,6 +34,17 @@ export function fakeCore(verbs: Partial<CoreApi>): FakeCore {
     };
   }
   return core as unknown as FakeCore;
+}
+
+/** A Plotly stand-in whose calls tests inspect; `toImage` answers a PNG of the bytes 1, 2, 3 ("AQID"). */
+export function fakePlotly(react: PlotlyBundle['react'] = async () => undefined) {
+  return {
+    react: vi.fn(react),
+    purge: vi.fn(),
+    downloadImage: vi.fn(async () => ''),
+    toImage: vi.fn(async () => 'data:image/png;base64,AQID'),
+    Plots: { resize: vi.fn() },
+  } satisfies PlotlyBundle;
 }
 
 export function fakeHost(overrides: Partial<AppHost> = {}): AppHost {

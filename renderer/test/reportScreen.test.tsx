@@ -3,9 +3,8 @@ import { cleanup, fireEvent, screen, within } from '@testing-library/react';
 import { tableFromArrays, tableToIPC } from 'apache-arrow';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ExportReportRequest, ReportModel } from '../../core/src/api/index.ts';
-import type { PlotlyBundle } from '../src/components/charts/plotlyBundle.ts';
 import { ReportScreen } from '../src/features/report/ReportScreen.tsx';
-import { fakeCore, renderWith } from './fakeCore.tsx';
+import { fakeCore, fakePlotly, renderWith } from './fakeCore.tsx';
 
 afterEach(cleanup);
 
@@ -40,17 +39,6 @@ const model: ReportModel = {
     },
   ],
 };
-
-function fakePlotly(): PlotlyBundle {
-  return {
-    react: vi.fn(async () => undefined),
-    purge: vi.fn(),
-    downloadImage: vi.fn(async () => ''),
-    // "AQID" is base64 of the bytes 1, 2, 3.
-    toImage: vi.fn(async () => 'data:image/png;base64,AQID'),
-    Plots: { resize: vi.fn() },
-  };
-}
 
 describe('Report screen', () => {
   it('builds the default report in the chosen language, edits it, and exports with the drawn chart images', async () => {
