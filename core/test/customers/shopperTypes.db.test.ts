@@ -175,4 +175,17 @@ describe('customerSegments scheme shopper', () => {
       ['simplifier', 'partial', ['discount_order_share', 'tickets_per_order']],
     ]);
   });
+
+  it('counts a day with a local peak of orders as a promotion day', async () => {
+    // one order a day through July (no sale-calendar day), four on July 15: 4 >= 3 x the local median 1
+    const quiet = Array.from({ length: 30 }, (_, i) => ({ order_id: `q${i}`, customer_id: `q${i % 5}`, ordered_at: `2024-07-${String(i + 1).padStart(2, '0')} 09:00:00` }));
+    const peak = ['p1', 'p2', 'p3'].map((id) => ({ order_id: id, customer_id: 'P', ordered_at: '2024-07-15 20:00:00' }));
+    t = await openSeededCore((c) => insertOrders(c, [...quiet, ...peak, { order_id: 'p4', customer_id: 'P', ordered_at: '2024-07-20 20:00:00' }]));
+    const result = (await t.client.customerSegments({ scheme: 'shopper' })) as ShopperSegmentsResult;
+    expect(result.promotionDays).toBe(1);
+    const rows = await shopperRows(t);
+    // P: 3 of its 4 orders on July 15
+    expect(rows.find((row) => row.customer_id === 'P')!.promotion_day_share).toBe(0.75);
+    expect(rows.find((row) => row.customer_id === 'q0')!.promotion_day_share).toBe(0);
+  });
 });
