@@ -102,16 +102,20 @@ function findHeader(headers: readonly string[], wanted: string): string | null {
   return headers.find((header) => headerKey(header) === key) ?? null;
 }
 
+/** Keys that name some field exactly: a header that is another field's synonym is no partial candidate. */
+const EXACT_KEYS = new Map<string, Set<string>>(
+  (['orders', 'tickets'] as const).map((kind) => [kind, new Set(fieldsOf(kind).flatMap((field) => field.synonyms.map(headerKey)))]),
+);
+
 /** Headers that could serve a field, best first: synonym matches, then headers sharing part of a synonym. */
-function candidatesFor(field: FieldSpec, headers: readonly string[]): string[] {
+function candidatesFor(field: FieldSpec, headers: readonly string[], kind: ImportKind): string[] {
   const keys = headers.map(headerKey);
+  const own = new Set(field.synonyms.map(headerKey));
   const exact = field.synonyms.flatMap((synonym) => headers.filter((_, index) => keys[index] === headerKey(synonym)));
   const partial = headers.filter((_, index) => {
     const key = keys[index] ?? '';
-    return key.length >= 2 && field.synonyms.some((synonym) => {
-      const word = headerKey(synonym);
-      return word.length >= 2 && (key.includes(word) || word.includes(key));
-    });
+    if (key.length < 2 || (EXACT_KEYS.get(kind)?.has(key) && !own.has(key))) return false;
+    return [...own].some((word) => word.length >= 2 && (key.includes(word) || word.includes(key)));
   });
   return [...new Set([...exact, ...partial])];
 }
@@ -171,7 +175,7 @@ export function proposeMapping(
     }
     // With a profile, line fields come only from the profile: its export's granularity is known.
     if (profile && field.line) continue;
-    const header = candidatesFor(field, headers)
+    const header = candidatesFor(field, headers, kind)
       .filter((candidate) => field.synonyms.some((synonym) => headerKey(synonym) === headerKey(candidate)))
       .find((candidate) => !used.has(candidate) && typeFits(field.type, statsOf(candidate)));
     if (header) take(field.name, header);
@@ -183,7 +187,7 @@ export function proposeMapping(
     column: field.name,
     required: (REQUIRED_FIELDS[kind] as readonly string[]).includes(field.name) || (kind === 'tickets' && field.name === 'body'),
     header: mapping[field.name] ?? null,
-    candidates: candidatesFor(field, headers).filter((candidate) => candidate !== mapping[field.name]).slice(0, 5),
+    candidates: candidatesFor(field, headers, kind).filter((candidate) => candidate !== mapping[field.name]).slice(0, 5),
   }));
   const lineLevel = fields.some((field) => field.line && mapping[field.name]);
   return { profile, mapping, columns, missingRequired, lineLevel };

@@ -23,7 +23,7 @@ async function describe(workspace: Workspace): Promise<WorkspaceInfo> {
     const count = (name: string) => tables.find((table) => table.name === name)?.rows ?? 0;
     const [range] = await queryRows<{ from: string | null; to: string | null }>(
       connection,
-      'SELECT min(ordered_at) AS "from", max(ordered_at) AS "to" FROM orders',
+      `SELECT strftime(min(ordered_at), '%Y-%m-%dT%H:%M:%S') AS "from", strftime(max(ordered_at), '%Y-%m-%dT%H:%M:%S') AS "to" FROM orders`,
     );
     const filled = async (table: string, columns: string[]) => {
       if (columns.length === 0) return [];
@@ -32,7 +32,9 @@ async function describe(workspace: Workspace): Promise<WorkspaceInfo> {
     };
     const sources = await queryRows(
       connection,
-      'SELECT source_id, file, kind, format, encoding, size_bytes, rows_read, rows_loaded, rows_rejected, mapping, imported_at FROM sources ORDER BY source_id',
+      `SELECT source_id, file, kind, format, encoding, size_bytes, rows_read, rows_loaded, rows_rejected, mapping,
+              strftime(imported_at, '%Y-%m-%dT%H:%M:%S') AS imported_at
+       FROM sources ORDER BY source_id`,
     );
     return {
       path: workspace.path,

@@ -1,0 +1,50 @@
+// The import and info commands as a user runs them: JSON on stdout, one-line coded errors on stderr, exit codes.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FIXTURES } from './harness.ts';
+
+const BIN = join(import.meta.dirname, '..', '..', 'bin', 'churnwb.mjs');
+
+describe('churnwb import / info', () => {
+  let dir: string;
+  const run = (...args: string[]) => spawnSync(process.execPath, [BIN, '--workspace', join(dir, 'w.duckdb'), ...args], { encoding: 'utf8' });
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'churnwb-cli-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('imports with --json and describes the workspace with info --json', () => {
+    const imported = run('import', join(FIXTURES, 'orders_a.csv'), '--kind', 'orders', '--json');
+    expect(imported.status).toBe(0);
+    const result = JSON.parse(imported.stdout) as Record<string, unknown>;
+    // The summary the issue names, with the fixture's counts: 3 rows, orders 1-3 of alice and bob.
+    expect(result).toMatchObject({ rowsRead: 3, rowsLoaded: 3, rowsRejected: 0, orders: 3, customers: 2, tickets: 0, dateRange: { from: '2024-01-01T09:00:00', to: '2024-01-03T09:00:00' } });
+    expect(Object.keys(result)).toEqual(expect.arrayContaining(['files', 'mapping', 'rejectsSample']));
+    const info = run('info', '--json');
+    expect(info.status).toBe(0);
+    expect(JSON.parse(info.stdout)).toMatchObject({ orders: 3, customers: 2, dateRange: { from: '2024-01-01T09:00:00', to: '2024-01-03T09:00:00' } });
+  });
+
+  it('reads --mapping from a file and prints the mapping without importing under --print-mapping', () => {
+    const mapping = join(dir, 'mapping.json');
+    writeFileSync(mapping, JSON.stringify({ amount: '' }));
+    const printed = run('import', join(FIXTURES, 'orders_a.csv'), '--kind', 'orders', '--mapping', mapping, '--print-mapping', '--json');
+    expect(printed.status).toBe(0);
+    const preview = JSON.parse(printed.stdout) as { mapping: Record<string, string> };
+    expect(preview.mapping).toEqual({ order_id: 'order_id', customer_id: 'customer_id', ordered_at: 'created_at', status: 'status' });
+    expect(JSON.parse(run('info', '--json').stdout)).toMatchObject({ orders: 0 });
+  });
+
+  it('fails with one line `churnwb: E_CODE: message` and exit code 1', () => {
+    const failed = run('import', join(FIXTURES, 'empty.csv'), '--kind', 'orders');
+    expect(failed.status).toBe(1);
+    expect(failed.stdout).toBe('');
+    expect(failed.stderr).toBe(`churnwb: E_FILE: ${join(FIXTURES, 'empty.csv')}: the file is empty\n`);
+    const badKind = run('import', join(FIXTURES, 'orders_a.csv'), '--kind', 'refunds');
+    expect(badKind.status).toBe(1);
+    expect(badKind.stderr.trim().split('\n').at(-1)).toBe('churnwb: E_ARGS: --kind must be orders or tickets, got "refunds"');
+  });
+});
