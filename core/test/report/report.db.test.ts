@@ -1,10 +1,11 @@
 // defaultReport and exportReport through the loopback wire on a workspace with data: headlines
 // against the hand computation of shop.ts, every format's content, and the errors a caller can meet.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RfmRules } from '../../src/api/customers.ts';
 import type { CoreEvent } from '../../src/api/events.ts';
 import type { ReportLang, ReportModel } from '../../src/api/report.ts';
 import { Workspace } from '../../src/db/workspace.ts';
@@ -79,6 +80,17 @@ describe('defaultReport on the hand-made shop', () => {
   it('builds only the areas asked for, in the report order', async () => {
     const report = await t.client.defaultReport({ lang: 'en', sections: ['churn', 'kpis'] });
     expect(report.sections.map((section) => section.id)).toEqual(['kpis.overview', 'churn.summary', 'churn.survival']);
+  });
+
+  it('re-runs the customer analyses with the analyst’s own rules when the current run used them', async () => {
+    const rules = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', '..', 'resources', 'segments', 'rfm.json'), 'utf8')) as RfmRules;
+    for (const segment of rules.segments) segment.label = { en: `Own ${segment.label.en}`, zh: segment.label.zh };
+    await t.client.customerSegments({ scheme: 'rfm', rules });
+    const report = await t.client.defaultReport({ lang: 'en', sections: ['customers'] });
+    const rfm = report.sections.find((section) => section.id === 'customers.rfm')!;
+    expect(rfm.options).toContainEqual({ label: 'Rules', value: "analyst's own rules" });
+    expect(readTable(rfm.table!).rows.every((row) => String(row[0]).startsWith('Own '))).toBe(true);
+    expect(rfm.headline.startsWith('Own ')).toBe(true);
   });
 
   it('exports every format through the wire', async () => {

@@ -60,33 +60,21 @@ function labelOf(label: Label, lang: ReportLang): string {
 }
 
 /** The rules and statuses of the analyst's current run of a customer table, when they chose their own. */
-async function analystChoices(connection: DuckDBConnection, table: 'rfm' | 'shopper'): Promise<{ rules?: unknown; statuses?: OrderStatus[] }> {
+async function analystChoices<Rules>(connection: DuckDBConnection, table: 'rfm' | 'shopper'): Promise<{ rules?: Rules; statuses?: OrderStatus[] }> {
   const run = await currentRun(connection, table);
   if (!run) return {};
+  // The analysis checks both again, so a stored run that no longer fits fails with a named error.
   const statuses = Array.isArray(run.options.statuses) ? { statuses: run.options.statuses as OrderStatus[] } : {};
-  return run.options.rulesSource === 'request' && run.options.rules !== undefined ? { rules: run.options.rules, ...statuses } : statuses;
+  return run.options.rulesSource === 'request' && run.options.rules !== undefined ? { rules: run.options.rules as Rules, ...statuses } : statuses;
 }
 
 export async function buildCustomerSections(connection: DuckDBConnection, lang: ReportLang, log: (event: LogEvent) => void): Promise<ReportSection[]> {
   // Each analysis stands alone: one the data cannot support (no repeat buyers for BG/NBD) leaves out only its own section.
-  const rfmPart = await sectionsOrSkip(
-    'RFM',
-    async () => {
-      const { rules, statuses } = await analystChoices(connection, 'rfm');
-      return rfmSections(await rfm(connection, { ...(rules ? { rules: rules as RfmRules } : {}), ...(statuses ? { statuses } : {}) }), lang);
-    },
-    log,
-  );
-  const shopperPart = await sectionsOrSkip(
-    'shopper type',
-    async () => {
-      const { rules, statuses } = await analystChoices(connection, 'shopper');
-      return shopperSections(await shopperTypes(connection, { ...(rules ? { rules: rules as ShopperRules } : {}), ...(statuses ? { statuses } : {}) }), lang);
-    },
-    log,
-  );
-  const valuePart = await sectionsOrSkip('customer value', async () => valueSections(await customerValue(connection, {}), lang), log);
-  return [...rfmPart, ...shopperPart, ...valuePart];
+  return [
+    ...(await sectionsOrSkip('RFM', async () => rfmSections(await rfm(connection, await analystChoices<RfmRules>(connection, 'rfm')), lang), log)),
+    ...(await sectionsOrSkip('shopper type', async () => shopperSections(await shopperTypes(connection, await analystChoices<ShopperRules>(connection, 'shopper')), lang), log)),
+    ...(await sectionsOrSkip('customer value', async () => valueSections(await customerValue(connection, {}), lang), log)),
+  ];
 }
 
 function segmentOptions(options: SegmentOptionsUsed, lang: ReportLang): ReportOption[] {
