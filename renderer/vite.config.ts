@@ -11,5 +11,7 @@ export default defineConfig({
     outDir: 'dist',
     emptyOutDir: true,
     chunkSizeWarningLimit: 5000,
+    // Build-speed notes from the bundler are noise on stderr of `npm run serve` and the tests.
+    rolldownOptions: { checks: { bundlerTimings: false } },
   },
 });
