@@ -7,14 +7,20 @@ import type { Command } from 'commander';
 import type {
   ChurnRuleInfo,
   ChurnRuleOptions,
+  ChurnSummaryResult,
   CohortRetentionResult,
   KpisResult,
   OrderStatusName,
+  RetentionBase,
   RetentionForecastResult,
+  RetentionMetric,
+  RetentionMode,
+  RetentionPeriod,
   SegmentColumn,
   SurvivalResult,
 } from '../../api/retention.ts';
 import { arrowFromBytes } from '../../db/arrow.ts';
+import type { Core } from '../core.ts';
 import { numberOption, printCsv, printJson, withCore } from './common.ts';
 
 interface OutputFlags {
@@ -161,162 +167,187 @@ function printKpis(result: KpisResult, csv: boolean): void {
   printCsv(rows, ['key', 'value', 'numerator', 'denominator', 'formula']);
 }
 
-export function registerRetentionCommands(program: Command): void {
-  ruleOptions(
-    program
-      .command('retention')
-      .description('cohort retention matrix: one row per cohort (period of the first order), one column per period since')
-      .option('--period <p>', 'day, week (ISO, Monday), month or quarter', 'month')
-      .option('--mode <m>', 'on (active in period k) or on-or-after (active in k or later)', 'on')
-      .option('--metric <m>', 'customers, orders or revenue', 'customers')
-      .option('--relative-to <base>', 'first (period 0) or previous (period k - 1)', 'first')
-      .option('--segment <column>', 'one matrix per first-order value of channel, region or category')
-      .option('--trend-k <k>', 'the period whose rate the trend follows across cohorts', '1'),
-    false,
-  ).action(async (flags: RuleFlags & { period: string; mode: string; metric: string; relativeTo: string; segment?: string; trendK: string }, command: Command) => {
-    await withCore(command, async (core) => {
-      const result = await core.cohortRetention({
-        ...ruleRequest(flags),
-        period: flags.period as CohortRetentionResult['options']['period'],
-        mode: flags.mode as CohortRetentionResult['options']['mode'],
-        metric: flags.metric as CohortRetentionResult['options']['metric'],
-        relativeTo: flags.relativeTo as CohortRetentionResult['options']['relativeTo'],
-        segment: (flags.segment ?? null) as SegmentColumn | null,
-        trendK: numberOption('trend-k', flags.trendK),
-      });
+function printChurn(result: ChurnSummaryResult, csv: boolean): void {
+  if (!csv) process.stdout.write(`${ruleLine(result.rule)}\n${result.customers} customers: ${result.churned} churned, ${result.censored} censored (too recent to judge)\n`);
+  printCsv(
+    result.periods.map((row) => ({ ...row, churned_after: row.churnedAfter, churn_rate: row.churnRate ?? '' })),
+    ['period', 'partial', 'active', 'new', 'returning', 'resurrected', 'churned', 'churned_after', 'censored', 'churn_rate'],
+  );
+}
+
+/**
+ * Registers one analysis command: the shared rule options plus its own, then `call` on a core and
+ * the whole result as JSON (--json) or `print`ed (summary, or CSV with --csv).
+ */
+function analysisCommand<Flags extends RuleFlags, Result>(
+  program: Command,
+  spec: { name: string; description: string; window: boolean; options: (command: Command) => Command },
+  call: (core: Core, flags: Flags) => Promise<Result>,
+  print: (result: Result, flags: Flags) => void,
+): void {
+  const command = spec.options(program.command(spec.name).description(spec.description));
+  ruleOptions(command, spec.window).action(async (flags: Flags, self: Command) => {
+    await withCore(self, async (core) => {
+      const result = await call(core, flags);
       if (flags.json) printJson(result);
-      else printRetention(result, flags.segment !== undefined, flags.csv === true);
+      else print(result, flags);
     });
   });
+}
 
-  ruleOptions(
-    program
-      .command('members')
-      .description('the customers behind one cohort cell, as CSV (or JSON), largest cell revenue first')
-      .requiredOption('--cohort <date>', 'first day of the cohort period, e.g. 2024-01-01')
-      .requiredOption('--k <k>', 'periods since the cohort period')
-      .option('--period <p>', 'day, week, month or quarter', 'month')
-      .option('--mode <m>', 'on or on-or-after', 'on')
-      .option('--segment <column>', 'with --segment-value: channel, region or category')
-      .option('--segment-value <value>', 'only customers whose first order had this value')
-      .option('--limit <n>', 'at most n customers', '10000')
-      .option('--offset <n>', 'skip the first n customers', '0'),
-    false,
-  ).action(
-    async (
-      flags: RuleFlags & { cohort: string; k: string; period: string; mode: string; segment?: string; segmentValue?: string; limit: string; offset: string },
-      command: Command,
-    ) => {
-      await withCore(command, async (core) => {
-        const bytes = await core.cohortMembers({
+const segmentFlag = (flags: { segment?: string }) => (flags.segment ?? null) as SegmentColumn | null;
+
+export function registerRetentionCommands(program: Command): void {
+  analysisCommand(
+    program,
+    {
+      name: 'retention',
+      description: 'cohort retention matrix: one row per cohort (period of the first order), one column per period since',
+      window: false,
+      options: (command) =>
+        command
+          .option('--period <p>', 'day, week (ISO, Monday), month or quarter', 'month')
+          .option('--mode <m>', 'on (active in period k) or on-or-after (active in k or later)', 'on')
+          .option('--metric <m>', 'customers, orders or revenue', 'customers')
+          .option('--relative-to <base>', 'first (period 0) or previous (period k - 1)', 'first')
+          .option('--segment <column>', 'one matrix per first-order value of channel, region or category')
+          .option('--trend-k <k>', 'the period whose rate the trend follows across cohorts', '1'),
+    },
+    (core, flags: RuleFlags & { period: string; mode: string; metric: string; relativeTo: string; segment?: string; trendK: string }) =>
+      core.cohortRetention({
+        ...ruleRequest(flags),
+        period: flags.period as RetentionPeriod,
+        mode: flags.mode as RetentionMode,
+        metric: flags.metric as RetentionMetric,
+        relativeTo: flags.relativeTo as RetentionBase,
+        segment: segmentFlag(flags),
+        ...given('trendK', numberOption('trend-k', flags.trendK)),
+      }),
+    (result, flags) => printRetention(result, flags.segment !== undefined, flags.csv === true),
+  );
+
+  analysisCommand(
+    program,
+    {
+      name: 'members',
+      description: 'the customers behind one cohort cell, as CSV (or JSON), largest cell revenue first',
+      window: false,
+      options: (command) =>
+        command
+          .requiredOption('--cohort <date>', 'first day of the cohort period, e.g. 2024-01-01')
+          .requiredOption('--k <k>', 'periods since the cohort period')
+          .option('--period <p>', 'day, week, month or quarter', 'month')
+          .option('--mode <m>', 'on or on-or-after', 'on')
+          .option('--segment <column>', 'with --segment-value: channel, region or category')
+          .option('--segment-value <value>', 'only customers whose first order had this value')
+          .option('--limit <n>', 'at most n customers', '10000')
+          .option('--offset <n>', 'skip the first n customers', '0'),
+    },
+    async (core, flags: RuleFlags & { cohort: string; k: string; period: string; mode: string; segment?: string; segmentValue?: string; limit: string; offset: string }) => {
+      const table = arrowFromBytes(
+        await core.cohortMembers({
           ...ruleRequest(flags),
           cohort: flags.cohort,
           k: numberOption('k', flags.k) ?? 0,
-          period: flags.period as CohortRetentionResult['options']['period'],
-          mode: flags.mode as CohortRetentionResult['options']['mode'],
-          ...given('segment', flags.segment as SegmentColumn | undefined),
+          period: flags.period as RetentionPeriod,
+          mode: flags.mode as RetentionMode,
+          segment: segmentFlag(flags),
           ...given('segmentValue', flags.segmentValue),
           ...given('limit', numberOption('limit', flags.limit)),
           ...given('offset', numberOption('offset', flags.offset)),
-        });
-        const table = arrowFromBytes(bytes);
-        const timestamps = table.schema.fields.filter((field) => DataType.isTimestamp(field.type)).map((field) => field.name);
-        const rows = table.toArray().map((row) => {
-          const plain: Record<string, unknown> = { ...row.toJSON() };
-          for (const name of timestamps) if (typeof plain[name] === 'number') plain[name] = new Date(plain[name]).toISOString();
-          return plain;
-        });
-        if (flags.json) printJson(rows);
-        else printCsv(rows, table.schema.fields.map((field) => field.name));
+        }),
+      );
+      const timestamps = table.schema.fields.filter((field) => DataType.isTimestamp(field.type)).map((field) => field.name);
+      const rows = table.toArray().map((row) => {
+        const plain: Record<string, unknown> = { ...row.toJSON() };
+        for (const name of timestamps) if (typeof plain[name] === 'number') plain[name] = new Date(plain[name]).toISOString();
+        return plain;
       });
+      return { columns: table.schema.fields.map((field) => field.name), rows };
     },
+    (result) => printCsv(result.rows, result.columns),
   );
 
-  ruleOptions(
-    program
-      .command('forecast')
-      .description('shifted-beta-geometric retention forecast per cohort and pooled (Fader & Hardie 2007)')
-      .option('--period <p>', 'day, week, month or quarter', 'month')
-      .option('--horizon <n>', 'periods to project', '24')
-      .option('--fit-periods <n>', 'fit on periods 1..n only (holdout check)')
-      .option('--segment <column>', 'one set of fits per first-order value of channel, region or category'),
-    true,
-  ).action(async (flags: RuleFlags & { period: string; horizon: string; fitPeriods?: string; segment?: string }, command: Command) => {
-    await withCore(command, async (core) => {
-      const result = await core.retentionForecast({
+  analysisCommand(
+    program,
+    {
+      name: 'forecast',
+      description: 'shifted-beta-geometric retention forecast per cohort and pooled (Fader & Hardie 2007)',
+      window: true,
+      options: (command) =>
+        command
+          .option('--period <p>', 'day, week, month or quarter', 'month')
+          .option('--horizon <n>', 'periods to project', '24')
+          .option('--fit-periods <n>', 'fit on periods 1..n only (holdout check)')
+          .option('--segment <column>', 'one set of fits per first-order value of channel, region or category'),
+    },
+    (core, flags: RuleFlags & { period: string; horizon: string; fitPeriods?: string; segment?: string }) =>
+      core.retentionForecast({
         ...ruleRequest(flags),
-        period: flags.period as CohortRetentionResult['options']['period'],
+        period: flags.period as RetentionPeriod,
         ...given('horizon', numberOption('horizon', flags.horizon)),
         ...given('fitPeriods', numberOption('fit-periods', flags.fitPeriods)),
-        segment: (flags.segment ?? null) as SegmentColumn | null,
-      });
-      if (flags.json) printJson(result);
-      else printForecast(result, flags.segment !== undefined, flags.csv === true);
-    });
-  });
-
-  ruleOptions(
-    program
-      .command('churn')
-      .description('churn by the inactivity rule: verdicts, churn rate and lifecycle counts per period')
-      .option('--period <p>', 'day, week, month or quarter', 'month'),
-    true,
-  ).action(async (flags: RuleFlags & { period: string }, command: Command) => {
-    await withCore(command, async (core) => {
-      const result = await core.churnSummary({ ...ruleRequest(flags), period: flags.period as CohortRetentionResult['options']['period'] });
-      if (flags.json) return printJson(result);
-      if (!flags.csv) process.stdout.write(`${ruleLine(result.rule)}\n${result.customers} customers: ${result.churned} churned, ${result.censored} censored (too recent to judge)\n`);
-      printCsv(
-        result.periods.map((row) => ({ ...row, churned_after: row.churnedAfter, churn_rate: row.churnRate ?? '' })),
-        ['period', 'partial', 'active', 'new', 'returning', 'resurrected', 'churned', 'churned_after', 'censored', 'churn_rate'],
-      );
-    });
-  });
-
-  ruleOptions(
-    program
-      .command('survival')
-      .description('Kaplan-Meier of customer lifetimes (or of any table with --table/--duration/--event) with bands, medians and the log-rank test')
-      .option('--segment <column>', 'customer lifetimes: one curve per first-order value of channel, region or category')
-      .option('--table <name>', 'survival on this workspace table instead of customer lifetimes')
-      .option('--duration <column>', 'with --table: the duration column')
-      .option('--event <column>', 'with --table: the event column (1/0, yes/no, true/false)')
-      .option('--group <column>', 'with --table: one curve per value of this column')
-      .option('--confidence <level>', 'level of the confidence bands', '0.95'),
-    true,
-  ).action(
-    async (flags: RuleFlags & { segment?: string; table?: string; duration?: string; event?: string; group?: string; confidence: string }, command: Command) => {
-      await withCore(command, async (core) => {
-        const result = await core.survival({
-          ...ruleRequest(flags),
-          segment: (flags.segment ?? null) as SegmentColumn | null,
-          source: flags.table ? { table: flags.table, durationColumn: flags.duration ?? '', eventColumn: flags.event ?? '', groupColumn: flags.group ?? null } : null,
-          ...given('confidence', numberOption('confidence', flags.confidence)),
-        });
-        if (flags.json) printJson(result);
-        else printSurvival(result, flags.csv === true);
-      });
-    },
+        segment: segmentFlag(flags),
+      }),
+    (result, flags) => printForecast(result, flags.segment !== undefined, flags.csv === true),
   );
 
-  ruleOptions(
-    program
-      .command('kpis')
-      .description('headline KPIs with their formulas: repeat, retention, churn, completion, refund, complaint, ratings, revenue, Pareto')
-      .option('--period <p>', 'period of the retention rate', 'month')
-      .option('--pareto-share <share>', 'top share of customers for the Pareto KPI', '0.2')
-      .option('--low-rating <n>', 'ratings at or below n count as low', '2'),
-    true,
-  ).action(async (flags: RuleFlags & { period: string; paretoShare: string; lowRating: string }, command: Command) => {
-    await withCore(command, async (core) => {
-      const result = await core.kpis({
+  analysisCommand(
+    program,
+    {
+      name: 'churn',
+      description: 'churn by the inactivity rule: verdicts, churn rate and lifecycle counts per period',
+      window: true,
+      options: (command) => command.option('--period <p>', 'day, week, month or quarter', 'month'),
+    },
+    (core, flags: RuleFlags & { period: string }) => core.churnSummary({ ...ruleRequest(flags), period: flags.period as RetentionPeriod }),
+    (result, flags) => printChurn(result, flags.csv === true),
+  );
+
+  analysisCommand(
+    program,
+    {
+      name: 'survival',
+      description: 'Kaplan-Meier of customer lifetimes (or of any table with --table/--duration/--event) with bands, medians and the log-rank test',
+      window: true,
+      options: (command) =>
+        command
+          .option('--segment <column>', 'customer lifetimes: one curve per first-order value of channel, region or category')
+          .option('--table <name>', 'survival on this workspace table instead of customer lifetimes')
+          .option('--duration <column>', 'with --table: the duration column')
+          .option('--event <column>', 'with --table: the event column (1/0, yes/no, true/false)')
+          .option('--group <column>', 'with --table: one curve per value of this column')
+          .option('--confidence <level>', 'level of the confidence bands', '0.95'),
+    },
+    (core, flags: RuleFlags & { segment?: string; table?: string; duration?: string; event?: string; group?: string; confidence: string }) =>
+      core.survival({
         ...ruleRequest(flags),
-        period: flags.period as CohortRetentionResult['options']['period'],
+        segment: segmentFlag(flags),
+        source: flags.table ? { table: flags.table, durationColumn: flags.duration ?? '', eventColumn: flags.event ?? '', groupColumn: flags.group ?? null } : null,
+        ...given('confidence', numberOption('confidence', flags.confidence)),
+      }),
+    (result, flags) => printSurvival(result, flags.csv === true),
+  );
+
+  analysisCommand(
+    program,
+    {
+      name: 'kpis',
+      description: 'headline KPIs with their formulas: repeat, retention, churn, completion, refund, complaint, ratings, revenue, Pareto',
+      window: true,
+      options: (command) =>
+        command
+          .option('--period <p>', 'period of the retention rate', 'month')
+          .option('--pareto-share <share>', 'top share of customers for the Pareto KPI', '0.2')
+          .option('--low-rating <n>', 'ratings at or below n count as low', '2'),
+    },
+    (core, flags: RuleFlags & { period: string; paretoShare: string; lowRating: string }) =>
+      core.kpis({
+        ...ruleRequest(flags),
+        period: flags.period as RetentionPeriod,
         ...given('paretoShare', numberOption('pareto-share', flags.paretoShare)),
         ...given('lowRatingAtMost', numberOption('low-rating', flags.lowRating)),
-      });
-      if (flags.json) printJson(result);
-      else printKpis(result, flags.csv === true);
-    });
-  });
+      }),
+    (result, flags) => printKpis(result, flags.csv === true),
+  );
 }
