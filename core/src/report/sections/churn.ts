@@ -182,7 +182,9 @@ export function survivalHeadline(curve: SurvivalCurve, confidence: number, lang:
       : `首单后 ${formatCount(last.time, lang)} 天，仍有超过一半的客户保持活跃（曲线末端为 ${formatPercent(last.survival, lang)}）。`;
   }
   const median = formatCount(curve.median, lang);
-  const interval = curve.medianLower !== null && curve.medianUpper !== null ? { lower: formatCount(curve.medianLower, lang), upper: formatCount(curve.medianUpper, lang) } : null;
+  // Ordered here, not trusted: the limits come from two bands, and which band gives the earlier time is easy to swap.
+  const limits = curve.medianLower !== null && curve.medianUpper !== null ? [curve.medianLower, curve.medianUpper].sort((a, b) => a - b) : null;
+  const interval = limits ? { lower: formatCount(limits[0]!, lang), upper: formatCount(limits[1]!, lang) } : null;
   return lang === 'en'
     ? `Half of customers have churned ${median} days after their first order${interval ? ` (${level} CI ${interval.lower} to ${interval.upper} days)` : ''}.`
     : `一半客户在首单后 ${median} 天内流失${interval ? `（${level} 置信区间 ${interval.lower}–${interval.upper} 天）` : ''}。`;
