@@ -2,12 +2,12 @@
 // core's dispatcher. All DuckDB work happens here, never in main or the renderer.
 import { join } from 'node:path';
 import type { MessagePortMain } from 'electron';
-import { createDispatcher } from '../../core/src/api/index.ts';
+import { createDispatcher, type CoreHandle } from '../../core/src/api/index.ts';
 import { createCore, type Core } from '../../core/src/host/core.ts';
 import type { PortCall, PortMessage, WorkerCommand } from '../protocol.ts';
 
 /** Answers every call arriving on `port` and forwards core events to it until it closes. */
-export function servePort(core: Core, port: MessagePortMain): void {
+export function servePort(core: CoreHandle, port: MessagePortMain): void {
   const dispatch = createDispatcher(core);
   const send = (message: PortMessage) => port.postMessage(message);
   const unsubscribe = core.on((event) => send({ kind: 'event', event }));

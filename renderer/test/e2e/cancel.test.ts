@@ -26,7 +26,7 @@ describe('long imports (Chromium, HTTP host, fresh workspace)', () => {
   });
   afterAll(closeBrowser);
 
-  it('cancels a running import and leaves the workspace unchanged', async () => {
+  it('cancels a running import and leaves the workspace unchanged', { timeout: 180_000 }, async () => {
     const { page } = session;
     await session.chooseFiles([file]);
     await page.getByRole('button', { name: 'Import 1 file' }).click();
@@ -40,7 +40,7 @@ describe('long imports (Chromium, HTTP host, fresh workspace)', () => {
     expect(info.sources).toEqual([]);
   });
 
-  it('keeps the main thread responsive while a large import runs', async () => {
+  it('keeps the main thread responsive while a large import runs', { timeout: 900_000 }, async () => {
     const { page } = session;
     await session.chooseFiles([file]);
     await session.longTasks(true);
