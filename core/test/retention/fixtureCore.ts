@@ -19,10 +19,8 @@ export interface FixtureData {
   statements?: { sql: string; params?: Record<string, DuckDBValue> }[];
 }
 
-/** Writes the rows into a fresh workspace file and opens it in a test core. */
-export async function openFixtureCore(data: FixtureData): Promise<TestCore> {
-  const t = await openTestCore({ inMemory: true });
-  const path = join(t.dir, 'fixture.duckdb');
+/** Writes the rows into a new workspace file (closed again, so another process may open it). */
+export async function writeFixtureWorkspace(path: string, data: FixtureData): Promise<void> {
   const workspace = await Workspace.open(path, { threads: 1 });
   try {
     await workspace.withConnection(async (connection) => {
@@ -33,6 +31,13 @@ export async function openFixtureCore(data: FixtureData): Promise<TestCore> {
   } finally {
     await workspace.close();
   }
+}
+
+/** Writes the rows into a fresh workspace file and opens it in a test core. */
+export async function openFixtureCore(data: FixtureData): Promise<TestCore> {
+  const t = await openTestCore({ inMemory: true });
+  const path = join(t.dir, 'fixture.duckdb');
+  await writeFixtureWorkspace(path, data);
   await t.client.openWorkspace({ path });
   return t;
 }

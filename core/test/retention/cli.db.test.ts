@@ -1,0 +1,62 @@
+// The retention commands as a user runs them: tidy CSV headers, values of the hand-checked shop, errors on stderr.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeFixtureWorkspace } from './fixtureCore.ts';
+import { SHOP_ORDERS, SHOP_TICKETS } from './shop.ts';
+
+const CLI = join(import.meta.dirname, '..', '..', 'bin', 'churnwb.mjs');
+
+describe('churnwb retention commands', () => {
+  let dir: string;
+  let workspace: string;
+  const run = async (...args: string[]) => (await promisify(execFile)(process.execPath, [CLI, '-w', workspace, ...args])).stdout;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'churnwb-retention-cli-'));
+    workspace = join(dir, 'shop.duckdb');
+    await writeFixtureWorkspace(workspace, { orders: SHOP_ORDERS, tickets: SHOP_TICKETS });
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('retention --csv: one row per cell, rate empty where unobservable', async () => {
+    const lines = (await run('retention', '--csv')).trim().split(/\r?\n/);
+    // 3 cohorts x 4 periods; see shop.ts and cohorts.db.test.ts for the values
+    expect(lines[0]).toBe('cohort,k,cohort_size,value,rate');
+    expect(lines).toHaveLength(13);
+    expect(lines.slice(1, 5)).toEqual(['2024-01-01,0,3,3,1', '2024-01-01,1,3,1,0.3333333333333333', '2024-01-01,2,3,1,0.3333333333333333', '2024-01-01,3,3,1,0.3333333333333333']);
+    expect(lines.at(-1)).toBe('2024-03-01,3,1,,');
+  });
+
+  it('retention --segment adds a leading segment column', async () => {
+    const lines = (await run('retention', '--csv', '--segment', 'channel', '--metric', 'revenue')).trim().split(/\r?\n/);
+    expect(lines[0]).toBe('segment,cohort,k,cohort_size,value,rate');
+    // web, January cohort {a, c}: revenue 20 in January, Feb a 20, Mar c 40 (rate 2), Apr a 30
+    expect(lines.slice(1, 5)).toEqual(['web,2024-01-01,0,2,20,1', 'web,2024-01-01,1,2,20,1', 'web,2024-01-01,2,2,40,2', 'web,2024-01-01,3,2,30,1.5']);
+    // f has no channel: an empty segment
+    expect(lines.at(-1)).toBe(',2024-03-01,3,1,,');
+  });
+
+  it('churn, survival and kpis print tidy tables', async () => {
+    const churn = (await run('churn', '--csv', '--window-days', '30')).trim().split(/\r?\n/);
+    expect(churn[0]).toBe('period,partial,active,new,returning,resurrected,churned,churned_after,censored,churn_rate');
+    expect(churn[4]).toBe('2024-04-01,true,2,0,1,1,1,0,2,');
+    const survival = (await run('survival', '--csv', '--window-days', '30')).trim().split(/\r?\n/);
+    expect(survival[0]).toBe('time,at_risk,events,censored,survival,lower,upper');
+    expect(survival[1]).toBe('20,6,0,1,1,,');
+    const kpis = (await run('kpis', '--csv', '--window-days', '30')).trim().split(/\r?\n/);
+    expect(kpis[0]).toBe('key,value,numerator,denominator,formula');
+    expect(kpis[2]).toMatch(/^repeatPurchaseRate,0\.8333333333333334,5,6,/);
+  });
+
+  it('members prints the customers of a cell; bad options fail with the error code', async () => {
+    expect((await run('members', '--cohort', '2024-01-01', '--k', '1')).trim().split(/\r?\n/)).toEqual([
+      'customer_id,first_at,last_at,cell_orders,cell_revenue,orders,revenue',
+      'a,2024-01-05T09:00:00.000Z,2024-04-01T09:00:00.000Z,1,20,3,60',
+    ]);
+    const failure = await run('retention', '--period', 'year').catch((error: { stderr: string; code: number }) => error);
+    expect(failure).toMatchObject({ code: 1, stderr: expect.stringContaining('churnwb: E_ARGS: period must be one of day, week, month, quarter') });
+  });
+});
