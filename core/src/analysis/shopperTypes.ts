@@ -43,6 +43,7 @@ export interface ShopperTypesOptions {
 export type ShopperTypesResult = ShopperSegmentsResult;
 
 export const UNDETERMINED = 'undetermined';
+const FEATURES = 'shopper_features';
 
 const isAny = (condition: ShopperCondition): condition is { any: FeatureCondition[] } => 'any' in condition;
 
@@ -108,8 +109,12 @@ export async function shopperTypes(connection: DuckDBConnection, options: Shoppe
   const rule = await resolveChurnRule(connection, { windowDays: 1, ...(options.asOf ? { asOf: options.asOf } : {}), ...(options.statuses ? { statuses: options.statuses } : {}) });
   const columns = await inputColumns(connection);
   const judgements = judgeTypes(rules, columns);
-  const params: Record<string, DuckDBValue> = { ...activityParams(rule) };
-  const days = await promotionDays(connection, rules, params);
+  const featureParams: Record<string, DuckDBValue> = { ...activityParams(rule) };
+  const days = await promotionDays(connection, rules, featureParams);
+  // The features first, into a temporary table: the type rules then read a plain table, and the
+  // optimiser plans the heavy query without the rules' expressions on top
+  await connection.run(`CREATE OR REPLACE TEMP TABLE ${FEATURES} AS ${await featuresSql(connection, columns, rules, keywords, days, featureParams)}`, featureParams);
+  const params: Record<string, DuckDBValue> = {};
   const matches = rules.types.map((type, index) => typeSql(type, index, judgements[index]!, params));
   rules.types.forEach((type, index) => (params[`k${index}`] = type.key));
   params.undetermined = UNDETERMINED;
@@ -117,8 +122,7 @@ export async function shopperTypes(connection: DuckDBConnection, options: Shoppe
   const keys = rules.types.map((_, index) => `$k${index}`);
   const createSql = `
     CREATE OR REPLACE TABLE ${RESULT_TABLES.shopper} AS
-    WITH features AS (${await featuresSql(connection, columns, rules, keywords, days, params)}),
-    judged AS (SELECT *, ${matches.map((sql, index) => `${sql} AS m${index}`).join(', ')} FROM features),
+    WITH judged AS (SELECT *, ${matches.map((sql, index) => `${sql} AS m${index}`).join(', ')} FROM ${FEATURES}),
     typed AS (
       SELECT *,
              CASE ${keys.map((key, index) => `WHEN ${matched(index)} THEN ${key}`).join(' ')} ELSE $undetermined END AS primary_type,
@@ -139,6 +143,7 @@ export async function shopperTypes(connection: DuckDBConnection, options: Shoppe
     rules,
     judgements,
   });
+  await connection.run(`DROP TABLE ${FEATURES}`);
   const { customers, revenue } = await segmentTotals(connection, 'shopper', 'revenue', rule);
   const groups = groupBasis(columns);
   return {
