@@ -4,7 +4,7 @@
 // inactivity rule, censored at the evaluation date) or the rows of any workspace table with a
 // duration and an event column. SQL counts events and censorings per (group, time); the product-
 // limit estimate and the test run over those counts.
-import chiSquareCdf from '@stdlib/stats-base-dists-chisquare-cdf';
+import upperGamma from '@stdlib/math-base-special-gammainc';
 import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
 import { listValue, type DuckDBConnection } from '@duckdb/node-api';
 import type { LogRankTest, SegmentColumn, SurvivalCurve, SurvivalOptions, SurvivalPoint, SurvivalResult, SurvivalSource } from '../api/retention.ts';
@@ -142,8 +142,11 @@ export function kaplanMeier(group: string | null, rows: readonly TimeCounts[], z
   };
 }
 
-/** Log-rank test across curves: (O - E)' V^-1 (O - E) over all groups but one, chi-square with groups - 1 df. */
-export function logRank(curves: readonly SurvivalCurve[]): LogRankTest {
+/**
+ * Log-rank test across curves: (O - E)' V^-1 (O - E) over all groups but one, chi-square with
+ * groups - 1 df; null when fewer than two groups have anyone at risk at an event time.
+ */
+export function logRank(curves: readonly SurvivalCurve[]): LogRankTest | null {
   const times = [...new Set(curves.flatMap((curve) => curve.points.filter((point) => point.events > 0).map((point) => point.time)))].sort((a, b) => a - b);
   const count = curves.length;
   const observed = new Array<number>(count).fill(0);
@@ -179,12 +182,15 @@ export function logRank(curves: readonly SurvivalCurve[]): LogRankTest {
   const informative = [...variance.keys()].filter((g) => variance[g]![g]! > 1e-12);
   const kept = informative.slice(0, -1);
   const difference = kept.map((g) => observed[g]! - expected[g]!);
-  const statistic = kept.length === 0 ? 0 : dotSolve(kept.map((g) => kept.map((h) => variance[g]![h]!)), difference);
+  if (kept.length === 0) return null;
+  const statistic = dotSolve(kept.map((g) => kept.map((h) => variance[g]![h]!)), difference);
+  if (!Number.isFinite(statistic)) return null;
   const df = kept.length;
   return {
     statistic,
     df,
-    pValue: df === 0 ? 1 : Math.min(1, Math.max(0, 1 - chiSquareCdf(statistic, df))),
+    // P(chi2_df > x) = Q(df / 2, x / 2), the regularised upper incomplete gamma: exact down to tiny p, unlike 1 - CDF
+    pValue: upperGamma(statistic / 2, df / 2, true, true),
     groups: curves.map((curve, g) => ({ group: curve.group, observed: observed[g]!, expected: expected[g]! })),
   };
 }

@@ -326,7 +326,7 @@ export interface SurvivalResult {
   /** Rows of a `source` left out for an unusable duration or event. */
   excludedRows: number;
   curves: SurvivalCurve[];
-  /** Null with fewer than two groups. */
+  /** Null with fewer than two groups, or fewer than two with anyone at risk when an event happens. */
   logRank: LogRankTest | null;
 }
 
