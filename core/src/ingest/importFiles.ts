@@ -22,7 +22,7 @@ import { NORMALISE_MACROS, type RowPlan } from './normalise.ts';
 import { olistRecipe, type Recipe } from './olist.ts';
 import { prepareFile, type PreparedFile } from './prepare.ts';
 import { expandInputs } from './probe.ts';
-import { DEFAULT_MAX_LINE_SIZE, readerSql, shortMessage, type ReadOptions, type SqlPiece } from './reader.ts';
+import { DEFAULT_READ_LIMITS, readerSql, shortMessage, type ReadLimits, type ReadOptions, type SqlPiece } from './reader.ts';
 import { STATUS_WORDS, fieldsOf, headerKey, ORDER_FIELDS, TICKET_FIELDS } from './vocabulary.ts';
 
 const ENCODINGS: readonly EncodingName[] = ['utf-8', 'utf-16le', 'utf-16be', 'gb18030', 'gbk', 'big5'];
@@ -97,7 +97,7 @@ interface PlanOptions {
   tempDir: string;
   signal: AbortSignal;
   progress: (update: ProgressUpdate) => void;
-  maxLineSize: number;
+  limits: ReadLimits;
 }
 
 async function planImport(request: ImportOptions, options: PlanOptions): Promise<ImportPlan> {
@@ -113,7 +113,7 @@ async function planImport(request: ImportOptions, options: PlanOptions): Promise
         ...(request.encoding === undefined ? {} : { encoding: request.encoding }),
         ...(request.sheet === undefined ? {} : { sheet: request.sheet }),
         knownHeader: (header) => KNOWN_HEADERS.has(headerKey(header)),
-        maxLineSize: options.maxLineSize,
+        limits: options.limits,
       }),
     );
   }
@@ -121,7 +121,7 @@ async function planImport(request: ImportOptions, options: PlanOptions): Promise
   const recipe = olistRecipe(kind, files);
   const first = files[0] as PreparedFile;
   const headers = recipe ? recipe.headers : first.headers;
-  const sampleRead: ReadOptions = { maxLineSize: options.maxLineSize, rejectsTables: null, sample: true };
+  const sampleRead: ReadOptions = { ...options.limits, rejectsTables: null, sample: true };
   const sample: SqlPiece = recipe
     ? renamed(recipe.relation(() => sampleRead), headers.map((header, index) => [header, `h${index}`]))
     : readerSql(first, 0, headers.map((_, index) => ({ name: `h${index}`, index })), sampleRead);
@@ -192,23 +192,29 @@ async function unknownStatuses(connection: DuckDBConnection, sample: SqlPiece, h
   return rows.length > 0 ? [`status words not recognised, read as completed: ${rows.map((row) => row.word).join(', ')}`] : [];
 }
 
-/** Runs `work` with an import connection's macros and a temporary folder, retrying once per over-long line. */
+/**
+ * Runs `work` with an import connection's macros and a temporary folder. DuckDB errors that a more
+ * tolerant read cures are retried: a field longer than the line limit (with the limit raised to
+ * fit it), and a file the strict RFC 4180 parser gives up on (mixed line ends, stray quotes).
+ */
 async function withImportContext<T>(
   workspace: Workspace,
   connection: DuckDBConnection,
-  work: (tempDir: string, maxLineSize: number) => Promise<T>,
+  work: (tempDir: string, limits: ReadLimits) => Promise<T>,
 ): Promise<T> {
   await defineMacros(connection);
   await mkdir(workspace.settings.tempDirectory, { recursive: true });
-  let maxLineSize = DEFAULT_MAX_LINE_SIZE;
+  let limits = DEFAULT_READ_LIMITS;
   for (;;) {
     const tempDir = await mkdtemp(join(workspace.settings.tempDirectory, 'import-'));
     try {
-      return await work(tempDir, maxLineSize);
+      return await work(tempDir, limits);
     } catch (error) {
-      const longest = /Maximum line size of \d+ bytes exceeded\. Actual Size:\s*(\d+)/.exec(error instanceof Error ? error.message : '');
-      if (!longest || maxLineSize >= MAX_LINE_LIMIT) throw error;
-      maxLineSize = Math.min(MAX_LINE_LIMIT, Number(longest[1]) * 2 + 1024);
+      const message = error instanceof Error ? error.message : '';
+      const longest = /Maximum line size of \d+ bytes exceeded\. Actual Size:\s*(\d+)/.exec(message);
+      if (longest && limits.maxLineSize < MAX_LINE_LIMIT) limits = { ...limits, maxLineSize: Math.min(MAX_LINE_LIMIT, Number(longest[1]) * 2 + 1024) };
+      else if (/state machine reached an invalid state/.test(message) && limits.strict) limits = { ...limits, strict: false };
+      else throw error;
     } finally {
       await rm(tempDir, { recursive: true, force: true });
     }
@@ -221,7 +227,7 @@ function coded(error: unknown, files: readonly string[]): never {
   const message = error instanceof Error ? error.message : String(error);
   if (/INTERRUPT|Interrupted/.test(message)) throw new CoreError('E_CANCELLED', 'import cancelled');
   const place = files.join(', ');
-  if (/Invalid unicode|invalid UTF-8|utf-?8/i.test(message)) {
+  if (/Invalid unicode|invalid UTF-?8|not (valid )?UTF-?8/i.test(message)) {
     const line = /line (\d+)/i.exec(message)?.[1];
     throw new CoreError('E_ENCODING', `${place}${line ? ` line ${line}` : ''}: bytes that are not UTF-8 (${shortMessage(error)}); try --encoding gb18030`, { files: [...files] });
   }
@@ -235,8 +241,8 @@ export async function previewImport(workspace: Workspace, request: PreviewImport
   const connection = await workspace.connect();
   const signal = new AbortController().signal;
   try {
-    return await withImportContext(workspace, connection, async (tempDir, maxLineSize) => {
-      const planned = await planImport(request, { connection, tempDir, signal, progress: () => undefined, maxLineSize });
+    return await withImportContext(workspace, connection, async (tempDir, limits) => {
+      const planned = await planImport(request, { connection, tempDir, signal, progress: () => undefined, limits });
       const first = planned.files[0] as PreparedFile;
       const limit = Math.max(1, Math.min(1000, request.rows ?? PREVIEW_ROWS));
       const rows = await connection.runAndReadAll(`SELECT * EXCLUDE (__src) FROM (${planned.sample.sql}) LIMIT ${limit}`, planned.sample.params);
@@ -271,9 +277,9 @@ export async function importFiles(workspace: Workspace, scope: TaskScope, reques
     const started = performance.now();
     const progress = (update: ProgressUpdate) => scope.progress.update(update);
     try {
-      return await withImportContext(workspace, scope.connection, async (tempDir, maxLineSize) => {
+      return await withImportContext(workspace, scope.connection, async (tempDir, limits) => {
         scope.progress.update({ phase: 'sniff' }, true);
-        const planned = await planImport(request, { connection: scope.connection, tempDir, signal: scope.signal, progress, maxLineSize });
+        const planned = await planImport(request, { connection: scope.connection, tempDir, signal: scope.signal, progress, limits });
         requireMapping(planned.decision, request.kind, planned.files[0]?.path ?? '', planned.headers);
         // Direct reads hash the file while DuckDB reads it: two cores, two jobs.
         for (const file of planned.files) void file.digest();
@@ -286,7 +292,7 @@ export async function importFiles(workspace: Workspace, scope: TaskScope, reques
           orderedSource: planned.orderedSource,
           mapping: planned.decision.mapping,
           mode: request.mode ?? 'append',
-          maxLineSize,
+          limits,
         });
         const summary = await summarise(scope.connection, request.kind, outcome.base);
         scope.progress.update({ phase: 'done', rows: outcome.perFile.reduce((sum, counts) => sum + counts.rowsLoaded, 0) }, true);

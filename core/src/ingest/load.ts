@@ -16,7 +16,7 @@ import type { TaskScope } from '../host/context.ts';
 import { refreshCustomers } from './customers.ts';
 import { normalisedRowsSql, type RowPlan } from './normalise.ts';
 import type { PreparedFile } from './prepare.ts';
-import type { ReadOptions, SqlPiece } from './reader.ts';
+import type { ReadLimits, ReadOptions, SqlPiece } from './reader.ts';
 
 export interface LoadInput {
   kind: ImportKind;
@@ -30,7 +30,7 @@ export interface LoadInput {
   orderedSource(position: number, options: ReadOptions): SqlPiece | null;
   mapping: ColumnMapping;
   mode: 'append' | 'replace';
-  maxLineSize: number;
+  limits: ReadLimits;
 }
 
 export interface FileCounts {
@@ -140,7 +140,7 @@ async function load(scope: TaskScope, input: LoadInput): Promise<LoadOutcome> {
   const suffix = ++tableCounter;
   const positions = input.files.map((_, index) => index).filter((index) => !input.auxiliary.has(index));
   const csvTables = (position: number) => ({ errors: `cw_csv_errors_${suffix}_${position}`, scans: `cw_csv_scans_${suffix}_${position}` });
-  const source = input.source((position) => ({ maxLineSize: input.maxLineSize, rejectsTables: input.auxiliary.has(position) ? null : csvTables(position) }));
+  const source = input.source((position) => ({ ...input.limits, rejectsTables: input.auxiliary.has(position) ? null : csvTables(position) }));
   const rows = normalisedRowsSql(input.plan, source.sql);
   const params = { ...source.params, cw_base: base };
   const bytesTotal = input.files.reduce((sum, file) => sum + file.sizeBytes, 0);
@@ -327,7 +327,7 @@ async function recordCsvErrors(connection: DuckDBConnection, table: string, sour
 async function recordValueRejects(scope: TaskScope, input: LoadInput, position: number, sourceId: number, loaded: Loaded): Promise<number> {
   const file = input.files[position] as PreparedFile;
   scope.progress.update({ phase: 'normalise', file: file.path }, true);
-  const ordered = input.orderedSource(position, { maxLineSize: input.maxLineSize, rejectsTables: null, ordered: true });
+  const ordered = input.orderedSource(position, { ...input.limits, rejectsTables: null, ordered: true });
   const byOrder = loaded.rejectedOrders
     ? `LEFT JOIN ${loaded.rejectedOrders} ro ON ro.order_id = r.order_id`
     : 'LEFT JOIN (SELECT NULL::VARCHAR AS order_id, NULL::VARCHAR AS field) ro ON FALSE';

@@ -11,7 +11,7 @@ import type { EncodingName, FileFormat } from '../api/workspace.ts';
 import type { ProgressUpdate } from '../host/context.ts';
 import { digestFile, transcodeToUtf8, type Digest } from './decode.ts';
 import { cutAtCharBoundary, probeFile } from './probe.ts';
-import { describeColumns, displayHeaders, sniffCsv, whitespaceHeaders, type Reader } from './reader.ts';
+import { describeColumns, displayHeaders, sniffCsv, whitespaceHeaders, type ReadLimits, type Reader } from './reader.ts';
 import { xlsxToCsv } from './xlsx.ts';
 
 export interface PreparedFile {
@@ -45,7 +45,7 @@ export interface PrepareOptions {
   sheet?: string;
   /** True for a header that names a known column: decides headers DuckDB's sniffer took for data. */
   knownHeader: (header: string) => boolean;
-  maxLineSize: number;
+  limits: ReadLimits;
 }
 
 function once<T>(start: () => Promise<T>): () => Promise<T> {
@@ -75,7 +75,7 @@ export async function prepareFile(path: string, position: number, options: Prepa
       signal: options.signal,
       onRows: (rows) => options.progress({ phase: 'transcode', rows, bytesTotal: probe.sizeBytes, file: path }),
     });
-    const reader: Reader = { kind: 'csv', gzip: false, dialect: { delimiter: ',', quote: '"', escape: '"', newLine: '\\n', skip: 0, header: true, comment: '' } };
+    const reader: Reader = { kind: 'csv', gzip: false, dialect: { delimiter: ',', quote: '"', escape: '"', newLine: '\\n', skip: 0, header: true, comment: '', strict: true } };
     const headers = displayHeaders(extract.headers);
     return {
       ...base, readPath, format: 'xlsx', encoding: null, sheet: extract.sheet, sheets: extract.sheets, reader, headers, leadingLines: 1, records: extract.rows,
@@ -113,7 +113,7 @@ export async function prepareFile(path: string, position: number, options: Prepa
     const { header, headers } = whitespaceHeaders(text);
     return { ...base, readPath, format: 'whitespace', encoding, reader: { kind: 'whitespace', header, gzip: readsGzip }, headers, leadingLines: header ? 1 : 0, digest };
   }
-  const { dialect, headers } = await sniffCsv(options.connection, readPath, text, options.knownHeader, options.maxLineSize);
+  const { dialect, headers } = await sniffCsv(options.connection, readPath, text, options.knownHeader, options.limits);
   return {
     ...base, readPath, format: 'csv', encoding, reader: { kind: 'csv', dialect, gzip: readsGzip }, headers,
     leadingLines: dialect.skip + (dialect.header ? 1 : 0), digest,

@@ -17,6 +17,8 @@ export interface CsvDialect {
   skip: number;
   header: boolean;
   comment: string;
+  /** False when the file mixes CRLF and LF line ends, which DuckDB's strict parser rejects. */
+  strict: boolean;
 }
 
 export type Reader =
@@ -31,10 +33,18 @@ export interface SqlPiece {
   params: Record<string, DuckDBValue>;
 }
 
-/** Options of one read. */
-export interface ReadOptions {
+/** How tolerant reads are; an import starts strict and with DuckDB's line limit, and relaxes on the errors that call for it. */
+export interface ReadLimits {
   /** DuckDB's per-line limit; raised and retried when a file holds a longer field. */
   maxLineSize: number;
+  /** RFC 4180 parsing; false after DuckDB's parser gave up on a file (mixed line ends, stray quotes). */
+  strict: boolean;
+}
+
+export const DEFAULT_READ_LIMITS: ReadLimits = { maxLineSize: 2_000_000, strict: true };
+
+/** Options of one read. */
+export interface ReadOptions extends ReadLimits {
   /** Temp tables DuckDB fills with malformed CSV lines (store_rejects), or null to skip them. */
   rejectsTables?: { errors: string; scans: string } | null;
   /** Read in file order on one thread, so row_number() numbers records as they stand in the file (`__record`). */
@@ -42,8 +52,6 @@ export interface ReadOptions {
   /** Only the first rows are wanted: read on one thread, which stops early (a parallel scan reads ahead). */
   sample?: boolean;
 }
-
-export const DEFAULT_MAX_LINE_SIZE = 2_000_000;
 
 const CANDIDATE_DELIMITERS = [',', '\t', ';', '|'];
 
@@ -78,6 +86,11 @@ function headerDelimiter(firstLine: string): string {
   return best;
 }
 
+/** CRLF and bare LF in one text: a file stitched together from two sources, or edited on two systems. */
+function mixedLineEnds(text: string): boolean {
+  return /\r\n/.test(text) && /(^|[^\r])\n/.test(text);
+}
+
 function firstLine(text: string): string {
   return text.replace(/^\uFEFF/, '').split(/\r?\n/).find((line) => line.trim() !== '') ?? '';
 }
@@ -93,26 +106,29 @@ export async function sniffCsv(
   path: string,
   sampleText: string,
   knownHeader: (header: string) => boolean,
-  maxLineSize: number,
+  limits: ReadLimits,
 ): Promise<{ dialect: CsvDialect; headers: string[] }> {
   const line = firstLine(sampleText);
+  const mixed = mixedLineEnds(sampleText);
   const lineFields = (delimiter: string) => Papa.parse<string[]>(line, { delimiter, quoteChar: '"' }).data[0] ?? [];
   let sniff: Record<string, unknown> | undefined;
   try {
-    [sniff] = await queryRows(connection, 'SELECT Delimiter, Quote, Escape, NewLineDelimiter, Comment, SkipRows, HasHeader, to_json(Columns) AS columns FROM sniff_csv($path, sample_size = 20480, max_line_size = $max)', {
+    [sniff] = await queryRows(connection, 'SELECT Delimiter, Quote, Escape, NewLineDelimiter, Comment, SkipRows, HasHeader, to_json(Columns) AS columns FROM sniff_csv($path, sample_size = 20480, max_line_size = $max, strict_mode = $strict)', {
       path,
-      max: maxLineSize,
+      max: limits.maxLineSize,
+      strict: limits.strict && !mixed,
     });
   } catch (error) {
-    if (/Maximum line size/i.test((error as Error).message)) throw error;
+    if (/Maximum line size of \d+ bytes exceeded/.test((error as Error).message)) throw error; // retried with a larger limit
     sniff = undefined;
   }
   const names = sniff ? (JSON.parse(String(sniff.columns)) as { name: string }[]).map((column) => column.name) : [];
   const delimiter = sniff ? sniffed(sniff.Delimiter) : '';
   const fallbackDelimiter = headerDelimiter(line);
   if (!sniff || names.length < 2 && lineFields(fallbackDelimiter).length >= 2) {
+    const newLine = mixed ? '' : /\r\n/.test(sampleText) ? '\\r\\n' : '\\n';
     return {
-      dialect: { delimiter: fallbackDelimiter, quote: '"', escape: '"', newLine: /\r\n/.test(sampleText) ? '\\r\\n' : '\\n', skip: 0, header: true, comment: '' },
+      dialect: { delimiter: fallbackDelimiter, quote: '"', escape: '"', newLine, skip: 0, header: true, comment: '', strict: !mixed },
       headers: displayHeaders(lineFields(fallbackDelimiter)),
     };
   }
@@ -129,7 +145,10 @@ export async function sniffCsv(
     }
   }
   return {
-    dialect: { delimiter, quote: sniffed(sniff.Quote), escape: sniffed(sniff.Escape), newLine: sniffed(sniff.NewLineDelimiter), skip, header, comment: sniffed(sniff.Comment) },
+    dialect: {
+      delimiter, quote: sniffed(sniff.Quote), escape: sniffed(sniff.Escape), newLine: mixed ? '' : sniffed(sniff.NewLineDelimiter), skip, header,
+      comment: sniffed(sniff.Comment), strict: !mixed,
+    },
     headers: header ? displayHeaders(headers) : headers,
   };
 }
@@ -190,18 +209,21 @@ export function readerSql(file: { readPath: string; reader: Reader; headers: rea
       [p('delim')]: d.delimiter,
       [p('quote')]: d.quote,
       [p('escape')]: d.escape,
-      [p('newline')]: d.newLine,
       [p('skip')]: d.skip,
       [p('header')]: d.header,
       [p('comment')]: d.comment,
       [p('columns')]: structValue(Object.fromEntries(file.headers.map((_, index) => [`c${index}`, 'VARCHAR']))),
       [p('maxline')]: options.maxLineSize,
+      [p('strict')]: options.strict && d.strict,
       [p('parallel')]: !options.ordered && !options.sample,
     });
     const args = ['delim', 'quote', 'escape', 'skip', 'header', 'comment', 'columns'].map((name) => `${name} = $${p(name)}`);
-    if (d.newLine) args.push(`new_line = $${p('newline')}`);
+    if (d.newLine) {
+      params[p('newline')] = d.newLine;
+      args.push(`new_line = $${p('newline')}`);
+    }
     return {
-      sql: `SELECT ${select((column) => quoteIdent(`c${column.index}`))}${record} FROM read_csv($${p('path')}, auto_detect = false, ${args.join(', ')}, max_line_size = $${p('maxline')}, parallel = $${p('parallel')}${reader.gzip ? ", compression = 'gzip'" : ''}${rejects()})`,
+      sql: `SELECT ${select((column) => quoteIdent(`c${column.index}`))}${record} FROM read_csv($${p('path')}, auto_detect = false, ${args.join(', ')}, max_line_size = $${p('maxline')}, strict_mode = $${p('strict')}, parallel = $${p('parallel')}${reader.gzip ? ", compression = 'gzip'" : ''}${rejects()})`,
       params,
     };
   }

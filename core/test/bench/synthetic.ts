@@ -9,6 +9,10 @@
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import iconv from 'iconv-lite';
+import { seededRandom } from '../../src/ingest/seededRandom.ts';
+
+// Other benches draw their own synthetic values from the same generator.
+export { seededRandom };
 
 export interface SyntheticOrdersOptions {
   rows: number;
@@ -33,19 +37,6 @@ const REGIONS = ['广东', '浙江', '江苏', '上海', '北京', '四川', '�
 const CATEGORIES = ['服装', '美妆', '数码', '家居', '食品', 'sports', 'books', '母婴', 'toys', '运动户外'];
 const START = Date.UTC(2023, 0, 1);
 const DAYS = 730;
-
-/** mulberry32: a tiny, fast, well-distributed 32-bit PRNG; enough for test data. */
-export function seededRandom(seed: number): () => number {
-  // State kept as a signed 32-bit integer (`| 0`) so V8 stores it unboxed: no allocation per call.
-  let state = seed | 0;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function cumulative(weights: number[]): number[] {
   const total = weights.reduce((a, b) => a + b, 0);

@@ -48,6 +48,17 @@ describe('hostile files', () => {
     expect(result.rejectsSample[0]?.reason).toMatch(/^unquoted value: /);
   });
 
+  it('mixed line ends (CRLF and LF in one file) load: the sample shows both, so the file is read with the tolerant parser', async () => {
+    const result = await h.client().importFiles({ kind: 'orders', files: [fixture('mixed_line_ends.csv')] });
+    expect(result).toMatchObject({ rowsRead: 4, rowsLoaded: 4, rowsRejected: 0 });
+    expect(await h.sql('SELECT order_id, amount FROM orders ORDER BY order_id')).toEqual([
+      { order_id: '1', amount: 10 },
+      { order_id: '2', amount: 20 },
+      { order_id: '3', amount: 30 },
+      { order_id: '4', amount: 40 },
+    ]);
+  });
+
   it('a binary file fails with E_FILE naming it', async () => {
     const error = await failure(h.client().importFiles({ kind: 'orders', files: [fixture('binary.csv')] }));
     expect(error.code).toBe('E_FILE');
