@@ -3,14 +3,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { writeSyntheticOrders } from '../../../core/test/bench/synthetic.ts';
-import { closeBrowser, openSession, type Session } from './harness.ts';
+import { acquireSpecLock, closeBrowser, openSession, SPEC_LOCK_WAIT_MS, type Session } from './harness.ts';
 
 /** Big enough that the import runs for several seconds on two cores; override for a heavier run. */
 const ROWS = Number(process.env.CHURNWB_E2E_IMPORT_ROWS ?? 2_000_000);
 
 describe('long imports (Chromium, HTTP host, fresh workspace)', () => {
+  beforeAll(acquireSpecLock, SPEC_LOCK_WAIT_MS);
   let session: Session;
   let scratch: string;
   let file: string;

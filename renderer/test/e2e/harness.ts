@@ -1,6 +1,6 @@
 // E2E harness: a fresh workspace and HTTP host in-process, Debian's Chromium driven by playwright-core,
 // and screenshots into test-output/ (gitignored) for a person to look at.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -27,6 +27,46 @@ export interface Session {
 }
 
 let browser: Browser | null = null;
+
+const SPEC_LOCK = join(tmpdir(), 'churnwb-e2e.lock');
+let holdingSpecLock = false;
+
+function lockHolderAlive(): boolean {
+  try {
+    process.kill(Number(readFileSync(join(SPEC_LOCK, 'pid'), 'utf8')), 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Runs one spec file at a time across vitest's worker processes: each starts Chromium and a
+ * DuckDB import, and two of them at once on a two-core machine only make both time out.
+ * A lock left by a dead process is taken over.
+ */
+export async function acquireSpecLock(): Promise<void> {
+  for (;;) {
+    try {
+      mkdirSync(SPEC_LOCK);
+      writeFileSync(join(SPEC_LOCK, 'pid'), String(process.pid));
+      holdingSpecLock = true;
+      return;
+    } catch {
+      if (!lockHolderAlive()) rmSync(SPEC_LOCK, { recursive: true, force: true });
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+}
+
+export function releaseSpecLock(): void {
+  if (!holdingSpecLock) return;
+  holdingSpecLock = false;
+  rmSync(SPEC_LOCK, { recursive: true, force: true });
+}
+
+/** How long a spec file may wait for the others before it starts. */
+export const SPEC_LOCK_WAIT_MS = 900_000;
 
 async function sharedBrowser(): Promise<Browser> {
   if (!browser) browser = await chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS });
@@ -90,7 +130,9 @@ export async function openSession(options: { language?: 'en' | 'zh-CN'; viewport
   };
 }
 
+/** Ends a spec file: closes its browser and lets the next spec file run. */
 export async function closeBrowser(): Promise<void> {
   await browser?.close();
   browser = null;
+  releaseSpecLock();
 }

@@ -4,9 +4,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import iconv from 'iconv-lite';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SHARED_DATA } from '../../../core/test/helpers/core.ts';
-import { closeBrowser, openSession, type Session } from './harness.ts';
+import { acquireSpecLock, closeBrowser, openSession, SPEC_LOCK_WAIT_MS, type Session } from './harness.ts';
 
 const UCI = join(SHARED_DATA, 'uci_online_retail');
 const UCI_PARTS = ['online_retail_part1_2010-12_to_2011-03.csv.gz', 'online_retail_part2_2011-04_to_2011-07.csv.gz', 'online_retail_part3_2011-08_to_2011-12.csv.gz'].map((name) => join(UCI, name));
@@ -21,6 +21,7 @@ async function resultNumber(session: Session, label: string): Promise<number> {
 }
 
 describe('import wizard (Chromium, HTTP host, fresh workspace)', () => {
+  beforeAll(acquireSpecLock, SPEC_LOCK_WAIT_MS);
   let session: Session;
   let scratch: string;
   beforeEach(async () => {
@@ -56,7 +57,7 @@ describe('import wizard (Chromium, HTTP host, fresh workspace)', () => {
     await session.screenshot('import-uci-workspace-en');
   });
 
-  it.skipIf(!existsSync(TMALL))('imports the Tmall order report saved as GBK, detecting the encoding and Chinese headers', async () => {
+  it.skipIf(!existsSync(TMALL))('imports the Tmall order report saved as GBK, detecting the encoding and Chinese headers', { timeout: 180_000 }, async () => {
     const { page } = session;
     const gbkFile = join(scratch, 'tmall_orders_gbk.csv');
     writeFileSync(gbkFile, iconv.encode(readFileSync(TMALL, 'utf8'), 'gbk'));

@@ -3,9 +3,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SHARED_DATA } from '../../../core/test/helpers/core.ts';
-import { closeBrowser, openSession, type Session } from './harness.ts';
+import { acquireSpecLock, closeBrowser, openSession, SPEC_LOCK_WAIT_MS, type Session } from './harness.ts';
 
 const UCI = join(SHARED_DATA, 'uci_online_retail');
 const UCI_PARTS = ['online_retail_part1_2010-12_to_2011-03.csv.gz', 'online_retail_part2_2011-04_to_2011-07.csv.gz', 'online_retail_part3_2011-08_to_2011-12.csv.gz'].map((name) => join(UCI, name));
@@ -20,6 +20,7 @@ async function settle(page: Page): Promise<void> {
 }
 
 describe('workbench screens (Chromium, HTTP host, fresh workspace)', () => {
+  beforeAll(acquireSpecLock, SPEC_LOCK_WAIT_MS);
   let session: Session;
   beforeEach(async () => {
     session = await openSession({ language: 'en' });
