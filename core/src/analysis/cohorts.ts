@@ -64,7 +64,7 @@ function customerPeriodsSql(period: RetentionPeriod, segment: SegmentColumn | nu
       SELECT customer_id, ${periodOrdinalSql(period, 'day')} AS p, count(*) AS orders, sum(amount) AS revenue
       FROM activity GROUP BY ALL),
     cohort_spans AS (SELECT customer_id, min(p) AS cohort, max(p) AS last_p FROM customer_periods GROUP BY customer_id),
-    cohort_customers AS (${withSegmentSql(segment, 'activity', 'cohort_spans')})`;
+    cohort_customers AS (${withSegmentSql(segment, 'cohort_spans')})`;
 }
 
 type CellRow = {

@@ -14,7 +14,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { CohortForecast, Resolved, RetentionForecastOptions, RetentionForecastResult, SbgFit, SegmentForecast } from '../api/retention.ts';
 import { queryRows } from '../db/sql.ts';
 import { minimizeBounded } from '../stats/optimize.ts';
-import { ACTIVITY_ORDERS_SQL, CUSTOMER_STATUS_SQL, customerStatusParams, resolveChurnRule } from './activity.ts';
+import { CUSTOMER_STATUS_SQL, customerStatusParams, resolveChurnRule } from './activity.ts';
 import { RETENTION_PERIODS, choice, evaluationDay, groupBy, numberChoice, periodEnd, periodOrdinalSql, periodStart, segmentChoice, segmentLabel, withSegmentSql } from './periods.ts';
 
 export type { RetentionForecastOptions, RetentionForecastResult } from '../api/retention.ts';
@@ -155,12 +155,11 @@ export async function retentionForecast(connection: DuckDBConnection, options: R
   const end = periodEnd(resolved.period, await evaluationDay(connection, rule.asOf));
   const rows = await queryRows<CohortCountRow>(
     connection,
-    `WITH activity AS (${ACTIVITY_ORDERS_SQL}),
-          status AS (${CUSTOMER_STATUS_SQL}),
+    `WITH status AS (${CUSTOMER_STATUS_SQL}),
           periods AS (SELECT customer_id, churned, ${periodOrdinalSql(resolved.period, 'CAST(first_at AS DATE)')} AS cohort,
                              ${periodOrdinalSql(resolved.period, 'CAST(last_at AS DATE)')} AS last_p FROM status)
      SELECT segment, cohort, last_p - cohort AS last_k, churned, count(*) AS customers
-     FROM (${withSegmentSql(resolved.segment, 'activity', 'periods')})
+     FROM (${withSegmentSql(resolved.segment, 'periods')})
      GROUP BY ALL`,
     customerStatusParams(rule),
   );

@@ -10,7 +10,7 @@ import { listValue, type DuckDBConnection } from '@duckdb/node-api';
 import type { LogRankTest, SegmentColumn, SurvivalCurve, SurvivalOptions, SurvivalPoint, SurvivalResult, SurvivalSource } from '../api/retention.ts';
 import { CoreError } from '../api/errors.ts';
 import { queryOne, queryRows, quoteIdent } from '../db/sql.ts';
-import { ACTIVITY_ORDERS_SQL, CUSTOMER_STATUS_SQL, customerStatusParams, resolveChurnRule } from './activity.ts';
+import { CUSTOMER_STATUS_SQL, customerStatusParams, resolveChurnRule } from './activity.ts';
 import { groupBy, numberChoice, segmentChoice, segmentLabel, withSegmentSql } from './periods.ts';
 
 export type { SurvivalOptions, SurvivalResult } from '../api/retention.ts';
@@ -59,12 +59,11 @@ async function customerLifetimes(connection: DuckDBConnection, options: Survival
   const rule = await resolveChurnRule(connection, options);
   const rows = await queryRows<TimeCounts>(
     connection,
-    `WITH activity AS (${ACTIVITY_ORDERS_SQL}),
-          status AS (${CUSTOMER_STATUS_SQL})
+    `WITH status AS (${CUSTOMER_STATUS_SQL})
      SELECT segment AS "group",
             date_diff('day', CAST(first_at AS DATE), CASE WHEN churned THEN CAST(churn_at AS DATE) ELSE CAST($activity_as_of AS DATE) END) AS time,
             count(*) FILTER (WHERE churned) AS events, count(*) FILTER (WHERE NOT churned) AS censored
-     FROM (${withSegmentSql(segment, 'activity', 'status')})
+     FROM (${withSegmentSql(segment, 'status')})
      GROUP BY ALL ORDER BY time`,
     customerStatusParams(rule),
   );
