@@ -67,8 +67,9 @@ export function formatPoints(fractionDifference: number, lang: ReportLang): stri
   return new Intl.NumberFormat(lang, { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(Math.abs(fractionDifference) * 100);
 }
 
+/** Money in headlines: whole units, or cents below 100 so that small sums do not read as 0. */
 export function formatMoney(value: number, lang: ReportLang): string {
-  return new Intl.NumberFormat(lang, { maximumFractionDigits: 0 }).format(value);
+  return new Intl.NumberFormat(lang, { maximumFractionDigits: Math.abs(value) >= 100 ? 0 : 2 }).format(value);
 }
 
 export function formatDecimal(value: number, lang: ReportLang, digits = 1): string {

@@ -1,7 +1,9 @@
 // Headlines on hand-made analysis results: the choices and fallbacks the database fixtures do not reach.
 import { describe, expect, it } from 'vitest';
+import type { CustomerValueResult } from '../../src/api/customers.ts';
 import type { CohortMatrix, CohortRow, KpisResult, SurvivalCurve } from '../../src/api/retention.ts';
 import { survivalHeadline } from '../../src/report/sections/churn.ts';
+import { valueHeadline } from '../../src/report/sections/customers.ts';
 import { kpiHeadline } from '../../src/report/sections/kpis.ts';
 import { cohortHeadline, curveHeadline, MIN_HEADLINE_COHORT } from '../../src/report/sections/retention.ts';
 
@@ -106,5 +108,25 @@ describe('KPI headline', () => {
     expect(kpiHeadline(result({ topRevenueShare: 0.5 }), 'zh-CN')).toBe('前 10% 的客户贡献了 50.0% 的收入。');
     expect(kpiHeadline(result({ repeatPurchaseRate: 0.25 }), 'en')).toBe('25.0% of customers bought more than once.');
     expect(kpiHeadline(result({ averageRating: 4.25 }), 'en')).toBe('Average rating: 4.25');
+  });
+});
+
+describe('customer value headline', () => {
+  const result = (summary: Partial<CustomerValueResult['summary']>): CustomerValueResult =>
+    ({
+      options: { horizonMonths: 12 },
+      summary: { customers: 956, meanPAlive: 0.9999, totalClv: 1_555_249, totalValueAtRisk: 100_000, ...summary },
+    }) as unknown as CustomerValueResult;
+
+  it('states the share of value at risk the listed customers hold', () => {
+    expect(valueHeadline(result({}), 100, 25_000, 'en')).toBe('The 100 customers most at risk hold 25,000 of value at risk, 25.0% of the 100,000 total.');
+  });
+
+  it('states the value to come when the risk is under 1% of it, and P(alive) without a spend model', () => {
+    // 15,000 is 0.96% of 1,555,249
+    expect(valueHeadline(result({ totalValueAtRisk: 15_000 }), 100, 10, 'en')).toBe(
+      'The model values the next 12 months of the 956 customers at 1,555,249 and sees little risk of losing them: P(alive) averages 100.0%.',
+    );
+    expect(valueHeadline(result({ totalClv: null, totalValueAtRisk: null, meanPAlive: 0.42 }), 100, 0, 'zh-CN')).toBe('模型预计 956 位客户的平均存活概率为 42.0%。');
   });
 });

@@ -53,6 +53,7 @@ const TEXT = {
   model: { 'zh-CN': '模型', en: 'Model' },
   horizon: { 'zh-CN': '预测期', en: 'Horizon' },
   discount: { 'zh-CN': '月贴现率', en: 'Monthly discount rate' },
+  warnings: { 'zh-CN': '模型提示', en: 'Model warnings' },
 } satisfies Record<string, Bilingual>;
 
 function labelOf(label: Label, lang: ReportLang): string {
@@ -220,17 +221,7 @@ export function valueSections(result: CustomerValueResult, lang: ReportLang): Re
   if (rows.length === 0) return [];
   const { summary, options } = result;
   const listed = rows.reduce((sum, row) => sum + (row.value_at_risk ?? 0), 0);
-  const shown = formatCount(rows.length, lang);
-  const total = summary.totalValueAtRisk;
-  const alive = formatPercent(summary.expectedAlive / summary.customers, lang);
-  const headline =
-    total !== null && total > 0
-      ? lang === 'en'
-        ? `The ${shown} customers most at risk hold ${formatMoney(listed, lang)} of value at risk, ${formatPercent(listed / total, lang)} of the ${formatMoney(total, lang)} total.`
-        : `风险最高的 ${shown} 位客户合计风险价值 ${formatMoney(listed, lang)}，占总额 ${formatMoney(total, lang)} 的 ${formatPercent(listed / total, lang)}。`
-      : lang === 'en'
-        ? `The model expects ${alive} of ${formatCount(summary.customers, lang)} customers to still be active.`
-        : `模型预计 ${formatCount(summary.customers, lang)} 位客户中 ${alive} 仍然活跃。`;
+  const headline = valueHeadline(result, rows.length, listed, lang);
   const charted = rows.filter((row) => row.value_at_risk !== null).slice(0, CHART_AT_RISK);
   const months = options.horizonMonths;
   return [
@@ -276,8 +267,35 @@ export function valueSections(result: CustomerValueResult, lang: ReportLang): Re
         { label: TEXT.horizon[lang], value: lang === 'en' ? `${months} months` : `${months} 个月` },
         { label: TEXT.discount[lang], value: formatPercent(options.monthlyDiscountRate, lang) },
         ...(options.statuses ? [statusesOption(options.statuses, lang)] : []),
+        ...(result.warnings.length ? [{ label: TEXT.warnings[lang], value: result.warnings.join('; ') }] : []),
       ],
       note: '',
     },
   ];
+}
+
+/** Below this share of the total CLV, value at risk is no finding: the model sees almost no one leaving. */
+export const NEGLIGIBLE_RISK_SHARE = 0.01;
+
+/**
+ * "The 100 customers most at risk hold 3,471 of value at risk, 50.6% of the 6,860 total." When the
+ * model expects almost everyone to stay (value at risk under 1% of CLV), the value to come instead.
+ */
+export function valueHeadline(result: CustomerValueResult, listedRows: number, listedRisk: number, lang: ReportLang): string {
+  const { summary, options } = result;
+  const total = summary.totalValueAtRisk;
+  const customers = formatCount(summary.customers, lang);
+  const alive = formatPercent(summary.meanPAlive, lang);
+  if (total !== null && summary.totalClv !== null && total >= NEGLIGIBLE_RISK_SHARE * summary.totalClv) {
+    const shown = formatCount(listedRows, lang);
+    return lang === 'en'
+      ? `The ${shown} customers most at risk hold ${formatMoney(listedRisk, lang)} of value at risk, ${formatPercent(listedRisk / total, lang)} of the ${formatMoney(total, lang)} total.`
+      : `风险最高的 ${shown} 位客户合计风险价值 ${formatMoney(listedRisk, lang)}，占总额 ${formatMoney(total, lang)} 的 ${formatPercent(listedRisk / total, lang)}。`;
+  }
+  if (summary.totalClv !== null) {
+    return lang === 'en'
+      ? `The model values the next ${options.horizonMonths} months of the ${customers} customers at ${formatMoney(summary.totalClv, lang)} and sees little risk of losing them: P(alive) averages ${alive}.`
+      : `模型估计 ${customers} 位客户未来 ${options.horizonMonths} 个月的价值为 ${formatMoney(summary.totalClv, lang)}，流失风险很低：平均存活概率 ${alive}。`;
+  }
+  return lang === 'en' ? `The model expects ${alive} of ${customers} customers to still be active on average.` : `模型预计 ${customers} 位客户的平均存活概率为 ${alive}。`;
 }
