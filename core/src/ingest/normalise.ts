@@ -30,20 +30,25 @@ export const NORMALISE_MACROS = [
   `cw_number_slow(x) AS cw_finite(try_cast(cw_money_signed(cw_money_clean(x)) AS DOUBLE))`,
   // Dates: time zone suffixes dropped (exports carry shop-local wall-clock time), then every layout users bring.
   `cw_ts_clean(x) AS regexp_replace(cw_ascii(trim(x)), '\\s*(Z|UTC|GMT|[+-][0-9]{2}:?[0-9]{2})$', '')`,
+  // Each layout is recognised by its shape and rewritten to the ISO form DuckDB casts natively:
+  // try_strptime over a list of formats costs about 20 µs per value, a regex and a cast about 1 µs.
   `cw_ts_layouts(s, day_first) AS CASE
       WHEN regexp_full_match(s, '(19|20)[0-9]{6}') THEN try_strptime(s, '%Y%m%d')
       WHEN regexp_full_match(s, '[0-9]{5}(\\.[0-9]+)?') THEN TIMESTAMP '1899-12-30' + to_microseconds(CAST(round(CAST(s AS DOUBLE) * 86400000000) AS BIGINT))
       WHEN regexp_full_match(s, '1[0-9]{9}') THEN make_timestamp(CAST(s AS BIGINT) * 1000000)
       WHEN regexp_full_match(s, '1[0-9]{12}') THEN make_timestamp(CAST(s AS BIGINT) * 1000)
-      WHEN day_first THEN try_strptime(s, ['%d/%m/%Y %H:%M:%S', '%d/%m/%Y %H:%M', '%d/%m/%Y', '%d.%m.%Y %H:%M:%S', '%d.%m.%Y %H:%M', '%d.%m.%Y',
-        '%d-%m-%Y %H:%M:%S', '%d-%m-%Y %H:%M', '%d-%m-%Y', '%d/%m/%y %H:%M', '%d/%m/%y', '%Y年%m月%d日 %H:%M:%S', '%Y年%m月%d日 %H:%M', '%Y年%m月%d日',
-        '%Y年%m月%d日%H:%M:%S', '%Y年%m月%d日%H时%M分%S秒', '%Y年%m月%d日%H时%M分', '%Y/%m/%d %H:%M:%S', '%Y/%m/%d %H:%M', '%Y/%m/%d',
-        '%Y.%m.%d %H:%M:%S', '%Y.%m.%d', '%d %b %Y', '%d %B %Y', '%b %d, %Y', '%B %d, %Y', '%d-%b-%Y', '%d-%b-%y'])
-      ELSE try_strptime(s, ['%m/%d/%Y %H:%M:%S', '%m/%d/%Y %H:%M', '%m/%d/%Y', '%m/%d/%y %H:%M:%S', '%m/%d/%y %H:%M', '%m/%d/%y', '%Y年%m月%d日 %H:%M:%S', '%Y年%m月%d日 %H:%M',
-        '%Y年%m月%d日', '%Y年%m月%d日%H:%M:%S', '%Y年%m月%d日%H时%M分%S秒', '%Y年%m月%d日%H时%M分', '%Y/%m/%d %H:%M:%S', '%Y/%m/%d %H:%M',
-        '%Y/%m/%d', '%Y.%m.%d %H:%M:%S', '%Y.%m.%d', '%d %b %Y', '%d %B %Y', '%b %d, %Y', '%B %d, %Y', '%d-%b-%Y', '%d-%b-%y'])
+      WHEN regexp_matches(s, '[年月日时分秒]') THEN try_cast(rtrim(regexp_replace(trim(translate(s, '年月日时分秒', '-- ::')), '\\s+', ' ', 'g'), ':') AS TIMESTAMP)
+      WHEN regexp_matches(s, '^[0-9]{4}[/.][0-9]{1,2}[/.][0-9]{1,2}') THEN try_cast(regexp_replace(s, '^([0-9]{4})[/.]([0-9]{1,2})[/.]([0-9]{1,2})', '\\1-\\2-\\3') AS TIMESTAMP)
+      WHEN day_first AND regexp_matches(s, '^[0-9]{1,2}[/.-][0-9]{1,2}[/.-][0-9]{4}') THEN try_cast(regexp_replace(s, '^([0-9]{1,2})[/.-]([0-9]{1,2})[/.-]([0-9]{4})', '\\3-\\2-\\1') AS TIMESTAMP)
+      WHEN regexp_matches(s, '^[0-9]{1,2}[/.-][0-9]{1,2}[/.-][0-9]{4}') THEN try_cast(regexp_replace(s, '^([0-9]{1,2})[/.-]([0-9]{1,2})[/.-]([0-9]{4})', '\\3-\\1-\\2') AS TIMESTAMP)
+      WHEN day_first AND regexp_matches(s, '^[0-9]{1,2}[/.-][0-9]{1,2}[/.-][0-9]{2}(\\s|$)') THEN try_cast(regexp_replace(s, '^([0-9]{1,2})[/.-]([0-9]{1,2})[/.-]([0-9]{2})', '20\\3-\\2-\\1') AS TIMESTAMP)
+      WHEN regexp_matches(s, '^[0-9]{1,2}[/.-][0-9]{1,2}[/.-][0-9]{2}(\\s|$)') THEN try_cast(regexp_replace(s, '^([0-9]{1,2})[/.-]([0-9]{1,2})[/.-]([0-9]{2})', '20\\3-\\1-\\2') AS TIMESTAMP)
+      WHEN regexp_matches(s, '[A-Za-z]{3}') THEN try_strptime(s, ['%d %b %Y', '%d %B %Y', '%b %d, %Y', '%B %d, %Y', '%d-%b-%Y', '%d-%b-%y', '%d %b %Y %H:%M', '%d %b %Y %H:%M:%S'])
     END`,
-  `cw_ts_slow(x, day_first) AS coalesce(try_cast(cw_ts_clean(x) AS TIMESTAMP), cw_ts_layouts(cw_ts_clean(x), day_first))`,
+  // DuckDB's own cast reads "1/5/24" as the year 1: day-month-year shapes never reach it.
+  `cw_ts_slow(x, day_first) AS CASE
+      WHEN regexp_matches(cw_ts_clean(x), '^[0-9]{1,2}[/.-][0-9]{1,2}[/.-]') THEN cw_ts_layouts(cw_ts_clean(x), day_first)
+      ELSE coalesce(try_cast(cw_ts_clean(x) AS TIMESTAMP), cw_ts_layouts(cw_ts_clean(x), day_first)) END`,
   // Dates before 1900 or from 2100 are misread values (an amount taken for an Excel serial), not dates.
   `cw_ts_range(t) AS CASE WHEN t >= TIMESTAMP '1900-01-01' AND t < TIMESTAMP '2100-01-01' THEN t END`,
   // Ratings: numbers, "4/5", "4 stars", "4分", star glyphs, and the words review platforms use.
@@ -101,7 +106,7 @@ function normalised(field: FieldSpec, dayFirst: boolean): string {
       return `cw_text(${raw})`;
     case 'timestamp':
       // The range check repeats its argument: kept off the slow path's expression for the common rows.
-      return `CASE WHEN ${cheap} IS NOT NULL THEN CASE WHEN ${cheap} >= TIMESTAMP '1900-01-01' AND ${cheap} < TIMESTAMP '2100-01-01' THEN ${cheap} END
+      return `CASE WHEN ${cheap} >= TIMESTAMP '1900-01-01' AND ${cheap} < TIMESTAMP '2100-01-01' THEN ${cheap}
         WHEN ${raw} IS NULL THEN NULL ELSE cw_ts_range(cw_ts_slow(${raw}, ${dayFirst})) END`;
     case 'money':
       return `CASE WHEN ${cheap} IS NOT NULL AND isfinite(${cheap}) THEN round(${cheap}, 2) WHEN ${raw} IS NULL THEN NULL ELSE round(cw_number_slow(${raw}), 2) END`;

@@ -75,7 +75,7 @@ export async function prepareFile(path: string, position: number, options: Prepa
       signal: options.signal,
       onRows: (rows) => options.progress({ phase: 'transcode', rows, bytesTotal: probe.sizeBytes, file: path }),
     });
-    const reader: Reader = { kind: 'csv', gzip: false, dialect: { delimiter: ',', quote: '"', escape: '"', newLine: '\\n', skip: 0, header: true, comment: '', strict: true } };
+    const reader: Reader = { kind: 'csv', gzip: false, dialect: { delimiter: ',', quote: '"', escape: '"', skip: 0, header: true, comment: '', strict: true } };
     const headers = displayHeaders(extract.headers);
     return {
       ...base, readPath, format: 'xlsx', encoding: null, sheet: extract.sheet, sheets: extract.sheets, reader, headers, leadingLines: 1, records: extract.rows,

@@ -13,7 +13,6 @@ export interface CsvDialect {
   delimiter: string;
   quote: string;
   escape: string;
-  newLine: string;
   skip: number;
   header: boolean;
   comment: string;
@@ -113,11 +112,12 @@ export async function sniffCsv(
   const lineFields = (delimiter: string) => Papa.parse<string[]>(line, { delimiter, quoteChar: '"' }).data[0] ?? [];
   let sniff: Record<string, unknown> | undefined;
   try {
-    [sniff] = await queryRows(connection, 'SELECT Delimiter, Quote, Escape, NewLineDelimiter, Comment, SkipRows, HasHeader, to_json(Columns) AS columns FROM sniff_csv($path, sample_size = 20480, max_line_size = $max, strict_mode = $strict)', {
-      path,
-      max: limits.maxLineSize,
-      strict: limits.strict && !mixed,
-    });
+    const tolerant = limits.strict && !mixed ? '' : ', strict_mode = false';
+    [sniff] = await queryRows(
+      connection,
+      `SELECT Delimiter, Quote, Escape, Comment, SkipRows, HasHeader, to_json(Columns) AS columns FROM sniff_csv($path, sample_size = 20480, max_line_size = $max${tolerant})`,
+      { path, max: limits.maxLineSize },
+    );
   } catch (error) {
     if (/Maximum line size of \d+ bytes exceeded/.test((error as Error).message)) throw error; // retried with a larger limit
     sniff = undefined;
@@ -126,9 +126,8 @@ export async function sniffCsv(
   const delimiter = sniff ? sniffed(sniff.Delimiter) : '';
   const fallbackDelimiter = headerDelimiter(line);
   if (!sniff || names.length < 2 && lineFields(fallbackDelimiter).length >= 2) {
-    const newLine = mixed ? '' : /\r\n/.test(sampleText) ? '\\r\\n' : '\\n';
     return {
-      dialect: { delimiter: fallbackDelimiter, quote: '"', escape: '"', newLine, skip: 0, header: true, comment: '', strict: !mixed },
+      dialect: { delimiter: fallbackDelimiter, quote: '"', escape: '"', skip: 0, header: true, comment: '', strict: !mixed },
       headers: displayHeaders(lineFields(fallbackDelimiter)),
     };
   }
@@ -146,7 +145,7 @@ export async function sniffCsv(
   }
   return {
     dialect: {
-      delimiter, quote: sniffed(sniff.Quote), escape: sniffed(sniff.Escape), newLine: mixed ? '' : sniffed(sniff.NewLineDelimiter), skip, header,
+      delimiter, quote: sniffed(sniff.Quote), escape: sniffed(sniff.Escape), skip, header,
       comment: sniffed(sniff.Comment), strict: !mixed,
     },
     headers: header ? displayHeaders(headers) : headers,
@@ -214,16 +213,15 @@ export function readerSql(file: { readPath: string; reader: Reader; headers: rea
       [p('comment')]: d.comment,
       [p('columns')]: structValue(Object.fromEntries(file.headers.map((_, index) => [`c${index}`, 'VARCHAR']))),
       [p('maxline')]: options.maxLineSize,
-      [p('strict')]: options.strict && d.strict,
       [p('parallel')]: !options.ordered && !options.sample,
     });
     const args = ['delim', 'quote', 'escape', 'skip', 'header', 'comment', 'columns'].map((name) => `${name} = $${p(name)}`);
-    if (d.newLine) {
-      params[p('newline')] = d.newLine;
-      args.push(`new_line = $${p('newline')}`);
-    }
+    // new_line is left to DuckDB, which detects it even with auto_detect off: an explicit
+    // new_line = '\r\n' together with strict_mode = true reads no rows at all (DuckDB 1.5.6).
+    // strict_mode is likewise named only to turn it off.
+    if (!(options.strict && d.strict)) args.push('strict_mode = false');
     return {
-      sql: `SELECT ${select((column) => quoteIdent(`c${column.index}`))}${record} FROM read_csv($${p('path')}, auto_detect = false, ${args.join(', ')}, max_line_size = $${p('maxline')}, strict_mode = $${p('strict')}, parallel = $${p('parallel')}${reader.gzip ? ", compression = 'gzip'" : ''}${rejects()})`,
+      sql: `SELECT ${select((column) => quoteIdent(`c${column.index}`))}${record} FROM read_csv($${p('path')}, auto_detect = false, ${args.join(', ')}, max_line_size = $${p('maxline')}, parallel = $${p('parallel')}${reader.gzip ? ", compression = 'gzip'" : ''}${rejects()})`,
       params,
     };
   }
