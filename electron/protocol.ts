@@ -24,4 +24,7 @@ export interface PortCall {
 export type PortMessage = { kind: 'reply'; id: number; envelope: Envelope } | { kind: 'event'; event: CoreEvent };
 
 /** Main → utility process. */
-export type WorkerCommand = { type: 'start'; workspace: string | null; dataDir: string } | { type: 'connect' };
+export type WorkerCommand = { type: 'start'; open: WorkspaceChoice; dataDir: string } | { type: 'connect' };
+
+/** What the core opens at start: a file, the default workspace, or the bundled sample built from `dir`. */
+export type WorkspaceChoice = { kind: 'file'; path: string } | { kind: 'default' } | { kind: 'sample'; dir: string };

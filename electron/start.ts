@@ -1,5 +1,5 @@
-// `npm start`: builds the renderer and the Electron bundles, then opens the app on the user's
-// workspace. Where Electron cannot start (no binary, as on machines without network at install
+// `npm start`: builds the renderer and the Electron bundles, then opens the app on the bundled
+// sample workspace. Where Electron cannot start (no binary, as on machines without network at install
 // time), it says so in one line on stderr and serves the same UI in a browser instead.
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -37,7 +37,7 @@ async function start(): Promise<number> {
   const binary = electronBinary();
   if (!binary) return fallBackToBrowser('its binary is not installed and cannot be downloaded');
   const started = Date.now();
-  const code = await run(binary, [ROOT, ...process.argv.slice(2)]);
+  const code = await run(binary, [ROOT, '--sample', ...process.argv.slice(2)]);
   if (code !== 0 && Date.now() - started < EARLY_EXIT_MS) return fallBackToBrowser(`it exited with code ${code}`);
   return code;
 }

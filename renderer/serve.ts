@@ -1,4 +1,4 @@
-// `npm run serve`: builds the renderer if needed, then runs `churnwb serve`, whose first
+// `npm run serve`: builds the renderer if needed, then runs `churnwb serve --sample`, whose first
 // stdout line is the URL with its token. Extra arguments pass through (e.g. `-- --port 8080`).
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -9,7 +9,7 @@ const CHURNWB = join(import.meta.dirname, '..', 'core', 'bin', 'churnwb.mjs');
 /** Starts the browser host on the sample workspace and resolves with its exit code. */
 export async function serveSample(extraArgs: readonly string[]): Promise<number> {
   await ensureRendererBuilt();
-  const child = spawn(process.execPath, [CHURNWB, 'serve', ...extraArgs], { stdio: 'inherit' });
+  const child = spawn(process.execPath, [CHURNWB, 'serve', '--sample', ...extraArgs], { stdio: 'inherit' });
   const forward = (signal: NodeJS.Signals) => child.kill(signal);
   process.once('SIGINT', forward);
   process.once('SIGTERM', forward);

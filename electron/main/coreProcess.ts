@@ -1,10 +1,10 @@
 // Forks the core's utility process and hands each loaded page a MessagePort straight to it.
 import { MessageChannelMain, utilityProcess, type UtilityProcess, type WebContents } from 'electron';
-import { CORE_PORT_CHANNEL, type WorkerCommand } from '../protocol.ts';
+import { CORE_PORT_CHANNEL, type WorkerCommand, type WorkspaceChoice } from '../protocol.ts';
 
-export function startCoreProcess(workerPath: string, workspace: string | null, dataDir: string): UtilityProcess {
+export function startCoreProcess(workerPath: string, open: WorkspaceChoice, dataDir: string): UtilityProcess {
   const child = utilityProcess.fork(workerPath, [], { serviceName: 'Churn Workbench core', stdio: 'inherit' });
-  const start: WorkerCommand = { type: 'start', workspace, dataDir };
+  const start: WorkerCommand = { type: 'start', open, dataDir };
   child.postMessage(start);
   return child;
 }
@@ -15,4 +15,12 @@ export function connectPage(child: UtilityProcess, contents: WebContents): void 
   const connect: WorkerCommand = { type: 'connect' };
   child.postMessage(connect, [port1]);
   contents.postMessage(CORE_PORT_CHANNEL, null, [port2]);
+}
+
+/** `--workspace FILE`, `--sample` (what `npm start` passes), or the user's default workspace. */
+export function workspaceChoice(argv: readonly string[], sampleDir: string): WorkspaceChoice {
+  const index = argv.indexOf('--workspace');
+  const path = index >= 0 ? argv[index + 1] : undefined;
+  if (path) return { kind: 'file', path };
+  return argv.includes('--sample') ? { kind: 'sample', dir: sampleDir } : { kind: 'default' };
 }

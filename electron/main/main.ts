@@ -4,7 +4,7 @@ import { app, dialog, ipcMain, Menu } from 'electron';
 import { join } from 'node:path';
 import { MENU_CHANNEL } from '../protocol.ts';
 import { registerAppScheme, serveRenderer } from './appProtocol.ts';
-import { connectPage, startCoreProcess } from './coreProcess.ts';
+import { connectPage, startCoreProcess, workspaceChoice } from './coreProcess.ts';
 import { menuTemplate, type MenuActions, type MenuLanguage } from './menu.ts';
 import { RecentWorkspaces } from './recent.ts';
 import { registerShellHandlers } from './shellHandlers.ts';
@@ -17,17 +17,14 @@ const WORKSPACE_FILTERS = [{ name: 'Churn Workbench workspace', extensions: ['du
 registerAppScheme();
 app.on('web-contents-created', (_event, contents) => hardenContents(contents));
 
-function workspaceArgument(argv: readonly string[]): string | null {
-  const index = argv.indexOf('--workspace');
-  return index >= 0 ? (argv[index + 1] ?? null) : null;
-}
-
 async function main(): Promise<void> {
   await app.whenReady();
   denyPermissions();
   serveRenderer(join(DIST, '..', '..', 'renderer', 'dist'));
   const recent = new RecentWorkspaces(app.getPath('userData'));
-  const core = startCoreProcess(join(DIST, 'worker.mjs'), workspaceArgument(process.argv), app.getPath('userData'));
+  // Packaged, electron-builder copies resources/sample next to the app (extraResources).
+  const sampleDir = app.isPackaged ? join(process.resourcesPath, 'sample') : join(DIST, '..', '..', 'resources', 'sample');
+  const core = startCoreProcess(join(DIST, 'worker.mjs'), workspaceChoice(process.argv, sampleDir), app.getPath('userData'));
   const window = createMainWindow(join(DIST, 'preload.cjs'));
   window.webContents.on('did-finish-load', () => connectPage(core, window.webContents));
   registerShellHandlers(ipcMain, dialog, () => window);

@@ -146,3 +146,12 @@ describe('native menu', () => {
     expect(actions.setLanguage).toHaveBeenCalledWith('en');
   });
 });
+
+describe('workspace at start', () => {
+  it('opens --workspace FILE, else the sample with --sample, else the default workspace', async () => {
+    const { workspaceChoice } = await import('../main/coreProcess.ts');
+    expect(workspaceChoice(['electron', '.', '--workspace', '/w/shop.duckdb', '--sample'], '/res/sample')).toEqual({ kind: 'file', path: '/w/shop.duckdb' });
+    expect(workspaceChoice(['electron', '.', '--sample'], '/res/sample')).toEqual({ kind: 'sample', dir: '/res/sample' });
+    expect(workspaceChoice(['electron', '.'], '/res/sample')).toEqual({ kind: 'default' });
+  });
+});

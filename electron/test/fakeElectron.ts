@@ -46,5 +46,7 @@ export function fakeElectronModule() {
     contextBridge: { exposeInMainWorld: (name: string, api: unknown) => exposed.set(name, api) },
     protocol: { registerSchemesAsPrivileged: vi.fn(), handle: vi.fn() },
     net: { fetch: vi.fn() },
+    utilityProcess: { fork: vi.fn() },
+    MessageChannelMain: class {},
   };
 }

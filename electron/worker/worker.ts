@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import type { MessagePortMain } from 'electron';
 import { createDispatcher, type CoreHandle } from '../../core/src/api/index.ts';
 import { createCore, type Core } from '../../core/src/host/core.ts';
-import type { PortCall, PortMessage, WorkerCommand } from '../protocol.ts';
+import { ensureSampleWorkspace } from '../../core/src/host/sample.ts';
+import type { PortCall, PortMessage, WorkerCommand, WorkspaceChoice } from '../protocol.ts';
 
 /** Answers every call arriving on `port` and forwards core events to it until it closes. */
 export function servePort(core: CoreHandle, port: MessagePortMain): void {
@@ -29,6 +30,18 @@ export function runWorker(parentPort: Electron.ParentPort, open: (command: Extra
   });
 }
 
+/** The workspace file a start command names; the sample is (re)built there first when needed. */
+export async function workspaceFor(open: WorkspaceChoice, dataDir: string): Promise<string> {
+  switch (open.kind) {
+    case 'file':
+      return open.path;
+    case 'default':
+      return join(dataDir, 'workspace.duckdb');
+    case 'sample':
+      return (await ensureSampleWorkspace(join(dataDir, 'sample.duckdb'), {}, open.dir)).path;
+  }
+}
+
 if (process.parentPort) {
-  runWorker(process.parentPort, ({ workspace, dataDir }) => createCore({ workspace: workspace ?? join(dataDir, 'workspace.duckdb') }));
+  runWorker(process.parentPort, async ({ open, dataDir }) => createCore({ workspace: await workspaceFor(open, dataDir) }));
 }

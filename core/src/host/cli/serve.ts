@@ -3,10 +3,17 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { startHttpHost } from '../http.ts';
+import { userDataDirectory } from '../paths.ts';
+import { ensureSampleWorkspace } from '../sample.ts';
 import { numberOption, withCore } from './common.ts';
 
 const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
 export const RENDERER_DIST = join(PACKAGE_ROOT, 'renderer', 'dist');
+
+/** Where `--sample` keeps the sample workspace: built there on first use, rebuilt when the sample files change. */
+export function sampleWorkspacePath(): string {
+  return join(userDataDirectory(), 'sample.duckdb');
+}
 
 export function registerServeCommand(program: Command): void {
   program
@@ -14,7 +21,13 @@ export function registerServeCommand(program: Command): void {
     .description('serve the workbench UI and API on 127.0.0.1; prints the URL (with its token) first')
     .option('--port <n>', 'port to listen on (default: a free one)')
     .option('--static <dir>', 'built renderer to serve', RENDERER_DIST)
-    .action(async (options: { port?: string; static: string }, command: Command) => {
+    .option('--sample', 'serve the bundled sample workspace (UCI Online Retail subset and synthetic tickets) instead of --workspace')
+    .action(async (options: { port?: string; static: string; sample?: boolean }, command: Command) => {
+      if (options.sample) {
+        const sample = await ensureSampleWorkspace(sampleWorkspacePath());
+        if (sample.built) process.stderr.write(`built the sample workspace at ${sample.path}\n`);
+        command.parent?.setOptionValue('workspace', sample.path);
+      }
       await withCore(command, async (core) => {
         const workspace = await core.describeWorkspace({});
         const host = await startHttpHost({
