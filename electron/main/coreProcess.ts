@@ -2,8 +2,13 @@
 import { MessageChannelMain, utilityProcess, type UtilityProcess, type WebContents } from 'electron';
 import { CORE_PORT_CHANNEL, type WorkerCommand, type WorkspaceChoice } from '../protocol.ts';
 
-export function startCoreProcess(workerPath: string, open: WorkspaceChoice, dataDir: string): UtilityProcess {
-  const child = utilityProcess.fork(workerPath, [], { serviceName: 'Churn Workbench core', stdio: 'inherit' });
+/** `resourcesDir` holds sample/, segments/ and taxonomy/ (the repo's resources/, or the packaged app's resources). */
+export function startCoreProcess(workerPath: string, open: WorkspaceChoice, dataDir: string, resourcesDir: string): UtilityProcess {
+  const child = utilityProcess.fork(workerPath, [], {
+    serviceName: 'Churn Workbench core',
+    stdio: 'inherit',
+    env: { ...process.env, CHURNWB_RESOURCES_DIR: resourcesDir },
+  });
   const start: WorkerCommand = { type: 'start', open, dataDir };
   child.postMessage(start);
   return child;

@@ -24,6 +24,11 @@ describe('electron-builder.yml', () => {
     expect(packageJson.main).toBe('electron/dist/main.cjs');
   });
 
+  it('ships the sample and the rules files the core reads at run time', () => {
+    const shipped = (config.extraResources as unknown as { from: string; to: string }[]).map((entry) => entry.to);
+    expect(shipped).toEqual(expect.arrayContaining(['sample', 'segments', 'taxonomy']));
+  });
+
   it('has an icon that exists', () => {
     const icon = String(config.linux?.icon);
     expect(readFileSync(join(ROOT, icon)).subarray(1, 4).toString()).toBe('PNG');
