@@ -24,8 +24,8 @@ async function main(): Promise<void> {
   const recent = new RecentWorkspaces(app.getPath('userData'));
   // Packaged, electron-builder copies resources/{sample,segments,taxonomy} next to the app (extraResources).
   const resourcesDir = app.isPackaged ? process.resourcesPath : join(DIST, '..', '..', 'resources');
-  const open = workspaceChoice(process.argv, join(resourcesDir, 'sample'));
-  const core = startCoreProcess(join(DIST, 'worker.mjs'), open, app.getPath('userData'), resourcesDir);
+  const startWith = workspaceChoice(process.argv, join(resourcesDir, 'sample'));
+  const core = startCoreProcess(join(DIST, 'worker.mjs'), startWith, app.getPath('userData'), resourcesDir);
   const window = createMainWindow(join(DIST, 'preload.cjs'));
   window.webContents.on('did-finish-load', () => connectPage(core, window.webContents));
   registerShellHandlers(ipcMain, dialog, () => window);
