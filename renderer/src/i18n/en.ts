@@ -301,6 +301,12 @@ export const en = {
   'column.value_at_risk': 'Value at risk',
   'column.primary_type': 'Primary type',
 
+  'column.recency': 'Recency (model units)',
+  'column.T': 'Age (model units)',
+  'column.monetary_value': 'Mean repeat spend',
+  'column.revenue': 'Revenue',
+  'column.orders': 'Orders',
+
   'field.order_id': 'Order id',
   'field.customer_id': 'Customer id',
   'field.ordered_at': 'Order time',

@@ -303,6 +303,12 @@ export const zhCN: Record<MessageKey, string> = {
   'column.value_at_risk': '风险价值',
   'column.primary_type': '主类型',
 
+  'column.recency': '最近度（模型单位）',
+  'column.T': '客龄（模型单位）',
+  'column.monetary_value': '平均复购金额',
+  'column.revenue': '销售额',
+  'column.orders': '订单数',
+
   'field.order_id': '订单编号',
   'field.customer_id': '客户编号',
   'field.ordered_at': '下单时间',
