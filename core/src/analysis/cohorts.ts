@@ -53,9 +53,9 @@ export const COHORT_RETENTION_DEFAULTS = {
 } as const satisfies Omit<Resolved<CohortRetentionOptions>, 'statuses' | 'asOf'>;
 
 /**
- * SQL of the activity orders folded to one row per customer and period (CTE `customer_periods`:
- * customer_id, p, orders, revenue) and one row per customer (CTE `cohort_customers`: customer_id,
- * cohort, last_p, segment). Binds the activity parameters.
+ * CTEs of the activity orders (`activity`), folded to one row per customer and period
+ * (`customer_periods`: customer_id, p, orders, revenue) and to one row per customer
+ * (`cohort_customers`: customer_id, cohort, last_p, segment). Binds the activity parameters.
  */
 function customerPeriodsSql(period: RetentionPeriod, segment: SegmentColumn | null): string {
   return `
@@ -173,13 +173,13 @@ export async function cohortMembers(connection: DuckDBConnection, request: Cohor
   const offset = numberChoice('offset', request.offset, 0, { min: 0, max: Number.MAX_SAFE_INTEGER, whole: true });
   const limit = numberChoice('limit', request.limit, 10_000, { min: 1, max: 1_000_000, whole: true });
   const cohort = periodOrdinal(period, request.cohort);
+  const inCell = mode === 'on' ? 'cp.p = c.cohort + $k' : 'cp.p >= c.cohort + $k';
   return queryArrow(
     connection,
     `WITH ${customerPeriodsSql(period, segment)},
      firsts AS (SELECT customer_id, min(ordered_at) AS first_at, max(ordered_at) AS last_at FROM activity GROUP BY customer_id)
      SELECT c.customer_id, f.first_at, f.last_at,
-            sum(cp.orders) FILTER (WHERE ${mode === 'on' ? 'cp.p = c.cohort + $k' : 'cp.p >= c.cohort + $k'}) AS cell_orders,
-            sum(cp.revenue) FILTER (WHERE ${mode === 'on' ? 'cp.p = c.cohort + $k' : 'cp.p >= c.cohort + $k'}) AS cell_revenue,
+            sum(cp.orders) FILTER (WHERE ${inCell}) AS cell_orders, sum(cp.revenue) FILTER (WHERE ${inCell}) AS cell_revenue,
             sum(cp.orders) AS orders, sum(cp.revenue) AS revenue
      FROM cohort_customers c JOIN customer_periods cp USING (customer_id) JOIN firsts f USING (customer_id)
      WHERE c.cohort = $cohort AND ($segmented = false OR c.segment IS NOT DISTINCT FROM $segment_value)
