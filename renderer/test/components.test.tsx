@@ -108,6 +108,12 @@ describe('ProgressBar and ErrorBanner', () => {
     await vi.waitFor(() => expect(cancel).toHaveBeenCalled());
   });
 
+  it('turns an empty workspace into a pointer to the Data screen, not an error', () => {
+    renderWith(<ErrorBanner error={{ code: 'E_NO_DATA', message: 'no orders' }} />);
+    expect(screen.queryByRole('alert')).toBeNull();
+    expect(screen.getByRole('link', { name: 'Data' }).getAttribute('href')).toBe('#/data');
+  });
+
   it('shows an error code and message in Chinese chrome', () => {
     renderWith(<ErrorBanner error={{ code: 'E_ENCODING', message: 'a.csv line 3: bad bytes' }} />, { language: 'zh-CN' });
     const alert = screen.getByRole('alert');

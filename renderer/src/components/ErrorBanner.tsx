@@ -10,6 +10,14 @@ export interface ErrorBannerProps {
 
 export function ErrorBanner({ error, onRetry, onDismiss }: ErrorBannerProps) {
   const { t } = useI18n();
+  // An empty workspace is a state, not a failure: say what to do instead of showing a code.
+  if (error.code === 'E_NO_DATA') {
+    return (
+      <div className="banner banner-info" role="status">
+        {t('error.noData')} <a href="#/data">{t('nav.data')}</a>
+      </div>
+    );
+  }
   return (
     <div className="banner banner-error" role="alert">
       <div className="banner-body">

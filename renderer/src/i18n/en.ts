@@ -307,6 +307,8 @@ export const en = {
   'column.revenue': 'Revenue',
   'column.orders': 'Orders',
 
+  'error.noData': 'This workspace has no usable orders yet. Import an orders export first:',
+
   'field.order_id': 'Order id',
   'field.customer_id': 'Customer id',
   'field.ordered_at': 'Order time',

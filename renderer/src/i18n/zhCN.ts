@@ -309,6 +309,8 @@ export const zhCN: Record<MessageKey, string> = {
   'column.revenue': '销售额',
   'column.orders': '订单数',
 
+  'error.noData': '工作区还没有可用的订单数据，请先导入订单导出文件：',
+
   'field.order_id': '订单编号',
   'field.customer_id': '客户编号',
   'field.ordered_at': '下单时间',

@@ -34,6 +34,7 @@ export function ChurnScreen() {
   );
   const curves = useMemo(() => (survival.value ? survivalTraces(survival.value.curves, t('retention.allCustomers')) : []), [survival.value, t]);
   const ruleInfo = summary.value?.rule;
+  const error = summary.error ?? survival.error ?? kpis.error;
   const logRank = survival.value?.logRank;
 
   return (
@@ -54,7 +55,7 @@ export function ChurnScreen() {
         <OptionSelect label={t('churn.survivalSegment')} value={segment ?? 'none'} onChange={(v) => setSegment(v === 'none' ? null : v)} choices={segments} />
       </section>
       {kpis.value && <KpiTiles kpis={kpis.value.kpis} />}
-      {[summary.error, survival.error, kpis.error].map((error) => error && <ErrorBanner key={error.message} error={error} />)}
+      {error && <ErrorBanner error={error} />}
       {summary.value && ruleInfo && (
         <>
           <div className="stats">
