@@ -118,9 +118,11 @@ function printForecast(result: RetentionForecastResult, segmented: boolean, csv:
         alpha: number(fit.alpha),
         beta: number(fit.beta),
         log_likelihood: fit.logLikelihood === null ? 'n/a' : fit.logLikelihood.toFixed(2),
+        // a parameter on its bound: alpha and beta huge means one churn probability for everyone (geometric)
+        converged: fit.alpha === null ? 'not fitted' : fit.converged ? 'yes' : 'no',
         [`survival_${options.horizon}`]: percent(fit.projected[options.horizon]),
       })),
-      ['cohort', 'size', 'periods', 'alpha', 'beta', 'log_likelihood', `survival_${options.horizon}`],
+      ['cohort', 'size', 'periods', 'alpha', 'beta', 'log_likelihood', 'converged', `survival_${options.horizon}`],
     );
   }
 }
