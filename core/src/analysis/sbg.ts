@@ -113,7 +113,9 @@ export function fitSbg(data: SurvivalCounts): (SbgParameters & { logLikelihood: 
     [0, 0],
     { lower: [-LOG_BOUND, -LOG_BOUND], upper: [LOG_BOUND, LOG_BOUND], gradientTolerance: 1e-7 },
   );
-  return { alpha: Math.exp(fit.x[0]!), beta: Math.exp(fit.x[1]!), logLikelihood: -fit.value, converged: fit.converged && fit.atBound.length === 0 };
+  // Within e of the box the likelihood is still rising towards infinity (no heterogeneity: geometric churn), not at a maximum
+  const inside = fit.x.every((x) => Math.abs(x) < LOG_BOUND - 1);
+  return { alpha: Math.exp(fit.x[0]!), beta: Math.exp(fit.x[1]!), logLikelihood: -fit.value, converged: fit.converged && inside };
 }
 
 /** Fit, observed curve and projection for one set of counts. */

@@ -77,6 +77,16 @@ describe('sBG building blocks', () => {
     expect(observedSurvival({ churned: [0, 2, 2], censored: [0, 1, 5] })).toEqual([1, 0.8, 0.8 * (5 / 7)]);
   });
 
+  it('flags constant churn: the fit runs off towards a geometric model and is not called converged', () => {
+    // 20% leave every period, whoever they are: retention never rises, so alpha and beta grow without bound
+    // at a fixed ratio alpha / (alpha + beta) = 0.2; the projection is still 0.8^t
+    const survivors = [100000, 80000, 64000, 51200, 40960, 32768];
+    const fit = fitSbg(countsFromSurvivors(survivors))!;
+    expect(fit.converged).toBe(false);
+    expect(fit.alpha / (fit.alpha + fit.beta)).toBeCloseTo(0.2, 4);
+    expect(sbgSurvival(fit, 8)[8]).toBeCloseTo(0.8 ** 8, 3);
+  });
+
   it('refuses to fit what cannot identify both parameters', () => {
     expect(fitSbg({ churned: [0, 0, 0], censored: [0, 0, 10] })).toBeNull(); // no churn
     expect(fitSbg({ churned: [0, 4], censored: [0, 6] })).toBeNull(); // one period
