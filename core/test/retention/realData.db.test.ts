@@ -16,6 +16,8 @@ const UCI = ['part1_2010-12_to_2011-03', 'part2_2011-04_to_2011-07', 'part3_2011
   join(SHARED_DATA, 'uci_online_retail', `online_retail_${part}.csv.gz`),
 );
 const TELCO = join(SHARED_DATA, 'ibm_telco_churn', 'Telco_customer_churn.xlsx');
+/** Imports and raw parsing take seconds alone but minutes when the whole suite shares two cores. */
+const SETUP_TIMEOUT_MS = 600_000;
 for (const file of [CDNOW, ...UCI, TELCO]) if (!existsSync(file)) console.warn(`skipping real-data checks that need ${file}: it is absent`);
 
 /** One order as the raw file tells it: who, which calendar day, which order, how much. */
@@ -103,7 +105,7 @@ describe.skipIf(!existsSync(CDNOW))('CDNOW master: cohort matrices cell by cell'
         const day = `${date!.slice(0, 4)}-${date!.slice(4, 6)}-${date!.slice(6, 8)}`;
         return { customer: customer!, day, order: `${customer}|${day}`, amount: Number(amount) };
       });
-  });
+  }, SETUP_TIMEOUT_MS);
   afterAll(async () => t.close());
 
   it('has the facts SOURCE.md states', () => {
@@ -158,7 +160,7 @@ describe.skipIf(UCI.some((file) => !existsSync(file)))('UCI Online Retail: cohor
     }
     lastDay = [...invoices.values()].reduce((max, invoice) => (invoice.day > max ? invoice.day : max), '');
     purchases = [...invoices.values()].filter((invoice) => !invoice.cancelled).map((invoice) => ({ ...invoice, amount: Math.round(invoice.amount * 100) / 100 }));
-  });
+  }, SETUP_TIMEOUT_MS);
   afterAll(async () => t.close());
 
   it('has the facts SOURCE.md states', () => {
@@ -227,7 +229,7 @@ describe.skipIf(!existsSync(TELCO))('IBM Telco: Kaplan-Meier of tenure against a
     const file = join(dir, 'telco.csv');
     writeFileSync(file, Papa.unparse({ fields: ['Tenure Months', 'Churn Value', 'Contract'], data: subjects.map((s) => [s.time, s.event ? 1 : 0, s.contract]) }));
     t = await openFixtureCore({ orders: [], statements: [{ sql: 'CREATE TABLE telco AS SELECT * FROM read_csv($file)', params: { file } }] });
-  });
+  }, SETUP_TIMEOUT_MS);
   afterAll(async () => {
     await t.close();
     rmSync(dir, { recursive: true, force: true });
