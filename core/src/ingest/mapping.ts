@@ -23,6 +23,8 @@ export interface ColumnStats {
   numbers: number;
   /** Some value reads only day-first (13/04/2024). */
   dayFirst: boolean;
+  /** Some value is padded with blanks, empty, or a spreadsheet number ("17850.0"): the column needs tidying. */
+  untidy: boolean;
 }
 
 export interface MappingDecision {
@@ -38,7 +40,7 @@ export interface MappingDecision {
 /** Share of a column's sample values that must read as its type for a synonym match to stand. */
 const TYPE_SHARE = 0.6;
 
-const NO_STATS: ColumnStats = { nonEmpty: 0, dates: 0, numbers: 0, dayFirst: false };
+const NO_STATS: ColumnStats = { nonEmpty: 0, dates: 0, numbers: 0, dayFirst: false, untidy: false };
 
 /** Headers that might feed a typed field (date, money, number): only these need their values sampled. */
 export function typedCandidates(kind: ImportKind, headers: readonly string[], override: ColumnMapping): number[] {
@@ -52,33 +54,40 @@ export function typedCandidates(kind: ImportKind, headers: readonly string[], ov
 }
 
 /**
- * Type statistics of the sample's columns `indexes` (up to 1,000 rows; `sample` names its columns
- * h0, h1, ...); other columns get empty statistics. Values over 40 characters are neither dates
- * nor amounts and are not parsed.
+ * Statistics of up to 1,000 sample rows (`sample` names its columns h0, h1, ...): whether each
+ * column needs tidying, and for the `typed` candidates how many values read as dates or numbers.
+ * Values over 40 characters are neither dates nor amounts and are not parsed.
  */
-export async function columnStats(connection: DuckDBConnection, sample: SqlPiece, count: number, indexes: readonly number[]): Promise<ColumnStats[]> {
-  const stats = Array.from({ length: count }, () => NO_STATS);
-  if (indexes.length === 0) return stats;
-  const parts = indexes.map((index) => {
-    const column = `CASE WHEN length(${quoteIdent(`h${index}`)}) <= 40 THEN ${quoteIdent(`h${index}`)} END`;
+export async function columnStats(connection: DuckDBConnection, sample: SqlPiece, count: number, typed: readonly number[]): Promise<ColumnStats[]> {
+  if (count === 0) return [];
+  const all = Array.from({ length: count }, (_, index) => index);
+  // Cleaned once per column in an inner projection: the parsing macros then work on column references.
+  const columns = all.map((index) => {
+    const column = quoteIdent(`h${index}`);
+    const short = `CASE WHEN length(${column}) <= 40 THEN ${column} END`;
+    return typed.includes(index) ? `${column}, cw_ts_clean(${short}) AS t${index}, cw_money_clean(${short}) AS m${index}` : column;
+  });
+  const parts = all.map((index) => {
+    const column = quoteIdent(`h${index}`);
+    const untidy = `coalesce(bool_or(${column} <> trim(${column}) OR ${column} = '' OR ends_with(${column}, '.0')), false) AS u${index}`;
+    if (!typed.includes(index)) return untidy;
+    const [time, money] = [`t${index}`, `m${index}`];
     return [
-      `count(cw_text(${quoteIdent(`h${index}`)})) AS n${index}`,
-      `count(CASE WHEN try_cast(${column} AS TIMESTAMP) IS NOT NULL THEN 1 WHEN cw_ts_range(cw_ts_slow(${column}, false)) IS NOT NULL THEN 1
-                  WHEN cw_ts_range(cw_ts_slow(${column}, true)) IS NOT NULL THEN 1 END) AS d${index}`,
-      `count(CASE WHEN try_cast(${column} AS DOUBLE) IS NOT NULL THEN 1 WHEN cw_number_slow(${column}) IS NOT NULL THEN 1 END) AS x${index}`,
-      `coalesce(bool_or(regexp_matches(${column}, '^\\s*(1[3-9]|2[0-9]|3[01])[/.-](0?[1-9]|1[0-2])[/.-][0-9]{2,4}')), false) AS f${index}`,
+      untidy,
+      `count(cw_text(${column})) AS n${index}`,
+      `count(CASE WHEN cw_ts_in_range(cw_ts_parse(${time}, false)) OR cw_ts_in_range(cw_ts_parse(${time}, true)) THEN 1 END) AS d${index}`,
+      `count(cw_money_parse(${money})) AS x${index}`,
+      `coalesce(bool_or(regexp_matches(${time}, '^(1[3-9]|2[0-9]|3[01])[/.-](0?[1-9]|1[0-2])[/.-][0-9]{2,4}')), false) AS f${index}`,
     ].join(', ');
   });
-  const [row] = await queryRows(connection, `SELECT ${parts.join(', ')} FROM (${sample.sql} LIMIT 1000)`, sample.params);
-  for (const index of indexes) {
-    stats[index] = {
-      nonEmpty: Number(row?.[`n${index}`] ?? 0),
-      dates: Number(row?.[`d${index}`] ?? 0),
-      numbers: Number(row?.[`x${index}`] ?? 0),
-      dayFirst: row?.[`f${index}`] === true,
-    };
-  }
-  return stats;
+  const [row] = await queryRows(connection, `SELECT ${parts.join(', ')} FROM (SELECT ${columns.join(', ')} FROM (${sample.sql} LIMIT 1000))`, sample.params);
+  return all.map((index) => ({
+    ...NO_STATS,
+    untidy: row?.[`u${index}`] === true,
+    ...(typed.includes(index)
+      ? { nonEmpty: Number(row?.[`n${index}`] ?? 0), dates: Number(row?.[`d${index}`] ?? 0), numbers: Number(row?.[`x${index}`] ?? 0), dayFirst: row?.[`f${index}`] === true }
+      : {}),
+  }));
 }
 
 function typeFits(type: FieldType, stats: ColumnStats | undefined): boolean {

@@ -21,7 +21,8 @@ describe('normalising macros', () => {
     (
       await queryRows<{ at: string | null }>(
         connection,
-        `SELECT strftime(cw_ts_range(cw_ts_slow(x, ${dayFirst})), '%Y-%m-%d %H:%M:%S') AS at FROM unnest($values) WITH ORDINALITY AS t(x, i) ORDER BY i`,
+        `SELECT strftime(CASE WHEN cw_ts_in_range(v) THEN v END, '%Y-%m-%d %H:%M:%S') AS at
+         FROM (SELECT i, cw_ts_parse(s, ${dayFirst}) AS v FROM (SELECT i, cw_ts_clean(x) AS s FROM unnest($values) WITH ORDINALITY AS t(x, i))) ORDER BY i`,
         { values: listValue(values) },
       )
     ).map((row) => row.at);
@@ -48,7 +49,8 @@ describe('normalising macros', () => {
     const values = ['¥1,234.50', '￥99', '１２３.５', '(10.00)', '$ 12', 'US$5', 'R$ 1.234,56', '12,5', '1,234', 'RMB 8', '88元', 'abc', 'nan', '-3'];
     const rows = await queryRows<{ amount: number | null }>(
       connection,
-      'SELECT round(cw_number_slow(x), 2) AS amount FROM unnest($values) WITH ORDINALITY AS t(x, i) ORDER BY i',
+      `SELECT CASE WHEN isfinite(v) THEN round(v, 2) END AS amount
+       FROM (SELECT i, cw_money_parse(s) AS v FROM (SELECT i, cw_money_clean(x) AS s FROM unnest($values) WITH ORDINALITY AS t(x, i))) ORDER BY i`,
       { values: listValue(values) },
     );
     expect(rows.map((row) => row.amount)).toEqual([1234.5, 99, 123.5, -10, 12, 5, 1234.56, 12.5, 1234, 8, 88, null, null, -3]);
