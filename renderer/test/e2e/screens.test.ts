@@ -50,7 +50,14 @@ describe('workbench screens (Chromium, HTTP host, fresh workspace)', () => {
         await settle(page);
         if (id === 'report') {
           await page.getByRole('button', { name: /Build report|生成报告/ }).click();
-          await page.locator('.report-section').first().waitFor({ timeout: 120_000 });
+          await page
+            .locator('.report-section')
+            .first()
+            .waitFor({ timeout: 120_000 })
+            .catch(async (error: unknown) => {
+              await session.screenshot(`failed-report-${language}`);
+              throw error;
+            });
           await settle(page);
         }
         await session.screenshot(`screen-${id}-${language}`);
