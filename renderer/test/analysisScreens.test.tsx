@@ -89,11 +89,16 @@ describe('Retention screen', () => {
     fireEvent.change(screen.getByTestId('retention-period'), { target: { value: 'week' } });
     await vi.waitFor(() => expect(core.calls.filter((call) => call.method === 'cohortRetention').at(-1)?.request).toMatchObject({ period: 'week' }));
     expect(screen.getByRole('option', { name: 'Channel' })).toBeTruthy();
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Refunded' }));
+    await vi.waitFor(() => expect(core.calls.filter((call) => call.method === 'cohortRetention').at(-1)?.request).toMatchObject({ statuses: ['completed', 'refunded'] }));
+    // The last status cannot be unticked: an analysis of no orders says nothing.
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Refunded' }));
+    expect((screen.getByRole('checkbox', { name: 'Completed' }) as HTMLInputElement).disabled).toBe(true);
 
     const heatmap = screen.getByRole('figure', { name: 'Cohort retention' }).querySelector('.chart-plot') as HTMLElement;
     await vi.waitFor(() => expect(clicks.has(heatmap)).toBe(true));
     act(() => clicks.get(heatmap)?.({ points: [{ x: 1, y: '2024-01-01', curveNumber: 0 }] }));
     expect(await screen.findByText('c-17')).toBeTruthy();
-    expect(core.calls.find((call) => call.method === 'cohortMembers')?.request).toMatchObject({ cohort: '2024-01-01', k: 1, period: 'week', mode: 'on' });
+    expect(core.calls.find((call) => call.method === 'cohortMembers')?.request).toMatchObject({ cohort: '2024-01-01', k: 1, period: 'week', mode: 'on', statuses: ['completed'] });
   });
 });

@@ -309,6 +309,12 @@ export const en = {
 
   'error.noData': 'This workspace has no usable orders yet. Import an orders export first:',
 
+  'statuses.label': 'Orders that count',
+  'statuses.completed': 'Completed',
+  'statuses.pending': 'Pending',
+  'statuses.refunded': 'Refunded',
+  'statuses.cancelled': 'Cancelled',
+
   'field.order_id': 'Order id',
   'field.customer_id': 'Customer id',
   'field.ordered_at': 'Order time',

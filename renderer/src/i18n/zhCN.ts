@@ -311,6 +311,12 @@ export const zhCN: Record<MessageKey, string> = {
 
   'error.noData': '工作区还没有可用的订单数据，请先导入订单导出文件：',
 
+  'statuses.label': '计入的订单',
+  'statuses.completed': '已完成',
+  'statuses.pending': '待付款',
+  'statuses.refunded': '已退款',
+  'statuses.cancelled': '已取消',
+
   'field.order_id': '订单编号',
   'field.customer_id': '客户编号',
   'field.ordered_at': '下单时间',

@@ -1,7 +1,7 @@
 // The Churn screen: KPIs, the inactivity rule's verdicts, churn rate over time, lifecycle bars and
 // survival curves by segment.
 import { useMemo, useState } from 'react';
-import type { RetentionPeriod, SegmentColumn } from '../../../../core/src/api/index.ts';
+import type { OrderStatusName, RetentionPeriod, SegmentColumn } from '../../../../core/src/api/index.ts';
 import { useCall } from '../../client/hooks.ts';
 import { PlotlyChart } from '../../components/charts/PlotlyChart.tsx';
 import { ErrorBanner } from '../../components/ErrorBanner.tsx';
@@ -11,6 +11,7 @@ import { StatTile } from '../../components/StatTile.tsx';
 import { useI18n } from '../../i18n/I18nProvider.tsx';
 import { PERIODS } from '../retention/retentionCharts.ts';
 import { useSegmentChoices } from '../segmentChoices.ts';
+import { DEFAULT_STATUSES, StatusesField } from '../StatusesField.tsx';
 import { CHURN_RATE_LAYOUT, churnRateTraces, LIFECYCLE_LAYOUT, lifecycleTraces, SURVIVAL_LAYOUT, survivalTraces } from './churnCharts.ts';
 import { KpiTiles } from './KpiTiles.tsx';
 
@@ -19,9 +20,10 @@ export function ChurnScreen() {
   const [period, setPeriod] = useState<RetentionPeriod>('month');
   const [windowText, setWindowText] = useState('');
   const [segment, setSegment] = useState<SegmentColumn | null>(null);
+  const [statuses, setStatuses] = useState<OrderStatusName[]>([...DEFAULT_STATUSES]);
   const segments = useSegmentChoices();
   const windowDays = Number.parseInt(windowText, 10);
-  const rule = Number.isFinite(windowDays) && windowDays > 0 ? { windowDays } : {};
+  const rule = { statuses, ...(Number.isFinite(windowDays) && windowDays > 0 ? { windowDays } : {}) };
   const summary = useCall('churnSummary', { period, ...rule });
   const survival = useCall('survival', { segment, ...rule });
   const kpis = useCall('kpis', { period, ...rule });
@@ -53,6 +55,7 @@ export function ChurnScreen() {
           />
         </label>
         <OptionSelect label={t('churn.survivalSegment')} value={segment ?? 'none'} onChange={(v) => setSegment(v === 'none' ? null : v)} choices={segments} />
+        <StatusesField value={statuses} onChange={setStatuses} />
       </section>
       {kpis.value && <KpiTiles kpis={kpis.value.kpis} />}
       {error && <ErrorBanner error={error} />}

@@ -9,12 +9,13 @@ import { Panel, Screen } from '../../components/Screen.tsx';
 import { StatTile } from '../../components/StatTile.tsx';
 import { useI18n } from '../../i18n/I18nProvider.tsx';
 import { useSegmentChoices } from '../segmentChoices.ts';
+import { DEFAULT_STATUSES, StatusesField } from '../StatusesField.tsx';
 import { CohortMembers } from './CohortMembers.tsx';
 import { cohortHeatmap, CURVES_LAYOUT, PERIODS, retentionCurves, trendTrace } from './retentionCharts.ts';
 
-type Options = Required<Pick<CohortRetentionOptions, 'period' | 'mode' | 'metric' | 'relativeTo' | 'trendK'>> & { segment: CohortRetentionOptions['segment'] };
+type Options = Required<Pick<CohortRetentionOptions, 'period' | 'mode' | 'metric' | 'relativeTo' | 'trendK' | 'statuses'>> & { segment: CohortRetentionOptions['segment'] };
 
-const DEFAULTS: Options = { period: 'month', mode: 'on', metric: 'customers', relativeTo: 'first', trendK: 1, segment: null };
+const DEFAULTS: Options = { period: 'month', mode: 'on', metric: 'customers', relativeTo: 'first', trendK: 1, segment: null, statuses: [...DEFAULT_STATUSES] };
 
 export function RetentionScreen() {
   const i18n = useI18n();
@@ -70,6 +71,7 @@ export function RetentionScreen() {
           choices={(['first', 'previous'] as const).map((b) => ({ value: b, label: t(`retention.base.${b}`) }))}
         />
         <OptionSelect label={t('common.segment')} value={options.segment ?? 'none'} onChange={(v) => set('segment', v === 'none' ? null : v)} choices={segments} />
+        <StatusesField value={options.statuses} onChange={(statuses) => set('statuses', statuses)} />
       </section>
 
       {result.error && <ErrorBanner error={result.error} onRetry={result.reload} />}
@@ -110,7 +112,7 @@ export function RetentionScreen() {
                 const k = Number(point.x);
                 const row = matrix.cohorts.find((candidate) => candidate.cohort === cohort);
                 if (row?.values[k] === null || row?.values[k] === undefined) return;
-                setCell({ cohort, k, period: options.period, mode: options.mode, ...(options.segment ? { segment: options.segment, segmentValue: matrix.segment } : {}) });
+                setCell({ cohort, k, period: options.period, mode: options.mode, statuses: options.statuses, ...(options.segment ? { segment: options.segment, segmentValue: matrix.segment } : {}) });
               }}
             />
           </Panel>
