@@ -315,6 +315,8 @@ export const en = {
   'statuses.refunded': 'Refunded',
   'statuses.cancelled': 'Cancelled',
 
+  'churn.period': 'Period',
+
   'field.order_id': 'Order id',
   'field.customer_id': 'Customer id',
   'field.ordered_at': 'Order time',

@@ -317,6 +317,8 @@ export const zhCN: Record<MessageKey, string> = {
   'statuses.refunded': '已退款',
   'statuses.cancelled': '已取消',
 
+  'churn.period': '统计周期',
+
   'field.order_id': '订单编号',
   'field.customer_id': '客户编号',
   'field.ordered_at': '下单时间',

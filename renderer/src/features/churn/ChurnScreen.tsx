@@ -42,7 +42,7 @@ export function ChurnScreen() {
   return (
     <Screen title={t('churn.title')} subtitle={t('churn.subtitle')}>
       <section className="panel option-bar" aria-label={t('common.options')}>
-        <OptionSelect label={t('retention.period')} value={period} onChange={setPeriod} choices={PERIODS.map((p) => ({ value: p, label: t(`period.${p}`) }))} />
+        <OptionSelect label={t('churn.period')} value={period} onChange={setPeriod} choices={PERIODS.map((p) => ({ value: p, label: t(`period.${p}`) }))} />
         <label className="option-field">
           <span className="field-label">{t('churn.window')}</span>
           <input
