@@ -13,7 +13,8 @@
 // which DuckDB compiles for every thread and chunk (0.6 s for 1,000 rows).
 //
 // A row that cannot be loaded carries `__reject_field`, `__reject_raw` and `__reject_reason`;
-// the loader sends those rows to `rejects` and the others to the canonical tables.
+// the loader sends those rows to `rejects` and the others to the canonical tables. A read that
+// only loads rows asks for `__loadable` instead: one boolean, not three strings, per row.
 import type { ImportKind } from '../api/workspace.ts';
 import { quoteIdent } from '../db/sql.ts';
 import { TICKET_CONTENT_FIELDS, type FieldSpec } from './vocabulary.ts';
@@ -175,6 +176,11 @@ function rowChecks(plan: RowPlan): Check[] {
   return withRequired(plan.lineLevel ? ['order_id'] : ['order_id', 'customer_id', 'ordered_at'], valueChecks(plan));
 }
 
+/** True for a row that passes every check. */
+function loadableColumn(checks: Check[]): string {
+  return checks.length === 0 ? 'TRUE AS __loadable' : `NOT coalesce(${checks.map((check) => `(${check.failed})`).join(' OR ')}, FALSE) AS __loadable`;
+}
+
 function rejectColumns(plan: RowPlan, checks: Check[]): string[] {
   if (checks.length === 0) return ['NULL::VARCHAR AS __reject_field', 'NULL::VARCHAR AS __reject_raw', 'NULL::VARCHAR AS __reject_reason'];
   const header = (field: string) => `'${(plan.headers[field] ?? field).replaceAll("'", "''")}'`;
@@ -212,9 +218,10 @@ function statusExpression(plan: RowPlan): string {
  * The SELECT that reads `source` (a relation of VARCHAR columns named by canonical field, plus
  * `__src`) and returns one normalised row per source row, with the reject columns. Orders get
  * `__row_status`; line-level exports also get `__line_amount`. `carry` names source columns
- * passed through unchanged (`__record`).
+ * passed through unchanged (`__record`). With `loadableOnly`, the reject columns give way to
+ * `__loadable`.
  */
-export function normalisedRowsSql(plan: RowPlan, source: string, carry: readonly string[] = []): string {
+export function normalisedRowsSql(plan: RowPlan, source: string, carry: readonly string[] = [], loadableOnly = false): string {
   const fieldNames = plan.fields.map((field) => field.name);
   const keep = ['__src', ...carry];
   const status = plan.kind === 'orders' && fieldNames.includes('status');
@@ -246,7 +253,8 @@ export function normalisedRowsSql(plan: RowPlan, source: string, carry: readonly
       extras.push(`${lineAmount} AS __line_amount`);
     }
   }
-  return `SELECT *, ${[...extras, ...rejectColumns(plan, rowChecks(plan))].join(', ')} FROM (${complete})`;
+  const checks = rowChecks(plan);
+  return `SELECT *, ${[...extras, ...(loadableOnly ? [loadableColumn(checks)] : rejectColumns(plan, checks))].join(', ')} FROM (${complete})`;
 }
 
 /** Derived fields (`@customer_day`, `@order_id`, `@row`), computed from the normalised row they are absent from. */

@@ -10,7 +10,7 @@ import iconv from 'iconv-lite';
 import type { EncodingName, FileFormat } from '../api/workspace.ts';
 import type { ProgressUpdate } from '../host/context.ts';
 import { digestFile, transcodeToUtf8, type Digest } from './decode.ts';
-import { cutAtCharBoundary, probeFile } from './probe.ts';
+import { SAMPLE_BYTES, cutAtCharBoundary, probeFile } from './probe.ts';
 import { describeColumns, displayHeaders, sniffCsv, whitespaceHeaders, type ReadLimits, type Reader } from './reader.ts';
 import { xlsxToCsv } from './xlsx.ts';
 
@@ -65,7 +65,8 @@ export async function prepareFile(path: string, position: number, options: Prepa
   const stem = `${position}-${basename(path).replace(/[^\w.-]+/g, '_')}`;
   const onBytes = (file: string, phase: ProgressUpdate['phase']) => (bytes: number) =>
     options.progress({ phase, bytesDone: bytes, bytesTotal: probe.sizeBytes, file });
-  const stream = { signal: options.signal, onBytes: onBytes(path, 'read') };
+  // The digest of a file DuckDB reads itself runs alongside that read, whose progress DuckDB reports.
+  const stream = { signal: options.signal, onBytes: () => undefined };
   const base = { path, sizeBytes: probe.sizeBytes, sheet: null, sheets: [] as string[], records: null };
 
   if (probe.format === 'xlsx') {
@@ -123,7 +124,7 @@ export async function prepareFile(path: string, position: number, options: Prepa
 async function headText(path: string): Promise<string> {
   const handle = await open(path, 'r');
   try {
-    const buffer = Buffer.alloc(64 * 1024);
+    const buffer = Buffer.alloc(SAMPLE_BYTES);
     const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
     return cutAtCharBoundary(buffer.subarray(0, bytesRead)).toString('utf8');
   } finally {

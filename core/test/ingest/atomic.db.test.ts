@@ -39,6 +39,17 @@ describe('atomic imports', () => {
     expect(again).toMatchObject({ rowsReplaced: 2, orders: 4 });
   });
 
+  it('an order id repeated within one file counts once: an exact copy collapses, differing rows are summed', async () => {
+    // repeated_orders.csv: order 1 twice, identical (10.00); order 2 twice, 5.00 and 7.50; order 3 once (1.00).
+    const result = await h.client().importFiles({ kind: 'orders', files: [join(FIXTURES, 'repeated_orders.csv')] });
+    expect(result).toMatchObject({ rowsRead: 5, rowsLoaded: 5, orders: 3 });
+    expect(await h.sql('SELECT order_id, amount FROM orders ORDER BY order_id')).toEqual([
+      { order_id: '1', amount: 10 },
+      { order_id: '2', amount: 12.5 },
+      { order_id: '3', amount: 1 },
+    ]);
+  });
+
   it('mode replace empties the kind first', async () => {
     await h.client().importFiles({ kind: 'orders', files: [A] });
     const result = await h.client().importFiles({ kind: 'orders', files: [B], mode: 'replace' });

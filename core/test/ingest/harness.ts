@@ -25,6 +25,18 @@ export interface Harness {
 
 const TABLES = ['orders', 'order_lines', 'tickets', 'customers', 'rejects', 'sources', 'settings'];
 
+/** Rows of read-only SQL on a workspace file no other DuckDB instance has open. */
+export async function readOnlyRows<T extends PlainRow = PlainRow>(path: string, query: string, params?: SqlParams): Promise<T[]> {
+  const instance = await DuckDBInstance.create(path, { access_mode: 'READ_ONLY' });
+  const connection = await instance.connect();
+  try {
+    return await queryRows<T>(connection, query, params);
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
 export async function openHarness(): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'churnwb-ingest-'));
   const path = join(dir, 'workspace.duckdb');
@@ -34,14 +46,7 @@ export async function openHarness(): Promise<Harness> {
   const sql = async <T extends PlainRow = PlainRow>(query: string, params?: SqlParams): Promise<T[]> => {
     await core.close();
     try {
-      const instance = await DuckDBInstance.create(path, { access_mode: 'READ_ONLY' });
-      const connection = await instance.connect();
-      try {
-        return await queryRows<T>(connection, query, params);
-      } finally {
-        connection.closeSync();
-        instance.closeSync();
-      }
+      return await readOnlyRows<T>(path, query, params);
     } finally {
       core = await createCore({ workspace: path, settings });
       client = createClient(loopbackWire(core));

@@ -2,26 +2,13 @@
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { DuckDBInstance } from '@duckdb/node-api';
 import Papa from 'papaparse';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { queryRows } from '../../src/db/sql.ts';
 import { SAMPLE_DIR, SAMPLE_ORDERS, SAMPLE_TICKETS, ensureSampleWorkspace, generateSampleTickets } from '../../src/host/sample.ts';
-import { openHarness, type Harness } from './harness.ts';
+import { openHarness, readOnlyRows, type Harness } from './harness.ts';
 
 const orderLines = Papa.parse<Record<string, string>>(gunzipSync(readFileSync(join(SAMPLE_DIR, SAMPLE_ORDERS))).toString('utf8'), { header: true, skipEmptyLines: true }).data;
 const ticketRows = Papa.parse<Record<string, string>>(readFileSync(join(SAMPLE_DIR, SAMPLE_TICKETS), 'utf8'), { header: true, skipEmptyLines: true }).data;
-
-async function inspect<T extends Record<string, string | number | boolean | null>>(path: string, sql: string): Promise<T[]> {
-  const instance = await DuckDBInstance.create(path, { access_mode: 'READ_ONLY' });
-  const connection = await instance.connect();
-  try {
-    return await queryRows<T>(connection, sql);
-  } finally {
-    connection.closeSync();
-    instance.closeSync();
-  }
-}
 
 describe('the bundled sample', () => {
   let h: Harness;
@@ -52,7 +39,7 @@ describe('the bundled sample', () => {
     expect(await ensureSampleWorkspace(path)).toEqual({ path, built: true });
     expect(await ensureSampleWorkspace(path)).toEqual({ path, built: false });
     const withCustomer = orderLines.filter((line) => (line.CustomerID ?? '') !== '');
-    const [counts] = await inspect<{ orders: number; customers: number; tickets: number; rejects: number; lines: number }>(
+    const [counts] = await readOnlyRows<{ orders: number; customers: number; tickets: number; rejects: number; lines: number }>(
       path,
       'SELECT (SELECT count(*) FROM orders) AS orders, (SELECT count(*) FROM customers) AS customers, (SELECT count(*) FROM tickets) AS tickets, (SELECT count(*) FROM rejects) AS rejects, (SELECT count(*) FROM order_lines) AS lines',
     );
@@ -74,7 +61,7 @@ describe('the bundled sample', () => {
     expect((await ensureSampleWorkspace(path, {}, dir)).built).toBe(true);
     writeFileSync(join(dir, SAMPLE_TICKETS), `ticket_id,customer_id,created_at,body\nT1,c,2011-01-01,物流太慢\nT2,c,2011-01-02,质量问题\n`);
     expect((await ensureSampleWorkspace(path, {}, dir)).built).toBe(true);
-    expect(await inspect(path, 'SELECT count(*) AS n FROM tickets')).toEqual([{ n: 2 }]);
+    expect(await readOnlyRows(path, 'SELECT count(*) AS n FROM tickets')).toEqual([{ n: 2 }]);
   });
 
   it('gives customers who stop buying more complaints: the synthetic tickets carry a signal', () => {
