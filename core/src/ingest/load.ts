@@ -207,8 +207,17 @@ async function insertOrdersDirect(scope: TaskScope, plan: RowPlan, rows: string,
   return { loaded: countsBySource(counts), parsed: null, rejectedOrders: null, stage: null };
 }
 
-/** Status of an order folded from its lines: the export's own status if any line carries one, else from the lines' amounts. */
+/** Status of orders whose rows repeat an id: completed if any row is, then pending, refunded, cancelled. */
+const REPEATED_STATUS = `CASE WHEN bool_or(status = 'completed') THEN 'completed' WHEN bool_or(status = 'pending') THEN 'pending'
+  WHEN bool_or(status = 'refunded') THEN 'refunded' ELSE 'cancelled' END`;
+
+/**
+ * Status of an order folded from its rows. Line-level: the export's own status if any line carries
+ * one (Shopify puts it on the first line only), else from the lines' amounts (all cancelled, all
+ * returned), pending when unpaid. Order-level rows that repeat an id: as REPEATED_STATUS.
+ */
 function foldedStatus(plan: RowPlan): string {
+  if (!plan.lineLevel) return REPEATED_STATUS.replaceAll('status =', '__row_status =');
   const rules: string[] = [];
   if (has(plan, 'status')) rules.push(`WHEN count(${quoteIdent('status')}) > 0 THEN coalesce(any_value(${quoteIdent('~status')}), 'completed')`);
   rules.push(`WHEN bool_and(__row_status = 'cancelled') THEN 'cancelled'`);
@@ -232,7 +241,7 @@ async function insertOrderLines(scope: TaskScope, plan: RowPlan, rows: string, p
            coalesce(sum(${c('amount')}), round(sum(__line_amount), 2)) AS amount, sum(${c('discount')}) AS discount,
            sum(${c('refund_amount')}) AS refund_amount, ${foldedStatus(plan)} AS status, any_value(${c('channel')}) AS channel,
            any_value(${c('region')}) AS region, any_value(${c('category')}) AS category, sum(${c('items')}) AS items, min(__src) AS __src
-    FROM ${stage} WHERE __reject_reason IS NULL GROUP BY order_id`);
+    FROM (SELECT ${plan.lineLevel ? 'ALL' : 'DISTINCT'} * FROM ${stage} WHERE __reject_reason IS NULL) GROUP BY order_id`);
   await connection.run(`
     CREATE TEMP TABLE ${rejectedOrders} AS
     SELECT order_id, CASE WHEN customer_id IS NULL THEN 'customer_id' ELSE 'ordered_at' END AS field
@@ -400,8 +409,7 @@ async function foldDuplicateOrders(connection: DuckDBConnection, base: number, c
     `CREATE OR REPLACE TEMP TABLE cw_folded AS
      SELECT order_id, any_value(customer_id) AS customer_id, min(ordered_at) AS ordered_at, max(paid_at) AS paid_at, sum(amount) AS amount,
             sum(discount) AS discount, sum(refund_amount) AS refund_amount,
-            CASE WHEN bool_or(status = 'completed') THEN 'completed' WHEN bool_or(status = 'pending') THEN 'pending'
-                 WHEN bool_or(status = 'refunded') THEN 'refunded' ELSE 'cancelled' END AS status,
+            ${REPEATED_STATUS} AS status,
             any_value(channel) AS channel, any_value(region) AS region, any_value(category) AS category, sum(items) AS items, min(source_id) AS source_id
      FROM (SELECT ${collapseDuplicates ? 'DISTINCT' : 'ALL'} * FROM orders WHERE source_id >= $base) GROUP BY order_id`,
     { base },

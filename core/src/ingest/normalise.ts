@@ -217,7 +217,7 @@ function statusExpression(plan: RowPlan): string {
 /**
  * The SELECT that reads `source` (a relation of VARCHAR columns named by canonical field, plus
  * `__src`) and returns one normalised row per source row, with the reject columns. Orders get
- * `__row_status`; line-level exports also get `__line_amount`. `carry` names source columns
+ * `__row_status` and `__line_amount` (NULL unless line-level). `carry` names source columns
  * passed through unchanged (`__record`). With `loadableOnly`, the reject columns give way to
  * `__loadable`.
  */
@@ -244,14 +244,14 @@ export function normalisedRowsSql(plan: RowPlan, source: string, carry: readonly
   const extras: string[] = [];
   if (plan.kind === 'orders') {
     extras.push(`${statusExpression(plan)} AS __row_status`);
-    if (plan.lineLevel) {
-      const lineAmount = fieldNames.includes('line_amount')
+    const lineAmount = !plan.lineLevel
+      ? 'NULL::DOUBLE'
+      : fieldNames.includes('line_amount')
         ? ident('line_amount')
         : fieldNames.includes('unit_price') && fieldNames.includes('items')
           ? `round(${ident('items')} * ${ident('unit_price')}, 2)`
           : 'NULL::DOUBLE';
-      extras.push(`${lineAmount} AS __line_amount`);
-    }
+    extras.push(`${lineAmount} AS __line_amount`);
   }
   const checks = rowChecks(plan);
   return `SELECT *, ${[...extras, ...(loadableOnly ? [loadableColumn(checks)] : rejectColumns(plan, checks))].join(', ')} FROM (${complete})`;
