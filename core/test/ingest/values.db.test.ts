@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FIXTURES, openHarness, type Harness } from './harness.ts';
 
+const fixture = (name: string) => join(FIXTURES, name);
+
 // mixed_values.csv (Taobao headers), line by line, as computed by hand:
 // line 2  A001 buyer1 2024-01-05 10:00:00  ¥1,234.50 -> 1234.50  交易成功 -> completed
 // line 3  A002 buyer2 2024/1/6 13:22       １２３.５ -> 123.50   已取消 -> cancelled
@@ -61,6 +63,33 @@ describe('value normalisation in SQL', () => {
       { customer_id: 'buyer1', orders: 2, completed_orders: 1, revenue: 1234.5 },
       { customer_id: 'buyer2', orders: 2, completed_orders: 1, revenue: 1234.56 },
       { customer_id: 'buyer3', orders: 2, completed_orders: 1, revenue: 12.5 },
+    ]);
+  });
+
+  it('Shopify: one row per line item, order fields on the first line only; the Total is counted once', async () => {
+    // #1001: Total 33.00 on line 1 (2 x Mug 10.00 + 1 x Plate 10.00 + shipping), Email on line 1 only, paid -> completed.
+    // #1002: one line, Total 15.00, refunded 15.00 -> refunded. Times keep the shop's wall clock; +0800 is dropped.
+    const result = await h.client().importFiles({ kind: 'orders', files: [fixture('shopify_orders.csv')] });
+    expect(result).toMatchObject({ profile: 'shopify', lineLevel: true, rowsLoaded: 3, rowsRejected: 0, orders: 2, customers: 2 });
+    expect(await h.sql("SELECT order_id, customer_id, strftime(ordered_at, '%Y-%m-%d %H:%M') AS at, strftime(paid_at, '%H:%M') AS paid, amount, refund_amount, status, items, region, channel FROM orders ORDER BY order_id")).toEqual([
+      { order_id: '#1001', customer_id: 'ann@example.com', at: '2024-03-01 10:00', paid: '10:05', amount: 33, refund_amount: 0, status: 'completed', items: 3, region: 'ON', channel: 'web' },
+      { order_id: '#1002', customer_id: 'bob@example.com', at: '2024-03-02 08:59', paid: '09:00', amount: 15, refund_amount: 15, status: 'refunded', items: 1, region: 'BC', channel: 'pos' },
+    ]);
+    expect(await h.sql('SELECT order_id, line_no, sku, quantity, unit_price, amount FROM order_lines ORDER BY order_id, sku')).toEqual([
+      { order_id: '#1001', line_no: 1, sku: 'MUG-1', quantity: 2, unit_price: 10, amount: 20 },
+      { order_id: '#1001', line_no: 2, sku: 'PLT-1', quantity: 1, unit_price: 10, amount: 10 },
+      { order_id: '#1002', line_no: 1, sku: 'BWL-1', quantity: 1, unit_price: 15, amount: 15 },
+    ]);
+  });
+
+  it('Zendesk tickets: profile mapping, multi-line descriptions, satisfaction words as ratings', async () => {
+    const result = await h.client().importFiles({ kind: 'tickets', files: [fixture('zendesk_tickets.csv')] });
+    expect(result).toMatchObject({ profile: 'zendesk', rowsLoaded: 3, tickets: 3 });
+    // good -> 5, bad -> 1, "offered" (survey sent, no answer) -> no rating.
+    expect(await h.sql('SELECT ticket_id, customer_id, channel, category, subject, body, rating FROM tickets ORDER BY ticket_id')).toEqual([
+      { ticket_id: '101', customer_id: 'ann@example.com', channel: 'email', category: 'incident', subject: 'Late parcel', body: 'My order arrived two weeks late.\nNot happy.', rating: 1 },
+      { ticket_id: '102', customer_id: 'bob@example.com', channel: 'web', category: 'question', subject: 'Invoice', body: 'Please send an invoice', rating: 5 },
+      { ticket_id: '103', customer_id: 'cy@example.com', channel: 'chat', category: 'question', subject: 'Thanks', body: 'Great service', rating: null },
     ]);
   });
 });
