@@ -21,6 +21,8 @@ export interface Session {
   screenshot(name: string): Promise<string>;
   /** Durations (ms) of the long main-thread tasks seen so far; `clear` starts a new window. */
   longTasks(clear?: boolean): Promise<number[]>;
+  /** Every core verb the page called, with its duration, for failure reports. */
+  calls: { method: string; ms: number | null }[];
   /** Chooses files in the import wizard's file input and waits for the mapping step. */
   chooseFiles(paths: string[], kind?: 'orders' | 'tickets'): Promise<void>;
   close(): Promise<void>;
@@ -88,6 +90,15 @@ export async function openSession(options: { language?: 'en' | 'zh-CN'; viewport
     locale: options.language ?? 'en',
   });
   const page = await context.newPage();
+  const calls: Session['calls'] = [];
+  page.on('request', (request) => {
+    const match = /\/api\/call\/(\w+)/.exec(request.url());
+    if (!match?.[1]) return;
+    const entry = { method: match[1], ms: null as number | null };
+    const started = Date.now();
+    calls.push(entry);
+    request.response().then(() => (entry.ms = Date.now() - started), () => undefined);
+  });
   // Long main-thread tasks (>50 ms) from the first paint on, for the responsiveness measurement.
   await page.addInitScript(() => {
     const record: number[] = [];
@@ -104,6 +115,7 @@ export async function openSession(options: { language?: 'en' | 'zh-CN'; viewport
     host,
     page,
     dir,
+    calls,
     async screenshot(name) {
       const path = join(SCREENSHOTS, `${name}.png`);
       await page.screenshot({ path, fullPage: true });

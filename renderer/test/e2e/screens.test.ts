@@ -22,8 +22,12 @@ async function settle(page: Page): Promise<void> {
 describe('workbench screens (Chromium, HTTP host, fresh workspace)', () => {
   beforeAll(acquireSpecLock, SPEC_LOCK_WAIT_MS);
   let session: Session;
-  beforeEach(async () => {
+  beforeEach(async ({ task, onTestFailed }) => {
     session = await openSession({ language: 'en' });
+    onTestFailed(async () => {
+      await session.screenshot(`failed-${task.name.slice(0, 40).replace(/\W+/g, '-')}`);
+      console.error('core calls of the failed test (ms, null = no reply):', JSON.stringify(session.calls));
+    });
   });
   afterEach(async () => session.close());
   afterAll(closeBrowser);
@@ -50,14 +54,7 @@ describe('workbench screens (Chromium, HTTP host, fresh workspace)', () => {
         await settle(page);
         if (id === 'report') {
           await page.getByRole('button', { name: /Build report|生成报告/ }).click();
-          await page
-            .locator('.report-section')
-            .first()
-            .waitFor({ timeout: 120_000 })
-            .catch(async (error: unknown) => {
-              await session.screenshot(`failed-report-${language}`);
-              throw error;
-            });
+          await page.locator('.report-section').first().waitFor({ timeout: 120_000 });
           await settle(page);
         }
         await session.screenshot(`screen-${id}-${language}`);
