@@ -93,6 +93,8 @@ export interface StreamOptions {
   signal: AbortSignal;
   /** Called with the input bytes read so far (compressed bytes for .gz). */
   onBytes: (bytes: number) => void;
+  /** Read only this many input bytes (a preview); the digest is then of that head only. */
+  headBytes?: number;
 }
 
 /** SHA-256 of the file's bytes and the newline count of its (decompressed) content, in one streaming pass. */
@@ -109,13 +111,14 @@ export async function transcodeToUtf8(path: string, target: string, encoding: En
   const hash = createHash('sha256');
   const counter = new NewlineCounter();
   const stages = [tap(hash, options.onBytes, options.signal), ...(gzip ? [createGunzip()] : []), utf8Decoder(encoding), counter];
-  await runPipeline(path, stages, createWriteStream(target), options.signal);
+  await runPipeline(path, stages, createWriteStream(target), options.signal, options.headBytes);
   return { sha256: hash.digest('hex'), newlines: counter.newlines, unterminated: counter.last !== 0x0a };
 }
 
-async function runPipeline(path: string, transforms: Transform[], sink: Writable, signal: AbortSignal): Promise<void> {
+async function runPipeline(path: string, transforms: Transform[], sink: Writable, signal: AbortSignal, headBytes?: number): Promise<void> {
+  const input = createReadStream(path, { highWaterMark: CHUNK, ...(headBytes === undefined ? {} : { end: headBytes - 1 }) });
   try {
-    await pipeline([createReadStream(path, { highWaterMark: CHUNK }), ...transforms, sink], { signal });
+    await pipeline([input, ...transforms, sink], { signal });
   } catch (error) {
     if (signal.aborted || (error instanceof CoreError && error.code === 'E_CANCELLED')) throw new CoreError('E_CANCELLED', 'cancelled');
     if (error instanceof CoreError) throw error;

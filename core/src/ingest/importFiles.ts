@@ -107,6 +107,8 @@ interface PlanOptions {
   signal: AbortSignal;
   progress: (update: ProgressUpdate) => void;
   limits: ReadLimits;
+  /** Preview only: convert just the head of files that need converting. */
+  preview?: boolean;
 }
 
 async function planImport(request: ImportOptions, options: PlanOptions): Promise<ImportPlan> {
@@ -123,6 +125,7 @@ async function planImport(request: ImportOptions, options: PlanOptions): Promise
         ...(request.sheet === undefined ? {} : { sheet: request.sheet }),
         knownHeader: (header) => KNOWN_HEADERS.has(headerKey(header)),
         limits: options.limits,
+        ...(options.preview ? { preview: true } : {}),
       }),
     );
   }
@@ -261,7 +264,7 @@ export async function previewImport(workspace: Workspace, request: PreviewImport
   const signal = new AbortController().signal;
   try {
     return await withImportContext(workspace, connection, async (tempDir, limits) => {
-      const planned = await planImport(request, { connection, tempDir, signal, progress: () => undefined, limits });
+      const planned = await planImport(request, { connection, tempDir, signal, progress: () => undefined, limits, preview: true });
       const first = planned.files[0] as PreparedFile;
       const limit = Math.max(1, Math.min(1000, request.rows ?? PREVIEW_ROWS));
       const rows = await connection.runAndReadAll(`SELECT * EXCLUDE (__src) FROM (${planned.sample.sql}) LIMIT ${limit}`, planned.sample.params);

@@ -46,7 +46,12 @@ export interface PrepareOptions {
   /** True for a header that names a known column: decides headers DuckDB's sniffer took for data. */
   knownHeader: (header: string) => boolean;
   limits: ReadLimits;
+  /** A preview reads only the head of files it must convert (4 MiB of text, 1,000 sheet rows). */
+  preview?: boolean;
 }
+
+const PREVIEW_BYTES = 4 * 1024 * 1024;
+const PREVIEW_ROWS = 1000;
 
 function once<T>(start: () => Promise<T>): () => Promise<T> {
   let running: Promise<T> | null = null;
@@ -75,6 +80,7 @@ export async function prepareFile(path: string, position: number, options: Prepa
       ...(options.sheet === undefined ? {} : { sheet: options.sheet }),
       signal: options.signal,
       onRows: (rows) => options.progress({ phase: 'transcode', rows, bytesTotal: probe.sizeBytes, file: path }),
+      ...(options.preview ? { maxRows: PREVIEW_ROWS } : {}),
     });
     const reader: Reader = { kind: 'csv', gzip: false, dialect: { delimiter: ',', quote: '"', escape: '"', skip: 0, header: true, comment: '', strict: true } };
     const headers = displayHeaders(extract.headers);
@@ -101,7 +107,9 @@ export async function prepareFile(path: string, position: number, options: Prepa
   let readsGzip = gzip;
   if (probe.needsTranscode || (probe.format === 'json' && gzip)) {
     readPath = join(options.tempDir, `${stem}${probe.format === 'json' ? '.json' : '.csv'}`);
-    const transcoded = await transcodeToUtf8(path, readPath, encoding, gzip, { signal: options.signal, onBytes: onBytes(path, 'transcode') });
+    // A preview of a gzip file decompresses it whole: a cut gzip stream cannot be decoded.
+    const head = options.preview && !gzip ? { headBytes: PREVIEW_BYTES } : {};
+    const transcoded = await transcodeToUtf8(path, readPath, encoding, gzip, { signal: options.signal, onBytes: onBytes(path, 'transcode'), ...head });
     digest = async () => transcoded;
     text = await headText(readPath);
     readsGzip = false;

@@ -25,6 +25,8 @@ export interface XlsxOptions {
   sheet?: string;
   signal: AbortSignal;
   onRows: (rows: number) => void;
+  /** Stop after this many data rows (a preview). */
+  maxRows?: number;
 }
 
 function pad(value: number): string {
@@ -92,6 +94,7 @@ export async function xlsxToCsv(path: string, target: string, options: XlsxOptio
         const cells = values.length >= columns ? values.slice(0, columns) : [...values, ...new Array<string>(columns - values.length).fill('')];
         batch.push(cells.map(csvField).join(','));
         rows++;
+        if (options.maxRows !== undefined && rows >= options.maxRows) break;
         if (batch.length >= 2000) {
           if (!out.write(`${batch.join('\n')}\n`)) await once(out, 'drain');
           batch = [];

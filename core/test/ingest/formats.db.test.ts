@@ -64,6 +64,15 @@ describe('formats and encodings', () => {
     }
   });
 
+  it('previews a GBK export larger than the 4 MiB preview head: encoding, profile, headers, first rows', async () => {
+    const file = join(h.dir, 'large_gbk.csv');
+    const body = Array.from({ length: 150_000 }, (_, index) => `${String(index).padStart(6, '0')},买家${index % 997},2024-01-05 10:00:00,1.00,上海`).join('\r\n');
+    writeFileSync(file, iconv.encode(`${HEADER.join(',')}\r\n${body}\r\n`, 'gbk')); // about 6 MB, over the 4 MiB preview head
+    const preview = await h.client().previewImport({ kind: 'orders', files: [file] });
+    expect(preview).toMatchObject({ encoding: 'gb18030', profile: 'taobao_tmall', headers: HEADER, missingRequired: [] });
+    expect(preview.rows[1]).toEqual(['000001', '买家1', '2024-01-05 10:00:00', '1.00', '上海']);
+  });
+
   it('reads Big5 (traditional Chinese) when the user names it: detection would read it as GB18030', async () => {
     const file = join(h.dir, 'big5.csv');
     writeFileSync(file, iconv.encode('order_id,customer_id,date,amount,region\r\nA1,張三,2024-01-05,12.5,臺北\r\nA2,陳四,2024-01-06,8,高雄\r\n', 'big5'));
