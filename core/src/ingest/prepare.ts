@@ -3,22 +3,22 @@
 // UTF-8 CSV (plain or gzip), Parquet and JSON are read in place. Other encodings are transcoded
 // in a stream to a temporary UTF-8 file, and XLSX sheets are streamed to a temporary CSV, both in
 // the import's temporary folder (inside the workspace's spill folder, removed after the import).
-import { open } from 'node:fs/promises';
+import { open, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import iconv from 'iconv-lite';
 import type { EncodingName, FileFormat } from '../api/workspace.ts';
 import type { ProgressUpdate } from '../host/context.ts';
-import { digestFile, transcodeToUtf8, type Digest } from './decode.ts';
+import { digestFile, splitsInParts, transcodeInParts, transcodeToUtf8, type Digest, type Parts } from './decode.ts';
 import { SAMPLE_BYTES, cutAtCharBoundary, probeFile } from './probe.ts';
-import { describeColumns, displayHeaders, sniffCsv, whitespaceHeaders, type ReadLimits, type Reader } from './reader.ts';
+import { describeColumns, displayHeaders, sniffCsv, whitespaceHeaders, type CsvDialect, type ReadLimits, type Reader } from './reader.ts';
 import { xlsxToCsv } from './xlsx.ts';
 
 export interface PreparedFile {
   /** The file as the user named it. */
   path: string;
-  /** The file DuckDB reads: the original, or a UTF-8 copy in the import's temporary folder. */
-  readPath: string;
+  /** What DuckDB reads: the original, or a UTF-8 copy in the import's temporary folder (in parts, for large GBK files). */
+  readPaths: string[];
   sizeBytes: number;
   format: FileFormat;
   /** Source encoding of text formats; null for xlsx and parquet. */
@@ -85,7 +85,7 @@ export async function prepareFile(path: string, position: number, options: Prepa
     const reader: Reader = { kind: 'csv', gzip: false, dialect: { delimiter: ',', quote: '"', escape: '"', skip: 0, header: true, comment: '', strict: true } };
     const headers = displayHeaders(extract.headers);
     return {
-      ...base, readPath, format: 'xlsx', encoding: null, sheet: extract.sheet, sheets: extract.sheets, reader, headers, leadingLines: 1, records: extract.rows,
+      ...base, readPaths: [readPath], format: 'xlsx', encoding: null, sheet: extract.sheet, sheets: extract.sheets, reader, headers, leadingLines: 1, records: extract.rows,
       digest: once(async () => ({ ...(await digestFile(path, false, stream)), newlines: extract.rows + 1, unterminated: false })),
     };
   }
@@ -93,7 +93,7 @@ export async function prepareFile(path: string, position: number, options: Prepa
     const reader: Reader = { kind: probe.format };
     const headers = await describeColumns(options.connection, reader, path);
     return {
-      ...base, readPath: path, format: probe.format, encoding: probe.format === 'json' ? 'utf-8' : null, reader, headers, leadingLines: 0,
+      ...base, readPaths: [path], format: probe.format, encoding: probe.format === 'json' ? 'utf-8' : null, reader, headers, leadingLines: 0,
       digest: once(() => digestFile(path, false, stream)),
     };
   }
@@ -101,32 +101,79 @@ export async function prepareFile(path: string, position: number, options: Prepa
   // Text: transcode to UTF-8 first unless DuckDB can read it as it is.
   const encoding = probe.encoding === 'binary' ? 'utf-8' : probe.encoding;
   const gzip = probe.compression === 'gzip';
-  let readPath = path;
+  let readPaths = [path];
   let digest: () => Promise<Digest> = once(() => digestFile(path, gzip, stream));
   let text = iconv.decode(probe.sampleIsWhole ? probe.sample : cutAtCharBoundary(probe.sample), encoding);
   let readsGzip = gzip;
-  if (probe.needsTranscode || (probe.format === 'json' && gzip)) {
-    readPath = join(options.tempDir, `${stem}${probe.format === 'json' ? '.json' : '.csv'}`);
+  let sniffedHead: { dialect: CsvDialect; headers: string[] } | null = null;
+  if (probe.needsTranscode && !options.preview && (probe.format === 'csv' || probe.format === 'whitespace') && splitsInParts(encoding, gzip, probe.sizeBytes)) {
+    const parted = await transcodeByParts(path, join(options.tempDir, stem), text, probe.format, encoding, probe.sizeBytes, options);
+    if (parted) {
+      readPaths = parted.parts.paths;
+      sniffedHead = parted.sniffed;
+      const { newlines, unterminated } = parted.parts;
+      digest = once(async () => ({ sha256: (await digestFile(path, false, stream)).sha256, newlines, unterminated }));
+      readsGzip = false;
+    }
+  }
+  if (readPaths[0] === path && (probe.needsTranscode || (probe.format === 'json' && gzip))) {
+    const readPath = join(options.tempDir, `${stem}${probe.format === 'json' ? '.json' : '.csv'}`);
     // A preview of a gzip file decompresses it whole: a cut gzip stream cannot be decoded.
     const head = options.preview && !gzip ? { headBytes: PREVIEW_BYTES } : {};
     const transcoded = await transcodeToUtf8(path, readPath, encoding, gzip, { signal: options.signal, onBytes: onBytes(path, 'transcode'), ...head });
     digest = async () => transcoded;
     text = await headText(readPath);
     readsGzip = false;
+    readPaths = [readPath];
   }
+  const readPath = readPaths[0] ?? path;
   if (probe.format === 'json') {
     const reader: Reader = { kind: 'json' };
-    return { ...base, readPath, format: 'json', encoding, reader, headers: await describeColumns(options.connection, reader, readPath), leadingLines: 0, digest };
+    return { ...base, readPaths, format: 'json', encoding, reader, headers: await describeColumns(options.connection, reader, readPath), leadingLines: 0, digest };
   }
   if (probe.format === 'whitespace') {
     const { header, headers } = whitespaceHeaders(text);
-    return { ...base, readPath, format: 'whitespace', encoding, reader: { kind: 'whitespace', header, gzip: readsGzip }, headers, leadingLines: header ? 1 : 0, digest };
+    return { ...base, readPaths, format: 'whitespace', encoding, reader: { kind: 'whitespace', header, gzip: readsGzip }, headers, leadingLines: header ? 1 : 0, digest };
   }
-  const { dialect, headers } = await sniffCsv(options.connection, readPath, text, options.knownHeader, options.limits);
+  const { dialect, headers } = sniffedHead ?? (await sniffCsv(options.connection, readPath, text, options.knownHeader, options.limits));
   return {
-    ...base, readPath, format: 'csv', encoding, reader: { kind: 'csv', dialect, gzip: readsGzip }, headers,
+    ...base, readPaths, format: 'csv', encoding, reader: { kind: 'csv', dialect, gzip: readsGzip }, headers,
     leadingLines: dialect.skip + (dialect.header ? 1 : 0), digest,
   };
+}
+
+/**
+ * Transcodes a large GBK/GB18030/Big5 file in parallel parts, each after the first repeating the
+ * header line, when the file's head shows the header on its first line (no preamble); returns
+ * null otherwise, and the caller transcodes in one stream.
+ */
+async function transcodeByParts(
+  path: string,
+  stem: string,
+  text: string,
+  format: 'csv' | 'whitespace',
+  encoding: EncodingName,
+  sizeBytes: number,
+  options: PrepareOptions,
+): Promise<{ parts: Parts; sniffed: { dialect: CsvDialect; headers: string[] } | null } | null> {
+  const head = text.replace(/^\uFEFF/, '');
+  const lineEnd = head.indexOf('\n');
+  if (lineEnd < 0) return null;
+  let sniffed: { dialect: CsvDialect; headers: string[] } | null = null;
+  if (format === 'csv') {
+    // The dialect is sniffed on the decoded head, before the parts exist.
+    const headFile = `${stem}.head.csv`;
+    await writeFile(headFile, head.slice(0, head.lastIndexOf('\n') + 1));
+    sniffed = await sniffCsv(options.connection, headFile, head, options.knownHeader, options.limits);
+    if (sniffed.dialect.skip !== 0 || !sniffed.dialect.header) return null;
+  } else if (!whitespaceHeaders(head).header) {
+    return null;
+  }
+  const parts = await transcodeInParts(path, stem, encoding, head.slice(0, lineEnd + 1), {
+    signal: options.signal,
+    onBytes: (bytes) => options.progress({ phase: 'transcode', bytesDone: bytes, bytesTotal: sizeBytes, file: path }),
+  });
+  return { parts, sniffed };
 }
 
 async function headText(path: string): Promise<string> {

@@ -4,7 +4,7 @@
 // a file spells its headers: CSV columns are read positionally (c0, c1, ...) with all types
 // VARCHAR and the sniffed dialect fixed, which also makes reading immune to a sniffer that
 // changes its mind between the preview and the import.
-import { structValue, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { listValue, structValue, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import Papa from 'papaparse';
 import { CoreError } from '../api/errors.ts';
 import { queryRows, quoteIdent } from '../db/sql.ts';
@@ -188,9 +188,9 @@ export interface OutputColumn {
  * SELECT of one file with the given output columns as VARCHAR, a constant `__src` (the file's
  * position in the import) and, when `options.ordered`, `__record` (1-based record number).
  */
-export function readerSql(file: { readPath: string; reader: Reader; headers: readonly string[] }, position: number, columns: readonly OutputColumn[], options: ReadOptions): SqlPiece {
+export function readerSql(file: { readPaths: readonly string[]; reader: Reader; headers: readonly string[] }, position: number, columns: readonly OutputColumn[], options: ReadOptions): SqlPiece {
   const p = (name: string) => `${name}_${position}`;
-  const params: Record<string, DuckDBValue> = { [p('path')]: file.readPath };
+  const params: Record<string, DuckDBValue> = { [p('path')]: file.readPaths.length === 1 ? (file.readPaths[0] ?? '') : listValue([...file.readPaths]) };
   const record = options.ordered ? ', row_number() OVER () AS __record' : '';
   const select = (expression: (column: OutputColumn) => string) =>
     [`${position} AS __src`, ...columns.map((column) => `${expression(column)} AS ${quoteIdent(column.name)}`)].join(', ');

@@ -1,11 +1,12 @@
 // The same small export in every format and encoding the import reads: each must load to the same orders.
-import { writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { writeSyntheticOrders } from '../bench/synthetic.ts';
 import { openHarness, type Harness } from './harness.ts';
 
 // Three orders with Chinese text, so a wrong decode shows; amounts and dates as hand-written.
@@ -71,6 +72,22 @@ describe('formats and encodings', () => {
     const preview = await h.client().previewImport({ kind: 'orders', files: [file] });
     expect(preview).toMatchObject({ encoding: 'gb18030', profile: 'taobao_tmall', headers: HEADER, missingRequired: [] });
     expect(preview.rows[1]).toEqual(['000001', '买家1', '2024-01-05 10:00:00', '1.00', '上海']);
+  });
+
+  it('decodes a large GBK export in parallel parts and loads what the UTF-8 file loads', async () => {
+    // Over the 32 MiB at which GBK is decoded by worker threads into several part files.
+    const utf8 = join(h.dir, 'big_utf8.csv');
+    const gbk = join(h.dir, 'big_gbk.csv');
+    await writeSyntheticOrders(utf8, { rows: 330_000, seed: 11 });
+    await writeSyntheticOrders(gbk, { rows: 330_000, seed: 11, encoding: 'gbk' });
+    expect(statSync(gbk).size).toBeGreaterThan(32 * 1024 * 1024);
+    const summary = `SELECT count(*) AS orders, count(DISTINCT customer_id) AS customers, round(sum(amount), 2) AS amount, min(ordered_at)::VARCHAR AS first,
+      max(ordered_at)::VARCHAR AS last, count(*) FILTER (WHERE status = 'pending') AS pending, string_agg(DISTINCT region, ',' ORDER BY region) AS regions FROM orders`;
+    const fromGbk = await h.client().importFiles({ kind: 'orders', files: [gbk] });
+    expect(fromGbk).toMatchObject({ encoding: 'gb18030', rowsRead: 330_000, rowsLoaded: 330_000, rowsRejected: 0 });
+    const gbkSummary = await h.sql(summary);
+    await h.client().importFiles({ kind: 'orders', files: [utf8], mode: 'replace' });
+    expect(gbkSummary).toEqual(await h.sql(summary));
   });
 
   it('reads Big5 (traditional Chinese) when the user names it: detection would read it as GB18030', async () => {
