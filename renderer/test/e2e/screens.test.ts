@@ -12,6 +12,18 @@ const UCI_PARTS = ['online_retail_part1_2010-12_to_2011-03.csv.gz', 'online_reta
 const HAVE_UCI = UCI_PARTS.every((part) => existsSync(part));
 if (!HAVE_UCI) console.warn(`screens are shown on an empty workspace only: ${UCI} is absent`);
 
+/** Builds the default report on the Report screen; on failure leaves a screenshot and the core calls made. */
+async function buildReport(session: Session, name: string): Promise<void> {
+  await session.page.getByRole('button', { name: /Build report|生成报告/ }).click();
+  // Either the sections appear or the core's error does: fail at once with its message then.
+  await session.page.locator('.report-section, [role="alert"]').first().waitFor({ timeout: 120_000 });
+  const alerts = await session.page.getByRole('alert').allTextContents();
+  if (alerts.length > 0) {
+    await session.screenshot(`failed-report-${name}`);
+    throw new Error(`the report was not built: ${alerts.join(' | ')}; core calls (ms): ${JSON.stringify(session.calls)}`);
+  }
+}
+
 /** Waits until no chart is loading and no request is pending, so a screenshot shows the screen done. */
 async function settle(page: Page): Promise<void> {
   await page.waitForLoadState('networkidle');
@@ -22,12 +34,8 @@ async function settle(page: Page): Promise<void> {
 describe('workbench screens (Chromium, HTTP host, fresh workspace)', () => {
   beforeAll(acquireSpecLock, SPEC_LOCK_WAIT_MS);
   let session: Session;
-  beforeEach(async ({ task, onTestFailed }) => {
+  beforeEach(async () => {
     session = await openSession({ language: 'en' });
-    onTestFailed(async () => {
-      await session.screenshot(`failed-${task.name.slice(0, 40).replace(/\W+/g, '-')}`);
-      console.error('core calls of the failed test (ms, null = no reply):', JSON.stringify(session.calls));
-    });
   });
   afterEach(async () => session.close());
   afterAll(closeBrowser);
@@ -53,8 +61,7 @@ describe('workbench screens (Chromium, HTTP host, fresh workspace)', () => {
         const id = (await link.getAttribute('href'))?.replace('#/', '') ?? String(index);
         await settle(page);
         if (id === 'report') {
-          await page.getByRole('button', { name: /Build report|生成报告/ }).click();
-          await page.locator('.report-section').first().waitFor({ timeout: 120_000 });
+          await buildReport(session, language);
           await settle(page);
         }
         await session.screenshot(`screen-${id}-${language}`);
@@ -79,8 +86,7 @@ describe('workbench screens (Chromium, HTTP host, fresh workspace)', () => {
     expect(readFileSync(await svg.path(), 'utf8')).toMatch(/^<svg[\s\S]*<\/svg>$/);
 
     await page.getByRole('link', { name: 'Report' }).click();
-    await page.getByRole('button', { name: 'Build report' }).click();
-    await page.locator('.report-section').first().waitFor({ timeout: 120_000 });
+    await buildReport(session, 'download');
     await page.getByTestId('report-format').selectOption('html');
     const [html] = await Promise.all([page.waitForEvent('download', { timeout: 120_000 }), page.getByRole('button', { name: 'Export' }).click()]);
     expect(html.suggestedFilename()).toMatch(/\.html$/);
