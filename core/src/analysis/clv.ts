@@ -6,7 +6,7 @@
 // hypergeometric part of the expectations depends on (x, T) only, so JavaScript evaluates it once
 // per distinct pair and DuckDB joins it in. Months are 30 days.
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
-import { listValue } from '@duckdb/node-api';
+import { DOUBLE, LIST, listValue } from '@duckdb/node-api';
 import type { CustomerValueResult, HoldoutBucket, HoldoutCheck, TimeUnit } from '../api/customers.ts';
 import { CoreError } from '../api/errors.ts';
 import { queryArrow } from '../db/arrow.ts';
@@ -182,6 +182,9 @@ async function expectationsByXT(connection: DuckDBConnection, params: BgNbdParam
   return { x: listValue(xs!), T: listValue(Ts!), horizon: listValue(horizon), discounted: listValue(discounted), holdout: listValue(holdout) };
 }
 
+/** Bind types of the expectation lists: left to inference, a list whose first item is whole binds as INTEGER[] and rejects the fractions after it. */
+const EXPECTATION_LIST_TYPES = { x: LIST(DOUBLE), T: LIST(DOUBLE), horizon: LIST(DOUBLE), discounted: LIST(DOUBLE), holdout: LIST(DOUBLE) };
+
 function modelResult<F extends BgNbdFit | GammaGammaFit>(fit: F): Omit<F, 'gradientNorm'> {
   const { gradientNorm: _gradientNorm, ...rest } = fit;
   return rest;
@@ -248,7 +251,7 @@ export async function customerValue(connection: DuckDBConnection, options: Custo
     source,
     summaryFile: options.summaryFile ?? null,
   } as const;
-  const resultId = await storeRun(connection, 'value', createSql, params, { ...used, bgnbd: modelResult(bgnbd), gammaGamma: gg ? modelResult(gg) : null });
+  const resultId = await storeRun(connection, 'value', createSql, params, { ...used, bgnbd: modelResult(bgnbd), gammaGamma: gg ? modelResult(gg) : null }, EXPECTATION_LIST_TYPES);
   const totals = await queryOne<{ alive: number; mean: number; purchases: number; clv: number | null; risk: number | null }>(
     connection,
     `SELECT sum(p_alive) AS alive, avg(p_alive) AS mean, sum(expected_purchases) AS purchases, sum(clv) AS clv, sum(value_at_risk) AS risk FROM ${RESULT_TABLES.value}`,

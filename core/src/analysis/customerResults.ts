@@ -3,7 +3,7 @@
 // A run replaces its table and its row in `result_runs` in one transaction, so a page request
 // naming an older resultId fails cleanly instead of mixing two runs. The tables live in the
 // workspace file, so a saved workspace keeps its last segments and values.
-import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBType, DuckDBValue } from '@duckdb/node-api';
 import type { CustomerRowsRequest, CustomerRowsResult, CustomerTable } from '../api/customers.ts';
 import { CoreError } from '../api/errors.ts';
 import { queryArrow } from '../db/arrow.ts';
@@ -31,7 +31,8 @@ async function ensureRunsTable(connection: DuckDBConnection): Promise<void> {
 
 /**
  * Runs `createSql` (a CREATE OR REPLACE TABLE of the result table) and records the run, atomically.
- * `createSql` must create exactly `RESULT_TABLES[table]`.
+ * `createSql` must create exactly `RESULT_TABLES[table]`. `types` names the bind type of a
+ * parameter where DuckDB's inference would be wrong (a list's type is guessed from its first item).
  */
 export async function storeRun(
   connection: DuckDBConnection,
@@ -39,12 +40,13 @@ export async function storeRun(
   createSql: string,
   params: Record<string, DuckDBValue>,
   options: Record<string, unknown>,
+  types?: Record<string, DuckDBType>,
 ): Promise<string> {
   const resultId = crypto.randomUUID();
   await ensureRunsTable(connection);
   await connection.run('BEGIN TRANSACTION');
   try {
-    await connection.run(createSql, params);
+    await connection.run(createSql, params, types);
     await connection.run('INSERT OR REPLACE INTO result_runs VALUES ($name, $id, $options, now()::TIMESTAMP)', {
       name: table,
       id: resultId,

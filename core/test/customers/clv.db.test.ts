@@ -165,6 +165,34 @@ describe('customerValue on a hand-checked fixture', () => {
     expect(weekRows[0]!.T).toBeCloseTo(31 / 7, 12);
   });
 
+  it('stores values whether the first (x, T) pair DuckDB returns is whole or fractional', async () => {
+    // In weeks, T is whole for w1..w3 and fractional for f1. The pairs come back in no fixed order; a list
+    // bound by inference took its type from its first item, so a whole first T made INTEGER[] and the
+    // fraction after it failed ("number is not an integer") in about three runs of four.
+    t = await openSeededCore((c) =>
+      insertOrders(c, [
+        { order_id: '1', customer_id: 'w1', ordered_at: '2024-01-25 09:00:00' },
+        { order_id: '2', customer_id: 'w1', ordered_at: '2024-01-28 09:00:00' },
+        { order_id: '3', customer_id: 'w2', ordered_at: '2024-01-18 09:00:00' },
+        { order_id: '4', customer_id: 'w3', ordered_at: '2024-01-11 09:00:00' },
+        { order_id: '5', customer_id: 'f1', ordered_at: '2024-01-15 09:00:00' },
+        { order_id: '6', customer_id: 'f1', ordered_at: '2024-01-20 09:00:00' },
+        { order_id: '7', customer_id: 'end', ordered_at: '2024-02-01 09:00:00' },
+      ]),
+    );
+    for (let run = 0; run < 4; run++) {
+      await t.client.customerValue({ unit: 'week' });
+      const rows = arrowFromBytes((await t.client.customerRows({ table: 'value', sort: [{ column: 'customer_id' }] })).rows).toArray();
+      expect(rows.map((row) => [row.customer_id, row.T])).toEqual([
+        ['end', 0],
+        ['f1', 17 / 7],
+        ['w1', 1],
+        ['w2', 2],
+        ['w3', 3],
+      ]);
+    }
+  });
+
   it('refuses bad options and data without repeat customers', async () => {
     t = await openSeededCore((c) => insertOrders(c, [{ order_id: '1', customer_id: 'x', ordered_at: '2024-01-01 09:00:00' }]));
     expect(((await t.client.customerValue({ horizonMonths: 0 }).catch((e: unknown) => e)) as CoreError).code).toBe('E_ARGS');
