@@ -76,7 +76,12 @@ export async function xlsxToCsv(path: string, target: string, options: XlsxOptio
       position++;
       const name = (worksheet as unknown as { name?: string }).name ?? `Sheet${position}`;
       sheets.push(name);
-      if (result || !chosen(options.sheet, name, position)) continue;
+      if (result || !chosen(options.sheet, name, position)) {
+        // exceljs may hold this sheet in a temporary file it deletes as soon as we move on; its read
+        // stream opens lazily, so an unread sheet fails later with an uncaught ENOENT. One row opens it.
+        for await (const _row of worksheet) break;
+        continue;
+      }
       let columns = 0;
       let rows = 0;
       let headers: string[] = [];
