@@ -33,11 +33,15 @@ interface RunningTask {
 
 const PROGRESS_INTERVAL_MS = 250;
 
+/** Stored results that several verbs replace: the customers area's result_* tables, and the ticket classifications. */
+export type TaskLock = 'customer-results' | 'ticket-reasons';
+
 export class CoreContext {
   private current: Workspace | null = null;
   private readonly listeners = new Set<CoreEventListener>();
   private readonly running = new Map<string, RunningTask>();
   private taskCounter = 0;
+  private readonly locks = new Map<TaskLock, Promise<unknown>>();
 
   constructor(workspace?: Workspace) {
     this.current = workspace ?? null;
@@ -65,16 +69,23 @@ export class CoreContext {
     for (const listener of this.listeners) listener(event);
   }
 
-  /** Runs `work` on a connection of its own, registered under `taskId` so `cancel` can stop it. */
-  async task<T>(taskId: string | undefined, work: (scope: TaskScope) => Promise<T>): Promise<T> {
+  /**
+   * Runs `work` on a connection of its own, registered under `taskId` so `cancel` can stop it.
+   * Tasks naming the same `lock` run one after another: they replace the same stored tables, and
+   * DuckDB aborts the second of two concurrent transactions that do (a write-write conflict).
+   */
+  async task<T>(taskId: string | undefined, work: (scope: TaskScope) => Promise<T>, lock?: TaskLock): Promise<T> {
     const id = taskId ?? `task-${++this.taskCounter}`;
     if (this.running.has(id)) throw new CoreError('E_ARGS', `task ${id} is already running`);
     const workspace = this.workspace();
     const connection = await workspace.connect();
     const controller = new AbortController();
     const progress = this.progressReporter(id);
+    const before = lock === undefined ? undefined : this.locks.get(lock);
     const done = (async () => {
       try {
+        await before?.catch(() => undefined);
+        if (controller.signal.aborted) throw new CoreError('E_CANCELLED', `task ${id} was cancelled`);
         return await work({ connection, progress, signal: controller.signal, taskId: id });
       } catch (error) {
         if (controller.signal.aborted) throw new CoreError('E_CANCELLED', `task ${id} was cancelled`);
@@ -85,6 +96,13 @@ export class CoreContext {
       }
     })();
     this.running.set(id, { connection, controller, done });
+    if (lock !== undefined) {
+      this.locks.set(lock, done);
+      const release = () => {
+        if (this.locks.get(lock) === done) this.locks.delete(lock);
+      };
+      done.then(release, release);
+    }
     return done;
   }
 

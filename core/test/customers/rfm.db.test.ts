@@ -129,6 +129,19 @@ describe('customerSegments scheme rfm', () => {
     expect((stale as CoreError).code).toBe('E_NOT_FOUND');
   });
 
+  it('runs concurrent segmentations one after another instead of failing on a write-write conflict', async () => {
+    // Two screens asking at once: each replaces a stored result table in a transaction of its own.
+    const results = await Promise.all([
+      t.client.customerSegments({ scheme: 'rfm' }),
+      t.client.customerSegments({ scheme: 'rfm', asOf: '2024-03-15' }),
+      t.client.customerSegments({ scheme: 'rfm' }),
+    ]);
+    expect(results.map((result) => (result as RfmSegmentsResult).customers)).toEqual([6, 5, 6]);
+    // the last one asked is the one stored
+    const rows = await t.client.customerRows({ table: 'rfm', limit: 10 });
+    expect(rows.resultId).toBe(results[2]!.resultId);
+  });
+
   it('explains a customer from the stored run', async () => {
     await t.client.customerSegments({ scheme: 'rfm' });
     const explanation = await t.client.explainCustomer({ customerId: 'B' });

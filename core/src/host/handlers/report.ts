@@ -12,13 +12,14 @@ import type { CoreContext } from '../context.ts';
  */
 export function reportHandlers(context: CoreContext, createRenderer: () => ReportRenderer = () => chromiumRenderer()): ReportApi {
   return {
+    // the report re-runs the customer analyses, which replace their stored result tables
     defaultReport: (request) =>
       context.task(request.taskId, async (scope) => {
         scope.progress.update({ phase: 'analyse' }, true);
         const report = await defaultReport(scope.connection, context.workspace().path, request, (event) => context.emit({ ...event, taskId: scope.taskId }));
         scope.progress.update({ phase: 'done' }, true);
         return report;
-      }),
+      }, 'customer-results'),
     async exportReport(request) {
       const renderer = createRenderer();
       try {
