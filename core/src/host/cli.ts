@@ -1,4 +1,6 @@
 // The churnwb command line: one subcommand per area file in cli/, sharing the global options.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { CoreError } from '../api/errors.ts';
 import { reportFailure } from './cli/common.ts';
@@ -9,14 +11,19 @@ import { registerRetentionCommands } from './cli/retention.ts';
 import { registerServeCommand } from './cli/serve.ts';
 import { registerWorkspaceCommands } from './cli/workspace.ts';
 
+const PACKAGE_VERSION = (JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
+
 export function buildProgram(): Command {
   const program = new Command('churnwb')
     .description('Churn Workbench: cohort retention, churn reasons and customer types from order and ticket exports')
+    .version(PACKAGE_VERSION, '-V, --version', 'print the version')
     .option('-w, --workspace <path>', 'workspace .duckdb file (default: workspace.duckdb in the user data folder)')
     .option('--memory-limit <size>', 'DuckDB memory limit, e.g. 4GB (default: a third of RAM)')
     .option('--threads <n>', 'DuckDB worker threads (default: all cores)')
-    .showHelpAfterError()
-    .exitOverride();
+    .exitOverride()
+    // set before the subcommands exist: commander copies it into each one as it is created, and
+    // errors must stay one line (`churnwb: E_CODE: message`), not a usage block on stderr
+    .configureOutput({ writeErr: () => undefined });
   registerWorkspaceCommands(program);
   registerRetentionCommands(program);
   registerReasonsCommands(program);
@@ -28,13 +35,12 @@ export function buildProgram(): Command {
 
 export async function main(argv: string[]): Promise<void> {
   const program = buildProgram();
-  program.configureOutput({ writeErr: () => undefined });
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.exitCode === 0) return;
-      reportFailure(new CoreError('E_ARGS', error.message.replace(/^error: /, '')));
+      reportFailure(new CoreError('E_ARGS', `${error.message.replace(/^error: /, '')} (see --help)`));
     }
     reportFailure(error);
   }
