@@ -14,7 +14,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { DuckDBInstance, listValue } from '@duckdb/node-api';
 import Papa from 'papaparse';
 import { queryRows } from '../db/sql.ts';
@@ -274,17 +273,4 @@ export async function buildSampleFiles(uciFolder: string, outDir = SAMPLE_DIR): 
     connection.closeSync();
     instance.closeSync();
   }
-}
-
-// `node --import tsx core/src/host/sample.ts UCI_FOLDER` (npm run sample:build) rewrites resources/sample/.
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const folder = process.argv[2] ?? join(import.meta.dirname, '..', '..', '..', '..', 'shared', 'data', 'uci_online_retail');
-  buildSampleFiles(folder)
-    .then((counts) => {
-      process.stdout.write(`sample: ${counts.lines} order lines of ${counts.customers} customers, ${counts.tickets} synthetic tickets in ${SAMPLE_DIR}\n`);
-    })
-    .catch((error: unknown) => {
-      process.stderr.write(`sample:build: ${error instanceof Error ? error.message : String(error)}\n`);
-      process.exit(1);
-    });
 }
