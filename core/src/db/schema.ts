@@ -93,12 +93,35 @@ export const TABLES = {
     value         VARCHAR NOT NULL`,
 } as const;
 
+/**
+ * Tables analyses derive and keep between runs; not imported data, so not among TABLE_NAMES
+ * (whose row counts describe what was imported).
+ */
+export const DERIVED_TABLES = {
+  /**
+   * The churn reasons of each ticket (resources/taxonomy/churn-reasons.json), one row per ticket and
+   * reason; a ticket no reason matched has one `unknown` row, so no ticket is ever missing.
+   * `evidence` is the JSON list of {field, terms} that matched. A row stays current while the
+   * ticket's `fields_hash` (md5 of the fields classification reads) and the taxonomy's
+   * `taxonomy_hash` (its content; `taxonomy_version` is the number users see) are unchanged, so a
+   * re-import that changes a ticket, or a taxonomy edit, makes classifyTickets redo only those.
+   */
+  ticket_reasons: `
+    ticket_id        VARCHAR NOT NULL,
+    fields_hash      VARCHAR NOT NULL,
+    reason           VARCHAR NOT NULL,
+    confidence       DOUBLE NOT NULL,
+    evidence         VARCHAR NOT NULL,
+    taxonomy_version INTEGER NOT NULL,
+    taxonomy_hash    VARCHAR NOT NULL`,
+} as const;
+
 export type TableName = keyof typeof TABLES;
 export const TABLE_NAMES = Object.keys(TABLES) as TableName[];
 
 /** Creates any canonical table that is missing; existing tables are left as they are. */
 export async function ensureSchema(connection: DuckDBConnection): Promise<void> {
-  for (const name of TABLE_NAMES) {
-    await connection.run(`CREATE TABLE IF NOT EXISTS "${name}" (${TABLES[name]})`);
+  for (const [name, columns] of [...Object.entries(TABLES), ...Object.entries(DERIVED_TABLES)]) {
+    await connection.run(`CREATE TABLE IF NOT EXISTS "${name}" (${columns})`);
   }
 }

@@ -1,0 +1,223 @@
+// Matching texts to churn reasons: the taxonomy compiled once, then applied to a ticket's fields.
+//
+// Every field is normalised (NFKC, lower case, traditional to simplified) and so is every keyword,
+// so 質量問題, ＱＵＡＬＩＴＹ and quality meet. Chinese has no spaces, so Chinese keywords match as
+// substrings; Latin keywords match whole words. All keywords go into one regular expression with a
+// lookahead per position, so overlapping words are all found in one pass over the text.
+//
+// Negation: a keyword counts as negated when a negation word ends shortly before it in the same
+// clause (two characters for Chinese, three words for English): "没有质量问题", "并没有发现质量问题",
+// "no quality issue", "not late". Clause breaks (punctuation, 但是, but) stop the look back, so in
+// "没有质量问题，就是发货太慢" only the quality complaint is negated. A match inside a longer
+// match is dropped ("无法退款" is one complaint, not 退款 negated by 无).
+//
+// Precedence: a category or refund-reason value that names a reason outright gives it the highest
+// confidence; keywords in those fields come next; subject and body words after, more distinct
+// words giving more confidence. A low rating adds to a matched reason's confidence and, alone,
+// is kept as evidence on `unknown`: dissatisfaction without a named reason.
+import { UNKNOWN_REASON, type Classification, type Evidence, type ReasonField, type ReasonMatch, type Taxonomy } from '../api/reasons.ts';
+import { normalizeText } from '../text/normalize.ts';
+import { DEFAULT_LOW_RATING } from './reasonTaxonomy.ts';
+
+/** The fields of one ticket that classification reads. */
+export interface TicketFields {
+  category?: string | null;
+  refund_reason?: string | null;
+  subject?: string | null;
+  body?: string | null;
+  rating?: number | null;
+}
+
+const TEXT_FIELDS = ['category', 'refund_reason', 'subject', 'body'] as const satisfies readonly Exclude<ReasonField, 'rating'>[];
+const STRUCTURED_FIELDS: ReadonlySet<ReasonField> = new Set(['category', 'refund_reason']);
+
+export const CONFIDENCE = {
+  /** A category or refund-reason value listed under the reason. */
+  namedByField: 0.95,
+  /** A keyword inside a category or refund-reason text. */
+  structuredWord: 0.85,
+  /** One keyword in subject or body; each further distinct word adds `perExtraWord`, up to `textMax`. */
+  textWord: 0.6,
+  perExtraWord: 0.1,
+  textMax: 0.85,
+  /** Added when the ticket's rating is low. */
+  lowRating: 0.1,
+} as const;
+
+const CJK_NEGATION_GAP = 2;
+const LATIN_NEGATION_WORDS = 3;
+/** Ends of a clause: negation does not reach across them. */
+const CLAUSE_BREAK = /[,.;:!?，。；：！？、\n()（）]|但是|可是|不过|就是|只是|\bbut\b|\bhowever\b/g;
+const LATIN_TERM = /^[\x20-\x7e]+$/;
+
+interface Term {
+  text: string;
+  latin: boolean;
+  reasons: number[];
+}
+
+export interface CompiledTaxonomy {
+  taxonomy: Taxonomy;
+  lowRating: number;
+  /** One lookahead alternation of all keywords, longest first; null when the taxonomy has none. */
+  keywordRegex: RegExp | null;
+  terms: Map<string, Term>;
+  patterns: { reason: number; regex: RegExp }[];
+  /** Normalised category and refund-reason values that name reasons. */
+  categories: Map<string, number[]>;
+  cjkNegations: string[];
+  latinNegations: Set<string>;
+}
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function addTo<K>(map: Map<K, number[]>, key: K, reason: number): void {
+  const reasons = map.get(key) ?? [];
+  if (!reasons.includes(reason)) reasons.push(reason);
+  map.set(key, reasons);
+}
+
+const compiled = new WeakMap<Taxonomy, CompiledTaxonomy>();
+
+/** Compiles a (checked) taxonomy; cached per taxonomy object. */
+export function compileTaxonomy(taxonomy: Taxonomy): CompiledTaxonomy {
+  const cached = compiled.get(taxonomy);
+  if (cached) return cached;
+  const terms = new Map<string, Term>();
+  const categories = new Map<string, number[]>();
+  const patterns: CompiledTaxonomy['patterns'] = [];
+  taxonomy.reasons.forEach((reason, index) => {
+    for (const keyword of [...reason.keywords.zh, ...reason.keywords.en]) {
+      const text = normalizeText(keyword);
+      const term = terms.get(text) ?? { text, latin: LATIN_TERM.test(text), reasons: [] };
+      if (!term.reasons.includes(index)) term.reasons.push(index);
+      terms.set(text, term);
+    }
+    for (const pattern of reason.patterns ?? []) patterns.push({ reason: index, regex: new RegExp(pattern, 'giu') });
+    for (const category of reason.categories ?? []) addTo(categories, normalizeText(category), index);
+  });
+  const alternatives = [...terms.values()]
+    .sort((a, b) => b.text.length - a.text.length)
+    .map((term) => (term.latin ? `(?<![a-z0-9])${escapeRegex(term.text)}(?![a-z0-9])` : escapeRegex(term.text)));
+  const result: CompiledTaxonomy = {
+    taxonomy,
+    lowRating: taxonomy.lowRating ?? DEFAULT_LOW_RATING,
+    keywordRegex: alternatives.length > 0 ? new RegExp(`(?=(${alternatives.join('|')}))`, 'g') : null,
+    terms,
+    patterns,
+    categories,
+    cjkNegations: taxonomy.negations.zh.map(normalizeText).filter((word) => !LATIN_TERM.test(word)),
+    latinNegations: new Set([...taxonomy.negations.en, ...taxonomy.negations.zh].map(normalizeText).filter((word) => LATIN_TERM.test(word))),
+  };
+  compiled.set(taxonomy, result);
+  return result;
+}
+
+interface Hit {
+  start: number;
+  end: number;
+  text: string;
+  reasons: number[];
+  latin: boolean;
+}
+
+/** The part of the text's clause that lies before `start`. */
+function clauseBefore(text: string, start: number): string {
+  const before = text.slice(Math.max(0, start - 40), start);
+  let cut = 0;
+  for (const match of before.matchAll(CLAUSE_BREAK)) cut = match.index + match[0].length;
+  return before.slice(cut);
+}
+
+function isNegated(matcher: CompiledTaxonomy, text: string, hit: Hit): boolean {
+  const clause = clauseBefore(text, hit.start);
+  if (hit.latin) {
+    const words = clause.trim().split(/\s+/).slice(-LATIN_NEGATION_WORDS);
+    return words.some((word) => matcher.latinNegations.has(word) || word.endsWith("n't"));
+  }
+  const compact = clause.replace(/\s+/g, '');
+  return matcher.cjkNegations.some((word) => {
+    const at = compact.lastIndexOf(word);
+    return at >= 0 && compact.length - (at + word.length) <= CJK_NEGATION_GAP;
+  });
+}
+
+function findHits(matcher: CompiledTaxonomy, text: string): Hit[] {
+  const hits: Hit[] = [];
+  if (matcher.keywordRegex) {
+    for (const match of text.matchAll(matcher.keywordRegex)) {
+      const found = match[1]!;
+      const term = matcher.terms.get(found)!;
+      hits.push({ start: match.index, end: match.index + found.length, text: found, reasons: term.reasons, latin: term.latin });
+    }
+  }
+  for (const { reason, regex } of matcher.patterns) {
+    for (const match of text.matchAll(regex)) {
+      if (match[0] === '') continue;
+      hits.push({ start: match.index, end: match.index + match[0].length, text: match[0], reasons: [reason], latin: LATIN_TERM.test(match[0]) });
+    }
+  }
+  return hits.filter((hit) => !hits.some((other) => other !== hit && other.start <= hit.start && other.end >= hit.end && other.end - other.start > hit.end - hit.start));
+}
+
+interface ReasonEvidence {
+  confidence: number;
+  evidence: Map<ReasonField, Set<string>>;
+  textWords: Set<string>;
+}
+
+function evidenceList(map: Map<ReasonField, Set<string>>): Evidence[] {
+  return [...map].map(([field, terms]) => ({ field, terms: [...terms] }));
+}
+
+/** Classifies one ticket's fields. */
+export function classifyFields(matcher: CompiledTaxonomy, fields: TicketFields): Classification {
+  const found = new Map<number, ReasonEvidence>();
+  const negated = new Map<ReasonField, Set<string>>();
+  const note = (reason: number, field: ReasonField, term: string, confidence: number) => {
+    const entry = found.get(reason) ?? { confidence: 0, evidence: new Map(), textWords: new Set<string>() };
+    entry.confidence = Math.max(entry.confidence, confidence);
+    const terms = entry.evidence.get(field) ?? new Set<string>();
+    terms.add(term);
+    entry.evidence.set(field, terms);
+    if (!STRUCTURED_FIELDS.has(field)) entry.textWords.add(term);
+    found.set(reason, entry);
+  };
+  for (const field of TEXT_FIELDS) {
+    const value = fields[field];
+    if (value === null || value === undefined || value === '') continue;
+    const text = normalizeText(value);
+    const structured = STRUCTURED_FIELDS.has(field);
+    if (structured) for (const reason of matcher.categories.get(text) ?? []) note(reason, field, value.trim(), CONFIDENCE.namedByField);
+    for (const hit of findHits(matcher, text)) {
+      if (isNegated(matcher, text, hit)) {
+        const terms = negated.get(field) ?? new Set<string>();
+        terms.add(hit.text);
+        negated.set(field, terms);
+        continue;
+      }
+      for (const reason of hit.reasons) note(reason, field, hit.text, structured ? CONFIDENCE.structuredWord : CONFIDENCE.textWord);
+    }
+  }
+  const lowRating = typeof fields.rating === 'number' && Number.isFinite(fields.rating) && fields.rating <= matcher.lowRating;
+  const ratingEvidence: Evidence[] = lowRating ? [{ field: 'rating', terms: [String(fields.rating)] }] : [];
+  const reasons: ReasonMatch[] = [...found]
+    .map(([index, entry]) => {
+      const text = Math.min(CONFIDENCE.textMax, CONFIDENCE.textWord + CONFIDENCE.perExtraWord * (entry.textWords.size - 1));
+      const base = Math.max(entry.confidence, entry.textWords.size > 0 ? text : 0);
+      const confidence = Math.min(CONFIDENCE.namedByField, base + (lowRating ? CONFIDENCE.lowRating : 0));
+      return { index, match: { reason: matcher.taxonomy.reasons[index]!.key, confidence: round(confidence), evidence: [...evidenceList(entry.evidence), ...ratingEvidence] } };
+    })
+    .sort((a, b) => b.match.confidence - a.match.confidence || a.index - b.index)
+    .map((entry) => entry.match);
+  return {
+    reasons: reasons.length > 0 ? reasons : [{ reason: UNKNOWN_REASON, confidence: 0, evidence: ratingEvidence }],
+    negated: evidenceList(negated),
+  };
+}
+
+function round(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}

@@ -1,0 +1,169 @@
+// Classifying the workspace's tickets into `ticket_reasons`, incrementally, and agreement with users' labels.
+//
+// Matching runs in JavaScript (reasonClassify.ts: negation and evidence are easier there than in
+// SQL) but only once per distinct content: tickets are grouped by the md5 of the fields
+// classification reads, the distinct contents are read in pages, classified, appended to a temp
+// table, and joined back to their tickets in one INSERT. Reviews repeat a lot ("好评", "不错"), so
+// this is often far fewer texts than tickets. Only tickets whose content or taxonomy changed since
+// their stored rows are redone.
+import { listValue, type DuckDBConnection } from '@duckdb/node-api';
+import { CoreError } from '../api/errors.ts';
+import { UNKNOWN_REASON, type ClassifyTicketsResult, type LabelAgreement, type Taxonomy, type TicketEvidence } from '../api/reasons.ts';
+import { queryOne, queryRows } from '../db/sql.ts';
+import { normalizeText } from '../text/normalize.ts';
+import { classifyFields, compileTaxonomy } from './reasonClassify.ts';
+import { taxonomyHash } from './reasonTaxonomy.ts';
+
+export interface ClassifyTicketsOptions {
+  /** Re-classify every ticket. Default false. */
+  full?: boolean;
+  /** Checked between pages; an aborted signal stops the run (the rows stored so far stay valid). */
+  signal?: AbortSignal;
+  /** Called after each page with the distinct contents classified so far and their total. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** Distinct contents classified per page: large enough to amortise a query, small enough for prompt cancelling. */
+const PAGE_SIZE = 20_000;
+
+/** md5 of what classification reads; NULL and '' are the same to it. */
+const FIELDS_HASH_SQL = `md5(concat_ws(chr(31), coalesce(category, ''), coalesce(subject, ''), coalesce(body, ''), coalesce(refund_reason, ''), coalesce(CAST(rating AS VARCHAR), '')))`;
+
+type ContentRow = { content_id: number; category: string | null; subject: string | null; body: string | null; refund_reason: string | null; rating: number | null };
+
+export async function classifyTickets(connection: DuckDBConnection, taxonomy: Taxonomy, options: ClassifyTicketsOptions = {}): Promise<ClassifyTicketsResult> {
+  const started = performance.now();
+  const hash = taxonomyHash(taxonomy);
+  const matcher = compileTaxonomy(taxonomy);
+  if (options.full) await connection.run('DELETE FROM ticket_reasons');
+  await connection.run(
+    `CREATE OR REPLACE TEMP TABLE reason_work AS
+     SELECT t.ticket_id, t.fields_hash FROM (SELECT ticket_id, ${FIELDS_HASH_SQL} AS fields_hash FROM tickets) t
+     WHERE NOT EXISTS (SELECT 1 FROM ticket_reasons r WHERE r.ticket_id = t.ticket_id AND r.fields_hash = t.fields_hash AND r.taxonomy_hash = $hash)`,
+    { hash },
+  );
+  await connection.run(
+    `DELETE FROM ticket_reasons WHERE ticket_id IN (SELECT ticket_id FROM reason_work) OR ticket_id NOT IN (SELECT ticket_id FROM tickets)`,
+  );
+  await connection.run(
+    `CREATE OR REPLACE TEMP TABLE reason_contents AS
+     SELECT row_number() OVER () AS content_id, * FROM (
+       SELECT ${FIELDS_HASH_SQL} AS fields_hash, any_value(category) AS category, any_value(subject) AS subject, any_value(body) AS body,
+              any_value(refund_reason) AS refund_reason, any_value(rating) AS rating
+       FROM tickets WHERE ticket_id IN (SELECT ticket_id FROM reason_work) GROUP BY fields_hash)`,
+  );
+  await connection.run('CREATE OR REPLACE TEMP TABLE reason_results (content_id BIGINT, reason VARCHAR, confidence DOUBLE, evidence VARCHAR)');
+  const { contents } = await queryOne<{ contents: number }>(connection, 'SELECT count(*) AS contents FROM reason_contents');
+  for (let first = 1; first <= contents; first += PAGE_SIZE) {
+    if (options.signal?.aborted) throw new CoreError('E_CANCELLED', 'classification was cancelled');
+    const rows = await queryRows<ContentRow>(
+      connection,
+      'SELECT content_id, category, subject, body, refund_reason, rating FROM reason_contents WHERE content_id BETWEEN $first AND $last',
+      { first, last: first + PAGE_SIZE - 1 },
+    );
+    const appender = await connection.createAppender('reason_results', 'main', 'temp');
+    for (const row of rows) {
+      for (const match of classifyFields(matcher, row).reasons) {
+        appender.appendBigInt(BigInt(row.content_id));
+        appender.appendVarchar(match.reason);
+        appender.appendDouble(match.confidence);
+        appender.appendVarchar(JSON.stringify(match.evidence));
+        appender.endRow();
+      }
+    }
+    appender.closeSync();
+    options.onProgress?.(Math.min(contents, first + PAGE_SIZE - 1), contents);
+  }
+  await connection.run(
+    `INSERT INTO ticket_reasons (ticket_id, fields_hash, reason, confidence, evidence, taxonomy_version, taxonomy_hash)
+     SELECT w.ticket_id, w.fields_hash, r.reason, r.confidence, r.evidence, $version, $hash
+     FROM reason_work w JOIN reason_contents c USING (fields_hash) JOIN reason_results r USING (content_id)`,
+    { version: taxonomy.version, hash },
+  );
+  const { classified } = await queryOne<{ classified: number }>(connection, 'SELECT count(*) AS classified FROM reason_work');
+  for (const table of ['reason_work', 'reason_contents', 'reason_results']) await connection.run(`DROP TABLE temp.main.${table}`);
+  const perReason = await queryRows<{ reason: string; tickets: number }>(
+    connection,
+    'SELECT reason, count(*) AS tickets FROM ticket_reasons GROUP BY reason ORDER BY tickets DESC, reason',
+  );
+  const { tickets } = await queryOne<{ tickets: number }>(connection, 'SELECT count(*) AS tickets FROM tickets');
+  return {
+    taxonomyVersion: taxonomy.version,
+    tickets,
+    classified,
+    perReason,
+    agreement: await labelAgreement(connection, taxonomy),
+    seconds: (performance.now() - started) / 1000,
+  };
+}
+
+/** The reason a label names: its key, its Chinese or English name, or one of its category values, compared normalised. */
+export function reasonNamedBy(taxonomy: Taxonomy, label: string): string | null {
+  const wanted = normalizeText(label);
+  const named = taxonomy.reasons.find((reason) =>
+    [reason.key, reason.zh, reason.en, ...(reason.categories ?? [])].some((name) => normalizeText(name) === wanted),
+  );
+  return named?.key ?? (wanted === UNKNOWN_REASON ? UNKNOWN_REASON : null);
+}
+
+/** Precision and recall of the stored classification against the labels that name a reason; null when none does. */
+async function labelAgreement(connection: DuckDBConnection, taxonomy: Taxonomy): Promise<LabelAgreement[] | null> {
+  const labels = await queryRows<{ label: string }>(connection, 'SELECT DISTINCT label FROM tickets WHERE label IS NOT NULL');
+  const named = labels.flatMap(({ label }) => {
+    const reason = reasonNamedBy(taxonomy, label);
+    return reason === null ? [] : [{ label, reason }];
+  });
+  if (named.length === 0) return null;
+  const rows = await queryRows<{ reason: string; labelled: number; predicted: number; both: number }>(
+    connection,
+    `WITH names AS (SELECT unnest($labels) AS label, unnest($reasons) AS reason),
+          labelled AS (SELECT t.ticket_id, n.reason FROM tickets t JOIN names n USING (label)),
+          predicted AS (SELECT r.ticket_id, r.reason FROM ticket_reasons r WHERE r.ticket_id IN (SELECT ticket_id FROM labelled))
+     SELECT coalesce(l.reason, p.reason) AS reason,
+            count(l.ticket_id) AS labelled, count(p.ticket_id) AS predicted, count(*) FILTER (WHERE l.ticket_id IS NOT NULL AND p.ticket_id IS NOT NULL) AS both
+     FROM labelled l FULL JOIN predicted p ON p.ticket_id = l.ticket_id AND p.reason = l.reason
+     GROUP BY ALL ORDER BY labelled DESC, reason`,
+    { labels: listValue(named.map((entry) => entry.label)), reasons: listValue(named.map((entry) => entry.reason)) },
+  );
+  return rows.map((row) => ({
+    ...row,
+    precision: row.predicted > 0 ? row.both / row.predicted : null,
+    recall: row.labelled > 0 ? row.both / row.labelled : null,
+  }));
+}
+
+type TicketRow = {
+  ticket_id: string;
+  customer_id: string | null;
+  created_at: string | null;
+  category: string | null;
+  subject: string | null;
+  body: string | null;
+  refund_reason: string | null;
+  rating: number | null;
+};
+
+/** One ticket with its classification under `taxonomy`, negated words included (computed afresh, so it always matches the taxonomy). */
+export async function ticketEvidence(connection: DuckDBConnection, taxonomy: Taxonomy, ticketId: string): Promise<TicketEvidence> {
+  if (typeof ticketId !== 'string' || ticketId === '') throw new CoreError('E_ARGS', 'ticketId must be a non-empty text');
+  const [row] = await queryRows<TicketRow>(
+    connection,
+    `SELECT ticket_id, customer_id, strftime(created_at, '%Y-%m-%dT%H:%M:%S') AS created_at, category, subject, body, refund_reason, rating
+     FROM tickets WHERE ticket_id = $id`,
+    { id: ticketId },
+  );
+  if (!row) throw new CoreError('E_NOT_FOUND', `no ticket with id ${JSON.stringify(ticketId)}`, { ticketId });
+  return {
+    ticket: {
+      ticketId: row.ticket_id,
+      customerId: row.customer_id,
+      createdAt: row.created_at,
+      category: row.category,
+      subject: row.subject,
+      body: row.body,
+      refundReason: row.refund_reason,
+      rating: row.rating,
+    },
+    classification: classifyFields(compileTaxonomy(taxonomy), row),
+  };
+}
