@@ -7,6 +7,7 @@ import type { MessageKey } from '../i18n/en.ts';
 import { ChurnScreen } from './churn/ChurnScreen.tsx';
 import { CustomersScreen } from './customers/CustomersScreen.tsx';
 import { DataScreen } from './data/DataScreen.tsx';
+import { ReasonsScreen } from './reasons/ReasonsScreen.tsx';
 import { ReportScreen } from './report/ReportScreen.tsx';
 import { RetentionScreen } from './retention/RetentionScreen.tsx';
 
@@ -34,6 +35,13 @@ export const SCREENS: readonly ScreenDefinition[] = [
   },
   { id: 'retention', title: 'nav.retention', icon: 'retention', requires: ['cohortRetention', 'cohortMembers'], render: () => <RetentionScreen /> },
   { id: 'churn', title: 'nav.churn', icon: 'churn', requires: ['churnSummary', 'survival', 'kpis'], render: () => <ChurnScreen /> },
+  {
+    id: 'reasons',
+    title: 'nav.reasons',
+    icon: 'reasons',
+    requires: ['churnReasons', 'reasonMembers', 'ticketEvidence', 'getTaxonomy', 'setTaxonomy', 'classifyText'],
+    render: () => <ReasonsScreen />,
+  },
   { id: 'customers', title: 'nav.customers', icon: 'customers', requires: ['customerSegments', 'customerValue', 'customerRows', 'explainCustomer'], render: () => <CustomersScreen /> },
   { id: 'report', title: 'nav.report', icon: 'report', requires: ['defaultReport', 'exportReport'], render: () => <ReportScreen /> },
 ];

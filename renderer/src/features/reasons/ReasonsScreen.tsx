@@ -1,0 +1,228 @@
+// The Reasons screen: churned customers by the reasons in their tickets (bars with a Pareto line),
+// lift with 95% intervals, churn types, the monthly trend, the reasons table, drill-down to the
+// customers and the evidence of any ticket; and the taxonomy editor.
+import { useCallback, useMemo, useState } from 'react';
+import type { OrderStatusName } from '../../../../core/src/api/index.ts';
+import { UNKNOWN_REASON, type ChurnReasonsOptions, type ChurnReasonsResult, type ReasonMembersRequest, type ReasonRow } from '../../../../core/src/api/reasons.ts';
+import { useCall, useCoreContext } from '../../client/hooks.ts';
+import { PlotlyChart } from '../../components/charts/PlotlyChart.tsx';
+import type { PlotlyPoint } from '../../components/charts/plotlyBundle.ts';
+import { ErrorBanner } from '../../components/ErrorBanner.tsx';
+import { Panel, Screen } from '../../components/Screen.tsx';
+import { StatTile } from '../../components/StatTile.tsx';
+import { useI18n } from '../../i18n/I18nProvider.tsx';
+import { DEFAULT_STATUSES, StatusesField } from '../StatusesField.tsx';
+import { ReasonMembers } from './ReasonMembers.tsx';
+import { CHURN_TYPE_LAYOUT, churnTypeTraces, liftHeight, liftLayout, liftRows, liftTraces, PARETO_LAYOUT, paretoOrder, paretoTraces, TREND_LAYOUT, trendTraces } from './reasonsCharts.ts';
+import { ReasonsTable } from './ReasonsTable.tsx';
+import { TaxonomyEditor } from './TaxonomyEditor.tsx';
+import { TicketEvidencePanel } from './TicketEvidencePanel.tsx';
+import './reasons.css';
+
+const TABS = ['analysis', 'taxonomy'] as const;
+type Tab = (typeof TABS)[number];
+
+/** A positive whole number typed in a field, or nothing (the analysis's default). */
+function positive(text: string): number | undefined {
+  const value = Number.parseInt(text, 10);
+  return Number.isFinite(value) && value > 0 ? value : undefined;
+}
+
+/** The key a click on a chart names: bars and points carry their reason key as customdata. */
+function clickedKey(point: PlotlyPoint): string | null {
+  const data = point.customdata;
+  if (typeof data === 'string') return data;
+  if (Array.isArray(data) && typeof data[0] === 'string') return data[0];
+  return null;
+}
+
+function NumberField({ label, value, placeholder, onChange, testId }: { label: string; value: string; placeholder: string; onChange: (text: string) => void; testId: string }) {
+  return (
+    <label className="option-field">
+      <span className="field-label">{label}</span>
+      <input className="number-input" inputMode="numeric" value={value} placeholder={placeholder} onChange={(event) => onChange(event.target.value.replace(/\D/g, ''))} data-testid={testId} />
+    </label>
+  );
+}
+
+type Level = NonNullable<ReasonMembersRequest['level']>;
+
+interface Names {
+  /** A reason's name in the current language (`unknown` included). */
+  reason: (key: string) => string;
+  /** A churn type's name; a churn type may share its key with a reason (`natural`). */
+  churnType: (key: string) => string;
+}
+
+function Analysis({ result, options, names }: { result: ChurnReasonsResult; options: ChurnReasonsOptions; names: Names }) {
+  const { t, number, percent } = useI18n();
+  const nameOf = names.reason;
+  const [opened, setOpened] = useState<{ key: string; level: Level } | null>(null);
+  const [ticket, setTicket] = useState<string | null>(null);
+  const [lookup, setLookup] = useState('');
+  const rowName = useCallback((row: ReasonRow) => nameOf(row.key), [nameOf]);
+  const pareto = useMemo(() => paretoTraces(result.reasons, rowName, { churned: t('reasons.churnedCustomers'), cumulative: t('reasons.cumulative') }), [result.reasons, rowName, t]);
+  const lift = useMemo(() => liftTraces(result.reasons, rowName, { lift: t('reasons.column.lift'), interval: t('reasons.interval') }), [result.reasons, rowName, t]);
+  const liftCount = liftRows(result.reasons).length;
+  const liftFigure = useMemo(() => liftLayout(t('reasons.liftAxis')), [t]);
+  const typeName = useCallback((row: ReasonRow) => names.churnType(row.key), [names]);
+  const types = useMemo(() => churnTypeTraces(result.churnTypes, typeName, t('reasons.churnedCustomers')), [result.churnTypes, typeName, t]);
+  const trend = useMemo(() => trendTraces(result.trend, result.reasons, rowName), [result.trend, result.reasons, rowName]);
+  const top = paretoOrder(result.reasons).find((row) => row.key !== UNKNOWN_REASON && row.churnedCustomers > 0);
+  const openFrom = (level: Level) => (point: PlotlyPoint) => {
+    const key = clickedKey(point);
+    if (key) setOpened({ key, level });
+  };
+
+  return (
+    <>
+      <div className="stats">
+        <StatTile label={t('reasons.stat.churned')} value={number(result.churnedCustomers)} hint={t('reasons.stat.judged', { judged: number(result.judgedCustomers) })} />
+        <StatTile
+          label={t('reasons.stat.withTickets')}
+          value={number(result.churnedWithTickets)}
+          hint={percent(result.churnedCustomers ? result.churnedWithTickets / result.churnedCustomers : null)}
+        />
+        <StatTile label={t('reasons.stat.top')} value={top ? nameOf(top.key) : '—'} hint={top ? t('reasons.stat.topShare', { share: percent(top.shareOfChurned) }) : undefined} />
+        <StatTile
+          label={t('churn.window')}
+          value={result.rule ? t('churn.days', { days: number(result.rule.windowDays) }) : '—'}
+          hint={t('reasons.stat.ticketWindow', { days: number(result.options.daysBeforeLastOrder) })}
+        />
+      </div>
+
+      <Panel id="reasons-pareto" title={t('reasons.paretoTitle')}>
+        <p className="chart-note">{t('reasons.paretoNote')}</p>
+        <PlotlyChart data={pareto} layout={PARETO_LAYOUT} height={380} title={t('reasons.paretoTitle')} fileName="churn-reasons-pareto" onPointClick={openFrom('reason')} />
+      </Panel>
+
+      {opened && (
+        <ReasonMembers
+          key={`${opened.level} ${opened.key}`}
+          reasonKey={opened.key}
+          level={opened.level}
+          title={opened.level === 'reason' ? nameOf(opened.key) : names.churnType(opened.key)}
+          options={options}
+          onTicket={setTicket}
+          onClose={() => {
+            setOpened(null);
+            setTicket(null);
+          }}
+        />
+      )}
+      {ticket && <TicketEvidencePanel key={ticket} ticketId={ticket} nameOf={nameOf} onClose={() => setTicket(null)} />}
+
+      <div className="chart-pair">
+        <Panel id="reasons-lift" title={t('reasons.liftTitle')}>
+          <p className="chart-note">{t('reasons.liftNote')}</p>
+          <PlotlyChart data={lift} layout={liftFigure} height={liftHeight(liftCount)} title={t('reasons.liftTitle')} fileName="churn-reasons-lift" onPointClick={openFrom('reason')} />
+        </Panel>
+        <Panel id="reasons-types" title={t('reasons.typesTitle')}>
+          <p className="chart-note">{t('reasons.typesNote')}</p>
+          <PlotlyChart data={types} layout={CHURN_TYPE_LAYOUT} height={liftHeight(liftCount)} title={t('reasons.typesTitle')} fileName="churn-types" onPointClick={openFrom('churnType')} />
+        </Panel>
+      </div>
+
+      <Panel id="reasons-trend" title={t('reasons.trendTitle')}>
+        <p className="chart-note">{result.trend.length ? t('reasons.trendNote') : t('reasons.trendEmpty')}</p>
+        {result.trend.length > 0 && <PlotlyChart data={trend} layout={TREND_LAYOUT} height={380} title={t('reasons.trendTitle')} fileName="churn-reasons-trend" />}
+      </Panel>
+
+      <Panel
+        id="reasons-table"
+        title={t('reasons.tableTitle')}
+        actions={
+          <form
+            className="section-tools"
+            onSubmit={(event) => {
+              event.preventDefault();
+              if (lookup.trim()) setTicket(lookup.trim());
+            }}
+          >
+            <input className="number-input" value={lookup} onChange={(event) => setLookup(event.target.value)} placeholder={t('field.ticket_id')} aria-label={t('field.ticket_id')} data-testid="ticket-lookup" />
+            <button type="submit" className="button button-small">
+              {t('reasons.showEvidence')}
+            </button>
+          </form>
+        }
+      >
+        <p className="chart-note">{t('reasons.tableNote')}</p>
+        <ReasonsTable rows={result.reasons} label={t('reasons.tableTitle')} names={names} onOpen={(row) => setOpened({ key: row.key, level: 'reason' })} />
+      </Panel>
+    </>
+  );
+}
+
+export function ReasonsScreen() {
+  const { t, label } = useI18n();
+  const { workspaceChanged } = useCoreContext();
+  const [tab, setTab] = useState<Tab>('analysis');
+  const [windowText, setWindowText] = useState('');
+  const [daysText, setDaysText] = useState('');
+  const [statuses, setStatuses] = useState<OrderStatusName[]>([...DEFAULT_STATUSES]);
+  const workspace = useCall('describeWorkspace', {});
+  const noTickets = workspace.value?.tickets === 0;
+  const windowDays = positive(windowText);
+  const daysBeforeLastOrder = positive(daysText);
+  const options: ChurnReasonsOptions = { statuses, ...(windowDays ? { windowDays } : {}), ...(daysBeforeLastOrder ? { daysBeforeLastOrder } : {}) };
+  const result = useCall('churnReasons', workspace.value && !noTickets ? options : null);
+  const value = result.value;
+
+  const names = useMemo<Names>(() => {
+    const lookup = (rows: readonly ReasonRow[] = []) => {
+      const map = new Map(rows.map((row) => [row.key, label(row)]));
+      map.set(UNKNOWN_REASON, t('reasons.unknown'));
+      return (key: string) => map.get(key) ?? key;
+    };
+    return { reason: lookup(value?.reasons), churnType: lookup(value?.churnTypes) };
+  }, [value, t, label]);
+
+  return (
+    <Screen
+      title={t('reasons.title')}
+      subtitle={t('reasons.subtitle')}
+      actions={
+        <div className="segmented" role="tablist" aria-label={t('reasons.title')}>
+          {TABS.map((name) => (
+            <button key={name} type="button" role="tab" aria-selected={tab === name} className={tab === name ? 'segmented-on' : undefined} onClick={() => setTab(name)}>
+              {t(`reasons.tab.${name}`)}
+            </button>
+          ))}
+        </div>
+      }
+    >
+      {workspace.error && <ErrorBanner error={workspace.error} onRetry={workspace.reload} />}
+      {noTickets && (
+        <div className="banner banner-info" role="status" data-testid="reasons-empty">
+          {t('reasons.noTickets')} <a href="#/data">{t('reasons.importTickets')}</a>
+        </div>
+      )}
+      {/* Both tabs stay mounted: a half-done taxonomy edit survives a look at the analysis. */}
+      <div className="tab-body" hidden={tab !== 'analysis' || noTickets}>
+          <section className="panel option-bar" aria-label={t('common.options')}>
+            <NumberField
+              label={t('churn.window')}
+              value={windowText}
+              placeholder={value?.rule ? t('churn.windowAuto', { days: value.rule.windowDays }) : ''}
+              onChange={setWindowText}
+              testId="reasons-window"
+            />
+            <NumberField
+              label={t('reasons.daysBefore')}
+              value={daysText}
+              placeholder={value ? t('churn.windowAuto', { days: value.options.daysBeforeLastOrder }) : ''}
+              onChange={setDaysText}
+              testId="reasons-days-before"
+            />
+            <StatusesField value={statuses} onChange={setStatuses} />
+          </section>
+          {result.error && <ErrorBanner error={result.error} onRetry={result.reload} />}
+          {!value && !result.error && <p className="muted">{t('reasons.classifying')}</p>}
+          {value && <Analysis result={value} options={options} names={names} />}
+      </div>
+      <div className="tab-body" hidden={tab !== 'taxonomy'}>
+        <TaxonomyEditor onSaved={workspaceChanged} />
+      </div>
+    </Screen>
+  );
+}
