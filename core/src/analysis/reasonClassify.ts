@@ -17,7 +17,7 @@
 // is kept as evidence on `unknown`: dissatisfaction without a named reason.
 import { UNKNOWN_REASON, type Classification, type Evidence, type ReasonField, type ReasonMatch, type Taxonomy } from '../api/reasons.ts';
 import { normalizeText } from '../text/normalize.ts';
-import { DEFAULT_LOW_RATING } from './reasonTaxonomy.ts';
+import { DEFAULT_LOW_RATING, taxonomyHash } from './reasonTaxonomy.ts';
 
 /** The fields of one ticket that classification reads. */
 export interface TicketFields {
@@ -79,11 +79,14 @@ function addTo<K>(map: Map<K, number[]>, key: K, reason: number): void {
   map.set(key, reasons);
 }
 
-const compiled = new WeakMap<Taxonomy, CompiledTaxonomy>();
+/** Compiled taxonomies by content hash: a workspace's taxonomy is parsed afresh per call, its compiled form need not be. */
+const compiled = new Map<string, CompiledTaxonomy>();
+const COMPILED_KEPT = 4;
 
-/** Compiles a (checked) taxonomy; cached per taxonomy object. */
+/** Compiles a (checked) taxonomy; the last few are cached by content. */
 export function compileTaxonomy(taxonomy: Taxonomy): CompiledTaxonomy {
-  const cached = compiled.get(taxonomy);
+  const hash = taxonomyHash(taxonomy);
+  const cached = compiled.get(hash);
   if (cached) return cached;
   const terms = new Map<string, Term>();
   const categories = new Map<string, number[]>();
@@ -111,7 +114,8 @@ export function compileTaxonomy(taxonomy: Taxonomy): CompiledTaxonomy {
     cjkNegations: taxonomy.negations.zh.map(normalizeText).filter((word) => !LATIN_TERM.test(word)),
     latinNegations: new Set([...taxonomy.negations.en, ...taxonomy.negations.zh].map(normalizeText).filter((word) => LATIN_TERM.test(word))),
   };
-  compiled.set(taxonomy, result);
+  compiled.set(hash, result);
+  if (compiled.size > COMPILED_KEPT) compiled.delete(compiled.keys().next().value!);
   return result;
 }
 
@@ -159,7 +163,17 @@ function findHits(matcher: CompiledTaxonomy, text: string): Hit[] {
       hits.push({ start: match.index, end: match.index + match[0].length, text: match[0], reasons: [reason], latin: LATIN_TERM.test(match[0]) });
     }
   }
-  return hits.filter((hit) => !hits.some((other) => other !== hit && other.start <= hit.start && other.end >= hit.end && other.end - other.start > hit.end - hit.start));
+  // Earliest and longest first; a hit inside a longer one, or overlapping a kept hit of the same
+  // reason ("就坏" and "坏了" in "就坏了"), is the same word found twice, not more evidence.
+  hits.sort((a, b) => a.start - b.start || b.end - a.end);
+  const kept: Hit[] = [];
+  for (const hit of hits) {
+    const repeats = kept.some(
+      (other) => other.start <= hit.start && other.end >= hit.end || (other.end > hit.start && other.reasons.some((reason) => hit.reasons.includes(reason))),
+    );
+    if (!repeats) kept.push(hit);
+  }
+  return kept;
 }
 
 interface ReasonEvidence {

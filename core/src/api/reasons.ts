@@ -79,7 +79,13 @@ export interface ClassifyTextRequest {
   taxonomy?: Taxonomy;
 }
 
-export interface ClassifyTicketsRequest extends TaskRequest {
+/** Lets a call use an unsaved taxonomy (the CLI's --taxonomy FILE); stored classifications then follow it. */
+export interface TaxonomyChoice {
+  /** Default: the workspace's (getTaxonomy). */
+  taxonomy?: Taxonomy;
+}
+
+export interface ClassifyTicketsRequest extends TaskRequest, TaxonomyChoice {
   /** Re-classify every ticket, not only new ones and those of another taxonomy version. Default false. */
   full?: boolean;
 }
@@ -109,7 +115,7 @@ export interface ClassifyTicketsResult {
   seconds: number;
 }
 
-export interface TicketEvidenceRequest {
+export interface TicketEvidenceRequest extends TaxonomyChoice {
   ticketId: string;
 }
 
@@ -145,7 +151,7 @@ export interface ChurnReasonsOptions extends ChurnRuleOptions {
   churnFlag?: ChurnFlagSource | null;
 }
 
-export interface ChurnReasonsRequest extends ChurnReasonsOptions, TaskRequest {}
+export interface ChurnReasonsRequest extends ChurnReasonsOptions, TaskRequest, TaxonomyChoice {}
 
 export interface ReasonRow {
   /** Reason key, churn type key, or `unknown`. */
@@ -209,7 +215,7 @@ export interface ChurnReasonsResult {
   trend: ReasonTrendPoint[];
 }
 
-export interface ReasonMembersRequest extends ChurnReasonsOptions, TaskRequest {
+export interface ReasonMembersRequest extends ChurnReasonsOptions, TaskRequest, TaxonomyChoice {
   /** A reason key, a churn type key, or `unknown`. */
   key: string;
   /** Which level `key` names; needed only where a reason and a churn type share a key (`natural`). Default: reason when one has the key. */

@@ -1,10 +1,16 @@
 // Reasons verbs of CoreApi, bound to the shared context: classification and segmentation run as cancellable tasks.
-import type { ReasonsApi, Taxonomy } from '../../api/reasons.ts';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { ReasonsApi, Taxonomy, TaxonomyChoice } from '../../api/reasons.ts';
 import { churnReasons, reasonMembers } from '../../analysis/churnReasons.ts';
 import { classifyFields, compileTaxonomy } from '../../analysis/reasonClassify.ts';
 import { classifyTickets, ticketEvidence } from '../../analysis/reasonTickets.ts';
 import { checkTaxonomy, saveWorkspaceTaxonomy, workspaceTaxonomy } from '../../analysis/reasonTaxonomy.ts';
 import type { CoreContext, TaskScope } from '../context.ts';
+
+/** The request's unsaved taxonomy, checked, or else the workspace's. */
+async function chosenTaxonomy(connection: DuckDBConnection, choice: TaxonomyChoice): Promise<Taxonomy> {
+  return choice.taxonomy === undefined ? (await workspaceTaxonomy(connection)).taxonomy : checkTaxonomy(choice.taxonomy);
+}
 
 /** Brings `ticket_reasons` up to date for the taxonomy, reporting progress per page of distinct contents. */
 function classifyInTask({ connection, progress, signal }: TaskScope, taxonomy: Taxonomy, full = false) {
@@ -13,27 +19,28 @@ function classifyInTask({ connection, progress, signal }: TaskScope, taxonomy: T
 }
 
 export function reasonsHandlers(context: CoreContext): ReasonsApi {
-  const taxonomyOf = (scope: TaskScope) => workspaceTaxonomy(scope.connection).then((info) => info.taxonomy);
+  const withConnection = <T>(work: (connection: DuckDBConnection) => Promise<T>) => context.workspace().withConnection(work);
   return {
-    getTaxonomy: () => context.workspace().withConnection(workspaceTaxonomy),
-    setTaxonomy: ({ taxonomy }) => context.workspace().withConnection((connection) => saveWorkspaceTaxonomy(connection, taxonomy)),
+    getTaxonomy: () => withConnection(workspaceTaxonomy),
+    setTaxonomy: ({ taxonomy }) => withConnection((connection) => saveWorkspaceTaxonomy(connection, taxonomy)),
     classifyText: async ({ text, fields, taxonomy }) => {
-      const inForce = taxonomy === undefined ? (await context.workspace().withConnection(workspaceTaxonomy)).taxonomy : checkTaxonomy(taxonomy);
+      const inForce = await withConnection((connection) => chosenTaxonomy(connection, { taxonomy }));
       return classifyFields(compileTaxonomy(inForce), fields ?? { body: text ?? '' });
     },
-    classifyTickets: ({ taskId, full }) => context.task(taskId, async (scope) => classifyInTask(scope, await taxonomyOf(scope), full)),
-    ticketEvidence: ({ ticketId }) =>
-      context.workspace().withConnection(async (connection) => ticketEvidence(connection, (await workspaceTaxonomy(connection)).taxonomy, ticketId)),
-    churnReasons: ({ taskId, ...options }) =>
+    classifyTickets: ({ taskId, full, taxonomy }) =>
+      context.task(taskId, async (scope) => classifyInTask(scope, await chosenTaxonomy(scope.connection, { taxonomy }), full)),
+    ticketEvidence: ({ ticketId, taxonomy }) =>
+      withConnection(async (connection) => ticketEvidence(connection, await chosenTaxonomy(connection, { taxonomy }), ticketId)),
+    churnReasons: ({ taskId, taxonomy: choice, ...options }) =>
       context.task(taskId, async (scope) => {
-        const taxonomy = await taxonomyOf(scope);
+        const taxonomy = await chosenTaxonomy(scope.connection, { taxonomy: choice });
         await classifyInTask(scope, taxonomy);
         scope.progress.update({ phase: 'analyse' }, true);
         return churnReasons(scope.connection, taxonomy, options);
       }),
-    reasonMembers: ({ taskId, ...request }) =>
+    reasonMembers: ({ taskId, taxonomy: choice, ...request }) =>
       context.task(taskId, async (scope) => {
-        const taxonomy = await taxonomyOf(scope);
+        const taxonomy = await chosenTaxonomy(scope.connection, { taxonomy: choice });
         await classifyInTask(scope, taxonomy);
         return reasonMembers(scope.connection, taxonomy, request);
       }),
