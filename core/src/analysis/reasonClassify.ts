@@ -163,23 +163,19 @@ function findHits(matcher: CompiledTaxonomy, text: string): Hit[] {
       hits.push({ start: match.index, end: match.index + match[0].length, text: match[0], reasons: [reason], latin: LATIN_TERM.test(match[0]) });
     }
   }
-  // Earliest and longest first; a hit inside a longer one, or overlapping a kept hit of the same
-  // reason ("就坏" and "坏了" in "就坏了"), is the same word found twice, not more evidence.
+  // Earliest and longest first, so a hit inside a longer one is dropped: "无法退款" is one complaint, not 退款 negated by 无
   hits.sort((a, b) => a.start - b.start || b.end - a.end);
   const kept: Hit[] = [];
-  for (const hit of hits) {
-    const repeats = kept.some(
-      (other) => other.start <= hit.start && other.end >= hit.end || (other.end > hit.start && other.reasons.some((reason) => hit.reasons.includes(reason))),
-    );
-    if (!repeats) kept.push(hit);
-  }
+  for (const hit of hits) if (!kept.some((other) => other.start <= hit.start && other.end >= hit.end)) kept.push(hit);
   return kept;
 }
 
 interface ReasonEvidence {
   confidence: number;
   evidence: Map<ReasonField, Set<string>>;
-  textWords: Set<string>;
+  /** Subject and body words that overlap no earlier one: "客服态度" and "态度恶劣" in "客服态度恶劣" are one piece of evidence. */
+  independentWords: number;
+  lastEnd: Map<ReasonField, number>;
 }
 
 function evidenceList(map: Map<ReasonField, Set<string>>): Evidence[] {
@@ -190,13 +186,14 @@ function evidenceList(map: Map<ReasonField, Set<string>>): Evidence[] {
 export function classifyFields(matcher: CompiledTaxonomy, fields: TicketFields): Classification {
   const found = new Map<number, ReasonEvidence>();
   const negated = new Map<ReasonField, Set<string>>();
-  const note = (reason: number, field: ReasonField, term: string, confidence: number) => {
-    const entry = found.get(reason) ?? { confidence: 0, evidence: new Map(), textWords: new Set<string>() };
+  const note = (reason: number, field: ReasonField, term: string, confidence: number, span?: Hit) => {
+    const entry = found.get(reason) ?? { confidence: 0, evidence: new Map(), independentWords: 0, lastEnd: new Map() };
     entry.confidence = Math.max(entry.confidence, confidence);
     const terms = entry.evidence.get(field) ?? new Set<string>();
+    if (span && !STRUCTURED_FIELDS.has(field) && !terms.has(term) && span.start >= (entry.lastEnd.get(field) ?? 0)) entry.independentWords++;
+    if (span) entry.lastEnd.set(field, Math.max(entry.lastEnd.get(field) ?? 0, span.end));
     terms.add(term);
     entry.evidence.set(field, terms);
-    if (!STRUCTURED_FIELDS.has(field)) entry.textWords.add(term);
     found.set(reason, entry);
   };
   for (const field of TEXT_FIELDS) {
@@ -204,7 +201,12 @@ export function classifyFields(matcher: CompiledTaxonomy, fields: TicketFields):
     if (value === null || value === undefined || value === '') continue;
     const text = normalizeText(value);
     const structured = STRUCTURED_FIELDS.has(field);
-    if (structured) for (const reason of matcher.categories.get(text) ?? []) note(reason, field, value.trim(), CONFIDENCE.namedByField);
+    const named = structured ? matcher.categories.get(text) : undefined;
+    // A value that names reasons is a label, not a text to search
+    if (named) {
+      for (const reason of named) note(reason, field, value.trim(), CONFIDENCE.namedByField);
+      continue;
+    }
     for (const hit of findHits(matcher, text)) {
       if (isNegated(matcher, text, hit)) {
         const terms = negated.get(field) ?? new Set<string>();
@@ -212,15 +214,15 @@ export function classifyFields(matcher: CompiledTaxonomy, fields: TicketFields):
         negated.set(field, terms);
         continue;
       }
-      for (const reason of hit.reasons) note(reason, field, hit.text, structured ? CONFIDENCE.structuredWord : CONFIDENCE.textWord);
+      for (const reason of hit.reasons) note(reason, field, hit.text, structured ? CONFIDENCE.structuredWord : CONFIDENCE.textWord, hit);
     }
   }
   const lowRating = typeof fields.rating === 'number' && Number.isFinite(fields.rating) && fields.rating <= matcher.lowRating;
   const ratingEvidence: Evidence[] = lowRating ? [{ field: 'rating', terms: [String(fields.rating)] }] : [];
   const reasons: ReasonMatch[] = [...found]
     .map(([index, entry]) => {
-      const text = Math.min(CONFIDENCE.textMax, CONFIDENCE.textWord + CONFIDENCE.perExtraWord * (entry.textWords.size - 1));
-      const base = Math.max(entry.confidence, entry.textWords.size > 0 ? text : 0);
+      const text = Math.min(CONFIDENCE.textMax, CONFIDENCE.textWord + CONFIDENCE.perExtraWord * (entry.independentWords - 1));
+      const base = Math.max(entry.confidence, entry.independentWords > 0 ? text : 0);
       const confidence = Math.min(CONFIDENCE.namedByField, base + (lowRating ? CONFIDENCE.lowRating : 0));
       return { index, match: { reason: matcher.taxonomy.reasons[index]!.key, confidence: round(confidence), evidence: [...evidenceList(entry.evidence), ...ratingEvidence] } };
     })
