@@ -19,9 +19,11 @@ export interface CustomerListProps {
   total: number;
   label: string;
   onExplain: (customerId: string) => void;
+  /** Display names of coded values per column (segment keys in the UI language). */
+  valueLabels?: Record<string, (value: string) => string>;
 }
 
-export function CustomerList({ query, total, label, onExplain }: CustomerListProps) {
+export function CustomerList({ query, total, label, onExplain, valueLabels }: CustomerListProps) {
   const { core } = useCoreContext();
   const { t } = useI18n();
   const key = JSON.stringify(query);
@@ -41,7 +43,14 @@ export function CustomerList({ query, total, label, onExplain }: CustomerListPro
   return (
     <ArrowTable
       source={source}
-      columns={source.fields.map((field) => ({ name: field.name, label: columnLabel(t, field.name) }))}
+      columns={source.fields.map((field) => {
+        const valueLabel = valueLabels?.[field.name];
+        return {
+          name: field.name,
+          label: columnLabel(t, field.name),
+          ...(valueLabel ? { format: (value: unknown) => (typeof value === 'string' ? valueLabel(value) : String(value ?? '')) } : {}),
+        };
+      })}
       onRangeChange={paged.onRangeChange}
       label={label}
       height={360}

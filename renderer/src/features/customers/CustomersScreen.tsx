@@ -50,6 +50,10 @@ function RfmView({ result, onExplain }: { result: RfmSegmentsResult; onExplain: 
     [result, t, label],
   );
   const chosen = result.segments.find((s) => s.key === segment);
+  const segmentName = (key: string) => {
+    const named = result.segments.find((s) => s.key === key);
+    return named ? label(named.label) : key;
+  };
   return (
     <>
       <div className="chart-pair">
@@ -74,7 +78,16 @@ function RfmView({ result, onExplain }: { result: RfmSegmentsResult; onExplain: 
         }
       >
         {chosen?.rule.description && <p className="chart-note">{label(chosen.rule.description)}</p>}
-        {chosen && <CustomerList key={segment} query={{ table: 'rfm', resultId: result.resultId, filter: { column: 'segment', values: [segment] } }} total={chosen.customers} label={label(chosen.label)} onExplain={onExplain} />}
+        {chosen && (
+          <CustomerList
+            key={segment}
+            query={{ table: 'rfm', resultId: result.resultId, filter: { column: 'segment', values: [segment] } }}
+            total={chosen.customers}
+            label={label(chosen.label)}
+            onExplain={onExplain}
+            valueLabels={{ segment: segmentName }}
+          />
+        )}
       </Panel>
     </>
   );
