@@ -1,8 +1,8 @@
 // Every reason's numbers in the keyboard grid (arrow keys move, Enter opens the reason's customers).
-import { tableFromArrays } from 'apache-arrow';
+import { Field, Float64, Utf8 } from 'apache-arrow';
 import { useMemo } from 'react';
 import type { ReasonRow } from '../../../../core/src/api/reasons.ts';
-import { ArrowTable, type ArrowColumn } from '../../components/ArrowTable.tsx';
+import { ArrowTable, type ArrowColumn, type RowSource } from '../../components/ArrowTable.tsx';
 import { useI18n } from '../../i18n/I18nProvider.tsx';
 
 export interface ReasonsTableProps {
@@ -14,46 +14,46 @@ export interface ReasonsTableProps {
 
 export function ReasonsTable({ rows, label, names, onOpen }: ReasonsTableProps) {
   const { t, number, percent } = useI18n();
-  // The rows are a dozen JSON objects; as columns they reuse the grid every other table uses.
-  const table = useMemo(
-    () =>
-      tableFromArrays({
-        reason: rows.map((row) => names.reason(row.key)),
-        churn_type: rows.map((row) => (row.churnType ? names.churnType(row.churnType) : null)),
-        tickets: rows.map((row) => row.tickets),
-        customers: rows.map((row) => row.customers),
-        churned: rows.map((row) => row.churnedCustomers),
-        share: rows.map((row) => row.shareOfChurned),
-        rate_with: rows.map((row) => row.churnRateWith),
-        rate_without: rows.map((row) => row.churnRateWithout),
-        lift: rows.map((row) => row.lift),
-        lift_low: rows.map((row) => row.liftLow),
-        lift_high: rows.map((row) => row.liftHigh),
-        revenue: rows.map((row) => row.revenueAtStake),
-        median_days: rows.map((row) => row.medianDaysTicketToLastOrder),
-      }),
-    [rows, names],
-  );
+  // The rows are a dozen JSON objects; read cell by cell they reuse the grid every other table uses.
+  // (Not tableFromArrays: Arrow's builders compile code with `new Function`, which the app's CSP refuses.)
+  const source = useMemo<RowSource>(() => {
+    const cells: [Field, (row: ReasonRow) => unknown][] = [
+      [new Field('reason', new Utf8()), (row) => names.reason(row.key)],
+      [new Field('churn_type', new Utf8()), (row) => (row.churnType ? names.churnType(row.churnType) : '—')],
+      [new Field('tickets', new Float64()), (row) => row.tickets],
+      [new Field('customers', new Float64()), (row) => row.customers],
+      [new Field('churned', new Float64()), (row) => row.churnedCustomers],
+      [new Field('share', new Float64(), true), (row) => row.shareOfChurned],
+      [new Field('rate_with', new Float64(), true), (row) => row.churnRateWith],
+      [new Field('rate_without', new Float64(), true), (row) => row.churnRateWithout],
+      [new Field('lift', new Float64(), true), (row) => row.lift],
+      [new Field('lift_low', new Float64(), true), (row) => row.liftLow],
+      [new Field('lift_high', new Float64(), true), (row) => row.liftHigh],
+      [new Field('revenue', new Float64(), true), (row) => row.revenueAtStake],
+      [new Field('median_days', new Float64(), true), (row) => row.medianDaysTicketToLastOrder],
+    ];
+    return { numRows: rows.length, fields: cells.map(([field]) => field), value: (column, index) => cells[column]![1](rows[index]!) ?? null };
+  }, [rows, names]);
   const asPercent = (value: unknown) => (value === null || value === undefined ? null : percent(Number(value)));
   const asRatio = (value: unknown) => (value === null || value === undefined ? null : number(Number(value), 2));
   const columns: ArrowColumn[] = [
-    { name: 'reason', label: t('reasons.column.reason'), width: 'minmax(150px, 2fr)' },
-    { name: 'churn_type', label: t('reasons.column.churnType'), width: 'minmax(130px, 1.5fr)' },
-    { name: 'tickets', label: t('reasons.column.tickets') },
-    { name: 'customers', label: t('reasons.column.customers') },
-    { name: 'churned', label: t('reasons.column.churned') },
-    { name: 'share', label: t('reasons.column.share'), format: asPercent },
-    { name: 'rate_with', label: t('reasons.column.rateWith'), format: asPercent },
-    { name: 'rate_without', label: t('reasons.column.rateWithout'), format: asPercent },
-    { name: 'lift', label: t('reasons.column.lift'), format: asRatio },
-    { name: 'lift_low', label: t('reasons.column.liftLow'), format: asRatio },
-    { name: 'lift_high', label: t('reasons.column.liftHigh'), format: asRatio },
-    { name: 'revenue', label: t('reasons.column.revenue'), format: (value) => (value === null || value === undefined ? null : number(Number(value), 0)) },
-    { name: 'median_days', label: t('reasons.column.medianDays'), format: (value) => (value === null || value === undefined ? null : number(Number(value), 0)) },
+    { name: 'reason', label: t('reasons.column.reason'), width: 'minmax(140px, 2fr)' },
+    { name: 'churn_type', label: t('reasons.column.churnType'), width: 'minmax(120px, 1.5fr)' },
+    { name: 'tickets', label: t('reasons.column.tickets'), width: 'minmax(70px, 1fr)' },
+    { name: 'customers', label: t('reasons.column.customers'), width: 'minmax(80px, 1fr)' },
+    { name: 'churned', label: t('reasons.column.churned'), width: 'minmax(70px, 1fr)' },
+    { name: 'share', label: t('reasons.column.share'), format: asPercent, width: 'minmax(84px, 1fr)' },
+    { name: 'rate_with', label: t('reasons.column.rateWith'), format: asPercent, width: 'minmax(84px, 1fr)' },
+    { name: 'rate_without', label: t('reasons.column.rateWithout'), format: asPercent, width: 'minmax(84px, 1fr)' },
+    { name: 'lift', label: t('reasons.column.lift'), format: asRatio, width: 'minmax(56px, 1fr)' },
+    { name: 'lift_low', label: t('reasons.column.liftLow'), format: asRatio, width: 'minmax(64px, 1fr)' },
+    { name: 'lift_high', label: t('reasons.column.liftHigh'), format: asRatio, width: 'minmax(64px, 1fr)' },
+    { name: 'revenue', label: t('reasons.column.revenue'), format: (value) => (value === null || value === undefined ? null : number(Number(value), 0)), width: 'minmax(110px, 1fr)' },
+    { name: 'median_days', label: t('reasons.column.medianDays'), format: (value) => (value === null || value === undefined ? null : number(Number(value), 0)), width: 'minmax(96px, 1fr)' },
   ];
   return (
     <ArrowTable
-      table={table}
+      source={source}
       label={label}
       columns={columns}
       height={Math.min(420, 30 * (rows.length + 1))}

@@ -50,9 +50,12 @@ export function paretoTraces(rows: readonly ReasonRow[], name: (row: ReasonRow) 
 }
 
 export const PARETO_LAYOUT: ChartLayout = {
-  xaxis: { type: 'category', tickangle: -30 },
-  yaxis: { rangemode: 'tozero', tickformat: ',d' },
-  yaxis2: { overlaying: 'y', side: 'right', range: [0, 1.05], tickformat: '.0%', showgrid: false },
+  xaxis: { type: 'category', tickangle: -35, automargin: true },
+  yaxis: { rangemode: 'tozero', tickformat: ',d', automargin: true },
+  yaxis2: { overlaying: 'y', side: 'right', range: [0, 1.05], dtick: 0.2, tickformat: '.0%', showgrid: false, automargin: true },
+  // Above the plot: below it the legend would sit on the slanted reason names.
+  legend: { orientation: 'h', x: 0, y: 1.1 },
+  margin: { l: 56, r: 56, t: 40, b: 40 },
   bargap: 0.25,
 };
 
@@ -96,7 +99,7 @@ export function liftHeight(rows: number): number {
 
 export function liftLayout(axisTitle: string): ChartLayout {
   return {
-    xaxis: { type: 'log', title: { text: axisTitle } },
+    xaxis: { type: 'log', title: { text: axisTitle }, automargin: true },
     yaxis: { type: 'category', automargin: true },
     shapes: [{ type: 'line', xref: 'x', yref: 'paper', x0: 1, x1: 1, y0: 0, y1: 1, line: { color: '#c8485b', dash: 'dot', width: 1 } }],
     showlegend: false,
@@ -123,7 +126,7 @@ export function churnTypeTraces(rows: readonly ReasonRow[], name: (row: ReasonRo
   ];
 }
 
-export const CHURN_TYPE_LAYOUT: ChartLayout = { xaxis: { tickformat: ',d', rangemode: 'tozero' }, yaxis: { automargin: true }, showlegend: false, margin: { l: 24, r: 24, t: 24, b: 40 } };
+export const CHURN_TYPE_LAYOUT: ChartLayout = { xaxis: { tickformat: ',d', rangemode: 'tozero', automargin: true }, yaxis: { automargin: true }, showlegend: false, margin: { l: 24, r: 24, t: 24, b: 40 } };
 
 /** One line of monthly tickets per reason, in the order of `rows` (the largest reasons first in the legend). */
 export function trendTraces(points: readonly ReasonTrendPoint[], rows: readonly ReasonRow[], name: (row: ReasonRow) => string): ChartTrace[] {
@@ -153,4 +156,4 @@ export function trendTraces(points: readonly ReasonTrendPoint[], rows: readonly 
     });
 }
 
-export const TREND_LAYOUT: ChartLayout = { xaxis: { type: 'category' }, yaxis: { rangemode: 'tozero', tickformat: ',d' }, legend: { orientation: 'v', x: 1.02, y: 1 }, margin: { l: 56, r: 24, t: 24, b: 56 } };
+export const TREND_LAYOUT: ChartLayout = { xaxis: { type: 'category', automargin: true }, yaxis: { rangemode: 'tozero', tickformat: ',d', automargin: true }, legend: { orientation: 'v', x: 1.02, y: 1 }, margin: { l: 56, r: 24, t: 24, b: 56 } };
