@@ -2,8 +2,9 @@
 //
 // Every field is normalised (NFKC, lower case, traditional to simplified) and so is every keyword,
 // so 質量問題, ＱＵＡＬＩＴＹ and quality meet. Chinese has no spaces, so Chinese keywords match as
-// substrings; Latin keywords match whole words. All keywords go into one regular expression with a
-// lookahead per position, so overlapping words are all found in one pass over the text.
+// substrings; Latin keywords match whole words. Keywords are indexed by their first character and
+// tried at every position of the text, longest first, so overlapping words are all found in one
+// pass (one regular expression of ~1,000 alternatives was five times slower on 60k reviews).
 //
 // Negation: a keyword counts as negated when a negation word ends shortly before it in the same
 // clause (two characters for Chinese, three words for English): "没有质量问题", "并没有发现质量问题",
@@ -59,18 +60,13 @@ interface Term {
 export interface CompiledTaxonomy {
   taxonomy: Taxonomy;
   lowRating: number;
-  /** One lookahead alternation of all keywords, longest first; null when the taxonomy has none. */
-  keywordRegex: RegExp | null;
-  terms: Map<string, Term>;
+  /** Keywords by their first character, longest first. */
+  termsByFirst: Map<string, Term[]>;
   patterns: { reason: number; regex: RegExp }[];
   /** Normalised category and refund-reason values that name reasons. */
   categories: Map<string, number[]>;
   cjkNegations: string[];
   latinNegations: Set<string>;
-}
-
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 function addTo<K>(map: Map<K, number[]>, key: K, reason: number): void {
@@ -101,14 +97,15 @@ export function compileTaxonomy(taxonomy: Taxonomy): CompiledTaxonomy {
     for (const pattern of reason.patterns ?? []) patterns.push({ reason: index, regex: new RegExp(pattern, 'giu') });
     for (const category of reason.categories ?? []) addTo(categories, normalizeText(category), index);
   });
-  const alternatives = [...terms.values()]
-    .sort((a, b) => b.text.length - a.text.length)
-    .map((term) => (term.latin ? `(?<![a-z0-9])${escapeRegex(term.text)}(?![a-z0-9])` : escapeRegex(term.text)));
+  const termsByFirst = new Map<string, Term[]>();
+  for (const term of [...terms.values()].sort((a, b) => b.text.length - a.text.length)) {
+    const first = term.text[0]!;
+    termsByFirst.set(first, [...(termsByFirst.get(first) ?? []), term]);
+  }
   const result: CompiledTaxonomy = {
     taxonomy,
     lowRating: taxonomy.lowRating ?? DEFAULT_LOW_RATING,
-    keywordRegex: alternatives.length > 0 ? new RegExp(`(?=(${alternatives.join('|')}))`, 'g') : null,
-    terms,
+    termsByFirst,
     patterns,
     categories,
     cjkNegations: taxonomy.negations.zh.map(normalizeText).filter((word) => !LATIN_TERM.test(word)),
@@ -148,13 +145,21 @@ function isNegated(matcher: CompiledTaxonomy, text: string, hit: Hit): boolean {
   });
 }
 
+function isWordChar(char: string | undefined): boolean {
+  return char !== undefined && /[a-z0-9]/.test(char);
+}
+
 function findHits(matcher: CompiledTaxonomy, text: string): Hit[] {
   const hits: Hit[] = [];
-  if (matcher.keywordRegex) {
-    for (const match of text.matchAll(matcher.keywordRegex)) {
-      const found = match[1]!;
-      const term = matcher.terms.get(found)!;
-      hits.push({ start: match.index, end: match.index + found.length, text: found, reasons: term.reasons, latin: term.latin });
+  for (let start = 0; start < text.length; start++) {
+    const candidates = matcher.termsByFirst.get(text[start]!);
+    if (!candidates) continue;
+    for (const term of candidates) {
+      const end = start + term.text.length;
+      if (!text.startsWith(term.text, start)) continue;
+      if (term.latin && (isWordChar(text[start - 1]) || isWordChar(text[end]))) continue;
+      hits.push({ start, end, text: term.text, reasons: term.reasons, latin: term.latin });
+      break;
     }
   }
   for (const { reason, regex } of matcher.patterns) {

@@ -2,10 +2,10 @@
 //
 // Matching runs in JavaScript (reasonClassify.ts: negation and evidence are easier there than in
 // SQL) but only once per distinct content: tickets are grouped by the md5 of the fields
-// classification reads, the distinct contents are read in pages, classified, appended to a temp
-// table, and joined back to their tickets in one INSERT. Reviews repeat a lot ("好评", "不错"), so
-// this is often far fewer texts than tickets. Only tickets whose content or taxonomy changed since
-// their stored rows are redone.
+// classification reads, the distinct contents are streamed out of DuckDB in chunks, classified,
+// appended to a temp table, and joined back to their tickets in one INSERT. Reviews repeat a lot
+// ("好评", "不错"), so this is often fewer texts than tickets. Only tickets whose content or
+// taxonomy changed since their stored rows are redone.
 import { listValue, type DuckDBConnection } from '@duckdb/node-api';
 import { CoreError } from '../api/errors.ts';
 import { UNKNOWN_REASON, type ClassifyTicketsResult, type LabelAgreement, type Taxonomy, type TicketEvidence } from '../api/reasons.ts';
@@ -17,19 +17,14 @@ import { taxonomyHash } from './reasonTaxonomy.ts';
 export interface ClassifyTicketsOptions {
   /** Re-classify every ticket. Default false. */
   full?: boolean;
-  /** Checked between pages; an aborted signal stops the run (the rows stored so far stay valid). */
+  /** Checked between chunks; an aborted signal stops the run and stores nothing of it. */
   signal?: AbortSignal;
-  /** Called after each page with the distinct contents classified so far and their total. */
+  /** Called after each chunk with the distinct contents classified so far and their total. */
   onProgress?: (done: number, total: number) => void;
 }
 
-/** Distinct contents classified per page: large enough to amortise a query, small enough for prompt cancelling. */
-const PAGE_SIZE = 20_000;
-
 /** md5 of what classification reads; NULL and '' are the same to it. */
 const FIELDS_HASH_SQL = `md5(concat_ws(chr(31), coalesce(category, ''), coalesce(subject, ''), coalesce(body, ''), coalesce(refund_reason, ''), coalesce(CAST(rating AS VARCHAR), '')))`;
-
-type ContentRow = { content_id: number; category: string | null; subject: string | null; body: string | null; refund_reason: string | null; rating: number | null };
 
 export async function classifyTickets(connection: DuckDBConnection, taxonomy: Taxonomy, options: ClassifyTicketsOptions = {}): Promise<ClassifyTicketsResult> {
   const started = performance.now();
@@ -38,7 +33,7 @@ export async function classifyTickets(connection: DuckDBConnection, taxonomy: Ta
   if (options.full) await connection.run('DELETE FROM ticket_reasons');
   await connection.run(
     `CREATE OR REPLACE TEMP TABLE reason_work AS
-     SELECT t.ticket_id, t.fields_hash FROM (SELECT ticket_id, ${FIELDS_HASH_SQL} AS fields_hash FROM tickets) t
+     SELECT * FROM (SELECT ticket_id, ${FIELDS_HASH_SQL} AS fields_hash, category, subject, body, refund_reason, rating FROM tickets) t
      WHERE NOT EXISTS (SELECT 1 FROM ticket_reasons r WHERE r.ticket_id = t.ticket_id AND r.fields_hash = t.fields_hash AND r.taxonomy_hash = $hash)`,
     { hash },
   );
@@ -48,32 +43,38 @@ export async function classifyTickets(connection: DuckDBConnection, taxonomy: Ta
   await connection.run(
     `CREATE OR REPLACE TEMP TABLE reason_contents AS
      SELECT row_number() OVER () AS content_id, * FROM (
-       SELECT ${FIELDS_HASH_SQL} AS fields_hash, any_value(category) AS category, any_value(subject) AS subject, any_value(body) AS body,
+       SELECT fields_hash, any_value(category) AS category, any_value(subject) AS subject, any_value(body) AS body,
               any_value(refund_reason) AS refund_reason, any_value(rating) AS rating
-       FROM tickets WHERE ticket_id IN (SELECT ticket_id FROM reason_work) GROUP BY fields_hash)`,
+       FROM reason_work GROUP BY fields_hash)`,
   );
-  await connection.run('CREATE OR REPLACE TEMP TABLE reason_results (content_id BIGINT, reason VARCHAR, confidence DOUBLE, evidence VARCHAR)');
   const { contents } = await queryOne<{ contents: number }>(connection, 'SELECT count(*) AS contents FROM reason_contents');
-  for (let first = 1; first <= contents; first += PAGE_SIZE) {
+  // Results wait in memory until the stream is done: an appender on the same connection would end the stream
+  const matches: { content: bigint; reason: string; confidence: number; evidence: string }[] = [];
+  const stream = await connection.stream('SELECT content_id, category, subject, body, refund_reason, rating FROM reason_contents');
+  let done = 0;
+  // Column arrays of raw values: converting each row to an object costs more than classifying it
+  for (let chunk = await stream.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await stream.fetchChunk()) {
     if (options.signal?.aborted) throw new CoreError('E_CANCELLED', 'classification was cancelled');
-    const rows = await queryRows<ContentRow>(
-      connection,
-      'SELECT content_id, category, subject, body, refund_reason, rating FROM reason_contents WHERE content_id BETWEEN $first AND $last',
-      { first, last: first + PAGE_SIZE - 1 },
-    );
-    const appender = await connection.createAppender('reason_results', 'main', 'temp');
-    for (const row of rows) {
-      for (const match of classifyFields(matcher, row).reasons) {
-        appender.appendBigInt(BigInt(row.content_id));
-        appender.appendVarchar(match.reason);
-        appender.appendDouble(match.confidence);
-        appender.appendVarchar(JSON.stringify(match.evidence));
-        appender.endRow();
+    const [ids, category, subject, body, refundReason, rating] = chunk.getColumns() as [bigint[], ...(string | null)[][]];
+    for (let row = 0; row < chunk.rowCount; row++) {
+      const fields = { category: category![row], subject: subject![row], body: body![row], refund_reason: refundReason![row], rating: rating![row] as number | null };
+      for (const match of classifyFields(matcher, fields).reasons) {
+        matches.push({ content: ids[row]!, reason: match.reason, confidence: match.confidence, evidence: JSON.stringify(match.evidence) });
       }
     }
-    appender.closeSync();
-    options.onProgress?.(Math.min(contents, first + PAGE_SIZE - 1), contents);
+    done += chunk.rowCount;
+    options.onProgress?.(done, contents);
   }
+  await connection.run('CREATE OR REPLACE TEMP TABLE reason_results (content_id BIGINT, reason VARCHAR, confidence DOUBLE, evidence VARCHAR)');
+  const appender = await connection.createAppender('reason_results', 'main', 'temp');
+  for (const match of matches) {
+    appender.appendBigInt(match.content);
+    appender.appendVarchar(match.reason);
+    appender.appendDouble(match.confidence);
+    appender.appendVarchar(match.evidence);
+    appender.endRow();
+  }
+  appender.closeSync();
   await connection.run(
     `INSERT INTO ticket_reasons (ticket_id, fields_hash, reason, confidence, evidence, taxonomy_version, taxonomy_hash)
      SELECT w.ticket_id, w.fields_hash, r.reason, r.confidence, r.evidence, $version, $hash
