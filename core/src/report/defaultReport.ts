@@ -10,6 +10,7 @@ import { kpis } from '../analysis/kpis.ts';
 import { buildChurnSections } from './sections/churn.ts';
 import { buildCustomerSections } from './sections/customers.ts';
 import { kpiSections } from './sections/kpis.ts';
+import { buildReasonsSections } from './sections/reasons.ts';
 import { buildRetentionSections } from './sections/retention.ts';
 import { COMMON_TEXT } from './text.ts';
 
@@ -28,6 +29,7 @@ export const SECTION_BUILDERS: Partial<Record<ReportArea, SectionBuilder>> = {
   kpis: async ({ connection, lang }) => kpiSections(await kpis(connection, {}), lang),
   retention: ({ connection, lang }) => buildRetentionSections(connection, lang),
   churn: ({ connection, lang }) => buildChurnSections(connection, lang),
+  reasons: ({ connection, lang }) => buildReasonsSections(connection, lang),
   customers: ({ connection, lang, log }) => buildCustomerSections(connection, lang, log),
 };
 

@@ -30,7 +30,7 @@ describe.each(['en', 'zh-CN'] as ReportLang[])('report of the bundled sample (%s
 
   it('has a section per analysis the sample supports', () => {
     expect(report.sections.map((section) => section.id)).toEqual(
-      expect.arrayContaining(['kpis.overview', 'retention.cohorts', 'retention.curve', 'churn.summary', 'churn.survival', 'customers.rfm', 'customers.shopper', 'customers.value']),
+      expect.arrayContaining(['kpis.overview', 'retention.cohorts', 'retention.curve', 'churn.summary', 'churn.survival', 'reasons.churn', 'customers.rfm', 'customers.shopper', 'customers.value']),
     );
     for (const section of report.sections) expect(section.headline.length).toBeGreaterThan(10);
   });
@@ -94,7 +94,8 @@ describe.each(['en', 'zh-CN'] as ReportLang[])('report of the bundled sample (%s
     for (const file of files) expect((await file.async('string')).startsWith('\uFEFF')).toBe(true);
   });
 
-  it.skipIf(!HAS_CHROMIUM)('draws every chart as a PNG at twice the size and as SVG, and prints the PDF', async () => {
+  // One Chromium render per chart and format, plus the PDF: ten charts take over a minute on a busy two-core machine.
+  it.skipIf(!HAS_CHROMIUM)('draws every chart as a PNG at twice the size and as SVG, and prints the PDF', { timeout: 240_000 }, async () => {
     const charts = report.sections.filter((section) => section.chart);
     const png = await JSZip.loadAsync((await exported({ format: 'png' })).bytes);
     const images = Object.values(png.files);
