@@ -27,29 +27,28 @@ export function ReasonsTable({ rows, label, names, onOpen }: ReasonsTableProps) 
       [new Field('rate_with', new Float64(), true), (row) => row.churnRateWith],
       [new Field('rate_without', new Float64(), true), (row) => row.churnRateWithout],
       [new Field('lift', new Float64(), true), (row) => row.lift],
-      [new Field('lift_low', new Float64(), true), (row) => row.liftLow],
-      [new Field('lift_high', new Float64(), true), (row) => row.liftHigh],
+      // One column for the interval: two numbers side by side read as a range and save a column.
+      [new Field('lift_interval', new Utf8(), true), (row) => (row.liftLow === null || row.liftHigh === null ? null : `${number(row.liftLow, 2)}–${number(row.liftHigh, 2)}`)],
       [new Field('revenue', new Float64(), true), (row) => row.revenueAtStake],
       [new Field('median_days', new Float64(), true), (row) => row.medianDaysTicketToLastOrder],
     ];
     return { numRows: rows.length, fields: cells.map(([field]) => field), value: (column, index) => cells[column]![1](rows[index]!) ?? null };
-  }, [rows, names]);
+  }, [rows, names, number]);
   const asPercent = (value: unknown) => (value === null || value === undefined ? null : percent(Number(value)));
   const asRatio = (value: unknown) => (value === null || value === undefined ? null : number(Number(value), 2));
   const columns: ArrowColumn[] = [
-    { name: 'reason', label: t('reasons.column.reason'), width: 'minmax(140px, 2fr)' },
-    { name: 'churn_type', label: t('reasons.column.churnType'), width: 'minmax(120px, 1.5fr)' },
-    { name: 'tickets', label: t('reasons.column.tickets'), width: 'minmax(70px, 1fr)' },
+    { name: 'reason', label: t('reasons.column.reason'), width: 'minmax(130px, 2fr)' },
+    { name: 'churn_type', label: t('reasons.column.churnType'), width: 'minmax(110px, 1.5fr)' },
+    { name: 'tickets', label: t('reasons.column.tickets'), width: 'minmax(64px, 1fr)' },
     { name: 'customers', label: t('reasons.column.customers'), width: 'minmax(80px, 1fr)' },
-    { name: 'churned', label: t('reasons.column.churned'), width: 'minmax(70px, 1fr)' },
-    { name: 'share', label: t('reasons.column.share'), format: asPercent, width: 'minmax(84px, 1fr)' },
+    { name: 'churned', label: t('reasons.column.churned'), width: 'minmax(68px, 1fr)' },
+    { name: 'share', label: t('reasons.column.share'), format: asPercent, width: 'minmax(64px, 1fr)' },
     { name: 'rate_with', label: t('reasons.column.rateWith'), format: asPercent, width: 'minmax(84px, 1fr)' },
     { name: 'rate_without', label: t('reasons.column.rateWithout'), format: asPercent, width: 'minmax(84px, 1fr)' },
-    { name: 'lift', label: t('reasons.column.lift'), format: asRatio, width: 'minmax(56px, 1fr)' },
-    { name: 'lift_low', label: t('reasons.column.liftLow'), format: asRatio, width: 'minmax(64px, 1fr)' },
-    { name: 'lift_high', label: t('reasons.column.liftHigh'), format: asRatio, width: 'minmax(64px, 1fr)' },
-    { name: 'revenue', label: t('reasons.column.revenue'), format: (value) => (value === null || value === undefined ? null : number(Number(value), 0)), width: 'minmax(110px, 1fr)' },
-    { name: 'median_days', label: t('reasons.column.medianDays'), format: (value) => (value === null || value === undefined ? null : number(Number(value), 0)), width: 'minmax(96px, 1fr)' },
+    { name: 'lift', label: t('reasons.column.lift'), format: asRatio, width: 'minmax(52px, 1fr)' },
+    { name: 'lift_interval', label: t('reasons.column.liftInterval'), width: 'minmax(92px, 1fr)' },
+    { name: 'revenue', label: t('reasons.column.revenue'), format: (value) => (value === null || value === undefined ? null : number(Number(value), 0)), width: 'minmax(100px, 1fr)' },
+    { name: 'median_days', label: t('reasons.column.medianDays'), format: (value) => (value === null || value === undefined ? null : number(Number(value), 0)), width: 'minmax(90px, 1fr)' },
   ];
   return (
     <ArrowTable
