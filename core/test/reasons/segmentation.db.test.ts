@@ -169,6 +169,17 @@ describe('churnReasons on the hand-made shop', () => {
     await expect(t.client.ticketEvidence({ ticketId: 'nope' })).rejects.toMatchObject({ code: 'E_NOT_FOUND' });
   });
 
+  it('reports progress under the task id of the request', async () => {
+    const events: { taskId: string; phase: string }[] = [];
+    const stop = t.core.on((event) => {
+      if (event.type === 'progress') events.push({ taskId: event.taskId, phase: event.phase });
+    });
+    await t.core.churnReasons({ ...RULE, taskId: 'reasons-1' });
+    stop();
+    expect(events.length).toBeGreaterThan(0);
+    expect(events.every((event) => event.taskId === 'reasons-1' && event.phase === 'analyse')).toBe(true);
+  });
+
   it('an aborted classification stops with E_CANCELLED', async () => {
     const { classifyTickets } = await import('../../src/analysis/reasonTickets.ts');
     const { bundledTaxonomy } = await import('../../src/analysis/reasonTaxonomy.ts');
