@@ -181,6 +181,13 @@ describe('Reasons screen', () => {
     expect([...container.querySelectorAll('mark.term-match')].map((mark) => mark.textContent)).toEqual(['物流慢']);
     expect([...container.querySelectorAll('mark.term-negated')].map((mark) => mark.textContent)).toEqual(['质量问题']);
 
+    // A churn type's bar asks for that level: `natural` names both a reason and a churn type.
+    const types = screen.getByRole('figure', { name: 'Churn types' }).querySelector('.chart-plot') as HTMLElement;
+    await vi.waitFor(() => expect(clicks.has(types)).toBe(true));
+    act(() => clicks.get(types)?.({ points: [{ x: 6, y: 'Disappointment churn', curveNumber: 0, customdata: 'disappointment' }] }));
+    await vi.waitFor(() => expect(core.calls.filter((call) => call.method === 'reasonMembers').at(-1)?.request).toMatchObject({ key: 'disappointment', level: 'churnType' }));
+    expect(await screen.findByText('Customers with “Disappointment churn”')).toBeTruthy();
+
     // Arrow down to the second row (Unknown), Enter: its customers.
     const grid = screen.getByRole('grid', { name: 'Reasons' });
     const viewport = grid.querySelector('.grid-viewport') as HTMLElement;

@@ -355,7 +355,6 @@ export const en = {
   'reasons.column.reason': 'Reason',
   'reasons.column.churnType': 'Churn type',
   'reasons.column.tickets': 'Tickets',
-  'reasons.column.customers': 'Customers',
   'reasons.column.churned': 'Churned',
   'reasons.column.share': 'Share',
   'reasons.column.rateWith': 'Rate with',

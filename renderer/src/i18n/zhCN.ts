@@ -357,7 +357,6 @@ export const zhCN: Record<MessageKey, string> = {
   'reasons.column.reason': '原因',
   'reasons.column.churnType': '流失类型',
   'reasons.column.tickets': '工单数',
-  'reasons.column.customers': '客户数',
   'reasons.column.churned': '流失客户',
   'reasons.column.share': '占比',
   'reasons.column.rateWith': '有此原因流失率',

@@ -69,9 +69,14 @@ function Analysis({ result, options, names }: { result: ChurnReasonsResult; opti
   const types = useMemo(() => churnTypeTraces(result.churnTypes, typeName, t('reasons.churnedCustomers')), [result.churnTypes, typeName, t]);
   const trend = useMemo(() => trendTraces(result.trend, result.reasons, rowName), [result.trend, result.reasons, rowName]);
   const top = paretoOrder(result.reasons).find((row) => row.key !== UNKNOWN_REASON && row.churnedCustomers > 0);
+  // A new row's customers replace the old ones, and the old row's ticket evidence goes with them.
+  const openMembers = (key: string, level: Level) => {
+    setOpened({ key, level });
+    setTicket(null);
+  };
   const openFrom = (level: Level) => (point: PlotlyPoint) => {
     const key = clickedKey(point);
-    if (key) setOpened({ key, level });
+    if (key) openMembers(key, level);
   };
 
   return (
@@ -147,7 +152,7 @@ function Analysis({ result, options, names }: { result: ChurnReasonsResult; opti
         }
       >
         <p className="chart-note">{t('reasons.tableNote')}</p>
-        <ReasonsTable rows={result.reasons} label={t('reasons.tableTitle')} names={names} onOpen={(row) => setOpened({ key: row.key, level: 'reason' })} />
+        <ReasonsTable rows={result.reasons} label={t('reasons.tableTitle')} names={names} onOpen={(row) => openMembers(row.key, 'reason')} />
       </Panel>
     </>
   );
@@ -199,26 +204,26 @@ export function ReasonsScreen() {
       )}
       {/* Both tabs stay mounted: a half-done taxonomy edit survives a look at the analysis. */}
       <div className="tab-body" hidden={tab !== 'analysis' || noTickets}>
-          <section className="panel option-bar" aria-label={t('common.options')}>
-            <NumberField
-              label={t('churn.window')}
-              value={windowText}
-              placeholder={value?.rule ? t('churn.windowAuto', { days: value.rule.windowDays }) : ''}
-              onChange={setWindowText}
-              testId="reasons-window"
-            />
-            <NumberField
-              label={t('reasons.daysBefore')}
-              value={daysText}
-              placeholder={value ? t('churn.windowAuto', { days: value.options.daysBeforeLastOrder }) : ''}
-              onChange={setDaysText}
-              testId="reasons-days-before"
-            />
-            <StatusesField value={statuses} onChange={setStatuses} />
-          </section>
-          {result.error && <ErrorBanner error={result.error} onRetry={result.reload} />}
-          {!value && !result.error && <p className="muted">{t('reasons.classifying')}</p>}
-          {value && <Analysis result={value} options={options} names={names} />}
+        <section className="panel option-bar" aria-label={t('common.options')}>
+          <NumberField
+            label={t('churn.window')}
+            value={windowText}
+            placeholder={value?.rule ? t('churn.windowAuto', { days: value.rule.windowDays }) : ''}
+            onChange={setWindowText}
+            testId="reasons-window"
+          />
+          <NumberField
+            label={t('reasons.daysBefore')}
+            value={daysText}
+            placeholder={value ? t('churn.windowAuto', { days: value.options.daysBeforeLastOrder }) : ''}
+            onChange={setDaysText}
+            testId="reasons-days-before"
+          />
+          <StatusesField value={statuses} onChange={setStatuses} />
+        </section>
+        {result.error && <ErrorBanner error={result.error} onRetry={result.reload} />}
+        {!value && !result.error && <p className="muted">{t('reasons.classifying')}</p>}
+        {value && <Analysis result={value} options={options} names={names} />}
       </div>
       <div className="tab-body" hidden={tab !== 'taxonomy'}>
         <TaxonomyEditor onSaved={workspaceChanged} />

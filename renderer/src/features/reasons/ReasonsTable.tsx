@@ -8,7 +8,7 @@ import { useI18n } from '../../i18n/I18nProvider.tsx';
 export interface ReasonsTableProps {
   rows: readonly ReasonRow[];
   label: string;
-  names: { reason: (key: string) => string; churnType: (key: string) => string };
+  names: { reason: (key: string) => string };
   onOpen: (row: ReasonRow) => void;
 }
 
@@ -19,9 +19,7 @@ export function ReasonsTable({ rows, label, names, onOpen }: ReasonsTableProps) 
   const source = useMemo<RowSource>(() => {
     const cells: [Field, (row: ReasonRow) => unknown][] = [
       [new Field('reason', new Utf8()), (row) => names.reason(row.key)],
-      [new Field('churn_type', new Utf8()), (row) => (row.churnType ? names.churnType(row.churnType) : '—')],
       [new Field('tickets', new Float64()), (row) => row.tickets],
-      [new Field('customers', new Float64()), (row) => row.customers],
       [new Field('churned', new Float64()), (row) => row.churnedCustomers],
       [new Field('share', new Float64(), true), (row) => row.shareOfChurned],
       [new Field('rate_with', new Float64(), true), (row) => row.churnRateWith],
@@ -38,17 +36,15 @@ export function ReasonsTable({ rows, label, names, onOpen }: ReasonsTableProps) 
   const asRatio = (value: unknown) => (value === null || value === undefined ? null : number(Number(value), 2));
   const columns: ArrowColumn[] = [
     { name: 'reason', label: t('reasons.column.reason'), width: 'minmax(130px, 2fr)' },
-    { name: 'churn_type', label: t('reasons.column.churnType'), width: 'minmax(110px, 1.5fr)' },
     { name: 'tickets', label: t('reasons.column.tickets'), width: 'minmax(64px, 1fr)' },
-    { name: 'customers', label: t('reasons.column.customers'), width: 'minmax(80px, 1fr)' },
     { name: 'churned', label: t('reasons.column.churned'), width: 'minmax(68px, 1fr)' },
     { name: 'share', label: t('reasons.column.share'), format: asPercent, width: 'minmax(64px, 1fr)' },
     { name: 'rate_with', label: t('reasons.column.rateWith'), format: asPercent, width: 'minmax(84px, 1fr)' },
-    { name: 'rate_without', label: t('reasons.column.rateWithout'), format: asPercent, width: 'minmax(84px, 1fr)' },
+    { name: 'rate_without', label: t('reasons.column.rateWithout'), format: asPercent, width: 'minmax(96px, 1fr)' },
     { name: 'lift', label: t('reasons.column.lift'), format: asRatio, width: 'minmax(52px, 1fr)' },
-    { name: 'lift_interval', label: t('reasons.column.liftInterval'), width: 'minmax(92px, 1fr)' },
-    { name: 'revenue', label: t('reasons.column.revenue'), format: (value) => (value === null || value === undefined ? null : number(Number(value), 0)), width: 'minmax(100px, 1fr)' },
-    { name: 'median_days', label: t('reasons.column.medianDays'), format: (value) => (value === null || value === undefined ? null : number(Number(value), 0)), width: 'minmax(90px, 1fr)' },
+    { name: 'lift_interval', label: t('reasons.column.liftInterval'), width: 'minmax(100px, 1fr)' },
+    { name: 'revenue', label: t('reasons.column.revenue'), format: (value) => (value === null || value === undefined ? null : number(Number(value), 0)), width: 'minmax(116px, 1fr)' },
+    { name: 'median_days', label: t('reasons.column.medianDays'), format: (value) => (value === null || value === undefined ? null : number(Number(value), 0)), width: 'minmax(124px, 1fr)' },
   ];
   return (
     <ArrowTable
