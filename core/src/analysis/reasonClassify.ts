@@ -60,8 +60,8 @@ interface Term {
 export interface CompiledTaxonomy {
   taxonomy: Taxonomy;
   lowRating: number;
-  /** Keywords by their first character, longest first. */
-  termsByFirst: Map<string, Term[]>;
+  /** Keywords by the UTF-16 code of their first character, longest first. */
+  termsByFirst: Map<number, Term[]>;
   patterns: { reason: number; regex: RegExp }[];
   /** Normalised category and refund-reason values that name reasons. */
   categories: Map<string, number[]>;
@@ -97,9 +97,9 @@ export function compileTaxonomy(taxonomy: Taxonomy): CompiledTaxonomy {
     for (const pattern of reason.patterns ?? []) patterns.push({ reason: index, regex: new RegExp(pattern, 'giu') });
     for (const category of reason.categories ?? []) addTo(categories, normalizeText(category), index);
   });
-  const termsByFirst = new Map<string, Term[]>();
+  const termsByFirst = new Map<number, Term[]>();
   for (const term of [...terms.values()].sort((a, b) => b.text.length - a.text.length)) {
-    const first = term.text[0]!;
+    const first = term.text.charCodeAt(0);
     termsByFirst.set(first, [...(termsByFirst.get(first) ?? []), term]);
   }
   const result: CompiledTaxonomy = {
@@ -146,13 +146,13 @@ function isNegated(matcher: CompiledTaxonomy, text: string, hit: Hit): boolean {
 }
 
 function isWordChar(char: string | undefined): boolean {
-  return char !== undefined && /[a-z0-9]/.test(char);
+  return char !== undefined && ((char >= 'a' && char <= 'z') || (char >= '0' && char <= '9'));
 }
 
 function findHits(matcher: CompiledTaxonomy, text: string): Hit[] {
   const hits: Hit[] = [];
   for (let start = 0; start < text.length; start++) {
-    const candidates = matcher.termsByFirst.get(text[start]!);
+    const candidates = matcher.termsByFirst.get(text.charCodeAt(start));
     if (!candidates) continue;
     for (const term of candidates) {
       const end = start + term.text.length;
