@@ -2,8 +2,8 @@
 //
 // Matching runs in JavaScript (reasonClassify.ts: negation and evidence are easier there than in
 // SQL) but only once per distinct content: tickets are grouped by the md5 of the fields
-// classification reads, the distinct contents are streamed out of DuckDB in chunks, classified,
-// appended to a temp table, and joined back to their tickets in one INSERT. Reviews repeat a lot
+// classification reads, the distinct contents are read from DuckDB in pages, classified, appended
+// to a temp table, and joined back to their tickets in one INSERT. Reviews repeat a lot
 // ("好评", "不错"), so this is often fewer texts than tickets. Only tickets whose content or
 // taxonomy changed since their stored rows are redone.
 import { listValue, type DuckDBConnection } from '@duckdb/node-api';
@@ -17,11 +17,14 @@ import { taxonomyHash } from './reasonTaxonomy.ts';
 export interface ClassifyTicketsOptions {
   /** Re-classify every ticket. Default false. */
   full?: boolean;
-  /** Checked between chunks; an aborted signal stops the run and stores nothing of it. */
+  /** Checked between pages; an aborted signal stops the run and stores nothing of it. */
   signal?: AbortSignal;
-  /** Called after each chunk with the distinct contents classified so far and their total. */
+  /** Called after each page with the distinct contents classified so far and their total. */
   onProgress?: (done: number, total: number) => void;
 }
+
+/** Distinct contents classified per page: large enough to amortise a query, small enough for prompt cancelling. */
+const PAGE_SIZE = 20_000;
 
 /** md5 of what classification reads; NULL and '' are the same to it. */
 const FIELDS_HASH_SQL = `md5(concat_ws(chr(31), coalesce(category, ''), coalesce(subject, ''), coalesce(body, ''), coalesce(refund_reason, ''), coalesce(CAST(rating AS VARCHAR), '')))`;
@@ -48,33 +51,31 @@ export async function classifyTickets(connection: DuckDBConnection, taxonomy: Ta
        FROM reason_work GROUP BY fields_hash)`,
   );
   const { contents } = await queryOne<{ contents: number }>(connection, 'SELECT count(*) AS contents FROM reason_contents');
-  // Results wait in memory until the stream is done: an appender on the same connection would end the stream
-  const matches: { content: bigint; reason: string; confidence: number; evidence: string }[] = [];
-  const stream = await connection.stream('SELECT content_id, category, subject, body, refund_reason, rating FROM reason_contents');
-  let done = 0;
-  // Column arrays of raw values: converting each row to an object costs more than classifying it
-  for (let chunk = await stream.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await stream.fetchChunk()) {
+  await connection.run('CREATE OR REPLACE TEMP TABLE reason_results (content_id BIGINT, reason VARCHAR, confidence DOUBLE, evidence VARCHAR)');
+  // Pages read whole, so the appender may write between them (it would end an open stream) and
+  // memory stays bounded however many tickets there are
+  for (let first = 1; first <= contents; first += PAGE_SIZE) {
     if (options.signal?.aborted) throw new CoreError('E_CANCELLED', 'classification was cancelled');
-    const [ids, category, subject, body, refundReason, rating] = chunk.getColumns() as [bigint[], ...(string | null)[][]];
-    for (let row = 0; row < chunk.rowCount; row++) {
+    const page = await connection.runAndReadAll(
+      'SELECT content_id, category, subject, body, refund_reason, rating FROM reason_contents WHERE content_id BETWEEN $first AND $last',
+      { first, last: first + PAGE_SIZE - 1 },
+    );
+    // Column arrays of raw values: converting each row to an object costs more than classifying it
+    const [ids, category, subject, body, refundReason, rating] = page.getColumns() as [bigint[], ...(string | null)[][]];
+    const appender = await connection.createAppender('reason_results', 'main', 'temp');
+    for (let row = 0; row < ids.length; row++) {
       const fields = { category: category![row], subject: subject![row], body: body![row], refund_reason: refundReason![row], rating: rating![row] as number | null };
       for (const match of classifyFields(matcher, fields).reasons) {
-        matches.push({ content: ids[row]!, reason: match.reason, confidence: match.confidence, evidence: JSON.stringify(match.evidence) });
+        appender.appendBigInt(ids[row]!);
+        appender.appendVarchar(match.reason);
+        appender.appendDouble(match.confidence);
+        appender.appendVarchar(JSON.stringify(match.evidence));
+        appender.endRow();
       }
     }
-    done += chunk.rowCount;
-    options.onProgress?.(done, contents);
+    appender.closeSync();
+    options.onProgress?.(Math.min(contents, first + PAGE_SIZE - 1), contents);
   }
-  await connection.run('CREATE OR REPLACE TEMP TABLE reason_results (content_id BIGINT, reason VARCHAR, confidence DOUBLE, evidence VARCHAR)');
-  const appender = await connection.createAppender('reason_results', 'main', 'temp');
-  for (const match of matches) {
-    appender.appendBigInt(match.content);
-    appender.appendVarchar(match.reason);
-    appender.appendDouble(match.confidence);
-    appender.appendVarchar(match.evidence);
-    appender.endRow();
-  }
-  appender.closeSync();
   await connection.run(
     `INSERT INTO ticket_reasons (ticket_id, fields_hash, reason, confidence, evidence, taxonomy_version, taxonomy_hash)
      SELECT w.ticket_id, w.fields_hash, r.reason, r.confidence, r.evidence, $version, $hash
