@@ -147,7 +147,9 @@ function valueChecks(plan: RowPlan): Check[] {
   return plan.fields.flatMap((field): Check[] => {
     const value = ident(field.name);
     const raw = ident(`raw:${field.name}`);
-    const unreadable = `${value} IS NULL AND ${raw} IS NOT NULL AND trim(${raw}) <> ''`;
+    // A CASE, not an AND: in a projection DuckDB evaluates every operand of AND on every row, and
+    // trimming each typed field's text on every row cost about a tenth of a clean file's insert.
+    const unreadable = `CASE WHEN ${value} IS NULL THEN ${raw} IS NOT NULL AND trim(${raw}) <> '' ELSE FALSE END`;
     if (field.type === 'timestamp') return [{ field: field.name, failed: unreadable, reason: 'not a date' }];
     if (field.type === 'money' || field.type === 'number') return [{ field: field.name, failed: unreadable, reason: 'not a number' }];
     return [];
