@@ -3,6 +3,7 @@ import { cleanup, fireEvent, screen, within } from '@testing-library/react';
 import { tableFromArrays, tableToIPC } from 'apache-arrow';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ExportReportRequest, ReportModel } from '../../core/src/api/index.ts';
+import { ReportDraftProvider } from '../src/features/report/ReportDraft.tsx';
 import { ReportScreen } from '../src/features/report/ReportScreen.tsx';
 import { fakeCore, fakePlotly, renderWith } from './fakeCore.tsx';
 
@@ -52,7 +53,12 @@ describe('Report screen', () => {
     });
     const createObjectURL = vi.fn(() => 'blob:report');
     Object.assign(URL, { createObjectURL, revokeObjectURL: vi.fn() });
-    renderWith(<ReportScreen />, { core, plotly: async () => fakePlotly() });
+    renderWith(
+      <ReportDraftProvider>
+        <ReportScreen />
+      </ReportDraftProvider>,
+      { core, plotly: async () => fakePlotly() },
+    );
 
     fireEvent.click(screen.getByRole('button', { name: 'Build report' }));
     expect(await screen.findByText('Month-1 retention is 21.4%.')).toBeTruthy();

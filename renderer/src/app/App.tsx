@@ -1,8 +1,10 @@
-// The workbench frame: left navigation, the current screen, language switch, native menu commands.
+// The workbench frame: left navigation, the current screen, language switch, native menu commands,
+// and the report draft every screen's "Add to report" adds to.
 import { useCallback, useEffect, useState } from 'react';
 import { asCoreError, useCoreContext } from '../client/hooks.ts';
 import { ErrorBanner } from '../components/ErrorBanner.tsx';
 import { Icon } from '../components/Icon.tsx';
+import { ReportDraftProvider, useReportDraft } from '../features/report/ReportDraft.tsx';
 import { availableScreens, type ScreenRequest } from '../features/screens.tsx';
 import { isLanguage, LANGUAGES, useI18n } from '../i18n/I18nProvider.tsx';
 import type { CoreError } from '../../../core/src/api/index.ts';
@@ -14,6 +16,26 @@ function screenFromHash(hash: string): string {
 }
 
 export function App() {
+  return (
+    <ReportDraftProvider>
+      <Workbench />
+    </ReportDraftProvider>
+  );
+}
+
+/** How many sections the report draft holds, beside the Report link, so an added chart visibly lands. */
+function ReportCount() {
+  const { t } = useI18n();
+  const count = useReportDraft().report?.sections.length ?? 0;
+  if (count === 0) return null;
+  return (
+    <span className="badge nav-count" title={t('report.navCount', { count })} data-testid="report-count">
+      {count}
+    </span>
+  );
+}
+
+function Workbench() {
   const { core, host, workspaceChanged } = useCoreContext();
   const { t, language, setLanguage } = useI18n();
   const screens = availableScreens();
@@ -84,6 +106,7 @@ export function App() {
               >
                 <Icon name={candidate.icon} />
                 {t(candidate.title)}
+                {candidate.id === 'report' && <ReportCount />}
               </a>
             </li>
           ))}

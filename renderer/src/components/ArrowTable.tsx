@@ -1,7 +1,11 @@
 // A keyboard-navigable grid over an Arrow table: cells are read from the column vectors on demand
 // (no row objects) and only the rows in view are rendered, so a million rows scroll like ten.
+// Inside the app its footer offers "Add to report" (the first rows of the visible columns).
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { DataType, type Field, type Table } from 'apache-arrow';
+import type { ReportColumnFormat } from '../../../core/src/api/index.ts';
+import { formatOfType, MAX_SECTION_ROWS, tableSection, type SectionColumn } from '../features/report/addedSections.ts';
+import { AddToReportButton } from '../features/report/AddToReportButton.tsx';
 import { useI18n, type I18n } from '../i18n/I18nProvider.tsx';
 
 export interface ArrowColumn {
@@ -12,6 +16,8 @@ export interface ArrowColumn {
   format?: (value: unknown) => ReactNode;
   /** CSS grid track, e.g. '120px' or 'minmax(200px, 2fr)'. */
   width?: string;
+  /** How a report shows the column when the table is added to it; default from the Arrow type. */
+  reportFormat?: ReportColumnFormat;
 }
 
 /** Rows the grid can read cell by cell: a whole Arrow table, or pages fetched as they scroll into view. */
@@ -41,6 +47,8 @@ export interface ArrowTableProps {
   /** Enter or double click on a row. */
   onActivateRow?: (rowIndex: number) => void;
   label: string;
+  /** Offer "Add to report" (default true; the Report screen's own tables are already in it). */
+  addToReport?: boolean;
 }
 
 /** Browsers cap an element's height (Chrome near 33.5M px); taller tables scroll a scaled spacer. */
@@ -71,7 +79,7 @@ function isNumeric(type: DataType): boolean {
   return DataType.isInt(type) || DataType.isFloat(type) || DataType.isDecimal(type);
 }
 
-export function ArrowTable({ table, source: givenSource, onRangeChange, columns, height = 360, rowHeight = 30, onActivateRow, label }: ArrowTableProps) {
+export function ArrowTable({ table, source: givenSource, onRangeChange, columns, height = 360, rowHeight = 30, onActivateRow, label, addToReport = true }: ArrowTableProps) {
   const i18n = useI18n();
   const viewport = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
@@ -87,7 +95,7 @@ export function ArrowTable({ table, source: givenSource, onRangeChange, columns,
       const index = fields.findIndex((field) => field.name === column.name);
       const field = fields[index];
       if (!field) return [];
-      return [{ ...column, index, numeric: isNumeric(field.type), format: column.format ?? defaultFormat(field.type, i18n) }];
+      return [{ ...column, index, field, numeric: isNumeric(field.type), format: column.format ?? defaultFormat(field.type, i18n) }];
     });
   }, [source, columns, i18n]);
 
@@ -141,6 +149,30 @@ export function ArrowTable({ table, source: givenSource, onRangeChange, columns,
       event.preventDefault();
       onActivateRow(activeRow);
     }
+  };
+
+  // The first rows as the grid orders them, each column as shown: text as displayed (localized
+  // names), numbers and dates raw with the report format that displays them.
+  const makeSection = () => {
+    const rows = Math.min(rowCount, MAX_SECTION_ROWS);
+    const first = shown[0];
+    for (let row = 0; first && row < rows; row++) {
+      if (source.value(first.index, row) !== undefined) continue;
+      // A paged source may have let the first page go after a long scroll: fetch it for the next click.
+      onRangeChange?.(0, rows);
+      return null;
+    }
+    const columns = shown.map((column): SectionColumn => {
+      const format = column.reportFormat ?? formatOfType(column.field.type);
+      const value = (row: number) => {
+        const raw = source.value(column.index, row);
+        if (format !== 'text' || raw === null || raw === undefined) return raw;
+        const displayed = column.format(raw);
+        return typeof displayed === 'string' || typeof displayed === 'number' ? displayed : String(raw);
+      };
+      return { key: column.name, label: column.label ?? column.name, format, value };
+    });
+    return tableSection(label, columns, rowCount);
   };
 
   const template = shown.map((column) => column.width ?? (column.numeric ? 'minmax(96px, 1fr)' : 'minmax(140px, 2fr)')).join(' ');
@@ -201,7 +233,10 @@ export function ArrowTable({ table, source: givenSource, onRangeChange, columns,
           {rowCount === 0 && <div className="grid-empty">{i18n.t('table.empty')}</div>}
         </div>
       </div>
-      <div className="grid-footer">{i18n.t('table.rows', { count: i18n.number(rowCount) })}</div>
+      <div className="grid-footer">
+        <span>{i18n.t('table.rows', { count: i18n.number(rowCount) })}</span>
+        {addToReport && <AddToReportButton makeSection={makeSection} disabled={rowCount === 0} />}
+      </div>
     </div>
   );
 }

@@ -1,5 +1,8 @@
-// The one Plotly wrapper: Plotly.react on every update, Plotly.purge on unmount, PNG/SVG download buttons.
+// The one Plotly wrapper: Plotly.react on every update, Plotly.purge on unmount, PNG/SVG download
+// buttons, and "Add to report" inside the app.
 import { use, useEffect, useRef, useState } from 'react';
+import { chartSection } from '../../features/report/addedSections.ts';
+import { AddToReportButton } from '../../features/report/AddToReportButton.tsx';
 import { useI18n } from '../../i18n/I18nProvider.tsx';
 import { PlotlyContext, type ChartLayout, type ChartTrace, type ImageFormat, type PlotlyBundle, type PlotlyElement, type PlotlyPoint } from './plotlyBundle.ts';
 
@@ -14,6 +17,8 @@ export interface PlotlyChartProps {
   onPointClick?: (point: PlotlyPoint) => void;
   /** Receives a handle once the chart is drawn (null when it goes away), e.g. to export its image. */
   onHandle?: (handle: ChartHandle | null) => void;
+  /** Offer "Add to report" (default true; the Report screen's own charts are already in it). */
+  addToReport?: boolean;
 }
 
 /** What a drawn chart offers its owner. */
@@ -58,7 +63,7 @@ export function themedLayout(layout: ChartLayout, height: number): ChartLayout {
 
 const NO_LAYOUT: ChartLayout = {};
 
-export function PlotlyChart({ data, layout = NO_LAYOUT, fileName, title, height = 360, onPointClick, onHandle }: PlotlyChartProps) {
+export function PlotlyChart({ data, layout = NO_LAYOUT, fileName, title, height = 360, onPointClick, onHandle, addToReport = true }: PlotlyChartProps) {
   const load = use(PlotlyContext);
   const { t } = useI18n();
   const root = useRef<PlotlyElement>(null);
@@ -113,6 +118,7 @@ export function PlotlyChart({ data, layout = NO_LAYOUT, fileName, title, height 
   return (
     <figure className="chart" aria-label={title}>
       <div className="chart-tools">
+        {addToReport && <AddToReportButton makeSection={() => chartSection(title, data, layout, height)} />}
         {(['png', 'svg'] as const).map((format) => (
           <button
             key={format}

@@ -1,5 +1,6 @@
 // The Report screen: builds the default report from the workspace, lets the analyst edit it
-// (title, order, notes), and exports it with the charts exactly as drawn here.
+// (title, order, notes, sections added from other screens), and exports it with the charts exactly
+// as drawn here. The report itself lives in the draft above the screens.
 import { useRef, useState } from 'react';
 import type { ChartImages, CoreError, PaperSize, ReportFormat, ReportModel } from '../../../../core/src/api/index.ts';
 import { REPORT_FORMATS } from '../../../../core/src/api/report.ts';
@@ -10,6 +11,7 @@ import { ErrorBanner } from '../../components/ErrorBanner.tsx';
 import { ProgressBar } from '../../components/ProgressBar.tsx';
 import { Screen } from '../../components/Screen.tsx';
 import { isLanguage, LANGUAGES, useI18n } from '../../i18n/I18nProvider.tsx';
+import { useReportDraft, withAddedSections } from './ReportDraft.tsx';
 import { DEFAULT_CHART_HEIGHT, SectionView } from './SectionView.tsx';
 
 const IMAGE_WIDTH = 1000;
@@ -20,8 +22,9 @@ export function ReportScreen() {
   const { core } = useCoreContext();
   const { t, language } = useI18n();
   const task = useTask();
-  const [reportLanguage, setReportLanguage] = useState(language);
-  const [report, setReport] = useState<ReportModel | null>(null);
+  const { report, setReport } = useReportDraft();
+  const [reportLanguage, setReportLanguage] = useState(report?.lang ?? language);
+  const built = report?.sections.some((section) => section.area !== 'custom') ?? false;
   const [format, setFormat] = useState<ReportFormat>('html');
   const [paper, setPaper] = useState<PaperSize>('A4');
   const [exporting, setExporting] = useState(false);
@@ -31,7 +34,8 @@ export function ReportScreen() {
   const build = async () => {
     setError(null);
     try {
-      setReport(await task.run((taskId) => core.defaultReport({ lang: reportLanguage, taskId })));
+      const fresh = await task.run((taskId) => core.defaultReport({ lang: reportLanguage, taskId }));
+      setReport((current) => withAddedSections(fresh, current));
     } catch (failure) {
       const coreError = asCoreError(failure);
       if (coreError.code !== 'E_CANCELLED') setError(coreError);
@@ -84,15 +88,20 @@ export function ReportScreen() {
               ))}
             </select>
           </label>
-          <button type="button" className={report ? 'button' : 'button button-primary'} onClick={() => void build()} disabled={task.running}>
-            {report ? t('report.rebuild') : t('report.build')}
+          <button type="button" className={built ? 'button' : 'button button-primary'} onClick={() => void build()} disabled={task.running}>
+            {built ? t('report.rebuild') : t('report.build')}
           </button>
         </>
       }
     >
       {error && <ErrorBanner error={error} onDismiss={() => setError(null)} />}
       {task.running && <ProgressBar progress={task.progress} onCancel={task.cancel} />}
-      {!report && !task.running && <p className="empty-note">{t('report.empty')}</p>}
+      {!report && !task.running && (
+        <>
+          <p className="empty-note">{t('report.empty')}</p>
+          <p className="muted">{t('report.emptyAdd')}</p>
+        </>
+      )}
       {report && (
         <>
           <section className="panel report-head" aria-label={t('report.reportTitle')}>

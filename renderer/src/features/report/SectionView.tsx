@@ -1,4 +1,5 @@
-// One report section as the analyst edits it: headline, chart, table, options used, and a note.
+// One report section as the analyst edits it: headline (written by the analyst for sections added
+// from a screen), chart, table, options used, and a note.
 import { useMemo } from 'react';
 import type { ReportColumnFormat, ReportSection } from '../../../../core/src/api/index.ts';
 import { useArrowTable } from '../../client/arrow.ts';
@@ -67,7 +68,17 @@ export function SectionView({ section, index, count, onChange, onMove, onRemove,
           </button>
         </div>
       </div>
-      <p className="headline">{section.headline}</p>
+      {section.area === 'custom' ? (
+        <input
+          className="headline headline-input"
+          value={section.headline}
+          aria-label={t('report.section.headline')}
+          placeholder={t('report.section.headlinePlaceholder')}
+          onChange={(event) => onChange({ ...section, headline: event.target.value })}
+        />
+      ) : (
+        <p className="headline">{section.headline}</p>
+      )}
       {section.chart && (
         <PlotlyChart
           data={section.chart.data}
@@ -76,9 +87,13 @@ export function SectionView({ section, index, count, onChange, onMove, onRemove,
           title={section.title}
           fileName={section.id}
           onHandle={onChartHandle}
+          addToReport={false}
         />
       )}
-      {table && columns && <ArrowTable table={table} columns={columns} label={section.table?.name ?? section.title} height={240} />}
+      {table && columns && <ArrowTable table={table} columns={columns} label={section.table?.name ?? section.title} height={240} addToReport={false} />}
+      {table && section.table?.totalRows !== undefined && section.table.totalRows > table.numRows && (
+        <p className="muted table-caption">{t('report.section.rowsShown', { shown: i18n.number(table.numRows), total: i18n.number(section.table.totalRows) })}</p>
+      )}
       {section.options.length > 0 && (
         <dl className="options" aria-label={t('report.section.options')}>
           {section.options.map((option) => (
