@@ -44,7 +44,9 @@ export function SectionView({ section, index, count, onChange, onMove, onRemove,
     () =>
       section.table?.columns.map((column): ArrowColumn => {
         const format = cellFormat(column.format, i18n);
-        return { name: column.key, label: column.label, ...(format ? { format } : {}) };
+        // Narrower tracks than the grid's defaults, so a ten-column table fits the section's width.
+        const width = column.format === 'text' ? 'minmax(120px, 2fr)' : 'minmax(72px, 1fr)';
+        return { name: column.key, label: column.label, width, ...(format ? { format } : {}) };
       }),
     [section.table, i18n],
   );
