@@ -29,9 +29,48 @@ const PAGE_SIZE = 20_000;
 /** md5 of what classification reads; NULL and '' are the same to it. */
 const FIELDS_HASH_SQL = `md5(concat_ws(chr(31), coalesce(category, ''), coalesce(subject, ''), coalesce(body, ''), coalesce(refund_reason, ''), coalesce(CAST(rating AS VARCHAR), '')))`;
 
+/** Settings key of the stamp of the last classification: taxonomy and tickets it was made for. */
+const STAMP_KEY = 'reasons.classified';
+
+/**
+ * What the stored classification was made from: the taxonomy, and the tickets as imports left them
+ * (an import that adds or replaces a ticket gives it a new source_id). Checking it is a scan of two
+ * short columns, where checking every ticket's content hashes every text (5 s on 1M tickets), so
+ * churnReasons and reasonMembers, which classify before every call, cost nothing extra when
+ * nothing changed.
+ */
+async function classificationStamp(connection: DuckDBConnection, taxonomyHashValue: string): Promise<string> {
+  const state = await queryOne<{ tickets: number; fingerprint: string }>(
+    connection,
+    `SELECT count(*) AS tickets, CAST(coalesce(bit_xor(hash(ticket_id, source_id)), 0) AS VARCHAR) AS fingerprint FROM tickets`,
+  );
+  return JSON.stringify({ taxonomy: taxonomyHashValue, ...state });
+}
+
 export async function classifyTickets(connection: DuckDBConnection, taxonomy: Taxonomy, options: ClassifyTicketsOptions = {}): Promise<ClassifyTicketsResult> {
   const started = performance.now();
   const hash = taxonomyHash(taxonomy);
+  const stamp = await classificationStamp(connection, hash);
+  const [saved] = await queryRows<{ value: string }>(connection, 'SELECT value FROM settings WHERE key = $key', { key: STAMP_KEY });
+  const classified = !options.full && saved?.value === stamp ? 0 : await classifyChanged(connection, taxonomy, hash, options);
+  await connection.run('INSERT OR REPLACE INTO settings (key, value) VALUES ($key, $value)', { key: STAMP_KEY, value: stamp });
+  const perReason = await queryRows<{ reason: string; tickets: number }>(
+    connection,
+    'SELECT reason, count(*) AS tickets FROM ticket_reasons GROUP BY reason ORDER BY tickets DESC, reason',
+  );
+  const { tickets } = await queryOne<{ tickets: number }>(connection, 'SELECT count(*) AS tickets FROM tickets');
+  return {
+    taxonomyVersion: taxonomy.version,
+    tickets,
+    classified,
+    perReason,
+    agreement: await labelAgreement(connection, taxonomy),
+    seconds: (performance.now() - started) / 1000,
+  };
+}
+
+/** Classifies the tickets whose content or taxonomy changed since their stored rows; returns how many. */
+async function classifyChanged(connection: DuckDBConnection, taxonomy: Taxonomy, hash: string, options: ClassifyTicketsOptions): Promise<number> {
   const matcher = compileTaxonomy(taxonomy);
   if (options.full) await connection.run('DELETE FROM ticket_reasons');
   await connection.run(
@@ -84,19 +123,7 @@ export async function classifyTickets(connection: DuckDBConnection, taxonomy: Ta
   );
   const { classified } = await queryOne<{ classified: number }>(connection, 'SELECT count(*) AS classified FROM reason_work');
   for (const table of ['reason_work', 'reason_contents', 'reason_results']) await connection.run(`DROP TABLE temp.main.${table}`);
-  const perReason = await queryRows<{ reason: string; tickets: number }>(
-    connection,
-    'SELECT reason, count(*) AS tickets FROM ticket_reasons GROUP BY reason ORDER BY tickets DESC, reason',
-  );
-  const { tickets } = await queryOne<{ tickets: number }>(connection, 'SELECT count(*) AS tickets FROM tickets');
-  return {
-    taxonomyVersion: taxonomy.version,
-    tickets,
-    classified,
-    perReason,
-    agreement: await labelAgreement(connection, taxonomy),
-    seconds: (performance.now() - started) / 1000,
-  };
+  return classified;
 }
 
 /** The reason a label names: its key, its Chinese or English name, or one of its category values, compared normalised. */
