@@ -27,6 +27,7 @@ import {
 import { queryArrow } from '../db/arrow.ts';
 import { queryOne, queryRows, quoteIdent } from '../db/sql.ts';
 import { ACTIVITY_ORDERS_SQL, CUSTOMER_STATUS_SQL, customerStatusParams, resolveChurnRule, type ChurnRule } from './activity.ts';
+import { flagParams, flagSql, requireColumns } from './flagColumn.ts';
 import { numberChoice } from './periods.ts';
 import { taxonomyHash } from './reasonTaxonomy.ts';
 
@@ -35,10 +36,6 @@ export type { ChurnReasonsOptions, ChurnReasonsResult } from '../api/reasons.ts'
 export const CHURN_REASONS_DEFAULTS = { daysBeforeLastOrder: 90 } as const;
 
 const UNKNOWN_NAMES = { zh: '未知原因', en: 'Unknown reason' } as const;
-
-/** Flag values read as churned / stayed (lower-cased, trimmed); numbers: non-zero is churned. */
-const CHURNED_WORDS = ['true', 't', 'yes', 'y', 'churned', 'churn', 'left', '是', '流失'];
-const STAYED_WORDS = ['false', 'f', 'no', 'n', 'stayed', 'retained', 'active', 'joined', '否', '留存'];
 
 const Z95 = normalQuantile(0.975, 0, 1);
 
@@ -53,23 +50,9 @@ interface Attribution {
 }
 
 async function flagCustomersSql(connection: DuckDBConnection, flag: ChurnFlagSource): Promise<string> {
-  if (flag === null || typeof flag !== 'object' || typeof flag.table !== 'string') throw new CoreError('E_ARGS', 'churnFlag.table must name a table of the workspace');
-  const columns = await queryRows<{ column_name: string }>(
-    connection,
-    `SELECT column_name FROM information_schema.columns WHERE table_schema = 'main' AND table_name = $table`,
-    { table: flag.table },
-  );
-  if (columns.length === 0) throw new CoreError('E_NOT_FOUND', `churnFlag.table: no table "${flag.table}" in the workspace`, { table: flag.table });
-  const names = columns.map((column) => column.column_name);
-  for (const key of ['customerColumn', 'eventColumn'] as const) {
-    if (!names.includes(flag[key])) {
-      throw new CoreError('E_ARGS', `churnFlag.${key}: table "${flag.table}" has no column ${JSON.stringify(flag[key])}; columns: ${names.join(', ')}`);
-    }
-  }
-  const event = quoteIdent(flag.eventColumn);
-  const word = `lower(trim(CAST(${event} AS VARCHAR)))`;
-  const churned = `CASE WHEN try_cast(${event} AS DOUBLE) IS NOT NULL THEN try_cast(${event} AS DOUBLE) <> 0
-                        WHEN list_contains($churned_words, ${word}) THEN true WHEN list_contains($stayed_words, ${word}) THEN false END`;
+  if (flag === null || typeof flag !== 'object') throw new CoreError('E_ARGS', 'churnFlag.table must name a table of the workspace');
+  await requireColumns(connection, 'churnFlag', flag.table, { customerColumn: String(flag.customerColumn), eventColumn: String(flag.eventColumn) });
+  const churned = flagSql(flag.eventColumn);
   return `SELECT customer_id, bool_or(churned) AS churned, CAST(NULL AS TIMESTAMP) AS last_at, CAST(NULL AS DOUBLE) AS revenue_12m,
                  CAST(NULL AS DATE) AS window_start, CAST(NULL AS DATE) AS window_end
           FROM (SELECT CAST(${quoteIdent(flag.customerColumn)} AS VARCHAR) AS customer_id, ${churned} AS churned FROM ${quoteIdent(flag.table)})
@@ -88,7 +71,7 @@ async function attribution(connection: DuckDBConnection, taxonomy: Taxonomy, opt
   let customers: string;
   if (churnFlag) {
     customers = await flagCustomersSql(connection, churnFlag);
-    Object.assign(params, { churned_words: listValue(CHURNED_WORDS), stayed_words: listValue(STAYED_WORDS) });
+    Object.assign(params, flagParams());
   } else {
     rule = await resolveChurnRule(connection, options);
     Object.assign(params, customerStatusParams(rule), { days_before: daysBeforeLastOrder });

@@ -6,10 +6,11 @@
 // limit estimate and the test run over those counts.
 import upperGamma from '@stdlib/math-base-special-gammainc';
 import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
-import { listValue, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import type { LogRankTest, SegmentColumn, SurvivalCurve, SurvivalOptions, SurvivalPoint, SurvivalResult, SurvivalSource } from '../api/retention.ts';
 import { CoreError } from '../api/errors.ts';
 import { queryOne, queryRows, quoteIdent } from '../db/sql.ts';
+import { flagParams, flagSql, requireColumns } from './flagColumn.ts';
 import { CUSTOMER_STATUS_SQL, customerStatusParams, resolveChurnRule } from './activity.ts';
 import { groupBy, numberChoice, segmentChoice, segmentLabel, withSegmentSql } from './periods.ts';
 
@@ -19,10 +20,6 @@ export const SURVIVAL_DEFAULTS = { source: null, segment: null, confidence: 0.95
 
 /** More curves than this make neither a readable chart nor a meaningful test. */
 export const MAX_SURVIVAL_GROUPS = 50;
-
-/** Event column values read as "the event happened" / "it did not" (after lower-casing and trimming); numbers: non-zero is an event. */
-const EVENT_WORDS = ['true', 't', 'yes', 'y', 'churned', 'churn', 'left', 'dead', '是', '流失'];
-const NO_EVENT_WORDS = ['false', 'f', 'no', 'n', 'stayed', 'retained', 'active', 'alive', 'joined', '否', '留存'];
 
 /** Events and censorings at one time of one group, as the SQL gives them. */
 export type TimeCounts = { group: string | null; time: number; events: number; censored: number };
@@ -71,30 +68,17 @@ async function customerLifetimes(connection: DuckDBConnection, options: Survival
 }
 
 async function sourceDurations(connection: DuckDBConnection, source: SurvivalSource): Promise<SurvivalInput> {
-  if (source === null || typeof source !== 'object' || typeof source.table !== 'string') throw new CoreError('E_ARGS', 'source.table must name a table of the workspace');
-  const columns = await queryRows<{ column_name: string }>(
-    connection,
-    `SELECT column_name FROM information_schema.columns WHERE table_schema = 'main' AND table_name = $table ORDER BY ordinal_position`,
-    { table: source.table },
-  );
-  if (columns.length === 0) {
-    const tables = await queryRows<{ table_name: string }>(connection, `SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' ORDER BY 1`);
-    throw new CoreError('E_NOT_FOUND', `no table "${source.table}" in the workspace; tables: ${tables.map((t) => t.table_name).join(', ')}`, { table: source.table });
-  }
-  const names = columns.map((column) => column.column_name);
-  for (const key of ['durationColumn', 'eventColumn', 'groupColumn'] as const) {
-    const column = source[key];
-    if ((key !== 'groupColumn' || (column !== undefined && column !== null)) && !names.includes(String(column))) {
-      throw new CoreError('E_ARGS', `source.${key}: table "${source.table}" has no column ${JSON.stringify(column)}; columns: ${names.join(', ')}`, { table: source.table, column });
-    }
-  }
-  const value = (column: string) => `lower(trim(CAST(${quoteIdent(column)} AS VARCHAR)))`;
-  const event = `CASE WHEN try_cast(${quoteIdent(source.eventColumn)} AS DOUBLE) IS NOT NULL THEN try_cast(${quoteIdent(source.eventColumn)} AS DOUBLE) <> 0
-                      WHEN list_contains($event_words, ${value(source.eventColumn)}) THEN true
-                      WHEN list_contains($no_event_words, ${value(source.eventColumn)}) THEN false END`;
+  if (source === null || typeof source !== 'object') throw new CoreError('E_ARGS', 'source.table must name a table of the workspace');
+  // duration and event are required: String() turns a missing one into a name no table has
+  await requireColumns(connection, 'source', source.table, {
+    durationColumn: String(source.durationColumn),
+    eventColumn: String(source.eventColumn),
+    groupColumn: source.groupColumn,
+  });
+  const event = flagSql(source.eventColumn);
   const group = source.groupColumn ? `CAST(${quoteIdent(source.groupColumn)} AS VARCHAR)` : 'NULL';
   const subjects = `SELECT ${group} AS "group", try_cast(${quoteIdent(source.durationColumn)} AS DOUBLE) AS time, ${event} AS event FROM ${quoteIdent(source.table)}`;
-  const params = { event_words: listValue(EVENT_WORDS), no_event_words: listValue(NO_EVENT_WORDS) };
+  const params = flagParams();
   const rows = await queryRows<TimeCounts>(
     connection,
     `SELECT "group", time, count(*) FILTER (WHERE event) AS events, count(*) FILTER (WHERE NOT event) AS censored
