@@ -1,6 +1,6 @@
 // The churn-reason taxonomy (resources/taxonomy/churn-reasons.json): where it lives, checking it, and the workspace's edit.
 //
-// A hand-edited file or an edit from the app fails with E_ARGS naming the JSON path of the first
+// A hand-edited file or an edit from the app fails with E_TAXONOMY naming the JSON path of the first
 // bad entry (`reasons[3].keywords.zh[2]: empty`), so the user can fix it. The workspace keeps an
 // edit in `settings`; without one the bundled file is in force.
 import { createHash } from 'node:crypto';
@@ -25,7 +25,7 @@ export function bundledTaxonomyPath(): string {
 }
 
 function fail(where: string, message: string): never {
-  throw new CoreError('E_ARGS', `taxonomy ${where}: ${message}`, { path: where });
+  throw new CoreError('E_TAXONOMY', `taxonomy ${where}: ${message}`, { path: where });
 }
 
 function record(value: unknown, where: string): Record<string, unknown> {
@@ -131,7 +131,7 @@ export function readTaxonomyFile(path: string): Taxonomy {
   } catch (error) {
     const { lineNumber, columnNumber, message } = error as SyntaxError & { lineNumber?: number; columnNumber?: number };
     const place = lineNumber === undefined ? '' : ` line ${lineNumber} column ${columnNumber}`;
-    throw new CoreError('E_ARGS', `${path}${place}: not valid JSON (${message.replace(/^JSON5: /, '')})`, { file: path, line: lineNumber });
+    throw new CoreError('E_TAXONOMY', `${path}${place}: not valid JSON (${message.replace(/^JSON5: /, '')})`, { file: path, line: lineNumber });
   }
   try {
     return checkTaxonomy(parsed);

@@ -230,7 +230,7 @@ export interface ReasonMembersRequest extends ChurnReasonsOptions, TaskRequest, 
 export interface ReasonsApi {
   /** The taxonomy in force for this workspace. */
   getTaxonomy(request: Record<string, never>): Promise<TaxonomyInfo>;
-  /** Validates and saves an edited taxonomy in the workspace (null: back to the bundled file); E_ARGS names the bad entry. */
+  /** Validates and saves an edited taxonomy in the workspace (null: back to the bundled file); E_TAXONOMY names the bad entry. */
   setTaxonomy(request: { taxonomy: Taxonomy | null }): Promise<TaxonomyInfo>;
   classifyText(request: ClassifyTextRequest): Promise<Classification>;
   /** Classifies the workspace's tickets into `ticket_reasons`; incremental. */

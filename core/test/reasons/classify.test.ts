@@ -144,8 +144,8 @@ describe('taxonomy checks', () => {
     ['a text where a list belongs', (t: Taxonomy) => ((t.reasons[5]!.keywords as { en: unknown }).en = 'refund'), 'taxonomy reasons[5].keywords.en: must be a list'],
     ['no reasons', (t: Taxonomy) => (t.reasons = []), 'taxonomy reasons: must not be empty'],
     ['a version of 0', (t: Taxonomy) => (t.version = 0), 'taxonomy version: must be a whole number from 1'],
-  ])('names the entry of %s, with E_ARGS', (_, change, message) => {
-    expect(edit(change)).toThrow(expect.objectContaining({ code: 'E_ARGS', message: expect.stringContaining(message) }));
+  ])('names the entry of %s, with E_TAXONOMY', (_, change, message) => {
+    expect(edit(change)).toThrow(expect.objectContaining({ code: 'E_TAXONOMY', message: expect.stringContaining(message) }));
   });
 
   it('a reason that could never match is refused', () => {

@@ -86,7 +86,7 @@ describe('churnwb reasons commands', () => {
     const brokenFile = join(dir, 'broken.json');
     writeFileSync(brokenFile, JSON.stringify(broken));
     const error = await fail('taxonomy', '--check', brokenFile);
-    expect([error?.code, error?.stderr]).toEqual([1, `churnwb: E_ARGS: ${brokenFile}: taxonomy reasons[3].keywords.zh[2]: empty\n`]);
+    expect([error?.code, error?.stderr]).toEqual([1, `churnwb: E_TAXONOMY: ${brokenFile}: taxonomy reasons[3].keywords.zh[2]: empty\n`]);
     expect((await fail('reasons', '--taxonomy', brokenFile))?.stderr).toContain('reasons[3].keywords.zh[2]: empty');
 
     const edited = structuredClone(bundledTaxonomy());

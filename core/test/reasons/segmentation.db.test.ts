@@ -158,7 +158,7 @@ describe('churnReasons on the hand-made shop', () => {
   it('a bad taxonomy edit is refused with the entry named, and the stored one is kept', async () => {
     const { taxonomy } = await t.client.getTaxonomy({});
     const broken = { ...taxonomy, reasons: taxonomy.reasons.map((reason, index) => (index === 3 ? { ...reason, keywords: { zh: ['a', 'b', ''], en: [] } } : reason)) };
-    await expect(t.client.setTaxonomy({ taxonomy: broken })).rejects.toMatchObject({ code: 'E_ARGS', message: 'taxonomy reasons[3].keywords.zh[2]: empty' });
+    await expect(t.client.setTaxonomy({ taxonomy: broken })).rejects.toMatchObject({ code: 'E_TAXONOMY', message: 'taxonomy reasons[3].keywords.zh[2]: empty' });
     expect((await t.client.getTaxonomy({})).source).toBe('bundled');
   });
 
