@@ -8,11 +8,15 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { SAMPLE_DIR, SAMPLE_ORDERS, SAMPLE_TICKETS } from '../../../core/src/host/sample.ts';
 import { acquireSpecLock, closeBrowser, openSession, SPEC_LOCK_WAIT_MS, type Session } from './harness.ts';
 
-/** Waits until no chart is loading and no request is pending. */
+/**
+ * Waits until no request is pending and every chart is drawn: leaving a screen while Plotly is still
+ * drawing a chart lets the draw's last steps fail on the purged chart ("emit is not a function").
+ */
 async function settle(page: Page): Promise<void> {
   await page.waitForLoadState('networkidle');
   await expect.poll(() => page.locator('.chart-loading').count(), { timeout: 60_000 }).toBe(0);
-  await page.waitForTimeout(300);
+  await expect.poll(() => page.locator('.chart-plot:not(:has(.main-svg))').count(), { timeout: 60_000 }).toBe(0);
+  await page.waitForTimeout(500);
 }
 
 async function open(page: Page, screen: string): Promise<void> {

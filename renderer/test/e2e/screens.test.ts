@@ -14,7 +14,8 @@ if (!HAVE_UCI) console.warn(`screens are shown on an empty workspace only: ${UCI
 
 /** Builds the default report on the Report screen; on failure leaves a screenshot and the core calls made. */
 async function buildReport(session: Session, name: string): Promise<void> {
-  await session.page.getByRole('button', { name: /Build report|生成报告/ }).click();
+  // The report draft outlives leaving the screen: a second visit offers to rebuild it.
+  await session.page.getByRole('button', { name: /Build report|生成报告|Rebuild|重新生成/ }).click();
   // Either the sections appear or the core's error does: fail at once with its message then.
   await session.page.locator('.report-section, [role="alert"]').first().waitFor({ timeout: 120_000 });
   const alerts = await session.page.getByRole('alert').allTextContents();

@@ -84,7 +84,11 @@ export function PlotlyChart({ data, layout = NO_LAYOUT, fileName, title, height 
   useEffect(() => {
     const element = root.current;
     if (!plotly || !element) return;
-    void plotly.react(element, data, themedLayout(layout, height), { displaylogo: false, responsive: true, modeBarButtonsToRemove: ['toImage', 'sendDataToCloud', 'lasso2d', 'select2d'] }).then(() => {
+    let current = true;
+    const config = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ['toImage', 'sendDataToCloud', 'lasso2d', 'select2d'] };
+    void plotly.react(element, data, themedLayout(layout, height), config).then(() => {
+      // A draw that ends after a newer one started, or after the chart went away, hands out no handle.
+      if (!current) return;
       element.removeAllListeners?.('plotly_click');
       element.on?.('plotly_click', (event) => {
         const point = event.points[0];
@@ -95,6 +99,9 @@ export function PlotlyChart({ data, layout = NO_LAYOUT, fileName, title, height 
           dataUrlContent(await plotly.toImage(element, { format, width, height: imageHeight, ...(format === 'png' ? { scale: 2 } : {}) }))) as ChartHandle['image'],
       });
     });
+    return () => {
+      current = false;
+    };
   }, [plotly, data, layout, height]);
 
   useEffect(() => {
