@@ -235,7 +235,7 @@ export function ArrowTable({ table, source: givenSource, onRangeChange, columns,
       </div>
       <div className="grid-footer">
         <span>{i18n.t('table.rows', { count: i18n.number(rowCount) })}</span>
-        {addToReport && <AddToReportButton makeSection={makeSection} disabled={rowCount === 0} />}
+        {addToReport && <AddToReportButton makeSection={makeSection} disabled={rowCount === 0 || shown.length === 0} />}
       </div>
     </div>
   );
