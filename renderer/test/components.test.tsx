@@ -75,7 +75,19 @@ describe('PlotlyChart', () => {
     await vi.waitFor(() => expect(plotly.react).toHaveBeenCalledTimes(2));
     expect((plotly.react.mock.calls[1] as unknown[])[1]).toBe(next);
     view.unmount();
-    expect(plotly.purge).toHaveBeenCalledTimes(1);
+    await vi.waitFor(() => expect(plotly.purge).toHaveBeenCalledTimes(1));
+  });
+
+  it('purges a chart removed while it is still drawing only after the draw ends', async () => {
+    let finishDraw = () => undefined as void;
+    const plotly = fakePlotly(() => new Promise<void>((resolve) => (finishDraw = resolve)));
+    const view = renderWith(<PlotlyChart data={[{ type: 'bar', x: [1], y: [2] }]} title="t" fileName="f" />, { plotly: async () => plotly });
+    await vi.waitFor(() => expect(plotly.react).toHaveBeenCalledTimes(1));
+    view.unmount();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(plotly.purge).not.toHaveBeenCalled();
+    finishDraw();
+    await vi.waitFor(() => expect(plotly.purge).toHaveBeenCalledTimes(1));
   });
 
   it('downloads PNG and SVG under the chart name', async () => {

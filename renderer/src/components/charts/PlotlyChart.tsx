@@ -72,6 +72,8 @@ export function PlotlyChart({ data, layout = NO_LAYOUT, fileName, title, height 
   clickHandler.current = onPointClick;
   const handleReceiver = useRef(onHandle);
   handleReceiver.current = onHandle;
+  /** The draw in flight: purging under it left Plotly's half-built figure without its methods ("emit is not a function"). */
+  const drawing = useRef<Promise<unknown>>(Promise.resolve());
 
   useEffect(() => {
     let current = true;
@@ -86,7 +88,7 @@ export function PlotlyChart({ data, layout = NO_LAYOUT, fileName, title, height 
     if (!plotly || !element) return;
     let current = true;
     const config = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ['toImage', 'sendDataToCloud', 'lasso2d', 'select2d'] };
-    void plotly.react(element, data, themedLayout(layout, height), config).then(() => {
+    drawing.current = plotly.react(element, data, themedLayout(layout, height), config).then(() => {
       // A draw that ends after a newer one started, or after the chart went away, hands out no handle.
       if (!current) return;
       element.removeAllListeners?.('plotly_click');
@@ -112,7 +114,7 @@ export function PlotlyChart({ data, layout = NO_LAYOUT, fileName, title, height 
     return () => {
       observer.disconnect();
       handleReceiver.current?.(null);
-      plotly.purge(element);
+      void drawing.current.catch(() => undefined).then(() => plotly.purge(element));
     };
   }, [plotly]);
 
