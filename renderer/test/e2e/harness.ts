@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { createCore, type Core } from '../../../core/src/host/core.ts';
 import { startHttpHost, type HttpHost } from '../../../core/src/host/http.ts';
 import { ensureRendererBuilt, RENDERER_DIST } from '../../build.ts';
@@ -147,4 +148,23 @@ export async function closeBrowser(): Promise<void> {
   await browser?.close();
   browser = null;
   releaseSpecLock();
+}
+
+/**
+ * The hooks a spec of one session per test shares: its turn at the spec lock, a fresh session (and
+ * workspace) before each test, closed after it, and the browser closed at the end. Call inside
+ * `describe`; the returned function gives the running test's session.
+ */
+export function sessionPerTest(options: Parameters<typeof openSession>[0] = { language: 'en' }): () => Session {
+  let session: Session | null = null;
+  beforeAll(acquireSpecLock, SPEC_LOCK_WAIT_MS);
+  beforeEach(async () => {
+    session = await openSession(options);
+  });
+  afterEach(async () => session?.close());
+  afterAll(closeBrowser);
+  return () => {
+    if (!session) throw new Error('no session: sessionPerTest() gives one only inside a test');
+    return session;
+  };
 }

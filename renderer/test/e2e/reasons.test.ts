@@ -4,9 +4,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SAMPLE_DIR, SAMPLE_ORDERS, SAMPLE_TICKETS } from '../../../core/src/host/sample.ts';
-import { acquireSpecLock, closeBrowser, openSession, SPEC_LOCK_WAIT_MS, type Session } from './harness.ts';
+import { sessionPerTest } from './harness.ts';
 
 /** Waits until no chart is loading and no request is pending, so a screenshot shows the screen done. */
 async function settle(page: Page): Promise<void> {
@@ -17,15 +17,10 @@ async function settle(page: Page): Promise<void> {
 }
 
 describe('Reasons screen (Chromium, HTTP host, sample orders and tickets)', () => {
-  beforeAll(acquireSpecLock, SPEC_LOCK_WAIT_MS);
-  let session: Session;
-  beforeEach(async () => {
-    session = await openSession({ language: 'en' });
-  });
-  afterEach(async () => session.close());
-  afterAll(closeBrowser);
+  const currentSession = sessionPerTest();
 
   it('points to the ticket import on a workspace without tickets', async () => {
+    const session = currentSession();
     const { page } = session;
     await session.core.importFiles({ kind: 'orders', files: [join(SAMPLE_DIR, SAMPLE_ORDERS)] });
     await page.reload();
@@ -37,6 +32,7 @@ describe('Reasons screen (Chromium, HTTP host, sample orders and tickets)', () =
   });
 
   it('drills from a reason to its customers and a ticket’s evidence, downloads a chart, and edits the taxonomy', { timeout: 300_000 }, async () => {
+    const session = currentSession();
     const { page } = session;
     await session.core.importFiles({ kind: 'orders', files: [join(SAMPLE_DIR, SAMPLE_ORDERS)] });
     await session.core.importFiles({ kind: 'tickets', files: [join(SAMPLE_DIR, SAMPLE_TICKETS)] });

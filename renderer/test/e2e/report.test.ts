@@ -4,9 +4,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SAMPLE_DIR, SAMPLE_ORDERS, SAMPLE_TICKETS } from '../../../core/src/host/sample.ts';
-import { acquireSpecLock, closeBrowser, openSession, SPEC_LOCK_WAIT_MS, type Session } from './harness.ts';
+import { sessionPerTest } from './harness.ts';
 
 /**
  * Waits until no request is pending and every chart is drawn: leaving a screen while Plotly is still
@@ -31,15 +31,10 @@ async function add(container: Locator, labels: { add: string; added: string }): 
 }
 
 describe('Add to report (Chromium, HTTP host, sample orders and tickets)', () => {
-  beforeAll(acquireSpecLock, SPEC_LOCK_WAIT_MS);
-  let session: Session;
-  beforeEach(async () => {
-    session = await openSession({ language: 'en' });
-  });
-  afterEach(async () => session.close());
-  afterAll(closeBrowser);
+  const currentSession = sessionPerTest();
 
   it('adds charts and a table from their screens in both languages, and exports them in the HTML report', { timeout: 300_000 }, async () => {
+    const session = currentSession();
     const { page } = session;
     await session.core.importFiles({ kind: 'orders', files: [join(SAMPLE_DIR, SAMPLE_ORDERS)] });
     await session.core.importFiles({ kind: 'tickets', files: [join(SAMPLE_DIR, SAMPLE_TICKETS)] });

@@ -3,9 +3,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SHARED_DATA } from '../../../core/test/helpers/core.ts';
-import { acquireSpecLock, closeBrowser, openSession, SPEC_LOCK_WAIT_MS, type Session } from './harness.ts';
+import { sessionPerTest, type Session } from './harness.ts';
 
 const UCI = join(SHARED_DATA, 'uci_online_retail');
 const UCI_PARTS = ['online_retail_part1_2010-12_to_2011-03.csv.gz', 'online_retail_part2_2011-04_to_2011-07.csv.gz', 'online_retail_part3_2011-08_to_2011-12.csv.gz'].map((name) => join(UCI, name));
@@ -33,15 +33,10 @@ async function settle(page: Page): Promise<void> {
 }
 
 describe('workbench screens (Chromium, HTTP host, fresh workspace)', () => {
-  beforeAll(acquireSpecLock, SPEC_LOCK_WAIT_MS);
-  let session: Session;
-  beforeEach(async () => {
-    session = await openSession({ language: 'en' });
-  });
-  afterEach(async () => session.close());
-  afterAll(closeBrowser);
+  const currentSession = sessionPerTest();
 
   it('opens every screen in the navigation, in English and Chinese, without errors', { timeout: 300_000 }, async () => {
+    const session = currentSession();
     const { page } = session;
     if (HAVE_UCI) {
       await session.core.importFiles({ kind: 'orders', files: UCI_PARTS });
@@ -74,6 +69,7 @@ describe('workbench screens (Chromium, HTTP host, fresh workspace)', () => {
   });
 
   it.skipIf(!HAVE_UCI)('downloads a chart as PNG and SVG, and the report as HTML', { timeout: 300_000 }, async () => {
+    const session = currentSession();
     const { page } = session;
     await session.core.importFiles({ kind: 'orders', files: UCI_PARTS });
     await page.reload();
@@ -95,6 +91,7 @@ describe('workbench screens (Chromium, HTTP host, fresh workspace)', () => {
   });
 
   it('switches between English and Chinese at runtime and remembers the choice', async () => {
+    const session = currentSession();
     const { page } = session;
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Data');
     await page.getByTestId('language-select').selectOption('zh-CN');
@@ -107,6 +104,7 @@ describe('workbench screens (Chromium, HTTP host, fresh workspace)', () => {
   });
 
   it('refuses a page opened without the token, with a readable message', async () => {
+    const session = currentSession();
     const { page, host } = session;
     const fresh = await page.context().newPage();
     await fresh.goto(host.url);
