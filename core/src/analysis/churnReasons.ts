@@ -150,8 +150,9 @@ export async function churnReasons(connection: DuckDBConnection, taxonomy: Taxon
                    count(DISTINCT customer_id) FILTER (WHERE churned) AS churned,
                    median(date_diff('day', CAST(created_at AS DATE), CAST(last_at AS DATE))) FILTER (WHERE churned) AS median_days
             FROM levels GROUP BY level, key),
+          -- to the cent: a parallel sum of doubles differs in its last bits from run to run
           revenue AS (
-            SELECT level, key, sum(revenue_12m) AS revenue FROM (SELECT DISTINCT level, key, customer_id, revenue_12m FROM levels WHERE churned)
+            SELECT level, key, round(sum(revenue_12m), 2) AS revenue FROM (SELECT DISTINCT level, key, customer_id, revenue_12m FROM levels WHERE churned)
             GROUP BY level, key)
      SELECT c.*, r.revenue FROM counts c LEFT JOIN revenue r USING (level, key)`,
     params,
