@@ -6,7 +6,7 @@ import type { ChurnReasonsOptions, ReasonMembersRequest } from '../../../../core
 import { useArrowTable } from '../../client/arrow.ts';
 import { useCall } from '../../client/hooks.ts';
 import { ArrowTable } from '../../components/ArrowTable.tsx';
-import { csvBlob, downloadBlob, tableToCsv } from '../../components/download.ts';
+import { DrillDownTools } from '../../components/DrillDownTools.tsx';
 import { ErrorBanner } from '../../components/ErrorBanner.tsx';
 import { Panel } from '../../components/Screen.tsx';
 import { useI18n } from '../../i18n/I18nProvider.tsx';
@@ -53,20 +53,12 @@ export function ReasonMembers({ reasonKey, level, title, options, onTicket, onCl
       id="reason-members"
       title={heading}
       actions={
-        <div className="section-tools">
+        <DrillDownTools table={table} fileName={`reason-${reasonKey}.csv`} onClose={onClose}>
           <label className="inline-field">
             <input type="checkbox" checked={churnedOnly} onChange={(event) => setChurnedOnly(event.target.checked)} />
             {t('reasons.members.churnedOnly')}
           </label>
-          {table && (
-            <button type="button" className="button button-small" onClick={() => downloadBlob(csvBlob(tableToCsv(table)), `reason-${reasonKey}.csv`)}>
-              {t('common.downloadCsv')}
-            </button>
-          )}
-          <button type="button" className="button button-small button-quiet" onClick={onClose}>
-            {t('common.close')}
-          </button>
-        </div>
+        </DrillDownTools>
       }
     >
       <p className="chart-note">{t('reasons.members.note')}</p>

@@ -3,7 +3,7 @@ import type { CohortMembersRequest } from '../../../../core/src/api/index.ts';
 import { useArrowTable } from '../../client/arrow.ts';
 import { useCall } from '../../client/hooks.ts';
 import { ArrowTable } from '../../components/ArrowTable.tsx';
-import { csvBlob, downloadBlob, tableToCsv } from '../../components/download.ts';
+import { DrillDownTools } from '../../components/DrillDownTools.tsx';
 import { ErrorBanner } from '../../components/ErrorBanner.tsx';
 import { Panel } from '../../components/Screen.tsx';
 import { useI18n } from '../../i18n/I18nProvider.tsx';
@@ -17,18 +17,7 @@ export function CohortMembers({ request, onClose }: { request: CohortMembersRequ
     <Panel
       id="cohort-members"
       title={title}
-      actions={
-        <div className="section-tools">
-          {table && (
-            <button type="button" className="button button-small" onClick={() => downloadBlob(csvBlob(tableToCsv(table)), `cohort-${request.cohort}-k${request.k}.csv`)}>
-              {t('common.downloadCsv')}
-            </button>
-          )}
-          <button type="button" className="button button-small button-quiet" onClick={onClose}>
-            {t('common.close')}
-          </button>
-        </div>
-      }
+      actions={<DrillDownTools table={table} fileName={`cohort-${request.cohort}-k${request.k}.csv`} onClose={onClose} />}
     >
       {members.error && <ErrorBanner error={members.error} onRetry={members.reload} />}
       {table && (
