@@ -1,5 +1,5 @@
 // Component-test helpers: a fake CoreApi whose verbs a test supplies, and the providers around a component.
-import { render, type RenderResult } from '@testing-library/react';
+import { configure, render, type RenderResult } from '@testing-library/react';
 import type { ReactNode } from 'react';
 import { vi } from 'vitest';
 import { CORE_METHODS, CoreError, type CoreApi, type CoreEvent, type CoreEventListener, type CoreHandle } from '../../core/src/api/index.ts';
@@ -7,6 +7,9 @@ import { CoreProvider } from '../src/client/CoreProvider.tsx';
 import type { AppHost } from '../src/client/host.ts';
 import { PlotlyContext, type PlotlyBundle, type PlotlyLoader } from '../src/components/charts/plotlyBundle.ts';
 import { I18nProvider, type Language } from '../src/i18n/I18nProvider.tsx';
+
+// findBy* waits 1 s by default; on two cores shared with DuckDB suites a screen can take longer to settle.
+configure({ asyncUtilTimeout: 10_000 });
 
 export interface FakeCore extends CoreHandle {
   emit(event: CoreEvent): void;
