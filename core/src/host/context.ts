@@ -41,7 +41,7 @@ export class CoreContext {
   private readonly listeners = new Set<CoreEventListener>();
   private readonly running = new Map<string, RunningTask>();
   private taskCounter = 0;
-  private readonly locks = new Map<TaskLock, Promise<unknown>>();
+  private readonly locks = new Map<TaskLock, Promise<void>>();
 
   constructor(workspace?: Workspace) {
     this.current = workspace ?? null;
@@ -78,13 +78,20 @@ export class CoreContext {
     const id = taskId ?? `task-${++this.taskCounter}`;
     if (this.running.has(id)) throw new CoreError('E_ARGS', `task ${id} is already running`);
     const workspace = this.workspace();
-    const connection = await workspace.connect();
+    // The turn is taken before the first await, so locked tasks run in the order they were asked for.
+    const turn = lock === undefined ? null : this.takeTurn(lock);
+    let connection: DuckDBConnection;
+    try {
+      connection = await workspace.connect();
+    } catch (error) {
+      turn?.end();
+      throw error;
+    }
     const controller = new AbortController();
     const progress = this.progressReporter(id);
-    const before = lock === undefined ? undefined : this.locks.get(lock);
     const done = (async () => {
       try {
-        await before?.catch(() => undefined);
+        await turn?.previous;
         if (controller.signal.aborted) throw new CoreError('E_CANCELLED', `task ${id} was cancelled`);
         return await work({ connection, progress, signal: controller.signal, taskId: id });
       } catch (error) {
@@ -93,17 +100,23 @@ export class CoreContext {
       } finally {
         this.running.delete(id);
         workspace.release(connection);
+        turn?.end();
       }
     })();
     this.running.set(id, { connection, controller, done });
-    if (lock !== undefined) {
-      this.locks.set(lock, done);
-      const release = () => {
-        if (this.locks.get(lock) === done) this.locks.delete(lock);
-      };
-      done.then(release, release);
-    }
     return done;
+  }
+
+  /** Queues behind the last holder of `lock`: `previous` settles when it is done; `end` lets the next one go. */
+  private takeTurn(lock: TaskLock): { previous: Promise<void>; end: () => void } {
+    const previous = this.locks.get(lock) ?? Promise.resolve();
+    let end!: () => void;
+    const mine = new Promise<void>((resolve) => (end = resolve));
+    this.locks.set(lock, mine);
+    void mine.then(() => {
+      if (this.locks.get(lock) === mine) this.locks.delete(lock);
+    });
+    return { previous, end };
   }
 
   /** Interrupts a running task and waits until it has unwound. */
