@@ -33,7 +33,7 @@ async function add(container: Locator, labels: { add: string; added: string }): 
 describe('Add to report (Chromium, HTTP host, sample orders and tickets)', () => {
   const currentSession = sessionPerTest();
 
-  it('adds charts and a table from their screens in both languages, and exports them in the HTML report', { timeout: 300_000 }, async () => {
+  it('adds charts and a table from their screens in both languages, and exports them in the HTML report and every other format', { timeout: 300_000 }, async () => {
     const session = currentSession();
     const { page } = session;
     await session.core.importFiles({ kind: 'orders', files: [join(SAMPLE_DIR, SAMPLE_ORDERS)] });
@@ -86,6 +86,18 @@ describe('Add to report (Chromium, HTTP host, sample orders and tickets)', () =>
     expect(html).toContain('Sample data.');
     // The reasons table's first row, as the screen named it.
     expect(html).toContain(`<td>${topReason.en}</td>`);
+
+    // Every other format leaves the app as a file of its kind (two charts make PNG and SVG a zip of both).
+    const signatures: Record<string, string> = { pdf: '%PDF', pptx: 'PK', xlsx: 'PK', zip: 'PK', png: '\x89PNG', csv: '', svg: '<' };
+    for (const format of ['pdf', 'pptx', 'xlsx', 'csv', 'png', 'svg']) {
+      await page.getByTestId('report-format').selectOption(format);
+      const [file] = await Promise.all([page.waitForEvent('download', { timeout: 120_000 }), page.getByRole('button', { name: '导出' }).click()]);
+      const extension = file.suggestedFilename().split('.').at(-1) ?? '';
+      expect([format, 'zip'], `${format} export named ${file.suggestedFilename()}`).toContain(extension);
+      const bytes = readFileSync(await file.path());
+      expect(bytes.subarray(0, 4).toString('latin1').startsWith(signatures[extension]!), `${format} export starts as a ${extension}`).toBe(true);
+      if (format === 'csv') expect(bytes.toString('utf8')).toContain(topReason.en);
+    }
     expect(await page.getByRole('alert').allTextContents()).toEqual([]);
     expect(pageErrors).toEqual([]);
   });
