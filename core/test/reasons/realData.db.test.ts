@@ -3,11 +3,11 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import ExcelJS from 'exceljs';
 import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChurnReasonsResult } from '../../src/api/reasons.ts';
 import { SHARED_DATA, openTestCore, type TestCore } from '../helpers/core.ts';
+import { readFirstSheet } from '../helpers/workbook.ts';
 
 const TELCO = join(SHARED_DATA, 'ibm_telco_churn', 'Telco_customer_churn.xlsx');
 const REVIEWS = ['part1', 'part2'].map((part) => join(SHARED_DATA, 'chinese_ecommerce_reviews', `online_shopping_10_cats_${part}.csv.gz`));
@@ -48,16 +48,10 @@ describe.skipIf(!existsSync(TELCO))('IBM Telco: churn reasons as tickets, churn 
   let result: ChurnReasonsResult;
   const customers: { id: string; churned: boolean; reason: string | null }[] = [];
   beforeAll(async () => {
-    const workbook = new ExcelJS.Workbook();
-    await workbook.xlsx.readFile(TELCO);
-    const sheet = workbook.worksheets[0]!;
-    const header = (sheet.getRow(1).values as unknown[]).map(String);
-    const column = (name: string) => header.indexOf(name);
-    sheet.eachRow((row, index) => {
-      if (index === 1) return;
-      const reason = row.getCell(column('Churn Reason')).value;
-      customers.push({ id: String(row.getCell(column('CustomerID')).value), churned: row.getCell(column('Churn Label')).value === 'Yes', reason: reason === null ? null : String(reason) });
-    });
+    for (const row of await readFirstSheet(TELCO)) {
+      const reason = row['Churn Reason'] ?? null;
+      customers.push({ id: String(row['CustomerID']), churned: row['Churn Label'] === 'Yes', reason: reason === null ? null : String(reason) });
+    }
     t = await openTestCore();
     await t.client.importFiles({ kind: 'tickets', files: [TELCO] });
     result = await t.client.churnReasons({ churnFlag: { table: 'tickets', customerColumn: 'customer_id', eventColumn: 'label' } });

@@ -4,11 +4,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import ExcelJS from 'exceljs';
 import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CohortMatrix, RetentionMetric, RetentionMode, SurvivalCurve } from '../../src/api/retention.ts';
 import { SHARED_DATA, openTestCore, type TestCore } from '../helpers/core.ts';
+import { readFirstSheet } from '../helpers/workbook.ts';
 import { openFixtureCore } from './fixtureCore.ts';
 
 const CDNOW = join(SHARED_DATA, 'cdnow_lifetimes', 'CDNOW_master.txt');
@@ -213,17 +213,11 @@ describe.skipIf(!existsSync(TELCO))('IBM Telco: Kaplan-Meier of tenure against a
   let subjects: { time: number; event: boolean; contract: string }[];
   let dir: string;
   beforeAll(async () => {
-    const workbook = new ExcelJS.Workbook();
-    await workbook.xlsx.readFile(TELCO);
-    const sheet = workbook.worksheets[0]!;
-    const header = (sheet.getRow(1).values as unknown[]).map(String);
-    const column = (name: string) => header.indexOf(name);
-    subjects = [];
-    sheet.eachRow((row, number) => {
-      if (number === 1) return;
-      const values = row.values as unknown[];
-      subjects.push({ time: Number(values[column('Tenure Months')]), event: Number(values[column('Churn Value')]) === 1, contract: String(values[column('Contract')]) });
-    });
+    subjects = (await readFirstSheet(TELCO)).map((row) => ({
+      time: Number(row['Tenure Months']),
+      event: Number(row['Churn Value']) === 1,
+      contract: String(row['Contract']),
+    }));
     // The workspace reads the same three columns from a CSV written here (the import keeps only canonical columns)
     dir = mkdtempSync(join(tmpdir(), 'churnwb-telco-'));
     const file = join(dir, 'telco.csv');
