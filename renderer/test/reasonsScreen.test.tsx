@@ -2,8 +2,8 @@
 import { act, cleanup, fireEvent, screen, within } from '@testing-library/react';
 import { tableFromArrays, tableToIPC } from 'apache-arrow';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { CoreError, type WorkspaceInfo } from '../../core/src/api/index.ts';
-import type { ChurnReasonsResult, Classification, ReasonRow, Taxonomy, TicketEvidence } from '../../core/src/api/reasons.ts';
+import { CoreError } from '../../core/src/api/index.ts';
+import type { Classification, ReasonRow, Taxonomy } from '../../core/src/api/reasons.ts';
 import type { PlotlyPoint } from '../src/components/charts/plotlyBundle.ts';
 import { highlightSegments } from '../src/features/reasons/highlight.tsx';
 import { ticketIds } from '../src/features/reasons/ReasonMembers.tsx';
@@ -11,65 +11,9 @@ import { liftTraces, paretoTraces, trendTraces } from '../src/features/reasons/r
 import { ReasonsScreen } from '../src/features/reasons/ReasonsScreen.tsx';
 import { cleanTaxonomy } from '../src/features/reasons/TaxonomyEditor.tsx';
 import { fakeCore, fakePlotly, renderWith } from './fakeCore.tsx';
+import { EVIDENCE, REASONS, RESULT, TAXONOMY, workspace } from './reasonsFixtures.ts';
 
 afterEach(cleanup);
-
-const row = (key: string, en: string, churned: number, lift: [number, number, number] | null, churnType: ReasonRow['churnType'] = 'disappointment'): ReasonRow => ({
-  key,
-  zh: `${en}（中）`,
-  en,
-  churnType,
-  tickets: churned * 2,
-  customers: churned + 1,
-  churnedCustomers: churned,
-  shareOfChurned: churned / 10,
-  churnRateWith: 0.5,
-  churnRateWithout: 0.25,
-  lift: lift?.[0] ?? null,
-  liftLow: lift?.[1] ?? null,
-  liftHigh: lift?.[2] ?? null,
-  revenueAtStake: 1000,
-  medianDaysTicketToLastOrder: 12,
-});
-
-// Contract order: by churned customers, largest first, unknown included where it falls.
-const REASONS: ReasonRow[] = [row('product_quality', 'Product quality', 6, [2, 1.2, 3.3]), row('unknown', 'Unknown', 4, null, null), row('logistics', 'Delivery', 3, [0.8, 0.4, 1.6], 'big_shop_neglect')];
-
-const RESULT: ChurnReasonsResult = {
-  options: { statuses: ['completed'], asOf: '2024-06-30', windowDays: 90, daysBeforeLastOrder: 90, churnFlag: null },
-  rule: { windowDays: 90, windowSource: 'p90', asOf: '2024-06-30', statuses: ['completed'], repeatCustomers: 40 },
-  taxonomyVersion: 3,
-  churnedCustomers: 10,
-  judgedCustomers: 30,
-  churnedWithTickets: 8,
-  reasons: REASONS,
-  churnTypes: [{ ...row('disappointment', 'Disappointment churn', 6, [1.9, 1.1, 3.2]), churnType: null }],
-  trend: [
-    { month: '2024-01-01', reason: 'product_quality', tickets: 2, customers: 2 },
-    { month: '2024-03-01', reason: 'product_quality', tickets: 5, customers: 4 },
-    { month: '2024-02-01', reason: 'logistics', tickets: 1, customers: 1 },
-  ],
-};
-
-const TAXONOMY: Taxonomy = {
-  version: 3,
-  negations: { zh: ['没有'], en: ['no problem with'] },
-  churnTypes: [
-    { key: 'disappointment', zh: '失望流失', en: 'Disappointment churn' },
-    { key: 'big_shop_neglect', zh: '店大欺客', en: 'Big shop neglect' },
-  ],
-  reasons: [
-    { key: 'product_quality', zh: '产品质量', en: 'Product quality', churnType: 'disappointment', keywords: { zh: ['质量问题'], en: ['defective'] } },
-    { key: 'logistics', zh: '物流配送', en: 'Delivery', churnType: 'big_shop_neglect', keywords: { zh: ['物流慢'], en: ['late delivery'] } },
-  ],
-};
-
-const EVIDENCE: TicketEvidence = {
-  ticket: { ticketId: 'TK7', customerId: 'c-1', createdAt: '2024-02-03T10:00:00.000Z', category: '投诉', subject: null, body: '没有质量问题，但是物流慢得离谱', refundReason: null, rating: 1 },
-  classification: { reasons: [{ reason: 'logistics', confidence: 0.6, evidence: [{ field: 'body', terms: ['物流慢'] }] }], negated: [{ field: 'body', terms: ['质量问题'] }] },
-};
-
-const workspace = (tickets: number): WorkspaceInfo => ({ path: 'w', tables: [], orders: 50, customers: 30, tickets, dateRange: null, sources: [], filledColumns: { orders: [], tickets: [] } });
 
 function clickablePlotly() {
   const clicks = new Map<HTMLElement, (data: { points: PlotlyPoint[] }) => void>();
@@ -167,7 +111,7 @@ describe('Reasons screen', () => {
     expect(screen.getAllByText('Product quality').length).toBeGreaterThan(0);
 
     fireEvent.change(screen.getByTestId('reasons-days-before'), { target: { value: '30' } });
-    await vi.waitFor(() => expect(core.calls.filter((call) => call.method === 'churnReasons').at(-1)?.request).toEqual({ statuses: ['completed'], daysBeforeLastOrder: 30 }));
+    await vi.waitFor(() => expect(core.calls.filter((call) => call.method === 'churnReasons').at(-1)?.request).toEqual({ statuses: ['completed'], daysBeforeLastOrder: 30, taskId: expect.any(String) }));
 
     const pareto = screen.getByRole('figure', { name: 'Churned customers by reason' }).querySelector('.chart-plot') as HTMLElement;
     await vi.waitFor(() => expect(clicks.has(pareto)).toBe(true));
@@ -195,6 +139,46 @@ describe('Reasons screen', () => {
     fireEvent.keyDown(viewport, { key: 'Enter' });
     await vi.waitFor(() => expect(core.calls.filter((call) => call.method === 'reasonMembers').at(-1)?.request).toMatchObject({ key: 'unknown' }));
     expect(screen.getByText('Customers with “Unknown”')).toBeTruthy();
+  });
+
+  it('shows the classification’s ticket count and rate while it runs, and Cancel stops it with a way to run it again', async () => {
+    const asked: { taskId: string; settle: { resolve: (result: typeof RESULT) => void; reject: (error: unknown) => void } }[] = [];
+    const core = fakeCore({
+      describeWorkspace: async () => workspace(12),
+      getTaxonomy: async () => ({ taxonomy: TAXONOMY, source: 'bundled' }),
+      churnReasons: (request) => new Promise((resolve, reject) => asked.push({ taskId: request.taskId ?? '', settle: { resolve, reject } })),
+      cancel: async ({ taskId }) => {
+        asked.find((call) => call.taskId === taskId)?.settle.reject(new CoreError('E_CANCELLED', `task ${taskId} was cancelled`));
+        return { cancelled: true };
+      },
+    });
+    renderWith(<ReasonsScreen />, { core, plotly: async () => fakePlotly() });
+    await vi.waitFor(() => expect(asked).toHaveLength(1));
+    const [first] = asked;
+    expect(first!.taskId).not.toBe('');
+    expect(await screen.findByText('Starting…')).toBeTruthy();
+
+    // Another task's progress is not this screen's.
+    act(() => core.emit({ type: 'progress', taskId: 'someone-else', phase: 'read', bytesDone: 0, bytesTotal: 0, rows: 5, rowsPerSec: 5 }));
+    expect(screen.queryByTestId('progress-rows')).toBeNull();
+    act(() => core.emit({ type: 'progress', taskId: first!.taskId, phase: 'classify', bytesDone: 0, bytesTotal: 0, rows: 12_000, rowsPerSec: 4_500 }));
+    expect(screen.getByText('Classifying tickets')).toBeTruthy();
+    expect(screen.getByTestId('progress-rows').textContent).toBe('12,000 tickets');
+    expect(screen.getByTestId('progress-rate').textContent).toBe('4,500 tickets/s');
+
+    fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
+    expect((await screen.findByTestId('reasons-cancelled')).textContent).toContain('Classification cancelled.');
+    expect(core.calls.find((call) => call.method === 'cancel')?.request).toEqual({ taskId: first!.taskId });
+    expect(screen.queryByRole('alert')).toBeNull();
+    expect(screen.queryByTestId('progress-rows')).toBeNull();
+
+    fireEvent.click(screen.getByRole('button', { name: 'Run again' }));
+    await vi.waitFor(() => expect(asked).toHaveLength(2));
+    expect(asked[1]!.taskId).not.toBe(first!.taskId);
+    act(() => asked[1]!.settle.resolve(RESULT));
+    expect(await screen.findByText('Churned customers by reason')).toBeTruthy();
+    expect(screen.queryByRole('progressbar')).toBeNull();
+    expect(screen.queryByTestId('reasons-cancelled')).toBeNull();
   });
 
   it('tries a text against the unsaved taxonomy, saves it, and shows the core’s validation error naming the entry', async () => {

@@ -19,12 +19,21 @@ export interface ClassifyTicketsOptions {
   full?: boolean;
   /** Checked between pages; an aborted signal stops the run and stores nothing of it. */
   signal?: AbortSignal;
-  /** Called after each page with the distinct contents classified so far and their total. */
-  onProgress?: (done: number, total: number) => void;
+  /**
+   * Called with the tickets classified so far and how many are to be classified: when classifying
+   * starts, at most every `progressIntervalMs` while it runs, and when it ends. Not called when
+   * nothing needs classifying.
+   */
+  onProgress?: (tickets: number, total: number) => void;
+  /** Least time between two progress calls while classifying; default 500 ms (0 calls after every distinct content). */
+  progressIntervalMs?: number;
 }
 
 /** Distinct contents classified per page: large enough to amortise a query, small enough for prompt cancelling. */
 const PAGE_SIZE = 20_000;
+
+/** Often enough for a rate that moves, rarely enough not to flood the clients with events. */
+const PROGRESS_INTERVAL_MS = 500;
 
 /** md5 of what classification reads; NULL and '' are the same to it. */
 const FIELDS_HASH_SQL = `md5(concat_ws(chr(31), coalesce(category, ''), coalesce(subject, ''), coalesce(body, ''), coalesce(refund_reason, ''), coalesce(CAST(rating AS VARCHAR), '')))`;
@@ -85,22 +94,30 @@ async function classifyChanged(connection: DuckDBConnection, taxonomy: Taxonomy,
   await connection.run(
     `CREATE OR REPLACE TEMP TABLE reason_contents AS
      SELECT row_number() OVER () AS content_id, * FROM (
-       SELECT fields_hash, any_value(category) AS category, any_value(subject) AS subject, any_value(body) AS body,
+       SELECT fields_hash, count(*) AS tickets, any_value(category) AS category, any_value(subject) AS subject, any_value(body) AS body,
               any_value(refund_reason) AS refund_reason, any_value(rating) AS rating
        FROM reason_work GROUP BY fields_hash)`,
   );
-  const { contents } = await queryOne<{ contents: number }>(connection, 'SELECT count(*) AS contents FROM reason_contents');
+  const { contents, tickets } = await queryOne<{ contents: number; tickets: number }>(
+    connection,
+    'SELECT (SELECT count(*) FROM reason_contents) AS contents, (SELECT count(*) FROM reason_work) AS tickets',
+  );
+  // Progress counts tickets, as the analyst knows them, though distinct contents are what is classified
+  const interval = options.progressIntervalMs ?? PROGRESS_INTERVAL_MS;
+  let done = 0;
+  let reportedAt = performance.now();
+  options.onProgress?.(0, tickets);
   await connection.run('CREATE OR REPLACE TEMP TABLE reason_results (content_id BIGINT, reason VARCHAR, confidence DOUBLE, evidence VARCHAR)');
   // Pages read whole, so the appender may write between them (it would end an open stream) and
   // memory stays bounded however many tickets there are
   for (let first = 1; first <= contents; first += PAGE_SIZE) {
     if (options.signal?.aborted) throw new CoreError('E_CANCELLED', 'classification was cancelled');
     const page = await connection.runAndReadAll(
-      'SELECT content_id, category, subject, body, refund_reason, rating FROM reason_contents WHERE content_id BETWEEN $first AND $last',
+      'SELECT content_id, tickets, category, subject, body, refund_reason, rating FROM reason_contents WHERE content_id BETWEEN $first AND $last',
       { first, last: first + PAGE_SIZE - 1 },
     );
     // Column arrays of raw values: converting each row to an object costs more than classifying it
-    const [ids, category, subject, body, refundReason, rating] = page.getColumns() as [bigint[], ...(string | null)[][]];
+    const [ids, counts, category, subject, body, refundReason, rating] = page.getColumns() as [bigint[], bigint[], ...(string | null)[][]];
     const appender = await connection.createAppender('reason_results', 'main', 'temp');
     for (let row = 0; row < ids.length; row++) {
       const fields = { category: category![row], subject: subject![row], body: body![row], refund_reason: refundReason![row], rating: rating![row] as number | null };
@@ -111,19 +128,23 @@ async function classifyChanged(connection: DuckDBConnection, taxonomy: Taxonomy,
         appender.appendVarchar(JSON.stringify(match.evidence));
         appender.endRow();
       }
+      done += Number(counts[row]!);
+      if (options.onProgress && performance.now() - reportedAt >= interval) {
+        reportedAt = performance.now();
+        options.onProgress(done, tickets);
+      }
     }
     appender.closeSync();
-    options.onProgress?.(Math.min(contents, first + PAGE_SIZE - 1), contents);
   }
+  options.onProgress?.(tickets, tickets);
   await connection.run(
     `INSERT INTO ticket_reasons (ticket_id, fields_hash, reason, confidence, evidence, taxonomy_version, taxonomy_hash)
      SELECT w.ticket_id, w.fields_hash, r.reason, r.confidence, r.evidence, $version, $hash
      FROM reason_work w JOIN reason_contents c USING (fields_hash) JOIN reason_results r USING (content_id)`,
     { version: taxonomy.version, hash },
   );
-  const { classified } = await queryOne<{ classified: number }>(connection, 'SELECT count(*) AS classified FROM reason_work');
   for (const table of ['reason_work', 'reason_contents', 'reason_results']) await connection.run(`DROP TABLE temp.main.${table}`);
-  return classified;
+  return tickets;
 }
 
 /** The reason a label names: its key, its Chinese or English name, or one of its category values, compared normalised. */

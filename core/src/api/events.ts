@@ -7,6 +7,8 @@ export type TaskPhase =
   | 'read'
   | 'normalise'
   | 'swap'
+  /** Matching tickets to churn reasons; `rows` counts tickets. */
+  | 'classify'
   | 'analyse'
   | 'render'
   | 'done';

@@ -169,15 +169,24 @@ describe('churnReasons on the hand-made shop', () => {
     await expect(t.client.ticketEvidence({ ticketId: 'nope' })).rejects.toMatchObject({ code: 'E_NOT_FOUND' });
   });
 
-  it('reports progress under the task id of the request', async () => {
-    const events: { taskId: string; phase: string }[] = [];
+  it('reports progress under the task id of the request, classifying counted in tickets', async () => {
+    const events: { taskId: string; phase: string; rows: number }[] = [];
     const stop = t.core.on((event) => {
-      if (event.type === 'progress') events.push({ taskId: event.taskId, phase: event.phase });
+      if (event.type === 'progress') events.push({ taskId: event.taskId, phase: event.phase, rows: event.rows });
     });
     await t.core.churnReasons({ ...RULE, taskId: 'reasons-1' });
+    expect(events.every((event) => event.taskId === 'reasons-1')).toBe(true);
+    const classifying = events.filter((event) => event.phase === 'classify').map((event) => event.rows);
+    // From none to the shop's 10 tickets; then the segmentation itself
+    expect([classifying[0], classifying.at(-1)]).toEqual([0, 10]);
+    expect(events.at(-1)?.phase).toBe('analyse');
+
+    // Nothing left to classify: no classifying phase at all
+    events.length = 0;
+    await t.core.churnReasons({ ...RULE, taskId: 'reasons-2' });
     stop();
     expect(events.length).toBeGreaterThan(0);
-    expect(events.every((event) => event.taskId === 'reasons-1' && event.phase === 'analyse')).toBe(true);
+    expect(events.some((event) => event.phase === 'classify')).toBe(false);
   });
 
   it('an aborted classification stops with E_CANCELLED', async () => {

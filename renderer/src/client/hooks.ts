@@ -15,17 +15,25 @@ export function asCoreError(error: unknown): CoreError {
   return new CoreError('E_INTERNAL', error instanceof Error ? error.message : String(error));
 }
 
-/** Calls in flight per core, by method and request JSON: identical concurrent asks share one call. */
-const inFlight = new WeakMap<object, Map<string, Promise<unknown>>>();
+/** A call in flight, and the task id it runs under when it was made as a task. */
+interface SharedCall<T> {
+  result: Promise<T>;
+  taskId: string | null;
+}
 
-function sharedCall<M extends CoreMethod>(core: CoreContextValue['core'], method: M, key: string): Promise<CoreResponse<M>> {
+/** Calls in flight per core, by method and request JSON: identical concurrent asks share one call (and its task). */
+const inFlight = new WeakMap<object, Map<string, SharedCall<unknown>>>();
+
+function sharedCall<M extends CoreMethod>(core: CoreContextValue['core'], method: M, key: string, asTask: boolean): SharedCall<CoreResponse<M>> {
   let calls = inFlight.get(core);
   if (!calls) inFlight.set(core, (calls = new Map()));
-  const id = `${method} ${key}`;
+  const id = `${asTask ? 'task ' : ''}${method} ${key}`;
   const running = calls.get(id);
-  if (running) return running as Promise<CoreResponse<M>>;
+  if (running) return running as SharedCall<CoreResponse<M>>;
   const verb = core[method] as (arg: CoreRequest<M>) => Promise<CoreResponse<M>>;
-  const call = verb(JSON.parse(key) as CoreRequest<M>).finally(() => calls.delete(id));
+  const request = JSON.parse(key) as CoreRequest<M>;
+  const taskId = asTask ? newTaskId() : null;
+  const call = { result: verb(taskId === null ? request : { ...request, taskId }).finally(() => calls.delete(id)), taskId };
   calls.set(id, call);
   return call;
 }
@@ -37,30 +45,64 @@ export interface CallState<T> {
   reload(): void;
 }
 
+function useSharedCall<M extends CoreMethod>(method: M, request: object | null, asTask: boolean): CallState<CoreResponse<M>> & { taskId: string | null } {
+  const { core, revision } = useCoreContext();
+  const [state, setState] = useState<{ value?: CoreResponse<M>; error?: CoreError; loading: boolean; taskId: string | null }>({ loading: request !== null, taskId: null });
+  const [nonce, setNonce] = useState(0);
+  const key = request === null ? null : JSON.stringify(request);
+  useEffect(() => {
+    if (key === null) return;
+    let current = true;
+    const call = sharedCall(core, method, key, asTask);
+    setState((previous) => ({ ...previous, loading: true, taskId: call.taskId }));
+    call.result.then(
+      (value) => current && setState({ value, loading: false, taskId: null }),
+      (error: unknown) => current && setState({ error: asCoreError(error), loading: false, taskId: null }),
+    );
+    return () => {
+      current = false;
+    };
+  }, [core, method, key, asTask, revision, nonce]);
+  const reload = useCallback(() => setNonce((value) => value + 1), []);
+  return { value: state.value, error: state.error, loading: state.loading, reload, taskId: state.taskId };
+}
+
 /**
  * Calls `method` with `request` and re-calls it when the request's JSON or the workspace changes.
  * A null request skips the call (the screen is not ready to ask yet). Components asking the same
  * thing at the same time share one call.
  */
 export function useCall<M extends CoreMethod>(method: M, request: CoreRequest<M> | null): CallState<CoreResponse<M>> {
-  const { core, revision } = useCoreContext();
-  const [state, setState] = useState<{ value?: CoreResponse<M>; error?: CoreError; loading: boolean }>({ loading: request !== null });
-  const [nonce, setNonce] = useState(0);
-  const key = request === null ? null : JSON.stringify(request);
+  const { value, error, loading, reload } = useSharedCall(method, request, false);
+  return { value, error, loading, reload };
+}
+
+/** Verbs that run as cancellable tasks: their request takes a task id. */
+export type TaskMethod = { [M in CoreMethod]: 'taskId' extends keyof CoreRequest<M> ? M : never }[CoreMethod];
+
+export interface TaskCallState<T> extends CallState<T> {
+  /** The last progress event of the call in flight; null before its first and once it has settled. */
+  progress: ProgressEvent | null;
+  /** Asks the core to interrupt the call in flight; it then settles with E_CANCELLED. */
+  cancel(): Promise<void>;
+}
+
+/** useCall for a verb that runs as a task: the call gets a task id, so the screen can show its progress and cancel it. */
+export function useTaskCall<M extends TaskMethod>(method: M, request: Omit<CoreRequest<M>, 'taskId'> | null): TaskCallState<CoreResponse<M>> {
+  const { core } = useCoreContext();
+  const { taskId, ...call } = useSharedCall(method, request, true);
+  const [progress, setProgress] = useState<ProgressEvent | null>(null);
   useEffect(() => {
-    if (key === null) return;
-    let current = true;
-    setState((previous) => ({ ...previous, loading: true }));
-    sharedCall(core, method, key).then(
-      (value) => current && setState({ value, loading: false }),
-      (error: unknown) => current && setState({ error: asCoreError(error), loading: false }),
-    );
-    return () => {
-      current = false;
-    };
-  }, [core, method, key, revision, nonce]);
-  const reload = useCallback(() => setNonce((value) => value + 1), []);
-  return { value: state.value, error: state.error, loading: state.loading, reload };
+    setProgress(null);
+    if (taskId === null) return;
+    return core.on((event) => {
+      if (event.type === 'progress' && event.taskId === taskId) setProgress(event);
+    });
+  }, [core, taskId]);
+  const cancel = useCallback(async () => {
+    if (taskId !== null) await core.cancel({ taskId });
+  }, [core, taskId]);
+  return { ...call, progress, cancel };
 }
 
 let taskCounter = 0;

@@ -12,6 +12,8 @@ export function ProgressBar({ progress, onCancel }: ProgressBarProps) {
   const { t, number, percent } = useI18n();
   const [cancelling, setCancelling] = useState(false);
   const fraction = progress && progress.bytesTotal > 0 ? Math.min(1, progress.bytesDone / progress.bytesTotal) : null;
+  // Classification counts tickets; every other phase counts rows of data
+  const tickets = progress?.phase === 'classify';
   const cancel = async () => {
     if (!onCancel) return;
     setCancelling(true);
@@ -30,8 +32,8 @@ export function ProgressBar({ progress, onCancel }: ProgressBarProps) {
         {progress && (
           <span className="progress-numbers">
             {fraction !== null && <span data-testid="progress-share">{percent(fraction, 0)}</span>}
-            <span data-testid="progress-rows">{t('progress.rows', { rows: number(progress.rows) })}</span>
-            <span data-testid="progress-rate">{t('progress.rowsPerSec', { rate: number(progress.rowsPerSec) })}</span>
+            <span data-testid="progress-rows">{t(tickets ? 'progress.tickets' : 'progress.rows', { rows: number(progress.rows) })}</span>
+            <span data-testid="progress-rate">{t(tickets ? 'progress.ticketsPerSec' : 'progress.rowsPerSec', { rate: number(progress.rowsPerSec) })}</span>
           </span>
         )}
         {onCancel && (

@@ -12,10 +12,14 @@ async function chosenTaxonomy(connection: DuckDBConnection, choice: TaxonomyChoi
   return choice.taxonomy === undefined ? (await workspaceTaxonomy(connection)).taxonomy : checkTaxonomy(choice.taxonomy);
 }
 
-/** Brings `ticket_reasons` up to date for the taxonomy, reporting progress per page of distinct contents. */
+/**
+ * Brings `ticket_reasons` up to date for the taxonomy, reporting the tickets classified. classifyTickets
+ * spaces its calls itself (500 ms apart, plus start and end), so each one is sent: the reporter's own
+ * throttle would drop the end, and with it the final count.
+ */
 function classifyInTask({ connection, progress, signal }: TaskScope, taxonomy: Taxonomy, full = false) {
   progress.update({ phase: 'analyse' }, true);
-  return classifyTickets(connection, taxonomy, { full, signal, onProgress: (done) => progress.update({ phase: 'analyse', rows: done }) });
+  return classifyTickets(connection, taxonomy, { full, signal, onProgress: (tickets) => progress.update({ phase: 'classify', rows: tickets }, true) });
 }
 
 export function reasonsHandlers(context: CoreContext): ReasonsApi {

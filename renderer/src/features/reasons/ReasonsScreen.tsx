@@ -4,10 +4,11 @@
 import { useCallback, useMemo, useState } from 'react';
 import type { OrderStatusName } from '../../../../core/src/api/index.ts';
 import { UNKNOWN_REASON, type ChurnReasonsOptions, type ChurnReasonsResult, type ReasonMembersRequest, type ReasonRow } from '../../../../core/src/api/reasons.ts';
-import { useCall, useCoreContext } from '../../client/hooks.ts';
+import { useCall, useCoreContext, useTaskCall } from '../../client/hooks.ts';
 import { PlotlyChart } from '../../components/charts/PlotlyChart.tsx';
 import type { PlotlyPoint } from '../../components/charts/plotlyBundle.ts';
 import { ErrorBanner } from '../../components/ErrorBanner.tsx';
+import { ProgressBar } from '../../components/ProgressBar.tsx';
 import { Panel, Screen } from '../../components/Screen.tsx';
 import { StatTile } from '../../components/StatTile.tsx';
 import { useI18n } from '../../i18n/I18nProvider.tsx';
@@ -170,7 +171,9 @@ export function ReasonsScreen() {
   const windowDays = positive(windowText);
   const daysBeforeLastOrder = positive(daysText);
   const options: ChurnReasonsOptions = { statuses, ...(windowDays ? { windowDays } : {}), ...(daysBeforeLastOrder ? { daysBeforeLastOrder } : {}) };
-  const result = useCall('churnReasons', workspace.value && !noTickets ? options : null);
+  // A task, so that classifying many tickets shows its count and rate and can be cancelled
+  const result = useTaskCall('churnReasons', workspace.value && !noTickets ? options : null);
+  const cancelled = result.error?.code === 'E_CANCELLED';
   const value = result.value;
 
   const names = useMemo<Names>(() => {
@@ -221,8 +224,16 @@ export function ReasonsScreen() {
           />
           <StatusesField value={statuses} onChange={setStatuses} />
         </section>
-        {result.error && <ErrorBanner error={result.error} onRetry={result.reload} />}
-        {!value && !result.error && <p className="muted">{t('reasons.classifying')}</p>}
+        {result.loading && <ProgressBar progress={result.progress} onCancel={result.cancel} />}
+        {cancelled && (
+          <div className="banner banner-info" role="status" data-testid="reasons-cancelled">
+            {t('reasons.cancelled')}{' '}
+            <button type="button" className="button button-small" onClick={result.reload}>
+              {t('reasons.runAgain')}
+            </button>
+          </div>
+        )}
+        {result.error && !cancelled && <ErrorBanner error={result.error} onRetry={result.reload} />}
         {value && <Analysis result={value} options={options} names={names} />}
       </div>
       <div className="tab-body" hidden={tab !== 'taxonomy'}>

@@ -1,0 +1,60 @@
+// The Reasons screen's fixtures: a churnReasons result, the taxonomy and a ticket's evidence, as a fake core answers them.
+import type { WorkspaceInfo } from '../../core/src/api/index.ts';
+import type { ChurnReasonsResult, ReasonRow, Taxonomy, TicketEvidence } from '../../core/src/api/reasons.ts';
+
+const row = (key: string, en: string, churned: number, lift: [number, number, number] | null, churnType: ReasonRow['churnType'] = 'disappointment'): ReasonRow => ({
+  key,
+  zh: `${en}（中）`,
+  en,
+  churnType,
+  tickets: churned * 2,
+  customers: churned + 1,
+  churnedCustomers: churned,
+  shareOfChurned: churned / 10,
+  churnRateWith: 0.5,
+  churnRateWithout: 0.25,
+  lift: lift?.[0] ?? null,
+  liftLow: lift?.[1] ?? null,
+  liftHigh: lift?.[2] ?? null,
+  revenueAtStake: 1000,
+  medianDaysTicketToLastOrder: 12,
+});
+
+// Contract order: by churned customers, largest first, unknown included where it falls.
+export const REASONS: ReasonRow[] = [row('product_quality', 'Product quality', 6, [2, 1.2, 3.3]), row('unknown', 'Unknown', 4, null, null), row('logistics', 'Delivery', 3, [0.8, 0.4, 1.6], 'big_shop_neglect')];
+
+export const RESULT: ChurnReasonsResult = {
+  options: { statuses: ['completed'], asOf: '2024-06-30', windowDays: 90, daysBeforeLastOrder: 90, churnFlag: null },
+  rule: { windowDays: 90, windowSource: 'p90', asOf: '2024-06-30', statuses: ['completed'], repeatCustomers: 40 },
+  taxonomyVersion: 3,
+  churnedCustomers: 10,
+  judgedCustomers: 30,
+  churnedWithTickets: 8,
+  reasons: REASONS,
+  churnTypes: [{ ...row('disappointment', 'Disappointment churn', 6, [1.9, 1.1, 3.2]), churnType: null }],
+  trend: [
+    { month: '2024-01-01', reason: 'product_quality', tickets: 2, customers: 2 },
+    { month: '2024-03-01', reason: 'product_quality', tickets: 5, customers: 4 },
+    { month: '2024-02-01', reason: 'logistics', tickets: 1, customers: 1 },
+  ],
+};
+
+export const TAXONOMY: Taxonomy = {
+  version: 3,
+  negations: { zh: ['没有'], en: ['no problem with'] },
+  churnTypes: [
+    { key: 'disappointment', zh: '失望流失', en: 'Disappointment churn' },
+    { key: 'big_shop_neglect', zh: '店大欺客', en: 'Big shop neglect' },
+  ],
+  reasons: [
+    { key: 'product_quality', zh: '产品质量', en: 'Product quality', churnType: 'disappointment', keywords: { zh: ['质量问题'], en: ['defective'] } },
+    { key: 'logistics', zh: '物流配送', en: 'Delivery', churnType: 'big_shop_neglect', keywords: { zh: ['物流慢'], en: ['late delivery'] } },
+  ],
+};
+
+export const EVIDENCE: TicketEvidence = {
+  ticket: { ticketId: 'TK7', customerId: 'c-1', createdAt: '2024-02-03T10:00:00.000Z', category: '投诉', subject: null, body: '没有质量问题，但是物流慢得离谱', refundReason: null, rating: 1 },
+  classification: { reasons: [{ reason: 'logistics', confidence: 0.6, evidence: [{ field: 'body', terms: ['物流慢'] }] }], negated: [{ field: 'body', terms: ['质量问题'] }] },
+};
+
+export const workspace = (tickets: number): WorkspaceInfo => ({ path: 'w', tables: [], orders: 50, customers: 30, tickets, dateRange: null, sources: [], filledColumns: { orders: [], tickets: [] } });
