@@ -38,6 +38,7 @@ function ReportCount() {
 function Workbench() {
   const { core, host, workspaceChanged } = useCoreContext();
   const { t, language, setLanguage } = useI18n();
+  const { setReport } = useReportDraft();
   const screens = availableScreens();
   const [screenId, setScreenId] = useState(() => screenFromHash(location.hash));
   const [request, setRequest] = useState<ScreenRequest>({});
@@ -69,7 +70,12 @@ function Workbench() {
             go('data', { importKind: command.kind });
             return;
           case 'openWorkspace':
-            void switchTo(core.openWorkspace({ path: command.path }));
+            // The draft's charts and tables hold the old workspace's numbers; exported under the new one
+            // they would pass as its own. So it is dropped once the switch has worked (a failed open keeps
+            // the old workspace and its draft). Dropped rather than kept per path: the draft lives in
+            // memory only, so one kept per path would come back after a switch but not after a restart.
+            // Save As keeps it: the copy holds the same data.
+            void switchTo(core.openWorkspace({ path: command.path }).then(() => setReport(null)));
             return;
           case 'saveWorkspaceAs':
             void switchTo(core.saveWorkspaceAs({ path: command.path }));
@@ -79,7 +85,7 @@ function Workbench() {
             return;
         }
       }),
-    [host, core, go, setLanguage, workspaceChanged, screens],
+    [host, core, go, setLanguage, setReport, workspaceChanged, screens],
   );
 
   return (
