@@ -8,6 +8,7 @@
 //   crosses to Arrow without conversion. Amounts are rounded to cents at import, so per-order
 //   values are exact to the cent and sums differ from exact decimal sums by far less than a cent.
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { queryRows, quoteIdent } from './sql.ts';
 
 /** Order statuses after normalisation; Chinese and English source statuses map onto these. */
 export const ORDER_STATUSES = ['completed', 'cancelled', 'refunded', 'pending'] as const;
@@ -54,17 +55,6 @@ export const TABLES = {
     refund_reason VARCHAR,
     label         VARCHAR,
     source_id     INTEGER NOT NULL`,
-  /** Derived from orders and tickets after every import: one row per customer. */
-  customers: `
-    customer_id     VARCHAR NOT NULL,
-    first_order_at  TIMESTAMP,
-    last_order_at   TIMESTAMP,
-    orders          INTEGER NOT NULL,
-    completed_orders INTEGER NOT NULL,
-    revenue         DOUBLE NOT NULL,
-    tickets         INTEGER NOT NULL,
-    region          VARCHAR,
-    channel         VARCHAR`,
   /** Rows an import could not load, with the place and the reason. */
   rejects: `
     source_id     INTEGER NOT NULL,
@@ -116,12 +106,58 @@ export const DERIVED_TABLES = {
     taxonomy_hash    VARCHAR NOT NULL`,
 } as const;
 
-export type TableName = keyof typeof TABLES;
-export const TABLE_NAMES = Object.keys(TABLES) as TableName[];
+/**
+ * Canonical relations computed from the tables on every read.
+ *
+ * `customers` is a view, not a table refreshed by imports: no analysis reads it row by row (each
+ * aggregates orders over its own window), so keeping it as a table cost a fifth of a 10M-row
+ * import for little more than a count, plus the bookkeeping of which customers an import touched.
+ * As a view it is never out of step with orders and tickets, whoever wrote them.
+ */
+export const VIEWS = {
+  /**
+   * One row per customer of orders or tickets. `revenue` is what completed orders brought in, net
+   * of partial refunds; `region` and `channel` are those of the latest order that names one
+   * (arg_max skips NULL arguments).
+   */
+  customers: `
+  WITH by_orders AS (
+    SELECT customer_id,
+           min(ordered_at) AS first_order_at,
+           max(ordered_at) AS last_order_at,
+           count(*) AS orders,
+           count(*) FILTER (WHERE status = 'completed') AS completed_orders,
+           coalesce(sum(coalesce(amount, 0) - coalesce(refund_amount, 0)) FILTER (WHERE status = 'completed'), 0) AS revenue,
+           arg_max(region, ordered_at) AS region,
+           arg_max(channel, ordered_at) AS channel
+    FROM orders
+    GROUP BY customer_id
+  ),
+  by_tickets AS (
+    SELECT customer_id, count(*) AS tickets FROM tickets WHERE customer_id IS NOT NULL GROUP BY customer_id
+  )
+  SELECT coalesce(o.customer_id, t.customer_id) AS customer_id, o.first_order_at, o.last_order_at,
+         CAST(coalesce(o.orders, 0) AS INTEGER) AS orders, CAST(coalesce(o.completed_orders, 0) AS INTEGER) AS completed_orders,
+         coalesce(o.revenue, 0) AS revenue, CAST(coalesce(t.tickets, 0) AS INTEGER) AS tickets, o.region, o.channel
+  FROM by_orders o FULL OUTER JOIN by_tickets t ON t.customer_id = o.customer_id`,
+} as const;
 
-/** Creates any canonical table that is missing; existing tables are left as they are. */
+export type TableName = keyof typeof TABLES | keyof typeof VIEWS;
+/** The canonical relations, in the order a workspace description lists them. */
+export const TABLE_NAMES: readonly TableName[] = ['orders', 'order_lines', 'tickets', 'customers', 'rejects', 'sources', 'settings'];
+
+/**
+ * Creates any canonical table that is missing (existing tables are left as they are) and
+ * (re)defines the views, so a workspace always has this version's definitions. Workspaces made
+ * before `customers` became a view hold it as a table, which is dropped first.
+ */
 export async function ensureSchema(connection: DuckDBConnection): Promise<void> {
   for (const [name, columns] of [...Object.entries(TABLES), ...Object.entries(DERIVED_TABLES)]) {
-    await connection.run(`CREATE TABLE IF NOT EXISTS "${name}" (${columns})`);
+    await connection.run(`CREATE TABLE IF NOT EXISTS ${quoteIdent(name)} (${columns})`);
+  }
+  for (const [name, sql] of Object.entries(VIEWS)) {
+    const [table] = await queryRows(connection, `SELECT 1 FROM duckdb_tables() WHERE table_name = $name AND schema_name = 'main' AND NOT temporary`, { name });
+    if (table) await connection.run(`DROP TABLE ${quoteIdent(name)}`);
+    await connection.run(`CREATE OR REPLACE VIEW ${quoteIdent(name)} AS ${sql}`);
   }
 }

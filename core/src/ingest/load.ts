@@ -1,4 +1,4 @@
-// The atomic part of an import: one transaction that loads rows, records rejects and sources, and refreshes customers.
+// The atomic part of an import: one transaction that loads rows and records rejects and sources.
 //
 // Two ways in, both inside the transaction, so a failure or a cancel leaves the workspace as it was:
 // - direct: order-level CSV exports are normalised and inserted into `orders` by one
@@ -13,7 +13,6 @@ import { CoreError } from '../api/errors.ts';
 import type { TaskPhase } from '../api/events.ts';
 import { queryOne, queryRows, quoteIdent } from '../db/sql.ts';
 import type { TaskScope } from '../host/context.ts';
-import { REPLACED_CUSTOMERS_TABLE, refreshCustomers, trackReplacedCustomers } from './customers.ts';
 import { normalisedRowsSql, type RowPlan } from './normalise.ts';
 import type { PreparedFile } from './prepare.ts';
 import type { ReadLimits, ReadOptions, SqlPiece } from './reader.ts';
@@ -136,7 +135,6 @@ function countsBySource(rows: { src: number; n: number }[]): Map<number, number>
 async function load(scope: TaskScope, input: LoadInput): Promise<LoadOutcome> {
   const connection = scope.connection;
   const { base } = await queryOne<{ base: number }>(connection, 'SELECT coalesce(max(source_id), 0) + 1 AS base FROM sources');
-  await trackReplacedCustomers(connection);
   if (input.mode === 'replace') await clearKind(connection, input.kind);
   const suffix = ++tableCounter;
   const positions = input.files.map((_, index) => index).filter((index) => !input.auxiliary.has(index));
@@ -185,13 +183,10 @@ async function load(scope: TaskScope, input: LoadInput): Promise<LoadOutcome> {
   if (direct) await foldDuplicateOrders(connection, base, !('order_id' in input.plan.derived));
   const rowsReplaced = input.kind === 'orders' ? await replaceOlderOrders(connection, base) : await replaceOlderTickets(connection, base);
   await recordSources(connection, input, base, perFile);
-  await refreshCustomers(connection, base);
   return { base, perFile, rowsReplaced, rejectsSample: await rejectsOf(connection, base, 10) };
 }
 
 async function clearKind(connection: DuckDBConnection, kind: ImportKind): Promise<void> {
-  const rows = kind === 'orders' ? 'orders' : 'tickets';
-  await connection.run(`INSERT INTO ${REPLACED_CUSTOMERS_TABLE} SELECT DISTINCT customer_id FROM ${rows} WHERE customer_id IS NOT NULL`);
   for (const table of kind === 'orders' ? ['orders', 'order_lines'] : ['tickets']) await connection.run(`DELETE FROM ${quoteIdent(table)}`);
   await connection.run('DELETE FROM rejects WHERE source_id IN (SELECT source_id FROM sources WHERE kind = $kind)', { kind });
   await connection.run('DELETE FROM sources WHERE kind = $kind', { kind });
@@ -425,11 +420,6 @@ async function foldDuplicateOrders(connection: DuckDBConnection, base: number, c
 async function replaceOlderOrders(connection: DuckDBConnection, base: number): Promise<number> {
   const { older } = await queryOne<{ older: number }>(connection, 'SELECT count(*) AS older FROM orders WHERE source_id < $base', { base });
   if (Number(older) === 0) return 0;
-  await connection.run(
-    `INSERT INTO ${REPLACED_CUSTOMERS_TABLE}
-     SELECT DISTINCT customer_id FROM orders WHERE source_id < $base AND order_id IN (SELECT order_id FROM orders WHERE source_id >= $base)`,
-    { base },
-  );
   const replaced = await connection.run(
     'DELETE FROM orders WHERE source_id < $base AND order_id IN (SELECT order_id FROM orders WHERE source_id >= $base)',
     { base },
@@ -439,11 +429,6 @@ async function replaceOlderOrders(connection: DuckDBConnection, base: number): P
 }
 
 async function replaceOlderTickets(connection: DuckDBConnection, base: number): Promise<number> {
-  await connection.run(
-    `INSERT INTO ${REPLACED_CUSTOMERS_TABLE}
-     SELECT DISTINCT customer_id FROM tickets WHERE source_id < $base AND customer_id IS NOT NULL AND ticket_id IN (SELECT ticket_id FROM tickets WHERE source_id >= $base)`,
-    { base },
-  );
   const replaced = await connection.run(
     'DELETE FROM tickets WHERE source_id < $base AND ticket_id IN (SELECT ticket_id FROM tickets WHERE source_id >= $base)',
     { base },

@@ -1,14 +1,17 @@
-// The derived customers table after a run of imports that add, replace and move orders and tickets between customers.
+// The derived customers view after a run of imports that add, replace and move orders and tickets between customers.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Workspace } from '../../src/db/workspace.ts';
+import { queryRows } from '../../src/db/sql.ts';
 import { openHarness, type Harness } from './harness.ts';
 
 const CUSTOMERS = `SELECT customer_id, strftime(first_order_at, '%m-%d') AS first, strftime(last_order_at, '%m-%d') AS last,
                           orders, completed_orders AS completed, revenue, tickets, region
                    FROM customers ORDER BY customer_id`;
 
-describe('customers refresh', () => {
+describe('customers view', () => {
   let h: Harness;
   beforeEach(async () => {
     h = await openHarness();
@@ -21,7 +24,7 @@ describe('customers refresh', () => {
     return path;
   };
 
-  it('recomputes the customers an import touches, drops those left without orders or tickets, and keeps the rest', async () => {
+  it('follows imports that add, replace and move orders and tickets, and drops customers left with neither', async () => {
     await h.client().importFiles({
       kind: 'orders',
       files: [
@@ -82,5 +85,29 @@ describe('customers refresh', () => {
       { customer_id: 'carol', first: '02-01', last: '02-01', orders: 1, completed: 1, revenue: 5, tickets: 0, region: null },
       { customer_id: 'erin', first: null, last: null, orders: 0, completed: 0, revenue: 0, tickets: 1, region: null },
     ]);
+  });
+
+  it('replaces the customers table of a workspace made before it became a view', async () => {
+    const path = join(h.dir, 'old.duckdb');
+    const instance = await DuckDBInstance.create(path);
+    const connection = await instance.connect();
+    await connection.run(`CREATE TABLE orders (order_id VARCHAR NOT NULL, customer_id VARCHAR NOT NULL, ordered_at TIMESTAMP NOT NULL, paid_at TIMESTAMP,
+      amount DOUBLE, discount DOUBLE, refund_amount DOUBLE, status VARCHAR NOT NULL, channel VARCHAR, region VARCHAR, category VARCHAR, items DOUBLE, source_id INTEGER NOT NULL)`);
+    await connection.run(`INSERT INTO orders VALUES ('1', 'alice', '2024-01-01', NULL, 10, NULL, NULL, 'completed', NULL, 'north', NULL, NULL, 1)`);
+    // The old table, out of step with orders: a refresh that never ran.
+    await connection.run('CREATE TABLE customers (customer_id VARCHAR NOT NULL, orders INTEGER NOT NULL)');
+    await connection.run(`INSERT INTO customers VALUES ('bob', 7)`);
+    connection.closeSync();
+    instance.closeSync();
+
+    const workspace = await Workspace.open(path, { memoryLimit: '1GB', threads: 1, tempDirectory: join(h.dir, 'old-spill') });
+    try {
+      const rows = await workspace.withConnection((c) =>
+        queryRows(c, `SELECT customer_id, orders, revenue, region, (SELECT count(*) FROM duckdb_views() WHERE view_name = 'customers') AS views FROM customers`),
+      );
+      expect(rows).toEqual([{ customer_id: 'alice', orders: 1, revenue: 10, region: 'north', views: 1 }]);
+    } finally {
+      await workspace.close();
+    }
   });
 });

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { createClient, loopbackWire, type CoreHandle } from '../../src/api/index.ts';
+import { TABLE_NAMES } from '../../src/db/schema.ts';
 import { queryRows, type PlainRow, type SqlParams } from '../../src/db/sql.ts';
 import { createCore, type Core } from '../../src/host/core.ts';
 
@@ -22,8 +23,6 @@ export interface Harness {
   checksums(): Promise<Record<string, string>>;
   close(): Promise<void>;
 }
-
-const TABLES = ['orders', 'order_lines', 'tickets', 'customers', 'rejects', 'sources', 'settings'];
 
 /** Rows of read-only SQL on a workspace file no other DuckDB instance has open. */
 export async function readOnlyRows<T extends PlainRow = PlainRow>(path: string, query: string, params?: SqlParams): Promise<T[]> {
@@ -59,7 +58,7 @@ export async function openHarness(): Promise<Harness> {
     core: () => core,
     sql,
     async checksums() {
-      const parts = TABLES.map((table) => `SELECT '${table}' AS name, count(*)::VARCHAR || ':' || coalesce(sum(hash(t))::VARCHAR, '0') AS sum FROM ${table} t`);
+      const parts = TABLE_NAMES.map((table) => `SELECT '${table}' AS name, count(*)::VARCHAR || ':' || coalesce(sum(hash(t))::VARCHAR, '0') AS sum FROM ${table} t`);
       const rows = await sql<{ name: string; sum: string }>(parts.join(' UNION ALL '));
       return Object.fromEntries(rows.map((row) => [row.name, row.sum]));
     },
