@@ -66,8 +66,9 @@ describe('Add to report (Chromium, HTTP host, sample orders and tickets)', () =>
     // In Chinese: a churn chart added on its screen lands as the third section.
     await page.getByTestId('language-select').selectOption('zh-CN');
     await open(page, 'churn');
-    const churnChart = page.getByRole('figure').first();
-    const churnTitle = await churnChart.getAttribute('aria-label');
+    // Its charts arrive in any order: the one whose title is read is the one added, found by that title
+    const churnTitle = (await page.getByRole('figure').first().getAttribute('aria-label')) ?? '';
+    const churnChart = page.getByRole('figure', { name: churnTitle, exact: true });
     await add(churnChart, { add: '添加到报告', added: '已添加 ✓' });
     await expect.poll(() => count.textContent()).toBe('3');
     await open(page, 'report');
