@@ -71,27 +71,29 @@ export class CoreContext {
 
   /**
    * Runs `work` on a connection of its own, registered under `taskId` so `cancel` can stop it.
-   * Tasks naming the same `lock` run one after another: they replace the same stored tables, and
+   * Tasks naming the same lock run one after another: they replace the same stored tables, and
    * DuckDB aborts the second of two concurrent transactions that do (a write-write conflict).
+   * Every turn is queued at once, so a task holding two locks cannot wait in a cycle with another.
    */
-  async task<T>(taskId: string | undefined, work: (scope: TaskScope) => Promise<T>, lock?: TaskLock): Promise<T> {
+  async task<T>(taskId: string | undefined, work: (scope: TaskScope) => Promise<T>, locks: readonly TaskLock[] = []): Promise<T> {
     const id = taskId ?? `task-${++this.taskCounter}`;
     if (this.running.has(id)) throw new CoreError('E_ARGS', `task ${id} is already running`);
     const workspace = this.workspace();
     // The turn is taken before the first await, so locked tasks run in the order they were asked for.
-    const turn = lock === undefined ? null : this.takeTurn(lock);
+    const turns = locks.map((lock) => this.takeTurn(lock));
+    const endTurns = () => turns.forEach((turn) => turn.end());
     let connection: DuckDBConnection;
     try {
       connection = await workspace.connect();
     } catch (error) {
-      turn?.end();
+      endTurns();
       throw error;
     }
     const controller = new AbortController();
     const progress = this.progressReporter(id);
     const done = (async () => {
       try {
-        await turn?.previous;
+        await Promise.all(turns.map((turn) => turn.previous));
         if (controller.signal.aborted) throw new CoreError('E_CANCELLED', `task ${id} was cancelled`);
         return await work({ connection, progress, signal: controller.signal, taskId: id });
       } catch (error) {
@@ -100,7 +102,7 @@ export class CoreContext {
       } finally {
         this.running.delete(id);
         workspace.release(connection);
-        turn?.end();
+        endTurns();
       }
     })();
     this.running.set(id, { connection, controller, done });

@@ -155,6 +155,20 @@ describe('churnReasons on the hand-made shop', () => {
     expect((await t.client.classifyTickets({ full: true })).classified).toBe(10);
   });
 
+  it('runs verbs that classify at the same time one after another, so no ticket is stored twice', async () => {
+    const alone = await t.client.classifyTickets({ full: true });
+    // The Reasons screen asks for the segmentation and a drill-down at once; each brings ticket_reasons up to date.
+    const [reasons, members] = await Promise.all([
+      t.client.churnReasons(RULE),
+      t.client.reasonMembers({ ...RULE, key: 'logistics' }),
+      t.client.classifyTickets({ full: true }),
+      t.client.classifyTickets({ full: true }),
+    ]);
+    expect(row(reasons.reasons, 'logistics').churnedCustomers).toBe(2);
+    expect(arrowFromBytes(members).numRows).toBe(2);
+    expect((await t.client.classifyTickets({})).perReason).toEqual(alone.perReason);
+  });
+
   it('a bad taxonomy edit is refused with the entry named, and the stored one is kept', async () => {
     const { taxonomy } = await t.client.getTaxonomy({});
     const broken = { ...taxonomy, reasons: taxonomy.reasons.map((reason, index) => (index === 3 ? { ...reason, keywords: { zh: ['a', 'b', ''], en: [] } } : reason)) };

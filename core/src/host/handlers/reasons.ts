@@ -1,4 +1,5 @@
-// Reasons verbs of CoreApi, bound to the shared context: classification and segmentation run as cancellable tasks.
+// Reasons verbs of CoreApi, bound to the shared context: classification and segmentation run as cancellable tasks,
+// one at a time, since each may bring ticket_reasons up to date.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ReasonsApi, Taxonomy, TaxonomyChoice } from '../../api/reasons.ts';
 import { churnReasons, reasonMembers } from '../../analysis/churnReasons.ts';
@@ -32,7 +33,7 @@ export function reasonsHandlers(context: CoreContext): ReasonsApi {
       return classifyFields(compileTaxonomy(inForce), fields ?? { body: text ?? '' });
     },
     classifyTickets: ({ taskId, full, taxonomy }) =>
-      context.task(taskId, async (scope) => classifyInTask(scope, await chosenTaxonomy(scope.connection, { taxonomy }), full)),
+      context.task(taskId, async (scope) => classifyInTask(scope, await chosenTaxonomy(scope.connection, { taxonomy }), full), ['ticket-reasons']),
     ticketEvidence: ({ ticketId, taxonomy }) =>
       withConnection(async (connection) => ticketEvidence(connection, await chosenTaxonomy(connection, { taxonomy }), ticketId)),
     churnReasons: ({ taskId, taxonomy: choice, ...options }) =>
@@ -41,12 +42,12 @@ export function reasonsHandlers(context: CoreContext): ReasonsApi {
         await classifyInTask(scope, taxonomy);
         scope.progress.update({ phase: 'analyse' }, true);
         return churnReasons(scope.connection, taxonomy, options);
-      }),
+      }, ['ticket-reasons']),
     reasonMembers: ({ taskId, taxonomy: choice, ...request }) =>
       context.task(taskId, async (scope) => {
         const taxonomy = await chosenTaxonomy(scope.connection, { taxonomy: choice });
         await classifyInTask(scope, taxonomy);
         return reasonMembers(scope.connection, taxonomy, request);
-      }),
+      }, ['ticket-reasons']),
   };
 }

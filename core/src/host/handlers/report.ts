@@ -12,14 +12,15 @@ import type { CoreContext } from '../context.ts';
  */
 export function reportHandlers(context: CoreContext, createRenderer: () => ReportRenderer = () => chromiumRenderer()): ReportApi {
   return {
-    // the report re-runs the customer analyses, which replace their stored result tables
+    // the report re-runs the customer analyses, which replace their stored result tables, and
+    // classifies tickets for its reasons section
     defaultReport: (request) =>
       context.task(request.taskId, async (scope) => {
         scope.progress.update({ phase: 'analyse' }, true);
         const report = await defaultReport(scope.connection, context.workspace().path, request, (event) => context.emit({ ...event, taskId: scope.taskId }));
         scope.progress.update({ phase: 'done' }, true);
         return report;
-      }, 'customer-results'),
+      }, ['customer-results', 'ticket-reasons']),
     async exportReport(request) {
       const renderer = createRenderer();
       try {
