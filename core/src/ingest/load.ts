@@ -2,7 +2,11 @@
 //
 // Two ways in, both inside the transaction, so a failure or a cancel leaves the workspace as it was:
 // - direct: order-level CSV exports are normalised and inserted into `orders` by one
-//   INSERT ... SELECT straight from the file, the fastest path DuckDB has (one parse, one write);
+//   INSERT ... SELECT straight from the file, the fastest path DuckDB has (one parse, one write).
+//   Date and number columns whose sample was clean are read typed by DuckDB's reader; when a later
+//   value proves the sample wrong, the transaction is rolled back and the load starts over with
+//   every column read as text, so such a file pays for two reads and loads exactly as the text
+//   path alone would load it;
 // - staged: line-level orders, tickets and other formats are normalised into a temporary table,
 //   then folded into orders (amount = sum of lines) and order_lines, or into tickets.
 // Rejected rows are numbered by a second, single-threaded read of the same file when, and only
@@ -13,7 +17,7 @@ import { CoreError } from '../api/errors.ts';
 import type { TaskPhase } from '../api/events.ts';
 import { queryOne, queryRows, quoteIdent } from '../db/sql.ts';
 import type { TaskScope } from '../host/context.ts';
-import { normalisedRowsSql, type RowPlan } from './normalise.ts';
+import { NATIVE_MISS, normalisedRowsSql, type RowPlan } from './normalise.ts';
 import type { PreparedFile } from './prepare.ts';
 import type { ReadLimits, ReadOptions, SqlPiece } from './reader.ts';
 
@@ -23,8 +27,10 @@ export interface LoadInput {
   files: readonly PreparedFile[];
   /** Files read for context only (Olist customers, payments, ...): recorded in sources, not counted as rows. */
   auxiliary: ReadonlySet<number>;
-  /** The relation of every file's rows, columns named by canonical field, plus `__src` (file position). */
-  source(options: (position: number) => ReadOptions): SqlPiece;
+  /** The relation of every file's rows, columns named by canonical field, plus `__src` (file position); `native` fields read typed. */
+  source(options: (position: number) => ReadOptions, native?: ReadonlySet<string>): SqlPiece;
+  /** Fields the direct read may take typed (their sample was clean). */
+  native: ReadonlySet<string>;
   /** One file's rows in file order with `__record`, for numbering rejects; null when they cannot be numbered. */
   orderedSource(position: number, options: ReadOptions): SqlPiece | null;
   mapping: ColumnMapping;
@@ -83,21 +89,36 @@ function cancellable(connection: DuckDBConnection, signal: AbortSignal): DuckDBC
   });
 }
 
-/** Runs the whole load in one transaction; rolls back on any failure, a cancel included. */
+/** A typed read met a value it cannot take as is: the load is redone with every column read as text. */
+class NativeMiss extends Error {}
+
+/**
+ * Runs the whole load in one transaction; rolls back on any failure, a cancel included. A load
+ * whose typed columns met a value for the text path is rolled back and run again without them.
+ */
 export async function loadInTransaction(scope: TaskScope, input: LoadInput): Promise<LoadOutcome> {
   const raw = scope.connection;
   const interrupt = () => raw.interrupt();
   scope.signal.addEventListener('abort', interrupt);
   const guarded: TaskScope = { ...scope, connection: cancellable(raw, scope.signal) };
-  await guarded.connection.run('BEGIN TRANSACTION');
+  const attempt = async (attempted: LoadInput) => {
+    await guarded.connection.run('BEGIN TRANSACTION');
+    try {
+      const outcome = await load(guarded, attempted);
+      scope.progress.update({ phase: 'swap' }, true);
+      await guarded.connection.run('COMMIT');
+      return outcome;
+    } catch (error) {
+      await raw.run('ROLLBACK').catch(() => undefined); // an interrupted transaction may be gone already
+      const miss = error instanceof NativeMiss || (error instanceof Error && error.message.includes(NATIVE_MISS));
+      throw miss && !scope.signal.aborted ? new NativeMiss() : error;
+    }
+  };
   try {
-    const outcome = await load(guarded, input);
-    scope.progress.update({ phase: 'swap' }, true);
-    await guarded.connection.run('COMMIT');
-    return outcome;
-  } catch (error) {
-    await raw.run('ROLLBACK').catch(() => undefined); // an interrupted transaction may be gone already
-    throw error;
+    return await attempt(input).catch((error: unknown) => {
+      if (!(error instanceof NativeMiss)) throw error;
+      return attempt({ ...input, native: new Set() });
+    });
   } finally {
     scope.signal.removeEventListener('abort', interrupt);
   }
@@ -139,17 +160,22 @@ async function load(scope: TaskScope, input: LoadInput): Promise<LoadOutcome> {
   const suffix = ++tableCounter;
   const positions = input.files.map((_, index) => index).filter((index) => !input.auxiliary.has(index));
   const csvTables = (position: number) => ({ errors: `cw_csv_errors_${suffix}_${position}`, scans: `cw_csv_scans_${suffix}_${position}` });
-  const source = input.source((position) => ({ ...input.limits, rejectsTables: input.auxiliary.has(position) ? null : csvTables(position) }));
-  const params = { ...source.params, cw_base: base };
   const bytesTotal = input.files.reduce((sum, file) => sum + file.sizeBytes, 0);
   const direct = input.kind === 'orders' && !input.plan.lineLevel && input.files.every((file) => file.reader.kind === 'csv' || file.reader.kind === 'whitespace');
+  const native = direct ? input.native : new Set<string>();
+  const source = input.source((position) => ({ ...input.limits, rejectsTables: input.auxiliary.has(position) ? null : csvTables(position) }), native);
+  const params = { ...source.params, cw_base: base };
   // The direct read only loads; which rows failed, and why, is the business of the numbered re-read.
-  const rows = normalisedRowsSql(input.plan, source.sql, [], direct);
+  const rows = normalisedRowsSql(input.plan, source.sql, [], direct, native);
   const loaded = direct
     ? await insertOrdersDirect(scope, input.plan, rows, params, bytesTotal)
     : input.kind === 'orders'
       ? await insertOrderLines(scope, input.plan, rows, params, bytesTotal, suffix)
       : await insertTickets(scope, input.plan, rows, params, bytesTotal, suffix);
+
+  if (native.size > 0) {
+    for (const position of positions) if (await castErrors(connection, csvTables(position).errors)) throw new NativeMiss();
+  }
 
   const perFile: FileCounts[] = input.files.map(() => ({ rowsRead: 0, rowsLoaded: 0, rowsRejected: 0 }));
   for (const position of positions) {
@@ -307,6 +333,14 @@ async function insertTickets(scope: TaskScope, plan: RowPlan, rows: string, para
     rejectedOrders: null,
     stage,
   };
+}
+
+/** Whether DuckDB's reader stored values it could not read as a typed column's type. */
+async function castErrors(connection: DuckDBConnection, table: string): Promise<boolean> {
+  const [exists] = await queryRows(connection, `SELECT 1 FROM duckdb_tables() WHERE table_name = $table`, { table });
+  if (!exists) return false;
+  const { casts } = await queryOne<{ casts: number }>(connection, `SELECT count(*) AS casts FROM ${quoteIdent(table)} WHERE error_type = 'CAST'`);
+  return Number(casts) > 0;
 }
 
 /**

@@ -12,6 +12,11 @@
 // expand textually, and nesting them multiplied the regexes in one expression into the hundreds,
 // which DuckDB compiles for every thread and chunk (0.6 s for 1,000 rows).
 //
+// A column the CSV reader already read as its type (`native`: its sample was clean) skips all
+// three: it is only range-checked, and a value out of range fails the statement with
+// NATIVE_MISS, so that the loader reads the file again the text way rather than reject a value
+// the text path would have read (DuckDB's cast takes "1/5/24" for the year 1).
+//
 // A row that cannot be loaded carries `__reject_field`, `__reject_raw` and `__reject_reason`;
 // the loader sends those rows to `rejects` and the others to the canonical tables. A read that
 // only loads rows asks for `__loadable` instead: one boolean, not three strings, per row.
@@ -90,14 +95,19 @@ const cleaned = (field: string) => ident(`c:${field}`);
 
 const TYPED = new Set(['timestamp', 'money', 'number', 'rating']);
 
-/** Level 1: the cheap cast of each typed field, on every row. */
-function castColumn(field: FieldSpec): string | null {
+/** The error a native column's out-of-range value raises: the load then starts over reading every column as text. */
+export const NATIVE_MISS = 'churnwb: a typed column holds a value for the text path';
+
+/** Level 1: the cheap cast of each typed field, on every row; native columns are typed already. */
+function castColumn(field: FieldSpec, native: ReadonlySet<string>): string | null {
+  if (native.has(field.name)) return `${ident(field.name)} AS ${cast(field.name)}`;
   if (field.type === 'timestamp') return `try_cast(${ident(field.name)} AS TIMESTAMP) AS ${cast(field.name)}`;
   return TYPED.has(field.type) ? `try_cast(${ident(field.name)} AS DOUBLE) AS ${cast(field.name)}` : null;
 }
 
 /** Level 2: the text of rows the cheap cast missed, cleaned once; NULL for the rows it read. */
-function cleanColumn(field: FieldSpec): string | null {
+function cleanColumn(field: FieldSpec, native: ReadonlySet<string>): string | null {
+  if (native.has(field.name)) return null;
   const raw = ident(field.name);
   const read = field.type === 'timestamp' ? `cw_ts_in_range(${cast(field.name)})` : `isfinite(${cast(field.name)})`;
   // A cheap cast that read the value leaves nothing to clean; NaN and out-of-range dates take the slow path and fail there.
@@ -110,8 +120,14 @@ function cleanColumn(field: FieldSpec): string | null {
  * parsed dates outside 1900-2099 (an amount taken for an Excel serial) and non-finite numbers
  * are dropped. Id and text fields are tidied only when the sample showed they need it.
  */
-function valueColumn(field: FieldSpec, plan: RowPlan): string {
+function valueColumn(field: FieldSpec, plan: RowPlan, native: ReadonlySet<string>): string {
   const raw = ident(field.name);
+  if (native.has(field.name)) {
+    const typed = cast(field.name);
+    const fits = field.type === 'timestamp' ? `cw_ts_in_range(${typed})` : `isfinite(${typed})`;
+    const value = `CASE WHEN ${fits} OR ${typed} IS NULL THEN ${typed} ELSE error('${NATIVE_MISS}') END`;
+    return `${field.type === 'money' ? `round(${value}, 2)` : value} AS ${raw}`;
+  }
   const clean = cleaned(field.name);
   const from = (parse: string) => `CASE WHEN ${clean} IS NULL THEN ${cast(field.name)} ELSE ${parse} END`;
   const untidy = plan.untidy.has(field.name);
@@ -142,9 +158,13 @@ interface Check {
   reason: string;
 }
 
-/** Typed fields whose raw text is present but unreadable make the row a reject (ratings never do: their words vary too much). */
-function valueChecks(plan: RowPlan): Check[] {
+/**
+ * Typed fields whose raw text is present but unreadable make the row a reject (ratings never do:
+ * their words vary too much). Native columns need no check: what their reader read is a value.
+ */
+function valueChecks(plan: RowPlan, native: ReadonlySet<string>): Check[] {
   return plan.fields.flatMap((field): Check[] => {
+    if (native.has(field.name)) return [];
     const value = ident(field.name);
     const raw = ident(`raw:${field.name}`);
     // A CASE, not an AND: in a projection DuckDB evaluates every operand of AND on every row, and
@@ -168,14 +188,14 @@ function withRequired(required: readonly string[], values: Check[]): Check[] {
 }
 
 /** Required fields checked on every row: per order for line-level exports, where they may sit on the first line only. */
-function rowChecks(plan: RowPlan): Check[] {
+function rowChecks(plan: RowPlan, native: ReadonlySet<string>): Check[] {
   const has = (name: string) => plan.fields.some((field) => field.name === name) || name in plan.derived;
   if (plan.kind === 'tickets') {
     const content = TICKET_CONTENT_FIELDS.filter(has);
     const empty: Check = { field: 'body', failed: content.map((name) => `${ident(name)} IS NULL`).join(' AND ') || 'TRUE', reason: 'empty ticket: no text, category, rating or label' };
-    return [...withRequired(has('ticket_id') ? ['ticket_id'] : [], valueChecks(plan)), empty];
+    return [...withRequired(has('ticket_id') ? ['ticket_id'] : [], valueChecks(plan, native)), empty];
   }
-  return withRequired(plan.lineLevel ? ['order_id'] : ['order_id', 'customer_id', 'ordered_at'], valueChecks(plan));
+  return withRequired(plan.lineLevel ? ['order_id'] : ['order_id', 'customer_id', 'ordered_at'], valueChecks(plan, native));
 }
 
 /** True for a row that passes every check. */
@@ -221,26 +241,27 @@ function statusExpression(plan: RowPlan): string {
  * `__src`) and returns one normalised row per source row, with the reject columns. Orders get
  * `__row_status` and `__line_amount` (NULL unless line-level). `carry` names source columns
  * passed through unchanged (`__record`). With `loadableOnly`, the reject columns give way to
- * `__loadable`.
+ * `__loadable`; only such a read may name `native` fields, which the source holds typed.
  */
-export function normalisedRowsSql(plan: RowPlan, source: string, carry: readonly string[] = [], loadableOnly = false): string {
+export function normalisedRowsSql(plan: RowPlan, source: string, carry: readonly string[] = [], loadableOnly = false, native: ReadonlySet<string> = new Set()): string {
+  if (native.size > 0 && !loadableOnly) throw new Error('native columns are for reads that only load rows: rejects need the text');
   const fieldNames = plan.fields.map((field) => field.name);
   const keep = ['__src', ...carry];
   const status = plan.kind === 'orders' && fieldNames.includes('status');
   // The status vocabulary is a join, not a CASE: a hash probe per row instead of a walk through ~120 words.
-  const casts = [...keep, ...fieldNames.map((name) => `src.${ident(name)}`), ...plan.fields.flatMap((field) => castColumn(field) ?? []), ...(status ? [`sm.status AS ${cast('status')}`] : [])];
+  const casts = [...keep, ...fieldNames.map((name) => `src.${ident(name)}`), ...plan.fields.flatMap((field) => castColumn(field, native) ?? []), ...(status ? [`sm.status AS ${cast('status')}`] : [])];
   const key = plan.statusExact ? `src.${ident('status')}` : `lower(trim(src.${ident('status')}))`;
   const join = status ? `LEFT JOIN cw_status_map sm ON sm.key = ${key}` : '';
   const level1 = `SELECT ${casts.join(', ')} FROM (${source}) src ${join}`;
-  const cleans = plan.fields.flatMap((field) => cleanColumn(field) ?? []);
+  const cleans = plan.fields.flatMap((field) => cleanColumn(field, native) ?? []);
   const level2 = cleans.length > 0 ? `SELECT *, ${cleans.join(', ')} FROM (${level1})` : level1;
   // The raw text as read, for reject reports and the content hash of @row ids.
-  const raws = plan.fields.map((field) => `${ident(field.name)} AS ${ident(`raw:${field.name}`)}`);
+  const raws = plan.fields.filter((field) => !native.has(field.name)).map((field) => `${ident(field.name)} AS ${ident(`raw:${field.name}`)}`);
   // An exact join misses odd spellings of known words; those few rows look the word up folded.
   const statusWord = plan.statusExact
     ? `CASE WHEN ${cast('status')} IS NULL AND ${ident('status')} IS NOT NULL THEN cw_status_word(${ident('status')}) ELSE ${cast('status')} END AS ${cast('status')}`
     : cast('status');
-  const level3 = `SELECT ${[...keep, ...plan.fields.map((field) => valueColumn(field, plan)), ...raws, ...(status ? [statusWord] : [])].join(', ')} FROM (${level2})`;
+  const level3 = `SELECT ${[...keep, ...plan.fields.map((field) => valueColumn(field, plan, native)), ...raws, ...(status ? [statusWord] : [])].join(', ')} FROM (${level2})`;
   const derived = derivedColumns(plan);
   const complete = derived.length > 0 ? `SELECT *, ${derived.join(', ')} FROM (${level3})` : level3;
   const extras: string[] = [];
@@ -255,7 +276,7 @@ export function normalisedRowsSql(plan: RowPlan, source: string, carry: readonly
           : 'NULL::DOUBLE';
     extras.push(`${lineAmount} AS __line_amount`);
   }
-  const checks = rowChecks(plan);
+  const checks = rowChecks(plan, native);
   return `SELECT *, ${[...extras, ...(loadableOnly ? [loadableColumn(checks)] : rejectColumns(plan, checks))].join(', ')} FROM (${complete})`;
 }
 

@@ -182,11 +182,17 @@ export interface OutputColumn {
   name: string;
   /** Position of the source column among the file's headers. */
   index: number;
+  /** CSV only: read as this type by DuckDB's reader instead of as text (a value it cannot read is a CAST error in the rejects table). */
+  type?: NativeType;
 }
 
+/** Types the CSV reader may read a column as, for columns whose sample it reads cleanly. */
+export type NativeType = 'TIMESTAMP' | 'DOUBLE';
+
 /**
- * SELECT of one file with the given output columns as VARCHAR, a constant `__src` (the file's
- * position in the import) and, when `options.ordered`, `__record` (1-based record number).
+ * SELECT of one file with the given output columns (VARCHAR unless a CSV column names its type),
+ * a constant `__src` (the file's position in the import) and, when `options.ordered`, `__record`
+ * (1-based record number).
  */
 export function readerSql(file: { readPaths: readonly string[]; reader: Reader; headers: readonly string[] }, position: number, columns: readonly OutputColumn[], options: ReadOptions): SqlPiece {
   const p = (name: string) => `${name}_${position}`;
@@ -211,7 +217,7 @@ export function readerSql(file: { readPaths: readonly string[]; reader: Reader; 
       [p('skip')]: d.skip,
       [p('header')]: d.header,
       [p('comment')]: d.comment,
-      [p('columns')]: structValue(Object.fromEntries(file.headers.map((_, index) => [`c${index}`, 'VARCHAR']))),
+      [p('columns')]: structValue(Object.fromEntries(file.headers.map((_, index) => [`c${index}`, columns.find((column) => column.index === index)?.type ?? 'VARCHAR']))),
       [p('maxline')]: options.maxLineSize,
       [p('parallel')]: !options.ordered && !options.sample,
     });

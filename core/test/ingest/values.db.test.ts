@@ -1,4 +1,5 @@
 // Value normalisation on a hand-made export: every amount, date and status layout of DOMAIN.md section 6, checked by hand.
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FIXTURES, openHarness, type Harness } from './harness.ts';
@@ -63,6 +64,33 @@ describe('value normalisation in SQL', () => {
       { customer_id: 'buyer1', orders: 2, completed_orders: 1, revenue: 1234.5 },
       { customer_id: 'buyer2', orders: 2, completed_orders: 1, revenue: 1234.56 },
       { customer_id: 'buyer3', orders: 2, completed_orders: 1, revenue: 12.5 },
+    ]);
+  });
+
+  it('reads clean date and amount columns typed, and a value past the sample that only the text path reads loads as the text path loads it', async () => {
+    // 1,200 clean rows (the sample is the first 1,000), then the rows that prove the sample wrong.
+    const clean = Array.from({ length: 1200 }, (_, i) => `O${i},C${i % 50},2024-01-${String(1 + (i % 28)).padStart(2, '0')} 10:00:00,${10 + i}.25,2024-01-02 11:00:00`);
+    const write = (name: string, tail: string[]) => {
+      const path = join(h.dir, name);
+      writeFileSync(path, ['order_id,customer_id,created_at,amount,paid_at', ...clean.map((line) => line.replace(/^O/, `${name[0]}`)), ...tail, ''].join('\n'));
+      return path;
+    };
+    // Values DuckDB's reader takes but the range checks refuse: NaN, and "1/5/24" (month first: 2024-01-05).
+    const ranged = await h.client().importFiles({ kind: 'orders', files: [write('a.csv', ['AX1,C1,1/5/24,12.00,', 'AX2,C2,2024-02-04 09:00:00,nan,'])] });
+    expect(ranged).toMatchObject({ rowsRead: 1202, rowsLoaded: 1201, rowsRejected: 1 });
+    expect(ranged.rejectsSample).toEqual([{ file: join(h.dir, 'a.csv'), line: 1203, column: 'amount', raw: 'nan', reason: 'not a number' }]);
+    // A value DuckDB's reader cannot read as a number at all: an amount with a currency sign and a thousands separator.
+    const cast = await h.client().importFiles({ kind: 'orders', files: [write('b.csv', ['BX1,C1,2024/2/3 13:22,"￥1,234.50",', 'BX2,C2,not a date,5.00,'])] });
+    expect(cast).toMatchObject({ rowsRead: 1202, rowsLoaded: 1201, rowsRejected: 1 });
+    expect(cast.rejectsSample).toEqual([{ file: join(h.dir, 'b.csv'), line: 1203, column: 'created_at', raw: 'not a date', reason: 'not a date' }]);
+    const rows = await h.sql(
+      "SELECT order_id, strftime(ordered_at, '%Y-%m-%d %H:%M') AS at, amount, paid_at IS NULL AS unpaid, status FROM orders WHERE order_id IN ('AX1', 'BX1', 'a17', 'b17') ORDER BY order_id",
+    );
+    expect(rows).toEqual([
+      { order_id: 'AX1', at: '2024-01-05 00:00', amount: 12, unpaid: true, status: 'pending' },
+      { order_id: 'BX1', at: '2024-02-03 13:22', amount: 1234.5, unpaid: true, status: 'pending' },
+      { order_id: 'a17', at: '2024-01-18 10:00', amount: 27.25, unpaid: false, status: 'completed' },
+      { order_id: 'b17', at: '2024-01-18 10:00', amount: 27.25, unpaid: false, status: 'completed' },
     ]);
   });
 
