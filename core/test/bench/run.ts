@@ -1,4 +1,4 @@
-// `npm run bench [-- --rows N --customers N] [name...]`: runs every core/test/bench/*.bench.ts (or those named) in turn.
+// `npm run bench [-- --rows N --customers N --repeat N --dir PATH] [name...]`: runs every core/test/bench/*.bench.ts (or those named) in turn.
 //
 // Each bench module exports `default async function (args: BenchArgs)` and prints its own lines.
 // Generated inputs are cached in `dir` (keyed by their parameters), so a second run skips generation.
@@ -12,13 +12,15 @@ export interface BenchArgs {
   rows: number;
   /** Distinct customers in them. Default rows / 5. */
   customers: number;
+  /** Rounds of a comparison, for benches that compare the app with a baseline (import). Default 3. */
+  repeat: number;
   /** Folder for generated inputs and workspaces (kept between runs as a cache). */
   dir: string;
 }
 
 export const DEFAULT_BENCH_ROWS = 1_000_000;
 
-/** Parses `--rows N --customers N --dir PATH` and bench names; fails on anything else. */
+/** Parses `--rows N --customers N --repeat N --dir PATH` and bench names; fails on anything else. */
 export function parseBenchArgs(argv: readonly string[]): { args: BenchArgs; only: string[] } {
   const values = new Map<string, string>();
   const only: string[] = [];
@@ -40,11 +42,11 @@ export function parseBenchArgs(argv: readonly string[]): { args: BenchArgs; only
     if (!Number.isInteger(parsed) || parsed <= 0) throw new Error(`--${name} must be a positive integer, got "${text}"`);
     return parsed;
   };
-  const unknown = [...values.keys()].filter((name) => !['rows', 'customers', 'dir'].includes(name));
-  if (unknown.length > 0) throw new Error(`unknown option --${unknown[0]} (options: --rows N --customers N --dir PATH)`);
+  const unknown = [...values.keys()].filter((name) => !['rows', 'customers', 'repeat', 'dir'].includes(name));
+  if (unknown.length > 0) throw new Error(`unknown option --${unknown[0]} (options: --rows N --customers N --repeat N --dir PATH)`);
   const rows = number('rows', DEFAULT_BENCH_ROWS);
   return {
-    args: { rows, customers: number('customers', Math.max(1, Math.ceil(rows / 5))), dir: values.get('dir') ?? join(tmpdir(), 'churnwb-bench') },
+    args: { rows, customers: number('customers', Math.max(1, Math.ceil(rows / 5))), repeat: number('repeat', 3), dir: values.get('dir') ?? join(tmpdir(), 'churnwb-bench') },
     only,
   };
 }
