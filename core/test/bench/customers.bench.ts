@@ -13,6 +13,7 @@ import { fitBgNbd } from '../../src/stats/bgnbd.ts';
 import { fitGammaGamma } from '../../src/stats/gammaGamma.ts';
 import type { BenchArgs } from './run.ts';
 import { seededRandom } from './synthetic.ts';
+import { seconds } from './measure.ts';
 
 const TRUE_BGNBD = { r: 0.25, alpha: 4, a: 0.8, b: 2.5 };
 const TRUE_GG = { p: 6, q: 4, v: 15 };
@@ -69,10 +70,6 @@ function writeSimulatedSummary(path: string, customers: number): void {
     }
   }
   if (lines.length) writeFileSync(path, `${lines.join('\n')}\n`, { flag: 'a' });
-}
-
-function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(2)} s`;
 }
 
 async function valueBench(args: BenchArgs): Promise<void> {

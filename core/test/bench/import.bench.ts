@@ -13,6 +13,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { createCore } from '../../src/host/core.ts';
 import type { BenchArgs } from './run.ts';
 import { SYNTHETIC_VERSION, writeSyntheticOrders } from './synthetic.ts';
+import { median, seconds, timed, type Timing } from './measure.ts';
 
 const SEED = 20240105;
 
@@ -34,31 +35,7 @@ function mb(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 }
 
-function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(2)} s`;
-}
-
-interface Timing {
-  ms: number;
-  cpuMs: number;
-}
-
-/** Wall and CPU time of `work`. */
-async function timed(work: () => Promise<void>): Promise<Timing> {
-  const cpu = process.cpuUsage();
-  const started = performance.now();
-  await work();
-  const used = process.cpuUsage(cpu);
-  return { ms: performance.now() - started, cpuMs: (used.user + used.system) / 1000 };
-}
-
 const both = (timing: Timing) => `${seconds(timing.ms)} (CPU ${seconds(timing.cpuMs)})`;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
-}
 
 /** Median over rounds of app/raw, for wall and for CPU time. */
 function medianRatio(app: Timing[], raw: Timing[]): string {

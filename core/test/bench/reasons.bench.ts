@@ -23,6 +23,7 @@ import { Workspace } from '../../src/db/workspace.ts';
 import { createCore } from '../../src/host/core.ts';
 import { SHARED_DATA } from '../helpers/core.ts';
 import type { BenchArgs } from './run.ts';
+import { seconds, timed, type Timing } from './measure.ts';
 
 const REVIEWS = ['part1', 'part2'].map((part) => join(SHARED_DATA, 'chinese_ecommerce_reviews', `online_shopping_10_cats_${part}.csv.gz`));
 const SETTINGS = { memoryLimit: '4GB', threads: 2 };
@@ -40,20 +41,6 @@ const FRAGMENTS = [
   'no quality problem', 'great quality', 'fast delivery', 'thank you', 'could you send an invoice',
 ];
 
-interface Timing {
-  ms: number;
-  cpuMs: number;
-}
-
-async function timed(work: () => Promise<unknown>): Promise<Timing> {
-  const cpu = process.cpuUsage();
-  const started = performance.now();
-  await work();
-  const used = process.cpuUsage(cpu);
-  return { ms: performance.now() - started, cpuMs: (used.user + used.system) / 1000 };
-}
-
-const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const count = (value: number) => value.toLocaleString('en-US');
 const line = (label: string, tickets: number, timing: Timing) =>
   console.log(`${label}: ${seconds(timing.ms)} wall, ${seconds(timing.cpuMs)} CPU, ${count(Math.round(tickets / (timing.ms / 1000)))} tickets/s`);

@@ -13,6 +13,7 @@ import { Workspace } from '../../src/db/workspace.ts';
 import { createCore } from '../../src/host/core.ts';
 import type { BenchArgs } from './run.ts';
 import { writeSyntheticOrders } from './synthetic.ts';
+import { median, seconds } from './measure.ts';
 
 const SEED = 20240105;
 const SETTINGS = { memoryLimit: '8GB', threads: 2 };
@@ -50,15 +51,6 @@ async function ensureWorkspace(args: BenchArgs, rows: number, customers: number)
   }
   renameSync(building, path);
   return path;
-}
-
-function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(2)} s`;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 /** Times `work` once to warm up, then RUNS times; returns the median in ms. */
