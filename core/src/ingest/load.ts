@@ -335,10 +335,15 @@ async function insertTickets(scope: TaskScope, plan: RowPlan, rows: string, para
   };
 }
 
+/** Whether a read stored rejects in `table`: DuckDB creates its rejects tables only when a line fails. */
+async function hasRejectsTable(connection: DuckDBConnection, table: string): Promise<boolean> {
+  const [exists] = await queryRows(connection, `SELECT 1 FROM duckdb_tables() WHERE table_name = $table`, { table });
+  return exists !== undefined;
+}
+
 /** Whether DuckDB's reader stored values it could not read as a typed column's type. */
 async function castErrors(connection: DuckDBConnection, table: string): Promise<boolean> {
-  const [exists] = await queryRows(connection, `SELECT 1 FROM duckdb_tables() WHERE table_name = $table`, { table });
-  if (!exists) return false;
+  if (!(await hasRejectsTable(connection, table))) return false;
   const { casts } = await queryOne<{ casts: number }>(connection, `SELECT count(*) AS casts FROM ${quoteIdent(table)} WHERE error_type = 'CAST'`);
   return Number(casts) > 0;
 }
@@ -349,8 +354,7 @@ async function castErrors(connection: DuckDBConnection, table: string): Promise<
  * and the cause is the one kept. Returns how many lines were rejected.
  */
 async function recordCsvErrors(connection: DuckDBConnection, table: string, sourceId: number, file: PreparedFile): Promise<number> {
-  const [exists] = await queryRows(connection, `SELECT 1 FROM duckdb_tables() WHERE table_name = $table`, { table });
-  if (!exists) return 0;
+  if (!(await hasRejectsTable(connection, table))) return 0;
   const inserted = await connection.run(
     `INSERT INTO rejects (source_id, file, line, "column", raw, reason)
      SELECT $source_id, $file, line, list_extract($headers, CAST(column_idx AS INTEGER)), substr(csv_line, 1, 1000), lower(error_type) || ': ' || error_message
