@@ -176,7 +176,7 @@ async function planImport(request: ImportOptions, options: PlanOptions): Promise
       return { name: field.name, index };
     });
   const columnsByFile = recipe ? [] : files.map(positionsOf);
-  const native = nativeFields(files, fields, headerOf, derived, statsOf);
+  const native = recipe ? new Set<string>() : nativeFields(files, fields, headerOf, derived, statsOf);
   const source = (read: (position: number) => ReadOptions, typed: ReadonlySet<string> = new Set()): SqlPiece => {
     if (recipe) return renamed(recipe.relation(read), fields.map((field) => [headerOf[field.name] ?? '', field.name]));
     const typedColumns = (columns: OutputColumn[]) =>
@@ -203,8 +203,8 @@ function nativeType(field: FieldSpec | undefined): NativeType {
 /**
  * Date and number fields DuckDB's CSV reader can read typed, skipping the text path's casts and
  * cleaning (a tenth of a clean file's import): every non-empty sample value reads by DuckDB's own
- * cast, within range. Only for one CSV file (the sample is its head) with a column per field, and
- * without `@row` ids (they hash the text as written). A later value the reader cannot take makes
+ * cast, within range. Only for one plain CSV file (the sample is its head; joined exports are
+ * read as text) with a column per field, and without `@row` ids (they hash the text as written). A later value the reader cannot take makes
  * the load start over the text way (see load.ts), so the sample only has to be right most of the time.
  */
 function nativeFields(
