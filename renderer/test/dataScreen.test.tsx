@@ -43,6 +43,7 @@ const preview: ImportPreview = {
 
 const result: ImportResult = {
   files: ['/uploads/orders.csv'],
+  sourceIds: [4],
   rowsRead: 4,
   rowsLoaded: 3,
   rowsRejected: 1,

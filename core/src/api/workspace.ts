@@ -124,6 +124,8 @@ export interface RejectSample {
 
 export interface ImportResult {
   files: string[];
+  /** The `sources` ids this import recorded, one per file in order: what `rejects` and the workspace's sources call them. */
+  sourceIds: number[];
   /** Data rows in the files (records; a header is not a row). */
   rowsRead: number;
   /** Rows that landed: orders (or order lines), or tickets. */

@@ -361,6 +361,7 @@ export async function importFiles(workspace: Workspace, scope: TaskScope, reques
         const first = planned.files[0] as PreparedFile;
         return {
           files: planned.files.map((file) => file.path),
+          sourceIds: planned.files.map((_, position) => outcome.base + position),
           rowsRead: outcome.perFile.reduce((sum, counts) => sum + counts.rowsRead, 0),
           rowsLoaded: outcome.perFile.reduce((sum, counts) => sum + counts.rowsLoaded, 0),
           rowsRejected: outcome.perFile.reduce((sum, counts) => sum + counts.rowsRejected, 0),

@@ -77,11 +77,11 @@ describe('value normalisation in SQL', () => {
     };
     // Values DuckDB's reader takes but the range checks refuse: NaN, and "1/5/24" (month first: 2024-01-05).
     const ranged = await h.client().importFiles({ kind: 'orders', files: [write('a.csv', ['AX1,C1,1/5/24,12.00,', 'AX2,C2,2024-02-04 09:00:00,nan,'])] });
-    expect(ranged).toMatchObject({ rowsRead: 1202, rowsLoaded: 1201, rowsRejected: 1 });
+    expect(ranged).toMatchObject({ rowsRead: 1202, rowsLoaded: 1201, rowsRejected: 1, sourceIds: [1] });
     expect(ranged.rejectsSample).toEqual([{ file: join(h.dir, 'a.csv'), line: 1203, column: 'amount', raw: 'nan', reason: 'not a number' }]);
     // A value DuckDB's reader cannot read as a number at all: an amount with a currency sign and a thousands separator.
     const cast = await h.client().importFiles({ kind: 'orders', files: [write('b.csv', ['BX1,C1,2024/2/3 13:22,"￥1,234.50",', 'BX2,C2,not a date,5.00,'])] });
-    expect(cast).toMatchObject({ rowsRead: 1202, rowsLoaded: 1201, rowsRejected: 1 });
+    expect(cast).toMatchObject({ rowsRead: 1202, rowsLoaded: 1201, rowsRejected: 1, sourceIds: [2] });
     expect(cast.rejectsSample).toEqual([{ file: join(h.dir, 'b.csv'), line: 1203, column: 'created_at', raw: 'not a date', reason: 'not a date' }]);
     const rows = await h.sql(
       "SELECT order_id, strftime(ordered_at, '%Y-%m-%d %H:%M') AS at, amount, paid_at IS NULL AS unpaid, status FROM orders WHERE order_id IN ('AX1', 'BX1', 'a17', 'b17') ORDER BY order_id",

@@ -5,7 +5,7 @@ import { useI18n } from '../../i18n/I18nProvider.tsx';
 import { Warnings } from './PreviewStep.tsx';
 import { RejectsPanel } from './RejectsPanel.tsx';
 
-export function ImportResultView({ result, sourceIds }: { result: ImportResult; sourceIds: readonly number[] }) {
+export function ImportResultView({ result }: { result: ImportResult }) {
   const { t, number, percent } = useI18n();
   const rejectShare = result.rowsRead > 0 ? result.rowsRejected / result.rowsRead : 0;
   return (
@@ -23,7 +23,7 @@ export function ImportResultView({ result, sourceIds }: { result: ImportResult; 
         {result.rowsRejected > 0 ? t('result.rejectShare', { share: percent(rejectShare, 2) }) : t('result.qualityGood')}
       </p>
       <Warnings warnings={result.warnings} />
-      {result.rowsRejected > 0 && <RejectsPanel sourceIds={sourceIds} total={result.rowsRejected} />}
+      {result.rowsRejected > 0 && <RejectsPanel sourceIds={result.sourceIds} total={result.rowsRejected} />}
     </div>
   );
 }

@@ -14,7 +14,7 @@ type Step =
   | { name: 'pick' }
   | { name: 'check'; files: string[]; preview: ImportPreview }
   | { name: 'import'; files: string[]; preview: ImportPreview }
-  | { name: 'result'; result: ImportResult; sourceIds: number[] };
+  | { name: 'result'; result: ImportResult };
 
 const STEP_ORDER = ['pick', 'check', 'import'] as const;
 
@@ -56,7 +56,6 @@ export function ImportWizard({ initialKind = 'orders' }: { initialKind?: ImportK
     setNotice(null);
     setStep({ name: 'import', files, preview: detected });
     try {
-      const before = new Set((await core.describeWorkspace({})).sources.map((source) => source.sourceId));
       const result = await task.run((taskId) =>
         core.importFiles({
           kind,
@@ -68,9 +67,8 @@ export function ImportWizard({ initialKind = 'orders' }: { initialKind?: ImportK
           ...(choices.sheet ? { sheet: choices.sheet } : {}),
         }),
       );
-      const after = await core.describeWorkspace({});
       workspaceChanged();
-      setStep({ name: 'result', result, sourceIds: after.sources.map((source) => source.sourceId).filter((id) => !before.has(id)) });
+      setStep({ name: 'result', result });
     } catch (failure) {
       const coreError = asCoreError(failure);
       if (coreError.code === 'E_CANCELLED') setNotice(t('wizard.cancelled'));
@@ -166,7 +164,7 @@ export function ImportWizard({ initialKind = 'orders' }: { initialKind?: ImportK
 
       {step.name === 'result' && (
         <>
-          <ImportResultView result={step.result} sourceIds={step.sourceIds} />
+          <ImportResultView result={step.result} />
           <div className="wizard-actions">
             <span className="progress-spacer" />
             <button type="button" className="button button-primary" onClick={restart}>
