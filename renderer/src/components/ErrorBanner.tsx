@@ -13,7 +13,7 @@ export function ErrorBanner({ error, onRetry, onDismiss }: ErrorBannerProps) {
   // An empty workspace is a state, not a failure: say what to do instead of showing a code.
   if (error.code === 'E_NO_DATA') {
     return (
-      <div className="banner banner-info" role="status">
+      <div className="banner banner-info" role="status" data-testid="no-data">
         {t('error.noData')} <a href="#/data">{t('nav.data')}</a>
       </div>
     );

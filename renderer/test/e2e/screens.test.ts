@@ -16,8 +16,9 @@ if (!HAVE_UCI) console.warn(`screens are shown on an empty workspace only: ${UCI
 async function buildReport(session: Session, name: string): Promise<void> {
   // The report draft outlives leaving the screen: a second visit offers to rebuild it.
   await session.page.getByRole('button', { name: /Build report|生成报告|Rebuild|重新生成/ }).click();
-  // Either the sections appear or the core's error does: fail at once with its message then.
-  await session.page.locator('.report-section, [role="alert"]').first().waitFor({ timeout: 120_000 });
+  // The sections appear, or the core's error does (fail at once with its message then), or, on a
+  // workspace without orders, the note that sends the user to the Data screen.
+  await session.page.locator('.report-section, [role="alert"], [data-testid="no-data"]').first().waitFor({ timeout: 120_000 });
   const alerts = await session.page.getByRole('alert').allTextContents();
   if (alerts.length > 0) {
     await session.screenshot(`failed-report-${name}`);
