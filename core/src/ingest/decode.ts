@@ -45,16 +45,19 @@ function tap(hash: Hash, onBytes: (bytes: number) => void, signal: AbortSignal):
   });
 }
 
-/** Counts newline bytes of UTF-8 text passing through (LF, so CRLF counts once). */
+/** Newline bytes in a chunk of UTF-8 text (LF, so CRLF counts once). */
+function countNewlines(chunk: Buffer): number {
+  let newlines = 0;
+  for (let index = chunk.indexOf(0x0a); index !== -1; index = chunk.indexOf(0x0a, index + 1)) newlines++;
+  return newlines;
+}
+
+/** Counts newline bytes of text passing through. */
 class NewlineCounter extends Transform {
   newlines = 0;
   last = 0x0a;
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    let index = chunk.indexOf(0x0a);
-    while (index !== -1) {
-      this.newlines++;
-      index = chunk.indexOf(0x0a, index + 1);
-    }
+    this.newlines += countNewlines(chunk);
     if (chunk.length > 0) this.last = chunk[chunk.length - 1] ?? this.last;
     callback(null, chunk);
   }
@@ -103,13 +106,48 @@ export interface StreamOptions {
   headBytes?: number;
 }
 
-/** SHA-256 of the file's bytes and the newline count of its (decompressed) content, in one streaming pass. */
+/** Bytes a plain file's digest reads at a time. */
+const DIGEST_CHUNK = 4 << 20;
+
+/**
+ * SHA-256 of the file's bytes and the newline count of its (decompressed) content, in one pass.
+ * A plain file is read in a loop into one buffer: the same work as a stream pipeline costs half
+ * the CPU (1.1 s a GB against 2.0 s), and the digest of a file DuckDB reads runs beside that read
+ * on the same cores.
+ */
 export async function digestFile(path: string, gzip: boolean, options: StreamOptions): Promise<Digest> {
+  if (!gzip) return digestPlainFile(path, options);
   const hash = createHash('sha256');
   const counter = new NewlineCounter();
   const stages = [tap(hash, options.onBytes, options.signal), ...(gzip ? [createGunzip()] : []), counter];
   await runPipeline(path, stages, new Writable({ write: (_chunk, _encoding, callback) => callback() }), options.signal);
   return { sha256: hash.digest('hex'), newlines: counter.newlines, unterminated: counter.last !== 0x0a };
+}
+
+async function digestPlainFile(path: string, options: StreamOptions): Promise<Digest> {
+  const hash = createHash('sha256');
+  const handle = await open(path, 'r').catch((error: unknown) => {
+    throw new CoreError('E_FILE', `${path}: ${(error as Error).message}`, { file: path });
+  });
+  try {
+    const buffer = Buffer.allocUnsafe(DIGEST_CHUNK);
+    let bytes = 0;
+    let newlines = 0;
+    let last = 0x0a;
+    for (;;) {
+      if (options.signal.aborted) throw new CoreError('E_CANCELLED', 'cancelled');
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+      if (bytesRead === 0) break;
+      const chunk = buffer.subarray(0, bytesRead);
+      hash.update(chunk);
+      newlines += countNewlines(chunk);
+      last = chunk[bytesRead - 1] ?? last;
+      options.onBytes((bytes += bytesRead));
+    }
+    return { sha256: hash.digest('hex'), newlines, unterminated: last !== 0x0a };
+  } finally {
+    await handle.close();
+  }
 }
 
 /** Writes the file's text as UTF-8 to `target` (gunzipping first when needed); returns the digest of the original bytes. */

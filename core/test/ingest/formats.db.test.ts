@@ -1,5 +1,6 @@
 // The same small export in every format and encoding the import reads: each must load to the same orders.
-import { statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import ExcelJS from 'exceljs';
@@ -35,6 +36,8 @@ describe('formats and encodings', () => {
     expect(result).toMatchObject({ rowsRead: 3, rowsLoaded: 3, rowsRejected: 0, orders: 3, customers: 2 });
     const rows = await h.sql("SELECT order_id, customer_id, strftime(ordered_at, '%Y-%m-%d %H:%M:%S') AS at, amount, region FROM orders ORDER BY order_id");
     expect(rows).toEqual(EXPECTED);
+    // The digest is of the bytes on disk, whatever was decompressed or decoded to read them.
+    expect(await h.sql('SELECT sha256 FROM sources')).toEqual([{ sha256: createHash('sha256').update(readFileSync(file)).digest('hex') }]);
     return { format: result.format, encoding: result.encoding };
   }
 
