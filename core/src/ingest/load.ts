@@ -378,14 +378,15 @@ async function hasRejectsTable(connection: DuckDBConnection, table: string): Pro
 /**
  * Copies DuckDB's malformed-line records (ragged rows, unterminated quotes) into rejects, one per
  * line: DuckDB may report a line twice (an unterminated quote, then the column count it causes),
- * and the cause is the one kept. Values a typed read could not cast are not malformed lines
- * (`insertCastMisses` loaded them). Returns how many lines were rejected.
+ * and the cause is the one kept. A short line names its first missing column (DuckDB's 1-based
+ * column_idx is then the count of fields found). Values a typed read could not cast are not
+ * malformed lines (`insertCastMisses` loaded them). Returns how many lines were rejected.
  */
 async function recordCsvErrors(connection: DuckDBConnection, table: string, sourceId: number, file: PreparedFile): Promise<number> {
   if (!(await hasRejectsTable(connection, table))) return 0;
   const inserted = await connection.run(
     `INSERT INTO rejects (source_id, file, line, "column", raw, reason)
-     SELECT $source_id, $file, line, list_extract($headers, CAST(column_idx AS INTEGER)), substr(csv_line, 1, 1000), lower(error_type) || ': ' || error_message
+     SELECT $source_id, $file, line, list_extract($headers, CAST(column_idx AS INTEGER) + CASE error_type WHEN 'MISSING COLUMNS' THEN 1 ELSE 0 END), substr(csv_line, 1, 1000), lower(error_type) || ': ' || error_message
      FROM ${quoteIdent(table)}
      WHERE error_type <> 'CAST'
      QUALIFY row_number() OVER (PARTITION BY line ORDER BY error_type IN ('MISSING COLUMNS', 'TOO MANY COLUMNS'), column_idx) = 1`,
@@ -397,7 +398,9 @@ async function recordCsvErrors(connection: DuckDBConnection, table: string, sour
 /**
  * Writes the rejects of one file with their line numbers, from a numbered re-read of the file;
  * formats without line order (Parquet, JSON, joined exports) take them from the stage, unnumbered.
- * Returns how many rows were rejected.
+ * The re-read skips malformed lines, so its numbers are moved past those `recordCsvErrors` stored
+ * for this source: the k-th record read is record k + i, where i counts the malformed records m_j
+ * with m_j - j < k (an ASOF join on m_j - j, which never decreases). Returns how many rows were rejected.
  */
 async function recordValueRejects(scope: TaskScope, input: LoadInput, position: number, sourceId: number, loaded: Loaded): Promise<number> {
   const file = input.files[position] as PreparedFile;
@@ -417,7 +420,11 @@ async function recordValueRejects(scope: TaskScope, input: LoadInput, position: 
       'normalise',
       file.sizeBytes,
       `INSERT INTO rejects (source_id, file, line, "column", raw, reason)
-       SELECT $source_id, $file, __record + $leading, ${field}, r.__reject_raw, ${reason} FROM (${rows}) r ${byOrder} WHERE ${where}`,
+       WITH malformed AS (SELECT line - $leading AS record, row_number() OVER (ORDER BY line) AS j FROM rejects WHERE source_id = $source_id AND line IS NOT NULL),
+            skipped AS (SELECT record - j AS before, max(j) AS j FROM malformed GROUP BY 1)
+       SELECT $source_id, $file, v.__record + coalesce(s.j, 0) + $leading, v.field, v.raw, v.reason
+       FROM (SELECT r.__record, ${field} AS field, r.__reject_raw AS raw, ${reason} AS reason FROM (${rows}) r ${byOrder} WHERE ${where}) v
+       ASOF LEFT JOIN skipped s ON v.__record > s.before`,
       { ...ordered.params, ...headers, source_id: sourceId, file: file.path, leading: file.leadingLines },
     );
   }
