@@ -22,7 +22,7 @@ import { NORMALISE_MACROS, type RowPlan } from './normalise.ts';
 import { olistRecipe, type Recipe } from './olist.ts';
 import { prepareFile, type PreparedFile } from './prepare.ts';
 import { expandInputs } from './probe.ts';
-import { DEFAULT_READ_LIMITS, readerSql, shortMessage, type NativeType, type OutputColumn, type ReadLimits, type ReadOptions, type Reader, type SqlPiece } from './reader.ts';
+import { DEFAULT_READ_LIMITS, readerSql, shortMessage, type NativeType, type OutputColumn, type ReadLimits, type ReadOptions, type SqlPiece } from './reader.ts';
 import { STATUS_WORDS, fieldsOf, headerKey, ORDER_FIELDS, TICKET_FIELDS, type FieldSpec } from './vocabulary.ts';
 
 const ENCODINGS: readonly EncodingName[] = ['utf-8', 'utf-16le', 'utf-16be', 'gb18030', 'gbk', 'big5'];
@@ -99,8 +99,6 @@ interface ImportPlan {
   /** Every file's rows, columns named by field; the `native` fields it is given are read typed. */
   source(options: (position: number) => ReadOptions, native?: ReadonlySet<string>): SqlPiece;
   orderedSource(position: number, options: ReadOptions): SqlPiece | null;
-  /** Lines of one CSV file copied to `path` (same dialect, no header), every column as text; null for other formats. */
-  linesSource(position: number, path: string, options: ReadOptions): SqlPiece | null;
   /** The first rows, every header as a column h0, h1, ... */
   sample: SqlPiece;
   warnings: string[];
@@ -191,17 +189,11 @@ async function planImport(request: ImportOptions, options: PlanOptions): Promise
     if (recipe || !file || (file.reader.kind !== 'csv' && file.reader.kind !== 'whitespace')) return null;
     return readerSql(file, position, columnsByFile[position] ?? [], read);
   };
-  const linesSource = (position: number, path: string, read: ReadOptions): SqlPiece | null => {
-    const file = files[position];
-    if (recipe || !file || file.reader.kind !== 'csv') return null;
-    const reader: Reader = { ...file.reader, gzip: false, dialect: { ...file.reader.dialect, skip: 0, header: false } };
-    return readerSql({ ...file, readPaths: [path], reader }, position, columnsByFile[position] ?? [], read);
-  };
   const warnings = [
     ...(recipe ? [`joined ${files.length} Olist files: ${recipe.headers.length} columns from orders, customers, items, payments and products`] : []),
     ...(statuses.unknown.length > 0 ? [`status words not recognised, read as completed: ${statuses.unknown.join(', ')}`] : []),
   ];
-  return { files, recipe, headers, decision, plan, native, source, orderedSource, linesSource, sample, warnings };
+  return { files, recipe, headers, decision, plan, native, source, orderedSource, sample, warnings };
 }
 
 function nativeType(field: FieldSpec | undefined): NativeType {
@@ -209,21 +201,11 @@ function nativeType(field: FieldSpec | undefined): NativeType {
 }
 
 /**
- * Share of a column's non-empty sample values DuckDB's own cast must read for the column to be
- * read typed. The lines whose value it cannot read are loaded the text way afterwards (see
- * load.ts), which costs more per line than the text path itself: worth it for a few stray
- * "￥1,234.56" among plain amounts, not for a column written half one way, half another.
- */
-const NATIVE_SHARE = 0.98;
-
-/**
  * Date and number fields DuckDB's CSV reader can read typed, skipping the text path's casts and
- * cleaning (a tenth of a clean file's import): nearly every non-empty sample value reads by
- * DuckDB's own cast, within range, and none reads out of range (that value would be misread, not
- * set aside). Only for one plain CSV file (the sample is its head; joined exports are read as
- * text) with a column per field, and without `@row` ids (they hash the text as written). A later
- * value read out of range makes the load start over the text way (see load.ts), so the sample
- * only has to be right most of the time.
+ * cleaning (a tenth of a clean file's import): every non-empty sample value reads by DuckDB's own
+ * cast, within range. Only for one plain CSV file (the sample is its head; joined exports are
+ * read as text) with a column per field, and without `@row` ids (they hash the text as written). A later value the reader cannot take makes
+ * the load start over the text way (see load.ts), so the sample only has to be right most of the time.
  */
 function nativeFields(
   files: readonly PreparedFile[],
@@ -241,8 +223,7 @@ function nativeFields(
       .filter((field) => {
         const stats = statsOf(field.name);
         if (!stats) return false;
-        const [read, stray] = field.type === 'timestamp' ? [stats.castDates, stats.strayDates] : [stats.castNumbers, stats.strayNumbers];
-        return stray === 0 && read >= stats.nonEmpty * NATIVE_SHARE;
+        return (field.type === 'timestamp' ? stats.castDates : stats.castNumbers) === stats.nonEmpty;
       })
       .map((field) => field.name),
   );
@@ -371,8 +352,6 @@ export async function importFiles(workspace: Workspace, scope: TaskScope, reques
           source: planned.source,
           native: planned.native,
           orderedSource: planned.orderedSource,
-          linesSource: planned.linesSource,
-          tempDir,
           mapping: planned.decision.mapping,
           mode: request.mode ?? 'append',
           limits,

@@ -3,16 +3,14 @@
 // Two ways in, both inside the transaction, so a failure or a cancel leaves the workspace as it was:
 // - direct: order-level CSV exports are normalised and inserted into `orders` by one
 //   INSERT ... SELECT straight from the file, the fastest path DuckDB has (one parse, one write).
-//   Date and number columns whose sample was (nearly) clean are read typed by DuckDB's reader. A
-//   line it cannot cast is set aside by the reader, text as written, and loaded afterwards the
-//   text way; a value it reads out of range rolls the transaction back and the load starts over
-//   with every column read as text. Either way the file loads exactly as the text path alone
-//   would load it;
+//   Date and number columns whose sample was clean are read typed by DuckDB's reader; when a later
+//   value proves the sample wrong, the transaction is rolled back and the load starts over with
+//   every column read as text, so such a file pays for two reads and loads exactly as the text
+//   path alone would load it;
 // - staged: line-level orders, tickets and other formats are normalised into a temporary table,
 //   then folded into orders (amount = sum of lines) and order_lines, or into tickets.
 // Rejected rows are numbered by a second, single-threaded read of the same file when, and only
 // when, some rows did not load: clean files never pay for line numbers.
-import { join } from 'node:path';
 import { listValue, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import type { ColumnMapping, ImportKind, RejectSample } from '../api/workspace.ts';
 import { CoreError } from '../api/errors.ts';
@@ -35,10 +33,6 @@ export interface LoadInput {
   native: ReadonlySet<string>;
   /** One file's rows in file order with `__record`, for numbering rejects; null when they cannot be numbered. */
   orderedSource(position: number, options: ReadOptions): SqlPiece | null;
-  /** Lines of one CSV file copied to `path`, read as the file is but every column as text; null for other formats. */
-  linesSource(position: number, path: string, options: ReadOptions): SqlPiece | null;
-  /** The import's own folder, removed after it. */
-  tempDir: string;
   mapping: ColumnMapping;
   mode: 'append' | 'replace';
   limits: ReadLimits;
@@ -95,7 +89,7 @@ function cancellable(connection: DuckDBConnection, signal: AbortSignal): DuckDBC
   });
 }
 
-/** A typed read met a value it cannot take as it is: the load is redone with every column read as text. */
+/** A typed read met a value it cannot take as is: the load is redone with every column read as text. */
 class NativeMiss extends Error {}
 
 /**
@@ -174,10 +168,14 @@ async function load(scope: TaskScope, input: LoadInput): Promise<LoadOutcome> {
   // The direct read only loads; which rows failed, and why, is the business of the numbered re-read.
   const rows = normalisedRowsSql(input.plan, source.sql, [], direct, native);
   const loaded = direct
-    ? await insertOrdersDirect(scope, input, rows, params, bytesTotal, native.size === 0 ? [] : positions.map((position) => ({ position, errors: csvTables(position).errors })))
+    ? await insertOrdersDirect(scope, input.plan, rows, params, bytesTotal)
     : input.kind === 'orders'
       ? await insertOrderLines(scope, input.plan, rows, params, bytesTotal, suffix)
       : await insertTickets(scope, input.plan, rows, params, bytesTotal, suffix);
+
+  if (native.size > 0) {
+    for (const position of positions) if (await castErrors(connection, csvTables(position).errors)) throw new NativeMiss();
+  }
 
   const perFile: FileCounts[] = input.files.map(() => ({ rowsRead: 0, rowsLoaded: 0, rowsRejected: 0 }));
   for (const position of positions) {
@@ -220,49 +218,17 @@ async function clearKind(connection: DuckDBConnection, kind: ImportKind): Promis
   await connection.run('DELETE FROM sources WHERE kind = $kind', { kind });
 }
 
-/** INSERT of loadable normalised rows into orders, source ids counted from `$cw_base`. */
-function directInsertSql(plan: RowPlan, rows: string): string {
+async function insertOrdersDirect(scope: TaskScope, plan: RowPlan, rows: string, params: Record<string, DuckDBValue>, bytesTotal: number): Promise<Loaded> {
   const values = ORDER_COLUMNS.map((name) => (name === 'status' ? '__row_status' : column(plan, name)));
-  return `INSERT INTO orders (${ORDER_COLUMNS.join(', ')}, source_id) SELECT ${values.join(', ')}, $cw_base + __src FROM (${rows}) WHERE __loadable`;
-}
-
-/**
- * The direct load: one INSERT from the file, then, for a read with typed columns, the lines it
- * could not cast (`typedReads`: each file's rejects table).
- */
-async function insertOrdersDirect(
-  scope: TaskScope,
-  input: LoadInput,
-  rows: string,
-  params: Record<string, DuckDBValue>,
-  bytesTotal: number,
-  typedReads: { position: number; errors: string }[],
-): Promise<Loaded> {
-  await tracked(scope, 'read', bytesTotal, directInsertSql(input.plan, rows), params);
-  const base = params.cw_base ?? 0;
-  for (const { position, errors } of typedReads) await insertCastMisses(scope, input, position, errors, base);
-  const counts = await queryRows<{ src: number; n: number }>(scope.connection, 'SELECT source_id - $base AS src, count(*) AS n FROM orders WHERE source_id >= $base GROUP BY 1', { base });
-  return { loaded: countsBySource(counts), parsed: null, rejectedOrders: null, stage: null };
-}
-
-/**
- * Loads the lines a typed read skipped because a value would not cast ("￥1,234.56" among plain
- * amounts): DuckDB keeps each such line as written in the read's rejects table; they are copied
- * to a file of their own and read from there with every column as text, through the same
- * normalisation. Lines that are also malformed stay where they are, for `recordCsvErrors`.
- */
-async function insertCastMisses(scope: TaskScope, input: LoadInput, position: number, errors: string, base: DuckDBValue): Promise<void> {
-  if (!(await hasRejectsTable(scope.connection, errors))) return;
-  const path = join(input.tempDir, `cast-misses-${position}.csv`);
-  const copied = await scope.connection.run(
-    `COPY (SELECT csv_line FROM ${quoteIdent(errors)} GROUP BY scan_id, file_id, line, csv_line HAVING bool_and(error_type = 'CAST'))
-     TO $path (FORMAT csv, HEADER false, QUOTE '', ESCAPE '')`,
-    { path },
+  await tracked(
+    scope,
+    'read',
+    bytesTotal,
+    `INSERT INTO orders (${ORDER_COLUMNS.join(', ')}, source_id) SELECT ${values.join(', ')}, $cw_base + __src FROM (${rows}) WHERE __loadable`,
+    params,
   );
-  if (Number(copied.rowsChanged) === 0) return;
-  const lines = input.linesSource(position, path, { ...input.limits, rejectsTables: null });
-  if (!lines) throw new NativeMiss();
-  await scope.connection.run(directInsertSql(input.plan, normalisedRowsSql(input.plan, lines.sql, [], true)), { ...lines.params, cw_base: base });
+  const counts = await queryRows<{ src: number; n: number }>(scope.connection, 'SELECT source_id - $base AS src, count(*) AS n FROM orders WHERE source_id >= $base GROUP BY 1', { base: params.cw_base ?? 0 });
+  return { loaded: countsBySource(counts), parsed: null, rejectedOrders: null, stage: null };
 }
 
 /** Status of orders whose rows repeat an id: completed if any row is, then pending, refunded, cancelled. */
@@ -375,12 +341,18 @@ async function hasRejectsTable(connection: DuckDBConnection, table: string): Pro
   return exists !== undefined;
 }
 
+/** Whether DuckDB's reader stored values it could not read as a typed column's type. */
+async function castErrors(connection: DuckDBConnection, table: string): Promise<boolean> {
+  if (!(await hasRejectsTable(connection, table))) return false;
+  const { casts } = await queryOne<{ casts: number }>(connection, `SELECT count(*) AS casts FROM ${quoteIdent(table)} WHERE error_type = 'CAST'`);
+  return Number(casts) > 0;
+}
+
 /**
  * Copies DuckDB's malformed-line records (ragged rows, unterminated quotes) into rejects, one per
  * line: DuckDB may report a line twice (an unterminated quote, then the column count it causes),
  * and the cause is the one kept. A short line names its first missing column (DuckDB's 1-based
- * column_idx is then the count of fields found). Values a typed read could not cast are not
- * malformed lines (`insertCastMisses` loaded them). Returns how many lines were rejected.
+ * column_idx is then the count of fields found). Returns how many lines were rejected.
  */
 async function recordCsvErrors(connection: DuckDBConnection, table: string, sourceId: number, file: PreparedFile): Promise<number> {
   if (!(await hasRejectsTable(connection, table))) return 0;
@@ -388,7 +360,6 @@ async function recordCsvErrors(connection: DuckDBConnection, table: string, sour
     `INSERT INTO rejects (source_id, file, line, "column", raw, reason)
      SELECT $source_id, $file, line, list_extract($headers, CAST(column_idx AS INTEGER) + CASE error_type WHEN 'MISSING COLUMNS' THEN 1 ELSE 0 END), substr(csv_line, 1, 1000), lower(error_type) || ': ' || error_message
      FROM ${quoteIdent(table)}
-     WHERE error_type <> 'CAST'
      QUALIFY row_number() OVER (PARTITION BY line ORDER BY error_type IN ('MISSING COLUMNS', 'TOO MANY COLUMNS'), column_idx) = 1`,
     { source_id: sourceId, file: file.path, headers: listValue(file.headers) },
   );

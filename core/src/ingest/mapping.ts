@@ -25,12 +25,9 @@ export interface ColumnStats {
   dayFirst: boolean;
   /** Some value is padded with blanks, empty, or a spreadsheet number ("17850.0"): the column needs tidying. */
   untidy: boolean;
-  /** Values DuckDB's own cast reads as a timestamp within 1900-2099, and as a finite number: a column where nearly every value does can be read typed. */
+  /** Values DuckDB's own cast reads as a timestamp within 1900-2099, and as a finite number: a column whose every value does can be read typed. */
   castDates: number;
   castNumbers: number;
-  /** Values DuckDB's own cast reads, but out of range or not finite ("1/5/24" as the year 1, "nan"): read typed, they would be misread, not rejected. */
-  strayDates: number;
-  strayNumbers: number;
 }
 
 export interface MappingDecision {
@@ -46,7 +43,7 @@ export interface MappingDecision {
 /** Share of a column's sample values that must read as its type for a synonym match to stand. */
 const TYPE_SHARE = 0.6;
 
-const NO_STATS: ColumnStats = { nonEmpty: 0, dates: 0, numbers: 0, dayFirst: false, untidy: false, castDates: 0, castNumbers: 0, strayDates: 0, strayNumbers: 0 };
+const NO_STATS: ColumnStats = { nonEmpty: 0, dates: 0, numbers: 0, dayFirst: false, untidy: false, castDates: 0, castNumbers: 0 };
 
 /** Headers that might feed a typed field (date, money, number): only these need their values sampled. */
 export function typedCandidates(kind: ImportKind, headers: readonly string[], override: ColumnMapping): number[] {
@@ -86,8 +83,6 @@ export async function columnStats(connection: DuckDBConnection, sample: SqlPiece
       `coalesce(bool_or(regexp_matches(${time}, '^(1[3-9]|2[0-9]|3[01])[/.-](0?[1-9]|1[0-2])[/.-][0-9]{2,4}')), false) AS f${index}`,
       `count(CASE WHEN cw_ts_in_range(try_cast(${column} AS TIMESTAMP)) THEN 1 END) AS cd${index}`,
       `count(CASE WHEN isfinite(try_cast(${column} AS DOUBLE)) THEN 1 END) AS cx${index}`,
-      `count(CASE WHEN NOT cw_ts_in_range(try_cast(${column} AS TIMESTAMP)) THEN 1 END) AS sd${index}`,
-      `count(CASE WHEN NOT isfinite(try_cast(${column} AS DOUBLE)) THEN 1 END) AS sx${index}`,
     ].join(', ');
   });
   const [row] = await queryRows(connection, `SELECT ${parts.join(', ')} FROM (SELECT ${columns.join(', ')} FROM (${sample.sql} LIMIT 1000))`, sample.params);
@@ -102,8 +97,6 @@ export async function columnStats(connection: DuckDBConnection, sample: SqlPiece
           dayFirst: row?.[`f${index}`] === true,
           castDates: Number(row?.[`cd${index}`] ?? 0),
           castNumbers: Number(row?.[`cx${index}`] ?? 0),
-          strayDates: Number(row?.[`sd${index}`] ?? 0),
-          strayNumbers: Number(row?.[`sx${index}`] ?? 0),
         }
       : {}),
   }));
