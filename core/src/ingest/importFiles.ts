@@ -14,6 +14,7 @@ import type {
 } from '../api/workspace.ts';
 import { CoreError } from '../api/errors.ts';
 import { queryOne, queryRows, quoteIdent } from '../db/sql.ts';
+import { rowCountSql } from '../db/schema.ts';
 import type { Workspace } from '../db/workspace.ts';
 import type { ProgressUpdate, TaskScope } from '../host/context.ts';
 import { loadInTransaction } from './load.ts';
@@ -390,7 +391,7 @@ async function summarise(connection: DuckDBConnection, kind: ImportKind, base: n
   const time = kind === 'orders' ? 'ordered_at' : 'created_at';
   const row = await queryOne<{ orders: number; customers: number; tickets: number; from: string | null; to: string | null }>(
     connection,
-    `SELECT (SELECT count(*) FROM orders) AS orders, (SELECT count(*) FROM customers) AS customers, (SELECT count(*) FROM tickets) AS tickets,
+    `SELECT (SELECT count(*) FROM orders) AS orders, (${rowCountSql('customers')}) AS customers, (SELECT count(*) FROM tickets) AS tickets,
             strftime(min(${time}), '%Y-%m-%dT%H:%M:%S') AS "from", strftime(max(${time}), '%Y-%m-%dT%H:%M:%S') AS "to"
      FROM ${table} WHERE source_id >= $base`,
     { base },

@@ -5,7 +5,7 @@ import type { SourceInfo, TableCount, WorkspaceApi, WorkspaceInfo } from '../../
 import { CoreError } from '../../api/errors.ts';
 import { queryArrow } from '../../db/arrow.ts';
 import { queryRows, quoteIdent } from '../../db/sql.ts';
-import { TABLE_NAMES } from '../../db/schema.ts';
+import { rowCountSql, TABLE_NAMES } from '../../db/schema.ts';
 import { IN_MEMORY, Workspace, type WorkspaceSettings } from '../../db/workspace.ts';
 import type { CoreContext } from '../context.ts';
 import { importFiles, previewImport } from '../../ingest/importFiles.ts';
@@ -17,7 +17,7 @@ async function describe(workspace: Workspace): Promise<WorkspaceInfo> {
   return workspace.withConnection(async (connection) => {
     const tables: TableCount[] = [];
     for (const name of TABLE_NAMES) {
-      const [row] = await queryRows<{ n: number }>(connection, `SELECT count(*) AS n FROM ${quoteIdent(name)}`);
+      const [row] = await queryRows<{ n: number }>(connection, rowCountSql(name));
       tables.push({ name, rows: row?.n ?? 0 });
     }
     const count = (name: string) => tables.find((table) => table.name === name)?.rows ?? 0;
