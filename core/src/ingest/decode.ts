@@ -325,6 +325,8 @@ export interface Parts {
   /** Newlines of the original text (the repeated headers not counted). */
   newlines: number;
   unterminated: boolean;
+  /** Per part, what to add to a line number DuckDB gives within that part to make it the original's (see PreparedFile.lineOffsets). */
+  lineOffsets: number[];
 }
 
 /**
@@ -343,6 +345,8 @@ export async function transcodeInParts(path: string, stem: string, encoding: Enc
     paths: ranges.map((range) => range.target),
     newlines: parts.reduce((sum, part) => sum + part.newlines, 0), // the workers count decoded text only, not the repeated headers
     unterminated: (parts[parts.length - 1]?.last ?? 0x0a) !== 0x0a,
+    // Line q of part k (its line 1 the repeated header) is line q - 1 + the newlines of the parts before it.
+    lineOffsets: parts.map((_, part) => (part === 0 ? 0 : parts.slice(0, part).reduce((sum, before) => sum + before.newlines, 0) - 1)),
   };
 }
 

@@ -183,7 +183,7 @@ async function load(scope: TaskScope, input: LoadInput): Promise<LoadOutcome> {
     const file = input.files[position] as PreparedFile;
     const sourceId = base + position;
     counts.rowsLoaded = loaded.loaded.get(position) ?? 0;
-    const malformed = await recordCsvErrors(connection, csvTables(position).errors, sourceId, file);
+    const malformed = await recordCsvErrors(connection, csvTables(position), sourceId, file);
     let valueRejects: number;
     if (loaded.parsed) {
       valueRejects = (loaded.parsed.get(position) ?? 0) - counts.rowsLoaded;
@@ -352,16 +352,20 @@ async function castErrors(connection: DuckDBConnection, table: string): Promise<
  * Copies DuckDB's malformed-line records (ragged rows, unterminated quotes) into rejects, one per
  * line: DuckDB may report a line twice (an unterminated quote, then the column count it causes),
  * and the cause is the one kept. A short line names its first missing column (DuckDB's 1-based
- * column_idx is then the count of fields found). Returns how many lines were rejected.
+ * column_idx is then the count of fields found). Lines of a file read in parts are numbered as in
+ * the original (`lineOffsets`, by the part's path in DuckDB's scans table). Returns how many lines were rejected.
  */
-async function recordCsvErrors(connection: DuckDBConnection, table: string, sourceId: number, file: PreparedFile): Promise<number> {
-  if (!(await hasRejectsTable(connection, table))) return 0;
+async function recordCsvErrors(connection: DuckDBConnection, tables: { errors: string; scans: string }, sourceId: number, file: PreparedFile): Promise<number> {
+  if (!(await hasRejectsTable(connection, tables.errors))) return 0;
   const inserted = await connection.run(
     `INSERT INTO rejects (source_id, file, line, "column", raw, reason)
      SELECT $source_id, $file, line, list_extract($headers, CAST(column_idx AS INTEGER) + CASE error_type WHEN 'MISSING COLUMNS' THEN 1 ELSE 0 END), substr(csv_line, 1, 1000), lower(error_type) || ': ' || error_message
-     FROM ${quoteIdent(table)}
+     FROM (
+       SELECT e.line + coalesce(list_extract($offsets, list_position($paths, s.file_path)), 0) AS line, e.column_idx, e.error_type, e.csv_line, e.error_message
+       FROM ${quoteIdent(tables.errors)} e JOIN ${quoteIdent(tables.scans)} s USING (scan_id, file_id)
+     )
      QUALIFY row_number() OVER (PARTITION BY line ORDER BY error_type IN ('MISSING COLUMNS', 'TOO MANY COLUMNS'), column_idx) = 1`,
-    { source_id: sourceId, file: file.path, headers: listValue(file.headers) },
+    { source_id: sourceId, file: file.path, headers: listValue(file.headers), offsets: listValue(file.lineOffsets), paths: listValue(file.readPaths) },
   );
   return Number(inserted.rowsChanged);
 }

@@ -29,6 +29,11 @@ export interface PreparedFile {
   headers: string[];
   /** Lines before the first record (skipped lines and the header): record n sits on line n + leadingLines. */
   leadingLines: number;
+  /**
+   * Per read path, what turns a line number DuckDB reports within that path into the original
+   * file's: DuckDB numbers lines per file of a list, and a file decoded in parts is such a list.
+   */
+  lineOffsets: number[];
   /** Records known before reading (xlsx rows), else null. */
   records: number | null;
   /** SHA-256 of the original bytes and the newline count of the text DuckDB reads; started on first call. */
@@ -72,7 +77,7 @@ export async function prepareFile(path: string, position: number, options: Prepa
     options.progress({ phase, bytesDone: bytes, bytesTotal: probe.sizeBytes, file });
   // The digest of a file DuckDB reads itself runs alongside that read, whose progress DuckDB reports.
   const stream = { signal: options.signal, onBytes: () => undefined };
-  const base = { path, sizeBytes: probe.sizeBytes, sheet: null, sheets: [] as string[], records: null };
+  const base = { path, sizeBytes: probe.sizeBytes, sheet: null, sheets: [] as string[], records: null, lineOffsets: [0] };
 
   if (probe.format === 'xlsx') {
     const readPath = join(options.tempDir, `${stem}.csv`);
@@ -102,6 +107,7 @@ export async function prepareFile(path: string, position: number, options: Prepa
   const encoding = probe.encoding === 'binary' ? 'utf-8' : probe.encoding;
   const gzip = probe.compression === 'gzip';
   let readPaths = [path];
+  let lineOffsets = [0];
   let digest: () => Promise<Digest> = once(() => digestFile(path, gzip, stream));
   let text = iconv.decode(probe.sampleIsWhole ? probe.sample : cutAtCharBoundary(probe.sample), encoding);
   let readsGzip = gzip;
@@ -110,6 +116,7 @@ export async function prepareFile(path: string, position: number, options: Prepa
     const parted = await transcodeByParts(path, join(options.tempDir, stem), text, probe.format, encoding, probe.sizeBytes, options);
     if (parted) {
       readPaths = parted.parts.paths;
+      lineOffsets = parted.parts.lineOffsets;
       sniffedHead = parted.sniffed;
       const { newlines, unterminated } = parted.parts;
       digest = once(async () => ({ sha256: (await digestFile(path, false, stream)).sha256, newlines, unterminated }));
@@ -137,7 +144,7 @@ export async function prepareFile(path: string, position: number, options: Prepa
   }
   const { dialect, headers } = sniffedHead ?? (await sniffCsv(options.connection, readPath, text, options.knownHeader, options.limits));
   return {
-    ...base, readPaths, format: 'csv', encoding, reader: { kind: 'csv', dialect, gzip: readsGzip }, headers,
+    ...base, readPaths, lineOffsets, format: 'csv', encoding, reader: { kind: 'csv', dialect, gzip: readsGzip }, headers,
     leadingLines: dialect.skip + (dialect.header ? 1 : 0), digest,
   };
 }

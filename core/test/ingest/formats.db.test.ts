@@ -1,6 +1,6 @@
 // The same small export in every format and encoding the import reads: each must load to the same orders.
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import ExcelJS from 'exceljs';
@@ -91,6 +91,13 @@ describe('formats and encodings', () => {
     const gbkSummary = await h.sql(summary);
     await h.client().importFiles({ kind: 'orders', files: [utf8], mode: 'replace' });
     expect(gbkSummary).toEqual(await h.sql(summary));
+    // Rejects in the last part carry the original file's line numbers, not their line within the part.
+    appendFileSync(gbk, iconv.encode('X1,C1\nY1,C1,不是日期,,1.00,0.00,completed,app,北京,服装,1\n', 'gbk'));
+    const withRejects = await h.client().importFiles({ kind: 'orders', files: [gbk], mode: 'replace' });
+    expect(withRejects.rejectsSample.map((reject) => [reject.line, reject.column, reject.reason.split(':')[0]])).toEqual([
+      [330_002, 'created_at', 'missing columns'],
+      [330_003, 'created_at', 'not a date'],
+    ]);
   });
 
   it('reads Big5 (traditional Chinese) when the user names it: detection would read it as GB18030', async () => {
