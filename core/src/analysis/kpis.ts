@@ -8,7 +8,7 @@ import type { ChurnPeriodRow, Kpi, KpiKey, KpisOptions, KpisResult, LorenzPoint,
 import { queryOne, queryRows } from '../db/sql.ts';
 import { CUSTOMER_STATUS_SQL, customerStatusParams } from './activity.ts';
 import { churnSummary } from './churn.ts';
-import { RETENTION_PERIODS, choice, numberChoice } from './periods.ts';
+import { RETENTION_PERIODS, choice, numberChoice, readableTimestamp } from './periods.ts';
 
 export type { KpisOptions, KpisResult } from '../api/retention.ts';
 
@@ -36,7 +36,8 @@ export async function kpis(connection: DuckDBConnection, options: KpisOptions = 
     asOf: rule.asOf,
   };
   const params = customerStatusParams(rule);
-  const activityWords = `status in (${rule.statuses.join(', ')}) up to ${rule.asOf}`;
+  const asOfWords = readableTimestamp(rule.asOf);
+  const activityWords = `status in (${rule.statuses.join(', ')}) up to ${asOfWords}`;
   const customers = await queryOne<CustomerTotals>(
     connection,
     `SELECT count(*) AS customers, count(*) FILTER (WHERE orders >= 2) AS repeaters, sum(revenue) AS revenue FROM (${CUSTOMER_STATUS_SQL})`,
@@ -92,10 +93,10 @@ export async function kpis(connection: DuckDBConnection, options: KpisOptions = 
         ? `customers active in the ${period} of ${churn.period} who never ordered again for more than ${rule.windowDays} days (${rule.windowSource === 'p90' ? 'P90 of repeat gaps' : 'chosen window'}) / customers active then (the latest ${period} whose customers can all be judged)`
         : `no ${period} whose customers can all be judged with a ${rule.windowDays}-day window yet`,
     ),
-    kpi('orderCompletionRate', orders.completed, orders.orders, `orders with status completed / all orders up to ${rule.asOf}`),
+    kpi('orderCompletionRate', orders.completed, orders.orders, `orders with status completed / all orders up to ${asOfWords}`),
     kpi('refundRateOrders', orders.refunded, orders.paid, 'orders refunded (status refunded or a refund amount) / orders completed or refunded'),
     kpi('refundRateAmount', orders.refund_amount, orders.paid_amount, 'refund amounts (the whole amount of refunded orders without one) / amount of orders completed or refunded'),
-    kpi('complaintRate', tickets.complainers, customers.customers, `customers with a ticket up to ${rule.asOf} / customers with an order of ${activityWords}`),
+    kpi('complaintRate', tickets.complainers, customers.customers, `customers with a ticket up to ${asOfWords} / customers with an order of ${activityWords}`),
     kpi('averageRating', tickets.rating_sum, tickets.ratings, 'sum of ticket ratings / tickets with a rating'),
     kpi('lowRatingShare', tickets.low_ratings, tickets.ratings, `tickets rated ${resolved.lowRatingAtMost} or lower / tickets with a rating`),
     kpi('revenuePerCustomer', revenue, customers.customers, `amount of orders of ${activityWords} / customers`),

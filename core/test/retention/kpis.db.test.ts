@@ -36,6 +36,8 @@ describe('kpis on the hand-checked shop', () => {
       'gini',
     ]);
     for (const item of result.kpis) expect(item.formula.length, item.key).toBeGreaterThan(20);
+    // The evaluation time as a reader writes it, not as JSON does.
+    expect(result.kpis.find((item) => item.key === 'orderCompletionRate')!.formula).toBe('orders with status completed / all orders up to 2024-04-20 12:00');
   });
 
   it('customer rates', () => {
