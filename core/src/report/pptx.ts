@@ -17,7 +17,7 @@ const MARGIN_X = 0.5;
 const BODY_Y = 1.65;
 const BODY_H = 4.7;
 const CAPTION_Y = 6.42;
-const OPTIONS_Y = 6.68;
+const OPTIONS_Y = 6.6;
 const FOOTER_Y = 7.05;
 const BODY_W = SLIDE_W - 2 * MARGIN_X;
 const SIDE_TABLE_W = 4.6;
@@ -66,7 +66,8 @@ export async function reportPptx(report: ReportModel, chartPng: ChartPng): Promi
     if (section.note.trim()) slide.addNotes(section.note.trim());
     if (section.options.length) {
       const options = section.options.map((option) => `${option.label}: ${option.value}`).join('  ·  ');
-      slide.addText(`${text.options}: ${options}`, { x: MARGIN_X, y: OPTIONS_Y, w: BODY_W, h: 0.35, fontFace: font, fontSize: 10, color: MUTED, margin: 0, valign: 'top' });
+      const line = `${text.options}: ${options}`;
+      slide.addText(line, { x: MARGIN_X, y: OPTIONS_Y, w: BODY_W, h: FOOTER_Y - 0.1 - OPTIONS_Y, fontFace: font, fontSize: optionsSize(line), color: MUTED, margin: 0, valign: 'top' });
     }
     if (section.chart) {
       const box = { x: MARGIN_X, y: BODY_Y, w: tableBeside ? BODY_W - SIDE_TABLE_W - GAP : BODY_W, h: BODY_H };
@@ -112,6 +113,16 @@ function titleSize(title: string): number {
   // Bold text runs about 0.55 em per character cell; keep 8% for where lines break.
   const fits = (size: number) => width <= 2 * ((BODY_W * 72) / (size * 0.55)) * 0.92;
   return [24, 22, 20, 18].find(fits) ?? 16;
+}
+
+/**
+ * The options line's size: 10 pt when it fits one line, else the largest size down to 7 pt at
+ * which it fits two, so that long options (the RFM scoring rule) stay above the footer.
+ */
+function optionsSize(line: string): number {
+  const width = displayWidth(line);
+  const lines = (size: number) => Math.ceil(width / (((BODY_W * 72) / (size * 0.55)) * 0.92));
+  return lines(10) === 1 ? 10 : ([9, 8].find((size) => lines(size) <= 2) ?? 7);
 }
 
 interface Box {
@@ -212,14 +223,27 @@ function layoutTable(table: TableRows, width: number, lang: ReportModel['lang'])
   };
 }
 
-/** Rows per slide so that each slide's rows fit the body, at most MAX_TABLE_SLIDES slides and SLIDE_TABLE_ROWS rows each. */
+/**
+ * Rows per slide so that each slide's rows fit the body, at most MAX_TABLE_SLIDES slides and
+ * SLIDE_TABLE_ROWS rows each; rows spread evenly over the slides they need, where they fit (a
+ * second slide holding one row of twelve reads as a leftover).
+ */
 function tablePages(table: SlideTable): number[] {
+  const filled = fillPages(table, SLIDE_TABLE_ROWS);
+  if (filled.length < 2) return filled;
+  const shown = filled.reduce((sum, rows) => sum + rows, 0);
+  const even = fillPages(table, Math.ceil(shown / filled.length));
+  return even.length === filled.length && even.reduce((sum, rows) => sum + rows, 0) === shown ? even : filled;
+}
+
+/** Slides filled in turn with up to `cap` rows each, as many as fit the body. */
+function fillPages(table: SlideTable, cap: number): number[] {
   const pages: number[] = [];
   let index = 0;
   while (index < table.heights.length && pages.length < MAX_TABLE_SLIDES) {
     let used = table.headerHeight;
     let rows = 0;
-    while (index + rows < table.heights.length && rows < SLIDE_TABLE_ROWS && (rows === 0 || used + table.heights[index + rows]! <= BODY_H)) {
+    while (index + rows < table.heights.length && rows < cap && (rows === 0 || used + table.heights[index + rows]! <= BODY_H)) {
       used += table.heights[index + rows]!;
       rows++;
     }

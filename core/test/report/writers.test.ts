@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import type { ReportChart, ReportLang, ReportModel } from '../../src/api/report.ts';
 import { exportReport } from '../../src/report/exportReport.ts';
+import { makeTable, readTable } from '../../src/report/table.ts';
 import type { ChartImageOptions, ReportRenderer } from '../../src/report/render.ts';
 import { FORMULA_TEXTS, cohortValue, handmadeReport } from './handmadeReport.ts';
 
@@ -148,6 +149,24 @@ describe.each(['zh-CN', 'en'] as ReportLang[])('PPTX export (%s)', (lang) => {
     expect(charts[0]).toContain('<c:numFmt formatCode="0%" sourceLinked="0"/>');
     expect(charts[1]).toContain('<c:lineChart>');
     expect(charts[1]).toContain(`<c:v>${cohortValue(5, 12)}</c:v>`);
+  });
+
+  it('spreads a table evenly over the slides it needs, and sets long options small enough to stay above the footer', async () => {
+    const atRisk = report.sections[3]!;
+    const table = readTable(atRisk.table!);
+    const rows = table.rows.slice(0, 16).map((row) => Object.fromEntries(atRisk.table!.columns.map((column, index) => [column.key, row[index] ?? null])));
+    const longOption = { label: 'Scoring', value: 'Each score is 1 + floor(5 x customers with a strictly worse value / all customers): quintiles by rank. '.repeat(3) };
+    const sixteen = { ...report, sections: [{ ...atRisk, options: [longOption], table: makeTable(atRisk.table!.name, atRisk.table!.columns, rows) }] };
+    const zip = await JSZip.loadAsync((await exported(sixteen, 'pptx')).file.bytes);
+    const xml = await Promise.all(numbered(zip, /^ppt\/slides\/slide\d+\.xml$/).map((slide) => slideXml(zip, slide)));
+    // 16 rows: 8 and 8 rather than 15 and 1 (rows are C0006 ... C0015 after six formula texts).
+    expect(xml).toHaveLength(3);
+    expect(xml[1]).toContain('C0007');
+    expect(xml[1]).not.toContain('C0008');
+    expect(xml[2]).toContain('C0008');
+    expect(xml[2]).toContain('C0015');
+    // About 310 characters of options: two lines at 9 pt rather than three at 10 pt, which ran into the footer.
+    expect(xml[1]).toMatch(/sz="900"[^>]*>(?:(?!sz=).)*Scoring: Each/s);
   });
 
   it('uses the images the app sent instead of drawing them, keeping their aspect ratio', async () => {
