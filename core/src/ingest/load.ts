@@ -335,7 +335,7 @@ async function insertTickets(scope: TaskScope, plan: RowPlan, rows: string, para
   };
 }
 
-/** Whether a read stored rejects in `table`: DuckDB creates its rejects tables only when a line fails. */
+/** Whether a read kept its rejects in `table`: DuckDB creates the table when the read runs, empty when every line was fine. */
 async function hasRejectsTable(connection: DuckDBConnection, table: string): Promise<boolean> {
   const [exists] = await queryRows(connection, `SELECT 1 FROM duckdb_tables() WHERE table_name = $table`, { table });
   return exists !== undefined;
