@@ -119,7 +119,7 @@ export async function digestFile(path: string, gzip: boolean, options: StreamOpt
   if (!gzip) return digestPlainFile(path, options);
   const hash = createHash('sha256');
   const counter = new NewlineCounter();
-  const stages = [tap(hash, options.onBytes, options.signal), ...(gzip ? [createGunzip()] : []), counter];
+  const stages = [tap(hash, options.onBytes, options.signal), createGunzip(), counter];
   await runPipeline(path, stages, new Writable({ write: (_chunk, _encoding, callback) => callback() }), options.signal);
   return { sha256: hash.digest('hex'), newlines: counter.newlines, unterminated: counter.last !== 0x0a };
 }
