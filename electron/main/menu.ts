@@ -4,10 +4,11 @@ import type { MenuItemConstructorOptions } from 'electron';
 export type MenuLanguage = 'zh-CN' | 'en';
 
 export interface MenuActions {
-  newWorkspace(): void;
-  openWorkspace(): void;
+  /** The dialog-backed actions may be async; the menu lets them run (`void`), as a click has no caller to answer. */
+  newWorkspace(): void | Promise<void>;
+  openWorkspace(): void | Promise<void>;
   openRecent(path: string): void;
-  saveWorkspaceAs(): void;
+  saveWorkspaceAs(): void | Promise<void>;
   importFiles(kind: 'orders' | 'tickets'): void;
   exportReport(): void;
   setLanguage(language: MenuLanguage): void;
@@ -32,8 +33,8 @@ export function menuTemplate(actions: MenuActions, language: MenuLanguage, recen
   const file: MenuItemConstructorOptions = {
     label: label.file,
     submenu: [
-      { id: 'new-workspace', label: label.newWorkspace, accelerator: 'CmdOrCtrl+N', click: () => actions.newWorkspace() },
-      { id: 'open-workspace', label: label.openWorkspace, accelerator: 'CmdOrCtrl+O', click: () => actions.openWorkspace() },
+      { id: 'new-workspace', label: label.newWorkspace, accelerator: 'CmdOrCtrl+N', click: () => void actions.newWorkspace() },
+      { id: 'open-workspace', label: label.openWorkspace, accelerator: 'CmdOrCtrl+O', click: () => void actions.openWorkspace() },
       {
         id: 'open-recent',
         label: label.recent,
@@ -41,7 +42,7 @@ export function menuTemplate(actions: MenuActions, language: MenuLanguage, recen
           ? recent.map((path) => ({ label: path, click: () => actions.openRecent(path) }))
           : [{ label: label.noRecent, enabled: false }],
       },
-      { id: 'save-workspace-as', label: label.saveAs, accelerator: 'CmdOrCtrl+Shift+S', click: () => actions.saveWorkspaceAs() },
+      { id: 'save-workspace-as', label: label.saveAs, accelerator: 'CmdOrCtrl+Shift+S', click: () => void actions.saveWorkspaceAs() },
       { type: 'separator' },
       { id: 'import-orders', label: label.importOrders, accelerator: 'CmdOrCtrl+I', click: () => actions.importFiles('orders') },
       { id: 'import-tickets', label: label.importTickets, click: () => actions.importFiles('tickets') },

@@ -1,29 +1,9 @@
 // What every handler shares: the current workspace, the event stream, and cancellable tasks.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { CoreError } from '../api/errors.ts';
-import type { CoreEvent, CoreEventListener, TaskPhase } from '../api/events.ts';
+import type { CoreEvent, CoreEventListener } from '../api/events.ts';
 import type { Workspace } from '../db/workspace.ts';
-
-export interface ProgressUpdate {
-  phase: TaskPhase;
-  bytesDone?: number;
-  bytesTotal?: number;
-  rows?: number;
-  file?: string;
-}
-
-/** Reports a task's progress; throttled so a tight loop cannot flood the clients. */
-export interface ProgressReporter {
-  update(update: ProgressUpdate, force?: boolean): void;
-}
-
-export interface TaskScope {
-  connection: DuckDBConnection;
-  progress: ProgressReporter;
-  /** Aborted by `cancel`; JavaScript stages (transcoding, xlsx streaming) check it. */
-  signal: AbortSignal;
-  taskId: string;
-}
+import type { ProgressReporter, TaskScope } from '../task/scope.ts';
 
 interface RunningTask {
   connection: DuckDBConnection;

@@ -16,7 +16,7 @@ import { CoreError } from '../api/errors.ts';
 import { queryOne, queryRows, quoteIdent } from '../db/sql.ts';
 import { rowCountSql } from '../db/schema.ts';
 import type { Workspace } from '../db/workspace.ts';
-import type { ProgressUpdate, TaskScope } from '../host/context.ts';
+import type { ProgressUpdate, TaskScope } from '../task/scope.ts';
 import { loadInTransaction } from './load.ts';
 import { columnStats, proposeMapping, requireMapping, typedCandidates, type ColumnStats, type MappingDecision } from './mapping.ts';
 import { NORMALISE_MACROS, type RowPlan } from './normalise.ts';

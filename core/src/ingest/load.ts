@@ -16,7 +16,7 @@ import type { ColumnMapping, ImportKind, RejectSample } from '../api/workspace.t
 import { CoreError } from '../api/errors.ts';
 import type { TaskPhase } from '../api/events.ts';
 import { queryOne, queryRows, quoteIdent } from '../db/sql.ts';
-import type { TaskScope } from '../host/context.ts';
+import type { TaskScope } from '../task/scope.ts';
 import { NATIVE_MISS, normalisedRowsSql, type RowPlan } from './normalise.ts';
 import type { PreparedFile } from './prepare.ts';
 import type { ReadLimits, ReadOptions, SqlPiece } from './reader.ts';

@@ -8,7 +8,7 @@ import { basename, join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import iconv from 'iconv-lite';
 import type { EncodingName, FileFormat } from '../api/workspace.ts';
-import type { ProgressUpdate } from '../host/context.ts';
+import type { ProgressUpdate } from '../task/scope.ts';
 import { digestFile, splitsInParts, transcodeInParts, transcodeToUtf8, type Digest, type Parts } from './decode.ts';
 import { SAMPLE_BYTES, cutAtCharBoundary, probeFile } from './probe.ts';
 import { describeColumns, displayHeaders, sniffCsv, whitespaceHeaders, type CsvDialect, type ReadLimits, type Reader } from './reader.ts';

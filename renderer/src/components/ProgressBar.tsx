@@ -37,7 +37,7 @@ export function ProgressBar({ progress, onCancel }: ProgressBarProps) {
           </span>
         )}
         {onCancel && (
-          <button type="button" className="button button-danger" onClick={cancel} disabled={cancelling}>
+          <button type="button" className="button button-danger" onClick={() => void cancel()} disabled={cancelling}>
             {cancelling ? t('progress.cancelling') : t('progress.cancel')}
           </button>
         )}

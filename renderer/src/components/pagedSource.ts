@@ -13,33 +13,50 @@ export interface PagedSource {
   error: unknown;
 }
 
+type FetchPage = (offset: number, limit: number) => Promise<Table>;
+
+/** The pages of one ordered result: a new `fetchPage` or `total` starts a new cache. */
+interface PageCache {
+  fetchPage: FetchPage;
+  total: number;
+  pages: Map<number, Table>;
+  loading: Set<number>;
+}
+
 /**
  * `fetchPage` must return rows offset .. offset + limit of the same ordered result; `total` is its
  * row count. Changing `fetchPage` (new sort, filter or result) drops the cache.
  */
-export function usePagedSource(total: number, fetchPage: (offset: number, limit: number) => Promise<Table>): PagedSource {
-  const pages = useRef(new Map<number, Table>());
-  const loading = useRef(new Set<number>());
+export function usePagedSource(total: number, fetchPage: FetchPage): PagedSource {
+  const cache = useRef<PageCache>({ fetchPage, total, pages: new Map(), loading: new Set() });
   const [fields, setFields] = useState<readonly Field[] | null>(null);
-  const [version, setVersion] = useState(0);
+  // A copy of the cache's pages taken when one arrives: a new map is what makes the grid re-read its cells.
+  const [shown, setShown] = useState<ReadonlyMap<number, Table>>(() => new Map());
   const [error, setError] = useState<unknown>(null);
 
   const load = useCallback(
     (page: number) => {
-      if (pages.current.has(page) || loading.current.has(page) || page * PAGE_ROWS >= Math.max(total, 1)) return;
-      loading.current.add(page);
+      if (cache.current.fetchPage !== fetchPage || cache.current.total !== total) {
+        cache.current = { fetchPage, total, pages: new Map(), loading: new Set() };
+      }
+      // A page asked for under an older sort, filter or result lands in that result's cache, which
+      // is no longer shown: it can never fill a row of the new order.
+      const mine = cache.current;
+      if (mine.pages.has(page) || mine.loading.has(page) || page * PAGE_ROWS >= Math.max(total, 1)) return;
+      mine.loading.add(page);
       fetchPage(page * PAGE_ROWS, PAGE_ROWS).then(
         (table) => {
-          loading.current.delete(page);
-          pages.current.set(page, table);
+          mine.loading.delete(page);
+          mine.pages.set(page, table);
           // Forget the oldest page beyond the cache size (Map keeps insertion order).
-          if (pages.current.size > MAX_CACHED_PAGES) pages.current.delete(pages.current.keys().next().value as number);
+          if (mine.pages.size > MAX_CACHED_PAGES) mine.pages.delete(mine.pages.keys().next().value as number);
+          if (mine !== cache.current) return;
           setFields((current) => current ?? table.schema.fields);
-          setVersion((value) => value + 1);
+          setShown(new Map(mine.pages));
         },
         (failure: unknown) => {
-          loading.current.delete(page);
-          setError(failure);
+          mine.loading.delete(page);
+          if (mine === cache.current) setError(failure);
         },
       );
     },
@@ -47,9 +64,8 @@ export function usePagedSource(total: number, fetchPage: (offset: number, limit:
   );
 
   useEffect(() => {
-    pages.current.clear();
-    loading.current.clear();
     setFields(null);
+    setShown(new Map());
     setError(null);
     load(0);
   }, [load]);
@@ -67,13 +83,12 @@ export function usePagedSource(total: number, fetchPage: (offset: number, limit:
       numRows: total,
       fields,
       value(column, row) {
-        const page = pages.current.get(Math.floor(row / PAGE_ROWS));
+        const page = shown.get(Math.floor(row / PAGE_ROWS));
         if (!page) return undefined;
         return page.getChildAt(column)?.get(row % PAGE_ROWS) ?? null;
       },
     };
-    // `version` changes when a page arrives: a new object makes the grid re-read its cells.
-  }, [fields, total, version]);
+  }, [fields, total, shown]);
 
   return { source, onRangeChange, error };
 }

@@ -6,7 +6,8 @@ import { churnReasons, reasonMembers } from '../../analysis/churnReasons.ts';
 import { classifyFields, compileTaxonomy } from '../../analysis/reasonClassify.ts';
 import { classifyTickets, ticketEvidence } from '../../analysis/reasonTickets.ts';
 import { checkTaxonomy, saveWorkspaceTaxonomy, workspaceTaxonomy } from '../../analysis/reasonTaxonomy.ts';
-import type { CoreContext, TaskScope } from '../context.ts';
+import type { TaskScope } from '../../task/scope.ts';
+import type { CoreContext } from '../context.ts';
 
 /** The request's unsaved taxonomy, checked, or else the workspace's. */
 async function chosenTaxonomy(connection: DuckDBConnection, choice: TaxonomyChoice): Promise<Taxonomy> {

@@ -48,11 +48,11 @@ export function FilePicker({ kind, onPicked }: FilePickerProps) {
     <div className="file-picker">
       {files.kind === 'upload' ? (
         <label className={`button button-primary${uploading ? ' is-disabled' : ''}`}>
-          <input type="file" multiple className="visually-hidden" onChange={upload} disabled={uploading !== null} data-testid="file-input" />
+          <input type="file" multiple className="visually-hidden" onChange={(event) => void upload(event)} disabled={uploading !== null} data-testid="file-input" />
           {t('wizard.pick')}
         </label>
       ) : (
-        <button type="button" className="button button-primary" onClick={pick}>
+        <button type="button" className="button button-primary" onClick={() => void pick()}>
           {t('wizard.pick')}
         </button>
       )}

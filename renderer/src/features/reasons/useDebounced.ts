@@ -8,6 +8,7 @@ export function useDebounced<T>(value: T, delayMs: number): T {
     const timer = setTimeout(() => setSettled(value), delayMs);
     return () => clearTimeout(timer);
     // Keyed by content: a new object with the same content is not a change.
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- `key` stands for `value`
   }, [key, delayMs]);
   return settled;
 }
