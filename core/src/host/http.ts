@@ -70,7 +70,7 @@ const STATIC_HEADERS = { ...BASE_HEADERS, 'content-security-policy': APP_CONTENT
 
 /** What the host says instead of an empty page when the renderer folder has no build in it. */
 export function notBuiltMessage(staticDir: string): string {
-  return `The workbench UI is not built in ${staticDir}: run \`npm run build:renderer\` in the checkout, then reload.`;
+  return `The workbench UI is not built in ${staticDir}: run \`npm run build:renderer\` in the checkout first.`;
 }
 
 /** A percent-decoded URL part, or null when its escapes are malformed (e.g. /%E0%A4%A). */
