@@ -2,10 +2,8 @@
 import { net, protocol } from 'electron';
 import { join, normalize, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { APP_CONTENT_SECURITY_POLICY } from '../../core/src/api/security.ts';
 import { APP_SCHEME } from '../protocol.ts';
-
-export const CONTENT_SECURITY_POLICY =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /** Must run before `app` is ready. */
 export function registerAppScheme(): void {
@@ -25,7 +23,7 @@ export function serveRenderer(root: string): void {
     if (!file) return new Response('not found', { status: 404 });
     const response = await net.fetch(pathToFileURL(file).href);
     const headers = new Headers(response.headers);
-    headers.set('content-security-policy', CONTENT_SECURITY_POLICY);
+    headers.set('content-security-policy', APP_CONTENT_SECURITY_POLICY);
     headers.set('x-content-type-options', 'nosniff');
     return new Response(response.body, { status: response.status, headers });
   });

@@ -16,6 +16,7 @@ import { decodeMessage, encodeMessage } from '../api/codec.ts';
 import type { CoreHandle } from '../api/contract.ts';
 import type { ErrorData } from '../api/errors.ts';
 import { createDispatcher, type Envelope } from '../api/rpc.ts';
+import { APP_CONTENT_SECURITY_POLICY } from '../api/security.ts';
 
 export const ARROW_STREAM_TYPE = 'application/vnd.apache.arrow.stream';
 export const TOKEN_HEADER = 'x-churnwb-token';
@@ -54,6 +55,33 @@ const CONTENT_TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
 };
 
+/**
+ * Headers of every response: no MIME sniffing, never inside a frame of another page (clickjacking),
+ * no referrer leaving with the token in the URL.
+ */
+const BASE_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+} as const;
+
+/** Static files also carry the page's Content-Security-Policy, the same as the desktop app's. */
+const STATIC_HEADERS = { ...BASE_HEADERS, 'content-security-policy': APP_CONTENT_SECURITY_POLICY } as const;
+
+/** What the host says instead of an empty page when the renderer folder has no build in it. */
+export function notBuiltMessage(staticDir: string): string {
+  return `The workbench UI is not built in ${staticDir}: run \`npm run build:renderer\` in the checkout first.`;
+}
+
+/** A percent-decoded URL part, or null when its escapes are malformed (e.g. /%E0%A4%A). */
+function decodePath(part: string): string | null {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return null;
+  }
+}
+
 export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost> {
   const token = options.token ?? randomBytes(24).toString('base64url');
   const dispatch = createDispatcher(options.core);
@@ -83,7 +111,8 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     if (!authorised(request, url)) return sendEnvelope(response, 401, deny('E_AUTH', 'missing or wrong token'));
 
     if (request.method === 'POST' && url.pathname.startsWith('/api/call/')) {
-      const method = decodeURIComponent(url.pathname.slice('/api/call/'.length));
+      const method = decodePath(url.pathname.slice('/api/call/'.length));
+      if (method === null) return sendEnvelope(response, 400, deny('E_ARGS', 'malformed escape in the URL'));
       const body = await readBody(request);
       let parsed: unknown;
       try {
@@ -93,7 +122,7 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
       }
       const envelope = await dispatch(method, parsed);
       if (envelope.ok && envelope.value instanceof Uint8Array) {
-        response.writeHead(200, { 'content-type': ARROW_STREAM_TYPE, 'cache-control': 'no-store' });
+        response.writeHead(200, { ...BASE_HEADERS, 'content-type': ARROW_STREAM_TYPE, 'cache-control': 'no-store' });
         response.end(envelope.value);
         return;
       }
@@ -105,7 +134,7 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
   }
 
   function streamEvents(request: IncomingMessage, response: ServerResponse): void {
-    response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+    response.writeHead(200, { ...BASE_HEADERS, 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
     response.write(': connected\n\n');
     const unsubscribe = options.core.on((event) => response.write(`data: ${encodeMessage(event)}\n\n`));
     request.on('close', unsubscribe);
@@ -123,14 +152,18 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
   async function serveStatic(url: URL, response: ServerResponse): Promise<void> {
     if (!options.staticDir) return sendEnvelope(response, 404, deny('E_NOT_FOUND', 'no renderer is served'));
     const root = resolve(options.staticDir);
-    let file = normalize(join(root, decodeURIComponent(url.pathname)));
+    const path = decodePath(url.pathname);
+    if (path === null) return sendEnvelope(response, 400, deny('E_ARGS', 'malformed escape in the URL'));
+    let file = normalize(join(root, path));
     if (!file.startsWith(root + sep) && file !== root) return sendEnvelope(response, 403, deny('E_AUTH', 'outside the app'));
-    const info = await stat(file).catch(() => null);
-    if (!info?.isFile()) file = join(root, 'index.html');
-    response.writeHead(200, {
-      'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
-      'x-content-type-options': 'nosniff',
-    });
+    if (!(await isFile(file))) file = join(root, 'index.html');
+    // Headers are only sent for a file that is there: a stream failing after them would be an empty reply.
+    if (!(await isFile(file))) {
+      response.writeHead(503, { ...BASE_HEADERS, 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
+      response.end(`${notBuiltMessage(root)}\n`);
+      return;
+    }
+    response.writeHead(200, { ...STATIC_HEADERS, 'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream' });
     await pipeline(createReadStream(file), response);
   }
 
@@ -172,8 +205,12 @@ function statusFor(error: ErrorData): number {
 }
 
 function sendEnvelope(response: ServerResponse, status: number, envelope: Envelope): void {
-  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+  response.writeHead(status, { ...BASE_HEADERS, 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
   response.end(encodeMessage(envelope));
+}
+
+async function isFile(path: string): Promise<boolean> {
+  return (await stat(path).catch(() => null))?.isFile() === true;
 }
 
 async function readBody(request: IncomingMessage): Promise<string> {

@@ -1,9 +1,9 @@
 // Headless Chromium (playwright-core) as the report renderer of the CLI and the HTTP host.
 import { existsSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { CoreError } from '../api/errors.ts';
 import type { PaperSize, ReportChart } from '../api/report.ts';
-import { plotlyBundleSource } from './html.ts';
+import { CONTENT_SECURITY_POLICY, plotlyBundleSource } from './html.ts';
 import { IMAGE_SCALE, type ChartImageOptions, type ReportRenderer } from './render.ts';
 import { FONT_STACK, MUTED, themedLayout } from './theme.ts';
 
@@ -26,6 +26,22 @@ const PRINTABLE_WIDTH: Record<PaperSize, number> = { A4: Math.floor(((210 - 30) 
 const PDF_MARGIN = { top: '15mm', right: '15mm', bottom: '18mm', left: '15mm' };
 const READY_TIMEOUT_MS = 60_000;
 
+/**
+ * The page that draws chart images: Plotly only, under the report's Content-Security-Policy (no
+ * fetch, no image or font from a URL), so a crafted model's layout image URL is never requested.
+ */
+const CHART_PAGE = `<!doctype html><html><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}"></head><body></body></html>`;
+
+/**
+ * A page that cannot reach the network: every request other than the page's own data is aborted
+ * before it leaves Chromium. The CSP of the pages says the same; this holds even for a page without one.
+ */
+async function offlinePage(context: Promise<BrowserContext>): Promise<Page> {
+  const page = await (await context).newPage();
+  await page.route('**/*', (route) => route.abort('blockedbyclient'));
+  return page;
+}
+
 export function chromiumPath(): string {
   return process.env.CHROMIUM_PATH || DEFAULT_CHROMIUM_PATH;
 }
@@ -46,16 +62,18 @@ export function chromiumRenderer(executablePath = chromiumPath()): ReportRendere
     return browser;
   };
 
+  const newContext = async (options: { viewport?: { width: number; height: number } } = {}) => (await launch()).newContext(options);
+
   const openChartPage = async (): Promise<Page> => {
-    const page = await (await launch()).newPage();
-    await page.setContent('<!doctype html><html><head><meta charset="utf-8"></head><body></body></html>');
+    const page = await offlinePage(newContext());
+    await page.setContent(CHART_PAGE);
     await page.addScriptTag({ content: plotlyBundleSource() });
     return page;
   };
 
   return {
     async printPdf(html, paper, footer) {
-      const page = await (await launch()).newPage({ viewport: { width: PRINTABLE_WIDTH[paper], height: 1000 } });
+      const page = await offlinePage(newContext({ viewport: { width: PRINTABLE_WIDTH[paper], height: 1000 } }));
       try {
         // Print media from the start, so charts are drawn at the printed width and print as vectors.
         await page.emulateMedia({ media: 'print' });
@@ -71,7 +89,7 @@ export function chromiumRenderer(executablePath = chromiumPath()): ReportRendere
         });
         return new Uint8Array(pdf);
       } finally {
-        await page.close();
+        await page.context().close();
       }
     },
 

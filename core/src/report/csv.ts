@@ -1,14 +1,14 @@
-// The CSV writer: one table per file, raw numbers, headers in the report's language, a BOM so Excel
-// reads Chinese as UTF-8, and formula-looking text neutralised.
-import Papa from 'papaparse';
+// A report table as a CSV file: one table per file, raw numbers, headers in the report's language,
+// a BOM so Excel reads Chinese as UTF-8; the project's one CSV writer neutralises formula-looking text.
+import { csvText } from '../api/csv.ts';
 import type { ReportTable } from '../api/report.ts';
-import { neutraliseFormula, readTable } from './table.ts';
+import { readTable } from './table.ts';
 
 export function tableCsv(table: ReportTable): string {
   const { columns, rows } = readTable(table);
-  const csv = Papa.unparse({
-    fields: columns.map((column) => neutraliseFormula(column.label)),
-    data: rows.map((row) => row.map((cell) => neutraliseFormula(cell))),
-  });
-  return `\uFEFF${csv}\r\n`;
+  return csvText(
+    columns.map((column) => column.label),
+    rows,
+    { bom: true },
+  );
 }

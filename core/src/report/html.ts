@@ -31,7 +31,7 @@ export const CHART_CONFIG: JsonObject = { displaylogo: false, responsive: true, 
  * The page forbids itself every fetch (Content-Security-Policy default-src 'none'), so even a
  * Plotly trace type that would load map tiles cannot reach the network.
  */
-const CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data: blob:; font-src data:";
+export const CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data: blob:; font-src data:";
 
 export function reportHtml(report: ReportModel, options: HtmlOptions): string {
   const text = COMMON_TEXT[report.lang];

@@ -91,15 +91,8 @@ function isoDate(date: Date): string {
   return iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : iso.slice(0, 19).replace('T', ' ');
 }
 
-const FORMULA_START = /^[=+\-@\t\r]/;
-
-/**
- * Text a spreadsheet would run as a formula (= + - @, and tab or CR that some programs strip
- * before looking) gets a leading single quote, OWASP's advice for CSV and spreadsheet exports.
- */
-export function neutraliseFormula<T extends Cell>(value: T): T | string {
-  return typeof value === 'string' && FORMULA_START.test(value) ? `'${value}` : value;
-}
+// One rule for every file the project writes (CSV, XLSX): the CSV writer's.
+export { neutraliseFormula } from '../api/csv.ts';
 
 /** A number as people read it in the report's language; percent columns hold fractions (0.25 = 25%). */
 export function formatCell(value: Cell, format: ReportColumnFormat, lang: ReportLang): string {

@@ -1,6 +1,6 @@
 // Saves bytes as a file: a download in the browser, Electron's save prompt in the app (will-download).
-import Papa from 'papaparse';
 import type { Table } from 'apache-arrow';
+import { csvText } from '../../../core/src/api/csv.ts';
 
 export function downloadBlob(blob: Blob, fileName: string): void {
   const url = URL.createObjectURL(blob);
@@ -14,15 +14,18 @@ export function downloadBlob(blob: Blob, fileName: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-/** CSV text of an Arrow table (header = field names); nulls become empty fields. */
+/**
+ * CSV text of an Arrow table (header = field names; nulls become empty fields) through the project's
+ * one CSV writer: text a spreadsheet would run as a formula is neutralised, numbers stay numbers.
+ */
 export function tableToCsv(table: Table): string {
   const names = table.schema.fields.map((field) => field.name);
   const vectors = names.map((_, index) => table.getChildAt(index));
   const data: unknown[][] = [];
   for (let row = 0; row < table.numRows; row++) {
-    data.push(vectors.map((vector) => vector?.get(row) ?? ''));
+    data.push(vectors.map((vector) => vector?.get(row)));
   }
-  return Papa.unparse({ fields: names, data });
+  return csvText(names, data);
 }
 
 /** CSV with a byte-order mark, so Excel opens Chinese text as UTF-8. */

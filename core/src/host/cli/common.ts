@@ -1,6 +1,6 @@
 // Shared CLI plumbing: global options, opening a core, printing JSON/CSV, one-line errors.
 import type { Command } from 'commander';
-import Papa from 'papaparse';
+import { csvText } from '../../api/csv.ts';
 import { CoreError, toErrorData } from '../../api/errors.ts';
 import { createCore, type Core } from '../core.ts';
 import { defaultWorkspacePath } from '../paths.ts';
@@ -32,9 +32,12 @@ export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
-/** Prints rows as CSV with a header; `columns` fixes the order and the header. */
+/**
+ * Prints rows as CSV with a header; `columns` fixes the order and the header. Through the project's
+ * one CSV writer, so output redirected to a .csv file opens safely in a spreadsheet.
+ */
 export function printCsv(rows: readonly Record<string, unknown>[], columns: readonly string[]): void {
-  process.stdout.write(`${Papa.unparse({ fields: [...columns], data: rows.map((row) => columns.map((c) => row[c] ?? '')) })}\n`);
+  process.stdout.write(csvText(columns, rows.map((row) => columns.map((column) => row[column]))));
 }
 
 /** The one way the CLI reports failure: `churnwb: E_CODE: message` on stderr, exit code 1. */

@@ -1,7 +1,7 @@
 // CLI commands of the customers area: customers (RFM / shopper types), customer (explain) and clv.
 import { DataType, type Table } from 'apache-arrow';
 import type { Command } from 'commander';
-import Papa from 'papaparse';
+import { csvLines, csvText } from '../../api/csv.ts';
 import type { CustomerTable, CustomerValueResult, RfmSegmentsResult, ShopperSegmentsResult, TimeUnit } from '../../api/customers.ts';
 import { CoreError } from '../../api/errors.ts';
 import { checkKeywords, checkRfmRules, checkShopperRules, readRulesFile } from '../../analysis/customerRules.ts';
@@ -34,8 +34,8 @@ async function printTable(core: Core, table: CustomerTable, resultId: string, li
   for (;;) {
     const page = await core.customerRows({ table, resultId, offset, limit: Math.min(PAGE, limit - offset) });
     const rows = plainRows(arrowFromBytes(page.rows));
-    const data = rows.map((row) => page.columns.map((column) => row[column] ?? ''));
-    if (offset === 0 || data.length) process.stdout.write(`${Papa.unparse({ fields: page.columns, data }, { header: offset === 0 })}\n`);
+    const data = rows.map((row) => page.columns.map((column) => row[column]));
+    process.stdout.write(offset === 0 ? csvText(page.columns, data) : csvLines(data));
     offset += rows.length;
     if (rows.length === 0 || offset >= page.total || offset >= limit) return;
   }

@@ -1,14 +1,37 @@
 // `churnwb serve`: the workbench in a browser, served from 127.0.0.1.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { startHttpHost } from '../http.ts';
+import { CoreError } from '../../api/errors.ts';
+import { notBuiltMessage, startHttpHost } from '../http.ts';
 import { userDataDirectory } from '../paths.ts';
 import { ensureSampleWorkspace } from '../sample.ts';
 import { numberOption, withCore } from './common.ts';
 
 const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
 export const RENDERER_DIST = join(PACKAGE_ROOT, 'renderer', 'dist');
+/** The renderer's build script of a checkout (absent from a packaged app, which ships the build). */
+const RENDERER_BUILD = join(PACKAGE_ROOT, 'renderer', 'build.ts');
+
+/**
+ * A clean clone has no renderer/dist yet: build it there on first use, in a child process (the core
+ * never imports the renderer's code), its output on stderr so stdout's first line stays the URL.
+ * Any other folder without a build, or a failed build, fails in one line saying how to build it.
+ */
+async function ensureRendererBuilt(staticDir: string): Promise<void> {
+  const index = join(staticDir, 'index.html');
+  if (existsSync(index)) return;
+  if (resolve(staticDir) !== RENDERER_DIST || !existsSync(RENDERER_BUILD)) throw new CoreError('E_NOT_FOUND', notBuiltMessage(staticDir));
+  process.stderr.write('the workbench UI is not built yet: building it once (about a minute)\n');
+  const exitCode = await new Promise<number>((resolveExit) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', RENDERER_BUILD], { cwd: PACKAGE_ROOT, stdio: ['ignore', 2, 'inherit'] });
+    child.once('error', () => resolveExit(1));
+    child.once('exit', (code) => resolveExit(code ?? 1));
+  });
+  if (exitCode !== 0 || !existsSync(index)) throw new CoreError('E_NOT_FOUND', notBuiltMessage(staticDir));
+}
 
 /** Where `--sample` keeps the sample workspace: built there on first use, rebuilt when the sample files change. */
 export function sampleWorkspacePath(): string {
@@ -23,6 +46,7 @@ export function registerServeCommand(program: Command): void {
     .option('--static <dir>', 'built renderer to serve', RENDERER_DIST)
     .option('--sample', 'serve the bundled sample workspace (UCI Online Retail subset and synthetic tickets) instead of --workspace')
     .action(async (options: { port?: string; static: string; sample?: boolean }, command: Command) => {
+      await ensureRendererBuilt(options.static);
       if (options.sample) {
         const sample = await ensureSampleWorkspace(sampleWorkspacePath());
         if (sample.built) process.stderr.write(`built the sample workspace at ${sample.path}\n`);
