@@ -132,10 +132,9 @@ export async function buildCli(outDir: string = CLI_DIST): Promise<string> {
   }
 }
 
-// `npm run build:cli`, and `prepare` at `npm install`/`npm ci`: a failed bundle must not fail the
-// install (the command then runs the TypeScript), so the prepare run only warns.
+// `npm run build:cli`, and `prepare` at `npm install`/`npm ci`, whose `|| exit 0` keeps a failed
+// bundle (or a failed start of this script) from failing the install: the command then runs the TypeScript.
 if (process.argv[1] === import.meta.filename) {
-  const optional = process.argv.includes('--optional');
   const started = performance.now();
   try {
     const bundle = await buildCli();
@@ -143,6 +142,6 @@ if (process.argv[1] === import.meta.filename) {
     console.log(`churnwb: bundled ${inputs.length} source files into ${relative(ROOT, bundle)} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   } catch (error) {
     console.error(`churnwb: could not bundle the command line (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); it will run from TypeScript`);
-    if (!optional) process.exitCode = 1;
+    process.exitCode = 1;
   }
 }
