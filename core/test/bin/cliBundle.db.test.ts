@@ -1,0 +1,96 @@
+// The bundled command line: built by buildCli, it answers exactly as the TypeScript does, and
+// core/bin/churnwb.mjs runs it only while it is newer than every file it was built from.
+import { execFile } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCli, manifestPath, type BundleManifest } from '../../bin/buildCli.ts';
+
+const run = promisify(execFile);
+const ROOT = join(import.meta.dirname, '..', '..', '..');
+const FIXTURE = join(ROOT, 'core', 'test', 'fixtures', 'ingest', 'orders_a.csv');
+const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+
+/** Runs the CLI's `main` from `module` (the bundle, or cli.ts under tsx) with `args`. */
+async function churnwb(module: string, args: string[], nodeOptions: string[] = []) {
+  const script = `const { main } = await import(${JSON.stringify(pathToFileURL(module).href)}); await main(JSON.parse(process.argv[1]));`;
+  return run(process.execPath, [...nodeOptions, '--input-type=module', '-e', script, JSON.stringify(args)], { cwd: ROOT });
+}
+
+describe('the CLI bundle', () => {
+  let dir: string;
+  let bundle: string;
+  beforeAll(async () => {
+    // inside the checkout, as core/dist is: the bundle's packages resolve from the folders above it
+    mkdirSync(join(ROOT, '.tmp'), { recursive: true });
+    dir = mkdtempSync(join(ROOT, '.tmp', 'cli-bundle-'));
+    bundle = await buildCli(join(dir, 'dist'));
+  }, 120_000);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('lists the project files it was built from, and no package files', () => {
+    const { inputs } = JSON.parse(readFileSync(manifestPath(bundle), 'utf8')) as BundleManifest;
+    expect(inputs).toContain('core/src/host/cli.ts');
+    expect(inputs).toContain('core/src/analysis/survival.ts');
+    expect(inputs.filter((input) => input.includes('node_modules') || input.includes(':'))).toEqual([]);
+  });
+
+  it('prints the version of package.json and answers like the TypeScript, resources and deferred packages included', async () => {
+    expect((await churnwb(bundle, ['--version'])).stdout).toBe(`${VERSION}\n`);
+    const workspace = join(dir, 'shop.duckdb');
+    // RFM reads its rules from resources/ (located from the source file's path); the XLSX report
+    // goes through exceljs, one of the packages the bundle loads at first use
+    await churnwb(bundle, ['import', FIXTURE, '--kind', 'orders', '--workspace', workspace]);
+    const fromBundle = await churnwb(bundle, ['customers', '--scheme', 'rfm', '--csv', '--workspace', workspace]);
+    const fromSource = await churnwb(join(ROOT, 'core', 'src', 'host', 'cli.ts'), ['customers', '--scheme', 'rfm', '--csv', '--workspace', workspace], ['--import', 'tsx']);
+    expect(fromBundle.stdout.split('\n').length).toBeGreaterThan(2);
+    expect(fromBundle.stdout).toBe(fromSource.stdout);
+    await churnwb(bundle, ['report', '--out', join(dir, 'report.xlsx'), '--sections', 'kpis', '--workspace', workspace]);
+    // an XLSX is a zip: its first bytes are the local file header
+    expect(readFileSync(join(dir, 'report.xlsx')).subarray(0, 2).toString()).toBe('PK');
+  }, 120_000);
+});
+
+describe('core/bin/churnwb.mjs', () => {
+  // A copy of the bin in a tree of its own, with a stand-in bundle and stand-in sources that say which ran
+  let tree: string;
+  const source = () => join(tree, 'core', 'src', 'host', 'cli.ts');
+  const bundleFile = () => join(tree, 'core', 'dist', 'churnwb.mjs');
+  const launch = () => run(process.execPath, [join(tree, 'core', 'bin', 'churnwb.mjs'), 'a', 'b']);
+  beforeAll(() => {
+    tree = mkdtempSync(join(tmpdir(), 'churnwb-bin-'));
+    for (const folder of ['core/bin', 'core/dist', 'core/src/host']) mkdirSync(join(tree, folder), { recursive: true });
+    copyFileSync(join(ROOT, 'core', 'bin', 'churnwb.mjs'), join(tree, 'core', 'bin', 'churnwb.mjs'));
+    symlinkSync(join(ROOT, 'node_modules'), join(tree, 'node_modules'));
+    writeFileSync(join(tree, 'package.json'), '{ "type": "module" }\n');
+    writeFileSync(source(), `export async function main(argv: string[]): Promise<void> { console.log('source', argv.join(' ')); }\n`);
+    writeFileSync(bundleFile(), `export async function main(argv) { console.log('bundle', argv.join(' ')); }\n`);
+    writeFileSync(manifestPath(bundleFile()), JSON.stringify({ inputs: ['core/src/host/cli.ts'] }));
+  });
+  afterAll(() => rmSync(tree, { recursive: true, force: true }));
+  const age = (path: string, seconds: number) => utimesSync(path, new Date(Date.now() + seconds * 1000), new Date(Date.now() + seconds * 1000));
+
+  it('runs the bundle when it is newer than its inputs', async () => {
+    age(source(), -60);
+    age(bundleFile(), 0);
+    expect(await launch()).toEqual({ stdout: 'bundle a b\n', stderr: '' });
+  });
+
+  it('runs the sources, with nothing on a non-terminal stderr, when an input changed after the build', async () => {
+    age(bundleFile(), -60);
+    age(source(), 0);
+    expect(await launch()).toEqual({ stdout: 'source a b\n', stderr: '' });
+  }, 30_000);
+
+  it('runs the sources when the manifest is missing or names a file that is gone', async () => {
+    age(source(), -60);
+    age(bundleFile(), 0);
+    writeFileSync(manifestPath(bundleFile()), JSON.stringify({ inputs: ['core/src/host/cli.ts', 'core/src/gone.ts'] }));
+    expect((await launch()).stdout).toBe('source a b\n');
+    rmSync(manifestPath(bundleFile()));
+    expect((await launch()).stdout).toBe('source a b\n');
+  }, 30_000);
+});
