@@ -2,7 +2,7 @@
 
 export type ImportKind = 'orders' | 'tickets';
 export type FileFormat = 'csv' | 'whitespace' | 'xlsx' | 'parquet' | 'json';
-export type EncodingName = 'utf-8' | 'utf-16le' | 'utf-16be' | 'gb18030' | 'gbk' | 'big5';
+export type EncodingName = 'utf-8' | 'utf-16le' | 'utf-16be' | 'gb18030' | 'gbk' | 'big5' | 'windows-1252';
 
 /**
  * Canonical field to the source header it is read from. A value may also name a derived value:
@@ -72,6 +72,26 @@ export interface ImportOptions {
   sheet?: string;
   /** `append` (default) upserts by id; `replace` empties the kind's tables first. */
   mode?: 'append' | 'replace';
+  /** Bounds on what the import reads; each absent one takes its default (README, "Import limits"). */
+  limits?: ImportLimits;
+}
+
+/** Bounds on one import's input, checked before DuckDB reads it; a file past one fails with E_FORMAT naming the limit. */
+export interface ImportLimits {
+  /** Longest record in bytes (UTF-8). Default 16 MiB. */
+  maxLineBytes?: number;
+  /** Most fields in one record. Default 1,000. */
+  maxColumns?: number;
+  /** Deepest nesting of JSON arrays and objects. Default 1,000. */
+  maxJsonDepth?: number;
+  /** Most bytes a gzip file or xlsx workbook inflates to. Default 16 GiB. */
+  maxInflatedBytes?: number;
+  /** Most inflated bytes per compressed byte, judged past 64 MiB inflated. Default 200. */
+  maxInflationRatio?: number;
+  /** Most files in one import (folders expanded). Default 1,000. */
+  maxFiles?: number;
+  /** Size from which GBK/GB18030/Big5 files are decoded in parallel parts. Default 32 MiB. */
+  partBytes?: number;
 }
 
 export interface PreviewImportRequest extends ImportOptions {

@@ -10,7 +10,7 @@
 // a time, with back-pressure.
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { open, rm, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { Transform, Writable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -20,6 +20,7 @@ import { createGunzip } from 'node:zlib';
 import iconv from 'iconv-lite';
 import type { EncodingName } from '../api/workspace.ts';
 import { CoreError } from '../api/errors.ts';
+import { inflationExceeded, limitExceeded, type IngestLimits } from './limits.ts';
 
 const CHUNK = 1 << 20;
 
@@ -32,14 +33,51 @@ export interface Digest {
 }
 
 /** Counts bytes as they pass; calls `onBytes` with the running total. */
-function tap(hash: Hash, onBytes: (bytes: number) => void, signal: AbortSignal): Transform {
-  let bytes = 0;
-  return new Transform({
+function tap(hash: Hash, onBytes: (bytes: number) => void, signal: AbortSignal): Transform & { bytes: number } {
+  const stage = new Transform({
     transform(chunk: Buffer, _encoding, callback: TransformCallback) {
       if (signal.aborted) return callback(new CoreError('E_CANCELLED', 'cancelled'));
       hash.update(chunk);
-      bytes += chunk.length;
-      onBytes(bytes);
+      counted.bytes += chunk.length;
+      onBytes(counted.bytes);
+      callback(null, chunk);
+    },
+  });
+  const counted = Object.assign(stage, { bytes: 0 });
+  return counted;
+}
+
+/** Fails the stream once the inflated bytes passing it break the size or ratio bound (a gzip bomb). */
+function inflateBound(path: string, compressed: { bytes: number }, limits: IngestLimits): Transform {
+  let inflated = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback: TransformCallback) {
+      inflated += chunk.length;
+      const broken = inflationExceeded(inflated, compressed.bytes, limits);
+      if (broken) {
+        const what = `inflates to over ${inflated.toLocaleString('en-US')} bytes from ${compressed.bytes.toLocaleString('en-US')}`;
+        return callback(limitExceeded(broken, { file: path }, what, limits));
+      }
+      callback(null, chunk);
+    },
+  });
+}
+
+/** Fails the stream at the first line of UTF-8 text longer than the limit, naming its line. */
+function lineBound(path: string, limits: IngestLimits): Transform {
+  let line = 1;
+  let length = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback: TransformCallback) {
+      let start = 0;
+      for (let index = chunk.indexOf(0x0a); ; index = chunk.indexOf(0x0a, start)) {
+        length += (index === -1 ? chunk.length : index) - start;
+        if (length > limits.maxLineBytes) return callback(limitExceeded('maxLineBytes', { file: path, line }, `a line longer than ${limits.maxLineBytes.toLocaleString('en-US')} bytes`, limits));
+        if (index === -1) break;
+        line++;
+        length = 0;
+        start = index + 1;
+      }
       callback(null, chunk);
     },
   });
@@ -104,6 +142,15 @@ export interface StreamOptions {
   onBytes: (bytes: number) => void;
   /** Read only this many input bytes (a preview); the digest is then of that head only. */
   headBytes?: number;
+  /** Bounds on inflated size and line length, checked as the text streams past; none when absent. */
+  limits?: IngestLimits;
+}
+
+/** The bounding stages for a stream: inflation after the gunzip, line length on the UTF-8 text. */
+function bounds(path: string, options: StreamOptions, input: { bytes: number }): { inflated: Transform[]; text: Transform[] } {
+  const limits = options.limits;
+  if (!limits) return { inflated: [], text: [] };
+  return { inflated: [inflateBound(path, input, limits)], text: [lineBound(path, limits)] };
 }
 
 /** Bytes a plain file's digest reads at a time. */
@@ -119,7 +166,9 @@ export async function digestFile(path: string, gzip: boolean, options: StreamOpt
   if (!gzip) return digestPlainFile(path, options);
   const hash = createHash('sha256');
   const counter = new NewlineCounter();
-  const stages = [tap(hash, options.onBytes, options.signal), createGunzip(), counter];
+  const input = tap(hash, options.onBytes, options.signal);
+  const bound = bounds(path, options, input);
+  const stages = [input, createGunzip(), ...bound.inflated, ...bound.text, counter];
   await runPipeline(path, stages, new Writable({ write: (_chunk, _encoding, callback) => callback() }), options.signal);
   return { sha256: hash.digest('hex'), newlines: counter.newlines, unterminated: counter.last !== 0x0a };
 }
@@ -154,19 +203,18 @@ async function digestPlainFile(path: string, options: StreamOptions): Promise<Di
 export async function transcodeToUtf8(path: string, target: string, encoding: EncodingName, gzip: boolean, options: StreamOptions): Promise<Digest> {
   const hash = createHash('sha256');
   const counter = new NewlineCounter();
-  const stages = [tap(hash, options.onBytes, options.signal), ...(gzip ? [createGunzip()] : []), utf8Decoder(encoding), counter];
+  const input = tap(hash, options.onBytes, options.signal);
+  const bound = bounds(path, options, input);
+  const stages = [input, ...(gzip ? [createGunzip(), ...bound.inflated] : []), utf8Decoder(encoding), ...bound.text, counter];
   await runPipeline(path, stages, createWriteStream(target), options.signal, options.headBytes);
   return { sha256: hash.digest('hex'), newlines: counter.newlines, unterminated: counter.last !== 0x0a };
 }
 
 /** Encodings in which the byte 0x0A is always a newline, never part of a character. */
 const SPLITTABLE: ReadonlySet<EncodingName> = new Set(['gb18030', 'gbk', 'big5']);
-/** Below this size one stream is as fast as starting workers. */
-const PARALLEL_MIN_BYTES = 32 * 1024 * 1024;
-
-/** True when `transcodeInParts` can take the file: a large plain file in an encoding that splits at newlines. */
-export function splitsInParts(encoding: EncodingName, gzip: boolean, size: number): boolean {
-  return !gzip && SPLITTABLE.has(encoding) && nativeDecoder(encoding) !== null && size >= PARALLEL_MIN_BYTES;
+/** True when `transcodeInParts` can take the file: a plain file in an encoding that splits at newlines, large enough (limits.partBytes) to be worth the workers. */
+export function splitsInParts(encoding: EncodingName, gzip: boolean, size: number, limits: IngestLimits): boolean {
+  return !gzip && SPLITTABLE.has(encoding) && nativeDecoder(encoding) !== null && size >= limits.partBytes;
 }
 
 /**
@@ -185,7 +233,7 @@ const { workerData, parentPort } = require('node:worker_threads');
 const { createReadStream, createWriteStream } = require('node:fs');
 const { once } = require('node:events');
 const { TextDecoder } = require('node:util');
-const { path, start, end, target, encoding, prefix } = workerData;
+const { path, start, end, target, encoding, prefix, quote } = workerData;
 
 // (lead << 8 | trail) -> offset of its UTF-8 bytes in pool, or -1.
 function pairTable() {
@@ -235,8 +283,10 @@ function viaTable(table, piece) {
   const output = createWriteStream(target);
   output.write(prefix);
   let newlines = 0;
+  let quotes = 0;
   let last = 10;
   const write = async (piece) => {
+    if (quote >= 0) for (let index = piece.indexOf(quote); index !== -1; index = piece.indexOf(quote, index + 1)) quotes++;
     if (piece.length === 0) return;
     const bytes = viaTable(table, piece) ?? Buffer.from(new TextDecoder(encoding).decode(piece), 'utf8');
     for (let index = bytes.indexOf(10); index !== -1; index = bytes.indexOf(10, index + 1)) newlines++;
@@ -246,7 +296,11 @@ function viaTable(table, piece) {
   let carry = Buffer.alloc(0);
   for await (const chunk of createReadStream(path, { start, end: end - 1, highWaterMark: 1 << 20 })) {
     const text = carry.length > 0 ? Buffer.concat([carry, chunk]) : chunk;
-    const cut = text.lastIndexOf(10) + 1;
+    // Cut after the last newline; a line longer than a chunk is cut after its last byte below 0x30
+    // instead (CR, comma, quote...), which in these encodings is never part of a character, so the
+    // carry stays small however long the line (a file with CR line ends is one long line here).
+    let cut = text.lastIndexOf(10) + 1;
+    if (cut === 0 && text.length > 4 * chunk.length) for (cut = text.length; cut > 0 && text[cut - 1] >= 0x30; cut--);
     await write(text.subarray(0, cut));
     carry = Buffer.from(text.subarray(cut));
     parentPort.postMessage({ read: chunk.length });
@@ -254,7 +308,7 @@ function viaTable(table, piece) {
   await write(carry);
   output.end();
   await once(output, 'finish');
-  parentPort.postMessage({ done: true, newlines, last });
+  parentPort.postMessage({ done: true, newlines, last, quotes });
 })().catch((error) => parentPort.postMessage({ error: String(error && error.message || error) }));
 `;
 
@@ -293,14 +347,15 @@ interface PartMessage {
   done?: boolean;
   newlines?: number;
   last?: number;
+  quotes?: number;
   error?: string;
 }
 
 function runPart(
-  workerData: { path: string; start: number; end: number; target: string; encoding: string; prefix: string },
+  workerData: { path: string; start: number; end: number; target: string; encoding: string; prefix: string; quote: number },
   signal: AbortSignal,
   onRead: (bytes: number) => void,
-): Promise<{ newlines: number; last: number }> {
+): Promise<{ newlines: number; last: number; quotes: number }> {
   const worker = new Worker(PART_WORKER, { eval: true, workerData });
   return new Promise((resolve, reject) => {
     const finish = (settle: () => void) => {
@@ -313,7 +368,7 @@ function runPart(
     worker.on('message', (message: PartMessage) => {
       if (message.read !== undefined) onRead(message.read);
       else if (message.error !== undefined) finish(() => reject(new CoreError('E_FILE', `${workerData.path}: ${message.error}`, { file: workerData.path })));
-      else if (message.done) finish(() => resolve({ newlines: message.newlines ?? 0, last: message.last ?? 0x0a }));
+      else if (message.done) finish(() => resolve({ newlines: message.newlines ?? 0, last: message.last ?? 0x0a, quotes: message.quotes ?? 0 }));
     });
     worker.once('error', (error) => finish(() => reject(error)));
   });
@@ -333,14 +388,37 @@ export interface Parts {
  * Decodes the file in ranges, one worker thread per core (at most four), into `${stem}.partN.csv`
  * files. Each part after the first repeats `header` (the decoded first line, line end included),
  * so DuckDB reads the list with one header per file and record numbers run on across the parts.
+ *
+ * A range starts after a newline, which is a record's end only outside quotes: a quoted field may
+ * hold line breaks. With RFC 4180 quoting (the escape is the quote itself) a newline ends a record
+ * exactly when the quotes before it are even, and the quote byte is never part of a character in
+ * these encodings, so each worker counts the quotes of its range. When a range turns out to start
+ * inside a quoted field, the parts are dropped and null returned: the caller decodes in one stream,
+ * which cannot cut a record.
  */
-export async function transcodeInParts(path: string, stem: string, encoding: EncodingName, header: string, options: StreamOptions): Promise<Parts> {
+export async function transcodeInParts(
+  path: string,
+  stem: string,
+  encoding: EncodingName,
+  header: string,
+  quote: string,
+  options: StreamOptions,
+): Promise<Parts | null> {
   const { size } = await stat(path);
   const bounds = await partBoundaries(path, size, Math.min(4, Math.max(2, availableParallelism())));
   const ranges = bounds.slice(0, -1).map((start, part) => ({ start, end: bounds[part + 1] ?? size, target: `${stem}.part${part}.csv` }));
   let read = 0;
   const onRead = (bytes: number) => options.onBytes((read += bytes));
-  const parts = await Promise.all(ranges.map((range, part) => runPart({ path, ...range, encoding, prefix: part === 0 ? '' : header }, options.signal, onRead)));
+  const quoteByte = quote === '' ? -1 : quote.charCodeAt(0);
+  const parts = await Promise.all(ranges.map((range, part) => runPart({ path, ...range, encoding, prefix: part === 0 ? '' : header, quote: quoteByte }, options.signal, onRead)));
+  let quotesBefore = 0;
+  for (const part of parts) {
+    if (quotesBefore % 2 === 1) {
+      await Promise.all(ranges.map((range) => rm(range.target, { force: true })));
+      return null;
+    }
+    quotesBefore += part.quotes;
+  }
   return {
     paths: ranges.map((range) => range.target),
     newlines: parts.reduce((sum, part) => sum + part.newlines, 0), // the workers count decoded text only, not the repeated headers

@@ -21,15 +21,14 @@ import { loadInTransaction } from './load.ts';
 import { columnStats, proposeMapping, requireMapping, typedCandidates, type ColumnStats, type MappingDecision } from './mapping.ts';
 import { NORMALISE_MACROS, type RowPlan } from './normalise.ts';
 import { olistRecipe, type Recipe } from './olist.ts';
+import { resolveLimits, retryLineSize, type IngestLimits } from './limits.ts';
 import { prepareFile, type PreparedFile } from './prepare.ts';
 import { expandInputs } from './probe.ts';
 import { DEFAULT_READ_LIMITS, readerSql, shortMessage, type NativeType, type OutputColumn, type ReadLimits, type ReadOptions, type SqlPiece } from './reader.ts';
 import { STATUS_WORDS, fieldsOf, headerKey, ORDER_FIELDS, TICKET_FIELDS, type FieldSpec } from './vocabulary.ts';
 
-const ENCODINGS: readonly EncodingName[] = ['utf-8', 'utf-16le', 'utf-16be', 'gb18030', 'gbk', 'big5'];
+const ENCODINGS: readonly EncodingName[] = ['utf-8', 'utf-16le', 'utf-16be', 'gb18030', 'gbk', 'big5', 'windows-1252'];
 const PREVIEW_ROWS = 20;
-/** Fields longer than DuckDB's line limit are retried with a limit this many times the longest line, up to 1 GiB. */
-const MAX_LINE_LIMIT = 1 << 30;
 
 /** Imports run one at a time per workspace: two concurrent loads would race for source ids. */
 const queues = new WeakMap<Workspace, Promise<unknown>>();
@@ -53,6 +52,7 @@ function validated<T extends ImportOptions>(request: T): T {
   }
   if (request.mode !== undefined && request.mode !== 'append' && request.mode !== 'replace') throw new CoreError('E_ARGS', `mode must be append or replace, got "${String(request.mode)}"`);
   if (request.sheet !== undefined && typeof request.sheet !== 'string') throw new CoreError('E_ARGS', 'sheet must be a string (name or 1-based index)');
+  resolveLimits(request.limits);
   if (request.mapping !== undefined) {
     if (request.mapping === null || typeof request.mapping !== 'object' || Object.values(request.mapping).some((value) => typeof value !== 'string')) {
       throw new CoreError('E_ARGS', 'mapping must be an object of field names to header names');
@@ -116,7 +116,8 @@ interface PlanOptions {
 }
 
 async function planImport(request: ImportOptions, options: PlanOptions): Promise<ImportPlan> {
-  const paths = await expandInputs(request.files);
+  const ingest = resolveLimits(request.limits);
+  const paths = await expandInputs(request.files, ingest);
   const files: PreparedFile[] = [];
   for (const [position, path] of paths.entries()) {
     files.push(
@@ -129,6 +130,7 @@ async function planImport(request: ImportOptions, options: PlanOptions): Promise
         ...(request.sheet === undefined ? {} : { sheet: request.sheet }),
         knownHeader: (header) => KNOWN_HEADERS.has(headerKey(header)),
         limits: options.limits,
+        ingest,
         ...(options.preview ? { preview: true } : {}),
       }),
     );
@@ -193,6 +195,7 @@ async function planImport(request: ImportOptions, options: PlanOptions): Promise
   const warnings = [
     ...(recipe ? [`joined ${files.length} Olist files: ${recipe.headers.length} columns from orders, customers, items, payments and products`] : []),
     ...(statuses.unknown.length > 0 ? [`status words not recognised, read as completed: ${statuses.unknown.join(', ')}`] : []),
+    ...files.flatMap((file) => file.warnings),
   ];
   return { files, recipe, headers, decision, plan, native, source, orderedSource, sample, warnings };
 }
@@ -262,8 +265,10 @@ async function sampleStatuses(connection: DuckDBConnection, sample: SqlPiece, he
 async function withImportContext<T>(
   workspace: Workspace,
   connection: DuckDBConnection,
+  request: ImportOptions,
   work: (tempDir: string, limits: ReadLimits) => Promise<T>,
 ): Promise<T> {
+  const ingest: IngestLimits = resolveLimits(request.limits);
   await defineMacros(connection);
   await mkdir(workspace.settings.tempDirectory, { recursive: true });
   let limits = DEFAULT_READ_LIMITS;
@@ -273,8 +278,8 @@ async function withImportContext<T>(
       return await work(tempDir, limits);
     } catch (error) {
       const message = error instanceof Error ? error.message : '';
-      const longest = /Maximum line size of \d+ bytes exceeded\. Actual Size:\s*(\d+)/.exec(message);
-      if (longest && limits.maxLineSize < MAX_LINE_LIMIT) limits = { ...limits, maxLineSize: Math.min(MAX_LINE_LIMIT, Number(longest[1]) * 2 + 1024) };
+      const lineSize = retryLineSize(error, limits.maxLineSize, ingest, request.files);
+      if (lineSize !== null) limits = { ...limits, maxLineSize: lineSize };
       else if (/state machine reached an invalid state/.test(message) && limits.strict) limits = { ...limits, strict: false };
       else throw error;
     } finally {
@@ -303,7 +308,7 @@ export async function previewImport(workspace: Workspace, request: PreviewImport
   const connection = await workspace.connect();
   const signal = new AbortController().signal;
   try {
-    return await withImportContext(workspace, connection, async (tempDir, limits) => {
+    return await withImportContext(workspace, connection, request, async (tempDir, limits) => {
       const planned = await planImport(request, { connection, tempDir, signal, progress: () => undefined, limits, preview: true });
       const first = planned.files[0] as PreparedFile;
       const limit = Math.max(1, Math.min(1000, request.rows ?? PREVIEW_ROWS));
@@ -339,7 +344,7 @@ export async function importFiles(workspace: Workspace, scope: TaskScope, reques
     const started = performance.now();
     const progress = (update: ProgressUpdate) => scope.progress.update(update);
     try {
-      return await withImportContext(workspace, scope.connection, async (tempDir, limits) => {
+      return await withImportContext(workspace, scope.connection, request, async (tempDir, limits) => {
         scope.progress.update({ phase: 'sniff' }, true);
         const planned = await planImport(request, { connection: scope.connection, tempDir, signal: scope.signal, progress, limits });
         requireMapping(planned.decision, request.kind, planned.files[0]?.path ?? '', planned.headers);

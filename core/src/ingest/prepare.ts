@@ -3,13 +3,14 @@
 // UTF-8 CSV (plain or gzip), Parquet and JSON are read in place. Other encodings are transcoded
 // in a stream to a temporary UTF-8 file, and XLSX sheets are streamed to a temporary CSV, both in
 // the import's temporary folder (inside the workspace's spill folder, removed after the import).
-import { open, writeFile } from 'node:fs/promises';
+import { open, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import iconv from 'iconv-lite';
 import type { EncodingName, FileFormat } from '../api/workspace.ts';
 import type { ProgressUpdate } from '../task/scope.ts';
 import { digestFile, splitsInParts, transcodeInParts, transcodeToUtf8, type Digest, type Parts } from './decode.ts';
+import { checkJsonDepth, checkSample, type IngestLimits } from './limits.ts';
 import { SAMPLE_BYTES, cutAtCharBoundary, probeFile } from './probe.ts';
 import { describeColumns, displayHeaders, sniffCsv, whitespaceHeaders, type CsvDialect, type ReadLimits, type Reader } from './reader.ts';
 import { xlsxToCsv } from './xlsx.ts';
@@ -36,6 +37,8 @@ export interface PreparedFile {
   lineOffsets: number[];
   /** Records known before reading (xlsx rows), else null. */
   records: number | null;
+  /** What the import should tell the user about how this file was read (an encoding it guessed). */
+  warnings: string[];
   /** SHA-256 of the original bytes and the newline count of the text DuckDB reads; started on first call. */
   digest(): Promise<Digest>;
 }
@@ -51,6 +54,8 @@ export interface PrepareOptions {
   /** True for a header that names a known column: decides headers DuckDB's sniffer took for data. */
   knownHeader: (header: string) => boolean;
   limits: ReadLimits;
+  /** Bounds on the input (line length, columns, nesting, inflated size), checked before DuckDB reads it. */
+  ingest: IngestLimits;
   /** A preview reads only the head of files it must convert (4 MiB of text, 1,000 sheet rows). */
   preview?: boolean;
 }
@@ -77,13 +82,15 @@ export async function prepareFile(path: string, position: number, options: Prepa
     options.progress({ phase, bytesDone: bytes, bytesTotal: probe.sizeBytes, file });
   // The digest of a file DuckDB reads itself runs alongside that read, whose progress DuckDB reports.
   const stream = { signal: options.signal, onBytes: () => undefined };
-  const base = { path, sizeBytes: probe.sizeBytes, sheet: null, sheets: [] as string[], records: null, lineOffsets: [0] };
+  const base = { path, sizeBytes: probe.sizeBytes, sheet: null, sheets: [] as string[], records: null, lineOffsets: [0], warnings: probe.encodingNote ? [probe.encodingNote] : [] };
+  const limits = options.ingest;
 
   if (probe.format === 'xlsx') {
     const readPath = join(options.tempDir, `${stem}.csv`);
     const extract = await xlsxToCsv(path, readPath, {
       ...(options.sheet === undefined ? {} : { sheet: options.sheet }),
       signal: options.signal,
+      limits,
       onRows: (rows) => options.progress({ phase: 'transcode', rows, bytesTotal: probe.sizeBytes, file: path }),
       ...(options.preview ? { maxRows: PREVIEW_ROWS } : {}),
     });
@@ -95,6 +102,7 @@ export async function prepareFile(path: string, position: number, options: Prepa
     };
   }
   if (probe.format === 'parquet' || (probe.format === 'json' && !probe.needsTranscode && !probe.compression)) {
+    if (probe.format === 'json') await checkJsonDepth(path, limits, options.signal);
     const reader: Reader = { kind: probe.format };
     const headers = await describeColumns(options.connection, reader, path);
     return {
@@ -112,7 +120,14 @@ export async function prepareFile(path: string, position: number, options: Prepa
   let text = iconv.decode(probe.sampleIsWhole ? probe.sample : cutAtCharBoundary(probe.sample), encoding);
   let readsGzip = gzip;
   let sniffedHead: { dialect: CsvDialect; headers: string[] } | null = null;
-  if (probe.needsTranscode && !options.preview && (probe.format === 'csv' || probe.format === 'whitespace') && splitsInParts(encoding, gzip, probe.sizeBytes)) {
+  // Line length and width are judged on the head before any sniffing, which is where they cost.
+  if (probe.format !== 'json') await checkSample(path, text, probe.sampleIsWhole, probe.format, !gzip, limits);
+  if (gzip && !probe.needsTranscode && probe.format !== 'json' && !options.preview) {
+    // Inflated in full once, bounded, before DuckDB reads it: a bomb or a giant record stops here, not in DuckDB's buffers.
+    const bounded = await digestFile(path, true, { ...stream, limits, onBytes: onBytes(path, 'transcode') });
+    digest = async () => bounded;
+  }
+  if (probe.needsTranscode && !options.preview && (probe.format === 'csv' || probe.format === 'whitespace') && splitsInParts(encoding, gzip, probe.sizeBytes, limits)) {
     const parted = await transcodeByParts(path, join(options.tempDir, stem), text, probe.format, encoding, probe.sizeBytes, options);
     if (parted) {
       readPaths = parted.parts.paths;
@@ -127,7 +142,7 @@ export async function prepareFile(path: string, position: number, options: Prepa
     const readPath = join(options.tempDir, `${stem}${probe.format === 'json' ? '.json' : '.csv'}`);
     // A preview of a gzip file decompresses it whole: a cut gzip stream cannot be decoded.
     const head = options.preview && !gzip ? { headBytes: PREVIEW_BYTES } : {};
-    const transcoded = await transcodeToUtf8(path, readPath, encoding, gzip, { signal: options.signal, onBytes: onBytes(path, 'transcode'), ...head });
+    const transcoded = await transcodeToUtf8(path, readPath, encoding, gzip, { signal: options.signal, onBytes: onBytes(path, 'transcode'), limits, ...head });
     digest = async () => transcoded;
     text = await headText(readPath);
     readsGzip = false;
@@ -135,6 +150,7 @@ export async function prepareFile(path: string, position: number, options: Prepa
   }
   const readPath = readPaths[0] ?? path;
   if (probe.format === 'json') {
+    await checkJsonDepth(readPath, limits, options.signal, path);
     const reader: Reader = { kind: 'json' };
     return { ...base, readPaths, format: 'json', encoding, reader, headers: await describeColumns(options.connection, reader, readPath), leadingLines: 0, digest };
   }
@@ -172,15 +188,18 @@ async function transcodeByParts(
     const headFile = `${stem}.head.csv`;
     await writeFile(headFile, head.slice(0, head.lastIndexOf('\n') + 1));
     sniffed = await sniffCsv(options.connection, headFile, head, options.knownHeader, options.limits);
+    await rm(headFile, { force: true });
     if (sniffed.dialect.skip !== 0 || !sniffed.dialect.header) return null;
+    // Parts are cut at newlines outside quotes, told apart by counting quotes: that needs RFC 4180 quoting.
+    if (sniffed.dialect.quote !== '' && sniffed.dialect.escape !== sniffed.dialect.quote) return null;
   } else if (!whitespaceHeaders(head).header) {
     return null;
   }
-  const parts = await transcodeInParts(path, stem, encoding, head.slice(0, lineEnd + 1), {
+  const parts = await transcodeInParts(path, stem, encoding, head.slice(0, lineEnd + 1), sniffed?.dialect.quote ?? '', {
     signal: options.signal,
     onBytes: (bytes) => options.progress({ phase: 'transcode', bytesDone: bytes, bytesTotal: sizeBytes, file: path }),
   });
-  return { parts, sniffed };
+  return parts ? { parts, sniffed } : null;
 }
 
 async function headText(path: string): Promise<string> {

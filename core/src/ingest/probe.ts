@@ -1,9 +1,12 @@
 // What a file is before anything reads it in full: format, compression, encoding, and whether it is readable at all.
 //
-// Decided from the name and the first 64 KiB (decompressed for .gz). Encoding follows
-// TOOLCHAIN.md: a BOM wins, then a strict UTF-8 decode of the sample (cut at a character
-// boundary), then GB18030 (a superset of GBK) unless the user named an encoding. Detectors are
-// not used: on Chinese text they guess Big5 for GBK. Big5 is therefore only ever chosen by the user.
+// Decided from the name and the first 64 KiB (decompressed for .gz). Encoding: the user's choice,
+// else a BOM, else a strict UTF-8 decode of the sample (cut at a character boundary). A sample
+// that is mostly UTF-8 with a few bad bytes is a damaged UTF-8 file, refused at its line. Other
+// text is GB18030 (a superset of GBK) when its non-ASCII bytes pair up the way Chinese text does,
+// else Windows-1252 (Western European spreadsheets), and the result says which and why.
+// Detector libraries are not used: on Chinese text they guess Big5 for GBK, so Big5 is only ever
+// chosen by the user.
 import { once } from 'node:events';
 import { createReadStream } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
@@ -11,7 +14,8 @@ import { basename, extname, join } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import iconv from 'iconv-lite';
 import type { EncodingName, FileFormat } from '../api/workspace.ts';
-import { CoreError } from '../api/errors.ts';
+import { CoreError, placeMessage } from '../api/errors.ts';
+import { limitExceeded, type IngestLimits } from './limits.ts';
 
 export const SAMPLE_BYTES = 64 * 1024;
 
@@ -24,6 +28,8 @@ export interface FileProbe {
   encoding: EncodingName | 'binary';
   /** True when the text must be transcoded to UTF-8 before DuckDB reads it. */
   needsTranscode: boolean;
+  /** Why a text encoding other than UTF-8 was chosen without being named (for the import's warnings), else null. */
+  encodingNote: string | null;
   /** The first bytes of the (decompressed) content, for sniffing. */
   sample: Buffer;
   /** True when the sample is the whole (decompressed) content. */
@@ -32,8 +38,8 @@ export interface FileProbe {
 
 const EXTENSIONS = new Set(['.csv', '.tsv', '.txt', '.tab', '.dat', '.log', '.gz', '.xlsx', '.xlsm', '.parquet', '.json', '.ndjson', '.jsonl']);
 
-/** Expands folders (not recursively) into their importable files, sorted by name; keeps files as given. */
-export async function expandInputs(inputs: readonly string[]): Promise<string[]> {
+/** Expands folders (not recursively) into their importable files, sorted by name; keeps files as given; at most `maxFiles`. */
+export async function expandInputs(inputs: readonly string[], limits: IngestLimits): Promise<string[]> {
   if (inputs.length === 0) throw new CoreError('E_ARGS', 'no files to import');
   const files: string[] = [];
   for (const input of inputs) {
@@ -46,7 +52,9 @@ export async function expandInputs(inputs: readonly string[]): Promise<string[]>
     const entries = (await readdir(input)).filter((name) => !name.startsWith('.') && EXTENSIONS.has(extname(name).toLowerCase())).sort();
     if (entries.length === 0) throw new CoreError('E_FILE', `${input}: the folder holds no csv, tsv, txt, gz, xlsx, parquet or json files`, { file: input });
     files.push(...entries.map((name) => join(input, name)));
+    if (files.length > limits.maxFiles) throw limitExceeded('maxFiles', { file: input }, `${files.length} or more files`, limits);
   }
+  if (files.length > limits.maxFiles) throw limitExceeded('maxFiles', { file: files[0] ?? '' }, `${files.length} files`, limits);
   return files;
 }
 
@@ -147,24 +155,105 @@ function firstBadLine(sample: Buffer): number {
   return line;
 }
 
-/** Decides the text encoding: the user's choice, a BOM, strict UTF-8, UTF-16 by NUL pattern, else GB18030. */
-export function detectEncoding(path: string, sample: Buffer, sampleIsWhole: boolean, override?: EncodingName): EncodingName {
+/** Where the first byte a strict UTF-8 decode rejects sits: line, the header of its field, and the byte. */
+function badUtf8Place(path: string, sample: Buffer): { file: string; line: number; column?: string; byte: number } {
+  const line = firstBadLine(sample);
+  let start = 0;
+  for (let seen = 1; seen < line; seen++) start = sample.indexOf(0x0a, start) + 1;
+  const end = sample.indexOf(0x0a, start) < 0 ? sample.length : sample.indexOf(0x0a, start);
+  const text = sample.subarray(start, end);
+  // The offending byte is where a lenient decode first yields U+FFFD.
+  const before = new TextDecoder('utf-8').decode(text).split('\uFFFD')[0] ?? '';
+  const offset = Buffer.byteLength(before, 'utf8');
+  const headerEnd = sample.indexOf(0x0a);
+  const header = sample.subarray(0, headerEnd < 0 ? sample.length : headerEnd).toString('latin1').replace(/\r$/, '');
+  const delimiter = [',', '\t', ';', '|'].reduce((best, candidate) => (header.split(candidate).length > header.split(best).length ? candidate : best), ',');
+  const field = text.subarray(0, offset).toString('latin1').split(delimiter).length - 1;
+  const column = header.split(delimiter)[field]?.replace(/^\uFEFF|^"|"$/g, '');
+  return { file: path, line, ...(column ? { column } : {}), byte: text[offset] ?? 0 };
+}
+
+/** Non-ASCII characters a lenient UTF-8 decode reads, and the bytes it must replace. */
+function utf8Tally(sample: Buffer): { valid: number; invalid: number } {
+  let valid = 0;
+  let invalid = 0;
+  for (const char of new TextDecoder('utf-8').decode(sample)) {
+    if (char === '\uFFFD') invalid++;
+    else if (char.charCodeAt(0) > 0x7f) valid++;
+  }
+  return { valid, invalid };
+}
+
+/**
+ * True when the non-ASCII bytes read as GB18030 Chinese text: every sequence valid, and most
+ * pairs in GB2312's zone (both bytes 0xA1-0xFE), where common hanzi and CJK punctuation lie.
+ * Western text fails: its accented letters stand alone (é,) or beside ASCII (Mü), which GBK
+ * either rejects or reads as rare extension-area characters outside that zone.
+ */
+function readsAsChinese(sample: Buffer): boolean {
+  let pairs = 0;
+  let zone = 0;
+  for (let i = 0; i < sample.length; i++) {
+    const lead = sample[i] ?? 0;
+    if (lead < 0x80) continue;
+    const next = sample[i + 1];
+    if (next === undefined) break; // cut by the end of the sample
+    if (lead === 0x80 || lead === 0xff) return false;
+    if (next >= 0x30 && next <= 0x39) {
+      // GB18030's four-byte form: lead, digit, lead, digit
+      const third = sample[i + 2] ?? 0x81;
+      const fourth = sample[i + 3] ?? 0x30;
+      if (third < 0x81 || third > 0xfe || fourth < 0x30 || fourth > 0x39) return false;
+      pairs++;
+      i += 3;
+      continue;
+    }
+    if (next < 0x40 || next === 0x7f || next === 0xff) return false;
+    pairs++;
+    if (lead >= 0xa1 && next >= 0xa1) zone++;
+    i++;
+  }
+  return pairs > 0 && zone >= pairs * 0.7;
+}
+
+export interface EncodingChoice {
+  encoding: EncodingName;
+  /** Why, when the file did not say (no BOM, not UTF-8) and the user did not name one. */
+  note: string | null;
+}
+
+/** Decides the text encoding: the user's choice, a BOM, UTF-16 by NUL pattern, strict UTF-8, else GB18030 or Windows-1252 by what the bytes look like. */
+export function detectEncoding(path: string, sample: Buffer, sampleIsWhole: boolean, override?: EncodingName): EncodingChoice {
   const judged = sampleIsWhole ? sample : cutAtCharBoundary(sample);
   if (override) {
     if (override === 'utf-8' && bomEncoding(sample) === null && !isUtf8(judged)) {
-      throw new CoreError('E_ENCODING', `${path} line ${firstBadLine(judged)}: bytes that are not UTF-8; try --encoding gb18030 or big5`, {
-        file: path,
-        line: firstBadLine(judged),
-      });
+      const place = badUtf8Place(path, judged);
+      throw new CoreError('E_ENCODING', placeMessage(place, 'bytes that are not UTF-8; try --encoding gb18030, big5 or windows-1252'), place);
     }
-    return override;
+    return { encoding: override, note: null };
   }
   const bom = bomEncoding(sample);
-  if (bom) return bom;
+  if (bom) return { encoding: bom, note: null };
   const utf16 = utf16Guess(sample);
-  if (utf16) return utf16;
-  if (isUtf8(judged)) return 'utf-8';
-  return 'gb18030';
+  if (utf16) return { encoding: utf16, note: null };
+  if (isUtf8(judged)) return { encoding: 'utf-8', note: null };
+  const tally = utf8Tally(judged);
+  if (tally.valid >= 4 * tally.invalid) {
+    const place = badUtf8Place(path, judged);
+    const byte = `0x${place.byte.toString(16).toUpperCase().padStart(2, '0')}`;
+    throw new CoreError(
+      'E_ENCODING',
+      placeMessage(place, `byte ${byte} is not UTF-8, in a file otherwise UTF-8 (${tally.valid} characters read, ${tally.invalid} bad); repair the file, or name its encoding (--encoding) if it is not UTF-8`),
+      place,
+    );
+  }
+  if (readsAsChinese(judged)) {
+    return { encoding: 'gb18030', note: `${path}: not UTF-8; read as GB18030 because its non-ASCII bytes read as Chinese text (name the encoding if it is Big5)` };
+  }
+  return {
+    encoding: 'windows-1252',
+    note: `${path}: not UTF-8, and its non-ASCII bytes do not read as Chinese text; read as Windows-1252 (Western European; name the encoding if this is wrong)`,
+  };
 }
 
 /** Control characters other than tab, CR, LF, FF in decoded text mean the file is not text. */
@@ -194,16 +283,18 @@ function textFormat(sample: string, extension: string): FileFormat {
 /** Reads a file's head and decides how to read the rest; fails with E_FILE, E_FORMAT or E_ENCODING when it cannot. */
 export async function probeFile(path: string, override?: EncodingName): Promise<FileProbe> {
   const info = await stat(path).catch(() => null);
-  if (!info || !info.isFile()) throw new CoreError('E_NOT_FOUND', `${path}: no such file`, { file: path });
+  if (!info) throw new CoreError('E_NOT_FOUND', `${path}: no such file (or a broken link)`, { file: path });
+  // Devices, pipes and sockets (also behind a link) would block or never end.
+  if (!info.isFile()) throw new CoreError('E_FILE', `${path}: not a regular file`, { file: path });
   if (info.size === 0) throw new CoreError('E_FILE', `${path}: the file is empty`, { file: path });
   const name = basename(path).toLowerCase();
   const head = await readHead(path, SAMPLE_BYTES);
   const base = { path, sizeBytes: info.size };
   const magic = head.subarray(0, 4).toString('latin1');
-  if (magic === 'PAR1') return { ...base, format: 'parquet', compression: null, encoding: 'binary', needsTranscode: false, sample: head, sampleIsWhole: false };
+  if (magic === 'PAR1') return { ...base, format: 'parquet', compression: null, encoding: 'binary', needsTranscode: false, encodingNote: null, sample: head, sampleIsWhole: false };
   if (magic.startsWith('PK')) {
     if (!/\.(xlsx|xlsm)$/.test(name)) throw new CoreError('E_FORMAT', `${path}: a zip archive, not an export; unzip it first (xlsx files need the .xlsx name)`, { file: path });
-    return { ...base, format: 'xlsx', compression: null, encoding: 'binary', needsTranscode: false, sample: head, sampleIsWhole: false };
+    return { ...base, format: 'xlsx', compression: null, encoding: 'binary', needsTranscode: false, encodingNote: null, sample: head, sampleIsWhole: false };
   }
   if (/\.(xlsx|xlsm)$/.test(name)) throw new CoreError('E_FORMAT', `${path}: not an xlsx workbook (no zip signature)`, { file: path });
   if (name.endsWith('.xls')) throw new CoreError('E_FORMAT', `${path}: old binary .xls is not supported; save it as .xlsx or .csv`, { file: path });
@@ -211,7 +302,7 @@ export async function probeFile(path: string, override?: EncodingName): Promise<
   const gzip = head[0] === 0x1f && head[1] === 0x8b;
   const { sample, whole } = gzip ? await readGzipHead(path, SAMPLE_BYTES) : { sample: head, whole: info.size <= SAMPLE_BYTES };
   if (sample.length === 0) throw new CoreError('E_FILE', `${path}: the file is empty`, { file: path });
-  const encoding = detectEncoding(path, sample, whole, override);
+  const { encoding, note } = detectEncoding(path, sample, whole, override);
   const text = iconv.decode(whole ? sample : encoding === 'utf-8' ? cutAtCharBoundary(sample) : sample, encoding);
   if (looksBinary(text)) throw new CoreError('E_FILE', `${path}: not a text export (binary content)`, { file: path });
   if (text.replace(/^\uFEFF/, '').trim() === '') throw new CoreError('E_FILE', `${path}: the file is empty`, { file: path });
@@ -223,6 +314,7 @@ export async function probeFile(path: string, override?: EncodingName): Promise<
     encoding,
     // DuckDB reads UTF-8 (and strips its BOM) itself; everything else is transcoded first.
     needsTranscode: encoding !== 'utf-8',
+    encodingNote: note,
     sample,
     sampleIsWhole: whole,
   };

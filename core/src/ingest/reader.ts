@@ -72,7 +72,7 @@ export function displayHeaders(raw: readonly string[]): string[] {
 }
 
 /** The delimiter that splits the first line into the most fields (outside quotes). */
-function headerDelimiter(firstLine: string): string {
+export function headerDelimiter(firstLine: string): string {
   let best = ',';
   let bestCount = 0;
   for (const delimiter of CANDIDATE_DELIMITERS) {
@@ -94,6 +94,13 @@ function firstLine(text: string): string {
   return text.replace(/^\uFEFF/, '').split(/\r?\n/).find((line) => line.trim() !== '') ?? '';
 }
 
+/** True when the first `skip` lines split into the same number (2 or more) of fields: rows of the table, not a preamble. */
+function skippedRowsAreTable(sampleText: string, delimiter: string, skip: number): boolean {
+  const lines = sampleText.replace(/^\uFEFF/, '').split(/\r?\n|\r/).slice(0, skip).filter((line) => line.trim() !== '');
+  const widths = lines.map((line) => Papa.parse<string[]>(line, { delimiter: delimiter || ',', quoteChar: '"' }).data[0]?.length ?? 0);
+  return lines.length >= 2 && (widths[0] ?? 0) >= 2 && widths.every((width) => width === widths[0]);
+}
+
 /**
  * Dialect and headers of a UTF-8 CSV. DuckDB's sniffer decides, on 20,480 rows; when it fails
  * (an unterminated quote early in the file) or finds one column where the header line clearly has
@@ -111,17 +118,25 @@ export async function sniffCsv(
   const mixed = mixedLineEnds(sampleText);
   const lineFields = (delimiter: string) => Papa.parse<string[]>(line, { delimiter, quoteChar: '"' }).data[0] ?? [];
   let sniff: Record<string, unknown> | undefined;
-  try {
-    const tolerant = limits.strict && !mixed ? '' : ', strict_mode = false';
-    [sniff] = await queryRows(
-      connection,
-      `SELECT Delimiter, Quote, Escape, Comment, SkipRows, HasHeader, to_json(Columns) AS columns FROM sniff_csv($path, sample_size = 20480, max_line_size = $max${tolerant})`,
-      { path, max: limits.maxLineSize },
-    );
-  } catch (error) {
-    if (/Maximum line size of \d+ bytes exceeded/.test((error as Error).message)) throw error; // retried with a larger limit
-    sniff = undefined;
-  }
+  const runSniff = async (skip: string) => {
+    try {
+      const tolerant = limits.strict && !mixed ? '' : ', strict_mode = false';
+      const [row] = await queryRows(
+        connection,
+        `SELECT Delimiter, Quote, Escape, Comment, SkipRows, HasHeader, to_json(Columns) AS columns FROM sniff_csv($path, sample_size = 20480, max_line_size = $max${tolerant}${skip})`,
+        { path, max: limits.maxLineSize },
+      );
+      return row;
+    } catch (error) {
+      if (/Maximum line size of \d+ bytes exceeded/.test((error as Error).message)) throw error; // retried with a larger limit
+      return undefined;
+    }
+  };
+  sniff = await runSniff('');
+  // The sniffer takes the widest consistent block for the table, so one wider row at the end
+  // (a trailing-comma total line) makes it "skip" every good row before it as a preamble. A
+  // preamble is a title or a note, not rows as wide as the header: then the table starts at line 1.
+  if (sniff && Number(sniff.SkipRows ?? 0) >= 2 && skippedRowsAreTable(sampleText, sniffed(sniff.Delimiter), Number(sniff.SkipRows))) sniff = await runSniff(', skip = 0');
   const names = sniff ? (JSON.parse(String(sniff.columns)) as { name: string }[]).map((column) => column.name) : [];
   const delimiter = sniff ? sniffed(sniff.Delimiter) : '';
   const fallbackDelimiter = headerDelimiter(line);
@@ -143,9 +158,12 @@ export async function sniffCsv(
       headers = names.map((_, index) => `column${index + 1}`);
     }
   }
+  const quote = sniffed(sniff.Quote);
   return {
     dialect: {
-      delimiter, quote: sniffed(sniff.Quote), escape: sniffed(sniff.Escape), skip, header,
+      // A sample without a doubled quote leaves the sniffer's escape empty, and DuckDB then rejects
+      // every later "say ""hi""" field as an unterminated quote: RFC 4180's escape is the quote itself.
+      delimiter, quote, escape: sniffed(sniff.Escape) || quote, skip, header,
       comment: sniffed(sniff.Comment), strict: !mixed,
     },
     headers: header ? displayHeaders(headers) : headers,

@@ -6,8 +6,10 @@
 // result, rich text as its plain text. Formula-looking strings stay plain text.
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import ExcelJS from 'exceljs';
 import { CoreError } from '../api/errors.ts';
+import { inflationExceeded, limitExceeded, type IngestLimits } from './limits.ts';
 
 export interface XlsxExtract {
   /** Every sheet name, in workbook order. */
@@ -24,6 +26,7 @@ export interface XlsxOptions {
   /** Sheet name or 1-based index; default the first sheet with at least one row. */
   sheet?: string;
   signal: AbortSignal;
+  limits: IngestLimits;
   onRows: (rows: number) => void;
   /** Stop after this many data rows (a preview). */
   maxRows?: number;
@@ -64,8 +67,47 @@ function chosen(sheet: string | undefined, name: string, position: number): bool
   return sheet === name || (/^\d+$/.test(sheet) && Number(sheet) === position);
 }
 
-/** Streams one sheet of `path` into a CSV at `target`; fails with E_FORMAT when the workbook is unreadable or the sheet is missing. */
+/**
+ * The sizes a zip's central directory declares: compressed (the file) and inflated (all entries).
+ * A zip bomb declares its true inflated size unless it lies, and a lying entry fails the
+ * inflater's own length check; the CSV written is bounded separately (maxInflatedBytes).
+ */
+async function declaredSizes(path: string): Promise<{ compressed: number; inflated: number } | null> {
+  const handle = await open(path, 'r');
+  try {
+    const { size } = await handle.stat();
+    const tailLength = Math.min(size, 65_557); // end-of-directory record (22) plus the longest comment
+    const tail = Buffer.alloc(tailLength);
+    await handle.read(tail, 0, tailLength, size - tailLength);
+    const end = tail.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+    if (end < 0 || end + 22 > tail.length) return null;
+    const entries = tail.readUInt16LE(end + 10);
+    const directorySize = tail.readUInt32LE(end + 12);
+    const directoryOffset = tail.readUInt32LE(end + 16);
+    if (directoryOffset + directorySize > size) return null;
+    const directory = Buffer.alloc(directorySize);
+    await handle.read(directory, 0, directorySize, directoryOffset);
+    let inflated = 0;
+    for (let at = 0, entry = 0; entry < entries && at + 46 <= directory.length; entry++) {
+      if (directory.readUInt32LE(at) !== 0x02014b50) return null;
+      const declared = directory.readUInt32LE(at + 24);
+      inflated += declared === 0xffffffff ? 2 ** 32 : declared; // ZIP64: at least 4 GiB
+      at += 46 + directory.readUInt16LE(at + 28) + directory.readUInt16LE(at + 30) + directory.readUInt16LE(at + 32);
+    }
+    return { compressed: size, inflated };
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Streams one sheet of `path` into a CSV at `target`; fails with E_FORMAT when the workbook is unreadable, past a limit, or the sheet is missing. */
 export async function xlsxToCsv(path: string, target: string, options: XlsxOptions): Promise<XlsxExtract> {
+  const limits = options.limits;
+  const sizes = await declaredSizes(path);
+  if (!sizes) throw new CoreError('E_FORMAT', `${path}: not a readable xlsx workbook (no zip directory)`, { file: path });
+  const broken = inflationExceeded(sizes.inflated, sizes.compressed, limits);
+  if (broken) throw limitExceeded(broken, { file: path }, `a workbook that inflates to ${sizes.inflated.toLocaleString('en-US')} bytes from ${sizes.compressed.toLocaleString('en-US')}`, limits);
+  let written = 0;
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'ignore' });
   const out = createWriteStream(target);
   const sheets: string[] = [];
@@ -88,7 +130,12 @@ export async function xlsxToCsv(path: string, target: string, options: XlsxOptio
       let batch: string[] = [];
       for await (const row of worksheet) {
         if (options.signal.aborted) throw new CoreError('E_CANCELLED', 'cancelled');
-        const values = (row.values as unknown[]).slice(1).map(cellText);
+        // row.values is indexed by column number: a cell in column XFD makes it 16,384 long.
+        const raw = row.values as unknown[];
+        if (raw.length - 1 > limits.maxColumns) {
+          throw limitExceeded('maxColumns', { file: path, line: row.number, column: String(limits.maxColumns + 1) }, `sheet "${name}": ${(raw.length - 1).toLocaleString('en-US')} columns`, limits);
+        }
+        const values = raw.slice(1).map(cellText);
         if (values.every((text) => text === '')) continue;
         if (columns === 0) {
           columns = values.length;
@@ -101,7 +148,10 @@ export async function xlsxToCsv(path: string, target: string, options: XlsxOptio
         rows++;
         if (options.maxRows !== undefined && rows >= options.maxRows) break;
         if (batch.length >= 2000) {
-          if (!out.write(`${batch.join('\n')}\n`)) await once(out, 'drain');
+          const text = `${batch.join('\n')}\n`;
+          written += Buffer.byteLength(text);
+          if (written > limits.maxInflatedBytes) throw limitExceeded('maxInflatedBytes', { file: path, line: row.number }, `sheet "${name}" yields over ${written.toLocaleString('en-US')} bytes of text`, limits);
+          if (!out.write(text)) await once(out, 'drain');
           batch = [];
           options.onRows(rows);
         }

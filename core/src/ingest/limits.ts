@@ -1,0 +1,217 @@
+// Every bound the import puts on what it reads, in one place: defaults, validation, and the coded error when a file exceeds one.
+//
+// The bounds are checked before DuckDB plans or reads anything (on the sample, in the streams
+// that inflate and decode, and in a scan of JSON nesting), because the costs they prevent sit
+// there: DuckDB's sniffer and the mapping take minutes on thousands of columns, its JSON reader
+// overflows the stack on deep nesting, and a gzip or xlsx bomb fills memory and disk. Each can be
+// set per import (the request's `limits`, the CLI's --max-* options); README lists them.
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import type { ImportLimits } from '../api/workspace.ts';
+import { CoreError, placeMessage, type ErrorPlace } from '../api/errors.ts';
+import { headerDelimiter } from './reader.ts';
+
+export type IngestLimits = Required<ImportLimits>;
+
+const MiB = 1024 * 1024;
+const GiB = 1024 * MiB;
+
+export const DEFAULT_LIMITS: IngestLimits = {
+  // The longest record (a line, or a quoted field spanning lines) in bytes of UTF-8 text. Long
+  // review texts run to a few hundred KiB; beyond this, DuckDB's per-line buffers cost GBs.
+  maxLineBytes: 16 * MiB,
+  // Fields of one record. Platform exports carry under 100; the sniffer and the mapping slow
+  // down with the square of the column count.
+  maxColumns: 1000,
+  // Nesting of JSON arrays and objects. Exports nest a few levels; DuckDB's reader crashes past about 20,000.
+  maxJsonDepth: 1000,
+  // Bytes a gzip file or an xlsx workbook may inflate to.
+  maxInflatedBytes: 16 * GiB,
+  // Inflated size over compressed size, checked once the inflated size passes RATIO_FLOOR_BYTES:
+  // text exports compress 5-20 times, bombs a thousand times.
+  maxInflationRatio: 200,
+  // Files one import may take (a folder expands to its files).
+  maxFiles: 1000,
+  // GBK/GB18030/Big5 files at least this large are decoded by several threads in parts.
+  partBytes: 32 * MiB,
+};
+
+/** Below this inflated size the ratio is not judged: small files compress arbitrarily well (a column of zeros). */
+export const RATIO_FLOOR_BYTES = 64 * MiB;
+
+const NAMES = Object.keys(DEFAULT_LIMITS) as (keyof IngestLimits)[];
+
+/** The request's limits over the defaults; E_ARGS for an unknown name or a value that is not a positive integer. */
+export function resolveLimits(requested: ImportLimits | undefined): IngestLimits {
+  if (requested === undefined) return DEFAULT_LIMITS;
+  if (requested === null || typeof requested !== 'object') throw new CoreError('E_ARGS', 'limits must be an object');
+  const limits = { ...DEFAULT_LIMITS };
+  for (const [name, value] of Object.entries(requested)) {
+    if (!NAMES.includes(name as keyof IngestLimits)) throw new CoreError('E_ARGS', `unknown limit "${name}" (known: ${NAMES.join(', ')})`);
+    if (value === undefined) continue;
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
+      throw new CoreError('E_ARGS', `limit ${name} must be a positive integer, got ${JSON.stringify(value)}`);
+    }
+    limits[name as keyof IngestLimits] = value;
+  }
+  return limits;
+}
+
+/** A file past one of the limits: E_FORMAT, naming the file and (where known) line and column, and which limit to raise. */
+export function limitExceeded(name: keyof IngestLimits, place: ErrorPlace & { file: string }, what: string, limits: IngestLimits): CoreError {
+  return new CoreError('E_FORMAT', placeMessage(place, `${what}, over the limit of ${limits[name].toLocaleString('en-US')} (${name}; raise it if the file is genuine)`), {
+    ...place,
+    limit: name,
+    value: limits[name],
+  });
+}
+
+/** True when `inflated` bytes from `compressed` bytes break the size or ratio bound. */
+export function inflationExceeded(inflated: number, compressed: number, limits: IngestLimits): keyof IngestLimits | null {
+  if (inflated > limits.maxInflatedBytes) return 'maxInflatedBytes';
+  if (inflated > RATIO_FLOOR_BYTES && inflated > limits.maxInflationRatio * Math.max(1, compressed)) return 'maxInflationRatio';
+  return null;
+}
+
+/**
+ * Checks the decoded head of a text file against the line and column limits, before DuckDB's
+ * sniffer sees it: records are split the RFC 4180 way (a quoted field may hold line breaks and
+ * delimiters), with the delimiter that splits the first line most. A first line longer than the
+ * sample is measured in the file itself (plain files; gzip files are measured as they inflate).
+ */
+export async function checkSample(
+  path: string,
+  text: string,
+  whole: boolean,
+  format: 'csv' | 'whitespace',
+  plain: boolean,
+  limits: IngestLimits,
+): Promise<void> {
+  const body = text.replace(/^\uFEFF/, '');
+  const firstBreak = body.search(/[\r\n]/);
+  const delimiter = format === 'whitespace' ? ' ' : headerDelimiter(firstBreak < 0 ? body : body.slice(0, firstBreak));
+  let line = 1;
+  let recordLine = 1;
+  let recordStart = 0;
+  let fields = 1;
+  let quoted = false;
+  let previousBlank = true;
+  const judge = (end: number, complete: boolean) => {
+    if (fields > limits.maxColumns) {
+      throw limitExceeded('maxColumns', { file: path, line: recordLine, column: String(limits.maxColumns + 1) }, `${complete ? '' : 'at least '}${fields.toLocaleString('en-US')} fields`, limits);
+    }
+    // A character is at most 3 bytes of UTF-8 (4 for a surrogate pair, which is 2 characters here).
+    if ((end - recordStart) * 3 > limits.maxLineBytes) {
+      const bytes = Buffer.byteLength(body.slice(recordStart, end), 'utf8');
+      if (bytes > limits.maxLineBytes) throw limitExceeded('maxLineBytes', { file: path, line: recordLine }, `a line of ${complete ? '' : 'at least '}${bytes.toLocaleString('en-US')} bytes`, limits);
+    }
+  };
+  for (let index = 0; index < body.length; index++) {
+    const char = body[index];
+    if (char === '\n' || char === '\r') {
+      if (char === '\r' && body[index + 1] === '\n') index++;
+      line++;
+      if (quoted) continue;
+      judge(index, true);
+      recordLine = line;
+      recordStart = index + 1;
+      fields = 1;
+      previousBlank = true;
+      continue;
+    }
+    if (format === 'whitespace') {
+      const blank = char === ' ' || char === '\t';
+      if (blank && !previousBlank) fields++;
+      previousBlank = blank;
+    } else if (char === '"') {
+      quoted = !quoted;
+    } else if (char === delimiter && !quoted) {
+      fields++;
+    }
+  }
+  judge(body.length, whole);
+  if (!whole && recordStart === 0 && plain) {
+    // Not one line break in the sample: find the first in the file, up to the limit.
+    const length = await firstLineBytes(path, limits.maxLineBytes + 1);
+    if (length > limits.maxLineBytes) throw limitExceeded('maxLineBytes', { file: path, line: 1 }, `a first line of over ${limits.maxLineBytes.toLocaleString('en-US')} bytes`, limits);
+  }
+}
+
+/** Bytes before the first line break of a file, reading at most `cap` bytes (then `cap`). */
+async function firstLineBytes(path: string, cap: number): Promise<number> {
+  const handle = await open(path, 'r');
+  try {
+    const buffer = Buffer.allocUnsafe(1 << 20);
+    for (let offset = 0; offset < cap; ) {
+      const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, cap - offset), offset);
+      if (bytesRead === 0) return offset;
+      const chunk = buffer.subarray(0, bytesRead);
+      const lf = chunk.indexOf(0x0a);
+      const cr = chunk.indexOf(0x0d);
+      const end = lf < 0 ? cr : cr < 0 ? lf : Math.min(lf, cr);
+      if (end >= 0) return offset + end;
+      offset += bytesRead;
+    }
+    return cap;
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Scans a UTF-8 JSON file for nesting deeper than the limit, before DuckDB's reader (which
+ * recurses per level and dies of a stack overflow past about 20,000) sees it. One pass, one
+ * buffer at a time; brackets inside strings do not count.
+ */
+export async function checkJsonDepth(path: string, limits: IngestLimits, signal: AbortSignal, shownPath: string = path): Promise<void> {
+  let depth = 0;
+  let inString = false;
+  let escaped = false;
+  let line = 1;
+  let column = 0;
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+    if (signal.aborted) throw new CoreError('E_CANCELLED', 'cancelled');
+    for (let index = 0; index < chunk.length; index++) {
+      const byte = chunk[index] as number;
+      column++;
+      if (inString) {
+        if (escaped) escaped = false;
+        else if (byte === 0x5c) escaped = true;
+        else if (byte === 0x22) inString = false;
+        else if (byte === 0x0a) {
+          line++;
+          column = 0;
+        }
+        continue;
+      }
+      if (byte === 0x22) inString = true;
+      else if (byte === 0x5b || byte === 0x7b) {
+        if (++depth > limits.maxJsonDepth) {
+          throw limitExceeded('maxJsonDepth', { file: shownPath, line, column: String(column) }, `arrays and objects nested ${depth.toLocaleString('en-US')} deep`, limits);
+        }
+      } else if (byte === 0x5d || byte === 0x7d) depth--;
+      else if (byte === 0x0a) {
+        line++;
+        column = 0;
+      }
+    }
+  }
+}
+
+/**
+ * For DuckDB's "Maximum line size exceeded" error: the larger line size to read again with, or
+ * (past maxLineBytes) the limit error naming the file and line; null for any other error.
+ */
+export function retryLineSize(error: unknown, current: number, limits: IngestLimits, files: readonly string[]): number | null {
+  const message = error instanceof Error ? error.message : '';
+  const longest = /Maximum line size of \d+ bytes exceeded\. Actual Size:\s*(\d+)/.exec(message);
+  if (!longest) return null;
+  const actual = Number(longest[1]);
+  if (actual > limits.maxLineBytes || current > limits.maxLineBytes) {
+    const line = /CSV Error on Line: (\d+)/.exec(message)?.[1];
+    const named = /\bfile = (.+)/.exec(message)?.[1]?.trim();
+    const file = named && files.includes(named) ? named : files.join(', ');
+    throw limitExceeded('maxLineBytes', { file, ...(line ? { line: Number(line) } : {}) }, `a line of ${actual.toLocaleString('en-US')} bytes`, limits);
+  }
+  return Math.min(limits.maxLineBytes + 1024, actual * 2 + 1024);
+}
