@@ -68,6 +68,13 @@ export const CUSTOMER_STATUS_SQL = `
   FROM (${ACTIVITY_ORDERS_SQL})
   GROUP BY customer_id`;
 
+/**
+ * The one count of customers: ids with at least one order that counts as activity (its status in
+ * $activity_statuses) up to $activity_as_of. Ids with only cancelled, refunded or pending orders,
+ * only credit notes or only tickets are not customers. Binds the activity parameters.
+ */
+export const CUSTOMER_COUNT_SQL = `SELECT count(DISTINCT customer_id) AS customers FROM (${ACTIVITY_ORDERS_SQL})`;
+
 /** Parameters of CUSTOMER_STATUS_SQL. */
 export function customerStatusParams(rule: ChurnRule): Record<string, DuckDBValue> {
   return { ...activityParams(rule), churn_window_days: rule.windowDays };
@@ -116,4 +123,11 @@ export async function dataEnd(connection: DuckDBConnection): Promise<string> {
   const row = await queryOne<{ end: string | null }>(connection, 'SELECT max(ordered_at) AS "end" FROM orders');
   if (row.end === null) throw new CoreError('E_NO_DATA', 'the workspace has no orders; import an orders export first');
   return row.end;
+}
+
+/** Customers by CUSTOMER_COUNT_SQL with the default activity statuses, over every order: what `info` and an import report. */
+export async function countCustomers(connection: DuckDBConnection): Promise<number> {
+  const params = activityParams({ statuses: DEFAULT_ACTIVITY_STATUSES, asOf: '9999-12-31' });
+  const { customers } = await queryOne<{ customers: number }>(connection, CUSTOMER_COUNT_SQL, params);
+  return Number(customers);
 }

@@ -3,6 +3,26 @@
 export type ImportKind = 'orders' | 'tickets';
 export type FileFormat = 'csv' | 'whitespace' | 'xlsx' | 'parquet' | 'json';
 export type EncodingName = 'utf-8' | 'utf-16le' | 'utf-16be' | 'gb18030' | 'gbk' | 'big5' | 'windows-1252';
+/** What an import makes of its files: canonical orders or tickets (mapped), or a `table` kept as written. */
+export type ImportRequestKind = ImportKind | 'table';
+
+/**
+ * Something about an import the user must see before trusting its numbers (the wizard shows these
+ * as a banner, the CLI and `info` print them). `code` is stable, for translation; `message` is English.
+ * - `no_amount`: orders without any amount column: every revenue figure will be empty;
+ * - `amount_unreadable`: the amount column holds no readable number (NaN, Infinity, text);
+ * - `duplicate_header`: two columns share a header, and the mapping read the first;
+ * - `implausible_dates`: dates outside the plausible range were rejected;
+ * - `credit_notes`: negative invoices were read as refunds of the customer (or as cancellations);
+ * - `repeated_ids`: one file repeats an id; its rows were folded into one order or ticket;
+ * - `existing_ids`: ids of the file already in the workspace (append replaces those rows).
+ */
+export interface ImportAlert {
+  code: 'no_amount' | 'amount_unreadable' | 'duplicate_header' | 'implausible_dates' | 'credit_notes' | 'repeated_ids' | 'existing_ids';
+  message: string;
+  /** The count behind the message, when there is one (rows rejected, ids repeated or existing). */
+  count?: number;
+}
 
 /**
  * Canonical field to the source header it is read from. A value may also name a derived value:
@@ -31,7 +51,7 @@ export interface TableCount {
 export interface SourceInfo {
   sourceId: number;
   file: string;
-  kind: ImportKind;
+  kind: ImportRequestKind;
   format: FileFormat;
   encoding: string | null;
   sizeBytes: number;
@@ -58,10 +78,22 @@ export interface WorkspaceInfo {
   sources: SourceInfo[];
   /** Optional canonical columns that hold at least one value, e.g. ['channel', 'category']. */
   filledColumns: { orders: string[]; tickets: string[] };
+  /** Tables imported with kind `table`, with their columns and types (e.g. telco: Tenure Months BIGINT). */
+  userTables: UserTable[];
+  /** What the workspace's data cannot answer, e.g. `no_amount` when orders carry no amount. */
+  alerts: ImportAlert[];
+}
+
+export interface UserTable {
+  name: string;
+  rows: number;
+  columns: { name: string; type: string }[];
 }
 
 export interface ImportOptions {
-  kind: ImportKind;
+  kind: ImportRequestKind;
+  /** Kind `table`: the name of the workspace table to create (replaced with `mode: 'replace'`). */
+  table?: string;
   /** Files or folders; a folder imports every readable file in it. */
   files: string[];
   /** Overrides the detected encoding. */
@@ -70,8 +102,17 @@ export interface ImportOptions {
   mapping?: ColumnMapping;
   /** XLSX: the sheet to read (name or 1-based index); default the first sheet with data. */
   sheet?: string;
-  /** `append` (default) upserts by id; `replace` empties the kind's tables first. */
+  /** `append` (default) upserts by id; `replace` empties the kind's tables first (kind `table`: replaces the table). */
   mode?: 'append' | 'replace';
+  /**
+   * Negative invoices with a "C" id (credit notes, as UCI Online Retail writes them): `refund`
+   * (default) stores them in `credit_notes` as money given back to their customer, counted by the
+   * refund KPIs; `cancel` reads them as cancelled orders.
+   */
+  creditNotes?: 'refund' | 'cancel';
+  /** Plausible dates (ISO): rows dated before `datesFrom` (default 1980-01-01) or on/after `datesTo` (default: 1 January two years after today) are rejected. */
+  datesFrom?: string;
+  datesTo?: string;
   /** Bounds on what the import reads; each absent one takes its default (README, "Import limits"). */
   limits?: ImportLimits;
 }
@@ -127,6 +168,8 @@ export interface ImportPreview {
   files: string[];
   /** Things the user should know before importing, e.g. status words the vocabulary does not know. */
   warnings: string[];
+  /** What the user must see before importing: no amount column, duplicate headers, ids already in the workspace (`existing_ids`). */
+  alerts: ImportAlert[];
 }
 
 export interface ImportRequest extends ImportOptions {
@@ -152,8 +195,10 @@ export interface ImportResult {
   rowsLoaded: number;
   /** Rows sent to `rejects` (malformed lines and unreadable values). */
   rowsRejected: number;
-  /** Rows of an earlier import replaced by this one (same order_id or ticket_id). */
+  /** Rows of an earlier import replaced by this one (same order_id or ticket_id; kind `table`: the old table's rows). */
   rowsReplaced: number;
+  /** Rows of this import folded into another row of it because they repeat its id (a ticket id on ten rows: 9). */
+  rowsFolded: number;
   /** Orders, customers and tickets in the workspace after the import. */
   orders: number;
   customers: number;
@@ -171,6 +216,10 @@ export interface ImportResult {
   format: FileFormat;
   /** Things the user should know, e.g. status words the vocabulary does not know (read as completed). */
   warnings: string[];
+  /** What the user must see before trusting the numbers (`no_amount`, `amount_unreadable`, ...); the wizard's banner reads these. */
+  alerts: ImportAlert[];
+  /** Kind `table`: the table written, its columns and types. */
+  table?: UserTable;
   seconds: number;
 }
 

@@ -41,6 +41,17 @@ export const TABLES = {
     unit_price    DOUBLE,
     amount        DOUBLE,
     source_id     INTEGER NOT NULL`,
+  /**
+   * Credit notes: money given back to a customer by a document of its own (UCI's "C" invoices,
+   * with negative amounts), not an order. `amount` is what was given back, positive. The refund
+   * KPIs count them; they are never activity, and never an order that was not completed.
+   */
+  credit_notes: `
+    credit_note_id VARCHAR NOT NULL,
+    customer_id    VARCHAR NOT NULL,
+    issued_at      TIMESTAMP NOT NULL,
+    amount         DOUBLE,
+    source_id      INTEGER NOT NULL`,
   /** Support tickets, complaints, reviews and refund reasons: the texts that carry the why. */
   tickets: `
     ticket_id     VARCHAR NOT NULL,
@@ -144,7 +155,7 @@ export const VIEWS = {
 
 export type TableName = keyof typeof TABLES | keyof typeof VIEWS;
 /** The canonical relations, in the order a workspace description lists them. */
-export const TABLE_NAMES: readonly TableName[] = ['orders', 'order_lines', 'tickets', 'customers', 'rejects', 'sources', 'settings'];
+export const TABLE_NAMES: readonly TableName[] = ['orders', 'order_lines', 'credit_notes', 'tickets', 'customers', 'rejects', 'sources', 'settings'];
 
 /**
  * A SELECT of a relation's row count, as `n`. The customers view is counted from its ids alone

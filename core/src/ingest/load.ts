@@ -12,12 +12,12 @@
 // Rejected rows are numbered by a second, single-threaded read of the same file when, and only
 // when, some rows did not load: clean files never pay for line numbers.
 import { listValue, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
-import type { ColumnMapping, ImportKind, RejectSample } from '../api/workspace.ts';
+import type { ColumnMapping, ImportKind, ImportRequestKind, RejectSample } from '../api/workspace.ts';
 import { CoreError } from '../api/errors.ts';
 import type { TaskPhase } from '../api/events.ts';
 import { queryOne, queryRows, quoteIdent } from '../db/sql.ts';
 import type { TaskScope } from '../task/scope.ts';
-import { NATIVE_MISS, normalisedRowsSql, type RowPlan } from './normalise.ts';
+import { CREDIT_NOTE, NATIVE_MISS, normalisedRowsSql, rowParams, type RowPlan } from './normalise.ts';
 import type { PreparedFile } from './prepare.ts';
 import type { ReadLimits, ReadOptions, SqlPiece } from './reader.ts';
 
@@ -49,6 +49,10 @@ export interface LoadOutcome {
   base: number;
   perFile: FileCounts[];
   rowsReplaced: number;
+  /** Rows of this import folded into another of its rows because they repeat its id (order-level orders, tickets). */
+  rowsFolded: number;
+  /** Credit notes this import stored in `credit_notes` instead of `orders`. */
+  creditNotes: number;
   rejectsSample: RejectSample[];
 }
 
@@ -164,7 +168,7 @@ async function load(scope: TaskScope, input: LoadInput): Promise<LoadOutcome> {
   const direct = input.kind === 'orders' && !input.plan.lineLevel && input.files.every((file) => file.reader.kind === 'csv' || file.reader.kind === 'whitespace');
   const native = direct ? input.native : new Set<string>();
   const source = input.source((position) => ({ ...input.limits, rejectsTables: input.auxiliary.has(position) ? null : csvTables(position) }), native);
-  const params = { ...source.params, cw_base: base };
+  const params = { ...source.params, ...rowParams(input.plan), cw_base: base };
   // The direct read only loads; which rows failed, and why, is the business of the numbered re-read.
   const rows = normalisedRowsSql(input.plan, source.sql, [], direct, native);
   const loaded = direct
@@ -206,14 +210,26 @@ async function load(scope: TaskScope, input: LoadInput): Promise<LoadOutcome> {
   }
 
   scope.progress.update({ phase: 'swap' }, true);
-  if (direct) await foldDuplicateOrders(connection, base, !('order_id' in input.plan.derived));
+  const rowsFolded = direct
+    ? await foldDuplicateOrders(connection, base, !('order_id' in input.plan.derived))
+    : input.kind === 'tickets'
+      ? totals.loaded - (await queryOne<{ n: number }>(connection, 'SELECT count(*) AS n FROM tickets WHERE source_id >= $base', { base })).n
+      : 0;
   const rowsReplaced = input.kind === 'orders' ? await replaceOlderOrders(connection, base) : await replaceOlderTickets(connection, base);
+  const creditNotes = input.kind === 'orders' ? await moveCreditNotes(connection, base) : { moved: 0, replaced: 0 };
   await recordSources(connection, input, base, perFile);
-  return { base, perFile, rowsReplaced, rejectsSample: await rejectsOf(connection, base, 10) };
+  return {
+    base,
+    perFile,
+    rowsReplaced: rowsReplaced + creditNotes.replaced,
+    rowsFolded: Number(rowsFolded),
+    creditNotes: creditNotes.moved,
+    rejectsSample: await rejectsOf(connection, base, 10),
+  };
 }
 
 async function clearKind(connection: DuckDBConnection, kind: ImportKind): Promise<void> {
-  for (const table of kind === 'orders' ? ['orders', 'order_lines'] : ['tickets']) await connection.run(`DELETE FROM ${quoteIdent(table)}`);
+  for (const table of kind === 'orders' ? ['orders', 'order_lines', 'credit_notes'] : ['tickets']) await connection.run(`DELETE FROM ${quoteIdent(table)}`);
   await connection.run('DELETE FROM rejects WHERE source_id IN (SELECT source_id FROM sources WHERE kind = $kind)', { kind });
   await connection.run('DELETE FROM sources WHERE kind = $kind', { kind });
 }
@@ -232,7 +248,7 @@ async function insertOrdersDirect(scope: TaskScope, plan: RowPlan, rows: string,
 }
 
 /** Status of orders whose rows repeat an id: completed if any row is, then pending, refunded, cancelled. */
-const REPEATED_STATUS = `CASE WHEN bool_or(status = 'completed') THEN 'completed' WHEN bool_or(status = 'pending') THEN 'pending'
+const REPEATED_STATUS = `CASE WHEN bool_and(status = '${CREDIT_NOTE}') THEN '${CREDIT_NOTE}' WHEN bool_or(status = 'completed') THEN 'completed' WHEN bool_or(status = 'pending') THEN 'pending'
   WHEN bool_or(status = 'refunded') THEN 'refunded' ELSE 'cancelled' END`;
 
 /**
@@ -242,7 +258,7 @@ const REPEATED_STATUS = `CASE WHEN bool_or(status = 'completed') THEN 'completed
  */
 function foldedStatus(plan: RowPlan): string {
   if (!plan.lineLevel) return REPEATED_STATUS.replaceAll('status =', '__row_status =');
-  const rules: string[] = [];
+  const rules: string[] = [`WHEN bool_and(__row_status = '${CREDIT_NOTE}') THEN '${CREDIT_NOTE}'`];
   if (has(plan, 'status')) rules.push(`WHEN count(${quoteIdent('status')}) > 0 THEN coalesce(any_value(${quoteIdent('~status')}), 'completed')`);
   rules.push(`WHEN bool_and(__row_status = 'cancelled') THEN 'cancelled'`);
   rules.push(`WHEN bool_and(__row_status IN ('cancelled', 'refunded')) THEN 'refunded'`);
@@ -355,7 +371,7 @@ async function castErrors(connection: DuckDBConnection, table: string): Promise<
  * column_idx is then the count of fields found). Lines of a file read in parts are numbered as in
  * the original (`lineOffsets`, by the part's path in DuckDB's scans table). Returns how many lines were rejected.
  */
-async function recordCsvErrors(connection: DuckDBConnection, tables: { errors: string; scans: string }, sourceId: number, file: PreparedFile): Promise<number> {
+export async function recordCsvErrors(connection: DuckDBConnection, tables: { errors: string; scans: string }, sourceId: number, file: PreparedFile): Promise<number> {
   if (!(await hasRejectsTable(connection, tables.errors))) return 0;
   const inserted = await connection.run(
     `INSERT INTO rejects (source_id, file, line, "column", raw, reason)
@@ -400,7 +416,7 @@ async function recordValueRejects(scope: TaskScope, input: LoadInput, position: 
        SELECT $source_id, $file, v.__record + coalesce(s.j, 0) + $leading, v.field, v.raw, v.reason
        FROM (SELECT r.__record, ${field} AS field, r.__reject_raw AS raw, ${reason} AS reason FROM (${rows}) r ${byOrder} WHERE ${where}) v
        ASOF LEFT JOIN skipped s ON v.__record > s.before`,
-      { ...ordered.params, ...headers, source_id: sourceId, file: file.path, leading: file.leadingLines },
+      { ...ordered.params, ...rowParams(input.plan), ...headers, source_id: sourceId, file: file.path, leading: file.leadingLines },
     );
   }
   if (!loaded.stage) return 0;
@@ -443,8 +459,9 @@ async function hasRepeatedOrders(connection: DuckDBConnection, base: number): Pr
  * row exported twice and counts once (`collapseDuplicates`); with ids derived per customer and day
  * identical rows are separate purchases and all of them are summed.
  */
-async function foldDuplicateOrders(connection: DuckDBConnection, base: number, collapseDuplicates: boolean): Promise<void> {
-  if (!(await hasRepeatedOrders(connection, base))) return;
+async function foldDuplicateOrders(connection: DuckDBConnection, base: number, collapseDuplicates: boolean): Promise<number> {
+  if (!(await hasRepeatedOrders(connection, base))) return 0;
+  const { before } = await queryOne<{ before: number }>(connection, 'SELECT count(*) AS before FROM orders WHERE source_id >= $base', { base });
   await connection.run(
     `DELETE FROM orders o USING (
        SELECT order_id, max(source_id) AS latest FROM orders WHERE source_id >= $base GROUP BY order_id HAVING count(DISTINCT source_id) > 1
@@ -462,7 +479,28 @@ async function foldDuplicateOrders(connection: DuckDBConnection, base: number, c
     { base },
   );
   await connection.run('DELETE FROM orders WHERE source_id >= $base', { base });
-  await connection.run(`INSERT INTO orders (${ORDER_COLUMNS.join(', ')}, source_id) SELECT ${ORDER_COLUMNS.join(', ')}, source_id FROM cw_folded`);
+  const after = await connection.run(`INSERT INTO orders (${ORDER_COLUMNS.join(', ')}, source_id) SELECT ${ORDER_COLUMNS.join(', ')}, source_id FROM cw_folded`);
+  return Number(before) - Number(after.rowsChanged);
+}
+
+/**
+ * Moves this import's credit notes (orders whose rows all carry CREDIT_NOTE) from `orders` to
+ * `credit_notes`, with the amount given back as a positive number; earlier credit notes with an id
+ * this import brings are replaced. Their lines stay in order_lines, the record of what came back.
+ */
+async function moveCreditNotes(connection: DuckDBConnection, base: number): Promise<{ moved: number; replaced: number }> {
+  const status = { base, credit: CREDIT_NOTE };
+  const replaced = await connection.run(
+    `DELETE FROM credit_notes WHERE source_id < $base AND credit_note_id IN (SELECT order_id FROM orders WHERE source_id >= $base AND status = $credit)`,
+    status,
+  );
+  const moved = await connection.run(
+    `INSERT INTO credit_notes (credit_note_id, customer_id, issued_at, amount, source_id)
+     SELECT order_id, customer_id, ordered_at, -amount, source_id FROM orders WHERE source_id >= $base AND status = $credit`,
+    status,
+  );
+  if (Number(moved.rowsChanged) > 0) await connection.run('DELETE FROM orders WHERE source_id >= $base AND status = $credit', status);
+  return { moved: Number(moved.rowsChanged), replaced: Number(replaced.rowsChanged) };
 }
 
 /** Earlier imports' orders with an id this import brings are replaced (the last import wins); returns how many. */
@@ -487,29 +525,42 @@ async function replaceOlderTickets(connection: DuckDBConnection, base: number): 
 
 async function recordSources(connection: DuckDBConnection, input: LoadInput, base: number, perFile: FileCounts[]): Promise<void> {
   for (const [position, file] of input.files.entries()) {
-    const digest = await file.digest();
-    const counts = perFile[position] as FileCounts;
-    await connection.run(
-      `INSERT INTO sources (source_id, file, kind, format, encoding, sha256, size_bytes, rows_read, rows_loaded, rows_rejected, mapping, imported_at)
-       VALUES ($id, $file, $kind, $format, $encoding, $sha256, $size, $read, $loaded, $rejected, $mapping, now()::TIMESTAMP)`,
-      {
-        id: base + position,
-        file: file.path,
-        kind: input.kind,
-        format: file.format,
-        encoding: file.encoding,
-        sha256: digest.sha256,
-        size: file.sizeBytes,
-        read: counts.rowsRead,
-        loaded: counts.rowsLoaded,
-        rejected: counts.rowsRejected,
-        mapping: JSON.stringify(input.auxiliary.has(position) ? { role: 'auxiliary' } : input.mapping),
-      },
-    );
+    await recordSource(connection, file, {
+      sourceId: base + position,
+      kind: input.kind,
+      counts: perFile[position] as FileCounts,
+      mapping: input.auxiliary.has(position) ? { role: 'auxiliary' } : input.mapping,
+    });
   }
 }
 
-async function rejectsOf(connection: DuckDBConnection, base: number, limit: number): Promise<RejectSample[]> {
+/** Records one imported file in `sources`: what it was, what came of its rows, and the mapping (JSON) that read it. */
+export async function recordSource(
+  connection: DuckDBConnection,
+  file: PreparedFile,
+  entry: { sourceId: number; kind: ImportRequestKind; counts: FileCounts; mapping: Record<string, string> },
+): Promise<void> {
+  const digest = await file.digest();
+  await connection.run(
+    `INSERT INTO sources (source_id, file, kind, format, encoding, sha256, size_bytes, rows_read, rows_loaded, rows_rejected, mapping, imported_at)
+     VALUES ($id, $file, $kind, $format, $encoding, $sha256, $size, $read, $loaded, $rejected, $mapping, now()::TIMESTAMP)`,
+    {
+      id: entry.sourceId,
+      file: file.path,
+      kind: entry.kind,
+      format: file.format,
+      encoding: file.encoding,
+      sha256: digest.sha256,
+      size: file.sizeBytes,
+      read: entry.counts.rowsRead,
+      loaded: entry.counts.rowsLoaded,
+      rejected: entry.counts.rowsRejected,
+      mapping: JSON.stringify(entry.mapping),
+    },
+  );
+}
+
+export async function rejectsOf(connection: DuckDBConnection, base: number, limit: number): Promise<RejectSample[]> {
   const rows = await queryRows(connection, 'SELECT file, line, "column", raw, reason FROM rejects WHERE source_id >= $base ORDER BY source_id, line NULLS LAST LIMIT $limit', {
     base,
     limit,

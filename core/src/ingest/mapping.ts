@@ -38,6 +38,17 @@ export interface MappingDecision {
   missingRequired: string[];
   /** True when line fields (sku, product, unit price, ...) are mapped: one row per item. */
   lineLevel: boolean;
+  /**
+   * Fields mapped to a header named for them although its sample values do not read as the
+   * field's type (an amount column of NaN, Infinity or text): mapped so that every unreadable
+   * value is rejected and counted, rather than the column dropped and every amount silently empty.
+   */
+  unreadable: string[];
+}
+
+/** Whether the mapping yields an order amount: an amount column, line amounts, or unit price times quantity. */
+export function hasAmount(mapping: ColumnMapping): boolean {
+  return Boolean(mapping.amount || mapping.line_amount || (mapping.unit_price && mapping.items));
 }
 
 /** Share of a column's sample values that must read as its type for a synonym match to stand. */
@@ -201,6 +212,18 @@ export function proposeMapping(
       .find((candidate) => !used.has(candidate) && typeFits(field.type, statsOf(candidate)));
     if (header) take(field.name, header);
   }
+  // An amount-named column whose values do not read as money is still the amount: mapped, and its values rejected.
+  const unreadable: string[] = [];
+  const amountField = fields.find((field) => field.name === 'amount');
+  if (kind === 'orders' && amountField && !('amount' in override) && !hasAmount(mapping)) {
+    const named = candidatesFor(amountField, headers, kind).find(
+      (candidate) => !used.has(candidate) && amountField.synonyms.some((synonym) => headerKey(synonym) === headerKey(candidate)),
+    );
+    if (named) {
+      take('amount', named);
+      if (!typeFits(amountField.type, statsOf(named))) unreadable.push('amount');
+    }
+  }
   const required = kind === 'orders' ? REQUIRED_FIELDS.orders.filter((field) => !mapping[field]) : [];
   const ticketContent = kind === 'tickets' && !TICKET_CONTENT_FIELDS.some((field) => mapping[field]) ? ['body'] : [];
   const missingRequired = [...required, ...ticketContent];
@@ -211,7 +234,7 @@ export function proposeMapping(
     candidates: candidatesFor(field, headers, kind).filter((candidate) => candidate !== mapping[field.name]).slice(0, 5),
   }));
   const lineLevel = fields.some((field) => field.line && mapping[field.name]);
-  return { profile, mapping, columns, missingRequired, lineLevel };
+  return { profile, mapping, columns, missingRequired, lineLevel, unreadable };
 }
 
 /** Fails with E_MAPPING naming each missing field, the headers that could serve it, and how to say so. */

@@ -87,6 +87,27 @@ export interface RowPlan {
   untidy: ReadonlySet<string>;
   /** Every sample status is a word of the vocabulary as written: matched as is, without lower(trim()). */
   statusExact: boolean;
+  /**
+   * Negative invoices whose id starts with C (UCI's credit notes): `refund` gives their rows the
+   * status CREDIT_NOTE, which the loader moves to `credit_notes`; `cancel` reads them as cancelled orders.
+   */
+  creditNotes: 'refund' | 'cancel';
+  /** Dates before `from` or from `to` on (ISO dates) are rejected as implausible: bound as $cw_dates_from, $cw_dates_to. */
+  plausibleDates: { from: string; to: string };
+}
+
+/** The status rows of a credit note carry until the loader moves them out of `orders`. */
+export const CREDIT_NOTE = 'credit_note';
+
+/** Amounts and counts at or beyond this size are misreadings (1e308 in a cell), never a shop's numbers: rejected. */
+export const MAX_ABS_NUMBER = 1e12;
+
+/** Reject reason of a date outside the plausible range. */
+export const IMPLAUSIBLE_DATE = 'date outside the plausible range';
+
+/** Parameters every statement over `normalisedRowsSql` binds. */
+export function rowParams(plan: RowPlan): Record<string, string> {
+  return { cw_dates_from: plan.plausibleDates.from, cw_dates_to: plan.plausibleDates.to };
 }
 
 const ident = quoteIdent;
@@ -164,14 +185,21 @@ interface Check {
  */
 function valueChecks(plan: RowPlan, native: ReadonlySet<string>): Check[] {
   return plan.fields.flatMap((field): Check[] => {
-    if (native.has(field.name)) return [];
     const value = ident(field.name);
+    // Range checks hold for every column, typed by the reader or parsed here.
+    const range: Check[] =
+      field.type === 'timestamp'
+        ? [{ field: field.name, failed: `CASE WHEN ${value} IS NULL THEN FALSE ELSE ${value} < CAST($cw_dates_from AS TIMESTAMP) OR ${value} >= CAST($cw_dates_to AS TIMESTAMP) END`, reason: IMPLAUSIBLE_DATE }]
+        : field.type === 'money' || field.type === 'number'
+          ? [{ field: field.name, failed: `CASE WHEN ${value} IS NULL THEN FALSE ELSE abs(${value}) >= ${MAX_ABS_NUMBER} END`, reason: 'number out of range' }]
+          : [];
+    if (native.has(field.name)) return range;
     const raw = ident(`raw:${field.name}`);
     // A CASE, not an AND: in a projection DuckDB evaluates every operand of AND on every row, and
     // trimming each typed field's text on every row cost about a tenth of a clean file's insert.
     const unreadable = `CASE WHEN ${value} IS NULL THEN ${raw} IS NOT NULL AND trim(${raw}) <> '' ELSE FALSE END`;
-    if (field.type === 'timestamp') return [{ field: field.name, failed: unreadable, reason: 'not a date' }];
-    if (field.type === 'money' || field.type === 'number') return [{ field: field.name, failed: unreadable, reason: 'not a number' }];
+    if (field.type === 'timestamp') return [{ field: field.name, failed: unreadable, reason: 'not a date' }, ...range];
+    if (field.type === 'money' || field.type === 'number') return [{ field: field.name, failed: unreadable, reason: 'not a number' }, ...range];
     return [];
   });
 }
@@ -217,7 +245,7 @@ function rejectColumns(plan: RowPlan, checks: Check[]): string[] {
 /**
  * Row status before folding: the export's own status when it has one (unknown words count as
  * completed and are reported), else a return when quantities or amounts are negative
- * ("C"-prefixed invoices are cancellations), a refund when the refund covers the amount, pending
+ * ("C"-prefixed invoices are credit notes, or cancellations as `creditNotes` says), a refund when the refund covers the amount, pending
  * when a payment time column exists but is empty, completed otherwise.
  */
 function statusExpression(plan: RowPlan): string {
@@ -228,7 +256,8 @@ function statusExpression(plan: RowPlan): string {
     .filter((rule): rule is string => rule !== null)
     .join(' OR ');
   if (negative) {
-    rules.push(`WHEN (${negative}) AND regexp_full_match(${ident('order_id')}, '[Cc][0-9]+') THEN 'cancelled'`);
+    const creditNote = plan.creditNotes === 'refund' ? `'${CREDIT_NOTE}'` : `'cancelled'`;
+    rules.push(`WHEN (${negative}) AND regexp_full_match(${ident('order_id')}, '[Cc][0-9]+') THEN ${creditNote}`);
     rules.push(`WHEN ${negative} THEN 'refunded'`);
   }
   if (has('refund_amount') && has('amount')) rules.push(`WHEN ${ident('refund_amount')} > 0 AND ${ident('refund_amount')} >= ${ident('amount')} THEN 'refunded'`);

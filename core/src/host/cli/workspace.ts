@@ -4,7 +4,7 @@
 // progress goes to stderr, on one rewritten line, when stderr is a terminal.
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import type { ColumnMapping, EncodingName, ImportKind, ImportPreview, ImportResult, WorkspaceInfo } from '../../api/workspace.ts';
+import type { ColumnMapping, EncodingName, ImportAlert, ImportPreview, ImportRequestKind, ImportResult, WorkspaceInfo } from '../../api/workspace.ts';
 import type { CoreEvent } from '../../api/events.ts';
 import { CoreError } from '../../api/errors.ts';
 import { printJson, withCore } from './common.ts';
@@ -13,6 +13,10 @@ const ENCODINGS = ['utf-8', 'utf-16le', 'utf-16be', 'gb18030', 'gbk', 'big5'];
 
 interface ImportFlags {
   kind: string;
+  table?: string;
+  creditNotes?: string;
+  datesFrom?: string;
+  datesTo?: string;
   encoding?: string;
   mapping?: string;
   sheet?: string;
@@ -26,17 +30,30 @@ const count = (value: number) => value.toLocaleString('en-US');
 function formatInfo(info: WorkspaceInfo): string {
   const lines = [`workspace ${info.path}`, `orders ${count(info.orders)}, customers ${count(info.customers)}, tickets ${count(info.tickets)}`];
   if (info.dateRange) lines.push(`orders from ${info.dateRange.from} to ${info.dateRange.to}`);
+  lines.push('  (customers: ids with at least one completed order)');
+  for (const table of info.userTables) {
+    lines.push(`table ${table.name}: ${count(table.rows)} rows; ${table.columns.map((column) => `${column.name} ${column.type}`).join(', ')}`);
+  }
   for (const source of info.sources) {
     lines.push(`  [${source.sourceId}] ${source.kind} ${source.file}: ${count(source.rowsLoaded)} loaded, ${count(source.rowsRejected)} rejected (${source.format}, ${source.encoding ?? 'binary'})`);
   }
+  lines.push(...alertLines(info.alerts));
   return lines.join('\n');
 }
 
-function formatResult(result: ImportResult, kind: ImportKind): string {
+/** Alerts stand out from warnings: a user must read them before trusting the numbers. */
+function alertLines(alerts: readonly ImportAlert[]): string[] {
+  return alerts.map((alert) => `WARNING (${alert.code}): ${alert.message}`);
+}
+
+function formatResult(result: ImportResult, kind: ImportRequestKind): string {
   const lines = [
-    `imported ${result.files.length} file(s) as ${kind}${result.profile ? ` (${result.profile})` : ''} in ${result.seconds} s: ` +
-      `${count(result.rowsRead)} rows read, ${count(result.rowsLoaded)} loaded, ${count(result.rowsRejected)} rejected, ${count(result.rowsReplaced)} replaced`,
-    `workspace: ${count(result.orders)} orders, ${count(result.customers)} customers, ${count(result.tickets)} tickets`,
+    `imported ${result.files.length} file(s) as ${result.table ? `table ${result.table.name}` : kind}${result.profile ? ` (${result.profile})` : ''} in ${result.seconds} s: ` +
+      `${count(result.rowsRead)} rows read, ${count(result.rowsLoaded)} loaded, ${count(result.rowsRejected)} rejected, ${count(result.rowsReplaced)} replaced` +
+      (result.rowsFolded > 0 ? `, ${count(result.rowsFolded)} folded into rows with the same id` : ''),
+    result.table
+      ? `columns: ${result.table.columns.map((column) => `${column.name} ${column.type}`).join(', ')}`
+      : `workspace: ${count(result.orders)} orders, ${count(result.customers)} customers (with a completed order), ${count(result.tickets)} tickets`,
   ];
   if (result.dateRange) lines.push(`rows dated ${result.dateRange.from} to ${result.dateRange.to}`);
   if (result.rejectsSample.length > 0) {
@@ -47,6 +64,7 @@ function formatResult(result: ImportResult, kind: ImportKind): string {
     }
   }
   for (const warning of result.warnings) lines.push(`warning: ${warning}`);
+  lines.push(...alertLines(result.alerts));
   return lines.join('\n');
 }
 
@@ -62,6 +80,7 @@ function formatMapping(preview: ImportPreview): string {
     lines.push(`  ${field.padEnd(width)}${preview.mapping[field]}`);
   }
   for (const warning of preview.warnings) lines.push(`warning: ${warning}`);
+  lines.push(...alertLines(preview.alerts));
   return lines.join('\n');
 }
 
@@ -109,11 +128,15 @@ export function registerWorkspaceCommands(program: Command): void {
     .command('import')
     .description('import order or ticket exports (csv, tsv, txt, csv.gz, xlsx, parquet, json; UTF-8, UTF-16, GBK/GB18030, Big5) into the workspace')
     .argument('<files...>', 'files or folders (a folder imports every export in it, with one mapping)')
-    .requiredOption('--kind <kind>', 'orders or tickets')
+    .requiredOption('--kind <kind>', 'orders, tickets, or table (a sheet or CSV kept as it is, typed, under --table NAME)')
+    .option('--table <name>', 'kind table: the workspace table to create, e.g. telco (column names kept as written)')
+    .option('--credit-notes <how>', 'negative invoices with a "C" id: refund (default: money given back to the customer, in credit_notes) or cancel (cancelled orders)')
+    .option('--dates-from <date>', 'reject rows dated before this YYYY-MM-DD as misread (default 1980-01-01)')
+    .option('--dates-to <date>', 'reject rows dated on or after this YYYY-MM-DD as misread (default 1 January two years from now)')
     .option('--encoding <name>', `${ENCODINGS.join(', ')} (default: detected; non-UTF-8 text is read as GB18030)`)
     .option('--mapping <file>', 'JSON file of field to header, e.g. {"customer_id": "买家会员名"}; "@order_id", "@customer_day", "@row" derive a missing id')
     .option('--sheet <sheet>', 'xlsx: sheet name or 1-based number (default: the first sheet with data)')
-    .option('--mode <mode>', 'append (default: rows with an id already imported replace the old ones) or replace (empty the kind first)')
+    .option('--mode <mode>', 'append (default: rows with an id already imported replace the old ones) or replace (empty the kind first; kind table: replace the table)')
     .option('--print-mapping', 'print the detected format, encoding and mapping, and import nothing')
     .option('--json', 'print the result as JSON')
     .addHelpText(
@@ -123,16 +146,23 @@ Examples:
   churnwb import orders.csv --kind orders
   churnwb import 千牛订单.csv --kind orders --encoding gbk --mapping mapping.json
   churnwb import exports/ --kind orders --print-mapping
-  churnwb import tickets.xlsx --kind tickets --sheet 2 --json`,
+  churnwb import tickets.xlsx --kind tickets --sheet 2 --json
+  churnwb import Telco_customer_churn.xlsx --kind table --table telco`,
     )
     .action(async (files: string[], flags: ImportFlags, command: Command) => {
-      if (flags.kind !== 'orders' && flags.kind !== 'tickets') throw new CoreError('E_ARGS', `--kind must be orders or tickets, got "${flags.kind}"`);
+      if (flags.kind !== 'orders' && flags.kind !== 'tickets' && flags.kind !== 'table') throw new CoreError('E_ARGS', `--kind must be orders, tickets or table, got "${flags.kind}"`);
+      if (flags.kind === 'table' && !flags.table) throw new CoreError('E_ARGS', '--kind table needs --table NAME');
+      if (flags.creditNotes !== undefined && flags.creditNotes !== 'refund' && flags.creditNotes !== 'cancel') throw new CoreError('E_ARGS', `--credit-notes must be refund or cancel, got "${flags.creditNotes}"`);
       if (flags.encoding !== undefined && !ENCODINGS.includes(flags.encoding)) throw new CoreError('E_ARGS', `--encoding must be one of ${ENCODINGS.join(', ')}, got "${flags.encoding}"`);
       if (flags.mode !== undefined && flags.mode !== 'append' && flags.mode !== 'replace') throw new CoreError('E_ARGS', `--mode must be append or replace, got "${flags.mode}"`);
-      const kind: ImportKind = flags.kind;
+      const kind: ImportRequestKind = flags.kind;
       const request = {
         kind,
         files,
+        ...(flags.table ? { table: flags.table } : {}),
+        ...(flags.creditNotes ? { creditNotes: flags.creditNotes as 'refund' | 'cancel' } : {}),
+        ...(flags.datesFrom ? { datesFrom: flags.datesFrom } : {}),
+        ...(flags.datesTo ? { datesTo: flags.datesTo } : {}),
         ...(flags.encoding ? { encoding: flags.encoding as EncodingName } : {}),
         ...(flags.mapping ? { mapping: await readMapping(flags.mapping) } : {}),
         ...(flags.sheet ? { sheet: flags.sheet } : {}),
@@ -141,7 +171,7 @@ Examples:
       await withCore(command, async (core) => {
         if (flags.printMapping) {
           const preview = await core.previewImport(request);
-          if (flags.json) printJson({ files: preview.files, format: preview.format, encoding: preview.encoding, profile: preview.profile, lineLevel: preview.lineLevel, mapping: preview.mapping, columns: preview.columns, missingRequired: preview.missingRequired, warnings: preview.warnings });
+          if (flags.json) printJson({ files: preview.files, format: preview.format, encoding: preview.encoding, profile: preview.profile, lineLevel: preview.lineLevel, mapping: preview.mapping, columns: preview.columns, missingRequired: preview.missingRequired, warnings: preview.warnings, alerts: preview.alerts });
           else process.stdout.write(`${formatMapping(preview)}\n`);
           return;
         }

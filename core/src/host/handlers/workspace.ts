@@ -9,6 +9,8 @@ import { rowCountSql, TABLE_NAMES } from '../../db/schema.ts';
 import { IN_MEMORY, Workspace, type WorkspaceSettings } from '../../db/workspace.ts';
 import type { CoreContext } from '../context.ts';
 import { importFiles, previewImport } from '../../ingest/importFiles.ts';
+import { userTables } from '../../ingest/table.ts';
+import { countCustomers } from '../../analysis/activity.ts';
 
 const OPTIONAL_ORDER_COLUMNS = ['paid_at', 'amount', 'discount', 'refund_amount', 'channel', 'region', 'category', 'items'];
 const OPTIONAL_TICKET_COLUMNS = ['customer_id', 'created_at', 'channel', 'category', 'subject', 'body', 'rating', 'order_id', 'refund_reason', 'label'];
@@ -36,18 +38,20 @@ async function describe(workspace: Workspace): Promise<WorkspaceInfo> {
               strftime(imported_at, '%Y-%m-%dT%H:%M:%S') AS imported_at
        FROM sources ORDER BY source_id`,
     );
+    const customers = await countCustomers(connection);
+    const [amounts] = await queryRows<{ orders: number; amounts: number }>(connection, 'SELECT count(*) AS orders, count(amount) AS amounts FROM orders');
     return {
       path: workspace.path,
       tables,
       orders: count('orders'),
-      customers: count('customers'),
+      customers,
       tickets: count('tickets'),
       dateRange: range?.from && range.to ? { from: range.from, to: range.to } : null,
       sources: sources.map(
         (row): SourceInfo => ({
           sourceId: Number(row.source_id),
           file: String(row.file),
-          kind: row.kind === 'tickets' ? 'tickets' : 'orders',
+          kind: row.kind === 'tickets' || row.kind === 'table' ? row.kind : 'orders',
           format: String(row.format) as SourceInfo['format'],
           encoding: row.encoding === null ? null : String(row.encoding),
           sizeBytes: Number(row.size_bytes),
@@ -62,6 +66,11 @@ async function describe(workspace: Workspace): Promise<WorkspaceInfo> {
         orders: await filled('orders', OPTIONAL_ORDER_COLUMNS),
         tickets: await filled('tickets', OPTIONAL_TICKET_COLUMNS),
       },
+      userTables: await userTables(connection),
+      alerts:
+        amounts && Number(amounts.orders) > 0 && Number(amounts.amounts) === 0
+          ? [{ code: 'no_amount', message: 'no order has an amount: revenue, value and refund figures are empty; re-import the orders with an amount column mapped' }]
+          : [],
     };
   });
 }
