@@ -7,9 +7,10 @@ import type { Command } from 'commander';
 import type { ColumnMapping, EncodingName, ImportKind, ImportPreview, ImportResult, WorkspaceInfo } from '../../api/workspace.ts';
 import type { CoreEvent } from '../../api/events.ts';
 import { CoreError } from '../../api/errors.ts';
+import { limitsFromText } from '../../ingest/limits.ts';
 import { printJson, withCore } from './common.ts';
 
-const ENCODINGS = ['utf-8', 'utf-16le', 'utf-16be', 'gb18030', 'gbk', 'big5'];
+const ENCODINGS = ['utf-8', 'utf-16le', 'utf-16be', 'gb18030', 'gbk', 'big5', 'windows-1252'];
 
 interface ImportFlags {
   kind: string;
@@ -19,6 +20,7 @@ interface ImportFlags {
   mode?: string;
   printMapping?: boolean;
   json?: boolean;
+  [limit: string]: unknown; // --max-* options, read by limitsFromText
 }
 
 const count = (value: number) => value.toLocaleString('en-US');
@@ -110,12 +112,18 @@ export function registerWorkspaceCommands(program: Command): void {
     .description('import order or ticket exports (csv, tsv, txt, csv.gz, xlsx, parquet, json; UTF-8, UTF-16, GBK/GB18030, Big5) into the workspace')
     .argument('<files...>', 'files or folders (a folder imports every export in it, with one mapping)')
     .requiredOption('--kind <kind>', 'orders or tickets')
-    .option('--encoding <name>', `${ENCODINGS.join(', ')} (default: detected; non-UTF-8 text is read as GB18030)`)
+    .option('--encoding <name>', `${ENCODINGS.join(', ')} (default: detected; other text is read as GB18030 when it reads as Chinese, else Windows-1252)`)
     .option('--mapping <file>', 'JSON file of field to header, e.g. {"customer_id": "买家会员名"}; "@order_id", "@customer_day", "@row" derive a missing id')
     .option('--sheet <sheet>', 'xlsx: sheet name or 1-based number (default: the first sheet with data)')
     .option('--mode <mode>', 'append (default: rows with an id already imported replace the old ones) or replace (empty the kind first)')
     .option('--print-mapping', 'print the detected format, encoding and mapping, and import nothing')
     .option('--json', 'print the result as JSON')
+    .option('--max-line-bytes <size>', 'longest record, e.g. 64M (default 16M)')
+    .option('--max-columns <n>', 'most fields in a record (default 1000)')
+    .option('--max-json-depth <n>', 'deepest JSON nesting (default 1000)')
+    .option('--max-inflated-bytes <size>', 'most bytes a .gz or .xlsx may inflate to (default 16G)')
+    .option('--max-inflation-ratio <n>', 'most inflated bytes per compressed byte, past 64M (default 200)')
+    .option('--max-files <n>', 'most files in one import (default 1000)')
     .addHelpText(
       'after',
       `
@@ -137,6 +145,7 @@ Examples:
         ...(flags.mapping ? { mapping: await readMapping(flags.mapping) } : {}),
         ...(flags.sheet ? { sheet: flags.sheet } : {}),
         ...(flags.mode ? { mode: flags.mode as 'append' | 'replace' } : {}),
+        limits: limitsFromText(flags),
       };
       await withCore(command, async (core) => {
         if (flags.printMapping) {
