@@ -5,6 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { CoreError } from '../api/errors.ts';
 import { ensureSchema } from './schema.ts';
+import { removeStaleImportFolders } from './temporaries.ts';
 
 export interface WorkspaceSettings {
   /** DuckDB memory_limit, e.g. '4GB'. Default: a third of this machine's memory, at least 1GB. */
@@ -57,6 +58,8 @@ export class Workspace {
     } catch (error) {
       throw new CoreError('E_WORKSPACE', `cannot open workspace ${absolute}: ${(error as Error).message}`, { path: absolute });
     }
+    // A file workspace is this process's alone now (DuckDB's lock): what a killed import left is stale.
+    if (absolute !== IN_MEMORY) await removeStaleImportFolders(full.tempDirectory);
     const workspace = new Workspace(absolute, instance, full);
     await workspace.withConnection((connection) => ensureSchema(connection));
     return workspace;

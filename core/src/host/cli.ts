@@ -33,7 +33,20 @@ export function buildProgram(): Command {
   return program;
 }
 
+/**
+ * Ctrl-C ends the command at once with one line and the shell's code for it (128 + SIGINT). That
+ * is safe: an import writes in one transaction, which DuckDB discards when the process ends
+ * before its commit, and the converted copies it leaves are removed when the workspace next opens.
+ */
+function exitOnInterrupt(): void {
+  process.once('SIGINT', () => {
+    process.stderr.write('churnwb: interrupted; an unfinished import leaves the workspace as it was\n');
+    process.exit(130);
+  });
+}
+
 export async function main(argv: string[]): Promise<void> {
+  exitOnInterrupt();
   const program = buildProgram();
   try {
     await program.parseAsync(argv, { from: 'user' });

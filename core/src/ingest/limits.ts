@@ -76,18 +76,20 @@ export function inflationExceeded(inflated: number, compressed: number, limits: 
 /**
  * Checks the decoded head of a text file against the line and column limits, before DuckDB's
  * sniffer sees it: records are split the RFC 4180 way (a quoted field may hold line breaks and
- * delimiters), with the delimiter that splits the first line most. A first line longer than the
- * sample is measured in the file itself (plain files; gzip files are measured as they inflate).
+ * delimiters), with the delimiter that splits the first line most. A line that runs past the
+ * sample is measured in the file itself when DuckDB will read the file as it is (`direct`: plain
+ * UTF-8); converted text is measured as it streams (decode.ts).
  */
 export async function checkSample(
   path: string,
   text: string,
   whole: boolean,
   format: 'csv' | 'whitespace',
-  plain: boolean,
+  direct: boolean,
   limits: IngestLimits,
 ): Promise<void> {
-  const body = text.replace(/^\uFEFF/, '');
+  const bom = text.startsWith('\uFEFF') ? 3 : 0;
+  const body = text.slice(bom === 0 ? 0 : 1);
   const firstBreak = body.search(/[\r\n]/);
   const delimiter = format === 'whitespace' ? ' ' : headerDelimiter(firstBreak < 0 ? body : body.slice(0, firstBreak));
   let line = 1;
@@ -130,27 +132,28 @@ export async function checkSample(
     }
   }
   judge(body.length, whole);
-  if (!whole && recordStart === 0 && plain) {
-    // Not one line break in the sample: find the first in the file, up to the limit.
-    const length = await firstLineBytes(path, limits.maxLineBytes + 1);
-    if (length > limits.maxLineBytes) throw limitExceeded('maxLineBytes', { file: path, line: 1 }, `a first line of over ${limits.maxLineBytes.toLocaleString('en-US')} bytes`, limits);
+  if (!whole && direct) {
+    // The sample ends inside a line: find that line's end in the file, up to the limit.
+    const lineStart = bom + Buffer.byteLength(body.slice(0, body.lastIndexOf('\n') + 1), 'utf8');
+    const length = await lineBytesFrom(path, lineStart, limits.maxLineBytes + 1);
+    if (length > limits.maxLineBytes) throw limitExceeded('maxLineBytes', { file: path, line: line }, 'a line that does not end within the limit', limits);
   }
 }
 
-/** Bytes before the first line break of a file, reading at most `cap` bytes (then `cap`). */
-async function firstLineBytes(path: string, cap: number): Promise<number> {
+/** Bytes from `start` to the next line break of a file, reading at most `cap` bytes (then `cap`). */
+async function lineBytesFrom(path: string, start: number, cap: number): Promise<number> {
   const handle = await open(path, 'r');
   try {
     const buffer = Buffer.allocUnsafe(1 << 20);
-    for (let offset = 0; offset < cap; ) {
-      const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, cap - offset), offset);
-      if (bytesRead === 0) return offset;
+    for (let length = 0; length < cap; ) {
+      const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, cap - length), start + length);
+      if (bytesRead === 0) return length;
       const chunk = buffer.subarray(0, bytesRead);
       const lf = chunk.indexOf(0x0a);
       const cr = chunk.indexOf(0x0d);
       const end = lf < 0 ? cr : cr < 0 ? lf : Math.min(lf, cr);
-      if (end >= 0) return offset + end;
-      offset += bytesRead;
+      if (end >= 0) return length + end;
+      length += bytesRead;
     }
     return cap;
   } finally {
@@ -214,4 +217,24 @@ export function retryLineSize(error: unknown, current: number, limits: IngestLim
     throw limitExceeded('maxLineBytes', { file, ...(line ? { line: Number(line) } : {}) }, `a line of ${actual.toLocaleString('en-US')} bytes`, limits);
   }
   return Math.min(limits.maxLineBytes + 1024, actual * 2 + 1024);
+}
+
+const SIZE_UNITS: Record<string, number> = { '': 1, k: 1024, kb: 1024, kib: 1024, m: MiB, mb: MiB, mib: MiB, g: GiB, gb: GiB, gib: GiB };
+
+/**
+ * Limits written as text (the CLI's --max-line-bytes 64MiB, --max-columns 5000, ...: commander
+ * names them like the limits) into numbers; sizes take K/M/G suffixes in binary units.
+ */
+export function limitsFromText(flags: Partial<Record<string, unknown>>): ImportLimits {
+  const limits: ImportLimits = {};
+  for (const name of NAMES) {
+    const text = flags[name];
+    if (typeof text !== 'string') continue;
+    const match = /^\s*(\d+(?:\.\d+)?)\s*([kmg]i?b?)?\s*$/i.exec(text);
+    const value = match ? Math.round(Number(match[1]) * (SIZE_UNITS[(match[2] ?? '').toLowerCase()] ?? Number.NaN)) : Number.NaN;
+    const flag = `--${name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
+    if (!Number.isSafeInteger(value) || value < 1) throw new CoreError('E_ARGS', `${flag} must be a positive number (sizes may end in K, M or G), got "${text}"`);
+    limits[name] = value;
+  }
+  return limits;
 }

@@ -9,18 +9,18 @@ import { headerKey } from '../../src/ingest/vocabulary.ts';
 describe('encoding detection', () => {
   const text = '订单编号,买家会员名\n1,张三\n';
   it('trusts a BOM, then strict UTF-8, then the NUL pattern of UTF-16, else GB18030', () => {
-    expect(detectEncoding('f', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]), true)).toBe('utf-8');
-    expect(detectEncoding('f', Buffer.from(text), true)).toBe('utf-8');
-    expect(detectEncoding('f', iconv.encode('order_id,customer_id\n1,a\n2,b\n', 'utf-16le'), true)).toBe('utf-16le');
-    expect(detectEncoding('f', iconv.encode('order_id,customer_id\n1,a\n2,b\n', 'utf-16be'), true)).toBe('utf-16be');
-    expect(detectEncoding('f', iconv.encode(text, 'gbk'), true)).toBe('gb18030');
+    expect(detectEncoding('f', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]), true).encoding).toBe('utf-8');
+    expect(detectEncoding('f', Buffer.from(text), true).encoding).toBe('utf-8');
+    expect(detectEncoding('f', iconv.encode('order_id,customer_id\n1,a\n2,b\n', 'utf-16le'), true).encoding).toBe('utf-16le');
+    expect(detectEncoding('f', iconv.encode('order_id,customer_id\n1,a\n2,b\n', 'utf-16be'), true).encoding).toBe('utf-16be');
+    expect(detectEncoding('f', iconv.encode(text, 'gbk'), true).encoding).toBe('gb18030');
   });
 
   it('does not call a sample UTF-8 file GBK because the sample cut a character in half', () => {
     const bytes = Buffer.from('a,b\n张三'); // 张 and 三 are 3 bytes each: cut after the first byte of 三
     const cut = bytes.subarray(0, bytes.length - 2);
     expect(cutAtCharBoundary(cut).toString('utf8')).toBe('a,b\n张');
-    expect(detectEncoding('f', cut, false)).toBe('utf-8');
+    expect(detectEncoding('f', cut, false).encoding).toBe('utf-8');
   });
 
   it('fails with E_ENCODING naming the line when the user says UTF-8 and the bytes are not', () => {
@@ -34,7 +34,7 @@ describe('encoding detection', () => {
     })();
     expect(error).toBeInstanceOf(CoreError);
     expect((error as CoreError).code).toBe('E_ENCODING');
-    expect((error as CoreError).message).toMatch(/^orders\.csv line 3: /);
+    expect((error as CoreError).message).toMatch(/^orders\.csv line 3 column name: /);
   });
 });
 

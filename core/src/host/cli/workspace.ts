@@ -7,9 +7,10 @@ import type { Command } from 'commander';
 import type { ColumnMapping, EncodingName, ImportAlert, ImportPreview, ImportRequestKind, ImportResult, WorkspaceInfo } from '../../api/workspace.ts';
 import type { CoreEvent } from '../../api/events.ts';
 import { CoreError } from '../../api/errors.ts';
+import { limitsFromText } from '../../ingest/limits.ts';
 import { printJson, withCore } from './common.ts';
 
-const ENCODINGS = ['utf-8', 'utf-16le', 'utf-16be', 'gb18030', 'gbk', 'big5'];
+const ENCODINGS = ['utf-8', 'utf-16le', 'utf-16be', 'gb18030', 'gbk', 'big5', 'windows-1252'];
 
 interface ImportFlags {
   kind: string;
@@ -23,6 +24,7 @@ interface ImportFlags {
   mode?: string;
   printMapping?: boolean;
   json?: boolean;
+  [limit: string]: unknown; // --max-* options, read by limitsFromText
 }
 
 const count = (value: number) => value.toLocaleString('en-US');
@@ -133,12 +135,18 @@ export function registerWorkspaceCommands(program: Command): void {
     .option('--credit-notes <how>', 'negative invoices with a "C" id: refund (default: money given back to the customer, in credit_notes) or cancel (cancelled orders)')
     .option('--dates-from <date>', 'reject rows dated before this YYYY-MM-DD as misread (default 1980-01-01)')
     .option('--dates-to <date>', 'reject rows dated on or after this YYYY-MM-DD as misread (default 1 January two years from now)')
-    .option('--encoding <name>', `${ENCODINGS.join(', ')} (default: detected; non-UTF-8 text is read as GB18030)`)
+    .option('--encoding <name>', `${ENCODINGS.join(', ')} (default: detected; other text is read as GB18030 when it reads as Chinese, else Windows-1252)`)
     .option('--mapping <file>', 'JSON file of field to header, e.g. {"customer_id": "买家会员名"}; "@order_id", "@customer_day", "@row" derive a missing id')
     .option('--sheet <sheet>', 'xlsx: sheet name or 1-based number (default: the first sheet with data)')
     .option('--mode <mode>', 'append (default: rows with an id already imported replace the old ones) or replace (empty the kind first; kind table: replace the table)')
     .option('--print-mapping', 'print the detected format, encoding and mapping, and import nothing')
     .option('--json', 'print the result as JSON')
+    .option('--max-line-bytes <size>', 'longest record, e.g. 64M (default 16M)')
+    .option('--max-columns <n>', 'most fields in a record (default 1000)')
+    .option('--max-json-depth <n>', 'deepest JSON nesting (default 1000)')
+    .option('--max-inflated-bytes <size>', 'most bytes a .gz or .xlsx may inflate to (default 16G)')
+    .option('--max-inflation-ratio <n>', 'most inflated bytes per compressed byte, past 64M (default 200)')
+    .option('--max-files <n>', 'most files in one import (default 1000)')
     .addHelpText(
       'after',
       `
@@ -167,6 +175,7 @@ Examples:
         ...(flags.mapping ? { mapping: await readMapping(flags.mapping) } : {}),
         ...(flags.sheet ? { sheet: flags.sheet } : {}),
         ...(flags.mode ? { mode: flags.mode as 'append' | 'replace' } : {}),
+        limits: limitsFromText(flags),
       };
       await withCore(command, async (core) => {
         if (flags.printMapping) {
