@@ -74,7 +74,7 @@ describe('Retention screen', () => {
       periods: 2,
       matrices: [matrix],
     };
-    const workspace: WorkspaceInfo = { path: 'w', tables: [], orders: 1, customers: 1, tickets: 0, dateRange: null, sources: [], filledColumns: { orders: ['channel'], tickets: [] } };
+    const workspace: WorkspaceInfo = { path: 'w', tables: [], orders: 1, customers: 1, tickets: 0, dateRange: null, sources: [], filledColumns: { orders: ['channel'], tickets: [] }, userTables: [], alerts: [] };
     const core = fakeCore({
       describeWorkspace: async () => workspace,
       cohortRetention: async () => result,

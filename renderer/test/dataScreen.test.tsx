@@ -17,6 +17,8 @@ const emptyWorkspace: WorkspaceInfo = {
   dateRange: null,
   sources: [],
   filledColumns: { orders: [], tickets: [] },
+  userTables: [],
+  alerts: [],
 };
 
 const preview: ImportPreview = {
@@ -39,6 +41,7 @@ const preview: ImportPreview = {
   lineLevel: false,
   files: ['/uploads/orders.csv'],
   warnings: ['status words not in the vocabulary: 待评价'],
+  alerts: [],
 };
 
 const result: ImportResult = {
@@ -48,6 +51,8 @@ const result: ImportResult = {
   rowsLoaded: 3,
   rowsRejected: 1,
   rowsReplaced: 0,
+  rowsFolded: 0,
+  alerts: [],
   orders: 3,
   customers: 2,
   tickets: 0,

@@ -57,4 +57,4 @@ export const EVIDENCE: TicketEvidence = {
   classification: { reasons: [{ reason: 'logistics', confidence: 0.6, evidence: [{ field: 'body', terms: ['物流慢'] }] }], negated: [{ field: 'body', terms: ['质量问题'] }] },
 };
 
-export const workspace = (tickets: number): WorkspaceInfo => ({ path: 'w', tables: [], orders: 50, customers: 30, tickets, dateRange: null, sources: [], filledColumns: { orders: [], tickets: [] } });
+export const workspace = (tickets: number): WorkspaceInfo => ({ path: 'w', tables: [], orders: 50, customers: 30, tickets, dateRange: null, sources: [], filledColumns: { orders: [], tickets: [] }, userTables: [], alerts: [] });

@@ -12,6 +12,9 @@ import { RETENTION_PERIODS, choice, numberChoice, readableTimestamp } from './pe
 
 export type { KpisOptions, KpisResult } from '../api/retention.ts';
 
+/** A repeat customer bought on at least this many different days: two orders on one day are one visit (the churn window's gaps are between purchase days too). */
+export const REPEAT_PURCHASE_DAYS = 2;
+
 export const KPIS_DEFAULTS = {
   period: 'month',
   paretoShare: 0.2,
@@ -19,8 +22,17 @@ export const KPIS_DEFAULTS = {
   lorenzPoints: 100,
 } as const satisfies Omit<Resolved<KpisOptions>, 'statuses' | 'asOf' | 'windowDays'>;
 
-type CustomerTotals = { customers: number; repeaters: number; revenue: number | null };
-type OrderTotals = { orders: number; completed: number; paid: number; refunded: number; paid_amount: number | null; refund_amount: number | null };
+type CustomerTotals = { customers: number; repeaters: number; revenue: number | null; orders: number };
+type OrderTotals = {
+  orders: number;
+  completed: number;
+  paid: number;
+  refunded: number;
+  paid_amount: number | null;
+  refund_amount: number | null;
+  credit_notes: number;
+  credit_amount: number | null;
+};
 type TicketTotals = { complainers: number; ratings: number; rating_sum: number | null; low_ratings: number };
 
 export async function kpis(connection: DuckDBConnection, options: KpisOptions = {}): Promise<KpisResult> {
@@ -40,7 +52,7 @@ export async function kpis(connection: DuckDBConnection, options: KpisOptions = 
   const activityWords = `status in (${rule.statuses.join(', ')}) up to ${asOfWords}`;
   const customers = await queryOne<CustomerTotals>(
     connection,
-    `SELECT count(*) AS customers, count(*) FILTER (WHERE orders >= 2) AS repeaters, sum(revenue) AS revenue FROM (${CUSTOMER_STATUS_SQL})`,
+    `SELECT count(*) AS customers, count(*) FILTER (WHERE purchase_days >= ${REPEAT_PURCHASE_DAYS}) AS repeaters, sum(revenue) AS revenue, sum(orders) AS orders FROM (${CUSTOMER_STATUS_SQL})`,
     params,
   );
   const orders = await queryOne<OrderTotals>(
@@ -50,7 +62,9 @@ export async function kpis(connection: DuckDBConnection, options: KpisOptions = 
             count(*) FILTER (WHERE status IN ('completed', 'refunded')) AS paid,
             count(*) FILTER (WHERE status = 'refunded' OR refund_amount > 0) AS refunded,
             sum(amount) FILTER (WHERE status IN ('completed', 'refunded')) AS paid_amount,
-            sum(CASE WHEN refund_amount > 0 THEN refund_amount WHEN status = 'refunded' THEN amount ELSE 0 END) AS refund_amount
+            sum(CASE WHEN refund_amount > 0 THEN refund_amount WHEN status = 'refunded' THEN amount ELSE 0 END) AS refund_amount,
+            (SELECT count(*) FROM credit_notes WHERE issued_at <= CAST($as_of AS TIMESTAMP)) AS credit_notes,
+            (SELECT sum(amount) FROM credit_notes WHERE issued_at <= CAST($as_of AS TIMESTAMP)) AS credit_amount
      FROM orders WHERE ordered_at <= CAST($as_of AS TIMESTAMP)`,
     { as_of: rule.asOf },
   );
@@ -76,7 +90,12 @@ export async function kpis(connection: DuckDBConnection, options: KpisOptions = 
   const revenue = customers.revenue ?? 0;
   const list: Kpi[] = [
     { key: 'customers', value: customers.customers, numerator: customers.customers, denominator: null, formula: `customers with an order of ${activityWords}` },
-    kpi('repeatPurchaseRate', customers.repeaters, customers.customers, `customers with 2 or more orders / customers with 1 or more (orders of ${activityWords})`),
+    kpi(
+      'repeatPurchaseRate',
+      customers.repeaters,
+      customers.customers,
+      `customers who bought on ${REPEAT_PURCHASE_DAYS} or more different days / customers (orders of ${activityWords})`,
+    ),
     kpi(
       'retentionRate',
       retention?.current.returning ?? null,
@@ -90,16 +109,27 @@ export async function kpis(connection: DuckDBConnection, options: KpisOptions = 
       churn?.churnedAfter ?? null,
       churn?.active ?? null,
       churn
-        ? `customers active in the ${period} of ${churn.period} who never ordered again for more than ${rule.windowDays} days (${rule.windowSource === 'p90' ? 'P90 of repeat gaps' : 'chosen window'}) / customers active then (the latest ${period} whose customers can all be judged)`
+        ? `customers active in the ${period} of ${churn.period} whose last activity was then, followed by more than ${rule.windowDays} calendar days without activity (${rule.windowSource === 'p90' ? 'P90 of repeat customers\' gaps between purchase days' : 'chosen window'}) / customers active then (the latest ${period} whose customers can all be judged)`
         : `no ${period} whose customers can all be judged with a ${rule.windowDays}-day window yet`,
     ),
-    kpi('orderCompletionRate', orders.completed, orders.orders, `orders with status completed / all orders up to ${asOfWords}`),
-    kpi('refundRateOrders', orders.refunded, orders.paid, 'orders refunded (status refunded or a refund amount) / orders completed or refunded'),
-    kpi('refundRateAmount', orders.refund_amount, orders.paid_amount, 'refund amounts (the whole amount of refunded orders without one) / amount of orders completed or refunded'),
+    kpi('orderCompletionRate', orders.completed, orders.orders, `orders with status completed / all orders up to ${asOfWords} (credit notes are not orders)`),
+    kpi(
+      'refundRateOrders',
+      orders.refunded + orders.credit_notes,
+      orders.paid,
+      `refunds (orders refunded or with a refund amount, ${orders.credit_notes} credit notes) / orders completed or refunded, up to ${asOfWords}`,
+    ),
+    kpi(
+      'refundRateAmount',
+      (orders.refund_amount ?? 0) + (orders.credit_amount ?? 0),
+      orders.paid_amount,
+      'money given back (refund amounts, the whole amount of refunded orders without one, credit notes) / amount of orders completed or refunded',
+    ),
     kpi('complaintRate', tickets.complainers, customers.customers, `customers with a ticket up to ${asOfWords} / customers with an order of ${activityWords}`),
     kpi('averageRating', tickets.rating_sum, tickets.ratings, 'sum of ticket ratings / tickets with a rating'),
     kpi('lowRatingShare', tickets.low_ratings, tickets.ratings, `tickets rated ${resolved.lowRatingAtMost} or lower / tickets with a rating`),
-    kpi('revenuePerCustomer', revenue, customers.customers, `amount of orders of ${activityWords} / customers`),
+    kpi('revenuePerCustomer', revenue, customers.customers, `amount of orders of ${activityWords}, net of their refund amounts / customers`),
+    kpi('averageOrderValue', revenue, customers.orders, `amount of orders of ${activityWords}, net of their refund amounts / those orders`),
     kpi(
       'topRevenueShare',
       pareto.topRevenue,

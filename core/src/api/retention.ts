@@ -357,6 +357,7 @@ export type KpiKey =
   | 'averageRating'
   | 'lowRatingShare'
   | 'revenuePerCustomer'
+  | 'averageOrderValue'
   | 'topRevenueShare'
   | 'gini';
 

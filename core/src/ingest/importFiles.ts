@@ -203,6 +203,7 @@ async function planImport(request: MappedImport, options: PlanOptions): Promise<
     untidy: new Set(fields.filter((field) => files.length > 1 || statsOf(field.name)?.untidy !== false).map((field) => field.name)),
     statusExact: files.length === 1 && statuses.exact,
     creditNotes: request.creditNotes ?? 'refund',
+    orderFieldsOnEveryLine: decision.profile?.orderFieldsOnEveryLine === true,
     plausibleDates: plausibleDates(request),
   };
   // Every file of a plain import must carry the mapped headers; each is read by its own positions.
@@ -236,6 +237,7 @@ async function planImport(request: MappedImport, options: PlanOptions): Promise<
     ...(recipe ? [`joined ${files.length} Olist files: ${recipe.headers.length} columns from orders, customers, items, payments and products`] : []),
     ...(statuses.unknown.length > 0 ? [`status words not recognised, read as completed: ${statuses.unknown.join(', ')}`] : []),
     ...files.flatMap((file) => file.warnings),
+    ...(decision.profile?.note && decision.mapping.customer_id === '@order_id' ? [decision.profile.note] : []),
   ];
   return { files, recipe, headers, decision, plan, native, source, orderedSource, sample, warnings, alerts: mappingAlerts(kind, headers, decision) };
 }

@@ -252,14 +252,18 @@ const REPEATED_STATUS = `CASE WHEN bool_and(status = '${CREDIT_NOTE}') THEN '${C
   WHEN bool_or(status = 'refunded') THEN 'refunded' ELSE 'cancelled' END`;
 
 /**
- * Status of an order folded from its rows. Line-level: the export's own status if any line carries
- * one (Shopify puts it on the first line only), else from the lines' amounts (all cancelled, all
+ * Status of an order folded from its rows. Line-level: from the statuses of the lines that carry
+ * one (Shopify puts it on the first line only; completed if any line is), else from the lines' amounts (all cancelled, all
  * returned), pending when unpaid. Order-level rows that repeat an id: as REPEATED_STATUS.
  */
 function foldedStatus(plan: RowPlan): string {
   if (!plan.lineLevel) return REPEATED_STATUS.replaceAll('status =', '__row_status =');
   const rules: string[] = [`WHEN bool_and(__row_status = '${CREDIT_NOTE}') THEN '${CREDIT_NOTE}'`];
-  if (has(plan, 'status')) rules.push(`WHEN count(${quoteIdent('status')}) > 0 THEN coalesce(any_value(${quoteIdent('~status')}), 'completed')`);
+  // Lines that carry a status (all of them on Taobao and JD, the first on Shopify) fold by REPEATED_STATUS: one kept line keeps the order.
+  if (has(plan, 'status')) {
+    const stated = REPEATED_STATUS.replace(/bool_(or|and)\(status = ('[a-z_]+')\)/g, `bool_$1(__row_status = $2) FILTER (WHERE ${quoteIdent('status')} IS NOT NULL)`);
+    rules.push(`WHEN count(${quoteIdent('status')}) > 0 THEN ${stated}`);
+  }
   rules.push(`WHEN bool_and(__row_status = 'cancelled') THEN 'cancelled'`);
   rules.push(`WHEN bool_and(__row_status IN ('cancelled', 'refunded')) THEN 'refunded'`);
   if (has(plan, 'paid_at')) rules.push(`WHEN max(${quoteIdent('paid_at')}) IS NULL THEN 'pending'`);
@@ -275,11 +279,17 @@ async function insertOrderLines(scope: TaskScope, plan: RowPlan, rows: string, p
   await tracked(scope, 'read', bytesTotal, `CREATE TEMP TABLE ${stage} AS ${rows}`, readParams);
   scope.progress.update({ phase: 'normalise', bytesDone: bytesTotal, bytesTotal }, true);
   const c = (name: string) => column(plan, name);
+  // Order-level amounts on line rows: summed when each line carries its share (Shopify's Total on the first line), read once when every line repeats them (JD).
+  const once = (name: string) => (plan.orderFieldsOnEveryLine ? `max(${c(name)})` : `sum(${c(name)})`);
+  // Without a refund column, the refund of an order is what its refunded lines were worth (Taobao's item report marks lines 退款成功).
+  const refund = has(plan, 'refund_amount') || !(has(plan, 'status') || has(plan, 'refund_status'))
+    ? once('refund_amount')
+    : `round(sum(__line_amount) FILTER (WHERE __row_status = 'refunded'), 2)`;
   await connection.run(`
     CREATE TEMP TABLE ${folded} AS
     SELECT order_id, any_value(${c('customer_id')}) AS customer_id, min(${c('ordered_at')}) AS ordered_at, max(${c('paid_at')}) AS paid_at,
-           coalesce(sum(${c('amount')}), round(sum(__line_amount), 2)) AS amount, sum(${c('discount')}) AS discount,
-           sum(${c('refund_amount')}) AS refund_amount, ${foldedStatus(plan)} AS status, any_value(${c('channel')}) AS channel,
+           coalesce(${once('amount')}, round(sum(__line_amount), 2)) AS amount, ${once('discount')} AS discount,
+           ${refund} AS refund_amount, ${foldedStatus(plan)} AS status, any_value(${c('channel')}) AS channel,
            any_value(${c('region')}) AS region, any_value(${c('category')}) AS category, sum(${c('items')}) AS items, min(__src) AS __src
     FROM (SELECT ${plan.lineLevel ? 'ALL' : 'DISTINCT'} * FROM ${stage} WHERE __reject_reason IS NULL) GROUP BY order_id`);
   await connection.run(`

@@ -92,6 +92,8 @@ export interface RowPlan {
    * status CREDIT_NOTE, which the loader moves to `credit_notes`; `cancel` reads them as cancelled orders.
    */
   creditNotes: 'refund' | 'cancel';
+  /** Line-level exports that repeat the order's amounts on every line (JD): amounts are read once per order, not summed. */
+  orderFieldsOnEveryLine: boolean;
   /** Dates before `from` or from `to` on (ISO dates) are rejected as implausible: bound as $cw_dates_from, $cw_dates_to. */
   plausibleDates: { from: string; to: string };
 }
@@ -105,8 +107,9 @@ export const MAX_ABS_NUMBER = 1e12;
 /** Reject reason of a date outside the plausible range. */
 export const IMPLAUSIBLE_DATE = 'date outside the plausible range';
 
-/** Parameters every statement over `normalisedRowsSql` binds. */
+/** Parameters a statement over `normalisedRowsSql` binds (the date range, when a date field is mapped: DuckDB refuses unused parameters). */
 export function rowParams(plan: RowPlan): Record<string, string> {
+  if (!plan.fields.some((field) => field.type === 'timestamp')) return {};
   return { cw_dates_from: plan.plausibleDates.from, cw_dates_to: plan.plausibleDates.to };
 }
 
@@ -243,14 +246,18 @@ function rejectColumns(plan: RowPlan, checks: Check[]): string[] {
 }
 
 /**
- * Row status before folding: the export's own status when it has one (unknown words count as
- * completed and are reported), else a return when quantities or amounts are negative
+ * Row status before folding: refunded when an after-sale column says so or the refund covers the
+ * amount; the export's own status when it has one (unknown words count as completed and are
+ * reported), else a return when quantities or amounts are negative
  * ("C"-prefixed invoices are credit notes, or cancellations as `creditNotes` says), a refund when the refund covers the amount, pending
  * when a payment time column exists but is empty, completed otherwise.
  */
 function statusExpression(plan: RowPlan): string {
   const has = (name: string) => plan.fields.some((field) => field.name === name);
   const rules: string[] = [];
+  // A refund the export states (an after-sale refund word, a refund covering the payment) outranks the order status: Taobao closes refunded orders as 交易关闭.
+  if (has('refund_status')) rules.push(`WHEN cw_status_word(${ident('refund_status')}) = 'refunded' THEN 'refunded'`);
+  if (has('refund_amount') && has('amount')) rules.push(`WHEN ${ident('refund_amount')} > 0 AND ${ident('refund_amount')} >= ${ident('amount')} THEN 'refunded'`);
   if (has('status')) rules.push(`WHEN ${ident('status')} IS NOT NULL THEN coalesce(${ident('~status')}, 'completed')`);
   const negative = [has('items') ? `${ident('items')} < 0` : null, has('amount') ? `${ident('amount')} < 0` : null, has('line_amount') ? `${ident('line_amount')} < 0` : null]
     .filter((rule): rule is string => rule !== null)
@@ -260,7 +267,6 @@ function statusExpression(plan: RowPlan): string {
     rules.push(`WHEN (${negative}) AND regexp_full_match(${ident('order_id')}, '[Cc][0-9]+') THEN ${creditNote}`);
     rules.push(`WHEN ${negative} THEN 'refunded'`);
   }
-  if (has('refund_amount') && has('amount')) rules.push(`WHEN ${ident('refund_amount')} > 0 AND ${ident('refund_amount')} >= ${ident('amount')} THEN 'refunded'`);
   if (has('paid_at') && !plan.lineLevel) rules.push(`WHEN ${ident('paid_at')} IS NULL THEN 'pending'`);
   return rules.length > 0 ? `CASE ${rules.join(' ')} ELSE 'completed' END` : `'completed'`;
 }

@@ -91,6 +91,8 @@ export const ORDER_FIELDS: readonly FieldSpec[] = [
     type: 'status',
     synonyms: ['status', 'order status', 'order_status', 'financial status', '订单状态', '交易状态', '状态'],
   },
+  // After-sale state, kept apart from the order status by Chinese platforms (拼多多 售后状态): a refund word here makes the order refunded.
+  { name: 'refund_status', type: 'status', synonyms: ['refund_status', 'refund status', 'return status', '售后状态', '退款状态'] },
   {
     name: 'channel',
     type: 'text',
@@ -196,6 +198,13 @@ export interface PlatformProfile {
   signature: readonly string[];
   /** Field to header, or to a derived value (`@...`); headers absent from a file are skipped. */
   mapping: Readonly<Record<string, string | readonly string[]>>;
+  /**
+   * One row per item with the order's own amounts repeated on every row (JD): an order's amount,
+   * discount and refund are read once, not summed over its lines.
+   */
+  orderFieldsOnEveryLine?: boolean;
+  /** Something every import with this profile should say, e.g. that the export carries no buyer id. */
+  note?: string;
 }
 
 export const PROFILES: readonly PlatformProfile[] = [
@@ -205,6 +214,7 @@ export const PROFILES: readonly PlatformProfile[] = [
     kind: 'orders',
     signature: ['订单编号', '订单创建时间'],
     // The order report is order-level: 宝贝标题 lists every item of the order, so it is not a line field.
+    // 买家实际支付金额 is what the buyer paid (0.00 until paid); 总金额 the order's total before payment.
     mapping: {
       order_id: '订单编号', customer_id: ['买家会员名', '买家昵称'], ordered_at: '订单创建时间', paid_at: '订单付款时间',
       amount: ['买家实际支付金额', '总金额'], refund_amount: '退款金额', status: '订单状态', region: ['收货地址', '收货人省份'],
@@ -212,14 +222,28 @@ export const PROFILES: readonly PlatformProfile[] = [
     },
   },
   {
+    id: 'taobao_tmall_items',
+    name: 'Taobao / Tmall 宝贝报表 (item report)',
+    kind: 'orders',
+    // The item report: one row per item (标题 or 宝贝标题, 价格 or 单价, 购买数量); an order's amount is the sum of price x quantity.
+    signature: ['订单编号', '购买数量', '订单状态'],
+    mapping: {
+      order_id: '订单编号', customer_id: ['买家会员名', '买家昵称'], ordered_at: '订单创建时间', paid_at: '订单付款时间',
+      status: '订单状态', refund_amount: '退款金额', region: ['收货国家', '收货地址', '收货人省份'], sku: ['商家编码', '外部系统编号'],
+      product: ['宝贝标题', '标题'], unit_price: ['单价', '价格'], items: '购买数量',
+    },
+  },
+  {
     id: 'jd',
     name: 'JD 京东订单导出',
     kind: 'orders',
     signature: ['订单号', '下单时间', '京东价'],
+    // One row per product; 应付金额 and 订单金额 are the order's, repeated on each of its rows.
+    orderFieldsOnEveryLine: true,
     mapping: {
       order_id: '订单号', customer_id: ['下单帐号', '下单账号', '客户账号'], ordered_at: '下单时间', paid_at: '付款确认时间',
       amount: ['应付金额', '订单金额'], status: '订单状态', region: ['省', '省份'], sku: '商品ID', product: '商品名称',
-      items: ['订购数量', '购买数量'], unit_price: '京东价',
+      items: ['订购数量', '购买数量'], unit_price: '京东价', channel: '订单来源',
     },
   },
   {
@@ -227,10 +251,13 @@ export const PROFILES: readonly PlatformProfile[] = [
     name: 'Pinduoduo 拼多多订单导出',
     kind: 'orders',
     signature: ['订单号', '订单成交时间', '用户实付金额(元)'],
+    // One row per order of one product. The export names no buyer: each order is its own customer unless the user maps one.
     mapping: {
-      order_id: '订单号', ordered_at: '订单成交时间', paid_at: '支付时间', amount: '用户实付金额(元)', discount: '店铺优惠折扣(元)',
-      status: '订单状态', region: '省', items: '商品数量(件)', category: '商品',
+      order_id: '订单号', customer_id: '@order_id', ordered_at: '订单成交时间', paid_at: '支付时间', amount: '用户实付金额(元)',
+      discount: '店铺优惠折扣(元)', status: '订单状态', refund_status: '售后状态', region: '省', items: '商品数量(件)',
+      product: '商品', sku: '商品id',
     },
+    note: 'Pinduoduo exports carry no buyer id: each order is read as its own customer, so repeat and churn figures are empty; map a buyer column with --mapping {"customer_id": "HEADER"} to follow buyers',
   },
   {
     id: 'shopify',
@@ -365,14 +392,22 @@ export const STATUS_WORDS: Readonly<Record<'completed' | 'cancelled' | 'refunded
     'wc-processing', '交易成功', '已完成', '完成', '交易完成', '订单完成', '已签收', '已收货', '确认收货', '已发货', '卖家已发货',
     '卖家已发货，等待买家确认', '卖家已发货,等待买家确认', '等待买家确认收货', '买家已付款', '已付款', '已支付', '待发货', '等待卖家发货',
     '买家已付款，等待卖家发货', '买家已付款,等待卖家发货', '部分退款', '已评价', '待评价', '待收货',
+    // JD: paid, waiting for the warehouse or the buyer's receipt. Pinduoduo: shipped, signed for.
+    '等待出库', '等待确认收货', '已发货，待签收', '已发货,待签收', '待签收',
+    // An after-sale column with nothing to say (拼多多 售后状态).
+    '无售后或售后取消', '无售后',
   ],
   cancelled: [
     'cancelled', 'canceled', 'cancel', 'void', 'voided', 'failed', 'declined', 'unavailable', 'expired', 'rejected', 'wc-cancelled',
     'wc-failed', '交易关闭', '已关闭', '订单关闭', '已取消', '取消', '交易取消', '交易失败', '已作废', '作废', '订单取消', '无效',
+    '删除', '(删除)',
   ],
-  refunded: ['refunded', 'returned', 'refund', 'return', 'fully refunded', 'wc-refunded', '退款成功', '已退款', '全额退款', '退货', '已退货', '退款完成', '退货退款'],
+  refunded: [
+    'refunded', 'returned', 'refund', 'return', 'fully refunded', 'wc-refunded', '退款成功', '已退款', '全额退款', '退货', '已退货', '退款完成', '退货退款',
+    '退货退款成功', '付款以后用户退款成功，交易自动关闭', '付款以后用户退款成功,交易自动关闭',
+  ],
   pending: [
     'pending', 'created', 'on-hold', 'on hold', 'wc-pending', 'wc-on-hold', 'awaiting payment', 'unpaid', 'authorized', 'open',
-    '等待买家付款', '待付款', '未付款', '待支付', '等待付款', '已下单', '待确认', '待审核',
+    '等待买家付款', '待付款', '未付款', '待支付', '等待付款', '已下单', '待确认', '待审核', '锁定', '暂停',
   ],
 };

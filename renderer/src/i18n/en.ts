@@ -236,6 +236,7 @@ export const en = {
   'kpi.averageRating': 'Average rating',
   'kpi.lowRatingShare': 'Low ratings',
   'kpi.revenuePerCustomer': 'Revenue per customer',
+  'kpi.averageOrderValue': 'Average order value',
   'kpi.topRevenueShare': 'Revenue from top customers',
   'kpi.gini': 'Revenue concentration (Gini)',
 

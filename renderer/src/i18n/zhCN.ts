@@ -238,6 +238,7 @@ export const zhCN: Record<MessageKey, string> = {
   'kpi.averageRating': '平均评分',
   'kpi.lowRatingShare': '低评分占比',
   'kpi.revenuePerCustomer': '客均销售额',
+  'kpi.averageOrderValue': '客单价',
   'kpi.topRevenueShare': '头部客户销售额占比',
   'kpi.gini': '销售额集中度（基尼）',
 

@@ -18,6 +18,7 @@ const KPI_NAMES: Record<KpiKey, Bilingual & { format: ReportColumnFormat }> = {
   averageRating: { 'zh-CN': '平均评分', en: 'Average rating', format: 'number' },
   lowRatingShare: { 'zh-CN': '低分评价占比', en: 'Low-rating share', format: 'percent' },
   revenuePerCustomer: { 'zh-CN': '客均收入', en: 'Revenue per customer', format: 'money' },
+  averageOrderValue: { 'zh-CN': '客单价', en: 'Average order value', format: 'money' },
   topRevenueShare: { 'zh-CN': '头部客户收入占比', en: 'Top customers’ revenue share', format: 'percent' },
   gini: { 'zh-CN': '基尼系数', en: 'Gini coefficient', format: 'number' },
 };

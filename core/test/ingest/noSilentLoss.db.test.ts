@@ -1,0 +1,103 @@
+// Nothing lost or changed without a word: unreadable amounts, repeated ids, absurd numbers and dates, duplicate headers, appends over existing ids.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FIXTURES, openHarness, type Harness } from './harness.ts';
+
+describe('no silent loss', () => {
+  let h: Harness;
+  const file = (name: string, text: string) => {
+    const path = join(h.dir, name);
+    writeFileSync(path, text);
+    return path;
+  };
+  beforeEach(async () => {
+    h = await openHarness();
+  });
+  afterEach(async () => h.close());
+
+  it('an amount column of NaN, Infinity and text stays mapped: unreadable values are rejected and the import says why', async () => {
+    const path = file('nan.csv', 'order_id,customer_id,date,amount\n1,a,2024-01-01,NaN\n2,b,2024-01-02,Infinity\n3,c,2024-01-03,n/a\n4,d,2024-01-04,12.50\n5,e,2024-01-05,-\n');
+    const preview = await h.client().previewImport({ kind: 'orders', files: [path] });
+    expect(preview.mapping.amount).toBe('amount');
+    expect(preview.alerts.map((alert) => alert.code)).toEqual(['amount_unreadable']);
+    const result = await h.client().importFiles({ kind: 'orders', files: [path] });
+    expect(result).toMatchObject({ rowsRead: 5, rowsLoaded: 1, rowsRejected: 4 });
+    expect(result.rejectsSample.map((reject) => [reject.line, reject.column, reject.raw, reject.reason])).toEqual([
+      [2, 'amount', 'NaN', 'not a number'],
+      [3, 'amount', 'Infinity', 'not a number'],
+      [4, 'amount', 'n/a', 'not a number'],
+      [6, 'amount', '-', 'not a number'],
+    ]);
+    expect(result.alerts.map((alert) => alert.code)).toEqual(['amount_unreadable']);
+  });
+
+  it('orders without any amount column load with a loud no_amount alert, which info repeats', async () => {
+    const result = await h.client().importFiles({ kind: 'orders', files: [file('plain.csv', 'order_id,customer_id,date\n1,a,2024-01-01\n2,b,2024-01-02\n')] });
+    expect(result.rowsLoaded).toBe(2);
+    expect(result.alerts.map((alert) => alert.code)).toEqual(['no_amount']);
+    expect((await h.client().describeWorkspace({})).alerts.map((alert) => alert.code)).toEqual(['no_amount']);
+  });
+
+  it('ten tickets with one id: 10 loaded, 9 folded, 1 ticket, and an alert', async () => {
+    const rows = Array.from({ length: 10 }, (_, index) => `T1,c${index},2024-01-0${(index % 9) + 1},complaint ${index}`).join('\n');
+    const result = await h.client().importFiles({ kind: 'tickets', files: [file('tickets.csv', `ticket_id,customer_id,created_at,body\n${rows}\n`)] });
+    expect(result).toMatchObject({ rowsLoaded: 10, rowsReplaced: 0, rowsFolded: 9, tickets: 1 });
+    expect(result.alerts).toEqual([{ code: 'repeated_ids', count: 9, message: expect.stringContaining('9 rows repeat an id') }]);
+  });
+
+  it('an order id on three rows of one file: the fold is counted', async () => {
+    const result = await h.client().importFiles({
+      kind: 'orders',
+      files: [file('repeat.csv', 'order_id,customer_id,date,amount\n1,a,2024-01-01,10\n1,a,2024-01-01,5\n1,a,2024-01-01,1\n2,b,2024-01-02,7\n')],
+    });
+    expect(result).toMatchObject({ rowsLoaded: 4, rowsFolded: 2, orders: 2 });
+    expect(await h.sql('SELECT order_id, amount FROM orders ORDER BY 1')).toEqual([
+      { order_id: '1', amount: 16 },
+      { order_id: '2', amount: 7 },
+    ]);
+  });
+
+  it('amounts of 1e308 (and quantities past 1e12) are rejected, so revenue stays finite', async () => {
+    const result = await h.client().importFiles({
+      kind: 'orders',
+      files: [file('huge.csv', 'order_id,customer_id,date,amount\n1,a,2024-01-01,1e308\n2,b,2024-01-02,20\n3,c,2024-01-03,-2e12\n')],
+    });
+    expect(result).toMatchObject({ rowsLoaded: 1, rowsRejected: 2 });
+    expect(result.rejectsSample.map((reject) => [reject.line, reject.reason])).toEqual([
+      [2, 'number out of range'],
+      [4, 'number out of range'],
+    ]);
+    expect(await h.sql('SELECT sum(amount) AS revenue FROM orders')).toEqual([{ revenue: 20 }]);
+  });
+
+  it('dates outside the plausible range are rejected with an alert; the range is the user\'s to widen', async () => {
+    const text = 'order_id,customer_id,date,amount\n1,a,1900-01-01,10\n2,b,2024-01-02,20\n3,c,2099-06-01,30\n';
+    const result = await h.client().importFiles({ kind: 'orders', files: [file('old.csv', text)] });
+    expect(result).toMatchObject({ rowsLoaded: 1, rowsRejected: 2, dateRange: { from: '2024-01-02T00:00:00', to: '2024-01-02T00:00:00' } });
+    expect(result.rejectsSample.map((reject) => [reject.line, reject.column, reject.reason])).toEqual([
+      [2, 'date', 'date outside the plausible range'],
+      [4, 'date', 'date outside the plausible range'],
+    ]);
+    expect(result.alerts).toEqual([{ code: 'implausible_dates', count: 2, message: expect.stringMatching(/before 1980-01-01 or on\/after \d{4}-01-01/) }]);
+    const widened = await h.client().importFiles({ kind: 'orders', mode: 'replace', files: [file('old2.csv', text)], datesFrom: '1900-01-01', datesTo: '2100-01-01' });
+    expect(widened).toMatchObject({ rowsLoaded: 3, rowsRejected: 0, alerts: [] });
+    await expect(h.client().importFiles({ kind: 'orders', files: [file('old3.csv', text)], datesFrom: '2024-13-01' })).rejects.toMatchObject({ code: 'E_ARGS' });
+  });
+
+  it('a repeated header is named in an alert: which copy the mapping read, and the other one\'s name', async () => {
+    const preview = await h.client().previewImport({ kind: 'orders', files: [join(FIXTURES, 'duplicate_headers.csv')] });
+    expect(preview.alerts).toEqual([
+      { code: 'duplicate_header', message: 'two columns are headed "amount" (columns 4 and 5): the mapping reads column 4; the other is named "amount_1", map it by that name to read it instead' },
+    ]);
+  });
+
+  it('the preview of an append says how many order ids the workspace holds already', async () => {
+    await h.client().importFiles({ kind: 'orders', files: [file('a.csv', 'order_id,customer_id,date,amount\n1,a,2024-01-01,10\n2,b,2024-01-02,20\n3,c,2024-01-03,30\n')] });
+    const next = file('b.csv', 'order_id,customer_id,date,amount\n2,x,2024-01-02,20\n3,y,2024-01-03,30\n4,z,2024-01-04,40\n');
+    const preview = await h.client().previewImport({ kind: 'orders', files: [next] });
+    expect(preview.alerts).toEqual([{ code: 'existing_ids', count: 2, message: expect.stringContaining('2 order ids of this import are already in the workspace') }]);
+    const result = await h.client().importFiles({ kind: 'orders', files: [next] });
+    expect(result.rowsReplaced).toBe(2);
+  });
+});
