@@ -4,18 +4,21 @@ import { app, dialog, ipcMain, Menu } from 'electron';
 import { join } from 'node:path';
 import { MENU_CHANNEL } from '../protocol.ts';
 import { registerAppScheme, serveRenderer } from './appProtocol.ts';
-import { connectPage, startCoreProcess, workspaceChoice } from './coreProcess.ts';
+import { CoreSupervisor, startCoreProcess, workspaceChoice, workspaceFileArgument } from './coreProcess.ts';
 import { menuTemplate, type MenuActions, type MenuLanguage } from './menu.ts';
+import { printReportPdf } from './pdfPrinter.ts';
 import { RecentWorkspaces } from './recent.ts';
 import { registerShellHandlers } from './shellHandlers.ts';
+import { bringToFront, claimSingleInstance } from './singleInstance.ts';
 import { createMainWindow, denyPermissions, hardenContents } from './window.ts';
 
 // This file is bundled to electron/dist/main.cjs (CommonJS), where __dirname is that folder.
 const DIST = __dirname;
 const WORKSPACE_FILTERS = [{ name: 'Churn Workbench workspace', extensions: ['duckdb'] }];
 
-registerAppScheme();
-app.on('web-contents-created', (_event, contents) => hardenContents(contents));
+/** Command lines of later launches that arrive before the window exists, handled once it does. */
+const earlyLaunches: string[][] = [];
+let secondInstance = (argv: string[]) => void earlyLaunches.push(argv);
 
 async function main(): Promise<void> {
   await app.whenReady();
@@ -25,14 +28,41 @@ async function main(): Promise<void> {
   // Packaged, electron-builder copies resources/{sample,segments,taxonomy} next to the app (extraResources).
   const resourcesDir = app.isPackaged ? process.resourcesPath : join(DIST, '..', '..', 'resources');
   const startWith = workspaceChoice(process.argv, join(resourcesDir, 'sample'));
-  const core = startCoreProcess(join(DIST, 'worker.mjs'), startWith, app.getPath('userData'), resourcesDir);
   const window = createMainWindow(join(DIST, 'preload.cjs'));
-  window.webContents.on('did-finish-load', () => connectPage(core, window.webContents));
-  registerShellHandlers(ipcMain, dialog, () => window);
   let language: MenuLanguage = app.getLocale().startsWith('zh') ? 'zh-CN' : 'en';
+  const core = new CoreSupervisor(startWith, {
+    start: (open) => startCoreProcess(join(DIST, 'worker.mjs'), open, app.getPath('userData'), resourcesDir),
+    page: () => (window.isDestroyed() ? null : window.webContents),
+    restarted: (exitCode) =>
+      void dialog.showMessageBox(window, {
+        type: 'warning',
+        title: 'Churn Workbench',
+        message: language === 'zh-CN' ? '分析引擎意外停止，已重新启动。' : 'The analysis engine stopped unexpectedly and was restarted.',
+        detail: language === 'zh-CN' ? `正在进行的操作已中断，请重试。（退出码 ${exitCode}）` : `The operation in progress was interrupted; please try it again. (exit code ${exitCode})`,
+      }),
+    gaveUp: (exitCode) =>
+      dialog.showErrorBox(
+        'Churn Workbench',
+        language === 'zh-CN'
+          ? `分析引擎反复停止（退出码 ${exitCode}），不再重启。请关闭并重新打开应用。`
+          : `The analysis engine keeps stopping (exit code ${exitCode}) and is not restarted again. Close the app and open it again.`,
+      ),
+    openFailed: (error) =>
+      void dialog.showMessageBox(window, {
+        type: 'error',
+        title: 'Churn Workbench',
+        message: language === 'zh-CN' ? '无法打开工作区。' : 'The workspace could not be opened.',
+        detail: `${error.code}: ${error.message}`,
+      }),
+    print: (request) => printReportPdf(request.job),
+  });
+  core.start();
+  window.webContents.on('did-finish-load', () => core.connect(window.webContents));
+  registerShellHandlers(ipcMain, dialog, () => window);
 
   const send = (command: unknown) => window.webContents.send(MENU_CHANNEL, command);
   const open = (path: string, action: 'openWorkspace' | 'saveWorkspaceAs') => {
+    core.opened(path);
     recent.add(path);
     app.addRecentDocument(path);
     send({ action, path });
@@ -72,11 +102,21 @@ async function main(): Promise<void> {
     Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate(actions, language, recent.list(), process.platform === 'darwin')));
   }
   rebuildMenu();
+  secondInstance = (argv) => {
+    bringToFront(window);
+    const path = workspaceFileArgument(argv);
+    if (path) open(path, 'openWorkspace');
+  };
+  for (const argv of earlyLaunches.splice(0)) secondInstance(argv);
 
   app.on('window-all-closed', () => {
-    core.kill();
+    core.stop();
     app.quit();
   });
 }
 
-void main();
+if (claimSingleInstance(app, (argv) => secondInstance(argv))) {
+  registerAppScheme();
+  app.on('web-contents-created', (_event, contents) => hardenContents(contents));
+  void main();
+}

@@ -10,19 +10,43 @@ function refuse(code: 'E_UNKNOWN_METHOD' | 'E_ARGS', message: string): Envelope 
   return { ok: false, error: { code, message } };
 }
 
+/** The answer of a call whose core went away before replying (it stopped, or is being restarted). */
+export const CORE_LOST: Envelope = { ok: false, error: { code: 'E_INTERNAL', message: 'the analysis engine stopped before answering; try again' } };
+
+type Settle = (envelope: Envelope) => void;
+
 export function createBridge(ipc: Pick<typeof ipcRenderer, 'on' | 'invoke' | 'removeListener'>) {
   let port: MessagePort | null = null;
+  /** True once a port was lost and no new one came yet: calls fail at once instead of queueing. */
+  let lost = false;
   let nextId = 0;
-  const waiting: PortCall[] = [];
-  const pending = new Map<number, (envelope: Envelope) => void>();
+  /** Calls made before the first port arrived; sent when it does. */
+  const waiting: { call: PortCall; settle: Settle }[] = [];
+  /** Calls sent on the current port, waiting for its reply. */
+  const pending = new Map<number, Settle>();
   const coreListeners = new Set<(event: CoreEvent) => void>();
 
+  const send = (connected: MessagePort, call: PortCall, settle: Settle) => {
+    pending.set(call.id, settle);
+    connected.postMessage(call);
+  };
+
+  /** The core behind the current port will answer nothing more: its calls get CORE_LOST, not a forever-wait. */
+  const dropPort = () => {
+    port?.close();
+    port = null;
+    for (const settle of pending.values()) settle(CORE_LOST);
+    pending.clear();
+  };
+
+  // A port from main connects the page to a (new) core; a message without one says the core is gone.
   ipc.on(CORE_PORT_CHANNEL, (event: IpcRendererEvent) => {
     const [received] = event.ports;
+    dropPort();
+    lost = !received;
     if (!received) return;
-    port?.close();
     port = received;
-    port.onmessage = ({ data }: MessageEvent<PortMessage>) => {
+    received.onmessage = ({ data }: MessageEvent<PortMessage>) => {
       if (data.kind === 'reply') {
         pending.get(data.id)?.(data.envelope);
         pending.delete(data.id);
@@ -30,7 +54,13 @@ export function createBridge(ipc: Pick<typeof ipcRenderer, 'on' | 'invoke' | 're
         for (const listener of coreListeners) listener(data.event);
       }
     };
-    for (const call of waiting.splice(0)) port.postMessage(call);
+    // The other end closed (the core process exited).
+    received.addEventListener('close', () => {
+      if (port !== received) return;
+      dropPort();
+      lost = true;
+    });
+    for (const { call, settle } of waiting.splice(0)) send(received, call, settle);
   });
 
   return {
@@ -38,11 +68,11 @@ export function createBridge(ipc: Pick<typeof ipcRenderer, 'on' | 'invoke' | 're
       if ((SHELL_METHODS as readonly unknown[]).includes(method)) return ipc.invoke(method as string, request) as Promise<Envelope>;
       if (!isCoreMethod(method)) return Promise.resolve(refuse('E_UNKNOWN_METHOD', `unknown method: ${String(method)}`));
       if (request === null || typeof request !== 'object') return Promise.resolve(refuse('E_ARGS', `${method}: the request must be an object`));
+      if (lost) return Promise.resolve(CORE_LOST);
       const call: PortCall = { id: ++nextId, method, request };
-      return new Promise((resolve) => {
-        pending.set(call.id, resolve);
-        if (port) port.postMessage(call);
-        else waiting.push(call);
+      return new Promise((settle) => {
+        if (port) send(port, call, settle);
+        else waiting.push({ call, settle });
       });
     },
     on(channel: unknown, listener: Listener): () => void {

@@ -29,6 +29,19 @@ describe('electron-builder.yml', () => {
     expect(shipped).toEqual(expect.arrayContaining(['sample', 'segments', 'taxonomy']));
   });
 
+  it('sets the Electron fuses: no run-as-node, NODE_OPTIONS or inspect, app only from an integrity-checked asar', () => {
+    expect(config.electronFuses).toEqual({
+      runAsNode: false,
+      enableCookieEncryption: true,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+      loadBrowserProcessSpecificV8Snapshot: false,
+      grantFileProtocolExtraPrivileges: false,
+    });
+  });
+
   it('has an icon that exists', () => {
     const icon = String(config.linux?.icon);
     expect(readFileSync(join(ROOT, icon)).subarray(1, 4).toString()).toBe('PNG');

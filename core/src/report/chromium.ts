@@ -22,9 +22,12 @@ const CHROMIUM_ARGS = [
 ];
 
 /** Printable width in CSS pixels (96 per inch) of each paper with 15 mm side margins. */
-const PRINTABLE_WIDTH: Record<PaperSize, number> = { A4: Math.floor(((210 - 30) / 25.4) * 96), Letter: Math.floor(((215.9 - 30) / 25.4) * 96) };
-const PDF_MARGIN = { top: '15mm', right: '15mm', bottom: '18mm', left: '15mm' };
-const READY_TIMEOUT_MS = 60_000;
+export const PRINTABLE_WIDTH: Record<PaperSize, number> = { A4: Math.floor(((210 - 30) / 25.4) * 96), Letter: Math.floor(((215.9 - 30) / 25.4) * 96) };
+/** Page margins of a printed report in millimetres; the bottom one holds the footer. */
+export const PDF_MARGIN_MM = { top: 15, right: 15, bottom: 18, left: 15 } as const;
+const PDF_MARGIN = { top: `${PDF_MARGIN_MM.top}mm`, right: `${PDF_MARGIN_MM.right}mm`, bottom: `${PDF_MARGIN_MM.bottom}mm`, left: `${PDF_MARGIN_MM.left}mm` };
+/** How long a printed page may take to draw its charts. */
+export const READY_TIMEOUT_MS = 60_000;
 
 /**
  * The page that draws chart images: Plotly only, under the report's Content-Security-Policy (no
@@ -117,7 +120,7 @@ export function chromiumRenderer(executablePath = chromiumPath()): ReportRendere
 }
 
 /** Chromium's footer: product and title left, page numbers right (it fills the pageNumber spans). */
-function footerTemplate(footer: string): string {
+export function footerTemplate(footer: string): string {
   const escaped = footer.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
   return `<div style="width:100%;margin:0 15mm;font-family:${FONT_STACK.replaceAll('"', "'")};font-size:8px;color:#${MUTED};display:flex;justify-content:space-between">
 <span>${escaped}</span><span><span class="pageNumber"></span> / <span class="totalPages"></span></span></div>`;
