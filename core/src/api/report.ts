@@ -10,9 +10,9 @@
 export type ReportLang = 'zh-CN' | 'en';
 
 /** The analyses the default report can draw sections from, in the order they appear. */
-export type ReportArea = 'kpis' | 'retention' | 'churn' | 'reasons' | 'customers';
+export type ReportArea = 'kpis' | 'retention' | 'churn' | 'reasons' | 'customers' | 'drivers' | 'satisfaction';
 
-export const REPORT_AREAS: readonly ReportArea[] = ['kpis', 'retention', 'churn', 'reasons', 'customers'];
+export const REPORT_AREAS: readonly ReportArea[] = ['kpis', 'retention', 'churn', 'reasons', 'customers', 'drivers', 'satisfaction'];
 
 export type ReportFormat = 'html' | 'pdf' | 'pptx' | 'xlsx' | 'csv' | 'png' | 'svg';
 

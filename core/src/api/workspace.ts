@@ -1,6 +1,6 @@
 // Contract of the workspace area: open/create/save workspaces, import files, cancel tasks.
 
-export type ImportKind = 'orders' | 'tickets';
+export type ImportKind = 'orders' | 'tickets' | 'surveys';
 export type FileFormat = 'csv' | 'whitespace' | 'xlsx' | 'parquet' | 'json';
 export type EncodingName = 'utf-8' | 'utf-16le' | 'utf-16be' | 'gb18030' | 'gbk' | 'big5' | 'windows-1252';
 /** What an import makes of its files: canonical orders or tickets (mapped), or a `table` kept as written. */

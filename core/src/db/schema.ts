@@ -66,6 +66,18 @@ export const TABLES = {
     refund_reason VARCHAR,
     label         VARCHAR,
     source_id     INTEGER NOT NULL`,
+  /**
+   * Satisfaction survey answers (Qualtrics, 问卷星 and similar exports): one row per response.
+   * `csat` is the 1-5 satisfaction answer, `nps` the 0-10 likelihood to recommend, `comment` the free text.
+   */
+  surveys: `
+    survey_id     VARCHAR NOT NULL,
+    customer_id   VARCHAR,
+    responded_at  TIMESTAMP,
+    csat          DOUBLE,
+    nps           DOUBLE,
+    comment       VARCHAR,
+    source_id     INTEGER NOT NULL`,
   /** Rows an import could not load, with the place and the reason. */
   rejects: `
     source_id     INTEGER NOT NULL,

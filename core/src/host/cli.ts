@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { CoreError } from '../api/errors.ts';
 import { reportFailure } from './cli/common.ts';
 import { registerCustomersCommands } from './cli/customers.ts';
+import { registerDriversCommands } from './cli/drivers.ts';
 import { registerReasonsCommands } from './cli/reasons.ts';
 import { registerReportCommands } from './cli/report.ts';
 import { registerRetentionCommands } from './cli/retention.ts';
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerRetentionCommands(program);
   registerReasonsCommands(program);
   registerCustomersCommands(program);
+  registerDriversCommands(program);
   registerReportCommands(program);
   registerServeCommand(program);
   return program;

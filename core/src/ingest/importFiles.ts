@@ -45,11 +45,11 @@ function serialised<T>(workspace: Workspace, work: () => Promise<T>): Promise<T>
 /** Checks a request that crossed a process boundary. */
 function validated<T extends ImportOptions>(request: T): T {
   if (request === null || typeof request !== 'object') throw new CoreError('E_ARGS', 'import: the request must be an object');
-  if (request.kind !== 'orders' && request.kind !== 'tickets' && request.kind !== 'table') {
-    throw new CoreError('E_ARGS', `kind must be orders, tickets or table, got "${String(request.kind)}"`);
+  if (request.kind !== 'orders' && request.kind !== 'tickets' && request.kind !== 'surveys' && request.kind !== 'table') {
+    throw new CoreError('E_ARGS', `kind must be orders, tickets, surveys or table, got "${String(request.kind)}"`);
   }
   if (request.kind === 'table') checkTableName(request.table);
-  else if (request.table !== undefined) throw new CoreError('E_ARGS', 'table names the table of a kind table import; orders and tickets go to their own tables');
+  else if (request.table !== undefined) throw new CoreError('E_ARGS', 'table names the table of a kind table import; orders, tickets and surveys go to their own tables');
   if (!Array.isArray(request.files) || request.files.length === 0 || request.files.some((file) => typeof file !== 'string')) {
     throw new CoreError('E_ARGS', 'files must be a non-empty list of paths');
   }
@@ -187,6 +187,7 @@ async function planImport(request: MappedImport, options: PlanOptions): Promise<
   });
   const decision = proposeMapping(kind, headers, mappingOverride, stats, first.path);
   if (kind === 'tickets' && !decision.mapping.ticket_id) decision.mapping.ticket_id = '@row';
+  if (kind === 'surveys' && !decision.mapping.survey_id) decision.mapping.survey_id = '@row';
   const fields = fieldsOf(kind).filter((field) => decision.mapping[field.name] && !decision.mapping[field.name]?.startsWith('@'));
   const derived = Object.fromEntries(Object.entries(decision.mapping).filter(([, value]) => value.startsWith('@')));
   const headerOf = Object.fromEntries(fields.map((field) => [field.name, decision.mapping[field.name] as string]));
@@ -612,8 +613,8 @@ async function importTable(scope: TaskScope, request: ImportOptions, files: Prep
 
 /** Workspace counts after the import, and the date range of the rows this import loaded. */
 async function summarise(connection: DuckDBConnection, kind: ImportKind, base: number) {
-  const table = kind === 'orders' ? 'orders' : 'tickets';
-  const time = kind === 'orders' ? 'ordered_at' : 'created_at';
+  const table = kind === 'orders' ? 'orders' : kind === 'surveys' ? 'surveys' : 'tickets';
+  const time = kind === 'orders' ? 'ordered_at' : kind === 'surveys' ? 'responded_at' : 'created_at';
   const row = await queryOne<{ orders: number; tickets: number; from: string | null; to: string | null }>(
     connection,
     `SELECT (SELECT count(*) FROM orders) AS orders, (SELECT count(*) FROM tickets) AS tickets,

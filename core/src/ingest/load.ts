@@ -175,7 +175,9 @@ async function load(scope: TaskScope, input: LoadInput): Promise<LoadOutcome> {
     ? await insertOrdersDirect(scope, input.plan, rows, params, bytesTotal)
     : input.kind === 'orders'
       ? await insertOrderLines(scope, input.plan, rows, params, bytesTotal, suffix)
-      : await insertTickets(scope, input.plan, rows, params, bytesTotal, suffix);
+      : input.kind === 'surveys'
+        ? await insertSurveys(scope, input.plan, rows, params, bytesTotal, suffix)
+        : await insertTickets(scope, input.plan, rows, params, bytesTotal, suffix);
 
   if (native.size > 0) {
     for (const position of positions) if (await castErrors(connection, csvTables(position).errors)) throw new NativeMiss();
@@ -215,7 +217,8 @@ async function load(scope: TaskScope, input: LoadInput): Promise<LoadOutcome> {
     : input.kind === 'tickets'
       ? totals.loaded - (await queryOne<{ n: number }>(connection, 'SELECT count(*) AS n FROM tickets WHERE source_id >= $base', { base })).n
       : 0;
-  const rowsReplaced = input.kind === 'orders' ? await replaceOlderOrders(connection, base) : await replaceOlderTickets(connection, base);
+  const rowsReplaced =
+    input.kind === 'orders' ? await replaceOlderOrders(connection, base) : input.kind === 'surveys' ? await replaceOlderSurveys(connection, base) : await replaceOlderTickets(connection, base);
   const creditNotes = input.kind === 'orders' ? await moveCreditNotes(connection, base) : { moved: 0, replaced: 0 };
   await recordSources(connection, input, base, perFile);
   return {
@@ -229,7 +232,7 @@ async function load(scope: TaskScope, input: LoadInput): Promise<LoadOutcome> {
 }
 
 async function clearKind(connection: DuckDBConnection, kind: ImportKind): Promise<void> {
-  for (const table of kind === 'orders' ? ['orders', 'order_lines', 'credit_notes'] : ['tickets']) await connection.run(`DELETE FROM ${quoteIdent(table)}`);
+  for (const table of kind === 'orders' ? ['orders', 'order_lines', 'credit_notes'] : kind === 'surveys' ? ['surveys'] : ['tickets']) await connection.run(`DELETE FROM ${quoteIdent(table)}`);
   await connection.run('DELETE FROM rejects WHERE source_id IN (SELECT source_id FROM sources WHERE kind = $kind)', { kind });
   await connection.run('DELETE FROM sources WHERE kind = $kind', { kind });
 }
@@ -351,6 +354,32 @@ async function insertTickets(scope: TaskScope, plan: RowPlan, rows: string, para
   );
   const counts = await queryRows<{ src: number; parsed: number; loaded: number }>(
     connection,
+    `SELECT __src AS src, count(*) AS parsed, count(*) FILTER (WHERE __reject_reason IS NULL) AS loaded FROM ${stage} GROUP BY 1`,
+  );
+  return {
+    loaded: new Map(counts.map((row) => [Number(row.src), Number(row.loaded)])),
+    parsed: new Map(counts.map((row) => [Number(row.src), Number(row.parsed)])),
+    rejectedOrders: null,
+    stage,
+  };
+}
+
+/** Survey answers: one per response id (a response split over rows keeps its first time and every distinct comment). */
+async function insertSurveys(scope: TaskScope, plan: RowPlan, rows: string, params: Record<string, DuckDBValue>, bytesTotal: number, suffix: number): Promise<Loaded> {
+  const stage = `cw_stage_${suffix}`;
+  const { cw_base: base = 0, ...readParams } = params;
+  await tracked(scope, 'read', bytesTotal, `CREATE TEMP TABLE ${stage} AS ${rows}`, readParams);
+  scope.progress.update({ phase: 'normalise', bytesDone: bytesTotal, bytesTotal }, true);
+  const c = (name: string) => (has(plan, name) || name in plan.derived ? `s.${quoteIdent(name)}` : column(plan, name));
+  await scope.connection.run(
+    `INSERT INTO surveys (survey_id, customer_id, responded_at, csat, nps, comment, source_id)
+     SELECT s.survey_id, any_value(${c('customer_id')}), min(${c('responded_at')}), avg(${c('csat')}), avg(${c('nps')}),
+            string_agg(DISTINCT ${c('comment')}, chr(10) ORDER BY ${c('comment')}), $base + min(s.__src)
+     FROM ${stage} s WHERE s.__reject_reason IS NULL GROUP BY s.survey_id`,
+    { base },
+  );
+  const counts = await queryRows<{ src: number; parsed: number; loaded: number }>(
+    scope.connection,
     `SELECT __src AS src, count(*) AS parsed, count(*) FILTER (WHERE __reject_reason IS NULL) AS loaded FROM ${stage} GROUP BY 1`,
   );
   return {
@@ -522,6 +551,14 @@ async function replaceOlderOrders(connection: DuckDBConnection, base: number): P
     { base },
   );
   await connection.run('DELETE FROM order_lines WHERE source_id < $base AND order_id IN (SELECT order_id FROM orders WHERE source_id >= $base)', { base });
+  return Number(replaced.rowsChanged);
+}
+
+async function replaceOlderSurveys(connection: DuckDBConnection, base: number): Promise<number> {
+  const replaced = await connection.run(
+    'DELETE FROM surveys WHERE source_id < $base AND survey_id IN (SELECT survey_id FROM surveys WHERE source_id >= $base)',
+    { base },
+  );
   return Number(replaced.rowsChanged);
 }
 

@@ -8,6 +8,7 @@ import {
   DERIVED_VALUES,
   PROFILES,
   REQUIRED_FIELDS,
+  SURVEY_CONTENT_FIELDS,
   TICKET_CONTENT_FIELDS,
   fieldsOf,
   headerKey,
@@ -136,7 +137,7 @@ function findHeader(headers: readonly string[], wanted: string): string | null {
 
 /** Keys that name some field exactly: a header that is another field's synonym is no partial candidate. */
 const EXACT_KEYS = new Map<string, Set<string>>(
-  (['orders', 'tickets'] as const).map((kind) => [kind, new Set(fieldsOf(kind).flatMap((field) => field.synonyms.map(headerKey)))]),
+  (['orders', 'tickets', 'surveys'] as const).map((kind) => [kind, new Set(fieldsOf(kind).flatMap((field) => field.synonyms.map(headerKey)))]),
 );
 
 /** Headers that could serve a field, best first: synonym matches, then headers sharing part of a synonym. */
@@ -224,9 +225,17 @@ export function proposeMapping(
       if (!typeFits(amountField.type, statsOf(named))) unreadable.push('amount');
     }
   }
+  // Survey questions are sentences ("您对本次购物的满意度？"): their scores are found by the words they contain
+  if (kind === 'surveys') {
+    for (const field of fields.filter((spec) => (SURVEY_CONTENT_FIELDS as readonly string[]).includes(spec.name) && !mapping[spec.name] && !(spec.name in override))) {
+      const header = candidatesFor(field, headers, kind).find((candidate) => !used.has(candidate));
+      if (header) take(field.name, header);
+    }
+  }
   const required = kind === 'orders' ? REQUIRED_FIELDS.orders.filter((field) => !mapping[field]) : [];
   const ticketContent = kind === 'tickets' && !TICKET_CONTENT_FIELDS.some((field) => mapping[field]) ? ['body'] : [];
-  const missingRequired = [...required, ...ticketContent];
+  const surveyContent = kind === 'surveys' && !SURVEY_CONTENT_FIELDS.some((field) => mapping[field]) ? ['nps'] : [];
+  const missingRequired = [...required, ...ticketContent, ...surveyContent];
   const columns: MappingCandidate[] = fields.map((field) => ({
     column: field.name,
     required: (REQUIRED_FIELDS[kind] as readonly string[]).includes(field.name) || (kind === 'tickets' && field.name === 'body'),
@@ -243,7 +252,7 @@ export function requireMapping(decision: MappingDecision, kind: ImportKind, file
   const parts = decision.missingRequired.map((field) => {
     const candidates = decision.columns.find((column) => column.column === field)?.candidates ?? [];
     const hint = field === 'customer_id' ? '; an export without buyers can use "@order_id" (each order its own customer)' : field === 'order_id' ? '; a log without order ids can use "@customer_day"' : '';
-    const what = kind === 'tickets' ? 'no text, subject, category, rating or label column' : `no column for ${field}`;
+    const what = kind === 'tickets' ? 'no text, subject, category, rating or label column' : kind === 'surveys' ? 'no CSAT, NPS or comment column' : `no column for ${field}`;
     return `${what} (candidates: ${candidates.length > 0 ? candidates.join(', ') : 'none'}${hint})`;
   });
   throw new CoreError(

@@ -22,7 +22,7 @@
 // only loads rows asks for `__loadable` instead: one boolean, not three strings, per row.
 import type { ImportKind } from '../api/workspace.ts';
 import { quoteIdent } from '../db/sql.ts';
-import { TICKET_CONTENT_FIELDS, type FieldSpec } from './vocabulary.ts';
+import { SURVEY_CONTENT_FIELDS, TICKET_CONTENT_FIELDS, type FieldSpec } from './vocabulary.ts';
 
 /** Temporary macros every import connection defines once; values never appear in them. Arguments are column references. */
 export const NORMALISE_MACROS = [
@@ -225,6 +225,11 @@ function rowChecks(plan: RowPlan, native: ReadonlySet<string>): Check[] {
     const content = TICKET_CONTENT_FIELDS.filter(has);
     const empty: Check = { field: 'body', failed: content.map((name) => `${ident(name)} IS NULL`).join(' AND ') || 'TRUE', reason: 'empty ticket: no text, category, rating or label' };
     return [...withRequired(has('ticket_id') ? ['ticket_id'] : [], valueChecks(plan, native)), empty];
+  }
+  if (plan.kind === 'surveys') {
+    const content = SURVEY_CONTENT_FIELDS.filter(has);
+    const empty: Check = { field: 'nps', failed: content.map((name) => `${ident(name)} IS NULL`).join(' AND ') || 'TRUE', reason: 'empty survey answer: no CSAT, NPS or comment' };
+    return [...withRequired(['survey_id'], valueChecks(plan, native)), empty];
   }
   return withRequired(plan.lineLevel ? ['order_id'] : ['order_id', 'customer_id', 'ordered_at'], valueChecks(plan, native));
 }

@@ -31,6 +31,7 @@ export const DERIVED_VALUES = {
   order_id: ['@customer_day'],
   customer_id: ['@order_id'],
   ticket_id: ['@row'],
+  survey_id: ['@row'],
 } as const satisfies Record<string, readonly string[]>;
 
 export const ORDER_FIELDS: readonly FieldSpec[] = [
@@ -176,18 +177,48 @@ export const TICKET_FIELDS: readonly FieldSpec[] = [
   { name: 'label', type: 'text', synonyms: ['label', 'sentiment', 'churn label', 'churn', '标签', '情感'] },
 ];
 
+/**
+ * Satisfaction survey answers: Qualtrics-style headers (ResponseId, RecordedDate, ExternalReference,
+ * question texts) and 问卷星-style ones (序号, 提交答卷时间, question texts). Question texts are long,
+ * so the scores are found by the words they contain (满意度, recommend, 建议 ...). Scores read like
+ * ratings ("9分", "5 - Very satisfied", 非常满意): an unreadable one is empty, not a reject.
+ */
+export const SURVEY_FIELDS: readonly FieldSpec[] = [
+  { name: 'survey_id', type: 'id', synonyms: ['survey_id', 'response id', 'responseid', 'response_id', 'survey id', '答卷编号', '答卷id', '序号', '编号'] },
+  {
+    name: 'customer_id',
+    type: 'id',
+    synonyms: [
+      'customer_id', 'customer id', 'externalreference', 'external reference', 'externaldatareference', 'recipient email', 'email', 'user id',
+      'user_id', '用户id', '客户id', '客户编号', '会员名', '买家会员名', '用户名', '会员id',
+    ],
+  },
+  {
+    name: 'responded_at',
+    type: 'timestamp',
+    synonyms: ['responded_at', 'recorded date', 'recordeddate', 'end date', 'enddate', 'submitted at', 'submission time', 'date', '提交答卷时间', '提交时间', '答卷时间', '填写时间', '结束时间', '时间'],
+  },
+  { name: 'csat', type: 'rating', synonyms: ['csat', 'satisfaction', 'satisfied', 'overall satisfaction', '满意度', '满意程度', '满意'] },
+  { name: 'nps', type: 'rating', synonyms: ['nps', 'likelihood to recommend', 'recommend', 'net promoter', '推荐意愿', '推荐可能性', '净推荐值', '推荐'] },
+  { name: 'comment', type: 'text', synonyms: ['comment', 'comments', 'feedback', 'open feedback', 'suggestion', 'why', '意见', '建议', '其他建议', '反馈', '留言', '原因', '评论'] },
+];
+
 export function fieldsOf(kind: ImportKind): readonly FieldSpec[] {
-  return kind === 'orders' ? ORDER_FIELDS : TICKET_FIELDS;
+  return kind === 'orders' ? ORDER_FIELDS : kind === 'surveys' ? SURVEY_FIELDS : TICKET_FIELDS;
 }
 
 /** Fields an import cannot do without; tickets need at least one of TICKET_CONTENT_FIELDS instead. */
 export const REQUIRED_FIELDS: Record<ImportKind, readonly string[]> = {
   orders: ['order_id', 'customer_id', 'ordered_at'],
   tickets: [],
+  surveys: [],
 };
 
 /** A ticket must carry at least one of these to say anything about a customer. */
 export const TICKET_CONTENT_FIELDS = ['body', 'subject', 'category', 'rating', 'label', 'refund_reason'] as const;
+
+/** A survey answer must carry at least one of these. */
+export const SURVEY_CONTENT_FIELDS = ['csat', 'nps', 'comment'] as const;
 
 /** A platform's export: recognised by its signature headers, read with its own mapping. */
 export interface PlatformProfile {

@@ -9,9 +9,11 @@ import { sectionsOrSkip } from './sections/common.ts';
 import { kpis } from '../analysis/kpis.ts';
 import { buildChurnSections } from './sections/churn.ts';
 import { buildCustomerSections } from './sections/customers.ts';
+import { buildDriversSections } from './sections/drivers.ts';
 import { kpiSections } from './sections/kpis.ts';
 import { buildReasonsSections } from './sections/reasons.ts';
 import { buildRetentionSections } from './sections/retention.ts';
+import { buildSurveySections } from './sections/surveys.ts';
 import { COMMON_TEXT } from './text.ts';
 
 /** What a section builder gets: a connection on the workspace, the report's language, and the log. */
@@ -31,6 +33,8 @@ export const SECTION_BUILDERS: Partial<Record<ReportArea, SectionBuilder>> = {
   churn: ({ connection, lang }) => buildChurnSections(connection, lang),
   reasons: ({ connection, lang }) => buildReasonsSections(connection, lang),
   customers: ({ connection, lang, log }) => buildCustomerSections(connection, lang, log),
+  drivers: ({ connection, lang }) => buildDriversSections(connection, lang),
+  satisfaction: ({ connection, lang }) => buildSurveySections(connection, lang),
 };
 
 const LANGS: readonly ReportLang[] = ['zh-CN', 'en'];
