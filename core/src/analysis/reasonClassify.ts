@@ -1,24 +1,32 @@
-// Matching texts to churn reasons: the taxonomy compiled once, then applied to a ticket's fields.
+// Matching texts to churn reasons: a reason is given when the text complains about its aspect, not when it names it.
 //
-// Every field is normalised (NFKC, lower case, traditional to simplified) and so is every keyword,
-// so 質量問題, ＱＵＡＬＩＴＹ and quality meet. Chinese has no spaces, so Chinese keywords match as
-// substrings; Latin keywords match whole words. Keywords are indexed by their first character and
-// tried at every position of the text, longest first, so overlapping words are all found in one
-// pass (one regular expression of ~1,000 alternatives was five times slower on 60k reviews).
+// Every field is normalised (NFKC, lower case, traditional to simplified), cut into clauses at
+// punctuation, and each clause into words (reasonTokens.ts: jieba for Chinese, lemmas for
+// English). The taxonomy's entries are matched on whole words, longest first, and each word read
+// for its role:
+// - a complaint (假货, 发错货, "wrong item") is its reason by itself;
+// - an aspect (质量, 客服, "delivery") takes the polarity of an opinion word near it in the clause
+//   (质量很差 complains of quality, 客服态度很好 praises service and gives no reason);
+// - an opinion with no aspect near names its own where the taxonomy says so (慢 and "late" are
+//   delivery, 贵 is price), else the aspect of the previous clause unless a contrast word (但是,
+//   "but") opens this one, else nothing (垃圾 alone names no reason);
+// - an action the shop owes (退款, 回复, 到, "reply") complains when negated (不给退款, 问三遍都不回,
+//   "never replied"), or when a duration and 才 come before it (一个星期才到), which is what reads
+//   the sarcasm of 物流真是太快了，一个星期才到 as the delay it is.
+// Negation is by scope: a negation word governs the next opinion, complaint or action of its
+// clause within four words, and reverses it (不是正品, 客服不太好 complain; 没有质量问题,
+// "not late at all" do not), unless a blocker comes first (没想到质量这么差, "never had such poor
+// quality" stay complaints); fixed phrases such as 没想到 and 没几天 negate nothing.
 //
-// Negation: a keyword counts as negated when a negation word ends shortly before it in the same
-// clause (two characters for Chinese, three words for English): "没有质量问题", "并没有发现质量问题",
-// "no quality issue", "not late". Clause breaks (punctuation, 但是, but) stop the look back, so in
-// "没有质量问题，就是发货太慢" only the quality complaint is negated. A match inside a longer
-// match is dropped ("无法退款" is one complaint, not 退款 negated by 无).
+// Clause results are cached by their text (digits zeroed, so "#1234" or 3天 reuse 9天's
+// result): reviews and tickets repeat clauses far more than whole texts.
 //
-// Precedence: a category or refund-reason value that names a reason outright gives it the highest
-// confidence; keywords in those fields come next; subject and body words after, more distinct
-// words giving more confidence. A low rating adds to a matched reason's confidence and, alone,
-// is kept as evidence on `unknown`: dissatisfaction without a named reason.
-import { UNKNOWN_REASON, type Classification, type Evidence, type ReasonField, type ReasonMatch, type Taxonomy } from '../api/reasons.ts';
+// The primary reason is the one with the most complaints (a category or refund-reason value that
+// names a reason outright counts above any text), ties going to the earliest.
+import { UNKNOWN_REASON, type Classification, type Evidence, type ReasonField, type ReasonMatch, type Taxonomy, type TaxonomyLexicon, type TaxonomyTerms } from '../api/reasons.ts';
 import { normalizeText } from '../text/normalize.ts';
-import { DEFAULT_LOW_RATING, taxonomyHash } from './reasonTaxonomy.ts';
+import { bundledLexicon, DEFAULT_LOW_RATING, safePattern, taxonomyHash } from './reasonTaxonomy.ts';
+import { segment, type Unit } from './reasonTokens.ts';
 
 /** The fields of one ticket that classification reads. */
 export interface TicketFields {
@@ -35,9 +43,9 @@ const STRUCTURED_FIELDS: ReadonlySet<ReasonField> = new Set(['category', 'refund
 export const CONFIDENCE = {
   /** A category or refund-reason value listed under the reason. */
   namedByField: 0.95,
-  /** A keyword inside a category or refund-reason text. */
+  /** A complaint inside a category or refund-reason text. */
   structuredWord: 0.85,
-  /** One keyword in subject or body; each further distinct word adds `perExtraWord`, up to `textMax`. */
+  /** One complaint in subject or body; each further one adds `perExtraWord`, up to `textMax`. */
   textWord: 0.6,
   perExtraWord: 0.1,
   textMax: 0.85,
@@ -45,29 +53,69 @@ export const CONFIDENCE = {
   lowRating: 0.1,
 } as const;
 
-const CJK_NEGATION_GAP = 2;
-const LATIN_NEGATION_WORDS = 3;
-/** Ends of a clause: negation does not reach across them. */
-const CLAUSE_BREAK = /[,.;:!?，。；：！？、\n()（）]|但是|可是|不过|就是|只是|\bbut\b|\bhowever\b/g;
+/** How many words after a negation word it still governs. */
+const NEGATION_REACH = 4;
+/** A clause longer than this is cut for the taxonomy's patterns, which bounds what any pattern can cost. */
+const PATTERN_CLAUSE_MAX = 300;
+/** Ends of a clause; a space ends one only next to Chinese, where it separates phrases. */
+const CLAUSE_BREAK = /[,.;:!?，。；：！？、\n()（）~～…【】「」"“”]+|(?<=[\u3400-\u9fff]) +| +(?=[\u3400-\u9fff])/g;
+/** Units of time: a duration before 才 and an arrival is a delay (一个星期才到, 等了两个小时才送到). */
+const DURATIONS = new Set(['小时', '钟头', '分钟', '天', '日', '周', '星期', '礼拜', '月', '个月', '年', 'hour', 'day', 'week', 'month', 'minute']);
+const ONLY_THEN = '才';
+const DURATION_WORD = /^[\d一二两三四五六七八九十几半多]+(?:个)?多?(?:小时|钟头|分钟|天|周|星期|礼拜|月)$/;
 const LATIN_TERM = /^[\x20-\x7e]+$/;
 
-interface Term {
+type Role =
+  | { kind: 'aspect' | 'action' | 'complaint' | 'pattern'; reason: number }
+  | { kind: 'negative' | 'positive'; reason: number | null }
+  | { kind: 'negator' | 'fixed' | 'blocker' | 'contrast' | 'wish' };
+
+interface Entry {
   text: string;
-  latin: boolean;
-  reasons: number[];
+  roles: Role[];
+}
+
+interface LatinEntry {
+  lemmas: string[];
+  entry: Entry;
+}
+
+/** One finding of a clause, with offsets inside the clause. */
+interface Finding {
+  reason: number;
+  start: number;
+  end: number;
+  text: string;
+}
+
+interface ClauseAnalysis {
+  complaints: Finding[];
+  praises: Finding[];
+  negated: Omit<Finding, 'reason'>[];
+  /** Negative opinions that named no aspect: they take the aspect the previous clause complained of. */
+  untargeted: Omit<Finding, 'reason'>[];
+  opensWithContrast: boolean;
+
 }
 
 export interface CompiledTaxonomy {
   taxonomy: Taxonomy;
   lowRating: number;
-  /** Keywords by the UTF-16 code of their first character, longest first. */
-  termsByFirst: Map<number, Term[]>;
+  /** Chinese entries by their first character, longest first. */
+  cjkEntries: Map<string, Entry[]>;
+  /** English entries by their first lemma, longest first. */
+  latinEntries: Map<string, LatinEntry[]>;
+  /** Every Chinese entry: words the segmenter must not split. */
+  known: Set<string>;
   patterns: { reason: number; regex: RegExp }[];
   /** Normalised category and refund-reason values that name reasons. */
   categories: Map<string, number[]>;
-  cjkNegations: string[];
-  latinNegations: Set<string>;
+  clauses: Map<string, ClauseAnalysis>;
+  /** The reason of complaints about a thing no aspect names (the taxonomy's `unnamedAspect`). */
+  unnamedAspect: number | null;
 }
+
+const CLAUSES_KEPT = 200_000;
 
 function addTo<K>(map: Map<K, number[]>, key: K, reason: number): void {
   const reasons = map.get(key) ?? [];
@@ -84,161 +132,355 @@ export function compileTaxonomy(taxonomy: Taxonomy): CompiledTaxonomy {
   const hash = taxonomyHash(taxonomy);
   const cached = compiled.get(hash);
   if (cached) return cached;
-  const terms = new Map<string, Term>();
+  const entries = new Map<string, Entry>();
+  const add = (terms: TaxonomyTerms | undefined, role: Role) => {
+    for (const term of [...(terms?.zh ?? []), ...(terms?.en ?? [])]) {
+      const text = normalizeText(term);
+      if (text === '') continue;
+      const entry = entries.get(text) ?? { text, roles: [] };
+      if (!entry.roles.some((known) => JSON.stringify(known) === JSON.stringify(role))) entry.roles.push(role);
+      entries.set(text, entry);
+    }
+  };
+  const lexicon: TaxonomyLexicon = taxonomy.lexicon ?? bundledLexicon();
+  add(taxonomy.negations, { kind: 'negator' });
+  add(lexicon.fixed, { kind: 'fixed' });
+  add(lexicon.blockers, { kind: 'blocker' });
+  add(lexicon.contrast, { kind: 'contrast' });
+  add(lexicon.wishes, { kind: 'wish' });
+  add(lexicon.positive, { kind: 'positive', reason: null });
+  add(lexicon.negative, { kind: 'negative', reason: null });
   const categories = new Map<string, number[]>();
   const patterns: CompiledTaxonomy['patterns'] = [];
   taxonomy.reasons.forEach((reason, index) => {
-    for (const keyword of [...reason.keywords.zh, ...reason.keywords.en]) {
-      const text = normalizeText(keyword);
-      const term = terms.get(text) ?? { text, latin: LATIN_TERM.test(text), reasons: [] };
-      if (!term.reasons.includes(index)) term.reasons.push(index);
-      terms.set(text, term);
-    }
-    for (const pattern of reason.patterns ?? []) patterns.push({ reason: index, regex: new RegExp(pattern, 'giu') });
+    add(reason.keywords, { kind: 'complaint', reason: index });
+    add(reason.aspects, { kind: 'aspect', reason: index });
+    add(reason.actions, { kind: 'action', reason: index });
+    add(reason.opinions?.negative, { kind: 'negative', reason: index });
+    add(reason.opinions?.positive, { kind: 'positive', reason: index });
+    for (const pattern of reason.patterns ?? []) patterns.push({ reason: index, regex: safePattern(pattern) });
     for (const category of reason.categories ?? []) addTo(categories, normalizeText(category), index);
   });
-  const termsByFirst = new Map<number, Term[]>();
-  for (const term of [...terms.values()].sort((a, b) => b.text.length - a.text.length)) {
-    const first = term.text.charCodeAt(0);
-    termsByFirst.set(first, [...(termsByFirst.get(first) ?? []), term]);
+  const cjkEntries = new Map<string, Entry[]>();
+  const latinEntries = new Map<string, LatinEntry[]>();
+  const known = new Set<string>();
+  for (const entry of entries.values()) {
+    if (LATIN_TERM.test(entry.text)) {
+      const lemmas = segment(entry.text, known).map((unit) => unit.key);
+      if (lemmas.length === 0) continue;
+      latinEntries.set(lemmas[0]!, [...(latinEntries.get(lemmas[0]!) ?? []), { lemmas, entry }]);
+    } else {
+      known.add(entry.text);
+      cjkEntries.set(entry.text[0]!, [...(cjkEntries.get(entry.text[0]!) ?? []), entry]);
+    }
   }
+  for (const list of cjkEntries.values()) list.sort((a, b) => b.text.length - a.text.length);
+  for (const list of latinEntries.values()) list.sort((a, b) => b.lemmas.length - a.lemmas.length);
   const result: CompiledTaxonomy = {
     taxonomy,
     lowRating: taxonomy.lowRating ?? DEFAULT_LOW_RATING,
-    termsByFirst,
+    cjkEntries,
+    latinEntries,
+    known,
     patterns,
     categories,
-    cjkNegations: taxonomy.negations.zh.map(normalizeText).filter((word) => !LATIN_TERM.test(word)),
-    latinNegations: new Set([...taxonomy.negations.en, ...taxonomy.negations.zh].map(normalizeText).filter((word) => LATIN_TERM.test(word))),
+    clauses: new Map(),
+    unnamedAspect: taxonomy.unnamedAspect === undefined ? null : taxonomy.reasons.findIndex((reason) => reason.key === taxonomy.unnamedAspect),
   };
   compiled.set(hash, result);
   if (compiled.size > COMPILED_KEPT) compiled.delete(compiled.keys().next().value!);
   return result;
 }
 
-interface Hit {
+/** A matched stretch of words: an entry's roles, or none for a word the taxonomy does not know. */
+interface Item {
   start: number;
   end: number;
   text: string;
-  reasons: number[];
-  latin: boolean;
+  key: string;
+  roles: Role[];
+  /** A negation or degree word split off a longer word: only its negation counts. */
+  prefix: boolean;
 }
 
-/** The part of the text's clause that lies before `start`. */
-function clauseBefore(text: string, start: number): string {
-  const before = text.slice(Math.max(0, start - 40), start);
-  let cut = 0;
-  for (const match of before.matchAll(CLAUSE_BREAK)) cut = match.index + match[0].length;
-  return before.slice(cut);
-}
-
-function isNegated(matcher: CompiledTaxonomy, text: string, hit: Hit): boolean {
-  const clause = clauseBefore(text, hit.start);
-  if (hit.latin) {
-    const words = clause.trim().split(/\s+/).slice(-LATIN_NEGATION_WORDS);
-    return words.some((word) => matcher.latinNegations.has(word) || word.endsWith("n't"));
+/** The clause's words grouped into the longest taxonomy entries that start and end on word boundaries. */
+function items(matcher: CompiledTaxonomy, clause: string, units: Unit[]): Item[] {
+  const endsAt = new Map<number, number>();
+  units.forEach((unit, index) => endsAt.set(unit.end, index));
+  const result: Item[] = [];
+  for (let index = 0; index < units.length; ) {
+    const unit = units[index]!;
+    let matched: { entry: Entry; last: number } | null = null;
+    if (unit.latin) {
+      for (const candidate of matcher.latinEntries.get(unit.key) ?? []) {
+        const last = index + candidate.lemmas.length - 1;
+        if (last < units.length && candidate.lemmas.every((key, offset) => units[index + offset]!.latin && units[index + offset]!.key === key)) {
+          matched = { entry: candidate.entry, last };
+          break;
+        }
+      }
+    } else {
+      for (const entry of matcher.cjkEntries.get(clause[unit.start]!) ?? []) {
+        const last = endsAt.get(unit.start + entry.text.length);
+        if (last !== undefined && last >= index && clause.startsWith(entry.text, unit.start)) {
+          matched = { entry, last };
+          break;
+        }
+      }
+    }
+    const last = matched?.last ?? index;
+    const end = units[last]!.end;
+    result.push({
+      start: unit.start,
+      end,
+      text: clause.slice(unit.start, end),
+      key: unit.key,
+      roles: matched?.entry.roles ?? [],
+      prefix: last === index && unit.prefix,
+    });
+    index = last + 1;
   }
-  const compact = clause.replace(/\s+/g, '');
-  return matcher.cjkNegations.some((word) => {
-    const at = compact.lastIndexOf(word);
-    return at >= 0 && compact.length - (at + word.length) <= CJK_NEGATION_GAP;
+  return result;
+}
+
+/** Two or more Chinese characters the taxonomy does not know and that are no function word: most likely the thing reviewed. */
+const FUNCTION_WORDS = new Set(
+  ('真的 感觉 觉得 实在 确实 简直 有点 有些 非常 特别 比较 一点 这个 那个 这次 我们 你们 他们 自己 大家 什么 怎么 为什么 时候 现在 已经 还是 一直 总是 每次 一次 ' +
+    '以后 下次 以前 今天 昨天 一样 真是 其实 根本 完全 这里 那里 这家 那家 朋友 家人 孩子 之前 之后 然后 而且 所以 因为 如果 虽然 一下 一些 有点儿 感觉到 ' +
+    '购买 买的 收到 知道 结果 居然 竟然 果然 起来 东东 评价 一个 两个 几个 这些 那些 哪些 所有 最后 当时 本来 原来 总体 整体 个人').split(' '),
+);
+const CHINESE_WORD = /^[\u3400-\u9fff]{2,}$/;
+const isUnnamedThing = (item: Item) => item.roles.length === 0 && CHINESE_WORD.test(item.key) && !FUNCTION_WORDS.has(item.key);
+
+const has = (item: Item, kind: Role['kind']) => item.roles.some((role) => role.kind === kind);
+const reasonOf = (item: Item, kind: 'aspect' | 'action' | 'complaint' | 'negative' | 'positive') => {
+  const role = item.roles.find((candidate) => candidate.kind === kind) as { reason: number | null } | undefined;
+  return role?.reason ?? null;
+};
+
+/** Reads one clause (no punctuation inside) word by word; see the top of this file. */
+function analyseClause(matcher: CompiledTaxonomy, clause: string): ClauseAnalysis {
+  const analysis: ClauseAnalysis = { complaints: [], praises: [], negated: [], untargeted: [], opensWithContrast: false };
+  const words = items(matcher, clause, segment(clause, matcher.known));
+  // A wish states a lack: 要是能再快一点就更好了 complains of delivery
+  const wishing = words.some((item) => has(item, 'wish'));
+  let negator: number | null = null;
+  /** A blocker after the negation: what follows is asserted (从来没有这么差), though a praise stays negated (没那么新鲜). */
+  let blocked = false;
+  let sawDuration = false;
+  /** Aspects (and actions, which are aspects too: 退款太慢) of the current stretch since a contrast word. */
+  let aspects: { at: number; reason: number }[] = [];
+  let stretchStart = 0;
+  const finding = (item: Item, reason: number, from = item.start): Finding => ({ reason, start: from, end: item.end, text: clause.slice(from, item.end) });
+  const aspectFor = (at: number, implied: number | null): { reason: number; start: number } | null => {
+    const before = aspects.filter((aspect) => aspect.at < at).at(-1);
+    // An action is an aspect for opinions about it (退款太慢), not for ones that name their own (送来的都是坏的)
+    const actionOnly = before !== undefined && reasonOf(words[before.at]!, 'aspect') === null;
+    if (before && !(actionOnly && implied !== null && implied !== before.reason)) return { reason: before.reason, start: words[before.at]!.start };
+    // An aspect after the opinion in the same stretch: 好的售后, 很差的物流
+    for (let next = at + 1; next < words.length && !has(words[next]!, 'contrast'); next++) {
+      const reason = reasonOf(words[next]!, 'aspect');
+      if (reason !== null) return { reason, start: words[at]!.start };
+    }
+    return null;
+  };
+  words.forEach((item, at) => {
+    if (item.prefix) {
+      if (has(item, 'negator')) {
+        negator = at;
+        blocked = false;
+      } else if (has(item, 'blocker') && negator !== null && at > negator + 1) blocked = true;
+      return;
+    }
+    if (DURATIONS.has(item.key) || DURATION_WORD.test(item.key)) sawDuration = true;
+    if (has(item, 'fixed') || has(item, 'wish')) return;
+    if (has(item, 'contrast')) {
+      if (at === 0) analysis.opensWithContrast = true;
+      negator = null;
+      aspects = [];
+      stretchStart = at + 1;
+      return;
+    }
+    // Right after the negation a blocker is compared, not asserted: 没那么油腻 is no complaint
+    if (has(item, 'blocker')) {
+      if (negator !== null && at > negator + 1) blocked = true;
+      return;
+    }
+    const inReach = negator !== null && at - negator <= NEGATION_REACH;
+    const negated = inReach && !blocked;
+    const complaint = reasonOf(item, 'complaint');
+    const action = reasonOf(item, 'action');
+    const aspect = reasonOf(item, 'aspect');
+    if (aspect !== null || action !== null) aspects.push({ at, reason: (aspect ?? action)! });
+    if (complaint !== null) {
+      negator = null;
+      if (negated) analysis.negated.push({ start: item.start, end: item.end, text: item.text });
+      else analysis.complaints.push(finding(item, complaint));
+      return;
+    }
+    if (action !== null) {
+      // A duration and 才 before the action, or a duration right after it: 一个星期才到, 送了两个多小时
+      const delayed =
+        (sawDuration && at > stretchStart && words[at - 1]!.key === ONLY_THEN) ||
+        words.slice(at + 1, at + 4).some((next) => DURATIONS.has(next.key) || DURATION_WORD.test(next.key));
+      if (negated || delayed) {
+        negator = null;
+        analysis.complaints.push(finding(item, action, negated ? words[Math.max(stretchStart, at - 1)]!.start : item.start));
+      }
+      return;
+    }
+    const negative = has(item, 'negative');
+    const positive = has(item, 'positive');
+    if (!negative && !positive) {
+      if (has(item, 'negator')) negator = at;
+      return;
+    }
+    negator = null;
+    // A negated complaint-word is no complaint (不慢, "not late"); a negated praise is one (不是正品, 不太好, 没那么新鲜)
+    const complains = negative ? !negated : inReach || wishing;
+    if (negative && negated) {
+      analysis.negated.push({ start: item.start, end: item.end, text: item.text });
+      return;
+    }
+    const implied = reasonOf(item, negative ? 'negative' : 'positive');
+    const target = aspectFor(at, implied);
+    // A thing the taxonomy does not name, complained of: 米线一般, 牛柳越来越少
+    const unnamed = complains && matcher.unnamedAspect !== null && words.slice(stretchStart, at).some(isUnnamedThing) ? matcher.unnamedAspect : null;
+    const reason = target?.reason ?? implied ?? unnamed;
+    if (complains) {
+      if (reason === null) analysis.untargeted.push({ start: item.start, end: item.end, text: item.text });
+      else analysis.complaints.push(finding(item, reason, Math.min(target?.start ?? item.start, item.start)));
+    } else if (reason !== null) {
+      analysis.praises.push(finding(item, reason, Math.min(target?.start ?? item.start, item.start)));
+    }
   });
-}
-
-function isWordChar(char: string | undefined): boolean {
-  return char !== undefined && ((char >= 'a' && char <= 'z') || (char >= '0' && char <= '9'));
-}
-
-function findHits(matcher: CompiledTaxonomy, text: string): Hit[] {
-  const hits: Hit[] = [];
-  for (let start = 0; start < text.length; start++) {
-    const candidates = matcher.termsByFirst.get(text.charCodeAt(start));
-    if (!candidates) continue;
-    for (const term of candidates) {
-      const end = start + term.text.length;
-      if (!text.startsWith(term.text, start)) continue;
-      if (term.latin && (isWordChar(text[start - 1]) || isWordChar(text[end]))) continue;
-      hits.push({ start, end, text: term.text, reasons: term.reasons, latin: term.latin });
-      break;
-    }
-  }
+  const bounded = clause.length > PATTERN_CLAUSE_MAX ? clause.slice(0, PATTERN_CLAUSE_MAX) : clause;
   for (const { reason, regex } of matcher.patterns) {
-    for (const match of text.matchAll(regex)) {
-      if (match[0] === '') continue;
-      hits.push({ start: match.index, end: match.index + match[0].length, text: match[0], reasons: [reason], latin: LATIN_TERM.test(match[0]) });
+    for (const match of bounded.matchAll(regex)) {
+      if (match[0] !== '') analysis.complaints.push({ reason, start: match.index, end: match.index + match[0].length, text: match[0] });
     }
   }
-  // Earliest and longest first, so a hit inside a longer one is dropped: "无法退款" is one complaint, not 退款 negated by 无
-  hits.sort((a, b) => a.start - b.start || b.end - a.end);
-  const kept: Hit[] = [];
-  for (const hit of hits) if (!kept.some((other) => other.start <= hit.start && other.end >= hit.end)) kept.push(hit);
-  return kept;
+  return analysis;
+}
+
+function cachedClause(matcher: CompiledTaxonomy, clause: string): ClauseAnalysis {
+  // Digits do not change how a clause reads, and zeroing them keeps its offsets
+  const key = clause.replace(/[0-9]/g, '0');
+  const known = matcher.clauses.get(key);
+  if (known) return known;
+  const analysis = analyseClause(matcher, clause);
+  if (matcher.clauses.size >= CLAUSES_KEPT) matcher.clauses.clear();
+  matcher.clauses.set(key, analysis);
+  return analysis;
+}
+
+/** What one normalised text complains of and praises, with offsets in that text. */
+export interface TextReading {
+  complaints: Finding[];
+  praises: Finding[];
+  negated: Omit<Finding, 'reason'>[];
+}
+
+/** Reads a normalised text clause by clause. */
+export function readText(matcher: CompiledTaxonomy, text: string): TextReading {
+  const reading: TextReading = { complaints: [], praises: [], negated: [] };
+  let previousAspect: number | null = null;
+  let from = 0;
+  const clauses: { start: number; text: string }[] = [];
+  for (const match of text.matchAll(CLAUSE_BREAK)) {
+    if (match.index > from) clauses.push({ start: from, text: text.slice(from, match.index) });
+    from = match.index + match[0].length;
+  }
+  if (from < text.length) clauses.push({ start: from, text: text.slice(from) });
+  for (const clause of clauses) {
+    const analysis = cachedClause(matcher, clause.text);
+    const shift = <T extends { start: number; end: number }>(found: T): T => ({ ...found, start: found.start + clause.start, end: found.end + clause.start });
+    reading.complaints.push(...analysis.complaints.map(shift));
+    reading.praises.push(...analysis.praises.map(shift));
+    reading.negated.push(...analysis.negated.map(shift));
+    if (previousAspect !== null && !analysis.opensWithContrast) {
+      for (const opinion of analysis.untargeted) reading.complaints.push(shift({ ...opinion, reason: previousAspect }));
+    }
+    // Only a complained-of aspect carries on (客服态度差，很敷衍); after praise (快递很快，米线一般) the next opinion is about something else
+    previousAspect = analysis.complaints.length > 0 ? analysis.complaints.at(-1)!.reason : null;
+  }
+  return reading;
 }
 
 interface ReasonEvidence {
+  /** Category or refund-reason value naming it: above any text. */
+  named: boolean;
   confidence: number;
-  evidence: Map<ReasonField, Set<string>>;
-  /** Subject and body words that overlap no earlier one: "客服态度" and "态度恶劣" in "客服态度恶劣" are one piece of evidence. */
-  independentWords: number;
-  lastEnd: Map<ReasonField, number>;
+  complaints: number;
+  /** Field order, then offset, of the first complaint: ties of the primary go to the earliest. */
+  first: number;
+  evidence: Map<ReasonField, { terms: Set<string>; spans: { start: number; end: number }[] }>;
 }
 
-function evidenceList(map: Map<ReasonField, Set<string>>): Evidence[] {
-  return [...map].map(([field, terms]) => ({ field, terms: [...terms] }));
+function evidenceList(map: Map<ReasonField, { terms: Set<string>; spans: { start: number; end: number }[] }>): Evidence[] {
+  return [...map].map(([field, { terms, spans }]) => (spans.length > 0 ? { field, terms: [...terms], spans } : { field, terms: [...terms] }));
 }
 
 /** Classifies one ticket's fields. */
 export function classifyFields(matcher: CompiledTaxonomy, fields: TicketFields): Classification {
   const found = new Map<number, ReasonEvidence>();
-  const negated = new Map<ReasonField, Set<string>>();
-  const note = (reason: number, field: ReasonField, term: string, confidence: number, span?: Hit) => {
-    const entry = found.get(reason) ?? { confidence: 0, evidence: new Map(), independentWords: 0, lastEnd: new Map() };
-    entry.confidence = Math.max(entry.confidence, confidence);
-    const terms = entry.evidence.get(field) ?? new Set<string>();
-    if (span && !STRUCTURED_FIELDS.has(field) && !terms.has(term) && span.start >= (entry.lastEnd.get(field) ?? 0)) entry.independentWords++;
-    if (span) entry.lastEnd.set(field, Math.max(entry.lastEnd.get(field) ?? 0, span.end));
-    terms.add(term);
-    entry.evidence.set(field, terms);
-    found.set(reason, entry);
+  const negated = new Map<ReasonField, { terms: Set<string>; spans: { start: number; end: number }[] }>();
+  const praised = new Map<ReasonField, { terms: Set<string>; spans: { start: number; end: number }[] }>();
+  const collect = (map: typeof negated, field: ReasonField, term: string, span?: { start: number; end: number }) => {
+    const entry = map.get(field) ?? { terms: new Set<string>(), spans: [] };
+    entry.terms.add(term);
+    if (span) entry.spans.push(span);
+    map.set(field, entry);
   };
-  for (const field of TEXT_FIELDS) {
+  TEXT_FIELDS.forEach((field, fieldIndex) => {
     const value = fields[field];
-    if (value === null || value === undefined || value === '') continue;
+    if (value === null || value === undefined || value === '') return;
     const text = normalizeText(value);
     const structured = STRUCTURED_FIELDS.has(field);
     const named = structured ? matcher.categories.get(text) : undefined;
+    const note = (reason: number, term: string, confidence: number, order: number, span?: { start: number; end: number }, isNamed = false) => {
+      const entry = found.get(reason) ?? { named: false, confidence: 0, complaints: 0, first: Number.POSITIVE_INFINITY, evidence: new Map() };
+      entry.named ||= isNamed;
+      entry.confidence = Math.max(entry.confidence, confidence);
+      entry.complaints++;
+      entry.first = Math.min(entry.first, fieldIndex * 1e6 + order);
+      found.set(reason, entry);
+      collect(entry.evidence, field, term, span);
+    };
     // A value that names reasons is a label, not a text to search
     if (named) {
-      for (const reason of named) note(reason, field, value.trim(), CONFIDENCE.namedByField);
-      continue;
+      for (const reason of named) note(reason, value.trim(), CONFIDENCE.namedByField, 0, undefined, true);
+      return;
     }
-    for (const hit of findHits(matcher, text)) {
-      if (isNegated(matcher, text, hit)) {
-        const terms = negated.get(field) ?? new Set<string>();
-        terms.add(hit.text);
-        negated.set(field, terms);
-        continue;
-      }
-      for (const reason of hit.reasons) note(reason, field, hit.text, structured ? CONFIDENCE.structuredWord : CONFIDENCE.textWord, hit);
+    const reading = readText(matcher, text);
+    for (const complaint of reading.complaints) {
+      note(complaint.reason, complaint.text, structured ? CONFIDENCE.structuredWord : CONFIDENCE.textWord, complaint.start, { start: complaint.start, end: complaint.end });
     }
-  }
+    for (const item of reading.negated) collect(negated, field, item.text, { start: item.start, end: item.end });
+    for (const item of reading.praises) if (!found.has(item.reason)) collect(praised, field, item.text, { start: item.start, end: item.end });
+  });
   const lowRating = typeof fields.rating === 'number' && Number.isFinite(fields.rating) && fields.rating <= matcher.lowRating;
   const ratingEvidence: Evidence[] = lowRating ? [{ field: 'rating', terms: [String(fields.rating)] }] : [];
-  const reasons: ReasonMatch[] = [...found]
-    .map(([index, entry]) => {
-      const text = Math.min(CONFIDENCE.textMax, CONFIDENCE.textWord + CONFIDENCE.perExtraWord * (entry.independentWords - 1));
-      const base = Math.max(entry.confidence, entry.independentWords > 0 ? text : 0);
-      const confidence = Math.min(CONFIDENCE.namedByField, base + (lowRating ? CONFIDENCE.lowRating : 0));
-      return { index, match: { reason: matcher.taxonomy.reasons[index]!.key, confidence: round(confidence), evidence: [...evidenceList(entry.evidence), ...ratingEvidence] } };
-    })
-    .sort((a, b) => b.match.confidence - a.match.confidence || a.index - b.index)
-    .map((entry) => entry.match);
+  const ranked = [...found].sort(([, a], [, b]) => Number(b.named) - Number(a.named) || b.complaints - a.complaints || a.first - b.first);
+  const reasons: ReasonMatch[] = ranked.map(([index, entry]) => {
+    const text = Math.min(CONFIDENCE.textMax, CONFIDENCE.textWord + CONFIDENCE.perExtraWord * (entry.complaints - 1));
+    const base = Math.max(entry.confidence, entry.named ? 0 : text);
+    const confidence = Math.min(CONFIDENCE.namedByField, base + (lowRating ? CONFIDENCE.lowRating : 0));
+    return { reason: matcher.taxonomy.reasons[index]!.key, confidence: round(confidence), evidence: [...evidenceList(entry.evidence), ...ratingEvidence], source: 'rules' as const };
+  });
   return {
-    reasons: reasons.length > 0 ? reasons : [{ reason: UNKNOWN_REASON, confidence: 0, evidence: ratingEvidence }],
+    primary: reasons[0]?.reason ?? UNKNOWN_REASON,
+    reasons: reasons.length > 0 ? reasons : [{ reason: UNKNOWN_REASON, confidence: 0, evidence: ratingEvidence, source: 'rules' }],
     negated: evidenceList(negated),
+    praised: evidenceList(praised),
   };
 }
 
-function round(value: number): number {
+/** The words of a text as the classifier reads them (Chinese words, English lemmas): features of the learned model. */
+export function textWords(matcher: CompiledTaxonomy, text: string): string[] {
+  return segment(normalizeText(text), matcher.known).map((unit) => unit.key);
+}
+
+export function round(value: number): number {
   return Math.round(value * 1000) / 1000;
 }

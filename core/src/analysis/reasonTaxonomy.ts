@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import JSON5 from 'json5';
 import { CoreError } from '../api/errors.ts';
-import { UNKNOWN_REASON, type ChurnType, type Taxonomy, type TaxonomyInfo, type TaxonomyReason, type TaxonomyTerms } from '../api/reasons.ts';
+import { UNKNOWN_REASON, type ChurnType, type Taxonomy, type TaxonomyInfo, type TaxonomyLexicon, type TaxonomyReason, type TaxonomyTerms } from '../api/reasons.ts';
 import { queryRows } from '../db/sql.ts';
 
 export const CHURN_TYPES = ['competitive', 'natural', 'detail_neglect', 'market_fluctuation', 'disappointment', 'big_shop_neglect'] as const satisfies readonly ChurnType[];
@@ -53,6 +53,70 @@ function terms(value: unknown, where: string): TaxonomyTerms {
   return { zh: texts(entry.zh, `${where}.zh`), en: texts(entry.en, `${where}.en`) };
 }
 
+/** Optional word lists: absent stays absent, so a taxonomy saved before they existed reads as it was written. */
+function optionalTerms(value: unknown, where: string): TaxonomyTerms | undefined {
+  return value === undefined ? undefined : terms(value, where);
+}
+
+/**
+ * Repeats that can backtrack without bound: a repeated group holding a repeat or an alternative
+ * ((a+)+, (a|aa)*), back-references and look-arounds. A pattern without them backtracks at most
+ * polynomially, and with at most two unbounded repeats on a clause of at most 300 characters
+ * (reasonClassify.ts cuts longer ones) its cost stays small.
+ */
+function patternHazard(pattern: string): string | null {
+  if (/\\[1-9]|\\k<|\(\?<?[=!]/.test(pattern)) return 'back-references and look-arounds are not allowed';
+  const groups: { repeatsInside: boolean }[] = [{ repeatsInside: false }];
+  let unbounded = 0;
+  let lastClosed: { repeatsInside: boolean } | null = null;
+  for (let at = 0; at < pattern.length; at++) {
+    const char = pattern[at]!;
+    if (char === '\\') {
+      at++;
+      lastClosed = null;
+      continue;
+    }
+    if (char === '[') {
+      // Skip the class: its ] may be escaped
+      for (at++; at < pattern.length && pattern[at] !== ']'; at++) if (pattern[at] === '\\') at++;
+      lastClosed = null;
+      continue;
+    }
+    const repeat = char === '*' || char === '+' || (char === '{' && /^\{\d*,?\d*\}/.test(pattern.slice(at)));
+    if (repeat) {
+      const bound = char === '{' ? /^\{(\d*)(,?)(\d*)\}/.exec(pattern.slice(at))! : null;
+      const repeats = bound === null || (bound[2] === ',' ? true : Number(bound[1]) > 1);
+      const isUnbounded = bound === null || (bound[2] === ',' && bound[3] === '');
+      if (repeats && lastClosed?.repeatsInside) return `a repeated group that itself repeats or alternates (as in (a+)+) can take forever`;
+      if (isUnbounded) unbounded++;
+      if (repeats) groups.at(-1)!.repeatsInside = true;
+      if (bound) at += bound[0].length - 1;
+      lastClosed = null;
+      continue;
+    }
+    if (char === '|') groups.at(-1)!.repeatsInside = true;
+    if (char === '(') groups.push({ repeatsInside: false });
+    lastClosed = null;
+    if (char === ')' && groups.length > 1) {
+      lastClosed = groups.pop()!;
+      if (lastClosed.repeatsInside) groups.at(-1)!.repeatsInside = true;
+    }
+  }
+  if (unbounded > 2) return `at most two unbounded repeats (* + {n,}) per pattern, this one has ${unbounded}`;
+  return null;
+}
+
+/** A checked pattern compiled for matching clauses; throws E_TAXONOMY for one that could hang. */
+export function safePattern(pattern: string, where = 'pattern'): RegExp {
+  const hazard = patternHazard(pattern);
+  if (hazard) fail(where, `unsafe regular expression ${JSON.stringify(pattern)}: ${hazard}`);
+  try {
+    return new RegExp(pattern, 'giu');
+  } catch (error) {
+    return fail(where, `not a valid regular expression (${(error as Error).message})`);
+  }
+}
+
 function churnType(value: unknown, where: string, known: readonly string[]): ChurnType {
   if (typeof value !== 'string' || !known.includes(value)) fail(where, `must be one of ${known.join(', ')}, got ${JSON.stringify(value)}`);
   return value as ChurnType;
@@ -64,17 +128,19 @@ function reason(value: unknown, where: string, types: readonly string[]): Taxono
   if (!/^[a-z][a-z0-9_]*$/.test(key)) fail(`${where}.key`, `"${key}" must be lower-case letters, digits and _`);
   if (key === UNKNOWN_REASON) fail(`${where}.key`, `"${UNKNOWN_REASON}" is reserved for tickets no reason matches`);
   const patterns = texts(entry.patterns, `${where}.patterns`);
-  patterns.forEach((pattern, index) => {
-    try {
-      new RegExp(pattern, 'iu');
-    } catch (error) {
-      fail(`${where}.patterns[${index}]`, `not a valid regular expression (${(error as Error).message})`);
-    }
-  });
+  patterns.forEach((pattern, index) => safePattern(pattern, `${where}.patterns[${index}]`));
   const keywords = terms(entry.keywords, `${where}.keywords`);
+  const aspects = optionalTerms(entry.aspects, `${where}.aspects`);
+  const actions = optionalTerms(entry.actions, `${where}.actions`);
+  const opinionsEntry = entry.opinions === undefined ? undefined : record(entry.opinions, `${where}.opinions`);
+  const opinions = opinionsEntry && {
+    negative: optionalTerms(opinionsEntry.negative, `${where}.opinions.negative`) ?? { zh: [], en: [] },
+    positive: optionalTerms(opinionsEntry.positive, `${where}.opinions.positive`) ?? { zh: [], en: [] },
+  };
   const categories = texts(entry.categories, `${where}.categories`);
-  if (keywords.zh.length + keywords.en.length + patterns.length + categories.length === 0) {
-    fail(where, `reason "${key}" has no keyword, pattern or category, so nothing could ever match it`);
+  const words = [keywords, aspects, actions, opinions?.negative].reduce((sum, list) => sum + (list ? list.zh.length + list.en.length : 0), 0);
+  if (words + patterns.length + categories.length === 0) {
+    fail(where, `reason "${key}" has no keyword, aspect, action, opinion, pattern or category, so nothing could ever match it`);
   }
   return {
     key,
@@ -82,9 +148,19 @@ function reason(value: unknown, where: string, types: readonly string[]): Taxono
     en: text(entry.en, `${where}.en`),
     churnType: churnType(entry.churnType, `${where}.churnType`, types),
     keywords,
+    ...(aspects ? { aspects } : {}),
+    ...(actions ? { actions } : {}),
+    ...(opinions ? { opinions } : {}),
     patterns,
     categories,
   };
+}
+
+const LEXICON_LISTS = ['positive', 'negative', 'fixed', 'blockers', 'contrast', 'wishes'] as const satisfies readonly (keyof TaxonomyLexicon)[];
+
+function lexicon(value: unknown): TaxonomyLexicon {
+  const entry = record(value, 'lexicon');
+  return Object.fromEntries(LEXICON_LISTS.map((name) => [name, optionalTerms(entry[name], `lexicon.${name}`) ?? { zh: [], en: [] }])) as unknown as TaxonomyLexicon;
 }
 
 /** Checks a taxonomy (parsed JSON, or an edit from the app) and returns it with optional lists filled in. */
@@ -108,9 +184,14 @@ export function checkTaxonomy(value: unknown): Taxonomy {
     seen.add(entry.key);
   });
   if (top.lowRating !== undefined && (typeof top.lowRating !== 'number' || !Number.isFinite(top.lowRating))) fail('lowRating', 'must be a number');
+  if (top.unnamedAspect !== undefined && !reasons.some((entry) => entry.key === top.unnamedAspect)) {
+    fail('unnamedAspect', `must be the key of a reason, got ${JSON.stringify(top.unnamedAspect)}`);
+  }
   return {
     version: top.version as number,
     negations: terms(top.negations, 'negations'),
+    ...(top.lexicon === undefined ? {} : { lexicon: lexicon(top.lexicon) }),
+    ...(top.unnamedAspect === undefined ? {} : { unnamedAspect: top.unnamedAspect as string }),
     churnTypes,
     reasons,
     lowRating: (top.lowRating as number | undefined) ?? DEFAULT_LOW_RATING,
@@ -146,6 +227,11 @@ let bundled: Taxonomy | null = null;
 export function bundledTaxonomy(): Taxonomy {
   bundled ??= readTaxonomyFile(bundledTaxonomyPath());
   return bundled;
+}
+
+/** The bundled file's shared words: used by a taxonomy without a lexicon of its own (one saved before lexicons existed). */
+export function bundledLexicon(): TaxonomyLexicon {
+  return bundledTaxonomy().lexicon ?? lexicon({});
 }
 
 /** Fingerprint of a taxonomy's content: stored classifications are redone when it changes, even at the same version. */

@@ -26,18 +26,55 @@ export interface TaxonomyReason {
   zh: string;
   en: string;
   churnType: ChurnType;
+  /** Complaints by themselves (假货, 发错货, "wrong item"): the reason unless negated (没有质量问题). */
   keywords: TaxonomyTerms;
-  /** Regular expressions (JavaScript syntax, matched case-insensitively on the normalised text). */
+  /** Words naming the aspect (质量, 物流, 客服, "delivery"): a reason only with a negative opinion about them (质量很差, 客服不太好). */
+  aspects?: TaxonomyTerms;
+  /** Actions the shop owes (退款, 发货, 回复, "refund", "reply"): a complaint when negated (不给退款, 没收到, "never replied"). */
+  actions?: TaxonomyTerms;
+  /** Opinion words that name this aspect when no aspect word is near (慢 and "late" are delivery, 贵 is price). */
+  opinions?: { negative?: TaxonomyTerms; positive?: TaxonomyTerms };
+  /**
+   * Regular expressions (JavaScript syntax) on each normalised clause; checked to be safe (no
+   * nested or alternated quantified groups, no back-references or look-arounds), since a
+   * catastrophic pattern would hang classification.
+   */
   patterns?: string[];
   /** Ticket category or refund-reason values that name this reason outright (structured fields win over text). */
   categories?: string[];
 }
 
+/** Words every reason shares: how opinions, negation and clauses are read. */
+export interface TaxonomyLexicon {
+  /** Opinion words without an aspect of their own: 好, 不错, "great"; 差, 垃圾, "poor". */
+  positive: TaxonomyTerms;
+  negative: TaxonomyTerms;
+  /** Phrases that contain a negation word but negate nothing: 没想到, 不得不, 没几天. */
+  fixed: TaxonomyTerms;
+  /** Words that end a negation's scope because what follows is asserted: 这么, 如此, "such". */
+  blockers: TaxonomyTerms;
+  /** Words that open a contrasting clause: 但是, 就是, "but". */
+  contrast: TaxonomyTerms;
+  /** Words of a wish, which states a lack: praise in its clause is a complaint (要是能再快一点就更好了). */
+  wishes?: TaxonomyTerms;
+}
+
 export interface Taxonomy {
   /** Bumped on every edit; stored classifications of another version are re-run. */
   version: number;
-  /** Words that, shortly before a keyword, negate it ("没有质量问题", "no problem with delivery"). */
+  /**
+   * Words that negate what they govern: the next opinion, complaint or action in the same clause,
+   * within four words, unless a blocker comes first ("没有质量问题", "no problem with delivery",
+   * 不太好; but 从来没有这么差, "never had such poor quality" stay complaints).
+   */
   negations: TaxonomyTerms;
+  /** Shared opinion and clause words; the bundled lexicon when absent. */
+  lexicon?: TaxonomyLexicon;
+  /**
+   * The reason of a complaint about a thing no aspect names (米线一般, 牛柳越来越少: in reviews, the
+   * goods); absent: such complaints give no reason.
+   */
+  unnamedAspect?: string;
   churnTypes: { key: ChurnType; zh: string; en: string }[];
   reasons: TaxonomyReason[];
   /** A rating at or below this counts as evidence of dissatisfaction (not of a particular reason). Default 2. */
@@ -54,20 +91,29 @@ export interface Evidence {
   field: ReasonField;
   /** The words or pattern matches found, in normalised form (lower case, simplified); a category value as written. */
   terms: string[];
+  /** Where each complaint lies in the field's normalised text (UTF-16 offsets, end exclusive); absent for a category value or rating. */
+  spans?: { start: number; end: number }[];
 }
 
 export interface ReasonMatch {
   reason: string;
-  /** 0..1: structured fields highest, several independent words higher than one. */
+  /** 0..1: structured fields highest, several independent complaints higher than one; the learned model's vote blended in. */
   confidence: number;
   evidence: Evidence[];
+  /** What found it: the taxonomy's rules, the model learned from corrections, or an analyst's correction of this very text. */
+  source?: 'rules' | 'model' | 'correction';
 }
 
 /** One text or ticket's reasons; `[{ reason: 'unknown' }]` when nothing matched. */
 export interface Classification {
+  /** The one reason the text is mostly about (most complaints, ties to the first); `unknown` when none. */
+  primary: string;
+  /** Every reason found, the primary first; `[{ reason: 'unknown' }]` when none. */
   reasons: ReasonMatch[];
   /** Keywords found but negated, so not counted: shown so a taxonomy edit can be checked. */
   negated: Evidence[];
+  /** Aspects praised (客服态度很好, 物流很快): not reasons, shown so it is clear why none was given. */
+  praised: Evidence[];
 }
 
 export interface ClassifyTextRequest {
