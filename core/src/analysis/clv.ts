@@ -198,8 +198,10 @@ export async function customerValue(connection: DuckDBConnection, options: Custo
   if (options.summaryFile) hasSpend = await inputFromSummary(connection, options.summaryFile);
   else range = await inputFromOrders(connection, options, settings.unit);
   const { customers, repeat } = await queryOne<{ customers: number; repeat: number }>(connection, `SELECT count(*) AS customers, count(*) FILTER (WHERE x > 0) AS repeat FROM ${INPUT}`);
-  if (customers === 0) throw new CoreError('E_NO_DATA', range ? `no customer bought on or before ${range.until}` : `${options.summaryFile} has no rows`);
-  if (repeat === 0) throw new CoreError('E_NO_DATA', 'no customer bought on two different days, so BG/NBD cannot be fitted');
+  if (customers === 0) {
+    throw new CoreError('E_NO_DATA', range ? `no customer bought on or before ${range.until}` : `${options.summaryFile} has no rows`, range ? { reason: 'no_customers_until', until: range.until.slice(0, 10) } : undefined);
+  }
+  if (repeat === 0) throw new CoreError('E_NO_DATA', 'no customer bought on two different days, so BG/NBD cannot be fitted', { reason: 'no_repeat_buyers_value' });
 
   const bgnbd = fitBgNbd(await bgNbdData(connection));
   const spend = hasSpend ? await fitSpend(connection) : { fit: null, skipped: 'the summary file has no monetary_value (or zbar) column', excluded: 0 };

@@ -456,10 +456,12 @@ export interface CustomerExplanation {
     resultId: string;
     primary: string;
     secondary: string[];
+    /** 'insufficient_data' or 'no_rule_matched' when the primary type is 'undetermined'. */
     undeterminedReason: string | null;
     group: string | null;
     features: Partial<Record<ShopperFeature, number | null>>;
-    types: { type: string; matched: boolean; judged: TypeJudgement['judged']; conditions: ConditionCheck[] }[];
+    /** Each type of the rules in force, with its name from them (the rules file is the analyst's to edit). */
+    types: { type: string; label: Label; matched: boolean; judged: TypeJudgement['judged']; conditions: ConditionCheck[] }[];
   } | null;
   value: {
     resultId: string;
