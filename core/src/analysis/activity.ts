@@ -113,7 +113,7 @@ export async function resolveChurnRule(connection: DuckDBConnection, options: Ch
     activityParams({ statuses, asOf }),
   );
   if (gaps.p90 === null) {
-    throw new CoreError('E_NO_DATA', 'no customer bought on two different days, so no churn window can be derived; choose windowDays');
+    throw new CoreError('E_NO_DATA', 'no customer bought on two different days, so no churn window can be derived; choose windowDays', { reason: 'no_repeat_buyers' });
   }
   return { windowDays: gaps.p90, windowSource: 'p90', asOf, statuses, repeatCustomers: gaps.customers };
 }
@@ -121,7 +121,7 @@ export async function resolveChurnRule(connection: DuckDBConnection, options: Ch
 /** The last order timestamp of any status, as an ISO string. */
 export async function dataEnd(connection: DuckDBConnection): Promise<string> {
   const row = await queryOne<{ end: string | null }>(connection, 'SELECT max(ordered_at) AS "end" FROM orders');
-  if (row.end === null) throw new CoreError('E_NO_DATA', 'the workspace has no orders; import an orders export first');
+  if (row.end === null) throw new CoreError('E_NO_DATA', 'the workspace has no orders; import an orders export first', { reason: 'no_orders' });
   return row.end;
 }
 

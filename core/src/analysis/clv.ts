@@ -7,7 +7,7 @@
 // per distinct pair and DuckDB joins it in. Months are 30 days.
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { DOUBLE, LIST, listValue } from '@duckdb/node-api';
-import type { CustomerValueResult, HoldoutBucket, HoldoutCheck, TimeUnit } from '../api/customers.ts';
+import { MIN_P_ALIVE_SPREAD, type CustomerValueResult, type HoldoutBucket, type HoldoutCheck, type TimeUnit, type ValueFitIssue, type ValueFitQuality } from '../api/customers.ts';
 import { CoreError } from '../api/errors.ts';
 import { queryArrow } from '../db/arrow.ts';
 import type { OrderStatus } from '../db/schema.ts';
@@ -198,8 +198,10 @@ export async function customerValue(connection: DuckDBConnection, options: Custo
   if (options.summaryFile) hasSpend = await inputFromSummary(connection, options.summaryFile);
   else range = await inputFromOrders(connection, options, settings.unit);
   const { customers, repeat } = await queryOne<{ customers: number; repeat: number }>(connection, `SELECT count(*) AS customers, count(*) FILTER (WHERE x > 0) AS repeat FROM ${INPUT}`);
-  if (customers === 0) throw new CoreError('E_NO_DATA', range ? `no customer bought on or before ${range.until}` : `${options.summaryFile} has no rows`);
-  if (repeat === 0) throw new CoreError('E_NO_DATA', 'no customer bought on two different days, so BG/NBD cannot be fitted');
+  if (customers === 0) {
+    throw new CoreError('E_NO_DATA', range ? `no customer bought on or before ${range.until}` : `${options.summaryFile} has no rows`, range ? { reason: 'no_customers_until', until: range.until.slice(0, 10) } : undefined);
+  }
+  if (repeat === 0) throw new CoreError('E_NO_DATA', 'no customer bought on two different days, so BG/NBD cannot be fitted', { reason: 'no_repeat_buyers_value' });
 
   const bgnbd = fitBgNbd(await bgNbdData(connection));
   const spend = hasSpend ? await fitSpend(connection) : { fit: null, skipped: 'the summary file has no monetary_value (or zbar) column', excluded: 0 };
@@ -239,7 +241,7 @@ export async function customerValue(connection: DuckDBConnection, options: Custo
     SELECT customer_id, x AS frequency, t_x AS recency, "T", m AS monetary_value, revenue, first_purchase, last_purchase,
            p_alive, p_alive * horizon AS expected_purchases, expected_spend,
            expected_spend * p_alive * discounted AS clv,
-           expected_spend * p_alive * discounted * (1 - p_alive) AS value_at_risk,
+           expected_spend * (1 - p_alive) * discounted AS value_at_risk,
            holdout_purchases, ${holdoutLength === null ? 'CAST(NULL AS DOUBLE)' : 'p_alive * holdout'} AS holdout_predicted
     FROM alive`;
   const used = {
@@ -256,11 +258,7 @@ export async function customerValue(connection: DuckDBConnection, options: Custo
     connection,
     `SELECT sum(p_alive) AS alive, avg(p_alive) AS mean, sum(expected_purchases) AS purchases, sum(clv) AS clv, sum(value_at_risk) AS risk FROM ${RESULT_TABLES.value}`,
   );
-  const warnings = [
-    ...(bgnbd.atBound.length ? [`BG/NBD parameter(s) ${bgnbd.atBound.join(', ')} ended on their bound: the data do not pin them down`] : []),
-    ...(gg?.atBound.length ? [`Gamma-Gamma parameter(s) ${gg.atBound.join(', ')} ended on their bound`] : []),
-    ...(gg && gg.q <= 1 ? ['Gamma-Gamma q <= 1: the mean spend is undefined, so expected spend and CLV are left empty'] : []),
-  ];
+  const fitQuality = await assessFit(connection, bgnbd, gg);
   return {
     resultId,
     options: used,
@@ -283,8 +281,39 @@ export async function customerValue(connection: DuckDBConnection, options: Custo
       `SELECT * FROM ${RESULT_TABLES.value} ORDER BY value_at_risk DESC NULLS LAST, p_alive ASC, customer_id LIMIT $limit`,
       { limit: settings.atRiskLimit },
     ),
-    warnings,
+    warnings: fitQuality.issues.map(issueText),
+    fitQuality,
   };
+}
+
+/** The issues that make the at-risk ranking meaningless (see ValueFitIssue), and the one-time buyers the model cannot judge. */
+async function assessFit(connection: DuckDBConnection, bgnbd: BgNbdFit, gg: GammaGammaFit | null): Promise<ValueFitQuality> {
+  const spread = await queryOne<{ p10: number | null; p90: number | null; once: number }>(
+    connection,
+    `SELECT quantile_cont(p_alive, 0.1) FILTER (WHERE frequency > 0) AS p10, quantile_cont(p_alive, 0.9) FILTER (WHERE frequency > 0) AS p90,
+            count(*) FILTER (WHERE frequency = 0) AS once
+     FROM ${RESULT_TABLES.value}`,
+  );
+  const issues: ValueFitIssue[] = [];
+  if (bgnbd.atBound.length) issues.push({ code: 'parameter_on_bound', model: 'bgnbd', parameters: bgnbd.atBound });
+  if (spread.p10 !== null && spread.p90 !== null && spread.p90 - spread.p10 < MIN_P_ALIVE_SPREAD) issues.push({ code: 'no_separation', p10: spread.p10, p90: spread.p90 });
+  if (gg?.atBound.length) issues.push({ code: 'parameter_on_bound', model: 'gammaGamma', parameters: gg.atBound });
+  if (gg && gg.q <= 1) issues.push({ code: 'spend_mean_undefined', q: gg.q });
+  return { degenerate: issues.length > 0, issues, oneTimeBuyers: spread.once };
+}
+
+const MODEL_NAMES = { bgnbd: 'BG/NBD', gammaGamma: 'Gamma-Gamma' } as const;
+
+/** An issue in English with what to do about it (the command line's wording; the UI has its own catalogues). */
+export function issueText(issue: ValueFitIssue): string {
+  switch (issue.code) {
+    case 'parameter_on_bound':
+      return `${MODEL_NAMES[issue.model]} parameter(s) ${issue.parameters.join(', ')} ended on their bound: the data do not pin them down, so the values are not a ranking of risk. Import more history (two years or more of orders) or use a longer calibration period`;
+    case 'no_separation':
+      return `P(alive) of repeat customers runs only from ${issue.p10.toFixed(2)} to ${issue.p90.toFixed(2)} (10th to 90th percentile): the model cannot tell who is leaving. Import more history or use a longer calibration period`;
+    case 'spend_mean_undefined':
+      return `Gamma-Gamma q = ${issue.q.toFixed(2)} <= 1: the mean spend is undefined, so expected spend, CLV and value at risk are left empty`;
+  }
 }
 
 /** Mean predicted vs actual holdout purchases per calibration frequency 0..6 and 7+. */

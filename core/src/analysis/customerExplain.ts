@@ -103,14 +103,15 @@ function explainShopper(resultId: string, options: Record<string, unknown>, row:
         checkCondition({ feature: 'orders', op: '>=', value: type.minOrders }, row, unavailable, false),
         ...type.all.flatMap((condition) => ('any' in condition ? condition.any.map((c) => checkCondition(c, row, unavailable, true)) : [checkCondition(condition, row, unavailable, false)])),
       ];
-      return { type: type.key, matched: row.primary_type === type.key || secondary.includes(type.key), judged: judgement.judged, conditions };
+      return { type: type.key, label: type.label, matched: row.primary_type === type.key || secondary.includes(type.key), judged: judgement.judged, conditions };
     }),
   };
 }
 
 async function explainValue(connection: DuckDBConnection, resultId: string, row: Row): Promise<CustomerExplanation['value']> {
   const risk = numberOrNull(row.value_at_risk);
-  const rank = risk === null ? null : (await queryOne<{ n: number }>(connection, `SELECT count(*) + 1 AS n FROM ${RESULT_TABLES.value} WHERE value_at_risk > $risk`, { risk })).n;
+  // A value at risk of 0 ranks nobody: ties at 0 would all be "number 1".
+  const rank = risk === null || risk <= 0 ? null : (await queryOne<{ n: number }>(connection, `SELECT count(*) + 1 AS n FROM ${RESULT_TABLES.value} WHERE value_at_risk > $risk`, { risk })).n;
   return {
     resultId,
     frequency: Number(row.frequency),

@@ -328,9 +328,42 @@ export interface CustomerValueSummary {
   expectedPurchases: number;
   /** Null without spend (no monetary column or no Gamma-Gamma fit). */
   totalClv: number | null;
+  /**
+   * Sum of value at risk = (1 - P(alive)) x the value a customer brings over the horizon if still
+   * active (expected spend x discounted expected purchases of an active customer). CLV already
+   * weighs that value by P(alive), so CLV + value at risk = the value if everyone were active.
+   */
   totalValueAtRisk: number | null;
   /** Repeat customers left out of the spend fit because their mean repeat spend is not positive. */
   excludedFromSpend: number;
+}
+
+/**
+ * Why a value fit cannot rank customers, as data: screens and reports word it in their language.
+ * - parameter_on_bound: the optimiser stopped on a bound, so the data do not pin that parameter down
+ *   (BG/NBD a at its lower bound means the fit sees no customer drop out at all);
+ * - no_separation: P(alive) of the repeat customers spans less than MIN_P_ALIVE_SPREAD between its
+ *   10th and 90th percentile, so any ranking by risk is noise;
+ * - spend_mean_undefined: Gamma-Gamma q <= 1, so expected spend, CLV and value at risk are empty.
+ */
+export type ValueFitIssue =
+  | { code: 'parameter_on_bound'; model: 'bgnbd' | 'gammaGamma'; parameters: string[] }
+  | { code: 'no_separation'; p10: number; p90: number }
+  | { code: 'spend_mean_undefined'; q: number };
+
+/** P(alive) percentiles (10th to 90th) of repeat customers closer than this cannot rank anyone. */
+export const MIN_P_ALIVE_SPREAD = 0.05;
+
+export interface ValueFitQuality {
+  /** True when the at-risk ranking means nothing: any issue below. Screens and reports then show the issues instead of the list. */
+  degenerate: boolean;
+  issues: ValueFitIssue[];
+  /**
+   * Customers without a repeat purchase. BG/NBD lets a customer drop out only just after a repeat
+   * purchase, so it gives every one of them P(alive) = 1 and a value at risk of 0: the at-risk
+   * list cannot flag a one-time buyer, however long ago they bought.
+   */
+  oneTimeBuyers: number;
 }
 
 export interface CustomerValueResult {
@@ -353,7 +386,9 @@ export interface CustomerValueResult {
   holdout: HoldoutCheck | null;
   /** The first rows of the value table ranked by value at risk, as Arrow. */
   atRisk: Uint8Array;
+  /** The issues of fitQuality in English, for the command line. */
   warnings: string[];
+  fitQuality: ValueFitQuality;
 }
 
 export type CustomerTable = 'rfm' | 'shopper' | 'value';
@@ -421,10 +456,12 @@ export interface CustomerExplanation {
     resultId: string;
     primary: string;
     secondary: string[];
+    /** 'insufficient_data' or 'no_rule_matched' when the primary type is 'undetermined'. */
     undeterminedReason: string | null;
     group: string | null;
     features: Partial<Record<ShopperFeature, number | null>>;
-    types: { type: string; matched: boolean; judged: TypeJudgement['judged']; conditions: ConditionCheck[] }[];
+    /** Each type of the rules in force, with its name from them (the rules file is the analyst's to edit). */
+    types: { type: string; label: Label; matched: boolean; judged: TypeJudgement['judged']; conditions: ConditionCheck[] }[];
   } | null;
   value: {
     resultId: string;

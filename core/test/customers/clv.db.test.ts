@@ -103,13 +103,21 @@ describe.skipIf(!present)('customerValue on CDNOW', () => {
     expect(clv[1]).toBeCloseTo(18.943466, 4);
     expect(clv[2]).toBeCloseTo(38.180575, 4);
     expect(clv[4]).toBeCloseTo(clv[2]!, 12);
-    // the at-risk list is the value table ranked by CLV x (1 - P(alive))
+    // value at risk = (1 - P(alive)) x the value if still active = CLV / P(alive) x (1 - P(alive)):
+    // CLV already carries one factor P(alive), so it is not multiplied by (1 - P(alive)) again
     const atRisk = arrowFromBytes(result.atRisk).toArray();
     expect(atRisk).toHaveLength(100);
     const risks = atRisk.map((row) => row.value_at_risk as number);
     expect([...risks].sort((a, b) => b - a)).toEqual(risks);
     const first = atRisk[0]!;
-    expect(first.value_at_risk).toBeCloseTo((first.clv as number) * (1 - (first.p_alive as number)), 10);
+    const p = first.p_alive as number;
+    expect(p).toBeLessThan(0.5);
+    expect(first.value_at_risk).toBeCloseTo(((first.clv as number) / p) * (1 - p), 8);
+    // customer 1 (x = 2, lifetimes CLV 140.096218 above): CLV + value at risk = its value if certainly active
+    const one = arrowFromBytes(page.rows).toArray()[0]!;
+    expect((one.clv as number) + (one.value_at_risk as number)).toBeCloseTo((one.clv as number) / (one.p_alive as number), 8);
+    // CDNOW separates customers: a fit off its bounds, 1,411 one-time buyers (2,357 - 946) at P(alive) 1
+    expect(result.fitQuality).toEqual({ degenerate: false, issues: [], oneTimeBuyers: 2357 - 946 });
     const explained = await t.client.explainCustomer({ customerId: String(first.customer_id) });
     expect(explained.value).toMatchObject({ atRiskRank: 1, frequency: first.frequency });
   });
@@ -191,6 +199,26 @@ describe('customerValue on a hand-checked fixture', () => {
         ['w3', 3],
       ]);
     }
+  });
+
+  it('flags a fit that cannot separate customers: nobody stops buying, so BG/NBD a ends on its bound', async () => {
+    // 12 customers buy every 7 days from their first week to the data's last day (2024-03-25):
+    // there is no dropout to learn from, the fit drives a to its lower bound and every P(alive) to 1.
+    const rows = Array.from({ length: 12 }, (_, customer) =>
+      Array.from({ length: 12 - (customer % 3) }, (_, week) => {
+        const day = new Date(Date.UTC(2024, 0, 1 + 7 * (week + (customer % 3))));
+        return { order_id: `${customer}-${week}`, customer_id: `c${customer}`, ordered_at: `${day.toISOString().slice(0, 10)} 09:00:00`, amount: 20 + customer + 15 * ((week * 7 + customer) % 4) };
+      }),
+    ).flat();
+    t = await openSeededCore((c) => insertOrders(c, [...rows, { order_id: 'once', customer_id: 'one-time', ordered_at: '2024-02-01 09:00:00' }]));
+    const result = await t.client.customerValue({ unit: 'week' });
+    expect(result.bgnbd.atBound).toContain('a');
+    expect(result.fitQuality.degenerate).toBe(true);
+    expect(result.fitQuality.oneTimeBuyers).toBe(1);
+    expect(result.fitQuality.issues.map((issue) => issue.code)).toEqual(['parameter_on_bound', 'no_separation']);
+    expect(result.fitQuality.issues[0]).toEqual({ code: 'parameter_on_bound', model: 'bgnbd', parameters: ['a'] });
+    expect(result.warnings[0]).toContain('more history');
+    expect(result.summary.meanPAlive).toBeGreaterThan(0.999);
   });
 
   it('refuses bad options and data without repeat customers', async () => {

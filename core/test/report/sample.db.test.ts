@@ -3,7 +3,6 @@
 // section with the analyst's notes, the HTML loads nothing, images and PDF have their sizes.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { tableFromIPC } from 'apache-arrow';
 import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -30,8 +29,10 @@ describe.each(['en', 'zh-CN'] as ReportLang[])('report of the bundled sample (%s
 
   it('has a section per analysis the sample supports', () => {
     expect(report.sections.map((section) => section.id)).toEqual(
-      expect.arrayContaining(['kpis.overview', 'retention.cohorts', 'retention.curve', 'churn.summary', 'churn.survival', 'reasons.churn', 'customers.rfm', 'customers.shopper', 'customers.value']),
+      expect.arrayContaining(['kpis.overview', 'retention.cohorts', 'retention.curve', 'churn.summary', 'churn.survival', 'reasons.churn', 'customers.rfm', 'customers.shopper']),
     );
+    // the sample's year of orders leaves BG/NBD a on its bound (every P(alive) 1.00): no at-risk list from it
+    expect(report.sections.map((section) => section.id)).not.toContain('customers.value');
     for (const section of report.sections) expect(section.headline.length).toBeGreaterThan(10);
   });
 
@@ -107,12 +108,6 @@ describe.each(['en', 'zh-CN'] as ReportLang[])('report of the bundled sample (%s
     expect(pdf.match(/\/Type \/Page\b/g)?.length).toBeGreaterThan(report.sections.length);
   });
 
-  it('lists the model’s most at-risk customers first', async () => {
-    const value = report.sections.find((section) => section.id === 'customers.value')!;
-    const page = await t.client.customerRows({ table: 'value', limit: 5 });
-    const ids = (rows: Uint8Array) => (tableFromIPC(rows).toArray() as { customer_id: string }[]).map((row) => row.customer_id).slice(0, 5);
-    expect(ids(value.table!.arrow)).toEqual(ids(page.rows));
-  });
 });
 
 function escapeXml(text: string): string {

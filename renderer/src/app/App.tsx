@@ -1,7 +1,8 @@
 // The workbench frame: left navigation, the current screen, language switch, native menu commands,
 // and the report draft every screen's "Add to report" adds to.
-import { useCallback, useEffect, useState } from 'react';
+import { use, useCallback, useEffect, useState } from 'react';
 import { asCoreError, useCoreContext } from '../client/hooks.ts';
+import { PlotlyContext, preloadPlotly } from '../components/charts/plotlyBundle.ts';
 import { ErrorBanner } from '../components/ErrorBanner.tsx';
 import { Icon } from '../components/Icon.tsx';
 import { ReportDraftProvider, useReportDraft } from '../features/report/ReportDraft.tsx';
@@ -44,6 +45,10 @@ function Workbench() {
   const [request, setRequest] = useState<ScreenRequest>({});
   const [error, setError] = useState<CoreError | null>(null);
   const screen = screens.find((candidate) => candidate.id === screenId) ?? screens[0];
+  // The charting library takes seconds to start on a slow machine: load it while the first screen is read.
+  const loadPlotly = use(PlotlyContext);
+  const [chartsReady, setChartsReady] = useState(false);
+  useEffect(() => preloadPlotly(loadPlotly, () => setChartsReady(true)), [loadPlotly]);
 
   const go = useCallback((id: string, next: ScreenRequest = {}) => {
     setRequest(next);
@@ -118,6 +123,12 @@ function Workbench() {
           ))}
         </ul>
         <div className="sidebar-foot">
+          {!chartsReady && (
+            <div className="charts-loading" role="status" data-testid="charts-loading">
+              <span className="spinner" aria-hidden="true" />
+              {t('app.chartsLoading')}
+            </div>
+          )}
           <label className="language">
             <span>{t('app.language')}</span>
             <select value={language} onChange={(event) => isLanguage(event.target.value) && setLanguage(event.target.value)} data-testid="language-select">

@@ -49,6 +49,52 @@ export interface ArrowTableProps {
   label: string;
   /** Offer "Add to report" (default true; the Report screen's own tables are already in it). */
   addToReport?: boolean;
+  /**
+   * Sorting by a header click. With `onSortChange` the owner sorts (a paged source sorts in the
+   * core) and passes the order back in `sort`; without it a whole `table` sorts in place.
+   */
+  sort?: TableSort | null;
+  onSortChange?: (sort: TableSort | null) => void;
+  /** A search box over the rows: the owner filters when it passes `onSearchChange`, else a whole table filters its text cells here. */
+  searchable?: boolean;
+  onSearchChange?: (text: string) => void;
+}
+
+export interface TableSort {
+  column: string;
+  descending: boolean;
+}
+
+/** Next order of a header click: ascending, then descending, then none. */
+function nextSort(current: TableSort | null | undefined, column: string): TableSort | null {
+  if (current?.column !== column) return { column, descending: false };
+  return current.descending ? null : { column, descending: true };
+}
+
+function compareValues(a: unknown, b: unknown): number {
+  if (a === b) return 0;
+  if (a === null || a === undefined) return 1;
+  if (b === null || b === undefined) return -1;
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  if (typeof a === 'bigint' && typeof b === 'bigint') return a < b ? -1 : 1;
+  return String(a).localeCompare(String(b));
+}
+
+/** A whole table's rows in the chosen order, keeping only rows with `search` in a text cell: a permutation, no copies. */
+function orderedRows(source: RowSource, sort: TableSort | null, search: string): RowSource {
+  const needle = search.trim().toLowerCase();
+  if (!sort && !needle) return source;
+  let order = Array.from({ length: source.numRows }, (_, row) => row);
+  if (needle) {
+    const texts = source.fields.flatMap((field, index) => (DataType.isUtf8(field.type) || DataType.isLargeUtf8(field.type) ? [index] : []));
+    order = order.filter((row) => texts.some((column) => String(source.value(column, row) ?? '').toLowerCase().includes(needle)));
+  }
+  const sortIndex = sort ? source.fields.findIndex((field) => field.name === sort.column) : -1;
+  if (sort && sortIndex >= 0) {
+    const direction = sort.descending ? -1 : 1;
+    order.sort((a, b) => direction * compareValues(source.value(sortIndex, a), source.value(sortIndex, b)) || a - b);
+  }
+  return { numRows: order.length, fields: source.fields, value: (column, row) => source.value(column, order[row]!) };
 }
 
 /** Browsers cap an element's height (Chrome near 33.5M px); taller tables scroll a scaled spacer. */
@@ -79,12 +125,38 @@ function isNumeric(type: DataType): boolean {
   return DataType.isInt(type) || DataType.isFloat(type) || DataType.isDecimal(type);
 }
 
-export function ArrowTable({ table, source: givenSource, onRangeChange, columns, height = 360, rowHeight = 30, onActivateRow, label, addToReport = true }: ArrowTableProps) {
+export function ArrowTable({
+  table,
+  source: givenSource,
+  onRangeChange,
+  columns,
+  height = 360,
+  rowHeight = 30,
+  onActivateRow,
+  label,
+  addToReport = true,
+  sort: ownerSort,
+  onSortChange,
+  searchable = false,
+  onSearchChange,
+}: ArrowTableProps) {
   const i18n = useI18n();
   const viewport = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [activeRow, setActiveRow] = useState(0);
-  const source = useMemo(() => givenSource ?? (table ? tableSource(table) : { numRows: 0, fields: [], value: () => null }), [givenSource, table]);
+  const [localSort, setLocalSort] = useState<TableSort | null>(null);
+  const [search, setSearch] = useState('');
+  const sort = onSortChange ? (ownerSort ?? null) : localSort;
+  const source = useMemo(() => {
+    const whole = givenSource ?? (table ? tableSource(table) : { numRows: 0, fields: [], value: () => null });
+    // A paged source is ordered and filtered by its owner; a whole table here.
+    return onSortChange || onSearchChange ? whole : orderedRows(whole, localSort, search);
+  }, [givenSource, table, onSortChange, onSearchChange, localSort, search]);
+  const sortBy = (column: string) => {
+    const next = nextSort(sort, column);
+    if (onSortChange) onSortChange(next);
+    else setLocalSort(next);
+  };
   const rowCount = source.numRows;
   const idPrefix = useRef(`grid-${Math.random().toString(36).slice(2, 8)}`).current;
 
@@ -205,14 +277,37 @@ export function ArrowTable({ table, source: givenSource, onRangeChange, columns,
 
   return (
     <div className="grid" role="grid" aria-label={label} aria-rowcount={rowCount + 1} aria-colcount={shown.length}>
+      {searchable && (
+        <div className="grid-search">
+          <input
+            type="search"
+            value={search}
+            placeholder={i18n.t('table.search')}
+            aria-label={i18n.t('table.search')}
+            onChange={(event) => {
+              setSearch(event.target.value);
+              onSearchChange?.(event.target.value);
+            }}
+          />
+        </div>
+      )}
       <div className="grid-scroll-x">
         <div role="rowgroup">
           <div role="row" aria-rowindex={1} className="grid-row grid-header" style={{ gridTemplateColumns: template }}>
-            {shown.map((column) => (
-              <div key={column.name} role="columnheader" className={`grid-cell${column.numeric ? ' grid-cell-number' : ''}`}>
-                {column.label ?? column.name}
-              </div>
-            ))}
+            {shown.map((column) => {
+              const text = column.label ?? column.name;
+              const sorted = sort?.column === column.name ? (sort.descending ? 'descending' : 'ascending') : 'none';
+              return (
+                <div key={column.name} role="columnheader" aria-sort={sorted} className={`grid-cell${column.numeric ? ' grid-cell-number' : ''}`} title={text}>
+                  <button type="button" className="grid-sort" onClick={() => sortBy(column.name)} title={i18n.t('table.sortBy', { column: text })}>
+                    <span className="grid-sort-label">{text}</span>
+                    <span className="grid-sort-mark" aria-hidden="true">
+                      {sorted === 'ascending' ? '▲' : sorted === 'descending' ? '▼' : ''}
+                    </span>
+                  </button>
+                </div>
+              );
+            })}
           </div>
         </div>
         <div

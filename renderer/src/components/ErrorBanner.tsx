@@ -1,29 +1,80 @@
-// An error as the user sees it: its stable code, the core's message, and what they can do next.
-import type { ErrorData } from '../../../core/src/api/index.ts';
-import { useI18n } from '../i18n/I18nProvider.tsx';
+// An error as the user sees it: what happened in the UI language (by the error's code and the
+// parameters it carries), what they can do next, and the core's own message for the record.
+import type { ReactNode } from 'react';
+import type { ErrorCode, ErrorData } from '../../../core/src/api/index.ts';
+import { isMessageKey, useI18n } from '../i18n/I18nProvider.tsx';
 
 export interface ErrorBannerProps {
-  error: Pick<ErrorData, 'code' | 'message'>;
+  error: Pick<ErrorData, 'code' | 'message' | 'details'>;
   onRetry?: () => void;
   onDismiss?: () => void;
+  /** What fixes this error on the screen that shows it (e.g. a field to set the churn window). */
+  fix?: ReactNode;
 }
 
-export function ErrorBanner({ error, onRetry, onDismiss }: ErrorBannerProps) {
-  const { t } = useI18n();
-  // An empty workspace is a state, not a failure: say what to do instead of showing a code.
+/** Absolute paths (POSIX or Windows) in a message, shown by their file name only: uploads live in internal folders. */
+export function withoutFolders(message: string): string {
+  return message.replace(/(?:[A-Za-z]:)?(?:[\\/][^\\/\s:'"()]+)*[\\/]([^\\/\s:'"()]+)/g, (whole, name: string) => (whole.length > name.length + 1 ? name : whole));
+}
+
+/** The reason an analysis had nothing to work on, when the core named one (details.reason). */
+function noDataReason(error: ErrorBannerProps['error']): string | null {
+  const reason = error.details?.reason;
+  return typeof reason === 'string' && isMessageKey(`error.noData.${reason}`) ? reason : null;
+}
+
+function place(details: Record<string, unknown> | undefined): string {
+  if (!details) return '';
+  const parts: string[] = [];
+  if (typeof details.file === 'string') parts.push(withoutFolders(details.file));
+  if (typeof details.line === 'number') parts.push(`#${details.line}`);
+  if (typeof details.column === 'string') parts.push(details.column);
+  return parts.join(' · ');
+}
+
+export function ErrorBanner({ error, onRetry, onDismiss, fix }: ErrorBannerProps) {
+  const { t, language } = useI18n();
+  const message = withoutFolders(error.message);
   if (error.code === 'E_NO_DATA') {
+    const reason = noDataReason(error);
+    // An empty workspace is a state, not a failure: say what the core found and what to do instead of showing a code.
     return (
-      <div className="banner banner-info" role="status" data-testid="no-data">
-        {t('error.noData')} <a href="#/data">{t('nav.data')}</a>
+      <div className="banner banner-info" role="status" data-testid="no-data" data-reason={reason ?? undefined}>
+        <div className="banner-body">
+          {reason ? (
+            <span>{t(`error.noData.${reason}` as Parameters<typeof t>[0], stringParams(error.details))}</span>
+          ) : (
+            <>
+              <span>{t('error.noData')}</span> <a href="#/data">{t('nav.data')}</a>
+            </>
+          )}
+          {fix && <div className="banner-fix">{fix}</div>}
+        </div>
       </div>
     );
   }
+  const codeKey = `error.code.${error.code satisfies ErrorCode}`;
+  const where = place(error.details);
   return (
     <div className="banner banner-error" role="alert">
       <div className="banner-body">
         <strong>{t('error.title')}</strong>
         <code className="banner-code">{error.code}</code>
-        <span className="banner-message">{error.message}</span>
+        {language === 'en' || !isMessageKey(codeKey) ? (
+          <span className="banner-message">{message}</span>
+        ) : (
+          <>
+            <span className="banner-message">
+              {t(codeKey)}
+              {where && ` (${where})`}
+            </span>
+            <details className="banner-details">
+              <summary>{t('error.details')}</summary>
+              {message}
+            </details>
+          </>
+        )}
+        {fix && <div className="banner-fix">{fix}</div>}
       </div>
       <div className="banner-actions">
         {onRetry && (
@@ -39,4 +90,10 @@ export function ErrorBanner({ error, onRetry, onDismiss }: ErrorBannerProps) {
       </div>
     </div>
   );
+}
+
+function stringParams(details: Record<string, unknown> | undefined): Record<string, string | number> {
+  const params: Record<string, string | number> = {};
+  for (const [key, value] of Object.entries(details ?? {})) if (typeof value === 'string' || typeof value === 'number') params[key] = typeof value === 'string' ? withoutFolders(value) : value;
+  return params;
 }

@@ -53,7 +53,11 @@ const TEXT = {
   model: { 'zh-CN': '模型', en: 'Model' },
   horizon: { 'zh-CN': '预测期', en: 'Horizon' },
   discount: { 'zh-CN': '月贴现率', en: 'Monthly discount rate' },
-  warnings: { 'zh-CN': '模型提示', en: 'Model warnings' },
+  riskDefinition: { 'zh-CN': '风险价值的定义', en: 'Value at risk' },
+  riskFormula: {
+    'zh-CN': '（1 − 存活概率）× 客户仍活跃时预测期内的贴现价值；CLV 已按存活概率加权，二者之和即全部客户都活跃时的价值',
+    en: '(1 − P(alive)) × the discounted value over the horizon if the customer is still active; CLV already weighs that value by P(alive), so CLV + value at risk = the value if every customer stayed',
+  },
 } satisfies Record<string, Bilingual>;
 
 function labelOf(label: Label, lang: ReportLang): string {
@@ -74,7 +78,7 @@ export async function buildCustomerSections(connection: DuckDBConnection, lang: 
   return [
     ...(await sectionsOrSkip('RFM', async () => rfmSections(await rfm(connection, await analystChoices<RfmRules>(connection, 'rfm')), lang), log)),
     ...(await sectionsOrSkip('shopper type', async () => shopperSections(await shopperTypes(connection, await analystChoices<ShopperRules>(connection, 'shopper')), lang), log)),
-    ...(await sectionsOrSkip('customer value', async () => valueSections(await customerValue(connection, {}), lang), log)),
+    ...(await sectionsOrSkip('customer value', async () => valueSectionsOrWhy(await customerValue(connection, {}), lang, log), log)),
   ];
 }
 
@@ -215,7 +219,14 @@ interface AtRiskRow {
   value_at_risk: number | null;
 }
 
+function valueSectionsOrWhy(result: CustomerValueResult, lang: ReportLang, log: (event: LogEvent) => void): ReportSection[] {
+  if (result.fitQuality.degenerate) log({ type: 'log', level: 'warn', message: `report: no customer value section: ${result.warnings.join('; ')}` });
+  return valueSections(result, lang);
+}
+
+/** No section from a fit that cannot rank customers (on a bound, or every P(alive) alike): its list would be noise. */
 export function valueSections(result: CustomerValueResult, lang: ReportLang): ReportSection[] {
+  if (result.fitQuality.degenerate) return [];
   const arrow = tableFromIPC(result.atRisk);
   const rows = arrow.toArray().map((row) => row.toJSON() as unknown as AtRiskRow);
   if (rows.length === 0) return [];
@@ -267,7 +278,7 @@ export function valueSections(result: CustomerValueResult, lang: ReportLang): Re
         { label: TEXT.horizon[lang], value: lang === 'en' ? `${months} months` : `${months} 个月` },
         { label: TEXT.discount[lang], value: formatPercent(options.monthlyDiscountRate, lang) },
         ...(options.statuses ? [statusesOption(options.statuses, lang)] : []),
-        ...(result.warnings.length ? [{ label: TEXT.warnings[lang], value: result.warnings.join('; ') }] : []),
+        { label: TEXT.riskDefinition[lang], value: TEXT.riskFormula[lang] },
       ],
       note: '',
     },

@@ -61,11 +61,34 @@ export function themedLayout(layout: ChartLayout, height: number): ChartLayout {
   };
 }
 
+/** Chinese date ticks: Plotly's zh-CN locale names months 一..十二, so "%b %Y" would read "一 2011". */
+const ZH_DATE_TICKS = [
+  { dtickrange: [null, 86_400_000], value: '%H:%M' },
+  { dtickrange: [86_400_000, 'M1'], value: '%-m月%-d日' },
+  { dtickrange: ['M1', 'M12'], value: '%Y年%-m月' },
+  { dtickrange: ['M12', null], value: '%Y年' },
+];
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}/;
+
+/** Whether the traces put dates on the x axis (ISO strings that Plotly reads as a date axis). */
+function hasDateX(data: readonly ChartTrace[]): boolean {
+  return data.some((trace) => Array.isArray(trace.x) && typeof trace.x[0] === 'string' && ISO_DATE.test(trace.x[0]));
+}
+
+/** The layout in the UI language: Chinese date ticks on a date x axis that sets no format of its own. */
+export function localisedLayout(data: readonly ChartTrace[], layout: ChartLayout, language: string): ChartLayout {
+  if (language !== 'zh-CN' || !hasDateX(data)) return layout;
+  const xaxis = (layout.xaxis ?? {}) as Record<string, unknown>;
+  if (xaxis.type === 'category' || xaxis.tickformat !== undefined) return layout;
+  return { ...layout, xaxis: { tickformatstops: ZH_DATE_TICKS, hoverformat: '%Y-%m-%d', ...xaxis } };
+}
+
 const NO_LAYOUT: ChartLayout = {};
 
 export function PlotlyChart({ data, layout = NO_LAYOUT, fileName, title, height = 360, onPointClick, onHandle, addToReport = true }: PlotlyChartProps) {
   const load = use(PlotlyContext);
-  const { t } = useI18n();
+  const { t, language } = useI18n();
   const root = useRef<PlotlyElement>(null);
   const [plotly, setPlotly] = useState<PlotlyBundle | null>(null);
   const clickHandler = useRef(onPointClick);
@@ -87,8 +110,8 @@ export function PlotlyChart({ data, layout = NO_LAYOUT, fileName, title, height 
     const element = root.current;
     if (!plotly || !element) return;
     let current = true;
-    const config = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ['toImage', 'sendDataToCloud', 'lasso2d', 'select2d'] };
-    drawing.current = plotly.react(element, data, themedLayout(layout, height), config).then(() => {
+    const config = { displaylogo: false, responsive: true, locale: language, modeBarButtonsToRemove: ['toImage', 'sendDataToCloud', 'lasso2d', 'select2d'] };
+    drawing.current = plotly.react(element, data, themedLayout(localisedLayout(data, layout, language), height), config).then(() => {
       // A draw that ends after a newer one started, or after the chart went away, hands out no handle.
       if (!current) return;
       element.removeAllListeners?.('plotly_click');
@@ -104,7 +127,7 @@ export function PlotlyChart({ data, layout = NO_LAYOUT, fileName, title, height 
     return () => {
       current = false;
     };
-  }, [plotly, data, layout, height]);
+  }, [plotly, data, layout, height, language]);
 
   useEffect(() => {
     const element = root.current;

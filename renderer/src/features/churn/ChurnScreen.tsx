@@ -15,6 +15,29 @@ import { DEFAULT_STATUSES, StatusesField } from '../StatusesField.tsx';
 import { CHURN_RATE_LAYOUT, churnRateTraces, LIFECYCLE_LAYOUT, lifecycleTraces, SURVIVAL_LAYOUT, survivalTraces } from './churnCharts.ts';
 import { KpiTiles } from './KpiTiles.tsx';
 
+/** The churn window typed where the core said it cannot derive one; applied as a whole number, not digit by digit. */
+function WindowFix({ onApply }: { onApply: (days: string) => void }) {
+  const { t } = useI18n();
+  const [days, setDays] = useState('90');
+  return (
+    <form
+      className="banner-fix"
+      onSubmit={(event) => {
+        event.preventDefault();
+        if (days) onApply(days);
+      }}
+    >
+      <label className="option-field">
+        <span className="field-label">{t('churn.windowFix')}</span>
+        <input className="number-input" inputMode="numeric" value={days} onChange={(event) => setDays(event.target.value.replace(/\D/g, ''))} data-testid="churn-window-fix" />
+      </label>
+      <button type="submit" className="button">
+        {t('churn.windowApply')}
+      </button>
+    </form>
+  );
+}
+
 export function ChurnScreen() {
   const { t, number, percent } = useI18n();
   const [period, setPeriod] = useState<RetentionPeriod>('month');
@@ -58,7 +81,16 @@ export function ChurnScreen() {
         <StatusesField value={statuses} onChange={setStatuses} />
       </section>
       {kpis.value && <KpiTiles kpis={kpis.value.kpis} />}
-      {error && <ErrorBanner error={error} />}
+      {error && (
+        <ErrorBanner
+          error={error}
+          fix={
+            error.details?.reason === 'no_repeat_buyers' ? (
+              <WindowFix onApply={setWindowText} />
+            ) : undefined
+          }
+        />
+      )}
       {summary.value && ruleInfo && (
         <>
           <div className="stats">

@@ -1,9 +1,11 @@
 // Why one customer got their RFM segment, shopper type and value: the scores and rules, side by side.
-import type { CustomerExplanation } from '../../../../core/src/api/index.ts';
+import { useEffect, useRef } from 'react';
+import type { ConditionCheck, CustomerExplanation } from '../../../../core/src/api/index.ts';
 import { useCall } from '../../client/hooks.ts';
 import { ErrorBanner } from '../../components/ErrorBanner.tsx';
 import { Panel } from '../../components/Screen.tsx';
-import { useI18n } from '../../i18n/I18nProvider.tsx';
+import { useI18n, type I18n } from '../../i18n/I18nProvider.tsx';
+import { UNDETERMINED } from './shopperKeys.ts';
 
 function Facts({ rows }: { rows: [string, string][] }) {
   return (
@@ -18,10 +20,35 @@ function Facts({ rows }: { rows: [string, string][] }) {
   );
 }
 
-export function CustomerExplanationPanel({ customerId, onClose }: { customerId: string; onClose: () => void }) {
-  const { t, number, percent, label } = useI18n();
+/** "Orders ≥ 3 (5 ✓)": the feature by name, the threshold and the customer's value rounded for reading. */
+function conditionText(condition: ConditionCheck, i18n: I18n): string {
+  const digits = (value: number) => (Number.isInteger(value) ? 0 : 2);
+  const value = condition.value === null ? '—' : i18n.number(condition.value, digits(condition.value));
+  const mark = condition.passed === null ? ' ?' : condition.passed ? ' ✓' : ' ✗';
+  return `${i18n.t(`feature.${condition.feature}`)} ${condition.op.replace('>=', '≥').replace('<=', '≤')} ${i18n.number(condition.threshold, digits(condition.threshold))} (${value})${mark}`;
+}
+
+const TABLE_TABS = { rfm: 'customers.tab.rfm', shopper: 'customers.tab.shopper', value: 'customers.tab.value' } as const;
+
+export function CustomerExplanationPanel({ customerId, resultsKey, onClose }: { customerId: string; resultsKey: string; onClose: () => void }) {
+  const i18n = useI18n();
+  const { t, number, percent, label } = i18n;
   const explanation = useCall('explainCustomer', { customerId });
   const value: CustomerExplanation | undefined = explanation.value;
+  const { reload } = explanation;
+  const shownFor = useRef(resultsKey);
+  useEffect(() => {
+    if (shownFor.current === resultsKey) return;
+    shownFor.current = resultsKey;
+    reload();
+  }, [resultsKey, reload]);
+  const typeName = (key: string) => {
+    if (key === UNDETERMINED) return t('customers.undeterminedType');
+    const type = value?.shopper?.types.find((item) => item.type === key);
+    return type ? label(type.label) : key;
+  };
+  const undeterminedReason = (reason: string) =>
+    reason === 'insufficient_data' || reason === 'no_rule_matched' ? t(`customers.undeterminedReason.${reason}`) : reason;
   return (
     <Panel
       id="customer-explanation"
@@ -40,7 +67,7 @@ export function CustomerExplanationPanel({ customerId, onClose }: { customerId: 
               <h3>{t('customers.tab.rfm')}</h3>
               <Facts
                 rows={[
-                  [t('customers.explain.segment'), `${label(value.rfm.rule.label)} (${value.rfm.segment})`],
+                  [t('customers.explain.segment'), label(value.rfm.rule.label)],
                   [t('customers.explain.scores'), `R${value.rfm.r} F${value.rfm.f} M${value.rfm.m}`],
                   [t('customers.explain.recency'), t('churn.days', { days: number(value.rfm.recencyDays) })],
                   [t('customers.explain.frequency'), number(value.rfm.frequency)],
@@ -54,16 +81,15 @@ export function CustomerExplanationPanel({ customerId, onClose }: { customerId: 
               <h3>{t('customers.tab.shopper')}</h3>
               <Facts
                 rows={[
-                  [t('customers.explain.primary'), value.shopper.primary],
-                  [t('customers.explain.secondary'), value.shopper.secondary.join(', ') || '—'],
-                  ...(value.shopper.undeterminedReason ? ([[t('customers.explain.why'), value.shopper.undeterminedReason]] as [string, string][]) : []),
+                  [t('customers.explain.primary'), typeName(value.shopper.primary)],
+                  [t('customers.explain.secondary'), value.shopper.secondary.map(typeName).join(i18n.language === 'en' ? ', ' : '、') || '—'],
+                  ...(value.shopper.undeterminedReason ? ([[t('customers.explain.why'), undeterminedReason(value.shopper.undeterminedReason)]] as [string, string][]) : []),
                 ]}
               />
               <ul className="conditions">
                 {value.shopper.types.map((type) => (
                   <li key={type.type} className={type.matched ? 'condition-pass' : undefined}>
-                    <strong>{type.type}</strong>{' '}
-                    {type.conditions.map((condition) => `${condition.feature} ${condition.op} ${condition.threshold} (${condition.value ?? '—'})${condition.passed === null ? ' ?' : condition.passed ? ' ✓' : ' ✗'}`).join(' · ')}
+                    <strong>{label(type.label)}</strong> {type.conditions.map((condition) => conditionText(condition, i18n)).join(' · ')}
                   </li>
                 ))}
               </ul>
@@ -83,7 +109,7 @@ export function CustomerExplanationPanel({ customerId, onClose }: { customerId: 
               />
             </section>
           )}
-          {value.missing.length > 0 && <p className="muted">{t('customers.explain.missing', { tables: value.missing.join(', ') })}</p>}
+          {value.missing.length > 0 && <p className="muted">{t('customers.explain.missing', { tables: value.missing.map((table) => t(TABLE_TABS[table])).join(i18n.language === 'en' ? ', ' : '、') })}</p>}
         </div>
       )}
     </Panel>

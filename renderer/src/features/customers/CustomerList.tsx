@@ -4,7 +4,7 @@ import { tableFromIPC } from 'apache-arrow';
 import { useCallback, useState } from 'react';
 import type { CustomerRowsRequest } from '../../../../core/src/api/index.ts';
 import { useCoreContext } from '../../client/hooks.ts';
-import { ArrowTable } from '../../components/ArrowTable.tsx';
+import { ArrowTable, type TableSort } from '../../components/ArrowTable.tsx';
 import { usePagedSource } from '../../components/pagedSource.ts';
 import { isMessageKey, useI18n, type I18n } from '../../i18n/I18nProvider.tsx';
 
@@ -26,7 +26,10 @@ export interface CustomerListProps {
 export function CustomerList({ query, total, label, onExplain, valueLabels }: CustomerListProps) {
   const { core } = useCoreContext();
   const { t } = useI18n();
-  const key = JSON.stringify(query);
+  const [sort, setSort] = useState<TableSort | null>(null);
+  const [search, setSearch] = useState('');
+  // The core sorts and searches the whole result; the grid shows pages of that order.
+  const key = JSON.stringify({ ...query, ...(sort ? { sort: [sort] } : {}), ...(search.trim() ? { search: search.trim() } : {}) });
   const [rowsTotal, setRowsTotal] = useState(total);
   const fetchPage = useCallback(
     async (offset: number, limit: number) => {
@@ -37,11 +40,26 @@ export function CustomerList({ query, total, label, onExplain, valueLabels }: Cu
     [core, key],
   );
   const paged = usePagedSource(rowsTotal, fetchPage);
-  if (!paged.source) return <p className="muted">{t('chart.loading')}</p>;
+  // The search box stays mounted while a new order or filter loads, so typing is not interrupted.
+  const searchBox = (
+    <div className="grid-search">
+      <input type="search" value={search} placeholder={t('customers.searchId')} aria-label={t('customers.searchId')} onChange={(event) => setSearch(event.target.value)} />
+    </div>
+  );
+  if (!paged.source) {
+    return (
+      <>
+        {searchBox}
+        <p className="muted">{t('chart.loading')}</p>
+      </>
+    );
+  }
   const source = paged.source;
   const idColumn = source.fields.findIndex((field) => field.name === 'customer_id');
   return (
-    <ArrowTable
+    <>
+      {searchBox}
+      <ArrowTable
       source={source}
       columns={source.fields.map((field) => {
         const valueLabel = valueLabels?.[field.name];
@@ -52,12 +70,15 @@ export function CustomerList({ query, total, label, onExplain, valueLabels }: Cu
         };
       })}
       onRangeChange={paged.onRangeChange}
+      sort={sort}
+      onSortChange={setSort}
       label={label}
       height={360}
       onActivateRow={(row) => {
         const id = source.value(idColumn, row);
         if (typeof id === 'string') onExplain(id);
       }}
-    />
+      />
+    </>
   );
 }

@@ -1,17 +1,19 @@
 // The Customers screen: RFM segments, shopper types, and customer value (BG/NBD + Gamma-Gamma) with
 // the at-risk list; any customer can be explained.
-import { useMemo, useState } from 'react';
-import type { RfmSegmentsResult, ShopperSegmentsResult } from '../../../../core/src/api/index.ts';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import type { RfmSegmentsResult, ShopperSegmentsResult, ValueFitIssue, ValueFitQuality } from '../../../../core/src/api/index.ts';
 import { useCall } from '../../client/hooks.ts';
 import { CHART_COLORS, PlotlyChart } from '../../components/charts/PlotlyChart.tsx';
 import { ErrorBanner } from '../../components/ErrorBanner.tsx';
 import { Panel, Screen } from '../../components/Screen.tsx';
 import { StatTile } from '../../components/StatTile.tsx';
-import { useI18n } from '../../i18n/I18nProvider.tsx';
+import { useI18n, type I18n } from '../../i18n/I18nProvider.tsx';
 import { CustomerExplanationPanel } from './CustomerExplanationPanel.tsx';
 import { CustomerList } from './CustomerList.tsx';
+import { UNDETERMINED } from './shopperKeys.ts';
 
 const TABS = ['rfm', 'shopper', 'value'] as const;
+
 type Tab = (typeof TABS)[number];
 
 function RfmView({ result, onExplain }: { result: RfmSegmentsResult; onExplain: (id: string) => void }) {
@@ -95,6 +97,8 @@ function RfmView({ result, onExplain }: { result: RfmSegmentsResult; onExplain: 
 
 function ShopperView({ result }: { result: ShopperSegmentsResult }) {
   const { t, number, percent, label } = useI18n();
+  // `types` ends with the undetermined customers, who have no primary type.
+  const typed = result.types.reduce((sum, type) => sum + (type.key === UNDETERMINED ? 0 : type.customers), 0);
   const bars = [
     { type: 'bar', name: t('customers.primary'), x: result.types.map((type) => label(type.label)), y: result.types.map((type) => type.customers), marker: { color: CHART_COLORS[0] } },
     { type: 'bar', name: t('customers.secondary'), x: result.types.map((type) => label(type.label)), y: result.types.map((type) => type.secondaryCustomers), marker: { color: CHART_COLORS[5] } },
@@ -103,7 +107,7 @@ function ShopperView({ result }: { result: ShopperSegmentsResult }) {
     <div className="chart-pair">
       <Panel id="shopper-types" title={t('customers.shopperTypes')}>
         <p className="chart-note">{t('customers.undetermined', { insufficient: number(result.undetermined.insufficientData), unmatched: number(result.undetermined.noRuleMatched) })}</p>
-        <PlotlyChart data={bars} layout={{ barmode: 'group' }} title={t('customers.shopperTypes')} fileName="shopper-types" />
+        <PlotlyChart data={bars} layout={{ barmode: 'group', yaxis: { title: { text: t('customers.customersAxis') } } }} title={t('customers.shopperTypes')} fileName="shopper-types" />
       </Panel>
       <Panel id="shopper-features" title={t('customers.features')}>
         <div className="table-wrap">
@@ -118,42 +122,77 @@ function ShopperView({ result }: { result: ShopperSegmentsResult }) {
             <tbody>
               {result.features.map((feature) => (
                 <tr key={feature.feature}>
-                  <td>{feature.feature}</td>
-                  <td title={feature.reason ?? undefined}>{feature.available ? '✓' : `✗ ${feature.reason ?? ''}`}</td>
+                  <td>{t(`feature.${feature.feature}`)}</td>
+                  <td title={feature.reason ?? undefined}>{feature.available ? '✓' : `✗ ${t('customers.featureMissing')}`}</td>
                   <td className="number">{feature.median === null ? '—' : number(feature.median, 2)}</td>
                 </tr>
               ))}
             </tbody>
           </table>
         </div>
-        <p className="chart-note">{t('customers.typedShare', { share: percent(result.customers ? result.types.reduce((sum, type) => sum + type.customers, 0) / result.customers : null) })}</p>
+        <p className="chart-note">{t('customers.typedShare', { share: percent(result.customers ? typed / result.customers : null), undetermined: number(result.customers - typed) })}</p>
       </Panel>
     </div>
   );
 }
 
-function ValueView({ onExplain }: { onExplain: (id: string) => void }) {
+/** A fit issue in the UI language (the core sends codes and numbers, see ValueFitIssue). */
+function issueText(issue: ValueFitIssue, i18n: I18n): string {
+  const { t, number } = i18n;
+  switch (issue.code) {
+    case 'parameter_on_bound': {
+      const text = t('customers.value.issue.parameter_on_bound', { model: issue.model === 'bgnbd' ? 'BG/NBD' : 'Gamma-Gamma', parameters: issue.parameters.join(', ') });
+      return issue.model === 'bgnbd' && issue.parameters.includes('a') ? `${text}${i18n.language === 'en' ? ' ' : ''}${t('customers.value.issue.parameter_on_bound.a')}` : text;
+    }
+    case 'no_separation':
+      return t('customers.value.issue.no_separation', { p10: i18n.percent(issue.p10), p90: i18n.percent(issue.p90) });
+    case 'spend_mean_undefined':
+      return t('customers.value.issue.spend_mean_undefined', { q: number(issue.q, 2) });
+  }
+}
+
+/** Says in words why the value model cannot rank customers here, and what to do about it. */
+function FitWarning({ quality }: { quality: ValueFitQuality }) {
+  const i18n = useI18n();
+  return (
+    <div className="banner banner-warning" role="status" data-testid="value-fit-warning">
+      <div className="banner-body">
+        <strong>{i18n.t('customers.value.degenerateTitle')}</strong>
+        <ul>
+          {quality.issues.map((issue) => (
+            <li key={issue.code + ('model' in issue ? issue.model : '')}>{issueText(issue, i18n)}</li>
+          ))}
+        </ul>
+        <p>{i18n.t('customers.value.degenerateAction')}</p>
+      </div>
+    </div>
+  );
+}
+
+function ValueView({ onExplain, onResult }: { onExplain: (id: string) => void; onResult: (resultId: string) => void }) {
   const { t, number } = useI18n();
   const value = useCall('customerValue', {});
+  const [showAnyway, setShowAnyway] = useState(false);
+  const resultId = value.value?.resultId;
+  useEffect(() => {
+    if (resultId) onResult(resultId);
+  }, [resultId, onResult]);
   if (value.error) return <ErrorBanner error={value.error} onRetry={value.reload} />;
   if (!value.value) return <p className="muted">{t('chart.loading')}</p>;
-  const { summary, holdout, resultId, warnings } = value.value;
+  const { summary, holdout, fitQuality, options } = value.value;
+  const degenerate = fitQuality.degenerate;
   return (
     <>
+      {degenerate && <FitWarning quality={fitQuality} />}
       <div className="stats">
         <StatTile label={t('customers.value.customers')} value={number(summary.customers)} />
         <StatTile label={t('customers.value.expectedAlive')} value={number(summary.expectedAlive)} />
         <StatTile label={t('customers.value.expectedPurchasesAll')} value={number(summary.expectedPurchases)} />
         <StatTile label={t('customers.value.totalClv')} value={number(summary.totalClv, 0)} />
-        <StatTile label={t('customers.value.totalAtRisk')} value={number(summary.totalValueAtRisk, 0)} />
+        {!degenerate && <StatTile label={t('customers.value.totalAtRisk')} value={number(summary.totalValueAtRisk, 0)} />}
       </div>
-      {warnings.length > 0 && (
-        <ul className="warnings">
-          {warnings.map((warning) => (
-            <li key={warning}>{warning}</li>
-          ))}
-        </ul>
-      )}
+      <p className="chart-note">{t('customers.value.definition', { months: number(options.horizonMonths) })}</p>
+      {fitQuality.oneTimeBuyers > 0 && <p className="chart-note">{t('customers.value.oneTimeBuyers', { count: number(fitQuality.oneTimeBuyers) })}</p>}
       {holdout && (
         <Panel id="value-holdout" title={t('customers.value.holdout')}>
           <PlotlyChart
@@ -161,15 +200,29 @@ function ValueView({ onExplain }: { onExplain: (id: string) => void }) {
               { type: 'bar', name: t('customers.value.actual'), x: holdout.buckets.map((b) => b.frequency), y: holdout.buckets.map((b) => b.actual), marker: { color: CHART_COLORS[5] } },
               { type: 'scatter', mode: 'lines+markers', name: t('customers.value.predicted'), x: holdout.buckets.map((b) => b.frequency), y: holdout.buckets.map((b) => b.predicted), line: { color: CHART_COLORS[0] } },
             ]}
-            layout={{ xaxis: { title: { text: t('customers.value.calibrationPurchases') }, type: 'category' } }}
+            layout={{ xaxis: { title: { text: t('customers.value.calibrationPurchases') }, type: 'category' }, yaxis: { title: { text: t('customers.value.holdoutPurchases') } } }}
             title={t('customers.value.holdout')}
             fileName="value-holdout"
           />
         </Panel>
       )}
-      <Panel id="value-at-risk" title={t('customers.value.atRisk')}>
-        <p className="chart-note">{t('customers.value.atRiskNote')}</p>
-        <CustomerList query={{ table: 'value', resultId }} total={summary.customers} label={t('customers.value.atRisk')} onExplain={onExplain} />
+      <Panel
+        id="value-at-risk"
+        title={t('customers.value.atRisk')}
+        actions={
+          degenerate && !showAnyway ? (
+            <button type="button" className="button button-small button-quiet" onClick={() => setShowAnyway(true)}>
+              {t('customers.value.showAnyway')}
+            </button>
+          ) : undefined
+        }
+      >
+        {(!degenerate || showAnyway) && (
+          <>
+            <p className="chart-note">{t('customers.value.atRiskNote')}</p>
+            <CustomerList query={{ table: 'value', resultId: value.value.resultId }} total={summary.customers} label={t('customers.value.atRisk')} onExplain={onExplain} />
+          </>
+        )}
       </Panel>
     </>
   );
@@ -182,6 +235,10 @@ export function CustomersScreen() {
   const rfm = useCall('customerSegments', tab === 'rfm' ? { scheme: 'rfm' } : null);
   const shopper = useCall('customerSegments', tab === 'shopper' ? { scheme: 'shopper' } : null);
   const error = tab === 'rfm' ? rfm.error : tab === 'shopper' ? shopper.error : undefined;
+  const [valueResultId, setValueResultId] = useState<string | null>(null);
+  const onValueResult = useCallback((id: string) => setValueResultId(id), []);
+  // The explanation reads the stored results: ask again whenever one of them is recomputed.
+  const resultsKey = [rfm.value?.resultId, shopper.value?.resultId, valueResultId].join(' ');
   return (
     <Screen
       title={t('customers.title')}
@@ -197,10 +254,10 @@ export function CustomersScreen() {
       }
     >
       {error && <ErrorBanner error={error} />}
-      {explained && <CustomerExplanationPanel customerId={explained} onClose={() => setExplained(null)} />}
+      {explained && <CustomerExplanationPanel customerId={explained} resultsKey={resultsKey} onClose={() => setExplained(null)} />}
       {tab === 'rfm' && rfm.value?.scheme === 'rfm' && <RfmView result={rfm.value} onExplain={setExplained} />}
       {tab === 'shopper' && shopper.value?.scheme === 'shopper' && <ShopperView result={shopper.value} />}
-      {tab === 'value' && <ValueView onExplain={setExplained} />}
+      {tab === 'value' && <ValueView onExplain={setExplained} onResult={onValueResult} />}
     </Screen>
   );
 }
