@@ -119,8 +119,9 @@ export function kaplanMeier(group: string | null, rows: readonly TimeCounts[], z
     subjects,
     events,
     median: firstAtOrBelowHalf((point) => point.survival),
-    medianLower: firstAtOrBelowHalf((point) => point.upper ?? point.survival),
-    medianUpper: firstAtOrBelowHalf((point) => point.lower ?? point.survival),
+    // the lower band falls to one half first, so it gives the earlier limit (as R's survfit)
+    medianLower: firstAtOrBelowHalf((point) => point.lower ?? point.survival),
+    medianUpper: firstAtOrBelowHalf((point) => point.upper ?? point.survival),
     points,
   };
 }
