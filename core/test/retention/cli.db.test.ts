@@ -17,7 +17,16 @@ describe('churnwb retention commands', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'churnwb-retention-cli-'));
     workspace = join(dir, 'shop.duckdb');
-    await writeFixtureWorkspace(workspace, { orders: SHOP_ORDERS, tickets: SHOP_TICKETS });
+    await writeFixtureWorkspace(workspace, {
+      orders: SHOP_ORDERS,
+      tickets: SHOP_TICKETS,
+      // the 20 subjects of survival.test.ts, whose median and limits R computed (12, 8 to 20)
+      statements: [
+        {
+          sql: `CREATE TABLE lifetimes AS SELECT * FROM (VALUES (2,1),(3,1),(3,0),(5,1),(6,1),(7,0),(8,1),(8,1),(9,1),(10,0),(11,1),(12,1),(13,0),(14,1),(15,1),(16,1),(18,0),(20,1),(22,1),(25,0)) t("Tenure Months", "Churn Value")`,
+        },
+      ],
+    });
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -46,6 +55,8 @@ describe('churnwb retention commands', () => {
     const survival = (await run('survival', '--csv', '--window-days', '30')).trim().split(/\r?\n/);
     expect(survival[0]).toBe('time,at_risk,events,censored,survival,lower,upper');
     expect(survival[1]).toBe('20,6,0,1,1,,');
+    const summary = (await run('survival', '--table', 'lifetimes', '--duration', 'Tenure Months', '--event', 'Churn Value')).trim().split(/\r?\n/);
+    expect(summary).toEqual(['Kaplan-Meier, time from column "Tenure Months", 95% log-log bands', 'group,subjects,events,median,median_ci', 'all,20,14,12,8 .. 20']);
     const kpis = (await run('kpis', '--csv', '--window-days', '30')).trim().split(/\r?\n/);
     expect(kpis[0]).toBe('key,value,numerator,denominator,formula');
     expect(kpis[2]).toMatch(/^repeatPurchaseRate,0\.8333333333333334,5,6,/);

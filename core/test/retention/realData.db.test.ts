@@ -263,4 +263,14 @@ describe.skipIf(!existsSync(TELCO))('IBM Telco: Kaplan-Meier of tenure against a
     expect(test.statistic).toBeGreaterThan(1_500);
     expect(test.pValue).toBe(Math.exp(-test.statistic / 2));
   });
+
+  it('medians and their 95% limits per contract as R gives them', async () => {
+    // R 4.x, survival package, on the same three columns written to telco.csv (tenure, event, contract):
+    //   f <- survfit(Surv(tenure, event) ~ contract, data = d, conf.type = "log-log")
+    //   summary(f)$table[, c("median", "0.95LCL", "0.95UCL")]
+    //   Month-to-month 35 32 38; One year NA 72 NA; Two year NA NA NA
+    const result = await t.client.survival({ source: { ...source, groupColumn: 'Contract' } });
+    const limits = Object.fromEntries(result.curves.map((c: SurvivalCurve) => [c.group, [c.median, c.medianLower, c.medianUpper]]));
+    expect(limits).toEqual({ 'Month-to-month': [35, 32, 38], 'One year': [null, 72, null], 'Two year': [null, null, null] });
+  });
 });

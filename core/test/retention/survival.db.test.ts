@@ -3,6 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CoreError } from '../../src/api/errors.ts';
 import type { SurvivalPoint } from '../../src/api/retention.ts';
 import type { TestCore } from '../helpers/core.ts';
+import { CUSTOMER_STATUS_SQL, customerStatusParams, resolveChurnRule } from '../../src/analysis/activity.ts';
+import { withSegmentSql } from '../../src/analysis/periods.ts';
+import { survival, type TimeCounts } from '../../src/analysis/survival.ts';
+import type { SegmentColumn } from '../../src/api/retention.ts';
+import { queryRows } from '../../src/db/sql.ts';
+import { IN_MEMORY, Workspace } from '../../src/db/workspace.ts';
 import { openFixtureCore } from './fixtureCore.ts';
 import { SHOP_ORDERS } from './shop.ts';
 
@@ -121,5 +127,52 @@ describe('survival of the shop’s customers (window 30 days, judged Apr 20)', (
     expect((missingColumn as CoreError).message).toContain('arm, months, outcome');
     const badLevel = await t.client.survival({ confidence: 1.5 }).catch((e: unknown) => e);
     expect((badLevel as CoreError).code).toBe('E_ARGS');
+  });
+});
+
+describe('customer lifetimes in one pass over the orders', () => {
+  // The reference is the plain way: activity.ts's per-customer status joined to periods.ts's first-order segment.
+  const referenceSql = (segment: SegmentColumn | null) => `
+    WITH status AS (${CUSTOMER_STATUS_SQL})
+    SELECT segment AS "group",
+           date_diff('day', CAST(first_at AS DATE), CASE WHEN churned THEN CAST(churn_at AS DATE) ELSE CAST($activity_as_of AS DATE) END) AS time,
+           count(*) FILTER (WHERE churned) AS events, count(*) FILTER (WHERE NOT churned) AS censored
+    FROM (${withSegmentSql(segment, 'status')})
+    GROUP BY ALL ORDER BY time`;
+  let workspace: Workspace;
+  beforeAll(async () => {
+    workspace = await Workspace.open(IN_MEMORY, { threads: 2 });
+    // 400 customers, 3,000 orders over two years in every status, in pairs at the same second (the
+    // segment's tie goes to the lower order id), some without a segment
+    await workspace.withConnection((connection) =>
+      connection.run(
+        `INSERT INTO orders (order_id, customer_id, ordered_at, amount, status, channel, region, category, source_id)
+         SELECT 'o' || lpad(i::VARCHAR, 5, '0'), 'c' || (hash(i // 2, 1) % 400),
+                TIMESTAMP '2023-01-01' + to_seconds(CAST(hash(i // 2, 2) % (730 * 86400) AS BIGINT)),
+                10, ['completed', 'completed', 'completed', 'cancelled', 'refunded'][1 + CAST(hash(i, 3) % 5 AS BIGINT)],
+                ['app', 'web', NULL][1 + CAST(hash(i, 4) % 3 AS BIGINT)], ['north', 'south'][1 + CAST(hash(i, 5) % 2 AS BIGINT)],
+                ['books', 'toys'][1 + CAST(hash(i, 6) % 2 AS BIGINT)], 0
+         FROM range(3000) t(i)`,
+      ),
+    );
+  });
+  afterAll(async () => workspace.close());
+
+  it.each([null, 'channel', 'region'] as const)('counts the same events and censorings per time as the plain join (segment %s)', async (segment) => {
+    await workspace.withConnection(async (connection) => {
+      for (const windowDays of [30, undefined]) {
+        const rule = await resolveChurnRule(connection, { windowDays });
+        const reference = await queryRows<TimeCounts>(connection, referenceSql(segment), customerStatusParams(rule));
+        const result = await survival(connection, { windowDays, segment });
+        const counts = result.curves
+          .flatMap((curve) => curve.points.map((point) => ({ group: curve.group, time: point.time, events: point.events, censored: point.censored })))
+          .sort((a, b) => a.time - b.time || String(a.group).localeCompare(String(b.group)));
+        const expected = reference
+          .map((row) => ({ ...row, group: row.group === null ? null : String(row.group) }))
+          .sort((a, b) => a.time - b.time || String(a.group).localeCompare(String(b.group)));
+        expect(expected.length).toBeGreaterThan(50);
+        expect(counts).toEqual(expected);
+      }
+    });
   });
 });

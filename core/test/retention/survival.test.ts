@@ -27,3 +27,25 @@ describe('log-rank', () => {
     expect(logRank([curve('A', [{ time: 2, events: 0, censored: 2 }]), curve('B', [{ time: 1, events: 0, censored: 3 }])])).toBeNull();
   });
 });
+
+describe('Kaplan-Meier median and its interval', () => {
+  // 20 subjects; R 4.x, survival package:
+  //   t <- c(2,3,3,5,6,7,8,8,9,10,11,12,13,14,15,16,18,20,22,25)
+  //   s <- c(1,1,0,1,1,0,1,1,1,0,1,1,0,1,1,1,0,1,1,0)
+  //   f <- survfit(Surv(t, s) ~ 1, conf.type = "log-log"); summary(f)$table  ->  median 12, 0.95LCL 8, 0.95UCL 20
+  //   f$lower, f$upper at t = 8: 0.420996109, 0.8427857; at t = 20: 0.037757842, 0.4313168
+  const rows: Omit<TimeCounts, 'group'>[] = [
+    [2, 1, 0], [3, 1, 1], [5, 1, 0], [6, 1, 0], [7, 0, 1], [8, 2, 0], [9, 1, 0], [10, 0, 1], [11, 1, 0],
+    [12, 1, 0], [13, 0, 1], [14, 1, 0], [15, 1, 0], [16, 1, 0], [18, 0, 1], [20, 1, 0], [22, 1, 0], [25, 0, 1],
+  ].map(([time, events, censored]) => ({ time: time!, events: events!, censored: censored! }));
+
+  it('gives the lower limit from the lower band and the upper limit from the upper band, as survfit', () => {
+    const km = curve('all', rows);
+    expect([km.median, km.medianLower, km.medianUpper]).toEqual([12, 8, 20]);
+    const at = (time: number) => km.points.find((point) => point.time === time)!;
+    expect(at(8).lower).toBeCloseTo(0.420996109, 8);
+    expect(at(8).upper).toBeCloseTo(0.8427857, 7);
+    expect(at(20).lower).toBeCloseTo(0.037757842, 8);
+    expect(at(20).upper).toBeCloseTo(0.4313168, 7);
+  });
+});

@@ -147,7 +147,9 @@ function printSurvival(result: SurvivalResult, csv: boolean): void {
   }
   if (result.rule) process.stdout.write(`${ruleLine(result.rule)}\n`);
   if (result.excludedRows > 0) process.stdout.write(`${result.excludedRows} rows left out (no usable duration or event)\n`);
-  process.stdout.write(`Kaplan-Meier, time in ${result.timeUnit}s, ${Math.round(result.options.confidence * 100)}% log-log bands\n`);
+  // timeUnit is 'day' for customer lifetimes, else a column's name, which takes no plural
+  const time = result.options.source === null ? `time in ${result.timeUnit}s` : `time from column "${result.timeUnit}"`;
+  process.stdout.write(`Kaplan-Meier, ${time}, ${Math.round(result.options.confidence * 100)}% log-log bands\n`);
   printCsv(
     result.curves.map((curve) => ({
       group: curve.group ?? (grouped ? '(none)' : 'all'),
