@@ -116,7 +116,8 @@ export async function prepareFile(path: string, position: number, options: Prepa
   const gzip = probe.compression === 'gzip';
   let readPaths = [path];
   let lineOffsets = [0];
-  let digest: () => Promise<Digest> = once(() => digestFile(path, gzip, stream));
+  // Text DuckDB reads as it is has its line lengths checked in the digest (a JSON array may be one long line).
+  let digest: () => Promise<Digest> = once(() => digestFile(path, gzip, probe.format === 'json' ? stream : { ...stream, limits }));
   let text = iconv.decode(probe.sampleIsWhole ? probe.sample : cutAtCharBoundary(probe.sample), encoding);
   let readsGzip = gzip;
   let sniffedHead: { dialect: CsvDialect; headers: string[] } | null = null;
@@ -142,7 +143,8 @@ export async function prepareFile(path: string, position: number, options: Prepa
     const readPath = join(options.tempDir, `${stem}${probe.format === 'json' ? '.json' : '.csv'}`);
     // A preview of a gzip file decompresses it whole: a cut gzip stream cannot be decoded.
     const head = options.preview && !gzip ? { headBytes: PREVIEW_BYTES } : {};
-    const transcoded = await transcodeToUtf8(path, readPath, encoding, gzip, { signal: options.signal, onBytes: onBytes(path, 'transcode'), limits, ...head });
+    const lineLimits = probe.format === 'json' ? { ...limits, maxLineBytes: Number.MAX_SAFE_INTEGER } : limits;
+    const transcoded = await transcodeToUtf8(path, readPath, encoding, gzip, { signal: options.signal, onBytes: onBytes(path, 'transcode'), limits: lineLimits, ...head });
     digest = async () => transcoded;
     text = await headText(readPath);
     readsGzip = false;

@@ -185,35 +185,32 @@ function utf8Tally(sample: Buffer): { valid: number; invalid: number } {
 }
 
 /**
- * True when the non-ASCII bytes read as GB18030 Chinese text: every sequence valid, and most
- * pairs in GB2312's zone (both bytes 0xA1-0xFE), where common hanzi and CJK punctuation lie.
- * Western text fails: its accented letters stand alone (é,) or beside ASCII (Mü), which GBK
- * either rejects or reads as rare extension-area characters outside that zone.
+ * True when the non-ASCII bytes read as GB18030 Chinese text: the sample decodes without a bad
+ * sequence, and its non-ASCII bytes come mostly in runs (a character is two or four bytes, and
+ * Chinese characters stand together). Western text fails one or the other: an accented letter
+ * is one byte between ASCII ones, and before a space or comma it is not GBK at all.
  */
-function readsAsChinese(sample: Buffer): boolean {
-  let pairs = 0;
-  let zone = 0;
-  for (let i = 0; i < sample.length; i++) {
-    const lead = sample[i] ?? 0;
-    if (lead < 0x80) continue;
-    const next = sample[i + 1];
-    if (next === undefined) break; // cut by the end of the sample
-    if (lead === 0x80 || lead === 0xff) return false;
-    if (next >= 0x30 && next <= 0x39) {
-      // GB18030's four-byte form: lead, digit, lead, digit
-      const third = sample[i + 2] ?? 0x81;
-      const fourth = sample[i + 3] ?? 0x30;
-      if (third < 0x81 || third > 0xfe || fourth < 0x30 || fourth > 0x39) return false;
-      pairs++;
-      i += 3;
+function readsAsChinese(sample: Buffer, sampleIsWhole: boolean): boolean {
+  // A character cut by the end of the sample is not a bad sequence.
+  let end = sample.length;
+  if (!sampleIsWhole) while (end > 0 && sample.length - end < 3 && (sample[end - 1] ?? 0) >= 0x30) end--;
+  if (iconv.decode(sample.subarray(0, end), 'gb18030').includes('\uFFFD')) return false;
+  let single = 0;
+  let longer = 0;
+  for (let i = 0; i < end; ) {
+    if ((sample[i] ?? 0) < 0x80) {
+      i++;
       continue;
     }
-    if (next < 0x40 || next === 0x7f || next === 0xff) return false;
-    pairs++;
-    if (lead >= 0xa1 && next >= 0xa1) zone++;
-    i++;
+    let run = 0;
+    while (i < end && (sample[i] ?? 0) >= 0x80) {
+      run++;
+      i++;
+    }
+    if (run === 1) single++;
+    else longer++;
   }
-  return pairs > 0 && zone >= pairs * 0.7;
+  return longer > 0 && longer >= single;
 }
 
 export interface EncodingChoice {
@@ -247,7 +244,7 @@ export function detectEncoding(path: string, sample: Buffer, sampleIsWhole: bool
       place,
     );
   }
-  if (readsAsChinese(judged)) {
+  if (readsAsChinese(sample, sampleIsWhole)) {
     return { encoding: 'gb18030', note: `${path}: not UTF-8; read as GB18030 because its non-ASCII bytes read as Chinese text (name the encoding if it is Big5)` };
   }
   return {

@@ -158,7 +158,10 @@ export async function sniffCsv(
       headers = names.map((_, index) => `column${index + 1}`);
     }
   }
-  const quote = sniffed(sniff.Quote);
+  // No quote in the sample is no evidence against quoting: the sniffer then says "none", and a
+  // quoted field with a comma further on would split. RFC 4180's quote stands unless the sample
+  // holds quote characters the sniffer chose to read as text.
+  const quote = sniffed(sniff.Quote) || (sampleText.includes('"') ? '' : '"');
   return {
     dialect: {
       // A sample without a doubled quote leaves the sniffer's escape empty, and DuckDB then rejects
