@@ -128,8 +128,8 @@ export async function kpis(connection: DuckDBConnection, options: KpisOptions = 
     kpi('complaintRate', tickets.complainers, customers.customers, `customers with a ticket up to ${asOfWords} / customers with an order of ${activityWords}`),
     kpi('averageRating', tickets.rating_sum, tickets.ratings, 'sum of ticket ratings / tickets with a rating'),
     kpi('lowRatingShare', tickets.low_ratings, tickets.ratings, `tickets rated ${resolved.lowRatingAtMost} or lower / tickets with a rating`),
-    kpi('revenuePerCustomer', revenue, customers.customers, `amount of orders of ${activityWords}, net of their refund amounts / customers`),
-    kpi('averageOrderValue', revenue, customers.orders, `amount of orders of ${activityWords}, net of their refund amounts / those orders`),
+    kpi('revenuePerCustomer', revenue, customers.customers, `amount of orders of ${activityWords} / customers`),
+    kpi('averageOrderValue', revenue, customers.orders, `amount of orders of ${activityWords} / those orders`),
     kpi(
       'topRevenueShare',
       pareto.topRevenue,

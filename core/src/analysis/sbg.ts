@@ -11,7 +11,7 @@
 import digamma from '@stdlib/math-base-special-digamma';
 import logGamma from '@stdlib/math-base-special-gammaln';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { CohortForecast, Resolved, RetentionForecastOptions, RetentionForecastResult, SbgFit, SegmentForecast } from '../api/retention.ts';
+import type { CohortForecast, ForecastHoldout, Resolved, RetentionForecastOptions, RetentionForecastResult, SbgFit, SegmentForecast } from '../api/retention.ts';
 import { queryRows } from '../db/sql.ts';
 import { minimizeBounded } from '../stats/optimize.ts';
 import { CUSTOMER_STATUS_SQL, customerStatusParams, resolveChurnRule } from './activity.ts';
@@ -170,25 +170,39 @@ export async function retentionForecast(connection: DuckDBConnection, options: R
       .sort(([a], [b]) => a - b)
       .map(([cohort, cohortRows]) => {
         // Only complete periods enter the fit: the cohort is observed through the last finished one
-        const observedPeriods = Math.min(end.ordinal - cohort - (end.partial ? 1 : 0), resolved.fitPeriods ?? Number.POSITIVE_INFINITY);
-        return { cohort, rows: cohortRows, observedPeriods, counts: survivalCounts(cohortRows, Math.max(0, observedPeriods)) };
+        const completePeriods = Math.max(0, end.ordinal - cohort - (end.partial ? 1 : 0));
+        const observedPeriods = Math.min(completePeriods, resolved.fitPeriods ?? Number.POSITIVE_INFINITY);
+        return {
+          cohort,
+          rows: cohortRows,
+          observedPeriods,
+          counts: survivalCounts(cohortRows, Math.max(0, observedPeriods)),
+          // Every complete period, for comparing a holdout fit with what the data went on to show.
+          allCounts: survivalCounts(cohortRows, completePeriods),
+        };
       });
-    const pooledCounts = cohorts.reduce((sum, cohort) => addCounts(sum, cohort.counts), { churned: [], censored: [] } as SurvivalCounts);
-    const forecast = (cohort: string | null, size: number, observedPeriods: number, counts: SurvivalCounts): CohortForecast => ({
-      cohort,
-      size,
-      observedPeriods,
-      ...forecastCounts(counts, resolved.horizon),
-    });
+    const pool = (pick: (cohort: (typeof cohorts)[number]) => SurvivalCounts) => cohorts.reduce((sum, cohort) => addCounts(sum, pick(cohort)), { churned: [], censored: [] } as SurvivalCounts);
+    const forecast = (cohort: string | null, size: number, observedPeriods: number, counts: SurvivalCounts, allCounts: SurvivalCounts): CohortForecast => {
+      const fit = forecastCounts(counts, resolved.horizon);
+      return { cohort, size, observedPeriods, ...fit, holdout: resolved.fitPeriods === null ? null : holdoutCheck(fit.projected, observedSurvival(allCounts), observedPeriods) };
+    };
     const size = (rowsOf: CohortCountRow[]) => rowsOf.reduce((sum, row) => sum + row.customers, 0);
     return {
       segment,
-      pooled: forecast(null, size(segmentRows), Math.max(0, ...cohorts.map((cohort) => cohort.observedPeriods)), pooledCounts),
-      cohorts: cohorts.map((cohort) => forecast(periodStart(resolved.period, cohort.cohort), size(cohort.rows), Math.max(0, cohort.observedPeriods), cohort.counts)),
+      pooled: forecast(null, size(segmentRows), Math.max(0, ...cohorts.map((cohort) => cohort.observedPeriods)), pool((cohort) => cohort.counts), pool((cohort) => cohort.allCounts)),
+      cohorts: cohorts.map((cohort) => forecast(periodStart(resolved.period, cohort.cohort), size(cohort.rows), Math.max(0, cohort.observedPeriods), cohort.counts, cohort.allCounts)),
     };
   });
   segments.sort((a, b) => b.pooled.size - a.pooled.size || String(a.segment).localeCompare(String(b.segment)));
   return { options: resolved, rule, segments };
+}
+
+/** The periods after the fitted ones that the data observed and the projection reaches, with the mean absolute error; null when there are none. */
+export function holdoutCheck(projected: readonly number[], actual: readonly number[], fitted: number): ForecastHoldout | null {
+  const periods: ForecastHoldout['periods'] = [];
+  for (let k = fitted + 1; k < actual.length && k < projected.length; k++) periods.push({ k, observed: actual[k]!, projected: projected[k]! });
+  if (periods.length === 0) return null;
+  return { periods, meanAbsoluteError: periods.reduce((sum, period) => sum + Math.abs(period.projected - period.observed), 0) / periods.length };
 }
 
 /**

@@ -185,6 +185,17 @@ export interface CohortForecast extends SbgFit {
   size: number;
   /** Periods 1 .. observedPeriods entered the fit. */
   observedPeriods: number;
+  /**
+   * With `fitPeriods`: the complete periods the data holds after the fitted ones, each with the
+   * Kaplan-Meier survival of all the data and the model's projection; null without a holdout.
+   */
+  holdout: ForecastHoldout | null;
+}
+
+export interface ForecastHoldout {
+  periods: { k: number; observed: number; projected: number }[];
+  /** Mean of |projected - observed| over those periods, in survival points (0.02 = 2 percentage points). */
+  meanAbsoluteError: number;
 }
 
 export interface SegmentForecast {

@@ -139,8 +139,9 @@ export const DERIVED_TABLES = {
  */
 export const VIEWS = {
   /**
-   * One row per customer of orders or tickets. `revenue` is what completed orders brought in, net
-   * of partial refunds; `region` and `channel` are those of the latest order that names one
+   * One row per id of orders or tickets (a customer, as analyses count them, is an id with a
+   * completed order: `completed_orders > 0`). `revenue` is the amount of completed orders, as
+   * every analysis sums it (partial refunds are counted by the refund KPIs, not netted); `region` and `channel` are those of the latest order that names one
    * (arg_max skips NULL arguments).
    */
   customers: `
@@ -150,7 +151,7 @@ export const VIEWS = {
            max(ordered_at) AS last_order_at,
            count(*) AS orders,
            count(*) FILTER (WHERE status = 'completed') AS completed_orders,
-           coalesce(sum(coalesce(amount, 0) - coalesce(refund_amount, 0)) FILTER (WHERE status = 'completed'), 0) AS revenue,
+           coalesce(sum(coalesce(amount, 0)) FILTER (WHERE status = 'completed'), 0) AS revenue,
            arg_max(region, ordered_at) AS region,
            arg_max(channel, ordered_at) AS channel
     FROM orders

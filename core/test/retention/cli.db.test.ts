@@ -33,19 +33,20 @@ describe('churnwb retention commands', () => {
   it('retention --csv: one row per cell, rate empty where unobservable', async () => {
     const lines = (await run('retention', '--csv')).trim().split(/\r?\n/);
     // 3 cohorts x 4 periods; see shop.ts and cohorts.db.test.ts for the values
-    expect(lines[0]).toBe('cohort,k,cohort_size,value,rate');
+    expect(lines[0]).toBe('cohort,k,cohort_size,value,rate,partial');
     expect(lines).toHaveLength(13);
-    expect(lines.slice(1, 5)).toEqual(['2024-01-01,0,3,3,1', '2024-01-01,1,3,1,0.3333333333333333', '2024-01-01,2,3,1,0.3333333333333333', '2024-01-01,3,3,1,0.3333333333333333']);
-    expect(lines.at(-1)).toBe('2024-03-01,3,1,,');
+    // April, the data's last month, ends after the data: its cells are partial
+    expect(lines.slice(1, 5)).toEqual(['2024-01-01,0,3,3,1,false', '2024-01-01,1,3,1,0.3333333333333333,false', '2024-01-01,2,3,1,0.3333333333333333,false', '2024-01-01,3,3,1,0.3333333333333333,true']);
+    expect(lines.at(-1)).toBe('2024-03-01,3,1,,,false');
   });
 
   it('retention --segment adds a leading segment column', async () => {
     const lines = (await run('retention', '--csv', '--segment', 'channel', '--metric', 'revenue')).trim().split(/\r?\n/);
-    expect(lines[0]).toBe('segment,cohort,k,cohort_size,value,rate');
+    expect(lines[0]).toBe('segment,cohort,k,cohort_size,value,rate,partial');
     // web, January cohort {a, c}: revenue 20 in January, Feb a 20, Mar c 40 (rate 2), Apr a 30
-    expect(lines.slice(1, 5)).toEqual(['web,2024-01-01,0,2,20,1', 'web,2024-01-01,1,2,20,1', 'web,2024-01-01,2,2,40,2', 'web,2024-01-01,3,2,30,1.5']);
+    expect(lines.slice(1, 5)).toEqual(['web,2024-01-01,0,2,20,1,false', 'web,2024-01-01,1,2,20,1,false', 'web,2024-01-01,2,2,40,2,false', 'web,2024-01-01,3,2,30,1.5,true']);
     // f has no channel: an empty segment
-    expect(lines.at(-1)).toBe(',2024-03-01,3,1,,');
+    expect(lines.at(-1)).toBe(',2024-03-01,3,1,,,false');
   });
 
   it('churn, survival and kpis print tidy tables', async () => {

@@ -69,5 +69,20 @@ describe('retentionForecast on the paper’s cohorts', () => {
     expect(all!.pooled.beta).toBeCloseTo(expected.beta, 6);
     expect(all!.pooled.logLikelihood).toBeCloseTo(expected.logLikelihood, 6);
     expect(all!.pooled.projected).toHaveLength(25); // default horizon 24
+    // Months 5-7 were held out: the data's survival there is the summed survivors over 2,000
+    // (1,299/2,000 = 0.6495 ... 1,161 at month 7), next to the projection, and the mean absolute error of the three.
+    const holdout = all!.pooled.holdout!;
+    const survivorShare = (k: number) => (REGULAR[k]! + HIGH_END[k]!) / 2000;
+    expect(holdout.periods.map((period) => period.k)).toEqual([5, 6, 7]);
+    holdout.periods.forEach((period) => {
+      expect(period.observed).toBeCloseTo(survivorShare(period.k), 10);
+      expect(period.projected).toBe(all!.pooled.projected[period.k]);
+    });
+    const error = holdout.periods.reduce((sum, period) => sum + Math.abs(period.projected - survivorShare(period.k)), 0) / 3;
+    expect(holdout.meanAbsoluteError).toBeCloseTo(error, 10);
+    expect(holdout.meanAbsoluteError).toBeGreaterThan(0);
+    // Without --fit-periods there is nothing held out.
+    const full = await t.client.retentionForecast({ windowDays: 20 });
+    expect(full.segments[0]!.pooled.holdout).toBeNull();
   });
 });

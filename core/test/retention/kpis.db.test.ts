@@ -32,16 +32,17 @@ describe('kpis on the hand-checked shop', () => {
       'averageRating',
       'lowRatingShare',
       'revenuePerCustomer',
+      'averageOrderValue',
       'topRevenueShare',
       'gini',
     ]);
     for (const item of result.kpis) expect(item.formula.length, item.key).toBeGreaterThan(20);
     // The evaluation time as a reader writes it, not as JSON does.
-    expect(result.kpis.find((item) => item.key === 'orderCompletionRate')!.formula).toBe('orders with status completed / all orders up to 2024-04-20 12:00');
+    expect(result.kpis.find((item) => item.key === 'orderCompletionRate')!.formula).toBe('orders with status completed / all orders up to 2024-04-20 12:00 (credit notes are not orders)');
   });
 
   it('customer rates', () => {
-    // a b c d e f; all but e have 2+ completed orders
+    // a b c d e f; all but e bought on 2+ different days
     expect(kpi('customers')).toEqual([6, null, 6]);
     expect(kpi('repeatPurchaseRate')).toEqual([5, 6, 5 / 6]);
     // last complete month March vs February: active in Feb {a, d, e}, of whom d is active in March
@@ -70,6 +71,8 @@ describe('kpis on the hand-checked shop', () => {
   it('revenue, Pareto and Lorenz', () => {
     // Revenue per customer: a 60, b 20, c 50, d 20, e 10, f 20 = 180 over 6
     expect(kpi('revenuePerCustomer')).toEqual([180, 6, 30]);
+    // Average order value: 180 over the 12 completed orders (a 3, b 2, c 2, d 2, e 1, f 2)
+    expect(kpi('averageOrderValue')).toEqual([180, 12, 15]);
     // top 20% of 6 = ceil(1.2) = 2 customers: a 60 + c 50 = 110
     expect(kpi('topRevenueShare')).toEqual([110, 180, 110 / 180]);
     // ascending e 10, b 20, d 20, f 20, c 50, a 60; Σ (2i - 7) x = -50 - 60 - 20 + 20 + 150 + 300 = 340; / (6 * 180)

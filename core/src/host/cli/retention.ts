@@ -63,21 +63,34 @@ const number = (value: number | null, digits = 4) => (value === null ? 'n/a' : S
 
 function ruleLine(rule: ChurnRuleInfo): string {
   const source = rule.windowSource === 'p90' ? `P90 of the gaps of ${rule.repeatCustomers} repeat customers` : 'chosen';
-  return `churn rule: no activity for more than ${rule.windowDays} days (${source}), as of ${rule.asOf}, statuses ${rule.statuses.join(', ')}`;
+  return `churn rule: no activity for more than ${rule.windowDays} calendar days after the day of the last (${source}), as of ${rule.asOf}, statuses ${rule.statuses.join(', ')}`;
 }
 
 function printRetention(result: CohortRetentionResult, segmented: boolean, csv: boolean): void {
   if (csv) {
     const rows = result.matrices.flatMap((matrix) =>
       matrix.cohorts.flatMap((row) =>
-        row.values.map((value, k) => ({ segment: matrix.segment ?? '', cohort: row.cohort, k, cohort_size: row.size, value: value ?? '', rate: row.rates[k] ?? '' })),
+        row.values.map((value, k) => ({
+          segment: matrix.segment ?? '',
+          cohort: row.cohort,
+          k,
+          cohort_size: row.size,
+          value: value ?? '',
+          rate: row.rates[k] ?? '',
+          // the cell's period holds the data's last day but does not end with it: its rate will still grow
+          partial: row.partialK === k,
+        })),
       ),
     );
-    printCsv(rows, segmented ? ['segment', 'cohort', 'k', 'cohort_size', 'value', 'rate'] : ['cohort', 'k', 'cohort_size', 'value', 'rate']);
+    const columns = ['cohort', 'k', 'cohort_size', 'value', 'rate', 'partial'];
+    printCsv(rows, segmented ? ['segment', ...columns] : columns);
     return;
   }
   const { options } = result;
-  process.stdout.write(`${options.metric} ${options.mode} period k, per ${options.period}, relative to ${options.relativeTo === 'first' ? 'period 0' : 'the previous period'}; * = partial period\n`);
+  const base = options.relativeTo === 'first' ? 'period 0' : 'the previous period';
+  // on-or-after sums k and later: its period 0 is everything the cohort did, so rates read as "share still to come"
+  const relative = options.mode === 'on-or-after' && options.metric !== 'customers' ? `${base} or later (the cohort's ${options.metric} to date)` : base;
+  process.stdout.write(`${options.metric} ${options.mode} period k, per ${options.period}, relative to ${relative}; * = partial period\n`);
   for (const matrix of result.matrices) {
     if (segmented) process.stdout.write(`\n${options.segment} = ${matrix.segment ?? '(none)'}: ${matrix.customers} customers\n`);
     const header = ['cohort', 'size', ...Array.from({ length: result.periods }, (_, k) => `k${k}`)];
@@ -100,10 +113,12 @@ function printForecast(result: RetentionForecastResult, segmented: boolean, csv:
           k,
           observed: fit.observed[k] ?? '',
           projected: fit.projected[k] ?? '',
+          // after --fit-periods: what all the data showed in the periods the fit did not see
+          holdout_observed: fit.holdout?.periods.find((period) => period.k === k)?.observed ?? '',
         })),
       ),
     );
-    printCsv(rows, [...(segmented ? ['segment'] : []), 'cohort', 'cohort_size', 'k', 'observed', 'projected']);
+    printCsv(rows, [...(segmented ? ['segment'] : []), 'cohort', 'cohort_size', 'k', 'observed', 'projected', ...(result.options.fitPeriods ? ['holdout_observed'] : [])]);
     return;
   }
   const { options } = result;
@@ -121,9 +136,18 @@ function printForecast(result: RetentionForecastResult, segmented: boolean, csv:
         // a parameter on its bound: alpha and beta huge means one churn probability for everyone (geometric)
         converged: fit.alpha === null ? 'not fitted' : fit.converged ? 'yes' : 'no',
         [`survival_${options.horizon}`]: percent(fit.projected[options.horizon]),
+        holdout_error: fit.holdout ? percent(fit.holdout.meanAbsoluteError) : '',
       })),
-      ['cohort', 'size', 'periods', 'alpha', 'beta', 'log_likelihood', 'converged', `survival_${options.horizon}`],
+      ['cohort', 'size', 'periods', 'alpha', 'beta', 'log_likelihood', 'converged', `survival_${options.horizon}`, ...(options.fitPeriods ? ['holdout_error'] : [])],
     );
+    const holdout = segment.pooled.holdout;
+    if (holdout) {
+      process.stdout.write(`pooled fit against the periods after ${options.fitPeriods} (Kaplan-Meier of all the data), mean absolute error ${percent(holdout.meanAbsoluteError)}\n`);
+      printCsv(
+        holdout.periods.map((period) => ({ k: period.k, observed: percent(period.observed), projected: percent(period.projected), error: percent(period.projected - period.observed) })),
+        ['k', 'observed', 'projected', 'error'],
+      );
+    }
   }
 }
 
@@ -172,7 +196,10 @@ function printKpis(result: KpisResult, csv: boolean): void {
 }
 
 function printChurn(result: ChurnSummaryResult, csv: boolean): void {
-  if (!csv) process.stdout.write(`${ruleLine(result.rule)}\n${result.customers} customers: ${result.churned} churned, ${result.censored} censored (too recent to judge)\n`);
+  if (!csv) {
+    const share = result.customers > 0 ? ` (${percent(result.churned / result.customers)} of customers, over all time: not the churn rate, which is per ${result.options.period})` : '';
+    process.stdout.write(`${ruleLine(result.rule)}\n${result.customers} customers: ${result.churned} churned${share}, ${result.censored} censored (too recent to judge)\n`);
+  }
   printCsv(
     result.periods.map((row) => ({ ...row, churned_after: row.churnedAfter, churn_rate: row.churnRate ?? '' })),
     ['period', 'partial', 'active', 'new', 'returning', 'resurrected', 'churned', 'churned_after', 'censored', 'churn_rate'],
