@@ -105,11 +105,35 @@ function checkPaging(request: CustomerRowsRequest): { offset: number; limit: num
   return { offset, limit };
 }
 
-/** One page of a result table, sorted and filtered in DuckDB, as Arrow. */
+/**
+ * Runs `reads` in one transaction, so they all see one snapshot: a run stored meanwhile (its table
+ * and its result_runs row replaced in one commit) is seen by all of them or by none.
+ */
+async function inOneSnapshot<T>(connection: DuckDBConnection, reads: () => Promise<T>): Promise<T> {
+  await connection.run('BEGIN TRANSACTION');
+  try {
+    const result = await reads();
+    await connection.run('COMMIT');
+    return result;
+  } catch (error) {
+    await connection.run('ROLLBACK');
+    throw error;
+  }
+}
+
+/**
+ * One page of a result table, sorted and filtered in DuckDB, as Arrow. The run id, the count and
+ * the page come from one snapshot: never a total of one run with the rows of the next.
+ */
 export async function customerRows(connection: DuckDBConnection, request: CustomerRowsRequest): Promise<CustomerRowsResult> {
   const name = RESULT_TABLES[request.table];
   if (!name) throw new CoreError('E_ARGS', `table must be one of ${Object.keys(RESULT_TABLES).join(', ')}`);
   const { offset, limit } = checkPaging(request);
+  await ensureRunsTable(connection);
+  return inOneSnapshot(connection, () => readPage(connection, request, name, offset, limit));
+}
+
+async function readPage(connection: DuckDBConnection, request: CustomerRowsRequest, name: string, offset: number, limit: number): Promise<CustomerRowsResult> {
   const run = await requireRun(connection, request.table, request.resultId);
   const columns = await tableColumns(connection, name);
   const known = (column: string, what: string) => {
@@ -143,10 +167,22 @@ export async function customerRows(connection: DuckDBConnection, request: Custom
   return { resultId: run.resultId, total, offset, columns, rows };
 }
 
-/** One customer's row of a result table (null when absent or never computed). */
+/**
+ * One customer's row of a result table (null when absent or never computed). The run and the row
+ * are read by one statement, so they belong to the same run.
+ */
 export async function customerRow(connection: DuckDBConnection, table: CustomerTable, customerId: string): Promise<{ run: StoredRun; row: Record<string, string | number | boolean | null> } | null> {
-  const run = await currentRun(connection, table);
-  if (!run) return null;
-  const rows = await queryRows(connection, `SELECT * FROM ${quoteIdent(RESULT_TABLES[table])} WHERE customer_id = $id`, { id: customerId });
-  return rows[0] ? { run, row: rows[0] } : null;
+  // The table exists once a run is recorded (they are created in one transaction).
+  if (!(await currentRun(connection, table))) return null;
+  const rows = await queryRows(
+    connection,
+    `SELECT runs.result_id AS "__result_id", runs.options AS "__options", results.*
+     FROM result_runs runs JOIN ${quoteIdent(RESULT_TABLES[table])} results ON results.customer_id = $id
+     WHERE runs.name = $name`,
+    { id: customerId, name: table },
+  );
+  const first = rows[0];
+  if (!first) return null;
+  const { __result_id: resultId, __options: options, ...row } = first;
+  return { run: { resultId: String(resultId), options: JSON.parse(String(options)) as Record<string, unknown> }, row };
 }

@@ -1,10 +1,13 @@
 // The DuckDB workspace: one database file, its engine settings, and connections per task.
+import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { CoreError } from '../api/errors.ts';
 import { ensureSchema } from './schema.ts';
+import { queryOne, quoteIdent } from './sql.ts';
 import { removeStaleImportFolders } from './temporaries.ts';
 
 export interface WorkspaceSettings {
@@ -28,7 +31,10 @@ export class Workspace {
   readonly settings: Required<WorkspaceSettings>;
   private readonly instance: DuckDBInstance;
   private readonly connections = new Set<DuckDBConnection>();
-  private closed = false;
+  /** Connections open or being opened: the database closes when this falls to 0. */
+  private inUse = 0;
+  private whenUnused: (() => void) | null = null;
+  private closing: Promise<void> | null = null;
 
   private constructor(path: string, instance: DuckDBInstance, settings: Required<WorkspaceSettings>) {
     this.path = path;
@@ -65,17 +71,30 @@ export class Workspace {
     return workspace;
   }
 
-  /** A new connection; DuckDB connections are cheap and each can be interrupted on its own. */
+  /** A new connection; DuckDB connections are cheap and each can be interrupted on its own. Give it back with `release`. */
   async connect(): Promise<DuckDBConnection> {
-    if (this.closed) throw new CoreError('E_WORKSPACE', `workspace ${this.path} is closed`);
-    const connection = await this.instance.connect();
+    if (this.closing) throw new CoreError('E_WORKSPACE', `workspace ${this.path} is closed`);
+    this.inUse += 1;
+    let connection: DuckDBConnection;
+    try {
+      connection = await this.instance.connect();
+    } catch (error) {
+      this.unuse();
+      throw error;
+    }
     this.connections.add(connection);
     return connection;
   }
 
   release(connection: DuckDBConnection): void {
-    this.connections.delete(connection);
+    if (!this.connections.delete(connection)) return;
     connection.closeSync();
+    this.unuse();
+  }
+
+  private unuse(): void {
+    this.inUse -= 1;
+    if (this.inUse === 0) this.whenUnused?.();
   }
 
   /** Runs `work` on a fresh connection and closes it afterwards, whatever happens. */
@@ -93,11 +112,60 @@ export class Workspace {
     await this.withConnection((connection) => connection.run('CHECKPOINT'));
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    for (const connection of this.connections) connection.closeSync();
-    this.connections.clear();
-    this.instance.closeSync();
+  /**
+   * Refuses new connections, interrupts the statements still running and closes the database once
+   * every connection is given back. A connection is never closed under a running statement: that
+   * leaves the statement's promise pending for good.
+   */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      if (this.inUse > 0) {
+        const unused = new Promise<void>((resolve) => (this.whenUnused = resolve));
+        for (const connection of this.connections) connection.interrupt();
+        await unused;
+      }
+      this.instance.closeSync();
+    })();
+    return this.closing;
   }
+}
+
+/**
+ * Writes a copy of the database `connection` belongs to at `target`, replacing any file there.
+ * DuckDB copies from one snapshot of the open database, so writes running meanwhile are wholly in
+ * the copy or wholly not, which copying the live file cannot promise (its WAL, a checkpoint half
+ * written). The copy is written beside `target` and renamed over it, so a failure leaves `target` as it was.
+ */
+export async function saveCopy(connection: DuckDBConnection, target: string): Promise<void> {
+  const absolute = resolve(target);
+  const partial = `${absolute}.partial-${randomUUID()}`;
+  // ATTACH is visible to every connection of the instance: a name of its own keeps two copies apart.
+  const alias = quoteIdent(`copy_${randomUUID().replaceAll('-', '')}`);
+  const { name, path } = await queryOne<{ name: string; path: string | null }>(
+    connection,
+    'SELECT database_name AS name, path FROM duckdb_databases() WHERE database_name = current_database()',
+  );
+  if (path !== null && resolve(path) === absolute) throw new CoreError('E_ARGS', `${absolute} is the open workspace itself; choose another file`, { path: absolute });
+  try {
+    mkdirSync(dirname(absolute), { recursive: true });
+    await connection.run(`ATTACH ${sqlString(partial)} AS ${alias}`);
+    try {
+      await connection.run(`COPY FROM DATABASE ${quoteIdent(name)} TO ${alias}`);
+      await connection.run(`CHECKPOINT ${alias}`);
+    } finally {
+      await connection.run(`DETACH ${alias}`);
+    }
+    // A WAL left beside the target belongs to the file being replaced: replayed on the copy, it would corrupt it.
+    await rm(`${absolute}.wal`, { force: true });
+    await rename(partial, absolute);
+  } catch (error) {
+    await Promise.all([rm(partial, { force: true }), rm(`${partial}.wal`, { force: true })]);
+    if (error instanceof CoreError) throw error;
+    throw new CoreError('E_WORKSPACE', `cannot save the workspace as ${absolute}: ${(error as Error).message}`, { path: absolute });
+  }
+}
+
+/** ATTACH takes a literal path, not a parameter; quote it as a SQL string. */
+function sqlString(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
 }

@@ -1,5 +1,6 @@
 // createCore(): the one implementation of CoreApi, assembled from each area's handlers.
-import type { CoreApi, CoreHandle } from '../api/contract.ts';
+import { CORE_METHODS, type CoreApi, type CoreHandle, type CoreMethod } from '../api/contract.ts';
+import { checkRequest } from '../api/schemas.ts';
 import { IN_MEMORY, Workspace, type WorkspaceSettings } from '../db/workspace.ts';
 import { CoreContext } from './context.ts';
 import { customersHandlers } from './handlers/customers.ts';
@@ -22,17 +23,34 @@ export interface Core extends CoreHandle {
 
 export async function createCore(options: CoreOptions = {}): Promise<Core> {
   const context = new CoreContext(await Workspace.open(options.workspace ?? IN_MEMORY, options.settings));
-  const api: CoreApi = {
+  const api = withRequestChecks({
     ...workspaceHandlers(context, options.settings ?? {}),
     ...retentionHandlers(context),
     ...reasonsHandlers(context),
     ...customersHandlers(context),
     ...reportHandlers(context),
     ...driversHandlers(context),
-  };
+  });
   return {
     ...api,
     on: (listener) => context.on(listener),
     close: () => context.close(),
   };
+}
+
+/**
+ * Every verb first checks its request against the contract (api/schemas.ts). Done here, where the
+ * core is assembled, because every host calls through it: the HTTP and Electron dispatchers and the
+ * CLI, which calls the verbs directly.
+ */
+function withRequestChecks(handlers: CoreApi): CoreApi {
+  const checked: Partial<Record<CoreMethod, (request: unknown) => Promise<unknown>>> = {};
+  for (const method of CORE_METHODS) {
+    const verb = handlers[method] as (request: unknown) => Promise<unknown>;
+    checked[method] = async (request) => {
+      checkRequest(method, request);
+      return verb.call(handlers, request);
+    };
+  }
+  return checked as CoreApi;
 }

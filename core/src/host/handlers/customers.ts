@@ -38,7 +38,7 @@ export function customersHandlers(context: CoreContext): CustomersApi {
         const { taskId: _taskId, statuses, ...options } = request;
         return customerValue(connection, { ...options, ...(statuses === undefined ? {} : { statuses: statuses as OrderStatus[] }) });
       }, ['customer-results']),
-    customerRows: (request) => context.workspace().withConnection((connection) => customerRows(connection, request)),
-    explainCustomer: (request) => context.workspace().withConnection((connection) => explainCustomer(connection, request)),
+    customerRows: (request) => context.withConnection((connection) => customerRows(connection, request)),
+    explainCustomer: (request) => context.withConnection((connection) => explainCustomer(connection, request)),
   };
 }

@@ -25,7 +25,7 @@ function classifyInTask({ connection, progress, signal }: TaskScope, taxonomy: T
 }
 
 export function reasonsHandlers(context: CoreContext): ReasonsApi {
-  const withConnection = <T>(work: (connection: DuckDBConnection) => Promise<T>) => context.workspace().withConnection(work);
+  const withConnection = <T>(work: (connection: DuckDBConnection) => Promise<T>) => context.withConnection(work);
   return {
     getTaxonomy: () => withConnection(workspaceTaxonomy),
     setTaxonomy: ({ taxonomy }) => withConnection((connection) => saveWorkspaceTaxonomy(connection, taxonomy)),

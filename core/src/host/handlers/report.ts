@@ -15,9 +15,9 @@ export function reportHandlers(context: CoreContext, createRenderer: () => Repor
     // the report re-runs the customer analyses, which replace their stored result tables, and
     // classifies tickets for its reasons section
     defaultReport: (request) =>
-      context.task(request.taskId, async (scope) => {
+      context.task(request.taskId, async (scope, workspace) => {
         scope.progress.update({ phase: 'analyse' }, true);
-        const report = await defaultReport(scope.connection, context.workspace().path, request, (event) => context.emit({ ...event, taskId: scope.taskId }));
+        const report = await defaultReport(scope.connection, workspace.path, request, (event) => context.emit({ ...event, taskId: scope.taskId }));
         scope.progress.update({ phase: 'done' }, true);
         return report;
       }, ['customer-results', 'ticket-reasons']),

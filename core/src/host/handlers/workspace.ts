@@ -1,12 +1,10 @@
 // Workspace verbs of CoreApi: open, save as, describe, import, rejects, cancel.
-import { copyFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import type { SourceInfo, TableCount, WorkspaceApi, WorkspaceInfo } from '../../api/workspace.ts';
 import { CoreError } from '../../api/errors.ts';
 import { queryArrow } from '../../db/arrow.ts';
 import { queryRows, quoteIdent } from '../../db/sql.ts';
 import { rowCountSql, TABLE_NAMES } from '../../db/schema.ts';
-import { IN_MEMORY, Workspace, type WorkspaceSettings } from '../../db/workspace.ts';
+import { saveCopy, Workspace, type WorkspaceSettings } from '../../db/workspace.ts';
 import type { CoreContext } from '../context.ts';
 import { importFiles, previewImport } from '../../ingest/importFiles.ts';
 import { userTables } from '../../ingest/table.ts';
@@ -83,22 +81,16 @@ export function workspaceHandlers(context: CoreContext, settings: WorkspaceSetti
       return describe(workspace);
     },
     async saveWorkspaceAs({ path }) {
-      const current = context.workspace();
-      if (current.path === IN_MEMORY) {
-        await current.withConnection((connection) => connection.run(`ATTACH ${sqlString(resolve(path))} AS target; COPY FROM DATABASE memory TO target; DETACH target`));
-      } else {
-        await current.checkpoint();
-        await copyFile(current.path, resolve(path));
-      }
+      await context.withConnection((connection) => saveCopy(connection, path));
       const workspace = await Workspace.open(path, settings);
       await context.setWorkspace(workspace);
       return describe(workspace);
     },
     describeWorkspace: () => describe(context.workspace()),
     previewImport: (request) => previewImport(context.workspace(), request),
-    importFiles: (request) => context.task(request.taskId, (scope) => importFiles(context.workspace(), scope, request)),
+    importFiles: (request) => context.task(request.taskId, (scope, workspace) => importFiles(workspace, scope, request)),
     rejects: ({ sourceId, offset = 0, limit = 1000 }) =>
-      context.workspace().withConnection((connection) =>
+      context.withConnection((connection) =>
         queryArrow(
           connection,
           `SELECT file, line, "column", raw, reason FROM rejects
@@ -111,9 +103,4 @@ export function workspaceHandlers(context: CoreContext, settings: WorkspaceSetti
       return { cancelled: await context.cancel(taskId) };
     },
   };
-}
-
-/** ATTACH takes a literal path, not a parameter; quote it as a SQL string. */
-function sqlString(value: string): string {
-  return `'${value.replaceAll("'", "''")}'`;
 }

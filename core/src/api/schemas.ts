@@ -1,0 +1,200 @@
+// The contract's requests as zod schemas, one per verb. createCore checks every request against its
+// verb's schema before a handler sees it, so every host (HTTP, the Electron worker, the CLI, tests)
+// answers a wrongly typed argument with E_ARGS naming the field, never with E_INTERNAL from deep inside.
+//
+// Adding a verb: add its entry to REQUEST_SCHEMAS below. The compiler refuses the build until the
+// entry exists, its output fits the verb's request type, and it names every field of that type.
+//
+// Schemas check shapes and types. Rules with their own validators and messages (taxonomies, segment
+// rules, report models) are checked to be objects here and in depth by those validators.
+import { z } from 'zod';
+import type { CoreMethod, CoreRequest } from './contract.ts';
+import { CoreError } from './errors.ts';
+import type { CustomerTable, RfmRules, SegmentKeywords, ShopperRules, TimeUnit } from './customers.ts';
+import type { ReasonMembersRequest, Taxonomy } from './reasons.ts';
+import type { PaperSize, ReportArea, ReportFormat, ReportLang, ReportModel } from './report.ts';
+import type { OrderStatusName, RetentionBase, RetentionMetric, RetentionMode, RetentionPeriod, SegmentColumn } from './retention.ts';
+import type { EncodingName, ImportKind, ImportOptions } from './workspace.ts';
+
+/** z.enum of every member of T (named explicitly), listed as a record's keys so a member left out or misspelt is a compile error. */
+function everyOf<T extends string>(members: Record<T, true>) {
+  return z.enum(Object.keys(members) as [T, ...T[]]);
+}
+
+/** An object whose inner shape a domain validator checks (with its own error code and messages). */
+function checkedElsewhere<T>(what: string) {
+  return z.custom<T>((value) => typeof value === 'object' && value !== null && !Array.isArray(value), `expected ${what} (an object)`);
+}
+
+const taskId = z.string().optional();
+const orderStatus = everyOf<OrderStatusName>({ completed: true, cancelled: true, refunded: true, pending: true });
+const period = everyOf<RetentionPeriod>({ day: true, week: true, month: true, quarter: true });
+const segment = everyOf<SegmentColumn>({ channel: true, region: true, category: true }).nullable().optional();
+const mode = everyOf<RetentionMode>({ on: true, 'on-or-after': true }).optional();
+const activity = { statuses: z.array(orderStatus).optional(), asOf: z.string().optional() };
+const churnRule = { ...activity, windowDays: z.number().optional() };
+const paging = { offset: z.number().optional(), limit: z.number().optional() };
+const taxonomyChoice = { taxonomy: checkedElsewhere<Taxonomy>('a taxonomy').optional() };
+const nothing = z.record(z.string(), z.never());
+
+const importOptions = {
+  kind: everyOf<ImportKind>({ orders: true, tickets: true }),
+  files: z.array(z.string()),
+  encoding: everyOf<EncodingName>({ 'utf-8': true, 'utf-16le': true, 'utf-16be': true, gb18030: true, gbk: true, big5: true }).optional(),
+  mapping: z.record(z.string(), z.string()).optional(),
+  sheet: z.string().optional(),
+  mode: everyOf<NonNullable<ImportOptions['mode']>>({ append: true, replace: true }).optional(),
+};
+
+const churnReasonsOptions = {
+  ...churnRule,
+  ...taxonomyChoice,
+  taskId,
+  daysBeforeLastOrder: z.number().optional(),
+  churnFlag: z.object({ table: z.string(), customerColumn: z.string(), eventColumn: z.string() }).nullable().optional(),
+};
+
+const segmentsBase = { asOf: z.string().optional(), statuses: z.array(z.string()).optional(), taskId };
+
+const reportArea = everyOf<ReportArea>({ kpis: true, retention: true, churn: true, reasons: true, customers: true });
+
+/** Every verb's request schema; `satisfies` proves each fits its request type and none is missing. */
+export const REQUEST_SCHEMAS = {
+  // workspace
+  openWorkspace: z.object({ path: z.string() }),
+  saveWorkspaceAs: z.object({ path: z.string() }),
+  describeWorkspace: nothing,
+  previewImport: z.object({ ...importOptions, rows: z.number().optional() }),
+  importFiles: z.object({ ...importOptions, taskId }),
+  rejects: z.object({ sourceId: z.number().optional(), ...paging }),
+  cancel: z.object({ taskId: z.string() }),
+  // retention
+  cohortRetention: z.object({
+    ...activity,
+    taskId,
+    period: period.optional(),
+    mode,
+    metric: everyOf<RetentionMetric>({ customers: true, orders: true, revenue: true }).optional(),
+    relativeTo: everyOf<RetentionBase>({ first: true, previous: true }).optional(),
+    segment,
+    trendK: z.number().optional(),
+  }),
+  cohortMembers: z.object({
+    ...activity,
+    ...paging,
+    taskId,
+    cohort: z.string(),
+    k: z.number(),
+    period: period.optional(),
+    mode,
+    segment,
+    segmentValue: z.string().nullable().optional(),
+  }),
+  retentionForecast: z.object({ ...churnRule, taskId, period: period.optional(), horizon: z.number().optional(), fitPeriods: z.number().nullable().optional(), segment }),
+  churnSummary: z.object({ ...churnRule, taskId, period: period.optional() }),
+  survival: z.object({
+    ...churnRule,
+    taskId,
+    source: z
+      .object({ table: z.string(), durationColumn: z.string(), eventColumn: z.string(), groupColumn: z.string().nullable().optional() })
+      .nullable()
+      .optional(),
+    segment,
+    confidence: z.number().optional(),
+  }),
+  kpis: z.object({
+    ...churnRule,
+    taskId,
+    period: period.optional(),
+    paretoShare: z.number().optional(),
+    lowRatingAtMost: z.number().optional(),
+    lorenzPoints: z.number().optional(),
+  }),
+  // reasons
+  getTaxonomy: nothing,
+  setTaxonomy: z.object({ taxonomy: checkedElsewhere<Taxonomy>('a taxonomy').nullable() }),
+  classifyText: z.object({
+    text: z.string().optional(),
+    fields: z
+      .object({ category: z.string().optional(), refund_reason: z.string().optional(), subject: z.string().optional(), body: z.string().optional(), rating: z.number().optional() })
+      .optional(),
+    ...taxonomyChoice,
+  }),
+  classifyTickets: z.object({ taskId, ...taxonomyChoice, full: z.boolean().optional() }),
+  ticketEvidence: z.object({ ticketId: z.string(), ...taxonomyChoice }),
+  churnReasons: z.object(churnReasonsOptions),
+  reasonMembers: z.object({
+    ...churnReasonsOptions,
+    ...paging,
+    key: z.string(),
+    level: everyOf<NonNullable<ReasonMembersRequest['level']>>({ reason: true, churnType: true }).optional(),
+    churnedOnly: z.boolean().optional(),
+  }),
+  // customers
+  customerSegments: z.discriminatedUnion('scheme', [
+    z.object({ ...segmentsBase, scheme: z.literal('rfm'), rules: checkedElsewhere<RfmRules>('RFM rules').optional() }),
+    z.object({
+      ...segmentsBase,
+      scheme: z.literal('shopper'),
+      rules: checkedElsewhere<ShopperRules>('shopper-type rules').optional(),
+      keywords: checkedElsewhere<SegmentKeywords>('keyword lists').optional(),
+    }),
+  ]),
+  customerValue: z.object({
+    unit: everyOf<TimeUnit>({ day: true, week: true }).optional(),
+    until: z.string().optional(),
+    horizonMonths: z.number().optional(),
+    monthlyDiscountRate: z.number().optional(),
+    statuses: z.array(z.string()).optional(),
+    summaryFile: z.string().optional(),
+    atRiskLimit: z.number().optional(),
+    taskId,
+  }),
+  customerRows: z.object({
+    table: everyOf<CustomerTable>({ rfm: true, shopper: true, value: true }),
+    resultId: z.string().optional(),
+    ...paging,
+    sort: z.array(z.object({ column: z.string(), descending: z.boolean().optional() })).optional(),
+    filter: z.object({ column: z.string(), values: z.array(z.union([z.string(), z.number()])) }).optional(),
+    search: z.string().optional(),
+  }),
+  explainCustomer: z.object({ customerId: z.string() }),
+  // report
+  defaultReport: z.object({ lang: everyOf<ReportLang>({ 'zh-CN': true, en: true }), sections: z.array(reportArea).optional(), taskId }),
+  exportReport: z.object({
+    report: checkedElsewhere<ReportModel>('a report model'),
+    format: everyOf<ReportFormat>({ html: true, pdf: true, pptx: true, xlsx: true, csv: true, png: true, svg: true }),
+    paper: everyOf<PaperSize>({ A4: true, Letter: true }).optional(),
+    images: z.record(z.string(), z.object({ png: z.instanceof(Uint8Array).optional(), svg: z.string().optional() })).optional(),
+    sectionId: z.string().optional(),
+  }),
+} satisfies { [M in CoreMethod]: z.ZodType<CoreRequest<M>> };
+
+// Compile-time proof that each schema names every field of its request type: a field left out
+// would pass unchecked. (`satisfies` above proves the fields it names have the right types.)
+type Unchecked = { [M in CoreMethod]: Exclude<keyof CoreRequest<M>, keyof z.output<(typeof REQUEST_SCHEMAS)[M]>> }[CoreMethod];
+export const EVERY_FIELD_CHECKED: [Unchecked] extends [never] ? true : Unchecked = true;
+
+/** A value as an error message shows it. */
+function shown(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object' && value !== null) return 'an object';
+  return JSON.stringify(value);
+}
+
+/** Messages in the words the analyses' own checks use (`period must be one of day, week; got "year"`). */
+const inHouseWords: z.core.$ZodErrorMap = (issue) => {
+  if (issue.code === 'invalid_value') return `must be one of ${issue.values.map(String).join(', ')}; got ${shown(issue.input)}`;
+  if (issue.code === 'invalid_type') return `must be ${issue.expected === 'array' ? 'a list' : /^[aeiou]/.test(issue.expected) ? `an ${issue.expected}` : `a ${issue.expected}`}; got ${shown(issue.input)}`;
+  return undefined;
+};
+
+/** Throws E_ARGS naming each field of `request` that does not fit `method`'s request type. */
+export function checkRequest(method: CoreMethod, request: unknown): void {
+  const checked = REQUEST_SCHEMAS[method].safeParse(request, { error: inHouseWords });
+  if (checked.success) return;
+  const problems = checked.error.issues.map((issue) => ({ field: issue.path.map(String).join('.'), message: issue.message }));
+  const described = problems.map(({ field, message }) => (field ? `${field} ${message}` : `the request ${message}`)).join('; ');
+  throw new CoreError('E_ARGS', described, { method, fields: problems });
+}
