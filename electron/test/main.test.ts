@@ -41,7 +41,7 @@ describe('main process', () => {
     expect(env.CHURNWB_RESOURCES_DIR).toMatch(/resources$/);
     expect(env).not.toHaveProperty('NODE_OPTIONS');
     expect(env).not.toHaveProperty('CHURNWB_TEST_SECRET');
-    expect(Object.keys(env).every((name) => ['PATH', 'HOME', 'USER', 'TMPDIR', 'TMP', 'TEMP', 'LANG', 'LANGUAGE', 'TZ', 'CHURNWB_RESOURCES_DIR', 'CHURNWB_DATA_DIR'].includes(name) || /^(LC_|XDG_)/.test(name))).toBe(true);
+    expect(Object.keys(env).every((name) => ['PATH', 'HOME', 'USER', 'TMPDIR', 'TMP', 'TEMP', 'LANG', 'LANGUAGE', 'TZ', 'CHURNWB_RESOURCES_DIR', 'CHURNWB_DATA_DIR', 'CHROMIUM_PATH'].includes(name) || /^(LC_|XDG_)/.test(name))).toBe(true);
     expect(startMessage(child!)).toMatchObject({ type: 'start', open: { kind: 'default' }, dataDir: fakeApp.userData });
   });
 
