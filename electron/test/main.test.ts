@@ -65,6 +65,15 @@ describe('main process', () => {
     expect(window.webContents.send).not.toHaveBeenCalledWith(MENU_CHANNEL, expect.anything());
   });
 
+  it('opens a workspace file macOS hands over with open-file', () => {
+    const event = { preventDefault: vi.fn() };
+    fakeApp.emit('open-file', event, '/Users/analyst/q3.duckdb');
+    expect(event.preventDefault).toHaveBeenCalled();
+    expect(window.webContents.send).toHaveBeenCalledWith(MENU_CHANNEL, { action: 'openWorkspace', path: '/Users/analyst/q3.duckdb' });
+    // The restart below reopens the file opened last.
+    fakeApp.emit('second-instance', {}, ['/opt/churn-workbench/churn-workbench', '--workspace', '/work/shop.duckdb'], '/home/analyst');
+  });
+
   it('restarts a core that exits on the workspace opened last, reconnects the page, and tells the user', () => {
     const [first] = FakeUtilityProcess.forked;
     dialogCalls.length = 0;
