@@ -1,15 +1,14 @@
-// The worker with a real core on a workspace DuckDB cannot open (a folder where the file should be):
+// The worker's own opener (a real core) on a workspace DuckDB cannot open (a folder where the file should be):
 // the window's calls answer with the core's error at once, and main is told, instead of waiting forever.
 import { EventEmitter } from 'node:events';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { createCore } from '../../core/src/host/core.ts';
 import type { PortMessage, WorkerCommand } from '../protocol.ts';
 
 vi.mock('electron', () => ({}));
-const { runWorker } = await import('../worker/worker.ts');
+const { openCore, runWorker } = await import('../worker/worker.ts');
 
 class FakePort extends EventEmitter {
   sent: PortMessage[] = [];
@@ -29,7 +28,7 @@ describe('core worker on a workspace that cannot be opened', () => {
     const parent = new EventEmitter() as EventEmitter & { reports: unknown[]; postMessage(message: unknown): void };
     parent.reports = [];
     parent.postMessage = (message) => parent.reports.push(message);
-    runWorker(parent as never, async ({ open }) => createCore({ workspace: open.kind === 'file' ? open.path : '', settings: { threads: 1 } }));
+    runWorker(parent as never, openCore);
     const start: WorkerCommand = { type: 'start', open: { kind: 'file', path: notAFile }, dataDir: dir };
     parent.emit('message', { data: start, ports: [] });
     const port = new FakePort();
