@@ -148,10 +148,13 @@ export class CoreSupervisor {
   private onReport(child: UtilityProcess, report: WorkerReport): void {
     if (report.type === 'open-failed') return this.hooks.openFailed(report.error);
     const { id } = report;
+    // A core that exited while main printed has nobody left to answer.
+    const answer = (command: WorkerCommand) => {
+      if (child === this.child) child.postMessage(command);
+    };
     this.hooks.print(report).then(
-      (pdf) => child.postMessage({ type: 'printed', id, pdf } satisfies WorkerCommand),
-      (error: unknown) =>
-        child.postMessage({ type: 'print-failed', id, error: { code: 'E_INTERNAL', message: error instanceof Error ? error.message : String(error) } } satisfies WorkerCommand),
+      (pdf) => answer({ type: 'printed', id, pdf }),
+      (error: unknown) => answer({ type: 'print-failed', id, error: { code: 'E_INTERNAL', message: error instanceof Error ? error.message : String(error) } }),
     );
   }
 }
