@@ -2,6 +2,7 @@
 // focuses the first and opens its file), a core process with a minimal environment, supervised
 // (restarted on the last opened workspace, given up after repeated exits, an open failure shown),
 // and PDF printing through webContents.printToPDF on an offline session.
+import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CORE_PORT_CHANNEL, MENU_CHANNEL, type PrintJob } from '../protocol.ts';
 import { dialogCalls, fakeApp, FakeBrowserWindow, FakeUtilityProcess, FakeWebContents, printSessions } from './fakeElectron.ts';
@@ -23,6 +24,7 @@ beforeAll(async () => {
   window = FakeBrowserWindow.created.at(-1)!;
 });
 afterAll(() => {
+  rmSync(fakeApp.userData, { recursive: true, force: true });
   for (const [name, value] of Object.entries({ NODE_OPTIONS: saved.NODE_OPTIONS, CHURNWB_TEST_SECRET: saved.SECRET })) {
     if (value === undefined) delete process.env[name];
     else process.env[name] = value;

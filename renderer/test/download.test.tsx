@@ -2,7 +2,7 @@
 // The UI's CSV downloads go through the project's one formula-safe writer: a drill-down table with
 // hostile customer ids downloads them neutralised, numbers (negative ones too) stay numbers.
 import { cleanup, fireEvent, screen } from '@testing-library/react';
-import { DateDay, makeTable, tableFromArrays, TimestampMillisecond, vectorFromArray } from 'apache-arrow';
+import { DateDay, Table, tableFromArrays, TimestampMillisecond, vectorFromArray } from 'apache-arrow';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DrillDownTools } from '../src/components/DrillDownTools.tsx';
 import { csvBlob, tableToCsv } from '../src/components/download.ts';
@@ -38,9 +38,9 @@ describe('CSV downloads', () => {
   });
 
   it('writes dates as YYYY-MM-DD and timestamps as ISO 8601, not as epoch milliseconds', () => {
-    const table = makeTable({
-      first_order: vectorFromArray([new Date(Date.UTC(2024, 0, 2)), null], new DateDay()).data[0]!,
-      last_seen: vectorFromArray([new Date(Date.UTC(2024, 5, 30, 23, 59, 1)), new Date(Date.UTC(2025, 0, 1))], new TimestampMillisecond()).data[0]!,
+    const table = new Table({
+      first_order: vectorFromArray([new Date(Date.UTC(2024, 0, 2)), null], new DateDay()),
+      last_seen: vectorFromArray([new Date(Date.UTC(2024, 5, 30, 23, 59, 1)), new Date(Date.UTC(2025, 0, 1))], new TimestampMillisecond()),
     });
     expect(tableToCsv(table)).toBe('first_order,last_seen\r\n2024-01-02,2024-06-30T23:59:01.000Z\r\n,2025-01-01T00:00:00.000Z\r\n');
   });
