@@ -7,7 +7,8 @@ import { CORE_PORT_CHANNEL, type WorkerCommand, type WorkerReport, type Workspac
 
 /**
  * Variables the core may see. The core reads files and runs DuckDB; it needs where home, temp and
- * data folders are, the locale and time zone, and (on Windows) what loading a native module needs.
+ * data folders are, the locale and time zone, (on Windows) what loading a native module needs, and
+ * the app's own documented settings (CHURNWB_DATA_DIR, CHROMIUM_PATH for chart images it draws itself).
  * Nothing else crosses: not NODE_OPTIONS or ELECTRON_* (which change how code runs), not tokens or
  * credentials the user's shell happens to hold.
  */
@@ -38,6 +39,7 @@ const CORE_ENVIRONMENT = [
   'SystemRoot',
   'WINDIR',
   'CHURNWB_DATA_DIR',
+  'CHROMIUM_PATH',
 ];
 
 /** The core process's whole environment: the allowed variables of `parent`, and where the resources are. */
@@ -146,10 +148,13 @@ export class CoreSupervisor {
   private onReport(child: UtilityProcess, report: WorkerReport): void {
     if (report.type === 'open-failed') return this.hooks.openFailed(report.error);
     const { id } = report;
+    // A core that exited while main printed has nobody left to answer.
+    const answer = (command: WorkerCommand) => {
+      if (child === this.child) child.postMessage(command);
+    };
     this.hooks.print(report).then(
-      (pdf) => child.postMessage({ type: 'printed', id, pdf } satisfies WorkerCommand),
-      (error: unknown) =>
-        child.postMessage({ type: 'print-failed', id, error: { code: 'E_INTERNAL', message: error instanceof Error ? error.message : String(error) } } satisfies WorkerCommand),
+      (pdf) => answer({ type: 'printed', id, pdf }),
+      (error: unknown) => answer({ type: 'print-failed', id, error: { code: 'E_INTERNAL', message: error instanceof Error ? error.message : String(error) } }),
     );
   }
 }

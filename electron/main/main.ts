@@ -116,6 +116,11 @@ async function main(): Promise<void> {
 }
 
 if (claimSingleInstance(app, (argv) => secondInstance(argv))) {
+  // macOS hands a workspace file opened from Finder to the running app as an event, not a launch.
+  app.on('open-file', (event, path) => {
+    event.preventDefault();
+    secondInstance([process.execPath, path]);
+  });
   registerAppScheme();
   app.on('web-contents-created', (_event, contents) => hardenContents(contents));
   void main();

@@ -29,6 +29,20 @@ async function chartsDrawn(contents: WebContents, timeoutMs: number): Promise<vo
   })`);
 }
 
+/**
+ * Print media from the start, so charts are drawn at the printed width and print as vectors (as the
+ * CLI's Chromium does). Best effort: where the debugger cannot attach (DevTools already open), the
+ * page still prints, its charts drawn at screen width and scaled.
+ */
+async function emulatePrintMedia(contents: WebContents): Promise<void> {
+  try {
+    contents.debugger.attach();
+    await contents.debugger.sendCommand('Emulation.setEmulatedMedia', { media: 'print' });
+  } catch (error) {
+    console.warn(`printing without print-media emulation: ${String(error)}`);
+  }
+}
+
 export async function printReportPdf(job: PrintJob): Promise<Uint8Array> {
   const dir = await mkdtemp(join(tmpdir(), 'churnwb-print-'));
   const file = join(dir, 'report.html');
@@ -40,12 +54,11 @@ export async function printReportPdf(job: PrintJob): Promise<Uint8Array> {
     show: false,
     width: job.width,
     height: 1000,
-    webPreferences: { session: printSession, sandbox: true, contextIsolation: true, nodeIntegration: false, webSecurity: true },
+    // A hidden window still paints (paintWhenInitiallyHidden); no throttling, so the charts draw at full speed.
+    webPreferences: { session: printSession, sandbox: true, contextIsolation: true, nodeIntegration: false, webSecurity: true, backgroundThrottling: false },
   });
   try {
-    // Print media from the start, so charts are drawn at the printed width (as the CLI's Chromium does).
-    window.webContents.debugger.attach();
-    await window.webContents.debugger.sendCommand('Emulation.setEmulatedMedia', { media: 'print' });
+    await emulatePrintMedia(window.webContents);
     await window.loadFile(file);
     await chartsDrawn(window.webContents, job.readyTimeoutMs);
     const pdf = await window.webContents.printToPDF({

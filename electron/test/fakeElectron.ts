@@ -76,8 +76,12 @@ export class FakeApp extends EventEmitter {
   requestSingleInstanceLock = vi.fn(() => this.lockHeld);
   quit = vi.fn();
   whenReady = vi.fn(async () => undefined);
-  /** A real folder: main keeps its recent-workspaces list there. */
-  readonly userData = mkdtempSync(join(tmpdir(), 'churnwb-fake-userdata-'));
+  private userDataFolder: string | null = null;
+  /** A real folder, made on first use: main keeps its recent-workspaces list there. */
+  get userData(): string {
+    this.userDataFolder ??= mkdtempSync(join(tmpdir(), 'churnwb-fake-userdata-'));
+    return this.userDataFolder;
+  }
   getPath = vi.fn((_name: string) => this.userData);
   getLocale = () => 'en-US';
   getVersion = () => '0.0.0-test';

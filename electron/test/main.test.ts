@@ -2,6 +2,7 @@
 // focuses the first and opens its file), a core process with a minimal environment, supervised
 // (restarted on the last opened workspace, given up after repeated exits, an open failure shown),
 // and PDF printing through webContents.printToPDF on an offline session.
+import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CORE_PORT_CHANNEL, MENU_CHANNEL, type PrintJob } from '../protocol.ts';
 import { dialogCalls, fakeApp, FakeBrowserWindow, FakeUtilityProcess, FakeWebContents, printSessions } from './fakeElectron.ts';
@@ -23,6 +24,7 @@ beforeAll(async () => {
   window = FakeBrowserWindow.created.at(-1)!;
 });
 afterAll(() => {
+  rmSync(fakeApp.userData, { recursive: true, force: true });
   for (const [name, value] of Object.entries({ NODE_OPTIONS: saved.NODE_OPTIONS, CHURNWB_TEST_SECRET: saved.SECRET })) {
     if (value === undefined) delete process.env[name];
     else process.env[name] = value;
@@ -41,7 +43,7 @@ describe('main process', () => {
     expect(env.CHURNWB_RESOURCES_DIR).toMatch(/resources$/);
     expect(env).not.toHaveProperty('NODE_OPTIONS');
     expect(env).not.toHaveProperty('CHURNWB_TEST_SECRET');
-    expect(Object.keys(env).every((name) => ['PATH', 'HOME', 'USER', 'TMPDIR', 'TMP', 'TEMP', 'LANG', 'LANGUAGE', 'TZ', 'CHURNWB_RESOURCES_DIR', 'CHURNWB_DATA_DIR'].includes(name) || /^(LC_|XDG_)/.test(name))).toBe(true);
+    expect(Object.keys(env).every((name) => ['PATH', 'HOME', 'USER', 'TMPDIR', 'TMP', 'TEMP', 'LANG', 'LANGUAGE', 'TZ', 'CHURNWB_RESOURCES_DIR', 'CHURNWB_DATA_DIR', 'CHROMIUM_PATH'].includes(name) || /^(LC_|XDG_)/.test(name))).toBe(true);
     expect(startMessage(child!)).toMatchObject({ type: 'start', open: { kind: 'default' }, dataDir: fakeApp.userData });
   });
 
@@ -63,6 +65,15 @@ describe('main process', () => {
     window.webContents.send.mockClear();
     fakeApp.emit('second-instance', {}, ['/opt/churn-workbench/churn-workbench'], '/home/analyst');
     expect(window.webContents.send).not.toHaveBeenCalledWith(MENU_CHANNEL, expect.anything());
+  });
+
+  it('opens a workspace file macOS hands over with open-file', () => {
+    const event = { preventDefault: vi.fn() };
+    fakeApp.emit('open-file', event, '/Users/analyst/q3.duckdb');
+    expect(event.preventDefault).toHaveBeenCalled();
+    expect(window.webContents.send).toHaveBeenCalledWith(MENU_CHANNEL, { action: 'openWorkspace', path: '/Users/analyst/q3.duckdb' });
+    // The restart below reopens the file opened last.
+    fakeApp.emit('second-instance', {}, ['/opt/churn-workbench/churn-workbench', '--workspace', '/work/shop.duckdb'], '/home/analyst');
   });
 
   it('restarts a core that exits on the workspace opened last, reconnects the page, and tells the user', () => {

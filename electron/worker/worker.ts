@@ -82,6 +82,9 @@ export async function workspaceFor(open: WorkspaceChoice, dataDir: string): Prom
   }
 }
 
-if (process.parentPort) {
-  runWorker(process.parentPort, async ({ open, dataDir }, print) => withPdfPrinter(await createCore({ workspace: await workspaceFor(open, dataDir) }), print));
+/** The app's core: the chosen workspace, PDFs printed by main. */
+export async function openCore({ open, dataDir }: StartCommand, print: PdfPrinter): Promise<Core> {
+  return withPdfPrinter(await createCore({ workspace: await workspaceFor(open, dataDir) }), print);
 }
+
+if (process.parentPort) runWorker(process.parentPort, openCore);

@@ -2,7 +2,7 @@
 // The UI's CSV downloads go through the project's one formula-safe writer: a drill-down table with
 // hostile customer ids downloads them neutralised, numbers (negative ones too) stay numbers.
 import { cleanup, fireEvent, screen } from '@testing-library/react';
-import { tableFromArrays } from 'apache-arrow';
+import { DateDay, Table, tableFromArrays, TimestampMillisecond, vectorFromArray } from 'apache-arrow';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DrillDownTools } from '../src/components/DrillDownTools.tsx';
 import { csvBlob, tableToCsv } from '../src/components/download.ts';
@@ -35,6 +35,14 @@ const EXPECTED_CSV = [
 describe('CSV downloads', () => {
   it('tableToCsv neutralises formula text and keeps negative numbers as numbers', () => {
     expect(tableToCsv(hostileTable())).toBe(EXPECTED_CSV);
+  });
+
+  it('writes dates as YYYY-MM-DD and timestamps as ISO 8601, not as epoch milliseconds', () => {
+    const table = new Table({
+      first_order: vectorFromArray([new Date(Date.UTC(2024, 0, 2)), null], new DateDay()),
+      last_seen: vectorFromArray([new Date(Date.UTC(2024, 5, 30, 23, 59, 1)), new Date(Date.UTC(2025, 0, 1))], new TimestampMillisecond()),
+    });
+    expect(tableToCsv(table)).toBe('first_order,last_seen\r\n2024-01-02,2024-06-30T23:59:01.000Z\r\n,2025-01-01T00:00:00.000Z\r\n');
   });
 
   it('the drill-down Download CSV button saves the neutralised file with a BOM', async () => {

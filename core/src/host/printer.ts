@@ -31,10 +31,12 @@ export function printerRenderer(print: PdfPrinter, charts: ReportRenderer = chro
   return { ...charts, printPdf: print };
 }
 
-/** The core whose PDF exports go through the host's printer; every other verb is the core's own. */
+/**
+ * The core whose PDF exports go through the host's printer; every other verb is the core's own
+ * (reached through the prototype, so it holds whatever shape createCore gives the core).
+ */
 export function withPdfPrinter(core: Core, print: PdfPrinter, charts?: ReportRenderer): Core {
-  return {
-    ...core,
+  const printing: Pick<Core, 'exportReport'> = {
     async exportReport(request) {
       if (request.format !== 'pdf') return core.exportReport(request);
       const renderer = printerRenderer(print, charts);
@@ -45,4 +47,5 @@ export function withPdfPrinter(core: Core, print: PdfPrinter, charts?: ReportRen
       }
     },
   };
+  return Object.assign(Object.create(core) as Core, printing);
 }

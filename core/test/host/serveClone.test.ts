@@ -2,7 +2,7 @@
 // builds the UI on first use and serves it (the page and its script), never an empty reply. A folder
 // without a build, given with --static, fails in one line that says how to build the UI.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -48,6 +48,21 @@ describe.skipIf(!isGitCheckout)('npx churnwb serve from a clean clone', () => {
 
   it('has no renderer build to begin with', () => {
     expect(existsSync(join(clone, 'renderer', 'dist'))).toBe(false);
+  });
+
+  it('ends with one line saying how to build the UI when building it fails, and prints no URL', () => {
+    const page = join(clone, 'renderer', 'index.html');
+    renameSync(page, `${page}.away`);
+    try {
+      const run = spawnSync(process.execPath, [join(clone, 'core', 'bin', 'churnwb.mjs'), 'serve', '--workspace', join(dir, 'w.duckdb')], { encoding: 'utf8', cwd: clone });
+      expect(run.status).toBe(1);
+      expect(run.stdout).toBe('');
+      expect(run.stderr.trim().split('\n').at(-1)).toBe(
+        `churnwb: E_NOT_FOUND: The workbench UI is not built in ${join(clone, 'renderer', 'dist')}: run \`npm run build:renderer\` in the checkout first.`,
+      );
+    } finally {
+      renameSync(`${page}.away`, page);
+    }
   });
 
   it('builds the UI, prints the URL first, and serves the page and its script', async () => {

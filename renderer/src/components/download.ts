@@ -1,5 +1,6 @@
 // Saves bytes as a file: a download in the browser, Electron's save prompt in the app (will-download).
 import type { Table } from 'apache-arrow';
+import { arrowCsvRows } from '../../../core/src/api/arrowCsv.ts';
 import { csvText } from '../../../core/src/api/csv.ts';
 
 export function downloadBlob(blob: Blob, fileName: string): void {
@@ -15,17 +16,15 @@ export function downloadBlob(blob: Blob, fileName: string): void {
 }
 
 /**
- * CSV text of an Arrow table (header = field names; nulls become empty fields) through the project's
- * one CSV writer: text a spreadsheet would run as a formula is neutralised, numbers stay numbers.
+ * CSV text of an Arrow table (header = field names; nulls become empty fields; dates and timestamps
+ * as ISO text) through the project's one CSV writer: text a spreadsheet would run as a formula is
+ * neutralised, numbers stay numbers.
  */
 export function tableToCsv(table: Table): string {
-  const names = table.schema.fields.map((field) => field.name);
-  const vectors = names.map((_, index) => table.getChildAt(index));
-  const data: unknown[][] = [];
-  for (let row = 0; row < table.numRows; row++) {
-    data.push(vectors.map((vector) => vector?.get(row)));
-  }
-  return csvText(names, data);
+  return csvText(
+    table.schema.fields.map((field) => field.name),
+    arrowCsvRows(table),
+  );
 }
 
 /** CSV with a byte-order mark, so Excel opens Chinese text as UTF-8. */

@@ -1,6 +1,6 @@
 // CLI commands of the customers area: customers (RFM / shopper types), customer (explain) and clv.
-import { DataType, type Table } from 'apache-arrow';
 import type { Command } from 'commander';
+import { arrowCsvRows } from '../../api/arrowCsv.ts';
 import { csvLines, csvText } from '../../api/csv.ts';
 import type { CustomerTable, CustomerValueResult, RfmSegmentsResult, ShopperSegmentsResult, TimeUnit } from '../../api/customers.ts';
 import { CoreError } from '../../api/errors.ts';
@@ -11,31 +11,13 @@ import { numberOption, printCsv, printJson, withCore } from './common.ts';
 
 const PAGE = 10_000;
 
-/** Arrow rows as plain CSV-ready records: dates as YYYY-MM-DD, timestamps as ISO. */
-function plainRows(table: Table): Record<string, unknown>[] {
-  const fields = table.schema.fields;
-  return table.toArray().map((row: Record<string, unknown>) => {
-    const plain: Record<string, unknown> = {};
-    for (const field of fields) {
-      const value = row[field.name];
-      const isDate = DataType.isDate(field.type);
-      if (value !== null && value !== undefined && (isDate || DataType.isTimestamp(field.type))) {
-        const iso = new Date(value instanceof Date ? value.getTime() : Number(value)).toISOString();
-        plain[field.name] = isDate ? iso.slice(0, 10) : iso;
-      } else plain[field.name] = value;
-    }
-    return plain;
-  });
-}
-
 /** Prints a whole result table (or its first `limit` rows) as CSV, reading it page by page. */
 async function printTable(core: Core, table: CustomerTable, resultId: string, limit = Number.POSITIVE_INFINITY): Promise<void> {
   let offset = 0;
   for (;;) {
     const page = await core.customerRows({ table, resultId, offset, limit: Math.min(PAGE, limit - offset) });
-    const rows = plainRows(arrowFromBytes(page.rows));
-    const data = rows.map((row) => page.columns.map((column) => row[column]));
-    process.stdout.write(offset === 0 ? csvText(page.columns, data) : csvLines(data));
+    const rows = arrowCsvRows(arrowFromBytes(page.rows), page.columns);
+    process.stdout.write(offset === 0 ? csvText(page.columns, rows) : csvLines(rows));
     offset += rows.length;
     if (rows.length === 0 || offset >= page.total || offset >= limit) return;
   }
