@@ -35,6 +35,8 @@ export const DRIVERS_DEFAULTS = { confidence: 0.95, standardize: false } as cons
 
 /** Categorical levels beyond this many (by subjects) are pooled, so a model stays estimable and readable. */
 export const MAX_LEVELS = 15;
+/** Levels with fewer subjects are pooled too: a ratio over a handful of customers is noise (and often infinite). */
+export const MIN_LEVEL_SUBJECTS = 10;
 export const OTHER_LEVEL = '(other)';
 export const MISSING_LEVEL = '(none)';
 /** Customers without a ticket, for the reason covariate. */
@@ -279,7 +281,10 @@ export function codeCategorical(term: string, values: (string | null)[], keep: U
     counts.set(level, count);
   });
   const bySize = [...counts].sort((a, b) => b[1].subjects - a[1].subjects || a[0].localeCompare(b[0]));
-  const kept = new Set(bySize.slice(0, bySize.length > MAX_LEVELS ? MAX_LEVELS - 1 : MAX_LEVELS).map(([level]) => level));
+  const large = bySize.filter(([, count]) => count.subjects >= MIN_LEVEL_SUBJECTS);
+  const pooling = large.length < bySize.length || large.length > MAX_LEVELS;
+  // A reference the analyst named is never pooled away
+  const kept = new Set([...large.slice(0, pooling ? MAX_LEVELS - 1 : MAX_LEVELS).map(([level]) => level), ...(reference !== undefined && counts.has(reference) ? [reference] : [])]);
   const pooled = new Map<string, { subjects: number; events: number }>();
   for (const [level, count] of bySize) {
     const target = kept.has(level) ? level : OTHER_LEVEL;
@@ -419,12 +424,10 @@ function levelName(level: string, names: Map<string, { zh: string; en: string }>
  * covariance matrix); for a numeric term, per SD (so units do not decide the ranking).
  */
 function headline(terms: DriverTerm[], coefficients: DriverCoefficient[], fit: CoxFit, names: Map<string, { zh: string; en: string }>): DriverHeadline | null {
-  const estimated = coefficients.map((c, column) => ({ c, column })).filter(({ c }) => c.coefficient !== null);
-  const covariance = (a: number, b: number) => {
-    const ia = estimated.findIndex((e) => e.column === a);
-    const ib = estimated.findIndex((e) => e.column === b);
-    return fit.covariance[ia]![ib]!;
-  };
+  // The covariance matrix has a row per column the model kept (all but the aliased ones)
+  const modelled = coefficients.map((c, column) => ({ c, column })).filter(({ c }) => c.coefficient !== null);
+  const covariance = (a: number, b: number) => fit.covariance[modelled.findIndex((e) => e.column === a)]![modelled.findIndex((e) => e.column === b)]!;
+  const estimated = modelled.filter(({ c }) => !c.infinite);
   let best: { strength: number; headline: DriverHeadline } | null = null;
   for (const term of terms) {
     const own = estimated.filter(({ c }) => c.term === term.term);
@@ -513,6 +516,22 @@ function driverWarnings(subjects: SubjectColumns, excludedForMissing: number, te
       sentence: {
         en: `${name.en}${label} duplicates other covariates (the same customers), so it has no ratio of its own.`,
         zh: `${name.zh}${c.level === null ? '' : `「${c.level}」`}与其他协变量重复（对应同一批客户），因此没有单独的风险比。`,
+      },
+    });
+  }
+  for (const c of coefficients.filter((c) => c.infinite)) {
+    const name = termName(c.term);
+    const level = c.level ?? '';
+    const none = c.hazardRatio! < 1;
+    warnings.push({
+      kind: 'infinite',
+      term: c.term,
+      level: c.level,
+      sentence: {
+        en: none
+          ? `No customer with ${name.en} "${level}" churned, so its ratio cannot be measured (it runs to 0).`
+          : `Customers with ${name.en} "${level}" all churned before the others, so its ratio cannot be measured (it runs to infinity).`,
+        zh: none ? `${name.zh}为「${level}」的客户无一流失，其风险比无法估计（趋于 0）。` : `${name.zh}为「${level}」的客户全部先于其他客户流失，其风险比无法估计（趋于无穷大）。`,
       },
     });
   }

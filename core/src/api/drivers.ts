@@ -81,7 +81,7 @@ export interface DriverTerm {
   kind: 'categorical' | 'numeric';
   /** Categorical: the level every hazard ratio compares with. */
   reference: string | null;
-  /** Categorical: levels with their counts, most subjects first; levels beyond the 15 largest are pooled as "(other)". */
+  /** Categorical: levels with their counts, most subjects first; levels with fewer than 10 subjects, and any beyond the 15 largest, are pooled as "(other)". */
   levels: DriverLevel[];
   /** Numeric: mean and sample SD over the modelled subjects (the unit of a standardised ratio). */
   mean: number | null;
@@ -97,6 +97,8 @@ export interface DriverCoefficient {
   level: string | null;
   /** null when the column is a linear combination of others (R reports NA). */
   coefficient: number | null;
+  /** True when nobody (or everybody) in the level churned: the ratio runs to 0 (or infinity); error, interval and p are null. */
+  infinite: boolean;
   hazardRatio: number | null;
   standardError: number | null;
   lower: number | null;
@@ -125,6 +127,7 @@ export type DriverWarning =
   | { kind: 'proportionalHazardsGlobal'; pValue: number; sentence: { zh: string; en: string } }
   | { kind: 'excluded'; rows: number; sentence: { zh: string; en: string } }
   | { kind: 'aliased'; term: string; level: string | null; sentence: { zh: string; en: string } }
+  | { kind: 'infinite'; term: string; level: string | null; sentence: { zh: string; en: string } }
   | { kind: 'circular'; term: string; sentence: { zh: string; en: string } };
 
 export interface DriversResult {

@@ -8,6 +8,9 @@
 //   generator below, in Chinese and English, carrying the churn reasons of DOMAIN.md section 3
 //   (with negations such as "没有质量问题"). Customers who stop buying complain more, so the
 //   reasons analysis has something to find. No real person wrote them.
+// - surveys_synthetic.csv: SYNTHETIC satisfaction survey answers (问卷星-style headers: CSAT 1-5,
+//   NPS 0-10, a comment), from the same kind of seeded generator: customers who stop buying answer
+//   lower, so the satisfaction screens have something to show.
 // `ensureSampleWorkspace` imports both through the ordinary import path, once: the workspace
 // remembers the hash of the files it was built from and is rebuilt only when they change.
 // `npm run sample:build` regenerates the files from the shared UCI data.
@@ -25,6 +28,7 @@ import { workspaceHandlers } from './handlers/workspace.ts';
 export const SAMPLE_DIR = join(import.meta.dirname, '..', '..', '..', 'resources', 'sample');
 export const SAMPLE_ORDERS = 'online_retail_sample.csv.gz';
 export const SAMPLE_TICKETS = 'tickets_synthetic.csv';
+export const SAMPLE_SURVEYS = 'surveys_synthetic.csv';
 /** Bumped when the way the sample workspace is built changes (not its files: those are hashed). */
 const SAMPLE_BUILD = 1;
 const SETTINGS_KEY = 'sample';
@@ -33,6 +37,8 @@ const SETTINGS_KEY = 'sample';
 function sampleStamp(dir: string): string {
   const hash = createHash('sha256').update(`build ${SAMPLE_BUILD}\n`);
   for (const name of [SAMPLE_ORDERS, SAMPLE_TICKETS]) hash.update(readFileSync(join(dir, name)));
+  // Surveys are optional: a sample folder without them builds a workspace without surveys
+  if (existsSync(join(dir, SAMPLE_SURVEYS))) hash.update(readFileSync(join(dir, SAMPLE_SURVEYS)));
   return hash.digest('hex');
 }
 
@@ -74,6 +80,7 @@ export async function ensureSampleWorkspace(path: string, settings: WorkspaceSet
     const api = workspaceHandlers(context, settings);
     await api.importFiles({ kind: 'orders', files: [join(dir, SAMPLE_ORDERS)] });
     await api.importFiles({ kind: 'tickets', files: [join(dir, SAMPLE_TICKETS)] });
+    if (existsSync(join(dir, SAMPLE_SURVEYS))) await api.importFiles({ kind: 'surveys', files: [join(dir, SAMPLE_SURVEYS)] });
     await workspace.withConnection((connection) =>
       connection.run('INSERT OR REPLACE INTO settings (key, value) VALUES ($key, $value)', { key: SETTINGS_KEY, value: JSON.stringify(stamp) }),
     );
@@ -223,8 +230,41 @@ export function generateSampleTickets(histories: readonly CustomerHistory[], see
   return tickets.map((ticket, index) => ({ ticket_id: `TK${String(index + 1).padStart(5, '0')}`, ...ticket }));
 }
 
+const SURVEY_SEED = 20111210;
+/** 问卷星-style headers: numbered question texts, as its Excel/CSV export writes them. */
+const SURVEY_HEADERS = ['序号', '提交答卷时间', '用户ID', '1.您对本次购物的整体满意度（1-5分）', '2.您有多大可能向朋友推荐我们？（0-10分）', '3.您还有什么意见或建议？'];
+
+/**
+ * SYNTHETIC survey answers for the sample's customers: seeded, so the same histories give the same
+ * file. About half the customers answer once or twice, some weeks after a purchase; those who stop
+ * buying give lower scores and write complaints (the ticket texts of their likely reasons), the
+ * others mostly praise or nothing.
+ */
+export function generateSampleSurveys(histories: readonly CustomerHistory[], seed = SURVEY_SEED): string[][] {
+  const random = seededRandom(seed);
+  const day = 86_400_000;
+  const answers: { at: number; customer: string; csat: number; nps: number; comment: string }[] = [];
+  for (const history of histories) {
+    const lost = history.lastAt < DATA_END - QUIET_DAYS * day;
+    const count = weightedPick(random, [[0, 50], [1, 38], [2, 12]] as const);
+    for (let index = 0; index < count; index++) {
+      const invoice = history.invoices[Math.floor(random() * history.invoices.length)] ?? { invoice: '', at: history.lastAt };
+      const at = Math.min(DATA_END, invoice.at + Math.round((3 + random() * 25) * day));
+      const nps = lost ? weightedPick(random, [[2, 8], [4, 12], [5, 14], [6, 16], [7, 14], [8, 12], [9, 12], [10, 12]] as const)
+        : weightedPick(random, [[5, 4], [6, 6], [7, 10], [8, 18], [9, 30], [10, 32]] as const);
+      const csat = Math.max(1, Math.min(5, Math.round(nps / 2 + (random() - 0.5) * 1.5)));
+      const reason = nps >= 9 ? 'praise' : weightedPick(random, lost ? LOST_REASONS : KEPT_REASONS);
+      const texts = TEXTS[reason][random() < 0.7 ? 'zh' : 'en'];
+      const comment = random() < (nps <= 6 ? 0.75 : 0.35) ? (texts[Math.floor(random() * texts.length)]?.[1] ?? '') : '';
+      answers.push({ at, customer: history.customer, csat, nps, comment });
+    }
+  }
+  answers.sort((a, b) => a.at - b.at || a.customer.localeCompare(b.customer));
+  return answers.map((answer, index) => [String(index + 1), iso(answer.at).replaceAll('-', '/'), answer.customer, String(answer.csat), String(answer.nps), answer.comment]);
+}
+
 /** Writes resources/sample/ from the shared UCI parts: the orders subset, then the synthetic tickets. */
-export async function buildSampleFiles(uciFolder: string, outDir = SAMPLE_DIR): Promise<{ lines: number; customers: number; tickets: number }> {
+export async function buildSampleFiles(uciFolder: string, outDir = SAMPLE_DIR): Promise<{ lines: number; customers: number; tickets: number; surveys: number }> {
   const instance = await DuckDBInstance.create(':memory:');
   const connection = await instance.connect();
   try {
@@ -266,9 +306,11 @@ export async function buildSampleFiles(uciFolder: string, outDir = SAMPLE_DIR): 
       }),
     }));
     const tickets = generateSampleTickets(histories);
+    const surveys = generateSampleSurveys(histories);
+    writeFileSync(join(outDir, SAMPLE_SURVEYS), `${Papa.unparse({ fields: SURVEY_HEADERS, data: surveys }, { newline: '\n' })}\n`);
     writeFileSync(join(outDir, SAMPLE_TICKETS), `${Papa.unparse(tickets, { columns: ['ticket_id', 'customer_id', 'created_at', 'channel', 'category', 'subject', 'body', 'rating', 'order_id'], newline: '\n' })}\n`);
     const [counts] = await queryRows<{ lines: number }>(connection, `SELECT count(*) AS lines FROM read_csv($file, all_varchar = true)`, { file: orders });
-    return { lines: Number(counts?.lines ?? 0), customers: histories.length, tickets: tickets.length };
+    return { lines: Number(counts?.lines ?? 0), customers: histories.length, tickets: tickets.length, surveys: surveys.length };
   } finally {
     connection.closeSync();
     instance.closeSync();

@@ -6,7 +6,7 @@ import { buildSampleFiles, SAMPLE_DIR } from './sample.ts';
 const folder = process.argv[2] ?? join(import.meta.dirname, '..', '..', '..', '..', 'shared', 'data', 'uci_online_retail');
 buildSampleFiles(folder)
   .then((counts) => {
-    process.stdout.write(`sample: ${counts.lines} order lines of ${counts.customers} customers, ${counts.tickets} synthetic tickets in ${SAMPLE_DIR}\n`);
+    process.stdout.write(`sample: ${counts.lines} order lines of ${counts.customers} customers, ${counts.tickets} synthetic tickets, ${counts.surveys} synthetic survey answers in ${SAMPLE_DIR}\n`);
   })
   .catch((error: unknown) => {
     process.stderr.write(`sample:build: ${error instanceof Error ? error.message : String(error)}\n`);

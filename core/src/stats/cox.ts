@@ -36,6 +36,12 @@ export interface CoxCoefficient {
   term: string;
   /** null for a column that is a linear combination of the others (R: NA). */
   coefficient: number | null;
+  /**
+   * True when the likelihood keeps rising as this coefficient runs off to infinity (a level in which
+   * nobody, or everybody, had the event): the estimate is only where the iterations stopped, and its
+   * error, interval and test are null. R warns "coefficient may be infinite" on the same test.
+   */
+  infinite: boolean;
   hazardRatio: number | null;
   standardError: number | null;
   lower: number | null;
@@ -73,6 +79,8 @@ export interface CoxFit {
 
 /** R's default convergence test is |1 - old/new loglik| <= 1e-9; ours is tighter so estimates agree to far more digits. */
 const RELATIVE_TOLERANCE = 1e-12;
+/** R's default eps (coxph.control), used as R uses it in the infinite-coefficient test. */
+const R_EPS = 1e-9;
 
 /** P(chi2_df > x), exact in the far tail (regularised upper incomplete gamma). */
 export function chiSquareUpper(statistic: number, df: number): number {
@@ -124,6 +132,10 @@ export function fitCox(data: CoxData, options: CoxOptions = {}): CoxFit {
   if (!beta.every(Number.isFinite)) throw new CoreError('E_CONVERGENCE', 'Cox model: the fit diverged (a covariate may separate churners from the others completely)');
 
   const covariance = choleskyInverse(cholesky(current.information, p));
+  // R's test for infinite coefficients (coxph.fit): the next Newton step, V U, still moves them
+  const nextStep = new Float64Array(p);
+  for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) nextStep[i]! += covariance[i * p + j]! * current.score[j]!;
+  const infinite = Array.from(beta, (value, j) => Math.abs(nextStep[j]!) > R_EPS && Math.abs(nextStep[j]!) > Math.sqrt(R_EPS) * Math.abs(value));
   const z = normalQuantile((1 + confidence) / 2, 0, 1);
   const standardErrors = Array.from({ length: p }, (_, j) => Math.sqrt(covariance[j * p + j]!));
   let wald = 0;
@@ -131,13 +143,15 @@ export function fitCox(data: CoxData, options: CoxOptions = {}): CoxFit {
   const coefficients = data.names.map((name, column): CoxCoefficient => {
     const j = kept.indexOf(column);
     const term = data.terms[column]!;
-    if (j < 0) return { name, term, coefficient: null, hazardRatio: null, standardError: null, lower: null, upper: null, z: null, pValue: null };
+    if (j < 0) return { name, term, coefficient: null, infinite: false, hazardRatio: null, standardError: null, lower: null, upper: null, z: null, pValue: null };
     const coefficient = beta[j]!;
+    if (infinite[j]) return { name, term, coefficient, infinite: true, hazardRatio: Math.exp(coefficient), standardError: null, lower: null, upper: null, z: null, pValue: null };
     const se = standardErrors[j]!;
     return {
       name,
       term,
       coefficient,
+      infinite: false,
       hazardRatio: Math.exp(coefficient),
       standardError: se,
       lower: Math.exp(coefficient - z * se),

@@ -87,6 +87,15 @@ describe('Cox model on a hand-computable set with ties', () => {
     expect(copy.likelihoodRatio.df).toBe(1);
   });
 
+  it('flags a coefficient that runs to infinity (nobody with x = 1 churned) instead of reporting a spurious error', () => {
+    const separated = fitCox({ ...TINY, event: Uint8Array.from([0, 0, 1, 0, 1, 0, 1]) });
+    const [c] = separated.coefficients;
+    expect(c!.infinite).toBe(true);
+    expect(c!.coefficient!).toBeLessThan(-10);
+    expect([c!.standardError, c!.lower, c!.upper, c!.pValue]).toEqual([null, null, null, null]);
+    expect(fit.coefficients[0]!.infinite).toBe(false);
+  });
+
   it('refuses data without an event', () => {
     expect(() => fitCox({ ...TINY, event: new Uint8Array(7) })).toThrow(/no subject has an observed event/);
   });

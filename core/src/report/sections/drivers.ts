@@ -68,7 +68,7 @@ export async function buildDriversSections(connection: DuckDBConnection, lang: R
 }
 
 export function driversSections(result: DriversResult, lang: ReportLang): ReportSection[] {
-  const estimated = result.coefficients.filter((c) => c.hazardRatio !== null);
+  const estimated = result.coefficients.filter((c) => c.hazardRatio !== null && !c.infinite);
   // Forest plot: strongest ratios at the top (Plotly draws the first category at the bottom)
   const ordered = [...estimated].sort((a, b) => Math.abs(Math.log(a.hazardRatio!)) - Math.abs(Math.log(b.hazardRatio!)));
   const labels = ordered.map((c) => coefficientLabel(result, c, lang));

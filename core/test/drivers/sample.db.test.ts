@@ -1,0 +1,64 @@
+// The bundled sample's synthetic surveys and the drivers model on its customers: what the Drivers and
+// Satisfaction screens open on. NPS and CSAT are recomputed here from the CSV itself.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Papa from 'papaparse';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClient, loopbackWire, type CoreHandle } from '../../src/api/index.ts';
+import { createCore, type Core } from '../../src/host/core.ts';
+import { ensureSampleWorkspace, SAMPLE_DIR, SAMPLE_SURVEYS } from '../../src/host/sample.ts';
+import { openTestCore, type TestCore } from '../helpers/core.ts';
+
+const answers = Papa.parse<string[]>(readFileSync(join(SAMPLE_DIR, SAMPLE_SURVEYS), 'utf8'), { skipEmptyLines: true }).data.slice(1);
+
+describe('the sample: synthetic surveys and churn drivers', () => {
+  let t: TestCore;
+  let core: Core;
+  let client: CoreHandle;
+  beforeAll(async () => {
+    t = await openTestCore({ inMemory: true });
+    const { path } = await ensureSampleWorkspace(join(t.dir, 'sample.duckdb'), { threads: 2 });
+    core = await createCore({ workspace: path, settings: { threads: 2, memoryLimit: '1GB' } });
+    client = createClient(loopbackWire(core));
+  }, 600_000);
+  afterAll(async () => {
+    await core.close();
+    await t.close();
+  });
+
+  it('has NPS and CSAT equal to a count over the CSV', async () => {
+    const nps = answers.map((row) => Number(row[4]));
+    const csat = answers.map((row) => Number(row[3]));
+    const result = await client.surveys({});
+    expect(result.responses).toBe(answers.length);
+    expect(result.nps!.promoters).toBe(nps.filter((value) => value >= 9).length);
+    expect(result.nps!.detractors).toBe(nps.filter((value) => value <= 6).length);
+    expect(result.nps!.score).toBeCloseTo((100 * (nps.filter((v) => v >= 9).length - nps.filter((v) => v <= 6).length)) / nps.length, 10);
+    expect(result.csat!.score).toBeCloseTo(csat.filter((value) => value >= 4).length / csat.length, 10);
+    // The generator makes customers who stop buying answer lower: detractors churn more than promoters
+    const rate = (group: string) => result.byNpsGroup.find((row) => row.group === group)!.churnRate!;
+    expect(rate('detractor')).toBeGreaterThan(rate('promoter'));
+    expect(result.comments).toBe(answers.filter((row) => (row[5] ?? '').trim() !== '').length);
+  });
+
+  it('fits the default drivers on the sample and names the strongest in words', async () => {
+    const result = await client.churnDrivers({});
+    expect(result.subjects).toBeGreaterThan(900);
+    expect(result.options.covariates).toContain('reason');
+    expect(result.coefficients.every((c) => c.infinite || c.coefficient === null || Number.isFinite(c.upper))).toBe(true);
+    expect(result.converged).toBe(true);
+    expect(result.headline).not.toBeNull();
+    expect(result.headline!.sentence.en).toMatch(/times as fast/);
+    expect(result.headline!.sentence.zh).toMatch(/倍/);
+  }, 120_000);
+
+  it('what-if: fewer delivery complaints keep customers, with the assumptions stated', async () => {
+    const result = await client.whatIf({ term: 'reason', level: 'logistics', reduction: 0.3, horizonMonths: 12 });
+    expect(result.groupCustomers).toBeGreaterThan(0);
+    // kept = A (e^{-h(1-x)N} - e^{-hN}), recomputed from the reported rate
+    const h = result.monthlyChurnRate;
+    expect(result.scenario.customersKept).toBeCloseTo(result.activeCustomers * (Math.exp(-h * 0.7 * 12) - Math.exp(-h * 12)), 8);
+    expect(result.assumptions.en.length).toBeGreaterThanOrEqual(3);
+    expect(result.assumptions.zh.length).toBe(result.assumptions.en.length);
+  }, 120_000);
+});
