@@ -62,6 +62,8 @@ const CLAUSE_BREAK = /[,.;:!?，。；：！？、\n()（）~～…【】「」"
 /** Units of time: a duration before 才 and an arrival is a delay (一个星期才到, 等了两个小时才送到). */
 const DURATIONS = new Set(['小时', '钟头', '分钟', '天', '日', '周', '星期', '礼拜', '月', '个月', '年', 'hour', 'day', 'week', 'month', 'minute']);
 const ONLY_THEN = '才';
+/** Negations of experience: a blocker right after them asserts (从来没有这么差), where after 没 it compares (没那么油腻). */
+const EXPERIENTIAL_NEGATIONS = new Set(['从来没有', '从来没', '从没', '从未', '从没有', 'never']);
 const DURATION_WORD = /^[\d一二两三四五六七八九十几半多]+(?:个)?多?(?:小时|钟头|分钟|天|周|星期|礼拜|月)$/;
 const LATIN_TERM = /^[\x20-\x7e]+$/;
 
@@ -271,12 +273,18 @@ function analyseClause(matcher: CompiledTaxonomy, clause: string): ClauseAnalysi
   /** Aspects (and actions, which are aspects too: 退款太慢) of the current stretch since a contrast word. */
   let aspects: { at: number; reason: number }[] = [];
   let stretchStart = 0;
+  // A blocker asserts what follows when words stand between it and the negation (从来没有遇到这么差的) or the negation is
+  // of experience (从来没有这么差, "never had such"); right after a plain negation it compares (没那么油腻 is no complaint)
+  const asserts = (at: number) => negator !== null && (at > negator + 1 || EXPERIENTIAL_NEGATIONS.has(words[negator]!.key) || EXPERIENTIAL_NEGATIONS.has(words[negator]!.text));
   const finding = (item: Item, reason: number, from = item.start): Finding => ({ reason, start: from, end: item.end, text: clause.slice(from, item.end) });
   const aspectFor = (at: number, implied: number | null): { reason: number; start: number } | null => {
     const before = aspects.filter((aspect) => aspect.at < at).at(-1);
-    // An action is an aspect for opinions about it (退款太慢), not for ones that name their own (送来的都是坏的)
+    // An opinion that names its own aspect keeps it unless another aspect is right before it (客服回复慢, but 东西这里太贵了 is
+    // price); an action is an aspect only for opinions about it (退款太慢, not 送来的都是坏的)
+    const between = before === undefined ? 0 : words.slice(before.at + 1, at).filter((word) => !word.prefix && word.text.length > 1).length;
     const actionOnly = before !== undefined && reasonOf(words[before.at]!, 'aspect') === null;
-    if (before && !(actionOnly && implied !== null && implied !== before.reason)) return { reason: before.reason, start: words[before.at]!.start };
+    const overridden = implied !== null && before !== undefined && implied !== before.reason && (actionOnly || between > 0);
+    if (before && !overridden) return { reason: before.reason, start: words[before.at]!.start };
     // An aspect after the opinion in the same stretch: 好的售后, 很差的物流
     for (let next = at + 1; next < words.length && !has(words[next]!, 'contrast'); next++) {
       const reason = reasonOf(words[next]!, 'aspect');
@@ -289,7 +297,7 @@ function analyseClause(matcher: CompiledTaxonomy, clause: string): ClauseAnalysi
       if (has(item, 'negator')) {
         negator = at;
         blocked = false;
-      } else if (has(item, 'blocker') && negator !== null && at > negator + 1) blocked = true;
+      } else if (has(item, 'blocker') && asserts(at)) blocked = true;
       return;
     }
     if (DURATIONS.has(item.key) || DURATION_WORD.test(item.key)) sawDuration = true;
@@ -303,7 +311,7 @@ function analyseClause(matcher: CompiledTaxonomy, clause: string): ClauseAnalysi
     }
     // Right after the negation a blocker is compared, not asserted: 没那么油腻 is no complaint
     if (has(item, 'blocker')) {
-      if (negator !== null && at > negator + 1) blocked = true;
+      if (asserts(at)) blocked = true;
       return;
     }
     const inReach = negator !== null && at - negator <= NEGATION_REACH;
@@ -319,10 +327,11 @@ function analyseClause(matcher: CompiledTaxonomy, clause: string): ClauseAnalysi
       return;
     }
     if (action !== null) {
-      // A duration and 才 before the action, or a duration right after it: 一个星期才到, 送了两个多小时
+      // A duration and 才 before the action, or (in Chinese) a duration right after it: 一个星期才到, 送了两个多小时;
+      // "replied within a day" is no delay
       const delayed =
         (sawDuration && at > stretchStart && words[at - 1]!.key === ONLY_THEN) ||
-        words.slice(at + 1, at + 4).some((next) => DURATIONS.has(next.key) || DURATION_WORD.test(next.key));
+        (!LATIN_TERM.test(item.text) && words.slice(at + 1, at + 4).some((next) => DURATIONS.has(next.key) || DURATION_WORD.test(next.key)));
       if (negated || delayed) {
         negator = null;
         analysis.complaints.push(finding(item, action, negated ? words[Math.max(stretchStart, at - 1)]!.start : item.start));

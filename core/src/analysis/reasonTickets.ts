@@ -1,23 +1,29 @@
 // Classifying the workspace's tickets into `ticket_reasons`, incrementally, and agreement with users' labels.
 //
-// Matching runs in JavaScript (reasonClassify.ts: negation and evidence are easier there than in
-// SQL) but only once per distinct content: tickets are grouped by the md5 of the fields
-// classification reads, the distinct contents are read from DuckDB in pages, classified, appended
-// to a temp table, and joined back to their tickets in one INSERT. Reviews repeat a lot
-// ("好评", "不错"), so this is often fewer texts than tickets. Only tickets whose content or
-// taxonomy changed since their stored rows are redone.
+// Matching runs in JavaScript (reasonClassify.ts: words, polarity and negation are easier there than
+// in SQL) but only once per distinct content: tickets are grouped by the md5 of the fields
+// classification reads, the distinct contents are read from DuckDB in pages, classified (rules,
+// blended with the model learned from the analyst's corrections when there is one), appended to a
+// temp table, and joined back to their tickets. Reviews repeat a lot ("好评", "不错"), so this is
+// often fewer texts than tickets. Only tickets whose content, taxonomy or model changed since their
+// stored rows are redone. A corrected ticket gets its correction, whatever the classifier says.
+//
+// Nothing stored changes until every page is classified: the old rows are replaced in one
+// transaction after the last cancel check, so a cancelled run leaves the previous classification whole.
 import { listValue, type DuckDBConnection } from '@duckdb/node-api';
 import { CoreError } from '../api/errors.ts';
-import { UNKNOWN_REASON, type ClassifyTicketsResult, type LabelAgreement, type Taxonomy, type TicketEvidence } from '../api/reasons.ts';
+import { NO_REASON_LABEL, UNKNOWN_REASON, type ClassifyTicketsResult, type LabelAgreement, type Taxonomy, type TicketEvidence } from '../api/reasons.ts';
 import { queryOne, queryRows } from '../db/sql.ts';
 import { normalizeText } from '../text/normalize.ts';
-import { classifyFields, compileTaxonomy } from './reasonClassify.ts';
+import { compileTaxonomy } from './reasonClassify.ts';
+import { classifyWithModel, FIELDS_HASH_SQL, ticketCorrection, workspaceModel } from './reasonCorrections.ts';
+import type { ReasonModel } from './reasonModel.ts';
 import { taxonomyHash } from './reasonTaxonomy.ts';
 
 export interface ClassifyTicketsOptions {
   /** Re-classify every ticket. Default false. */
   full?: boolean;
-  /** Checked between pages; an aborted signal stops the run and stores nothing of it. */
+  /** Checked between pages and before anything stored changes; an aborted signal stops the run and stores nothing of it. */
   signal?: AbortSignal;
   /**
    * Called with the tickets classified so far and how many are to be classified: when classifying
@@ -35,33 +41,39 @@ const PAGE_SIZE = 20_000;
 /** Often enough for a rate that moves, rarely enough not to flood the clients with events. */
 const PROGRESS_INTERVAL_MS = 500;
 
-/** md5 of what classification reads; NULL and '' are the same to it. */
-const FIELDS_HASH_SQL = `md5(concat_ws(chr(31), coalesce(category, ''), coalesce(subject, ''), coalesce(body, ''), coalesce(refund_reason, ''), coalesce(CAST(rating AS VARCHAR), '')))`;
-
-/** Settings key of the stamp of the last classification: taxonomy and tickets it was made for. */
+/** Settings key of the stamp of the last classification: taxonomy, model and tickets it was made for. */
 const STAMP_KEY = 'reasons.classified';
 
 /**
- * What the stored classification was made from: the taxonomy, and the tickets as imports left them
- * (an import that adds or replaces a ticket gives it a new source_id). Checking it is a scan of two
- * short columns, where checking every ticket's content hashes every text (5 s on 1M tickets), so
- * churnReasons and reasonMembers, which classify before every call, cost nothing extra when
- * nothing changed.
+ * What the stored classification was made from: the taxonomy, the model (the corrections), and the
+ * tickets as imports left them (an import that adds or replaces a ticket gives it a new source_id).
+ * Checking it is a scan of two short columns, where checking every ticket's content hashes every
+ * text (5 s on 1M tickets), so churnReasons and reasonMembers, which classify before every call,
+ * cost nothing extra when nothing changed.
  */
-async function classificationStamp(connection: DuckDBConnection, taxonomyHashValue: string): Promise<string> {
+async function classificationStamp(connection: DuckDBConnection, taxonomyHashValue: string, modelHash: string): Promise<string> {
   const state = await queryOne<{ tickets: number; fingerprint: string }>(
     connection,
     `SELECT count(*) AS tickets, CAST(coalesce(bit_xor(hash(ticket_id, source_id)), 0) AS VARCHAR) AS fingerprint FROM tickets`,
   );
-  return JSON.stringify({ taxonomy: taxonomyHashValue, ...state });
+  return JSON.stringify({ taxonomy: taxonomyHashValue, model: modelHash, ...state });
+}
+
+/** Workspaces made before `primary`, `source` and `model_hash` existed get them (their rows are redone by the model hash). */
+async function ensureReasonColumns(connection: DuckDBConnection): Promise<void> {
+  await connection.run(`ALTER TABLE ticket_reasons ADD COLUMN IF NOT EXISTS "primary" BOOLEAN DEFAULT false`);
+  await connection.run(`ALTER TABLE ticket_reasons ADD COLUMN IF NOT EXISTS source VARCHAR DEFAULT 'rules'`);
+  await connection.run(`ALTER TABLE ticket_reasons ADD COLUMN IF NOT EXISTS model_hash VARCHAR DEFAULT '-'`);
 }
 
 export async function classifyTickets(connection: DuckDBConnection, taxonomy: Taxonomy, options: ClassifyTicketsOptions = {}): Promise<ClassifyTicketsResult> {
   const started = performance.now();
+  await ensureReasonColumns(connection);
   const hash = taxonomyHash(taxonomy);
-  const stamp = await classificationStamp(connection, hash);
+  const { model, modelHash } = await workspaceModel(connection, taxonomy);
+  const stamp = await classificationStamp(connection, hash, modelHash);
   const [saved] = await queryRows<{ value: string }>(connection, 'SELECT value FROM settings WHERE key = $key', { key: STAMP_KEY });
-  const classified = !options.full && saved?.value === stamp ? 0 : await classifyChanged(connection, taxonomy, hash, options);
+  const classified = !options.full && saved?.value === stamp ? 0 : await classifyChanged(connection, taxonomy, { hash, model, modelHash }, options);
   await connection.run('INSERT OR REPLACE INTO settings (key, value) VALUES ($key, $value)', { key: STAMP_KEY, value: stamp });
   const perReason = await queryRows<{ reason: string; tickets: number }>(
     connection,
@@ -78,18 +90,23 @@ export async function classifyTickets(connection: DuckDBConnection, taxonomy: Ta
   };
 }
 
-/** Classifies the tickets whose content or taxonomy changed since their stored rows; returns how many. */
-async function classifyChanged(connection: DuckDBConnection, taxonomy: Taxonomy, hash: string, options: ClassifyTicketsOptions): Promise<number> {
+interface Classifier {
+  hash: string;
+  model: ReasonModel | null;
+  modelHash: string;
+}
+
+/** Classifies the tickets whose content, taxonomy or model changed since their stored rows; returns how many. */
+async function classifyChanged(connection: DuckDBConnection, taxonomy: Taxonomy, classifier: Classifier, options: ClassifyTicketsOptions): Promise<number> {
   const matcher = compileTaxonomy(taxonomy);
-  if (options.full) await connection.run('DELETE FROM ticket_reasons');
+  const { hash, model, modelHash } = classifier;
   await connection.run(
     `CREATE OR REPLACE TEMP TABLE reason_work AS
      SELECT * FROM (SELECT ticket_id, ${FIELDS_HASH_SQL} AS fields_hash, category, subject, body, refund_reason, rating FROM tickets) t
-     WHERE NOT EXISTS (SELECT 1 FROM ticket_reasons r WHERE r.ticket_id = t.ticket_id AND r.fields_hash = t.fields_hash AND r.taxonomy_hash = $hash)`,
-    { hash },
-  );
-  await connection.run(
-    `DELETE FROM ticket_reasons WHERE ticket_id IN (SELECT ticket_id FROM reason_work) OR ticket_id NOT IN (SELECT ticket_id FROM tickets)`,
+     WHERE $full OR NOT EXISTS (
+       SELECT 1 FROM ticket_reasons r
+       WHERE r.ticket_id = t.ticket_id AND r.fields_hash = t.fields_hash AND r.taxonomy_hash = $hash AND r.model_hash = $model_hash)`,
+    { hash, model_hash: modelHash, full: options.full === true },
   );
   await connection.run(
     `CREATE OR REPLACE TEMP TABLE reason_contents AS
@@ -107,7 +124,9 @@ async function classifyChanged(connection: DuckDBConnection, taxonomy: Taxonomy,
   let done = 0;
   let reportedAt = performance.now();
   options.onProgress?.(0, tickets);
-  await connection.run('CREATE OR REPLACE TEMP TABLE reason_results (content_id BIGINT, reason VARCHAR, confidence DOUBLE, evidence VARCHAR)');
+  await connection.run(
+    'CREATE OR REPLACE TEMP TABLE reason_results (content_id BIGINT, reason VARCHAR, confidence DOUBLE, evidence VARCHAR, is_primary BOOLEAN, source VARCHAR)',
+  );
   // Pages read whole, so the appender may write between them (it would end an open stream) and
   // memory stays bounded however many tickets there are
   for (let first = 1; first <= contents; first += PAGE_SIZE) {
@@ -121,11 +140,14 @@ async function classifyChanged(connection: DuckDBConnection, taxonomy: Taxonomy,
     const appender = await connection.createAppender('reason_results', 'main', 'temp');
     for (let row = 0; row < ids.length; row++) {
       const fields = { category: category![row], subject: subject![row], body: body![row], refund_reason: refundReason![row], rating: rating![row] as number | null };
-      for (const match of classifyFields(matcher, fields).reasons) {
+      const classification = classifyWithModel(matcher, model, fields);
+      for (const match of classification.reasons) {
         appender.appendBigInt(ids[row]!);
         appender.appendVarchar(match.reason);
         appender.appendDouble(match.confidence);
         appender.appendVarchar(JSON.stringify(match.evidence));
+        appender.appendBoolean(match.reason === classification.primary);
+        appender.appendVarchar(match.source ?? 'rules');
         appender.endRow();
       }
       done += Number(counts[row]!);
@@ -136,13 +158,30 @@ async function classifyChanged(connection: DuckDBConnection, taxonomy: Taxonomy,
     }
     appender.closeSync();
   }
+  if (options.signal?.aborted) throw new CoreError('E_CANCELLED', 'classification was cancelled');
   options.onProgress?.(tickets, tickets);
-  await connection.run(
-    `INSERT INTO ticket_reasons (ticket_id, fields_hash, reason, confidence, evidence, taxonomy_version, taxonomy_hash)
-     SELECT w.ticket_id, w.fields_hash, r.reason, r.confidence, r.evidence, $version, $hash
-     FROM reason_work w JOIN reason_contents c USING (fields_hash) JOIN reason_results r USING (content_id)`,
-    { version: taxonomy.version, hash },
-  );
+  const params = { version: taxonomy.version, hash, model_hash: modelHash, full: options.full === true };
+  await connection.run('BEGIN TRANSACTION');
+  try {
+    await connection.run(
+      `DELETE FROM ticket_reasons WHERE $full OR ticket_id IN (SELECT ticket_id FROM reason_work) OR ticket_id NOT IN (SELECT ticket_id FROM tickets)`,
+      { full: params.full },
+    );
+    await connection.run(
+      `INSERT INTO ticket_reasons (ticket_id, fields_hash, reason, confidence, evidence, taxonomy_version, taxonomy_hash, "primary", source, model_hash)
+       SELECT w.ticket_id, w.fields_hash, r.reason, r.confidence, r.evidence, $version, $hash, r.is_primary, r.source, $model_hash
+       FROM reason_work w JOIN reason_contents c USING (fields_hash) JOIN reason_results r USING (content_id)
+       WHERE w.ticket_id NOT IN (SELECT ticket_id FROM ticket_corrections)
+       UNION ALL
+       SELECT w.ticket_id, w.fields_hash, CASE WHEN k.reason = $none THEN $unknown ELSE k.reason END, 1, '[]', $version, $hash, true, 'correction', $model_hash
+       FROM reason_work w JOIN ticket_corrections k USING (ticket_id)`,
+      { version: params.version, hash, model_hash: modelHash, none: NO_REASON_LABEL, unknown: UNKNOWN_REASON },
+    );
+    await connection.run('COMMIT');
+  } catch (error) {
+    await connection.run('ROLLBACK').catch(() => undefined); // an interrupted transaction may be gone already
+    throw error;
+  }
   for (const table of ['reason_work', 'reason_contents', 'reason_results']) await connection.run(`DROP TABLE temp.main.${table}`);
   return tickets;
 }
@@ -214,6 +253,7 @@ export async function ticketEvidence(connection: DuckDBConnection, taxonomy: Tax
       refundReason: row.refund_reason,
       rating: row.rating,
     },
-    classification: classifyFields(compileTaxonomy(taxonomy), row),
+    classification: classifyWithModel(compileTaxonomy(taxonomy), (await workspaceModel(connection, taxonomy)).model, row),
+    correction: await ticketCorrection(connection, ticketId),
   };
 }

@@ -165,6 +165,40 @@ export interface TicketEvidenceRequest extends TaxonomyChoice {
   ticketId: string;
 }
 
+/** The label of a correction that gives a ticket no reason. */
+export const NO_REASON_LABEL = 'none';
+
+export interface CorrectTicketRequest {
+  ticketId: string;
+  /** A reason key, `none` (no reason), or null to drop the ticket's correction. */
+  reason: string | null;
+}
+
+/** Agreement of the learned model (blended with the rules) with corrections it did not learn from: 5-fold cross-validation. */
+export interface CorrectionScore {
+  /** A reason key or `none`. */
+  reason: string;
+  /** Corrections with this reason. */
+  corrected: number;
+  /** Held-out corrections the blend gave this reason. */
+  predicted: number;
+  both: number;
+  precision: number | null;
+  recall: number | null;
+}
+
+export interface CorrectionsInfo {
+  corrections: number;
+  /** Corrections per reason (`none` included), most first. */
+  perReason: { reason: string; corrections: number }[];
+  /** Whether a model is learned: at least six corrections naming at least two reasons. */
+  modelTrained: boolean;
+  /** Cross-validated per-reason precision and recall; empty without a model. */
+  scores: CorrectionScore[];
+  /** The latest corrections, newest first (at most 50). */
+  recent: { ticketId: string; reason: string; correctedAt: string }[];
+}
+
 export interface TicketEvidence {
   ticket: {
     ticketId: string;
@@ -177,6 +211,8 @@ export interface TicketEvidence {
     rating: number | null;
   };
   classification: Classification;
+  /** The analyst's correction of this ticket (a reason key or `none`), null when none; it overrides the classification. */
+  correction: string | null;
 }
 
 /** Where churn comes from: the orders (inactivity rule), or a flag column of any table (e.g. IBM Telco's churn label). */
@@ -286,6 +322,10 @@ export interface ReasonsApi {
   churnReasons(request: ChurnReasonsRequest): Promise<ChurnReasonsResult>;
   /** Arrow IPC: customer_id, churned, tickets, ticket_ids (JSON list), last_order_at, revenue_12m (both null with churnFlag). */
   reasonMembers(request: ReasonMembersRequest): Promise<Uint8Array>;
+  /** Sets (or with null drops) the analyst's correction of a ticket's reason; the next classification follows it and learns from it. */
+  correctTicketReason(request: CorrectTicketRequest): Promise<CorrectionsInfo>;
+  /** How many corrections there are and how well the model learned from them predicts held-out ones. */
+  reasonCorrections(request: TaxonomyChoice): Promise<CorrectionsInfo>;
 }
 
 export const REASONS_METHODS = [
@@ -296,4 +336,6 @@ export const REASONS_METHODS = [
   'ticketEvidence',
   'churnReasons',
   'reasonMembers',
+  'correctTicketReason',
+  'reasonCorrections',
 ] as const satisfies readonly (keyof ReasonsApi)[];

@@ -118,6 +118,8 @@ export const DERIVED_TABLES = {
    * ticket's `fields_hash` (md5 of the fields classification reads) and the taxonomy's
    * `taxonomy_hash` (its content; `taxonomy_version` is the number users see) are unchanged, so a
    * re-import that changes a ticket, or a taxonomy edit, makes classifyTickets redo only those.
+   * `primary` marks the ticket's one primary reason; `source` says what found the row (rules, model,
+   * correction); `model_hash` names the corrections the learned model was trained on.
    */
   ticket_reasons: `
     ticket_id        VARCHAR NOT NULL,
@@ -126,7 +128,21 @@ export const DERIVED_TABLES = {
     confidence       DOUBLE NOT NULL,
     evidence         VARCHAR NOT NULL,
     taxonomy_version INTEGER NOT NULL,
-    taxonomy_hash    VARCHAR NOT NULL`,
+    taxonomy_hash    VARCHAR NOT NULL,
+    "primary"        BOOLEAN NOT NULL DEFAULT false,
+    source           VARCHAR NOT NULL DEFAULT 'rules',
+    model_hash       VARCHAR NOT NULL DEFAULT ''`,
+  /**
+   * Analysts' corrections of a ticket's reason (a reason key, or `none` for no reason): kept apart
+   * from `ticket_reasons`, so they survive every re-classification; the corrected ticket gets
+   * exactly that reason (source `correction`) and the model learned from all corrections votes on
+   * every other ticket. `fields_hash` is the ticket's content when it was corrected.
+   */
+  ticket_corrections: `
+    ticket_id        VARCHAR PRIMARY KEY,
+    reason           VARCHAR NOT NULL,
+    fields_hash      VARCHAR NOT NULL,
+    corrected_at     TIMESTAMP NOT NULL`,
 } as const;
 
 /**

@@ -1,5 +1,6 @@
 // Matching on hand-made bilingual texts: every reason in both languages, negation, several reasons in one
-// ticket, structured fields before text, traditional characters, full-width forms, and taxonomy checks.
+// ticket, structured fields before text, traditional characters, full-width forms, and taxonomy checks
+// (polarity.test.ts holds the examples of aspect, praise, sarcasm and negation scope).
 import { describe, expect, it } from 'vitest';
 import type { Classification, Taxonomy } from '../../src/api/reasons.ts';
 import { CONFIDENCE, classifyFields, compileTaxonomy, type TicketFields } from '../../src/analysis/reasonClassify.ts';
@@ -39,17 +40,20 @@ describe('classification of hand-made texts', () => {
 
   it('praise and plain questions match nothing: one unknown row, never an empty list', () => {
     for (const text of ['质量很好，物流也快，下次还会买', '请问可以开发票吗', 'Great quality and fast delivery, thank you', 'Could you send a VAT invoice?', '']) {
-      expect(classify(text).reasons).toEqual([{ reason: 'unknown', confidence: 0, evidence: [] }]);
+      expect(classify(text).reasons, text).toEqual([{ reason: 'unknown', confidence: 0, evidence: [], source: 'rules' }]);
+      expect(classify(text).primary).toBe('unknown');
     }
   });
 
-  it('negation shortly before a keyword drops it and reports it as negated', () => {
+  it('negation of a complaint drops it and reports it as negated, with where it lies', () => {
     expect(classify('没有质量问题，就是发货太慢')).toEqual({
-      reasons: [{ reason: 'logistics', confidence: CONFIDENCE.textWord, evidence: [{ field: 'body', terms: ['发货太慢'] }] }],
-      negated: [{ field: 'body', terms: ['质量问题'] }],
+      primary: 'logistics',
+      reasons: [{ reason: 'logistics', confidence: CONFIDENCE.textWord, evidence: [{ field: 'body', terms: ['发货太慢'], spans: [{ start: 9, end: 13 }] }], source: 'rules' }],
+      negated: [{ field: 'body', terms: ['质量问题'], spans: [{ start: 2, end: 6 }] }],
+      praised: [],
     });
     expect(classify('No quality problem, but you sent the wrong items').reasons.map((match) => match.reason)).toEqual(['logistics']);
-    expect(classify('No quality problem, but you sent the wrong items').negated).toEqual([{ field: 'body', terms: ['quality problem'] }]);
+    expect(classify('No quality problem, but you sent the wrong items').negated).toEqual([{ field: 'body', terms: ['quality problem'], spans: [{ start: 3, end: 18 }] }]);
     for (const text of ['质量没问题', '并没有发现质量问题', 'no problem with delivery', 'The parcel was not late', 'never had any quality issues']) {
       expect(reasonsOf(text), text).toEqual(['unknown']);
     }
@@ -65,37 +69,42 @@ describe('classification of hand-made texts', () => {
     expect(reasonsOf('问了好几次都没人理')).toEqual(['service']);
   });
 
-  it('a ticket can carry several reasons, each with its own evidence', () => {
+  it('a ticket can carry several reasons, each with its own evidence; the one complained of most is primary', () => {
     const result = classify({ subject: '差评', body: '质量太差，物流也慢得要死。客服态度恶劣，还一直不回复' });
     expect(result.reasons.map((match) => match.reason).sort()).toEqual(['logistics', 'product_quality', 'service']);
+    // two complaints of service (态度恶劣, 不回复) against one each of quality and delivery
+    expect(result.primary).toBe('service');
     const service = result.reasons.find((match) => match.reason === 'service');
-    // the pattern 客服…恶劣 covers the keywords 客服态度 and 态度恶劣 inside it: one piece of evidence, then 不回复 a second
-    expect(service?.evidence).toEqual([{ field: 'body', terms: ['客服态度恶劣', '不回复'] }]);
+    expect(service?.evidence).toEqual([{ field: 'body', terms: ['态度恶劣', '不回复'], spans: [{ start: 15, end: 19 }, { start: 23, end: 26 }] }]);
     expect(service?.confidence).toBe(CONFIDENCE.textWord + CONFIDENCE.perExtraWord);
-    // overlapping words of one reason (太贵 and 贵了 in 太贵了) are shown but count once
-    expect(classify('太贵了').reasons).toEqual([{ reason: 'price', confidence: CONFIDENCE.textWord, evidence: [{ field: 'body', terms: ['太贵', '贵了'] }] }]);
+    // ties go to the reason complained of first
+    expect(classify('物流太慢，质量也差').primary).toBe('logistics');
+    expect(classify('质量也差，物流太慢').primary).toBe('product_quality');
+    expect(classify('太贵了').reasons).toEqual([{ reason: 'price', confidence: CONFIDENCE.textWord, evidence: [{ field: 'body', terms: ['太贵'], spans: [{ start: 0, end: 2 }] }], source: 'rules' }]);
   });
 
   it('a category or refund reason that names a reason comes first with the highest confidence', () => {
-    const result = classify({ category: '物流', refund_reason: null, body: '太贵了' });
+    const result = classify({ category: '物流', refund_reason: null, body: '太贵了，真的太贵了' });
+    // named by the category, it is primary though the body complains of price twice
+    expect(result.primary).toBe('logistics');
     expect(result.reasons).toEqual([
-      { reason: 'logistics', confidence: CONFIDENCE.namedByField, evidence: [{ field: 'category', terms: ['物流'] }] },
-      { reason: 'price', confidence: CONFIDENCE.textWord, evidence: [{ field: 'body', terms: ['太贵', '贵了'] }] },
+      { reason: 'logistics', confidence: CONFIDENCE.namedByField, evidence: [{ field: 'category', terms: ['物流'] }], source: 'rules' },
+      { reason: 'price', confidence: CONFIDENCE.textWord + CONFIDENCE.perExtraWord, evidence: [{ field: 'body', terms: ['太贵'], spans: [{ start: 0, end: 2 }, { start: 6, end: 8 }] }], source: 'rules' },
     ]);
     expect(classify({ refund_reason: 'Refund request' }).reasons).toEqual([
-      { reason: 'after_sales', confidence: CONFIDENCE.namedByField, evidence: [{ field: 'refund_reason', terms: ['Refund request'] }] },
+      { reason: 'after_sales', confidence: CONFIDENCE.namedByField, evidence: [{ field: 'refund_reason', terms: ['Refund request'] }], source: 'rules' },
     ]);
     // a keyword inside a refund-reason text: structured, but not a listed value
     expect(classify({ refund_reason: '收到的商品与描述不符' }).reasons).toEqual([
-      { reason: 'product_quality', confidence: CONFIDENCE.structuredWord, evidence: [{ field: 'refund_reason', terms: ['与描述不符'] }] },
+      { reason: 'product_quality', confidence: CONFIDENCE.structuredWord, evidence: [{ field: 'refund_reason', terms: ['与描述不符'], spans: [{ start: 5, end: 10 }] }], source: 'rules' },
     ]);
   });
 
   it('traditional characters, full-width forms and upper case match the simplified, half-width, lower-case keywords', () => {
     expect(normalizeText('質量問題　ＬＡＴＥ　Ｄｅｌｉｖｅｒｙ！')).toBe('质量问题 late delivery!');
     expect(classify('退款太難了，客服態度惡劣').reasons.map((match) => [match.reason, match.evidence[0]?.terms])).toEqual([
-      ['service', ['客服态度恶劣']],
       ['after_sales', ['退款太难']],
+      ['service', ['态度恶劣']],
     ]);
     expect(reasonsOf('ＬＡＴＥ ＤＥＬＩＶＥＲＹ, ＴＯＯ ＥＸＰＥＮＳＩＶＥ')).toEqual(['logistics', 'price']);
   });
@@ -108,15 +117,24 @@ describe('classification of hand-made texts', () => {
   it('a low rating raises a matched reason and, alone, stays as evidence of dissatisfaction on unknown', () => {
     const low = classify({ body: 'Late delivery', rating: 1 });
     expect(low.reasons).toEqual([
-      { reason: 'logistics', confidence: CONFIDENCE.textWord + CONFIDENCE.lowRating, evidence: [{ field: 'body', terms: ['late delivery'] }, { field: 'rating', terms: ['1'] }] },
+      {
+        reason: 'logistics',
+        confidence: CONFIDENCE.textWord + CONFIDENCE.lowRating,
+        evidence: [{ field: 'body', terms: ['late delivery'], spans: [{ start: 0, end: 13 }] }, { field: 'rating', terms: ['1'] }],
+        source: 'rules',
+      },
     ]);
-    expect(classify({ body: '一般般', rating: 2 }).reasons).toEqual([{ reason: 'unknown', confidence: 0, evidence: [{ field: 'rating', terms: ['2'] }] }]);
-    expect(classify({ body: '一般般', rating: 3 }).reasons).toEqual([{ reason: 'unknown', confidence: 0, evidence: [] }]);
+    expect(classify({ body: '一般般', rating: 2 }).reasons).toEqual([{ reason: 'unknown', confidence: 0, evidence: [{ field: 'rating', terms: ['2'] }], source: 'rules' }]);
+    expect(classify({ body: '一般般', rating: 3 }).reasons).toEqual([{ reason: 'unknown', confidence: 0, evidence: [], source: 'rules' }]);
   });
 
-  it('patterns are regular expressions on the normalised text', () => {
-    expect(classify('The support agent was useless').reasons[0]?.evidence).toEqual([{ field: 'body', terms: ['agent was useless'] }]);
-    // words between the noun and the complaint, but no negation among them
+  it('patterns are regular expressions on each normalised clause', () => {
+    const edited = structuredClone(taxonomy);
+    edited.reasons[0]!.patterns = ['zipper (?:broke|snapped)'];
+    expect(classifyFields(compileTaxonomy(edited), { body: 'Nice colour. The zipper snapped on day one' }).reasons).toEqual([
+      { reason: 'product_quality', confidence: CONFIDENCE.textWord, evidence: [{ field: 'body', terms: ['zipper snapped'], spans: [{ start: 17, end: 31 }] }], source: 'rules' },
+    ]);
+    // words between the aspect and the complaint, but no negation among them
     expect(reasonsOf('快递真的太慢')).toEqual(['logistics']);
     expect(reasonsOf('快递也不慢')).toEqual(['unknown']);
   });
@@ -141,6 +159,12 @@ describe('taxonomy checks', () => {
     ['the reserved key', (t: Taxonomy) => (t.reasons[0]!.key = 'unknown'), 'taxonomy reasons[0].key: "unknown" is reserved'],
     ['an unknown churn type', (t: Taxonomy) => ((t.reasons[2] as { churnType: string }).churnType = 'bored'), 'taxonomy reasons[2].churnType: must be one of'],
     ['a bad pattern', (t: Taxonomy) => (t.reasons[0]!.patterns = ['(unclosed']), 'taxonomy reasons[0].patterns[0]: not a valid regular expression'],
+    // (a+)+$ backtracks exponentially: it once passed the check and hung classification on a 37-character text
+    ['a nested repeat', (t: Taxonomy) => (t.reasons[0]!.patterns = ['(a+)+$']), 'taxonomy reasons[0].patterns[0]: unsafe regular expression "(a+)+$"'],
+    ['a repeated alternation', (t: Taxonomy) => (t.reasons[1]!.patterns = ['x(?:a|aa)*y']), 'taxonomy reasons[1].patterns[0]: unsafe regular expression'],
+    ['a back-reference', (t: Taxonomy) => (t.reasons[1]!.patterns = ['(a)\\1']), 'back-references and look-arounds are not allowed'],
+    ['three unbounded repeats', (t: Taxonomy) => (t.reasons[1]!.patterns = ['a.*b.*c.*d']), 'at most two unbounded repeats'],
+    ['an unknown unnamedAspect', (t: Taxonomy) => (t.unnamedAspect = 'goods'), 'taxonomy unnamedAspect: must be the key of a reason, got "goods"'],
     ['a text where a list belongs', (t: Taxonomy) => ((t.reasons[5]!.keywords as { en: unknown }).en = 'refund'), 'taxonomy reasons[5].keywords.en: must be a list'],
     ['no reasons', (t: Taxonomy) => (t.reasons = []), 'taxonomy reasons: must not be empty'],
     ['a version of 0', (t: Taxonomy) => (t.version = 0), 'taxonomy version: must be a whole number from 1'],
@@ -150,8 +174,16 @@ describe('taxonomy checks', () => {
 
   it('a reason that could never match is refused', () => {
     const check = edit((t) => {
-      t.reasons[0] = { ...t.reasons[0]!, keywords: { zh: [], en: [] }, patterns: [], categories: [] };
+      const { aspects: _a, actions: _b, opinions: _c, ...rest } = t.reasons[0]!;
+      t.reasons[0] = { ...rest, keywords: { zh: [], en: [] }, patterns: [], categories: [] };
     });
-    expect(check).toThrow('reasons[0]: reason "product_quality" has no keyword, pattern or category');
+    expect(check).toThrow('reasons[0]: reason "product_quality" has no keyword, aspect, action, opinion, pattern or category');
+  });
+
+  it('safe patterns pass, and the 37-character text that hung the old check is classified', () => {
+    const edited = structuredClone(taxonomy);
+    edited.reasons[0]!.patterns = ['(?:质量|做工)[^，。]{0,3}(?:差|烂)', 'a+b?c*$', '(?:ab)?x{2,5}'];
+    const checked = checkTaxonomy(edited);
+    expect(classifyFields(compileTaxonomy(checked), { body: `${'a'.repeat(36)}!` }).primary).toBe('product_quality');
   });
 });

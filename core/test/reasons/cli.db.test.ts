@@ -35,8 +35,10 @@ describe('churnwb reasons commands', () => {
   it('classify --text prints reasons with their evidence and the negated words', async () => {
     expect(await run('classify', '--text', '没有质量问题，就是發貨太慢')).toBe('logistics (0.6)  body: 发货太慢\nnegated in body: 质量问题\n');
     expect(JSON.parse(await run('classify', '--text', 'Too expensive', '--json'))).toEqual({
-      reasons: [{ reason: 'price', confidence: 0.6, evidence: [{ field: 'body', terms: ['too expensive'] }] }],
+      primary: 'price',
+      reasons: [{ reason: 'price', confidence: 0.6, evidence: [{ field: 'body', terms: ['too expensive'], spans: [{ start: 0, end: 13 }] }], source: 'rules' }],
       negated: [],
+      praised: [],
     });
   });
 
@@ -53,9 +55,9 @@ describe('churnwb reasons commands', () => {
     expect((await run('classify', file, '--column', 'text', '--csv')).trim().split(/\r?\n/)).toEqual([
       'row,reason,confidence,field,terms',
       '1,logistics,0.6,body,物流太慢',
-      // equal confidence: taxonomy order
-      '2,price,0.6,body,too expensive',
+      // one complaint each: the first complained of is primary and comes first
       '2,logistics,0.6,body,late delivery',
+      '2,price,0.6,body,too expensive',
       '3,unknown,0,,',
     ]);
     expect((await fail('classify', file, '--column', 'body'))?.stderr).toBe('churnwb: E_ARGS: ' + `${file} has no column "body"; columns: id, text\n`);
@@ -80,7 +82,7 @@ describe('churnwb reasons commands', () => {
   });
 
   it('taxonomy: prints the one in force, checks a file naming the bad entry, saves and resets', { timeout: TIMEOUT_MS }, async () => {
-    expect(await run('taxonomy')).toContain('taxonomy version 1 (bundled), low rating at most 2\nkey,zh,en,churn_type,');
+    expect(await run('taxonomy')).toContain('taxonomy version 2 (bundled), low rating at most 2\nkey,zh,en,churn_type,');
     const broken = structuredClone(bundledTaxonomy());
     broken.reasons[3]!.keywords.zh[2] = '';
     const brokenFile = join(dir, 'broken.json');
@@ -94,8 +96,9 @@ describe('churnwb reasons commands', () => {
     const editedFile = join(dir, 'edited.json5');
     writeFileSync(editedFile, `// a hand edit\n${JSON.stringify(edited)}`);
     // --taxonomy uses the edit for one run; the workspace keeps the bundled one
-    expect(await run('classify', '--text', '物流太慢', '--taxonomy', editedFile)).toBe('price (0.6)  body: 物流太慢\nlogistics (0.6)  body: 物流太慢\n');
-    expect(await run('taxonomy', '--set', editedFile)).toContain('taxonomy version 2 (saved in the workspace)');
+    // the whole phrase is now a price complaint, and the longest entry wins over the aspect and opinion inside it
+    expect(await run('classify', '--text', '物流太慢', '--taxonomy', editedFile)).toBe('price (0.6)  body: 物流太慢\n');
+    expect(await run('taxonomy', '--set', editedFile)).toContain('taxonomy version 3 (saved in the workspace)');
     expect(await run('classify', '--text', '物流太慢')).toContain('price (0.6)');
     expect(await run('taxonomy', '--reset')).toContain('(bundled)');
   });

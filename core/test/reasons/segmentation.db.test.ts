@@ -123,7 +123,7 @@ describe('churnReasons on the hand-made shop', () => {
 
   it('classifies incrementally: only new or changed tickets, all of them after a taxonomy edit', async () => {
     const first = await t.client.classifyTickets({});
-    expect([first.tickets, first.classified, first.taxonomyVersion]).toEqual([10, 10, 1]);
+    expect([first.tickets, first.classified, first.taxonomyVersion]).toEqual([10, 10, 2]);
     expect(first.perReason).toEqual([
       { reason: 'logistics', tickets: 4 },
       { reason: 'price', tickets: 2 },
@@ -143,9 +143,9 @@ describe('churnReasons on the hand-made shop', () => {
     const { taxonomy } = await t.client.getTaxonomy({});
     const edited: Taxonomy = { ...taxonomy, reasons: taxonomy.reasons.map((reason) => (reason.key === 'service' ? { ...reason, keywords: { ...reason.keywords, zh: [...reason.keywords.zh, '很满意'] } } : reason)) };
     const saved = await t.client.setTaxonomy({ taxonomy: edited });
-    expect([saved.source, saved.taxonomy.version]).toEqual(['workspace', 2]);
+    expect([saved.source, saved.taxonomy.version]).toEqual(['workspace', 3]);
     const after = await t.client.classifyTickets({});
-    expect([after.classified, after.taxonomyVersion]).toEqual([10, 2]);
+    expect([after.classified, after.taxonomyVersion]).toEqual([10, 3]);
     // D1 "谢谢，很满意" now matches the edited service reason (a test edit, not advice)
     expect(after.perReason).toContainEqual({ reason: 'service', tickets: 1 });
     expect((await t.client.ticketEvidence({ ticketId: 'D1' })).classification.reasons[0]?.reason).toBe('service');
@@ -179,7 +179,13 @@ describe('churnReasons on the hand-made shop', () => {
   it('ticketEvidence shows the ticket, its reasons and the negated words', async () => {
     const evidence = await t.client.ticketEvidence({ ticketId: 'D2' });
     expect(evidence.ticket).toEqual({ ticketId: 'D2', customerId: 'D', createdAt: '2024-01-03T09:00:00', category: null, subject: null, body: '没有质量问题', refundReason: null, rating: null });
-    expect(evidence.classification).toEqual({ reasons: [{ reason: 'unknown', confidence: 0, evidence: [] }], negated: [{ field: 'body', terms: ['质量问题'] }] });
+    expect(evidence.classification).toEqual({
+      primary: 'unknown',
+      reasons: [{ reason: 'unknown', confidence: 0, evidence: [], source: 'rules' }],
+      negated: [{ field: 'body', terms: ['质量问题'], spans: [{ start: 2, end: 6 }] }],
+      praised: [],
+    });
+    expect(evidence.correction).toBeNull();
     await expect(t.client.ticketEvidence({ ticketId: 'nope' })).rejects.toMatchObject({ code: 'E_NOT_FOUND' });
   });
 

@@ -3,9 +3,10 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ReasonsApi, Taxonomy, TaxonomyChoice } from '../../api/reasons.ts';
 import { churnReasons, reasonMembers } from '../../analysis/churnReasons.ts';
-import { classifyFields, compileTaxonomy } from '../../analysis/reasonClassify.ts';
+import { compileTaxonomy } from '../../analysis/reasonClassify.ts';
 import { classifyTickets, ticketEvidence } from '../../analysis/reasonTickets.ts';
 import { checkTaxonomy, saveWorkspaceTaxonomy, workspaceTaxonomy } from '../../analysis/reasonTaxonomy.ts';
+import { classifyWithModel, correctionsInfo, correctTicket, workspaceModel } from '../../analysis/reasonCorrections.ts';
 import type { TaskScope } from '../../task/scope.ts';
 import type { CoreContext } from '../context.ts';
 
@@ -29,10 +30,13 @@ export function reasonsHandlers(context: CoreContext): ReasonsApi {
   return {
     getTaxonomy: () => withConnection(workspaceTaxonomy),
     setTaxonomy: ({ taxonomy }) => withConnection((connection) => saveWorkspaceTaxonomy(connection, taxonomy)),
-    classifyText: async ({ text, fields, taxonomy }) => {
-      const inForce = await withConnection((connection) => chosenTaxonomy(connection, { taxonomy }));
-      return classifyFields(compileTaxonomy(inForce), fields ?? { body: text ?? '' });
-    },
+    // The rules blended with the model learned from the workspace's corrections, as its tickets are classified
+    classifyText: ({ text, fields, taxonomy }) =>
+      withConnection(async (connection) => {
+        const inForce = await chosenTaxonomy(connection, { taxonomy });
+        const { model } = await workspaceModel(connection, inForce);
+        return classifyWithModel(compileTaxonomy(inForce), model, fields ?? { body: text ?? '' });
+      }),
     classifyTickets: ({ taskId, full, taxonomy }) =>
       context.task(taskId, async (scope) => classifyInTask(scope, await chosenTaxonomy(scope.connection, { taxonomy }), full), ['ticket-reasons']),
     ticketEvidence: ({ ticketId, taxonomy }) =>
@@ -44,6 +48,13 @@ export function reasonsHandlers(context: CoreContext): ReasonsApi {
         scope.progress.update({ phase: 'analyse' }, true);
         return churnReasons(scope.connection, taxonomy, options);
       }, ['ticket-reasons']),
+    correctTicketReason: ({ ticketId, reason }) =>
+      withConnection(async (connection) => {
+        const taxonomy = await chosenTaxonomy(connection, {});
+        await correctTicket(connection, taxonomy, ticketId, reason);
+        return correctionsInfo(connection, taxonomy);
+      }),
+    reasonCorrections: ({ taxonomy }) => withConnection(async (connection) => correctionsInfo(connection, await chosenTaxonomy(connection, { taxonomy }))),
     reasonMembers: ({ taskId, taxonomy: choice, ...request }) =>
       context.task(taskId, async (scope) => {
         const taxonomy = await chosenTaxonomy(scope.connection, { taxonomy: choice });
