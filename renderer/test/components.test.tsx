@@ -31,6 +31,25 @@ describe('ArrowTable', () => {
     expect(screen.getAllByRole('gridcell')[1]?.textContent).toBe('0');
   });
 
+  it('sorts a whole table by a header click (ascending, descending, off) and filters its text cells', () => {
+    const table = tableFromArrays({ name: ['pear', 'apple', 'fig'], amount: Float64Array.from([2, 3, 1]) });
+    renderWith(<ArrowTable table={table} label="fruit" height={300} rowHeight={30} searchable />);
+    const names = () => screen.getAllByRole('row').slice(1).map((row) => row.querySelector('[role="gridcell"]')?.textContent);
+    const header = screen.getAllByRole('columnheader')[1]!;
+    expect(header.getAttribute('title')).toBe('amount');
+    fireEvent.click(header.querySelector('button')!);
+    expect(header.getAttribute('aria-sort')).toBe('ascending');
+    expect(names()).toEqual(['fig', 'pear', 'apple']);
+    fireEvent.click(header.querySelector('button')!);
+    expect(names()).toEqual(['apple', 'pear', 'fig']);
+    fireEvent.click(header.querySelector('button')!);
+    expect(header.getAttribute('aria-sort')).toBe('none');
+    expect(names()).toEqual(['pear', 'apple', 'fig']);
+    fireEvent.change(screen.getByRole('searchbox'), { target: { value: 'P' } });
+    expect(names()).toEqual(['pear', 'apple']);
+    expect(screen.getByText('2 rows')).toBeTruthy();
+  });
+
   it('moves the active row with the keyboard and activates it with Enter', () => {
     const activated = vi.fn();
     renderWith(<ArrowTable table={bigTable(100)} label="orders" height={300} rowHeight={30} onActivateRow={activated} />);
@@ -118,6 +137,36 @@ describe('ProgressBar and ErrorBanner', () => {
     expect(screen.getByRole('progressbar').getAttribute('aria-valuenow')).toBe('25');
     fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
     await vi.waitFor(() => expect(cancel).toHaveBeenCalled());
+  });
+
+  it('shows neither 100% nor zero counts while a task finishes work its bytes do not measure', () => {
+    renderWith(<ProgressBar progress={{ type: 'progress', taskId: 't', phase: 'normalise', bytesDone: 100, bytesTotal: 100, rows: 0, rowsPerSec: 0 }} />);
+    expect(screen.getByText('Normalising')).toBeTruthy();
+    expect(screen.queryByTestId('progress-share')).toBeNull();
+    expect(screen.queryByTestId('progress-rows')).toBeNull();
+    expect(screen.queryByTestId('progress-rate')).toBeNull();
+    expect(screen.getByRole('progressbar').getAttribute('aria-valuenow')).toBeNull();
+  });
+
+  it('names the reason the core found for having no data, in the UI language, with the screen’s fix', () => {
+    renderWith(
+      <ErrorBanner error={{ code: 'E_NO_DATA', message: 'no customer bought on two different days', details: { reason: 'no_repeat_buyers' } }} fix={<button type="button">fix</button>} />,
+      { language: 'zh-CN' },
+    );
+    const status = screen.getByTestId('no-data');
+    expect(status.textContent).toContain('没有客户在两个不同的日子购买过');
+    expect(status.textContent).not.toContain('导入订单');
+    expect(screen.getByRole('button', { name: 'fix' })).toBeTruthy();
+  });
+
+  it('words an error by its code in Chinese and never shows the folders of a path', () => {
+    renderWith(<ErrorBanner error={{ code: 'E_FORMAT', message: '/tmp/churnwb-x/uploads/3f2a/orders.csv: ragged rows', details: { file: '/tmp/churnwb-x/uploads/3f2a/orders.csv', line: 12 } }} />, {
+      language: 'zh-CN',
+    });
+    const alert = screen.getByRole('alert');
+    expect(alert.querySelector('.banner-message')?.textContent).toBe('无法识别该文件的格式。 (orders.csv · #12)');
+    expect(alert.textContent).not.toContain('uploads');
+    expect(alert.textContent).toContain('orders.csv: ragged rows');
   });
 
   it('turns an empty workspace into a pointer to the Data screen, not an error', () => {

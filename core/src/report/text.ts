@@ -32,7 +32,7 @@ export const COMMON_TEXT: Record<ReportLang, CommonText> = {
     section: '章节',
     headline: '主要发现',
     rowsShown: (shown, total) => `显示前 ${formatCount(shown, 'zh-CN')} 行，共 ${formatCount(total, 'zh-CN')} 行`,
-    product: 'Churn Workbench 客户流失工作台',
+    product: '流失分析工作台',
     summarySheet: '摘要',
     tableOf: (section) => `${section} · 数据表`,
   },

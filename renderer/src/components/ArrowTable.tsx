@@ -86,8 +86,13 @@ function orderedRows(source: RowSource, sort: TableSort | null, search: string):
   if (!sort && !needle) return source;
   let order = Array.from({ length: source.numRows }, (_, row) => row);
   if (needle) {
-    const texts = source.fields.flatMap((field, index) => (DataType.isUtf8(field.type) || DataType.isLargeUtf8(field.type) ? [index] : []));
-    order = order.filter((row) => texts.some((column) => String(source.value(column, row) ?? '').toLowerCase().includes(needle)));
+    // Text cells only (plain or dictionary-encoded strings): a number's digits matching would only add noise.
+    order = order.filter((row) =>
+      source.fields.some((_, column) => {
+        const value = source.value(column, row);
+        return typeof value === 'string' && value.toLowerCase().includes(needle);
+      }),
+    );
   }
   const sortIndex = sort ? source.fields.findIndex((field) => field.name === sort.column) : -1;
   if (sort && sortIndex >= 0) {

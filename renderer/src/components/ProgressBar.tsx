@@ -11,7 +11,12 @@ export interface ProgressBarProps {
 export function ProgressBar({ progress, onCancel }: ProgressBarProps) {
   const { t, number, percent } = useI18n();
   const [cancelling, setCancelling] = useState(false);
-  const fraction = progress && progress.bytesTotal > 0 ? Math.min(1, progress.bytesDone / progress.bytesTotal) : null;
+  // A task still running at 100% of its bytes is finishing work the bytes do not measure (normalising,
+  // saving): an indeterminate bar says so, where "100%" read as stuck. Counts show once there are some.
+  const read = progress && progress.bytesTotal > 0 ? Math.min(1, progress.bytesDone / progress.bytesTotal) : null;
+  const fraction = read !== null && read < 1 ? read : null;
+  const rows = progress && progress.rows > 0 ? progress.rows : null;
+  const rate = progress && progress.rowsPerSec > 0 ? progress.rowsPerSec : null;
   // Classification counts tickets; every other phase counts rows of data
   const tickets = progress?.phase === 'classify';
   const cancel = async () => {
@@ -32,8 +37,8 @@ export function ProgressBar({ progress, onCancel }: ProgressBarProps) {
         {progress && (
           <span className="progress-numbers">
             {fraction !== null && <span data-testid="progress-share">{percent(fraction, 0)}</span>}
-            <span data-testid="progress-rows">{t(tickets ? 'progress.tickets' : 'progress.rows', { rows: number(progress.rows) })}</span>
-            <span data-testid="progress-rate">{t(tickets ? 'progress.ticketsPerSec' : 'progress.rowsPerSec', { rate: number(progress.rowsPerSec) })}</span>
+            {rows !== null && <span data-testid="progress-rows">{t(tickets ? 'progress.tickets' : 'progress.rows', { rows: number(rows) })}</span>}
+            {rate !== null && <span data-testid="progress-rate">{t(tickets ? 'progress.ticketsPerSec' : 'progress.rowsPerSec', { rate: number(rate) })}</span>}
           </span>
         )}
         {onCancel && (

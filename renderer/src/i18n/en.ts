@@ -361,7 +361,7 @@ export const en = {
   'reasons.liftAxis': 'Lift (log scale)',
   'reasons.interval': '95% interval',
   'reasons.typesTitle': 'Churn types',
-  'reasons.typesNote': 'Reasons rolled up to the churn types of seed 002; labels give the share of churned customers.',
+  'reasons.typesNote': 'Reasons rolled up to churn types; labels give the share of churned customers.',
   'reasons.trendTitle': 'Tickets per reason by month',
   'reasons.trendNote': 'Monthly tickets per reason by ticket date, to see whether a reason is rising. Unknown is hidden until you click it in the legend.',
   'reasons.trendEmpty': 'The tickets carry no dates, so there is no trend to draw.',
@@ -493,6 +493,15 @@ export const en = {
   'churn.windowApply': 'Apply',
   'app.chartsLoading': 'Preparing charts…',
   'customers.customersAxis': 'Customers',
+  'churn.curveName': '{name} ({count} customers)',
+  'retention.trendPeriod': 'Period after the first order',
+  'rejects.reasonText.missing': 'Missing value',
+  'rejects.reasonText.notDate': 'Not a date',
+  'rejects.reasonText.notNumber': 'Not a number',
+  'rejects.reasonText.emptyTicket': 'Empty ticket: no text, category, rating or label',
+  'rejects.byReason': 'Rejected rows by reason',
+  'rejects.byReasonShown': 'Reasons in the first {shown} rejected rows',
+  'rejects.rows': 'Rows',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -82,7 +82,7 @@ export function windowText(rule: ChurnRuleInfo, lang: ReportLang): string {
   const customers = formatCount(rule.repeatCustomers ?? 0, lang);
   return lang === 'en'
     ? `${rule.windowDays} days (P90 of the gaps of ${customers} repeat customers)`
-    : `${rule.windowDays} 天（${customers} 位复购客户购买间隔的 P90）`;
+    : `${rule.windowDays} 天（${customers} 位复购客户购买间隔的第 90 百分位）`;
 }
 
 export function ruleOptions(rule: ChurnRuleInfo, lang: ReportLang): ReportOption[] {

@@ -6,7 +6,7 @@
 // statuses when the current run used them, so the report and the Customers screen agree.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { tableFromIPC } from 'apache-arrow';
-import type { CustomerValueResult, Label, RfmRules, RfmSegmentsResult, SegmentOptionsUsed, SegmentSize, ShopperRules, ShopperSegmentsResult } from '../../api/customers.ts';
+import type { CustomerValueResult, Label, RfmRules, RfmSegmentsResult, SegmentOptionsUsed, SegmentSize, ShopperFeature, ShopperRules, ShopperSegmentsResult } from '../../api/customers.ts';
 import type { LogEvent } from '../../api/events.ts';
 import type { ReportColumn, ReportLang, ReportOption, ReportSection } from '../../api/report.ts';
 import { customerValue } from '../../analysis/clv.ts';
@@ -19,7 +19,28 @@ import { formatCount, formatMoney, formatPercent } from '../text.ts';
 import { activityOptions, sectionsOrSkip, statusesOption, type Bilingual } from './common.ts';
 
 /** The analysis states its scoring in English; this is the same rule for Chinese reports. */
-const RFM_SCORING_ZH = '每项得分 = 1 + floor(5 × 该项表现更差的客户数 / 客户总数)：按排名五等分，取值相同的客户共享其中最低位次的得分（大量并列时某些分数可能为空）。更差指最近购买间隔更长、订单更少、消费总额更低。';
+const RFM_SCORING_ZH = '每项得分 = 1 + ⌊5 × 该项表现更差的客户数 / 客户总数⌋（向下取整）：按排名五等分，取值相同的客户共享其中最低位次的得分（大量并列时某些分数可能为空）。更差指最近购买间隔更长、订单更少、消费总额更低。';
+
+/** The shopper features in Chinese (the app's catalogue has the same names). */
+const FEATURE_NAMES_ZH: Record<ShopperFeature, string> = {
+  orders: '订单数',
+  purchase_days: '购买天数',
+  tenure_days: '成为客户的天数',
+  avg_order_value: '平均订单金额',
+  order_size_ratio: '平均订单金额与全店订单中位数之比',
+  discount_order_share: '折扣订单占比',
+  promotion_day_share: '大促日订单占比',
+  gap_cv: '购买间隔离散度',
+  mean_gap_days: '平均购买间隔（天）',
+  distinct_categories: '购买品类数',
+  category_entropy: '品类分散度',
+  top_category_share: '第一品类占比',
+  sports_share: '运动娱乐消费占比',
+  repeat_item_share: '重复购买商品占比',
+  tickets: '客服工单数',
+  tickets_per_order: '每单工单数',
+  presale_inquiries: '售前咨询数',
+};
 
 /** Customers the value section's chart shows by name. */
 const CHART_AT_RISK = 15;
@@ -195,8 +216,9 @@ export function shopperSections(result: ShopperSegmentsResult, lang: ReportLang)
     .filter((judgement) => judgement.judged === 'none')
     .map((judgement) => {
       const rule = result.types.find((type) => type.key === judgement.type);
-      const reasons = [...new Set(judgement.missing.map((missing) => missing.reason))];
-      return `${rule ? labelOf(rule.label, lang) : judgement.type} (${reasons.join('; ')})`;
+      // The analysis says why in English ("orders.discount has no values"); a Chinese report names the features instead.
+      const reasons = lang === 'en' ? [...new Set(judgement.missing.map((missing) => missing.reason))].join('; ') : `缺少：${[...new Set(judgement.missing.map((missing) => FEATURE_NAMES_ZH[missing.feature]))].join('、')}`;
+      return `${rule ? labelOf(rule.label, lang) : judgement.type}${lang === 'en' ? ` (${reasons})` : `（${reasons}）`}`;
     });
   return [
     segmentSection(

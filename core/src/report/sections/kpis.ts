@@ -4,7 +4,7 @@ import type { ReportColumnFormat, ReportLang, ReportSection } from '../../api/re
 import type { KpiKey, KpisResult } from '../../api/retention.ts';
 import { formatCell, makeTable } from '../table.ts';
 import { formatDecimal, formatPercent } from '../text.ts';
-import { periodOption, ruleOptions, type Bilingual } from './common.ts';
+import { PERIOD_NAMES, periodOption, ruleOptions, statusesOption, type Bilingual } from './common.ts';
 
 const KPI_NAMES: Record<KpiKey, Bilingual & { format: ReportColumnFormat }> = {
   customers: { 'zh-CN': '客户数', en: 'Customers', format: 'integer' },
@@ -36,6 +36,35 @@ const TEXT = {
   revenueAxis: { 'zh-CN': '收入累计占比', en: 'Share of revenue' },
   pareto: { 'zh-CN': '头部客户比例', en: 'Top share of customers' },
 } satisfies Record<string, Bilingual>;
+
+/**
+ * The formulas in Chinese, from the options the analysis used. The analysis words them in English
+ * (kpis.ts, with the same quantities), so a Chinese report states them here instead of mixing languages.
+ */
+function formulaZh(key: KpiKey, result: KpisResult): string {
+  const { rule, options } = result;
+  const period = PERIOD_NAMES[options.period]['zh-CN'];
+  const asOf = rule.asOf.slice(0, 16).replace('T', ' ');
+  const activity = `${statusesOption(rule.statuses, 'zh-CN').value}订单（截至 ${asOf}）`;
+  const window = `${rule.windowDays} 天（${rule.windowSource === 'p90' ? '复购间隔的第 90 百分位' : '手动设定'}）`;
+  const top = Math.round(options.paretoShare * 100);
+  const formulas: Record<KpiKey, string> = {
+    customers: `有${activity}的客户数`,
+    repeatPurchaseRate: `有 2 笔及以上${activity}的客户 / 有 1 笔及以上的客户`,
+    retentionRate: `在最近一个完整${period}及其前一${period}都活跃的客户 / 前一${period}活跃的客户`,
+    churnRate: `在最近一个可完整判定的${period}活跃、之后超过 ${window}未再下单的客户 / 该${period}活跃的客户`,
+    orderCompletionRate: `状态为已完成的订单 / 截至 ${asOf} 的全部订单`,
+    refundRateOrders: '已退款（状态为已退款或有退款金额）的订单 / 已完成或已退款的订单',
+    refundRateAmount: '退款金额（已退款但无退款金额的订单计全额） / 已完成或已退款订单的金额',
+    complaintRate: `截至 ${asOf} 有工单的客户 / 有${activity}的客户`,
+    averageRating: '工单评分之和 / 有评分的工单数',
+    lowRatingShare: `评分不高于 ${options.lowRatingAtMost} 的工单 / 有评分的工单数`,
+    revenuePerCustomer: `${activity}的金额 / 客户数`,
+    topRevenueShare: `按收入排名前 ${top}% 客户的收入 / 全部收入`,
+    gini: '按客户收入计算的基尼系数：Σ (2i − n − 1) xᵢ / (n Σ x)，x 从低到高排序',
+  };
+  return formulas[key];
+}
 
 export function kpiSections(result: KpisResult, lang: ReportLang): ReportSection[] {
   const known = result.kpis.filter((kpi) => kpi.value !== null);
@@ -80,7 +109,7 @@ export function kpiSections(result: KpisResult, lang: ReportLang): ReportSection
           unit: KPI_NAMES[kpi.key].format,
           numerator: kpi.numerator,
           denominator: kpi.denominator,
-          formula: kpi.formula,
+          formula: lang === 'en' ? kpi.formula : formulaZh(kpi.key, result),
         })),
       ),
       options: [periodOption(result.options.period, lang), { label: TEXT.pareto[lang], value: formatPercent(result.options.paretoShare, lang, 0) }, ...ruleOptions(result.rule, lang)],

@@ -57,7 +57,7 @@ export function ChurnScreen() {
     () => (periods ? lifecycleTraces(periods, { new: t('churn.new'), returning: t('churn.returning'), resurrected: t('churn.resurrected'), churned: t('churn.churned') }) : []),
     [periods, t],
   );
-  const curves = useMemo(() => (survival.value ? survivalTraces(survival.value.curves, t('retention.allCustomers')) : []), [survival.value, t]);
+  const curves = useMemo(() => (survival.value ? survivalTraces(survival.value.curves, t('retention.allCustomers'), (name, subjects) => t('churn.curveName', { name, count: number(subjects) })) : []), [survival.value, t, number]);
   const ruleInfo = summary.value?.rule;
   const error = summary.error ?? survival.error ?? kpis.error;
   const logRank = survival.value?.logRank;

@@ -48,7 +48,8 @@ function translucent(hex: string, alpha: number): string {
 }
 
 /** Kaplan-Meier steps per curve, each with its confidence band shaded behind it. */
-export function survivalTraces(curves: readonly SurvivalCurve[], allName: string): ChartTrace[] {
+/** `legendName` words a curve's legend entry from its group name and size in the UI language. */
+export function survivalTraces(curves: readonly SurvivalCurve[], allName: string, legendName: (name: string, subjects: number) => string = (name, subjects) => `${name} (${subjects})`): ChartTrace[] {
   return curves.flatMap((curve, index) => {
     const color = CHART_COLORS[index % CHART_COLORS.length]!;
     const name = curve.group ?? allName;
@@ -75,7 +76,7 @@ export function survivalTraces(curves: readonly SurvivalCurve[], allName: string
       {
         type: 'scatter',
         mode: 'lines',
-        name: `${name} (n=${curve.subjects.toLocaleString()})`,
+        name: legendName(name, curve.subjects),
         legendgroup: name,
         x: time,
         y: band(curve.points.map((point) => point.survival)),

@@ -12,6 +12,29 @@ import { useI18n } from '../../i18n/I18nProvider.tsx';
 const PAGE_ROWS = 50_000;
 const SHOWN_ROWS = 1000;
 
+/** The import's reject reasons (core/src/ingest/normalise.ts) by catalogue key; others are shown as the core wrote them. */
+const REASON_KEYS = {
+  'missing value': 'rejects.reasonText.missing',
+  'not a date': 'rejects.reasonText.notDate',
+  'not a number': 'rejects.reasonText.notNumber',
+  'empty ticket: no text, category, rating or label': 'rejects.reasonText.emptyTicket',
+} as const;
+
+function isKnownReason(reason: string): reason is keyof typeof REASON_KEYS {
+  return Object.hasOwn(REASON_KEYS, reason);
+}
+
+/** Rejected rows per reason, most first. */
+function reasonCounts(table: Table): [string, number][] {
+  const column = table.getChild('reason');
+  const counts = new Map<string, number>();
+  for (let row = 0; row < table.numRows; row++) {
+    const reason = String(column?.get(row) ?? '');
+    counts.set(reason, (counts.get(reason) ?? 0) + 1);
+  }
+  return [...counts].sort((a, b) => b[1] - a[1]);
+}
+
 /** Rejected rows of the given sources (all sources when null), up to `limit` of them, page by page. */
 export async function fetchRejects(core: CoreHandle, sourceIds: readonly number[] | null, limit = Number.POSITIVE_INFINITY): Promise<Table> {
   const tables: Table[] = [];
@@ -62,6 +85,8 @@ export function RejectsPanel({ sourceIds, total }: { sourceIds: readonly number[
 
   if (error) return <ErrorBanner error={error} onDismiss={() => setError(null)} />;
   if (!table || table.numRows === 0) return null;
+  const reasonText = (reason: string) => (isKnownReason(reason) ? t(REASON_KEYS[reason]) : reason);
+  const complete = table.numRows >= total;
   return (
     <section className="panel-section">
       <div className="section-head">
@@ -72,8 +97,26 @@ export function RejectsPanel({ sourceIds, total }: { sourceIds: readonly number[
           {downloading ? t('report.exporting') : t('result.downloadRejects')}
         </button>
       </div>
+      <table className="simple-table rejects-summary" data-testid="rejects-summary">
+        <caption>{complete ? t('rejects.byReason') : t('rejects.byReasonShown', { shown: number(table.numRows) })}</caption>
+        <thead>
+          <tr>
+            <th>{t('rejects.reason')}</th>
+            <th className="number">{t('rejects.rows')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {reasonCounts(table).map(([reason, count]) => (
+            <tr key={reason}>
+              <td>{reasonText(reason)}</td>
+              <td className="number">{number(count)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
       <ArrowTable
         table={table}
+        searchable
         label={t('result.rejectsTitle')}
         height={260}
         columns={[
@@ -81,7 +124,7 @@ export function RejectsPanel({ sourceIds, total }: { sourceIds: readonly number[
           { name: 'line', label: t('rejects.line'), width: '80px' },
           { name: 'column', label: t('rejects.column'), width: '120px' },
           { name: 'raw', label: t('rejects.raw'), width: 'minmax(200px, 2fr)' },
-          { name: 'reason', label: t('rejects.reason'), width: 'minmax(200px, 2fr)' },
+          { name: 'reason', label: t('rejects.reason'), width: 'minmax(200px, 2fr)', format: (value) => (value === null ? null : reasonText(String(value))) },
         ]}
       />
     </section>

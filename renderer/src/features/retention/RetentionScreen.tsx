@@ -126,14 +126,14 @@ export function RetentionScreen() {
               title={t('retention.trend')}
               actions={
                 <OptionSelect
-                  label="k"
+                  label={t('retention.trendPeriod')}
                   value={String(options.trendK)}
                   onChange={(v) => set('trendK', Number(v))}
                   choices={Array.from({ length: Math.max(1, Math.min(value.periods - 1, 12)) }, (_, index) => ({ value: String(index + 1), label: String(index + 1) }))}
                 />
               }
             >
-              <PlotlyChart data={trend} layout={{ yaxis: { tickformat: '.0%', rangemode: 'tozero' }, showlegend: false }} title={t('retention.trend')} fileName="retention-trend" />
+              <PlotlyChart data={trend} layout={{ xaxis: { title: { text: t('retention.axis.cohort') } }, yaxis: { tickformat: '.0%', rangemode: 'tozero', title: { text: t('retention.trendName', { k: options.trendK }) } }, showlegend: false }} title={t('retention.trend')} fileName="retention-trend" />
             </Panel>
           </div>
         </>
