@@ -161,7 +161,8 @@ export async function inspectPackage(appDir: string, project: string): Promise<P
   return {
     asarBytes: statSync(asar).size,
     unpackedBytes: existsSync(unpacked) ? folderBytes(unpacked) : 0,
-    missingInAsar: ASAR_REQUIRED.filter((path) => !entries.has(path)),
+    // The packaged package.json's `main` is what Electron starts.
+    missingInAsar: [...ASAR_REQUIRED, `/${(JSON.parse(extractFile(asar, 'package.json').toString('utf8')) as { main: string }).main}`].filter((path) => !entries.has(path)),
     missingResources: RESOURCES_REQUIRED.filter((path) => !existsSync(join(resources, path))),
     devDependenciesInAsar: Object.keys(packageJson.devDependencies).filter(packaged),
     workerImports,
