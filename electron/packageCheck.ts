@@ -12,7 +12,7 @@
 import { extractFile, listPackage } from '@electron/asar';
 import { getCurrentFuseWire } from '@electron/fuses';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -65,15 +65,19 @@ export function packageApp(project: string, outDir: string): PackagedApp {
     throw new Error(`${project}/node_modules must be a real folder (run \`npm ci\` there): electron-builder copies the production dependencies out of it`);
   }
   const electronVersion = (JSON.parse(readFileSync(join(project, 'node_modules', 'electron', 'package.json'), 'utf8')) as { version: string }).version;
-  const standIn = makeStandInElectron(mkdtempSync(join(tmpdir(), 'churnwb-electron-standin-')), electronVersion);
   let started = performance.now();
   const build = run('npm', ['run', 'build'], project);
   if (!build.ok) throw new Error(`npm run build failed:\n${build.output}`);
   const buildSeconds = (performance.now() - started) / 1000;
-  started = performance.now();
-  const builder = run('npx', ['electron-builder', '--linux', 'dir', '--publish', 'never', `-c.electronDist=${standIn}`, `-c.directories.output=${outDir}`], project);
-  if (!builder.ok) throw new Error(`electron-builder failed:\n${builder.output}`);
-  return { appDir: join(outDir, 'linux-unpacked'), buildSeconds, packageSeconds: (performance.now() - started) / 1000 };
+  const standIn = makeStandInElectron(mkdtempSync(join(tmpdir(), 'churnwb-electron-standin-')), electronVersion);
+  try {
+    started = performance.now();
+    const builder = run('npx', ['electron-builder', '--linux', 'dir', '--publish', 'never', `-c.electronDist=${standIn}`, `-c.directories.output=${outDir}`], project);
+    if (!builder.ok) throw new Error(`electron-builder failed:\n${builder.output}`);
+    return { appDir: join(outDir, 'linux-unpacked'), buildSeconds, packageSeconds: (performance.now() - started) / 1000 };
+  } finally {
+    rmSync(standIn, { recursive: true, force: true });
+  }
 }
 
 function folderBytes(path: string): number {
@@ -161,7 +165,8 @@ export async function inspectPackage(appDir: string, project: string): Promise<P
   return {
     asarBytes: statSync(asar).size,
     unpackedBytes: existsSync(unpacked) ? folderBytes(unpacked) : 0,
-    missingInAsar: ASAR_REQUIRED.filter((path) => !entries.has(path)),
+    // The packaged package.json's `main` is what Electron starts.
+    missingInAsar: [...ASAR_REQUIRED, `/${(JSON.parse(extractFile(asar, 'package.json').toString('utf8')) as { main: string }).main}`].filter((path) => !entries.has(path)),
     missingResources: RESOURCES_REQUIRED.filter((path) => !existsSync(join(resources, path))),
     devDependenciesInAsar: Object.keys(packageJson.devDependencies).filter(packaged),
     workerImports,
