@@ -121,7 +121,7 @@ export interface ImportOptions {
 export interface ImportLimits {
   /** Longest record in bytes (UTF-8). Default 16 MiB. */
   maxLineBytes?: number;
-  /** Most fields in one record. Default 1,000. */
+  /** Most fields in one record. Default 500. */
   maxColumns?: number;
   /** Deepest nesting of JSON arrays and objects. Default 1,000. */
   maxJsonDepth?: number;

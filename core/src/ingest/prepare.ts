@@ -122,7 +122,7 @@ export async function prepareFile(path: string, position: number, options: Prepa
   let readsGzip = gzip;
   let sniffedHead: { dialect: CsvDialect; headers: string[] } | null = null;
   // Line length and width are judged on the head before any sniffing, which is where they cost.
-  if (probe.format !== 'json') await checkSample(path, text, probe.sampleIsWhole, probe.format, !gzip && !probe.needsTranscode, limits);
+  if (probe.format !== 'json') await checkSample(path, text, probe.sampleIsWhole, probe.format, probe.needsTranscode ? null : { gzip }, limits);
   if (gzip && !probe.needsTranscode && probe.format !== 'json' && !options.preview) {
     // Inflated in full once, bounded, before DuckDB reads it: a bomb or a giant record stops here, not in DuckDB's buffers.
     const bounded = await digestFile(path, true, { ...stream, limits, onBytes: onBytes(path, 'transcode') });

@@ -142,7 +142,7 @@ export function registerWorkspaceCommands(program: Command): void {
     .option('--print-mapping', 'print the detected format, encoding and mapping, and import nothing')
     .option('--json', 'print the result as JSON')
     .option('--max-line-bytes <size>', 'longest record, e.g. 64M (default 16M)')
-    .option('--max-columns <n>', 'most fields in a record (default 1000)')
+    .option('--max-columns <n>', 'most fields in a record (default 500)')
     .option('--max-json-depth <n>', 'deepest JSON nesting (default 1000)')
     .option('--max-inflated-bytes <size>', 'most bytes a .gz or .xlsx may inflate to (default 16G)')
     .option('--max-inflation-ratio <n>', 'most inflated bytes per compressed byte, past 64M (default 200)')
