@@ -24,6 +24,7 @@ import { IMPLAUSIBLE_DATE, NORMALISE_MACROS, type RowPlan } from './normalise.ts
 import { checkTableName, loadTable } from './table.ts';
 import { olistRecipe, type Recipe } from './olist.ts';
 import { prepareFile, type PreparedFile } from './prepare.ts';
+import { taobaoRecipe } from './taobao.ts';
 import { expandInputs } from './probe.ts';
 import { DEFAULT_READ_LIMITS, readerSql, shortMessage, type NativeType, type OutputColumn, type ReadLimits, type ReadOptions, type SqlPiece } from './reader.ts';
 import { STATUS_WORDS, fieldsOf, headerKey, ORDER_FIELDS, TICKET_FIELDS, type FieldSpec } from './vocabulary.ts';
@@ -172,7 +173,7 @@ type MappedImport = ImportOptions & { kind: ImportKind };
 async function planImport(request: MappedImport, options: PlanOptions): Promise<ImportPlan> {
   const files = await prepareAll(request, options);
   const kind = request.kind;
-  const recipe = olistRecipe(kind, files);
+  const recipe = olistRecipe(kind, files) ?? taobaoRecipe(kind, files);
   const first = files[0] as PreparedFile;
   const headers = recipe ? recipe.headers : first.headers;
   const sampleRead: ReadOptions = { ...options.limits, rejectsTables: null, sample: true };
@@ -232,7 +233,8 @@ async function planImport(request: MappedImport, options: PlanOptions): Promise<
     return readerSql(file, position, columnsByFile[position] ?? [], read);
   };
   const warnings = [
-    ...(recipe ? [`joined ${files.length} Olist files: ${recipe.headers.length} columns from orders, customers, items, payments and products`] : []),
+    ...(recipe?.id === 'olist' ? [`joined ${files.length} Olist files: ${recipe.headers.length} columns from orders, customers, items, payments and products`] : []),
+    ...(recipe && recipe.id !== 'olist' ? ['joined the Taobao order report (buyer, times, payment, refund) and item report (one row per item) by 订单编号'] : []),
     ...(statuses.unknown.length > 0 ? [`status words not recognised, read as completed: ${statuses.unknown.join(', ')}`] : []),
     ...(decision.profile?.note && decision.mapping.customer_id === '@order_id' ? [decision.profile.note] : []),
   ];
