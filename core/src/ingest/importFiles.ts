@@ -25,6 +25,7 @@ import { checkTableName, loadTable } from './table.ts';
 import { olistRecipe, type Recipe } from './olist.ts';
 import { resolveLimits, retryLineSize, type IngestLimits } from './limits.ts';
 import { prepareFile, type PreparedFile } from './prepare.ts';
+import { taobaoRecipe } from './taobao.ts';
 import { expandInputs } from './probe.ts';
 import { DEFAULT_READ_LIMITS, readerSql, shortMessage, type NativeType, type OutputColumn, type ReadLimits, type ReadOptions, type SqlPiece } from './reader.ts';
 import { STATUS_WORDS, fieldsOf, headerKey, ORDER_FIELDS, TICKET_FIELDS, type FieldSpec } from './vocabulary.ts';
@@ -174,7 +175,7 @@ type MappedImport = ImportOptions & { kind: ImportKind };
 async function planImport(request: MappedImport, options: PlanOptions): Promise<ImportPlan> {
   const files = await prepareAll(request, options);
   const kind = request.kind;
-  const recipe = olistRecipe(kind, files);
+  const recipe = olistRecipe(kind, files) ?? taobaoRecipe(kind, files);
   const first = files[0] as PreparedFile;
   const headers = recipe ? recipe.headers : first.headers;
   const sampleRead: ReadOptions = { ...options.limits, rejectsTables: null, sample: true };
@@ -235,7 +236,8 @@ async function planImport(request: MappedImport, options: PlanOptions): Promise<
     return readerSql(file, position, columnsByFile[position] ?? [], read);
   };
   const warnings = [
-    ...(recipe ? [`joined ${files.length} Olist files: ${recipe.headers.length} columns from orders, customers, items, payments and products`] : []),
+    ...(recipe?.id === 'olist' ? [`joined ${files.length} Olist files: ${recipe.headers.length} columns from orders, customers, items, payments and products`] : []),
+    ...(recipe && recipe.id !== 'olist' ? ['joined the Taobao order report (buyer, times, payment, refund) and item report (one row per item) by 订单编号'] : []),
     ...(statuses.unknown.length > 0 ? [`status words not recognised, read as completed: ${statuses.unknown.join(', ')}`] : []),
     ...files.flatMap((file) => file.warnings),
     ...(decision.profile?.note && decision.mapping.customer_id === '@order_id' ? [decision.profile.note] : []),
@@ -408,7 +410,7 @@ export async function previewImport(workspace: Workspace, request: PreviewImport
         missingRequired: planned.decision.missingRequired,
         lineLevel: planned.decision.lineLevel,
         warnings: planned.warnings,
-        alerts: [...planned.alerts, ...(await existingIds(connection, request.kind, planned))],
+        alerts: [...planned.alerts, ...(await existingIds(connection, request.kind, planned, limits))],
       });
     });
   } catch (error) {
@@ -448,14 +450,14 @@ function previewOf(
  * those orders, their customer and their lines, so the preview says so before it happens. A
  * preview converts only the head of files that need converting; those are counted on that head.
  */
-async function existingIds(connection: DuckDBConnection, kind: ImportKind, planned: ImportPlan): Promise<ImportAlert[]> {
+async function existingIds(connection: DuckDBConnection, kind: ImportKind, planned: ImportPlan, limits: ReadLimits): Promise<ImportAlert[]> {
   const field = kind === 'orders' ? 'order_id' : 'ticket_id';
   const table = kind === 'orders' ? 'orders' : 'tickets';
   const header = planned.decision.mapping[field];
   if (!header || header.startsWith('@')) return [];
   const { held } = await queryOne<{ held: number }>(connection, `SELECT count(*) AS held FROM ${table}`);
   if (Number(held) === 0) return [];
-  const source = planned.source(() => ({ ...DEFAULT_READ_LIMITS, rejectsTables: null }));
+  const source = planned.source(() => ({ ...limits, rejectsTables: null }));
   const { existing } = await queryOne<{ existing: number }>(
     connection,
     `SELECT count(DISTINCT id) AS existing FROM (SELECT cw_id(${quoteIdent(field)}) AS id FROM (${source.sql})) WHERE id IN (SELECT ${field} FROM ${table})`,
@@ -550,7 +552,8 @@ async function loadAlerts(
       message: `${Number(implausible).toLocaleString('en-US')} rows dated before ${from} or on/after ${to} were rejected as misread dates; widen the range with --dates-from / --dates-to if they are real`,
     });
   }
-  if (outcome.rowsFolded > 0) {
+  // Ids derived per customer and day fold same-day rows by design: nothing to announce.
+  if (outcome.rowsFolded > 0 && !('order_id' in plan.derived)) {
     const what = request.kind === 'orders' ? 'orders' : 'tickets';
     alerts.push({
       code: 'repeated_ids',
@@ -586,7 +589,7 @@ async function importTable(scope: TaskScope, request: ImportOptions, files: Prep
   const table = checkTableName(request.table);
   for (const file of files) void file.digest();
   const outcome = await loadTable(scope, { files, table, replace: request.mode === 'replace', limits });
-  const summary = await summarise(scope.connection, 'orders', Number.MAX_SAFE_INTEGER);
+  const summary = await workspaceCounts(scope.connection);
   scope.progress.update({ phase: 'done', rows: outcome.rowsLoaded }, true);
   const first = files[0] as PreparedFile;
   return {
@@ -611,21 +614,20 @@ async function importTable(scope: TaskScope, request: ImportOptions, files: Prep
   };
 }
 
+/** Orders, customers (ids with a completed order) and tickets in the workspace. */
+async function workspaceCounts(connection: DuckDBConnection) {
+  const row = await queryOne<{ orders: number; tickets: number }>(connection, 'SELECT (SELECT count(*) FROM orders) AS orders, (SELECT count(*) FROM tickets) AS tickets');
+  return { orders: Number(row.orders), customers: await countCustomers(connection), tickets: Number(row.tickets) };
+}
+
 /** Workspace counts after the import, and the date range of the rows this import loaded. */
 async function summarise(connection: DuckDBConnection, kind: ImportKind, base: number) {
   const table = kind === 'orders' ? 'orders' : kind === 'surveys' ? 'surveys' : 'tickets';
   const time = kind === 'orders' ? 'ordered_at' : kind === 'surveys' ? 'responded_at' : 'created_at';
-  const row = await queryOne<{ orders: number; tickets: number; from: string | null; to: string | null }>(
+  const row = await queryOne<{ from: string | null; to: string | null }>(
     connection,
-    `SELECT (SELECT count(*) FROM orders) AS orders, (SELECT count(*) FROM tickets) AS tickets,
-            strftime(min(${time}), '%Y-%m-%dT%H:%M:%S') AS "from", strftime(max(${time}), '%Y-%m-%dT%H:%M:%S') AS "to"
-     FROM ${table} WHERE source_id >= $base`,
+    `SELECT strftime(min(${time}), '%Y-%m-%dT%H:%M:%S') AS "from", strftime(max(${time}), '%Y-%m-%dT%H:%M:%S') AS "to" FROM ${table} WHERE source_id >= $base`,
     { base },
   );
-  return {
-    orders: Number(row.orders),
-    customers: await countCustomers(connection),
-    tickets: Number(row.tickets),
-    dateRange: row.from && row.to ? { from: row.from, to: row.to } : null,
-  };
+  return { ...(await workspaceCounts(connection)), dateRange: row.from && row.to ? { from: row.from, to: row.to } : null };
 }

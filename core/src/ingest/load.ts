@@ -256,8 +256,9 @@ const REPEATED_STATUS = `CASE WHEN bool_and(status = '${CREDIT_NOTE}') THEN '${C
 
 /**
  * Status of an order folded from its rows. Line-level: from the statuses of the lines that carry
- * one (Shopify puts it on the first line only; completed if any line is), else from the lines' amounts (all cancelled, all
- * returned), pending when unpaid. Order-level rows that repeat an id: as REPEATED_STATUS.
+ * one (Shopify puts it on the first line only; completed if any line is), else from the lines'
+ * amounts (all credit notes, all cancelled, all returned), pending when unpaid. Order-level rows
+ * that repeat an id: as REPEATED_STATUS.
  */
 function foldedStatus(plan: RowPlan): string {
   if (!plan.lineLevel) return REPEATED_STATUS.replaceAll('status =', '__row_status =');

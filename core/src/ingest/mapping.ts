@@ -255,9 +255,11 @@ export function requireMapping(decision: MappingDecision, kind: ImportKind, file
     const what = kind === 'tickets' ? 'no text, subject, category, rating or label column' : kind === 'surveys' ? 'no CSAT, NPS or comment column' : `no column for ${field}`;
     return `${what} (candidates: ${candidates.length > 0 ? candidates.join(', ') : 'none'}${hint})`;
   });
+  // Taobao's item report names neither buyer nor time: they come from the order report of the same export.
+  const together = decision.profile?.id === 'taobao_tmall_items' ? ' This is a Taobao 宝贝报表: import it together with its 订单报表 (both files, or their folder) to join each item to its order.' : '';
   throw new CoreError(
     'E_MAPPING',
-    `${file}: ${parts.join('; ')}. Headers: ${headers.slice(0, 30).join(', ')}${headers.length > 30 ? ', …' : ''}. Pass --mapping FILE.json, e.g. {"${decision.missingRequired[0]}": "HEADER"}`,
+    `${file}: ${parts.join('; ')}.${together} Headers: ${headers.slice(0, 30).join(', ')}${headers.length > 30 ? ', …' : ''}. Pass --mapping FILE.json, e.g. {"${decision.missingRequired[0]}": "HEADER"}`,
     { file, missing: decision.missingRequired, headers: [...headers], columns: decision.columns.map((column) => ({ ...column })) },
   );
 }

@@ -260,6 +260,8 @@ export const PROFILES: readonly PlatformProfile[] = [
     signature: ['订单编号', '购买数量', '订单状态'],
     mapping: {
       order_id: '订单编号', customer_id: ['买家会员名', '买家昵称'], ordered_at: '订单创建时间', paid_at: '订单付款时间',
+      // Present when joined with the order report (first item row only); otherwise the lines make the amount.
+      amount: '买家实际支付金额',
       status: '订单状态', refund_amount: '退款金额', region: ['收货国家', '收货地址', '收货人省份'], sku: ['商家编码', '外部系统编号'],
       product: ['宝贝标题', '标题'], unit_price: ['单价', '价格'], items: '购买数量',
     },

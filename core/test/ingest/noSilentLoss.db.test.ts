@@ -100,4 +100,26 @@ describe('no silent loss', () => {
     const result = await h.client().importFiles({ kind: 'orders', files: [next] });
     expect(result.rowsReplaced).toBe(2);
   });
+
+  it('C invoices with negative amounts: credit notes of their customer by default, cancelled orders on request, and the import says which', async () => {
+    const text =
+      'InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n' +
+      '536365,A1,MUG,6,12/1/2010 8:26,2.55,17850,United Kingdom\n' +
+      '536365,B2,PLATE,2,12/1/2010 8:26,3.00,17850,United Kingdom\n' +
+      'C536379,A1,MUG,-1,12/1/2010 9:41,2.55,17850,United Kingdom\n' +
+      '536366,A1,MUG,4,12/2/2010 10:00,2.55,13047,United Kingdom\n' +
+      'C536380,B2,PLATE,-2,12/3/2010 11:00,3.00,99999,United Kingdom\n';
+    const refunds = await h.client().importFiles({ kind: 'orders', files: [file('retail.csv', text)] });
+    expect(refunds).toMatchObject({ profile: 'uci_online_retail', orders: 2, customers: 2 });
+    expect(refunds.alerts).toEqual([{ code: 'credit_notes', count: 2, message: expect.stringContaining('2 negative invoices with a "C" id were read as credit notes') }]);
+    // 99999 has only a credit note: no customer. Amounts are what was given back, positive.
+    expect(await h.sql('SELECT credit_note_id, customer_id, amount FROM credit_notes ORDER BY 1')).toEqual([
+      { credit_note_id: 'C536379', customer_id: '17850', amount: 2.55 },
+      { credit_note_id: 'C536380', customer_id: '99999', amount: 6 },
+    ]);
+    const cancels = await h.client().importFiles({ kind: 'orders', mode: 'replace', creditNotes: 'cancel', files: [file('retail2.csv', text)] });
+    expect(cancels).toMatchObject({ orders: 4, customers: 2 });
+    expect(cancels.alerts).toEqual([{ code: 'credit_notes', count: 2, message: expect.stringContaining('read as cancelled orders, as asked') }]);
+    expect(await h.sql("SELECT (SELECT count(*) FROM credit_notes) AS notes, (SELECT count(*) FROM orders WHERE status = 'cancelled') AS cancelled")).toEqual([{ notes: 0, cancelled: 2 }]);
+  });
 });

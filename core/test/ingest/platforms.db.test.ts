@@ -3,7 +3,7 @@
 // Every expected value is counted by hand from the fixture rows (core/test/fixtures/ingest/platforms/).
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { proposeMapping } from '../../src/ingest/mapping.ts';
+import { proposeMapping, requireMapping } from '../../src/ingest/mapping.ts';
 import { FIXTURES, openHarness, type Harness } from './harness.ts';
 
 const platform = (name: string) => join(FIXTURES, 'platforms', name);
@@ -58,6 +58,22 @@ describe('platform profiles', () => {
     expect(decision.profile?.id).toBe('taobao_tmall_items');
     expect(decision.mapping).toMatchObject({ product: '标题', unit_price: '价格', items: '购买数量', sku: '商家编码', status: '订单状态' });
     expect(decision.missingRequired).toEqual(['customer_id', 'ordered_at']);
+    expect(() => requireMapping(decision, 'orders', '宝贝报表.csv', headers)).toThrow(/import it together with its 订单报表/);
+  });
+
+  it('Taobao 订单报表 + 宝贝报表 in one import: items joined to their order by 订单编号, the payment and refund counted once', async () => {
+    const result = await h.client().importFiles({ kind: 'orders', files: [platform('taobao_reports')] });
+    expect(result).toMatchObject({ profile: 'taobao_tmall_reports', lineLevel: true, rowsLoaded: 7, orders: 6, customers: 2, alerts: [] });
+    // The order report's payment and refund, the item report's lines: 1001 has two items (60 + 40), paid 100.
+    expect(await h.sql(ORDERS)).toEqual([
+      { order_id: '1001', customer_id: '小明', amount: 100, refund_amount: 0, status: 'completed', items: 2 },
+      { order_id: '1002', customer_id: '小红', amount: 59.9, refund_amount: 0, status: 'completed', items: 1 },
+      { order_id: '1003', customer_id: '小明', amount: 80, refund_amount: 80, status: 'refunded', items: 1 },
+      { order_id: '1004', customer_id: '阿强', amount: 0, refund_amount: 0, status: 'cancelled', items: 1 },
+      { order_id: '1005', customer_id: '小红', amount: 45, refund_amount: 15, status: 'completed', items: 3 },
+      { order_id: '1006', customer_id: '阿强', amount: 0, refund_amount: 0, status: 'pending', items: 1 },
+    ]);
+    expect(await h.sql("SELECT count(*) AS lines, round(sum(amount), 2) AS amount FROM order_lines")).toEqual([{ lines: 7, amount: 424.9 }]);
   });
 
   it('JD: one row per product with the order amount repeated, read once per order', async () => {

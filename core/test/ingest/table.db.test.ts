@@ -1,12 +1,16 @@
 // Imports of kind `table`: a sheet or CSV kept as a typed workspace table, column names as written, for analyses that take any table.
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
+import { promisify } from 'node:util';
 import ExcelJS from 'exceljs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SHARED_DATA } from '../helpers/core.ts';
 import { FIXTURES, openHarness, type Harness } from './harness.ts';
 
 const telco = join(SHARED_DATA, 'ibm_telco_churn', 'Telco_customer_churn.xlsx');
+const CLI = join(import.meta.dirname, '..', '..', 'bin', 'churnwb.mjs');
+const ROOT = join(import.meta.dirname, '..', '..', '..');
 
 async function failure(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
   try {
@@ -92,5 +96,16 @@ describe('import --kind table', () => {
     const curves = await h.client().survival({ source: { table: 'telco', durationColumn: 'Tenure Months', eventColumn: 'Churn Value', groupColumn: 'Contract' } });
     expect(Object.fromEntries(curves.curves.map((curve) => [curve.group, { subjects: curve.subjects, events: curve.events }]))).toEqual(Object.fromEntries(expected));
     expect(expected.get('Month-to-month')).toEqual({ subjects: 3875, events: 1655 });
+  });
+
+  it.skipIf(!existsSync(telco))('README example through the CLI, as written: import --kind table, then survival --table', async () => {
+    const run = async (...args: string[]) => (await promisify(execFile)(process.execPath, [CLI, ...args, '--workspace', join(h.dir, 'cli.duckdb')], { cwd: ROOT })).stdout;
+    // README runs from the checkout with the data next to it: ../shared/data/...
+    const file = relative(ROOT, telco);
+    expect(await run('import', file, '--kind', 'table', '--table', 'telco')).toMatch(/7,043 rows read, 7,043 loaded, 0 rejected/);
+    const printed = await run('survival', '--table', 'telco', '--duration', 'Tenure Months', '--event', 'Churn Value', '--group', 'Contract');
+    expect(printed).toMatch(/^Month-to-month,3875,1655,/m);
+    expect(printed).toMatch(/^Two year,1695,48,/m);
+    expect(printed).toMatch(/^One year,1473,166,/m);
   });
 });

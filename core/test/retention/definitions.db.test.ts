@@ -43,6 +43,16 @@ describe('how the numbers are defined', () => {
     expect((await t.client.churnSummary({ windowDays: 30 })).customers).toBe(3);
   });
 
+  it('the evaluation time is the last order of any status (g\'s pending order), or --as-of; activity is completed orders up to it', async () => {
+    expect(result.options.asOf).toBe('2024-03-31T12:00:00.000Z');
+    // As of Feb 1: a and b have completed orders by then; d's comes later
+    const early = await t.client.kpis({ windowDays: 30, asOf: '2024-02-01' });
+    expect(early.kpis.find((item) => item.key === 'customers')!.value).toBe(2);
+    // Counting refunded orders as activity too makes h a customer
+    const withRefunds = await t.client.kpis({ windowDays: 30, statuses: ['completed', 'refunded'] });
+    expect(withRefunds.kpis.find((item) => item.key === 'customers')!.value).toBe(4);
+  });
+
   it('a repeat customer bought on 2 or more different days: a (two orders, one day) is not, b is', () => {
     expect(kpi('repeatPurchaseRate')).toEqual([1, 3, 1 / 3]);
   });
@@ -85,5 +95,9 @@ describe('how the numbers are defined', () => {
     // a 10 + 20 and b 30 in January, b 10 in February, nothing in March: 70, 10, 0
     expect(january.values).toEqual([70, 10, 0]);
     expect(january.rates).toEqual([1, 10 / 70, 0]);
+    // Partial periods are judged by calendar day: the data ends on March 31 (at 12:00), March's last day, so March is complete
+    expect(january.partialK).toBeNull();
+    const earlier = await t.client.cohortRetention({ mode: 'on-or-after', metric: 'revenue', asOf: '2024-03-30 23:59:59' });
+    expect(earlier.matrices[0]!.cohorts.find((row) => row.cohort === '2024-01-01')!.partialK).toBe(2);
   });
 });

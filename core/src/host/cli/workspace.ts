@@ -72,7 +72,9 @@ function formatResult(result: ImportResult, kind: ImportRequestKind): string {
 
 function formatMapping(preview: ImportPreview): string {
   const lines = [`files: ${preview.files.join(', ')}`, `format ${preview.format}, encoding ${preview.encoding}${preview.profile ? `, profile ${preview.profile}` : ''}${preview.lineLevel ? ', one row per item' : ''}`];
-  const width = Math.max(...preview.columns.map((column) => column.column.length)) + 2;
+  // A table import maps nothing: its columns are the headers as written.
+  if (preview.columns.length === 0) lines.push(`columns: ${preview.headers.join(', ')}`);
+  const width = Math.max(0, ...preview.columns.map((column) => column.column.length)) + 2;
   for (const column of preview.columns) {
     const header = preview.mapping[column.column] ?? (column.required ? '(missing, required)' : '-');
     const others = column.candidates.length > 0 ? `   candidates: ${column.candidates.join(', ')}` : '';
