@@ -117,7 +117,7 @@ describe('Reasons screen', () => {
     await vi.waitFor(() => expect(clicks.has(pareto)).toBe(true));
     act(() => clicks.get(pareto)?.({ points: [{ x: 'Product quality', y: 6, curveNumber: 0, customdata: 'product_quality' }] }));
     expect(await screen.findByText('c-1')).toBeTruthy();
-    expect(core.calls.find((call) => call.method === 'reasonMembers')?.request).toEqual({ statuses: ['completed'], daysBeforeLastOrder: 30, key: 'product_quality', level: 'reason', churnedOnly: true });
+    expect(core.calls.find((call) => call.method === 'reasonMembers')?.request).toEqual({ statuses: ['completed'], daysBeforeLastOrder: 30, key: 'product_quality', level: 'reason', churnedOnly: true, taskId: expect.any(String) });
 
     fireEvent.click(screen.getByRole('button', { name: 'TK7' }));
     expect(await screen.findByText('Evidence for ticket TK7')).toBeTruthy();

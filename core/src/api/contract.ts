@@ -37,6 +37,35 @@ type ListedMethod =
   | (typeof DRIVERS_METHODS)[number];
 export const ALL_METHODS_LISTED: AllListed = true;
 
+/** Verbs whose request takes an optional task id: they run as tasks, report progress and can be cancelled. */
+export type TaskMethod = { [M in CoreMethod]: TakesTaskId<CoreRequest<M>> extends true ? M : never }[CoreMethod];
+type TakesTaskId<Request> = 'taskId' extends keyof Request ? (undefined extends Request['taskId' & keyof Request] ? true : false) : false;
+
+/** TaskMethod at run time, so a client can give each such call an id it can cancel. */
+export const TASK_METHODS = [
+  'importFiles',
+  'cohortRetention',
+  'cohortMembers',
+  'retentionForecast',
+  'churnSummary',
+  'survival',
+  'kpis',
+  'classifyTickets',
+  'churnReasons',
+  'reasonMembers',
+  'customerSegments',
+  'customerValue',
+  'defaultReport',
+] as const satisfies readonly TaskMethod[];
+
+// Compile-time proof that TASK_METHODS names every verb whose request takes a task id.
+type UnlistedTaskMethod = Exclude<TaskMethod, (typeof TASK_METHODS)[number]>;
+export const ALL_TASK_METHODS_LISTED: [UnlistedTaskMethod] extends [never] ? true : UnlistedTaskMethod = true;
+
+export function isTaskMethod(name: CoreMethod): name is TaskMethod {
+  return (TASK_METHODS as readonly string[]).includes(name);
+}
+
 export function isCoreMethod(name: unknown): name is CoreMethod {
   return typeof name === 'string' && (CORE_METHODS as readonly string[]).includes(name);
 }
