@@ -109,7 +109,7 @@ export function registerWorkspaceCommands(program: Command): void {
     .command('import')
     .description('import order or ticket exports (csv, tsv, txt, csv.gz, xlsx, parquet, json; UTF-8, UTF-16, GBK/GB18030, Big5) into the workspace')
     .argument('<files...>', 'files or folders (a folder imports every export in it, with one mapping)')
-    .requiredOption('--kind <kind>', 'orders or tickets')
+    .requiredOption('--kind <kind>', 'orders, tickets or surveys (CSAT / NPS / comments)')
     .option('--encoding <name>', `${ENCODINGS.join(', ')} (default: detected; non-UTF-8 text is read as GB18030)`)
     .option('--mapping <file>', 'JSON file of field to header, e.g. {"customer_id": "买家会员名"}; "@order_id", "@customer_day", "@row" derive a missing id')
     .option('--sheet <sheet>', 'xlsx: sheet name or 1-based number (default: the first sheet with data)')
@@ -126,7 +126,7 @@ Examples:
   churnwb import tickets.xlsx --kind tickets --sheet 2 --json`,
     )
     .action(async (files: string[], flags: ImportFlags, command: Command) => {
-      if (flags.kind !== 'orders' && flags.kind !== 'tickets') throw new CoreError('E_ARGS', `--kind must be orders or tickets, got "${flags.kind}"`);
+      if (flags.kind !== 'orders' && flags.kind !== 'tickets' && flags.kind !== 'surveys') throw new CoreError('E_ARGS', `--kind must be orders, tickets or surveys, got "${flags.kind}"`);
       if (flags.encoding !== undefined && !ENCODINGS.includes(flags.encoding)) throw new CoreError('E_ARGS', `--encoding must be one of ${ENCODINGS.join(', ')}, got "${flags.encoding}"`);
       if (flags.mode !== undefined && flags.mode !== 'append' && flags.mode !== 'replace') throw new CoreError('E_ARGS', `--mode must be append or replace, got "${flags.mode}"`);
       const kind: ImportKind = flags.kind;
