@@ -64,6 +64,12 @@ export const en = {
   'data.sources.importedAt': 'Imported',
   'data.kind.orders': 'Orders',
   'data.kind.tickets': 'Tickets',
+  'data.kind.surveys': 'Surveys',
+  'field.survey_id': 'Response id',
+  'field.responded_at': 'Answered at',
+  'field.csat': 'CSAT (1-5)',
+  'field.nps': 'NPS (0-10)',
+  'field.comment': 'Comment',
 
   'wizard.title': 'Import files',
   'wizard.step.pick': 'Choose files',

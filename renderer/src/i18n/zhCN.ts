@@ -66,6 +66,12 @@ export const zhCN: Record<MessageKey, string> = {
   'data.sources.importedAt': '导入时间',
   'data.kind.orders': '订单',
   'data.kind.tickets': '工单',
+  'data.kind.surveys': '问卷',
+  'field.survey_id': '答卷编号',
+  'field.responded_at': '答卷时间',
+  'field.csat': '满意度 CSAT（1-5）',
+  'field.nps': '推荐意愿 NPS（0-10）',
+  'field.comment': '意见',
 
   'wizard.title': '导入文件',
   'wizard.step.pick': '选择文件',
