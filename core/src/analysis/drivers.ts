@@ -281,7 +281,9 @@ export function codeCategorical(term: string, values: (string | null)[], keep: U
     counts.set(level, count);
   });
   const bySize = [...counts].sort((a, b) => b[1].subjects - a[1].subjects || a[0].localeCompare(b[0]));
-  const large = bySize.filter(([, count]) => count.subjects >= MIN_LEVEL_SUBJECTS);
+  const common = bySize.filter(([, count]) => count.subjects >= MIN_LEVEL_SUBJECTS);
+  // Small data (fewer than two levels of MIN_LEVEL_SUBJECTS) keeps every level: pooling would leave nothing to compare
+  const large = common.length >= 2 ? common : bySize;
   const pooling = large.length < bySize.length || large.length > MAX_LEVELS;
   // A reference the analyst named is never pooled away
   const kept = new Set([...large.slice(0, pooling ? MAX_LEVELS - 1 : MAX_LEVELS).map(([level]) => level), ...(reference !== undefined && counts.has(reference) ? [reference] : [])]);

@@ -7,9 +7,11 @@ import type { MessageKey } from '../i18n/en.ts';
 import { ChurnScreen } from './churn/ChurnScreen.tsx';
 import { CustomersScreen } from './customers/CustomersScreen.tsx';
 import { DataScreen } from './data/DataScreen.tsx';
+import { DriversScreen } from './drivers/DriversScreen.tsx';
 import { ReasonsScreen } from './reasons/ReasonsScreen.tsx';
 import { ReportScreen } from './report/ReportScreen.tsx';
 import { RetentionScreen } from './retention/RetentionScreen.tsx';
+import { SurveysScreen } from './surveys/SurveysScreen.tsx';
 
 /** What a navigation can ask of a screen (from the native menu, say). */
 export interface ScreenRequest {
@@ -43,6 +45,8 @@ export const SCREENS: readonly ScreenDefinition[] = [
     render: () => <ReasonsScreen />,
   },
   { id: 'customers', title: 'nav.customers', icon: 'customers', requires: ['customerSegments', 'customerValue', 'customerRows', 'explainCustomer'], render: () => <CustomersScreen /> },
+  { id: 'drivers', title: 'nav.drivers', icon: 'drivers', requires: ['churnDrivers', 'whatIf'], render: () => <DriversScreen /> },
+  { id: 'satisfaction', title: 'nav.satisfaction', icon: 'satisfaction', requires: ['surveys'], render: () => <SurveysScreen /> },
   { id: 'report', title: 'nav.report', icon: 'report', requires: ['defaultReport', 'exportReport'], render: () => <ReportScreen /> },
 ];
 

@@ -132,7 +132,7 @@ export function registerWorkspaceCommands(program: Command): void {
     .command('import')
     .description('import order or ticket exports (csv, tsv, txt, csv.gz, xlsx, parquet, json; UTF-8, UTF-16, GBK/GB18030, Big5) into the workspace')
     .argument('<files...>', 'files or folders (a folder imports every export in it, with one mapping)')
-    .requiredOption('--kind <kind>', 'orders, tickets, or table (a sheet or CSV kept as it is, typed, under --table NAME)')
+    .requiredOption('--kind <kind>', 'orders, tickets, surveys (CSAT / NPS / comments), or table (a sheet or CSV kept as it is, typed, under --table NAME)')
     .option('--table <name>', 'kind table: the workspace table to create, e.g. telco (column names kept as written)')
     .option('--credit-notes <how>', 'negative invoices with a "C" id: refund (default: money given back to the customer, in credit_notes) or cancel (cancelled orders)')
     .option('--dates-from <date>', 'reject rows dated before this YYYY-MM-DD as misread (default 1980-01-01)')
@@ -160,7 +160,9 @@ Examples:
   churnwb import Telco_customer_churn.xlsx --kind table --table telco`,
     )
     .action(async (files: string[], flags: ImportFlags, command: Command) => {
-      if (flags.kind !== 'orders' && flags.kind !== 'tickets' && flags.kind !== 'table') throw new CoreError('E_ARGS', `--kind must be orders, tickets or table, got "${flags.kind}"`);
+      if (flags.kind !== 'orders' && flags.kind !== 'tickets' && flags.kind !== 'surveys' && flags.kind !== 'table') {
+        throw new CoreError('E_ARGS', `--kind must be orders, tickets, surveys or table, got "${flags.kind}"`);
+      }
       if (flags.kind === 'table' && !flags.table) throw new CoreError('E_ARGS', '--kind table needs --table NAME');
       if (flags.creditNotes !== undefined && flags.creditNotes !== 'refund' && flags.creditNotes !== 'cancel') throw new CoreError('E_ARGS', `--credit-notes must be refund or cancel, got "${flags.creditNotes}"`);
       if (flags.encoding !== undefined && !ENCODINGS.includes(flags.encoding)) throw new CoreError('E_ARGS', `--encoding must be one of ${ENCODINGS.join(', ')}, got "${flags.encoding}"`);

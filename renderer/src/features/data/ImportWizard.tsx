@@ -115,10 +115,10 @@ export function ImportWizard({ initialKind = 'orders' }: { initialKind?: ImportK
               {t('wizard.kind')}
             </span>
             <div className="segmented" role="radiogroup" aria-labelledby="import-kind-label">
-              {(['orders', 'tickets'] as const).map((option) => (
+              {(['orders', 'tickets', 'surveys'] as const).map((option) => (
                 <label key={option} className={kind === option ? 'segmented-on' : undefined}>
                   <input type="radio" name="import-kind" value={option} checked={kind === option} onChange={() => setKind(option)} />
-                  {t(option === 'orders' ? 'data.kind.orders' : 'data.kind.tickets')}
+                  {t(`data.kind.${option}`)}
                 </label>
               ))}
             </div>

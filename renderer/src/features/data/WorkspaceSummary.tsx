@@ -49,7 +49,7 @@ export function WorkspaceSummary({ info }: { info: WorkspaceInfo }) {
                     <td className="path" title={source.file}>
                       {source.file.split(/[\\/]/).pop()}
                     </td>
-                    <td>{t(source.kind === 'orders' ? 'data.kind.orders' : 'data.kind.tickets')}</td>
+                    <td>{t(source.kind === 'orders' || source.kind === 'surveys' ? `data.kind.${source.kind}` : 'data.kind.tickets')}</td>
                     <td>{source.format}</td>
                     <td>{source.encoding ?? '—'}</td>
                     <td className="number">{number(source.rowsLoaded)}</td>

@@ -1,0 +1,36 @@
+// The Drivers screen's chart: hazard ratios as a forest plot (log axis, 95% intervals, a line at 1).
+import type { DriverCoefficient } from '../../../../core/src/api/index.ts';
+import type { ChartLayout, ChartTrace } from '../../components/charts/plotlyBundle.ts';
+
+const FASTER = '#c8485b';
+const SLOWER = '#2f6fed';
+const UNCLEAR = '#8a8f98';
+
+/** Measured coefficients, strongest at the top (Plotly draws the first category at the bottom). */
+export function forestRows(coefficients: readonly DriverCoefficient[]): DriverCoefficient[] {
+  return coefficients
+    .filter((c) => c.hazardRatio !== null && !c.infinite && c.lower !== null && c.upper !== null)
+    .sort((a, b) => Math.abs(Math.log(a.hazardRatio!)) - Math.abs(Math.log(b.hazardRatio!)));
+}
+
+export function forestTrace(rows: readonly DriverCoefficient[], labels: readonly string[]): ChartTrace {
+  return {
+    type: 'scatter',
+    mode: 'markers',
+    x: rows.map((c) => c.hazardRatio),
+    y: labels,
+    marker: { size: 9, color: rows.map((c) => (c.pValue! < 0.05 ? (c.hazardRatio! > 1 ? FASTER : SLOWER) : UNCLEAR)) },
+    error_x: { type: 'data', symmetric: false, array: rows.map((c) => c.upper! - c.hazardRatio!), arrayminus: rows.map((c) => c.hazardRatio! - c.lower!), color: '#555' },
+    hovertemplate: '%{y}: %{x:.2f}<extra></extra>',
+  };
+}
+
+export function forestLayout(axisTitle: string): ChartLayout {
+  return {
+    xaxis: { type: 'log', title: { text: axisTitle } },
+    yaxis: { type: 'category', automargin: true },
+    shapes: [{ type: 'line', x0: 1, x1: 1, yref: 'paper', y0: 0, y1: 1, line: { color: '#333', dash: 'dot', width: 1 } }],
+    showlegend: false,
+    margin: { l: 10 },
+  };
+}

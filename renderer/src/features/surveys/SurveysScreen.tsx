@@ -1,0 +1,134 @@
+// The Satisfaction screen: NPS and CSAT from the workspace's survey answers, their trend, churn and
+// survival by NPS group, and the churn reasons in the comments.
+import { useMemo, useState } from 'react';
+import type { NpsGroup, RetentionPeriod } from '../../../../core/src/api/index.ts';
+import { useCall } from '../../client/hooks.ts';
+import { PlotlyChart } from '../../components/charts/PlotlyChart.tsx';
+import { ErrorBanner } from '../../components/ErrorBanner.tsx';
+import { OptionSelect } from '../../components/OptionSelect.tsx';
+import { Panel, Screen } from '../../components/Screen.tsx';
+import { StatTile } from '../../components/StatTile.tsx';
+import { useI18n } from '../../i18n/I18nProvider.tsx';
+import { SURVIVAL_LAYOUT, survivalTraces } from '../churn/churnCharts.ts';
+import { PERIODS } from '../retention/retentionCharts.ts';
+
+const GROUP_COLORS: Record<NpsGroup, string> = { promoter: '#3a9d6e', passive: '#d4a72c', detractor: '#c8485b' };
+
+export function SurveysScreen() {
+  const { t, number, percent, label } = useI18n();
+  const [period, setPeriod] = useState<RetentionPeriod>('month');
+  const surveys = useCall('surveys', { period });
+  const result = surveys.value;
+  const groupName = (group: NpsGroup) => t(`surveys.${group}`);
+
+  const trend = useMemo(
+    () =>
+      result
+        ? [
+            { type: 'scatter', mode: 'lines+markers', name: t('surveys.nps'), x: result.overTime.map((row) => row.period.slice(0, 10)), y: result.overTime.map((row) => row.nps), line: { color: '#2f6fed' } },
+            {
+              type: 'scatter',
+              mode: 'lines+markers',
+              name: t('surveys.csat'),
+              x: result.overTime.map((row) => row.period.slice(0, 10)),
+              y: result.overTime.map((row) => (row.csat === null ? null : row.csat * 100)),
+              yaxis: 'y2',
+              line: { color: '#3a9d6e' },
+            },
+          ]
+        : [],
+    [result, t],
+  );
+  const curves = useMemo(() => (result ? survivalTraces(result.survival.map((curve) => ({ ...curve, group: t(`surveys.${curve.group as NpsGroup}`) })), '') : []), [result, t]);
+  const logRank = result?.logRank;
+
+  return (
+    <Screen title={t('surveys.title')} subtitle={t('surveys.subtitle')}>
+      <section className="panel option-bar" aria-label={t('common.options')}>
+        <OptionSelect label={t('surveys.period')} value={period} onChange={setPeriod} choices={PERIODS.map((p) => ({ value: p, label: t(`period.${p}`) }))} />
+      </section>
+      {surveys.error && <ErrorBanner error={surveys.error} />}
+      {result && (
+        <>
+          <div className="stats">
+            <StatTile
+              label={t('surveys.nps')}
+              value={result.nps ? `${result.nps.score > 0 ? '+' : ''}${number(result.nps.score, 1)}` : '—'}
+              {...(result.nps ? { hint: t('surveys.npsHint', { promoters: number(result.nps.promoters), passives: number(result.nps.passives), detractors: number(result.nps.detractors) }) } : {})}
+            />
+            <StatTile
+              label={t('surveys.csat')}
+              value={percent(result.csat?.score ?? null)}
+              {...(result.csat ? { hint: t('surveys.csatHint', { satisfied: number(result.csat.satisfied), responses: number(result.csat.responses) }) } : {})}
+            />
+            <StatTile label={t('surveys.responses')} value={number(result.responses)} hint={t('surveys.respondents', { count: number(result.respondents) })} />
+          </div>
+          <Panel id="surveys-trend" title={t('surveys.trend')}>
+            <p className="chart-note">{t('surveys.trendNote')}</p>
+            <PlotlyChart
+              data={trend}
+              layout={{
+                xaxis: { type: 'category' },
+                yaxis: { title: { text: t('surveys.nps') }, range: [-100, 100] },
+                yaxis2: { title: { text: t('surveys.csatAxis') }, overlaying: 'y', side: 'right', range: [0, 100] },
+                legend: { orientation: 'h' },
+              }}
+              title={t('surveys.trend')}
+              fileName="satisfaction-trend"
+            />
+          </Panel>
+          <div className="chart-pair">
+            <Panel id="surveys-groups" title={t('surveys.byGroup')}>
+              <p className="chart-note">{t('surveys.byGroupNote')}</p>
+              <PlotlyChart
+                data={[
+                  {
+                    type: 'bar',
+                    x: result.byNpsGroup.map((row) => groupName(row.group)),
+                    y: result.byNpsGroup.map((row) => row.churnRate),
+                    text: result.byNpsGroup.map((row) => `${number(row.churned)} / ${number(row.judged)}`),
+                    marker: { color: result.byNpsGroup.map((row) => GROUP_COLORS[row.group]) },
+                  },
+                ]}
+                layout={{ yaxis: { title: { text: t('surveys.churnRate') }, tickformat: '.0%' }, xaxis: { type: 'category' } }}
+                title={t('surveys.byGroup')}
+                fileName="churn-by-nps-group"
+              />
+            </Panel>
+            <Panel id="surveys-survival" title={t('surveys.survival')}>
+              {logRank && (
+                <p className="chart-note">{t('surveys.logRank', { statistic: number(logRank.statistic, 1), df: logRank.df, p: logRank.pValue < 0.001 ? '< 0.001' : number(logRank.pValue, 3) })}</p>
+              )}
+              <PlotlyChart data={curves} layout={{ ...SURVIVAL_LAYOUT, xaxis: { title: { text: t('surveys.survivalAxis') } } }} title={t('surveys.survival')} fileName="survival-by-nps-group" />
+            </Panel>
+          </div>
+          {result.reasons.length > 0 && (
+            <Panel id="surveys-reasons" title={t('surveys.reasons')}>
+              <p className="chart-note">{t('surveys.reasonsNote', { count: number(result.comments) })}</p>
+              <div className="table-wrap">
+                <table className="simple-table">
+                  <thead>
+                    <tr>
+                      <th>{t('surveys.reason')}</th>
+                      <th className="number">{t('surveys.comments')}</th>
+                      <th className="number">{t('surveys.share')}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {result.reasons.map((row) => (
+                      <tr key={row.key}>
+                        <td>{label(row)}</td>
+                        <td className="number">{number(row.comments)}</td>
+                        <td className="number">{percent(row.share)}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            </Panel>
+          )}
+        </>
+      )}
+    </Screen>
+  );
+}

@@ -1,0 +1,104 @@
+// @vitest-environment happy-dom
+// The Drivers screen against a fake core: the headline in the chosen language, the forest plot of the
+// measurable ratios only, the checks in words, and the what-if with its assumptions.
+import { cleanup, screen } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { DriverCoefficient, DriversResult, WhatIfResult } from '../../core/src/api/index.ts';
+import { forestRows, forestTrace } from '../src/features/drivers/driverCharts.ts';
+import { DriversScreen } from '../src/features/drivers/DriversScreen.tsx';
+import { fakeCore, fakePlotly, renderWith } from './fakeCore.tsx';
+
+afterEach(cleanup);
+
+const coefficient = (level: string, hazardRatio: number, pValue: number, infinite = false): DriverCoefficient => ({
+  term: 'reason',
+  level,
+  coefficient: Math.log(hazardRatio),
+  infinite,
+  hazardRatio,
+  standardError: infinite ? null : 0.1,
+  lower: infinite ? null : hazardRatio * 0.8,
+  upper: infinite ? null : hazardRatio * 1.25,
+  z: infinite ? null : 3,
+  pValue: infinite ? null : pValue,
+});
+
+const result: DriversResult = {
+  options: { source: null, covariates: ['reason'], reference: { reason: 'none' }, standardize: false, confidence: 0.95, statuses: ['completed'], asOf: '2024-04-20T00:00:00.000Z' },
+  rule: { windowDays: 30, windowSource: 'user', asOf: '2024-04-20T00:00:00.000Z', statuses: ['completed'], repeatCustomers: null },
+  timeUnit: 'day',
+  subjects: 100,
+  events: 40,
+  excludedRows: 0,
+  terms: [
+    {
+      term: 'reason',
+      kind: 'categorical',
+      reference: 'none',
+      levels: [
+        { level: 'none', subjects: 60, events: 10, names: { zh: '无工单', en: 'no ticket' } },
+        { level: 'logistics', subjects: 30, events: 25, names: { zh: '物流配送', en: 'Delivery' } },
+        { level: 'unknown', subjects: 10, events: 0, names: { zh: '未知原因', en: 'Unknown reason' } },
+      ],
+      mean: null,
+      sd: null,
+      standardized: false,
+      proportionalHazards: { statistic: 6, df: 2, pValue: 0.04 },
+    },
+  ],
+  coefficients: [coefficient('logistics', 3, 0.001), coefficient('unknown', 1e-12, 1, true)],
+  logLikelihood: { null: -200, model: -180 },
+  likelihoodRatio: { statistic: 40, df: 2, pValue: 2e-9 },
+  wald: { statistic: 35, df: 2, pValue: 1e-8 },
+  score: { statistic: 38, df: 2, pValue: 5e-9 },
+  concordance: { value: 0.71, concordant: 700, discordant: 290, tiedRisk: 10 },
+  proportionalHazardsGlobal: { statistic: 6, df: 2, pValue: 0.04 },
+  iterations: 12,
+  converged: true,
+  headline: {
+    term: 'reason',
+    kind: 'categorical',
+    level: 'logistics',
+    than: 'none',
+    factor: 3,
+    direction: null,
+    pValue: 0.001,
+    sentence: { en: 'Customers with main churn reason "Delivery" leave 3 times as fast as those with "no ticket".', zh: '主要流失原因为「物流配送」的客户，流失速度是「无工单」客户的 3 倍。' },
+  },
+  warnings: [{ kind: 'proportionalHazards', term: 'reason', pValue: 0.04, sentence: { en: 'The effect of main churn reason changes over time.', zh: '「主要流失原因」的影响随时间变化。' } }],
+};
+
+const whatIf: WhatIfResult = {
+  options: { term: 'reason', level: 'logistics', reduction: 0.2, horizonMonths: 12 },
+  activeCustomers: 5,
+  groupCustomers: 30,
+  groupEvents: 25,
+  monthlyChurnRate: 0.1,
+  trailingRevenue: 1200,
+  scenario: { reduction: 0.2, churnersNow: 3.5, churnersAfter: 3, customersKept: 0.5, revenueKept: 400 },
+  model: null,
+  assumptions: { en: ['Rate stays at 10% a month.'], zh: ['流失率保持每月 10%。'] },
+};
+
+describe('Drivers screen', () => {
+  it('draws only measurable ratios, strongest first, coloured by direction', () => {
+    const rows = forestRows(result.coefficients);
+    expect(rows.map((row) => row.level)).toEqual(['logistics']);
+    const trace = forestTrace(rows, ['Delivery']);
+    expect(trace.x).toEqual([3]);
+    expect((trace.marker as { color: string[] }).color).toEqual(['#c8485b']);
+  });
+
+  it('shows the headline, the checks and the what-if in Chinese', async () => {
+    const core = fakeCore({ churnDrivers: async () => result, whatIf: async () => whatIf });
+    renderWith(<DriversScreen />, { core, language: 'zh-CN', plotly: async () => fakePlotly() });
+    expect(await screen.findByTestId('drivers-headline')).toHaveProperty('textContent', result.headline!.sentence.zh);
+    expect(screen.getByTestId('drivers-warnings').textContent).toContain('「主要流失原因」的影响随时间变化。');
+    expect(screen.getByText('无法估计')).toBeTruthy();
+    const answer = await screen.findByTestId('what-if-result');
+    expect(answer.textContent).toBe('如果主要流失原因「物流配送」的客户流失率降低 20%，未来 12 个月约可留住 0.5 名客户，保住近期收入 400。');
+    expect(screen.getByText('流失率保持每月 10%。')).toBeTruthy();
+    // the what-if asks about the headline's level, with the model's covariates
+    expect(core.calls.find((call) => call.method === 'whatIf')?.request).toMatchObject({ term: 'reason', level: 'logistics', reduction: 0.2, horizonMonths: 12, drivers: { covariates: ['reason'] } });
+  });
+});
