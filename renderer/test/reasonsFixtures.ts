@@ -1,6 +1,6 @@
 // The Reasons screen's fixtures: a churnReasons result, the taxonomy and a ticket's evidence, as a fake core answers them.
 import type { WorkspaceInfo } from '../../core/src/api/index.ts';
-import type { ChurnReasonsResult, ReasonRow, Taxonomy, TicketEvidence } from '../../core/src/api/reasons.ts';
+import type { ChurnReasonsResult, CorrectionsInfo, ReasonRow, Taxonomy, TicketEvidence } from '../../core/src/api/reasons.ts';
 
 const row = (key: string, en: string, churned: number, lift: [number, number, number] | null, churnType: ReasonRow['churnType'] = 'disappointment'): ReasonRow => ({
   key,
@@ -54,7 +54,25 @@ export const TAXONOMY: Taxonomy = {
 
 export const EVIDENCE: TicketEvidence = {
   ticket: { ticketId: 'TK7', customerId: 'c-1', createdAt: '2024-02-03T10:00:00.000Z', category: '投诉', subject: null, body: '没有质量问题，但是物流慢得离谱', refundReason: null, rating: 1 },
-  classification: { reasons: [{ reason: 'logistics', confidence: 0.6, evidence: [{ field: 'body', terms: ['物流慢'] }] }], negated: [{ field: 'body', terms: ['质量问题'] }] },
+  classification: {
+    primary: 'logistics',
+    reasons: [{ reason: 'logistics', confidence: 0.6, evidence: [{ field: 'body', terms: ['物流慢'] }] }],
+    negated: [{ field: 'body', terms: ['质量问题'] }],
+    praised: [],
+  },
+  correction: null,
+};
+
+/** Seven corrections, enough for a model, with its cross-validated scores. */
+export const CORRECTIONS: CorrectionsInfo = {
+  corrections: 7,
+  perReason: [{ reason: 'logistics', corrections: 4 }, { reason: 'none', corrections: 3 }],
+  modelTrained: true,
+  scores: [
+    { reason: 'logistics', corrected: 4, predicted: 4, both: 3, precision: 0.75, recall: 0.75 },
+    { reason: 'none', corrected: 3, predicted: 3, both: 2, precision: 2 / 3, recall: 2 / 3 },
+  ],
+  recent: [{ ticketId: 'TK7', reason: 'logistics', correctedAt: '2024-03-01T10:00:00' }],
 };
 
 export const workspace = (tickets: number): WorkspaceInfo => ({ path: 'w', tables: [], orders: 50, customers: 30, tickets, dateRange: null, sources: [], filledColumns: { orders: [], tickets: [] }, userTables: [], alerts: [] });

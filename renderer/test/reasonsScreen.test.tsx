@@ -11,7 +11,7 @@ import { liftTraces, paretoTraces, trendTraces } from '../src/features/reasons/r
 import { ReasonsScreen } from '../src/features/reasons/ReasonsScreen.tsx';
 import { cleanTaxonomy } from '../src/features/reasons/TaxonomyEditor.tsx';
 import { fakeCore, fakePlotly, renderWith } from './fakeCore.tsx';
-import { EVIDENCE, REASONS, RESULT, TAXONOMY, workspace } from './reasonsFixtures.ts';
+import { CORRECTIONS, EVIDENCE, REASONS, RESULT, TAXONOMY, workspace } from './reasonsFixtures.ts';
 
 afterEach(cleanup);
 
@@ -104,6 +104,8 @@ describe('Reasons screen', () => {
       churnReasons: async () => RESULT,
       reasonMembers: async () => members,
       ticketEvidence: async () => EVIDENCE,
+      reasonCorrections: async () => CORRECTIONS,
+      correctTicketReason: async () => CORRECTIONS,
     });
     const { plotly, clicks } = clickablePlotly();
     const { container } = renderWith(<ReasonsScreen />, { core, plotly: async () => plotly });
@@ -124,6 +126,13 @@ describe('Reasons screen', () => {
     expect(core.calls.find((call) => call.method === 'ticketEvidence')?.request).toEqual({ ticketId: 'TK7' });
     expect([...container.querySelectorAll('mark.term-match')].map((mark) => mark.textContent)).toEqual(['物流慢']);
     expect([...container.querySelectorAll('mark.term-negated')].map((mark) => mark.textContent)).toEqual(['质量问题']);
+
+    // The analyst corrects the ticket; the corrections panel shows the count and the cross-validated scores
+    await vi.waitFor(() => expect((screen.getByTestId('ticket-correction') as HTMLSelectElement).disabled).toBe(false));
+    fireEvent.change(screen.getByTestId('ticket-correction'), { target: { value: 'none' } });
+    await vi.waitFor(() => expect(core.calls.find((call) => call.method === 'correctTicketReason')?.request).toEqual({ ticketId: 'TK7', reason: 'none' }));
+    expect(screen.getByTestId('corrections-count').textContent).toContain('7 corrections.');
+    expect([...screen.getByTestId('corrections-scores').querySelectorAll('tbody tr')].map((row) => row.textContent)).toEqual(['Delivery475.0%75.0%', 'No reason366.7%66.7%']);
 
     // A churn type's bar asks for that level: `natural` names both a reason and a churn type.
     const types = screen.getByRole('figure', { name: 'Churn types' }).querySelector('.chart-plot') as HTMLElement;
@@ -182,7 +191,7 @@ describe('Reasons screen', () => {
   });
 
   it('tries a text against the unsaved taxonomy, saves it, and shows the core’s validation error naming the entry', async () => {
-    const classification: Classification = { reasons: [{ reason: 'logistics', confidence: 0.5, evidence: [{ field: 'body', terms: ['slow courier'] }] }], negated: [] };
+    const classification: Classification = { primary: 'logistics', reasons: [{ reason: 'logistics', confidence: 0.5, evidence: [{ field: 'body', terms: ['slow courier'] }] }], negated: [], praised: [] };
     let saves = 0;
     const core = fakeCore({
       describeWorkspace: async () => workspace(12),

@@ -7,7 +7,7 @@ import { CoreError, type OpenWorkspaceRequest, type WorkspaceInfo } from '../../
 import { App } from '../src/app/App.tsx';
 import type { MenuCommand } from '../src/client/ipcWire.ts';
 import { fakeCore, fakeHost, fakePlotly, renderWith } from './fakeCore.tsx';
-import { RESULT, TAXONOMY, workspace } from './reasonsFixtures.ts';
+import { CORRECTIONS, RESULT, TAXONOMY, workspace } from './reasonsFixtures.ts';
 
 afterEach(() => {
   cleanup();
@@ -27,6 +27,7 @@ function renderApp(openWorkspace: (request: OpenWorkspaceRequest) => Promise<Wor
     describeWorkspace: async () => workspace(12),
     getTaxonomy: async () => ({ taxonomy: TAXONOMY, source: 'bundled' }),
     churnReasons: async () => RESULT,
+    reasonCorrections: async () => CORRECTIONS,
     openWorkspace,
     saveWorkspaceAs: async ({ path }) => ({ ...workspace(12), path }),
   });

@@ -15,7 +15,9 @@ import { gunzipSync } from 'node:zlib';
 import ExcelJS from 'exceljs';
 import Papa from 'papaparse';
 import { CoreError } from '../api/errors.ts';
-import { UNKNOWN_REASON, type Classification } from '../api/reasons.ts';
+import { UNKNOWN_REASON, type Classification, type Taxonomy } from '../api/reasons.ts';
+import { classifyFields, compileTaxonomy } from './reasonClassify.ts';
+import { blendWithModel, modelWeight, predictLabels, textFeatures, trainReasonModel } from './reasonModel.ts';
 
 export const NO_REASON = 'none';
 
@@ -227,4 +229,37 @@ export async function readEvaluationSet(labelsPath: string, dataDir: string): Pr
 /** The bundled evaluation set's labels: resources/taxonomy/evaluation/labels.csv (CHURNWB_RESOURCES_DIR overrides the folder). */
 export function bundledLabelsPath(): string {
   return join(process.env.CHURNWB_RESOURCES_DIR ?? join(import.meta.dirname, '..', '..', '..', 'resources'), 'taxonomy', 'evaluation', 'labels.csv');
+}
+
+export interface EvaluationRun {
+  part: 'train' | 'test' | 'all';
+  /** The taxonomy's rules alone. */
+  rules: Evaluation;
+  /**
+   * The rules blended with a model learned from the train part's labels, as corrections teach it;
+   * null when evaluating the train part itself (the model would be judged on what it learned).
+   */
+  withModel: Evaluation | null;
+  /** Labelled texts the model learned from. */
+  trainTexts: number;
+}
+
+/** Evaluates a taxonomy on a part of a labelled set: its rules alone, and blended with a model trained on the train part. */
+export function evaluateLabelledSet(taxonomy: Taxonomy, texts: LabelledText[], part: EvaluationRun['part']): EvaluationRun {
+  const matcher = compileTaxonomy(taxonomy);
+  const read = texts.map((text) => {
+    const rules = classifyFields(matcher, { body: text.text });
+    return { text, rules, features: textFeatures(text.text, matcher.known, rules) };
+  });
+  const train = read.filter((entry) => entry.text.part === 'train');
+  const judged = read.filter((entry) => part === 'all' || entry.text.part === part);
+  const scored = (classify: (entry: (typeof read)[number]) => Classification) =>
+    evaluateClassifications(judged.map((entry) => ({ gold: entry.text, classification: classify(entry), language: entry.text.language, praiseOnly: entry.text.praiseOnly })));
+  const model = part === 'train' ? null : trainReasonModel(train.map((entry) => ({ features: entry.features, label: entry.text.primary })));
+  return {
+    part,
+    rules: scored((entry) => entry.rules),
+    withModel: model ? scored((entry) => blendWithModel(entry.rules, predictLabels(model, entry.features), modelWeight(model))) : null,
+    trainTexts: model ? train.length : 0,
+  };
 }

@@ -50,7 +50,9 @@ const PASSES = 25;
 const LEARNING_RATE = 0.5;
 const L2 = 1e-4;
 /** Corrections at which the model's vote weighs as much as the rules'. */
-export const BLEND_HALF = 100;
+export const BLEND_HALF = 30;
+/** The rules' vote for no reason when they found none. */
+const RULES_NONE_SCORE = 0.45;
 /** Fewer examples than this (or a single label) teach nothing general: no model. */
 export const MIN_EXAMPLES = 6;
 const CJK_RUN = /[\u3400-\u9fff]+/g;
@@ -156,14 +158,15 @@ export function modelWeight(model: ReasonModel): number {
 /**
  * Blends the rules' classification with the model's probabilities. Each label scores
  * (1 - w) * rules + w * model, where the rules give a found reason its confidence and `none`
- * CONFIDENCE.textWord when they found nothing; the best label is the primary. Reasons the rules
+ * RULES_NONE_SCORE when they found nothing; the best label is the primary. Reasons the rules
  * found stay (their confidence blended), unless the primary is `none`; a primary only the model
  * found is added with source `model`.
  */
 export function blendWithModel(rules: Classification, probabilities: Map<string, number>, weight: number): Classification {
   const found = rules.reasons.filter((match) => match.reason !== UNKNOWN_REASON);
+  // Finding nothing is weaker evidence than finding a complaint, so the rules' `none` weighs less than a found reason
   const ruleScore = (label: string) =>
-    label === NONE_LABEL ? (found.length === 0 ? 0.6 : 0) : (found.find((match) => match.reason === label)?.confidence ?? 0);
+    label === NONE_LABEL ? (found.length === 0 ? RULES_NONE_SCORE : 0) : (found.find((match) => match.reason === label)?.confidence ?? 0);
   const labels = new Set([...probabilities.keys(), ...found.map((match) => match.reason), NONE_LABEL]);
   const blended = new Map([...labels].map((label) => [label, (1 - weight) * ruleScore(label) + weight * (probabilities.get(label) ?? 0)]));
   let primary = NONE_LABEL;

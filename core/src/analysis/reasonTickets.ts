@@ -6,7 +6,8 @@
 // blended with the model learned from the analyst's corrections when there is one), appended to a
 // temp table, and joined back to their tickets. Reviews repeat a lot ("好评", "不错"), so this is
 // often fewer texts than tickets. Only tickets whose content, taxonomy or model changed since their
-// stored rows are redone. A corrected ticket gets its correction, whatever the classifier says.
+// stored rows are redone. A corrected ticket, and any ticket of the same content, gets the
+// correction, whatever the classifier says.
 //
 // Nothing stored changes until every page is classified: the old rows are replaced in one
 // transaction after the last cancel check, so a cancelled run leaves the previous classification whole.
@@ -167,14 +168,20 @@ async function classifyChanged(connection: DuckDBConnection, taxonomy: Taxonomy,
       `DELETE FROM ticket_reasons WHERE $full OR ticket_id IN (SELECT ticket_id FROM reason_work) OR ticket_id NOT IN (SELECT ticket_id FROM tickets)`,
       { full: params.full },
     );
+    // A correction holds for its ticket and for every ticket of the same content (the latest correction of that content)
     await connection.run(
       `INSERT INTO ticket_reasons (ticket_id, fields_hash, reason, confidence, evidence, taxonomy_version, taxonomy_hash, "primary", source, model_hash)
+       WITH by_content AS (SELECT fields_hash, arg_max(reason, corrected_at) AS reason FROM ticket_corrections GROUP BY fields_hash),
+            corrected AS (
+              SELECT w.ticket_id, coalesce(k.reason, c.reason) AS reason
+              FROM reason_work w LEFT JOIN ticket_corrections k USING (ticket_id) LEFT JOIN by_content c ON c.fields_hash = w.fields_hash
+              WHERE k.reason IS NOT NULL OR c.reason IS NOT NULL)
        SELECT w.ticket_id, w.fields_hash, r.reason, r.confidence, r.evidence, $version, $hash, r.is_primary, r.source, $model_hash
        FROM reason_work w JOIN reason_contents c USING (fields_hash) JOIN reason_results r USING (content_id)
-       WHERE w.ticket_id NOT IN (SELECT ticket_id FROM ticket_corrections)
+       WHERE w.ticket_id NOT IN (SELECT ticket_id FROM corrected)
        UNION ALL
        SELECT w.ticket_id, w.fields_hash, CASE WHEN k.reason = $none THEN $unknown ELSE k.reason END, 1, '[]', $version, $hash, true, 'correction', $model_hash
-       FROM reason_work w JOIN ticket_corrections k USING (ticket_id)`,
+       FROM reason_work w JOIN corrected k USING (ticket_id)`,
       { version: params.version, hash, model_hash: modelHash, none: NO_REASON_LABEL, unknown: UNKNOWN_REASON },
     );
     await connection.run('COMMIT');

@@ -5,6 +5,7 @@
 // "problems"). jieba's words are split once more where they glue a negation or degree word to an
 // opinion (不太好 is 不 + 太 + 好, 偏小 is 偏 + 小) and the whole word is no entry of the
 // taxonomy, so negation and polarity can be read word by word.
+/// <reference path="../types/wink-lemmatizer.d.ts" />
 import { Jieba } from '@node-rs/jieba';
 import { dict } from '@node-rs/jieba/dict.js';
 import lemmatizer from 'wink-lemmatizer';

@@ -1,6 +1,7 @@
 // E2E: the Reasons screen on the bundled sample's orders and synthetic tickets, imported into a fresh
 // workspace: the analysis in both languages, keyboard drill-down from a reason to its customers and
-// a ticket's marked evidence, a chart download, and a taxonomy edit tried, saved and reset.
+// a ticket's marked evidence, a chart download, a taxonomy edit tried, saved and reset, and corrections
+// of tickets' reasons that the next classification follows.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -89,6 +90,51 @@ describe('Reasons screen (Chromium, HTTP host, sample orders and tickets)', () =
     expect((await session.core.getTaxonomy({})).taxonomy.reasons.find((reason) => reason.key === 'logistics')?.keywords.en).toContain('snail mail');
     await page.getByRole('button', { name: 'Reset to bundled' }).click();
     await expect.poll(async () => (await session.core.getTaxonomy({})).source, { timeout: 30_000 }).toBe('bundled');
+    expect(await page.getByRole('alert').allTextContents()).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('corrects a few tickets’ reasons from their evidence; the re-run follows the corrections', { timeout: 300_000 }, async () => {
+    const session = currentSession();
+    const { page } = session;
+    await session.core.importFiles({ kind: 'orders', files: [join(SAMPLE_DIR, SAMPLE_ORDERS)] });
+    await session.core.importFiles({ kind: 'tickets', files: [join(SAMPLE_DIR, SAMPLE_TICKETS)] });
+    const before = await session.core.churnReasons({});
+    const priceTickets = (result: typeof before) => result.reasons.find((row) => row.key === 'price')?.tickets ?? 0;
+    // Three tickets the rules read as something other than price: 包装破损, spam calls, too many emails
+    const corrected = ['TK00001', 'TK00002', 'TK00004'];
+    for (const ticketId of corrected) expect((await session.core.ticketEvidence({ ticketId })).classification.primary).not.toBe('price');
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.reload();
+    await page.getByRole('link', { name: 'Reasons' }).click();
+    await settle(page);
+    await expect.poll(() => page.getByTestId('corrections-count').textContent(), { timeout: 30_000 }).toContain('0 corrections.');
+
+    for (const ticketId of corrected) {
+      await page.getByTestId('ticket-lookup').fill(ticketId);
+      await page.getByRole('button', { name: 'Show evidence' }).click();
+      const select = page.getByTestId('ticket-correction');
+      await expect.poll(() => select.isEnabled(), { timeout: 30_000 }).toBe(true);
+      await select.selectOption('price');
+      // the correction re-runs the analysis: wait for its count to reach the panel
+      await expect.poll(async () => (await session.core.reasonCorrections({})).corrections, { timeout: 30_000 }).toBe(corrected.indexOf(ticketId) + 1);
+      await settle(page);
+    }
+    await expect.poll(() => page.getByTestId('corrections-count').textContent(), { timeout: 60_000 }).toContain('3 corrections.');
+    // The re-run follows the corrections: each corrected ticket is price now, and the price row has them
+    const after = await session.core.churnReasons({});
+    for (const ticketId of corrected) expect((await session.core.ticketEvidence({ ticketId })).correction).toBe('price');
+    // (tickets with the very same content follow a correction too, and the synthetic tickets repeat)
+    expect(priceTickets(after)).toBeGreaterThanOrEqual(priceTickets(before) + corrected.length);
+    const table = page.getByRole('grid', { name: 'Reasons' });
+    const priceRow = table.getByRole('row').filter({ hasText: 'Price and value for money' });
+    await expect.poll(() => priceRow.textContent(), { timeout: 30_000 }).toContain(String(priceTickets(after)));
+    // and the evidence says so
+    await page.getByTestId('ticket-lookup').fill(corrected[0]!);
+    await page.getByRole('button', { name: 'Show evidence' }).click();
+    await expect.poll(() => page.locator('section[aria-labelledby="ticket-evidence"]').textContent(), { timeout: 30_000 }).toContain('Corrected by an analyst: Price and value for money');
+    await session.screenshot('reasons-corrected-en');
     expect(await page.getByRole('alert').allTextContents()).toEqual([]);
     expect(pageErrors).toEqual([]);
   });

@@ -11,6 +11,16 @@ import { CoreError } from '../../api/errors.ts';
 import type { ChurnReasonsResult, Classification, ReasonRow, Taxonomy, TaxonomyInfo } from '../../api/reasons.ts';
 import type { OrderStatusName } from '../../api/retention.ts';
 import { readTaxonomyFile } from '../../analysis/reasonTaxonomy.ts';
+import {
+  bundledLabelsPath,
+  evaluateClassifications,
+  evaluateLabelledSet,
+  languageOf,
+  readEvaluationSet,
+  readLabels,
+  type Evaluation,
+  type EvaluationSummary,
+} from '../../analysis/reasonEvaluation.ts';
 import type { Core } from '../core.ts';
 import { numberOption, printCsv, printJson, withCore } from './common.ts';
 
@@ -64,12 +74,46 @@ function readColumn(path: string, column: string): string[] {
   return parsed.data.map((row) => row[column] ?? '');
 }
 
-async function classifyFile(core: Core, path: string, flags: OutputFlags & { column?: string }): Promise<void> {
+const share = (value: number | null) => (value === null ? '' : `${(value * 100).toFixed(1)}%`);
+
+function summaryLine(name: string, summary: EvaluationSummary): string {
+  const praise = summary.praiseOnly.texts > 0 ? `; praise-only texts given no reason ${summary.praiseOnly.noReason}/${summary.praiseOnly.texts} (${share(summary.praiseOnly.rate)})` : '';
+  return `${name}: ${summary.texts} texts, top-reason accuracy ${share(summary.topAccuracy)}${praise}`;
+}
+
+/** Per-reason precision, recall and F1, then the confusion table of primary reasons, both languages apart. */
+function printEvaluation(title: string, evaluation: Evaluation): void {
+  process.stdout.write(`${title}\n${summaryLine('all', evaluation)}\n${summaryLine('zh', evaluation.byLanguage.zh)}\n${summaryLine('en', evaluation.byLanguage.en)}\n`);
+  printCsv(
+    evaluation.perReason.map((entry) => ({ ...entry, precision: share(entry.precision), recall: share(entry.recall), f1: entry.f1 === null ? '' : entry.f1.toFixed(3) })),
+    ['reason', 'labelled', 'predicted', 'both', 'precision', 'recall', 'f1'],
+  );
+  const { reasons, counts } = evaluation.confusion;
+  process.stdout.write('confusion of primary reasons (rows: label, columns: classifier):\n');
+  printCsv(
+    reasons.map((label, row) => Object.fromEntries([['label', label], ...reasons.map((predicted, column) => [predicted, counts[row]![column]!])])),
+    ['label', ...reasons],
+  );
+}
+
+async function classifyFile(core: Core, path: string, flags: OutputFlags & { column?: string; labels?: string }): Promise<void> {
   if (!flags.column) throw new CoreError('E_ARGS', 'classify FILE needs --column COL (the column holding the texts)');
   const choice = taxonomyChoice(flags);
   const results: { row: number; text: string; classification: Classification }[] = [];
   for (const [index, text] of readColumn(path, flags.column).entries()) {
     results.push({ row: index + 1, text, classification: await core.classifyText({ text, ...choice }) });
+  }
+  if (flags.labels) {
+    // Labels name data rows of FILE (1 = the first row under the header)
+    const byRow = new Map(results.map((result) => [String(result.row), result]));
+    const scored = readLabels(flags.labels).map((label) => {
+      const result = byRow.get(label.row);
+      if (!result) throw new CoreError('E_ARGS', `${flags.labels}: row ${label.row} is not a data row of ${path} (it has ${results.length})`);
+      return { gold: label, classification: result.classification, language: languageOf(result.text), praiseOnly: false };
+    });
+    const evaluation = evaluateClassifications(scored);
+    if (flags.json) return printJson(evaluation);
+    return printEvaluation(`${scored.length} labelled texts of column ${flags.column}`, evaluation);
   }
   if (flags.json) return printJson(results);
   if (flags.csv) {
@@ -172,10 +216,11 @@ export function registerReasonsCommands(program: Command): void {
     .description('classify one text (--text) or a column of a CSV/TSV file into churn reasons, with the matched words')
     .option('--text <text>', 'the text to classify')
     .option('--column <name>', 'with FILE: the column holding the texts')
+    .option('--labels <file>', 'with FILE: a CSV of row,primary,others labels; print per-reason precision, recall, F1 and a confusion table')
     .option('--taxonomy <file>', 'use this taxonomy JSON instead of the workspace\'s')
     .option('--json', 'print the whole result as JSON')
     .option('--csv', 'print a tidy CSV: one row per reason and evidence field')
-    .action(async (file: string | undefined, flags: OutputFlags & { text?: string; column?: string }, self: Command) => {
+    .action(async (file: string | undefined, flags: OutputFlags & { text?: string; column?: string; labels?: string }, self: Command) => {
       if ((file === undefined) === (flags.text === undefined)) throw new CoreError('E_ARGS', 'give either --text "..." or FILE --column COL');
       await withCore(self, async (core) => {
         if (file !== undefined) return classifyFile(core, file, flags);
@@ -212,6 +257,28 @@ export function registerReasonsCommands(program: Command): void {
         if (flags.json) printJson(result);
         else printReasons(result, flags.csv === true);
       });
+    });
+
+  program
+    .command('evaluate')
+    .description('agreement of the classifier with the labelled evaluation set (resources/taxonomy/evaluation): per-reason precision, recall, F1 and a confusion table, Chinese and English apart')
+    .option('--labels <file>', 'labels keyed by dataset and row (default: the bundled evaluation set)')
+    .option('--data <dir>', 'the public datasets folder the texts are read from', '../shared/data')
+    .option('--part <part>', 'test, train or all', 'test')
+    .option('--taxonomy <file>', 'use this taxonomy JSON instead of the workspace\'s')
+    .option('--json', 'print the whole result as JSON')
+    .action(async (flags: OutputFlags & { labels?: string; data: string; part: string }, self: Command) => {
+      if (!['test', 'train', 'all'].includes(flags.part)) throw new CoreError('E_ARGS', `--part must be test, train or all, got "${flags.part}"`);
+      const part = flags.part as 'test' | 'train' | 'all';
+      const texts = await readEvaluationSet(flags.labels ?? bundledLabelsPath(), flags.data);
+      const taxonomy = flags.taxonomy ? readTaxonomyFile(flags.taxonomy) : await withCore(self, async (core) => (await core.getTaxonomy({})).taxonomy);
+      const run = evaluateLabelledSet(taxonomy, texts, part);
+      if (flags.json) return printJson(run);
+      printEvaluation(`${part} part, the taxonomy's rules alone`, run.rules);
+      if (run.withModel) {
+        process.stdout.write('\n');
+        printEvaluation(`${part} part, rules and a model learned from the ${run.trainTexts} labelled texts of the train part`, run.withModel);
+      }
     });
 
   program

@@ -17,6 +17,7 @@ import { ReasonMembers } from './ReasonMembers.tsx';
 import { CHURN_TYPE_LAYOUT, churnTypeTraces, liftHeight, liftLayout, liftRows, liftTraces, PARETO_LAYOUT, paretoOrder, paretoTraces, TREND_LAYOUT, trendTraces } from './reasonsCharts.ts';
 import { ReasonsTable } from './ReasonsTable.tsx';
 import { TaxonomyEditor } from './TaxonomyEditor.tsx';
+import { CorrectionsPanel } from './CorrectionsPanel.tsx';
 import { TicketEvidencePanel } from './TicketEvidencePanel.tsx';
 import './reasons.css';
 
@@ -57,6 +58,8 @@ interface Names {
 
 function Analysis({ result, options, names }: { result: ChurnReasonsResult; options: ChurnReasonsOptions; names: Names }) {
   const { t, number, percent } = useI18n();
+  // A correction changes the classification: every result of the workspace is asked for again
+  const { workspaceChanged } = useCoreContext();
   const nameOf = names.reason;
   const [opened, setOpened] = useState<{ key: string; level: Level } | null>(null);
   const [ticket, setTicket] = useState<string | null>(null);
@@ -116,7 +119,7 @@ function Analysis({ result, options, names }: { result: ChurnReasonsResult; opti
           }}
         />
       )}
-      {ticket && <TicketEvidencePanel key={ticket} ticketId={ticket} nameOf={nameOf} onClose={() => setTicket(null)} />}
+      {ticket && <TicketEvidencePanel key={ticket} ticketId={ticket} nameOf={nameOf} onClose={() => setTicket(null)} onCorrected={workspaceChanged} />}
 
       <div className="chart-pair">
         <Panel id="reasons-lift" title={t('reasons.liftTitle')}>
@@ -155,6 +158,8 @@ function Analysis({ result, options, names }: { result: ChurnReasonsResult; opti
         <p className="chart-note">{t('reasons.tableNote')}</p>
         <ReasonsTable rows={result.reasons} label={t('reasons.tableTitle')} names={names} onOpen={(row) => openMembers(row.key, 'reason')} />
       </Panel>
+
+      <CorrectionsPanel nameOf={nameOf} />
     </>
   );
 }

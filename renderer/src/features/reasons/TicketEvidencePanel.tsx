@@ -1,6 +1,9 @@
-// One ticket's fields with the words that gave its reasons marked, and the negated words struck through.
-import type { ReasonField } from '../../../../core/src/api/reasons.ts';
-import { useCall } from '../../client/hooks.ts';
+// One ticket's fields with the words that gave its reasons marked, and the negated words struck through;
+// the analyst can correct its reason (or mark it as having none), which the next classification follows.
+import { useState } from 'react';
+import type { CoreError } from '../../../../core/src/api/index.ts';
+import { NO_REASON_LABEL, type ReasonField } from '../../../../core/src/api/reasons.ts';
+import { asCoreError, useCall, useCoreContext } from '../../client/hooks.ts';
 import { ErrorBanner } from '../../components/ErrorBanner.tsx';
 import { Panel } from '../../components/Screen.tsx';
 import { useI18n } from '../../i18n/I18nProvider.tsx';
@@ -14,7 +17,48 @@ const TEXT_FIELDS = [
   ['body', 'body'],
 ] as const satisfies readonly (readonly [ReasonField, string])[];
 
-export function TicketEvidencePanel({ ticketId, nameOf, onClose }: { ticketId: string; nameOf: (key: string) => string; onClose: () => void }) {
+/** The correction select: the classifier decides (''), a reason, or no reason. */
+function CorrectionField({ ticketId, correction, nameOf, onCorrected }: { ticketId: string; correction: string | null; nameOf: (key: string) => string; onCorrected: () => void }) {
+  const { t } = useI18n();
+  const { core } = useCoreContext();
+  const taxonomy = useCall('getTaxonomy', {});
+  const [saving, setSaving] = useState(false);
+  const [error, setError] = useState<CoreError | null>(null);
+  const change = (reason: string) => {
+    setSaving(true);
+    setError(null);
+    core.correctTicketReason({ ticketId, reason: reason === '' ? null : reason }).then(
+      () => {
+        setSaving(false);
+        onCorrected();
+      },
+      (failure: unknown) => {
+        setSaving(false);
+        setError(asCoreError(failure));
+      },
+    );
+  };
+  return (
+    <div className="correction-field">
+      <label className="option-field">
+        <span className="field-label">{t('reasons.correct.label')}</span>
+        <select value={correction ?? ''} disabled={saving || !taxonomy.value} onChange={(event) => change(event.target.value)} data-testid="ticket-correction">
+          <option value="">{t('reasons.correct.classifier')}</option>
+          {taxonomy.value?.taxonomy.reasons.map((reason) => (
+            <option key={reason.key} value={reason.key}>
+              {nameOf(reason.key)}
+            </option>
+          ))}
+          <option value={NO_REASON_LABEL}>{t('reasons.correct.noReason')}</option>
+        </select>
+      </label>
+      {correction !== null && <p className="chart-note">{t('reasons.correct.current', { reason: correction === NO_REASON_LABEL ? t('reasons.correct.noReason') : nameOf(correction) })}</p>}
+      {error && <ErrorBanner error={error} />}
+    </div>
+  );
+}
+
+export function TicketEvidencePanel({ ticketId, nameOf, onClose, onCorrected }: { ticketId: string; nameOf: (key: string) => string; onClose: () => void; onCorrected: () => void }) {
   const { t, number } = useI18n();
   const evidence = useCall('ticketEvidence', { ticketId });
   const value = evidence.value;
@@ -59,7 +103,10 @@ export function TicketEvidencePanel({ ticketId, nameOf, onClose }: { ticketId: s
               </div>
             )}
           </dl>
-          <ClassificationView classification={value.classification} nameOf={nameOf} />
+          <div>
+            <ClassificationView classification={value.classification} nameOf={nameOf} />
+            <CorrectionField ticketId={ticketId} correction={value.correction} nameOf={nameOf} onCorrected={onCorrected} />
+          </div>
         </div>
       )}
     </Panel>
