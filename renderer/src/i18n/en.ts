@@ -501,6 +501,8 @@ export const en = {
   'rejects.byReason': 'Rejected rows by reason',
   'rejects.byReasonShown': 'Reasons in the first {shown} rejected rows',
   'rejects.rows': 'Rows',
+  'report.summary': 'Executive summary on the cover',
+  'report.summaryHint': 'One finding a line; three to five read best. Edit them freely.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -503,4 +503,6 @@ export const zhCN: Record<MessageKey, string> = {
   'rejects.byReason': '按原因统计的被拒绝行',
   'rejects.byReasonShown': '前 {shown} 个被拒绝行的原因',
   'rejects.rows': '行数',
+  'report.summary': '封面上的核心结论',
+  'report.summaryHint': '每行一条结论，三到五条最合适，可自由修改。',
 };
