@@ -36,7 +36,16 @@ const matrix: CohortMatrix = {
 
 describe('retention charts', () => {
   it('leaves unobservable cells empty on a grey background and marks running periods', () => {
-    const figure = cohortHeatmap(matrix, 2, { periodAxis: 'k', cohortAxis: 'cohort', percent: (rate) => `${Math.round(rate * 100)}%`, partialMark: '*' });
+    const labels = {
+      periodAxis: 'k',
+      cohortAxis: 'cohort',
+      percent: (rate: number) => `${Math.round(rate * 100)}%`,
+      count: (value: number) => String(value),
+      partialMark: '*',
+      cohortLabel: (cohort: string, size: number) => `${cohort} · ${size}`,
+      hover: (cohort: string, k: number, rate: string, retained: string, size: string) => `${cohort} k${k} ${rate} ${retained}/${size}`,
+    };
+    const figure = cohortHeatmap(matrix, 2, labels);
     const trace = figure.data[0]!;
     expect(trace.z).toEqual([
       [1, 0.25],
@@ -48,6 +57,17 @@ describe('retention charts', () => {
     ]);
     expect(trace.hoverongaps).toBe(false);
     expect(figure.layout.plot_bgcolor).toBe(UNOBSERVED_COLOR);
+    // each row names its cohort's size; a cell's tooltip gives the retained count of that size
+    expect((figure.layout.yaxis as { ticktext: string[] }).ticktext).toEqual(['2024-01-01 · 20', '2024-02-01 · 10']);
+    expect(trace.customdata).toEqual([
+      ['2024-01-01 k0 100% 20/20', '2024-01-01 k1 25%* 5/20'],
+      ['2024-02-01 k0 100%* 10/10', ''],
+    ]);
+    // the count view shows the values behind the rates
+    expect(cohortHeatmap(matrix, 2, labels, 'count').data[0]!.text).toEqual([
+      ['20', '5*'],
+      ['10*', ''],
+    ]);
   });
 });
 

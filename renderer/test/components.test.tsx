@@ -4,7 +4,8 @@ import { tableFromArrays } from 'apache-arrow';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ArrowTable } from '../src/components/ArrowTable.tsx';
 import { ErrorBanner } from '../src/components/ErrorBanner.tsx';
-import { PlotlyChart } from '../src/components/charts/PlotlyChart.tsx';
+import { CHART_COLORS, PlotlyChart, localisedLayout } from '../src/components/charts/PlotlyChart.tsx';
+import { CHART_COLORS as REPORT_COLORS } from '../../core/src/report/theme.ts';
 import { ProgressBar } from '../src/components/ProgressBar.tsx';
 import { fakePlotly, renderWith } from './fakeCore.tsx';
 
@@ -181,5 +182,21 @@ describe('ProgressBar and ErrorBanner', () => {
     expect(alert.textContent).toContain('出错了');
     expect(alert.textContent).toContain('E_ENCODING');
     expect(alert.textContent).toContain('a.csv line 3: bad bytes');
+  });
+});
+
+describe('chart palette and locale', () => {
+  it('is the report’s palette, with 13 colours before any repeats', () => {
+    expect(CHART_COLORS).toEqual(REPORT_COLORS);
+    expect(new Set(CHART_COLORS.map((color) => color.toLowerCase())).size).toBe(13);
+  });
+
+  it('gives a Chinese date axis Chinese tick formats and leaves other axes alone', () => {
+    const dated = [{ type: 'scatter', x: ['2011-01-01', '2011-02-01'], y: [1, 2] }];
+    const layout = localisedLayout(dated, { yaxis: { title: { text: '率' } } }, 'zh-CN') as { xaxis: { tickformatstops: { value: string }[] } };
+    expect(layout.xaxis.tickformatstops.map((stop) => stop.value)).toEqual(['%H:%M', '%-m月%-d日', '%Y年%-m月', '%Y年']);
+    expect(localisedLayout(dated, {}, 'en')).toEqual({});
+    expect(localisedLayout([{ type: 'bar', x: [1, 2], y: [1, 2] }], {}, 'zh-CN')).toEqual({});
+    expect(localisedLayout(dated, { xaxis: { type: 'category' } }, 'zh-CN')).toEqual({ xaxis: { type: 'category' } });
   });
 });

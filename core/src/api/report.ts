@@ -89,6 +89,8 @@ export interface ReportModel {
   subtitle: string;
   /** ISO timestamp of when the model was built. */
   createdAt: string;
+  /** The executive summary on the cover: three to five findings with their numbers, in the report's language. */
+  summary?: string[];
   sections: ReportSection[];
 }
 

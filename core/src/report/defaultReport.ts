@@ -72,6 +72,24 @@ export async function defaultReport(
     title: text.reportTitle,
     subtitle: text.subtitle({ workspace: basename(workspacePath), from: facts.from, to: facts.to, orders: facts.orders, customers: facts.customers }),
     createdAt: new Date().toISOString(),
+    summary: executiveSummary(sections),
     sections,
   };
+}
+
+/** Sections whose headline a client reads first, in this order; at most five make the summary. */
+const SUMMARY_ORDER = ['churn.summary', 'kpis.overview', 'retention.cohorts', 'reasons.churn', 'customers.rfm', 'customers.value', 'churn.survival', 'customers.shopper'];
+const SUMMARY_MAX = 5;
+
+/** The cover's findings: the headlines (each already a sentence with its numbers) of the sections that matter most. */
+export function executiveSummary(sections: readonly ReportSection[]): string[] {
+  const rank = (section: ReportSection) => {
+    const index = SUMMARY_ORDER.indexOf(section.id);
+    return index === -1 ? SUMMARY_ORDER.length : index;
+  };
+  return [...sections]
+    .filter((section) => section.headline.trim() !== '')
+    .sort((a, b) => rank(a) - rank(b))
+    .slice(0, SUMMARY_MAX)
+    .map((section) => section.headline);
 }

@@ -7,7 +7,7 @@ import { reportHtml } from './html.ts';
 import { reportPptx } from './pptx.ts';
 import { IMAGE_WIDTH, type ImageFormat, type ReportRenderer } from './render.ts';
 import { COMMON_TEXT } from './text.ts';
-import { DEFAULT_CHART_HEIGHT } from './theme.ts';
+import { DEFAULT_CHART_HEIGHT, PRINT_CHART_WIDTH } from './theme.ts';
 import { assertReportModel } from './validate.ts';
 import { reportXlsx } from './xlsx.ts';
 
@@ -37,8 +37,17 @@ export async function exportReport(request: ExportReportRequest, renderer: Repor
   switch (request.format) {
     case 'html':
       return file('html', new TextEncoder().encode(reportHtml(report, { paper })));
-    case 'pdf':
-      return file('pdf', await renderer.printPdf(reportHtml(report, { paper }), paper, `${COMMON_TEXT[report.lang].product} · ${report.title}`));
+    case 'pdf': {
+      // Charts go in as SVG drawn beforehand (by the app, or once by the renderer's warm chart page), so
+      // the printed page needs no Plotly: its evaluation was most of every PDF's time.
+      const chartImages: Record<string, string> = {};
+      for (const section of report.sections) {
+        if (!section.chart) continue;
+        const size = { width: PRINT_CHART_WIDTH, height: section.chart.height ?? DEFAULT_CHART_HEIGHT };
+        chartImages[section.id] = new TextDecoder().decode(await chartImage(request, renderer, section, 'svg', size));
+      }
+      return file('pdf', await renderer.printPdf(reportHtml(report, { paper, chartImages }), paper, `${COMMON_TEXT[report.lang].product} · ${report.title}`));
+    }
     case 'pptx':
       return file('pptx', await reportPptx(report, (section, size) => chartImage(request, renderer, section, 'png', size)));
     case 'xlsx':

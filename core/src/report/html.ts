@@ -9,6 +9,11 @@ import { FONT_STACK, INK, MUTED, ACCENT, RULE, PRINT_CHART_WIDTH, themedLayout }
 
 export interface HtmlOptions {
   paper: PaperSize;
+  /**
+   * SVG text per section id, drawn beforehand at print width. When every chart has one, the page
+   * carries no Plotly (4.6 MB whose evaluation took 4-6 s of every PDF) and is ready at once.
+   */
+  chartImages?: Record<string, string>;
 }
 
 let plotlySource: string | null = null;
@@ -35,9 +40,16 @@ export const CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'unsafe-i
 
 export function reportHtml(report: ReportModel, options: HtmlOptions): string {
   const text = COMMON_TEXT[report.lang];
+  const images = options.chartImages;
+  const staticCharts = images !== undefined && report.sections.every((section) => !section.chart || images[section.id] !== undefined);
   const charts = report.sections.flatMap((section, index) =>
     section.chart ? [{ target: chartTarget(index), data: section.chart.data, layout: themedLayout(section.chart), config: CHART_CONFIG }] : [],
   );
+  const scripts = staticCharts
+    ? `<script>document.documentElement.setAttribute('data-charts-ready', 'true');</script>`
+    : `<script>${inlineScript(plotlyBundleSource())}</script>
+<script type="application/json" id="report-charts">${jsonForScript(charts)}</script>
+<script>${DRAW_SCRIPT}</script>`;
   return `<!doctype html>
 <html lang="${report.lang}">
 <head>
@@ -54,14 +66,13 @@ export function reportHtml(report: ReportModel, options: HtmlOptions): string {
 <h1>${escapeHtml(report.title)}</h1>
 <p class="subtitle">${escapeHtml(report.subtitle)}</p>
 <p class="generated">${escapeHtml(text.generatedAt(report.createdAt.slice(0, 10)))}</p>
+${summaryHtml(report)}
 ${contents(report)}
 </header>
 <main>
-${report.sections.map((section, index) => sectionHtml(report, section, index)).join('\n')}
+${report.sections.map((section, index) => sectionHtml(report, section, index, staticCharts ? images[section.id] : undefined)).join('\n')}
 </main>
-<script>${inlineScript(plotlyBundleSource())}</script>
-<script type="application/json" id="report-charts">${jsonForScript(charts)}</script>
-<script>${DRAW_SCRIPT}</script>
+${scripts}
 </body>
 </html>
 `;
@@ -75,20 +86,30 @@ function sectionAnchor(index: number): string {
   return `section-${index + 1}`;
 }
 
+function summaryHtml(report: ReportModel): string {
+  if (!report.summary?.length) return '';
+  const items = report.summary.map((finding) => `<li>${escapeHtml(finding)}</li>`);
+  return `<section class="summary"><h2>${escapeHtml(COMMON_TEXT[report.lang].summary)}</h2><ul>${items.join('')}</ul></section>`;
+}
+
 function contents(report: ReportModel): string {
   if (report.sections.length < 2) return '';
   const items = report.sections.map((section, index) => `<li><a href="#${sectionAnchor(index)}">${escapeHtml(section.title)}</a></li>`);
   return `<nav class="contents"><h2>${escapeHtml(COMMON_TEXT[report.lang].contents)}</h2><ol>${items.join('')}</ol></nav>`;
 }
 
-function sectionHtml(report: ReportModel, section: ReportSection, index: number): string {
+function sectionHtml(report: ReportModel, section: ReportSection, index: number, image: string | undefined): string {
   const text = COMMON_TEXT[report.lang];
   const parts = [
     `<section class="report-section" id="${sectionAnchor(index)}" data-section-id="${escapeHtml(section.id)}">`,
     `<p class="section-title">${escapeHtml(section.title)}</p>`,
     `<h2 class="headline">${escapeHtml(section.headline)}</h2>`,
   ];
-  if (section.chart) parts.push(`<div class="chart" id="${chartTarget(index)}" style="height:${themedLayout(section.chart).height}px"></div>`);
+  if (section.chart && image !== undefined) {
+    parts.push(`<div class="chart chart-image" id="${chartTarget(index)}"><img alt="${escapeHtml(section.title)}" src="data:image/svg+xml;base64,${Buffer.from(image).toString('base64')}"></div>`);
+  } else if (section.chart) {
+    parts.push(`<div class="chart" id="${chartTarget(index)}" style="height:${themedLayout(section.chart).height}px"></div>`);
+  }
   if (section.table) parts.push(tableHtml(report, section));
   if (section.options.length) {
     const options = section.options.map((option) => `<span class="option"><span class="option-label">${escapeHtml(option.label)}</span> ${escapeHtml(option.value)}</span>`);
@@ -149,6 +170,11 @@ h1 { margin: 4px 0 6px; font-size: 28px; line-height: 1.25; }
 .section-title { margin: 0; color: #${ACCENT}; font-weight: 600; font-size: 13px; }
 .headline { margin: 4px 0 12px; font-size: 20px; line-height: 1.35; }
 .chart { width: 100%; }
+.summary { margin: 18px 0 8px; padding: 14px 18px; background: #f4f7fe; border-left: 4px solid #${ACCENT}; }
+.summary h2 { margin: 0 0 8px; font-size: 15px; }
+.summary ul { margin: 0; padding-left: 20px; }
+.summary li { margin: 0 0 6px; font-size: 14px; line-height: 1.45; }
+.chart-image img { display: block; width: 100%; height: auto; }
 .table-wrap { overflow-x: auto; margin: 12px 0 4px; }
 table.data { border-collapse: collapse; width: 100%; font-size: 12px; font-variant-numeric: tabular-nums; }
 table.data th, table.data td { padding: 4px 8px; border-bottom: 1px solid #eef0f3; text-align: left; vertical-align: top; overflow-wrap: break-word; }
@@ -167,8 +193,8 @@ table.data td:first-child, table.data th:first-child { white-space: nowrap; }
 @media print {
   body { max-width: none; padding: 0; font-size: 11pt; }
   .contents { break-after: page; }
-  .report-section { break-before: page; margin-top: 0; border-top: 0; padding-top: 0; }
-  .headline, .chart, .options, .note { break-inside: avoid; }
+  .report-section { margin-top: 18pt; border-top: 0; padding-top: 0; }
+  .headline, .chart, .options, .note, .table-wrap.short { break-inside: avoid; }
   .section-title, .headline { break-after: avoid; }
   .modebar-container { display: none !important; }
   .table-wrap { overflow: visible; }

@@ -59,10 +59,18 @@ export async function reportPptx(report: ReportModel, chartPng: ChartPng): Promi
   cover.addText(report.subtitle, { x: 0.9, y: 3.8, w: 11.5, h: 0.8, fontFace: font, fontSize: 16, color: MUTED, margin: 0, valign: 'top' });
   cover.addText(text.generatedAt(report.createdAt.slice(0, 10)), { x: 0.9, y: 4.6, w: 11.5, h: 0.4, fontFace: font, fontSize: 12, color: MUTED, margin: 0 });
 
+  if (report.summary?.length) {
+    const summary = sectionSlide(pptx, report.title, text.summary, font);
+    summary.addText(
+      report.summary.map((finding) => ({ text: finding, options: { bullet: true, breakLine: true, paraSpaceAfter: 10 } })),
+      { x: MARGIN_X, y: BODY_Y, w: BODY_W, h: BODY_H, fontFace: font, fontSize: 18, color: INK, margin: 0, valign: 'top' },
+    );
+  }
+
   for (const section of report.sections) {
     const table = section.table ? readTable(section.table) : null;
     const tableBeside = table !== null && section.chart !== undefined && table.rows.length <= SIDE_TABLE_MAX.rows && table.columns.length <= SIDE_TABLE_MAX.columns;
-    const slide = sectionSlide(pptx, section, section.headline, font);
+    const slide = sectionSlide(pptx, section.title, section.headline, font);
     if (section.note.trim()) slide.addNotes(section.note.trim());
     if (section.options.length) {
       const options = section.options.map((option) => `${option.label}: ${option.value}`).join('  ·  ');
@@ -86,7 +94,7 @@ export async function reportPptx(report: ReportModel, chartPng: ChartPng): Promi
       const pages = tablePages(full);
       let start = 0;
       pages.forEach((rows, page) => {
-        const target = page === 0 && !section.chart ? slide : sectionSlide(pptx, section, text.tableOf(section.title), font);
+        const target = page === 0 && !section.chart ? slide : sectionSlide(pptx, section.title, text.tableOf(section.title), font);
         addTable(target, full, { x: MARGIN_X, y: BODY_Y, w: BODY_W }, font, start, start + rows);
         start += rows;
         const total = section.table?.totalRows ?? table.rows.length;
@@ -100,9 +108,10 @@ export async function reportPptx(report: ReportModel, chartPng: ChartPng): Promi
   return bytes as Uint8Array;
 }
 
-function sectionSlide(pptx: PptxGenJS, section: ReportSection, title: string, font: string): PptxGenJS.Slide {
+/** A slide of the master: `kicker` (the section's name) small above `title` (its headline). */
+function sectionSlide(pptx: PptxGenJS, kicker: string, title: string, font: string): PptxGenJS.Slide {
   const slide = pptx.addSlide({ masterName: MASTER });
-  slide.addText(section.title, { x: MARGIN_X, y: 0.25, w: BODY_W, h: 0.3, fontFace: font, fontSize: 12, bold: true, color: ACCENT, margin: 0 });
+  slide.addText(kicker, { x: MARGIN_X, y: 0.25, w: BODY_W, h: 0.3, fontFace: font, fontSize: 12, bold: true, color: ACCENT, margin: 0 });
   slide.addText(title, { placeholder: 'title', fontSize: titleSize(title) });
   return slide;
 }

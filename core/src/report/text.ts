@@ -15,6 +15,8 @@ export interface CommonText {
   rowsShown(shown: number, total: number): string;
   /** Footer of printed pages and slides. */
   product: string;
+  /** Heading of the cover's findings. */
+  summary: string;
   summarySheet: string;
   /** Title of the slide that holds a section's table. */
   tableOf(section: string): string;
@@ -33,6 +35,7 @@ export const COMMON_TEXT: Record<ReportLang, CommonText> = {
     headline: '主要发现',
     rowsShown: (shown, total) => `显示前 ${formatCount(shown, 'zh-CN')} 行，共 ${formatCount(total, 'zh-CN')} 行`,
     product: '流失分析工作台',
+    summary: '核心结论',
     summarySheet: '摘要',
     tableOf: (section) => `${section} · 数据表`,
   },
@@ -48,6 +51,7 @@ export const COMMON_TEXT: Record<ReportLang, CommonText> = {
     headline: 'Finding',
     rowsShown: (shown, total) => `First ${formatCount(shown, 'en')} of ${formatCount(total, 'en')} rows`,
     product: 'Churn Workbench',
+    summary: 'Executive summary',
     summarySheet: 'Summary',
     tableOf: (section) => `${section} · table`,
   },

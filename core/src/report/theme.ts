@@ -11,7 +11,12 @@ export const INK = '1F2430';
 export const MUTED = '5B6270';
 export const ACCENT = '2F6FED';
 export const RULE = 'D9DDE3';
-export const CHART_COLORS = ['#2f6fed', '#e8833a', '#3a9d6e', '#c8485b', '#7b61c9', '#8a8f98', '#d4a72c', '#2aa1b3'];
+/**
+ * One palette for the app and the report: Okabe-Ito's colour-blind-safe eight (yellow darkened to
+ * read on white), then Paul Tol's wine, indigo, olive and green and black, so up to 13 series never
+ * repeat a colour. Roles by index: 0 main, 1 second series, 3 loss/churn, 5 neutral grey.
+ */
+export const CHART_COLORS = ['#0072b2', '#e69f00', '#009e73', '#d55e00', '#cc79a7', '#7f7f7f', '#b8a200', '#56b4e9', '#882255', '#332288', '#999933', '#117733', '#000000'];
 
 export const DEFAULT_CHART_HEIGHT = 380;
 

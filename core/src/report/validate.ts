@@ -37,6 +37,7 @@ export function assertReportModel(value: unknown, path = 'report'): asserts valu
   string(report.title, `${path}.title`);
   string(report.subtitle, `${path}.subtitle`);
   string(report.createdAt, `${path}.createdAt`);
+  if (report.summary !== undefined) array(report.summary, `${path}.summary`).forEach((item, index) => string(item, `${path}.summary[${index}]`));
   const ids = new Set<string>();
   array(report.sections, `${path}.sections`).forEach((item, index) => {
     const at = `${path}.sections[${index}]`;

@@ -130,3 +130,13 @@ describe('customer value headline', () => {
     expect(valueHeadline(result({ totalClv: null, totalValueAtRisk: null, meanPAlive: 0.42 }), 100, 0, 'zh-CN')).toBe('模型预计 956 位客户的平均存活概率为 42.0%。');
   });
 });
+
+describe('executive summary', () => {
+  it('takes up to five headlines, churn and KPIs first, in the report’s order otherwise', async () => {
+    const { executiveSummary } = await import('../../src/report/defaultReport.ts');
+    const section = (id: string, headline: string) => ({ id, headline }) as Parameters<typeof executiveSummary>[0][number];
+    const sections = ['customers.shopper', 'retention.curve', 'kpis.overview', 'churn.summary', 'reasons.churn', 'customers.rfm', 'retention.cohorts'].map((id) => section(id, `${id} finding`));
+    expect(executiveSummary(sections)).toEqual(['churn.summary finding', 'kpis.overview finding', 'retention.cohorts finding', 'reasons.churn finding', 'customers.rfm finding']);
+    expect(executiveSummary([section('custom.1', ' '), section('retention.curve', 'curve')])).toEqual(['curve']);
+  });
+});

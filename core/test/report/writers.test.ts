@@ -289,3 +289,30 @@ describe('export requests', () => {
     await expect(exportReport({ report, format: 'png', sectionId: 'customers.atRisk' }, renderer)).rejects.toMatchObject({ code: 'E_ARGS' });
   });
 });
+
+describe('PDF export and the cover', () => {
+  it('prints charts as the SVG drawn beforehand, at print width, with no Plotly on the page', async () => {
+    const report = handmadeReport('en');
+    const charted = report.sections.filter((section) => section.chart);
+    const sent = charted[0]!;
+    let printed = '';
+    const renderer = { ...recordingRenderer(), printPdf: async (html: string) => ((printed = html), new Uint8Array([37, 80, 68, 70])) };
+    await exportReport({ report, format: 'pdf', images: { [sent.id]: { svg: '<svg xmlns="http://www.w3.org/2000/svg"><text>sent</text></svg>' } } }, renderer);
+    // the app's SVG for its section, the renderer's for the others, each drawn at the printed width
+    expect(renderer.drawn.map((item) => item.options)).toEqual(charted.slice(1).map((section) => ({ format: 'svg', width: 680, height: section.chart!.height ?? 380 })));
+    expect(printed).toContain(`data:image/svg+xml;base64,${Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><text>sent</text></svg>').toString('base64')}`);
+    expect(printed.match(/class="chart chart-image"/g)).toHaveLength(charted.length);
+    expect(printed).not.toContain(PLOTLY.slice(0, 200));
+    expect(printed).toContain("setAttribute('data-charts-ready', 'true')");
+  });
+
+  it('opens with the executive summary in the report’s language, as a cover list and a slide', async () => {
+    const report = { ...handmadeReport('zh-CN'), summary: ['流失率 21.7%，高于上季度。', '物流配送是首要原因。'] };
+    const html = new TextDecoder().decode((await exported(report, 'html')).file.bytes);
+    expect(html).toContain('<section class="summary"><h2>核心结论</h2><ul><li>流失率 21.7%，高于上季度。</li><li>物流配送是首要原因。</li></ul></section>');
+    const zip = await JSZip.loadAsync((await exported(report, 'pptx')).file.bytes);
+    const second = await zip.file('ppt/slides/slide2.xml')!.async('string');
+    expect(second).toContain('核心结论');
+    expect(second).toContain('物流配送是首要原因。');
+  });
+});

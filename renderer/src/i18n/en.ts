@@ -593,6 +593,19 @@ export const en = {
   'surveys.promoter': 'Promoters (9-10)',
   'surveys.passive': 'Passives (7-8)',
   'surveys.detractor': 'Detractors (0-6)',
+  'report.summary': 'Executive summary on the cover',
+  'report.summaryHint': 'One finding a line; three to five read best. Edit them freely.',
+  'retention.show': 'Cells show',
+  'retention.show.percent': 'Rate',
+  'retention.show.count': 'Count',
+  'retention.cohortLabel': '{cohort} · {size}',
+  'retention.cellHover': 'Cohort {cohort}, period {k}: {rate}<br>{retained} of {size} retained',
+  'retention.forecast.title': 'Forecast: share of customers still active',
+  'retention.forecast.observed': 'Observed (Kaplan-Meier)',
+  'retention.forecast.projected': 'Projected (shifted-beta-geometric)',
+  'retention.forecast.axis': 'Share still active',
+  'retention.forecast.note': 'All cohorts fitted together and projected {horizon} periods ahead: {survival} still active after {at} periods; of those active, {renewal} renew after the first period and {later} at the end of the horizon.',
+  'retention.forecast.notFitted': 'No forecast: the data show no churn yet or cover fewer than two periods, so the model cannot be fitted.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -8,6 +8,7 @@ import { survival } from '../../analysis/survival.ts';
 import { makeTable } from '../table.ts';
 import { formatCount, formatPercent } from '../text.ts';
 import { periodLabel, periodOption, ruleOptions, type Bilingual } from './common.ts';
+import { CHART_COLORS } from '../theme.ts';
 
 /** Days at which the survival table reads the curve. */
 const LANDMARK_DAYS = [30, 90, 180, 365, 730];
@@ -60,11 +61,11 @@ export function churnSummarySections(summary: ChurnSummaryResult, lang: ReportLa
       headline: churnHeadline(summary, lang),
       chart: {
         data: [
-          bars('new', '#2f6fed'),
+          bars('new', CHART_COLORS[0]!),
           bars('returning', '#3a9d6e'),
           bars('resurrected', '#d4a72c'),
           // Losses below the axis, gains above: one bar per period reads as the period's balance.
-          { type: 'bar', name: TEXT.churned[lang], x: labels, y: summary.periods.map((row) => -row.churned), marker: { color: '#c8485b' } },
+          { type: 'bar', name: TEXT.churned[lang], x: labels, y: summary.periods.map((row) => -row.churned), marker: { color: CHART_COLORS[3]! } },
         ],
         layout: { barmode: 'relative', xaxis: { type: 'category' }, yaxis: { title: { text: TEXT.customers[lang] } } },
       },
@@ -133,10 +134,10 @@ export function survivalSections(result: SurvivalResult, lang: ReportLang): Repo
             ...band('lower'),
             line: { shape: 'hv', width: 0 },
             fill: 'tonexty',
-            fillcolor: 'rgba(47,111,237,0.15)',
+            fillcolor: 'rgba(0,114,178,0.15)',
             hoverinfo: 'skip',
           },
-          { type: 'scatter', mode: 'lines', name: TEXT.survival[lang], ...step(curve.points.map((point) => point.survival)), line: { shape: 'hv', color: '#2f6fed', width: 2 } },
+          { type: 'scatter', mode: 'lines', name: TEXT.survival[lang], ...step(curve.points.map((point) => point.survival)), line: { shape: 'hv', color: CHART_COLORS[0]!, width: 2 } },
         ],
         layout: {
           xaxis: { title: { text: TEXT.days[lang] }, rangemode: 'tozero' },

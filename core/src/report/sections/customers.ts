@@ -17,6 +17,7 @@ import type { OrderStatus } from '../../db/schema.ts';
 import { makeTable } from '../table.ts';
 import { formatCount, formatMoney, formatPercent } from '../text.ts';
 import { activityOptions, sectionsOrSkip, statusesOption, type Bilingual } from './common.ts';
+import { CHART_COLORS } from '../theme.ts';
 
 /** The analysis states its scoring in English; this is the same rule for Chinese reports. */
 const RFM_SCORING_ZH = '每项得分 = 1 + ⌊5 × 该项表现更差的客户数 / 客户总数⌋（向下取整）：按排名五等分，取值相同的客户共享其中最低位次的得分（大量并列时某些分数可能为空）。更差指最近购买间隔更长、订单更少、消费总额更低。';
@@ -140,8 +141,8 @@ function segmentSection<T extends SegmentSize>(spec: SegmentSectionSpec<T>, lang
     headline: spec.headline,
     chart: {
       data: [
-        bars(TEXT.customerShare[lang], spec.sizes.map((size) => size.customerShare), '#8a8f98'),
-        bars(TEXT.revenueShare[lang], spec.sizes.map((size) => size.revenueShare), '#2f6fed'),
+        bars(TEXT.customerShare[lang], spec.sizes.map((size) => size.customerShare), CHART_COLORS[5]!),
+        bars(TEXT.revenueShare[lang], spec.sizes.map((size) => size.revenueShare), CHART_COLORS[0]!),
       ],
       layout: { barmode: 'group', xaxis: { tickformat: '.0%' }, margin: { l: 140 } },
       height: Math.max(360, 34 * spec.sizes.length + 100),
@@ -273,7 +274,7 @@ export function valueSections(result: CustomerValueResult, lang: ReportLang): Re
                   name: TEXT.valueAtRisk[lang],
                   y: charted.map((row) => row.customer_id).reverse(),
                   x: charted.map((row) => row.value_at_risk!).reverse(),
-                  marker: { color: '#c8485b' },
+                  marker: { color: CHART_COLORS[3]! },
                 },
               ],
               layout: { xaxis: { title: { text: TEXT.valueAtRisk[lang] }, tickformat: ',.0f' }, yaxis: { type: 'category' }, margin: { l: 120 } },

@@ -5,6 +5,7 @@ import type { KpiKey, KpisResult } from '../../api/retention.ts';
 import { formatCell, makeTable } from '../table.ts';
 import { formatDecimal, formatPercent } from '../text.ts';
 import { PERIOD_NAMES, periodOption, ruleOptions, statusesOption, type Bilingual } from './common.ts';
+import { CHART_COLORS } from '../theme.ts';
 
 const KPI_NAMES: Record<KpiKey, Bilingual & { format: ReportColumnFormat }> = {
   customers: { 'zh-CN': '客户数', en: 'Customers', format: 'integer' },
@@ -83,11 +84,11 @@ export function kpiSections(result: KpisResult, lang: ReportLang): ReportSection
             name: TEXT.lorenz[lang],
             x: result.lorenz.map((point) => point.customers),
             y: result.lorenz.map((point) => point.revenue),
-            line: { color: '#2f6fed', width: 2 },
+            line: { color: CHART_COLORS[0]!, width: 2 },
             fill: 'tozeroy',
-            fillcolor: 'rgba(47,111,237,0.10)',
+            fillcolor: 'rgba(0,114,178,0.10)',
           },
-          { type: 'scatter', mode: 'lines', name: TEXT.equality[lang], x: [0, 1], y: [0, 1], line: { color: '#8a8f98', dash: 'dot', width: 1 } },
+          { type: 'scatter', mode: 'lines', name: TEXT.equality[lang], x: [0, 1], y: [0, 1], line: { color: CHART_COLORS[5]!, dash: 'dot', width: 1 } },
         ],
         layout: {
           xaxis: { title: { text: TEXT.customersAxis[lang] }, tickformat: '.0%', range: [0, 1] },

@@ -12,6 +12,7 @@ import { queryOne } from '../../db/sql.ts';
 import { makeTable } from '../table.ts';
 import { formatCount, formatDecimal, formatPercent } from '../text.ts';
 import { ruleOptions, type Bilingual } from './common.ts';
+import { CHART_COLORS } from '../theme.ts';
 
 const TEXT = {
   title: { 'zh-CN': '流失原因', en: 'Churn reasons' },
@@ -32,9 +33,9 @@ const TEXT = {
   taxonomy: { 'zh-CN': '原因分类表版本', en: 'Taxonomy version' },
 } satisfies Record<string, Bilingual>;
 
-const BAR_COLOR = '#2f6fed';
+const BAR_COLOR = CHART_COLORS[0]!;
 const UNKNOWN_COLOR = '#b0b6c0';
-const LINE_COLOR = '#e8833a';
+const LINE_COLOR = CHART_COLORS[1]!;
 
 function nameOf(row: Pick<ReasonRow, 'zh' | 'en'>, lang: ReportLang): string {
   return lang === 'en' ? row.en : row.zh;

@@ -14,6 +14,8 @@ const HEADLINE_K: Record<RetentionPeriod, number> = { day: 7, week: 4, month: 3,
  * a cohort of three customers swings from 0% to 67% on one purchase.
  */
 export const MIN_HEADLINE_COHORT = 30;
+/** Colour of the cells the data cannot fill yet (the Retention screen's grey). */
+const UNOBSERVED_COLOR = '#e9ebef';
 /** Cells a heatmap writes its percentages into; beyond this the numbers would not fit. */
 const MAX_LABELLED_CELLS = 400;
 /** The mean curve's end: the last period at least this many cohorts reach (one old cohort is not an average). */
@@ -30,6 +32,8 @@ const TEXT = {
   rate: { 'zh-CN': '留存率', en: 'Retention' },
   mode: { 'zh-CN': '留存口径', en: 'Counted as retained' },
   metric: { 'zh-CN': '度量', en: 'Measure' },
+  legend: { 'zh-CN': '图例', en: 'Reading the grid' },
+  legendText: { 'zh-CN': '灰色格子在数据结束之后，无法观察；* 表示该期尚未结束', en: 'grey cells lie after the end of the data and cannot be observed; * marks a period still running' },
 } satisfies Record<string, Bilingual>;
 
 const MODE_NAMES: Record<RetentionMode, Bilingual> = {
@@ -53,6 +57,7 @@ export function retentionSections(result: CohortRetentionResult, lang: ReportLan
   if (!matrix || matrix.cohorts.length === 0) return [];
   const { period } = result.options;
   const options: ReportOption[] = [
+    { label: TEXT.legend[lang], value: TEXT.legendText[lang] },
     periodOption(period, lang),
     { label: TEXT.mode[lang], value: MODE_NAMES[result.options.mode][lang] },
     { label: TEXT.metric[lang], value: METRIC_NAMES[result.options.metric][lang] },
@@ -84,15 +89,19 @@ export function retentionSections(result: CohortRetentionResult, lang: ReportLan
           ],
           xgap: 1,
           ygap: 1,
+          hoverongaps: false,
           colorbar: { tickformat: '.0%', thickness: 12 },
-          hovertemplate: `${TEXT.cohort[lang]} %{y}<br>${periodsSinceFirst(period, lang)} %{x}<br>%{z:.1%}<extra></extra>`,
-          ...(labelled ? { texttemplate: '%{z:.0%}', textfont: { size: 10 } } : {}),
+          // The period still running is marked *, as on the Retention screen; cells after the data stay empty on grey.
+          text: matrix.cohorts.map((row) => ks.map((k) => (row.rates[k] == null ? '' : `${formatPercent(row.rates[k], lang, 0)}${row.partialK === k ? '*' : ''}`))),
+          hovertemplate: `${TEXT.cohort[lang]} %{y}<br>${periodsSinceFirst(period, lang)} %{x}<br>%{text}<extra></extra>`,
+          ...(labelled ? { texttemplate: '%{text}', textfont: { size: 10 } } : {}),
         },
       ],
       layout: {
-        xaxis: { title: { text: periodsSinceFirst(period, lang) }, dtick: 1, showgrid: false },
-        yaxis: { type: 'category', autorange: 'reversed', showgrid: false },
-        margin: { l: 80, r: 24, t: 16, b: 56 },
+        plot_bgcolor: UNOBSERVED_COLOR,
+        xaxis: { title: { text: periodsSinceFirst(period, lang) }, dtick: 1, showgrid: false, zeroline: false },
+        yaxis: { title: { text: TEXT.cohort[lang] }, type: 'category', autorange: 'reversed', showgrid: false },
+        margin: { l: 96, r: 24, t: 16, b: 56 },
       },
       height: Math.min(900, Math.max(320, 120 + 24 * matrix.cohorts.length)),
     },

@@ -41,7 +41,8 @@ export function dataUrlContent(url: string): Uint8Array | string {
 }
 
 const FONT_FAMILY = '"Inter", "Noto Sans CJK SC", "Noto Sans SC", "Microsoft YaHei", "PingFang SC", system-ui, sans-serif';
-export const CHART_COLORS = ['#2f6fed', '#e8833a', '#3a9d6e', '#c8485b', '#7b61c9', '#8a8f98', '#d4a72c', '#2aa1b3'];
+/** The report's palette (core/src/report/theme.ts; a test keeps them equal): colour-blind-safe, 13 colours before any repeat. */
+export const CHART_COLORS = ['#0072b2', '#e69f00', '#009e73', '#d55e00', '#cc79a7', '#7f7f7f', '#b8a200', '#56b4e9', '#882255', '#332288', '#999933', '#117733', '#000000'];
 
 /** The house style every chart shares; a chart's own layout is laid over it. */
 export function themedLayout(layout: ChartLayout, height: number): ChartLayout {

@@ -16,7 +16,9 @@ import { DEFAULT_CHART_HEIGHT, SectionView } from './SectionView.tsx';
 
 const IMAGE_WIDTH = 1000;
 /** Formats whose writer places chart images the app can supply (the rest draw from the figure JSON). */
-const IMAGE_FORMATS: Partial<Record<ReportFormat, 'png' | 'svg'>> = { pptx: 'png', png: 'png', svg: 'svg' };
+const IMAGE_FORMATS: Partial<Record<ReportFormat, 'png' | 'svg'>> = { pptx: 'png', png: 'png', svg: 'svg', pdf: 'svg' };
+/** Width in CSS pixels of a chart on a printed page (core/src/report/theme.ts PRINT_CHART_WIDTH): PDF charts are drawn at it. */
+const PRINT_WIDTH = 680;
 
 export function ReportScreen() {
   const { core } = useCoreContext();
@@ -42,13 +44,13 @@ export function ReportScreen() {
     }
   };
 
-  const chartImages = async (model: ReportModel, kind: 'png' | 'svg'): Promise<Record<string, ChartImages>> => {
+  const chartImages = async (model: ReportModel, kind: 'png' | 'svg', width: number): Promise<Record<string, ChartImages>> => {
     const images: Record<string, ChartImages> = {};
     for (const section of model.sections) {
       const handle = charts.current.get(section.id);
       if (!handle || !section.chart) continue;
       const height = section.chart.height ?? DEFAULT_CHART_HEIGHT;
-      images[section.id] = kind === 'png' ? { png: await handle.image('png', IMAGE_WIDTH, height) } : { svg: await handle.image('svg', IMAGE_WIDTH, height) };
+      images[section.id] = kind === 'png' ? { png: await handle.image('png', width, height) } : { svg: await handle.image('svg', width, height) };
     }
     return images;
   };
@@ -59,8 +61,10 @@ export function ReportScreen() {
     setError(null);
     try {
       const imageKind = IMAGE_FORMATS[format];
-      const images = imageKind ? await chartImages(report, imageKind) : {};
-      const file = await core.exportReport({ report, format, paper, images });
+      const images = imageKind ? await chartImages(report, imageKind, format === 'pdf' ? PRINT_WIDTH : IMAGE_WIDTH) : {};
+      // Blank lines of the summary box are not findings.
+      const summary = report.summary?.map((line) => line.trim()).filter((line) => line !== '');
+      const file = await core.exportReport({ report: { ...report, ...(summary ? { summary } : {}) }, format, paper, images });
       downloadBlob(new Blob([file.bytes.slice()], { type: file.mimeType }), file.fileName);
     } catch (failure) {
       setError(asCoreError(failure));
@@ -110,6 +114,17 @@ export function ReportScreen() {
               <input className="title-input" value={report.title} onChange={(event) => setReport({ ...report, title: event.target.value })} />
             </label>
             <p className="muted">{report.subtitle}</p>
+            <label className="field">
+              <span className="field-label">{t('report.summary')}</span>
+              <textarea
+                className="summary-input"
+                rows={Math.max(3, report.summary?.length ?? 0)}
+                value={(report.summary ?? []).join('\n')}
+                onChange={(event) => setReport({ ...report, summary: event.target.value.split('\n') })}
+                data-testid="report-summary"
+              />
+              <span className="muted">{t('report.summaryHint')}</span>
+            </label>
             <div className="export-bar">
               <label className="inline-field">
                 {t('report.format')}

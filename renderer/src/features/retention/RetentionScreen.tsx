@@ -11,7 +11,8 @@ import { useI18n } from '../../i18n/I18nProvider.tsx';
 import { useSegmentChoices } from '../segmentChoices.ts';
 import { DEFAULT_STATUSES, StatusesField } from '../StatusesField.tsx';
 import { CohortMembers } from './CohortMembers.tsx';
-import { cohortHeatmap, CURVES_LAYOUT, PERIODS, retentionCurves, trendTrace } from './retentionCharts.ts';
+import { cohortHeatmap, CURVES_LAYOUT, PERIODS, retentionCurves, trendTrace, type HeatmapValue } from './retentionCharts.ts';
+import { RetentionForecastPanel } from './RetentionForecastPanel.tsx';
 
 type Options = Required<Pick<CohortRetentionOptions, 'period' | 'mode' | 'metric' | 'relativeTo' | 'trendK' | 'statuses'>> & { segment: CohortRetentionOptions['segment'] };
 
@@ -22,6 +23,7 @@ export function RetentionScreen() {
   const { t, number, percent } = i18n;
   const [options, setOptions] = useState<Options>(DEFAULTS);
   const [matrixIndex, setMatrixIndex] = useState(0);
+  const [show, setShow] = useState<HeatmapValue>('percent');
   const [cell, setCell] = useState<CohortMembersRequest | null>(null);
   const segments = useSegmentChoices();
   const result = useCall('cohortRetention', options);
@@ -37,9 +39,22 @@ export function RetentionScreen() {
   const heatmap = useMemo(
     () =>
       matrix && value
-        ? cohortHeatmap(matrix, value.periods, { periodAxis, cohortAxis: t('retention.axis.cohort'), percent: (rate) => percent(rate, 0), partialMark: '*' })
+        ? cohortHeatmap(
+            matrix,
+            value.periods,
+            {
+              periodAxis,
+              cohortAxis: t('retention.axis.cohort'),
+              percent: (rate) => percent(rate, 0),
+              count: (amount) => number(amount),
+              partialMark: '*',
+              cohortLabel: (cohort, size) => t('retention.cohortLabel', { cohort, size: number(size) }),
+              hover: (cohort, k, rate, retained, size) => t('retention.cellHover', { cohort, k, rate, retained, size }),
+            },
+            show,
+          )
         : null,
-    [matrix, value, periodAxis, t, percent],
+    [matrix, value, periodAxis, t, percent, number, show],
   );
   const curves = useMemo(
     () => (value ? retentionCurves(value.matrices, { weighted: t('retention.weighted'), simple: t('retention.simple'), all: t('retention.allCustomers'), axis: periodAxis }) : []),
@@ -87,7 +102,14 @@ export function RetentionScreen() {
             id="cohort-heatmap"
             title={t('retention.heatmap')}
             actions={
-              value.matrices.length > 1 && (
+              <>
+                <OptionSelect
+                  label={t('retention.show')}
+                  value={show}
+                  onChange={(v: HeatmapValue) => setShow(v)}
+                  choices={(['percent', 'count'] as const).map((v) => ({ value: v, label: t(`retention.show.${v}`) }))}
+                />
+                {value.matrices.length > 1 && (
                 <OptionSelect
                   label={t('common.segment')}
                   value={String(matrixIndex)}
@@ -97,7 +119,8 @@ export function RetentionScreen() {
                   }}
                   choices={value.matrices.map((m, index) => ({ value: String(index), label: m.segment ?? t('common.noValue') }))}
                 />
-              )
+                )}
+              </>
             }
           >
             <p className="chart-note">{t('retention.heatmapNote')}</p>
@@ -136,6 +159,7 @@ export function RetentionScreen() {
               <PlotlyChart data={trend} layout={{ xaxis: { title: { text: t('retention.axis.cohort') } }, yaxis: { tickformat: '.0%', rangemode: 'tozero', title: { text: t('retention.trendName', { k: options.trendK }) } }, showlegend: false }} title={t('retention.trend')} fileName="retention-trend" />
             </Panel>
           </div>
+          <RetentionForecastPanel period={options.period} statuses={options.statuses} periodAxis={periodAxis} />
         </>
       )}
     </Screen>

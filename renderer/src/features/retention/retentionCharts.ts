@@ -16,24 +16,41 @@ export interface HeatmapLabels {
   /** Column title, e.g. "Months since first order". */
   periodAxis: string;
   cohortAxis: string;
-  /** Hover line for a cell: receives the formatted rate, value and cohort size. */
+  /** A rate as the cell shows it, e.g. "41%". */
   percent: (rate: number) => string;
+  /** A count (customers, orders or revenue) as the cell shows it. */
+  count: (value: number) => string;
   partialMark: string;
+  /** A cohort's row label with its size, e.g. "2011-01-01 · 78". */
+  cohortLabel: (cohort: string, size: number) => string;
+  /** Hover text of a cell: cohort, k, the shown value and the retained count with the cohort's size. */
+  hover: (cohort: string, k: number, rate: string, retained: string, size: string) => string;
 }
 
-/** The cohort triangle: rows are cohorts (oldest on top), columns k; unobservable cells stay empty and grey. */
-export function cohortHeatmap(matrix: CohortMatrix, periods: number, labels: HeatmapLabels): { data: ChartTrace[]; layout: ChartLayout; height: number } {
+/** What the cells show: the retention rate or the count behind it. */
+export type HeatmapValue = 'percent' | 'count';
+
+/** The cohort triangle: rows are cohorts (oldest on top) labelled with their size, columns k; unobservable cells stay empty and grey. */
+export function cohortHeatmap(matrix: CohortMatrix, periods: number, labels: HeatmapLabels, show: HeatmapValue = 'percent'): { data: ChartTrace[]; layout: ChartLayout; height: number } {
   const cohorts = matrix.cohorts.map((row) => row.cohort);
   const ks = Array.from({ length: periods }, (_, k) => k);
   const z = matrix.cohorts.map((row) => ks.map((k) => row.rates[k] ?? null));
-  const text = matrix.cohorts.map((row) =>
+  const cellText = (row: CohortMatrix['cohorts'][number], k: number) => {
+    const rate = row.rates[k];
+    const value = row.values[k];
+    if (rate === null || rate === undefined) return '';
+    const shown = show === 'count' && value !== null && value !== undefined ? labels.count(value) : labels.percent(rate);
+    return row.partialK === k ? `${shown}${labels.partialMark}` : shown;
+  };
+  const text = matrix.cohorts.map((row) => ks.map((k) => cellText(row, k)));
+  const hover = matrix.cohorts.map((row) =>
     ks.map((k) => {
       const rate = row.rates[k];
       if (rate === null || rate === undefined) return '';
-      return row.partialK === k ? `${labels.percent(rate)}${labels.partialMark}` : labels.percent(rate);
+      const value = row.values[k];
+      return labels.hover(row.cohort, k, `${labels.percent(rate)}${row.partialK === k ? labels.partialMark : ''}`, value === null || value === undefined ? '—' : labels.count(value), labels.count(row.size));
     }),
   );
-  const sizes = matrix.cohorts.map((row) => ks.map(() => row.size));
   const height = Math.min(900, Math.max(260, 90 + cohorts.length * 26));
   return {
     height,
@@ -44,10 +61,10 @@ export function cohortHeatmap(matrix: CohortMatrix, periods: number, labels: Hea
         y: cohorts,
         z,
         text,
-        customdata: sizes,
+        customdata: hover,
         texttemplate: periods <= 24 ? '%{text}' : '',
         textfont: { size: 11 },
-        hovertemplate: `%{y} · k=%{x}<br>%{text}<br>n=%{customdata}<extra></extra>`,
+        hovertemplate: '%{customdata}<extra></extra>',
         colorscale: RATE_SCALE,
         zmin: 0,
         zmax: 1,
@@ -60,7 +77,14 @@ export function cohortHeatmap(matrix: CohortMatrix, periods: number, labels: Hea
     layout: {
       plot_bgcolor: UNOBSERVED_COLOR,
       xaxis: { title: { text: labels.periodAxis }, dtick: periods > 24 ? 3 : 1, side: 'top', gridcolor: 'rgba(0,0,0,0)', zeroline: false },
-      yaxis: { title: { text: labels.cohortAxis }, autorange: 'reversed', type: 'category', gridcolor: 'rgba(0,0,0,0)' },
+      yaxis: {
+        title: { text: labels.cohortAxis },
+        autorange: 'reversed',
+        type: 'category',
+        gridcolor: 'rgba(0,0,0,0)',
+        tickvals: cohorts,
+        ticktext: matrix.cohorts.map((row) => labels.cohortLabel(row.cohort, row.size)),
+      },
       margin: { l: 96, r: 24, t: 56, b: 24 },
     },
   };
