@@ -5,12 +5,13 @@
 // tables travel as Arrow IPC bytes (Uint8Array). Errors reject with CoreError.
 import type { CoreEventListener } from './events.ts';
 import { CUSTOMERS_METHODS, type CustomersApi } from './customers.ts';
+import { IN_PLACE_METHODS, type InPlaceApi } from './inPlace.ts';
 import { REASONS_METHODS, type ReasonsApi } from './reasons.ts';
 import { REPORT_METHODS, type ReportApi } from './report.ts';
 import { RETENTION_METHODS, type RetentionApi } from './retention.ts';
 import { WORKSPACE_METHODS, type WorkspaceApi } from './workspace.ts';
 
-export interface CoreApi extends WorkspaceApi, RetentionApi, ReasonsApi, CustomersApi, ReportApi {}
+export interface CoreApi extends WorkspaceApi, RetentionApi, ReasonsApi, CustomersApi, ReportApi, InPlaceApi {}
 
 export type CoreMethod = keyof CoreApi;
 export type CoreRequest<M extends CoreMethod> = Parameters<CoreApi[M]>[0];
@@ -22,6 +23,7 @@ export const CORE_METHODS: readonly CoreMethod[] = [
   ...REASONS_METHODS,
   ...CUSTOMERS_METHODS,
   ...REPORT_METHODS,
+  ...IN_PLACE_METHODS,
 ];
 
 // Compile-time proof that the runtime table names every verb of the interface.
@@ -31,7 +33,8 @@ type ListedMethod =
   | (typeof RETENTION_METHODS)[number]
   | (typeof REASONS_METHODS)[number]
   | (typeof CUSTOMERS_METHODS)[number]
-  | (typeof REPORT_METHODS)[number];
+  | (typeof REPORT_METHODS)[number]
+  | (typeof IN_PLACE_METHODS)[number];
 export const ALL_METHODS_LISTED: AllListed = true;
 
 export function isCoreMethod(name: unknown): name is CoreMethod {

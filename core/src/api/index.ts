@@ -9,3 +9,4 @@ export type * from './retention.ts';
 export type * from './reasons.ts';
 export type * from './customers.ts';
 export type * from './report.ts';
+export type * from './inPlace.ts';

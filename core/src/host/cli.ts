@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { CoreError } from '../api/errors.ts';
 import { reportFailure } from './cli/common.ts';
 import { registerCustomersCommands } from './cli/customers.ts';
+import { registerInPlaceCommands } from './cli/inPlace.ts';
 import { registerReasonsCommands } from './cli/reasons.ts';
 import { registerReportCommands } from './cli/report.ts';
 import { registerRetentionCommands } from './cli/retention.ts';
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerCustomersCommands(program);
   registerReportCommands(program);
   registerServeCommand(program);
+  registerInPlaceCommands(program);
   return program;
 }
 

@@ -3,6 +3,7 @@ import type { CoreApi, CoreHandle } from '../api/contract.ts';
 import { IN_MEMORY, Workspace, type WorkspaceSettings } from '../db/workspace.ts';
 import { CoreContext } from './context.ts';
 import { customersHandlers } from './handlers/customers.ts';
+import { inPlaceHandlers } from './handlers/inPlace.ts';
 import { reasonsHandlers } from './handlers/reasons.ts';
 import { reportHandlers } from './handlers/report.ts';
 import { retentionHandlers } from './handlers/retention.ts';
@@ -27,6 +28,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
     ...reasonsHandlers(context),
     ...customersHandlers(context),
     ...reportHandlers(context),
+    ...inPlaceHandlers(context),
   };
   return {
     ...api,
