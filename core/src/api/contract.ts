@@ -6,12 +6,13 @@
 import type { CoreEventListener } from './events.ts';
 import { CUSTOMERS_METHODS, type CustomersApi } from './customers.ts';
 import { DRIVERS_METHODS, type DriversApi } from './drivers.ts';
+import { IN_PLACE_METHODS, type InPlaceApi } from './inPlace.ts';
 import { REASONS_METHODS, type ReasonsApi } from './reasons.ts';
 import { REPORT_METHODS, type ReportApi } from './report.ts';
 import { RETENTION_METHODS, type RetentionApi } from './retention.ts';
 import { WORKSPACE_METHODS, type WorkspaceApi } from './workspace.ts';
 
-export interface CoreApi extends WorkspaceApi, RetentionApi, ReasonsApi, CustomersApi, ReportApi, DriversApi {}
+export interface CoreApi extends WorkspaceApi, RetentionApi, ReasonsApi, CustomersApi, ReportApi, DriversApi, InPlaceApi {}
 
 export type CoreMethod = keyof CoreApi;
 export type CoreRequest<M extends CoreMethod> = Parameters<CoreApi[M]>[0];
@@ -24,6 +25,7 @@ export const CORE_METHODS: readonly CoreMethod[] = [
   ...CUSTOMERS_METHODS,
   ...REPORT_METHODS,
   ...DRIVERS_METHODS,
+  ...IN_PLACE_METHODS,
 ];
 
 // Compile-time proof that the runtime table names every verb of the interface.
@@ -34,7 +36,8 @@ type ListedMethod =
   | (typeof REASONS_METHODS)[number]
   | (typeof CUSTOMERS_METHODS)[number]
   | (typeof REPORT_METHODS)[number]
-  | (typeof DRIVERS_METHODS)[number];
+  | (typeof DRIVERS_METHODS)[number]
+  | (typeof IN_PLACE_METHODS)[number];
 export const ALL_METHODS_LISTED: AllListed = true;
 
 /** Verbs whose request takes an optional task id: they run as tasks, report progress and can be cancelled. */

@@ -11,3 +11,4 @@ export type * from './customers.ts';
 export type * from './report.ts';
 export type * from './drivers.ts';
 export { ORDER_DRIVERS } from './drivers.ts';
+export type * from './inPlace.ts';

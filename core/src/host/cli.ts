@@ -6,6 +6,7 @@ import { CoreError } from '../api/errors.ts';
 import { reportFailure } from './cli/common.ts';
 import { registerCustomersCommands } from './cli/customers.ts';
 import { registerDriversCommands } from './cli/drivers.ts';
+import { registerInPlaceCommands } from './cli/inPlace.ts';
 import { registerReasonsCommands } from './cli/reasons.ts';
 import { registerReportCommands } from './cli/report.ts';
 import { registerRetentionCommands } from './cli/retention.ts';
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerDriversCommands(program);
   registerReportCommands(program);
   registerServeCommand(program);
+  registerInPlaceCommands(program);
   return program;
 }
 

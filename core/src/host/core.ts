@@ -5,6 +5,7 @@ import { IN_MEMORY, Workspace, type WorkspaceSettings } from '../db/workspace.ts
 import { CoreContext } from './context.ts';
 import { customersHandlers } from './handlers/customers.ts';
 import { driversHandlers } from './handlers/drivers.ts';
+import { inPlaceHandlers } from './handlers/inPlace.ts';
 import { reasonsHandlers } from './handlers/reasons.ts';
 import { reportHandlers } from './handlers/report.ts';
 import { retentionHandlers } from './handlers/retention.ts';
@@ -30,6 +31,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
     ...customersHandlers(context),
     ...reportHandlers(context),
     ...driversHandlers(context),
+    ...inPlaceHandlers(context),
   });
   return {
     ...api,

@@ -89,7 +89,7 @@ function formatMapping(preview: ImportPreview): string {
 }
 
 /** Reads `--mapping FILE.json`: an object of canonical field names to header names (or derived values). */
-async function readMapping(path: string): Promise<ColumnMapping> {
+export async function readMapping(path: string): Promise<ColumnMapping> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(await readFile(path, 'utf8'));
