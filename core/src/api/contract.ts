@@ -59,6 +59,11 @@ export const TASK_METHODS = [
   'customerSegments',
   'customerValue',
   'defaultReport',
+  'churnDrivers',
+  'surveys',
+  'whatIf',
+  'readInPlace',
+  'exportParquet',
 ] as const satisfies readonly TaskMethod[];
 
 // Compile-time proof that TASK_METHODS names every verb whose request takes a task id.

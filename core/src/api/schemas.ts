@@ -14,7 +14,8 @@ import type { CustomerTable, RfmRules, SegmentKeywords, ShopperRules, TimeUnit }
 import type { ReasonMembersRequest, Taxonomy } from './reasons.ts';
 import type { PaperSize, ReportArea, ReportFormat, ReportLang, ReportModel } from './report.ts';
 import type { OrderStatusName, RetentionBase, RetentionMetric, RetentionMode, RetentionPeriod, SegmentColumn } from './retention.ts';
-import type { EncodingName, ImportKind, ImportOptions } from './workspace.ts';
+import type { DriversSource } from './drivers.ts';
+import type { EncodingName, ImportLimits, ImportOptions, ImportRequestKind } from './workspace.ts';
 
 /** z.enum of every member of T (named explicitly), listed as a record's keys so a member left out or misspelt is a compile error. */
 function everyOf<T extends string>(members: Record<T, true>) {
@@ -38,12 +39,27 @@ const taxonomyChoice = { taxonomy: checkedElsewhere<Taxonomy>('a taxonomy').opti
 const nothing = z.record(z.string(), z.never());
 
 const importOptions = {
-  kind: everyOf<ImportKind>({ orders: true, tickets: true }),
+  kind: everyOf<ImportRequestKind>({ orders: true, tickets: true, surveys: true, table: true }),
+  table: z.string().optional(),
   files: z.array(z.string()),
-  encoding: everyOf<EncodingName>({ 'utf-8': true, 'utf-16le': true, 'utf-16be': true, gb18030: true, gbk: true, big5: true }).optional(),
+  encoding: everyOf<EncodingName>({ 'utf-8': true, 'utf-16le': true, 'utf-16be': true, gb18030: true, gbk: true, big5: true, 'windows-1252': true }).optional(),
   mapping: z.record(z.string(), z.string()).optional(),
   sheet: z.string().optional(),
   mode: everyOf<NonNullable<ImportOptions['mode']>>({ append: true, replace: true }).optional(),
+  creditNotes: everyOf<NonNullable<ImportOptions['creditNotes']>>({ refund: true, cancel: true }).optional(),
+  datesFrom: z.string().optional(),
+  datesTo: z.string().optional(),
+  limits: z
+    .object({
+      maxLineBytes: z.number().optional(),
+      maxColumns: z.number().optional(),
+      maxJsonDepth: z.number().optional(),
+      maxInflatedBytes: z.number().optional(),
+      maxInflationRatio: z.number().optional(),
+      maxFiles: z.number().optional(),
+      partBytes: z.number().optional(),
+    } satisfies { [K in keyof Required<ImportLimits>]: z.ZodType<ImportLimits[K]> })
+    .optional(),
 };
 
 const churnReasonsOptions = {
@@ -56,7 +72,18 @@ const churnReasonsOptions = {
 
 const segmentsBase = { asOf: z.string().optional(), statuses: z.array(z.string()).optional(), taskId };
 
-const reportArea = everyOf<ReportArea>({ kpis: true, retention: true, churn: true, reasons: true, customers: true });
+const reportArea = everyOf<ReportArea>({ kpis: true, retention: true, churn: true, reasons: true, customers: true, drivers: true, satisfaction: true });
+
+const driversOptions = {
+  ...churnRule,
+  ...taxonomyChoice,
+  taskId,
+  source: z.object({ table: z.string(), durationColumn: z.string(), eventColumn: z.string() } satisfies { [K in keyof DriversSource]: z.ZodType<DriversSource[K]> }).nullable().optional(),
+  covariates: z.array(z.string()).optional(),
+  reference: z.record(z.string(), z.string()).optional(),
+  standardize: z.boolean().optional(),
+  confidence: z.number().optional(),
+};
 
 /** Every verb's request schema; `satisfies` proves each fits its request type and none is missing. */
 export const REQUEST_SCHEMAS = {
@@ -122,6 +149,8 @@ export const REQUEST_SCHEMAS = {
   }),
   classifyTickets: z.object({ taskId, ...taxonomyChoice, full: z.boolean().optional() }),
   ticketEvidence: z.object({ ticketId: z.string(), ...taxonomyChoice }),
+  correctTicketReason: z.object({ ticketId: z.string(), reason: z.string().nullable() }),
+  reasonCorrections: z.object(taxonomyChoice),
   churnReasons: z.object(churnReasonsOptions),
   reasonMembers: z.object({
     ...churnReasonsOptions,
@@ -168,6 +197,21 @@ export const REQUEST_SCHEMAS = {
     images: z.record(z.string(), z.object({ png: z.instanceof(Uint8Array).optional(), svg: z.string().optional() })).optional(),
     sectionId: z.string().optional(),
   }),
+  // drivers and surveys
+  churnDrivers: z.object(driversOptions),
+  surveys: z.object({ ...churnRule, ...taxonomyChoice, taskId, period: period.optional() }),
+  whatIf: z.object({
+    ...churnRule,
+    taskId,
+    term: z.string(),
+    level: z.string(),
+    reduction: z.number().optional(),
+    horizonMonths: z.number().optional(),
+    drivers: z.object(driversOptions).optional(),
+  }),
+  // data in place
+  readInPlace: z.object({ taskId, path: z.string(), kind: z.literal('orders'), mapping: z.record(z.string(), z.string()).optional() }),
+  exportParquet: z.object({ taskId, out: z.string() }),
 } satisfies { [M in CoreMethod]: z.ZodType<CoreRequest<M>> };
 
 // Compile-time proof that each schema names every field of its request type: a field left out

@@ -51,16 +51,17 @@ function formulaZh(key: KpiKey, result: KpisResult): string {
   const top = Math.round(options.paretoShare * 100);
   const formulas: Record<KpiKey, string> = {
     customers: `有${activity}的客户数`,
-    repeatPurchaseRate: `有 2 笔及以上${activity}的客户 / 有 1 笔及以上的客户`,
+    repeatPurchaseRate: `在 2 个及以上不同日期有${activity}的客户 / 有${activity}的客户`,
     retentionRate: `在最近一个完整${period}及其前一${period}都活跃的客户 / 前一${period}活跃的客户`,
-    churnRate: `在最近一个可完整判定的${period}活跃、之后超过 ${window}未再下单的客户 / 该${period}活跃的客户`,
-    orderCompletionRate: `状态为已完成的订单 / 截至 ${asOf} 的全部订单`,
-    refundRateOrders: '已退款（状态为已退款或有退款金额）的订单 / 已完成或已退款的订单',
-    refundRateAmount: '退款金额（已退款但无退款金额的订单计全额） / 已完成或已退款订单的金额',
+    churnRate: `在最近一个可完整判定的${period}活跃、且最后一次活跃在该${period}、之后超过 ${window}（按自然日计）未再活跃的客户 / 该${period}活跃的客户`,
+    orderCompletionRate: `状态为已完成的订单 / 截至 ${asOf} 的全部订单（贷项凭证不算订单）`,
+    refundRateOrders: `退款（已退款或有退款金额的订单，以及贷项凭证） / 截至 ${asOf} 已完成或已退款的订单`,
+    refundRateAmount: '退还的金额（退款金额；已退款但无退款金额的订单计全额；贷项凭证金额） / 已完成或已退款订单的金额',
     complaintRate: `截至 ${asOf} 有工单的客户 / 有${activity}的客户`,
     averageRating: '工单评分之和 / 有评分的工单数',
     lowRatingShare: `评分不高于 ${options.lowRatingAtMost} 的工单 / 有评分的工单数`,
     revenuePerCustomer: `${activity}的金额 / 客户数`,
+    averageOrderValue: `${activity}的金额 / 这些订单的笔数`,
     topRevenueShare: `按收入排名前 ${top}% 客户的收入 / 全部收入`,
     gini: '按客户收入计算的基尼系数：Σ (2i − n − 1) xᵢ / (n Σ x)，x 从低到高排序',
   };
