@@ -50,7 +50,10 @@ function validated<T extends ImportOptions>(request: T): T {
   if (request.kind !== 'orders' && request.kind !== 'tickets' && request.kind !== 'table') {
     throw new CoreError('E_ARGS', `kind must be orders, tickets or table, got "${String(request.kind)}"`);
   }
-  if (request.kind === 'table') checkTableName(request.table);
+  if (request.kind === 'table') {
+    checkTableName(request.table);
+    if (request.mapping !== undefined) throw new CoreError('E_ARGS', 'a table import keeps every column as written: mapping is for orders and tickets');
+  }
   else if (request.table !== undefined) throw new CoreError('E_ARGS', 'table names the table of a kind table import; orders and tickets go to their own tables');
   if (!Array.isArray(request.files) || request.files.length === 0 || request.files.some((file) => typeof file !== 'string')) {
     throw new CoreError('E_ARGS', 'files must be a non-empty list of paths');
