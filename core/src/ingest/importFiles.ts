@@ -21,7 +21,7 @@ import type { ProgressUpdate, TaskScope } from '../host/context.ts';
 import { loadInTransaction } from './load.ts';
 import { columnStats, hasAmount, proposeMapping, requireMapping, typedCandidates, type ColumnStats, type MappingDecision } from './mapping.ts';
 import { IMPLAUSIBLE_DATE, NORMALISE_MACROS, type RowPlan } from './normalise.ts';
-import { checkTableName, loadTable } from './table.ts';
+import { checkTableName, columnTypes, loadTable } from './table.ts';
 import { olistRecipe, type Recipe } from './olist.ts';
 import { prepareFile, type PreparedFile } from './prepare.ts';
 import { taobaoRecipe } from './taobao.ts';
@@ -395,9 +395,13 @@ export async function previewImport(workspace: Workspace, request: PreviewImport
         const files = await prepareAll(request, options);
         const first = files[0] as PreparedFile;
         const sample = readerSql(first, 0, first.headers.map((_, index) => ({ name: `h${index}`, index })), { ...limits, rejectsTables: null, sample: true });
-        return previewOf(files, first.headers, await sampleRows(connection, sample, limit), {
-          mapping: {}, columns: [], profile: null, missingRequired: [], lineLevel: false, warnings: [], alerts: [],
-        });
+        const types = await columnTypes(connection, `(${sample.sql} LIMIT 1000)`, first.headers.length, sample.params);
+        return {
+          ...previewOf(files, first.headers, await sampleRows(connection, sample, limit), {
+            mapping: {}, columns: [], profile: null, missingRequired: [], lineLevel: false, warnings: [], alerts: [],
+          }),
+          tableColumns: first.headers.map((name, index) => ({ name, type: types[index] ?? 'VARCHAR' })),
+        };
       }
       const planned = await planImport(request, options);
       return previewOf(planned.files, planned.headers, await sampleRows(connection, planned.sample, limit), {

@@ -4,7 +4,7 @@
 // these; nothing is mapped to canonical fields. Each column gets the narrowest type every one of
 // its non-empty values reads as: BIGINT, DOUBLE, TIMESTAMP, else VARCHAR. A number written with a
 // leading zero ("007", a zip code) stays text, because casting it would change what it says.
-import type { DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import type { UserTable } from '../api/workspace.ts';
 import { CoreError } from '../api/errors.ts';
 import { queryOne, queryRows, quoteIdent } from '../db/sql.ts';
@@ -82,8 +82,8 @@ function relation(files: readonly PreparedFile[], limits: ReadLimits, rejects: (
   return { sql: pieces.map((piece) => `(${piece.sql})`).join(' UNION ALL '), params: Object.assign({}, ...pieces.map((piece) => piece.params)) };
 }
 
-/** One aggregate over the rows: the narrowest type each column's non-empty values all read as. */
-async function columnTypes(connection: DuckDBConnection, stage: string, count: number): Promise<(typeof COLUMN_TYPES)[number][]> {
+/** One aggregate over the rows of `stage` (a table or a parenthesised query, columns h0, h1, ...): the narrowest type each column's non-empty values all read as. */
+export async function columnTypes(connection: DuckDBConnection, stage: string, count: number, params: Record<string, DuckDBValue> = {}): Promise<(typeof COLUMN_TYPES)[number][]> {
   const parts = Array.from({ length: count }, (_, index) => {
     const value = `nullif(trim(${quoteIdent(`h${index}`)}), '')`;
     const numeric = `NOT regexp_matches(${value}, '^[-+]?0[0-9]')`;
@@ -95,7 +95,7 @@ async function columnTypes(connection: DuckDBConnection, stage: string, count: n
       `count(try_cast(${value} AS TIMESTAMP)) AS t${index}`,
     ].join(', ');
   });
-  const row = await queryOne(connection, `SELECT ${parts.join(', ')} FROM ${stage}`);
+  const row = await queryOne(connection, `SELECT ${parts.join(', ')} FROM ${stage}`, params);
   return Array.from({ length: count }, (_, index) => {
     const nonEmpty = Number(row[`n${index}`]);
     if (nonEmpty === 0) return 'VARCHAR';

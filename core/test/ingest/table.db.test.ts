@@ -30,6 +30,9 @@ describe('import --kind table', () => {
 
   it('keeps headers as written and gives each column the narrowest type all its values read as', async () => {
     const file = join(FIXTURES, 'plans_table.csv');
+    const preview = await h.client().previewImport({ kind: 'table', table: 'plans', files: [file] });
+    expect(preview.headers).toEqual(['Customer Code', 'Tenure Months', 'Monthly Charges', 'Zip', 'Signed Up', 'Churn Value', 'Plan']);
+    expect(preview.tableColumns?.map((column) => column.type)).toEqual(['VARCHAR', 'BIGINT', 'DOUBLE', 'VARCHAR', 'TIMESTAMP', 'BIGINT', 'VARCHAR']);
     const result = await h.client().importFiles({ kind: 'table', table: 'plans', files: [file] });
     expect(result.rowsLoaded).toBe(4);
     expect(result.table?.columns).toEqual([

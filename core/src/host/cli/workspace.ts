@@ -71,7 +71,7 @@ function formatResult(result: ImportResult, kind: ImportRequestKind): string {
 function formatMapping(preview: ImportPreview): string {
   const lines = [`files: ${preview.files.join(', ')}`, `format ${preview.format}, encoding ${preview.encoding}${preview.profile ? `, profile ${preview.profile}` : ''}${preview.lineLevel ? ', one row per item' : ''}`];
   // A table import maps nothing: its columns are the headers as written.
-  if (preview.columns.length === 0) lines.push(`columns: ${preview.headers.join(', ')}`);
+  if (preview.tableColumns) lines.push(`columns (types from the first rows): ${preview.tableColumns.map((column) => `${column.name} ${column.type}`).join(', ')}`);
   const width = Math.max(0, ...preview.columns.map((column) => column.column.length)) + 2;
   for (const column of preview.columns) {
     const header = preview.mapping[column.column] ?? (column.required ? '(missing, required)' : '-');
