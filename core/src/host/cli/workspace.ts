@@ -173,7 +173,7 @@ Examples:
       await withCore(command, async (core) => {
         if (flags.printMapping) {
           const preview = await core.previewImport(request);
-          if (flags.json) printJson({ files: preview.files, format: preview.format, encoding: preview.encoding, profile: preview.profile, lineLevel: preview.lineLevel, mapping: preview.mapping, columns: preview.columns, missingRequired: preview.missingRequired, warnings: preview.warnings, alerts: preview.alerts });
+          if (flags.json) printJson({ files: preview.files, format: preview.format, encoding: preview.encoding, profile: preview.profile, lineLevel: preview.lineLevel, mapping: preview.mapping, columns: preview.columns, missingRequired: preview.missingRequired, warnings: preview.warnings, alerts: preview.alerts, ...(preview.tableColumns ? { tableColumns: preview.tableColumns } : {}) });
           else process.stdout.write(`${formatMapping(preview)}\n`);
           return;
         }
