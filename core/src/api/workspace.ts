@@ -170,6 +170,8 @@ export interface ImportPreview {
   warnings: string[];
   /** What the user must see before importing: no amount column, duplicate headers, ids already in the workspace (`existing_ids`). */
   alerts: ImportAlert[];
+  /** Kind `table`: each column's type as the first 1,000 rows read (the import types on every row). */
+  tableColumns?: { name: string; type: string }[];
 }
 
 export interface ImportRequest extends ImportOptions {

@@ -21,7 +21,7 @@ import type { ProgressUpdate, TaskScope } from '../task/scope.ts';
 import { loadInTransaction } from './load.ts';
 import { columnStats, hasAmount, proposeMapping, requireMapping, typedCandidates, type ColumnStats, type MappingDecision } from './mapping.ts';
 import { IMPLAUSIBLE_DATE, NORMALISE_MACROS, type RowPlan } from './normalise.ts';
-import { checkTableName, loadTable } from './table.ts';
+import { checkTableName, columnTypes, loadTable } from './table.ts';
 import { olistRecipe, type Recipe } from './olist.ts';
 import { resolveLimits, retryLineSize, type IngestLimits } from './limits.ts';
 import { prepareFile, type PreparedFile } from './prepare.ts';
@@ -49,7 +49,10 @@ function validated<T extends ImportOptions>(request: T): T {
   if (request.kind !== 'orders' && request.kind !== 'tickets' && request.kind !== 'surveys' && request.kind !== 'table') {
     throw new CoreError('E_ARGS', `kind must be orders, tickets, surveys or table, got "${String(request.kind)}"`);
   }
-  if (request.kind === 'table') checkTableName(request.table);
+  if (request.kind === 'table') {
+    checkTableName(request.table);
+    if (request.mapping !== undefined) throw new CoreError('E_ARGS', 'a table import keeps every column as written: mapping is for orders, tickets and surveys');
+  }
   else if (request.table !== undefined) throw new CoreError('E_ARGS', 'table names the table of a kind table import; orders, tickets and surveys go to their own tables');
   if (!Array.isArray(request.files) || request.files.length === 0 || request.files.some((file) => typeof file !== 'string')) {
     throw new CoreError('E_ARGS', 'files must be a non-empty list of paths');
@@ -398,9 +401,13 @@ export async function previewImport(workspace: Workspace, request: PreviewImport
         const files = await prepareAll(request, options);
         const first = files[0] as PreparedFile;
         const sample = readerSql(first, 0, first.headers.map((_, index) => ({ name: `h${index}`, index })), { ...limits, rejectsTables: null, sample: true });
-        return previewOf(files, first.headers, await sampleRows(connection, sample, limit), {
-          mapping: {}, columns: [], profile: null, missingRequired: [], lineLevel: false, warnings: [], alerts: [],
-        });
+        const types = await columnTypes(connection, `(${sample.sql} LIMIT 1000)`, first.headers.length, sample.params);
+        return {
+          ...previewOf(files, first.headers, await sampleRows(connection, sample, limit), {
+            mapping: {}, columns: [], profile: null, missingRequired: [], lineLevel: false, warnings: [], alerts: [],
+          }),
+          tableColumns: first.headers.map((name, index) => ({ name, type: types[index] ?? 'VARCHAR' })),
+        };
       }
       const planned = await planImport(request, options);
       return previewOf(planned.files, planned.headers, await sampleRows(connection, planned.sample, limit), {

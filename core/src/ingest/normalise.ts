@@ -104,6 +104,9 @@ export const CREDIT_NOTE = 'credit_note';
 /** Amounts and counts at or beyond this size are misreadings (1e308 in a cell), never a shop's numbers: rejected. */
 export const MAX_ABS_NUMBER = 1e12;
 
+/** The date a row stands on (an order's, a ticket's): outside the plausible range it is rejected; other dates read as empty. */
+const ROW_DATES: readonly string[] = ['ordered_at', 'created_at'];
+
 /** Reject reason of a date outside the plausible range. */
 export const IMPLAUSIBLE_DATE = 'date outside the plausible range';
 
@@ -191,7 +194,7 @@ function valueChecks(plan: RowPlan, native: ReadonlySet<string>): Check[] {
     const value = ident(field.name);
     // Range checks hold for every column, typed by the reader or parsed here.
     const range: Check[] =
-      field.type === 'timestamp'
+      field.type === 'timestamp' && ROW_DATES.includes(field.name)
         ? [{ field: field.name, failed: `CASE WHEN ${value} IS NULL THEN FALSE ELSE ${value} < CAST($cw_dates_from AS TIMESTAMP) OR ${value} >= CAST($cw_dates_to AS TIMESTAMP) END`, reason: IMPLAUSIBLE_DATE }]
         : field.type === 'money' || field.type === 'number'
           ? [{ field: field.name, failed: `CASE WHEN ${value} IS NULL THEN FALSE ELSE abs(${value}) >= ${MAX_ABS_NUMBER} END`, reason: 'number out of range' }]
@@ -301,7 +304,21 @@ export function normalisedRowsSql(plan: RowPlan, source: string, carry: readonly
   const statusWord = plan.statusExact
     ? `CASE WHEN ${cast('status')} IS NULL AND ${ident('status')} IS NOT NULL THEN cw_status_word(${ident('status')}) ELSE ${cast('status')} END AS ${cast('status')}`
     : cast('status');
-  const level3 = `SELECT ${[...keep, ...plan.fields.map((field) => valueColumn(field, plan, native)), ...raws, ...(status ? [statusWord] : [])].join(', ')} FROM (${level2})`;
+  const values = `SELECT ${[...keep, ...plan.fields.map((field) => valueColumn(field, plan, native)), ...raws, ...(status ? [statusWord] : [])].join(', ')} FROM (${level2})`;
+  // A secondary date outside the plausible range (1970-01-01 for "not paid yet") says nothing: it reads as empty.
+  const secondary = plan.fields.filter((field) => field.type === 'timestamp' && !ROW_DATES.includes(field.name));
+  const outside = (column: string) => `${column} < CAST($cw_dates_from AS TIMESTAMP) OR ${column} >= CAST($cw_dates_to AS TIMESTAMP)`;
+  const level3 =
+    secondary.length > 0
+      ? `SELECT * REPLACE (${secondary
+          .flatMap((field) => {
+            const value = ident(field.name);
+            // The raw text goes too, so the value check does not take the emptied date for an unreadable one.
+            const raw = native.has(field.name) ? [] : [`CASE WHEN ${outside(value)} THEN NULL ELSE ${ident(`raw:${field.name}`)} END AS ${ident(`raw:${field.name}`)}`];
+            return [`CASE WHEN ${outside(value)} THEN NULL ELSE ${value} END AS ${value}`, ...raw];
+          })
+          .join(', ')}) FROM (${values})`
+      : values;
   const derived = derivedColumns(plan);
   const complete = derived.length > 0 ? `SELECT *, ${derived.join(', ')} FROM (${level3})` : level3;
   const extras: string[] = [];

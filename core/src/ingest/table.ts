@@ -4,7 +4,7 @@
 // these; nothing is mapped to canonical fields. Each column gets the narrowest type every one of
 // its non-empty values reads as: BIGINT, DOUBLE, TIMESTAMP, else VARCHAR. A number written with a
 // leading zero ("007", a zip code) stays text, because casting it would change what it says.
-import type { DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import type { UserTable } from '../api/workspace.ts';
 import { CoreError } from '../api/errors.ts';
 import { queryOne, queryRows, quoteIdent } from '../db/sql.ts';
@@ -82,8 +82,18 @@ function relation(files: readonly PreparedFile[], limits: ReadLimits, rejects: (
   return { sql: pieces.map((piece) => `(${piece.sql})`).join(' UNION ALL '), params: Object.assign({}, ...pieces.map((piece) => piece.params)) };
 }
 
-/** One aggregate over the rows: the narrowest type each column's non-empty values all read as. */
-async function columnTypes(connection: DuckDBConnection, stage: string, count: number): Promise<(typeof COLUMN_TYPES)[number][]> {
+/**
+ * A text value as a timestamp by the import's date shapes (2024-01-05, 2024/1/5, 2024年1月5日,
+ * with times), NULL otherwise. Day-month-year shapes are left out: a table column has no sample
+ * to tell 01/05 from 05/01, so such a column stays text, as written.
+ */
+function timestampOf(value: string): string {
+  return `CASE WHEN NOT regexp_matches(${value}, '^[0-9]{1,2}[/.-][0-9]{1,2}[/.-]') AND NOT regexp_full_match(${value}, '[-+]?[0-9.]+')
+               THEN CASE WHEN cw_ts_in_range(cw_ts_parse(cw_ts_clean(${value}), false)) THEN cw_ts_parse(cw_ts_clean(${value}), false) END END`;
+}
+
+/** One aggregate over the rows of `stage` (a table or a parenthesised query, columns h0, h1, ...): the narrowest type each column's non-empty values all read as. */
+export async function columnTypes(connection: DuckDBConnection, stage: string, count: number, params: Record<string, DuckDBValue> = {}): Promise<(typeof COLUMN_TYPES)[number][]> {
   const parts = Array.from({ length: count }, (_, index) => {
     const value = `nullif(trim(${quoteIdent(`h${index}`)}), '')`;
     const numeric = `NOT regexp_matches(${value}, '^[-+]?0[0-9]')`;
@@ -92,10 +102,10 @@ async function columnTypes(connection: DuckDBConnection, stage: string, count: n
       // DuckDB's cast rounds "33.96" to a BIGINT: whole numbers are told by their digits.
       `count(CASE WHEN ${numeric} AND regexp_full_match(${value}, '[-+]?[0-9]{1,18}') THEN 1 END) AS i${index}`,
       `count(CASE WHEN ${numeric} AND isfinite(try_cast(${value} AS DOUBLE)) THEN 1 END) AS d${index}`,
-      `count(try_cast(${value} AS TIMESTAMP)) AS t${index}`,
+      `count(${timestampOf(value)}) AS t${index}`,
     ].join(', ');
   });
-  const row = await queryOne(connection, `SELECT ${parts.join(', ')} FROM ${stage}`);
+  const row = await queryOne(connection, `SELECT ${parts.join(', ')} FROM ${stage}`, params);
   return Array.from({ length: count }, (_, index) => {
     const nonEmpty = Number(row[`n${index}`]);
     if (nonEmpty === 0) return 'VARCHAR';
@@ -132,7 +142,8 @@ export async function loadTable(scope: TaskScope, input: TableLoad): Promise<Tab
     const types = await columnTypes(connection, stage, headers.length);
     const values = headers.map((header, index) => {
       const text = quoteIdent(`h${index}`);
-      const value = types[index] === 'VARCHAR' ? `nullif(${text}, '')` : `CAST(nullif(trim(${text}), '') AS ${types[index]})`;
+      const trimmed = `nullif(trim(${text}), '')`;
+      const value = types[index] === 'VARCHAR' ? `nullif(${text}, '')` : types[index] === 'TIMESTAMP' ? timestampOf(trimmed) : `CAST(${trimmed} AS ${types[index]})`;
       return `${value} AS ${quoteIdent(header)}`;
     });
     const rowsReplaced = mine ? mine.rows : 0;

@@ -16,6 +16,17 @@ describe('churnwb import / info', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
+  it('an orders file without amounts: import and info both print the no_amount warning', () => {
+    const path = join(dir, 'plain.csv');
+    writeFileSync(path, 'order_id,customer_id,date\n1,a,2024-01-01\n2,b,2024-01-02\n');
+    const imported = run('import', path, '--kind', 'orders');
+    expect(imported.status).toBe(0);
+    expect(imported.stdout).toMatch(/^WARNING \(no_amount\): no amount column was mapped/m);
+    const info = run('info');
+    expect(info.stdout).toMatch(/^WARNING \(no_amount\): no order has an amount/m);
+    expect(info.stdout).toContain('orders 2, customers 2, tickets 0');
+  });
+
   it('imports with --json and describes the workspace with info --json', () => {
     const imported = run('import', join(FIXTURES, 'orders_a.csv'), '--kind', 'orders', '--json');
     expect(imported.status).toBe(0);

@@ -85,6 +85,30 @@ describe('no silent loss', () => {
     await expect(h.client().importFiles({ kind: 'orders', files: [file('old3.csv', text)], datesFrom: '2024-13-01' })).rejects.toMatchObject({ code: 'E_ARGS' });
   });
 
+  it('a payment date outside the range (1970-01-01 for "not paid") reads as empty: the order loads as pending', async () => {
+    const result = await h.client().importFiles({
+      kind: 'orders',
+      mode: 'replace',
+      files: [file('paid.csv', 'order_id,customer_id,date,paid at,amount\n1,a,2024-01-01,1970-01-01 08:00:00,10\n2,b,2024-01-02,2024-01-02 10:00:00,20\n')],
+    });
+    expect(result).toMatchObject({ rowsLoaded: 2, rowsRejected: 0, alerts: [] });
+    expect(await h.sql("SELECT order_id, strftime(paid_at, '%Y-%m-%d') AS paid, status FROM orders ORDER BY 1")).toEqual([
+      { order_id: '1', paid: null, status: 'pending' },
+      { order_id: '2', paid: '2024-01-02', status: 'completed' },
+    ]);
+    // The same through the text path (two files are never read typed)
+    const text = await h.client().importFiles({
+      kind: 'orders',
+      mode: 'replace',
+      files: [file('paid1.csv', 'order_id,customer_id,date,paid at,amount\n1,a,2024-01-01,1970-01-01 08:00:00,10\n'), file('paid2.csv', 'order_id,customer_id,date,paid at,amount\n2,b,2024-01-02,2024-01-02 10:00:00,20\n')],
+    });
+    expect(text).toMatchObject({ rowsLoaded: 2, rowsRejected: 0 });
+    expect(await h.sql("SELECT order_id, status FROM orders ORDER BY 1")).toEqual([
+      { order_id: '1', status: 'pending' },
+      { order_id: '2', status: 'completed' },
+    ]);
+  });
+
   it('a repeated header is named in an alert: which copy the mapping read, and the other one\'s name', async () => {
     const preview = await h.client().previewImport({ kind: 'orders', files: [join(FIXTURES, 'duplicate_headers.csv')] });
     expect(preview.alerts).toEqual([

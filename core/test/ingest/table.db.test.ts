@@ -30,6 +30,9 @@ describe('import --kind table', () => {
 
   it('keeps headers as written and gives each column the narrowest type all its values read as', async () => {
     const file = join(FIXTURES, 'plans_table.csv');
+    const preview = await h.client().previewImport({ kind: 'table', table: 'plans', files: [file] });
+    expect(preview.headers).toEqual(['Customer Code', 'Tenure Months', 'Monthly Charges', 'Zip', 'Signed Up', 'Churn Value', 'Plan', '开通时间', 'Renewal']);
+    expect(preview.tableColumns?.map((column) => column.type)).toEqual(['VARCHAR', 'BIGINT', 'DOUBLE', 'VARCHAR', 'TIMESTAMP', 'BIGINT', 'VARCHAR', 'TIMESTAMP', 'VARCHAR']);
     const result = await h.client().importFiles({ kind: 'table', table: 'plans', files: [file] });
     expect(result.rowsLoaded).toBe(4);
     expect(result.table?.columns).toEqual([
@@ -40,6 +43,14 @@ describe('import --kind table', () => {
       { name: 'Signed Up', type: 'TIMESTAMP' },
       { name: 'Churn Value', type: 'BIGINT' },
       { name: 'Plan', type: 'VARCHAR' },
+      { name: '开通时间', type: 'TIMESTAMP' }, // Chinese and slashed dates read by the import's date shapes
+      { name: 'Renewal', type: 'VARCHAR' }, // 05/01/2025: day or month first cannot be told, so kept as written
+    ]);
+    expect(await h.sql(`SELECT strftime("开通时间", '%Y-%m-%d %H:%M') AS opened, "Renewal" AS renewal FROM plans ORDER BY "Customer Code"`)).toEqual([
+      { opened: '2024-01-05 10:30', renewal: '05/01/2025' },
+      { opened: '2024-02-10 00:00', renewal: '10/02/2025' },
+      { opened: '2024-03-15 00:00', renewal: '15/03/2025' },
+      { opened: null, renewal: null },
     ]);
     expect(await h.sql('SELECT "Customer Code" AS id, "Tenure Months" AS tenure, "Monthly Charges" AS charges, "Zip" AS zip FROM plans ORDER BY 1')).toEqual([
       { id: 'A-1', tenure: 3, charges: 29.5, zip: '00501' },
@@ -64,6 +75,7 @@ describe('import --kind table', () => {
     const file = join(FIXTURES, 'plans_table.csv');
     expect((await failure(h.client().importFiles({ kind: 'table', table: 'orders', files: [file] }))).code).toBe('E_ARGS');
     expect((await failure(h.client().importFiles({ kind: 'table', files: [file] }))).code).toBe('E_ARGS');
+    expect((await failure(h.client().importFiles({ kind: 'table', table: 'plans', files: [file], mapping: { amount: 'Plan' } }))).message).toMatch(/mapping is for orders and tickets/);
     await h.client().importFiles({ kind: 'table', table: 'plans', files: [file] });
     const again = await failure(h.client().importFiles({ kind: 'table', table: 'plans', files: [file] }));
     expect(again.message).toMatch(/already has a table "plans".*mode replace/);

@@ -73,7 +73,7 @@ function formatResult(result: ImportResult, kind: ImportRequestKind): string {
 function formatMapping(preview: ImportPreview): string {
   const lines = [`files: ${preview.files.join(', ')}`, `format ${preview.format}, encoding ${preview.encoding}${preview.profile ? `, profile ${preview.profile}` : ''}${preview.lineLevel ? ', one row per item' : ''}`];
   // A table import maps nothing: its columns are the headers as written.
-  if (preview.columns.length === 0) lines.push(`columns: ${preview.headers.join(', ')}`);
+  if (preview.tableColumns) lines.push(`columns (types from the first rows): ${preview.tableColumns.map((column) => `${column.name} ${column.type}`).join(', ')}`);
   const width = Math.max(0, ...preview.columns.map((column) => column.column.length)) + 2;
   for (const column of preview.columns) {
     const header = preview.mapping[column.column] ?? (column.required ? '(missing, required)' : '-');
@@ -184,7 +184,7 @@ Examples:
       await withCore(command, async (core) => {
         if (flags.printMapping) {
           const preview = await core.previewImport(request);
-          if (flags.json) printJson({ files: preview.files, format: preview.format, encoding: preview.encoding, profile: preview.profile, lineLevel: preview.lineLevel, mapping: preview.mapping, columns: preview.columns, missingRequired: preview.missingRequired, warnings: preview.warnings, alerts: preview.alerts });
+          if (flags.json) printJson({ files: preview.files, format: preview.format, encoding: preview.encoding, profile: preview.profile, lineLevel: preview.lineLevel, mapping: preview.mapping, columns: preview.columns, missingRequired: preview.missingRequired, warnings: preview.warnings, alerts: preview.alerts, ...(preview.tableColumns ? { tableColumns: preview.tableColumns } : {}) });
           else process.stdout.write(`${formatMapping(preview)}\n`);
           return;
         }
