@@ -30,6 +30,8 @@ export interface Digest {
   newlines: number;
   /** True when the text does not end with a newline (its last line still holds a record). */
   unterminated: boolean;
+  /** Bytes of the longest line of the text, when it was measured (converted text), else undefined. */
+  longestLine?: number;
 }
 
 /** Counts bytes as they pass; calls `onBytes` with the running total. */
@@ -66,6 +68,8 @@ function inflateBound(path: string, compressed: { bytes: number }, limits: Inges
 /** Counts the newlines of text fed to it and, given limits, fails at the first line longer than maxLineBytes, naming it. */
 class LineMeter {
   newlines = 0;
+  longest = 0;
+  last = 0x0a;
   private length = 0;
   constructor(
     private readonly path: string,
@@ -76,13 +80,21 @@ class LineMeter {
     const max = this.limits?.maxLineBytes ?? Number.POSITIVE_INFINITY;
     let start = 0;
     for (let index = chunk.indexOf(0x0a); index !== -1; index = chunk.indexOf(0x0a, start)) {
-      if (this.length + index - start > max) throw this.tooLong();
+      const length = this.length + index - start;
+      if (length > max) throw this.tooLong();
+      if (length > this.longest) this.longest = length;
       this.newlines++;
       this.length = 0;
       start = index + 1;
     }
     this.length += chunk.length - start;
     if (this.length > max) throw this.tooLong();
+    if (this.length > this.longest) this.longest = this.length;
+    if (chunk.length > 0) this.last = chunk[chunk.length - 1] ?? this.last;
+  }
+
+  digest(hash: Hash): Digest {
+    return { sha256: hash.digest('hex'), newlines: this.newlines, unterminated: this.last !== 0x0a, longestLine: this.longest };
   }
 
   private tooLong(): CoreError {
@@ -91,9 +103,8 @@ class LineMeter {
   }
 }
 
-/** Fails the stream at the first line of UTF-8 text longer than the limit, naming its line. */
-function lineBound(path: string, limits: IngestLimits): Transform {
-  const meter = new LineMeter(path, limits);
+/** Measures the lines of UTF-8 text passing through; fails the stream at the first line longer than the limit, naming its line. */
+function metered(meter: LineMeter): Transform {
   return new Transform({
     transform(chunk: Buffer, _encoding, callback: TransformCallback) {
       try {
@@ -104,24 +115,6 @@ function lineBound(path: string, limits: IngestLimits): Transform {
       callback(null, chunk);
     },
   });
-}
-
-/** Newline bytes in a chunk of UTF-8 text (LF, so CRLF counts once). */
-function countNewlines(chunk: Buffer): number {
-  let newlines = 0;
-  for (let index = chunk.indexOf(0x0a); index !== -1; index = chunk.indexOf(0x0a, index + 1)) newlines++;
-  return newlines;
-}
-
-/** Counts newline bytes of text passing through. */
-class NewlineCounter extends Transform {
-  newlines = 0;
-  last = 0x0a;
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.newlines += countNewlines(chunk);
-    if (chunk.length > 0) this.last = chunk[chunk.length - 1] ?? this.last;
-    callback(null, chunk);
-  }
 }
 
 /** ICU's decoder for the encoding, or null on a Node built without full ICU. */
@@ -169,11 +162,9 @@ export interface StreamOptions {
   limits?: IngestLimits;
 }
 
-/** The bounding stages for a stream: inflation after the gunzip, line length on the UTF-8 text. */
-function bounds(path: string, options: StreamOptions, input: { bytes: number }): { inflated: Transform[]; text: Transform[] } {
-  const limits = options.limits;
-  if (!limits) return { inflated: [], text: [] };
-  return { inflated: [inflateBound(path, input, limits)], text: [lineBound(path, limits)] };
+/** The inflation bound of a gzip stream, after the gunzip; none without limits. */
+function inflation(path: string, options: StreamOptions, input: { bytes: number }): Transform[] {
+  return options.limits ? [inflateBound(path, input, options.limits)] : [];
 }
 
 /** Bytes a plain file's digest reads at a time. */
@@ -188,12 +179,11 @@ const DIGEST_CHUNK = 4 << 20;
 export async function digestFile(path: string, gzip: boolean, options: StreamOptions): Promise<Digest> {
   if (!gzip) return digestPlainFile(path, options);
   const hash = createHash('sha256');
-  const counter = new NewlineCounter();
+  const meter = new LineMeter(path, options.limits);
   const input = tap(hash, options.onBytes, options.signal);
-  const bound = bounds(path, options, input);
-  const stages = [input, createGunzip(), ...bound.inflated, ...bound.text, counter];
+  const stages = [input, createGunzip(), ...inflation(path, options, input), metered(meter)];
   await runPipeline(path, stages, new Writable({ write: (_chunk, _encoding, callback) => callback() }), options.signal);
-  return { sha256: hash.digest('hex'), newlines: counter.newlines, unterminated: counter.last !== 0x0a };
+  return meter.digest(hash);
 }
 
 async function digestPlainFile(path: string, options: StreamOptions): Promise<Digest> {
@@ -207,7 +197,6 @@ async function digestPlainFile(path: string, options: StreamOptions): Promise<Di
     // load waits for this digest before it commits, so such a file fails whole.
     const meter = new LineMeter(path, options.limits);
     let bytes = 0;
-    let last = 0x0a;
     for (;;) {
       if (options.signal.aborted) throw new CoreError('E_CANCELLED', 'cancelled');
       const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
@@ -215,10 +204,10 @@ async function digestPlainFile(path: string, options: StreamOptions): Promise<Di
       const chunk = buffer.subarray(0, bytesRead);
       hash.update(chunk);
       meter.feed(chunk);
-      last = chunk[bytesRead - 1] ?? last;
       options.onBytes((bytes += bytesRead));
     }
-    return { sha256: hash.digest('hex'), newlines: meter.newlines, unterminated: last !== 0x0a };
+    // Read in place by DuckDB, its longest line is not needed ahead; the digest keeps to newlines.
+    return { ...meter.digest(hash), longestLine: undefined };
   } finally {
     await handle.close();
   }
@@ -227,12 +216,11 @@ async function digestPlainFile(path: string, options: StreamOptions): Promise<Di
 /** Writes the file's text as UTF-8 to `target` (gunzipping first when needed); returns the digest of the original bytes. */
 export async function transcodeToUtf8(path: string, target: string, encoding: EncodingName, gzip: boolean, options: StreamOptions): Promise<Digest> {
   const hash = createHash('sha256');
-  const counter = new NewlineCounter();
+  const meter = new LineMeter(path, options.limits);
   const input = tap(hash, options.onBytes, options.signal);
-  const bound = bounds(path, options, input);
-  const stages = [input, ...(gzip ? [createGunzip(), ...bound.inflated] : []), utf8Decoder(encoding), ...bound.text, counter];
+  const stages = [input, ...(gzip ? [createGunzip(), ...inflation(path, options, input)] : []), utf8Decoder(encoding), metered(meter)];
   await runPipeline(path, stages, createWriteStream(target), options.signal, options.headBytes);
-  return { sha256: hash.digest('hex'), newlines: counter.newlines, unterminated: counter.last !== 0x0a };
+  return meter.digest(hash);
 }
 
 /** Encodings in which the byte 0x0A is always a newline, never part of a character. */
@@ -310,11 +298,21 @@ function viaTable(table, piece) {
   let newlines = 0;
   let quotes = 0;
   let last = 10;
+  let longest = 0;
+  let run = 0; // bytes since the last newline
   const write = async (piece) => {
     if (quote >= 0) for (let index = piece.indexOf(quote); index !== -1; index = piece.indexOf(quote, index + 1)) quotes++;
     if (piece.length === 0) return;
     const bytes = viaTable(table, piece) ?? Buffer.from(new TextDecoder(encoding).decode(piece), 'utf8');
-    for (let index = bytes.indexOf(10); index !== -1; index = bytes.indexOf(10, index + 1)) newlines++;
+    let from = 0;
+    for (let index = bytes.indexOf(10); index !== -1; index = bytes.indexOf(10, from)) {
+      newlines++;
+      longest = Math.max(longest, run + index - from);
+      run = 0;
+      from = index + 1;
+    }
+    run += bytes.length - from;
+    longest = Math.max(longest, run);
     if (bytes.length > 0) last = bytes[bytes.length - 1];
     if (!output.write(bytes)) await once(output, 'drain');
   };
@@ -333,7 +331,7 @@ function viaTable(table, piece) {
   await write(carry);
   output.end();
   await once(output, 'finish');
-  parentPort.postMessage({ done: true, newlines, last, quotes });
+  parentPort.postMessage({ done: true, newlines, last, quotes, longest });
 })().catch((error) => parentPort.postMessage({ error: String(error && error.message || error) }));
 `;
 
@@ -373,6 +371,7 @@ interface PartMessage {
   newlines?: number;
   last?: number;
   quotes?: number;
+  longest?: number;
   error?: string;
 }
 
@@ -380,7 +379,7 @@ function runPart(
   workerData: { path: string; start: number; end: number; target: string; encoding: string; prefix: string; quote: number },
   signal: AbortSignal,
   onRead: (bytes: number) => void,
-): Promise<{ newlines: number; last: number; quotes: number }> {
+): Promise<{ newlines: number; last: number; quotes: number; longest: number }> {
   const worker = new Worker(PART_WORKER, { eval: true, workerData });
   return new Promise((resolve, reject) => {
     const finish = (settle: () => void) => {
@@ -393,7 +392,7 @@ function runPart(
     worker.on('message', (message: PartMessage) => {
       if (message.read !== undefined) onRead(message.read);
       else if (message.error !== undefined) finish(() => reject(new CoreError('E_FILE', `${workerData.path}: ${message.error}`, { file: workerData.path })));
-      else if (message.done) finish(() => resolve({ newlines: message.newlines ?? 0, last: message.last ?? 0x0a, quotes: message.quotes ?? 0 }));
+      else if (message.done) finish(() => resolve({ newlines: message.newlines ?? 0, last: message.last ?? 0x0a, quotes: message.quotes ?? 0, longest: message.longest ?? 0 }));
     });
     worker.once('error', (error) => finish(() => reject(error)));
   });
@@ -407,6 +406,8 @@ export interface Parts {
   unterminated: boolean;
   /** Per part, what to add to a line number DuckDB gives within that part to make it the original's (see PreparedFile.lineOffsets). */
   lineOffsets: number[];
+  /** Bytes of the longest decoded line. */
+  longestLine: number;
 }
 
 /**
@@ -448,6 +449,7 @@ export async function transcodeInParts(
     paths: ranges.map((range) => range.target),
     newlines: parts.reduce((sum, part) => sum + part.newlines, 0), // the workers count decoded text only, not the repeated headers
     unterminated: (parts[parts.length - 1]?.last ?? 0x0a) !== 0x0a,
+    longestLine: Math.max(0, ...parts.map((part) => part.longest)),
     // Line q of part k (its line 1 the repeated header) is line q - 1 + the newlines of the parts before it.
     lineOffsets: parts.map((_, part) => (part === 0 ? 0 : parts.slice(0, part).reduce((sum, before) => sum + before.newlines, 0) - 1)),
   };

@@ -37,6 +37,8 @@ export interface PreparedFile {
   lineOffsets: number[];
   /** Records known before reading (xlsx rows), else null. */
   records: number | null;
+  /** Bytes of the longest line DuckDB will read, when measured before (converted or gzip text), else null. */
+  longestLine: number | null;
   /** What the import should tell the user about how this file was read (an encoding it guessed). */
   warnings: string[];
   /** SHA-256 of the original bytes and the newline count of the text DuckDB reads; started on first call. */
@@ -82,7 +84,10 @@ export async function prepareFile(path: string, position: number, options: Prepa
     options.progress({ phase, bytesDone: bytes, bytesTotal: probe.sizeBytes, file });
   // The digest of a file DuckDB reads itself runs alongside that read, whose progress DuckDB reports.
   const stream = { signal: options.signal, onBytes: () => undefined };
-  const base = { path, sizeBytes: probe.sizeBytes, sheet: null, sheets: [] as string[], records: null, lineOffsets: [0], warnings: probe.encodingNote ? [probe.encodingNote] : [] };
+  const base = {
+    path, sizeBytes: probe.sizeBytes, sheet: null, sheets: [] as string[], records: null, lineOffsets: [0], longestLine: null as number | null,
+    warnings: probe.encodingNote ? [probe.encodingNote] : [],
+  };
   const limits = options.ingest;
 
   if (probe.format === 'xlsx') {
@@ -120,12 +125,14 @@ export async function prepareFile(path: string, position: number, options: Prepa
   let digest: () => Promise<Digest> = once(() => digestFile(path, gzip, probe.format === 'json' ? stream : { ...stream, limits }));
   let text = iconv.decode(probe.sampleIsWhole ? probe.sample : cutAtCharBoundary(probe.sample), encoding);
   let readsGzip = gzip;
+  let longestLine: number | null = null;
   let sniffedHead: { dialect: CsvDialect; headers: string[] } | null = null;
   // Line length and width are judged on the head before any sniffing, which is where they cost.
   if (probe.format !== 'json') await checkSample(path, text, probe.sampleIsWhole, probe.format, probe.needsTranscode ? null : { gzip }, limits);
   if (gzip && !probe.needsTranscode && probe.format !== 'json' && !options.preview) {
     // Inflated in full once, bounded, before DuckDB reads it: a bomb or a giant record stops here, not in DuckDB's buffers.
     const bounded = await digestFile(path, true, { ...stream, limits, onBytes: onBytes(path, 'transcode') });
+    longestLine = bounded.longestLine ?? null;
     digest = async () => bounded;
   }
   if (probe.needsTranscode && !options.preview && (probe.format === 'csv' || probe.format === 'whitespace') && splitsInParts(encoding, gzip, probe.sizeBytes, limits)) {
@@ -134,6 +141,7 @@ export async function prepareFile(path: string, position: number, options: Prepa
       readPaths = parted.parts.paths;
       lineOffsets = parted.parts.lineOffsets;
       sniffedHead = parted.sniffed;
+      longestLine = parted.parts.longestLine;
       const { newlines, unterminated } = parted.parts;
       digest = once(async () => ({ sha256: (await digestFile(path, false, stream)).sha256, newlines, unterminated }));
       readsGzip = false;
@@ -146,6 +154,7 @@ export async function prepareFile(path: string, position: number, options: Prepa
     const lineLimits = probe.format === 'json' ? { ...limits, maxLineBytes: Number.MAX_SAFE_INTEGER } : limits;
     const transcoded = await transcodeToUtf8(path, readPath, encoding, gzip, { signal: options.signal, onBytes: onBytes(path, 'transcode'), limits: lineLimits, ...head });
     digest = async () => transcoded;
+    longestLine = transcoded.longestLine ?? null;
     text = await headText(readPath);
     readsGzip = false;
     readPaths = [readPath];
@@ -154,15 +163,15 @@ export async function prepareFile(path: string, position: number, options: Prepa
   if (probe.format === 'json') {
     await checkJsonDepth(readPath, limits, options.signal, path);
     const reader: Reader = { kind: 'json' };
-    return { ...base, readPaths, format: 'json', encoding, reader, headers: await describeColumns(options.connection, reader, readPath), leadingLines: 0, digest };
+    return { ...base, longestLine, readPaths, format: 'json', encoding, reader, headers: await describeColumns(options.connection, reader, readPath), leadingLines: 0, digest };
   }
   if (probe.format === 'whitespace') {
     const { header, headers } = whitespaceHeaders(text);
-    return { ...base, readPaths, format: 'whitespace', encoding, reader: { kind: 'whitespace', header, gzip: readsGzip }, headers, leadingLines: header ? 1 : 0, digest };
+    return { ...base, longestLine, readPaths, format: 'whitespace', encoding, reader: { kind: 'whitespace', header, gzip: readsGzip }, headers, leadingLines: header ? 1 : 0, digest };
   }
   const { dialect, headers } = sniffedHead ?? (await sniffCsv(options.connection, readPath, text, options.knownHeader, options.limits));
   return {
-    ...base, readPaths, lineOffsets, format: 'csv', encoding, reader: { kind: 'csv', dialect, gzip: readsGzip }, headers,
+    ...base, longestLine, readPaths, lineOffsets, format: 'csv', encoding, reader: { kind: 'csv', dialect, gzip: readsGzip }, headers,
     leadingLines: dialect.skip + (dialect.header ? 1 : 0), digest,
   };
 }

@@ -215,8 +215,16 @@ export type NativeType = 'TIMESTAMP' | 'DOUBLE';
  * a constant `__src` (the file's position in the import) and, when `options.ordered`, `__record`
  * (1-based record number).
  */
-export function readerSql(file: { readPaths: readonly string[]; reader: Reader; headers: readonly string[] }, position: number, columns: readonly OutputColumn[], options: ReadOptions): SqlPiece {
+export function readerSql(
+  file: { readPaths: readonly string[]; reader: Reader; headers: readonly string[]; longestLine?: number | null },
+  position: number,
+  columns: readonly OutputColumn[],
+  options: ReadOptions,
+): SqlPiece {
   const p = (name: string) => `${name}_${position}`;
+  // A line measured before the read (converted and gzip text) sets the line limit itself: over
+  // DuckDB's limit it would be a "line size over maximum" reject, though within the import's limit.
+  const maxLineSize = Math.max(options.maxLineSize, (file.longestLine ?? 0) + 1024);
   const params: Record<string, DuckDBValue> = { [p('path')]: file.readPaths.length === 1 ? (file.readPaths[0] ?? '') : listValue([...file.readPaths]) };
   const record = options.ordered ? ', row_number() OVER () AS __record' : '';
   const select = (expression: (column: OutputColumn) => string) =>
@@ -239,7 +247,7 @@ export function readerSql(file: { readPaths: readonly string[]; reader: Reader; 
       [p('header')]: d.header,
       [p('comment')]: d.comment,
       [p('columns')]: structValue(Object.fromEntries(file.headers.map((_, index) => [`c${index}`, columns.find((column) => column.index === index)?.type ?? 'VARCHAR']))),
-      [p('maxline')]: options.maxLineSize,
+      [p('maxline')]: maxLineSize,
       [p('parallel')]: !options.ordered && !options.sample,
     });
     const args = ['delim', 'quote', 'escape', 'skip', 'header', 'comment', 'columns'].map((name) => `${name} = $${p(name)}`);
@@ -253,7 +261,7 @@ export function readerSql(file: { readPaths: readonly string[]; reader: Reader; 
     };
   }
   if (reader.kind === 'whitespace') {
-    Object.assign(params, { [p('skip')]: reader.header ? 1 : 0, [p('maxline')]: options.maxLineSize, [p('parallel')]: !options.ordered && !options.sample });
+    Object.assign(params, { [p('skip')]: reader.header ? 1 : 0, [p('maxline')]: maxLineSize, [p('parallel')]: !options.ordered && !options.sample });
     // One VARCHAR column per line, split on runs of blanks in SQL; the delimiter is a byte that never occurs in text.
     return {
       sql: `SELECT ${select((column) => `parts[${column.index + 1}]`)}${record} FROM (

@@ -1,7 +1,8 @@
 // Kills the CLI (SIGKILL and SIGINT) at a dozen moments of a plain and a GB18030 import: the workspace reopens whole, with no half import and no temporary files.
 //
 // Moments are told by what the import leaves on disk as it goes (its temporary folder, the part
-// files of the parallel GB18030 decode and their growth, the workspace file growing), not by
+// files of the parallel GB18030 decode and their growth, the workspace file growing: for the plain
+// file that is the commit, for the GB18030 one the load), not by
 // clocks, so each kill lands in the stage it names on a fast or a slow machine alike; a kill
 // that arrives after the import finished must find the whole import, never a part of it.
 import { spawn, spawnSync } from 'node:child_process';
@@ -107,7 +108,7 @@ describe('killed imports leave the workspace whole', () => {
     ['plain: SIGKILL as the process starts', plain, 'SIGKILL', () => true, PLAIN_ROWS],
     ['plain: SIGKILL once the import folder exists (sniffing)', plain, 'SIGKILL', () => importFolders().length > 0, PLAIN_ROWS],
     ['plain: SIGINT once the import folder exists', plain, 'SIGINT', () => importFolders().length > 0, PLAIN_ROWS],
-    ['plain: SIGKILL while the workspace file grows (loading)', plain, 'SIGKILL', () => workspaceBytes() > baseBytes + 1024 * 1024, PLAIN_ROWS],
+    ['plain: SIGKILL while the workspace file grows (the commit)', plain, 'SIGKILL', () => workspaceBytes() > baseBytes + 1024 * 1024, PLAIN_ROWS],
     ['plain: SIGINT while the workspace file grows', plain, 'SIGINT', () => workspaceBytes() > baseBytes + 1024 * 1024, PLAIN_ROWS],
     ['GB18030: SIGKILL once the import folder exists', gb, 'SIGKILL', () => importFolders().length > 0, GB_ROWS],
     ['GB18030: SIGKILL as the first part file appears', gb, 'SIGKILL', () => partBytes() > 0, GB_ROWS],

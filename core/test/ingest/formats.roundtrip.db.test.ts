@@ -95,6 +95,13 @@ describe('one export written every way loads the same orders', () => {
     expect(await h.sql(ordersSql)).toEqual(expectedOrders(rows));
   });
 
+  it('a 3 MB note in a file decoded in parts: longer than a decoder chunk and than DuckDB first allows a line', async () => {
+    const rows = generateExport(4_000, 5, 4_000);
+    (rows[2_500] as ExportRow).note = `長${'文'.repeat(1_000_000)}, "尾"`;
+    await load('long_note_gb18030.csv', rows, { encoding: 'gb18030', eol: '\r\n', quoteAll: false }, { partBytes: 64 * 1024 });
+    expect(await h.sql(ordersSql)).toEqual(expectedOrders(rows));
+  });
+
   it(`large, past the default part size (${DEFAULT_LIMITS.partBytes / 1024 / 1024} MiB): GB18030 with CRLF and doubled quotes loads what its UTF-8 twin loads`, async () => {
     // The shape of the reported file: Python's csv module (quotes as needed, CRLF), GB18030, over 32 MiB.
     const rows = generateExport(520_000, 4, 2_000);

@@ -33,7 +33,7 @@ export interface HostileCase {
   encoding?: EncodingName;
   sheet?: string;
   limits?: ImportLimits;
-  expect: { error: ExpectedError } | { rows: OrderRow[]; rejected?: number; warning?: string; encoding?: string };
+  expect: { error: ExpectedError } | { rows: OrderRow[]; rejected?: number; firstReject?: { line: number; column: string | null }; warning?: string; encoding?: string };
 }
 
 const HEADER = 'order_id,customer_id,date,amount';
@@ -128,11 +128,21 @@ function damagedUtf8Cases(): HostileCase[] {
   );
 }
 
+/** A bad byte past the probed head reaches DuckDB's reader: that row is rejected with its line and column, the rest load. */
+function lateDamageCase(): HostileCase {
+  const rows = rowsOf(5000).map(([id, , day, amount], index): OrderRow => [id, `张${index % 9}`, day, amount]);
+  const bad = 4000; // data row 4000 is line 4001, well past the 64 KiB head
+  const text = csv(rows);
+  const at = Buffer.from(text.slice(0, text.indexOf(`\nR${bad},`) + `\nR${bad},`.length));
+  const bytes = Buffer.concat([at, Buffer.from([0xff]), Buffer.from(text).subarray(at.length)]);
+  return { name: 'invalid UTF-8 byte past the probed head', write: file('late_bad_utf8.csv', bytes), expect: { rows: rows.filter((_, index) => index !== bad - 1), rejected: 1, firstReject: { line: bad + 1, column: 'customer_id' } } };
+}
+
 function raggedCases(): HostileCase[] {
   const twenty = rowsOf(20);
   return [
     // The sniffer used to take the wider last row for the table and skip the twenty before it (E_NO_DATA).
-    { name: 'last row all commas after 20 rows', write: file('trail_commas.csv', `${csv(twenty)},,,,,\n`), expect: { rows: twenty, rejected: 1 } },
+    { name: 'last row all commas after 20 rows', write: file('trail_commas.csv', `${csv(twenty)},,,,,\n`), expect: { rows: twenty, rejected: 1, firstReject: { line: 22, column: 'order_id' } } },
     { name: 'last row with trailing commas after 20 rows', write: file('trail_commas2.csv', `${csv(twenty)}R21,c1,2024-02-01,3,,\n`), expect: { rows: [...twenty, ['R21', 'c1', '2024-02-01', 3]] } },
     { name: 'last row a lone comma run after 20 rows, no final newline', write: file('trail_commas3.csv', `${csv(twenty)},,,`), expect: { rows: twenty, rejected: 1 } },
     { name: 'a short row in the middle', write: file('short_row.csv', `${csv(twenty.slice(0, 10))}R99,c1\n${csv(twenty.slice(10), '\n', '').slice(1)}`), expect: { rows: twenty, rejected: 1 } },
@@ -467,7 +477,7 @@ function encodingMismatchCases(): HostileCase[] {
 
 /** Cases about how bytes become text: encodings, BOMs, line ends, damaged and mislabelled text. */
 export function textCases(): HostileCase[] {
-  return [...encodingCases(), ...damagedUtf8Cases(), ...encodingMismatchCases(), ...lineEndCases()];
+  return [...encodingCases(), ...damagedUtf8Cases(), lateDamageCase(), ...encodingMismatchCases(), ...lineEndCases()];
 }
 
 /** Cases about structure and bounds: rows, quotes, files and folders, bombs, nesting, extremes. */

@@ -34,6 +34,7 @@ export function runHostileCases(title: string, cases: readonly HostileCase[]): v
           const expected = hostile.expect;
           const result = await h.client().importFiles({ ...request, mode: 'replace' });
           expect(result).toMatchObject({ rowsLoaded: expected.rows.length, rowsRejected: expected.rejected ?? 0 });
+          if (expected.firstReject) expect(result.rejectsSample[0]).toMatchObject(expected.firstReject);
           if (expected.encoding) expect(result.encoding).toBe(expected.encoding);
           if (expected.warning) expect(result.warnings.join('\n')).toContain(expected.warning);
           const rows = await h.sql<{ order_id: string; customer_id: string; day: string; amount: number }>(ORDERS_SQL);
