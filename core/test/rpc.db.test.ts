@@ -13,7 +13,7 @@ describe('rpc over the loopback wire', () => {
     const info = await t.client.describeWorkspace({});
     expect(info.orders).toBe(0);
     expect(info.dateRange).toBeNull();
-    expect(info.tables.map((table) => table.name)).toEqual(['orders', 'order_lines', 'tickets', 'customers', 'rejects', 'sources', 'settings']);
+    expect(info.tables.map((table) => table.name)).toEqual(['orders', 'order_lines', 'credit_notes', 'tickets', 'customers', 'rejects', 'sources', 'settings']);
   });
 
   it('rebuilds errors as CoreError with their code', async () => {
