@@ -51,8 +51,8 @@ export class CoreContext {
   }
 
   /** A short read or write on the current workspace: a task without an id of the caller's. */
-  async withConnection<T>(work: (connection: DuckDBConnection) => Promise<T>, locks: readonly TaskLock[] = []): Promise<T> {
-    return this.runner.run(this.workspace(), { locks }, ({ connection }) => work(connection));
+  async withConnection<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+    return this.runner.run(this.workspace(), {}, ({ connection }) => work(connection));
   }
 
   /** Interrupts a running task and waits until it has unwound. */
