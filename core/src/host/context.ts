@@ -55,6 +55,14 @@ export class CoreContext {
     return this.runner.run(this.workspace(), {}, ({ connection }) => work(connection));
   }
 
+  /**
+   * A call that takes its own connections from the workspace (describing it, previewing an
+   * import): run as a task too, so a workspace switch waits for it and it answers E_CANCELLED.
+   */
+  async withWorkspace<T>(work: (workspace: Workspace) => Promise<T>): Promise<T> {
+    return this.runner.run(this.workspace(), {}, (_scope, workspace) => work(workspace));
+  }
+
   /** Interrupts a running task and waits until it has unwound. */
   cancel(taskId: string): Promise<boolean> {
     return this.runner.cancel(taskId);
