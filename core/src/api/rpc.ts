@@ -27,7 +27,11 @@ export function createClient(wire: Wire): CoreHandle {
   return client as unknown as CoreHandle;
 }
 
-/** The core side of a wire: checks the method and the request's shape, and never throws. */
+/**
+ * The core side of a wire: checks the method and that the request is an object, and never throws.
+ * The request's fields are checked by the core itself (createCore, against api/schemas.ts), so a
+ * direct caller such as the CLI gets the same E_ARGS as a wire does.
+ */
 export function createDispatcher(api: CoreApi): (method: string, request: unknown) => Promise<Envelope> {
   return async (method, request) => {
     if (!isCoreMethod(method)) {

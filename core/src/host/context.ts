@@ -51,8 +51,16 @@ export class CoreContext {
   }
 
   /** A short read or write on the current workspace: a task without an id of the caller's. */
-  async withConnection<T>(work: (connection: DuckDBConnection) => Promise<T>, locks: readonly TaskLock[] = []): Promise<T> {
-    return this.runner.run(this.workspace(), { locks }, ({ connection }) => work(connection));
+  async withConnection<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+    return this.runner.run(this.workspace(), {}, ({ connection }) => work(connection));
+  }
+
+  /**
+   * A call that takes its own connections from the workspace (describing it, previewing an
+   * import): run as a task too, so a workspace switch waits for it and it answers E_CANCELLED.
+   */
+  async withWorkspace<T>(work: (workspace: Workspace) => Promise<T>): Promise<T> {
+    return this.runner.run(this.workspace(), {}, (_scope, workspace) => work(workspace));
   }
 
   /** Interrupts a running task and waits until it has unwound. */

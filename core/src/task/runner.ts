@@ -63,7 +63,7 @@ const STATEMENT_METHODS = new Set<string>([
 const UNDO = /^\s*(ROLLBACK|ABORT|DETACH)\b/i;
 
 /** `connection` as a task's work sees it: every statement fails with the cancel's E_CANCELLED once the task is cancelled. */
-export function cancellableConnection(connection: DuckDBConnection, signal: AbortSignal): DuckDBConnection {
+function cancellableConnection(connection: DuckDBConnection, signal: AbortSignal): DuckDBConnection {
   return new Proxy(connection, {
     get(target, key) {
       const value: unknown = Reflect.get(target, key, target);

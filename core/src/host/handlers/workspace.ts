@@ -86,8 +86,8 @@ export function workspaceHandlers(context: CoreContext, settings: WorkspaceSetti
       await context.setWorkspace(workspace);
       return describe(workspace);
     },
-    describeWorkspace: () => describe(context.workspace()),
-    previewImport: (request) => previewImport(context.workspace(), request),
+    describeWorkspace: () => context.withWorkspace(describe),
+    previewImport: (request) => context.withWorkspace((workspace) => previewImport(workspace, request)),
     importFiles: (request) => context.task(request.taskId, (scope, workspace) => importFiles(workspace, scope, request)),
     rejects: ({ sourceId, offset = 0, limit = 1000 }) =>
       context.withConnection((connection) =>
