@@ -376,9 +376,9 @@ function analyseClause(matcher: CompiledTaxonomy, clause: string, units: Unit[])
 function analyseClauses(matcher: CompiledTaxonomy, clauses: readonly string[]): ClauseAnalysis[] {
   // Digits do not change how a clause reads, and zeroing them keeps its offsets
   const keys = clauses.map((clause) => clause.replace(/[0-9]/g, '0'));
+  if (matcher.clauses.size + keys.length > CLAUSES_KEPT) matcher.clauses.clear();
   const fresh = [...new Set(keys.filter((key) => !matcher.clauses.has(key)))];
   if (fresh.length > 0) {
-    if (matcher.clauses.size + fresh.length > CLAUSES_KEPT) matcher.clauses.clear();
     const words = segmentClauses(fresh, matcher.known);
     fresh.forEach((key, index) => matcher.clauses.set(key, analyseClause(matcher, key, words[index]!)));
   }

@@ -122,9 +122,9 @@ describe.skipIf(REVIEWS.some((file) => !existsSync(file)))('Chinese shopping rev
     const unknown = (result: typeof both) => result.perReason.find((row) => row.reason === 'unknown')!.tickets;
     const negativeWithReason = 1 - unknown(negative) / counts.negative;
     const positiveWithReason = 1 - (unknown(both) - unknown(negative)) / counts.positive;
-    // measured with the bundled taxonomy: 23,037 of 31,046 and 9,129 of 31,728. Positive reviews often name a
+    // measured with the bundled taxonomy: 23,038 of 31,046 and 9,129 of 31,728. Positive reviews often name a
     // drawback (质量不错，就是有点小), which is a reason by the guideline; praise alone is not (evaluation.test.ts)
-    expect(negativeWithReason * counts.negative).toBeCloseTo(23_037, 6);
+    expect(negativeWithReason * counts.negative).toBeCloseTo(23_038, 6);
     expect(positiveWithReason * counts.positive).toBeCloseTo(9_129, 6);
     expect(negativeWithReason / positiveWithReason).toBeGreaterThan(2.5);
     // what shoppers complain about most: product quality, far ahead of the rest
