@@ -75,12 +75,14 @@ describe('reasons charts', () => {
   });
 
   it('drops blank lines and padding from every list before the taxonomy leaves the editor', () => {
-    const draft: Taxonomy = { ...TAXONOMY, negations: { zh: ['没有', ''], en: [' no problem with '] }, reasons: [{ ...TAXONOMY.reasons[0]!, keywords: { zh: ['质量问题', '  '], en: ['defective', 'broken '] }, patterns: ['', 'fake\\s+goods'] }] };
+    const draft: Taxonomy = { ...TAXONOMY, negations: { zh: ['没有', ''], en: [' no problem with '] }, reasons: [{ ...TAXONOMY.reasons[0]!, keywords: { zh: ['质量问题', '  '], en: ['defective', 'broken '] }, aspects: { zh: ['质量', ''], en: [' quality'] }, patterns: ['', 'fake\\s+goods'] }] };
     const clean = cleanTaxonomy(draft);
     expect(clean.negations).toEqual({ zh: ['没有'], en: ['no problem with'] });
     expect(clean.reasons[0]!.keywords).toEqual({ zh: ['质量问题'], en: ['defective', 'broken'] });
     expect(clean.reasons[0]!.patterns).toEqual(['fake\\s+goods']);
+    expect(clean.reasons[0]!.aspects).toEqual({ zh: ['质量'], en: ['quality'] });
     expect(clean.reasons[0]!.categories).toBeUndefined();
+    expect(clean.reasons[0]!.actions).toBeUndefined();
   });
 });
 

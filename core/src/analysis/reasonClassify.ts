@@ -26,7 +26,7 @@
 import { UNKNOWN_REASON, type Classification, type Evidence, type ReasonField, type ReasonMatch, type Taxonomy, type TaxonomyLexicon, type TaxonomyTerms } from '../api/reasons.ts';
 import { normalizeText } from '../text/normalize.ts';
 import { bundledLexicon, DEFAULT_LOW_RATING, safePattern, taxonomyHash } from './reasonTaxonomy.ts';
-import { segment, type Unit } from './reasonTokens.ts';
+import { segment, segmentClauses, type Unit } from './reasonTokens.ts';
 
 /** The fields of one ticket that classification reads. */
 export interface TicketFields {
@@ -260,10 +260,10 @@ const reasonOf = (item: Item, kind: 'aspect' | 'action' | 'complaint' | 'negativ
   return role?.reason ?? null;
 };
 
-/** Reads one clause (no punctuation inside) word by word; see the top of this file. */
-function analyseClause(matcher: CompiledTaxonomy, clause: string): ClauseAnalysis {
+/** Reads one clause (no punctuation inside) from its words; see the top of this file. */
+function analyseClause(matcher: CompiledTaxonomy, clause: string, units: Unit[]): ClauseAnalysis {
   const analysis: ClauseAnalysis = { complaints: [], praises: [], negated: [], untargeted: [], opensWithContrast: false };
-  const words = items(matcher, clause, segment(clause, matcher.known));
+  const words = items(matcher, clause, units);
   // A wish states a lack: 要是能再快一点就更好了 complains of delivery
   const wishing = words.some((item) => has(item, 'wish'));
   let negator: number | null = null;
@@ -372,15 +372,17 @@ function analyseClause(matcher: CompiledTaxonomy, clause: string): ClauseAnalysi
   return analysis;
 }
 
-function cachedClause(matcher: CompiledTaxonomy, clause: string): ClauseAnalysis {
+/** The clauses' readings, from the cache or read now (the words of all new clauses found in one call of the segmenter). */
+function analyseClauses(matcher: CompiledTaxonomy, clauses: readonly string[]): ClauseAnalysis[] {
   // Digits do not change how a clause reads, and zeroing them keeps its offsets
-  const key = clause.replace(/[0-9]/g, '0');
-  const known = matcher.clauses.get(key);
-  if (known) return known;
-  const analysis = analyseClause(matcher, clause);
-  if (matcher.clauses.size >= CLAUSES_KEPT) matcher.clauses.clear();
-  matcher.clauses.set(key, analysis);
-  return analysis;
+  const keys = clauses.map((clause) => clause.replace(/[0-9]/g, '0'));
+  if (matcher.clauses.size + keys.length > CLAUSES_KEPT) matcher.clauses.clear();
+  const fresh = [...new Set(keys.filter((key) => !matcher.clauses.has(key)))];
+  if (fresh.length > 0) {
+    const words = segmentClauses(fresh, matcher.known);
+    fresh.forEach((key, index) => matcher.clauses.set(key, analyseClause(matcher, key, words[index]!)));
+  }
+  return keys.map((key) => matcher.clauses.get(key)!);
 }
 
 /** What one normalised text complains of and praises, with offsets in that text. */
@@ -401,9 +403,16 @@ export function readText(matcher: CompiledTaxonomy, text: string): TextReading {
     from = match.index + match[0].length;
   }
   if (from < text.length) clauses.push({ start: from, text: text.slice(from) });
-  for (const clause of clauses) {
-    const analysis = cachedClause(matcher, clause.text);
-    const shift = <T extends { start: number; end: number }>(found: T): T => ({ ...found, start: found.start + clause.start, end: found.end + clause.start });
+  const analyses = analyseClauses(matcher, clauses.map((clause) => clause.text));
+  clauses.forEach((clause, index) => {
+    const analysis = analyses[index]!;
+    // Offsets are the clause's own (its digits were zeroed for the cache), so the words are read from it
+    const shift = <T extends { start: number; end: number; text: string }>(found: T): T => ({
+      ...found,
+      start: found.start + clause.start,
+      end: found.end + clause.start,
+      text: clause.text.slice(found.start, found.end),
+    });
     reading.complaints.push(...analysis.complaints.map(shift));
     reading.praises.push(...analysis.praises.map(shift));
     reading.negated.push(...analysis.negated.map(shift));
@@ -412,7 +421,7 @@ export function readText(matcher: CompiledTaxonomy, text: string): TextReading {
     }
     // Only a complained-of aspect carries on (客服态度差，很敷衍); after praise (快递很快，米线一般) the next opinion is about something else
     previousAspect = analysis.complaints.length > 0 ? analysis.complaints.at(-1)!.reason : null;
-  }
+  });
   return reading;
 }
 

@@ -7,10 +7,11 @@
 // the SQL that only finds keywords (lower-case substring join, no traditional characters, no
 // negation, no evidence) on the same reviews. Workspaces are cached in the bench folder.
 //
-// Measured on the 2-core development machine, shared with other test runs (wall / CPU):
-// 62,774 reviews full 4.0-6.7 s / 3.4 s, unchanged 0.04 s; matcher alone 0.9 s CPU; SQL keyword
-// join ~300-500 reviews/s (the whole set would take 2-3 minutes); 1M synthetic tickets full
-// 48-72 s / 34-42 s, unchanged 0.09 s.
+// Measured on the 2-core development machine, shared with other test runs (wall / CPU), with the
+// classifier that reads jieba words, polarity and negation scope: 62,774 reviews full 27-72 s / 8.5 s
+// (load average 13-19), unchanged 0.05 s; matcher alone 6.0 s CPU; 1M synthetic tickets full
+// 122 s / 28.5 s, unchanged 0.05-0.09 s. (The substring matcher before it: 62,774 reviews 3.4 s CPU,
+// 1M tickets 34-42 s CPU.)
 import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';

@@ -81,6 +81,36 @@ describe('churnwb reasons commands', () => {
     expect(text).toMatch(/\nprice,Price and value for money,1,1,0,0\.0%,0\.0%,/);
   });
 
+  it('classify FILE --column --labels: precision, recall, F1 and the confusion of primary reasons, by hand', { timeout: TIMEOUT_MS }, async () => {
+    const file = join(dir, 'labelled.csv');
+    writeFileSync(file, 'id,text\n1,物流太慢\n2,"Late delivery, and too expensive"\n3,很满意\n4,质量很好但是太贵了\n');
+    const labels = join(dir, 'labels.csv');
+    // row 2 labelled price first (the classifier says logistics first); row 4 labelled quality (it says price)
+    writeFileSync(labels, 'row,primary,others\n1,logistics,\n2,price,logistics\n3,none,\n4,product_quality,\n');
+    const lines = (await run('classify', file, '--column', 'text', '--labels', labels)).trim().split(/\r?\n/);
+    expect(lines.slice(0, 4)).toEqual([
+      '4 labelled texts of column text',
+      'all: 4 texts, top-reason accuracy 50.0%',
+      'zh: 3 texts, top-reason accuracy 66.7%',
+      'en: 1 texts, top-reason accuracy 0.0%',
+    ]);
+    // logistics: labelled 1 and 2, predicted 1 and 2; price: labelled 2, predicted 2 and 4; quality: labelled 4, never predicted
+    expect(lines.slice(4, 8)).toEqual([
+      'reason,labelled,predicted,both,precision,recall,f1',
+      'logistics,2,2,2,100.0%,100.0%,1.000',
+      'price,1,2,1,50.0%,100.0%,0.667',
+      'product_quality,1,0,0,,0.0%,',
+    ]);
+    expect(lines.slice(8)).toEqual([
+      'confusion of primary reasons (rows: label, columns: classifier):',
+      'label,logistics,price,product_quality,none',
+      'logistics,1,0,0,0',
+      'price,1,0,0,0',
+      'product_quality,0,1,0,0',
+      'none,0,0,0,1',
+    ]);
+  });
+
   it('taxonomy: prints the one in force, checks a file naming the bad entry, saves and resets', { timeout: TIMEOUT_MS }, async () => {
     expect(await run('taxonomy')).toContain('taxonomy version 2 (bundled), low rating at most 2\nkey,zh,en,churn_type,');
     const broken = structuredClone(bundledTaxonomy());

@@ -1,4 +1,4 @@
-// The taxonomy editor: each reason's keywords per language, patterns and category values, the
+// The taxonomy editor: each reason's keywords, aspects and actions per language, patterns and category values, the
 // negation words, a live try of any text against the unsaved edit, save, and reset to the bundled file.
 import { useEffect, useMemo, useState } from 'react';
 import type { ChurnType, Taxonomy, TaxonomyReason, TaxonomyTerms } from '../../../../core/src/api/reasons.ts';
@@ -32,6 +32,8 @@ export function cleanTaxonomy(draft: Taxonomy): Taxonomy {
     reasons: draft.reasons.map((reason) => ({
       ...reason,
       keywords: cleanBoth(reason.keywords),
+      ...(reason.aspects ? { aspects: cleanBoth(reason.aspects) } : {}),
+      ...(reason.actions ? { actions: cleanBoth(reason.actions) } : {}),
       ...(reason.patterns ? { patterns: cleanTerms(reason.patterns) } : {}),
       ...(reason.categories ? { categories: cleanTerms(reason.categories) } : {}),
     })),
@@ -149,6 +151,14 @@ export function TaxonomyEditor({ onSaved }: { onSaved: () => void }) {
               <div className="terms-pair">
                 <TermsField label={t('reasons.taxonomy.keywordsZh')} terms={reason.keywords.zh} onChange={(zh) => updateReason(reason.key, { keywords: { ...reason.keywords, zh } })} testId="keywords-zh" />
                 <TermsField label={t('reasons.taxonomy.keywordsEn')} terms={reason.keywords.en} onChange={(en) => updateReason(reason.key, { keywords: { ...reason.keywords, en } })} testId="keywords-en" />
+              </div>
+              <div className="terms-pair">
+                <TermsField label={t('reasons.taxonomy.aspectsZh')} terms={reason.aspects?.zh ?? []} onChange={(zh) => updateReason(reason.key, { aspects: { zh, en: reason.aspects?.en ?? [] } })} testId="aspects-zh" />
+                <TermsField label={t('reasons.taxonomy.aspectsEn')} terms={reason.aspects?.en ?? []} onChange={(en) => updateReason(reason.key, { aspects: { zh: reason.aspects?.zh ?? [], en } })} testId="aspects-en" />
+              </div>
+              <div className="terms-pair">
+                <TermsField label={t('reasons.taxonomy.actionsZh')} terms={reason.actions?.zh ?? []} onChange={(zh) => updateReason(reason.key, { actions: { zh, en: reason.actions?.en ?? [] } })} testId="actions-zh" />
+                <TermsField label={t('reasons.taxonomy.actionsEn')} terms={reason.actions?.en ?? []} onChange={(en) => updateReason(reason.key, { actions: { zh: reason.actions?.zh ?? [], en } })} testId="actions-en" />
               </div>
               <div className="terms-pair">
                 <TermsField label={t('reasons.taxonomy.patterns')} terms={reason.patterns ?? []} onChange={(patterns) => updateReason(reason.key, { patterns })} />
