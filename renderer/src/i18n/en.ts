@@ -492,7 +492,7 @@ export const en = {
   'churn.windowApply': 'Apply',
   'app.chartsLoading': 'Preparing charts…',
   'customers.customersAxis': 'Customers',
-  'churn.curveName': '{name} ({count} customers)',
+  'churn.curveName': '{name}: {count}',
   'retention.trendPeriod': 'Period after the first order',
   'rejects.reasonText.missing': 'Missing value',
   'rejects.reasonText.notDate': 'Not a date',
@@ -514,6 +514,9 @@ export const en = {
   'retention.forecast.axis': 'Share still active',
   'retention.forecast.note': 'All cohorts fitted together and projected {horizon} periods ahead: {survival} still active after {at} periods; of those active, {renewal} renew after the first period and {later} at the end of the horizon.',
   'retention.forecast.notFitted': 'No forecast: the data show no churn yet or cover fewer than two periods, so the model cannot be fitted.',
+  'churn.axis.period': 'Period of the last purchase',
+  'churn.churnedHint': '{share} of all customers, judged at the data\'s end (the KPI churn rate is of the last period that can be judged)',
+  'customers.shareAxis': 'Share of all customers or revenue',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -494,7 +494,7 @@ export const zhCN: Record<MessageKey, string> = {
   'churn.windowApply': '应用',
   'app.chartsLoading': '正在准备图表…',
   'customers.customersAxis': '客户数',
-  'churn.curveName': '{name}（{count} 位客户）',
+  'churn.curveName': '{name}（{count} 位）',
   'retention.trendPeriod': '首单后第几期',
   'rejects.reasonText.missing': '缺少取值',
   'rejects.reasonText.notDate': '不是可识别的日期',
@@ -516,4 +516,7 @@ export const zhCN: Record<MessageKey, string> = {
   'retention.forecast.axis': '仍活跃的比例',
   'retention.forecast.note': '所有客户组合并拟合，向后预测 {horizon} 期：{at} 期后仍有 {survival} 活跃；活跃客户中，第一期后有 {renewal} 续购，预测期末为 {later}。',
   'retention.forecast.notFitted': '无法预测：数据中尚无流失，或不足两个周期，模型无法拟合。',
+  'churn.axis.period': '最后购买所在时段',
+  'churn.churnedHint': '占全部客户的 {share}，按数据截止日判定（关键指标中的流失率只看最近一个可判定的时段）',
+  'customers.shareAxis': '占全部客户或销售额的比例',
 };

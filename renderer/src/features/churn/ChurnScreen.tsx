@@ -12,7 +12,7 @@ import { useI18n } from '../../i18n/I18nProvider.tsx';
 import { PERIODS } from '../retention/retentionCharts.ts';
 import { useSegmentChoices } from '../segmentChoices.ts';
 import { DEFAULT_STATUSES, StatusesField } from '../StatusesField.tsx';
-import { CHURN_RATE_LAYOUT, churnRateTraces, LIFECYCLE_LAYOUT, lifecycleTraces, SURVIVAL_LAYOUT, survivalTraces } from './churnCharts.ts';
+import { churnRateLayout, churnRateTraces, lifecycleLayout, lifecycleTraces, SURVIVAL_LAYOUT, survivalTraces } from './churnCharts.ts';
 import { KpiTiles } from './KpiTiles.tsx';
 
 /** The churn window typed where the core said it cannot derive one; applied as a whole number, not digit by digit. */
@@ -59,6 +59,9 @@ export function ChurnScreen() {
   );
   const curves = useMemo(() => (survival.value ? survivalTraces(survival.value.curves, t('retention.allCustomers'), (name, subjects) => t('churn.curveName', { name, count: number(subjects) })) : []), [survival.value, t, number]);
   const ruleInfo = summary.value?.rule;
+  const axisTitles = useMemo(() => ({ period: t('churn.axis.period'), rate: t('churn.rate'), customers: t('customers.customersAxis') }), [t]);
+  const rateLayout = useMemo(() => churnRateLayout(axisTitles), [axisTitles]);
+  const cycleLayout = useMemo(() => lifecycleLayout(axisTitles), [axisTitles]);
   const error = summary.error ?? survival.error ?? kpis.error;
   const logRank = survival.value?.logRank;
 
@@ -95,7 +98,7 @@ export function ChurnScreen() {
         <>
           <div className="stats">
             <StatTile label={t('churn.customers')} value={number(summary.value.customers)} />
-            <StatTile label={t('churn.churnedCustomers')} value={number(summary.value.churned)} hint={percent(summary.value.customers ? summary.value.churned / summary.value.customers : null)} />
+            <StatTile label={t('churn.churnedCustomers')} value={number(summary.value.churned)} hint={t('churn.churnedHint', { share: percent(summary.value.customers ? summary.value.churned / summary.value.customers : null) })} />
             <StatTile label={t('churn.censoredCustomers')} value={number(summary.value.censored)} />
             <StatTile
               label={t('churn.window')}
@@ -106,11 +109,11 @@ export function ChurnScreen() {
           <div className="chart-pair">
             <Panel id="churn-rate" title={t('churn.rateTitle')}>
               <p className="chart-note">{t('churn.rateNote')}</p>
-              <PlotlyChart data={rateTraces} layout={CHURN_RATE_LAYOUT} title={t('churn.rateTitle')} fileName="churn-rate" />
+              <PlotlyChart data={rateTraces} layout={rateLayout} title={t('churn.rateTitle')} fileName="churn-rate" />
             </Panel>
             <Panel id="churn-lifecycle" title={t('churn.lifecycle')}>
               <p className="chart-note">{t('churn.lifecycleNote')}</p>
-              <PlotlyChart data={lifecycle} layout={LIFECYCLE_LAYOUT} title={t('churn.lifecycle')} fileName="customer-lifecycle" />
+              <PlotlyChart data={lifecycle} layout={cycleLayout} title={t('churn.lifecycle')} fileName="customer-lifecycle" />
             </Panel>
           </div>
         </>
@@ -123,7 +126,7 @@ export function ChurnScreen() {
           </p>
           <PlotlyChart
             data={curves}
-            layout={{ ...SURVIVAL_LAYOUT, xaxis: { title: { text: t('churn.survivalAxis') } } }}
+            layout={{ ...SURVIVAL_LAYOUT, xaxis: { title: { text: t('churn.survivalAxis') } }, yaxis: { ...SURVIVAL_LAYOUT.yaxis, title: { text: t('retention.forecast.axis') } } }}
             height={400}
             title={t('churn.survival')}
             fileName="survival-curves"

@@ -76,9 +76,10 @@ export function cohortHeatmap(matrix: CohortMatrix, periods: number, labels: Hea
     ],
     layout: {
       plot_bgcolor: UNOBSERVED_COLOR,
-      xaxis: { title: { text: labels.periodAxis }, dtick: periods > 24 ? 3 : 1, side: 'top', gridcolor: 'rgba(0,0,0,0)', zeroline: false },
+      xaxis: { title: { text: labels.periodAxis }, dtick: periods > 24 ? 3 : 1, side: 'top', gridcolor: 'rgba(0,0,0,0)', zeroline: false, automargin: true },
       yaxis: {
-        title: { text: labels.cohortAxis },
+        title: { text: labels.cohortAxis, standoff: 8 },
+        automargin: true,
         autorange: 'reversed',
         type: 'category',
         gridcolor: 'rgba(0,0,0,0)',
