@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ChurnPeriodRow, CohortMatrix, CohortRetentionResult, WorkspaceInfo } from '../../core/src/api/index.ts';
 import type { PlotlyPoint } from '../src/components/charts/plotlyBundle.ts';
 import { lifecycleTraces, survivalTraces } from '../src/features/churn/churnCharts.ts';
-import { cohortHeatmap, UNOBSERVED_COLOR } from '../src/features/retention/retentionCharts.ts';
+import { cohortHeatmap, UNOBSERVED_COLOR, topSegments } from '../src/features/retention/retentionCharts.ts';
 import { RetentionScreen } from '../src/features/retention/RetentionScreen.tsx';
 import { fakeCore, fakePlotly, renderWith } from './fakeCore.tsx';
 
@@ -35,6 +35,16 @@ const matrix: CohortMatrix = {
 };
 
 describe('retention charts', () => {
+  it('draws the largest segments only, none under the minimum size, and counts what it leaves out', () => {
+    const segment = (name: string, customers: number) => ({ ...matrix, segment: name, customers });
+    const matrices = [segment('UK', 800), segment('Iceland', 1), segment('France', 90), segment('EIRE', 40), segment('Spain', 19), segment('Germany', 95)];
+    const { shown, hiddenGroups, hiddenCustomers } = topSegments(matrices, 3, 20);
+    expect(shown.map((item) => item.segment)).toEqual(['UK', 'Germany', 'France']);
+    expect([hiddenGroups, hiddenCustomers]).toEqual([3, 40 + 19 + 1]);
+    // the whole base is drawn whatever its size
+    expect(topSegments([segment('all', 5)], 3, 20).shown).toHaveLength(1);
+  });
+
   it('leaves unobservable cells empty on a grey background and marks running periods', () => {
     const labels = {
       periodAxis: 'k',

@@ -517,6 +517,9 @@ export const en = {
   'churn.axis.period': 'Period of the last purchase',
   'churn.churnedHint': '{share} of all customers, judged at the data\'s end (the KPI churn rate is of the last period that can be judged)',
   'customers.shareAxis': 'Share of all customers or revenue',
+  'retention.compareWith': 'Compare with',
+  'retention.compareNone': 'No comparison',
+  'retention.segmentsHidden': 'The {shown} largest groups are drawn; {groups} more ({customers} customers, groups under {min} customers or beyond the largest) are left out: pick one in the heatmap\'s segment list.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -519,4 +519,7 @@ export const zhCN: Record<MessageKey, string> = {
   'churn.axis.period': '最后购买所在时段',
   'churn.churnedHint': '占全部客户的 {share}，按数据截止日判定（关键指标中的流失率只看最近一个可判定的时段）',
   'customers.shareAxis': '占全部客户或销售额的比例',
+  'retention.compareWith': '对比',
+  'retention.compareNone': '不对比',
+  'retention.segmentsHidden': '图中只画出最大的 {shown} 个分组；另外 {groups} 个分组（共 {customers} 位客户，少于 {min} 位客户或排在其后）未画出，可在热力图的分组列表中查看。',
 };

@@ -91,6 +91,18 @@ export function cohortHeatmap(matrix: CohortMatrix, periods: number, labels: Hea
   };
 }
 
+/** Segments drawn as curves at most, and the smallest group drawn: more lines or groups of a few customers only hide the pattern. */
+export const MAX_SEGMENT_CURVES = 6;
+export const MIN_SEGMENT_CUSTOMERS = 20;
+
+/** The largest segments worth a curve (by customers, at least `minCustomers`), and what is left out. */
+export function topSegments(matrices: readonly CohortMatrix[], max = MAX_SEGMENT_CURVES, minCustomers = MIN_SEGMENT_CUSTOMERS): { shown: CohortMatrix[]; hiddenGroups: number; hiddenCustomers: number } {
+  const ranked = [...matrices].sort((a, b) => b.customers - a.customers);
+  const shown = ranked.filter((matrix, index) => index < max && (matrices.length === 1 || matrix.customers >= minCustomers));
+  const hidden = ranked.filter((matrix) => !shown.includes(matrix));
+  return { shown, hiddenGroups: hidden.length, hiddenCustomers: hidden.reduce((sum, matrix) => sum + matrix.customers, 0) };
+}
+
 /** Weighted (solid) and simple (dotted) mean retention curves, one colour per segment matrix. */
 export function retentionCurves(matrices: readonly CohortMatrix[], names: { weighted: string; simple: string; all: string; axis: string }): ChartTrace[] {
   return matrices.flatMap((matrix, index) => {
