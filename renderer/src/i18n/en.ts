@@ -520,6 +520,7 @@ export const en = {
   'retention.compareWith': 'Compare with',
   'retention.compareNone': 'No comparison',
   'retention.segmentsHidden': 'The {shown} largest groups are drawn; {groups} more ({customers} customers, groups under {min} customers or beyond the largest) are left out: pick one in the heatmap\'s segment list.',
+  'churn.segmentsHidden': 'The {shown} largest groups are drawn; {groups} more ({customers} customers, groups under {min} customers or beyond the largest) are left out.',
 } as const;
 
 export type MessageKey = keyof typeof en;

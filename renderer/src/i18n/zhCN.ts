@@ -522,4 +522,5 @@ export const zhCN: Record<MessageKey, string> = {
   'retention.compareWith': '对比',
   'retention.compareNone': '不对比',
   'retention.segmentsHidden': '图中只画出最大的 {shown} 个分组；另外 {groups} 个分组（共 {customers} 位客户，少于 {min} 位客户或排在其后）未画出，可在热力图的分组列表中查看。',
+  'churn.segmentsHidden': '图中只画出最大的 {shown} 个分组；另外 {groups} 个分组（共 {customers} 位客户，少于 {min} 位客户或排在其后）未画出。',
 };

@@ -9,7 +9,7 @@ import { OptionSelect } from '../../components/OptionSelect.tsx';
 import { Panel, Screen } from '../../components/Screen.tsx';
 import { StatTile } from '../../components/StatTile.tsx';
 import { useI18n } from '../../i18n/I18nProvider.tsx';
-import { PERIODS } from '../retention/retentionCharts.ts';
+import { MAX_SEGMENT_CURVES, MIN_SEGMENT_CUSTOMERS, PERIODS } from '../retention/retentionCharts.ts';
 import { useSegmentChoices } from '../segmentChoices.ts';
 import { DEFAULT_STATUSES, StatusesField } from '../StatusesField.tsx';
 import { churnRateLayout, churnRateTraces, lifecycleLayout, lifecycleTraces, SURVIVAL_LAYOUT, survivalTraces } from './churnCharts.ts';
@@ -57,7 +57,15 @@ export function ChurnScreen() {
     () => (periods ? lifecycleTraces(periods, { new: t('churn.new'), returning: t('churn.returning'), resurrected: t('churn.resurrected'), churned: t('churn.churned') }) : []),
     [periods, t],
   );
-  const curves = useMemo(() => (survival.value ? survivalTraces(survival.value.curves, t('retention.allCustomers'), (name, subjects) => t('churn.curveName', { name, count: number(subjects) })) : []), [survival.value, t, number]);
+  // As on the Retention screen: the largest groups only, none of a handful of customers.
+  const drawnCurves = useMemo(() => {
+    const all = survival.value?.curves ?? [];
+    const ranked = [...all].sort((a, b) => b.subjects - a.subjects);
+    const shown = ranked.filter((curve, index) => index < MAX_SEGMENT_CURVES && (all.length === 1 || curve.subjects >= MIN_SEGMENT_CUSTOMERS));
+    const hidden = ranked.filter((curve) => !shown.includes(curve));
+    return { shown, hiddenGroups: hidden.length, hiddenCustomers: hidden.reduce((sum, curve) => sum + curve.subjects, 0) };
+  }, [survival.value]);
+  const curves = useMemo(() => survivalTraces(drawnCurves.shown, t('retention.allCustomers'), (name, subjects) => t('churn.curveName', { name, count: number(subjects) })), [drawnCurves, t, number]);
   const ruleInfo = summary.value?.rule;
   const axisTitles = useMemo(() => ({ period: t('churn.axis.period'), rate: t('churn.rate'), customers: t('customers.customersAxis') }), [t]);
   const rateLayout = useMemo(() => churnRateLayout(axisTitles), [axisTitles]);
@@ -122,6 +130,8 @@ export function ChurnScreen() {
         <Panel id="churn-survival" title={t('churn.survival')}>
           <p className="chart-note">
             {t('churn.survivalNote')}
+            {drawnCurves.hiddenGroups > 0 &&
+              ` ${t('churn.segmentsHidden', { groups: number(drawnCurves.hiddenGroups), customers: number(drawnCurves.hiddenCustomers), min: number(MIN_SEGMENT_CUSTOMERS), shown: number(drawnCurves.shown.length) })}`}
             {logRank && ` ${t('churn.logRank', { statistic: number(logRank.statistic, 1), df: logRank.df, p: logRank.pValue < 0.001 ? '< 0.001' : number(logRank.pValue, 3) })}`}
           </p>
           <PlotlyChart
