@@ -111,7 +111,7 @@ export const en = {
   'result.rejectsTitle': 'Rejected rows',
 
   'report.title': 'Report',
-  'report.subtitle': 'The findings of this workspace as a report: edit titles, order and notes, then export.',
+  'report.subtitle': 'Subtitle (client, period; the workspace file name can go)',
   'report.language': 'Report language',
   'report.build': 'Build report',
   'report.rebuild': 'Rebuild',
