@@ -521,6 +521,7 @@ export const en = {
   'retention.compareNone': 'No comparison',
   'retention.segmentsHidden': 'The {shown} largest groups are drawn; {groups} more ({customers} customers, groups under {min} customers or beyond the largest) are left out: pick one in the heatmap\'s segment list.',
   'churn.segmentsHidden': 'The {shown} largest groups are drawn; {groups} more ({customers} customers, groups under {min} customers or beyond the largest) are left out.',
+  'churn.singlePeriod': 'All orders fall in one period (period: {period}). Churn by period, the lifecycle and the trend need at least two; import a longer stretch of orders or choose a shorter period.',
 } as const;
 
 export type MessageKey = keyof typeof en;

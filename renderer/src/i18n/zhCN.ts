@@ -523,4 +523,5 @@ export const zhCN: Record<MessageKey, string> = {
   'retention.compareNone': '不对比',
   'retention.segmentsHidden': '图中只画出最大的 {shown} 个分组；另外 {groups} 个分组（共 {customers} 位客户，少于 {min} 位客户或排在其后）未画出，可在热力图的分组列表中查看。',
   'churn.segmentsHidden': '图中只画出最大的 {shown} 个分组；另外 {groups} 个分组（共 {customers} 位客户，少于 {min} 位客户或排在其后）未画出。',
+  'churn.singlePeriod': '所有订单都落在同一个统计周期内（周期：{period}）。按时段的流失率、生命周期和趋势至少需要两个周期；请导入更长时间段的订单，或选择更短的统计周期。',
 };

@@ -148,6 +148,8 @@ describe('zh-CN surface on the bundled sample (Chromium, 1280x720)', () => {
     await page.getByRole('button', { name: '应用' }).click();
     await expect.poll(() => page.getByTestId('no-data').count(), { timeout: 60_000 }).toBe(0);
     await expect.poll(() => page.getByTestId('churn-window').inputValue()).toBe('30');
+    // one day is one period: said in words instead of an axis of hours
+    expect(await page.getByTestId('single-period').innerText()).toContain('同一个统计周期');
     await session.screenshot('zh-churn-one-day-fixed');
   });
 });

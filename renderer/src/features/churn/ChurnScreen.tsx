@@ -68,8 +68,15 @@ export function ChurnScreen() {
   const curves = useMemo(() => survivalTraces(drawnCurves.shown, t('retention.allCustomers'), (name, subjects) => t('churn.curveName', { name, count: number(subjects) })), [drawnCurves, t, number]);
   const ruleInfo = summary.value?.rule;
   const axisTitles = useMemo(() => ({ period: t('churn.axis.period'), rate: t('churn.rate'), customers: t('customers.customersAxis') }), [t]);
-  const rateLayout = useMemo(() => churnRateLayout(axisTitles), [axisTitles]);
-  const cycleLayout = useMemo(() => lifecycleLayout(axisTitles), [axisTitles]);
+  const shape = useMemo(
+    () => ({
+      singlePeriod: periods?.length === 1,
+      maxCount: Math.max(0, ...(periods ?? []).map((row) => Math.max(row.new + row.returning + row.resurrected, row.churned, row.churnedAfter))),
+    }),
+    [periods],
+  );
+  const rateLayout = useMemo(() => churnRateLayout(axisTitles, shape), [axisTitles, shape]);
+  const cycleLayout = useMemo(() => lifecycleLayout(axisTitles, shape), [axisTitles, shape]);
   const error = summary.error ?? survival.error ?? kpis.error;
   const logRank = survival.value?.logRank;
 
@@ -104,6 +111,11 @@ export function ChurnScreen() {
       )}
       {summary.value && ruleInfo && (
         <>
+          {shape.singlePeriod && (
+            <div className="banner banner-warning" role="status" data-testid="single-period">
+              <div className="banner-body">{t('churn.singlePeriod', { period: t(`period.${period}`) })}</div>
+            </div>
+          )}
           <div className="stats">
             <StatTile label={t('churn.customers')} value={number(summary.value.customers)} />
             <StatTile label={t('churn.churnedCustomers')} value={number(summary.value.churned)} hint={t('churn.churnedHint', { share: percent(summary.value.customers ? summary.value.churned / summary.value.customers : null) })} />

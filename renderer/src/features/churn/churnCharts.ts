@@ -29,11 +29,26 @@ export interface ChurnAxisTitles {
   customers: string;
 }
 
-export function churnRateLayout(titles: ChurnAxisTitles) {
+/** How the period axis reads: one period as a category (a date axis would stretch it to hours); few customers in whole steps. */
+export interface ChurnAxisShape {
+  singlePeriod: boolean;
+  /** The largest count drawn; below 10 the count axis ticks every whole customer (else Plotly's halves print as repeated integers). */
+  maxCount: number;
+}
+
+function periodAxis(titles: ChurnAxisTitles, shape: ChurnAxisShape) {
+  return { title: { text: titles.period }, ...(shape.singlePeriod ? { type: 'category' } : {}) };
+}
+
+function countTicks(shape: ChurnAxisShape) {
+  return shape.maxCount < 10 ? { dtick: 1 } : {};
+}
+
+export function churnRateLayout(titles: ChurnAxisTitles, shape: ChurnAxisShape) {
   return {
-    xaxis: { title: { text: titles.period } },
+    xaxis: periodAxis(titles, shape),
     yaxis: { title: { text: titles.rate }, tickformat: '.0%', rangemode: 'tozero' },
-    yaxis2: { title: { text: titles.customers }, overlaying: 'y', side: 'right', showgrid: false, rangemode: 'tozero', tickformat: ',d' },
+    yaxis2: { title: { text: titles.customers }, overlaying: 'y', side: 'right', showgrid: false, rangemode: 'tozero', tickformat: ',d', ...countTicks(shape) },
     bargap: 0.3,
   };
 }
@@ -50,8 +65,8 @@ export function lifecycleTraces(periods: readonly ChurnPeriodRow[], names: { new
   ];
 }
 
-export function lifecycleLayout(titles: ChurnAxisTitles) {
-  return { barmode: 'relative', xaxis: { title: { text: titles.period } }, yaxis: { title: { text: titles.customers }, tickformat: ',d' } };
+export function lifecycleLayout(titles: ChurnAxisTitles, shape: ChurnAxisShape) {
+  return { barmode: 'relative', xaxis: periodAxis(titles, shape), yaxis: { title: { text: titles.customers }, tickformat: ',d', ...countTicks(shape) } };
 }
 
 function translucent(hex: string, alpha: number): string {
