@@ -522,6 +522,10 @@ export const en = {
   'retention.segmentsHidden': 'The {shown} largest groups are drawn; {groups} more ({customers} customers, groups under {min} customers or beyond the largest) are left out: pick one in the heatmap\'s segment list.',
   'churn.segmentsHidden': 'The {shown} largest groups are drawn; {groups} more ({customers} customers, groups under {min} customers or beyond the largest) are left out.',
   'churn.singlePeriod': 'All orders fall in one period (period: {period}). Churn by period, the lifecycle and the trend need at least two; import a longer stretch of orders or choose a shorter period.',
+  'data.warning.derivedCustomers': '{file} has no buyer column, so customer ids were derived ({how}). Every customer then buys once: retention, churn, customer types and value say nothing about returning customers.',
+  'data.warning.perOrder': 'each order is its own customer',
+  'data.warning.perRow': 'each row is its own customer',
+  'data.warning.oneDay': 'Every order is from one day ({day}): analyses over time need orders from several periods.',
 } as const;
 
 export type MessageKey = keyof typeof en;

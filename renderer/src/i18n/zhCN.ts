@@ -524,4 +524,8 @@ export const zhCN: Record<MessageKey, string> = {
   'retention.segmentsHidden': '图中只画出最大的 {shown} 个分组；另外 {groups} 个分组（共 {customers} 位客户，少于 {min} 位客户或排在其后）未画出，可在热力图的分组列表中查看。',
   'churn.segmentsHidden': '图中只画出最大的 {shown} 个分组；另外 {groups} 个分组（共 {customers} 位客户，少于 {min} 位客户或排在其后）未画出。',
   'churn.singlePeriod': '所有订单都落在同一个统计周期内（周期：{period}）。按时段的流失率、生命周期和趋势至少需要两个周期；请导入更长时间段的订单，或选择更短的统计周期。',
+  'data.warning.derivedCustomers': '{file} 没有买家字段，客户编号是推导出来的（{how}）。这样每位客户都只购买一次：留存、流失、客户类型和价值都无法反映回头客。',
+  'data.warning.perOrder': '每笔订单各算一位客户',
+  'data.warning.perRow': '每一行各算一位客户',
+  'data.warning.oneDay': '所有订单都来自同一天（{day}）：按时间的分析需要多个时段的订单。',
 };
