@@ -111,7 +111,7 @@ export const en = {
   'result.rejectsTitle': 'Rejected rows',
 
   'report.title': 'Report',
-  'report.subtitle': 'Subtitle (client, period; the workspace file name can go)',
+  'report.subtitle': 'The findings of this workspace as a report: edit titles, order and notes, then export.',
   'report.language': 'Report language',
   'report.build': 'Build report',
   'report.rebuild': 'Rebuild',
@@ -526,6 +526,7 @@ export const en = {
   'data.warning.perOrder': 'each order is its own customer',
   'data.warning.perRow': 'each row is its own customer',
   'data.warning.oneDay': 'Every order is from one day ({day}): analyses over time need orders from several periods.',
+  'report.subtitleField': 'Subtitle (client, period; the workspace file name can go)',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -113,7 +113,7 @@ export const zhCN: Record<MessageKey, string> = {
   'result.rejectsTitle': '被拒绝的行',
 
   'report.title': '报告',
-  'report.subtitle': '副标题（客户名称、时间段；可删去工作区文件名）',
+  'report.subtitle': '把本工作区的发现整理成报告：可修改标题、顺序和备注，然后导出。',
   'report.language': '报告语言',
   'report.build': '生成报告',
   'report.rebuild': '重新生成',
@@ -528,4 +528,5 @@ export const zhCN: Record<MessageKey, string> = {
   'data.warning.perOrder': '每笔订单各算一位客户',
   'data.warning.perRow': '每一行各算一位客户',
   'data.warning.oneDay': '所有订单都来自同一天（{day}）：按时间的分析需要多个时段的订单。',
+  'report.subtitleField': '副标题（客户名称、时间段；可删去工作区文件名）',
 };

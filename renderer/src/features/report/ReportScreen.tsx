@@ -114,7 +114,7 @@ export function ReportScreen() {
               <input className="title-input" value={report.title} onChange={(event) => setReport({ ...report, title: event.target.value })} />
             </label>
             <label className="field">
-              <span className="field-label">{t('report.subtitle')}</span>
+              <span className="field-label">{t('report.subtitleField')}</span>
               <input className="title-input subtitle-input" value={report.subtitle} onChange={(event) => setReport({ ...report, subtitle: event.target.value })} data-testid="report-subtitle" />
             </label>
             <label className="field">
