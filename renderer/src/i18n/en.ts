@@ -527,6 +527,19 @@ export const en = {
   'data.warning.perRow': 'each row is its own customer',
   'data.warning.oneDay': 'Every order is from one day ({day}): analyses over time need orders from several periods.',
   'report.subtitleField': 'Subtitle (client, period; the workspace file name can go)',
+  'kpi.formula.customers': 'Customers with an order of the statuses that count',
+  'kpi.formula.repeatPurchaseRate': 'Customers with 2 or more orders / customers with 1 or more',
+  'kpi.formula.retentionRate': 'Customers active in both the last complete period and the one before / customers active in the one before',
+  'kpi.formula.churnRate': 'Customers active in the latest period that can be judged who then placed no order for longer than the churn window / customers active then',
+  'kpi.formula.orderCompletionRate': 'Orders with status completed / all orders',
+  'kpi.formula.refundRateOrders': 'Orders refunded (status refunded or a refund amount) / orders completed or refunded',
+  'kpi.formula.refundRateAmount': 'Refund amounts (the whole amount of refunded orders without one) / amount of orders completed or refunded',
+  'kpi.formula.complaintRate': 'Customers with a ticket / customers with an order',
+  'kpi.formula.averageRating': 'Sum of ticket ratings / tickets with a rating',
+  'kpi.formula.lowRatingShare': 'Tickets with a low rating / tickets with a rating',
+  'kpi.formula.revenuePerCustomer': 'Amount of the orders that count / customers',
+  'kpi.formula.topRevenueShare': 'Revenue of the top customers by revenue / all revenue',
+  'kpi.formula.gini': 'Gini coefficient of revenue per customer: Σ (2i − n − 1) xᵢ / (n Σ x), x ascending',
 } as const;
 
 export type MessageKey = keyof typeof en;
