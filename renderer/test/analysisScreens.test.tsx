@@ -4,8 +4,8 @@ import { tableFromArrays, tableToIPC } from 'apache-arrow';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ChurnPeriodRow, CohortMatrix, CohortRetentionResult, WorkspaceInfo } from '../../core/src/api/index.ts';
 import type { PlotlyPoint } from '../src/components/charts/plotlyBundle.ts';
-import { lifecycleTraces, survivalTraces } from '../src/features/churn/churnCharts.ts';
-import { cohortHeatmap, UNOBSERVED_COLOR } from '../src/features/retention/retentionCharts.ts';
+import { lifecycleTraces, survivalTraces, churnRateLayout, lifecycleLayout } from '../src/features/churn/churnCharts.ts';
+import { cohortHeatmap, UNOBSERVED_COLOR, topSegments } from '../src/features/retention/retentionCharts.ts';
 import { RetentionScreen } from '../src/features/retention/RetentionScreen.tsx';
 import { fakeCore, fakePlotly, renderWith } from './fakeCore.tsx';
 
@@ -35,6 +35,16 @@ const matrix: CohortMatrix = {
 };
 
 describe('retention charts', () => {
+  it('draws the largest segments only, none under the minimum size, and counts what it leaves out', () => {
+    const segment = (name: string, customers: number) => ({ ...matrix, segment: name, customers });
+    const matrices = [segment('UK', 800), segment('Iceland', 1), segment('France', 90), segment('EIRE', 40), segment('Spain', 19), segment('Germany', 95)];
+    const { shown, hiddenGroups, hiddenCustomers } = topSegments(matrices, 3, 20);
+    expect(shown.map((item) => item.segment)).toEqual(['UK', 'Germany', 'France']);
+    expect([hiddenGroups, hiddenCustomers]).toEqual([3, 40 + 19 + 1]);
+    // the whole base is drawn whatever its size
+    expect(topSegments([segment('all', 5)], 3, 20).shown).toHaveLength(1);
+  });
+
   it('leaves unobservable cells empty on a grey background and marks running periods', () => {
     const labels = {
       periodAxis: 'k',
@@ -72,6 +82,16 @@ describe('retention charts', () => {
 });
 
 describe('churn charts', () => {
+  it('titles every axis, draws one period as a category and few customers in whole steps', () => {
+    const titles = { period: 'Period', rate: 'Rate', customers: 'Customers' };
+    const one = lifecycleLayout(titles, { singlePeriod: true, maxCount: 2 }) as { xaxis: Record<string, unknown>; yaxis: Record<string, unknown> };
+    expect(one.xaxis).toEqual({ title: { text: 'Period' }, type: 'category' });
+    expect(one.yaxis).toMatchObject({ title: { text: 'Customers' }, dtick: 1 });
+    const many = churnRateLayout(titles, { singlePeriod: false, maxCount: 400 }) as { xaxis: Record<string, unknown>; yaxis2: Record<string, unknown> };
+    expect(many.xaxis).toEqual({ title: { text: 'Period' } });
+    expect(many.yaxis2.dtick).toBeUndefined();
+  });
+
   it('draws churned customers below the axis and starts survival at 100%', () => {
     const row: ChurnPeriodRow = { period: '2024-01-01', partial: false, active: 9, new: 5, returning: 3, resurrected: 1, churned: 4, churnedAfter: 2, censored: 0, churnRate: 0.22 };
     const traces = lifecycleTraces([row], { new: 'n', returning: 'r', resurrected: 'z', churned: 'c' });

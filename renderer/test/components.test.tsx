@@ -4,6 +4,7 @@ import { tableFromArrays } from 'apache-arrow';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ArrowTable } from '../src/components/ArrowTable.tsx';
 import { ErrorBanner } from '../src/components/ErrorBanner.tsx';
+import { DataWarningList } from '../src/components/DataWarnings.tsx';
 import { CHART_COLORS, PlotlyChart, localisedLayout } from '../src/components/charts/PlotlyChart.tsx';
 import { CHART_COLORS as REPORT_COLORS } from '../../core/src/report/theme.ts';
 import { ProgressBar } from '../src/components/ProgressBar.tsx';
@@ -198,5 +199,30 @@ describe('chart palette and locale', () => {
     expect(localisedLayout(dated, {}, 'en')).toEqual({});
     expect(localisedLayout([{ type: 'bar', x: [1, 2], y: [1, 2] }], {}, 'zh-CN')).toEqual({});
     expect(localisedLayout(dated, { xaxis: { type: 'category' } }, 'zh-CN')).toEqual({ xaxis: { type: 'category' } });
+  });
+});
+
+describe('data warnings', () => {
+  it('warns of derived customer ids and of orders from a single day, in the UI language', () => {
+    const source = { sourceId: 1, file: '/uploads/ab12/tmall.csv', kind: 'orders' as const, format: 'csv' as const, encoding: 'gbk', sizeBytes: 1, rowsRead: 3, rowsLoaded: 3, rowsRejected: 0, importedAt: '2026-12-01T00:00:00Z' };
+    const info = {
+      path: 'w.duckdb',
+      tables: [],
+      orders: 3,
+      customers: 3,
+      tickets: 0,
+      dateRange: { from: '2024-03-01T10:00:00Z', to: '2024-03-01T12:00:00Z' },
+      sources: [{ ...source, mapping: { customer_id: '@order_id', order_id: '订单编号' } }],
+      filledColumns: { orders: [], tickets: [] },
+    };
+    renderWith(<DataWarningList info={info} />, { language: 'zh-CN' });
+    const items = screen.getAllByRole('listitem').map((item) => item.textContent);
+    expect(items).toEqual([
+      'tmall.csv 没有买家字段，客户编号是推导出来的（每笔订单各算一位客户）。这样每位客户都只购买一次：留存、流失、客户类型和价值都无法反映回头客。',
+      '所有订单都来自同一天（2024-03-01）：按时间的分析需要多个时段的订单。',
+    ]);
+    cleanup();
+    renderWith(<DataWarningList info={{ ...info, dateRange: { from: '2024-03-01T10:00:00Z', to: '2024-04-01T10:00:00Z' }, sources: [{ ...source, mapping: { customer_id: '买家会员名' } }] }} />);
+    expect(screen.queryByTestId('data-warnings')).toBeNull();
   });
 });

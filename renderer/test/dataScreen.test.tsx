@@ -161,3 +161,12 @@ describe('Data screen', () => {
     expect(alert.textContent).toContain('orders.csv line 2');
   });
 });
+
+describe('rejected rows as CSV', () => {
+  it('names columns and reasons as the user reads them, and files without their folders', async () => {
+    const { rejectsCsv } = await import('../src/features/data/RejectsPanel.tsx');
+    const table = tableFromArrays({ file: ['/tmp/up/3f/orders.csv'], line: Int32Array.from([5]), column: ['ordered_at'], raw: ['yesterday'], reason: ['not a date'] });
+    const csv = rejectsCsv(table, (reason) => (reason === 'not a date' ? '不是可识别的日期' : reason), ['文件', '行号', '列', '原始值', '原因']);
+    expect(csv).toBe('文件,行号,列,原始值,原因\r\norders.csv,5,ordered_at,yesterday,不是可识别的日期');
+  });
+});

@@ -32,12 +32,13 @@ export function themedLayout(chart: ReportChart, size: { width?: number; height?
     ...(isObject(chart.layout[name]) ? chart.layout[name] : {}),
   });
   return {
-    margin: { l: 64, r: 24, t: 24, b: 56 },
+    margin: { l: 64, r: 24, t: 40, b: 56 },
     font: { family: FONT_STACK, size: 12, color: `#${INK}` },
     paper_bgcolor: '#ffffff',
     plot_bgcolor: '#ffffff',
     colorway: CHART_COLORS,
-    legend: { orientation: 'h', y: -0.22 },
+    // Above the plot: below it, a legend ran into the x axis title.
+    legend: { orientation: 'h', x: 0, xanchor: 'left', y: 1.02, yanchor: 'bottom' },
     ...chart.layout,
     xaxis: axis('xaxis'),
     yaxis: axis('yaxis'),

@@ -219,6 +219,9 @@ describe('customerValue on a hand-checked fixture', () => {
     expect(result.fitQuality.issues[0]).toEqual({ code: 'parameter_on_bound', model: 'bgnbd', parameters: ['a'] });
     expect(result.warnings[0]).toContain('more history');
     expect(result.summary.meanPAlive).toBeGreaterThan(0.999);
+    // a one-time buyer: P(alive) 1 and value at risk 0, which ranks nobody (no "rank 1" among ties at 0)
+    const once = await t.client.explainCustomer({ customerId: 'one-time' });
+    expect(once.value).toMatchObject({ frequency: 0, pAlive: 1, valueAtRisk: 0, atRiskRank: null });
   });
 
   it('refuses bad options and data without repeat customers', async () => {

@@ -3,6 +3,7 @@
 import { use, useCallback, useEffect, useState } from 'react';
 import { asCoreError, useCoreContext } from '../client/hooks.ts';
 import { PlotlyContext, preloadPlotly } from '../components/charts/plotlyBundle.ts';
+import { DataWarnings } from '../components/DataWarnings.tsx';
 import { ErrorBanner } from '../components/ErrorBanner.tsx';
 import { Icon } from '../components/Icon.tsx';
 import { ReportDraftProvider, useReportDraft } from '../features/report/ReportDraft.tsx';
@@ -143,6 +144,7 @@ function Workbench() {
       </nav>
       <main className="content">
         {error && <ErrorBanner error={error} onDismiss={() => setError(null)} />}
+        {screen && screen.id !== 'data' && screen.id !== 'report' && <DataWarnings />}
         {screen?.render(request)}
       </main>
     </div>

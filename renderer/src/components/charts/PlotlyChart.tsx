@@ -49,13 +49,14 @@ export function themedLayout(layout: ChartLayout, height: number): ChartLayout {
   return {
     height,
     autosize: true,
-    margin: { l: 64, r: 24, t: 24, b: 56 },
+    margin: { l: 64, r: 24, t: 40, b: 56 },
     font: { family: FONT_FAMILY, size: 12, color: '#1f2430' },
     paper_bgcolor: '#ffffff',
     plot_bgcolor: '#ffffff',
     colorway: CHART_COLORS,
     hoverlabel: { font: { family: FONT_FAMILY } },
-    legend: { orientation: 'h', y: -0.2 },
+    // Above the plot: below it, a legend ran into the x axis title.
+    legend: { orientation: 'h', x: 0, xanchor: 'left', y: 1.02, yanchor: 'bottom' },
     xaxis: { gridcolor: '#eef0f3', zerolinecolor: '#d9dde3', automargin: true },
     yaxis: { gridcolor: '#eef0f3', zerolinecolor: '#d9dde3', automargin: true },
     ...layout,

@@ -9,10 +9,10 @@ import { OptionSelect } from '../../components/OptionSelect.tsx';
 import { Panel, Screen } from '../../components/Screen.tsx';
 import { StatTile } from '../../components/StatTile.tsx';
 import { useI18n } from '../../i18n/I18nProvider.tsx';
-import { PERIODS } from '../retention/retentionCharts.ts';
+import { MAX_SEGMENT_CURVES, MIN_SEGMENT_CUSTOMERS, PERIODS } from '../retention/retentionCharts.ts';
 import { useSegmentChoices } from '../segmentChoices.ts';
 import { DEFAULT_STATUSES, StatusesField } from '../StatusesField.tsx';
-import { CHURN_RATE_LAYOUT, churnRateTraces, LIFECYCLE_LAYOUT, lifecycleTraces, SURVIVAL_LAYOUT, survivalTraces } from './churnCharts.ts';
+import { churnRateLayout, churnRateTraces, lifecycleLayout, lifecycleTraces, SURVIVAL_LAYOUT, survivalTraces } from './churnCharts.ts';
 import { KpiTiles } from './KpiTiles.tsx';
 
 /** The churn window typed where the core said it cannot derive one; applied as a whole number, not digit by digit. */
@@ -57,8 +57,26 @@ export function ChurnScreen() {
     () => (periods ? lifecycleTraces(periods, { new: t('churn.new'), returning: t('churn.returning'), resurrected: t('churn.resurrected'), churned: t('churn.churned') }) : []),
     [periods, t],
   );
-  const curves = useMemo(() => (survival.value ? survivalTraces(survival.value.curves, t('retention.allCustomers'), (name, subjects) => t('churn.curveName', { name, count: number(subjects) })) : []), [survival.value, t, number]);
+  // As on the Retention screen: the largest groups only, none of a handful of customers.
+  const drawnCurves = useMemo(() => {
+    const all = survival.value?.curves ?? [];
+    const ranked = [...all].sort((a, b) => b.subjects - a.subjects);
+    const shown = ranked.filter((curve, index) => index < MAX_SEGMENT_CURVES && (all.length === 1 || curve.subjects >= MIN_SEGMENT_CUSTOMERS));
+    const hidden = ranked.filter((curve) => !shown.includes(curve));
+    return { shown, hiddenGroups: hidden.length, hiddenCustomers: hidden.reduce((sum, curve) => sum + curve.subjects, 0) };
+  }, [survival.value]);
+  const curves = useMemo(() => survivalTraces(drawnCurves.shown, t('retention.allCustomers'), (name, subjects) => t('churn.curveName', { name, count: number(subjects) })), [drawnCurves, t, number]);
   const ruleInfo = summary.value?.rule;
+  const axisTitles = useMemo(() => ({ period: t('churn.axis.period'), rate: t('churn.rate'), customers: t('customers.customersAxis') }), [t]);
+  const shape = useMemo(
+    () => ({
+      singlePeriod: periods?.length === 1,
+      maxCount: Math.max(0, ...(periods ?? []).map((row) => Math.max(row.new + row.returning + row.resurrected, row.churned, row.churnedAfter))),
+    }),
+    [periods],
+  );
+  const rateLayout = useMemo(() => churnRateLayout(axisTitles, shape), [axisTitles, shape]);
+  const cycleLayout = useMemo(() => lifecycleLayout(axisTitles, shape), [axisTitles, shape]);
   const error = summary.error ?? survival.error ?? kpis.error;
   const logRank = survival.value?.logRank;
 
@@ -93,9 +111,14 @@ export function ChurnScreen() {
       )}
       {summary.value && ruleInfo && (
         <>
+          {shape.singlePeriod && (
+            <div className="banner banner-warning" role="status" data-testid="single-period">
+              <div className="banner-body">{t('churn.singlePeriod', { period: t(`period.${period}`) })}</div>
+            </div>
+          )}
           <div className="stats">
             <StatTile label={t('churn.customers')} value={number(summary.value.customers)} />
-            <StatTile label={t('churn.churnedCustomers')} value={number(summary.value.churned)} hint={percent(summary.value.customers ? summary.value.churned / summary.value.customers : null)} />
+            <StatTile label={t('churn.churnedCustomers')} value={number(summary.value.churned)} hint={t('churn.churnedHint', { share: percent(summary.value.customers ? summary.value.churned / summary.value.customers : null) })} />
             <StatTile label={t('churn.censoredCustomers')} value={number(summary.value.censored)} />
             <StatTile
               label={t('churn.window')}
@@ -106,11 +129,11 @@ export function ChurnScreen() {
           <div className="chart-pair">
             <Panel id="churn-rate" title={t('churn.rateTitle')}>
               <p className="chart-note">{t('churn.rateNote')}</p>
-              <PlotlyChart data={rateTraces} layout={CHURN_RATE_LAYOUT} title={t('churn.rateTitle')} fileName="churn-rate" />
+              <PlotlyChart data={rateTraces} layout={rateLayout} title={t('churn.rateTitle')} fileName="churn-rate" />
             </Panel>
             <Panel id="churn-lifecycle" title={t('churn.lifecycle')}>
               <p className="chart-note">{t('churn.lifecycleNote')}</p>
-              <PlotlyChart data={lifecycle} layout={LIFECYCLE_LAYOUT} title={t('churn.lifecycle')} fileName="customer-lifecycle" />
+              <PlotlyChart data={lifecycle} layout={cycleLayout} title={t('churn.lifecycle')} fileName="customer-lifecycle" />
             </Panel>
           </div>
         </>
@@ -119,11 +142,13 @@ export function ChurnScreen() {
         <Panel id="churn-survival" title={t('churn.survival')}>
           <p className="chart-note">
             {t('churn.survivalNote')}
+            {drawnCurves.hiddenGroups > 0 &&
+              ` ${t('churn.segmentsHidden', { groups: number(drawnCurves.hiddenGroups), customers: number(drawnCurves.hiddenCustomers), min: number(MIN_SEGMENT_CUSTOMERS), shown: number(drawnCurves.shown.length) })}`}
             {logRank && ` ${t('churn.logRank', { statistic: number(logRank.statistic, 1), df: logRank.df, p: logRank.pValue < 0.001 ? '< 0.001' : number(logRank.pValue, 3) })}`}
           </p>
           <PlotlyChart
             data={curves}
-            layout={{ ...SURVIVAL_LAYOUT, xaxis: { title: { text: t('churn.survivalAxis') } } }}
+            layout={{ ...SURVIVAL_LAYOUT, xaxis: { title: { text: t('churn.survivalAxis') } }, yaxis: { ...SURVIVAL_LAYOUT.yaxis, title: { text: t('retention.forecast.axis') } } }}
             height={400}
             title={t('churn.survival')}
             fileName="survival-curves"

@@ -13,12 +13,20 @@ function formatKpi(kpi: Kpi, i18n: I18n): string {
   return i18n.number(kpi.value, 2);
 }
 
+/**
+ * The formula on hover in the UI language: the core words it in English with the exact periods and
+ * dates (shown as is in English); other languages get the catalogue's wording of the same rule.
+ */
+function formulaText(kpi: Kpi, i18n: I18n): string {
+  return i18n.language === 'en' ? kpi.formula : i18n.t(`kpi.formula.${kpi.key}`);
+}
+
 export function KpiTiles({ kpis }: { kpis: readonly Kpi[] }) {
   const i18n = useI18n();
   return (
     <div className="stats kpis">
       {kpis.map((kpi) => (
-        <div key={kpi.key} title={kpi.formula} data-kpi={kpi.key}>
+        <div key={kpi.key} title={formulaText(kpi, i18n)} data-kpi={kpi.key}>
           <StatTile label={i18n.t(`kpi.${kpi.key}`)} value={formatKpi(kpi, i18n)} />
         </div>
       ))}

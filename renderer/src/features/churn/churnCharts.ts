@@ -22,11 +22,36 @@ export function churnRateTraces(periods: readonly ChurnPeriodRow[], names: { rat
   ];
 }
 
-export const CHURN_RATE_LAYOUT = {
-  yaxis: { tickformat: '.0%', rangemode: 'tozero' },
-  yaxis2: { overlaying: 'y', side: 'right', showgrid: false, rangemode: 'tozero', tickformat: ',d' },
-  bargap: 0.3,
-};
+/** Axis titles of the churn charts, in the UI language. */
+export interface ChurnAxisTitles {
+  period: string;
+  rate: string;
+  customers: string;
+}
+
+/** How the period axis reads: one period as a category (a date axis would stretch it to hours); few customers in whole steps. */
+export interface ChurnAxisShape {
+  singlePeriod: boolean;
+  /** The largest count drawn; below 10 the count axis ticks every whole customer (else Plotly's halves print as repeated integers). */
+  maxCount: number;
+}
+
+function periodAxis(titles: ChurnAxisTitles, shape: ChurnAxisShape) {
+  return { title: { text: titles.period }, ...(shape.singlePeriod ? { type: 'category' } : {}) };
+}
+
+function countTicks(shape: ChurnAxisShape) {
+  return shape.maxCount < 10 ? { dtick: 1 } : {};
+}
+
+export function churnRateLayout(titles: ChurnAxisTitles, shape: ChurnAxisShape) {
+  return {
+    xaxis: periodAxis(titles, shape),
+    yaxis: { title: { text: titles.rate }, tickformat: '.0%', rangemode: 'tozero' },
+    yaxis2: { title: { text: titles.customers }, overlaying: 'y', side: 'right', showgrid: false, rangemode: 'tozero', tickformat: ',d', ...countTicks(shape) },
+    bargap: 0.3,
+  };
+}
 
 /** New, returning and resurrected customers up; customers churning in the period down. */
 export function lifecycleTraces(periods: readonly ChurnPeriodRow[], names: { new: string; returning: string; resurrected: string; churned: string }): ChartTrace[] {
@@ -40,15 +65,16 @@ export function lifecycleTraces(periods: readonly ChurnPeriodRow[], names: { new
   ];
 }
 
-export const LIFECYCLE_LAYOUT = { barmode: 'relative', yaxis: { tickformat: ',d' } };
+export function lifecycleLayout(titles: ChurnAxisTitles, shape: ChurnAxisShape) {
+  return { barmode: 'relative', xaxis: periodAxis(titles, shape), yaxis: { title: { text: titles.customers }, tickformat: ',d', ...countTicks(shape) } };
+}
 
 function translucent(hex: string, alpha: number): string {
   const value = Number.parseInt(hex.slice(1), 16);
   return `rgba(${(value >> 16) & 255}, ${(value >> 8) & 255}, ${value & 255}, ${alpha})`;
 }
 
-/** Kaplan-Meier steps per curve, each with its confidence band shaded behind it. */
-/** `legendName` words a curve's legend entry from its group name and size in the UI language. */
+/** Kaplan-Meier steps per curve, each with its confidence band shaded behind it; `legendName` words a curve's legend entry from its group name and size in the UI language. */
 export function survivalTraces(curves: readonly SurvivalCurve[], allName: string, legendName: (name: string, subjects: number) => string = (name, subjects) => `${name} (${subjects})`): ChartTrace[] {
   return curves.flatMap((curve, index) => {
     const color = CHART_COLORS[index % CHART_COLORS.length]!;

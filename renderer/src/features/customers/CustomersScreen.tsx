@@ -63,7 +63,7 @@ function RfmView({ result, onExplain }: { result: RfmSegmentsResult; onExplain: 
           <PlotlyChart data={grid} layout={{ xaxis: { title: { text: t('customers.frequencyScore') }, dtick: 1 }, yaxis: { title: { text: t('customers.recencyScore') }, dtick: 1 } }} height={400} title={t('customers.rfmGrid')} fileName="rfm-grid" />
         </Panel>
         <Panel id="rfm-segments" title={t('customers.segmentSizes')}>
-          <PlotlyChart data={bars} layout={{ barmode: 'group', xaxis: { tickformat: '.0%' }, yaxis: { autorange: 'reversed', automargin: true }, margin: { l: 140 } }} height={400} title={t('customers.segmentSizes')} fileName="rfm-segments" />
+          <PlotlyChart data={bars} layout={{ barmode: 'group', xaxis: { tickformat: '.0%', title: { text: t('customers.shareAxis') } }, yaxis: { autorange: 'reversed', automargin: true }, margin: { l: 140 } }} height={400} title={t('customers.segmentSizes')} fileName="rfm-segments" />
         </Panel>
       </div>
       <Panel

@@ -4,7 +4,8 @@ import { useEffect, useState } from 'react';
 import { tableFromIPC, type Table } from 'apache-arrow';
 import { ArrowTable } from '../../components/ArrowTable.tsx';
 import { ErrorBanner } from '../../components/ErrorBanner.tsx';
-import { csvBlob, downloadBlob, tableToCsv } from '../../components/download.ts';
+import Papa from 'papaparse';
+import { csvBlob, downloadBlob } from '../../components/download.ts';
 import { asCoreError, useCoreContext } from '../../client/hooks.ts';
 import type { CoreError, CoreHandle } from '../../../../core/src/api/index.ts';
 import { useI18n } from '../../i18n/I18nProvider.tsx';
@@ -22,6 +23,19 @@ const REASON_KEYS = {
 
 function isKnownReason(reason: string): reason is keyof typeof REASON_KEYS {
   return Object.hasOwn(REASON_KEYS, reason);
+}
+
+const REJECT_COLUMNS = ['file', 'line', 'column', 'raw', 'reason'] as const;
+
+/** The rejects as the user downloads them: headers and reasons in the UI language, file names without their folders. */
+export function rejectsCsv(table: Table, reasonText: (reason: string) => string, headers: string[]): string {
+  const vectors = REJECT_COLUMNS.map((name) => table.getChild(name));
+  const data: unknown[][] = [];
+  for (let row = 0; row < table.numRows; row++) {
+    const [file, line, column, raw, reason] = vectors.map((vector) => vector?.get(row) ?? null);
+    data.push([file === null ? '' : String(file).split(/[\\/]/).pop(), line ?? '', column ?? '', raw ?? '', reason === null ? '' : reasonText(String(reason))]);
+  }
+  return Papa.unparse({ fields: headers, data });
 }
 
 /** Rejected rows per reason, most first. */
@@ -72,10 +86,11 @@ export function RejectsPanel({ sourceIds, total }: { sourceIds: readonly number[
     };
   }, [core, key, revision]);
 
+  const reasonText = (reason: string) => (isKnownReason(reason) ? t(REASON_KEYS[reason]) : reason);
   const download = async () => {
     setDownloading(true);
     try {
-      downloadBlob(csvBlob(tableToCsv(await fetchRejects(core, sourceIds))), 'rejected-rows.csv');
+      downloadBlob(csvBlob(rejectsCsv(await fetchRejects(core, sourceIds), reasonText, REJECT_COLUMNS.map((column) => t(`rejects.${column}`)))), 'rejected-rows.csv');
     } catch (failure) {
       setError(asCoreError(failure));
     } finally {
@@ -85,7 +100,6 @@ export function RejectsPanel({ sourceIds, total }: { sourceIds: readonly number[
 
   if (error) return <ErrorBanner error={error} onDismiss={() => setError(null)} />;
   if (!table || table.numRows === 0) return null;
-  const reasonText = (reason: string) => (isKnownReason(reason) ? t(REASON_KEYS[reason]) : reason);
   const complete = table.numRows >= total;
   return (
     <section className="panel-section">

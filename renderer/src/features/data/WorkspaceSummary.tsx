@@ -1,5 +1,6 @@
 // The open workspace at a glance: counts, order date range, imported files and their rejects.
 import type { WorkspaceInfo } from '../../../../core/src/api/index.ts';
+import { DataWarningList } from '../../components/DataWarnings.tsx';
 import { Panel } from '../../components/Screen.tsx';
 import { StatTile } from '../../components/StatTile.tsx';
 import { useI18n } from '../../i18n/I18nProvider.tsx';
@@ -19,6 +20,7 @@ export function WorkspaceSummary({ info }: { info: WorkspaceInfo }) {
         </span>
       }
     >
+      <DataWarningList info={info} />
       <div className="stats">
         <StatTile label={t('data.workspace.orders')} value={number(info.orders)} />
         <StatTile label={t('data.workspace.customers')} value={number(info.customers)} />

@@ -113,7 +113,10 @@ export function ReportScreen() {
               <span className="field-label">{t('report.reportTitle')}</span>
               <input className="title-input" value={report.title} onChange={(event) => setReport({ ...report, title: event.target.value })} />
             </label>
-            <p className="muted">{report.subtitle}</p>
+            <label className="field">
+              <span className="field-label">{t('report.subtitleField')}</span>
+              <input className="title-input subtitle-input" value={report.subtitle} onChange={(event) => setReport({ ...report, subtitle: event.target.value })} data-testid="report-subtitle" />
+            </label>
             <label className="field">
               <span className="field-label">{t('report.summary')}</span>
               <textarea

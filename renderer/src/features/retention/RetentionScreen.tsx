@@ -11,7 +11,7 @@ import { useI18n } from '../../i18n/I18nProvider.tsx';
 import { useSegmentChoices } from '../segmentChoices.ts';
 import { DEFAULT_STATUSES, StatusesField } from '../StatusesField.tsx';
 import { CohortMembers } from './CohortMembers.tsx';
-import { cohortHeatmap, CURVES_LAYOUT, PERIODS, retentionCurves, trendTrace, type HeatmapValue } from './retentionCharts.ts';
+import { cohortHeatmap, CURVES_LAYOUT, MIN_SEGMENT_CUSTOMERS, PERIODS, retentionCurves, topSegments, trendTrace, type HeatmapValue } from './retentionCharts.ts';
 import { RetentionForecastPanel } from './RetentionForecastPanel.tsx';
 
 type Options = Required<Pick<CohortRetentionOptions, 'period' | 'mode' | 'metric' | 'relativeTo' | 'trendK' | 'statuses'>> & { segment: CohortRetentionOptions['segment'] };
@@ -56,9 +56,32 @@ export function RetentionScreen() {
         : null,
     [matrix, value, periodAxis, t, percent, number, show],
   );
+  const segmentsShown = useMemo(() => (value ? topSegments(value.matrices) : null), [value]);
   const curves = useMemo(
-    () => (value ? retentionCurves(value.matrices, { weighted: t('retention.weighted'), simple: t('retention.simple'), all: t('retention.allCustomers'), axis: periodAxis }) : []),
-    [value, t, periodAxis],
+    () => (segmentsShown ? retentionCurves(segmentsShown.shown, { weighted: t('retention.weighted'), simple: t('retention.simple'), all: t('retention.allCustomers'), axis: periodAxis }) : []),
+    [segmentsShown, t, periodAxis],
+  );
+  const [compareIndex, setCompareIndex] = useState<number | null>(null);
+  const compared = compareIndex === null ? undefined : value?.matrices[compareIndex];
+  const comparedHeatmap = useMemo(
+    () =>
+      compared && value
+        ? cohortHeatmap(
+            compared,
+            value.periods,
+            {
+              periodAxis,
+              cohortAxis: t('retention.axis.cohort'),
+              percent: (rate) => percent(rate, 0),
+              count: (amount) => number(amount),
+              partialMark: '*',
+              cohortLabel: (cohort, size) => t('retention.cohortLabel', { cohort, size: number(size) }),
+              hover: (cohort, k, rate, retained, size) => t('retention.cellHover', { cohort, k, rate, retained, size }),
+            },
+            show,
+          )
+        : null,
+    [compared, value, periodAxis, t, percent, number, show],
   );
   const trend = useMemo(() => (matrix ? [trendTrace(matrix, t('retention.trendName', { k: options.trendK }))] : []), [matrix, t, options.trendK]);
   const rateAt = (k: number) => matrix?.weightedMean.find((point) => point.k === k)?.rate ?? null;
@@ -120,11 +143,23 @@ export function RetentionScreen() {
                   choices={value.matrices.map((m, index) => ({ value: String(index), label: m.segment ?? t('common.noValue') }))}
                 />
                 )}
+                {value.matrices.length > 1 && (
+                  <OptionSelect
+                    label={t('retention.compareWith')}
+                    value={compareIndex === null ? 'none' : String(compareIndex)}
+                    onChange={(v) => setCompareIndex(v === 'none' ? null : Number(v))}
+                    choices={[{ value: 'none', label: t('retention.compareNone') }, ...value.matrices.map((m, index) => ({ value: String(index), label: m.segment ?? t('common.noValue') }))]}
+                    testId="retention-compare"
+                  />
+                )}
               </>
             }
           >
             <p className="chart-note">{t('retention.heatmapNote')}</p>
-            <PlotlyChart
+<div className={comparedHeatmap ? 'chart-pair' : undefined}>
+            <div>
+            {comparedHeatmap && <h3 className="compare-title">{matrix.segment ?? t('retention.allCustomers')}</h3>}
+                        <PlotlyChart
               data={heatmap.data}
               layout={heatmap.layout}
               height={heatmap.height}
@@ -138,10 +173,23 @@ export function RetentionScreen() {
                 setCell({ cohort, k, period: options.period, mode: options.mode, statuses: options.statuses, ...(options.segment ? { segment: options.segment, segmentValue: matrix.segment } : {}) });
               }}
             />
+            </div>
+            {comparedHeatmap && compared && (
+              <div>
+                <h3 className="compare-title">{compared.segment ?? t('common.noValue')}</h3>
+                <PlotlyChart data={comparedHeatmap.data} layout={comparedHeatmap.layout} height={comparedHeatmap.height} title={`${t('retention.heatmap')} · ${compared.segment ?? t('common.noValue')}`} fileName="cohort-retention-heatmap-compared" />
+              </div>
+            )}
+            </div>
           </Panel>
           {cell && <CohortMembers request={cell} onClose={() => setCell(null)} />}
           <div className="chart-pair">
             <Panel id="retention-curves" title={t('retention.curves')}>
+              {segmentsShown && segmentsShown.hiddenGroups > 0 && (
+                <p className="chart-note">
+                  {t('retention.segmentsHidden', { groups: number(segmentsShown.hiddenGroups), customers: number(segmentsShown.hiddenCustomers), min: number(MIN_SEGMENT_CUSTOMERS), shown: number(segmentsShown.shown.length) })}
+                </p>
+              )}
               <PlotlyChart data={curves} layout={{ ...CURVES_LAYOUT, xaxis: { dtick: value.periods > 24 ? 3 : 1, title: { text: periodAxis } } }} title={t('retention.curves')} fileName="retention-curves" />
             </Panel>
             <Panel

@@ -76,9 +76,10 @@ export function cohortHeatmap(matrix: CohortMatrix, periods: number, labels: Hea
     ],
     layout: {
       plot_bgcolor: UNOBSERVED_COLOR,
-      xaxis: { title: { text: labels.periodAxis }, dtick: periods > 24 ? 3 : 1, side: 'top', gridcolor: 'rgba(0,0,0,0)', zeroline: false },
+      xaxis: { title: { text: labels.periodAxis }, dtick: periods > 24 ? 3 : 1, side: 'top', gridcolor: 'rgba(0,0,0,0)', zeroline: false, automargin: true },
       yaxis: {
-        title: { text: labels.cohortAxis },
+        title: { text: labels.cohortAxis, standoff: 8 },
+        automargin: true,
         autorange: 'reversed',
         type: 'category',
         gridcolor: 'rgba(0,0,0,0)',
@@ -88,6 +89,18 @@ export function cohortHeatmap(matrix: CohortMatrix, periods: number, labels: Hea
       margin: { l: 96, r: 24, t: 56, b: 24 },
     },
   };
+}
+
+/** Segments drawn as curves at most, and the smallest group drawn: more lines or groups of a few customers only hide the pattern. */
+export const MAX_SEGMENT_CURVES = 6;
+export const MIN_SEGMENT_CUSTOMERS = 20;
+
+/** The largest segments worth a curve (by customers, at least `minCustomers`), and what is left out. */
+export function topSegments(matrices: readonly CohortMatrix[], max = MAX_SEGMENT_CURVES, minCustomers = MIN_SEGMENT_CUSTOMERS): { shown: CohortMatrix[]; hiddenGroups: number; hiddenCustomers: number } {
+  const ranked = [...matrices].sort((a, b) => b.customers - a.customers);
+  const shown = ranked.filter((matrix, index) => index < max && (matrices.length === 1 || matrix.customers >= minCustomers));
+  const hidden = ranked.filter((matrix) => !shown.includes(matrix));
+  return { shown, hiddenGroups: hidden.length, hiddenCustomers: hidden.reduce((sum, matrix) => sum + matrix.customers, 0) };
 }
 
 /** Weighted (solid) and simple (dotted) mean retention curves, one colour per segment matrix. */

@@ -1,0 +1,41 @@
+// Warnings about the data itself, shown on the Data screen and above every analysis: numbers drawn
+// from derived customer ids or a single day of orders look like findings but say nothing.
+import type { WorkspaceInfo } from '../../../core/src/api/index.ts';
+import { useCall } from '../client/hooks.ts';
+import { useI18n, type I18n } from '../i18n/I18nProvider.tsx';
+
+/** The warnings a workspace deserves, in the UI language. */
+export function dataWarnings(info: WorkspaceInfo, i18n: I18n): string[] {
+  const warnings: string[] = [];
+  for (const source of info.sources) {
+    const derived = source.mapping.customer_id;
+    if (source.kind === 'orders' && derived?.startsWith('@')) {
+      warnings.push(i18n.t('data.warning.derivedCustomers', { file: source.file.split(/[\\/]/).pop() ?? source.file, how: derived === '@order_id' ? i18n.t('data.warning.perOrder') : i18n.t('data.warning.perRow') }));
+    }
+  }
+  if (info.dateRange && info.orders > 0 && info.dateRange.from.slice(0, 10) === info.dateRange.to.slice(0, 10)) {
+    warnings.push(i18n.t('data.warning.oneDay', { day: info.dateRange.from.slice(0, 10) }));
+  }
+  return warnings;
+}
+
+export function DataWarningList({ info }: { info: WorkspaceInfo }) {
+  const i18n = useI18n();
+  const warnings = dataWarnings(info, i18n);
+  if (warnings.length === 0) return null;
+  return (
+    <div className="banner banner-warning" role="status" data-testid="data-warnings">
+      <ul className="banner-body">
+        {warnings.map((warning) => (
+          <li key={warning}>{warning}</li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+/** The same warnings above an analysis screen, from the open workspace. */
+export function DataWarnings() {
+  const info = useCall('describeWorkspace', {});
+  return info.value ? <DataWarningList info={info.value} /> : null;
+}
