@@ -214,6 +214,8 @@ describe('data warnings', () => {
       dateRange: { from: '2024-03-01T10:00:00Z', to: '2024-03-01T12:00:00Z' },
       sources: [{ ...source, mapping: { customer_id: '@order_id', order_id: '订单编号' } }],
       filledColumns: { orders: [], tickets: [] },
+      userTables: [],
+      alerts: [],
     };
     renderWith(<DataWarningList info={info} />, { language: 'zh-CN' });
     const items = screen.getAllByRole('listitem').map((item) => item.textContent);
