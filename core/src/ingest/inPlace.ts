@@ -160,9 +160,9 @@ export async function exportParquet(connection: DuckDBConnection, request: Expor
     const { n } = await queryOne<{ n: number }>(connection, `SELECT count(*) AS n FROM ${quoteIdent(table)}`);
     if (n === 0) continue;
     const folder = join(out, table);
-    // rows without a time go to month=__HIVE_DEFAULT_PARTITION__, as Spark writes NULL partitions
+    // rows without a time go to month=__HIVE_DEFAULT_PARTITION__ (as Spark names it); OVERWRITE replaces the table's folder, so a month that is gone leaves no files behind
     const select = month ? `SELECT *, strftime(${quoteIdent(month)}, '%Y-%m') AS month FROM ${quoteIdent(table)}` : `SELECT * FROM ${quoteIdent(table)}`;
-    const options = month ? `FORMAT parquet, PARTITION_BY (month), OVERWRITE_OR_IGNORE` : `FORMAT parquet`;
+    const options = month ? `FORMAT parquet, PARTITION_BY (month), OVERWRITE` : `FORMAT parquet`;
     await connection.run(month ? `COPY (${select}) TO ${literal(folder)} (${options})` : `COPY (${select}) TO ${literal(`${folder}.parquet`)} (${options})`);
     tables.push({ table, rows: n, path: month ? folder : `${folder}.parquet`, partitionedBy: month ? 'month' : null });
   }

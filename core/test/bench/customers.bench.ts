@@ -72,7 +72,7 @@ function writeSimulatedSummary(path: string, customers: number): void {
   if (lines.length) writeFileSync(path, `${lines.join('\n')}\n`, { flag: 'a' });
 }
 
-async function valueBench(args: BenchArgs): Promise<void> {
+export async function valueBench(args: BenchArgs): Promise<void> {
   // --rows sets the customers here (default 1M, the issue's target size); --customers is for the import bench
   const customers = args.rows;
   const path = join(args.dir, `customers-summary-${customers}.csv`);

@@ -12,7 +12,7 @@ import { Workspace } from '../../src/db/workspace.ts';
 import { exportParquet, readInPlace } from '../../src/ingest/inPlace.ts';
 import type { BenchArgs } from './run.ts';
 import { ensureRetentionWorkspace, RETENTION_SETTINGS } from './retention.bench.ts';
-import { median, seconds } from './measure.ts';
+import { median, seconds, timed, type Timing } from './measure.ts';
 
 const RUNS = 3;
 
@@ -48,16 +48,15 @@ export default async function inPlaceBench(args: BenchArgs): Promise<void> {
       ['survival per region, window 74 days', (workspace) => workspace.withConnection((connection) => survival(connection, { windowDays: 74, segment: 'region' }))],
     ];
     for (const [label, analysis] of analyses) {
-      const times = { copied: [] as number[], inPlace: [] as number[] };
+      const times = { copied: [] as Timing[], inPlace: [] as Timing[] };
       for (let run = 0; run < RUNS; run++) {
-        for (const [side, workspace] of [['copied', copied], ['inPlace', inPlace]] as const) {
-          const runStarted = performance.now();
-          await analysis(workspace);
-          times[side].push(performance.now() - runStarted);
-        }
+        for (const [side, workspace] of [['copied', copied], ['inPlace', inPlace]] as const) times[side].push(await timed(() => analysis(workspace)));
       }
-      const [a, b] = [median(times.copied), median(times.inPlace)];
-      console.log(`${label}: imported ${seconds(a)}, in place ${seconds(b)} (${(b / a).toFixed(2)}x), median of ${RUNS} alternating`);
+      const summary = (list: Timing[]): Timing => ({ ms: median(list.map((run) => run.ms)), cpuMs: median(list.map((run) => run.cpuMs)) });
+      const [a, b] = [summary(times.copied), summary(times.inPlace)];
+      console.log(
+        `${label}: imported ${seconds(a.ms)} (CPU ${seconds(a.cpuMs)}), in place ${seconds(b.ms)} (CPU ${seconds(b.cpuMs)}); ${(b.ms / a.ms).toFixed(2)}x, median of ${RUNS} alternating`,
+      );
     }
   } finally {
     await inPlace.close();

@@ -7,6 +7,8 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CoreError } from '../../src/api/errors.ts';
 import { openTestCore, type TestCore } from '../helpers/core.ts';
+import { openFixtureCore } from '../retention/fixtureCore.ts';
+import { SHOP_ORDERS, SHOP_TICKETS } from '../retention/shop.ts';
 
 /** 600 orders of 78 customers (two have only rows without a time) over 14 months: statuses in both languages, regions, channels, one in 40 without a time. */
 function ordersCsv(header: string[]): string {
@@ -107,6 +109,27 @@ describe('orders read in place from Parquet', () => {
     }
   }, 120_000);
 
+  it('export-parquet partitions tickets by the month they were opened, and writes each table once', async () => {
+    const shop = await openFixtureCore({ orders: SHOP_ORDERS, tickets: SHOP_TICKETS });
+    try {
+      const out = join(dir, 'shop');
+      const exported = await shop.client.exportParquet({ out });
+      expect(exported.tables.map((table) => [table.table, table.partitionedBy])).toEqual([
+        ['orders', 'month'],
+        ['tickets', 'month'],
+        ['customers', null],
+      ]);
+      // t1, t2 opened in February, t3, t4 in March, t5 in May (shop.ts)
+      const counts = await rowsPerMonth(join(out, 'tickets'));
+      expect(counts).toEqual({ '2024-02': 2, '2024-03': 2, '2024-05': 1 });
+      // exporting again replaces the files rather than adding to them
+      await shop.client.exportParquet({ out });
+      expect(await rowsPerMonth(join(out, 'tickets'))).toEqual(counts);
+    } finally {
+      await shop.close();
+    }
+  }, 60_000);
+
   it('fails in one line where an import would, and where a view cannot do what an import does', async () => {
     const t = await openTestCore();
     try {
@@ -136,6 +159,21 @@ async function writeParquet(select: string, path: string): Promise<void> {
   const connection = await instance.connect();
   try {
     await connection.run(`COPY (${select}) TO ${sqlString(path)} (FORMAT parquet)`);
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
+/** Rows per hive month folder below `folder`, read back with a DuckDB of its own. */
+async function rowsPerMonth(folder: string): Promise<Record<string, number>> {
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  try {
+    const reader = await connection.runAndReadAll(
+      `SELECT month, count(*)::INTEGER AS n FROM read_parquet(${sqlString(join(folder, '**', '*.parquet'))}, hive_partitioning = true) GROUP BY month ORDER BY month`,
+    );
+    return Object.fromEntries(reader.getRowObjectsJS().map((row) => [String(row.month), Number(row.n)]));
   } finally {
     connection.closeSync();
     instance.closeSync();
