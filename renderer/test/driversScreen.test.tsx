@@ -75,7 +75,7 @@ const whatIf: WhatIfResult = {
   groupEvents: 25,
   monthlyChurnRate: 0.1,
   trailingRevenue: 1200,
-  scenario: { reduction: 0.2, churnersNow: 3.5, churnersAfter: 3, customersKept: 0.5, revenueKept: 400 },
+  scenario: { reduction: 0.2, churnersNow: 3.5, churnersAfter: 3, customersKept: 0.5, revenueKept: 400, clvKept: null },
   model: null,
   assumptions: { en: ['Rate stays at 10% a month.'], zh: ['流失率保持每月 10%。'] },
 };

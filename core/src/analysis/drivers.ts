@@ -73,6 +73,8 @@ export interface SubjectColumns {
   values: Map<string, (string | null)[] | Float64Array>;
   /** Trailing 12-month revenue per subject (order workspace), else null. */
   revenue: Float64Array | null;
+  /** Customer id per subject (order workspace), else null. */
+  customerIds: string[] | null;
   rule: ChurnRule | null;
   timeUnit: string;
   /** Rows without a usable duration or event (already left out). */
@@ -169,7 +171,7 @@ async function customerSubjects(connection: DuckDBConnection, taxonomy: Taxonomy
            GROUP BY customer_id)
          ${ctes.map((cte) => `, ${cte}`).join('')}
     SELECT CAST(date_diff('day', CAST(s.first_at AS DATE), CASE WHEN s.churned THEN CAST(s.churn_at AS DATE) ELSE CAST($activity_as_of AS DATE) END) AS DOUBLE) AS time,
-           s.churned AS event, coalesce(r.revenue_12m, 0) AS revenue_12m
+           s.churned AS event, coalesce(r.revenue_12m, 0) AS revenue_12m, s.customer_id
            ${candidates.map((driver, index) => `, ${driver === 'reason' ? `coalesce(d${index}.value, '${NO_TICKET}')` : `d${index}.value`} AS ${quoteIdent(driver)}`).join('')}
     FROM status s LEFT JOIN revenue r USING (customer_id) ${candidates.map((_, index) => `LEFT JOIN d${index} USING (customer_id)`).join(' ')}
     ORDER BY s.customer_id`;
@@ -194,6 +196,7 @@ async function customerSubjects(connection: DuckDBConnection, taxonomy: Taxonomy
     event: Uint8Array.from(columns.get('event')!, (value) => (value ? 1 : 0)),
     values,
     revenue: numbers(columns.get('revenue_12m')!),
+    customerIds: strings(columns.get('customer_id')!).map(String),
     rule,
     timeUnit: 'day',
     excluded: 0,
@@ -245,6 +248,7 @@ async function tableSubjects(connection: DuckDBConnection, source: DriversSource
     event: Uint8Array.from(columns.get('event')!, (value) => (value ? 1 : 0)),
     values,
     revenue: null,
+    customerIds: null,
     rule: null,
     timeUnit: source.durationColumn,
     excluded,

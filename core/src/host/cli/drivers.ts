@@ -123,6 +123,7 @@ function printWhatIf(result: WhatIfResult): void {
     `If churn among customers with ${options.term} = ${options.level} fell by ${(options.reduction * 100).toFixed(0)}%, over the next ${options.horizonMonths} months:`,
     `  customers kept: ${scenario.customersKept.toFixed(1)} (of ${result.activeCustomers} active in the group; ${scenario.churnersNow.toFixed(1)} would leave at today's rate, ${scenario.churnersAfter.toFixed(1)} at the reduced one)`,
     `  trailing revenue kept: ${money(scenario.revenueKept)}`,
+    ...(scenario.clvKept === null ? [] : [`  customer lifetime value kept: ${money(scenario.clvKept)}`]),
   ];
   if (result.model?.scenario) {
     lines.push(

@@ -178,6 +178,7 @@ function WhatIfPanel({ result, names }: { result: DriversResult; names: ReturnTy
                   months: value.options.horizonMonths,
                 })}
           </p>
+          {value.scenario.clvKept !== null && <p>{t('drivers.whatIfClv', { clv: number(value.scenario.clvKept, 0) })}</p>}
           {value.model?.scenario && (
             <p>
               {t('drivers.whatIfModel', {
