@@ -475,6 +475,8 @@ export const en = {
   'drivers.whatIfNoRevenue': 'If churn among customers with {group} fell by {reduction}, about {customers} customers would be kept over the next {months} months.',
   'drivers.whatIfModel': 'The model says customers with {group} leave {ratio} times as fast as those with {reference}; churning like them would keep about {customers} customers.',
   'drivers.assumptions': 'Assumptions',
+  'drivers.fitting': 'Fitting the model (classifying tickets and typing shoppers first)…',
+  'surveys.loading': 'Reading the survey answers…',
   'drivers.whatIfClv': 'Valued at the group\'s mean customer lifetime value, that is {clv} of CLV kept.',
   'driver.reason': 'Main churn reason',
   'driver.shopperType': 'Shopper type',

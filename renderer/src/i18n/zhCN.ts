@@ -477,6 +477,8 @@ export const zhCN: Record<MessageKey, string> = {
   'drivers.whatIfNoRevenue': '如果{group}的客户流失率降低 {reduction}，未来 {months} 个月约可留住 {customers} 名客户。',
   'drivers.whatIfModel': '模型显示，{group}的客户流失速度是{reference}客户的 {ratio} 倍；若与后者持平，约可留住 {customers} 名客户。',
   'drivers.assumptions': '假设条件',
+  'drivers.fitting': '正在拟合模型（先归类工单、判定购物者类型）…',
+  'surveys.loading': '正在读取问卷答卷…',
   'drivers.whatIfClv': '按该组客户的平均生命周期价值计算，相当于保住 {clv} 的 CLV。',
   'driver.reason': '主要流失原因',
   'driver.shopperType': '购物者类型',

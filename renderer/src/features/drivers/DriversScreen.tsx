@@ -63,6 +63,11 @@ export function DriversScreen() {
         </label>
       </section>
       {drivers.error && <ErrorBanner error={drivers.error} />}
+      {drivers.loading && !result && (
+        <p className="muted" role="status">
+          {t('drivers.fitting')}
+        </p>
+      )}
       {result && (
         <>
           <section className="panel" aria-labelledby="drivers-headline">

@@ -48,6 +48,11 @@ export function SurveysScreen() {
         <OptionSelect label={t('surveys.period')} value={period} onChange={setPeriod} choices={PERIODS.map((p) => ({ value: p, label: t(`period.${p}`) }))} />
       </section>
       {surveys.error && <ErrorBanner error={surveys.error} />}
+      {surveys.loading && !result && (
+        <p className="muted" role="status">
+          {t('surveys.loading')}
+        </p>
+      )}
       {result && (
         <>
           <div className="stats">
