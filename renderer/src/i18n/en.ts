@@ -477,6 +477,7 @@ export const en = {
   'drivers.assumptions': 'Assumptions',
   'drivers.fitting': 'Fitting the model (classifying tickets and typing shoppers first)…',
   'surveys.loading': 'Reading the survey answers…',
+  'surveys.noData': 'No survey answers yet. Import a survey export (Qualtrics, 问卷星: CSAT, NPS, comments) as "Surveys":',
   'drivers.whatIfClv': 'Valued at the group\'s mean customer lifetime value, that is {clv} of CLV kept.',
   'driver.reason': 'Main churn reason',
   'driver.shopperType': 'Shopper type',

@@ -479,6 +479,7 @@ export const zhCN: Record<MessageKey, string> = {
   'drivers.assumptions': '假设条件',
   'drivers.fitting': '正在拟合模型（先归类工单、判定购物者类型）…',
   'surveys.loading': '正在读取问卷答卷…',
+  'surveys.noData': '还没有问卷答卷。请以“问卷”类型导入问卷导出文件（Qualtrics、问卷星：CSAT、NPS、意见）：',
   'drivers.whatIfClv': '按该组客户的平均生命周期价值计算，相当于保住 {clv} 的 CLV。',
   'driver.reason': '主要流失原因',
   'driver.shopperType': '购物者类型',
