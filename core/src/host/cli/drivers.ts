@@ -92,7 +92,8 @@ function printDrivers(result: DriversResult): void {
       term: driverTermName(c.term, 'en'),
       level: c.level ?? '',
       reference: result.terms.find((t) => t.term === c.term)?.reference ?? '',
-      hazard_ratio: fixed(c.hazardRatio),
+      // a ratio that runs to infinity (nobody, or everybody, in the level churned) has no value to print
+      hazard_ratio: c.infinite ? (c.hazardRatio! < 1 ? 'to 0' : 'to infinity') : fixed(c.hazardRatio),
       ci: c.lower === null ? 'NA' : `${fixed(c.lower)} .. ${fixed(c.upper)}`,
       p: pText(c.pValue),
     })),
