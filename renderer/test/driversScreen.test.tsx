@@ -5,7 +5,9 @@ import { cleanup, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DriverCoefficient, DriversResult, WhatIfResult } from '../../core/src/api/index.ts';
 import { forestRows, forestTrace } from '../src/features/drivers/driverCharts.ts';
+import { CoreError } from '../../core/src/api/index.ts';
 import { DriversScreen } from '../src/features/drivers/DriversScreen.tsx';
+import { SurveysScreen } from '../src/features/surveys/SurveysScreen.tsx';
 import { fakeCore, fakePlotly, renderWith } from './fakeCore.tsx';
 
 afterEach(cleanup);
@@ -75,7 +77,7 @@ const whatIf: WhatIfResult = {
   groupEvents: 25,
   monthlyChurnRate: 0.1,
   trailingRevenue: 1200,
-  scenario: { reduction: 0.2, churnersNow: 3.5, churnersAfter: 3, customersKept: 0.5, revenueKept: 400 },
+  scenario: { reduction: 0.2, churnersNow: 3.5, churnersAfter: 3, customersKept: 0.5, revenueKept: 400, clvKept: null },
   model: null,
   assumptions: { en: ['Rate stays at 10% a month.'], zh: ['流失率保持每月 10%。'] },
 };
@@ -100,5 +102,18 @@ describe('Drivers screen', () => {
     expect(screen.getByText('流失率保持每月 10%。')).toBeTruthy();
     // the what-if asks about the headline's level, with the model's covariates
     expect(core.calls.find((call) => call.method === 'whatIf')?.request).toMatchObject({ term: 'reason', level: 'logistics', reduction: 0.2, horizonMonths: 12, drivers: { covariates: ['reason'] } });
+  });
+});
+
+describe('Satisfaction screen', () => {
+  it('without survey answers, sends the user to import them', async () => {
+    const core = fakeCore({
+      surveys: async () => {
+        throw new CoreError('E_NO_DATA', 'the workspace has no survey answers');
+      },
+    });
+    renderWith(<SurveysScreen />, { core, plotly: async () => fakePlotly() });
+    expect((await screen.findByTestId('no-data')).textContent).toContain('No survey answers yet');
+    expect(screen.queryByRole('alert')).toBeNull();
   });
 });

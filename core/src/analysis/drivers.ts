@@ -26,7 +26,9 @@ import { queryRows, quoteIdent } from '../db/sql.ts';
 import { fitCox, chiSquareUpper, type CoxFit } from '../stats/cox.ts';
 import { CUSTOMER_STATUS_SQL, customerStatusParams, resolveChurnRule, type ChurnRule } from './activity.ts';
 import { flagParams, flagSql, requireColumns } from './flagColumn.ts';
+import { loadRfmRules, loadShopperRules } from './customerRules.ts';
 import { numberChoice } from './periods.ts';
+import { UNDETERMINED } from './shopperTypes.ts';
 import { taxonomyHash } from './reasonTaxonomy.ts';
 
 export type { DriversOptions, DriversResult } from '../api/drivers.ts';
@@ -73,12 +75,15 @@ export interface SubjectColumns {
   values: Map<string, (string | null)[] | Float64Array>;
   /** Trailing 12-month revenue per subject (order workspace), else null. */
   revenue: Float64Array | null;
+  /** Customer id per subject (order workspace), else null. */
+  customerIds: string[] | null;
   rule: ChurnRule | null;
   timeUnit: string;
   /** Rows without a usable duration or event (already left out). */
   excluded: number;
   /** Display names of reason levels. */
-  levelNames: Map<string, { zh: string; en: string }>;
+  /** Display names of levels per term (reason keys, shopper types, RFM segments). */
+  levelNames: Map<string, Map<string, { zh: string; en: string }>>;
   covariates: string[];
 }
 
@@ -169,7 +174,7 @@ async function customerSubjects(connection: DuckDBConnection, taxonomy: Taxonomy
            GROUP BY customer_id)
          ${ctes.map((cte) => `, ${cte}`).join('')}
     SELECT CAST(date_diff('day', CAST(s.first_at AS DATE), CASE WHEN s.churned THEN CAST(s.churn_at AS DATE) ELSE CAST($activity_as_of AS DATE) END) AS DOUBLE) AS time,
-           s.churned AS event, coalesce(r.revenue_12m, 0) AS revenue_12m
+           s.churned AS event, coalesce(r.revenue_12m, 0) AS revenue_12m, s.customer_id
            ${candidates.map((driver, index) => `, ${driver === 'reason' ? `coalesce(d${index}.value, '${NO_TICKET}')` : `d${index}.value`} AS ${quoteIdent(driver)}`).join('')}
     FROM status s LEFT JOIN revenue r USING (customer_id) ${candidates.map((_, index) => `LEFT JOIN d${index} USING (customer_id)`).join(' ')}
     ORDER BY s.customer_id`;
@@ -184,20 +189,29 @@ async function customerSubjects(connection: DuckDBConnection, taxonomy: Taxonomy
     values.set(driver, NUMERIC_DRIVERS.has(driver) ? numbers(raw) : strings(raw));
   }
   const covariates = requested ? [...candidates] : candidates.filter((driver) => usableByDefault(values.get(driver)!, n));
-  const levelNames = new Map<string, { zh: string; en: string }>([
-    ...taxonomy.reasons.map((reason) => [reason.key, { zh: reason.zh, en: reason.en }] as const),
-    [UNKNOWN_REASON, { zh: '未知原因', en: 'Unknown reason' }],
-    [NO_TICKET, { zh: '无工单', en: 'no ticket' }],
+  type Names = { zh: string; en: string };
+  const levelNames = new Map<string, Map<string, Names>>([
+    [
+      'reason',
+      new Map<string, Names>([
+        ...taxonomy.reasons.map((reason) => [reason.key, { zh: reason.zh, en: reason.en }] as const),
+        [UNKNOWN_REASON, { zh: '未知原因', en: 'Unknown reason' }],
+        [NO_TICKET, { zh: '无工单', en: 'no ticket' }],
+      ]),
+    ],
+    ['shopperType', new Map<string, Names>([...loadShopperRules().rules.types.map((type) => [type.key, type.label] as const), [UNDETERMINED, { zh: '未判定', en: 'Undetermined' }]])],
+    ['rfmSegment', new Map<string, Names>(loadRfmRules().rules.segments.map((segment) => [segment.key, segment.label] as const))],
   ]);
   return {
     time: numbers(columns.get('time')!),
     event: Uint8Array.from(columns.get('event')!, (value) => (value ? 1 : 0)),
     values,
     revenue: numbers(columns.get('revenue_12m')!),
+    customerIds: strings(columns.get('customer_id')!).map(String),
     rule,
     timeUnit: 'day',
     excluded: 0,
-    levelNames: covariates.includes('reason') ? levelNames : new Map(),
+    levelNames,
     covariates,
   };
 }
@@ -245,6 +259,7 @@ async function tableSubjects(connection: DuckDBConnection, source: DriversSource
     event: Uint8Array.from(columns.get('event')!, (value) => (value ? 1 : 0)),
     values,
     revenue: null,
+    customerIds: null,
     rule: null,
     timeUnit: source.durationColumn,
     excluded,
@@ -354,7 +369,7 @@ export async function churnDrivers(connection: DuckDBConnection, taxonomy: Taxon
     proportionalHazardsGlobal: fit.proportionalHazards.global,
     iterations: fit.iterations,
     converged: fit.converged,
-    headline: headline(terms, coefficients, fit, subjects.levelNames),
+    headline: headline(terms, coefficients, fit),
     warnings,
   };
 }
@@ -396,7 +411,7 @@ export function fitSubjects(subjects: SubjectColumns, reference: Record<string, 
       continue;
     }
     if (reference[term] !== undefined && typeof reference[term] !== 'string') throw new CoreError('E_ARGS', `reference.${term} must be a level name`);
-    const coding = codeCategorical(term, column, keep, subjects.event, reference[term], subjects.levelNames);
+    const coding = codeCategorical(term, column, keep, subjects.event, reference[term], subjects.levelNames.get(term) ?? new Map());
     // One column per level but the reference, in level-name order (R's factor order)
     for (const level of coding.levels.map((l) => l.level).filter((level) => level !== coding.reference).sort()) {
       columns.push(Float64Array.from(coding.rows, (value) => (value === level ? 1 : 0)));
@@ -416,8 +431,9 @@ const format = (value: number, digits = 2) => (value >= 100 ? value.toFixed(0) :
 /** "p = 0.012", or "p < 0.001". */
 const pText = (p: number) => (p < 0.001 ? 'p < 0.001' : `p = ${p.toFixed(3)}`);
 
-function levelName(level: string, names: Map<string, { zh: string; en: string }>, lang: 'zh' | 'en'): string {
-  return names.get(level)?.[lang] ?? level;
+/** A level's display name from the term's coding (reason keys and segment keys have names), else the level itself. */
+function levelName(term: DriverTerm, level: string, lang: 'zh' | 'en'): string {
+  return term.levels.find((entry) => entry.level === level)?.names?.[lang] ?? level;
 }
 
 /**
@@ -425,7 +441,7 @@ function levelName(level: string, names: Map<string, { zh: string; en: string }>
  * highest- and lowest-hazard levels (the reference counts as 0; the contrast's variance from the
  * covariance matrix); for a numeric term, per SD (so units do not decide the ranking).
  */
-function headline(terms: DriverTerm[], coefficients: DriverCoefficient[], fit: CoxFit, names: Map<string, { zh: string; en: string }>): DriverHeadline | null {
+function headline(terms: DriverTerm[], coefficients: DriverCoefficient[], fit: CoxFit): DriverHeadline | null {
   // The covariance matrix has a row per column the model kept (all but the aliased ones)
   const modelled = coefficients.map((c, column) => ({ c, column })).filter(({ c }) => c.coefficient !== null);
   const covariance = (a: number, b: number) => fit.covariance[modelled.findIndex((e) => e.column === a)]![modelled.findIndex((e) => e.column === b)]!;
@@ -461,8 +477,8 @@ function headline(terms: DriverTerm[], coefficients: DriverCoefficient[], fit: C
     if (!(pValue < SIGNIFICANCE)) continue;
     const factor = Math.exp(contrast);
     const sentence = {
-      en: `Customers with ${display.en} "${levelName(high.level, names, 'en')}" leave ${format(factor)} times as fast as those with "${levelName(low.level, names, 'en')}".`,
-      zh: `${display.zh}为「${levelName(high.level, names, 'zh')}」的客户，流失速度是「${levelName(low.level, names, 'zh')}」客户的 ${format(factor)} 倍。`,
+      en: `Customers with ${display.en} "${levelName(term, high.level, 'en')}" leave ${format(factor)} times as fast as those with "${levelName(term, low.level, 'en')}".`,
+      zh: `${display.zh}为「${levelName(term, high.level, 'zh')}」的客户，流失速度是「${levelName(term, low.level, 'zh')}」客户的 ${format(factor)} 倍。`,
     };
     const candidate = { strength: contrast, headline: { term: term.term, kind: 'categorical' as const, level: high.level, than: low.level, factor, direction: null, pValue, sentence } };
     if (!best || candidate.strength > best.strength) best = candidate;
@@ -508,22 +524,22 @@ function driverWarnings(subjects: SubjectColumns, excludedForMissing: number, te
       },
     });
   }
+  const level = (c: DriverCoefficient, lang: 'zh' | 'en') => (c.level === null ? '' : levelName(terms.find((term) => term.term === c.term)!, c.level, lang));
   for (const c of coefficients.filter((c) => c.coefficient === null)) {
     const name = termName(c.term);
-    const label = c.level === null ? '' : ` "${c.level}"`;
+    const label = c.level === null ? '' : ` "${level(c, 'en')}"`;
     warnings.push({
       kind: 'aliased',
       term: c.term,
       level: c.level,
       sentence: {
         en: `${name.en}${label} duplicates other covariates (the same customers), so it has no ratio of its own.`,
-        zh: `${name.zh}${c.level === null ? '' : `「${c.level}」`}与其他协变量重复（对应同一批客户），因此没有单独的风险比。`,
+        zh: `${name.zh}${c.level === null ? '' : `「${level(c, 'zh')}」`}与其他协变量重复（对应同一批客户），因此没有单独的风险比。`,
       },
     });
   }
   for (const c of coefficients.filter((c) => c.infinite)) {
     const name = termName(c.term);
-    const level = c.level ?? '';
     const none = c.hazardRatio! < 1;
     warnings.push({
       kind: 'infinite',
@@ -531,9 +547,9 @@ function driverWarnings(subjects: SubjectColumns, excludedForMissing: number, te
       level: c.level,
       sentence: {
         en: none
-          ? `No customer with ${name.en} "${level}" churned, so its ratio cannot be measured (it runs to 0).`
-          : `Customers with ${name.en} "${level}" all churned before the others, so its ratio cannot be measured (it runs to infinity).`,
-        zh: none ? `${name.zh}为「${level}」的客户无一流失，其风险比无法估计（趋于 0）。` : `${name.zh}为「${level}」的客户全部先于其他客户流失，其风险比无法估计（趋于无穷大）。`,
+          ? `No customer with ${name.en} "${level(c, 'en')}" churned, so its ratio cannot be measured (it runs to 0).`
+          : `Customers with ${name.en} "${level(c, 'en')}" all churned before the others, so its ratio cannot be measured (it runs to infinity).`,
+        zh: none ? `${name.zh}为「${level(c, 'zh')}」的客户无一流失，其风险比无法估计（趋于 0）。` : `${name.zh}为「${level(c, 'zh')}」的客户全部先于其他客户流失，其风险比无法估计（趋于无穷大）。`,
       },
     });
   }

@@ -6,11 +6,14 @@
 // N months at that rate and A(1 - e^{-h(1-x)N}) at the reduced one; the difference is kept. Revenue
 // kept is the group's trailing 12-month revenue per month times the customer-months gained,
 // (1 - e^{-h'N})/h' - (1 - e^{-hN})/h. Where the Cox model is fitted, it also says what cutting the
-// group's hazard to its reference level's (a reduction of 1 - 1/HR) would keep.
-import type { DuckDBConnection } from '@duckdb/node-api';
+// group's hazard to its reference level's (a reduction of 1 - 1/HR) would keep. Where a customer-value
+// run is stored, each customer kept is valued at the group's mean CLV.
+import { listValue, type DuckDBConnection } from '@duckdb/node-api';
 import type { WhatIfOptions, WhatIfResult, WhatIfScenario } from '../api/drivers.ts';
 import { CoreError } from '../api/errors.ts';
 import type { Taxonomy } from '../api/reasons.ts';
+import { queryOne, queryRows } from '../db/sql.ts';
+import { RESULT_TABLES } from './customerResults.ts';
 import { driverSubjects, fitSubjects, MISSING_LEVEL } from './drivers.ts';
 import { numberChoice } from './periods.ts';
 
@@ -25,7 +28,7 @@ function monthsAlive(hazard: number, horizon: number): number {
   return hazard > 0 ? (1 - Math.exp(-hazard * horizon)) / hazard : horizon;
 }
 
-function scenario(reduction: number, hazard: number, horizon: number, active: number, monthlyRevenue: number | null): WhatIfScenario {
+function scenario(reduction: number, hazard: number, horizon: number, active: number, monthlyRevenue: number | null, meanClv: number | null): WhatIfScenario {
   const reduced = hazard * (1 - reduction);
   const churnersNow = active * (1 - Math.exp(-hazard * horizon));
   const churnersAfter = active * (1 - Math.exp(-reduced * horizon));
@@ -34,8 +37,24 @@ function scenario(reduction: number, hazard: number, horizon: number, active: nu
     churnersNow,
     churnersAfter,
     customersKept: churnersNow - churnersAfter,
+    clvKept: meanClv === null ? null : meanClv * (churnersNow - churnersAfter),
     revenueKept: monthlyRevenue === null ? null : monthlyRevenue * (monthsAlive(reduced, horizon) - monthsAlive(hazard, horizon)),
   };
+}
+
+/** Mean CLV of the chosen customers from the stored customer-value run; null without one (or without ids). */
+async function groupMeanClv(connection: DuckDBConnection, ids: string[] | null, chosen: boolean[]): Promise<number | null> {
+  if (!ids) return null;
+  const [stored] = await queryRows(connection, `SELECT 1 FROM information_schema.tables WHERE table_schema = 'main' AND table_name = $table`, { table: RESULT_TABLES.value });
+  if (!stored) return null;
+  const members = ids.filter((_, i) => chosen[i]);
+  if (members.length === 0) return null;
+  const { clv } = await queryOne<{ clv: number | null }>(
+    connection,
+    `SELECT avg(coalesce(v.clv, 0)) AS clv FROM (SELECT unnest($ids) AS customer_id) m LEFT JOIN ${RESULT_TABLES.value} v USING (customer_id)`,
+    { ids: listValue(members) },
+  );
+  return clv;
 }
 
 export async function whatIf(connection: DuckDBConnection, taxonomy: Taxonomy, options: WhatIfOptions): Promise<WhatIfResult> {
@@ -74,6 +93,7 @@ export async function whatIf(connection: DuckDBConnection, taxonomy: Taxonomy, o
   if (groupCustomers === 0) throw new CoreError('E_NO_DATA', `no customer has ${term} = ${JSON.stringify(level)}`);
   const hazard = exposure > 0 ? groupEvents / exposure : 0;
   const trailingRevenue = subjects.revenue ? trailing : null;
+  const meanClv = await groupMeanClv(connection, subjects.customerIds, inGroup.map((member, i) => member && !subjects.event[i]));
   const monthlyRevenue = trailingRevenue === null ? null : trailingRevenue / 12;
 
   const { fit, model } = fitSubjects(subjects, drivers.reference ?? {}, false, 0.95);
@@ -81,7 +101,7 @@ export async function whatIf(connection: DuckDBConnection, taxonomy: Taxonomy, o
   const column = model.columnLevels.findIndex((l, index) => model.columnTerms[index] === term && l === level);
   const hazardRatio = level === termInfo.reference ? 1 : (fit.coefficients[column]?.hazardRatio ?? null);
   const modelPart =
-    hazardRatio === null ? null : { hazardRatio, reference: termInfo.reference!, scenario: hazardRatio > 1 ? scenario(1 - 1 / hazardRatio, hazard, horizonMonths, active, monthlyRevenue) : null };
+    hazardRatio === null ? null : { hazardRatio, reference: termInfo.reference!, scenario: hazardRatio > 1 ? scenario(1 - 1 / hazardRatio, hazard, horizonMonths, active, monthlyRevenue, meanClv) : null };
 
   const percent = (share: number) => `${(share * 100).toFixed(share < 0.1 ? 1 : 0)}%`;
   const rate = `${percent(hazard)}`;
@@ -92,6 +112,7 @@ export async function whatIf(connection: DuckDBConnection, taxonomy: Taxonomy, o
       trailingRevenue === null
         ? 'The table has no orders, so no revenue is attached to the customers kept.'
         : `Customers kept spend at the group's trailing 12-month rate (${monthlyRevenue!.toFixed(2)} a month for its ${active} active customers); no discounting.`,
+      ...(meanClv === null ? [] : [`Each customer kept is worth the mean CLV of the group's active customers in the last customer-value run (${meanClv.toFixed(2)}).`]),
       ...(modelPart?.scenario
         ? [`The model's scenario cuts the group's rate to that of "${modelPart.reference}" (hazard ratio ${modelPart.hazardRatio.toFixed(2)}, other covariates held fixed).`]
         : []),
@@ -102,6 +123,7 @@ export async function whatIf(connection: DuckDBConnection, taxonomy: Taxonomy, o
       trailingRevenue === null
         ? '该表没有订单数据，因此留住的客户不计收入。'
         : `留住的客户按该组近 12 个月的平均月收入消费（${active} 名活跃客户每月共 ${monthlyRevenue!.toFixed(2)}），不做折现。`,
+      ...(meanClv === null ? [] : [`每位留住的客户按该组活跃客户在最近一次客户价值计算中的平均 CLV 计（${meanClv.toFixed(2)}）。`]),
       ...(modelPart?.scenario ? [`模型情景：将该组的流失率降到「${modelPart.reference}」的水平（风险比 ${modelPart.hazardRatio.toFixed(2)}，其他协变量不变）。`] : []),
     ],
   };
@@ -112,7 +134,7 @@ export async function whatIf(connection: DuckDBConnection, taxonomy: Taxonomy, o
     groupEvents,
     monthlyChurnRate: hazard,
     trailingRevenue,
-    scenario: scenario(reduction, hazard, horizonMonths, active, monthlyRevenue),
+    scenario: scenario(reduction, hazard, horizonMonths, active, monthlyRevenue, meanClv),
     model: modelPart,
     assumptions,
   };

@@ -263,6 +263,8 @@ export interface WhatIfScenario {
   customersKept: number;
   /** Trailing 12-month revenue per month of the group's active customers, times the months kept; null without orders. */
   revenueKept: number | null;
+  /** Customers kept times the mean CLV of the group's active customers (the last customer-value run); null where no CLV was fitted. */
+  clvKept: number | null;
 }
 
 export interface WhatIfResult {

@@ -271,17 +271,21 @@ class SortedData {
           deadSum += risk;
           for (let i = 0; i < p; i++) {
             const xi = x[row + i]!;
+            const weighted = risk * xi;
             score[i]! += xi;
             if (timeWeight) score[p + i]! += g * xi;
-            deadX[i]! += risk * xi;
-            for (let j = 0; j <= i; j++) deadXX[i * p + j]! += risk * xi * x[row + j]!;
+            deadX[i]! += weighted;
+            const at = i * p;
+            for (let j = 0; j <= i; j++) deadXX[at + j]! += weighted * x[row + j]!;
           }
         } else {
           riskSum += risk;
           for (let i = 0; i < p; i++) {
-            const xi = x[row + i]!;
-            riskX[i]! += risk * xi;
-            for (let j = 0; j <= i; j++) riskXX[i * p + j]! += risk * xi * x[row + j]!;
+            // risk * x_i once per column: the inner loop is the cost of a fit (n * p^2 / 2 multiply-adds a pass)
+            const weighted = risk * x[row + i]!;
+            riskX[i]! += weighted;
+            const at = i * p;
+            for (let j = 0; j <= i; j++) riskXX[at + j]! += weighted * x[row + j]!;
           }
         }
       }

@@ -5,7 +5,12 @@
 // days so events tie as real lifetimes do; the bench prints the fit's time and how far the estimates
 // are from the true coefficients. Beside it, a plain baseline: one pass that sums x x' over all
 // customers (the least any Newton step over n * p^2 terms can cost), so the ratio says how many such
-// passes the fit needs including sorting, concordance and the proportional-hazards test.
+// passes the fit needs including sorting, concordance and the proportional-hazards test. Then the same
+// size end to end through the churnDrivers verb on a workspace table (DuckDB read, coding, fit).
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { Workspace } from '../../src/db/workspace.ts';
+import { createCore } from '../../src/host/core.ts';
 import { fitCox, type CoxData } from '../../src/stats/cox.ts';
 import type { BenchArgs } from './run.ts';
 import { seededRandom } from './synthetic.ts';
@@ -52,7 +57,7 @@ function crossProducts(columns: Float64Array[]): number {
   return sums[0]!;
 }
 
-export default async function driversBench(_args: BenchArgs): Promise<void> {
+export default async function driversBench(args: BenchArgs): Promise<void> {
   const { data, beta } = simulate();
   const events = data.event.reduce((sum, e) => sum + e, 0);
   console.log(`cox: ${CUSTOMERS.toLocaleString('en-US')} customers, ${COVARIATES} covariates, ${events.toLocaleString('en-US')} events`);
@@ -72,4 +77,35 @@ export default async function driversBench(_args: BenchArgs): Promise<void> {
   const baselineMs = median(baselineTimes);
   console.log(`cox fit (Efron, concordance, cox.zph): ${seconds(fitMs)} median of ${ROUNDS} (target < 5 s), ${fit.iterations} Newton steps; largest |beta - true| ${worstError.toFixed(3)}`);
   console.log(`baseline, one plain pass of x x' sums: ${seconds(baselineMs)}; fit / baseline ${(fitMs / baselineMs).toFixed(1)}x`);
+  await verbBench(beta, args.dir);
+}
+
+/** The verb on a table of the same model, generated in SQL: half 0/1 columns, half normal (Box-Muller). */
+async function verbBench(beta: number[], dir: string): Promise<void> {
+  const path = join(dir, `drivers-${CUSTOMERS}x${COVARIATES}.duckdb`);
+  rmSync(path, { force: true });
+  const columns = beta.map((_, j) => (j % 2 === 0 ? `CAST(random() < 0.3 AS INTEGER) AS x${j + 1}` : `sqrt(-2 * ln(1 - random())) * cos(2 * pi() * random()) AS x${j + 1}`));
+  const eta = beta.map((b, j) => `${b} * x${j + 1}`).join(' + ');
+  const workspace = await Workspace.open(path, { threads: 2 });
+  await workspace.withConnection((connection) =>
+    connection.run(`CREATE TABLE sim AS
+      SELECT *, ceil(least(lifetime, follow_up)) AS time, CAST(lifetime <= follow_up AS INTEGER) AS churned
+      FROM (SELECT *, -ln(1 - random()) / (0.01 * exp(${eta})) AS lifetime, 1 + random() * 364 AS follow_up
+            FROM (SELECT ${columns.join(', ')} FROM range(${CUSTOMERS})))`),
+  );
+  await workspace.close();
+  const core = await createCore({ workspace: path, settings: { threads: 2, memoryLimit: '4GB' } });
+  try {
+    const request = { source: { table: 'sim', durationColumn: 'time', eventColumn: 'churned' }, covariates: beta.map((_, j) => `x${j + 1}`) };
+    const times: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const started = performance.now();
+      await core.churnDrivers(request);
+      times.push(performance.now() - started);
+    }
+    console.log(`churnDrivers verb on a ${CUSTOMERS.toLocaleString('en-US')}-row table, ${COVARIATES} covariates (read, coding, fit): ${seconds(median(times))} median of ${ROUNDS}`);
+  } finally {
+    await core.close();
+    rmSync(path, { force: true });
+  }
 }

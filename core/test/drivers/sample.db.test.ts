@@ -4,7 +4,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listValue } from '@duckdb/node-api';
 import { createClient, loopbackWire, type CoreHandle } from '../../src/api/index.ts';
+import { driverSubjects } from '../../src/analysis/drivers.ts';
+import { bundledTaxonomy } from '../../src/analysis/reasonTaxonomy.ts';
+import { queryRows } from '../../src/db/sql.ts';
+import { Workspace } from '../../src/db/workspace.ts';
 import { createCore, type Core } from '../../src/host/core.ts';
 import { ensureSampleWorkspace, SAMPLE_DIR, SAMPLE_SURVEYS } from '../../src/host/sample.ts';
 import { openTestCore, type TestCore } from '../helpers/core.ts';
@@ -15,9 +20,10 @@ describe('the sample: synthetic surveys and churn drivers', () => {
   let t: TestCore;
   let core: Core;
   let client: CoreHandle;
+  let path: string;
   beforeAll(async () => {
     t = await openTestCore({ inMemory: true });
-    const { path } = await ensureSampleWorkspace(join(t.dir, 'sample.duckdb'), { threads: 2 });
+    ({ path } = await ensureSampleWorkspace(join(t.dir, 'sample.duckdb'), { threads: 2 }));
     core = await createCore({ workspace: path, settings: { threads: 2, memoryLimit: '1GB' } });
     client = createClient(loopbackWire(core));
   }, 600_000);
@@ -60,5 +66,25 @@ describe('the sample: synthetic surveys and churn drivers', () => {
     expect(result.scenario.customersKept).toBeCloseTo(result.activeCustomers * (Math.exp(-h * 0.7 * 12) - Math.exp(-h * 12)), 8);
     expect(result.assumptions.en.length).toBeGreaterThanOrEqual(3);
     expect(result.assumptions.zh.length).toBe(result.assumptions.en.length);
+    expect(result.scenario.clvKept).toBeNull(); // no customer-value run stored yet
+  }, 120_000);
+
+  it('what-if values the customers kept at the group\'s mean CLV once a customer-value run is stored', async () => {
+    await client.customerValue({});
+    const result = await client.whatIf({ term: 'reason', level: 'logistics', reduction: 0.3, horizonMonths: 12 });
+    // The group's active customers (as the model reads them) and the mean of their stored CLV, read here directly
+    await core.close();
+    const workspace = await Workspace.open(path, { threads: 2 });
+    const meanClv = await workspace.withConnection(async (connection) => {
+      const subjects = await driverSubjects(connection, bundledTaxonomy(), { covariates: ['reason'] });
+      const reasons = subjects.values.get('reason') as (string | null)[];
+      const active = subjects.customerIds!.filter((_, i) => reasons[i] === 'logistics' && !subjects.event[i]);
+      expect(active).toHaveLength(result.activeCustomers);
+      const [row] = await queryRows<{ clv: number }>(connection, `SELECT sum(clv) / $n AS clv FROM result_value WHERE list_contains($ids, customer_id)`, { ids: listValue(active), n: active.length });
+      return row!.clv;
+    });
+    await workspace.close();
+    core = await createCore({ workspace: path, settings: { threads: 2, memoryLimit: '1GB' } });
+    expect(result.scenario.clvKept! / result.scenario.customersKept).toBeCloseTo(meanClv, 6);
   }, 120_000);
 });

@@ -56,7 +56,7 @@ describe('churnwb import / info', () => {
     expect(failed.stderr).toBe(`churnwb: E_FILE: ${join(FIXTURES, 'empty.csv')}: the file is empty\n`);
     const badKind = run('import', join(FIXTURES, 'orders_a.csv'), '--kind', 'refunds');
     expect(badKind.status).toBe(1);
-    expect(badKind.stderr).toBe('churnwb: E_ARGS: --kind must be orders, tickets or table, got "refunds"\n');
+    expect(badKind.stderr).toBe('churnwb: E_ARGS: --kind must be orders, tickets, surveys or table, got "refunds"\n');
     // commander's own errors too: one line, no usage block, on any subcommand
     const badOption = run('retention', '--bogus');
     expect(badOption.status).toBe(1);

@@ -92,7 +92,8 @@ function printDrivers(result: DriversResult): void {
       term: driverTermName(c.term, 'en'),
       level: c.level ?? '',
       reference: result.terms.find((t) => t.term === c.term)?.reference ?? '',
-      hazard_ratio: fixed(c.hazardRatio),
+      // a ratio that runs to infinity (nobody, or everybody, in the level churned) has no value to print
+      hazard_ratio: c.infinite ? (c.hazardRatio! < 1 ? 'to 0' : 'to infinity') : fixed(c.hazardRatio),
       ci: c.lower === null ? 'NA' : `${fixed(c.lower)} .. ${fixed(c.upper)}`,
       p: pText(c.pValue),
     })),
@@ -123,6 +124,7 @@ function printWhatIf(result: WhatIfResult): void {
     `If churn among customers with ${options.term} = ${options.level} fell by ${(options.reduction * 100).toFixed(0)}%, over the next ${options.horizonMonths} months:`,
     `  customers kept: ${scenario.customersKept.toFixed(1)} (of ${result.activeCustomers} active in the group; ${scenario.churnersNow.toFixed(1)} would leave at today's rate, ${scenario.churnersAfter.toFixed(1)} at the reduced one)`,
     `  trailing revenue kept: ${money(scenario.revenueKept)}`,
+    ...(scenario.clvKept === null ? [] : [`  customer lifetime value kept: ${money(scenario.clvKept)}`]),
   ];
   if (result.model?.scenario) {
     lines.push(

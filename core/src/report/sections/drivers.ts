@@ -38,6 +38,7 @@ const TEXT = {
   efron: { 'zh-CN': 'Efron 法（与 R survival 默认一致）', en: "Efron's method (R survival's default)" },
   perSd: { 'zh-CN': '（每个标准差）', en: ' (per SD)' },
   warnings: { 'zh-CN': '提示', en: 'Warnings' },
+  infinite: { 'zh-CN': '（无法估计）', en: ' (cannot be measured)' },
 } satisfies Record<string, Bilingual>;
 
 const language = (lang: ReportLang) => (lang === 'en' ? 'en' : 'zh');
@@ -135,15 +136,17 @@ export function driversSections(result: DriversResult, lang: ReportLang): Report
       ],
       result.coefficients.map((c) => {
         const reference = result.terms.find((t) => t.term === c.term)?.reference ?? null;
+        // A coefficient that runs to infinity has no number worth printing, only the note
+        const measured = !c.infinite;
         return {
           term: driverTermName(c.term, lang),
-          level: c.level === null ? null : levelName(result, c.term, c.level, lang),
+          level: c.level === null && measured ? null : `${c.level === null ? '' : levelName(result, c.term, c.level, lang)}${measured ? '' : TEXT.infinite[lang]}`,
           reference: reference === null ? null : levelName(result, c.term, reference, lang),
-          hazardRatio: c.hazardRatio,
+          hazardRatio: measured ? c.hazardRatio : null,
           lower: c.lower,
           upper: c.upper,
           pValue: c.pValue,
-          coefficient: c.coefficient,
+          coefficient: measured ? c.coefficient : null,
           standardError: c.standardError,
           z: c.z,
         };

@@ -63,6 +63,11 @@ export function DriversScreen() {
         </label>
       </section>
       {drivers.error && <ErrorBanner error={drivers.error} />}
+      {drivers.loading && !result && (
+        <p className="muted" role="status">
+          {t('drivers.fitting')}
+        </p>
+      )}
       {result && (
         <>
           <section className="panel" aria-labelledby="drivers-headline">
@@ -178,6 +183,7 @@ function WhatIfPanel({ result, names }: { result: DriversResult; names: ReturnTy
                   months: value.options.horizonMonths,
                 })}
           </p>
+          {value.scenario.clvKept !== null && <p>{t('drivers.whatIfClv', { clv: number(value.scenario.clvKept, 0) })}</p>}
           {value.model?.scenario && (
             <p>
               {t('drivers.whatIfModel', {

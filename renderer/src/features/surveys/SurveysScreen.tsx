@@ -47,7 +47,20 @@ export function SurveysScreen() {
       <section className="panel option-bar" aria-label={t('common.options')}>
         <OptionSelect label={t('surveys.period')} value={period} onChange={setPeriod} choices={PERIODS.map((p) => ({ value: p, label: t(`period.${p}`) }))} />
       </section>
-      {surveys.error && <ErrorBanner error={surveys.error} />}
+      {surveys.error &&
+        (surveys.error.code === 'E_NO_DATA' ? (
+          // Orders without surveys is the common case: say which import is missing
+          <div className="banner banner-info" role="status" data-testid="no-data">
+            {t('surveys.noData')} <a href="#/data">{t('nav.data')}</a>
+          </div>
+        ) : (
+          <ErrorBanner error={surveys.error} />
+        ))}
+      {surveys.loading && !result && (
+        <p className="muted" role="status">
+          {t('surveys.loading')}
+        </p>
+      )}
       {result && (
         <>
           <div className="stats">
