@@ -139,14 +139,14 @@ async function inputFromSummary(connection: DuckDBConnection, file: string): Pro
 }
 
 async function bgNbdData(connection: DuckDBConnection) {
-  const reader = await connection.runAndReadAll(`SELECT x, t_x, "T", CAST(count(*) AS DOUBLE) AS n FROM ${INPUT} GROUP BY x, t_x, "T"`);
+  const reader = await connection.runAndReadAll(`SELECT x, t_x, "T", CAST(count(*) AS DOUBLE) AS n FROM ${INPUT} GROUP BY x, t_x, "T" ORDER BY x, t_x, "T"`);
   const [x, tx, T, n] = reader.getColumnsJS() as number[][];
   return { x: Float64Array.from(x!), tx: Float64Array.from(tx!), T: Float64Array.from(T!), weight: Float64Array.from(n!) };
 }
 
 async function fitSpend(connection: DuckDBConnection): Promise<{ fit: GammaGammaFit | null; skipped: string | null; excluded: number }> {
   const { excluded } = await queryOne<{ excluded: number }>(connection, `SELECT count(*) AS excluded FROM ${INPUT} WHERE x > 0 AND NOT coalesce(m > 0, false)`);
-  const reader = await connection.runAndReadAll(`SELECT x, m, CAST(count(*) AS DOUBLE) AS n FROM ${INPUT} WHERE x > 0 AND m > 0 GROUP BY x, m`);
+  const reader = await connection.runAndReadAll(`SELECT x, m, CAST(count(*) AS DOUBLE) AS n FROM ${INPUT} WHERE x > 0 AND m > 0 GROUP BY x, m ORDER BY x, m`);
   const [x, m, n] = reader.getColumnsJS() as number[][];
   const customers = n!.reduce((sum, count) => sum + count, 0);
   if (customers < MIN_SPEND_CUSTOMERS) {

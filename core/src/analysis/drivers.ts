@@ -41,6 +41,11 @@ export const MAX_LEVELS = 15;
 export const MIN_LEVEL_SUBJECTS = 10;
 export const OTHER_LEVEL = '(other)';
 export const MISSING_LEVEL = '(none)';
+/** Names of the levels the coding makes itself, in both languages. */
+const MADE_LEVEL_NAMES: Record<string, { zh: string; en: string }> = {
+  [OTHER_LEVEL]: { zh: '（其他）', en: OTHER_LEVEL },
+  [MISSING_LEVEL]: { zh: '（缺失）', en: MISSING_LEVEL },
+};
 /** Customers without a ticket, for the reason covariate. */
 export const NO_TICKET = 'none';
 /** A numeric order driver joins the default set when at least this share of customers has a value. */
@@ -308,7 +313,7 @@ export function codeCategorical(term: string, values: (string | null)[], keep: U
     const sum = pooled.get(target) ?? { subjects: 0, events: 0 };
     pooled.set(target, { subjects: sum.subjects + count.subjects, events: sum.events + count.events });
   }
-  const levels = [...pooled].map(([level, count]) => ({ level, ...count, names: names.get(level) ?? null }));
+  const levels = [...pooled].map(([level, count]) => ({ level, ...count, names: names.get(level) ?? MADE_LEVEL_NAMES[level] ?? null }));
   if (reference !== undefined && !pooled.has(reference)) {
     throw new CoreError('E_ARGS', `reference: ${term} has no level ${JSON.stringify(reference)}; levels: ${levels.map((l) => l.level).join(', ')}`);
   }

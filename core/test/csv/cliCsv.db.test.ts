@@ -91,7 +91,7 @@ describe('CLI CSV output with hostile text in the data', () => {
 
   it('retention --segment channel --csv neutralises a hostile segment value', async () => {
     const rows = await run(['retention', '--segment', 'channel', '--csv']);
-    expect(rows[0]).toEqual(['segment', 'cohort', 'k', 'cohort_size', 'value', 'rate']);
+    expect(rows[0]).toEqual(['segment', 'cohort', 'k', 'cohort_size', 'value', 'rate', 'partial']);
     const segments = new Set(rows.slice(1).map((row) => row[0]));
     expect(segments).toEqual(new Set([neutralised(HOSTILE_CHANNEL), 'web']));
     expect(cellsWithPayloads(rows, [HOSTILE_CHANNEL]).every((cell) => cell === neutralised(HOSTILE_CHANNEL))).toBe(true);

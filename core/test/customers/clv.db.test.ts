@@ -207,7 +207,7 @@ describe('customerValue on a hand-checked fixture', () => {
     const rows = Array.from({ length: 12 }, (_, customer) =>
       Array.from({ length: 12 - (customer % 3) }, (_, week) => {
         const day = new Date(Date.UTC(2024, 0, 1 + 7 * (week + (customer % 3))));
-        return { order_id: `${customer}-${week}`, customer_id: `c${customer}`, ordered_at: `${day.toISOString().slice(0, 10)} 09:00:00`, amount: 20 + customer + 15 * ((week * 7 + customer) % 4) };
+        return { order_id: `${customer}-${week}`, customer_id: `c${customer}`, ordered_at: `${day.toISOString().slice(0, 10)} 09:00:00`, amount: 20 + 9 * customer + 10 * ((week + customer) % 3) };
       }),
     ).flat();
     t = await openSeededCore((c) => insertOrders(c, [...rows, { order_id: 'once', customer_id: 'one-time', ordered_at: '2024-02-01 09:00:00' }]));

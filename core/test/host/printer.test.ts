@@ -29,7 +29,9 @@ describe('withPdfPrinter', () => {
       unusedCharts,
     );
     const report = handmadeReport('en');
-    const file = await printing.exportReport({ report, format: 'pdf', paper: 'Letter' });
+    // The app sends its charts as SVG (PDFs embed them), so no chart is drawn here.
+    const images = Object.fromEntries(report.sections.filter((section) => section.chart).map((section) => [section.id, { svg: `<svg id="app-${section.id}"></svg>` }]));
+    const file = await printing.exportReport({ report, format: 'pdf', paper: 'Letter', images });
     expect(new TextDecoder().decode(file.bytes)).toBe('%PDF-1.7 host');
     expect(file.fileName).toMatch(/\.pdf$/);
     expect(jobs).toHaveLength(1);

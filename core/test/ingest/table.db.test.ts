@@ -75,7 +75,7 @@ describe('import --kind table', () => {
     const file = join(FIXTURES, 'plans_table.csv');
     expect((await failure(h.client().importFiles({ kind: 'table', table: 'orders', files: [file] }))).code).toBe('E_ARGS');
     expect((await failure(h.client().importFiles({ kind: 'table', files: [file] }))).code).toBe('E_ARGS');
-    expect((await failure(h.client().importFiles({ kind: 'table', table: 'plans', files: [file], mapping: { amount: 'Plan' } }))).message).toMatch(/mapping is for orders and tickets/);
+    expect((await failure(h.client().importFiles({ kind: 'table', table: 'plans', files: [file], mapping: { amount: 'Plan' } }))).message).toMatch(/mapping is for orders, tickets and surveys/);
     await h.client().importFiles({ kind: 'table', table: 'plans', files: [file] });
     const again = await failure(h.client().importFiles({ kind: 'table', table: 'plans', files: [file] }));
     expect(again.message).toMatch(/already has a table "plans".*mode replace/);

@@ -72,7 +72,8 @@ describe.each(['en', 'zh-CN'] as ReportLang[])('report of the bundled sample (%s
     const slides = await Promise.all(slideNames.map((name) => zip.file(name)!.async('string')));
     const notes = await Promise.all(slideNames.map((name) => zip.file(name.replace('slides/slide', 'notesSlides/notesSlide'))!.async('string')));
     expect(slides[0]).toContain(report.title.replace('&', '&amp;'));
-    let at = 1;
+    // The executive summary slide (after the title) repeats headlines: sections start after it.
+    let at = report.summary?.length ? 2 : 1;
     for (const section of report.sections) {
       const index = slides.findIndex((xml, n) => n >= at && xml.includes(escapeXml(section.headline)));
       expect(index, section.id).toBeGreaterThanOrEqual(at);
@@ -105,7 +106,8 @@ describe.each(['en', 'zh-CN'] as ReportLang[])('report of the bundled sample (%s
     const svg = await JSZip.loadAsync((await exported({ format: 'svg' })).bytes);
     for (const image of Object.values(svg.files)) expect((await image.async('string')).startsWith('<svg')).toBe(true);
     const pdf = Buffer.from((await exported({ format: 'pdf', paper: 'A4' })).bytes).toString('latin1');
-    expect(pdf.match(/\/Type \/Page\b/g)?.length).toBeGreaterThan(report.sections.length);
+    // Sections flow on from one page to the next; each holds a chart or table of at least half a page.
+    expect(pdf.match(/\/Type \/Page\b/g)?.length).toBeGreaterThanOrEqual(Math.ceil(report.sections.length / 2));
   });
 
 });

@@ -114,7 +114,7 @@ describe('native slide charts', () => {
       valueFormat: '0%',
       categoryTitle: 'Month',
       valueTitle: 'Retention',
-      colors: ['112233', 'e8833a'],
+      colors: ['112233', 'e69f00'],
     });
   });
 

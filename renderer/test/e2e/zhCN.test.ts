@@ -18,6 +18,10 @@ const ALLOWED = new Set([
   'a', 'b', 'r', 'q', 'p', 'v', 'x', 'n', 'i',
   'CSV', 'TSV', 'XLSX', 'Excel', 'HTML', 'PDF', 'PPTX', 'PowerPoint', 'PNG', 'SVG', 'Parquet', 'JSON', 'UTF', 'utf', 'GBK',
   'English', 'Enter',
+  // the churn-driver and satisfaction methods and their statistics' symbols
+  'Cox', 'Efron', 'LR', 'df', 'z', 'C', 'survival', 'CSAT', 'NPS',
+  // the bundled sample's regions (data, shown as the shop wrote them)
+  'France', 'Germany', 'United', 'Kingdom',
 ]);
 
 /**
@@ -26,7 +30,7 @@ const ALLOWED = new Set([
  * editor shows reason keys and an English sample text.
  */
 const NOT_YET_TRANSLATED: Record<string, string[]> = {
-  'reasons-1': ['product_quality', 'service', 'price', 'competition', 'logistics', 'after_sales', 'experience', 'technical', 'privacy', 'marketing', 'personalization', 'natural', 'Product', 'quality', 'no', 'problem', 'with', 'delivery'],
+  'reasons-1': ['product_quality', 'service', 'price', 'competition', 'logistics', 'after_sales', 'experience', 'technical', 'privacy', 'marketing', 'personalization', 'natural', 'Product', 'quality', 'never', 'replied', 'no', 'problem', 'with', 'delivery'],
 };
 
 /** Words of the data itself (file names, folders, source headers): shown as the user's data, not as interface. */

@@ -180,7 +180,7 @@ function printSurvival(result: SurvivalResult, csv: boolean): void {
       subjects: curve.subjects,
       events: curve.events,
       median: curve.median ?? 'not reached',
-      median_ci: `${curve.medianLower ?? '-'} .. ${curve.medianUpper ?? '-'}`,
+      median_ci: `${curve.medianLower ?? 'NA'} .. ${curve.medianUpper ?? 'NA'}`,
     })),
     ['group', 'subjects', 'events', 'median', 'median_ci'],
   );

@@ -49,7 +49,7 @@ async function describe(workspace: Workspace): Promise<WorkspaceInfo> {
         (row): SourceInfo => ({
           sourceId: Number(row.source_id),
           file: String(row.file),
-          kind: row.kind === 'tickets' || row.kind === 'table' ? row.kind : 'orders',
+          kind: row.kind === 'tickets' || row.kind === 'table' || row.kind === 'surveys' ? row.kind : 'orders',
           format: String(row.format) as SourceInfo['format'],
           encoding: row.encoding === null ? null : String(row.encoding),
           sizeBytes: Number(row.size_bytes),

@@ -51,7 +51,7 @@ export function WorkspaceSummary({ info }: { info: WorkspaceInfo }) {
                     <td className="path" title={source.file}>
                       {source.file.split(/[\\/]/).pop()}
                     </td>
-                    <td>{t(source.kind === 'orders' || source.kind === 'surveys' ? `data.kind.${source.kind}` : 'data.kind.tickets')}</td>
+                    <td>{t(`data.kind.${source.kind}`)}</td>
                     <td>{source.format}</td>
                     <td>{source.encoding ?? '—'}</td>
                     <td className="number">{number(source.rowsLoaded)}</td>
