@@ -214,7 +214,7 @@ describe.skipIf(process.platform !== 'linux')('killed classifications leave the 
       if (signal === 'SIGINT' && ended.code !== 0) {
         // Ctrl-C: one line saying so, and the shell's code for an interrupted command.
         expect(ended.code, ended.stderr).toBe(130);
-        expect(ended.stderr.trim().split('\n')).toEqual(['churnwb: interrupted; an unfinished import leaves the workspace as it was']);
+        expect(ended.stderr.trim().split('\n')).toEqual(['churnwb: interrupted; an unfinished import or classification leaves the workspace as it was']);
       }
       const left = readdirSync(place());
       // Reopened by the CLI as a user would, then read.
