@@ -39,12 +39,13 @@ export function buildProgram(): Command {
 
 /**
  * Ctrl-C ends the command at once with one line and the shell's code for it (128 + SIGINT). That
- * is safe: an import writes in one transaction, which DuckDB discards when the process ends
- * before its commit, and the converted copies it leaves are removed when the workspace next opens.
+ * is safe: an import, and a classification storing its tickets' reasons, each write in one
+ * transaction, which DuckDB discards when the process ends before its commit, and the converted
+ * copies an import leaves are removed when the workspace next opens.
  */
 function exitOnInterrupt(): void {
   process.once('SIGINT', () => {
-    process.stderr.write('churnwb: interrupted; an unfinished import leaves the workspace as it was\n');
+    process.stderr.write('churnwb: interrupted; an unfinished import or classification leaves the workspace as it was\n');
     process.exit(130);
   });
 }

@@ -209,21 +209,42 @@ export async function checkJsonDepth(path: string, limits: IngestLimits, signal:
 }
 
 /**
- * For DuckDB's "Maximum line size exceeded" error: the larger line size to read again with, or
- * (past maxLineBytes) the limit error naming the file and line; null for any other error.
+ * A line longer than the line size DuckDB read with, which DuckDB either throws (the sniffer, a
+ * read without a rejects table) or keeps among a read's rejects ("line size over maximum"): the
+ * load raises the latter as this, so both end in the same retry or limit error.
  */
-export function retryLineSize(error: unknown, current: number, limits: IngestLimits, files: readonly string[]): number | null {
+export class LongLine extends Error {
+  constructor(
+    readonly bytes: number,
+    readonly file: string,
+    readonly line: number | null,
+  ) {
+    super(`a line of ${bytes} bytes in ${file}`);
+  }
+}
+
+/** The long line DuckDB's "Maximum line size exceeded" message names; null for any other error. */
+function longLineOf(error: unknown, files: readonly string[]): LongLine | null {
+  if (error instanceof LongLine) return error;
   const message = error instanceof Error ? error.message : '';
   const longest = /Maximum line size of \d+ bytes exceeded\. Actual Size:\s*(\d+)/.exec(message);
   if (!longest) return null;
-  const actual = Number(longest[1]);
-  if (actual > limits.maxLineBytes || current > limits.maxLineBytes) {
-    const line = /CSV Error on Line: (\d+)/.exec(message)?.[1];
-    const named = /\bfile = (.+)/.exec(message)?.[1]?.trim();
-    const file = named && files.includes(named) ? named : files.join(', ');
-    throw limitExceeded('maxLineBytes', { file, ...(line ? { line: Number(line) } : {}) }, `a line of ${actual.toLocaleString('en-US')} bytes`, limits);
+  const line = /CSV Error on Line: (\d+)/.exec(message)?.[1];
+  const named = /\bfile = (.+)/.exec(message)?.[1]?.trim();
+  return new LongLine(Number(longest[1]), named && files.includes(named) ? named : files.join(', '), line ? Number(line) : null);
+}
+
+/**
+ * For a line longer than DuckDB's line size (its error, or a LongLine): the larger line size to
+ * read again with, or (past maxLineBytes) the limit error naming the file and line; null for any other error.
+ */
+export function retryLineSize(error: unknown, current: number, limits: IngestLimits, files: readonly string[]): number | null {
+  const long = longLineOf(error, files);
+  if (!long) return null;
+  if (long.bytes > limits.maxLineBytes || current > limits.maxLineBytes) {
+    throw limitExceeded('maxLineBytes', { file: long.file, ...(long.line !== null ? { line: long.line } : {}) }, `a line of ${long.bytes.toLocaleString('en-US')} bytes`, limits);
   }
-  return Math.min(limits.maxLineBytes + 1024, actual * 2 + 1024);
+  return Math.min(limits.maxLineBytes + 1024, long.bytes * 2 + 1024);
 }
 
 const SIZE_UNITS: Record<string, number> = { '': 1, k: 1024, kb: 1024, kib: 1024, m: MiB, mb: MiB, mib: MiB, g: GiB, gb: GiB, gib: GiB };

@@ -18,6 +18,7 @@ import type { TaskPhase } from '../api/events.ts';
 import { queryOne, queryRows, quoteIdent } from '../db/sql.ts';
 import type { TaskScope } from '../task/scope.ts';
 import { CREDIT_NOTE, NATIVE_MISS, normalisedRowsSql, rowParams, type RowPlan } from './normalise.ts';
+import { LongLine } from './limits.ts';
 import type { PreparedFile } from './prepare.ts';
 import type { ReadLimits, ReadOptions, SqlPiece } from './reader.ts';
 
@@ -413,6 +414,17 @@ async function castErrors(connection: DuckDBConnection, table: string): Promise<
  */
 export async function recordCsvErrors(connection: DuckDBConnection, tables: { errors: string; scans: string }, sourceId: number, file: PreparedFile): Promise<number> {
   if (!(await hasRejectsTable(connection, tables.errors))) return 0;
+  const lines = { offsets: listValue(file.lineOffsets), paths: listValue(file.readPaths) };
+  // A line past DuckDB's line size is not a bad line: read again with a larger size (or refused by maxLineBytes), not rejected
+  const [long] = await queryRows<{ line: number; bytes: number }>(
+    connection,
+    `SELECT e.line + coalesce(list_extract($offsets, list_position($paths, s.file_path)), 0) AS line,
+            CAST(regexp_extract(e.error_message, 'Actual Size:\\s*(\\d+)', 1) AS BIGINT) AS bytes
+     FROM ${quoteIdent(tables.errors)} e JOIN ${quoteIdent(tables.scans)} s USING (scan_id, file_id)
+     WHERE e.error_type = 'LINE SIZE OVER MAXIMUM' ORDER BY bytes DESC LIMIT 1`,
+    lines,
+  );
+  if (long) throw new LongLine(Number(long.bytes), file.path, Number(long.line));
   const inserted = await connection.run(
     `INSERT INTO rejects (source_id, file, line, "column", raw, reason)
      SELECT $source_id, $file, line, list_extract($headers, CAST(column_idx AS INTEGER) + CASE error_type WHEN 'MISSING COLUMNS' THEN 1 ELSE 0 END), substr(csv_line, 1, 1000), lower(error_type) || ': ' || error_message
@@ -421,7 +433,7 @@ export async function recordCsvErrors(connection: DuckDBConnection, tables: { er
        FROM ${quoteIdent(tables.errors)} e JOIN ${quoteIdent(tables.scans)} s USING (scan_id, file_id)
      )
      QUALIFY row_number() OVER (PARTITION BY line ORDER BY error_type IN ('MISSING COLUMNS', 'TOO MANY COLUMNS'), column_idx) = 1`,
-    { source_id: sourceId, file: file.path, headers: listValue(file.headers), offsets: listValue(file.lineOffsets), paths: listValue(file.readPaths) },
+    { source_id: sourceId, file: file.path, headers: listValue(file.headers), ...lines },
   );
   return Number(inserted.rowsChanged);
 }

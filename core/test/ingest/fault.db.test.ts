@@ -128,7 +128,7 @@ describe('killed imports leave the workspace whole', () => {
       if (signal === 'SIGINT' && ended.signalled && ended.code !== 0) {
         // Ctrl-C: one line saying so, and the shell's code for an interrupted command.
         expect(ended.code, ended.stderr).toBe(130);
-        expect(ended.stderr.trim().split('\n')).toEqual(['churnwb: interrupted; an unfinished import leaves the workspace as it was']);
+        expect(ended.stderr.trim().split('\n')).toEqual(['churnwb: interrupted; an unfinished import or classification leaves the workspace as it was']);
       }
       const outcome = expectWhole(rows);
       process.stdout.write(`${name}: exit ${ended.code}, workspace ${outcome} the import\n`);

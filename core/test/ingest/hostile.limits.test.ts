@@ -2,7 +2,7 @@
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { CoreError } from '../../src/api/errors.ts';
-import { DEFAULT_LIMITS, inflationExceeded, limitsFromText, resolveLimits } from '../../src/ingest/limits.ts';
+import { DEFAULT_LIMITS, inflationExceeded, limitsFromText, LongLine, resolveLimits, retryLineSize } from '../../src/ingest/limits.ts';
 import { detectEncoding } from '../../src/ingest/probe.ts';
 
 function thrown(run: () => unknown): CoreError {
@@ -41,6 +41,23 @@ describe('limits', () => {
     expect(inflationExceeded(65 * 1024 * 1024, 300 * 1024, limits)).toBe('maxInflationRatio'); // 221x
     expect(inflationExceeded(65 * 1024 * 1024, 400 * 1024, limits)).toBeNull(); // 166x
     expect(inflationExceeded(101 * 1024 * 1024, 50 * 1024 * 1024, limits)).toBe('maxInflatedBytes');
+  });
+
+  it('reads a line past DuckDB\'s line size again, whether DuckDB threw it or the load found it among the rejects, until maxLineBytes', () => {
+    const thrownByDuckDB = new Error('Invalid Input Error: CSV Error on Line: 25002\nMaximum line size of 2000000 bytes exceeded. Actual Size:3000023 bytes.\nfile = /d/a.csv');
+    const rejected = new LongLine(3_000_023, '/d/a.csv', 25_002);
+    for (const error of [thrownByDuckDB, rejected]) {
+      // Twice the line and 1 KiB more, so a slightly longer line further on does not cost another read
+      expect(retryLineSize(error, 2_000_000, DEFAULT_LIMITS, ['/d/a.csv'])).toBe(6_001_070);
+      const refused = thrown(() => retryLineSize(error, 2_000_000, { ...DEFAULT_LIMITS, maxLineBytes: 2_500_000 }, ['/d/a.csv']));
+      expect({ code: refused.code, file: refused.details?.file, line: refused.details?.line, limit: refused.details?.limit }).toEqual({
+        code: 'E_FORMAT',
+        file: '/d/a.csv',
+        line: 25_002,
+        limit: 'maxLineBytes',
+      });
+    }
+    expect(retryLineSize(new Error('Conversion Error'), 2_000_000, DEFAULT_LIMITS, ['/d/a.csv'])).toBeNull();
   });
 });
 

@@ -39,3 +39,23 @@ describe('the preview refuses what the import refuses, before DuckDB reads it', 
     }, 120_000);
   }
 });
+
+describe('a line over DuckDB\'s 2 MB after the sniffed rows, in a staged import (tickets)', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await openHarness();
+  });
+  afterAll(async () => h.close());
+
+  it('loads whole, its 3,000,000-byte text intact, with no reject', async () => {
+    const path = join(h.dir, 'late_long_ticket.csv');
+    const rows = Array.from({ length: 25_000 }, (_, index) => `T${index},c${index % 7},2024-01-01,fine ${index}`);
+    writeFileSync(path, `ticket_id,customer_id,created_at,body\n${rows.join('\n')}\nZ1,c1,2024-01-02,${'y'.repeat(3_000_000)}\nZ2,c2,2024-01-03,last\n`);
+    const result = await h.client().importFiles({ kind: 'tickets', files: [path], mode: 'replace' });
+    expect(result).toMatchObject({ rowsLoaded: 25_002, rowsRejected: 0 });
+    expect(await h.sql("SELECT ticket_id, length(body) AS length FROM tickets WHERE ticket_id IN ('Z1', 'Z2') ORDER BY 1")).toEqual([
+      { ticket_id: 'Z1', length: 3_000_000 },
+      { ticket_id: 'Z2', length: 4 },
+    ]);
+  }, 120_000);
+});

@@ -329,6 +329,9 @@ function linkAndFolderCases(): HostileCase[] {
   ];
 }
 
+/** 25,000 short rows, one whose note is 3,000,000 bytes, and one more. */
+const lateLongLine = () => `${HEADER},note\n${rowsOf(25_000).map((row) => `${line(row)},n`).join('\n')}\nZ1,c1,2024-01-01,1,${'y'.repeat(3_000_000)}\nZ2,c2,2024-01-02,2,n\n`;
+
 function lineAndColumnCases(): HostileCase[] {
   const small = { maxLineBytes: 4096 };
   const long = 'x'.repeat(5000);
@@ -347,6 +350,20 @@ function lineAndColumnCases(): HostileCase[] {
       limits: { maxLineBytes: 100_000 },
       write: file('long_gb.csv', iconv.encode(`${HEADER},备注\n${rowsOf(3000).map((row) => `${line(row)},备注`).join('\n')}\nZ1,张三,2024-01-01,1,${'长'.repeat(60_000)}\n`, 'gb18030')),
       expect: { error: { code: 'E_FORMAT', file: 'long_gb.csv', line: 3002, limit: 'maxLineBytes' } },
+    },
+    // Past DuckDB's default 2 MB line and past both the head the limits check and the rows the
+    // sniffer samples (20,480), so only DuckDB's read meets it: it must load under maxLineBytes
+    // and fail with the limit's error over it, never be stored as a "line size over maximum" reject.
+    {
+      name: 'a 3 MB line after the sniffed rows loads (plain UTF-8, default limits)',
+      write: file('late_3mb.csv', lateLongLine()),
+      expect: { rows: [...rowsOf(25_000), ['Z1', 'c1', '2024-01-01', 1], ['Z2', 'c2', '2024-01-02', 2]] },
+    },
+    {
+      name: 'a 3 MB line after the sniffed rows, past a 2.5 MiB maxLineBytes',
+      limits: { maxLineBytes: 5 << 19 },
+      write: file('late_3mb_limited.csv', lateLongLine()),
+      expect: { error: { code: 'E_FORMAT', file: 'late_3mb_limited.csv', line: 25_002, limit: 'maxLineBytes' } },
     },
     {
       name: 'one line, no line break, past maxLineBytes',
