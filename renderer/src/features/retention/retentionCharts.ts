@@ -52,6 +52,7 @@ export function cohortHeatmap(matrix: CohortMatrix, periods: number, labels: Hea
     }),
   );
   const height = Math.min(900, Math.max(260, 90 + cohorts.length * 26));
+  const cohortLabels = matrix.cohorts.map((row) => labels.cohortLabel(row.cohort, row.size));
   return {
     height,
     data: [
@@ -84,11 +85,18 @@ export function cohortHeatmap(matrix: CohortMatrix, periods: number, labels: Hea
         type: 'category',
         gridcolor: 'rgba(0,0,0,0)',
         tickvals: cohorts,
-        ticktext: matrix.cohorts.map((row) => labels.cohortLabel(row.cohort, row.size)),
+        ticktext: cohortLabels,
       },
-      margin: { l: 96, r: 24, t: 56, b: 24 },
+      // Plotly's automargin measured these labels too narrow on first draw (their start was cut):
+      // room for the longest label and the axis title, set from the text itself.
+      margin: { l: Math.max(96, Math.max(0, ...cohortLabels.map(labelWidth)) + 44), r: 24, t: 56, b: 24 },
     },
   };
+}
+
+/** Width in pixels of a tick label at Plotly's 12 px font: CJK characters are about twice a Latin one. */
+function labelWidth(label: string): number {
+  return [...label].reduce((width, char) => width + (/[\u2e80-\uffff]/.test(char) ? 12 : 7), 0);
 }
 
 /** Segments drawn as curves at most, and the smallest group drawn: more lines or groups of a few customers only hide the pattern. */
