@@ -9,6 +9,8 @@ import type {
   ChurnRuleOptions,
   ChurnSummaryResult,
   CohortRetentionResult,
+  Kpi,
+  KpiKey,
   KpisResult,
   OrderStatusName,
   RetentionBase,
@@ -189,8 +191,15 @@ function printSurvival(result: SurvivalResult, csv: boolean): void {
   }
 }
 
+/** KPIs that are amounts or means, not shares: the readable summary prints them as numbers, the rest as percentages. */
+const KPI_AMOUNTS: ReadonlySet<KpiKey> = new Set(['customers', 'averageRating', 'revenuePerCustomer', 'averageOrderValue', 'gini']);
+
 function printKpis(result: KpisResult, csv: boolean): void {
-  const rows = result.kpis.map((kpi) => ({ key: kpi.key, value: kpi.value ?? '', numerator: kpi.numerator ?? '', denominator: kpi.denominator ?? '', formula: kpi.formula }));
+  // --csv keeps full precision for a spreadsheet; the readable summary rounds as a report would.
+  const shown = (kpi: Kpi): string | number =>
+    kpi.value === null ? '' : csv ? kpi.value : KPI_AMOUNTS.has(kpi.key) ? Number(kpi.value.toFixed(kpi.key === 'gini' ? 3 : 2)) : percent(kpi.value);
+  const rounded = (value: number | null) => (value === null ? '' : csv ? value : Number(value.toFixed(2)));
+  const rows = result.kpis.map((kpi) => ({ key: kpi.key, value: shown(kpi), numerator: rounded(kpi.numerator), denominator: rounded(kpi.denominator), formula: kpi.formula }));
   if (!csv) process.stdout.write(`${ruleLine(result.rule)}\n`);
   printCsv(rows, ['key', 'value', 'numerator', 'denominator', 'formula']);
 }
@@ -201,7 +210,7 @@ function printChurn(result: ChurnSummaryResult, csv: boolean): void {
     process.stdout.write(`${ruleLine(result.rule)}\n${result.customers} customers: ${result.churned} churned${share}, ${result.censored} censored (too recent to judge)\n`);
   }
   printCsv(
-    result.periods.map((row) => ({ ...row, churned_after: row.churnedAfter, churn_rate: row.churnRate ?? '' })),
+    result.periods.map((row) => ({ ...row, churned_after: row.churnedAfter, churn_rate: row.churnRate === null ? '' : csv ? row.churnRate : percent(row.churnRate) })),
     ['period', 'partial', 'active', 'new', 'returning', 'resurrected', 'churned', 'churned_after', 'censored', 'churn_rate'],
   );
 }
