@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CoreHandle } from '../../src/api/contract.ts';
-import { APP_CONTENT_SECURITY_POLICY } from '../../src/api/security.ts';
+import { APP_CONTENT_SECURITY_POLICY, META_CONTENT_SECURITY_POLICY } from '../../src/api/security.ts';
 import { notBuiltMessage, startHttpHost, TOKEN_HEADER, type HttpHost } from '../../src/host/http.ts';
 
 /** The static side never reaches the core; a handle that only subscribes is enough. */
@@ -77,6 +77,6 @@ describe('http host: static files', () => {
 describe('one Content-Security-Policy for the page', () => {
   it("renderer/index.html's meta tag says what the hosts send", () => {
     const html = readFileSync(join(import.meta.dirname, '..', '..', '..', 'renderer', 'index.html'), 'utf8');
-    expect(html).toContain(`<meta http-equiv="Content-Security-Policy" content="${APP_CONTENT_SECURITY_POLICY}" />`);
+    expect(html).toContain(`<meta http-equiv="Content-Security-Policy" content="${META_CONTENT_SECURITY_POLICY}" />`);
   });
 });
