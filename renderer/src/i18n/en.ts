@@ -354,7 +354,7 @@ export const en = {
   'reasons.yes': 'yes',
   'reasons.no': 'no',
   'reasons.stat.churned': 'Churned customers',
-  'reasons.stat.judged': 'of {judged} judged',
+  'reasons.stat.judged': 'of {judged} customers (the rest are still active or too recent to judge)',
   'reasons.stat.withTickets': 'Churned with tickets',
   'reasons.stat.top': 'Leading reason',
   'reasons.stat.topShare': '{share} of churned customers',

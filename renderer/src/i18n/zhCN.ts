@@ -356,7 +356,7 @@ export const zhCN: Record<MessageKey, string> = {
   'reasons.yes': '是',
   'reasons.no': '否',
   'reasons.stat.churned': '流失客户',
-  'reasons.stat.judged': '已判定客户 {judged} 位',
+  'reasons.stat.judged': '共 {judged} 位客户（其余仍活跃或尚不能判定）',
   'reasons.stat.withTickets': '有工单的流失客户',
   'reasons.stat.top': '首要原因',
   'reasons.stat.topShare': '占流失客户的 {share}',
