@@ -12,8 +12,8 @@ export interface ArrowColumn {
   /** Field name in the Arrow schema. */
   name: string;
   label?: string;
-  /** Formats one cell; the default follows the column's Arrow type and the language. */
-  format?: (value: unknown) => ReactNode;
+  /** Formats one cell (of row `row`); the default follows the column's Arrow type and the language. */
+  format?: (value: unknown, row: number) => ReactNode;
   /** CSS grid track, e.g. '120px' or 'minmax(200px, 2fr)'. */
   width?: string;
   /** How a report shows the column when the table is added to it; default from the Arrow type. */
@@ -244,7 +244,7 @@ export function ArrowTable({
       const value = (row: number) => {
         const raw = source.value(column.index, row);
         if (format !== 'text' || raw === null || raw === undefined) return raw;
-        const displayed = column.format(raw);
+        const displayed = column.format(raw, row);
         return typeof displayed === 'string' || typeof displayed === 'number' ? displayed : String(raw);
       };
       return { key: column.name, label: column.label ?? column.name, format, value };
@@ -269,7 +269,7 @@ export function ArrowTable({
       >
         {shown.map((column) => {
           const value = source.value(column.index, row);
-          const content = value === undefined ? <span className="grid-null">…</span> : column.format(value);
+          const content = value === undefined ? <span className="grid-null">…</span> : column.format(value, row);
           return (
             <div key={column.name} role="gridcell" className={`grid-cell${column.numeric ? ' grid-cell-number' : ''}`}>
               {content ?? <span className="grid-null">{i18n.t('table.null')}</span>}

@@ -9,22 +9,26 @@ import { useI18n, type I18n } from '../../i18n/I18nProvider.tsx';
 
 export const DEFAULT_CHART_HEIGHT = 380;
 
-function cellFormat(format: ReportColumnFormat, i18n: I18n): ArrowColumn['format'] {
-  const numeric = (digits: number) => (value: unknown) => (value === null || value === undefined ? null : i18n.number(Number(value), digits));
+/** How a report cell of `format` reads on screen; an empty cell reads as a dash, as in the exports. */
+function cellFormat(format: ReportColumnFormat, i18n: I18n): (value: unknown) => string | null {
+  const shown = (value: unknown, text: (value: unknown) => string) => (value === null || value === undefined ? '—' : text(value));
   switch (format) {
     case 'integer':
-      return numeric(0);
+      return (value) => shown(value, (v) => i18n.number(Number(v), 0));
     case 'number':
     case 'money':
-      return numeric(2);
+      return (value) => shown(value, (v) => i18n.number(Number(v), 2));
     case 'percent':
-      return (value) => (value === null || value === undefined ? null : i18n.percent(Number(value)));
+      return (value) => shown(value, (v) => i18n.percent(Number(v)));
     case 'date':
-      return (value) => (value === null || value === undefined ? null : new Date(Number(value)).toISOString().slice(0, 10));
+      return (value) => shown(value, (v) => new Date(Number(v)).toISOString().slice(0, 10));
     case 'text':
-      return undefined;
+      return (value) => (value === null || value === undefined ? null : String(value));
   }
 }
+
+const isColumnFormat = (value: unknown): value is ReportColumnFormat =>
+  value === 'integer' || value === 'number' || value === 'money' || value === 'percent' || value === 'date' || value === 'text';
 
 export interface SectionViewProps {
   section: ReportSection;
@@ -43,12 +47,22 @@ export function SectionView({ section, index, count, onChange, onMove, onRemove,
   const columns = useMemo(
     () =>
       section.table?.columns.map((column): ArrowColumn => {
-        const format = cellFormat(column.format, i18n);
+        // A column with a formatKey takes each row's format from that column (the KPI table's unit).
+        const byRow = column.formatKey === undefined ? null : table?.getChild(column.formatKey);
+        const columnFormat = cellFormat(column.format, i18n);
+        const format = byRow
+          ? (value: unknown, row: number) => {
+              const named: unknown = byRow.get(row);
+              return (isColumnFormat(named) ? cellFormat(named, i18n) : columnFormat)(value);
+            }
+          : column.format === 'text'
+            ? undefined
+            : columnFormat;
         // Narrower tracks than the grid's defaults, so a ten-column table fits the section's width.
         const width = column.format === 'text' ? 'minmax(120px, 2fr)' : 'minmax(72px, 1fr)';
         return { name: column.key, label: column.label, width, ...(format ? { format } : {}) };
       }),
-    [section.table, i18n],
+    [section.table, table, i18n],
   );
   const headingId = `section-${section.id.replace(/\W/g, '-')}`;
   return (
