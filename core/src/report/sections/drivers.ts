@@ -61,6 +61,7 @@ function coefficientLabel(result: DriversResult, c: DriverCoefficient, lang: Rep
   return `${name}: ${levelName(result, c.term, c.level, lang)}`;
 }
 
+// p as papers print it: two decimals round a p of 0.0004 to 0, which reads as certainty
 const pText = (p: number) => (p < 0.001 ? '< 0.001' : p.toFixed(3));
 
 export async function buildDriversSections(connection: DuckDBConnection, lang: ReportLang): Promise<ReportSection[]> {
@@ -129,7 +130,7 @@ export function driversSections(result: DriversResult, lang: ReportLang): Report
         { key: 'hazardRatio', label: TEXT.hazardRatio[lang], format: 'number' },
         { key: 'lower', label: TEXT.lower[lang], format: 'number' },
         { key: 'upper', label: TEXT.upper[lang], format: 'number' },
-        { key: 'pValue', label: TEXT.pValue[lang], format: 'number' },
+        { key: 'pValue', label: TEXT.pValue[lang], format: 'text' },
         { key: 'coefficient', label: TEXT.coefficient[lang], format: 'number' },
         { key: 'standardError', label: TEXT.standardError[lang], format: 'number' },
         { key: 'z', label: TEXT.z[lang], format: 'number' },
@@ -145,7 +146,7 @@ export function driversSections(result: DriversResult, lang: ReportLang): Report
           hazardRatio: measured ? c.hazardRatio : null,
           lower: c.lower,
           upper: c.upper,
-          pValue: c.pValue,
+          pValue: c.pValue === null ? null : pText(c.pValue),
           coefficient: measured ? c.coefficient : null,
           standardError: c.standardError,
           z: c.z,
@@ -167,7 +168,7 @@ export function driversSections(result: DriversResult, lang: ReportLang): Report
         { key: 'term', label: TEXT.term[lang], format: 'text' },
         { key: 'chiSquare', label: TEXT.chiSquare[lang], format: 'number' },
         { key: 'df', label: TEXT.df[lang], format: 'integer' },
-        { key: 'pValue', label: TEXT.pValue[lang], format: 'number' },
+        { key: 'pValue', label: TEXT.pValue[lang], format: 'text' },
         { key: 'verdict', label: TEXT.verdict[lang], format: 'text' },
       ],
       [
@@ -177,7 +178,7 @@ export function driversSections(result: DriversResult, lang: ReportLang): Report
         term: name,
         chiSquare: test.statistic,
         df: test.df,
-        pValue: test.pValue,
+        pValue: pText(test.pValue),
         verdict: test.pValue < 0.05 ? TEXT.fails[lang] : TEXT.holds[lang],
       })),
     ),
