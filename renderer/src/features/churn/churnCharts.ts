@@ -75,9 +75,15 @@ function translucent(hex: string, alpha: number): string {
 }
 
 /** Kaplan-Meier steps per curve, each with its confidence band shaded behind it; `legendName` words a curve's legend entry from its group name and size in the UI language. */
-export function survivalTraces(curves: readonly SurvivalCurve[], allName: string, legendName: (name: string, subjects: number) => string = (name, subjects) => `${name} (${subjects})`): ChartTrace[] {
+export function survivalTraces(
+  curves: readonly SurvivalCurve[],
+  allName: string,
+  legendName: (name: string, subjects: number) => string = (name, subjects) => `${name} (${subjects})`,
+  // Groups with a colour of their own elsewhere on the screen (NPS groups) keep it here
+  colorOf: (index: number) => string = (index) => CHART_COLORS[index % CHART_COLORS.length]!,
+): ChartTrace[] {
   return curves.flatMap((curve, index) => {
-    const color = CHART_COLORS[index % CHART_COLORS.length]!;
+    const color = colorOf(index);
     const name = curve.group ?? allName;
     // Start every curve at (0, 1): nobody has churned before the first event.
     const time = [0, ...curve.points.map((point) => point.time)];

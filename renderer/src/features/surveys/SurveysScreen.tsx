@@ -39,7 +39,18 @@ export function SurveysScreen() {
         : [],
     [result, t],
   );
-  const curves = useMemo(() => (result ? survivalTraces(result.survival.map((curve) => ({ ...curve, group: t(`surveys.${curve.group as NpsGroup}`) })), '') : []), [result, t]);
+  const curves = useMemo(
+    () =>
+      result
+        ? survivalTraces(
+            result.survival.map((curve) => ({ ...curve, group: t(`surveys.${curve.group as NpsGroup}`) })),
+            '',
+            undefined,
+            (index) => GROUP_COLORS[result.survival[index]!.group as NpsGroup] ?? '#8a8f98',
+          )
+        : [],
+    [result, t],
+  );
   const logRank = result?.logRank;
 
   return (
