@@ -11,7 +11,7 @@ import { useI18n } from '../../i18n/I18nProvider.tsx';
 import { useSegmentChoices } from '../segmentChoices.ts';
 import { DEFAULT_STATUSES, StatusesField } from '../StatusesField.tsx';
 import { CohortMembers } from './CohortMembers.tsx';
-import { cohortHeatmap, CURVES_LAYOUT, MIN_SEGMENT_CUSTOMERS, PERIODS, retentionCurves, topSegments, trendTrace, type HeatmapValue } from './retentionCharts.ts';
+import { cohortHeatmap, CURVES_LAYOUT, MIN_SEGMENT_CUSTOMERS, PERIODS, retentionCurves, topSegments, trendTrace, type HeatmapLabels, type HeatmapValue } from './retentionCharts.ts';
 import { RetentionForecastPanel } from './RetentionForecastPanel.tsx';
 
 type Options = Required<Pick<CohortRetentionOptions, 'period' | 'mode' | 'metric' | 'relativeTo' | 'trendK' | 'statuses'>> & { segment: CohortRetentionOptions['segment'] };
@@ -36,25 +36,25 @@ export function RetentionScreen() {
   const value = result.value;
   const matrix = value?.matrices[Math.min(matrixIndex, (value?.matrices.length ?? 1) - 1)];
   const periodAxis = t(`retention.axis.${options.period}`);
+  // The words of both heatmaps (the segment's and the one it is compared with)
+  const heatmapLabels = useMemo(
+    (): HeatmapLabels => ({
+      periodAxis,
+      cohortAxis: t('retention.axis.cohort'),
+      percent: (rate) => percent(rate, 0),
+      count: (amount) => number(amount),
+      partialMark: '*',
+      cohortLabel: (cohort, size) => t('retention.cohortLabel', { cohort, size: number(size) }),
+      hover: (cohort, k, rate, retained, size) => t('retention.cellHover', { cohort, k, rate, retained, size }),
+    }),
+    [periodAxis, t, percent, number],
+  );
   const heatmap = useMemo(
     () =>
       matrix && value
-        ? cohortHeatmap(
-            matrix,
-            value.periods,
-            {
-              periodAxis,
-              cohortAxis: t('retention.axis.cohort'),
-              percent: (rate) => percent(rate, 0),
-              count: (amount) => number(amount),
-              partialMark: '*',
-              cohortLabel: (cohort, size) => t('retention.cohortLabel', { cohort, size: number(size) }),
-              hover: (cohort, k, rate, retained, size) => t('retention.cellHover', { cohort, k, rate, retained, size }),
-            },
-            show,
-          )
+        ? cohortHeatmap(matrix, value.periods, heatmapLabels, show)
         : null,
-    [matrix, value, periodAxis, t, percent, number, show],
+    [matrix, value, heatmapLabels, show],
   );
   const segmentsShown = useMemo(() => (value ? topSegments(value.matrices) : null), [value]);
   const curves = useMemo(
@@ -66,22 +66,9 @@ export function RetentionScreen() {
   const comparedHeatmap = useMemo(
     () =>
       compared && value
-        ? cohortHeatmap(
-            compared,
-            value.periods,
-            {
-              periodAxis,
-              cohortAxis: t('retention.axis.cohort'),
-              percent: (rate) => percent(rate, 0),
-              count: (amount) => number(amount),
-              partialMark: '*',
-              cohortLabel: (cohort, size) => t('retention.cohortLabel', { cohort, size: number(size) }),
-              hover: (cohort, k, rate, retained, size) => t('retention.cellHover', { cohort, k, rate, retained, size }),
-            },
-            show,
-          )
+        ? cohortHeatmap(compared, value.periods, heatmapLabels, show)
         : null,
-    [compared, value, periodAxis, t, percent, number, show],
+    [compared, value, heatmapLabels, show],
   );
   const trend = useMemo(() => (matrix ? [trendTrace(matrix, t('retention.trendName', { k: options.trendK }))] : []), [matrix, t, options.trendK]);
   const rateAt = (k: number) => matrix?.weightedMean.find((point) => point.k === k)?.rate ?? null;
