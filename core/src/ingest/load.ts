@@ -354,6 +354,11 @@ async function insertTickets(scope: TaskScope, plan: RowPlan, rows: string, para
      GROUP BY s.ticket_id`,
     { base },
   );
+  return stagedCounts(connection, stage);
+}
+
+/** Rows parsed and loaded per file of a staged read whose rejected rows stay in the stage (tickets, surveys). */
+async function stagedCounts(connection: DuckDBConnection, stage: string): Promise<Loaded> {
   const counts = await queryRows<{ src: number; parsed: number; loaded: number }>(
     connection,
     `SELECT __src AS src, count(*) AS parsed, count(*) FILTER (WHERE __reject_reason IS NULL) AS loaded FROM ${stage} GROUP BY 1`,
@@ -380,16 +385,7 @@ async function insertSurveys(scope: TaskScope, plan: RowPlan, rows: string, para
      FROM ${stage} s WHERE s.__reject_reason IS NULL GROUP BY s.survey_id`,
     { base },
   );
-  const counts = await queryRows<{ src: number; parsed: number; loaded: number }>(
-    scope.connection,
-    `SELECT __src AS src, count(*) AS parsed, count(*) FILTER (WHERE __reject_reason IS NULL) AS loaded FROM ${stage} GROUP BY 1`,
-  );
-  return {
-    loaded: new Map(counts.map((row) => [Number(row.src), Number(row.loaded)])),
-    parsed: new Map(counts.map((row) => [Number(row.src), Number(row.parsed)])),
-    rejectedOrders: null,
-    stage,
-  };
+  return stagedCounts(scope.connection, stage);
 }
 
 /** Whether a read kept its rejects in `table`: DuckDB creates the table when the read runs, empty when every line was fine. */
