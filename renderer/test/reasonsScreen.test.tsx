@@ -115,13 +115,13 @@ describe('Reasons screen', () => {
     expect(screen.getAllByText('Product quality').length).toBeGreaterThan(0);
 
     fireEvent.change(screen.getByTestId('reasons-days-before'), { target: { value: '30' } });
-    await vi.waitFor(() => expect(core.calls.filter((call) => call.method === 'churnReasons').at(-1)?.request).toEqual({ statuses: ['completed'], daysBeforeLastOrder: 30, taskId: expect.any(String) }));
+    await vi.waitFor(() => expect(core.calls.filter((call) => call.method === 'churnReasons').at(-1)?.request).toEqual({ statuses: ['completed'], daysBeforeLastOrder: 30, taskId: expect.stringMatching(/.+/) }));
 
     const pareto = screen.getByRole('figure', { name: 'Churned customers by reason' }).querySelector('.chart-plot') as HTMLElement;
     await vi.waitFor(() => expect(clicks.has(pareto)).toBe(true));
     act(() => clicks.get(pareto)?.({ points: [{ x: 'Product quality', y: 6, curveNumber: 0, customdata: 'product_quality' }] }));
     expect(await screen.findByText('c-1')).toBeTruthy();
-    expect(core.calls.find((call) => call.method === 'reasonMembers')?.request).toEqual({ statuses: ['completed'], daysBeforeLastOrder: 30, key: 'product_quality', level: 'reason', churnedOnly: true, taskId: expect.any(String) });
+    expect(core.calls.find((call) => call.method === 'reasonMembers')?.request).toEqual({ statuses: ['completed'], daysBeforeLastOrder: 30, key: 'product_quality', level: 'reason', churnedOnly: true, taskId: expect.stringMatching(/.+/) });
 
     fireEvent.click(screen.getByRole('button', { name: 'TK7' }));
     expect(await screen.findByText('Evidence for ticket TK7')).toBeTruthy();

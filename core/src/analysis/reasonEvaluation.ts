@@ -147,7 +147,8 @@ export function languageOf(text: string): 'zh' | 'en' {
   return CJK.test(text) ? 'zh' : 'en';
 }
 
-function readCsv(path: string): Record<string, string>[] {
+/** A CSV/TSV file (optionally gzipped) with a header line: its rows as records, and its header names. */
+export function readCsvFile(path: string): { rows: Record<string, string>[]; fields: string[] } {
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);
@@ -155,7 +156,12 @@ function readCsv(path: string): Record<string, string>[] {
     throw new CoreError('E_NOT_FOUND', `cannot read ${path}: ${(error as Error).message}`, { file: path });
   }
   const text = (path.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8').replace(/^\uFEFF/, '');
-  return Papa.parse<Record<string, string>>(text, { header: true, skipEmptyLines: true }).data;
+  const parsed = Papa.parse<Record<string, string>>(text, { header: true, skipEmptyLines: true });
+  return { rows: parsed.data, fields: parsed.meta.fields ?? [] };
+}
+
+function readCsv(path: string): Record<string, string>[] {
+  return readCsvFile(path).rows;
 }
 
 /** A labels file: `primary` (a reason key or none) and `others` (keys separated by |), keyed by `row` and, in the project's set, `dataset`. */

@@ -3,10 +3,7 @@
 // Every command prints a short readable summary by default, the whole result with --json, and a
 // tidy long table with --csv (one row per observation, one column per variable). --taxonomy FILE
 // uses an edited taxonomy for one run without saving it in the workspace.
-import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
 import type { Command } from 'commander';
-import Papa from 'papaparse';
 import { CoreError } from '../../api/errors.ts';
 import type { ChurnReasonsResult, Classification, ReasonRow, Taxonomy, TaxonomyInfo } from '../../api/reasons.ts';
 import type { OrderStatusName } from '../../api/retention.ts';
@@ -17,6 +14,7 @@ import {
   evaluateLabelledSet,
   languageOf,
   readEvaluationSet,
+  readCsvFile,
   readLabels,
   type Evaluation,
   type EvaluationSummary,
@@ -61,17 +59,9 @@ function classificationRows(classification: Classification): { reason: string; c
 
 /** The values of one column of a CSV/TSV file (optionally gzipped), in file order. */
 function readColumn(path: string, column: string): string[] {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (error) {
-    throw new CoreError('E_NOT_FOUND', `cannot read ${path}: ${(error as Error).message}`, { file: path });
-  }
-  const text = (path.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8').replace(/^\uFEFF/, '');
-  const parsed = Papa.parse<Record<string, string>>(text, { header: true, skipEmptyLines: true });
-  const headers = parsed.meta.fields ?? [];
+  const { rows, fields: headers } = readCsvFile(path);
   if (!headers.includes(column)) throw new CoreError('E_ARGS', `${path} has no column ${JSON.stringify(column)}; columns: ${headers.join(', ')}`);
-  return parsed.data.map((row) => row[column] ?? '');
+  return rows.map((row) => row[column] ?? '');
 }
 
 const share = (value: number | null) => (value === null ? '' : `${(value * 100).toFixed(1)}%`);
