@@ -94,8 +94,9 @@ export function SurveysScreen() {
               layout={{
                 xaxis: { type: 'category' },
                 yaxis: { title: { text: t('surveys.nps') }, range: [-100, 100] },
-                yaxis2: { title: { text: t('surveys.csatAxis') }, overlaying: 'y', side: 'right', range: [0, 100] },
-                legend: { orientation: 'h' },
+                yaxis2: { title: { text: t('surveys.csatAxis'), standoff: 12 }, automargin: true, overlaying: 'y', side: 'right', range: [0, 100] },
+                // Above the plot: below it the legend ran into the slanted period labels
+                legend: { orientation: 'h', yanchor: 'bottom', y: 1.02 },
               }}
               title={t('surveys.trend')}
               fileName="satisfaction-trend"
