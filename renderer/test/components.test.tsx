@@ -171,6 +171,15 @@ describe('ProgressBar and ErrorBanner', () => {
     expect(alert.textContent).toContain('orders.csv: ragged rows');
   });
 
+  it('words an error by its particular reason, when the core names one, in both languages', () => {
+    const error = { code: 'E_WORKSPACE' as const, message: 'this workspace reads its orders in place from /data/lake/*.parquet ...', details: { reason: 'orders_in_place', source: '/data/lake/*.parquet' } };
+    renderWith(<ErrorBanner error={error} />, { language: 'zh-CN' });
+    expect(screen.getByRole('alert').querySelector('.banner-message')?.textContent).toContain('请导入到新的工作区');
+    cleanup();
+    renderWith(<ErrorBanner error={error} />);
+    expect(screen.getByRole('alert').querySelector('.banner-message')?.textContent).toContain('Import into a new workspace, or register the folder again');
+  });
+
   it('turns an empty workspace into a pointer to the Data screen, not an error', () => {
     renderWith(<ErrorBanner error={{ code: 'E_NO_DATA', message: 'no orders' }} />);
     expect(screen.queryByRole('alert')).toBeNull();

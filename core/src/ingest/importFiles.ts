@@ -18,6 +18,7 @@ import { queryOne, queryRows, quoteIdent } from '../db/sql.ts';
 import { countCustomers } from '../analysis/activity.ts';
 import type { Workspace } from '../db/workspace.ts';
 import type { ProgressUpdate, TaskScope } from '../task/scope.ts';
+import { ordersInPlaceError, ordersReadInPlace } from './inPlace.ts';
 import { loadInTransaction } from './load.ts';
 import { columnStats, hasAmount, proposeMapping, requireMapping, typedCandidates, type ColumnStats, type MappingDecision } from './mapping.ts';
 import { IMPLAUSIBLE_DATE, NORMALISE_MACROS, type RowPlan } from './normalise.ts';
@@ -384,6 +385,13 @@ function coded(error: unknown, files: readonly string[]): never {
   throw new CoreError('E_INTERNAL', `${place}: ${shortMessage(error)}`, { files: [...files] });
 }
 
+/** Orders cannot be imported into a workspace whose orders are a view over Parquet files; tickets, surveys and tables can. */
+async function refuseOrdersInPlace(connection: DuckDBConnection, request: ImportOptions): Promise<void> {
+  if (request.kind !== 'orders') return;
+  const source = await ordersReadInPlace(connection);
+  if (source !== null) throw ordersInPlaceError(source);
+}
+
 function isMapped(request: ImportOptions): request is MappedImport {
   return request.kind !== 'table';
 }
@@ -395,6 +403,7 @@ export async function previewImport(workspace: Workspace, request: PreviewImport
   const signal = new AbortController().signal;
   const limit = Math.max(1, Math.min(1000, request.rows ?? PREVIEW_ROWS));
   try {
+    await refuseOrdersInPlace(connection, request);
     return await withImportContext(workspace, connection, request, async (tempDir, limits) => {
       const options: PlanOptions = { connection, tempDir, signal, progress: () => undefined, limits, preview: true };
       if (!isMapped(request)) {
@@ -489,6 +498,7 @@ export async function importFiles(workspace: Workspace, scope: TaskScope, reques
     const progress = (update: ProgressUpdate) => scope.progress.update(update);
     const seconds = () => Math.round((performance.now() - started) / 10) / 100;
     try {
+      await refuseOrdersInPlace(scope.connection, request);
       return await withImportContext(workspace, scope.connection, request, async (tempDir, limits) => {
         scope.progress.update({ phase: 'sniff' }, true);
         const options: PlanOptions = { connection: scope.connection, tempDir, signal: scope.signal, progress, limits };

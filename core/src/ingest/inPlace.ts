@@ -142,6 +142,28 @@ export async function readInPlace(connection: DuckDBConnection, request: ReadInP
   };
 }
 
+/**
+ * Where the workspace reads its orders in place (the Parquet glob registered by `readInPlace`), or
+ * null when its orders are a table. Such a workspace keeps no copy of the rows, so an orders
+ * import has nowhere to put its own: it is refused with this reason rather than failing inside
+ * DuckDB on a view.
+ */
+export async function ordersReadInPlace(connection: DuckDBConnection): Promise<string | null> {
+  const [view] = await queryRows(connection, `SELECT 1 FROM duckdb_views() WHERE view_name = 'orders' AND schema_name = 'main' AND NOT temporary`);
+  if (!view) return null;
+  const [source] = await queryRows<{ file: string }>(connection, `SELECT file FROM sources WHERE kind = 'orders' AND format = 'parquet-in-place' ORDER BY source_id DESC LIMIT 1`);
+  return source?.file ?? '';
+}
+
+/** The error an orders import into a workspace that reads its orders in place answers, naming the two ways out. */
+export function ordersInPlaceError(source: string): CoreError {
+  return new CoreError(
+    'E_WORKSPACE',
+    `this workspace reads its orders in place${source ? ` from ${source}` : ''} and keeps no copy of them, so it cannot take imported orders: import into a new workspace, or register the folder again with read-in-place to change what it reads`,
+    { reason: 'orders_in_place', source },
+  );
+}
+
 /** The canonical tables and the timestamp each is partitioned by (month of it); customers is one file. */
 const EXPORTS = [
   { table: 'orders', month: 'ordered_at' },

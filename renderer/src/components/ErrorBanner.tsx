@@ -3,6 +3,7 @@
 import type { ReactNode } from 'react';
 import type { ErrorCode, ErrorData } from '../../../core/src/api/index.ts';
 import { isMessageKey, useI18n } from '../i18n/I18nProvider.tsx';
+import type { MessageKey } from '../i18n/en.ts';
 
 export interface ErrorBannerProps {
   error: Pick<ErrorData, 'code' | 'message' | 'details'>;
@@ -21,6 +22,12 @@ export function withoutFolders(message: string): string {
 function noDataReason(error: ErrorBannerProps['error']): string | null {
   const reason = error.details?.reason;
   return typeof reason === 'string' && isMessageKey(`error.noData.${reason}`) ? reason : null;
+}
+
+/** A catalogue text for the particular case, when the core named one (details.reason) beyond its code. */
+function reasonKey(error: ErrorBannerProps['error']): MessageKey | null {
+  const key = `error.reason.${String(error.details?.reason)}`;
+  return isMessageKey(key) ? key : null;
 }
 
 function place(details: Record<string, unknown> | undefined): string {
@@ -54,13 +61,22 @@ export function ErrorBanner({ error, onRetry, onDismiss, fix }: ErrorBannerProps
     );
   }
   const codeKey = `error.code.${error.code satisfies ErrorCode}`;
+  const reason = reasonKey(error);
   const where = place(error.details);
   return (
     <div className="banner banner-error" role="alert">
       <div className="banner-body">
         <strong>{t('error.title')}</strong>
         <code className="banner-code">{error.code}</code>
-        {language === 'en' || !isMessageKey(codeKey) ? (
+        {reason ? (
+          <>
+            <span className="banner-message">{t(reason, stringParams(error.details))}</span>
+            <details className="banner-details">
+              <summary>{t('error.details')}</summary>
+              {message}
+            </details>
+          </>
+        ) : language === 'en' || !isMessageKey(codeKey) ? (
           <span className="banner-message">{message}</span>
         ) : (
           <>

@@ -498,6 +498,7 @@ export const en = {
   'error.noData.no_repeat_buyers': 'No customer bought on two different days, so no churn window can be derived from the gaps between purchases. Set the churn window in days:',
   'error.noData.no_repeat_buyers_value': 'No customer bought on two different days, so the value model (BG/NBD) has nothing to learn from. It needs repeat buyers: import a longer period of orders.',
   'error.noData.no_customers_until': 'No customer bought on or before {until}: move the calibration end later.',
+  'error.reason.orders_in_place': 'This workspace reads its orders in place from Parquet files and keeps no copy of them, so it cannot take imported orders. Import into a new workspace, or register the folder again (churnwb read-in-place) to change what it reads.',
   'error.code.E_ARGS': 'A setting has a value the analysis cannot use.',
   'error.code.E_UNKNOWN_METHOD': 'The app and its engine do not match; restart the app.',
   'error.code.E_NOT_FOUND': 'What was asked for no longer exists (a file, a workspace or a result).',

@@ -500,6 +500,7 @@ export const zhCN: Record<MessageKey, string> = {
   'error.noData.no_repeat_buyers': '没有客户在两个不同的日子购买过，因此无法根据购买间隔推算流失窗口。请手动设定流失窗口（天）：',
   'error.noData.no_repeat_buyers_value': '没有客户在两个不同的日子购买过，价值模型（BG/NBD）无从学习。它需要复购客户：请导入更长时间段的订单。',
   'error.noData.no_customers_until': '{until} 及之前没有客户购买：请把校准截止日期往后移。',
+  'error.reason.orders_in_place': '此工作区的订单是直接读取的 Parquet 文件（原地读取），工作区里没有订单副本，因此无法再导入订单。请导入到新的工作区，或用 churnwb read-in-place 重新登记该文件夹，以更换所读的数据。',
   'error.code.E_ARGS': '某个设置的取值无法用于分析。',
   'error.code.E_UNKNOWN_METHOD': '应用与分析引擎版本不一致，请重启应用。',
   'error.code.E_NOT_FOUND': '请求的内容已不存在（文件、工作区或结果）。',
