@@ -1,9 +1,20 @@
-// Import entry points (previewImport, importFiles): prepare the files, decide the mapping, load in one transaction.
+// The import, run as a pipeline of stages, each in a module of its own and each handing the next a
+// typed value (README, Architecture):
+//
+//   probe.ts   paths           -> ProbedFile[]    format, encoding, compression; the head within limits
+//   decode.ts  ProbedFile      -> DecodedFile     UTF-8 text or Parquet/JSON DuckDB reads: transcoded, extracted, inflated
+//   read.ts    DecodedFile     -> ReadFile        reader, CSV dialect, headers as written and as named
+//   map.ts     ReadFile[]      -> MappedImport    recipe, mapping, row plan, the relation of every row  (not for kind table)
+//   load.ts    MappedImport    -> LoadedImport    rows into the canonical tables, rejects, folds; one transaction with
+//   record.ts                                     the files written to sources
+//
+// This module drives them: the entry points (previewImport, importFiles), the checks of a request,
+// one import at a time per workspace, and the retry of the whole pipeline when DuckDB asks for a
+// more tolerant read. A table import (`kind table`) goes from the read stage to table.ts.
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { listValue, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import type {
-  ColumnMapping,
   EncodingName,
   ImportAlert,
   ImportKind,
@@ -14,22 +25,22 @@ import type {
   PreviewImportRequest,
 } from '../api/workspace.ts';
 import { CoreError } from '../api/errors.ts';
-import { queryOne, queryRows, quoteIdent } from '../db/sql.ts';
-import { countCustomers } from '../analysis/activity.ts';
+import { queryOne, quoteIdent } from '../db/sql.ts';
 import type { Workspace } from '../db/workspace.ts';
 import type { ProgressUpdate, TaskScope } from '../task/scope.ts';
+import { decodeFile } from './decode.ts';
 import { ordersInPlaceError, ordersReadInPlace } from './inPlace.ts';
-import { loadInTransaction } from './load.ts';
-import { columnStats, hasAmount, proposeMapping, requireMapping, typedCandidates, type ColumnStats, type MappingDecision } from './mapping.ts';
-import { IMPLAUSIBLE_DATE, NORMALISE_MACROS, type RowPlan } from './normalise.ts';
-import { checkTableName, columnTypes, loadTable } from './table.ts';
-import { olistRecipe, type Recipe } from './olist.ts';
 import { resolveLimits, retryLineSize, type IngestLimits } from './limits.ts';
-import { prepareFile, type PreparedFile } from './prepare.ts';
-import { taobaoRecipe } from './taobao.ts';
-import { expandInputs } from './probe.ts';
-import { DEFAULT_READ_LIMITS, readerSql, shortMessage, type NativeType, type OutputColumn, type ReadLimits, type ReadOptions, type SqlPiece } from './reader.ts';
-import { STATUS_WORDS, fieldsOf, headerKey, ORDER_FIELDS, TICKET_FIELDS, type FieldSpec } from './vocabulary.ts';
+import { loadImport } from './load.ts';
+import { mapImport, type MappedImport, type MappedRequest } from './map.ts';
+import { requireMapping } from './mapping.ts';
+import { defineMacros } from './normalise.ts';
+import { loadAlerts, summarise, workspaceCounts } from './outcome.ts';
+import { probeFiles } from './probe.ts';
+import { readFile, type ReadFile } from './read.ts';
+import { DEFAULT_READ_LIMITS, readerSql, shortMessage, type ReadLimits, type SqlPiece } from './reader.ts';
+import { checkTableName, columnTypes, loadTable } from './table.ts';
+import { headerKey, ORDER_FIELDS, TICKET_FIELDS } from './vocabulary.ts';
 
 const ENCODINGS: readonly EncodingName[] = ['utf-8', 'utf-16le', 'utf-16be', 'gb18030', 'gbk', 'big5', 'windows-1252'];
 const PREVIEW_ROWS = 20;
@@ -81,263 +92,41 @@ function validated<T extends ImportOptions>(request: T): T {
   return request;
 }
 
-/** Dates before this are taken for misreadings unless the user says otherwise (`datesFrom`). */
-export const DEFAULT_DATES_FROM = '1980-01-01';
-
-/** The plausible date range of an import: the user's, or from DEFAULT_DATES_FROM to 1 January two years after today. */
-export function plausibleDates(request: Pick<ImportOptions, 'datesFrom' | 'datesTo'>, today = new Date()): { from: string; to: string } {
-  const to = request.datesTo ?? `${today.getUTCFullYear() + 2}-01-01`;
-  const from = request.datesFrom ?? DEFAULT_DATES_FROM;
-  if (from >= to) throw new CoreError('E_ARGS', `datesFrom (${from}) must come before datesTo (${to})`);
-  return { from, to };
-}
-
-/** Defines the normalisation macros and the status vocabulary on an import's connection. */
-async function defineMacros(connection: DuckDBConnection): Promise<void> {
-  for (const macro of NORMALISE_MACROS) await connection.run(`CREATE OR REPLACE TEMP MACRO ${macro}`);
-  // Each word as written in lower, UPPER and Title case, so that most exports match exactly.
-  const spellings = (word: string) => [word.toLowerCase(), word.toUpperCase(), word.charAt(0).toUpperCase() + word.slice(1).toLowerCase()];
-  const words = Object.entries(STATUS_WORDS).flatMap(([status, list]) => list.map((word) => [word.toLowerCase(), status] as const));
-  const entries = [...new Map(words.flatMap(([word, status]) => spellings(word).map((spelling) => [spelling, status] as const))).entries()];
-  await connection.run('CREATE OR REPLACE TEMP TABLE cw_status_map AS SELECT unnest($keys) AS key, unnest($statuses) AS status', {
-    keys: listValue(entries.map(([word]) => word)),
-    statuses: listValue(entries.map(([, status]) => status)),
-  });
-  // The same vocabulary as a lookup for the rare spelling the exact join misses (" Completed"); a
-  // macro body cannot take parameters, and these words are the product's own constants.
-  const literal = (text: string) => `'${text.replaceAll("'", "''")}'`;
-  await connection.run(`CREATE OR REPLACE TEMP MACRO cw_status_word(x) AS (MAP {${words.map(([word, status]) => `${literal(word)}: ${literal(status)}`).join(', ')}})[lower(trim(x))]`);
-  // Progress of long statements is read from connection.progress; the console bar stays off.
-  await connection.run('SET enable_progress_bar = true; SET enable_progress_bar_print = false');
-  // Pushing "WHERE __reject_reason IS NULL" below the projections would inline every normalising
-  // expression into the filter once per reference: measured 9x slower on CDNOW's dates. And the
-  // status join must build its hash table on the vocabulary, not on the file: DuckDB cannot
-  // estimate a CSV's size and flipped the sides, hashing a million rows (1.8x slower insert).
-  await connection.run("SET disabled_optimizers = 'filter_pushdown,build_side_probe_side'");
-}
 
 const KNOWN_HEADERS = new Set([...ORDER_FIELDS, ...TICKET_FIELDS].flatMap((field) => field.synonyms.map(headerKey)));
 
-/** Everything decided before loading: the files, the mapping and how to read them. */
-interface ImportPlan {
-  files: PreparedFile[];
-  recipe: Recipe | null;
-  /** Headers the mapping was decided on (the first file's, or the recipe's joined columns). */
-  headers: string[];
-  decision: MappingDecision;
-  plan: RowPlan;
-  /** Typed fields whose sample DuckDB's reader takes as they are: an order-level read may read them typed. */
-  native: ReadonlySet<string>;
-  /** Every file's rows, columns named by field; the `native` fields it is given are read typed. */
-  source(options: (position: number) => ReadOptions, native?: ReadonlySet<string>): SqlPiece;
-  orderedSource(position: number, options: ReadOptions): SqlPiece | null;
-  /** The first rows, every header as a column h0, h1, ... */
-  sample: SqlPiece;
-  warnings: string[];
-  /** What the user must see: no amount, an unreadable amount column, duplicate headers. */
-  alerts: ImportAlert[];
-}
-
-interface PlanOptions {
+interface StageOptions {
   connection: DuckDBConnection;
   tempDir: string;
   signal: AbortSignal;
   progress: (update: ProgressUpdate) => void;
   limits: ReadLimits;
-  /** Preview only: convert just the head of files that need converting. */
+  /** Preview only: decode just the head of files that need converting. */
   preview?: boolean;
 }
 
-/** Every input file (folders expanded) probed, converted where needed and sniffed. */
-async function prepareAll(request: ImportOptions, options: PlanOptions): Promise<PreparedFile[]> {
+/** The probe, decode and read stages, for every file of the request (folders expanded). */
+async function readFiles(request: ImportOptions, options: StageOptions): Promise<ReadFile[]> {
   const ingest = resolveLimits(request.limits);
-  const paths = await expandInputs(request.files, ingest);
-  const files: PreparedFile[] = [];
-  for (const [position, path] of paths.entries()) {
-    files.push(
-      await prepareFile(path, position, {
-        connection: options.connection,
+  const probed = await probeFiles(request.files, { ...(request.encoding === undefined ? {} : { encoding: request.encoding }), limits: ingest });
+  // A table's first line names its columns whatever they are called; orders and tickets know their headers.
+  const knownHeader = request.kind === 'table' ? () => true : (header: string) => KNOWN_HEADERS.has(headerKey(header));
+  const stage = { connection: options.connection, signal: options.signal, knownHeader, limits: options.limits, ingest };
+  const decoded = [];
+  for (const file of probed) {
+    decoded.push(
+      await decodeFile(file, {
+        ...stage,
         tempDir: options.tempDir,
-        signal: options.signal,
         progress: options.progress,
-        ...(request.encoding === undefined ? {} : { encoding: request.encoding }),
         ...(request.sheet === undefined ? {} : { sheet: request.sheet }),
-        // A table's first line names its columns whatever they are called; orders and tickets know their headers.
-        knownHeader: request.kind === 'table' ? () => true : (header) => KNOWN_HEADERS.has(headerKey(header)),
-        limits: options.limits,
-        ingest,
         ...(options.preview ? { preview: true } : {}),
       }),
     );
   }
+  const files: ReadFile[] = [];
+  for (const file of decoded) files.push(await readFile(file, stage));
   return files;
-}
-
-/** An import into the canonical orders or tickets, which maps its columns. */
-type MappedImport = ImportOptions & { kind: ImportKind };
-
-async function planImport(request: MappedImport, options: PlanOptions): Promise<ImportPlan> {
-  const files = await prepareAll(request, options);
-  const kind = request.kind;
-  const recipe = olistRecipe(kind, files) ?? taobaoRecipe(kind, files);
-  const first = files[0] as PreparedFile;
-  const headers = recipe ? recipe.headers : first.headers;
-  const sampleRead: ReadOptions = { ...options.limits, rejectsTables: null, sample: true };
-  const sample: SqlPiece = recipe
-    ? renamed(recipe.relation(() => sampleRead), headers.map((header, index) => [header, `h${index}`]))
-    : readerSql(first, 0, headers.map((_, index) => ({ name: `h${index}`, index })), sampleRead);
-  const mappingOverride: ColumnMapping = { ...(request.mapping ?? {}) };
-  const stats = await columnStats(options.connection, sample, headers.length, typedCandidates(kind, headers, mappingOverride)).catch((error: unknown) => {
-    throw new CoreError('E_FORMAT', `${first.path}: cannot read (${shortMessage(error)})`, { file: first.path });
-  });
-  const decision = proposeMapping(kind, headers, mappingOverride, stats, first.path);
-  if (kind === 'tickets' && !decision.mapping.ticket_id) decision.mapping.ticket_id = '@row';
-  if (kind === 'surveys' && !decision.mapping.survey_id) decision.mapping.survey_id = '@row';
-  const fields = fieldsOf(kind).filter((field) => decision.mapping[field.name] && !decision.mapping[field.name]?.startsWith('@'));
-  const derived = Object.fromEntries(Object.entries(decision.mapping).filter(([, value]) => value.startsWith('@')));
-  const headerOf = Object.fromEntries(fields.map((field) => [field.name, decision.mapping[field.name] as string]));
-  const statsOf = (field: string) => stats[headers.indexOf(headerOf[field] ?? '')];
-  const statuses = await sampleStatuses(options.connection, sample, headers, decision);
-  const plan: RowPlan = {
-    kind,
-    fields,
-    dayFirst: new Set(fields.filter((field) => field.type === 'timestamp' && statsOf(field.name)?.dayFirst).map((field) => field.name)),
-    derived,
-    headers: headerOf,
-    lineLevel: decision.lineLevel,
-    // Only the first file is sampled: an import of several files (or a joined recipe) tidies everything.
-    untidy: new Set(fields.filter((field) => files.length > 1 || statsOf(field.name)?.untidy !== false).map((field) => field.name)),
-    statusExact: files.length === 1 && statuses.exact,
-    creditNotes: request.creditNotes ?? 'refund',
-    orderFieldsOnEveryLine: decision.profile?.orderFieldsOnEveryLine === true,
-    plausibleDates: plausibleDates(request),
-  };
-  // Every file of a plain import must carry the mapped headers; each is read by its own positions.
-  const positionsOf = (file: PreparedFile) =>
-    fields.map((field) => {
-      const wanted = headerOf[field.name] ?? '';
-      const index = file.headers.findIndex((header) => header === wanted || headerKey(header) === headerKey(wanted));
-      if (index < 0) {
-        throw new CoreError('E_MAPPING', `${file.path}: no column "${wanted}" for ${field.name}, which ${first.path} has; files imported together need the same columns`, {
-          file: file.path,
-          field: field.name,
-        });
-      }
-      return { name: field.name, index };
-    });
-  const columnsByFile = recipe ? [] : files.map(positionsOf);
-  const native = recipe ? new Set<string>() : nativeFields(files, fields, headerOf, derived, statsOf);
-  const source = (read: (position: number) => ReadOptions, typed: ReadonlySet<string> = new Set()): SqlPiece => {
-    if (recipe) return renamed(recipe.relation(read), fields.map((field) => [headerOf[field.name] ?? '', field.name]));
-    const typedColumns = (columns: OutputColumn[]) =>
-      columns.map((column) => (typed.has(column.name) ? { ...column, type: nativeType(fields.find((field) => field.name === column.name)) } : column));
-    const pieces = files.map((file, position) => readerSql(file, position, typedColumns(columnsByFile[position] ?? []), read(position)));
-    return { sql: pieces.map((piece) => `(${piece.sql})`).join(' UNION ALL BY NAME '), params: Object.assign({}, ...pieces.map((piece) => piece.params)) };
-  };
-  const orderedSource = (position: number, read: ReadOptions): SqlPiece | null => {
-    const file = files[position];
-    if (recipe || !file || (file.reader.kind !== 'csv' && file.reader.kind !== 'whitespace')) return null;
-    return readerSql(file, position, columnsByFile[position] ?? [], read);
-  };
-  const warnings = [
-    ...(recipe?.id === 'olist' ? [`joined ${files.length} Olist files: ${recipe.headers.length} columns from orders, customers, items, payments and products`] : []),
-    ...(recipe && recipe.id !== 'olist' ? ['joined the Taobao order report (buyer, times, payment, refund) and item report (one row per item) by 订单编号'] : []),
-    ...(statuses.unknown.length > 0 ? [`status words not recognised, read as completed: ${statuses.unknown.join(', ')}`] : []),
-    ...files.flatMap((file) => file.warnings),
-    ...(decision.profile?.note && decision.mapping.customer_id === '@order_id' ? [decision.profile.note] : []),
-  ];
-  return { files, recipe, headers, decision, plan, native, source, orderedSource, sample, warnings, alerts: mappingAlerts(kind, headers, decision) };
-}
-
-/**
- * Alerts the mapping alone can tell: orders with no amount (every revenue figure would be empty),
- * an amount column whose sample holds no number, and a mapped header that the file repeats
- * (DuckDB names the second copy "amount_1"; the mapping reads the first).
- */
-function mappingAlerts(kind: ImportKind, headers: readonly string[], decision: MappingDecision): ImportAlert[] {
-  const alerts: ImportAlert[] = [];
-  if (kind === 'orders' && !hasAmount(decision.mapping)) {
-    alerts.push({
-      code: 'no_amount',
-      message: 'no amount column was mapped: orders load without amounts, so revenue, value and refund figures will be empty; map one with --mapping {"amount": "HEADER"}',
-    });
-  }
-  for (const field of decision.unreadable) {
-    alerts.push({
-      code: 'amount_unreadable',
-      message: `column "${decision.mapping[field]}" is mapped to ${field} by its name, but its first values are not numbers (NaN, Infinity or text): rows whose value cannot be read are rejected`,
-    });
-  }
-  const mapped = new Set(Object.values(decision.mapping));
-  for (const [index, header] of headers.entries()) {
-    const copy = /^(.*)_(\d+)$/.exec(header);
-    const original = copy?.[1];
-    if (original === undefined || !mapped.has(original)) continue;
-    const first = headers.indexOf(original);
-    if (first < 0 || first > index) continue;
-    alerts.push({
-      code: 'duplicate_header',
-      message: `two columns are headed "${original}" (columns ${first + 1} and ${index + 1}): the mapping reads column ${first + 1}; the other is named "${header}", map it by that name to read it instead`,
-    });
-  }
-  return alerts;
-}
-
-function nativeType(field: FieldSpec | undefined): NativeType {
-  return field?.type === 'timestamp' ? 'TIMESTAMP' : 'DOUBLE';
-}
-
-/**
- * Date and number fields DuckDB's CSV reader can read typed, skipping the text path's casts and
- * cleaning (a tenth of a clean file's import): every non-empty sample value reads by DuckDB's own
- * cast, within range. Only for one plain CSV file (the sample is its head; joined exports are
- * read as text) with a column per field, and without `@row` ids (they hash the text as written). A later value the reader cannot take makes
- * the load start over the text way (see load.ts), so the sample only has to be right most of the time.
- */
-function nativeFields(
-  files: readonly PreparedFile[],
-  fields: readonly FieldSpec[],
-  headerOf: Record<string, string>,
-  derived: Record<string, string>,
-  statsOf: (field: string) => ColumnStats | undefined,
-): Set<string> {
-  if (files.length !== 1 || files[0]?.reader.kind !== 'csv' || Object.values(derived).includes('@row')) return new Set();
-  const headerUses = (field: FieldSpec) => fields.filter((other) => headerOf[other.name] === headerOf[field.name]).length;
-  return new Set(
-    fields
-      .filter((field) => field.type === 'timestamp' || field.type === 'money' || field.type === 'number')
-      .filter((field) => headerUses(field) === 1)
-      .filter((field) => {
-        const stats = statsOf(field.name);
-        if (!stats) return false;
-        return (field.type === 'timestamp' ? stats.castDates : stats.castNumbers) === stats.nonEmpty;
-      })
-      .map((field) => field.name),
-  );
-}
-
-/** Wraps a relation so its columns take new names: [[from, to], ...], plus __src. */
-function renamed(piece: SqlPiece, names: [string, string][]): SqlPiece {
-  return { sql: `SELECT __src, ${names.map(([from, to]) => `${quoteIdent(from)} AS ${quoteIdent(to)}`).join(', ')} FROM (${piece.sql})`, params: piece.params };
-}
-
-/**
- * The sample's status words: those the vocabulary does not know (they load as completed, and the
- * user should hear of it), and whether every word is in the vocabulary exactly as written (then
- * the status join skips lower(trim()), which costs a tenth of the whole read).
- */
-async function sampleStatuses(connection: DuckDBConnection, sample: SqlPiece, headers: string[], decision: MappingDecision): Promise<{ unknown: string[]; exact: boolean }> {
-  const header = decision.mapping.status;
-  const index = header ? headers.indexOf(header) : -1;
-  if (index < 0) return { unknown: [], exact: true };
-  const column = quoteIdent(`h${index}`);
-  const rows = await queryRows<{ word: string; known: boolean; exact: boolean }>(
-    connection,
-    `SELECT DISTINCT ${column} AS word, lower(trim(${column})) IN (SELECT key FROM cw_status_map) AS known, ${column} IN (SELECT key FROM cw_status_map) AS exact
-     FROM (${sample.sql} LIMIT 1000) WHERE cw_text(${column}) IS NOT NULL ORDER BY 1`,
-    sample.params,
-  );
-  return { unknown: [...new Set(rows.filter((row) => !row.known).map((row) => row.word.trim()))].slice(0, 10), exact: rows.every((row) => row.exact) };
 }
 
 /**
@@ -392,9 +181,10 @@ async function refuseOrdersInPlace(connection: DuckDBConnection, request: Import
   if (source !== null) throw ordersInPlaceError(source);
 }
 
-function isMapped(request: ImportOptions): request is MappedImport {
+function isMapped(request: ImportOptions): request is MappedRequest {
   return request.kind !== 'table';
 }
+
 
 /** Sniffs the files: format, encoding, headers, first rows and the proposed mapping; loads nothing. */
 export async function previewImport(workspace: Workspace, request: PreviewImportRequest): Promise<ImportPreview> {
@@ -405,10 +195,9 @@ export async function previewImport(workspace: Workspace, request: PreviewImport
   try {
     await refuseOrdersInPlace(connection, request);
     return await withImportContext(workspace, connection, request, async (tempDir, limits) => {
-      const options: PlanOptions = { connection, tempDir, signal, progress: () => undefined, limits, preview: true };
+      const files = await readFiles(request, { connection, tempDir, signal, progress: () => undefined, limits, preview: true });
       if (!isMapped(request)) {
-        const files = await prepareAll(request, options);
-        const first = files[0] as PreparedFile;
+        const first = files[0] as ReadFile;
         const sample = readerSql(first, 0, first.headers.map((_, index) => ({ name: `h${index}`, index })), { ...limits, rejectsTables: null, sample: true });
         const types = await columnTypes(connection, `(${sample.sql} LIMIT 1000)`, first.headers.length, sample.params);
         return {
@@ -418,15 +207,15 @@ export async function previewImport(workspace: Workspace, request: PreviewImport
           tableColumns: first.headers.map((name, index) => ({ name, type: types[index] ?? 'VARCHAR' })),
         };
       }
-      const planned = await planImport(request, options);
-      return previewOf(planned.files, planned.headers, await sampleRows(connection, planned.sample, limit), {
-        mapping: planned.decision.mapping,
-        columns: planned.decision.columns,
-        profile: planned.recipe ? planned.recipe.id : (planned.decision.profile?.id ?? null),
-        missingRequired: planned.decision.missingRequired,
-        lineLevel: planned.decision.lineLevel,
-        warnings: planned.warnings,
-        alerts: [...planned.alerts, ...(await existingIds(connection, request.kind, planned, limits))],
+      const mapped = await mapImport(request, files, { connection, limits });
+      return previewOf(mapped.files, mapped.headers, await sampleRows(connection, mapped.sample, limit), {
+        mapping: mapped.mapping,
+        columns: mapped.decision.columns,
+        profile: mapped.recipe ? mapped.recipe.id : (mapped.decision.profile?.id ?? null),
+        missingRequired: mapped.decision.missingRequired,
+        lineLevel: mapped.decision.lineLevel,
+        warnings: mapped.warnings,
+        alerts: [...mapped.alerts, ...(await existingIds(connection, request.kind, mapped, limits))],
       });
     });
   } catch (error) {
@@ -442,12 +231,12 @@ async function sampleRows(connection: DuckDBConnection, sample: SqlPiece, limit:
 }
 
 function previewOf(
-  files: readonly PreparedFile[],
+  files: readonly ReadFile[],
   headers: string[],
   rows: string[][],
   decided: Pick<ImportPreview, 'mapping' | 'columns' | 'profile' | 'missingRequired' | 'lineLevel' | 'warnings' | 'alerts'>,
 ): ImportPreview {
-  const first = files[0] as PreparedFile;
+  const first = files[0] as ReadFile;
   return {
     file: first.path,
     format: first.format,
@@ -466,7 +255,7 @@ function previewOf(
  * those orders, their customer and their lines, so the preview says so before it happens. A
  * preview converts only the head of files that need converting; those are counted on that head.
  */
-async function existingIds(connection: DuckDBConnection, kind: ImportKind, planned: ImportPlan, limits: ReadLimits): Promise<ImportAlert[]> {
+async function existingIds(connection: DuckDBConnection, kind: ImportKind, planned: MappedImport, limits: ReadLimits): Promise<ImportAlert[]> {
   const field = kind === 'orders' ? 'order_id' : 'ticket_id';
   const table = kind === 'orders' ? 'orders' : 'tickets';
   const header = planned.decision.mapping[field];
@@ -490,6 +279,7 @@ async function existingIds(connection: DuckDBConnection, kind: ImportKind, plann
   ];
 }
 
+
 /** Imports files atomically into the workspace: all rows of all files, or nothing. */
 export async function importFiles(workspace: Workspace, scope: TaskScope, request: ImportRequest): Promise<ImportResult> {
   validated(request);
@@ -501,44 +291,34 @@ export async function importFiles(workspace: Workspace, scope: TaskScope, reques
       await refuseOrdersInPlace(scope.connection, request);
       return await withImportContext(workspace, scope.connection, request, async (tempDir, limits) => {
         scope.progress.update({ phase: 'sniff' }, true);
-        const options: PlanOptions = { connection: scope.connection, tempDir, signal: scope.signal, progress, limits };
-        if (!isMapped(request)) return { ...(await importTable(scope, request, await prepareAll(request, options), limits)), seconds: seconds() };
-        const planned = await planImport(request, options);
-        requireMapping(planned.decision, request.kind, planned.files[0]?.path ?? '', planned.headers);
+        const files = await readFiles(request, { connection: scope.connection, tempDir, signal: scope.signal, progress, limits });
+        if (!isMapped(request)) return { ...(await importTable(scope, request, files, limits)), seconds: seconds() };
+        const mapped = await mapImport(request, files, { connection: scope.connection, limits });
+        requireMapping(mapped.decision, request.kind, mapped.files[0]?.path ?? '', mapped.headers);
         // Direct reads hash the file while DuckDB reads it: two cores, two jobs.
-        for (const file of planned.files) void file.digest();
-        const outcome = await loadInTransaction(scope, {
-          kind: request.kind,
-          plan: planned.plan,
-          files: planned.files,
-          auxiliary: planned.recipe?.auxiliary ?? new Set(),
-          source: planned.source,
-          native: planned.native,
-          orderedSource: planned.orderedSource,
-          mapping: planned.decision.mapping,
-          mode: request.mode ?? 'append',
-          limits,
-        });
-        const summary = await summarise(scope.connection, request.kind, outcome.base);
-        scope.progress.update({ phase: 'done', rows: outcome.perFile.reduce((sum, counts) => sum + counts.rowsLoaded, 0) }, true);
-        const first = planned.files[0] as PreparedFile;
+        for (const file of mapped.files) void file.digest();
+        const loaded = await loadImport(scope, { ...mapped, mode: request.mode ?? 'append', limits });
+        const summary = await summarise(scope.connection, request.kind, loaded.base);
+        const count = (key: 'rowsRead' | 'rowsLoaded' | 'rowsRejected') => loaded.perFile.reduce((sum, counts) => sum + counts[key], 0);
+        scope.progress.update({ phase: 'done', rows: count('rowsLoaded') }, true);
+        const first = mapped.files[0] as ReadFile;
         return {
-          files: planned.files.map((file) => file.path),
-          sourceIds: planned.files.map((_, position) => outcome.base + position),
-          rowsRead: outcome.perFile.reduce((sum, counts) => sum + counts.rowsRead, 0),
-          rowsLoaded: outcome.perFile.reduce((sum, counts) => sum + counts.rowsLoaded, 0),
-          rowsRejected: outcome.perFile.reduce((sum, counts) => sum + counts.rowsRejected, 0),
-          rowsReplaced: outcome.rowsReplaced,
-          rowsFolded: outcome.rowsFolded,
+          files: mapped.files.map((file) => file.path),
+          sourceIds: mapped.files.map((_, position) => loaded.base + position),
+          rowsRead: count('rowsRead'),
+          rowsLoaded: count('rowsLoaded'),
+          rowsRejected: count('rowsRejected'),
+          rowsReplaced: loaded.rowsReplaced,
+          rowsFolded: loaded.rowsFolded,
           ...summary,
-          mapping: planned.decision.mapping,
-          profile: planned.recipe ? planned.recipe.id : (planned.decision.profile?.id ?? null),
-          lineLevel: planned.decision.lineLevel,
-          rejectsSample: outcome.rejectsSample,
+          mapping: mapped.mapping,
+          profile: mapped.recipe ? mapped.recipe.id : (mapped.decision.profile?.id ?? null),
+          lineLevel: mapped.decision.lineLevel,
+          rejectsSample: loaded.rejectsSample,
           encoding: first.encoding ?? 'binary',
           format: first.format,
-          warnings: planned.warnings,
-          alerts: [...planned.alerts, ...(await loadAlerts(scope.connection, request, planned.plan, outcome))],
+          warnings: mapped.warnings,
+          alerts: [...mapped.alerts, ...(await loadAlerts(scope.connection, request, mapped.plan, loaded))],
           seconds: seconds(),
         };
       });
@@ -549,66 +329,14 @@ export async function importFiles(workspace: Workspace, scope: TaskScope, reques
   });
 }
 
-/** Alerts only the load can tell: implausible dates rejected, ids repeated within the import, credit notes and how they were read. */
-async function loadAlerts(
-  connection: DuckDBConnection,
-  request: MappedImport,
-  plan: RowPlan,
-  outcome: Awaited<ReturnType<typeof loadInTransaction>>,
-): Promise<ImportAlert[]> {
-  const alerts: ImportAlert[] = [];
-  const { implausible } = await queryOne<{ implausible: number }>(connection, 'SELECT count(*) AS implausible FROM rejects WHERE source_id >= $base AND reason = $reason', {
-    base: outcome.base,
-    reason: IMPLAUSIBLE_DATE,
-  });
-  if (Number(implausible) > 0) {
-    const { from, to } = plan.plausibleDates;
-    alerts.push({
-      code: 'implausible_dates',
-      count: Number(implausible),
-      message: `${Number(implausible).toLocaleString('en-US')} rows dated before ${from} or on/after ${to} were rejected as misread dates; widen the range with --dates-from / --dates-to if they are real`,
-    });
-  }
-  // Ids derived per customer and day fold same-day rows by design: nothing to announce.
-  if (outcome.rowsFolded > 0 && !('order_id' in plan.derived)) {
-    const what = request.kind === 'orders' ? 'orders' : 'tickets';
-    alerts.push({
-      code: 'repeated_ids',
-      count: outcome.rowsFolded,
-      message: `${outcome.rowsFolded.toLocaleString('en-US')} rows repeat an id of another row of this import and were folded into it: ${what} count each id once`,
-    });
-  }
-  if (outcome.creditNotes > 0 || (plan.creditNotes === 'cancel' && plan.fields.some((field) => field.name === 'items' || field.name === 'amount'))) {
-    const { cancelled } = await queryOne<{ cancelled: number }>(
-      connection,
-      `SELECT count(*) AS cancelled FROM orders WHERE source_id >= $base AND status = 'cancelled' AND regexp_full_match(order_id, '[Cc][0-9]+') AND amount < 0`,
-      { base: outcome.base },
-    );
-    if (outcome.creditNotes > 0) {
-      alerts.push({
-        code: 'credit_notes',
-        count: outcome.creditNotes,
-        message: `${outcome.creditNotes.toLocaleString('en-US')} negative invoices with a "C" id were read as credit notes: money given back to their customer, counted by the refund rates, not orders (--credit-notes cancel reads them as cancelled orders)`,
-      });
-    } else if (Number(cancelled) > 0) {
-      alerts.push({
-        code: 'credit_notes',
-        count: Number(cancelled),
-        message: `${Number(cancelled).toLocaleString('en-US')} negative invoices with a "C" id were read as cancelled orders, as asked (--credit-notes refund reads them as refunds)`,
-      });
-    }
-  }
-  return alerts;
-}
-
 /** A kind `table` import: the rows stored as they are, in a typed table of their own. */
-async function importTable(scope: TaskScope, request: ImportOptions, files: PreparedFile[], limits: ReadLimits): Promise<Omit<ImportResult, 'seconds'>> {
+async function importTable(scope: TaskScope, request: ImportOptions, files: ReadFile[], limits: ReadLimits): Promise<Omit<ImportResult, 'seconds'>> {
   const table = checkTableName(request.table);
   for (const file of files) void file.digest();
   const outcome = await loadTable(scope, { files, table, replace: request.mode === 'replace', limits });
   const summary = await workspaceCounts(scope.connection);
   scope.progress.update({ phase: 'done', rows: outcome.rowsLoaded }, true);
-  const first = files[0] as PreparedFile;
+  const first = files[0] as ReadFile;
   return {
     files: files.map((file) => file.path),
     sourceIds: files.map((_, position) => outcome.base + position),
@@ -631,20 +359,3 @@ async function importTable(scope: TaskScope, request: ImportOptions, files: Prep
   };
 }
 
-/** Orders, customers (ids with a completed order) and tickets in the workspace. */
-async function workspaceCounts(connection: DuckDBConnection) {
-  const row = await queryOne<{ orders: number; tickets: number }>(connection, 'SELECT (SELECT count(*) FROM orders) AS orders, (SELECT count(*) FROM tickets) AS tickets');
-  return { orders: Number(row.orders), customers: await countCustomers(connection), tickets: Number(row.tickets) };
-}
-
-/** Workspace counts after the import, and the date range of the rows this import loaded. */
-async function summarise(connection: DuckDBConnection, kind: ImportKind, base: number) {
-  const table = kind === 'orders' ? 'orders' : kind === 'surveys' ? 'surveys' : 'tickets';
-  const time = kind === 'orders' ? 'ordered_at' : kind === 'surveys' ? 'responded_at' : 'created_at';
-  const row = await queryOne<{ from: string | null; to: string | null }>(
-    connection,
-    `SELECT strftime(min(${time}), '%Y-%m-%dT%H:%M:%S') AS "from", strftime(max(${time}), '%Y-%m-%dT%H:%M:%S') AS "to" FROM ${table} WHERE source_id >= $base`,
-    { base },
-  );
-  return { ...(await workspaceCounts(connection)), dateRange: row.from && row.to ? { from: row.from, to: row.to } : null };
-}

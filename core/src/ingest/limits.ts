@@ -9,7 +9,7 @@ import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import type { ImportLimits } from '../api/workspace.ts';
 import { CoreError, placeMessage, type ErrorPlace } from '../api/errors.ts';
-import { headerDelimiter } from './reader.ts';
+import { headerDelimiter } from './dialect.ts';
 
 export type IngestLimits = Required<ImportLimits>;
 

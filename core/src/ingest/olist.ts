@@ -11,7 +11,7 @@
 import type { DuckDBValue } from '@duckdb/node-api';
 import type { ImportKind } from '../api/workspace.ts';
 import { quoteIdent } from '../db/sql.ts';
-import type { PreparedFile } from './prepare.ts';
+import type { ReadFile } from './read.ts';
 import { readerSql, type ReadOptions, type SqlPiece } from './reader.ts';
 import { headerKey } from './vocabulary.ts';
 
@@ -39,13 +39,13 @@ export interface Recipe {
   relation(options: (position: number) => ReadOptions): SqlPiece;
 }
 
-function roleOf(file: PreparedFile): Role {
+function roleOf(file: ReadFile): Role {
   const keys = new Set(file.headers.map(headerKey));
   return ROLE_SIGNATURES.find(([, signature]) => signature.every((header) => keys.has(headerKey(header))))?.[0] ?? 'other';
 }
 
 /** The Olist recipe when the files hold the roles it needs, else null. */
-export function olistRecipe(kind: ImportKind, files: readonly PreparedFile[]): Recipe | null {
+export function olistRecipe(kind: ImportKind, files: readonly ReadFile[]): Recipe | null {
   if (files.length < 2) return null;
   const roles = new Map<Role, number>();
   files.forEach((file, position) => {

@@ -1,4 +1,6 @@
-// What a file is before anything reads it in full: format, compression, encoding, and whether it is readable at all.
+// Stage 1 of an import (probe -> decode -> read -> map -> load -> record): what each file is before
+// anything reads it in full: format, compression, encoding, whether it is readable at all, and
+// whether its head keeps within the line and column limits.
 //
 // Decided from the name and the first 64 KiB (decompressed for .gz). Encoding: the user's choice,
 // else a BOM, else a strict UTF-8 decode of the sample (cut at a character boundary). A sample
@@ -15,7 +17,7 @@ import { createGunzip } from 'node:zlib';
 import iconv from 'iconv-lite';
 import type { EncodingName, FileFormat } from '../api/workspace.ts';
 import { CoreError, placeMessage } from '../api/errors.ts';
-import { limitExceeded, type IngestLimits } from './limits.ts';
+import { checkSample, limitExceeded, type IngestLimits } from './limits.ts';
 
 export const SAMPLE_BYTES = 64 * 1024;
 
@@ -315,4 +317,31 @@ export async function probeFile(path: string, override?: EncodingName): Promise<
     sample,
     sampleIsWhole: whole,
   };
+}
+
+/** A file as the probe stage hands it on: its probe, its place in the import and its head as text. */
+export interface ProbedFile extends FileProbe {
+  /** Position in the import (folders expanded); it keeps the import's temporary names apart. */
+  position: number;
+  /** The text formats' head decoded in the file's encoding (cut at a character boundary unless whole); '' for xlsx and Parquet. */
+  headText: string;
+}
+
+/**
+ * The probe stage: every input (folders expanded) probed, and the head of every delimited text
+ * judged against the line and column limits before any sniffing, which is where they cost.
+ */
+export async function probeFiles(inputs: readonly string[], options: { encoding?: EncodingName; limits: IngestLimits }): Promise<ProbedFile[]> {
+  const probed: ProbedFile[] = [];
+  for (const [position, path] of (await expandInputs(inputs, options.limits)).entries()) {
+    const probe = await probeFile(path, options.encoding);
+    const encoding = probe.encoding === 'binary' ? 'utf-8' : probe.encoding;
+    const binary = probe.format === 'xlsx' || probe.format === 'parquet';
+    const headText = binary ? '' : iconv.decode(probe.sampleIsWhole ? probe.sample : cutAtCharBoundary(probe.sample), encoding);
+    if (probe.format === 'csv' || probe.format === 'whitespace') {
+      await checkSample(path, headText, probe.sampleIsWhole, probe.format, probe.needsTranscode ? null : { gzip: probe.compression === 'gzip' }, options.limits);
+    }
+    probed.push({ ...probe, position, headText });
+  }
+  return probed;
 }

@@ -1,13 +1,11 @@
-// How DuckDB reads one prepared file: the CSV dialect (from DuckDB's sniffer), and the SELECT that yields its columns as text.
+// The SQL that reads one file of an import, as the read stage (read.ts) described it: the SELECT that yields its columns as text.
 //
 // Every reader names its output columns itself, so the rest of the import never depends on how
 // a file spells its headers: CSV columns are read positionally (c0, c1, ...) with all types
 // VARCHAR and the sniffed dialect fixed, which also makes reading immune to a sniffer that
 // changes its mind between the preview and the import.
-import { listValue, structValue, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
-import Papa from 'papaparse';
-import { CoreError } from '../api/errors.ts';
-import { queryRows, quoteIdent } from '../db/sql.ts';
+import { listValue, structValue, type DuckDBValue } from '@duckdb/node-api';
+import { quoteIdent } from '../db/sql.ts';
 
 export interface CsvDialect {
   delimiter: string;
@@ -50,145 +48,6 @@ export interface ReadOptions extends ReadLimits {
   ordered?: boolean;
   /** Only the first rows are wanted: read on one thread, which stops early (a parallel scan reads ahead). */
   sample?: boolean;
-}
-
-const CANDIDATE_DELIMITERS = [',', '\t', ';', '|'];
-
-/** Text of a sniffer field where DuckDB writes '(empty)' for "none". */
-function sniffed(value: unknown): string {
-  const text = typeof value === 'string' ? value : '';
-  return text === '(empty)' ? '' : text;
-}
-
-/** Headers as users see them: trimmed, blanks named by position, repeats numbered like DuckDB does (id, id_1). */
-export function displayHeaders(raw: readonly string[]): string[] {
-  const seen = new Map<string, number>();
-  return raw.map((value, index) => {
-    const base = value.replace(/^\uFEFF/, '').trim() || `column${index + 1}`;
-    const count = seen.get(base) ?? 0;
-    seen.set(base, count + 1);
-    return count === 0 ? base : `${base}_${count}`;
-  });
-}
-
-/** The delimiter that splits the first line into the most fields (outside quotes). */
-export function headerDelimiter(firstLine: string): string {
-  let best = ',';
-  let bestCount = 0;
-  for (const delimiter of CANDIDATE_DELIMITERS) {
-    const fields = Papa.parse<string[]>(firstLine, { delimiter, quoteChar: '"' }).data[0]?.length ?? 0;
-    if (fields > bestCount) {
-      best = delimiter;
-      bestCount = fields;
-    }
-  }
-  return best;
-}
-
-/** CRLF and bare LF in one text: a file stitched together from two sources, or edited on two systems. */
-function mixedLineEnds(text: string): boolean {
-  return /\r\n/.test(text) && /(^|[^\r])\n/.test(text);
-}
-
-function firstLine(text: string): string {
-  return text.replace(/^\uFEFF/, '').split(/\r?\n/).find((line) => line.trim() !== '') ?? '';
-}
-
-/** True when the first `skip` lines split into the same number (2 or more) of fields: rows of the table, not a preamble. */
-function skippedRowsAreTable(sampleText: string, delimiter: string, skip: number): boolean {
-  const lines = sampleText.replace(/^\uFEFF/, '').split(/\r?\n|\r/).slice(0, skip).filter((line) => line.trim() !== '');
-  const widths = lines.map((line) => Papa.parse<string[]>(line, { delimiter: delimiter || ',', quoteChar: '"' }).data[0]?.length ?? 0);
-  return lines.length >= 2 && (widths[0] ?? 0) >= 2 && widths.every((width) => width === widths[0]);
-}
-
-/**
- * Dialect and headers of a UTF-8 CSV. DuckDB's sniffer decides, on 20,480 rows; when it fails
- * (an unterminated quote early in the file) or finds one column where the header line clearly has
- * several, the header line decides instead. A file whose header DuckDB took for data is read with
- * a header when its first line names known columns (`knownHeader`).
- */
-export async function sniffCsv(
-  connection: DuckDBConnection,
-  path: string,
-  sampleText: string,
-  knownHeader: (header: string) => boolean,
-  limits: ReadLimits,
-): Promise<{ dialect: CsvDialect; headers: string[] }> {
-  const line = firstLine(sampleText);
-  const mixed = mixedLineEnds(sampleText);
-  const lineFields = (delimiter: string) => Papa.parse<string[]>(line, { delimiter, quoteChar: '"' }).data[0] ?? [];
-  let sniff: Record<string, unknown> | undefined;
-  const runSniff = async (skip: string) => {
-    try {
-      const tolerant = limits.strict && !mixed ? '' : ', strict_mode = false';
-      const [row] = await queryRows(
-        connection,
-        `SELECT Delimiter, Quote, Escape, Comment, SkipRows, HasHeader, to_json(Columns) AS columns FROM sniff_csv($path, sample_size = 20480, max_line_size = $max${tolerant}${skip})`,
-        { path, max: limits.maxLineSize },
-      );
-      return row;
-    } catch (error) {
-      if (/Maximum line size of \d+ bytes exceeded/.test((error as Error).message)) throw error; // retried with a larger limit
-      return undefined;
-    }
-  };
-  sniff = await runSniff('');
-  // The sniffer takes the widest consistent block for the table, so one wider row at the end
-  // (a trailing-comma total line) makes it "skip" every good row before it as a preamble. A
-  // preamble is a title or a note, not rows as wide as the header: then the table starts at line 1.
-  if (sniff && Number(sniff.SkipRows ?? 0) >= 2 && skippedRowsAreTable(sampleText, sniffed(sniff.Delimiter), Number(sniff.SkipRows))) sniff = await runSniff(', skip = 0');
-  const names = sniff ? (JSON.parse(String(sniff.columns)) as { name: string }[]).map((column) => column.name) : [];
-  const delimiter = sniff ? sniffed(sniff.Delimiter) : '';
-  const fallbackDelimiter = headerDelimiter(line);
-  if (!sniff || names.length < 2 && lineFields(fallbackDelimiter).length >= 2) {
-    return {
-      dialect: { delimiter: fallbackDelimiter, quote: '"', escape: '"', skip: 0, header: true, comment: '', strict: !mixed },
-      headers: displayHeaders(lineFields(fallbackDelimiter)),
-    };
-  }
-  const skip = Number(sniff.SkipRows ?? 0);
-  let header = sniff.HasHeader === true;
-  let headers = names;
-  if (!header) {
-    const first = lineFields(delimiter);
-    if (first.some(knownHeader)) {
-      header = true;
-      headers = displayHeaders(first);
-    } else {
-      headers = names.map((_, index) => `column${index + 1}`);
-    }
-  }
-  // No quote in the sample is no evidence against quoting: the sniffer then says "none", and a
-  // quoted field with a comma further on would split. RFC 4180's quote stands unless the sample
-  // holds quote characters the sniffer chose to read as text.
-  const quote = sniffed(sniff.Quote) || (sampleText.includes('"') ? '' : '"');
-  return {
-    dialect: {
-      // A sample without a doubled quote leaves the sniffer's escape empty, and DuckDB then rejects
-      // every later "say ""hi""" field as an unterminated quote: RFC 4180's escape is the quote itself.
-      delimiter, quote, escape: sniffed(sniff.Escape) || quote, skip, header,
-      comment: sniffed(sniff.Comment), strict: !mixed,
-    },
-    headers: header ? displayHeaders(headers) : headers,
-  };
-}
-
-/** Headers of a whitespace-separated log: its first line when that names columns, else column1..N. */
-export function whitespaceHeaders(sampleText: string): { header: boolean; headers: string[] } {
-  const fields = firstLine(sampleText).trim().split(/[ \t]+/);
-  const header = fields.some((field) => !/^[-+]?[0-9.,]+$/.test(field));
-  return { header, headers: header ? displayHeaders(fields) : fields.map((_, index) => `column${index + 1}`) };
-}
-
-/** Column names of a Parquet or JSON file, as DuckDB reads them. */
-export async function describeColumns(connection: DuckDBConnection, reader: Reader, path: string): Promise<string[]> {
-  const source = reader.kind === 'parquet' ? 'read_parquet($path)' : 'read_json($path)';
-  try {
-    const rows = await queryRows<{ column_name: string }>(connection, `DESCRIBE SELECT * FROM ${source}`, { path });
-    return rows.map((row) => row.column_name);
-  } catch (error) {
-    throw new CoreError('E_FORMAT', `${path}: cannot read as ${reader.kind} (${shortMessage(error)})`, { file: path });
-  }
 }
 
 /** A DuckDB error message cut to its first line and 300 characters (CSV errors quote whole lines). */

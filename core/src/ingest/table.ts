@@ -10,8 +10,9 @@ import { CoreError } from '../api/errors.ts';
 import { queryOne, queryRows, quoteIdent } from '../db/sql.ts';
 import { DERIVED_TABLES, TABLE_NAMES, VIEWS } from '../db/schema.ts';
 import type { TaskScope } from '../task/scope.ts';
-import { recordCsvErrors, recordSource, rejectsOf } from './load.ts';
-import type { PreparedFile } from './prepare.ts';
+import type { ReadFile } from './read.ts';
+import { recordSource } from './record.ts';
+import { recordCsvErrors, rejectsOf } from './rejects.ts';
 import { readerSql, type ReadLimits, type SqlPiece } from './reader.ts';
 
 /** Types a table column may take, narrowest first. */
@@ -51,7 +52,7 @@ export async function userTables(connection: DuckDBConnection): Promise<UserTabl
 }
 
 export interface TableLoad {
-  files: readonly PreparedFile[];
+  files: readonly ReadFile[];
   table: string;
   replace: boolean;
   limits: ReadLimits;
@@ -68,7 +69,7 @@ export interface TableOutcome {
 }
 
 /** The files' rows with every column as text named h0, h1, ... (files of one import share the first file's headers). */
-function relation(files: readonly PreparedFile[], limits: ReadLimits, rejects: (position: number) => { errors: string; scans: string }): SqlPiece {
+function relation(files: readonly ReadFile[], limits: ReadLimits, rejects: (position: number) => { errors: string; scans: string }): SqlPiece {
   const [first] = files;
   if (!first) throw new CoreError('E_ARGS', 'no file to import');
   const pieces = files.map((file, position) => {
@@ -121,8 +122,6 @@ let tableCounter = 0;
 /** Creates (or, with `replace`, replaces) the table in one transaction, and records the files in sources. */
 export async function loadTable(scope: TaskScope, input: TableLoad): Promise<TableOutcome> {
   const connection = scope.connection;
-  const interrupt = () => connection.interrupt();
-  scope.signal.addEventListener('abort', interrupt);
   const suffix = ++tableCounter;
   const rejectsTables = (position: number) => ({ errors: `cw_table_errors_${suffix}_${position}`, scans: `cw_table_scans_${suffix}_${position}` });
   const stage = `cw_table_stage_${suffix}`;
@@ -138,7 +137,7 @@ export async function loadTable(scope: TaskScope, input: TableLoad): Promise<Tab
     const source = relation(input.files, input.limits, rejectsTables);
     scope.progress.update({ phase: 'read' }, true);
     await connection.run(`CREATE TEMP TABLE ${stage} AS ${source.sql}`, source.params);
-    const headers = (input.files[0] as PreparedFile).headers;
+    const headers = (input.files[0] as ReadFile).headers;
     const types = await columnTypes(connection, stage, headers.length);
     const values = headers.map((header, index) => {
       const text = quoteIdent(`h${index}`);
@@ -181,6 +180,5 @@ export async function loadTable(scope: TaskScope, input: TableLoad): Promise<Tab
     throw error;
   } finally {
     await connection.run(`DROP TABLE IF EXISTS ${stage}`).catch(() => undefined);
-    scope.signal.removeEventListener('abort', interrupt);
   }
 }

@@ -10,7 +10,7 @@
 import type { ImportKind } from '../api/workspace.ts';
 import { quoteIdent } from '../db/sql.ts';
 import type { Recipe } from './olist.ts';
-import type { PreparedFile } from './prepare.ts';
+import type { ReadFile } from './read.ts';
 import { readerSql, type ReadOptions, type SqlPiece } from './reader.ts';
 import { headerKey } from './vocabulary.ts';
 
@@ -21,7 +21,7 @@ const ORDER_FIELDS = ['买家会员名', '订单创建时间', '订单付款时�
 const ORDER_MONEY = ['买家实际支付金额', '退款金额'] as const;
 
 /** The file's header with this key, as the file spells it (trailing spaces and all), or null. */
-function header(file: PreparedFile, ...names: readonly string[]): string | null {
+function header(file: ReadFile, ...names: readonly string[]): string | null {
   for (const name of names) {
     const found = file.headers.find((candidate) => headerKey(candidate) === headerKey(name));
     if (found) return found;
@@ -29,18 +29,18 @@ function header(file: PreparedFile, ...names: readonly string[]): string | null 
   return null;
 }
 
-const has = (file: PreparedFile, names: readonly string[]) => names.every((name) => header(file, name) !== null);
+const has = (file: ReadFile, names: readonly string[]) => names.every((name) => header(file, name) !== null);
 
 /** The recipe when the import holds a Taobao order report and an item report without buyers, else null. */
-export function taobaoRecipe(kind: ImportKind, files: readonly PreparedFile[]): Recipe | null {
+export function taobaoRecipe(kind: ImportKind, files: readonly ReadFile[]): Recipe | null {
   if (kind !== 'orders' || files.length !== 2) return null;
   const orders = files.findIndex((file) => has(file, ORDER_REPORT.signature));
   const items = files.findIndex((file, position) => position !== orders && has(file, ITEM_REPORT.signature) && header(file, ...ITEM_REPORT.title) !== null);
   if (orders < 0 || items < 0) return null;
-  const orderFile = files[orders] as PreparedFile;
-  const itemFile = files[items] as PreparedFile;
+  const orderFile = files[orders] as ReadFile;
+  const itemFile = files[items] as ReadFile;
   const q = quoteIdent;
-  const from = (file: PreparedFile, table: string, ...names: readonly string[]) => {
+  const from = (file: ReadFile, table: string, ...names: readonly string[]) => {
     const found = header(file, ...names);
     return found === null ? 'NULL' : `${table}.${q(found)}`;
   };
@@ -63,7 +63,7 @@ export function taobaoRecipe(kind: ImportKind, files: readonly PreparedFile[]): 
     auxiliary: new Set([items]),
     headers,
     relation: (options: (position: number) => ReadOptions): SqlPiece => {
-      const read = (file: PreparedFile, position: number) => readerSql(file, position, file.headers.map((name, index) => ({ name, index })), options(position));
+      const read = (file: ReadFile, position: number) => readerSql(file, position, file.headers.map((name, index) => ({ name, index })), options(position));
       const o = read(orderFile, orders);
       const i = read(itemFile, items);
       return {

@@ -1,0 +1,81 @@
+// What an import tells its caller once its rows are in: workspace counts, the date range it
+// loaded, and the alerts only the loaded rows can tell.
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { ImportAlert, ImportKind } from '../api/workspace.ts';
+import { countCustomers } from '../analysis/activity.ts';
+import { queryOne } from '../db/sql.ts';
+import type { MappedRequest } from './map.ts';
+import { IMPLAUSIBLE_DATE, type RowPlan } from './normalise.ts';
+import type { LoadedImport } from './staging.ts';
+
+/** Alerts only the load can tell: implausible dates rejected, ids repeated within the import, credit notes and how they were read. */
+export async function loadAlerts(
+  connection: DuckDBConnection,
+  request: MappedRequest,
+  plan: RowPlan,
+  outcome: LoadedImport,
+): Promise<ImportAlert[]> {
+  const alerts: ImportAlert[] = [];
+  const { implausible } = await queryOne<{ implausible: number }>(connection, 'SELECT count(*) AS implausible FROM rejects WHERE source_id >= $base AND reason = $reason', {
+    base: outcome.base,
+    reason: IMPLAUSIBLE_DATE,
+  });
+  if (Number(implausible) > 0) {
+    const { from, to } = plan.plausibleDates;
+    alerts.push({
+      code: 'implausible_dates',
+      count: Number(implausible),
+      message: `${Number(implausible).toLocaleString('en-US')} rows dated before ${from} or on/after ${to} were rejected as misread dates; widen the range with --dates-from / --dates-to if they are real`,
+    });
+  }
+  // Ids derived per customer and day fold same-day rows by design: nothing to announce.
+  if (outcome.rowsFolded > 0 && !('order_id' in plan.derived)) {
+    const what = request.kind === 'orders' ? 'orders' : 'tickets';
+    alerts.push({
+      code: 'repeated_ids',
+      count: outcome.rowsFolded,
+      message: `${outcome.rowsFolded.toLocaleString('en-US')} rows repeat an id of another row of this import and were folded into it: ${what} count each id once`,
+    });
+  }
+  if (outcome.creditNotes > 0 || (plan.creditNotes === 'cancel' && plan.fields.some((field) => field.name === 'items' || field.name === 'amount'))) {
+    const { cancelled } = await queryOne<{ cancelled: number }>(
+      connection,
+      `SELECT count(*) AS cancelled FROM orders WHERE source_id >= $base AND status = 'cancelled' AND regexp_full_match(order_id, '[Cc][0-9]+') AND amount < 0`,
+      { base: outcome.base },
+    );
+    if (outcome.creditNotes > 0) {
+      alerts.push({
+        code: 'credit_notes',
+        count: outcome.creditNotes,
+        message: `${outcome.creditNotes.toLocaleString('en-US')} negative invoices with a "C" id were read as credit notes: money given back to their customer, counted by the refund rates, not orders (--credit-notes cancel reads them as cancelled orders)`,
+      });
+    } else if (Number(cancelled) > 0) {
+      alerts.push({
+        code: 'credit_notes',
+        count: Number(cancelled),
+        message: `${Number(cancelled).toLocaleString('en-US')} negative invoices with a "C" id were read as cancelled orders, as asked (--credit-notes refund reads them as refunds)`,
+      });
+    }
+  }
+  return alerts;
+}
+
+
+/** Orders, customers (ids with a completed order) and tickets in the workspace. */
+export async function workspaceCounts(connection: DuckDBConnection) {
+  const row = await queryOne<{ orders: number; tickets: number }>(connection, 'SELECT (SELECT count(*) FROM orders) AS orders, (SELECT count(*) FROM tickets) AS tickets');
+  return { orders: Number(row.orders), customers: await countCustomers(connection), tickets: Number(row.tickets) };
+}
+
+/** Workspace counts after the import, and the date range of the rows this import loaded. */
+export async function summarise(connection: DuckDBConnection, kind: ImportKind, base: number) {
+  const table = kind === 'orders' ? 'orders' : kind === 'surveys' ? 'surveys' : 'tickets';
+  const time = kind === 'orders' ? 'ordered_at' : kind === 'surveys' ? 'responded_at' : 'created_at';
+  const row = await queryOne<{ from: string | null; to: string | null }>(
+    connection,
+    `SELECT strftime(min(${time}), '%Y-%m-%dT%H:%M:%S') AS "from", strftime(max(${time}), '%Y-%m-%dT%H:%M:%S') AS "to" FROM ${table} WHERE source_id >= $base`,
+    { base },
+  );
+  return { ...(await workspaceCounts(connection)), dateRange: row.from && row.to ? { from: row.from, to: row.to } : null };
+}
+
