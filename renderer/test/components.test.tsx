@@ -236,4 +236,16 @@ describe('data warnings', () => {
     renderWith(<DataWarningList info={{ ...info, dateRange: { from: '2024-03-01T10:00:00Z', to: '2024-04-01T10:00:00Z' }, sources: [{ ...source, mapping: { customer_id: '买家会员名' } }] }} />);
     expect(screen.queryByTestId('data-warnings')).toBeNull();
   });
+
+  it('warns of tickets whose customer has no order, with their count and share, in both languages', () => {
+    const info = {
+      path: 'w.duckdb', tables: [], orders: 3, customers: 2, tickets: 5, dateRange: null, sources: [], filledColumns: { orders: [], tickets: [] }, userTables: [],
+      alerts: [{ code: 'unmatched_customers' as const, count: 1234, share: 0.125, message: '1,234 tickets (12.5% of 9,872) name a customer with no order' }],
+    };
+    renderWith(<DataWarningList info={info} />, { language: 'zh-CN' });
+    expect(screen.getByRole('listitem').textContent).toMatch(/^有 1,234 张工单（占全部工单的 12\.5%）所属的客户在此工作区中没有任何订单。/);
+    cleanup();
+    renderWith(<DataWarningList info={info} />);
+    expect(screen.getByRole('listitem').textContent).toMatch(/^1,234 tickets \(12\.5% of all tickets\) name a customer who has no order in this workspace\./);
+  });
 });

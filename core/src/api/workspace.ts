@@ -15,13 +15,16 @@ export type ImportRequestKind = ImportKind | 'table';
  * - `implausible_dates`: dates outside the plausible range were rejected;
  * - `credit_notes`: negative invoices were read as refunds of the customer (or as cancellations);
  * - `repeated_ids`: one file repeats an id; its rows were folded into one order or ticket;
- * - `existing_ids`: ids of the file already in the workspace (append replaces those rows).
+ * - `existing_ids`: ids of the file already in the workspace (append replaces those rows);
+ * - `unmatched_customers`: tickets whose customer has no order (`count` tickets, `share` of the tickets).
  */
 export interface ImportAlert {
-  code: 'no_amount' | 'amount_unreadable' | 'duplicate_header' | 'implausible_dates' | 'credit_notes' | 'repeated_ids' | 'existing_ids';
+  code: 'no_amount' | 'amount_unreadable' | 'duplicate_header' | 'implausible_dates' | 'credit_notes' | 'repeated_ids' | 'existing_ids' | 'unmatched_customers';
   message: string;
   /** The count behind the message, when there is one (rows rejected, ids repeated or existing). */
   count?: number;
+  /** The share (0-1) that count is of the rows concerned, when the message gives one. */
+  share?: number;
 }
 
 /**

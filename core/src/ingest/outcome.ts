@@ -8,7 +8,40 @@ import type { MappedRequest } from './map.ts';
 import { IMPLAUSIBLE_DATE, type RowPlan } from './normalise.ts';
 import type { LoadedImport } from './staging.ts';
 
-/** Alerts only the load can tell: implausible dates rejected, ids repeated within the import, credit notes and how they were read. */
+/**
+ * Tickets (of this import, from source `since` on; or all) whose customer has no order in the
+ * workspace. They add customers no order analysis sees, usually because the tickets name
+ * customers another way than the orders do (an email against a buyer id). Null when there is no
+ * such ticket, or no order at all to match against.
+ */
+export async function unmatchedTickets(connection: DuckDBConnection, since = 0): Promise<ImportAlert | null> {
+  const { orders } = await queryOne<{ orders: boolean }>(connection, 'SELECT EXISTS (SELECT 1 FROM orders) AS orders');
+  if (!orders) return null;
+  const row = await queryOne<{ tickets: number; unmatched: number; customers: number }>(
+    connection,
+    `WITH known AS (SELECT DISTINCT customer_id FROM orders)
+     SELECT count(*) AS tickets,
+            count(*) FILTER (WHERE t.customer_id IS NOT NULL AND k.customer_id IS NULL) AS unmatched,
+            count(DISTINCT t.customer_id) FILTER (WHERE k.customer_id IS NULL) AS customers
+     FROM tickets t LEFT JOIN known k ON k.customer_id = t.customer_id
+     WHERE t.source_id >= $since`,
+    { since },
+  );
+  const unmatched = Number(row.unmatched);
+  if (unmatched === 0) return null;
+  const share = unmatched / Number(row.tickets);
+  const whose = since > 0 ? 'of this import ' : '';
+  return {
+    code: 'unmatched_customers',
+    count: unmatched,
+    share,
+    message:
+      `${unmatched.toLocaleString('en-US')} tickets ${whose}(${(share * 100).toFixed(1)}% of ${Number(row.tickets).toLocaleString('en-US')}) name a customer with no order in the workspace ` +
+      `(${Number(row.customers).toLocaleString('en-US')} customers): they join the customers table but no order analysis sees them; check that the tickets' customer column holds the ids the orders use`,
+  };
+}
+
+/** Alerts only the load can tell: implausible dates rejected, ids repeated within the import, credit notes and how they were read, tickets of customers without orders. */
 export async function loadAlerts(
   connection: DuckDBConnection,
   request: MappedRequest,
@@ -56,6 +89,10 @@ export async function loadAlerts(
         message: `${Number(cancelled).toLocaleString('en-US')} negative invoices with a "C" id were read as cancelled orders, as asked (--credit-notes refund reads them as refunds)`,
       });
     }
+  }
+  if (request.kind === 'tickets') {
+    const unmatched = await unmatchedTickets(connection, outcome.base);
+    if (unmatched) alerts.push(unmatched);
   }
   return alerts;
 }

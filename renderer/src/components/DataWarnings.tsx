@@ -1,5 +1,6 @@
 // Warnings about the data itself, shown on the Data screen and above every analysis: numbers drawn
-// from derived customer ids or a single day of orders look like findings but say nothing.
+// from derived customer ids or a single day of orders look like findings but say nothing, and
+// tickets of customers without orders add customers that no order analysis sees.
 import type { WorkspaceInfo } from '../../../core/src/api/index.ts';
 import { useCall } from '../client/hooks.ts';
 import { useI18n, type I18n } from '../i18n/I18nProvider.tsx';
@@ -15,6 +16,11 @@ export function dataWarnings(info: WorkspaceInfo, i18n: I18n): string[] {
   }
   if (info.dateRange && info.orders > 0 && info.dateRange.from.slice(0, 10) === info.dateRange.to.slice(0, 10)) {
     warnings.push(i18n.t('data.warning.oneDay', { day: info.dateRange.from.slice(0, 10) }));
+  }
+  for (const alert of info.alerts) {
+    if (alert.code === 'unmatched_customers') {
+      warnings.push(i18n.t('data.warning.unmatchedCustomers', { count: i18n.number(alert.count ?? 0), share: i18n.percent(alert.share ?? null) }));
+    }
   }
   return warnings;
 }

@@ -7,6 +7,7 @@ import { rowCountSql, TABLE_NAMES } from '../../db/schema.ts';
 import { saveCopy, Workspace, type WorkspaceSettings } from '../../db/workspace.ts';
 import type { CoreContext } from '../context.ts';
 import { importFiles, previewImport } from '../../ingest/importFiles.ts';
+import { unmatchedTickets } from '../../ingest/outcome.ts';
 import { userTables } from '../../ingest/table.ts';
 import { countCustomers } from '../../analysis/activity.ts';
 
@@ -65,10 +66,12 @@ async function describe(workspace: Workspace): Promise<WorkspaceInfo> {
         tickets: await filled('tickets', OPTIONAL_TICKET_COLUMNS),
       },
       userTables: await userTables(connection),
-      alerts:
-        amounts && Number(amounts.orders) > 0 && Number(amounts.amounts) === 0
-          ? [{ code: 'no_amount', message: 'no order has an amount: revenue, value and refund figures are empty; re-import the orders with an amount column mapped' }]
-          : [],
+      alerts: [
+        ...(amounts && Number(amounts.orders) > 0 && Number(amounts.amounts) === 0
+          ? [{ code: 'no_amount' as const, message: 'no order has an amount: revenue, value and refund figures are empty; re-import the orders with an amount column mapped' }]
+          : []),
+        ...[await unmatchedTickets(connection)].filter((alert) => alert !== null),
+      ],
     };
   });
 }
