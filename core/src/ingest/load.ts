@@ -16,6 +16,7 @@ import type { ColumnMapping, ImportKind, ImportRequestKind, RejectSample } from 
 import { CoreError } from '../api/errors.ts';
 import type { TaskPhase } from '../api/events.ts';
 import { queryOne, queryRows, quoteIdent } from '../db/sql.ts';
+import { refreshSummaries } from '../db/summaries.ts';
 import type { TaskScope } from '../task/scope.ts';
 import { CREDIT_NOTE, NATIVE_MISS, normalisedRowsSql, rowParams, type RowPlan } from './normalise.ts';
 import { LongLine } from './limits.ts';
@@ -221,6 +222,7 @@ async function load(scope: TaskScope, input: LoadInput): Promise<LoadOutcome> {
   const rowsReplaced =
     input.kind === 'orders' ? await replaceOlderOrders(connection, base) : input.kind === 'surveys' ? await replaceOlderSurveys(connection, base) : await replaceOlderTickets(connection, base);
   const creditNotes = input.kind === 'orders' ? await moveCreditNotes(connection, base) : { moved: 0, replaced: 0 };
+  if (input.kind === 'orders') await refreshSummaries(connection, base);
   await recordSources(connection, input, base, perFile);
   return {
     base,
