@@ -10,6 +10,7 @@ import { listValue, type DuckDBConnection, type DuckDBValue } from '@duckdb/node
 import { CoreError } from '../api/errors.ts';
 import { ORDER_STATUSES, type OrderStatus } from '../db/schema.ts';
 import { queryOne } from '../db/sql.ts';
+import { SUMMARY_STATUS, customerDaysSql, customerSummarySql, summariesAnswer } from '../db/summaries.ts';
 
 export interface ChurnRuleOptions {
   /** Inactivity window in days. Default: P90 of repeat customers' gaps between purchase days, rounded up. */
@@ -32,7 +33,7 @@ export interface ChurnRule {
   repeatCustomers: number | null;
 }
 
-export const DEFAULT_ACTIVITY_STATUSES: OrderStatus[] = ['completed'];
+export const DEFAULT_ACTIVITY_STATUSES: OrderStatus[] = [SUMMARY_STATUS];
 
 /** Parameters every activity CTE binds; merge them into the query's own parameters. */
 export function activityParams(rule: Pick<ChurnRule, 'statuses' | 'asOf'>): Record<string, DuckDBValue> {
@@ -50,30 +51,68 @@ export const ACTIVITY_ORDERS_SQL = `
   WHERE list_contains($activity_statuses, status) AND ordered_at <= CAST($activity_as_of AS TIMESTAMP)`;
 
 /**
- * SQL of one row per customer with activity: customer_id, first_at, last_at, orders,
- * purchase_days, revenue, days_since_last, churned (boolean), churn_at (last_at + window, when
- * churned). Binds the activity parameters and $churn_window_days.
+ * Where an analysis reads the activity from: relations (SQL in parentheses) of one row per customer
+ * and purchase day (`days`, summaries.ts's customerDaysSql columns), one row per customer
+ * (`customers`, its customerSummarySql columns) and the gaps in days between a customer's
+ * consecutive purchase days (`gaps`: customer_id, gap). Binds the activity parameters.
  */
-export const CUSTOMER_STATUS_SQL = `
-  SELECT customer_id,
-         min(ordered_at) AS first_at,
-         max(ordered_at) AS last_at,
-         count(*) AS orders,
-         count(DISTINCT day) AS purchase_days,
-         sum(amount) AS revenue,
-         date_diff('day', max(day), CAST($activity_as_of AS DATE)) AS days_since_last,
-         date_diff('day', max(day), CAST($activity_as_of AS DATE)) > $churn_window_days AS churned,
-         CASE WHEN date_diff('day', max(day), CAST($activity_as_of AS DATE)) > $churn_window_days
-              THEN max(day) + to_days(CAST($churn_window_days AS INTEGER)) END AS churn_at
-  FROM (${ACTIVITY_ORDERS_SQL})
-  GROUP BY customer_id`;
+export interface ActivityRelations {
+  days: string;
+  customers: string;
+  gaps: string;
+  /** Read from the summaries the import keeps, rather than from every order. */
+  fromSummaries: boolean;
+}
+
+const ACTIVITY_DAYS = `(${customerDaysSql(`(${ACTIVITY_ORDERS_SQL})`)})`;
+
+/** The activity of any rule, read from the orders through the summaries' own SQL. */
+export const ORDER_ACTIVITY: ActivityRelations = {
+  days: ACTIVITY_DAYS,
+  customers: `(${customerSummarySql(ACTIVITY_DAYS)})`,
+  gaps: `(SELECT customer_id, gap FROM (SELECT customer_id, date_diff('day', lag(day) OVER (PARTITION BY customer_id ORDER BY day), day) AS gap FROM ${ACTIVITY_DAYS}) WHERE gap IS NOT NULL)`,
+  fromSummaries: false,
+};
+
+// The summaries hold exactly the default rule's activity. Their filter restates the condition under
+// which they answer (always true when they are read), so both ways bind the same parameters.
+const SUMMARY_RULE = `list_contains($activity_statuses, '${SUMMARY_STATUS}') AND last_at <= CAST($activity_as_of AS TIMESTAMP)`;
+
+/** The activity of the default rule, read from the summaries. */
+export const SUMMARY_ACTIVITY: ActivityRelations = {
+  days: `(SELECT * FROM customer_days WHERE ${SUMMARY_RULE})`,
+  customers: `(SELECT * FROM customer_summary WHERE ${SUMMARY_RULE})`,
+  gaps: `(SELECT customer_id, date_diff('day', previous_day, day) AS gap FROM customer_days WHERE previous_day IS NOT NULL AND ${SUMMARY_RULE})`,
+  fromSummaries: true,
+};
 
 /**
- * The one count of customers: ids with at least one order that counts as activity (its status in
- * $activity_statuses) up to $activity_as_of. Ids with only cancelled, refunded or pending orders,
- * only credit notes or only tickets are not customers. Binds the activity parameters.
+ * The summaries when they hold this rule's activity (the default statuses, an evaluation date not
+ * before their last activity, `asOf` null when it is the data's end), else the orders.
  */
-export const CUSTOMER_COUNT_SQL = `SELECT count(DISTINCT customer_id) AS customers FROM (${ACTIVITY_ORDERS_SQL})`;
+export async function activityRelations(connection: DuckDBConnection, statuses: readonly OrderStatus[], asOf: string | null): Promise<ActivityRelations> {
+  const defaultStatuses = statuses.length === 1 && statuses[0] === SUMMARY_STATUS;
+  return defaultStatuses && (await summariesAnswer(connection, asOf)) ? SUMMARY_ACTIVITY : ORDER_ACTIVITY;
+}
+
+/**
+ * SQL of one row per customer with activity: customer_id, first_at, last_at, orders,
+ * purchase_days, revenue, days_since_last, churned (boolean), churn_at (last_at + window, when
+ * churned), and the first order's channel, region and category, from `customers` (an
+ * ActivityRelations' customers). Binds the activity parameters and $churn_window_days.
+ */
+export function customerStatusSql(customers: string): string {
+  return `
+  SELECT customer_id, first_at, last_at, orders, purchase_days, revenue, channel, region, category,
+         date_diff('day', last_day, CAST($activity_as_of AS DATE)) AS days_since_last,
+         date_diff('day', last_day, CAST($activity_as_of AS DATE)) > $churn_window_days AS churned,
+         CASE WHEN date_diff('day', last_day, CAST($activity_as_of AS DATE)) > $churn_window_days
+              THEN last_day + to_days(CAST($churn_window_days AS INTEGER)) END AS churn_at
+  FROM ${customers}`;
+}
+
+/** customerStatusSql over the orders, for analyses that read them for other columns too. */
+export const CUSTOMER_STATUS_SQL = customerStatusSql(ORDER_ACTIVITY.customers);
 
 /** Parameters of CUSTOMER_STATUS_SQL. */
 export function customerStatusParams(rule: ChurnRule): Record<string, DuckDBValue> {
@@ -105,11 +144,10 @@ export async function resolveChurnRule(connection: DuckDBConnection, options: Ch
     return { windowDays: options.windowDays, windowSource: 'user', asOf, statuses, repeatCustomers: null };
   }
   // round() before ceil(): interpolation leaves float noise (48.000000000000007) that ceil lifts to 49
+  const relations = await activityRelations(connection, statuses, options.asOf ?? null);
   const gaps = await queryOne<{ p90: number | null; customers: number }>(
     connection,
-    `WITH days AS (SELECT DISTINCT customer_id, day FROM (${ACTIVITY_ORDERS_SQL})),
-          gaps AS (SELECT customer_id, date_diff('day', lag(day) OVER (PARTITION BY customer_id ORDER BY day), day) AS gap FROM days)
-     SELECT ceil(round(quantile_cont(gap, 0.9), 6)) AS p90, count(DISTINCT customer_id) AS customers FROM gaps WHERE gap IS NOT NULL`,
+    `SELECT ceil(round(quantile_cont(gap, 0.9), 6)) AS p90, count(DISTINCT customer_id) AS customers FROM ${relations.gaps}`,
     activityParams({ statuses, asOf }),
   );
   if (gaps.p90 === null) {
@@ -125,9 +163,10 @@ export async function dataEnd(connection: DuckDBConnection): Promise<string> {
   return row.end;
 }
 
-/** Customers by CUSTOMER_COUNT_SQL with the default activity statuses, over every order: what `info` and an import report. */
+/** Customers with the default activity statuses, over every order: what `info` and an import report. */
 export async function countCustomers(connection: DuckDBConnection): Promise<number> {
-  const params = activityParams({ statuses: DEFAULT_ACTIVITY_STATUSES, asOf: '9999-12-31' });
-  const { customers } = await queryOne<{ customers: number }>(connection, CUSTOMER_COUNT_SQL, params);
+  const rule = { statuses: DEFAULT_ACTIVITY_STATUSES, asOf: '9999-12-31' };
+  const relations = await activityRelations(connection, rule.statuses, rule.asOf);
+  const { customers } = await queryOne<{ customers: number }>(connection, `SELECT count(*) AS customers FROM ${relations.customers}`, activityParams(rule));
   return Number(customers);
 }

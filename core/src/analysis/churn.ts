@@ -7,7 +7,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ChurnPeriodRow, ChurnSummaryOptions, ChurnSummaryResult, Resolved } from '../api/retention.ts';
 import { queryOne, queryRows } from '../db/sql.ts';
-import { ACTIVITY_ORDERS_SQL, CUSTOMER_STATUS_SQL, customerStatusParams, resolveChurnRule } from './activity.ts';
+import { activityRelations, customerStatusParams, customerStatusSql, resolveChurnRule } from './activity.ts';
 import { RETENTION_PERIODS, choice, evaluationDay, periodEnd, periodOrdinalSql, periodStart } from './periods.ts';
 
 export type { ChurnSummaryOptions, ChurnSummaryResult } from '../api/retention.ts';
@@ -35,14 +35,15 @@ export async function churnSummary(connection: DuckDBConnection, options: ChurnS
   const ordinal = (day: string) => periodOrdinalSql(resolved.period, day);
   const params = customerStatusParams(rule);
   const end = periodEnd(resolved.period, await evaluationDay(connection, rule.asOf));
+  const relations = await activityRelations(connection, rule.statuses, options.asOf ?? null);
   const totals = await queryOne<{ customers: number; churned: number | null }>(
     connection,
-    `SELECT count(*) AS customers, count(*) FILTER (WHERE churned) AS churned FROM (${CUSTOMER_STATUS_SQL})`,
+    `SELECT count(*) AS customers, count(*) FILTER (WHERE churned) AS churned FROM (${customerStatusSql(relations.customers)})`,
     params,
   );
   const rows = await queryRows<PeriodCounts>(
     connection,
-    `WITH active AS (SELECT DISTINCT customer_id, ${ordinal('day')} AS p FROM (${ACTIVITY_ORDERS_SQL})),
+    `WITH active AS (SELECT DISTINCT customer_id, ${ordinal('day')} AS p FROM ${relations.days}),
           lifecycle AS (
             SELECT p, count(*) AS active,
                    count(*) FILTER (WHERE previous IS NULL) AS new,
@@ -50,7 +51,7 @@ export async function churnSummary(connection: DuckDBConnection, options: ChurnS
                    count(*) FILTER (WHERE previous < p - 1) AS resurrected
             FROM (SELECT p, lag(p) OVER (PARTITION BY customer_id ORDER BY p) AS previous FROM active)
             GROUP BY p),
-          status AS (${CUSTOMER_STATUS_SQL}),
+          status AS (${customerStatusSql(relations.customers)}),
           endings AS (
             SELECT ${ordinal('CAST(last_at AS DATE)')} AS p,
                    count(*) FILTER (WHERE churned) AS churned_after, count(*) FILTER (WHERE NOT churned) AS censored

@@ -18,8 +18,8 @@ import type {
   SegmentColumn,
 } from '../api/retention.ts';
 import { queryArrow } from '../db/arrow.ts';
-import { queryRows } from '../db/sql.ts';
-import { ACTIVITY_ORDERS_SQL, activityParams, resolveActivity } from './activity.ts';
+import { queryRows, quoteIdent } from '../db/sql.ts';
+import { activityParams, activityRelations, resolveActivity, type ActivityRelations } from './activity.ts';
 import {
   RETENTION_PERIODS,
   choice,
@@ -32,7 +32,6 @@ import {
   periodStart,
   segmentChoice,
   segmentLabel,
-  withSegmentSql,
   type PeriodEnd,
 } from './periods.ts';
 
@@ -53,18 +52,19 @@ export const COHORT_RETENTION_DEFAULTS = {
 } as const satisfies Omit<Resolved<CohortRetentionOptions>, 'statuses' | 'asOf'>;
 
 /**
- * CTEs of the activity orders (`activity`), folded to one row per customer and period
- * (`customer_periods`: customer_id, p, orders, revenue) and to one row per customer
- * (`cohort_customers`: customer_id, cohort, last_p, segment). Binds the activity parameters.
+ * CTEs of the activity per customer and period (`customer_periods`: customer_id, p, orders,
+ * revenue) and per customer (`cohort_customers`: customer_id, cohort, last_p, first_at, last_at,
+ * segment), from an ActivityRelations. Binds the activity parameters.
  */
-function customerPeriodsSql(period: RetentionPeriod, segment: SegmentColumn | null): string {
+function customerPeriodsSql(relations: ActivityRelations, period: RetentionPeriod, segment: SegmentColumn | null): string {
   return `
-    activity AS (${ACTIVITY_ORDERS_SQL}),
     customer_periods AS (
-      SELECT customer_id, ${periodOrdinalSql(period, 'day')} AS p, count(*) AS orders, sum(amount) AS revenue
-      FROM activity GROUP BY ALL),
-    cohort_spans AS (SELECT customer_id, min(p) AS cohort, max(p) AS last_p FROM customer_periods GROUP BY customer_id),
-    cohort_customers AS (${withSegmentSql(segment, 'cohort_spans')})`;
+      SELECT customer_id, ${periodOrdinalSql(period, 'day')} AS p, sum(orders) AS orders, sum(revenue) AS revenue
+      FROM ${relations.days} GROUP BY ALL),
+    cohort_customers AS (
+      SELECT customer_id, ${periodOrdinalSql(period, 'first_day')} AS cohort, ${periodOrdinalSql(period, 'last_day')} AS last_p, first_at, last_at,
+             ${segment === null ? 'NULL' : quoteIdent(segment)} AS segment
+      FROM ${relations.customers})`;
 }
 
 type CellRow = {
@@ -90,9 +90,10 @@ export async function cohortRetention(connection: DuckDBConnection, options: Coh
     ...activity,
   };
   const end = periodEnd(resolved.period, await evaluationDay(connection, resolved.asOf));
+  const relations = await activityRelations(connection, resolved.statuses, options.asOf ?? null);
   const rows = await queryRows<CellRow>(
     connection,
-    `WITH ${customerPeriodsSql(resolved.period, resolved.segment)}
+    `WITH ${customerPeriodsSql(relations, resolved.period, resolved.segment)}
      SELECT c.segment, c.cohort, cp.p - c.cohort AS k, count(*) AS customers, sum(cp.orders) AS orders,
             sum(cp.revenue) AS revenue, count(*) FILTER (WHERE cp.p = c.last_p) AS last_active
      FROM customer_periods cp JOIN cohort_customers c USING (customer_id)
@@ -174,14 +175,14 @@ export async function cohortMembers(connection: DuckDBConnection, request: Cohor
   const limit = numberChoice('limit', request.limit, 10_000, { min: 1, max: 1_000_000, whole: true });
   const cohort = periodOrdinal(period, request.cohort);
   const inCell = mode === 'on' ? 'cp.p = c.cohort + $k' : 'cp.p >= c.cohort + $k';
+  const relations = await activityRelations(connection, activity.statuses, request.asOf ?? null);
   return queryArrow(
     connection,
-    `WITH ${customerPeriodsSql(period, segment)},
-     firsts AS (SELECT customer_id, min(ordered_at) AS first_at, max(ordered_at) AS last_at FROM activity GROUP BY customer_id)
-     SELECT c.customer_id, f.first_at, f.last_at,
+    `WITH ${customerPeriodsSql(relations, period, segment)}
+     SELECT c.customer_id, c.first_at, c.last_at,
             sum(cp.orders) FILTER (WHERE ${inCell}) AS cell_orders, sum(cp.revenue) FILTER (WHERE ${inCell}) AS cell_revenue,
             sum(cp.orders) AS orders, sum(cp.revenue) AS revenue
-     FROM cohort_customers c JOIN customer_periods cp USING (customer_id) JOIN firsts f USING (customer_id)
+     FROM cohort_customers c JOIN customer_periods cp USING (customer_id)
      WHERE c.cohort = $cohort AND ($segmented = false OR c.segment IS NOT DISTINCT FROM $segment_value)
      GROUP BY ALL
      HAVING cell_orders > 0

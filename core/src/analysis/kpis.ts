@@ -6,7 +6,7 @@
 import { listValue, type DuckDBConnection } from '@duckdb/node-api';
 import type { ChurnPeriodRow, Kpi, KpiKey, KpisOptions, KpisResult, LorenzPoint, Resolved } from '../api/retention.ts';
 import { queryOne, queryRows } from '../db/sql.ts';
-import { CUSTOMER_STATUS_SQL, customerStatusParams } from './activity.ts';
+import { activityRelations, customerStatusParams, customerStatusSql } from './activity.ts';
 import { churnSummary } from './churn.ts';
 import { RETENTION_PERIODS, choice, numberChoice, readableTimestamp } from './periods.ts';
 
@@ -48,11 +48,12 @@ export async function kpis(connection: DuckDBConnection, options: KpisOptions = 
     asOf: rule.asOf,
   };
   const params = customerStatusParams(rule);
+  const status = customerStatusSql((await activityRelations(connection, rule.statuses, options.asOf ?? null)).customers);
   const asOfWords = readableTimestamp(rule.asOf);
   const activityWords = `status in (${rule.statuses.join(', ')}) up to ${asOfWords}`;
   const customers = await queryOne<CustomerTotals>(
     connection,
-    `SELECT count(*) AS customers, count(*) FILTER (WHERE purchase_days >= ${REPEAT_PURCHASE_DAYS}) AS repeaters, sum(revenue) AS revenue, sum(orders) AS orders FROM (${CUSTOMER_STATUS_SQL})`,
+    `SELECT count(*) AS customers, count(*) FILTER (WHERE purchase_days >= ${REPEAT_PURCHASE_DAYS}) AS repeaters, sum(revenue) AS revenue, sum(orders) AS orders FROM (${status})`,
     params,
   );
   const orders = await queryOne<OrderTotals>(
@@ -70,14 +71,14 @@ export async function kpis(connection: DuckDBConnection, options: KpisOptions = 
   );
   const tickets = await queryOne<TicketTotals>(
     connection,
-    `WITH active AS (SELECT customer_id FROM (${CUSTOMER_STATUS_SQL})),
+    `WITH active AS (SELECT customer_id FROM (${status})),
           recent AS (SELECT * FROM tickets WHERE created_at IS NULL OR created_at <= CAST($activity_as_of AS TIMESTAMP))
      SELECT (SELECT count(DISTINCT customer_id) FROM recent WHERE customer_id IN (SELECT customer_id FROM active)) AS complainers,
             count(rating) AS ratings, sum(rating) AS rating_sum, count(*) FILTER (WHERE rating <= $low) AS low_ratings
      FROM recent`,
     { ...params, low: resolved.lowRatingAtMost },
   );
-  const pareto = await paretoView(connection, params, customers.customers, resolved);
+  const pareto = await paretoView(connection, status, params, customers.customers, resolved);
   const retention = lastRetention(summary.periods);
   const churn = summary.periods.findLast((row) => row.churnRate !== null);
   const kpi = (key: KpiKey, numerator: number | null, denominator: number | null, formula: string): Kpi => ({
@@ -160,6 +161,7 @@ interface ParetoView {
 /** Lorenz points, top share and Gini from customers ranked by revenue (ascending; ties by id so reruns agree). */
 async function paretoView(
   connection: DuckDBConnection,
+  status: string,
   params: ReturnType<typeof customerStatusParams>,
   customers: number,
   options: Resolved<Omit<KpisOptions, 'windowDays'>>,
@@ -172,7 +174,7 @@ async function paretoView(
     connection,
     `WITH ranked AS (
        SELECT revenue, row_number() OVER w AS rank, sum(revenue) OVER w AS cumulative
-       FROM (${CUSTOMER_STATUS_SQL}) WINDOW w AS (ORDER BY revenue, customer_id ROWS UNBOUNDED PRECEDING))
+       FROM (${status}) WINDOW w AS (ORDER BY revenue, customer_id ROWS UNBOUNDED PRECEDING))
      SELECT rank, cumulative, (SELECT sum(revenue) FROM ranked) AS total,
             (SELECT sum((2 * rank - $n - 1) * revenue) FROM ranked) AS gini_sum
      FROM ranked WHERE list_contains(CAST($ranks AS BIGINT[]), rank) ORDER BY rank`,

@@ -7,8 +7,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { RetentionPeriod, SegmentColumn } from '../api/retention.ts';
 import { CoreError } from '../api/errors.ts';
-import { queryOne, quoteIdent } from '../db/sql.ts';
-import { ACTIVITY_ORDERS_SQL } from './activity.ts';
+import { queryOne } from '../db/sql.ts';
 
 export const RETENTION_PERIODS: readonly RetentionPeriod[] = ['day', 'week', 'month', 'quarter'];
 export const SEGMENT_COLUMNS: readonly SegmentColumn[] = ['channel', 'region', 'category'];
@@ -105,20 +104,6 @@ export async function evaluationDay(connection: DuckDBConnection, asOf: string):
   } catch (error) {
     throw new CoreError('E_ARGS', `asOf is not a date-time DuckDB can read: ${asOf} (${(error as Error).message})`);
   }
-}
-
-/**
- * SQL of the rows of `table` (one per customer, with customer_id) plus `segment`: the value of
- * `segment` on the customer's first activity order that has one, ties broken by order_id; NULL
- * when not segmenting. Binds the activity parameters. The activity orders are read here rather
- * than from a CTE the caller shares: DuckDB materialises a CTE read twice, which costs more at
- * 10M orders than reading the table again.
- */
-export function withSegmentSql(segment: SegmentColumn | null, table: string): string {
-  if (segment === null) return `SELECT *, NULL AS segment FROM ${table}`;
-  return `SELECT * FROM ${table} JOIN (
-    SELECT customer_id, arg_min(${quoteIdent(segment)}, (ordered_at, order_id)) AS segment FROM (${ACTIVITY_ORDERS_SQL}) GROUP BY customer_id
-  ) USING (customer_id)`;
 }
 
 /** Groups items by a key, keeping first-seen order (Map.groupBy arrives only with Node 21). */

@@ -12,10 +12,10 @@ import digamma from '@stdlib/math-base-special-digamma';
 import logGamma from '@stdlib/math-base-special-gammaln';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { CohortForecast, ForecastHoldout, Resolved, RetentionForecastOptions, RetentionForecastResult, SbgFit, SegmentForecast } from '../api/retention.ts';
-import { queryRows } from '../db/sql.ts';
+import { queryRows, quoteIdent } from '../db/sql.ts';
 import { minimizeBounded } from '../stats/optimize.ts';
-import { CUSTOMER_STATUS_SQL, customerStatusParams, resolveChurnRule } from './activity.ts';
-import { RETENTION_PERIODS, choice, evaluationDay, groupBy, numberChoice, periodEnd, periodOrdinalSql, periodStart, segmentChoice, segmentLabel, withSegmentSql } from './periods.ts';
+import { activityRelations, customerStatusParams, customerStatusSql, resolveChurnRule } from './activity.ts';
+import { RETENTION_PERIODS, choice, evaluationDay, groupBy, numberChoice, periodEnd, periodOrdinalSql, periodStart, segmentChoice, segmentLabel } from './periods.ts';
 
 export type { RetentionForecastOptions, RetentionForecastResult } from '../api/retention.ts';
 
@@ -157,11 +157,12 @@ export async function retentionForecast(connection: DuckDBConnection, options: R
   const end = periodEnd(resolved.period, await evaluationDay(connection, rule.asOf));
   const rows = await queryRows<CohortCountRow>(
     connection,
-    `WITH status AS (${CUSTOMER_STATUS_SQL}),
-          periods AS (SELECT customer_id, churned, ${periodOrdinalSql(resolved.period, 'CAST(first_at AS DATE)')} AS cohort,
+    `WITH status AS (${customerStatusSql((await activityRelations(connection, rule.statuses, options.asOf ?? null)).customers)}),
+          periods AS (SELECT ${resolved.segment === null ? 'NULL' : quoteIdent(resolved.segment)} AS segment, churned,
+                             ${periodOrdinalSql(resolved.period, 'CAST(first_at AS DATE)')} AS cohort,
                              ${periodOrdinalSql(resolved.period, 'CAST(last_at AS DATE)')} AS last_p FROM status)
      SELECT segment, cohort, last_p - cohort AS last_k, churned, count(*) AS customers
-     FROM (${withSegmentSql(resolved.segment, 'periods')})
+     FROM periods
      GROUP BY ALL`,
     customerStatusParams(rule),
   );

@@ -11,7 +11,7 @@ import type { LogRankTest, SegmentColumn, SurvivalCurve, SurvivalOptions, Surviv
 import { CoreError } from '../api/errors.ts';
 import { queryOne, queryRows, quoteIdent } from '../db/sql.ts';
 import { flagParams, flagSql, requireColumns } from './flagColumn.ts';
-import { ACTIVITY_ORDERS_SQL, customerStatusParams, resolveChurnRule } from './activity.ts';
+import { activityRelations, customerStatusParams, resolveChurnRule } from './activity.ts';
 import { groupBy, numberChoice, segmentChoice, segmentLabel } from './periods.ts';
 
 export type { SurvivalOptions, SurvivalResult } from '../api/retention.ts';
@@ -53,30 +53,26 @@ interface SurvivalInput {
 }
 
 /**
- * One pass over the activity orders: first purchase, last purchase day and (with a segment) the
- * first order's value of it, per customer; then activity.ts's churn rule on the last day. Joining
- * CUSTOMER_STATUS_SQL to periods.ts's per-customer segment aggregated the orders twice and cost
- * five times as much at 10M orders; a test holds both ways to the same counts.
+ * Lifetimes counted per (segment, time) from one row per customer (an ActivityRelations'
+ * customers: first and last purchase day, the first order's segment values), by activity.ts's
+ * churn rule on the last day.
  */
-export const CUSTOMER_LIFETIMES_SQL = (segment: SegmentColumn | null) => `
-  WITH customer AS (
-    SELECT customer_id, min(ordered_at) AS first_at, max(day) AS last_day,
-           ${segment === null ? 'NULL' : `arg_min(${quoteIdent(segment)}, (ordered_at, order_id))`} AS segment
-    FROM (${ACTIVITY_ORDERS_SQL})
-    GROUP BY customer_id),
-  status AS (
-    SELECT segment, first_at, date_diff('day', last_day, CAST($activity_as_of AS DATE)) > $churn_window_days AS churned,
+export const CUSTOMER_LIFETIMES_SQL = (customers: string, segment: SegmentColumn | null) => `
+  WITH status AS (
+    SELECT ${segment === null ? 'NULL' : quoteIdent(segment)} AS segment, first_day,
+           date_diff('day', last_day, CAST($activity_as_of AS DATE)) > $churn_window_days AS churned,
            last_day + to_days(CAST($churn_window_days AS INTEGER)) AS churn_at
-    FROM customer)
+    FROM ${customers})
   SELECT segment AS "group",
-         date_diff('day', CAST(first_at AS DATE), CASE WHEN churned THEN CAST(churn_at AS DATE) ELSE CAST($activity_as_of AS DATE) END) AS time,
+         date_diff('day', first_day, CASE WHEN churned THEN CAST(churn_at AS DATE) ELSE CAST($activity_as_of AS DATE) END) AS time,
          count(*) FILTER (WHERE churned) AS events, count(*) FILTER (WHERE NOT churned) AS censored
   FROM status
   GROUP BY ALL ORDER BY time`;
 
 async function customerLifetimes(connection: DuckDBConnection, options: SurvivalOptions, segment: SegmentColumn | null): Promise<SurvivalInput> {
   const rule = await resolveChurnRule(connection, options);
-  const rows = await queryRows<TimeCounts>(connection, CUSTOMER_LIFETIMES_SQL(segment), customerStatusParams(rule));
+  const relations = await activityRelations(connection, rule.statuses, options.asOf ?? null);
+  const rows = await queryRows<TimeCounts>(connection, CUSTOMER_LIFETIMES_SQL(relations.customers, segment), customerStatusParams(rule));
   return { rows, rule, activity: { statuses: rule.statuses, asOf: rule.asOf }, excluded: 0 };
 }
 

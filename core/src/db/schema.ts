@@ -9,6 +9,7 @@
 //   values are exact to the cent and sums differ from exact decimal sums by far less than a cent.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryRows, quoteIdent } from './sql.ts';
+import { ensureSummaries } from './summaries.ts';
 
 /** Order statuses after normalisation; Chinese and English source statuses map onto these. */
 export const ORDER_STATUSES = ['completed', 'cancelled', 'refunded', 'pending'] as const;
@@ -199,7 +200,8 @@ export function rowCountSql(name: TableName): string {
 /**
  * Creates any canonical table that is missing (existing tables are left as they are) and
  * (re)defines the views, so a workspace always has this version's definitions. Workspaces made
- * before `customers` became a view hold it as a table, which is dropped first.
+ * before `customers` became a view hold it as a table, which is dropped first. The summaries the
+ * analyses read (summaries.ts) are built when missing or out of step with the orders.
  */
 export async function ensureSchema(connection: DuckDBConnection): Promise<void> {
   for (const [name, columns] of [...Object.entries(TABLES), ...Object.entries(DERIVED_TABLES)]) {
@@ -210,4 +212,6 @@ export async function ensureSchema(connection: DuckDBConnection): Promise<void> 
     if (table) await connection.run(`DROP TABLE ${quoteIdent(name)}`);
     await connection.run(`CREATE OR REPLACE VIEW ${quoteIdent(name)} AS ${sql}`);
   }
+  // customer_days, customer_summary and their state: defined in summaries.ts, built once for a workspace made without them
+  await ensureSummaries(connection);
 }

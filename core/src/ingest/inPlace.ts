@@ -16,6 +16,7 @@ import type { ColumnMapping } from '../api/workspace.ts';
 import type { ExportParquetRequest, ExportParquetResult, ReadInPlaceRequest, ReadInPlaceResult } from '../api/inPlace.ts';
 import { CoreError } from '../api/errors.ts';
 import { queryOne, queryRows, quoteIdent } from '../db/sql.ts';
+import { defineSummariesInPlace } from '../db/summaries.ts';
 import { proposeMapping, requireMapping } from './mapping.ts';
 import { STATUS_WORDS } from './vocabulary.ts';
 
@@ -108,6 +109,7 @@ export async function readInPlace(connection: DuckDBConnection, request: ReadInP
     await connection.run(
       `CREATE OR REPLACE VIEW orders AS SELECT *, CAST(${sourceId} AS INTEGER) AS source_id FROM (${typed}) WHERE ${REQUIRED.map((field) => `${field} IS NOT NULL`).join(' AND ')}`,
     );
+    await defineSummariesInPlace(connection);
     await connection.run(
       `INSERT INTO sources (source_id, file, kind, format, encoding, sha256, size_bytes, rows_read, rows_loaded, rows_rejected, mapping, imported_at)
        VALUES ($id, $file, 'orders', 'parquet-in-place', NULL, '', $size, $read, $loaded, $rejected, $mapping, now()::TIMESTAMP)`,

@@ -21,6 +21,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ImportKind } from '../api/workspace.ts';
 import { CoreError } from '../api/errors.ts';
 import { queryOne, quoteIdent } from '../db/sql.ts';
+import { refreshSummaries } from '../db/summaries.ts';
 import type { TaskScope } from '../task/scope.ts';
 import { insertSurveys, insertTickets, replaceOlderSurveys, replaceOlderTickets } from './feedback.ts';
 import { NATIVE_MISS, normalisedRowsSql, rowParams } from './normalise.ts';
@@ -105,6 +106,7 @@ async function load(scope: TaskScope, input: LoadInput): Promise<LoadedImport> {
   const creditNotes = input.kind === 'orders' ? await moveCreditNotes(connection, base) : { moved: 0, replaced: 0 };
   // The canonical tables now hold this import's final rows, inside its transaction: work derived
   // from them (tables the import maintains) belongs here, before the record stage.
+  if (input.kind === 'orders') await refreshSummaries(connection, base);
   return {
     base,
     perFile,

@@ -1,0 +1,189 @@
+// Summaries of `orders` that the analyses read instead of every order: one row per customer and purchase day, one per customer.
+//
+// Each summary is one SQL text over unqualified relation names (`orders`, and summaries listed
+// before it), so the same text serves three ways: materialised as a table (an import keeps it
+// current, rebuilding only the customers the import touched, inside its transaction), as a view
+// where `orders` is itself a view over files read in place (a table would go stale when the files
+// change), and as a temporary view over a temporary `orders` of the same shape (a filtered scope):
+// `for (const { name, sql } of SUMMARIES) CREATE TEMP VIEW name AS sql`.
+//
+// They hold the activity of the default rule only (completed orders, every order up to the data's
+// end), the case every screen opens with. An analysis with other statuses, or an evaluation date
+// before the last completed order, reads the orders through the same SQL (`customerDaysSql` over
+// its own activity orders), so both ways give the same numbers.
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { queryOne, queryRows, quoteIdent } from './sql.ts';
+
+/** The one status the summaries count as activity: the default activity statuses. */
+export const SUMMARY_STATUS = 'completed';
+
+/**
+ * SQL of one row per customer and purchase day of `activity` (a relation of activity orders with
+ * customer_id, order_id, ordered_at, day, amount, channel, region, category): orders, revenue,
+ * first_at, last_at, and the channel, region and category of the day's first order that names one
+ * (earliest time, then order id, as every analysis breaks ties). Days of one customer never
+ * overlap in time, so the first of these per customer is its first order's value.
+ */
+export function customerDaysSql(activity: string): string {
+  return `SELECT customer_id, day, count(*) AS orders, sum(coalesce(amount, 0)) AS revenue, min(ordered_at) AS first_at, max(ordered_at) AS last_at,
+           arg_min(channel, (ordered_at, order_id)) AS channel, arg_min(region, (ordered_at, order_id)) AS region,
+           arg_min(category, (ordered_at, order_id)) AS category
+    FROM ${activity} GROUP BY customer_id, day`;
+}
+
+/**
+ * SQL of one row per customer of `days` (a relation shaped as customerDaysSql): first_at, last_at,
+ * first_day, last_day, orders, purchase_days, revenue and the first order's channel, region and
+ * category (arg_min skips days that name none).
+ */
+export function customerSummarySql(days: string): string {
+  return `SELECT customer_id, min(first_at) AS first_at, max(last_at) AS last_at, min(day) AS first_day, max(day) AS last_day,
+           CAST(sum(orders) AS BIGINT) AS orders, count(*) AS purchase_days, sum(revenue) AS revenue,
+           arg_min(channel, day) AS channel, arg_min(region, day) AS region, arg_min(category, day) AS category
+    FROM ${days} GROUP BY customer_id`;
+}
+
+/** The summaries, in the order they are built: each reads `orders` and the ones before it. */
+export const SUMMARIES: readonly { name: string; sql: string }[] = [
+  {
+    // previous_day (the customer's purchase day before this one) makes the gaps between purchase
+    // days, which the default churn window is derived from, a column instead of a window over every order
+    name: 'customer_days',
+    sql: `SELECT *, lag(day) OVER (PARTITION BY customer_id ORDER BY day) AS previous_day
+    FROM (${customerDaysSql(`(SELECT customer_id, order_id, ordered_at, CAST(ordered_at AS DATE) AS day, amount, channel, region, category FROM orders WHERE status = '${SUMMARY_STATUS}')`)})`,
+  },
+  { name: 'customer_summary', sql: customerSummarySql('customer_days') },
+];
+
+/**
+ * What the stored summaries were built from: the orders' row count then (a workspace whose orders
+ * were written by other means than an import no longer matches, and is read from its orders) and
+ * the last activity they hold (an evaluation date before it needs the orders themselves).
+ */
+const SUMMARY_STATE = 'summary_state';
+
+/** How the summaries are held in a workspace. */
+export type SummaryKind = 'table' | 'view' | 'missing';
+
+/** Whether the summaries are tables, views (of this connection or the workspace) or not there at all. */
+export async function summaryKind(connection: DuckDBConnection): Promise<SummaryKind> {
+  const name = SUMMARIES[SUMMARIES.length - 1]!.name;
+  const [row] = await queryRows<{ kind: string }>(
+    connection,
+    `SELECT kind FROM (SELECT 'view' AS kind, temporary FROM duckdb_views() WHERE view_name = $name UNION ALL SELECT 'table', temporary FROM duckdb_tables() WHERE table_name = $name)
+     ORDER BY temporary DESC LIMIT 1`,
+    { name },
+  );
+  return row?.kind === 'view' ? 'view' : row?.kind === 'table' ? 'table' : 'missing';
+}
+
+async function ordersIsView(connection: DuckDBConnection): Promise<boolean> {
+  const [row] = await queryRows(connection, `SELECT 1 FROM duckdb_views() WHERE view_name = 'orders' AND schema_name = 'main' AND NOT temporary`);
+  return row !== undefined;
+}
+
+async function dropSummaries(connection: DuckDBConnection): Promise<void> {
+  const held = await queryRows<{ name: string; kind: string }>(
+    connection,
+    `SELECT view_name AS name, 'VIEW' AS kind FROM duckdb_views() WHERE schema_name = 'main' AND NOT temporary
+     UNION ALL SELECT table_name, 'TABLE' FROM duckdb_tables() WHERE schema_name = 'main' AND NOT temporary`,
+  );
+  for (const name of [...SUMMARIES.map((summary) => summary.name)].reverse().concat(SUMMARY_STATE)) {
+    // DROP VIEW refuses a table of that name and DROP TABLE a view: drop what is there
+    for (const { kind } of held.filter((relation) => relation.name === name)) await connection.run(`DROP ${kind} ${quoteIdent(name)}`);
+  }
+}
+
+/** Builds every summary from all of `orders`, as tables; the previous ones, tables or views, are replaced. */
+export async function rebuildSummaries(connection: DuckDBConnection): Promise<void> {
+  await dropSummaries(connection);
+  for (const { name, sql } of SUMMARIES) await connection.run(`CREATE TABLE ${quoteIdent(name)} AS ${sql}`);
+  await connection.run(`CREATE TABLE ${SUMMARY_STATE} (orders BIGINT NOT NULL, last_activity_at TIMESTAMP)`);
+  await recordState(connection);
+}
+
+async function recordState(connection: DuckDBConnection): Promise<void> {
+  await connection.run(`DELETE FROM ${SUMMARY_STATE}`);
+  await connection.run(`INSERT INTO ${SUMMARY_STATE} SELECT (SELECT count(*) FROM orders), (SELECT max(last_at) FROM customer_summary)`);
+}
+
+/** Defines the summaries as views of their SQL: always current, and as costly as reading the orders. */
+async function summaryViews(connection: DuckDBConnection): Promise<void> {
+  await dropSummaries(connection);
+  for (const { name, sql } of SUMMARIES) await connection.run(`CREATE VIEW ${quoteIdent(name)} AS ${sql}`);
+}
+
+/**
+ * Makes the summaries fit the workspace's `orders`: views when orders is a view over files read in
+ * place; tables otherwise, built when missing or out of step with the orders (a workspace made
+ * before summaries existed, or written by other means than an import). Runs when a workspace opens.
+ */
+export async function ensureSummaries(connection: DuckDBConnection): Promise<void> {
+  if (await ordersIsView(connection)) {
+    if ((await summaryKind(connection)) !== 'view') await summaryViews(connection);
+    return;
+  }
+  if ((await summaryKind(connection)) === 'table' && (await storedSummariesCurrent(connection))) return;
+  await rebuildSummaries(connection);
+}
+
+/** Where orders are read in place (a view), the summaries become views over it. */
+export async function defineSummariesInPlace(connection: DuckDBConnection): Promise<void> {
+  await summaryViews(connection);
+}
+
+async function storedSummariesCurrent(connection: DuckDBConnection): Promise<boolean> {
+  const [state] = await queryRows(connection, `SELECT 1 FROM duckdb_tables() WHERE table_name = '${SUMMARY_STATE}' AND NOT temporary`);
+  if (!state) return false;
+  const { current } = await queryOne<{ current: boolean | null }>(connection, `SELECT (SELECT count(*) FROM orders) = (SELECT max(orders) FROM ${SUMMARY_STATE}) AS current`);
+  return current === true;
+}
+
+/**
+ * Brings the summary tables up to date after an import added the orders with source ids from
+ * `base` on (in the import's transaction): the rows of the customers those orders belong to are
+ * rebuilt from all of their orders. Rebuilds everything when no earlier order is left (a first
+ * import, or one that replaced the orders), and when earlier orders of other customers went away
+ * (an import that replaced an order under another customer's id): the summaries then count more
+ * completed orders than `orders` holds.
+ */
+export async function refreshSummaries(connection: DuckDBConnection, base: number): Promise<void> {
+  if ((await summaryKind(connection)) !== 'table') return rebuildSummaries(connection);
+  const { older } = await queryOne<{ older: number }>(connection, 'SELECT count(*) AS older FROM orders WHERE source_id < $base', { base });
+  if (Number(older) === 0) return rebuildSummaries(connection);
+  const touched = `cw_summary_customers_${base}`;
+  await connection.run(`CREATE OR REPLACE TEMP TABLE ${touched} AS SELECT DISTINCT customer_id FROM orders WHERE source_id >= $base`, { base });
+  try {
+    const ofTouched = (name: string) => `${quoteIdent(name)} AS (SELECT * FROM ${quoteIdent(name)} WHERE customer_id IN (SELECT customer_id FROM ${touched}))`;
+    // Each summary's SQL reads orders and the summaries before it, here narrowed to the touched customers
+    const narrowed = `WITH ${['orders', ...SUMMARIES.map((summary) => summary.name)].map(ofTouched).join(', ')}`;
+    for (const { name } of SUMMARIES) await connection.run(`DELETE FROM ${quoteIdent(name)} WHERE customer_id IN (SELECT customer_id FROM ${touched})`);
+    for (const { name, sql } of SUMMARIES) await connection.run(`INSERT INTO ${quoteIdent(name)} ${narrowed} ${sql}`);
+  } finally {
+    await connection.run(`DROP TABLE IF EXISTS ${touched}`);
+  }
+  const { matches } = await queryOne<{ matches: boolean | null }>(
+    connection,
+    `SELECT (SELECT coalesce(sum(orders), 0) FROM customer_summary) = (SELECT count(*) FROM orders WHERE status = '${SUMMARY_STATUS}') AS matches`,
+  );
+  if (matches !== true) return rebuildSummaries(connection);
+  await recordState(connection);
+}
+
+/**
+ * Whether the summaries answer for the default activity rule up to `asOf` (an ISO date-time, or
+ * null for the data's end): views always do (they are the orders' own SQL); tables do while they
+ * match the orders and hold no activity after `asOf`.
+ */
+export async function summariesAnswer(connection: DuckDBConnection, asOf: string | null): Promise<boolean> {
+  const kind = await summaryKind(connection);
+  if (kind === 'view') return asOf === null;
+  if (kind === 'missing' || !(await storedSummariesCurrent(connection))) return false;
+  if (asOf === null) return true;
+  const { covers } = await queryOne<{ covers: boolean | null }>(
+    connection,
+    `SELECT coalesce(CAST($as_of AS TIMESTAMP) >= max(last_activity_at), true) AS covers FROM ${SUMMARY_STATE}`,
+    { as_of: asOf },
+  );
+  return covers === true;
+}
