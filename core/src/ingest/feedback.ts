@@ -6,6 +6,7 @@ import type { TaskScope } from '../task/scope.ts';
 import type { RowPlan } from './normalise.ts';
 import { column, has, tracked, type Loaded } from './staging.ts';
 
+/** Tickets: one per ticket id, with the customer of its order when it names an order but no customer. */
 export async function insertTickets(scope: TaskScope, plan: RowPlan, rows: string, params: Record<string, DuckDBValue>, bytesTotal: number, suffix: number): Promise<Loaded> {
   const connection = scope.connection;
   const stage = `cw_stage_${suffix}`;
@@ -64,6 +65,7 @@ export async function insertSurveys(scope: TaskScope, plan: RowPlan, rows: strin
 }
 
 
+/** Earlier imports' answers with an id this import brings are replaced; returns how many. */
 export async function replaceOlderSurveys(connection: DuckDBConnection, base: number): Promise<number> {
   const replaced = await connection.run(
     'DELETE FROM surveys WHERE source_id < $base AND survey_id IN (SELECT survey_id FROM surveys WHERE source_id >= $base)',
@@ -72,6 +74,7 @@ export async function replaceOlderSurveys(connection: DuckDBConnection, base: nu
   return Number(replaced.rowsChanged);
 }
 
+/** Earlier imports' tickets with an id this import brings are replaced; returns how many. */
 export async function replaceOlderTickets(connection: DuckDBConnection, base: number): Promise<number> {
   const replaced = await connection.run(
     'DELETE FROM tickets WHERE source_id < $base AND ticket_id IN (SELECT ticket_id FROM tickets WHERE source_id >= $base)',

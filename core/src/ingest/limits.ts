@@ -80,7 +80,7 @@ export function inflationExceeded(inflated: number, compressed: number, limits: 
  * delimiters), with the delimiter that splits the first line most. A line that runs past the
  * sample is measured in the file itself when DuckDB will read the file as it is (`direct`: UTF-8,
  * plain or gzip, whose sniffer would otherwise meet it first); converted text is measured as it
- * streams (decode.ts).
+ * streams (transcode.ts).
  */
 export async function checkSample(
   path: string,

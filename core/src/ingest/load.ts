@@ -45,7 +45,7 @@ export async function loadImport(scope: TaskScope, input: LoadInput): Promise<Lo
     await scope.connection.run('BEGIN TRANSACTION');
     try {
       const loaded = await load(scope, attempted);
-      await recordSources(scope.connection, attempted, loaded.base, loaded.perFile);
+      await recordSources(scope.connection, attempted, loaded);
       await scope.connection.run('COMMIT');
       return loaded;
     } catch (error) {

@@ -13,6 +13,7 @@ import { queryRows, quoteIdent } from '../db/sql.ts';
 import { columnStats, hasAmount, proposeMapping, typedCandidates, type ColumnStats, type MappingDecision } from './mapping.ts';
 import type { RowPlan } from './normalise.ts';
 import { olistRecipe, type Recipe } from './olist.ts';
+import { copiedFiles, copyAlert, ID_FIELD } from './overlap.ts';
 import type { ReadFile } from './read.ts';
 import { readerSql, shortMessage, type NativeType, type OutputColumn, type ReadLimits, type ReadOptions, type SqlPiece } from './reader.ts';
 import { taobaoRecipe } from './taobao.ts';
@@ -58,11 +59,17 @@ function plausibleDates(request: Pick<ImportOptions, 'datesFrom' | 'datesTo'>, t
 }
 
 
-/** The map stage: the read files of one import, mapped. */
-export async function mapImport(request: MappedRequest, files: ReadFile[], options: { connection: DuckDBConnection; limits: ReadLimits }): Promise<MappedImport> {
+/** The mapping decided on one file's sample (or a recipe's joined columns). */
+interface Decided {
+  headers: string[];
+  sample: SqlPiece;
+  stats: ColumnStats[];
+  decision: MappingDecision;
+}
+
+/** The mapping of an import, decided on the first rows of its first file or of the recipe's relation. */
+async function decide(request: MappedRequest, first: ReadFile, recipe: Recipe | null, options: { connection: DuckDBConnection; limits: ReadLimits }): Promise<Decided> {
   const kind = request.kind;
-  const recipe = olistRecipe(kind, files) ?? taobaoRecipe(kind, files);
-  const first = files[0] as ReadFile;
   const headers = recipe ? recipe.headers : first.headers;
   const sampleRead: ReadOptions = { ...options.limits, rejectsTables: null, sample: true };
   const sample: SqlPiece = recipe
@@ -75,6 +82,22 @@ export async function mapImport(request: MappedRequest, files: ReadFile[], optio
   const decision = proposeMapping(kind, headers, mappingOverride, stats, first.path);
   if (kind === 'tickets' && !decision.mapping.ticket_id) decision.mapping.ticket_id = '@row';
   if (kind === 'surveys' && !decision.mapping.survey_id) decision.mapping.survey_id = '@row';
+  return { headers, sample, stats, decision };
+}
+
+/** The map stage: the read files of one import, mapped; files that copy another file of the import are left out (overlap.ts). */
+export async function mapImport(request: MappedRequest, read: ReadFile[], options: { connection: DuckDBConnection; limits: ReadLimits }): Promise<MappedImport> {
+  const kind = request.kind;
+  const recipe = olistRecipe(kind, read) ?? taobaoRecipe(kind, read);
+  let decided = await decide(request, read[0] as ReadFile, recipe, options);
+  // A recipe's files play different parts, so only a plain import's files can copy one another.
+  const idHeader = decided.decision.mapping[ID_FIELD[kind]];
+  const copies = recipe ? [] : await copiedFiles(options.connection, read, idHeader && !idHeader.startsWith('@') ? idHeader : null, options.limits);
+  const files = read.filter((file) => !copies.some((copy) => copy.file === file));
+  const first = files[0] as ReadFile;
+  // The mapping was decided on a file left out: it is decided again on the first file that loads.
+  if (first !== read[0]) decided = await decide(request, first, null, options);
+  const { headers, sample, stats, decision } = decided;
   const fields = fieldsOf(kind).filter((field) => decision.mapping[field.name] && !decision.mapping[field.name]?.startsWith('@'));
   const derived = Object.fromEntries(Object.entries(decision.mapping).filter(([, value]) => value.startsWith('@')));
   const headerOf = Object.fromEntries(fields.map((field) => [field.name, decision.mapping[field.name] as string]));
@@ -130,7 +153,7 @@ export async function mapImport(request: MappedRequest, files: ReadFile[], optio
   ];
   return {
     kind, files, recipe, auxiliary: recipe?.auxiliary ?? new Set(), headers, decision, mapping: decision.mapping, plan, native, source, orderedSource, sample, warnings,
-    alerts: mappingAlerts(kind, recipe ? null : first, decision),
+    alerts: [...mappingAlerts(kind, recipe ? null : first, decision), ...copies.map((copy) => copyAlert(copy, kind))],
   };
 }
 

@@ -28,6 +28,7 @@ function foldedStatus(plan: RowPlan): string {
 }
 
 
+/** The staged path for line-level orders: lines staged, folded into orders (rejecting orders without a customer or time as a whole) and kept as order_lines. */
 export async function insertOrderLines(scope: TaskScope, plan: RowPlan, rows: string, params: Record<string, DuckDBValue>, bytesTotal: number, suffix: number): Promise<Loaded> {
   const connection = scope.connection;
   const stage = `cw_stage_${suffix}`;

@@ -7,6 +7,7 @@ import type { TaskScope } from '../task/scope.ts';
 import { CREDIT_NOTE, type RowPlan } from './normalise.ts';
 import { ORDER_COLUMNS, column, countsBySource, tracked, type Loaded } from './staging.ts';
 
+/** The direct path: one INSERT ... SELECT from the files into orders; counts loaded rows per file. */
 export async function insertOrdersDirect(scope: TaskScope, plan: RowPlan, rows: string, params: Record<string, DuckDBValue>, bytesTotal: number): Promise<Loaded> {
   const values = ORDER_COLUMNS.map((name) => (name === 'status' ? '__row_status' : column(plan, name)));
   await tracked(
@@ -19,7 +20,6 @@ export async function insertOrdersDirect(scope: TaskScope, plan: RowPlan, rows: 
   const counts = await queryRows<{ src: number; n: number }>(scope.connection, 'SELECT source_id - $base AS src, count(*) AS n FROM orders WHERE source_id >= $base GROUP BY 1', { base: params.cw_base ?? 0 });
   return { loaded: countsBySource(counts), parsed: null, rejectedOrders: null, stage: null };
 }
-
 
 /** Status of orders whose rows repeat an id: completed if any row is, then pending, refunded, cancelled. */
 export const REPEATED_STATUS = `CASE WHEN bool_and(status = '${CREDIT_NOTE}') THEN '${CREDIT_NOTE}' WHEN bool_or(status = 'completed') THEN 'completed' WHEN bool_or(status = 'pending') THEN 'pending'

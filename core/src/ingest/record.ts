@@ -4,14 +4,15 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ImportRequestKind } from '../api/workspace.ts';
 import type { ReadFile } from './read.ts';
-import type { FileCounts, LoadInput } from './staging.ts';
+import type { FileCounts, LoadedImport, LoadInput } from './staging.ts';
 
-export async function recordSources(connection: DuckDBConnection, input: LoadInput, base: number, perFile: FileCounts[]): Promise<void> {
+/** The record stage: each file of a loaded import in `sources`, auxiliary files (a recipe's) with no counts of their own. */
+export async function recordSources(connection: DuckDBConnection, input: LoadInput, loaded: Pick<LoadedImport, 'base' | 'perFile'>): Promise<void> {
   for (const [position, file] of input.files.entries()) {
     await recordSource(connection, file, {
-      sourceId: base + position,
+      sourceId: loaded.base + position,
       kind: input.kind,
-      counts: perFile[position] as FileCounts,
+      counts: loaded.perFile[position] as FileCounts,
       mapping: input.auxiliary.has(position) ? { role: 'auxiliary' } : input.mapping,
     });
   }

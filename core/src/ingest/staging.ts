@@ -9,7 +9,7 @@ import type { RowPlan } from './normalise.ts';
 import type { ReadFile } from './read.ts';
 import type { ReadLimits, ReadOptions, SqlPiece } from './reader.ts';
 
-
+/** What the load stage takes: the map stage's MappedImport, and how to load it. */
 export interface LoadInput {
   kind: ImportKind;
   plan: RowPlan;
@@ -27,12 +27,14 @@ export interface LoadInput {
   limits: ReadLimits;
 }
 
+/** What came of one file's rows. */
 export interface FileCounts {
   rowsRead: number;
   rowsLoaded: number;
   rowsRejected: number;
 }
 
+/** What the load stage hands on to the record stage and the result. */
 export interface LoadedImport {
   /** Source id of the first file; the import's rows carry source ids from here on. */
   base: number;

@@ -1,4 +1,4 @@
-// Streaming byte work in JavaScript: the file digest, line counts, and transcoding to UTF-8.
+// The byte work of the decode stage (decode.ts) in JavaScript: the file digest, line counts, and transcoding to UTF-8.
 //
 // These are the only per-byte loops of the import path, and they run on buffers, never on rows:
 // hashing and newline counting use native code (crypto, Buffer.indexOf), decoding uses the
@@ -404,7 +404,7 @@ export interface Parts {
   /** Newlines of the original text (the repeated headers not counted). */
   newlines: number;
   unterminated: boolean;
-  /** Per part, what to add to a line number DuckDB gives within that part to make it the original's (see PreparedFile.lineOffsets). */
+  /** Per part, what to add to a line number DuckDB gives within that part to make it the original's (see DecodedFile.lineOffsets). */
   lineOffsets: number[];
   /** Bytes of the longest decoded line. */
   longestLine: number;

@@ -1,0 +1,79 @@
+// Files of one import that copy another: a cut of an export beside the export (UCI's first 1,000
+// lines beside the full file), or the same export saved twice. Their rows would be counted twice
+// (line-level orders sum the lines of an id across files), so the map stage leaves such a file out
+// and the import says so.
+//
+// A file is a copy when at least COPY_SHARE of its distinct ids (order, ticket or survey ids, as
+// the import normalises them) are also in one other file of the import holding at least as many;
+// of two files with the same ids the later one is the copy. Files that merely overlap (monthly
+// exports sharing a few orders at their edges) are not copies: they load, the latest file winning.
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { ImportAlert, ImportKind } from '../api/workspace.ts';
+import { queryRows } from '../db/sql.ts';
+import type { ReadFile } from './read.ts';
+import { readerSql, type ReadLimits } from './reader.ts';
+import { headerKey } from './vocabulary.ts';
+
+/** Share of a file's ids another file must hold for the file to be a copy of it. */
+const COPY_SHARE = 0.9;
+
+/** A file left out as a copy of another, with the ids they share. */
+export interface CopiedFile {
+  file: ReadFile;
+  of: ReadFile;
+  /** Distinct ids of `file`, and how many of them `of` holds as well. */
+  ids: number;
+  shared: number;
+}
+
+/** The canonical field that identifies a row of each kind. */
+export const ID_FIELD: Record<ImportKind, 'order_id' | 'ticket_id' | 'survey_id'> = { orders: 'order_id', tickets: 'ticket_id', surveys: 'survey_id' };
+
+/**
+ * The files that copy another file of the import, judged by the ids in the column `header` (the
+ * mapped id; null when the ids are derived, which says nothing of copies). One read of that
+ * column per file, and only when the import has several files.
+ */
+export async function copiedFiles(connection: DuckDBConnection, files: readonly ReadFile[], header: string | null, limits: ReadLimits): Promise<CopiedFile[]> {
+  if (files.length < 2 || header === null) return [];
+  const pieces = files.flatMap((file, position) => {
+    const index = file.headers.findIndex((candidate) => candidate === header || headerKey(candidate) === headerKey(header));
+    return index < 0 ? [] : [readerSql(file, position, [{ name: 'id', index }], { ...limits, rejectsTables: null })];
+  });
+  if (pieces.length < 2) return [];
+  const pairs = await queryRows<{ file: number; of: number; ids: number; of_ids: number; shared: number }>(
+    connection,
+    `WITH ids AS (SELECT DISTINCT __src, cw_id(id) AS id FROM (${pieces.map((piece) => `(${piece.sql})`).join(' UNION ALL ')}) WHERE cw_id(id) IS NOT NULL),
+          sizes AS (SELECT __src, count(*) AS n FROM ids GROUP BY __src)
+     SELECT a.__src AS file, b.__src AS "of", any_value(sa.n) AS ids, any_value(sb.n) AS of_ids, count(*) AS shared
+     FROM ids a JOIN ids b ON b.id = a.id AND b.__src <> a.__src
+     JOIN sizes sa ON sa.__src = a.__src JOIN sizes sb ON sb.__src = b.__src
+     GROUP BY a.__src, b.__src
+     HAVING count(*) >= $share * any_value(sa.n) AND (any_value(sa.n) < any_value(sb.n) OR (any_value(sa.n) = any_value(sb.n) AND a.__src > b.__src))
+     ORDER BY ids, file, shared DESC`,
+    { share: COPY_SHARE, ...Object.assign({}, ...pieces.map((piece) => piece.params)) },
+  );
+  // Smallest first; each file is left out once, and never as the copy of a file already left out.
+  const copies: CopiedFile[] = [];
+  for (const pair of pairs) {
+    const file = files[Number(pair.file)] as ReadFile;
+    const of = files[Number(pair.of)] as ReadFile;
+    if (copies.some((copy) => copy.file === file || copy.file === of)) continue;
+    copies.push({ file, of, ids: Number(pair.ids), shared: Number(pair.shared) });
+  }
+  return copies;
+}
+
+/** What the import tells the user of a file it left out. */
+export function copyAlert(copy: CopiedFile, kind: ImportKind): ImportAlert {
+  const ids = `${ID_FIELD[kind].replace('_', ' ')}s`;
+  const share = copy.shared / copy.ids;
+  return {
+    code: 'duplicate_file',
+    count: copy.shared,
+    share,
+    message:
+      `${copy.file.path} was skipped: ${copy.shared.toLocaleString('en-US')} of its ${copy.ids.toLocaleString('en-US')} ${ids} (${(share * 100).toFixed(1)}%) are also in ${copy.of.path}, ` +
+      `so it repeats that file and its rows would be counted twice; import it on its own if it is not a copy`,
+  };
+}
