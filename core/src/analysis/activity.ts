@@ -54,23 +54,28 @@ export const ACTIVITY_ORDERS_SQL = `
  * Where an analysis reads the activity from: relations (SQL in parentheses) of one row per customer
  * and purchase day (`days`, summaries.ts's customerDaysSql columns), one row per customer
  * (`customers`, its customerSummarySql columns) and the gaps in days between a customer's
- * consecutive purchase days (`gaps`: customer_id, gap). Binds the activity parameters.
+ * consecutive purchase days (`gaps`: customer_id, gap), and how many customers have a gap
+ * (`repeatCustomers`: an expression in a query over `gaps`; the summaries count them from one row
+ * per customer instead of counting distinct ids). Binds the activity parameters.
  */
 export interface ActivityRelations {
   days: string;
   customers: string;
   gaps: string;
+  repeatCustomers: string;
   /** Read from the summaries the import keeps, rather than from every order. */
   fromSummaries: boolean;
 }
 
 const ACTIVITY_DAYS = `(${customerDaysSql(`(${ACTIVITY_ORDERS_SQL})`)})`;
+const ORDER_GAPS = `(SELECT customer_id, gap FROM (SELECT customer_id, date_diff('day', lag(day) OVER (PARTITION BY customer_id ORDER BY day), day) AS gap FROM ${ACTIVITY_DAYS}) WHERE gap IS NOT NULL)`;
 
 /** The activity of any rule, read from the orders through the summaries' own SQL. */
 export const ORDER_ACTIVITY: ActivityRelations = {
   days: ACTIVITY_DAYS,
   customers: `(${customerSummarySql(ACTIVITY_DAYS)})`,
-  gaps: `(SELECT customer_id, gap FROM (SELECT customer_id, date_diff('day', lag(day) OVER (PARTITION BY customer_id ORDER BY day), day) AS gap FROM ${ACTIVITY_DAYS}) WHERE gap IS NOT NULL)`,
+  gaps: ORDER_GAPS,
+  repeatCustomers: 'count(DISTINCT customer_id)',
   fromSummaries: false,
 };
 
@@ -83,6 +88,7 @@ export const SUMMARY_ACTIVITY: ActivityRelations = {
   days: `(SELECT * FROM customer_days WHERE ${SUMMARY_RULE})`,
   customers: `(SELECT * FROM customer_summary WHERE ${SUMMARY_RULE})`,
   gaps: `(SELECT customer_id, date_diff('day', previous_day, day) AS gap FROM customer_days WHERE previous_day IS NOT NULL AND ${SUMMARY_RULE})`,
+  repeatCustomers: `(SELECT count(*) FROM customer_summary WHERE purchase_days >= 2 AND ${SUMMARY_RULE})`,
   fromSummaries: true,
 };
 
@@ -147,7 +153,7 @@ export async function resolveChurnRule(connection: DuckDBConnection, options: Ch
   const relations = await activityRelations(connection, statuses, options.asOf ?? null);
   const gaps = await queryOne<{ p90: number | null; customers: number }>(
     connection,
-    `SELECT ceil(round(quantile_cont(gap, 0.9), 6)) AS p90, count(DISTINCT customer_id) AS customers FROM ${relations.gaps}`,
+    `SELECT ceil(round(quantile_cont(gap, 0.9), 6)) AS p90, ${relations.repeatCustomers} AS customers FROM ${relations.gaps}`,
     activityParams({ statuses, asOf }),
   );
   if (gaps.p90 === null) {

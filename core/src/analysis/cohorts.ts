@@ -78,6 +78,25 @@ type CellRow = {
   last_active: number;
 };
 
+/** Every cell from the customers' periods, after customerPeriodsSql's CTEs. */
+const CELLS_SQL = `
+  SELECT c.segment, c.cohort, cp.p - c.cohort AS k, count(*) AS customers, sum(cp.orders) AS orders,
+         sum(cp.revenue) AS revenue, count(*) FILTER (WHERE cp.p = c.last_p) AS last_active
+  FROM customer_periods cp JOIN cohort_customers c USING (customer_id)
+  GROUP BY ALL`;
+
+/**
+ * The cells on-or-after customers reads, from one row per customer: the cohort's size (customers
+ * at k = 0) and last_active per k. A customer is active in k or later exactly when their last
+ * active period is k or later, so no period in between needs reading; orders, revenue and the
+ * customers of k > 0 are left at 0 (this matrix does not show them).
+ */
+const LAST_ACTIVE_CELLS_SQL = `
+  SELECT segment, cohort, k, sum(size) AS customers, 0 AS orders, 0 AS revenue, sum(last) AS last_active
+  FROM (SELECT segment, cohort, 0 AS k, 1 AS size, 0 AS last FROM cohort_customers
+        UNION ALL SELECT segment, cohort, last_p - cohort, 0, 1 FROM cohort_customers)
+  GROUP BY ALL`;
+
 export async function cohortRetention(connection: DuckDBConnection, options: CohortRetentionOptions = {}): Promise<CohortRetentionResult> {
   const activity = await resolveActivity(connection, options);
   const resolved: Resolved<CohortRetentionOptions> = {
@@ -91,15 +110,8 @@ export async function cohortRetention(connection: DuckDBConnection, options: Coh
   };
   const end = periodEnd(resolved.period, await evaluationDay(connection, resolved.asOf));
   const relations = await activityRelations(connection, resolved.statuses, options.asOf ?? null);
-  const rows = await queryRows<CellRow>(
-    connection,
-    `WITH ${customerPeriodsSql(relations, resolved.period, resolved.segment)}
-     SELECT c.segment, c.cohort, cp.p - c.cohort AS k, count(*) AS customers, sum(cp.orders) AS orders,
-            sum(cp.revenue) AS revenue, count(*) FILTER (WHERE cp.p = c.last_p) AS last_active
-     FROM customer_periods cp JOIN cohort_customers c USING (customer_id)
-     GROUP BY ALL`,
-    activityParams(resolved),
-  );
+  const cellsSql = resolved.mode === 'on-or-after' && resolved.metric === 'customers' ? LAST_ACTIVE_CELLS_SQL : CELLS_SQL;
+  const rows = await queryRows<CellRow>(connection, `WITH ${customerPeriodsSql(relations, resolved.period, resolved.segment)} ${cellsSql}`, activityParams(resolved));
   const firstCohort = Math.min(...rows.map((row) => row.cohort));
   const periods = rows.length === 0 ? 0 : end.ordinal - firstCohort + 1;
   const bySegment = groupBy(rows, (row) => segmentLabel(row.segment));

@@ -10,6 +10,8 @@
 import { createReadStream, existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { rebuildSummaries, refreshSummaries } from '../../src/db/summaries.ts';
+import { Workspace } from '../../src/db/workspace.ts';
 import { createCore } from '../../src/host/core.ts';
 import type { BenchArgs } from './run.ts';
 import { SYNTHETIC_VERSION, writeSyntheticOrders } from './synthetic.ts';
@@ -107,6 +109,39 @@ async function cancelLatency(args: BenchArgs, file: string): Promise<number> {
   }
 }
 
+/**
+ * The summaries' share of an import, on the workspace the app's UTF-8 import left: building them
+ * from every order (a first import), and refreshing them after 1% more orders of existing
+ * customers arrive (an appending import); each in a transaction rolled back afterwards.
+ */
+async function summaryCost(args: BenchArgs, name: string): Promise<{ build: Timing; refresh: Timing }> {
+  const workspace = await Workspace.open(join(args.dir, `${name}.duckdb`), { ...SETTINGS, tempDirectory: join(args.dir, `${name}.spill`) });
+  try {
+    return await workspace.withConnection(async (connection) => {
+      const rolledBack = async (work: () => Promise<unknown>) => {
+        await connection.run('BEGIN TRANSACTION');
+        try {
+          return await timed(work);
+        } finally {
+          await connection.run('ROLLBACK');
+        }
+      };
+      const build = await rolledBack(() => rebuildSummaries(connection));
+      await connection.run('BEGIN TRANSACTION');
+      try {
+        const { base } = (await connection.runAndReadAll('SELECT max(source_id) + 1 AS base FROM orders')).getRowObjectsJS()[0] as { base: number };
+        await connection.run(`INSERT INTO orders SELECT * REPLACE ('appended-' || order_id AS order_id, ${base} AS source_id) FROM orders USING SAMPLE 1 PERCENT (bernoulli, 7)`);
+        const refresh = await timed(() => refreshSummaries(connection, base));
+        return { build, refresh };
+      } finally {
+        await connection.run('ROLLBACK');
+      }
+    });
+  } finally {
+    await workspace.close();
+  }
+}
+
 export default async function importBench(args: BenchArgs): Promise<void> {
   const name = `orders-${args.rows}-${args.customers}-${SEED}-v${SYNTHETIC_VERSION}`;
   const utf8 = join(args.dir, `${name}.csv`);
@@ -131,6 +166,10 @@ export default async function importBench(args: BenchArgs): Promise<void> {
   }
   console.log(`ratio app/raw UTF-8, median of ${args.repeat} rounds: ${medianRatio(app, raw)} (target <= 1.25)`);
   console.log(`ratio app GBK/raw UTF-8, median of ${args.repeat} rounds: ${medianRatio(appGbk, raw)} (target <= 2.00)`);
+  const summaries = await summaryCost(args, 'app-utf8');
+  console.log(
+    `summaries within the app's import: built from every order ${both(summaries.build)} (${((100 * summaries.build.ms) / median(app.map((timing) => timing.ms))).toFixed(0)}% of the median UTF-8 import); refreshed after 1% more orders ${both(summaries.refresh)}`,
+  );
   console.log(`cancel during the read returned in ${(await cancelLatency(args, utf8)).toFixed(0)} ms (target < 1000)`);
   console.log(`peak RSS: ${mb(process.resourceUsage().maxRSS * 1024)}`);
 }
