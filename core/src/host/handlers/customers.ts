@@ -31,13 +31,13 @@ export function customersHandlers(context: CoreContext): CustomersApi {
           });
         }
         throw new CoreError('E_ARGS', `scheme must be 'rfm' or 'shopper', got ${String((request as { scheme?: unknown }).scheme)}`);
-      }, ['customer-results']),
+      }, ['customer-results'], request.scope),
     customerValue: (request) =>
       context.task(request.taskId, async ({ connection, progress }) => {
         progress.update({ phase: 'analyse' }, true);
-        const { taskId: _taskId, statuses, ...options } = request;
+        const { taskId: _taskId, scope: _scope, statuses, ...options } = request;
         return customerValue(connection, { ...options, ...(statuses === undefined ? {} : { statuses: statuses as OrderStatus[] }) });
-      }, ['customer-results']),
+      }, ['customer-results'], request.scope),
     customerRows: (request) => context.withConnection((connection) => customerRows(connection, request)),
     explainCustomer: (request) => context.withConnection((connection) => explainCustomer(connection, request)),
   };
