@@ -118,11 +118,11 @@ export function FilterBar({ screenId, onOpenScreen }: FilterBarProps) {
       <form className="filter-row" onSubmit={apply}>
         <label className="option-field">
           <span className="field-label">{t('scope.from')}</span>
-          <input type="date" value={draft.from} {...range} onChange={(event) => setDraft({ ...draft, from: event.target.value })} data-testid="filter-from" />
+          <input type="date" className="number-input" value={draft.from} {...range} onChange={(event) => setDraft({ ...draft, from: event.target.value })} data-testid="filter-from" />
         </label>
         <label className="option-field">
           <span className="field-label">{t('scope.to')}</span>
-          <input type="date" value={draft.to} {...range} onChange={(event) => setDraft({ ...draft, to: event.target.value })} data-testid="filter-to" />
+          <input type="date" className="number-input" value={draft.to} {...range} onChange={(event) => setDraft({ ...draft, to: event.target.value })} data-testid="filter-to" />
         </label>
         <details className="filter-columns">
           <summary>{filtered > 0 ? t('scope.filtersCount', { count: filtered }) : t('scope.filters')}</summary>
@@ -149,7 +149,7 @@ export function FilterBar({ screenId, onOpenScreen }: FilterBarProps) {
         </details>
         <label className="option-field">
           <span className="field-label">{t('scope.top')}</span>
-          <input type="number" min={1} step={1} className="filter-number" value={draft.top} onChange={(event) => setDraft({ ...draft, top: event.target.value })} data-testid="filter-top" />
+          <input type="number" min={1} step={1} className="number-input filter-number" value={draft.top} onChange={(event) => setDraft({ ...draft, top: event.target.value })} data-testid="filter-top" />
         </label>
         <label className="option-field">
           <span className="field-label">{t('scope.minGroup')}</span>
@@ -157,7 +157,7 @@ export function FilterBar({ screenId, onOpenScreen }: FilterBarProps) {
             type="number"
             min={1}
             step={1}
-            className="filter-number"
+            className="number-input filter-number"
             value={draft.minGroup}
             onChange={(event) => setDraft({ ...draft, minGroup: event.target.value })}
             data-testid="filter-min-group"
@@ -183,6 +183,7 @@ export function FilterBar({ screenId, onOpenScreen }: FilterBarProps) {
           </label>
           <input
             type="text"
+            className="number-input"
             value={viewName}
             placeholder={t('scope.viewName')}
             aria-label={t('scope.viewName')}
