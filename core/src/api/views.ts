@@ -7,8 +7,9 @@
 // plus the screen settings worth keeping, stored in the workspace.
 import type { SegmentColumn } from './retention.ts';
 
-/** Order columns a scope can filter on: the segment columns. */
+/** Order columns a scope can filter on and group: the segment columns. */
 export type ScopeColumn = SegmentColumn;
+export const SCOPE_COLUMNS: readonly ScopeColumn[] = ['channel', 'region', 'category'];
 
 /** Keeps the orders whose `column` is one of `values`. */
 export interface ScopeFilter {

@@ -1,8 +1,7 @@
 // Saved views kept in the workspace (the saved_views table), and the choices a scope offers.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { CoreError } from '../api/errors.ts';
-import { SCOPE_CHOICES_LIMIT, type AnalysisScope, type SavedView, type SaveViewRequest, type ScopeChoices, type ViewSettings } from '../api/views.ts';
-import { SCOPE_COLUMNS } from '../task/analysisScope.ts';
+import { SCOPE_CHOICES_LIMIT, SCOPE_COLUMNS, type AnalysisScope, type SavedView, type SaveViewRequest, type ScopeChoices, type ViewSettings } from '../api/views.ts';
 import { queryOne, queryRows, quoteIdent } from './sql.ts';
 
 export async function listViews(connection: DuckDBConnection): Promise<SavedView[]> {

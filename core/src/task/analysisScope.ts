@@ -9,12 +9,9 @@
 // The scope's values are bound into small temporary tables the views read, never spliced into SQL.
 import { listValue, type DuckDBConnection } from '@duckdb/node-api';
 import { CoreError } from '../api/errors.ts';
-import type { AnalysisScope, ScopeColumn } from '../api/views.ts';
+import { SCOPE_COLUMNS, type AnalysisScope } from '../api/views.ts';
 import { TABLES } from '../db/schema.ts';
 import { queryOne, quoteIdent } from '../db/sql.ts';
-
-/** The order columns a scope filters and groups, in a fixed order. */
-export const SCOPE_COLUMNS: readonly ScopeColumn[] = ['channel', 'region', 'category'];
 
 export const DEFAULT_OTHER_LABEL = 'Other';
 

@@ -2,13 +2,11 @@
 // Other, a minimum group size) and saved views. What it applies is the scope every analysis call
 // takes (client/CoreProvider.tsx), so every screen honours it without knowing about it.
 import { useEffect, useState, type FormEvent } from 'react';
-import type { AnalysisScope, CoreError, SavedView, ScopeColumn, ScopeFilter } from '../../../core/src/api/index.ts';
+import { SCOPE_COLUMNS, type AnalysisScope, type CoreError, type SavedView, type ScopeColumn, type ScopeFilter } from '../../../core/src/api/index.ts';
 import { isScopeActive } from '../client/CoreProvider.tsx';
 import { asCoreError, useCall, useCoreContext } from '../client/hooks.ts';
 import { useI18n, type I18n } from '../i18n/I18nProvider.tsx';
 import { ErrorBanner } from './ErrorBanner.tsx';
-
-const COLUMNS: readonly ScopeColumn[] = ['channel', 'region', 'category'];
 
 /** The bar's fields as typed (numbers as text), before they become a scope. */
 interface Draft {
@@ -32,7 +30,7 @@ function wholeNumber(text: string): number | undefined {
 
 /** The scope a draft describes; the merged group takes its name in the UI language. */
 function scopeOf(draft: Draft, otherLabel: string): AnalysisScope {
-  const where: ScopeFilter[] = COLUMNS.filter((column) => draft.where[column].length > 0).map((column) => ({ column, values: draft.where[column] }));
+  const where: ScopeFilter[] = SCOPE_COLUMNS.filter((column) => draft.where[column].length > 0).map((column) => ({ column, values: draft.where[column] }));
   const top = wholeNumber(draft.top);
   const minGroup = wholeNumber(draft.minGroup);
   return {
@@ -111,7 +109,7 @@ export function FilterBar({ screenId, onOpenScreen }: FilterBarProps) {
   };
 
   const range = { min: choices.value?.firstDay ?? undefined, max: choices.value?.lastDay ?? undefined };
-  const filtered = COLUMNS.reduce((count, column) => count + draft.where[column].length, 0);
+  const filtered = SCOPE_COLUMNS.reduce((count, column) => count + draft.where[column].length, 0);
   return (
     <section className="filter-bar" aria-label={t('scope.title')} data-testid="filter-bar">
       {error && <ErrorBanner error={error} onDismiss={() => setError(null)} />}
@@ -127,7 +125,7 @@ export function FilterBar({ screenId, onOpenScreen }: FilterBarProps) {
         <details className="filter-columns">
           <summary>{filtered > 0 ? t('scope.filtersCount', { count: filtered }) : t('scope.filters')}</summary>
           <div className="filter-columns-body">
-            {COLUMNS.filter((column) => (choices.value?.columns[column].length ?? 0) > 0).map((column) => (
+            {SCOPE_COLUMNS.filter((column) => (choices.value?.columns[column].length ?? 0) > 0).map((column) => (
               <label key={column} className="option-field">
                 <span className="field-label">{t(`field.${column}`)}</span>
                 <select

@@ -5,8 +5,7 @@
 import type { Command } from 'commander';
 import { SCOPED_METHODS } from '../../api/contract.ts';
 import { CoreError } from '../../api/errors.ts';
-import type { AnalysisScope, ScopeColumn, ScopeFilter } from '../../api/views.ts';
-import { SCOPE_COLUMNS } from '../../task/analysisScope.ts';
+import { SCOPE_COLUMNS, type AnalysisScope, type ScopeColumn, type ScopeFilter } from '../../api/views.ts';
 import type { Core } from '../core.ts';
 import { numberOption } from './common.ts';
 
