@@ -10,9 +10,10 @@ import { IN_PLACE_METHODS, type InPlaceApi } from './inPlace.ts';
 import { REASONS_METHODS, type ReasonsApi } from './reasons.ts';
 import { REPORT_METHODS, type ReportApi } from './report.ts';
 import { RETENTION_METHODS, type RetentionApi } from './retention.ts';
+import { VIEWS_METHODS, type ViewsApi } from './views.ts';
 import { WORKSPACE_METHODS, type WorkspaceApi } from './workspace.ts';
 
-export interface CoreApi extends WorkspaceApi, RetentionApi, ReasonsApi, CustomersApi, ReportApi, DriversApi, InPlaceApi {}
+export interface CoreApi extends WorkspaceApi, RetentionApi, ReasonsApi, CustomersApi, ReportApi, DriversApi, InPlaceApi, ViewsApi {}
 
 export type CoreMethod = keyof CoreApi;
 export type CoreRequest<M extends CoreMethod> = Parameters<CoreApi[M]>[0];
@@ -26,6 +27,7 @@ export const CORE_METHODS: readonly CoreMethod[] = [
   ...REPORT_METHODS,
   ...DRIVERS_METHODS,
   ...IN_PLACE_METHODS,
+  ...VIEWS_METHODS,
 ];
 
 // Compile-time proof that the runtime table names every verb of the interface.
@@ -37,7 +39,8 @@ type ListedMethod =
   | (typeof CUSTOMERS_METHODS)[number]
   | (typeof REPORT_METHODS)[number]
   | (typeof DRIVERS_METHODS)[number]
-  | (typeof IN_PLACE_METHODS)[number];
+  | (typeof IN_PLACE_METHODS)[number]
+  | (typeof VIEWS_METHODS)[number];
 export const ALL_METHODS_LISTED: AllListed = true;
 
 /** Verbs whose request takes an optional task id: they run as tasks, report progress and can be cancelled. */
@@ -69,6 +72,37 @@ export const TASK_METHODS = [
 // Compile-time proof that TASK_METHODS names every verb whose request takes a task id.
 type UnlistedTaskMethod = Exclude<TaskMethod, (typeof TASK_METHODS)[number]>;
 export const ALL_TASK_METHODS_LISTED: [UnlistedTaskMethod] extends [never] ? true : UnlistedTaskMethod = true;
+
+/** Verbs whose request takes an analysis scope (api/views.ts): every analysis of the workspace's data. */
+export type ScopedMethod = { [M in CoreMethod]: TakesScope<CoreRequest<M>> extends true ? M : never }[CoreMethod];
+// An optional scope: saveView's required one is the view's content, not a scope the call runs in.
+type TakesScope<Request> = 'scope' extends keyof Request ? (undefined extends Request['scope' & keyof Request] ? true : false) : false;
+
+/** ScopedMethod at run time, so a client can add the active scope to each such call. */
+export const SCOPED_METHODS = [
+  'cohortRetention',
+  'cohortMembers',
+  'retentionForecast',
+  'churnSummary',
+  'survival',
+  'kpis',
+  'churnReasons',
+  'reasonMembers',
+  'customerSegments',
+  'customerValue',
+  'defaultReport',
+  'churnDrivers',
+  'surveys',
+  'whatIf',
+] as const satisfies readonly ScopedMethod[];
+
+// Compile-time proof that SCOPED_METHODS names every verb whose request takes a scope.
+type UnlistedScopedMethod = Exclude<ScopedMethod, (typeof SCOPED_METHODS)[number]>;
+export const ALL_SCOPED_METHODS_LISTED: [UnlistedScopedMethod] extends [never] ? true : UnlistedScopedMethod = true;
+
+export function isScopedMethod(name: CoreMethod): name is ScopedMethod {
+  return (SCOPED_METHODS as readonly string[]).includes(name);
+}
 
 export function isTaskMethod(name: CoreMethod): name is TaskMethod {
   return (TASK_METHODS as readonly string[]).includes(name);

@@ -1,4 +1,5 @@
 // Contract of the RFM, shopper types and customer value area.
+import type { ScopedRequest } from './views.ts';
 
 /** A user-visible name in both UI languages, as the editable rules files carry it. */
 export interface Label {
@@ -121,7 +122,7 @@ export interface SegmentKeywords {
   crossBorder: string[];
 }
 
-interface SegmentsRequestBase {
+interface SegmentsRequestBase extends ScopedRequest {
   /** Evaluate as of this ISO date-time; later orders are ignored. Default: the data's end. */
   asOf?: string;
   /** Order statuses that count as purchases. Default ['completed'] (see analysis/activity.ts). */
@@ -256,7 +257,7 @@ export type CustomerSegmentsResult = RfmSegmentsResult | ShopperSegmentsResult;
 
 export type TimeUnit = 'day' | 'week';
 
-export interface CustomerValueRequest {
+export interface CustomerValueRequest extends ScopedRequest {
   /** Time unit of frequency/recency/T and of the fitted alpha. Default 'week'. */
   unit?: TimeUnit;
   /** Calibration cut-off (ISO date): fit on purchases up to this day; later ones form the holdout. Default: the data's end. */

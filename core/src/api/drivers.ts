@@ -2,6 +2,7 @@
 // covariates the analyst picks (drivers), satisfaction surveys (CSAT, NPS) joined to churn, and
 // what fixing one driver would keep (what-if).
 import type { ChurnRuleInfo, ChurnRuleOptions, LogRankTest, OrderStatusName, RetentionPeriod, SurvivalCurve, TaskRequest } from './retention.ts';
+import type { ScopedRequest } from './views.ts';
 import type { Taxonomy } from './reasons.ts';
 
 // ---------------------------------------------------------------- drivers
@@ -59,7 +60,7 @@ export interface DriversOptions extends ChurnRuleOptions {
   taxonomy?: Taxonomy;
 }
 
-export interface DriversRequest extends DriversOptions, TaskRequest {}
+export interface DriversRequest extends DriversOptions, TaskRequest, ScopedRequest {}
 
 export interface ChiSquareTest {
   statistic: number;
@@ -172,7 +173,7 @@ export interface SurveysOptions extends ChurnRuleOptions {
   taxonomy?: Taxonomy;
 }
 
-export interface SurveysRequest extends SurveysOptions, TaskRequest {}
+export interface SurveysRequest extends SurveysOptions, TaskRequest, ScopedRequest {}
 
 export type NpsGroup = 'promoter' | 'passive' | 'detractor';
 
@@ -253,7 +254,7 @@ export interface WhatIfOptions extends ChurnRuleOptions {
   drivers?: DriversOptions;
 }
 
-export interface WhatIfRequest extends WhatIfOptions, TaskRequest {}
+export interface WhatIfRequest extends WhatIfOptions, TaskRequest, ScopedRequest {}
 
 export interface WhatIfScenario {
   reduction: number;

@@ -4,6 +4,7 @@
 // resources/taxonomy/churn-reasons.json, editable per workspace); churned customers are then
 // attributed the reasons of their tickets in a window before they churned.
 import type { ChurnRuleInfo, ChurnRuleOptions, OrderStatusName, TaskRequest } from './retention.ts';
+import type { ScopedRequest } from './views.ts';
 
 /** The six churn types of seed 002, a level above reasons. */
 export type ChurnType = 'competitive' | 'natural' | 'detail_neglect' | 'market_fluctuation' | 'disappointment' | 'big_shop_neglect';
@@ -233,7 +234,7 @@ export interface ChurnReasonsOptions extends ChurnRuleOptions {
   churnFlag?: ChurnFlagSource | null;
 }
 
-export interface ChurnReasonsRequest extends ChurnReasonsOptions, TaskRequest, TaxonomyChoice {}
+export interface ChurnReasonsRequest extends ChurnReasonsOptions, TaskRequest, TaxonomyChoice, ScopedRequest {}
 
 export interface ReasonRow {
   /** Reason key, churn type key, or `unknown`. */
@@ -297,7 +298,7 @@ export interface ChurnReasonsResult {
   trend: ReasonTrendPoint[];
 }
 
-export interface ReasonMembersRequest extends ChurnReasonsOptions, TaskRequest, TaxonomyChoice {
+export interface ReasonMembersRequest extends ChurnReasonsOptions, TaskRequest, TaxonomyChoice, ScopedRequest {
   /** A reason key, a churn type key, or `unknown`. */
   key: string;
   /** Which level `key` names; needed only where a reason and a churn type share a key (`natural`). Default: reason when one has the key. */

@@ -5,6 +5,7 @@
 // export and as images), an optional table, the options the analysis used and the analyst's note.
 // The app edits the model (reorders sections, edits notes, adds sections) and hands it back to
 // `exportReport`, which writes every format from it.
+import type { ScopedRequest } from './views.ts';
 
 /** Languages a report is written in (headlines, titles, labels, number formats). */
 export type ReportLang = 'zh-CN' | 'en';
@@ -94,8 +95,10 @@ export interface ReportModel {
   sections: ReportSection[];
 }
 
-export interface DefaultReportRequest {
+export interface DefaultReportRequest extends ScopedRequest {
   lang: ReportLang;
+  /** A saved view whose scope the report's analyses take (instead of `scope`). */
+  view?: string;
   /** Areas to include, in any order (the report keeps REPORT_AREAS order). Default: all with data. */
   sections?: ReportArea[];
   /** Lets `cancel` interrupt the analyses; progress events carry it. */

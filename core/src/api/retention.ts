@@ -4,6 +4,7 @@
 // result carries `options`: the same fields with the values actually used, so a report can state
 // them. Numbers the data cannot give (an unobservable cohort cell, a rate over zero customers)
 // are null, never 0.
+import type { ScopedRequest } from './views.ts';
 
 /** Order statuses after normalisation (the `status` column of the orders table). */
 export type OrderStatusName = 'completed' | 'cancelled' | 'refunded' | 'pending';
@@ -72,7 +73,7 @@ export interface CohortRetentionOptions extends ActivityOptions {
   trendK?: number;
 }
 
-export interface CohortRetentionRequest extends CohortRetentionOptions, TaskRequest {}
+export interface CohortRetentionRequest extends CohortRetentionOptions, TaskRequest, ScopedRequest {}
 
 /** One cohort's row of the matrix; arrays are indexed by k = 0 .. periods - 1. */
 export interface CohortRow {
@@ -128,7 +129,7 @@ export interface CohortRetentionResult {
 }
 
 /** The customers behind one cell of a cohort matrix. */
-export interface CohortMembersRequest extends ActivityOptions, TaskRequest {
+export interface CohortMembersRequest extends ActivityOptions, TaskRequest, ScopedRequest {
   /** ISO date of the cohort period's first day (as in `CohortRow.cohort`). */
   cohort: string;
   k: number;
@@ -157,7 +158,7 @@ export interface RetentionForecastOptions extends ChurnRuleOptions {
   segment?: SegmentColumn | null;
 }
 
-export interface RetentionForecastRequest extends RetentionForecastOptions, TaskRequest {}
+export interface RetentionForecastRequest extends RetentionForecastOptions, TaskRequest, ScopedRequest {}
 
 /**
  * A shifted-beta-geometric fit (Fader & Hardie 2007): each customer churns at the end of a period
@@ -218,7 +219,7 @@ export interface ChurnSummaryOptions extends ChurnRuleOptions {
   period?: RetentionPeriod;
 }
 
-export interface ChurnSummaryRequest extends ChurnSummaryOptions, TaskRequest {}
+export interface ChurnSummaryRequest extends ChurnSummaryOptions, TaskRequest, ScopedRequest {}
 
 /** One period of the lifecycle view. active = new + returning + resurrected. */
 export interface ChurnPeriodRow {
@@ -279,7 +280,7 @@ export interface SurvivalOptions extends ChurnRuleOptions {
   confidence?: number;
 }
 
-export interface SurvivalRequest extends SurvivalOptions, TaskRequest {}
+export interface SurvivalRequest extends SurvivalOptions, TaskRequest, ScopedRequest {}
 
 /** The curve at one time where something happened. */
 export interface SurvivalPoint {
@@ -354,7 +355,7 @@ export interface KpisOptions extends ChurnRuleOptions {
   lorenzPoints?: number;
 }
 
-export interface KpisRequest extends KpisOptions, TaskRequest {}
+export interface KpisRequest extends KpisOptions, TaskRequest, ScopedRequest {}
 
 export type KpiKey =
   | 'customers'

@@ -16,6 +16,7 @@ import type { PaperSize, ReportArea, ReportFormat, ReportLang, ReportModel } fro
 import type { OrderStatusName, RetentionBase, RetentionMetric, RetentionMode, RetentionPeriod, SegmentColumn } from './retention.ts';
 import type { DriversSource } from './drivers.ts';
 import type { EncodingName, ImportLimits, ImportOptions, ImportRequestKind } from './workspace.ts';
+import type { AnalysisScope, ScopeColumn } from './views.ts';
 
 /** z.enum of every member of T (named explicitly), listed as a record's keys so a member left out or misspelt is a compile error. */
 function everyOf<T extends string>(members: Record<T, true>) {
@@ -37,6 +38,23 @@ const churnRule = { ...activity, windowDays: z.number().optional() };
 const paging = { offset: z.number().optional(), limit: z.number().optional() };
 const taxonomyChoice = { taxonomy: checkedElsewhere<Taxonomy>('a taxonomy').optional() };
 const nothing = z.record(z.string(), z.never());
+
+/** A calendar day as YYYY-MM-DD that exists (2025-02-30 does not). */
+const day = z.string().refine((value) => /^\d{4}-\d{2}-\d{2}$/.test(value) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value), 'must be a day as YYYY-MM-DD');
+const wholeAtLeastOne = z.number().int('must be a whole number').min(1, 'must be at least 1');
+const scope = z
+  .object({
+    from: day.optional(),
+    to: day.optional(),
+    where: z.array(z.object({ column: everyOf<ScopeColumn>({ channel: true, region: true, category: true }), values: z.array(z.string()).min(1, 'must name at least one value') })).optional(),
+    segmentTop: wholeAtLeastOne.optional(),
+    minGroupSize: wholeAtLeastOne.optional(),
+    otherLabel: z.string().min(1, 'must not be empty').optional(),
+  } satisfies { [K in keyof Required<AnalysisScope>]: z.ZodType<AnalysisScope[K]> })
+  .refine((value) => value.from === undefined || value.to === undefined || value.from <= value.to, { message: 'must not end before it starts', path: ['to'] });
+/** The analysis scope every analysis verb takes (api/views.ts). */
+const scoped = { scope: scope.optional() };
+const viewSettings = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]));
 
 const importOptions = {
   kind: everyOf<ImportRequestKind>({ orders: true, tickets: true, surveys: true, table: true }),
@@ -64,13 +82,14 @@ const importOptions = {
 
 const churnReasonsOptions = {
   ...churnRule,
+  ...scoped,
   ...taxonomyChoice,
   taskId,
   daysBeforeLastOrder: z.number().optional(),
   churnFlag: z.object({ table: z.string(), customerColumn: z.string(), eventColumn: z.string() }).nullable().optional(),
 };
 
-const segmentsBase = { asOf: z.string().optional(), statuses: z.array(z.string()).optional(), taskId };
+const segmentsBase = { asOf: z.string().optional(), statuses: z.array(z.string()).optional(), taskId, ...scoped };
 
 const reportArea = everyOf<ReportArea>({ kpis: true, retention: true, churn: true, reasons: true, customers: true, drivers: true, satisfaction: true });
 
@@ -98,6 +117,7 @@ export const REQUEST_SCHEMAS = {
   // retention
   cohortRetention: z.object({
     ...activity,
+    ...scoped,
     taskId,
     period: period.optional(),
     mode,
@@ -108,6 +128,7 @@ export const REQUEST_SCHEMAS = {
   }),
   cohortMembers: z.object({
     ...activity,
+    ...scoped,
     ...paging,
     taskId,
     cohort: z.string(),
@@ -117,10 +138,11 @@ export const REQUEST_SCHEMAS = {
     segment,
     segmentValue: z.string().nullable().optional(),
   }),
-  retentionForecast: z.object({ ...churnRule, taskId, period: period.optional(), horizon: z.number().optional(), fitPeriods: z.number().nullable().optional(), segment }),
-  churnSummary: z.object({ ...churnRule, taskId, period: period.optional() }),
+  retentionForecast: z.object({ ...churnRule, ...scoped, taskId, period: period.optional(), horizon: z.number().optional(), fitPeriods: z.number().nullable().optional(), segment }),
+  churnSummary: z.object({ ...churnRule, ...scoped, taskId, period: period.optional() }),
   survival: z.object({
     ...churnRule,
+    ...scoped,
     taskId,
     source: z
       .object({ table: z.string(), durationColumn: z.string(), eventColumn: z.string(), groupColumn: z.string().nullable().optional() })
@@ -131,6 +153,7 @@ export const REQUEST_SCHEMAS = {
   }),
   kpis: z.object({
     ...churnRule,
+    ...scoped,
     taskId,
     period: period.optional(),
     paretoShare: z.number().optional(),
@@ -170,6 +193,7 @@ export const REQUEST_SCHEMAS = {
     }),
   ]),
   customerValue: z.object({
+    ...scoped,
     unit: everyOf<TimeUnit>({ day: true, week: true }).optional(),
     until: z.string().optional(),
     horizonMonths: z.number().optional(),
@@ -189,7 +213,7 @@ export const REQUEST_SCHEMAS = {
   }),
   explainCustomer: z.object({ customerId: z.string() }),
   // report
-  defaultReport: z.object({ lang: everyOf<ReportLang>({ 'zh-CN': true, en: true }), sections: z.array(reportArea).optional(), taskId }),
+  defaultReport: z.object({ lang: everyOf<ReportLang>({ 'zh-CN': true, en: true }), sections: z.array(reportArea).optional(), taskId, ...scoped, view: z.string().optional() }),
   exportReport: z.object({
     report: checkedElsewhere<ReportModel>('a report model'),
     format: everyOf<ReportFormat>({ html: true, pdf: true, pptx: true, xlsx: true, csv: true, png: true, svg: true }),
@@ -198,10 +222,11 @@ export const REQUEST_SCHEMAS = {
     sectionId: z.string().optional(),
   }),
   // drivers and surveys
-  churnDrivers: z.object(driversOptions),
-  surveys: z.object({ ...churnRule, ...taxonomyChoice, taskId, period: period.optional() }),
+  churnDrivers: z.object({ ...driversOptions, ...scoped }),
+  surveys: z.object({ ...churnRule, ...taxonomyChoice, ...scoped, taskId, period: period.optional() }),
   whatIf: z.object({
     ...churnRule,
+    ...scoped,
     taskId,
     term: z.string(),
     level: z.string(),
@@ -212,6 +237,11 @@ export const REQUEST_SCHEMAS = {
   // data in place
   readInPlace: z.object({ taskId, path: z.string(), kind: z.literal('orders'), mapping: z.record(z.string(), z.string()).optional() }),
   exportParquet: z.object({ taskId, out: z.string() }),
+  // saved views
+  listViews: nothing,
+  saveView: z.object({ name: z.string().trim().min(1, 'must not be empty'), scope, settings: viewSettings.optional() }),
+  deleteView: z.object({ name: z.string() }),
+  scopeChoices: nothing,
 } satisfies { [M in CoreMethod]: z.ZodType<CoreRequest<M>> };
 
 // Compile-time proof that each schema names every field of its request type: a field left out

@@ -105,6 +105,12 @@ export const TABLES = {
   settings: `
     key           VARCHAR PRIMARY KEY,
     value         VARCHAR NOT NULL`,
+  /** Saved views: a name, its analysis scope and screen settings (JSON of api/views.ts's SavedView fields). */
+  saved_views: `
+    name          VARCHAR PRIMARY KEY,
+    scope         VARCHAR NOT NULL,
+    settings      VARCHAR NOT NULL,
+    saved_at      TIMESTAMP NOT NULL`,
 } as const;
 
 /**

@@ -10,6 +10,8 @@ import { registerInPlaceCommands } from './cli/inPlace.ts';
 import { registerReasonsCommands } from './cli/reasons.ts';
 import { registerReportCommands } from './cli/report.ts';
 import { registerRetentionCommands } from './cli/retention.ts';
+import { addScopeOptions } from './cli/scope.ts';
+import { registerViewsCommands } from './cli/views.ts';
 import { registerServeCommand } from './cli/serve.ts';
 import { registerWorkspaceCommands } from './cli/workspace.ts';
 
@@ -34,6 +36,8 @@ export function buildProgram(): Command {
   registerReportCommands(program);
   registerServeCommand(program);
   registerInPlaceCommands(program);
+  registerViewsCommands(program);
+  addScopeOptions(program);
   return program;
 }
 

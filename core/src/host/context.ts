@@ -3,6 +3,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { CoreError } from '../api/errors.ts';
 import type { CoreEvent, CoreEventListener } from '../api/events.ts';
+import type { AnalysisScope } from '../api/views.ts';
 import type { Workspace } from '../db/workspace.ts';
 import { TaskRunner, type TaskLock, type TaskWork } from '../task/runner.ts';
 
@@ -44,10 +45,10 @@ export class CoreContext {
 
   /**
    * Runs `work` as a task of the current workspace (see TaskRunner.run): cancellable by its id,
-   * cancelled by a workspace switch, after its turn on each of `locks`.
+   * cancelled by a workspace switch, after its turn on each of `locks`, seeing the data through `scope`.
    */
-  async task<T>(taskId: string | undefined, work: TaskWork<T>, locks: readonly TaskLock[] = []): Promise<T> {
-    return this.runner.run(this.workspace(), { taskId, locks }, work);
+  async task<T>(taskId: string | undefined, work: TaskWork<T>, locks: readonly TaskLock[] = [], scope?: AnalysisScope): Promise<T> {
+    return this.runner.run(this.workspace(), { taskId, locks, scope }, work);
   }
 
   /** A short read or write on the current workspace: a task without an id of the caller's. */

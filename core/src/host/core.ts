@@ -9,6 +9,7 @@ import { inPlaceHandlers } from './handlers/inPlace.ts';
 import { reasonsHandlers } from './handlers/reasons.ts';
 import { reportHandlers } from './handlers/report.ts';
 import { retentionHandlers } from './handlers/retention.ts';
+import { viewsHandlers } from './handlers/views.ts';
 import { workspaceHandlers } from './handlers/workspace.ts';
 
 export interface CoreOptions {
@@ -32,6 +33,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
     ...reportHandlers(context),
     ...driversHandlers(context),
     ...inPlaceHandlers(context),
+    ...viewsHandlers(context),
   });
   return {
     ...api,

@@ -6,7 +6,9 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { CoreError } from '../api/errors.ts';
 import type { CoreEvent } from '../api/events.ts';
+import type { AnalysisScope } from '../api/views.ts';
 import type { Workspace } from '../db/workspace.ts';
+import { applyAnalysisScope } from './analysisScope.ts';
 import type { ProgressReporter, TaskScope } from './scope.ts';
 
 /** Stored results that several verbs replace: the customers area's result_* tables, and the ticket classifications. */
@@ -16,6 +18,8 @@ export interface TaskOptions {
   /** The caller's id, so `cancel` can name the task and progress events carry it; default a fresh one. */
   taskId?: string | undefined;
   locks?: readonly TaskLock[];
+  /** The analysis scope the work sees its data through (analysisScope.ts); analyses only, never writes of imported data. */
+  scope?: AnalysisScope | undefined;
 }
 
 /** The work of a task: it runs on `scope.connection`, which belongs to `workspace`. */
@@ -107,12 +111,18 @@ export class TaskRunner {
     this.running.set(id, task);
     // The turns are taken before the first await, so locked tasks run in the order they were asked for.
     const turns = (options.locks ?? []).map((lock) => this.takeTurn(lock));
-    const done = this.execute(id, task, turns, work);
+    const done = this.execute(id, task, turns, work, options.scope);
     task.done = done;
     return done;
   }
 
-  private async execute<T>(id: string, task: RunningTask, turns: { previous: Promise<void>; end: () => void }[], work: TaskWork<T>): Promise<T> {
+  private async execute<T>(
+    id: string,
+    task: RunningTask,
+    turns: { previous: Promise<void>; end: () => void }[],
+    work: TaskWork<T>,
+    analysisScope: AnalysisScope | undefined,
+  ): Promise<T> {
     const { signal } = task.controller;
     try {
       // A task cancelled while it waits for its turn leaves the queue at once.
@@ -120,6 +130,7 @@ export class TaskRunner {
       if (signal.aborted) throw cancelReason(signal);
       task.connection = await task.workspace.connect();
       const scope: TaskScope = { connection: cancellableConnection(task.connection, signal), progress: this.progressReporter(id), signal, taskId: id };
+      if (analysisScope) await applyAnalysisScope(scope.connection, analysisScope);
       const result = await work(scope, task.workspace);
       // A cancel that landed after the last statement still ends the call as cancelled.
       if (signal.aborted) throw cancelReason(signal);

@@ -1,10 +1,12 @@
 // The workbench frame: left navigation, the current screen, language switch, native menu commands,
-// and the report draft every screen's "Add to report" adds to.
+// the filter bar whose scope every analysis screen and the report take, and the report draft every
+// screen's "Add to report" adds to.
 import { use, useCallback, useEffect, useState } from 'react';
 import { asCoreError, useCoreContext } from '../client/hooks.ts';
 import { PlotlyContext, preloadPlotly } from '../components/charts/plotlyBundle.ts';
 import { DataWarnings } from '../components/DataWarnings.tsx';
 import { ErrorBanner } from '../components/ErrorBanner.tsx';
+import { FilterBar } from '../components/FilterBar.tsx';
 import { Icon } from '../components/Icon.tsx';
 import { ReportDraftProvider, useReportDraft } from '../features/report/ReportDraft.tsx';
 import { availableScreens, type ScreenRequest } from '../features/screens.tsx';
@@ -144,6 +146,7 @@ function Workbench() {
       </nav>
       <main className="content">
         {error && <ErrorBanner error={error} onDismiss={() => setError(null)} />}
+        {screen && screen.id !== 'data' && <FilterBar screenId={screen.id} onOpenScreen={go} />}
         {screen && screen.id !== 'data' && screen.id !== 'report' && <DataWarnings />}
         {screen?.render(request)}
       </main>

@@ -4,6 +4,7 @@ import { csvText } from '../../api/csv.ts';
 import { CoreError, toErrorData } from '../../api/errors.ts';
 import { createCore, type Core } from '../core.ts';
 import { defaultWorkspacePath } from '../paths.ts';
+import { scopedCore } from './scope.ts';
 
 export interface GlobalOptions {
   workspace?: string;
@@ -11,7 +12,7 @@ export interface GlobalOptions {
   threads?: string;
 }
 
-/** Opens the workspace named by the global options, runs `work`, and always closes it. */
+/** Opens the workspace named by the global options, runs `work` in the command's analysis scope (cli/scope.ts), and always closes it. */
 export async function withCore<T>(command: Command, work: (core: Core) => Promise<T>): Promise<T> {
   const options = command.optsWithGlobals<GlobalOptions>();
   const core = await createCore({
@@ -22,7 +23,7 @@ export async function withCore<T>(command: Command, work: (core: Core) => Promis
     },
   });
   try {
-    return await work(core);
+    return await work(await scopedCore(command, core));
   } finally {
     await core.close();
   }

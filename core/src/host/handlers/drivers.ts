@@ -33,22 +33,22 @@ async function prepareDrivers({ connection, progress, signal }: TaskScope, taxon
 
 export function driversHandlers(context: CoreContext): DriversApi {
   return {
-    churnDrivers: ({ taskId, ...options }) =>
-      context.task(taskId, async (scope) => {
-        const taxonomy = await taxonomyOf(scope.connection, options.taxonomy);
-        await prepareDrivers(scope, taxonomy, options);
-        return churnDrivers(scope.connection, taxonomy, options);
-      }, ['ticket-reasons', 'customer-results']),
-    surveys: ({ taskId, ...options }) =>
+    churnDrivers: ({ taskId, scope, ...options }) =>
+      context.task(taskId, async (task) => {
+        const taxonomy = await taxonomyOf(task.connection, options.taxonomy);
+        await prepareDrivers(task, taxonomy, options);
+        return churnDrivers(task.connection, taxonomy, options);
+      }, ['ticket-reasons', 'customer-results'], scope),
+    surveys: ({ taskId, scope, ...options }) =>
       context.task(taskId, async ({ connection, progress }) => {
         progress.update({ phase: 'analyse' }, true);
         return surveys(connection, await taxonomyOf(connection, options.taxonomy), options);
-      }),
-    whatIf: ({ taskId, ...options }) =>
-      context.task(taskId, async (scope) => {
-        const taxonomy = await taxonomyOf(scope.connection, options.drivers?.taxonomy);
-        await prepareDrivers(scope, taxonomy, { ...options.drivers, covariates: [options.term, ...(options.drivers?.covariates ?? [])] });
-        return whatIf(scope.connection, taxonomy, options);
-      }, ['ticket-reasons', 'customer-results']),
+      }, [], scope),
+    whatIf: ({ taskId, scope, ...options }) =>
+      context.task(taskId, async (task) => {
+        const taxonomy = await taxonomyOf(task.connection, options.drivers?.taxonomy);
+        await prepareDrivers(task, taxonomy, { ...options.drivers, covariates: [options.term, ...(options.drivers?.covariates ?? [])] });
+        return whatIf(task.connection, taxonomy, options);
+      }, ['ticket-reasons', 'customer-results'], scope),
   };
 }

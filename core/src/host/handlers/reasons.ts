@@ -41,13 +41,13 @@ export function reasonsHandlers(context: CoreContext): ReasonsApi {
       context.task(taskId, async (scope) => classifyInTask(scope, await chosenTaxonomy(scope.connection, { taxonomy }), full), ['ticket-reasons']),
     ticketEvidence: ({ ticketId, taxonomy }) =>
       withConnection(async (connection) => ticketEvidence(connection, await chosenTaxonomy(connection, { taxonomy }), ticketId)),
-    churnReasons: ({ taskId, taxonomy: choice, ...options }) =>
-      context.task(taskId, async (scope) => {
-        const taxonomy = await chosenTaxonomy(scope.connection, { taxonomy: choice });
-        await classifyInTask(scope, taxonomy);
-        scope.progress.update({ phase: 'analyse' }, true);
-        return churnReasons(scope.connection, taxonomy, options);
-      }, ['ticket-reasons']),
+    churnReasons: ({ taskId, taxonomy: choice, scope, ...options }) =>
+      context.task(taskId, async (task) => {
+        const taxonomy = await chosenTaxonomy(task.connection, { taxonomy: choice });
+        await classifyInTask(task, taxonomy);
+        task.progress.update({ phase: 'analyse' }, true);
+        return churnReasons(task.connection, taxonomy, options);
+      }, ['ticket-reasons'], scope),
     correctTicketReason: ({ ticketId, reason }) =>
       withConnection(async (connection) => {
         const taxonomy = await chosenTaxonomy(connection, {});
@@ -55,11 +55,11 @@ export function reasonsHandlers(context: CoreContext): ReasonsApi {
         return correctionsInfo(connection, taxonomy);
       }),
     reasonCorrections: ({ taxonomy }) => withConnection(async (connection) => correctionsInfo(connection, await chosenTaxonomy(connection, { taxonomy }))),
-    reasonMembers: ({ taskId, taxonomy: choice, ...request }) =>
-      context.task(taskId, async (scope) => {
-        const taxonomy = await chosenTaxonomy(scope.connection, { taxonomy: choice });
-        await classifyInTask(scope, taxonomy);
-        return reasonMembers(scope.connection, taxonomy, request);
-      }, ['ticket-reasons']),
+    reasonMembers: ({ taskId, taxonomy: choice, scope, ...request }) =>
+      context.task(taskId, async (task) => {
+        const taxonomy = await chosenTaxonomy(task.connection, { taxonomy: choice });
+        await classifyInTask(task, taxonomy);
+        return reasonMembers(task.connection, taxonomy, request);
+      }, ['ticket-reasons'], scope),
   };
 }

@@ -1,5 +1,6 @@
 // Retention verbs of CoreApi, bound to the shared context: each runs as a cancellable task on a connection of its own.
 import type { RetentionApi, TaskRequest } from '../../api/retention.ts';
+import type { ScopedRequest } from '../../api/views.ts';
 import { cohortMembers, cohortRetention } from '../../analysis/cohorts.ts';
 import { churnSummary } from '../../analysis/churn.ts';
 import { kpis } from '../../analysis/kpis.ts';
@@ -9,14 +10,19 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { CoreContext } from '../context.ts';
 
 export function retentionHandlers(context: CoreContext): RetentionApi {
-  /** Runs an analysis under the request's task id, without passing the id on as an option. */
+  /** Runs an analysis under the request's task id and in its scope, without passing either on as an option. */
   const run =
-    <Request extends TaskRequest, Result>(analysis: (connection: DuckDBConnection, options: Omit<Request, 'taskId'>) => Promise<Result>) =>
-    ({ taskId, ...options }: Request): Promise<Result> =>
-      context.task(taskId, async ({ connection, progress }) => {
-        progress.update({ phase: 'analyse' }, true);
-        return analysis(connection, options);
-      });
+    <Request extends TaskRequest & ScopedRequest, Result>(analysis: (connection: DuckDBConnection, options: Omit<Request, 'taskId' | 'scope'>) => Promise<Result>) =>
+    ({ taskId, scope, ...options }: Request): Promise<Result> =>
+      context.task(
+        taskId,
+        async ({ connection, progress }) => {
+          progress.update({ phase: 'analyse' }, true);
+          return analysis(connection, options);
+        },
+        [],
+        scope,
+      );
   return {
     cohortRetention: run(cohortRetention),
     cohortMembers: run(cohortMembers),
