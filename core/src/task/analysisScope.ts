@@ -12,6 +12,7 @@ import { CoreError } from '../api/errors.ts';
 import { SCOPE_COLUMNS, type AnalysisScope } from '../api/views.ts';
 import { TABLES } from '../db/schema.ts';
 import { queryOne, quoteIdent } from '../db/sql.ts';
+import { SUMMARIES } from '../db/summaries.ts';
 
 export const DEFAULT_OTHER_LABEL = 'Other';
 
@@ -112,6 +113,8 @@ export const SHADOWED_RELATIONS: readonly ShadowedRelation[] = [
     select: ({ canonical }) => `SELECT * FROM ${canonical('ticket_reasons')} WHERE ticket_id IN (SELECT ticket_id FROM temp.tickets)`,
   },
   { name: 'settings', kind: 'copy', applies: filters, select: ({ canonical }) => `SELECT key, value FROM ${canonical('settings')}` },
+  // the import-maintained summaries, recomputed from the shadowed orders by their own SQL
+  ...SUMMARIES.map(({ name, sql }): ShadowedRelation => ({ name, kind: 'view', applies: (scope) => filters(scope) || groups(scope), select: () => sql })),
 ];
 
 /** Table definitions a copy keeps (settings' primary key, which INSERT OR REPLACE needs). */
