@@ -28,7 +28,7 @@ import { CoreError } from '../api/errors.ts';
 import { queryOne, quoteIdent } from '../db/sql.ts';
 import type { Workspace } from '../db/workspace.ts';
 import type { ProgressUpdate, TaskScope } from '../task/scope.ts';
-import { decodeFile } from './decode.ts';
+import { decodeFile, type DecodedFile } from './decode.ts';
 import { ordersInPlaceError, ordersReadInPlace } from './inPlace.ts';
 import { resolveLimits, retryLineSize, type IngestLimits } from './limits.ts';
 import { loadImport } from './load.ts';
@@ -112,7 +112,7 @@ async function readFiles(request: ImportOptions, options: StageOptions): Promise
   // A table's first line names its columns whatever they are called; orders and tickets know their headers.
   const knownHeader = request.kind === 'table' ? () => true : (header: string) => KNOWN_HEADERS.has(headerKey(header));
   const stage = { connection: options.connection, signal: options.signal, knownHeader, limits: options.limits, ingest };
-  const decoded = [];
+  const decoded: DecodedFile[] = [];
   for (const file of probed) {
     decoded.push(
       await decodeFile(file, {

@@ -116,6 +116,17 @@ describe('no silent loss', () => {
     ]);
   });
 
+  it('duplicates are told from the headers as written: a header that merely ends in _1 is no copy, a repeat after a quoted spacing is', async () => {
+    // "amount_1" is this file's own name for a second amount: nothing is repeated.
+    const own = await h.client().previewImport({ kind: 'orders', files: [file('own.csv', 'order_id,customer_id,date,amount,amount_1\n1,a,2024-01-01,10,99\n')] });
+    expect(own.alerts).toEqual([]);
+    // " amount" (quoted, with a space) is written a second time: the same header as the mapped amount once trimmed.
+    const repeated = await h.client().previewImport({ kind: 'orders', files: [file('repeated.csv', 'order_id,customer_id,date,amount," amount"\n1,a,2024-01-01,10,99\n')] });
+    expect(repeated.alerts).toEqual([
+      { code: 'duplicate_header', message: 'two columns are headed "amount" (columns 4 and 5): the mapping reads column 4; the other is named "amount_1", map it by that name to read it instead' },
+    ]);
+  });
+
   it('the preview of an append says how many order ids the workspace holds already', async () => {
     await h.client().importFiles({ kind: 'orders', files: [file('a.csv', 'order_id,customer_id,date,amount\n1,a,2024-01-01,10\n2,b,2024-01-02,20\n3,c,2024-01-03,30\n')] });
     const next = file('b.csv', 'order_id,customer_id,date,amount\n2,x,2024-01-02,20\n3,y,2024-01-03,30\n4,z,2024-01-04,40\n');
