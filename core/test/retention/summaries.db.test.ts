@@ -176,6 +176,41 @@ describe('summaries kept by the import', () => {
     }
   });
 
+  it('rewrites only the rows of the customers the new orders belong to', async () => {
+    const workspace = await Workspace.open(IN_MEMORY, { threads: 1 });
+    try {
+      await workspace.withConnection(async (connection) => {
+        await insertOrders(connection, ORDERS);
+        await rebuildSummaries(connection);
+        // a mark on b's row, which an import of a's and n's orders must leave alone
+        await connection.run(`UPDATE customer_summary SET region = 'untouched' WHERE customer_id = 'b'`);
+        await connection.run(
+          `INSERT INTO orders (order_id, customer_id, ordered_at, amount, status, channel, source_id) VALUES
+             ('a9', 'a', TIMESTAMP '2024-04-02 10:00:00', 5, 'completed', 'app', 1), ('n1', 'n', TIMESTAMP '2024-04-03 10:00:00', 8, 'completed', NULL, 1)`,
+        );
+        await refreshSummaries(connection, 1);
+        const rows = await queryRows<{ customer_id: string; orders: number; revenue: number; region: string | null }>(
+          connection,
+          `SELECT customer_id, orders, revenue, region FROM customer_summary WHERE customer_id IN ('a', 'b', 'n') ORDER BY customer_id`,
+        );
+        expect(rows).toEqual([
+          { customer_id: 'a', orders: 4, revenue: 65, region: null },
+          { customer_id: 'b', orders: 2, revenue: 20, region: 'untouched' },
+          { customer_id: 'n', orders: 1, revenue: 8, region: null },
+        ]);
+        const days = await queryRows(connection, `SELECT strftime(day, '%m-%d') AS day, strftime(previous_day, '%m-%d') AS previous FROM customer_days WHERE customer_id = 'a' ORDER BY day`);
+        expect(days).toEqual([
+          { day: '01-05', previous: null },
+          { day: '02-10', previous: '01-05' },
+          { day: '04-01', previous: '02-10' },
+          { day: '04-02', previous: '04-01' },
+        ]);
+      });
+    } finally {
+      await workspace.close();
+    }
+  });
+
   it('builds them when a workspace without them opens', async () => {
     const path = join(dir, 'old.duckdb');
     const workspace = await Workspace.open(path, { threads: 1 });
