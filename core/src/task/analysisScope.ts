@@ -9,7 +9,7 @@
 // The scope's values are bound into small temporary tables the views read, never spliced into SQL.
 import { listValue, type DuckDBConnection } from '@duckdb/node-api';
 import { CoreError } from '../api/errors.ts';
-import { SCOPE_COLUMNS, type AnalysisScope } from '../api/views.ts';
+import { SCOPE_COLUMNS, type AnalysisScope, type ScopeColumn } from '../api/views.ts';
 import { TABLES } from '../db/schema.ts';
 import { queryOne, quoteIdent } from '../db/sql.ts';
 import { SUMMARIES } from '../db/summaries.ts';
@@ -27,6 +27,8 @@ const KEPT_GROUPS = 'analysis_scope_groups';
 interface ShadowContext {
   canonical: (table: string) => string;
   scope: AnalysisScope;
+  /** The segment columns some of whose values become the other label (grouping). */
+  grouped: readonly ScopeColumn[];
 }
 
 /**
@@ -77,9 +79,9 @@ function customerRowsInScope(table: string, dateColumn: string) {
   };
 }
 
-/** Each segment column of an order, with values outside the kept groups renamed to the other label. */
-function groupedColumns(): string {
-  return SCOPE_COLUMNS.map((column) => {
+/** Each grouped segment column of an order, with values outside the kept groups renamed to the other label. */
+function groupedColumns(grouped: readonly ScopeColumn[]): string {
+  return grouped.map((column) => {
     const name = quoteIdent(column);
     return `CASE WHEN ${name} IS NULL OR ${name} IN (SELECT value FROM ${KEPT_GROUPS} WHERE "column" = '${column}') THEN ${name} ELSE (SELECT other_label FROM ${BOUNDS}) END AS ${name}`;
   }).join(', ');
@@ -95,7 +97,7 @@ export const SHADOWED_RELATIONS: readonly ShadowedRelation[] = [
     name: 'orders',
     kind: 'view',
     applies: (scope) => filters(scope) || groups(scope),
-    select: (context) => (groups(context.scope) ? `SELECT * REPLACE (${groupedColumns()}) FROM (${ordersInScope(context)})` : ordersInScope(context)),
+    select: (context) => (context.grouped.length > 0 ? `SELECT * REPLACE (${groupedColumns(context.grouped)}) FROM (${ordersInScope(context)})` : ordersInScope(context)),
   },
   {
     name: 'order_lines',
@@ -143,7 +145,7 @@ export async function applyAnalysisScope(connection: DuckDBConnection, scope: An
   const unknown = (scope.where ?? []).find(({ column }) => !SCOPE_COLUMNS.includes(column));
   if (unknown) throw new CoreError('E_ARGS', `scope.where column must be one of ${SCOPE_COLUMNS.join(', ')}; got ${JSON.stringify(unknown.column)}`);
   const { database } = await queryOne<{ database: string }>(connection, 'SELECT current_database() AS database');
-  const context: ShadowContext = { canonical: (table) => `${quoteIdent(database)}.main.${quoteIdent(table)}`, scope };
+  const context: ShadowContext = { canonical: (table) => `${quoteIdent(database)}.main.${quoteIdent(table)}`, scope, grouped: [] };
   await connection.run(`CREATE TEMP TABLE ${BOUNDS} AS SELECT CAST($from AS TIMESTAMP) AS from_at, CAST($to_before AS TIMESTAMP) AS to_before, $other_label AS other_label`, {
     from: scope.from ?? null,
     to_before: scope.to === undefined ? null : dayAfter(scope.to),
@@ -153,13 +155,18 @@ export async function applyAnalysisScope(connection: DuckDBConnection, scope: An
   for (const { column, values } of scope.where ?? []) {
     await connection.run(`INSERT INTO ${FILTER} SELECT $column, unnest($values::VARCHAR[])`, { column, values: listValue(values) });
   }
-  if (groups(scope)) await keepLargestGroups(connection, context);
+  if (groups(scope)) context.grouped = await keepLargestGroups(connection, context);
   for (const relation of SHADOWED_RELATIONS) {
     if (!relation.applies(scope)) continue;
-    const select = relation.select(context);
     const name = quoteIdent(relation.name);
-    if (relation.kind === 'view') await connection.run(`CREATE TEMP VIEW ${name} AS ${select}`);
-    else if (COPY_COLUMNS[relation.name] === undefined) await connection.run(`CREATE TEMP TABLE ${name} AS ${select}`);
+    if (relation.kind === 'view') {
+      await connection.run(`CREATE TEMP VIEW ${name} AS ${relation.select(context)}`);
+      continue;
+    }
+    // A copy of an empty table is empty whatever the scope; not reading its scope (tickets against orders) saves a pass over the orders
+    const { empty } = await queryOne<{ empty: boolean }>(connection, `SELECT NOT EXISTS (SELECT 1 FROM ${context.canonical(relation.name)}) AS "empty"`);
+    const select = empty ? `SELECT * FROM ${context.canonical(relation.name)}` : relation.select(context);
+    if (COPY_COLUMNS[relation.name] === undefined) await connection.run(`CREATE TEMP TABLE ${name} AS ${select}`);
     else {
       await connection.run(`CREATE TEMP TABLE ${name} (${COPY_COLUMNS[relation.name]})`);
       await connection.run(`INSERT INTO temp.${name} ${select}`);
@@ -176,19 +183,29 @@ export async function applyAnalysisScope(connection: DuckDBConnection, scope: An
  * The segment values kept as themselves: per column, the `segmentTop` values with the most
  * customers and at least `minGroupSize` of them. A customer's value is the one the segment
  * analyses give them by default: that of their first completed order naming one, among the orders
- * in range and filters. Ties in size go to the value that sorts first.
+ * in range and filters. Ties in size go to the value that sorts first. Computed once per task
+ * (a view would redo it in every query that reads orders). Returns the columns where a value may
+ * be merged: one with no more values than `segmentTop` (and no minimum size) has none, and its
+ * customers' first orders, the costliest step, are not looked up.
  */
-async function keepLargestGroups(connection: DuckDBConnection, context: ShadowContext): Promise<void> {
-  const top = context.scope.segmentTop;
-  const firsts = SCOPE_COLUMNS.map((column) => `arg_min(${quoteIdent(column)}, (ordered_at, order_id)) AS ${quoteIdent(column)}`).join(', ');
+async function keepLargestGroups(connection: DuckDBConnection, context: ShadowContext): Promise<ScopeColumn[]> {
+  const { segmentTop: top, minGroupSize: minSize = 1 } = context.scope;
+  const distinct = await queryOne<Record<ScopeColumn, number>>(
+    connection,
+    `SELECT ${SCOPE_COLUMNS.map((column) => `count(DISTINCT ${quoteIdent(column)}) AS ${quoteIdent(column)}`).join(', ')} FROM (${ordersInScope(context)})`,
+  );
+  const grouped = SCOPE_COLUMNS.filter((column) => minSize > 1 || (top !== undefined && distinct[column] > top));
+  if (grouped.length === 0) return grouped;
+  const firsts = grouped.map((column) => `arg_min(${quoteIdent(column)}, (ordered_at, order_id)) AS ${quoteIdent(column)}`).join(', ');
   await connection.run(
     `CREATE TEMP TABLE ${KEPT_GROUPS} AS
      WITH firsts AS (SELECT customer_id, ${firsts} FROM (${ordersInScope(context)}) WHERE status = 'completed' GROUP BY customer_id),
           sizes AS (SELECT "column", value, count(*) AS customers
-                    FROM (UNPIVOT firsts ON ${SCOPE_COLUMNS.map(quoteIdent).join(', ')} INTO NAME "column" VALUE value)
+                    FROM (UNPIVOT firsts ON ${grouped.map(quoteIdent).join(', ')} INTO NAME "column" VALUE value)
                     GROUP BY "column", value),
           ranked AS (SELECT *, row_number() OVER (PARTITION BY "column" ORDER BY customers DESC, value) AS rank FROM sizes)
      SELECT "column", value FROM ranked WHERE customers >= $min_size${top === undefined ? '' : ' AND rank <= $top'}`,
-    { min_size: context.scope.minGroupSize ?? 1, ...(top === undefined ? {} : { top }) },
+    { min_size: minSize, ...(top === undefined ? {} : { top }) },
   );
+  return grouped;
 }

@@ -52,6 +52,9 @@ describe('saved views', () => {
     expect(spring.subtitle).toContain('view: Spring');
     expect(whole.subtitle).toContain('5 orders · 3 customers');
     expect(spring.subtitle).toContain('3 orders · 2 customers');
+    // a filter and a grouping are named on the cover too, in the report's language (South: orders 3, 4, 5 of c2 and c3)
+    const south = await t.client.defaultReport({ lang: 'zh-CN', sections: ['kpis'], scope: { where: [{ column: 'region', values: ['South'] }], segmentTop: 3 } });
+    expect(south.subtitle).toMatch(/3 笔订单 · 2 位客户 · 地区: South · 前 3 个分组 \+ 其他$/);
     await expect(t.client.defaultReport({ lang: 'en', view: 'Autumn' })).rejects.toThrow(/no saved view is named "Autumn" \(saved views: Spring\)/);
     await expect(t.client.defaultReport({ lang: 'en', view: 'Spring', scope: {} })).rejects.toMatchObject({ code: 'E_ARGS' });
   });

@@ -1,6 +1,7 @@
 // Report verbs of CoreApi: build the default report from the workspace, export a report model.
 import { CoreError } from '../../api/errors.ts';
 import type { ReportApi, ReportLang } from '../../api/report.ts';
+import type { AnalysisScope, ScopeColumn } from '../../api/views.ts';
 import { viewScope } from '../../db/savedViews.ts';
 import { chromiumRenderer } from '../../report/chromium.ts';
 import { defaultReport } from '../../report/defaultReport.ts';
@@ -8,8 +9,26 @@ import { exportReport } from '../../report/exportReport.ts';
 import type { ReportRenderer } from '../../report/render.ts';
 import type { CoreContext } from '../context.ts';
 
-/** The report's cover names the saved view it was built from (its dates and counts are already the scope's). */
-const VIEW_WORD: Record<ReportLang, string> = { en: 'view', 'zh-CN': '视图' };
+/** How the cover states a scope, in the report's language. */
+const SCOPE_WORDS: Record<ReportLang, { view: string; columns: Record<ScopeColumn, string>; top: (n: number) => string; minGroup: (n: number) => string }> = {
+  en: { view: 'view', columns: { channel: 'Channel', region: 'Region', category: 'Category' }, top: (n) => `top ${n} segments + Other`, minGroup: (n) => `groups under ${n} customers in Other` },
+  'zh-CN': { view: '视图', columns: { channel: '渠道', region: '地区', category: '品类' }, top: (n) => `前 ${n} 个分组 + 其他`, minGroup: (n) => `不足 ${n} 位客户的分组并入其他` },
+};
+
+/**
+ * The cover's subtitle names what a scope left out: the filters, the segment grouping and the
+ * saved view. Its dates and counts already are the scope's (the report reads the scoped orders).
+ */
+function scopedSubtitle(subtitle: string, lang: ReportLang, scope: AnalysisScope | undefined, view: string | undefined): string {
+  const words = SCOPE_WORDS[lang];
+  const parts = [
+    ...(scope?.where ?? []).map((filter) => `${words.columns[filter.column]}: ${filter.values.join(', ')}`),
+    ...(scope?.segmentTop === undefined ? [] : [words.top(scope.segmentTop)]),
+    ...(scope?.minGroupSize === undefined ? [] : [words.minGroup(scope.minGroupSize)]),
+    ...(view === undefined ? [] : [`${words.view}: ${view}`]),
+  ];
+  return [subtitle, ...parts].join(' · ');
+}
 
 /**
  * `createRenderer` makes the engine that prints PDFs and draws chart images, one per export
@@ -30,7 +49,7 @@ export function reportHandlers(context: CoreContext, createRenderer: () => Repor
           task.progress.update({ phase: 'analyse' }, true);
           const report = await defaultReport(task.connection, workspace.path, request, (event) => context.emit({ ...event, taskId: task.taskId }));
           task.progress.update({ phase: 'done' }, true);
-          return view === undefined ? report : { ...report, subtitle: `${report.subtitle} · ${VIEW_WORD[request.lang]}: ${view}` };
+          return { ...report, subtitle: scopedSubtitle(report.subtitle, request.lang, scope, view) };
         },
         ['customer-results', 'ticket-reasons'],
         scope,
