@@ -36,57 +36,69 @@ function checkData(data: GammaGammaData): void {
   }
 }
 
+/**
+ * Per customer, ln L = lnG(px + q) - lnG(px) - lnG(q) + q ln v + (px - 1) ln m + px ln x - (px + q) ln(x m + v).
+ * Everything but the last term is a weighted sum known before the fit (over rows, or per distinct
+ * x for the gamma functions), so an evaluation costs one log and one division per row.
+ */
 function likelihoodEvaluator(data: GammaGammaData, moneyScale: number) {
   const n = data.x.length;
-  const m = data.m.map((value) => value * moneyScale);
-  const logM = m.map(Math.log);
-  const logX = data.x.map(Math.log);
+  const spend = new Float64Array(n);
+  const weightedX = new Float64Array(n);
   const distinctX = [...new Set(data.x)];
   const positionOfX = new Map(distinctX.map((x, k) => [x, k]));
-  const xIndex = Int32Array.from(data.x, (x) => positionOfX.get(x)!);
   const weightPerX = new Float64Array(distinctX.length);
   let totalWeight = 0;
+  // sum w ln m and sum w x (ln m + ln x): the (px - 1) ln m + px ln x part is p * logTerms - logSpend
+  let logSpend = 0;
+  let logTerms = 0;
   for (let i = 0; i < n; i++) {
-    weightPerX[xIndex[i]!]! += data.weight[i]!;
-    totalWeight += data.weight[i]!;
+    const w = data.weight[i]!;
+    const x = data.x[i]!;
+    const logM = Math.log(data.m[i]! * moneyScale);
+    spend[i] = x * data.m[i]! * moneyScale;
+    weightedX[i] = w * x;
+    weightPerX[positionOfX.get(x)!]! += w;
+    totalWeight += w;
+    logSpend += w * logM;
+    logTerms += w * x * (logM + Math.log(x));
   }
-  const psiPXQ = new Float64Array(distinctX.length);
-  const psiPX = new Float64Array(distinctX.length);
 
   /** Returns the log-likelihood; fills `gradient` (d/dp, d/dq, d/dv) when given. */
   return (params: GammaGammaParameters, gradient?: Float64Array): number => {
     const { p, q, v } = params;
     const logV = Math.log(v);
-    let logLikelihood = totalWeight * (q * logV - logGamma(q));
+    let logLikelihood = totalWeight * (q * logV - logGamma(q)) + p * logTerms - logSpend;
+    let gp = logTerms;
     let gq = totalWeight * (logV - digamma(q));
-    let gp = 0;
-    let gv = (totalWeight * q) / v;
     for (let k = 0; k < distinctX.length; k++) {
       const px = p * distinctX[k]!;
       logLikelihood += weightPerX[k]! * (logGamma(px + q) - logGamma(px));
       if (gradient) {
-        psiPXQ[k] = digamma(px + q);
-        psiPX[k] = digamma(px);
-        gq += weightPerX[k]! * psiPXQ[k]!;
+        const psiPXQ = digamma(px + q);
+        gp += weightPerX[k]! * distinctX[k]! * (psiPXQ - digamma(px));
+        gq += weightPerX[k]! * psiPXQ;
       }
     }
+    // sums over rows of w ln(x m + v), w x ln(x m + v), w / (x m + v) and w x / (x m + v)
+    let logTotal = 0;
+    let xLogTotal = 0;
+    let inverse = 0;
+    let xInverse = 0;
     for (let i = 0; i < n; i++) {
+      const total = spend[i]! + v;
+      const logOfTotal = Math.log(total);
       const w = data.weight[i]!;
-      const x = data.x[i]!;
-      const px = p * x;
-      const logTotal = Math.log(x * m[i]! + v);
-      logLikelihood += w * ((px - 1) * logM[i]! + px * logX[i]! - (px + q) * logTotal);
-      if (gradient) {
-        const k = xIndex[i]!;
-        gp += w * x * (psiPXQ[k]! - psiPX[k]! + logM[i]! + logX[i]! - logTotal);
-        gq -= w * logTotal;
-        gv -= (w * (px + q)) / (x * m[i]! + v);
-      }
+      logTotal += w * logOfTotal;
+      xLogTotal += weightedX[i]! * logOfTotal;
+      inverse += w / total;
+      xInverse += weightedX[i]! / total;
     }
+    logLikelihood -= p * xLogTotal + q * logTotal;
     if (gradient) {
-      gradient[0] = gp;
-      gradient[1] = gq;
-      gradient[2] = gv;
+      gradient[0] = gp - xLogTotal;
+      gradient[1] = gq - logTotal;
+      gradient[2] = (totalWeight * q) / v - p * xInverse - q * inverse;
     }
     return logLikelihood;
   };
