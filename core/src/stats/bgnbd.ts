@@ -7,7 +7,7 @@
 // within bounds, with times rescaled so that the longest T is 10 (as the `lifetimes` library
 // does): the optimiser then sees well-conditioned numbers whatever the time unit.
 import { CoreError } from '../api/errors.ts';
-import { fitOutcome, maximizeLikelihood, type FitStatus } from './maximumLikelihood.ts';
+import { fitOutcome, maximizeWithWarmStart, sampleIndices, type FitStatus } from './maximumLikelihood.ts';
 import digamma from '@stdlib/math-base-special-digamma';
 import logGamma from '@stdlib/math-base-special-gammaln';
 import { hypergeometric2F1 } from './special.ts';
@@ -219,14 +219,23 @@ export function fitBgNbd(data: BgNbdData, options: BgNbdFitOptions = {}): BgNbdF
   }
   const timeScale = 10 / maxT;
   const meanT = data.T.reduce((sum, T, i) => sum + T * data.weight[i]!, 0) / totalWeight;
-  const evaluate = likelihoodEvaluator(data, timeScale);
-  const { params: scaled, result } = maximizeLikelihood({
-    names: NAMES,
-    start: options.start ? { ...options.start, alpha: options.start.alpha * timeScale } : { r: 1, alpha: Math.max(meanT * timeScale, 1e-3), a: 1, b: 1 },
-    logLikelihood: evaluate,
-    totalWeight,
-    ...(options.maxIterations === undefined ? {} : { maxIterations: options.maxIterations }),
-  });
+  const sample = sampleIndices(data.x.length);
+  const sampleData = sample && {
+    x: Float64Array.from(sample, (i) => data.x[i]!),
+    tx: Float64Array.from(sample, (i) => data.tx[i]!),
+    T: Float64Array.from(sample, (i) => data.T[i]!),
+    weight: Float64Array.from(sample, (i) => data.weight[i]!),
+  };
+  const { params: scaled, result } = maximizeWithWarmStart(
+    {
+      names: NAMES,
+      start: options.start ? { ...options.start, alpha: options.start.alpha * timeScale } : { r: 1, alpha: Math.max(meanT * timeScale, 1e-3), a: 1, b: 1 },
+      logLikelihood: likelihoodEvaluator(data, timeScale),
+      totalWeight,
+      ...(options.maxIterations === undefined ? {} : { maxIterations: options.maxIterations }),
+    },
+    sampleData && { logLikelihood: likelihoodEvaluator(sampleData, timeScale), totalWeight: sampleData.weight.reduce((sum, w) => sum + w, 0) },
+  );
   const params: BgNbdParameters = { ...scaled, alpha: scaled.alpha / timeScale };
   return fitOutcome('BG/NBD', params, result, NAMES, likelihoodEvaluator(data, 1)(params), totalWeight);
 }

@@ -4,7 +4,7 @@
 // optionally grouped with weights. Gamma-function terms are cached per distinct x; money is
 // rescaled to a mean of 1 while fitting so v starts near its optimum whatever the currency.
 import { CoreError } from '../api/errors.ts';
-import { fitOutcome, maximizeLikelihood, type FitStatus } from './maximumLikelihood.ts';
+import { fitOutcome, maximizeWithWarmStart, sampleIndices, type FitStatus } from './maximumLikelihood.ts';
 import digamma from '@stdlib/math-base-special-digamma';
 import logGamma from '@stdlib/math-base-special-gammaln';
 
@@ -115,13 +115,22 @@ export function fitGammaGamma(data: GammaGammaData, options: { maxIterations?: n
   }
   if (totalWeight === 0) throw new CoreError('E_NO_DATA', 'Gamma-Gamma needs at least one repeat customer with positive spend');
   const moneyScale = totalWeight / spend;
-  const { params: scaled, result } = maximizeLikelihood({
-    names: NAMES,
-    start: { p: 1, q: 1, v: 1 },
-    logLikelihood: likelihoodEvaluator(data, moneyScale),
-    totalWeight,
-    ...(options.maxIterations === undefined ? {} : { maxIterations: options.maxIterations }),
-  });
+  const sample = sampleIndices(data.x.length);
+  const sampleData = sample && {
+    x: Float64Array.from(sample, (i) => data.x[i]!),
+    m: Float64Array.from(sample, (i) => data.m[i]!),
+    weight: Float64Array.from(sample, (i) => data.weight[i]!),
+  };
+  const { params: scaled, result } = maximizeWithWarmStart(
+    {
+      names: NAMES,
+      start: { p: 1, q: 1, v: 1 },
+      logLikelihood: likelihoodEvaluator(data, moneyScale),
+      totalWeight,
+      ...(options.maxIterations === undefined ? {} : { maxIterations: options.maxIterations }),
+    },
+    sampleData && { logLikelihood: likelihoodEvaluator(sampleData, moneyScale), totalWeight: sampleData.weight.reduce((sum, w) => sum + w, 0) },
+  );
   const params: GammaGammaParameters = { ...scaled, v: scaled.v / moneyScale };
   return fitOutcome('Gamma-Gamma', params, result, NAMES, likelihoodEvaluator(data, 1)(params), totalWeight);
 }
