@@ -42,11 +42,11 @@ export function activityParams(rule: Pick<ChurnRule, 'statuses' | 'asOf'>): Reco
 
 /**
  * SQL of the orders that count as activity up to the evaluation date, one row per order:
- * customer_id, order_id, ordered_at, day, amount, channel, region, category (the segment columns;
- * DuckDB reads only the columns a query uses). Binds $activity_statuses and $activity_as_of.
+ * customer_id, order_id, ordered_at, day, amount, channel, region, category (the segment columns),
+ * discount, items (DuckDB reads only the columns a query uses). Binds $activity_statuses and $activity_as_of.
  */
 export const ACTIVITY_ORDERS_SQL = `
-  SELECT customer_id, order_id, ordered_at, CAST(ordered_at AS DATE) AS day, coalesce(amount, 0) AS amount, channel, region, category
+  SELECT customer_id, order_id, ordered_at, CAST(ordered_at AS DATE) AS day, coalesce(amount, 0) AS amount, channel, region, category, discount, items
   FROM orders
   WHERE list_contains($activity_statuses, status) AND ordered_at <= CAST($activity_as_of AS TIMESTAMP)`;
 

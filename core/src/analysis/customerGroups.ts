@@ -4,7 +4,7 @@
 // B2B, ...) or buys many items per order; a cross-border customer has most orders from a
 // cross-border channel or region (keywords, or any region outside the configured home regions).
 // Keywords are matched in JavaScript against the distinct channel and region values (a few
-// dozen), and the matching values are bound into the query, which joins them to each order.
+// dozen), and the matching values are bound into the query, which looks each order up in them.
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import type { SegmentKeywords, ShopperRules } from '../api/customers.ts';
 import { queryRows } from '../db/sql.ts';
@@ -34,9 +34,9 @@ async function distinctValues(connection: DuckDBConnection, column: 'channel' | 
 
 /**
  * Binds the business channels, cross-border channels and cross-border regions found in the
- * orders, and returns the CTEs that list them: business_channels, cross_channels, cross_regions.
+ * orders: $business_channels, $cross_channels, $cross_regions (lists of a few dozen at most).
  */
-export async function groupCtes(connection: DuckDBConnection, keywords: SegmentKeywords, rules: ShopperRules, params: Record<string, DuckDBValue>): Promise<string> {
+export async function bindGroupValues(connection: DuckDBConnection, keywords: SegmentKeywords, rules: ShopperRules, params: Record<string, DuckDBValue>): Promise<void> {
   const channels = await distinctValues(connection, 'channel');
   const regions = await distinctValues(connection, 'region');
   const home = rules.groups.homeRegions;
@@ -47,28 +47,16 @@ export async function groupCtes(connection: DuckDBConnection, keywords: SegmentK
       regions.filter((region) => matchesKeyword(region, keywords.crossBorder) || (home.length > 0 && !home.includes(region.toLowerCase()))),
     ),
   });
-  return `
-    business_channels AS (SELECT unnest(CAST($business_channels AS VARCHAR[])) AS channel),
-    cross_channels AS (SELECT unnest(CAST($cross_channels AS VARCHAR[])) AS channel),
-    cross_regions AS (SELECT unnest(CAST($cross_regions AS VARCHAR[])) AS region)`;
 }
 
-/** Per (customer, day) counts over `activity a` joined as GROUP_JOINS_SQL does. */
-export const GROUP_DAY_AGGREGATES_SQL = `
-  sum(a.items) AS items, count(a.items) AS items_known,
-  count(bc.channel) AS business_orders,
-  count(*) FILTER (WHERE cc.channel IS NOT NULL OR cr.region IS NOT NULL) AS cross_orders`;
-
-export const GROUP_JOINS_SQL = `
-  LEFT JOIN business_channels bc ON bc.channel = a.channel
-  LEFT JOIN cross_channels cc ON cc.channel = a.channel
-  LEFT JOIN cross_regions cr ON cr.region = a.region`;
-
-/** Per customer, from the day rows. */
-export const GROUP_CUSTOMER_AGGREGATES_SQL = `
-  sum(items) / nullif(sum(items_known), 0) AS items_per_order,
-  sum(business_orders) / sum(orders) AS business_share,
-  sum(cross_orders) / sum(orders) AS cross_border_share`;
+/**
+ * Per-customer aggregates over the orders `a` (one row per order) that decide the group. The value
+ * lists are short, so a lookup in them per order is cheaper than three joins of every order.
+ */
+export const GROUP_AGGREGATES_SQL = `
+  sum(a.items) / nullif(count(a.items), 0) AS items_per_order,
+  count(*) FILTER (WHERE list_contains(CAST($business_channels AS VARCHAR[]), a.channel)) / count(*) AS business_share,
+  count(*) FILTER (WHERE list_contains(CAST($cross_channels AS VARCHAR[]), a.channel) OR list_contains(CAST($cross_regions AS VARCHAR[]), a.region)) / count(*) AS cross_border_share`;
 
 /** The group of a customer from the aggregates; "more than half of the orders" decides. Binds $business_min_items. */
 export function groupExpressionSql(rules: ShopperRules, params: Record<string, DuckDBValue>): string {

@@ -7,16 +7,7 @@ import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import type { SegmentKeywords, ShopperFeature, ShopperRules } from '../api/customers.ts';
 import { queryOne, queryRows } from '../db/sql.ts';
 import { ACTIVITY_ORDERS_SQL } from './activity.ts';
-import {
-  GROUP_CUSTOMER_AGGREGATES_SQL,
-  GROUP_DAY_AGGREGATES_SQL,
-  GROUP_JOINS_SQL,
-  groupBasis,
-  groupCtes,
-  groupExpressionSql,
-  matchesKeyword,
-  type GroupColumns,
-} from './customerGroups.ts';
+import { GROUP_AGGREGATES_SQL, bindGroupValues, groupBasis, groupExpressionSql, matchesKeyword, type GroupColumns } from './customerGroups.ts';
 import { keywordPatternParam, textListParam } from './customerRules.ts';
 
 /** Which optional inputs have at least one value. */
@@ -120,8 +111,13 @@ async function sportsCategories(connection: DuckDBConnection, columns: InputColu
  * SHOPPER_FEATURES column. Binds into `params` the lists it needs (promotion days, sports
  * categories, group values, the pre-sale pattern); the caller supplies the activity parameters.
  *
- * Orders are first reduced to one row per customer and purchase day, which feeds both the
- * per-customer sums and the gaps between purchase days (one window over days, not orders).
+ * The order features come from one aggregation of the orders per customer, with no join back to
+ * `orders` and no (customer, day) rows: on 10M orders those took most of the time, since nearly
+ * every order is its customer's only order that day. What needs the order of purchases travels in
+ * one list per customer of days before the as-of date * K + category code (K = the number of
+ * category codes + 1; the days are never negative, so // and % split the two): sorted, the steps
+ * between its days are the gaps between purchase days (0 between orders of one day), and its codes
+ * count the orders per category. One list of integers costs less than a list per column.
  */
 export async function featuresSql(
   connection: DuckDBConnection,
@@ -132,57 +128,68 @@ export async function featuresSql(
   params: Record<string, DuckDBValue>,
 ): Promise<string> {
   const categories = columns.orderCategory || columns.lineCategory;
+  // Lines are finer than orders: when they carry categories, each line counts on its own
+  const orderCategories = categories && !columns.lineCategory;
   // DuckDB refuses named parameters a statement does not use: bind each list only with its CTE
   params.promotion_days = textListParam(days);
   if (categories) params.sports_categories = textListParam(await sportsCategories(connection, columns, keywords));
   if (columns.tickets) params.presale_keywords = keywordPatternParam(keywords.presaleInquiry);
+  await bindGroupValues(connection, keywords, rules, params);
   const ctes: string[] = [
-    // order_id is the orders table's key: the join adds the columns the activity SQL leaves out
-    `activity AS (
-      SELECT a.customer_id, a.order_id, a.ordered_at, a.day, a.amount, o.discount, o.category, o.items, o.channel, o.region
-      FROM (${ACTIVITY_ORDERS_SQL}) a JOIN orders o ON o.order_id = a.order_id
-    )`,
+    // not materialised: the orders are read again for the typical order value rather than held in memory
+    `activity AS NOT MATERIALIZED (${ACTIVITY_ORDERS_SQL})`,
     `promotion AS (SELECT DISTINCT CAST(unnest(CAST($promotion_days AS VARCHAR[])) AS DATE) AS day)`,
-    await groupCtes(connection, keywords, rules, params),
-    `purchase_days AS (
-      SELECT a.customer_id, a.day, count(*) AS orders, min(a.ordered_at) AS first_at, sum(a.amount) AS amount,
-             count(a.discount) AS discount_known, count(*) FILTER (WHERE a.discount > 0) AS discounted,
-             count(p.day) > 0 AS promotion,
-             ${GROUP_DAY_AGGREGATES_SQL}
-      FROM activity a LEFT JOIN promotion p ON p.day = a.day ${GROUP_JOINS_SQL}
-      GROUP BY a.customer_id, a.day
+    categories
+      ? `category_codes AS (
+          SELECT category, CAST(row_number() OVER (ORDER BY category) AS BIGINT) AS code,
+                 list_contains(CAST($sports_categories AS VARCHAR[]), category) AS sports
+          FROM (SELECT DISTINCT category FROM ${columns.lineCategory ? 'order_lines' : 'orders'} WHERE category IS NOT NULL))`
+      : `category_codes AS (SELECT CAST(NULL AS VARCHAR) AS category, CAST(NULL AS BIGINT) AS code, false AS sports WHERE false)`,
+    `code_base AS (SELECT count(*) + 1 AS k FROM category_codes)`,
+    `per_customer AS (
+      SELECT a.customer_id, count(*) AS orders, min(a.ordered_at) AS first_at, min(a.day) AS first_day,
+             sum(a.amount) AS revenue, sum(a.amount) / count(*) AS avg_order_value,
+             count(*) FILTER (WHERE a.discount > 0) / nullif(count(a.discount), 0) AS discount_order_share,
+             count(p.day) / count(*) AS promotion_day_share,
+             ${GROUP_AGGREGATES_SQL},
+             list_sort(list((CAST($activity_as_of AS DATE) - a.day) * (SELECT k FROM code_base) + coalesce(c.code, 0))) AS day_codes,
+             coalesce(sum(a.amount) FILTER (WHERE c.sports), 0) AS sports_spend,
+             sum(a.amount) FILTER (WHERE c.code IS NOT NULL) AS category_spend
+      FROM activity a LEFT JOIN promotion p ON p.day = a.day
+      LEFT JOIN category_codes c ON ${orderCategories ? 'c.category = a.category' : 'false'}
+      GROUP BY a.customer_id
     )`,
     `base AS (
-      SELECT customer_id, sum(orders) AS orders, count(*) AS purchase_days, min(first_at) AS first_at, min(day) AS first_day,
-             sum(amount) AS revenue, sum(amount) / sum(orders) AS avg_order_value,
-             sum(discounted) / nullif(sum(discount_known), 0) AS discount_order_share,
-             sum(CASE WHEN promotion THEN orders ELSE 0 END) / sum(orders) AS promotion_day_share,
-             avg(gap) AS mean_gap_days,
-             CASE WHEN count(gap) >= 2 AND avg(gap) > 0 THEN stddev_pop(gap) / avg(gap) END AS gap_cv,
-             ${GROUP_CUSTOMER_AGGREGATES_SQL}
-      FROM (SELECT *, date_diff('day', lag(day) OVER (PARTITION BY customer_id ORDER BY day), day) AS gap FROM purchase_days)
-      GROUP BY customer_id
+      SELECT * EXCLUDE (day_codes, k, gaps, codes),
+             1 + len(gaps) AS purchase_days,
+             list_avg(gaps) AS mean_gap_days,
+             CASE WHEN len(gaps) >= 2 AND list_avg(gaps) > 0 THEN list_stddev_pop(gaps) / list_avg(gaps) END AS gap_cv,
+             map_values(list_histogram(codes)) AS category_counts
+      FROM (SELECT *,
+                   list_filter([day_codes[i] // k - day_codes[i - 1] // k FOR i IN range(2, len(day_codes) + 1)], gap -> gap > 0) AS gaps,
+                   list_filter([code % k FOR code IN day_codes], code -> code > 0) AS codes
+            FROM per_customer, code_base)
     )`,
   ];
+  if (columns.lineCategory) {
+    ctes.push(`line_categories AS (
+      SELECT a.customer_id, map_values(histogram(c.code)) AS category_counts,
+             coalesce(sum(l.amount) FILTER (WHERE c.sports), 0) AS sports_spend, sum(l.amount) AS category_spend
+      FROM activity a JOIN (SELECT order_id, category, coalesce(amount, quantity * unit_price, 0) AS amount FROM order_lines) l ON l.order_id = a.order_id
+      JOIN category_codes c ON c.category = l.category
+      GROUP BY a.customer_id
+    )`);
+  }
   if (categories) {
-    // Lines are finer than orders: when they carry categories, each line counts on its own
-    const rows = columns.lineCategory
-      ? `SELECT a.customer_id, l.category, coalesce(l.amount, l.quantity * l.unit_price, 0) AS amount
-         FROM activity a JOIN order_lines l ON l.order_id = a.order_id WHERE l.category IS NOT NULL`
-      : 'SELECT customer_id, category, amount FROM activity WHERE category IS NOT NULL';
-    ctes.push(
-      `per_category AS (SELECT customer_id, category, count(*) AS n, sum(amount) AS spend FROM (${rows}) GROUP BY customer_id, category)`,
-      `sports_categories AS (SELECT unnest(CAST($sports_categories AS VARCHAR[])) AS category)`,
-      // entropy in bits without a window: H = log2(N) - sum(n log2 n) / N over the N category rows
-      `category_stats AS (
-        SELECT c.customer_id, count(*) AS distinct_categories,
-               log2(sum(c.n)) - sum(c.n * log2(c.n)) / sum(c.n) AS category_entropy,
-               max(c.n) / sum(c.n) AS top_category_share,
-               sum(CASE WHEN s.category IS NOT NULL THEN c.spend ELSE 0 END) / nullif(sum(c.spend), 0) AS sports_share
-        FROM per_category c LEFT JOIN sports_categories s ON s.category = c.category
-        GROUP BY c.customer_id
-      )`,
-    );
+    const source = columns.lineCategory ? 'line_categories' : 'base';
+    // entropy in bits from the counts n per category: H = log2(N) - sum(n log2 n) / N, N = sum(n)
+    ctes.push(`category_stats AS (
+      SELECT customer_id, len(category_counts) AS distinct_categories,
+             log2(list_sum(category_counts)) - list_sum([n * log2(n) FOR n IN category_counts]) / list_sum(category_counts) AS category_entropy,
+             list_max(category_counts) / list_sum(category_counts) AS top_category_share,
+             sports_spend / nullif(category_spend, 0) AS sports_share
+      FROM ${source} WHERE len(category_counts) > 0
+    )`);
   }
   if (columns.lineItem) {
     ctes.push(

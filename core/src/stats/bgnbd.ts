@@ -7,10 +7,10 @@
 // within bounds, with times rescaled so that the longest T is 10 (as the `lifetimes` library
 // does): the optimiser then sees well-conditioned numbers whatever the time unit.
 import { CoreError } from '../api/errors.ts';
-import { fitOutcome, maximizeLikelihood, type FitStatus } from './maximumLikelihood.ts';
+import { fitOutcome, maximizeWithWarmStart, sampleIndices, type FitStatus } from './maximumLikelihood.ts';
 import digamma from '@stdlib/math-base-special-digamma';
 import logGamma from '@stdlib/math-base-special-gammaln';
-import { hypergeometric2F1, logAddExp } from './special.ts';
+import { hypergeometric2F1 } from './special.ts';
 
 /** Customers grouped by identical (x, t_x, T). Times in one unit (days or weeks). */
 export interface BgNbdData {
@@ -78,18 +78,45 @@ function checkData(data: BgNbdData): void {
 /**
  * The log-likelihood and its gradient for one time scale, with the per-row work reduced to
  * lookups: the closure is called once per optimiser evaluation.
+ *
+ * Customers without repeat purchases contribute -r ln(alpha + T) only, so they are summed per
+ * distinct T. The others go through one tight loop over typed arrays: per row one exp and one
+ * log1p give both the log-sum-exp of the two terms of eq. 6 and the share of the second term
+ * that the gradient needs.
  */
 function likelihoodEvaluator(data: BgNbdData, timeScale: number) {
   const xs = uniqueIndex(data.x);
   const Ts = uniqueIndex(data.T.map((T) => T * timeScale));
   const txs = uniqueIndex(data.tx.map((tx) => tx * timeScale));
-  const weightPerX = new Float64Array(xs.values.length);
+  const distinctX = xs.values;
+  const weightPerX = new Float64Array(distinctX.length);
+  const onceWeightPerT = new Float64Array(Ts.values.length);
   let totalWeight = 0;
+  let repeatRows = 0;
   for (let i = 0; i < data.x.length; i++) {
-    weightPerX[xs.index[i]!]! += data.weight[i]!;
-    totalWeight += data.weight[i]!;
+    const w = data.weight[i]!;
+    weightPerX[xs.index[i]!]! += w;
+    totalWeight += w;
+    if (data.x[i] === 0) onceWeightPerT[Ts.index[i]!]! += w;
+    else repeatRows++;
   }
-  const perX = { constant: new Float64Array(xs.values.length), logB: new Float64Array(xs.values.length), dr: new Float64Array(xs.values.length), da: new Float64Array(xs.values.length), db: new Float64Array(xs.values.length) };
+  // the rows with x > 0, as parallel typed arrays the loop reads in order
+  const rowWeight = new Float64Array(repeatRows);
+  const rowX = new Float64Array(repeatRows);
+  const rowK = new Int32Array(repeatRows);
+  const rowT = new Int32Array(repeatRows);
+  const rowTx = new Int32Array(repeatRows);
+  for (let i = 0, j = 0; i < data.x.length; i++) {
+    if (data.x[i] === 0) continue;
+    rowWeight[j] = data.weight[i]!;
+    rowX[j] = data.x[i]!;
+    rowK[j] = xs.index[i]!;
+    rowT[j] = Ts.index[i]!;
+    rowTx[j] = txs.index[i]!;
+    j++;
+  }
+  const logB = new Float64Array(distinctX.length);
+  const invB = new Float64Array(distinctX.length);
   const logAT = new Float64Array(Ts.values.length);
   const invAT = new Float64Array(Ts.values.length);
   const logAtx = new Float64Array(txs.values.length);
@@ -109,61 +136,60 @@ function likelihoodEvaluator(data: BgNbdData, timeScale: number) {
     let gAlpha = (totalWeight * r) / alpha;
     let ga = 0;
     let gb = 0;
-    for (let k = 0; k < xs.values.length; k++) {
-      const x = xs.values[k]!;
-      perX.constant[k] = logGamma(r + x) - lgR + lgAB + logGamma(b + x) - lgB - logGamma(a + b + x);
-      perX.logB[k] = x > 0 ? Math.log(b + x - 1) : 0;
-      logLikelihood += weightPerX[k]! * perX.constant[k]!;
+    for (let k = 0; k < distinctX.length; k++) {
+      const x = distinctX[k]!;
+      const weight = weightPerX[k]!;
+      logLikelihood += weight * (logGamma(r + x) - lgR + lgAB + logGamma(b + x) - lgB - logGamma(a + b + x));
+      logB[k] = x > 0 ? Math.log(b + x - 1) : 0;
+      invB[k] = x > 0 ? 1 / (b + x - 1) : 0;
       if (gradient) {
         const psiABX = digamma(a + b + x);
-        gr += weightPerX[k]! * (digamma(r + x) - psiR);
-        ga += weightPerX[k]! * (psiAB - psiABX);
-        gb += weightPerX[k]! * (psiAB + digamma(b + x) - psiB - psiABX);
+        gr += weight * (digamma(r + x) - psiR);
+        ga += weight * (psiAB - psiABX);
+        gb += weight * (psiAB + digamma(b + x) - psiB - psiABX);
       }
     }
     for (let j = 0; j < Ts.values.length; j++) {
       logAT[j] = Math.log(alpha + Ts.values[j]!);
       invAT[j] = 1 / (alpha + Ts.values[j]!);
+      const once = onceWeightPerT[j]!;
+      logLikelihood -= once * r * logAT[j]!;
+      gr -= once * logAT[j]!;
+      gAlpha -= once * r * invAT[j]!;
     }
     for (let j = 0; j < txs.values.length; j++) {
       logAtx[j] = Math.log(alpha + txs.values[j]!);
       invAtx[j] = 1 / (alpha + txs.values[j]!);
     }
     const logA = Math.log(a);
-    const n = data.x.length;
-    for (let i = 0; i < n; i++) {
-      const k = xs.index[i]!;
-      const x = xs.values[k]!;
-      const w = data.weight[i]!;
-      const rx = r + x;
-      const jT = Ts.index[i]!;
-      const term3 = -rx * logAT[jT]!;
-      if (x === 0) {
-        logLikelihood += w * term3;
-        if (gradient) {
-          gr -= w * logAT[jT]!;
-          gAlpha -= w * rx * invAT[jT]!;
-        }
-        continue;
-      }
-      const jtx = txs.index[i]!;
-      const term4 = logA - perX.logB[k]! - rx * logAtx[jtx]!;
-      const total = logAddExp(term3, term4);
-      logLikelihood += w * total;
-      if (gradient) {
-        const share4 = Math.exp(term4 - total);
-        const share3 = 1 - share4;
-        gr -= w * (share3 * logAT[jT]! + share4 * logAtx[jtx]!);
-        gAlpha -= w * rx * (share3 * invAT[jT]! + share4 * invAtx[jtx]!);
-        ga += (w * share4) / a;
-        gb -= (w * share4) / (b + x - 1);
-      }
+    // sums over the repeat rows: sum w share4 and sum w share4 / (b + x - 1) give d/da and d/db
+    let shareSum = 0;
+    let shareOverB = 0;
+    for (let i = 0; i < repeatRows; i++) {
+      const w = rowWeight[i]!;
+      const k = rowK[i]!;
+      const jT = rowT[i]!;
+      const jtx = rowTx[i]!;
+      const rx = r + rowX[i]!;
+      const lT = logAT[jT]!;
+      const ltx = logAtx[jtx]!;
+      const term3 = -rx * lT;
+      const term4 = logA - logB[k]! - rx * ltx;
+      // log(e^term3 + e^term4) = larger + log1p(e^-|difference|); share4 = e^term4 / (e^term3 + e^term4)
+      const difference = term4 - term3;
+      const small = Math.exp(-Math.abs(difference));
+      logLikelihood += w * ((difference > 0 ? term4 : term3) + Math.log1p(small));
+      const share4 = (difference > 0 ? 1 : small) / (1 + small);
+      gr -= w * (lT + share4 * (ltx - lT));
+      gAlpha -= w * rx * (invAT[jT]! + share4 * (invAtx[jtx]! - invAT[jT]!));
+      shareSum += w * share4;
+      shareOverB += w * share4 * invB[k]!;
     }
     if (gradient) {
       gradient[0] = gr;
       gradient[1] = gAlpha;
-      gradient[2] = ga;
-      gradient[3] = gb;
+      gradient[2] = ga + shareSum / a;
+      gradient[3] = gb - shareOverB;
     }
     return logLikelihood;
   };
@@ -193,14 +219,23 @@ export function fitBgNbd(data: BgNbdData, options: BgNbdFitOptions = {}): BgNbdF
   }
   const timeScale = 10 / maxT;
   const meanT = data.T.reduce((sum, T, i) => sum + T * data.weight[i]!, 0) / totalWeight;
-  const evaluate = likelihoodEvaluator(data, timeScale);
-  const { params: scaled, result } = maximizeLikelihood({
-    names: NAMES,
-    start: options.start ? { ...options.start, alpha: options.start.alpha * timeScale } : { r: 1, alpha: Math.max(meanT * timeScale, 1e-3), a: 1, b: 1 },
-    logLikelihood: evaluate,
-    totalWeight,
-    ...(options.maxIterations === undefined ? {} : { maxIterations: options.maxIterations }),
-  });
+  const sample = sampleIndices(data.x.length);
+  const sampleData = sample && {
+    x: Float64Array.from(sample, (i) => data.x[i]!),
+    tx: Float64Array.from(sample, (i) => data.tx[i]!),
+    T: Float64Array.from(sample, (i) => data.T[i]!),
+    weight: Float64Array.from(sample, (i) => data.weight[i]!),
+  };
+  const { params: scaled, result } = maximizeWithWarmStart(
+    {
+      names: NAMES,
+      start: options.start ? { ...options.start, alpha: options.start.alpha * timeScale } : { r: 1, alpha: Math.max(meanT * timeScale, 1e-3), a: 1, b: 1 },
+      logLikelihood: likelihoodEvaluator(data, timeScale),
+      totalWeight,
+      ...(options.maxIterations === undefined ? {} : { maxIterations: options.maxIterations }),
+    },
+    sampleData && { logLikelihood: likelihoodEvaluator(sampleData, timeScale), totalWeight: sampleData.weight.reduce((sum, w) => sum + w, 0) },
+  );
   const params: BgNbdParameters = { ...scaled, alpha: scaled.alpha / timeScale };
   return fitOutcome('BG/NBD', params, result, NAMES, likelihoodEvaluator(data, 1)(params), totalWeight);
 }

@@ -4,7 +4,7 @@
 // optionally grouped with weights. Gamma-function terms are cached per distinct x; money is
 // rescaled to a mean of 1 while fitting so v starts near its optimum whatever the currency.
 import { CoreError } from '../api/errors.ts';
-import { fitOutcome, maximizeLikelihood, type FitStatus } from './maximumLikelihood.ts';
+import { fitOutcome, maximizeWithWarmStart, sampleIndices, type FitStatus } from './maximumLikelihood.ts';
 import digamma from '@stdlib/math-base-special-digamma';
 import logGamma from '@stdlib/math-base-special-gammaln';
 
@@ -36,57 +36,69 @@ function checkData(data: GammaGammaData): void {
   }
 }
 
+/**
+ * Per customer, ln L = lnG(px + q) - lnG(px) - lnG(q) + q ln v + (px - 1) ln m + px ln x - (px + q) ln(x m + v).
+ * Everything but the last term is a weighted sum known before the fit (over rows, or per distinct
+ * x for the gamma functions), so an evaluation costs one log and one division per row.
+ */
 function likelihoodEvaluator(data: GammaGammaData, moneyScale: number) {
   const n = data.x.length;
-  const m = data.m.map((value) => value * moneyScale);
-  const logM = m.map(Math.log);
-  const logX = data.x.map(Math.log);
+  const spend = new Float64Array(n);
+  const weightedX = new Float64Array(n);
   const distinctX = [...new Set(data.x)];
   const positionOfX = new Map(distinctX.map((x, k) => [x, k]));
-  const xIndex = Int32Array.from(data.x, (x) => positionOfX.get(x)!);
   const weightPerX = new Float64Array(distinctX.length);
   let totalWeight = 0;
+  // sum w ln m and sum w x (ln m + ln x): the (px - 1) ln m + px ln x part is p * logTerms - logSpend
+  let logSpend = 0;
+  let logTerms = 0;
   for (let i = 0; i < n; i++) {
-    weightPerX[xIndex[i]!]! += data.weight[i]!;
-    totalWeight += data.weight[i]!;
+    const w = data.weight[i]!;
+    const x = data.x[i]!;
+    const logM = Math.log(data.m[i]! * moneyScale);
+    spend[i] = x * data.m[i]! * moneyScale;
+    weightedX[i] = w * x;
+    weightPerX[positionOfX.get(x)!]! += w;
+    totalWeight += w;
+    logSpend += w * logM;
+    logTerms += w * x * (logM + Math.log(x));
   }
-  const psiPXQ = new Float64Array(distinctX.length);
-  const psiPX = new Float64Array(distinctX.length);
 
   /** Returns the log-likelihood; fills `gradient` (d/dp, d/dq, d/dv) when given. */
   return (params: GammaGammaParameters, gradient?: Float64Array): number => {
     const { p, q, v } = params;
     const logV = Math.log(v);
-    let logLikelihood = totalWeight * (q * logV - logGamma(q));
+    let logLikelihood = totalWeight * (q * logV - logGamma(q)) + p * logTerms - logSpend;
+    let gp = logTerms;
     let gq = totalWeight * (logV - digamma(q));
-    let gp = 0;
-    let gv = (totalWeight * q) / v;
     for (let k = 0; k < distinctX.length; k++) {
       const px = p * distinctX[k]!;
       logLikelihood += weightPerX[k]! * (logGamma(px + q) - logGamma(px));
       if (gradient) {
-        psiPXQ[k] = digamma(px + q);
-        psiPX[k] = digamma(px);
-        gq += weightPerX[k]! * psiPXQ[k]!;
+        const psiPXQ = digamma(px + q);
+        gp += weightPerX[k]! * distinctX[k]! * (psiPXQ - digamma(px));
+        gq += weightPerX[k]! * psiPXQ;
       }
     }
+    // sums over rows of w ln(x m + v), w x ln(x m + v), w / (x m + v) and w x / (x m + v)
+    let logTotal = 0;
+    let xLogTotal = 0;
+    let inverse = 0;
+    let xInverse = 0;
     for (let i = 0; i < n; i++) {
+      const total = spend[i]! + v;
+      const logOfTotal = Math.log(total);
       const w = data.weight[i]!;
-      const x = data.x[i]!;
-      const px = p * x;
-      const logTotal = Math.log(x * m[i]! + v);
-      logLikelihood += w * ((px - 1) * logM[i]! + px * logX[i]! - (px + q) * logTotal);
-      if (gradient) {
-        const k = xIndex[i]!;
-        gp += w * x * (psiPXQ[k]! - psiPX[k]! + logM[i]! + logX[i]! - logTotal);
-        gq -= w * logTotal;
-        gv -= (w * (px + q)) / (x * m[i]! + v);
-      }
+      logTotal += w * logOfTotal;
+      xLogTotal += weightedX[i]! * logOfTotal;
+      inverse += w / total;
+      xInverse += weightedX[i]! / total;
     }
+    logLikelihood -= p * xLogTotal + q * logTotal;
     if (gradient) {
-      gradient[0] = gp;
-      gradient[1] = gq;
-      gradient[2] = gv;
+      gradient[0] = gp - xLogTotal;
+      gradient[1] = gq - logTotal;
+      gradient[2] = (totalWeight * q) / v - p * xInverse - q * inverse;
     }
     return logLikelihood;
   };
@@ -103,13 +115,22 @@ export function fitGammaGamma(data: GammaGammaData, options: { maxIterations?: n
   }
   if (totalWeight === 0) throw new CoreError('E_NO_DATA', 'Gamma-Gamma needs at least one repeat customer with positive spend');
   const moneyScale = totalWeight / spend;
-  const { params: scaled, result } = maximizeLikelihood({
-    names: NAMES,
-    start: { p: 1, q: 1, v: 1 },
-    logLikelihood: likelihoodEvaluator(data, moneyScale),
-    totalWeight,
-    ...(options.maxIterations === undefined ? {} : { maxIterations: options.maxIterations }),
-  });
+  const sample = sampleIndices(data.x.length);
+  const sampleData = sample && {
+    x: Float64Array.from(sample, (i) => data.x[i]!),
+    m: Float64Array.from(sample, (i) => data.m[i]!),
+    weight: Float64Array.from(sample, (i) => data.weight[i]!),
+  };
+  const { params: scaled, result } = maximizeWithWarmStart(
+    {
+      names: NAMES,
+      start: { p: 1, q: 1, v: 1 },
+      logLikelihood: likelihoodEvaluator(data, moneyScale),
+      totalWeight,
+      ...(options.maxIterations === undefined ? {} : { maxIterations: options.maxIterations }),
+    },
+    sampleData && { logLikelihood: likelihoodEvaluator(sampleData, moneyScale), totalWeight: sampleData.weight.reduce((sum, w) => sum + w, 0) },
+  );
   const params: GammaGammaParameters = { ...scaled, v: scaled.v / moneyScale };
   return fitOutcome('Gamma-Gamma', params, result, NAMES, likelihoodEvaluator(data, 1)(params), totalWeight);
 }

@@ -26,6 +26,18 @@ export interface LikelihoodProblem<K extends string> {
   /** Sum of the weights, to optimise the mean so tolerances do not depend on the data's size. */
   totalWeight: number;
   maxIterations?: number;
+  /** A first estimate of the inverse Hessian in log parameters, e.g. from a fit on a sample. */
+  inverseHessian?: Float64Array;
+}
+
+/** Rows above which a fit first runs on a systematic sample of them (see maximizeWithWarmStart). */
+export const WARM_START_ROWS = 100_000;
+
+/** Every k-th index of `rows`, k chosen so that about WARM_START_ROWS remain; null when there are not more rows than that. */
+export function sampleIndices(rows: number): Int32Array | null {
+  if (rows <= WARM_START_ROWS) return null;
+  const step = Math.ceil(rows / WARM_START_ROWS);
+  return Int32Array.from({ length: Math.ceil(rows / step) }, (_, i) => i * step);
 }
 
 /** Maximises the log-likelihood; returns the parameters at the optimum (in the problem's units) with the optimiser's report. */
@@ -42,9 +54,29 @@ export function maximizeLikelihood<K extends string>(problem: LikelihoodProblem<
       return value;
     },
     names.map((name) => Math.log(problem.start[name])),
-    { lower: names.map(() => -LOG_BOUND), upper: names.map(() => LOG_BOUND), maxIterations: problem.maxIterations ?? 500, gradientTolerance: 1e-9 },
+    {
+      lower: names.map(() => -LOG_BOUND),
+      upper: names.map(() => LOG_BOUND),
+      maxIterations: problem.maxIterations ?? 500,
+      gradientTolerance: 1e-9,
+      ...(problem.inverseHessian ? { inverseHessian: problem.inverseHessian } : {}),
+    },
   );
   return { params: fromLog(result.x), result };
+}
+
+/**
+ * Maximises the likelihood of all rows, first on a sample of them when `sample` is given: the
+ * sample's optimum and its curvature (BFGS's inverse Hessian of the mean log-likelihood, which a
+ * systematic sample estimates) start the full fit, which then needs a few iterations over every row
+ * instead of twenty or more. Without a converged sample fit the full fit starts as usual.
+ */
+export function maximizeWithWarmStart<K extends string>(problem: LikelihoodProblem<K>, sample: Pick<LikelihoodProblem<K>, 'logLikelihood' | 'totalWeight'> | null) {
+  if (sample) {
+    const warm = maximizeLikelihood({ ...problem, ...sample });
+    if (warm.result.converged) return maximizeLikelihood({ ...problem, start: warm.params, inverseHessian: warm.result.inverseHessian });
+  }
+  return maximizeLikelihood(problem);
 }
 
 /**

@@ -16,6 +16,8 @@ export interface MinimizeOptions {
   relativeTolerance?: number;
   /** Default 500. */
   maxIterations?: number;
+  /** A first estimate of the inverse Hessian (n x n, by rows), e.g. from a fit on a sample; default the identity. */
+  inverseHessian?: Float64Array;
 }
 
 export interface MinimizeResult {
@@ -30,6 +32,8 @@ export interface MinimizeResult {
   atBound: number[];
   /** Why it stopped: 'gradient', 'no progress', 'iterations' or 'not finite'. */
   reason: 'gradient' | 'no progress' | 'iterations' | 'not finite';
+  /** The BFGS estimate of the inverse Hessian at the end, to start a related problem with. */
+  inverseHessian: Float64Array;
 }
 
 const ARMIJO = 1e-4;
@@ -47,7 +51,7 @@ export function minimizeBounded(objective: Objective, start: readonly number[], 
   let gradient = new Float64Array(n);
   let value = objective(x, gradient);
   let evaluations = 1;
-  let inverseHessian = identity(n);
+  let inverseHessian = options.inverseHessian?.length === n * n ? Float64Array.from(options.inverseHessian) : identity(n);
   const projected = new Float64Array(n);
   const direction = new Float64Array(n);
   let nextGradient = new Float64Array(n);
@@ -60,6 +64,7 @@ export function minimizeBounded(objective: Objective, start: readonly number[], 
     gradientNorm: projectGradient(x, gradient, lower, upper, projected),
     atBound: [...x.keys()].filter((i) => x[i] === lower[i] || x[i] === upper[i]),
     reason,
+    inverseHessian,
   });
   if (!Number.isFinite(value)) return result(false, 0, 'not finite');
 

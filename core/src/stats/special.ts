@@ -1,4 +1,4 @@
-// Special functions the customer-value models need that @stdlib does not offer: the Gauss hypergeometric series and log-sum-exp.
+// Special functions the customer-value models need that @stdlib does not offer: the Gauss hypergeometric series.
 import { CoreError } from '../api/errors.ts';
 
 const HYPERGEOMETRIC_MAX_TERMS = 1_000_000;
@@ -18,9 +18,4 @@ export function hypergeometric2F1(a: number, b: number, c: number, z: number): n
     if (!Number.isFinite(sum)) break;
   }
   throw new CoreError('E_CONVERGENCE', `2F1(${a}, ${b}; ${c}; ${z}) did not converge`);
-}
-
-/** ln(e^u + e^v) without overflow. */
-export function logAddExp(u: number, v: number): number {
-  return u > v ? u + Math.log1p(Math.exp(v - u)) : v + Math.log1p(Math.exp(u - v));
 }

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { CoreError } from '../../src/api/errors.ts';
 import { bgNbdExpectedPurchasesIfAlive, bgNbdLogLikelihood, bgNbdPAlive, fitBgNbd, type BgNbdParameters } from '../../src/stats/bgnbd.ts';
 import { fitGammaGamma, gammaGammaExpectedSpend, type GammaGammaParameters } from '../../src/stats/gammaGamma.ts';
+import { WARM_START_ROWS } from '../../src/stats/maximumLikelihood.ts';
 import { SHARED_DATA } from '../helpers/core.ts';
 
 const SUMMARY = join(SHARED_DATA, 'cdnow_lifetimes', 'cdnow_customers_summary.csv');
@@ -135,6 +136,20 @@ describe.skipIf(!present)('BG/NBD on cdnow_customers_summary.csv (weeks, 2,357 c
     expect(grouped.r).toBeCloseTo(ungrouped.r, 5);
     expect(grouped.customers).toBe(2357);
   });
+
+  it('ends at the same optimum when over 100,000 rows make it start from a sample', () => {
+    // every customer split into 50 rows of weight 1/50: the same likelihood, over the sampling threshold
+    const copies = 50;
+    const split = (column: Float64Array) => Float64Array.from({ length: column.length * copies }, (_, i) => column[Math.floor(i / copies)]!);
+    const many = { x: split(data.x), tx: split(data.tx), T: split(data.T), weight: new Float64Array(data.x.length * copies).fill(1 / copies) };
+    expect(many.x.length).toBeGreaterThan(WARM_START_ROWS);
+    const fromSample = fitBgNbd(many);
+    const direct = fitBgNbd(data);
+    expect(fromSample.logLikelihood).toBeCloseTo(direct.logLikelihood, 6);
+    for (const name of ['r', 'alpha', 'a', 'b'] as const) expect(fromSample[name]).toBeCloseTo(direct[name], 4);
+    // the sample's curvature leaves the full fit only a few iterations
+    expect(fromSample.iterations).toBeLessThan(direct.iterations / 2);
+  });
 });
 
 describe.skipIf(!present)('Gamma-Gamma on cdnow_customers_summary_with_transactions.csv (946 repeat customers)', () => {
@@ -162,5 +177,17 @@ describe.skipIf(!present)('Gamma-Gamma on cdnow_customers_summary_with_transacti
     expect(gammaGammaExpectedSpend(fit, 2, 22.35)).toBeCloseTo((fit.p * (2 * 22.35 + fit.v)) / (fit.p * 2 + fit.q - 1), 12);
     expect(gammaGammaExpectedSpend(fit, 0, 0)).toBeCloseTo((fit.p * fit.v) / (fit.q - 1), 12);
     expect(gammaGammaExpectedSpend({ p: 1, q: 0.9, v: 1 }, 0, 0)).toBeNull();
+  });
+
+  it('ends at the same optimum when over 100,000 rows make it start from a sample', () => {
+    const copies = 120;
+    const split = (column: Float64Array) => Float64Array.from({ length: column.length * copies }, (_, i) => column[Math.floor(i / copies)]!);
+    const many = { x: split(data.x), m: split(data.m), weight: new Float64Array(data.x.length * copies).fill(1 / copies) };
+    expect(many.x.length).toBeGreaterThan(WARM_START_ROWS);
+    const fromSample = fitGammaGamma(many);
+    const direct = fitGammaGamma(data);
+    expect(fromSample.logLikelihood).toBeCloseTo(direct.logLikelihood, 6);
+    for (const name of ['p', 'q', 'v'] as const) expect(fromSample[name]).toBeCloseTo(direct[name], 3);
+    expect(fromSample.iterations).toBeLessThan(direct.iterations / 2);
   });
 });

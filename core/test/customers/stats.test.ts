@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { CoreError } from '../../src/api/errors.ts';
 import { minimizeBounded } from '../../src/stats/optimize.ts';
-import { hypergeometric2F1, logAddExp } from '../../src/stats/special.ts';
+import logGamma from '@stdlib/math-base-special-gammaln';
+import { bgNbdLogLikelihood } from '../../src/stats/bgnbd.ts';
+import { gammaGammaLogLikelihood } from '../../src/stats/gammaGamma.ts';
+import { hypergeometric2F1 } from '../../src/stats/special.ts';
 
 describe('hypergeometric2F1', () => {
   it('reproduces closed forms', () => {
@@ -20,11 +23,64 @@ describe('hypergeometric2F1', () => {
   });
 });
 
-describe('logAddExp', () => {
-  it('does not overflow', () => {
-    expect(logAddExp(1000, 1000)).toBeCloseTo(1000 + Math.log(2), 12);
-    expect(logAddExp(-1000, 0)).toBe(0);
-    expect(logAddExp(Math.log(2), Math.log(3))).toBeCloseTo(Math.log(5), 14);
+describe('bgNbdLogLikelihood', () => {
+  // FHL 2005 eq. 6 written out per customer, with no caching or log-sum-exp
+  const direct = (p: { r: number; alpha: number; a: number; b: number }, x: number, tx: number, T: number) =>
+    logGamma(p.r + x) - logGamma(p.r) + p.r * Math.log(p.alpha) + logGamma(p.a + p.b) + logGamma(p.b + x) - logGamma(p.b) - logGamma(p.a + p.b + x) +
+    Math.log((p.alpha + T) ** -(p.r + x) + (x > 0 ? (p.a / (p.b + x - 1)) * (p.alpha + tx) ** -(p.r + x) : 0));
+  const rows = [
+    [0, 0, 30, 3],
+    [0, 0, 12.5, 1],
+    [1, 2, 30, 2],
+    [1, 29, 30, 1],
+    [3, 10, 12.5, 4],
+    [7, 20, 20, 1],
+    [12, 5, 40, 2],
+  ] as const;
+  const data = {
+    x: Float64Array.from(rows, (row) => row[0]),
+    tx: Float64Array.from(rows, (row) => row[1]),
+    T: Float64Array.from(rows, (row) => row[2]),
+    weight: Float64Array.from(rows, (row) => row[3]),
+  };
+  it('equals the per-customer formula, weighted, on either side of the log-sum-exp switch', () => {
+    for (const params of [
+      { r: 0.24, alpha: 4.4, a: 0.79, b: 2.43 },
+      { r: 3, alpha: 0.5, a: 20, b: 0.3 },
+      { r: 0.05, alpha: 50, a: 0.01, b: 9 },
+    ]) {
+      const expected = rows.reduce((sum, [x, tx, T, w]) => sum + w * direct(params, x, tx, T), 0);
+      expect(bgNbdLogLikelihood(params, data)).toBeCloseTo(expected, 10);
+    }
+  });
+
+  it('stays finite where the powers underflow', () => {
+    const far = { x: Float64Array.of(500), tx: Float64Array.of(1), T: Float64Array.of(1e6), weight: Float64Array.of(1) };
+    expect(Number.isFinite(bgNbdLogLikelihood({ r: 2, alpha: 1, a: 1, b: 1 }, far))).toBe(true);
+  });
+});
+
+describe('gammaGammaLogLikelihood', () => {
+  it('equals the per-customer formula (Fader & Hardie note 025), weighted', () => {
+    const rows = [
+      [1, 20, 3],
+      [1, 35.5, 1],
+      [2, 12.25, 2],
+      [5, 80, 1],
+      [9, 7.5, 4],
+    ] as const;
+    const data = { x: Float64Array.from(rows, (row) => row[0]), m: Float64Array.from(rows, (row) => row[1]), weight: Float64Array.from(rows, (row) => row[2]) };
+    for (const { p, q, v } of [
+      { p: 6.25, q: 3.74, v: 15.45 },
+      { p: 0.5, q: 12, v: 300 },
+    ]) {
+      const expected = rows.reduce(
+        (sum, [x, m, w]) =>
+          sum + w * (logGamma(p * x + q) - logGamma(p * x) - logGamma(q) + q * Math.log(v) + (p * x - 1) * Math.log(m) + p * x * Math.log(x) - (p * x + q) * Math.log(x * m + v)),
+        0,
+      );
+      expect(gammaGammaLogLikelihood({ p, q, v }, data)).toBeCloseTo(expected, 10);
+    }
   });
 });
 

@@ -373,7 +373,7 @@ export const en = {
   'reasons.trendNote': 'Monthly tickets per reason by ticket date, to see whether a reason is rising. Unknown is hidden until you click it in the legend.',
   'reasons.trendEmpty': 'The tickets carry no dates, so there is no trend to draw.',
   'reasons.tableTitle': 'Reasons',
-  'reasons.tableNote': 'Share: of all churned customers. Rate with / without: churn rate of customers with and without the reason; lift is their ratio with its 95% interval. Revenue at stake: 12-month revenue of the churned customers with it. Days to last order: median from ticket to last order. Arrow keys move through the rows; Enter opens the customers behind a reason.',
+  'reasons.tableNote': 'Share: of all churned customers. Rate with / without: churn rate of customers with and without the reason; lift is their ratio with its 95% interval. Revenue at stake: 12-month revenue of the churned customers with it. Days to last order: median days from the ticket to the last order of its customer; below 0 when most tickets came after it (tickets up to the churn date count, so a complaint after the final purchase shows as negative). Arrow keys move through the rows; Enter opens the customers behind a reason.',
   'reasons.showEvidence': 'Show evidence',
   'reasons.column.reason': 'Reason',
   'reasons.column.churnType': 'Churn type',
