@@ -2,6 +2,7 @@
 import type { ReportApi } from '../../api/report.ts';
 import { chromiumRenderer } from '../../report/chromium.ts';
 import { defaultReport } from '../../report/defaultReport.ts';
+import { saveDisplaySettings, workspaceDisplaySettings } from '../../report/displaySettings.ts';
 import { exportReport } from '../../report/exportReport.ts';
 import type { ReportRenderer } from '../../report/render.ts';
 import type { CoreContext } from '../context.ts';
@@ -21,6 +22,8 @@ export function reportHandlers(context: CoreContext, createRenderer: () => Repor
         scope.progress.update({ phase: 'done' }, true);
         return report;
       }, ['customer-results', 'ticket-reasons']),
+    displaySettings: () => context.withConnection(workspaceDisplaySettings),
+    saveDisplaySettings: (request) => context.withConnection((connection) => saveDisplaySettings(connection, request)),
     async exportReport(request) {
       const renderer = createRenderer();
       try {
