@@ -643,6 +643,19 @@ export const en = {
   'kpi.formula.averageOrderValue': 'Amount of the orders that count / those orders',
   'kpi.formula.topRevenueShare': 'Revenue of the top customers by revenue / all revenue',
   'kpi.formula.gini': 'Gini coefficient of revenue per customer: Σ (2i − n − 1) xᵢ / (n Σ x), x ascending',
+  'report.branding': 'Branding',
+  'report.branding.hint': 'Title, client, logo, colour and currency, kept in this workspace for every export',
+  'report.branding.title': 'Title of every report of this workspace',
+  'report.branding.client': 'Client name',
+  'report.branding.logo': 'Logo (PNG or JPEG)',
+  'report.branding.logoRemove': 'Remove logo',
+  'report.branding.logoType': 'Choose a PNG or JPEG image.',
+  'report.branding.accent': 'Accent colour',
+  'report.branding.currency': 'Currency of money figures',
+  'report.branding.currencyNone': 'None (plain numbers)',
+  'report.branding.hideWorkspaceName': 'Hide the workspace file name',
+  'report.branding.save': 'Save to workspace',
+  'report.branding.saved': 'Saved; exports use it from now on.',
 } as const;
 
 export type MessageKey = keyof typeof en;

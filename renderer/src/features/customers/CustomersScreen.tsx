@@ -6,6 +6,7 @@ import { useCall } from '../../client/hooks.ts';
 import { CHART_COLORS, PlotlyChart } from '../../components/charts/PlotlyChart.tsx';
 import { ErrorBanner } from '../../components/ErrorBanner.tsx';
 import { Panel, Screen } from '../../components/Screen.tsx';
+import { useMoney } from '../../components/money.ts';
 import { StatTile } from '../../components/StatTile.tsx';
 import { useI18n, type I18n } from '../../i18n/I18nProvider.tsx';
 import { CustomerExplanationPanel } from './CustomerExplanationPanel.tsx';
@@ -171,6 +172,7 @@ function FitWarning({ quality }: { quality: ValueFitQuality }) {
 
 function ValueView({ onExplain, onResult }: { onExplain: (id: string) => void; onResult: (resultId: string) => void }) {
   const { t, number } = useI18n();
+  const money = useMoney();
   const value = useCall('customerValue', {});
   const [showAnyway, setShowAnyway] = useState(false);
   const resultId = value.value?.resultId;
@@ -188,8 +190,8 @@ function ValueView({ onExplain, onResult }: { onExplain: (id: string) => void; o
         <StatTile label={t('customers.value.customers')} value={number(summary.customers)} />
         <StatTile label={t('customers.value.expectedAlive')} value={number(summary.expectedAlive)} />
         <StatTile label={t('customers.value.expectedPurchasesAll')} value={number(summary.expectedPurchases)} />
-        <StatTile label={t('customers.value.totalClv')} value={number(summary.totalClv, 0)} />
-        {!degenerate && <StatTile label={t('customers.value.totalAtRisk')} value={number(summary.totalValueAtRisk, 0)} />}
+        <StatTile label={t('customers.value.totalClv')} value={money(summary.totalClv)} />
+        {!degenerate && <StatTile label={t('customers.value.totalAtRisk')} value={money(summary.totalValueAtRisk)} />}
       </div>
       <p className="chart-note">{t('customers.value.definition', { months: number(options.horizonMonths) })}</p>
       {fitQuality.oneTimeBuyers > 0 && <p className="chart-note">{t('customers.value.oneTimeBuyers', { count: number(fitQuality.oneTimeBuyers) })}</p>}
