@@ -17,6 +17,20 @@ const TABS = ['rfm', 'shopper', 'value'] as const;
 
 type Tab = (typeof TABS)[number];
 
+/** Characters of 10-pixel text that fit one cell of the 5 x 5 grid at its narrowest (a half-width panel at 1280 px). */
+const RFM_CELL_CHARS = 10;
+
+/** Text in lines of at most `width` characters, broken between words (Plotly's "<br>"); a longer word keeps its own line. */
+export function wrapWords(text: string, width: number): string {
+  const lines: string[] = [];
+  for (const word of text.split(' ')) {
+    const last = lines.at(-1);
+    if (last !== undefined && last.length + 1 + word.length <= width) lines[lines.length - 1] = `${last} ${word}`;
+    else lines.push(word);
+  }
+  return lines.join('<br>');
+}
+
 function RfmView({ result, onExplain }: { result: RfmSegmentsResult; onExplain: (id: string) => void }) {
   const { t, number, label } = useI18n();
   const [segment, setSegment] = useState(result.segments[0]?.key ?? '');
@@ -24,7 +38,8 @@ function RfmView({ result, onExplain }: { result: RfmSegmentsResult; onExplain: 
     const scores = [1, 2, 3, 4, 5];
     const cell = (r: number, f: number) => result.grid.find((item) => item.r === r && item.f === f);
     const names = new Map(result.segments.map((segment) => [segment.key, label(segment.label)]));
-    const cellText = (r: number, f: number) => cell(r, f)?.segments.map((key) => names.get(key) ?? key).join('<br>') ?? '';
+    // A name wider than a cell ("Potential loyalist") breaks between its words instead of spilling into the next cell.
+    const cellText = (r: number, f: number) => cell(r, f)?.segments.map((key) => wrapWords(names.get(key) ?? key, RFM_CELL_CHARS)).join('<br>') ?? '';
     return [
       {
         type: 'heatmap',
