@@ -495,7 +495,7 @@ export const en = {
   'customers.value.holdoutPurchases': 'Mean purchases per customer in the holdout',
   'error.details': 'Details',
   'error.noData.no_orders': 'This workspace has no orders yet. Import an orders export on the Data screen first.',
-  'error.noData.no_repeat_buyers': 'No customer bought on two different days, so no churn window can be derived from the gaps between purchases. Set the churn window in days:',
+  'error.noData.no_repeat_buyers': 'No customer bought on two different days, so no churn window can be derived from the gaps between purchases.',
   'error.noData.no_repeat_buyers_value': 'No customer bought on two different days, so the value model (BG/NBD) has nothing to learn from. It needs repeat buyers: import a longer period of orders.',
   'error.noData.no_customers_until': 'No customer bought on or before {until}: move the calibration end later.',
   'error.code.E_ARGS': 'A setting has a value the analysis cannot use.',
@@ -642,6 +642,10 @@ export const en = {
   'report.branding.hideWorkspaceName': 'Hide the workspace file name',
   'report.branding.save': 'Save to workspace',
   'report.branding.saved': 'Saved; exports use it from now on.',
+  'retention.singlePeriod': 'All orders fall in one cohort period (period: {period}), so there is no period after the first to measure retention in: the curves and the trend need at least two. Import a longer stretch of orders or choose a shorter cohort period.',
+  'error.noData.no_repeat_buyers.fixHere': 'Set the churn window in days:',
+  'error.noData.no_repeat_buyers.fixElsewhere': 'Set a churn window in days on the Churn screen, or import orders over a longer period.',
+  'error.noData.other': 'This analysis has no result on this data:',
 } as const;
 
 export type MessageKey = keyof typeof en;

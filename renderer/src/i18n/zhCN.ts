@@ -497,7 +497,7 @@ export const zhCN: Record<MessageKey, string> = {
   'customers.value.holdoutPurchases': '验证期内客户平均购买次数',
   'error.details': '技术细节',
   'error.noData.no_orders': '本工作区还没有订单。请先在“数据”页导入订单导出文件。',
-  'error.noData.no_repeat_buyers': '没有客户在两个不同的日子购买过，因此无法根据购买间隔推算流失窗口。请手动设定流失窗口（天）：',
+  'error.noData.no_repeat_buyers': '没有客户在两个不同的日子购买过，因此无法根据购买间隔推算流失窗口。',
   'error.noData.no_repeat_buyers_value': '没有客户在两个不同的日子购买过，价值模型（BG/NBD）无从学习。它需要复购客户：请导入更长时间段的订单。',
   'error.noData.no_customers_until': '{until} 及之前没有客户购买：请把校准截止日期往后移。',
   'error.code.E_ARGS': '某个设置的取值无法用于分析。',
@@ -644,4 +644,8 @@ export const zhCN: Record<MessageKey, string> = {
   'report.branding.hideWorkspaceName': '隐藏工作区文件名',
   'report.branding.save': '保存到工作区',
   'report.branding.saved': '已保存，之后的导出都将使用。',
+  'retention.singlePeriod': '所有订单都落在同一个同期群周期内（周期：{period}），首个周期之后没有可衡量留存的周期：留存曲线和趋势至少需要两个周期。请导入更长时间段的订单，或选择更短的同期群周期。',
+  'error.noData.no_repeat_buyers.fixHere': '请手动设定流失窗口（天）：',
+  'error.noData.no_repeat_buyers.fixElsewhere': '请在“流失”页手动设定流失窗口（天），或导入更长时间段的订单。',
+  'error.noData.other': '这项分析在当前数据上没有结果：',
 };
