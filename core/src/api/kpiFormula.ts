@@ -107,7 +107,7 @@ function chineseFormula(key: KpiKey, terms: KpiFormulaTerms): string {
   const asOf = readableTimestamp(terms.asOf);
   const activity = `${statusWords(terms.statuses, 'zh-CN')}订单（截至 ${asOf}）`;
   const period = PERIOD_WORDS[terms.period]['zh-CN'];
-  const window = `${terms.windowDays} 天（${terms.windowSource === 'p90' ? '复购客户购买间隔的第 90 百分位' : '手动设定'}）`;
+  const windowSource = terms.windowSource === 'p90' ? '窗口为复购客户购买间隔的第 90 百分位' : '窗口为手动设定';
   switch (key) {
     case 'customers':
       return `有${activity}的客户数`;
@@ -120,7 +120,7 @@ function chineseFormula(key: KpiKey, terms: KpiFormulaTerms): string {
     case 'churnRate':
       return terms.churnPeriod === null
         ? `尚无可用 ${terms.windowDays} 天窗口完整判定其客户的${period}`
-        : `在以 ${terms.churnPeriod} 开始的${period}活跃、最后一次活跃在该${period}、之后超过 ${window}（按自然日计）未再活跃的客户 / 该${period}活跃的客户（最近一个可完整判定的${period}）`;
+        : `在以 ${terms.churnPeriod} 开始的${period}活跃、最后一次活跃在该${period}、之后超过 ${terms.windowDays} 天未再活跃（按自然日计，${windowSource}）的客户 / 该${period}活跃的客户（最近一个可完整判定的${period}）`;
     case 'orderCompletionRate':
       return `状态为已完成的订单 / 截至 ${asOf} 的全部订单（贷项凭证不算订单）`;
     case 'refundRateOrders':

@@ -39,7 +39,7 @@ describe('KPI formulas', () => {
   it('word the same terms in Chinese', () => {
     expect(kpiFormula('customers', TERMS, 'zh-CN')).toBe('有已完成、已退款订单（截至 2024-04-20 12:00）的客户数');
     expect(kpiFormula('churnRate', TERMS, 'zh-CN')).toBe(
-      '在以 2024-01-01 开始的月活跃、最后一次活跃在该月、之后超过 97 天（复购客户购买间隔的第 90 百分位）（按自然日计）未再活跃的客户 / 该月活跃的客户（最近一个可完整判定的月）',
+      '在以 2024-01-01 开始的月活跃、最后一次活跃在该月、之后超过 97 天未再活跃（按自然日计，窗口为复购客户购买间隔的第 90 百分位）的客户 / 该月活跃的客户（最近一个可完整判定的月）',
     );
     expect(kpiFormula('churnRate', { ...TERMS, churnPeriod: null, windowSource: 'user' }, 'zh-CN')).toBe('尚无可用 97 天窗口完整判定其客户的月');
     expect(kpiFormula('refundRateOrders', TERMS, 'zh-CN')).toBe('退款（已退款或有退款金额的订单，以及 3 张贷项凭证） / 截至 2024-04-20 12:00 已完成或已退款的订单');
