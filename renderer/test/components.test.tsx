@@ -157,8 +157,30 @@ describe('ProgressBar and ErrorBanner', () => {
     );
     const status = screen.getByTestId('no-data');
     expect(status.textContent).toContain('没有客户在两个不同的日子购买过');
+    expect(status.textContent).toContain('请手动设定流失窗口（天）：');
     expect(status.textContent).not.toContain('导入订单');
     expect(screen.getByRole('button', { name: 'fix' })).toBeTruthy();
+  });
+
+  it('says where to fix a named reason when the screen has no field for it (retention forecast, drivers)', () => {
+    renderWith(<ErrorBanner error={{ code: 'E_NO_DATA', message: 'no customer bought on two different days', details: { reason: 'no_repeat_buyers' } }} />);
+    const status = screen.getByTestId('no-data');
+    expect(status.textContent).toBe(
+      'No customer bought on two different days, so no churn window can be derived from the gaps between purchases. Set a churn window in days on the Churn screen, or import orders over a longer period.',
+    );
+  });
+
+  it('shows the core’s words for a reason the catalogue does not name, instead of asking for orders the workspace has', () => {
+    const error = { code: 'E_NO_DATA' as const, message: 'Cox model: no subject has an observed event (churn), so there is nothing to model' };
+    renderWith(<ErrorBanner error={error} />);
+    expect(screen.getByTestId('no-data').textContent).toBe(`This analysis has no result on this data: ${error.message}`);
+    expect(screen.queryByRole('link', { name: 'Data' })).toBeNull();
+    cleanup();
+    renderWith(<ErrorBanner error={error} />, { language: 'zh-CN' });
+    const status = screen.getByTestId('no-data');
+    expect(status.textContent).toContain('这项分析在当前数据上没有结果：');
+    // The English words sit in a closed disclosure, not in the visible text.
+    expect(status.querySelector('details')?.open).toBe(false);
   });
 
   it('words an error by its code in Chinese and never shows the folders of a path', () => {

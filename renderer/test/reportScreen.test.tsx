@@ -2,7 +2,7 @@
 import { cleanup, fireEvent, screen, within } from '@testing-library/react';
 import { tableFromArrays, tableToIPC } from 'apache-arrow';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { ExportReportRequest, ReportModel } from '../../core/src/api/index.ts';
+import type { DisplaySettings, ExportReportRequest, ReportModel, SaveDisplaySettingsRequest, WorkspaceInfo } from '../../core/src/api/index.ts';
 import { ReportDraftProvider } from '../src/features/report/ReportDraft.tsx';
 import { ReportScreen } from '../src/features/report/ReportScreen.tsx';
 import { fakeCore, fakePlotly, renderWith } from './fakeCore.tsx';
@@ -83,5 +83,72 @@ describe('Report screen', () => {
     expect(request.report.sections[0]?.note).toBe('Ask support why.');
     expect([...(request.images?.['retention.cohorts']?.png ?? [])]).toEqual([1, 2, 3]);
     await vi.waitFor(() => expect(createObjectURL).toHaveBeenCalled());
+  });
+
+  it('saves the branding and currency in the workspace, applies them to the draft at once and to every export', async () => {
+    const exported: ExportReportRequest[] = [];
+    const saved: SaveDisplaySettingsRequest[] = [];
+    let settings: DisplaySettings = {
+      branding: { title: '', clientName: '', logo: null, accentColor: '#2F6FED', hideWorkspaceName: false },
+      currency: null,
+    };
+    const money: ReportModel = {
+      ...model,
+      subtitle: 'shop.duckdb · 2024-01-05 to 2024-06-15',
+      sections: [
+        {
+          id: 'kpis.money',
+          area: 'kpis',
+          title: 'Revenue',
+          headline: 'Revenue per customer is 94.',
+          table: { name: 'kpis', columns: [{ key: 'amount', label: 'Amount', format: 'money' }], arrow: tableToIPC(tableFromArrays({ amount: Float64Array.from([94]) }), 'stream') },
+          options: [],
+          note: '',
+        },
+      ],
+    };
+    const core = fakeCore({
+      defaultReport: async () => money,
+      displaySettings: async () => settings,
+      describeWorkspace: async () => ({ path: '/home/analyst/shop.duckdb' }) as WorkspaceInfo,
+      saveDisplaySettings: async (request) => {
+        saved.push(request);
+        settings = { branding: { ...settings.branding, ...request.branding }, currency: request.currency ?? null };
+        return settings;
+      },
+      exportReport: async (request) => {
+        exported.push(request);
+        return { fileName: 'r.html', mimeType: 'text/html', bytes: new Uint8Array([60]) };
+      },
+    });
+    Object.assign(URL, { createObjectURL: vi.fn(() => 'blob:report'), revokeObjectURL: vi.fn() });
+    renderWith(
+      <ReportDraftProvider>
+        <ReportScreen />
+      </ReportDraftProvider>,
+      { core, plotly: async () => fakePlotly() },
+    );
+    fireEvent.click(screen.getByRole('button', { name: 'Build report' }));
+    expect(await screen.findByText('94.00')).toBeTruthy();
+
+    const branding = await screen.findByTestId('branding');
+    fireEvent.change(within(branding).getByLabelText('Title of every report of this workspace'), { target: { value: 'Q3 review' } });
+    fireEvent.change(within(branding).getByTestId('branding-client'), { target: { value: 'Acme Tea Co.' } });
+    fireEvent.change(within(branding).getByTestId('branding-currency'), { target: { value: 'USD' } });
+    fireEvent.click(within(branding).getByLabelText('Hide the workspace file name'));
+    fireEvent.click(within(branding).getByRole('button', { name: 'Save to workspace' }));
+    await vi.waitFor(() => expect(saved).toHaveLength(1));
+    expect(saved[0]).toEqual({
+      branding: { title: 'Q3 review', clientName: 'Acme Tea Co.', logo: null, accentColor: '#2F6FED', hideWorkspaceName: true },
+      currency: 'USD',
+    });
+    // The open draft takes the title, loses the file name, and shows money in dollars.
+    await vi.waitFor(() => expect((screen.getByRole('textbox', { name: 'Report title' }) as HTMLInputElement).value).toBe('Q3 review'));
+    expect((screen.getByTestId('report-subtitle') as HTMLInputElement).value).toBe('2024-01-05 to 2024-06-15');
+    expect(await screen.findByText('$94.00')).toBeTruthy();
+
+    fireEvent.click(screen.getByRole('button', { name: 'Export' }));
+    await vi.waitFor(() => expect(exported).toHaveLength(1));
+    expect(exported[0]!.report).toMatchObject({ title: 'Q3 review', currency: 'USD', branding: { clientName: 'Acme Tea Co.', hideWorkspaceName: true } });
   });
 });

@@ -4,11 +4,12 @@
 // and thresholds that were used. Retention and churn rates come from the churn summary's
 // lifecycle rows so that the two views can never disagree.
 import { listValue, type DuckDBConnection } from '@duckdb/node-api';
+import { kpiFormula, type KpiFormulaTerms } from '../api/kpiFormula.ts';
 import type { ChurnPeriodRow, Kpi, KpiKey, KpisOptions, KpisResult, LorenzPoint, Resolved } from '../api/retention.ts';
 import { queryOne, queryRows } from '../db/sql.ts';
 import { activityRelations, customerStatusParams, customerStatusSql } from './activity.ts';
 import { churnSummary } from './churn.ts';
-import { RETENTION_PERIODS, choice, numberChoice, readableTimestamp } from './periods.ts';
+import { RETENTION_PERIODS, choice, numberChoice } from './periods.ts';
 
 export type { KpisOptions, KpisResult } from '../api/retention.ts';
 
@@ -49,8 +50,6 @@ export async function kpis(connection: DuckDBConnection, options: KpisOptions = 
   };
   const params = customerStatusParams(rule);
   const status = customerStatusSql((await activityRelations(connection, rule.statuses, options.asOf ?? null)).customers);
-  const asOfWords = readableTimestamp(rule.asOf);
-  const activityWords = `status in (${rule.statuses.join(', ')}) up to ${asOfWords}`;
   const customers = await queryOne<CustomerTotals>(
     connection,
     `SELECT count(*) AS customers, count(*) FILTER (WHERE purchase_days >= ${REPEAT_PURCHASE_DAYS}) AS repeaters, sum(revenue) AS revenue, sum(orders) AS orders FROM (${status})`,
@@ -81,65 +80,45 @@ export async function kpis(connection: DuckDBConnection, options: KpisOptions = 
   const pareto = await paretoView(connection, status, params, customers.customers, resolved);
   const retention = lastRetention(summary.periods);
   const churn = summary.periods.findLast((row) => row.churnRate !== null);
-  const kpi = (key: KpiKey, numerator: number | null, denominator: number | null, formula: string): Kpi => ({
+  const formulaTerms: KpiFormulaTerms = {
+    statuses: rule.statuses,
+    asOf: rule.asOf,
+    period,
+    retentionPeriod: retention?.previous.period ?? null,
+    churnPeriod: churn?.period ?? null,
+    windowDays: rule.windowDays,
+    windowSource: rule.windowSource,
+    repeatDays: REPEAT_PURCHASE_DAYS,
+    creditNotes: orders.credit_notes,
+    lowRatingAtMost: resolved.lowRatingAtMost,
+    topShare: resolved.paretoShare,
+    topCustomers: pareto.topCustomers,
+  };
+  const kpi = (key: KpiKey, numerator: number | null, denominator: number | null): Kpi => ({
     key,
     value: numerator === null || denominator === null || denominator === 0 ? null : numerator / denominator,
     numerator,
     denominator,
-    formula,
+    formula: kpiFormula(key, formulaTerms, 'en'),
   });
   const revenue = customers.revenue ?? 0;
   const list: Kpi[] = [
-    { key: 'customers', value: customers.customers, numerator: customers.customers, denominator: null, formula: `customers with an order of ${activityWords}` },
-    kpi(
-      'repeatPurchaseRate',
-      customers.repeaters,
-      customers.customers,
-      `customers who bought on ${REPEAT_PURCHASE_DAYS} or more different days / customers (orders of ${activityWords})`,
-    ),
-    kpi(
-      'retentionRate',
-      retention?.current.returning ?? null,
-      retention?.previous.active ?? null,
-      retention
-        ? `customers active in both the ${period} of ${retention.previous.period} and the next (the last complete one) / customers active in the ${period} of ${retention.previous.period}`
-        : `needs two ${period}s of data, the later one complete`,
-    ),
-    kpi(
-      'churnRate',
-      churn?.churnedAfter ?? null,
-      churn?.active ?? null,
-      churn
-        ? `customers active in the ${period} of ${churn.period} whose last activity was then, followed by more than ${rule.windowDays} calendar days without activity (${rule.windowSource === 'p90' ? 'P90 of repeat customers\' gaps between purchase days' : 'chosen window'}) / customers active then (the latest ${period} whose customers can all be judged)`
-        : `no ${period} whose customers can all be judged with a ${rule.windowDays}-day window yet`,
-    ),
-    kpi('orderCompletionRate', orders.completed, orders.orders, `orders with status completed / all orders up to ${asOfWords} (credit notes are not orders)`),
-    kpi(
-      'refundRateOrders',
-      orders.refunded + orders.credit_notes,
-      orders.paid,
-      `refunds (orders refunded or with a refund amount, ${orders.credit_notes} credit notes) / orders completed or refunded, up to ${asOfWords}`,
-    ),
-    kpi(
-      'refundRateAmount',
-      (orders.refund_amount ?? 0) + (orders.credit_amount ?? 0),
-      orders.paid_amount,
-      'money given back (refund amounts, the whole amount of refunded orders without one, credit notes) / amount of orders completed or refunded',
-    ),
-    kpi('complaintRate', tickets.complainers, customers.customers, `customers with a ticket up to ${asOfWords} / customers with an order of ${activityWords}`),
-    kpi('averageRating', tickets.rating_sum, tickets.ratings, 'sum of ticket ratings / tickets with a rating'),
-    kpi('lowRatingShare', tickets.low_ratings, tickets.ratings, `tickets rated ${resolved.lowRatingAtMost} or lower / tickets with a rating`),
-    kpi('revenuePerCustomer', revenue, customers.customers, `amount of orders of ${activityWords} / customers`),
-    kpi('averageOrderValue', revenue, customers.orders, `amount of orders of ${activityWords} / those orders`),
-    kpi(
-      'topRevenueShare',
-      pareto.topRevenue,
-      revenue,
-      `revenue of the top ${Math.round(resolved.paretoShare * 100)}% of customers (${pareto.topCustomers} by revenue) / all revenue`,
-    ),
-    kpi('gini', pareto.giniNumerator, pareto.giniDenominator, 'Gini of revenue per customer: Σ (2i - n - 1) x_i / (n Σ x), x ascending'),
+    { ...kpi('customers', customers.customers, null), value: customers.customers },
+    kpi('repeatPurchaseRate', customers.repeaters, customers.customers),
+    kpi('retentionRate', retention?.current.returning ?? null, retention?.previous.active ?? null),
+    kpi('churnRate', churn?.churnedAfter ?? null, churn?.active ?? null),
+    kpi('orderCompletionRate', orders.completed, orders.orders),
+    kpi('refundRateOrders', orders.refunded + orders.credit_notes, orders.paid),
+    kpi('refundRateAmount', (orders.refund_amount ?? 0) + (orders.credit_amount ?? 0), orders.paid_amount),
+    kpi('complaintRate', tickets.complainers, customers.customers),
+    kpi('averageRating', tickets.rating_sum, tickets.ratings),
+    kpi('lowRatingShare', tickets.low_ratings, tickets.ratings),
+    kpi('revenuePerCustomer', revenue, customers.customers),
+    kpi('averageOrderValue', revenue, customers.orders),
+    kpi('topRevenueShare', pareto.topRevenue, revenue),
+    kpi('gini', pareto.giniNumerator, pareto.giniDenominator),
   ];
-  return { options: resolved, rule, kpis: list, lorenz: pareto.lorenz };
+  return { options: resolved, rule, kpis: list, lorenz: pareto.lorenz, formulaTerms };
 }
 
 /** The last complete period and the one before it, from the lifecycle rows. */

@@ -16,12 +16,8 @@ const DAY_MS = 86_400_000;
 /** Days from 1970-01-01 (a Thursday) to the first Monday. */
 const FIRST_MONDAY = 4;
 
-/** An ISO timestamp as a formula states it: "2011-12-09 12:50", the time left out at midnight, seconds only when there are some. */
-export function readableTimestamp(iso: string): string {
-  const [day = iso, time = ''] = iso.replace(/Z$/, '').replace(/\.0+$/, '').split('T');
-  const clock = time.replace(/:00$/, '');
-  return clock === '' || clock === '00:00' ? day : `${day} ${clock}`;
-}
+// Formulas state timestamps one way everywhere: the KPI formulas' wording owns it.
+export { readableTimestamp } from '../api/kpiFormula.ts';
 
 /** SQL: the ordinal of the period holding `day` (a DATE expression). */
 export function periodOrdinalSql(period: RetentionPeriod, day: string): string {

@@ -81,10 +81,44 @@ export interface ReportSection {
   note: string;
 }
 
+/** A logo image kept in the workspace and placed on report covers and pages. */
+export interface ReportLogo {
+  mimeType: 'image/png' | 'image/jpeg';
+  /** The image file's bytes, base64 (a JSON string, so it crosses every wire and sits in a settings row). */
+  base64: string;
+}
+
+/** How a client's reports look; set once on the Report screen and kept in the workspace. */
+export interface ReportBranding {
+  /** Replaces the default report title when not blank. */
+  title: string;
+  /** Shown on the cover ("Prepared for ..."); blank: no line. */
+  clientName: string;
+  logo: ReportLogo | null;
+  /** "#RRGGBB": section titles, the cover bar, summary rules. */
+  accentColor: string;
+  /** Leaves the workspace file name out of the report's subtitle. */
+  hideWorkspaceName: boolean;
+}
+
+/**
+ * Presentation settings of the workspace: the report branding and the currency every money
+ * figure (screens and reports) is shown in.
+ */
+export interface DisplaySettings {
+  branding: ReportBranding;
+  /** ISO 4217 code (e.g. "CNY", "USD"); null: money is shown as a plain number. */
+  currency: string | null;
+}
+
 export interface ReportModel {
   /** Format version of the model, so a saved report can be read back by a later release. */
   version: 1;
   lang: ReportLang;
+  /** Client name, logo and accent colour the writers apply; absent: the house look. */
+  branding?: ReportBranding;
+  /** ISO 4217 code money columns and figures carry; absent or null: plain numbers. */
+  currency?: string | null;
   title: string;
   /** What the report covers: workspace, date range, counts. */
   subtitle: string;
@@ -99,6 +133,10 @@ export interface DefaultReportRequest extends ScopedRequest {
   lang: ReportLang;
   /** A saved view whose scope the report's analyses take (instead of `scope`). */
   view?: string;
+  /** Overrides of the workspace's branding for this report only (the CLI's --title, --client, ...). */
+  branding?: Partial<ReportBranding>;
+  /** Overrides the workspace's currency for this report only. */
+  currency?: string | null;
   /** Areas to include, in any order (the report keeps REPORT_AREAS order). Default: all with data. */
   sections?: ReportArea[];
   /** Lets `cancel` interrupt the analyses; progress events carry it. */
@@ -139,6 +177,15 @@ export interface ReportApi {
   defaultReport(request: DefaultReportRequest): Promise<ReportModel>;
   /** Writes a report model as HTML, PDF, PPTX, XLSX, CSV or chart images (PNG at 2x, SVG). */
   exportReport(request: ExportReportRequest): Promise<ExportedFile>;
+  /** The workspace's branding and currency (defaults when none were saved). */
+  displaySettings(request: Record<string, never>): Promise<DisplaySettings>;
+  /** Saves the fields given over the workspace's current settings and answers the result. */
+  saveDisplaySettings(request: SaveDisplaySettingsRequest): Promise<DisplaySettings>;
 }
 
-export const REPORT_METHODS = ['defaultReport', 'exportReport'] as const satisfies readonly (keyof ReportApi)[];
+export interface SaveDisplaySettingsRequest {
+  branding?: Partial<ReportBranding>;
+  currency?: string | null;
+}
+
+export const REPORT_METHODS = ['defaultReport', 'exportReport', 'displaySettings', 'saveDisplaySettings'] as const satisfies readonly (keyof ReportApi)[];

@@ -4,6 +4,7 @@
 // result carries `options`: the same fields with the values actually used, so a report can state
 // them. Numbers the data cannot give (an unobservable cohort cell, a rate over zero customers)
 // are null, never 0.
+import type { KpiFormulaTerms } from './kpiFormula.ts';
 import type { ScopedRequest } from './views.ts';
 
 /** Order statuses after normalisation (the `status` column of the orders table). */
@@ -379,7 +380,7 @@ export interface Kpi {
   value: number | null;
   numerator: number | null;
   denominator: number | null;
-  /** How the value is computed, in words, with the periods and thresholds used. */
+  /** How the value is computed, in English words, with the periods and thresholds used (kpiFormula of the result's formulaTerms). */
   formula: string;
 }
 
@@ -393,6 +394,8 @@ export interface KpisResult {
   options: Resolved<Omit<KpisOptions, 'windowDays'>>;
   rule: ChurnRuleInfo;
   kpis: Kpi[];
+  /** The terms every KPI formula names, so each language words them from one place (`kpiFormula`). */
+  formulaTerms: KpiFormulaTerms;
   /** From (0, 0) to (1, 1), customers ordered by revenue ascending. */
   lorenz: LorenzPoint[];
 }

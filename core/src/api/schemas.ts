@@ -12,7 +12,7 @@ import type { CoreMethod, CoreRequest } from './contract.ts';
 import { CoreError } from './errors.ts';
 import type { CustomerTable, RfmRules, SegmentKeywords, ShopperRules, TimeUnit } from './customers.ts';
 import type { ReasonMembersRequest, Taxonomy } from './reasons.ts';
-import type { PaperSize, ReportArea, ReportFormat, ReportLang, ReportModel } from './report.ts';
+import type { PaperSize, ReportArea, ReportBranding, ReportFormat, ReportLang, ReportModel } from './report.ts';
 import type { OrderStatusName, RetentionBase, RetentionMetric, RetentionMode, RetentionPeriod, SegmentColumn } from './retention.ts';
 import type { DriversSource } from './drivers.ts';
 import type { EncodingName, ImportLimits, ImportOptions, ImportRequestKind } from './workspace.ts';
@@ -213,7 +213,15 @@ export const REQUEST_SCHEMAS = {
   }),
   explainCustomer: z.object({ customerId: z.string() }),
   // report
-  defaultReport: z.object({ lang: everyOf<ReportLang>({ 'zh-CN': true, en: true }), sections: z.array(reportArea).optional(), taskId, ...scoped, view: z.string().optional() }),
+  defaultReport: z.object({
+    lang: everyOf<ReportLang>({ 'zh-CN': true, en: true }),
+    sections: z.array(reportArea).optional(),
+    branding: checkedElsewhere<Partial<ReportBranding>>('report branding').optional(),
+    currency: z.string().nullable().optional(),
+    taskId,
+    ...scoped,
+    view: z.string().optional(),
+  }),
   exportReport: z.object({
     report: checkedElsewhere<ReportModel>('a report model'),
     format: everyOf<ReportFormat>({ html: true, pdf: true, pptx: true, xlsx: true, csv: true, png: true, svg: true }),
@@ -221,6 +229,8 @@ export const REQUEST_SCHEMAS = {
     images: z.record(z.string(), z.object({ png: z.instanceof(Uint8Array).optional(), svg: z.string().optional() })).optional(),
     sectionId: z.string().optional(),
   }),
+  displaySettings: nothing,
+  saveDisplaySettings: z.object({ branding: checkedElsewhere<Partial<ReportBranding>>('report branding').optional(), currency: z.string().nullable().optional() }),
   // drivers and surveys
   churnDrivers: z.object({ ...driversOptions, ...scoped }),
   surveys: z.object({ ...churnRule, ...taxonomyChoice, ...scoped, taskId, period: period.optional() }),

@@ -14,6 +14,7 @@ import { kpiSections } from './sections/kpis.ts';
 import { buildReasonsSections } from './sections/reasons.ts';
 import { buildRetentionSections } from './sections/retention.ts';
 import { buildSurveySections } from './sections/surveys.ts';
+import { checkBranding, checkCurrency, workspaceDisplaySettings } from './displaySettings.ts';
 import { COMMON_TEXT } from './text.ts';
 
 /** What a section builder gets: a connection on the workspace, the report's language, and the log. */
@@ -21,6 +22,8 @@ export interface SectionContext {
   connection: DuckDBConnection;
   lang: ReportLang;
   log: (event: LogEvent) => void;
+  /** ISO 4217 code of money in headlines, or null. */
+  currency: string | null;
 }
 
 /** Builds an area's sections from its analyses; [] when the workspace lacks the area's data (no tickets for reasons). */
@@ -32,7 +35,7 @@ export const SECTION_BUILDERS: Partial<Record<ReportArea, SectionBuilder>> = {
   retention: ({ connection, lang }) => buildRetentionSections(connection, lang),
   churn: ({ connection, lang }) => buildChurnSections(connection, lang),
   reasons: ({ connection, lang }) => buildReasonsSections(connection, lang),
-  customers: ({ connection, lang, log }) => buildCustomerSections(connection, lang, log),
+  customers: ({ connection, lang, log, currency }) => buildCustomerSections(connection, lang, log, currency),
   drivers: ({ connection, lang }) => buildDriversSections(connection, lang),
   satisfaction: ({ connection, lang }) => buildSurveySections(connection, lang),
 };
@@ -59,18 +62,29 @@ export async function defaultReport(
   if (facts.orders === 0 || facts.from === null || facts.to === null) {
     throw new CoreError('E_NO_DATA', 'the workspace has no orders; import an orders export before building a report');
   }
+  const saved = await workspaceDisplaySettings(connection);
+  const branding = request.branding === undefined ? saved.branding : checkBranding(request.branding, saved.branding);
+  const currency = request.currency === undefined ? saved.currency : checkCurrency(request.currency);
   const sections: ReportSection[] = [];
   for (const area of REPORT_AREAS.filter((item) => wanted.includes(item))) {
     const build = SECTION_BUILDERS[area];
     if (!build) log({ type: 'log', level: 'warn', message: `report: no ${area} section: that analysis is not available in this build` });
-    else sections.push(...(await sectionsOrSkip(area, () => build({ connection, lang, log }), log)));
+    else sections.push(...(await sectionsOrSkip(area, () => build({ connection, lang, log, currency }), log)));
   }
   const text = COMMON_TEXT[lang];
   return {
     version: 1,
     lang,
-    title: text.reportTitle,
-    subtitle: text.subtitle({ workspace: basename(workspacePath), from: facts.from, to: facts.to, orders: facts.orders, customers: facts.customers }),
+    branding,
+    currency,
+    title: branding.title.trim() || text.reportTitle,
+    subtitle: text.subtitle({
+      workspace: branding.hideWorkspaceName ? null : basename(workspacePath),
+      from: facts.from,
+      to: facts.to,
+      orders: facts.orders,
+      customers: facts.customers,
+    }),
     createdAt: new Date().toISOString(),
     summary: executiveSummary(sections),
     sections,

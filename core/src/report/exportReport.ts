@@ -3,6 +3,7 @@ import JSZip from 'jszip';
 import { CoreError } from '../api/errors.ts';
 import { REPORT_FORMATS, type ExportReportRequest, type ExportedFile, type PaperSize, type ReportFormat, type ReportModel, type ReportSection } from '../api/report.ts';
 import { tableCsv } from './csv.ts';
+import { checkBranding } from './displaySettings.ts';
 import { reportHtml } from './html.ts';
 import { reportPptx } from './pptx.ts';
 import { IMAGE_WIDTH, type ImageFormat, type ReportRenderer } from './render.ts';
@@ -30,7 +31,8 @@ export async function exportReport(request: ExportReportRequest, renderer: Repor
   const paper = request.paper ?? 'A4';
   if (!PAPERS.includes(paper)) throw new CoreError('E_ARGS', `paper must be A4 or Letter, got "${String(paper)}"`);
   assertReportModel(request.report);
-  const report = request.report;
+  // A model saved or edited elsewhere may carry only some branding fields: the rest take their defaults.
+  const report = request.report.branding ? { ...request.report, branding: checkBranding(request.report.branding) } : request.report;
   const base = baseName(report);
   const file = (format: ReportFormat, bytes: Uint8Array, name = base): ExportedFile => ({ fileName: `${name}.${format}`, mimeType: MIME_TYPES[format], bytes });
 

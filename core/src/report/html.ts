@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { JsonObject, PaperSize, ReportModel, ReportSection } from '../api/report.ts';
 import { readTable, formatCell, isNumericFormat } from './table.ts';
+import { logoDataUrl } from './displaySettings.ts';
 import { COMMON_TEXT } from './text.ts';
 import { FONT_STACK, INK, MUTED, ACCENT, RULE, PRINT_CHART_WIDTH, themedLayout } from './theme.ts';
 
@@ -58,13 +59,13 @@ export function reportHtml(report: ReportModel, options: HtmlOptions): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="Churn Workbench">
 <title>${escapeHtml(report.title)}</title>
-<style>${styles(options.paper)}</style>
+<style>${styles(options.paper, accentOf(report))}</style>
 </head>
 <body>
 <header class="report-header">
-<p class="product">${escapeHtml(text.product)}</p>
+${brandHtml(report)}<p class="product">${escapeHtml(text.product)}</p>
 <h1>${escapeHtml(report.title)}</h1>
-<p class="subtitle">${escapeHtml(report.subtitle)}</p>
+${clientHtml(report)}<p class="subtitle">${escapeHtml(report.subtitle)}</p>
 <p class="generated">${escapeHtml(text.generatedAt(report.createdAt.slice(0, 10)))}</p>
 ${summaryHtml(report)}
 ${contents(report)}
@@ -76,6 +77,21 @@ ${scripts}
 </body>
 </html>
 `;
+}
+
+/** The branding's accent without its "#", else the house accent. */
+export function accentOf(report: ReportModel): string {
+  return report.branding?.accentColor.slice(1).toUpperCase() ?? ACCENT;
+}
+
+function brandHtml(report: ReportModel): string {
+  const logo = report.branding?.logo;
+  return logo ? `<img class="logo" alt="" src="${logoDataUrl(logo)}">\n` : '';
+}
+
+function clientHtml(report: ReportModel): string {
+  const client = report.branding?.clientName.trim();
+  return client ? `<p class="client">${escapeHtml(COMMON_TEXT[report.lang].preparedFor(client))}</p>\n` : '';
 }
 
 function chartTarget(index: number): string {
@@ -129,7 +145,7 @@ function tableHtml(report: ReportModel, section: ReportSection): string {
   const cellClass = (index: number) => (isNumericFormat(columns[index]!.format) ? ' class="num"' : '');
   const head = columns.map((column, index) => `<th${cellClass(index)}>${escapeHtml(column.label)}</th>`).join('');
   const body = rows
-    .map((row, r) => `<tr>${row.map((cell, index) => `<td${cellClass(index)}>${escapeHtml(formatCell(cell, formats[r]![index]!, report.lang))}</td>`).join('')}</tr>`)
+    .map((row, r) => `<tr>${row.map((cell, index) => `<td${cellClass(index)}>${escapeHtml(formatCell(cell, formats[r]![index]!, report.lang, report.currency ?? null))}</td>`).join('')}</tr>`)
     .join('\n');
   const caption =
     table.totalRows !== undefined && table.totalRows > rows.length
@@ -153,24 +169,26 @@ const DRAW_SCRIPT = `(function () {
   window.addEventListener('afterprint', function () { draw(null); });
 })();`;
 
-function styles(paper: PaperSize): string {
+function styles(paper: PaperSize, accent: string): string {
   return `
 @page { size: ${paper}; margin: 15mm 15mm 18mm 15mm; }
 :root { color-scheme: light; }
 * { box-sizing: border-box; }
 body { margin: 0 auto; max-width: 1000px; padding: 32px 40px 64px; font-family: ${FONT_STACK}; color: #${INK}; background: #fff; line-height: 1.5; font-size: 14px; }
-.product { margin: 0; color: #${ACCENT}; font-weight: 600; font-size: 12px; letter-spacing: .04em; text-transform: uppercase; }
+.product { margin: 0; color: #${accent}; font-weight: 600; font-size: 12px; letter-spacing: .04em; text-transform: uppercase; }
 h1 { margin: 4px 0 6px; font-size: 28px; line-height: 1.25; }
 .subtitle, .generated { margin: 0; color: #${MUTED}; }
+.logo { display: block; max-height: 56px; max-width: 240px; margin: 0 0 12px; }
+.client { margin: 0 0 4px; font-size: 16px; font-weight: 600; }
 .contents { margin: 24px 0 8px; padding: 12px 16px; border: 1px solid #${RULE}; border-radius: 6px; }
 .contents h2 { margin: 0 0 4px; font-size: 14px; }
 .contents ol { margin: 0; padding-left: 20px; columns: 2; }
 .contents a { color: inherit; text-decoration: none; }
 .report-section { margin-top: 36px; padding-top: 20px; border-top: 2px solid #${RULE}; }
-.section-title { margin: 0; color: #${ACCENT}; font-weight: 600; font-size: 13px; }
+.section-title { margin: 0; color: #${accent}; font-weight: 600; font-size: 13px; }
 .headline { margin: 4px 0 12px; font-size: 20px; line-height: 1.35; }
 .chart { width: 100%; }
-.summary { margin: 18px 0 8px; padding: 14px 18px; background: #f4f7fe; border-left: 4px solid #${ACCENT}; }
+.summary { margin: 18px 0 8px; padding: 14px 18px; background: #f4f7fe; border-left: 4px solid #${accent}; }
 .summary h2 { margin: 0 0 8px; font-size: 15px; }
 .summary ul { margin: 0; padding-left: 20px; }
 .summary li { margin: 0 0 6px; font-size: 14px; line-height: 1.45; }
@@ -187,7 +205,7 @@ table.data td:first-child, table.data th:first-child { white-space: nowrap; }
 .options { margin: 10px 0 0; display: flex; flex-wrap: wrap; gap: 6px 14px; font-size: 12px; color: #${MUTED}; }
 .options-title { font-weight: 600; color: #${INK}; }
 .option-label { color: #${INK}; }
-.note { margin: 12px 0 0; padding: 10px 14px; background: #f4f7fe; border-left: 3px solid #${ACCENT}; }
+.note { margin: 12px 0 0; padding: 10px 14px; background: #f4f7fe; border-left: 3px solid #${accent}; }
 .note h3 { margin: 0 0 4px; font-size: 12px; color: #${MUTED}; }
 .note p { margin: 0 0 6px; }
 @media print {

@@ -6,7 +6,9 @@ import type { ReportModel, ReportSection } from '../api/report.ts';
 import { nativeChartOf, type NativeChart } from './nativeChart.ts';
 import { displayWidth, formatCell, isNumericFormat, readTable, type TableRows } from './table.ts';
 import { COMMON_TEXT } from './text.ts';
-import { ACCENT, INK, MUTED, RULE, SLIDE_FONT } from './theme.ts';
+import { logoBox } from './displaySettings.ts';
+import { accentOf } from './html.ts';
+import { INK, MUTED, RULE, SLIDE_FONT } from './theme.ts';
 
 /** Where a slide's chart image comes from: the app's own rendering, or the core's renderer. */
 export type ChartPng = (section: ReportSection, size: { width: number; height: number }) => Promise<Uint8Array>;
@@ -34,6 +36,10 @@ const MASTER = 'CHURNWB_SECTION';
 export async function reportPptx(report: ReportModel, chartPng: ChartPng): Promise<Uint8Array> {
   const text = COMMON_TEXT[report.lang];
   const font = SLIDE_FONT[report.lang];
+  const accent = accentOf(report);
+  const logo = report.branding?.logo ?? null;
+  const logoData = logo ? `${logo.mimeType};base64,${logo.base64}` : null;
+  const footerLogo = logo ? logoBox(logo, 1.6, 0.3) : null;
   const pptx = new PptxGenJS();
   pptx.layout = 'LAYOUT_WIDE';
   pptx.title = report.title;
@@ -47,20 +53,28 @@ export async function reportPptx(report: ReportModel, chartPng: ChartPng): Promi
       { placeholder: { options: { name: 'title', type: 'title', x: MARGIN_X, y: 0.55, w: BODY_W, h: 1.0, fontFace: font, bold: true, color: INK, align: 'left', valign: 'top', margin: 0 }, text: '' } },
       { line: { x: MARGIN_X, y: FOOTER_Y - 0.08, w: BODY_W, h: 0, line: { color: RULE, width: 0.75 } } },
       { text: { text: text.product, options: { x: MARGIN_X, y: FOOTER_Y, w: 6, h: 0.3, fontFace: font, fontSize: 9, color: MUTED, margin: 0 } } },
+      // The client's logo in every footer, left of the slide number.
+      ...(logoData && footerLogo ? [{ image: { x: SLIDE_W - MARGIN_X - 0.8 - footerLogo.width, y: FOOTER_Y, w: footerLogo.width, h: footerLogo.height, data: logoData } }] : []),
     ],
     slideNumber: { x: SLIDE_W - MARGIN_X - 0.6, y: FOOTER_Y, w: 0.6, h: 0.3, fontFace: font, fontSize: 9, color: MUTED, align: 'right' },
   });
 
   const cover = pptx.addSlide();
   cover.background = { color: 'FFFFFF' };
-  cover.addShape('rect', { x: 0, y: 0, w: 0.25, h: SLIDE_H, fill: { color: ACCENT }, line: { color: ACCENT } });
-  cover.addText(text.product, { x: 0.9, y: 1.9, w: 11, h: 0.4, fontFace: font, fontSize: 14, color: ACCENT, bold: true, margin: 0 });
+  cover.addShape('rect', { x: 0, y: 0, w: 0.25, h: SLIDE_H, fill: { color: accent }, line: { color: accent } });
+  if (logo && logoData) {
+    const box = logoBox(logo, 3, 0.9);
+    cover.addImage({ data: logoData, x: 0.9, y: 0.7, w: box.width, h: box.height, altText: report.branding?.clientName ?? '' });
+  }
+  cover.addText(text.product, { x: 0.9, y: 1.9, w: 11, h: 0.4, fontFace: font, fontSize: 14, color: accent, bold: true, margin: 0 });
   cover.addText(report.title, { x: 0.9, y: 2.4, w: 11.5, h: 1.3, fontFace: font, fontSize: 40, bold: true, color: INK, margin: 0, valign: 'top' });
-  cover.addText(report.subtitle, { x: 0.9, y: 3.8, w: 11.5, h: 0.8, fontFace: font, fontSize: 16, color: MUTED, margin: 0, valign: 'top' });
-  cover.addText(text.generatedAt(report.createdAt.slice(0, 10)), { x: 0.9, y: 4.6, w: 11.5, h: 0.4, fontFace: font, fontSize: 12, color: MUTED, margin: 0 });
+  const client = report.branding?.clientName.trim();
+  const subtitle = client ? `${text.preparedFor(client)}\n${report.subtitle}` : report.subtitle;
+  cover.addText(subtitle, { x: 0.9, y: 3.8, w: 11.5, h: 0.8, fontFace: font, fontSize: 16, color: MUTED, margin: 0, valign: 'top' });
+  cover.addText(text.generatedAt(report.createdAt.slice(0, 10)), { x: 0.9, y: 4.7, w: 11.5, h: 0.4, fontFace: font, fontSize: 12, color: MUTED, margin: 0 });
 
   if (report.summary?.length) {
-    const summary = sectionSlide(pptx, report.title, text.summary, font);
+    const summary = sectionSlide(pptx, report.title, text.summary, font, accent);
     summary.addText(
       report.summary.map((finding) => ({ text: finding, options: { bullet: true, breakLine: true, paraSpaceAfter: 10 } })),
       { x: MARGIN_X, y: BODY_Y, w: BODY_W, h: BODY_H, fontFace: font, fontSize: 18, color: INK, margin: 0, valign: 'top' },
@@ -70,7 +84,7 @@ export async function reportPptx(report: ReportModel, chartPng: ChartPng): Promi
   for (const section of report.sections) {
     const table = section.table ? readTable(section.table) : null;
     const tableBeside = table !== null && section.chart !== undefined && table.rows.length <= SIDE_TABLE_MAX.rows && table.columns.length <= SIDE_TABLE_MAX.columns;
-    const slide = sectionSlide(pptx, section.title, section.headline, font);
+    const slide = sectionSlide(pptx, section.title, section.headline, font, accent);
     if (section.note.trim()) slide.addNotes(section.note.trim());
     if (section.options.length) {
       const options = section.options.map((option) => `${option.label}: ${option.value}`).join('  ·  ');
@@ -87,14 +101,14 @@ export async function reportPptx(report: ReportModel, chartPng: ChartPng): Promi
       }
     }
     if (table && tableBeside) {
-      const side = layoutTable(table, SIDE_TABLE_W, report.lang);
+      const side = layoutTable(table, SIDE_TABLE_W, report);
       addTable(slide, side, { x: SLIDE_W - MARGIN_X - SIDE_TABLE_W, y: BODY_Y, w: SIDE_TABLE_W }, font, 0, side.body.length);
     } else if (table) {
-      const full = layoutTable(table, BODY_W, report.lang);
+      const full = layoutTable(table, BODY_W, report);
       const pages = tablePages(full);
       let start = 0;
       pages.forEach((rows, page) => {
-        const target = page === 0 && !section.chart ? slide : sectionSlide(pptx, section.title, text.tableOf(section.title), font);
+        const target = page === 0 && !section.chart ? slide : sectionSlide(pptx, section.title, text.tableOf(section.title), font, accent);
         addTable(target, full, { x: MARGIN_X, y: BODY_Y, w: BODY_W }, font, start, start + rows);
         start += rows;
         const total = section.table?.totalRows ?? table.rows.length;
@@ -109,9 +123,9 @@ export async function reportPptx(report: ReportModel, chartPng: ChartPng): Promi
 }
 
 /** A slide of the master: `kicker` (the section's name) small above `title` (its headline). */
-function sectionSlide(pptx: PptxGenJS, kicker: string, title: string, font: string): PptxGenJS.Slide {
+function sectionSlide(pptx: PptxGenJS, kicker: string, title: string, font: string, accent: string): PptxGenJS.Slide {
   const slide = pptx.addSlide({ masterName: MASTER });
-  slide.addText(kicker, { x: MARGIN_X, y: 0.25, w: BODY_W, h: 0.3, fontFace: font, fontSize: 12, bold: true, color: ACCENT, margin: 0 });
+  slide.addText(kicker, { x: MARGIN_X, y: 0.25, w: BODY_W, h: 0.3, fontFace: font, fontSize: 12, bold: true, color: accent, margin: 0 });
   slide.addText(title, { placeholder: 'title', fontSize: titleSize(title) });
   return slide;
 }
@@ -210,11 +224,11 @@ interface SlideTable {
 const CELL_MARGIN_PT = 3;
 const CELL_MARGIN = CELL_MARGIN_PT / 72;
 
-function layoutTable(table: TableRows, width: number, lang: ReportModel['lang']): SlideTable {
+function layoutTable(table: TableRows, width: number, report: ReportModel): SlideTable {
   const wide = table.columns.length > 8;
   const fontSize = wide ? 8 : 10;
   const header = table.columns.map((column) => column.label);
-  const body = table.rows.map((row, r) => row.map((cell, index) => formatCell(cell, table.formats[r]![index]!, lang)));
+  const body = table.rows.map((row, r) => row.map((cell, index) => formatCell(cell, table.formats[r]![index]!, report.lang, report.currency ?? null)));
   const widths = columnWidths([header, ...body], width);
   // Half an em per character cell (CJK characters count two cells), 1.2 em per line.
   const height = (row: string[]) => {

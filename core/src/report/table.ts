@@ -94,8 +94,26 @@ function isoDate(date: Date): string {
 // One rule for every file the project writes (CSV, XLSX): the CSV writer's.
 export { neutraliseFormula } from '../api/csv.ts';
 
-/** A number as people read it in the report's language; percent columns hold fractions (0.25 = 25%). */
-export function formatCell(value: Cell, format: ReportColumnFormat, lang: ReportLang): string {
+/**
+ * Money in the report's language, with the currency's symbol where one is set ("¥1,234.50" in
+ * Chinese, "CN¥1,234.50" in English for CNY), else as a plain number with `digits` decimals.
+ */
+export function formatMoneyValue(value: number, lang: ReportLang, currency: string | null, digits: number): string {
+  const style: Intl.NumberFormatOptions = currency === null ? {} : { style: 'currency', currency, currencyDisplay: 'symbol' };
+  return new Intl.NumberFormat(lang, { ...style, minimumFractionDigits: digits, maximumFractionDigits: digits }).format(value);
+}
+
+/** The symbol a currency is written with in a language ("¥" for CNY in Chinese), for spreadsheet number formats. */
+export function currencySymbol(lang: ReportLang, currency: string): string {
+  const parts = new Intl.NumberFormat(lang, { style: 'currency', currency, currencyDisplay: 'symbol' }).formatToParts(0);
+  return parts.find((part) => part.type === 'currency')?.value ?? currency;
+}
+
+/**
+ * A number as people read it in the report's language; percent columns hold fractions (0.25 = 25%),
+ * money carries the report's currency when it has one.
+ */
+export function formatCell(value: Cell, format: ReportColumnFormat, lang: ReportLang, currency: string | null = null): string {
   if (value === null) return '';
   // Tabs and line breaks inside a value would break a table row's layout on a page or slide.
   if (typeof value !== 'number') return String(value).replace(/[\t\r\n]+/g, ' ').trim();
@@ -105,7 +123,7 @@ export function formatCell(value: Cell, format: ReportColumnFormat, lang: Report
     case 'percent':
       return new Intl.NumberFormat(lang, { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(value);
     case 'money':
-      return new Intl.NumberFormat(lang, { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(value);
+      return formatMoneyValue(value, lang, currency, 2);
     case 'number':
       return new Intl.NumberFormat(lang, { maximumFractionDigits: 2 }).format(value);
     default:

@@ -1,10 +1,14 @@
 // Words every report uses in both languages, and the number formats headlines are written with.
 import type { ReportLang } from '../api/report.ts';
+import { formatMoneyValue } from './table.ts';
 
 export interface CommonText {
   reportTitle: string;
   /** What the report covers. */
-  subtitle(facts: { workspace: string; from: string; to: string; orders: number; customers: number }): string;
+  /** What the report covers; `workspace` null when the branding hides the file name. */
+  subtitle(facts: { workspace: string | null; from: string; to: string; orders: number; customers: number }): string;
+  /** The cover line naming who the report is for. */
+  preparedFor(client: string): string;
   generatedAt(date: string): string;
   contents: string;
   options: string;
@@ -26,7 +30,8 @@ export const COMMON_TEXT: Record<ReportLang, CommonText> = {
   'zh-CN': {
     reportTitle: '客户流失分析报告',
     subtitle: ({ workspace, from, to, orders, customers }) =>
-      `${workspace} · ${from} 至 ${to} · ${formatCount(orders, 'zh-CN')} 笔订单 · ${formatCount(customers, 'zh-CN')} 位客户`,
+      [workspace, `${from} 至 ${to}`, `${formatCount(orders, 'zh-CN')} 笔订单`, `${formatCount(customers, 'zh-CN')} 位客户`].filter((part) => part !== null).join(' · '),
+    preparedFor: (client) => `客户：${client}`,
     generatedAt: (date) => `生成于 ${date}`,
     contents: '目录',
     options: '分析选项',
@@ -42,7 +47,8 @@ export const COMMON_TEXT: Record<ReportLang, CommonText> = {
   en: {
     reportTitle: 'Customer churn report',
     subtitle: ({ workspace, from, to, orders, customers }) =>
-      `${workspace} · ${from} to ${to} · ${formatCount(orders, 'en')} orders · ${formatCount(customers, 'en')} customers`,
+      [workspace, `${from} to ${to}`, `${formatCount(orders, 'en')} orders`, `${formatCount(customers, 'en')} customers`].filter((part) => part !== null).join(' · '),
+    preparedFor: (client) => `Prepared for ${client}`,
     generatedAt: (date) => `Generated ${date}`,
     contents: 'Contents',
     options: 'Options',
@@ -71,9 +77,9 @@ export function formatPoints(fractionDifference: number, lang: ReportLang): stri
   return new Intl.NumberFormat(lang, { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(Math.abs(fractionDifference) * 100);
 }
 
-/** Money in headlines: whole units, or cents below 100 so that small sums do not read as 0. */
-export function formatMoney(value: number, lang: ReportLang): string {
-  return new Intl.NumberFormat(lang, { maximumFractionDigits: Math.abs(value) >= 100 ? 0 : 2 }).format(value);
+/** Money in headlines: whole units, or cents below 100 so that small sums do not read as 0; with the currency's symbol when one is set. */
+export function formatMoney(value: number, lang: ReportLang, currency: string | null = null): string {
+  return formatMoneyValue(value, lang, currency, Math.abs(value) >= 100 ? 0 : 2);
 }
 
 export function formatDecimal(value: number, lang: ReportLang, digits = 1): string {

@@ -1,6 +1,7 @@
 // Checks a report model that crossed a process boundary, naming the first field that is wrong.
 import { CoreError } from '../api/errors.ts';
-import { REPORT_AREAS, type ReportColumnFormat, type ReportModel } from '../api/report.ts';
+import { REPORT_AREAS, type ReportBranding, type ReportColumnFormat, type ReportModel } from '../api/report.ts';
+import { checkBranding, checkCurrency } from './displaySettings.ts';
 
 const LANGS = ['zh-CN', 'en'];
 const COLUMN_FORMATS: readonly ReportColumnFormat[] = ['text', 'integer', 'number', 'percent', 'money', 'date'];
@@ -37,6 +38,8 @@ export function assertReportModel(value: unknown, path = 'report'): asserts valu
   string(report.title, `${path}.title`);
   string(report.subtitle, `${path}.subtitle`);
   string(report.createdAt, `${path}.createdAt`);
+  if (report.branding !== undefined) checkBranding(object(report.branding, `${path}.branding`) as Partial<ReportBranding>);
+  if (report.currency !== undefined && report.currency !== null) checkCurrency(string(report.currency, `${path}.currency`));
   if (report.summary !== undefined) array(report.summary, `${path}.summary`).forEach((item, index) => string(item, `${path}.summary[${index}]`));
   const ids = new Set<string>();
   array(report.sections, `${path}.sections`).forEach((item, index) => {

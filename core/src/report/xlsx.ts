@@ -2,7 +2,7 @@
 // table with the raw numbers and a number format per column, so analysts can keep calculating.
 import ExcelJS from 'exceljs';
 import type { ReportColumnFormat, ReportModel } from '../api/report.ts';
-import { displayWidth, neutraliseFormula, readTable, type Cell } from './table.ts';
+import { currencySymbol, displayWidth, neutraliseFormula, readTable, type Cell } from './table.ts';
 import { COMMON_TEXT } from './text.ts';
 
 const NUMBER_FORMATS: Partial<Record<ReportColumnFormat, string>> = {
@@ -15,8 +15,16 @@ const NUMBER_FORMATS: Partial<Record<ReportColumnFormat, string>> = {
 const HEADER_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFF1F3F6' } };
 const MAX_COLUMN_WIDTH = 60;
 
+/** Spreadsheet number formats of the report; money carries its currency symbol when the report has one. */
+function numberFormats(report: ReportModel): Partial<Record<ReportColumnFormat, string>> {
+  if (!report.currency) return NUMBER_FORMATS;
+  const symbol = currencySymbol(report.lang, report.currency).replaceAll('"', '');
+  return { ...NUMBER_FORMATS, money: `"${symbol}"#,##0.00` };
+}
+
 export async function reportXlsx(report: ReportModel): Promise<Uint8Array> {
   const text = COMMON_TEXT[report.lang];
+  const formatsOf = numberFormats(report);
   const workbook = new ExcelJS.Workbook();
   workbook.creator = text.product;
   workbook.title = report.title;
@@ -25,6 +33,7 @@ export async function reportXlsx(report: ReportModel): Promise<Uint8Array> {
 
   const summary = workbook.addWorksheet(sheetName(text.summarySheet, names));
   summary.addRow([safe(report.title)]).font = { bold: true, size: 14 };
+  if (report.branding?.clientName.trim()) summary.addRow([safe(text.preparedFor(report.branding.clientName.trim()))]);
   summary.addRow([safe(report.subtitle)]);
   summary.addRow([safe(text.generatedAt(report.createdAt.slice(0, 10)))]);
   summary.addRow([]);
@@ -44,13 +53,13 @@ export async function reportXlsx(report: ReportModel): Promise<Uint8Array> {
       const added = sheet.addRow(row.map((cell, index) => cellValue(cell, formats[r]![index]!)));
       // Columns that mix units carry each row's format on the cell itself.
       columns.forEach((column, index) => {
-        const format = NUMBER_FORMATS[formats[r]![index]!];
+        const format = formatsOf[formats[r]![index]!];
         if (column.formatKey !== undefined && format) added.getCell(index + 1).numFmt = format;
       });
     });
     columns.forEach((column, index) => {
       const sheetColumn = sheet.getColumn(index + 1);
-      const format = NUMBER_FORMATS[column.format];
+      const format = formatsOf[column.format];
       if (format && column.formatKey === undefined) sheetColumn.numFmt = format;
       const widest = Math.max(displayWidth(column.label), ...rows.map((row) => displayWidth(String(row[index] ?? ''))));
       sheetColumn.width = Math.min(MAX_COLUMN_WIDTH, Math.max(8, widest + 2));

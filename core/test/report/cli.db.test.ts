@@ -12,6 +12,7 @@ import { decodeMessage, encodeMessage } from '../../src/api/codec.ts';
 import type { ReportModel } from '../../src/api/report.ts';
 import { Workspace } from '../../src/db/workspace.ts';
 import { insertOrders } from '../helpers/fixtures.ts';
+import { pngOf } from './pngOf.ts';
 import { SHOP_HEADLINES, SHOP_ORDERS } from './shop.ts';
 
 const run = promisify(execFile);
@@ -67,5 +68,35 @@ describe('churnwb report', () => {
     writeFileSync(join(dir, 'broken.json'), '{"version":1}');
     await expect(churnwb('report', '--from', join(dir, 'broken.json'), '--out', join(dir, 'x.html'))).rejects.toMatchObject({ stderr: expect.stringMatching(/^churnwb: E_ARGS: .*broken\.json\.lang must be one of zh-CN, en/) });
     expect(existsSync(join(dir, 'x.html'))).toBe(false);
+  });
+
+  // Last: it keeps branding in the workspace, which the reports above must not carry.
+  it('takes branding and currency options, keeps them with --save-branding and uses them by default after', async () => {
+    const logo = join(dir, 'logo.png');
+    writeFileSync(logo, Buffer.from(pngOf(30, 10), 'base64'));
+    const once = join(dir, 'branded.html');
+    const flags = ['--title', 'Churn review', '--client', 'Acme Tea Co.', '--logo', logo, '--accent', '#117733', '--currency', 'USD', '--hide-workspace-name'];
+    await churnwb('report', '--out', once, '--lang', 'en', '--sections', 'kpis', ...flags);
+    const html = readFileSync(once, 'utf8');
+    expect(html).toContain('<h1>Churn review</h1>');
+    expect(html).toContain('<p class="client">Prepared for Acme Tea Co.</p>');
+    expect(html).toContain(`src="data:image/png;base64,${pngOf(30, 10)}"`);
+    expect(html).toContain('color: #117733;');
+    expect(html).not.toContain('shop.duckdb');
+    // Revenue per customer: 940 / 10 = 94 (shop.ts)
+    expect(html).toContain('<td class="num">$94.00</td>');
+    // Without --save-branding the workspace keeps its defaults...
+    const plain = join(dir, 'plain.html');
+    await churnwb('report', '--out', plain, '--lang', 'en', '--sections', 'kpis');
+    expect(readFileSync(plain, 'utf8')).toContain('<h1>Customer churn report</h1>');
+    // ...with it, a later report without options is branded.
+    await churnwb('report', '--out', plain, '--lang', 'en', '--sections', 'kpis', ...flags, '--save-branding');
+    const later = join(dir, 'later.html');
+    await churnwb('report', '--out', later, '--lang', 'en', '--sections', 'kpis');
+    expect(readFileSync(later, 'utf8')).toContain('<p class="client">Prepared for Acme Tea Co.</p>');
+    expect(readFileSync(later, 'utf8')).toContain('<td class="num">$94.00</td>');
+    await expect(churnwb('report', '--out', join(dir, 'y.html'), '--accent', 'teal')).rejects.toMatchObject({
+      stderr: expect.stringMatching(/^churnwb: E_ARGS: branding\.accentColor must be a colour as #RRGGBB/),
+    });
   });
 });

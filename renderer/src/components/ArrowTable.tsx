@@ -252,7 +252,7 @@ export function ArrowTable({
     return tableSection(label, columns, rowCount);
   };
 
-  const template = shown.map((column) => column.width ?? (column.numeric ? 'minmax(96px, 1fr)' : 'minmax(140px, 2fr)')).join(' ');
+  const template = shown.map((column) => column.width ?? (column.numeric ? 'minmax(80px, 1fr)' : 'minmax(120px, 2fr)')).join(' ');
   const rows: ReactNode[] = [];
   for (let row = firstRow; row < lastRow; row++) {
     rows.push(

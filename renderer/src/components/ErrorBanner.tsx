@@ -2,8 +2,8 @@
 // parameters it carries), what they can do next, and the core's own message for the record.
 import type { ReactNode } from 'react';
 import type { ErrorCode, ErrorData } from '../../../core/src/api/index.ts';
-import { isMessageKey, useI18n } from '../i18n/I18nProvider.tsx';
 import type { MessageKey } from '../i18n/en.ts';
+import { isMessageKey, useI18n } from '../i18n/I18nProvider.tsx';
 
 export interface ErrorBannerProps {
   error: Pick<ErrorData, 'code' | 'message' | 'details'>;
@@ -30,6 +30,20 @@ function reasonKey(error: ErrorBannerProps['error']): MessageKey | null {
   return isMessageKey(key) ? key : null;
 }
 
+/** Whether the core's reason is an empty workspace, the one case the Data screen fixes. */
+function noOrders(error: ErrorBannerProps['error']): boolean {
+  return /no orders|no usable orders/i.test(error.message);
+}
+
+/**
+ * What to do about a named reason: the lead-in to the screen's own fix when it has one
+ * ("Set the churn window in days:"), else where to fix it.
+ */
+function fixText(reason: string, screenHasFix: boolean): MessageKey | null {
+  const key = `error.noData.${reason}.${screenHasFix ? 'fixHere' : 'fixElsewhere'}`;
+  return isMessageKey(key) ? key : null;
+}
+
 function place(details: Record<string, unknown> | undefined): string {
   if (!details) return '';
   const parts: string[] = [];
@@ -44,17 +58,26 @@ export function ErrorBanner({ error, onRetry, onDismiss, fix }: ErrorBannerProps
   const message = withoutFolders(error.message);
   if (error.code === 'E_NO_DATA') {
     const reason = noDataReason(error);
+    const fixKey = reason ? fixText(reason, fix !== undefined) : null;
     // An empty workspace is a state, not a failure: say what the core found and what to do instead of showing a code.
     return (
       <div className="banner banner-info" role="status" data-testid="no-data" data-reason={reason ?? undefined}>
         <div className="banner-body">
           {reason ? (
             <span>{t(`error.noData.${reason}` as Parameters<typeof t>[0], stringParams(error.details))}</span>
-          ) : (
+          ) : noOrders(error) ? (
             <>
               <span>{t('error.noData')}</span> <a href="#/data">{t('nav.data')}</a>
             </>
+          ) : (
+            // A reason the catalogue does not name yet: the core's own words, shown as they are in English and behind a
+            // disclosure in other languages, rather than sending the user to import orders they already have.
+            <>
+              <span>{t('error.noData.other')}</span>{' '}
+              {language === 'en' ? <span className="banner-message">{message}</span> : <details className="banner-details"><summary>{t('error.details')}</summary>{message}</details>}
+            </>
           )}
+          {fixKey && <span>{language === 'zh-CN' ? '' : ' '}{t(fixKey)}</span>}
           {fix && <div className="banner-fix">{fix}</div>}
         </div>
       </div>

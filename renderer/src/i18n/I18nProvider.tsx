@@ -32,6 +32,8 @@ export interface I18n {
   /** A locale-formatted number; integers get grouping, fractions `digits` places. */
   number(value: number | null | undefined, digits?: number): string;
   percent(value: number | null | undefined, digits?: number): string;
+  /** Money with `digits` decimals and, when `currency` (ISO 4217) is set, its symbol as the language writes it ("¥1,234" in zh-CN, "CN¥1,234" in en). */
+  money(value: number | null | undefined, digits: number, currency: string | null): string;
   /** Picks the current language from a two-language name carried by the data (rules files, segments). */
   label(text: { en: string; zh: string }): string;
 }
@@ -69,6 +71,11 @@ export function I18nProvider({ children, language: forced }: { children: ReactNo
       t: (key, params) => translate(language, key, params),
       number: (value, digits = 0) => (value === null || value === undefined ? '—' : formatter(digits).format(value)),
       percent: (value, digits = 1) => (value === null || value === undefined ? '—' : `${formatter(digits).format(value * 100)}%`),
+      money: (value, digits, currency) => {
+        if (value === null || value === undefined) return '—';
+        if (currency === null) return formatter(digits).format(value);
+        return new Intl.NumberFormat(language, { style: 'currency', currency, minimumFractionDigits: digits, maximumFractionDigits: digits }).format(value);
+      },
       label: (text) => (language === 'zh-CN' ? text.zh : text.en),
     };
   }, [language, setLanguage]);

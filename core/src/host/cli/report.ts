@@ -4,7 +4,8 @@ import { extname } from 'node:path';
 import type { Command } from 'commander';
 import { decodeMessage, encodeMessage } from '../../api/codec.ts';
 import { CoreError } from '../../api/errors.ts';
-import { REPORT_AREAS, REPORT_FORMATS, type PaperSize, type ReportArea, type ReportFormat, type ReportLang, type ReportModel } from '../../api/report.ts';
+import { REPORT_AREAS, REPORT_FORMATS, type PaperSize, type ReportArea, type ReportBranding, type ReportFormat, type ReportLang, type ReportModel } from '../../api/report.ts';
+import { checkBranding, checkCurrency } from '../../report/displaySettings.ts';
 import { assertReportModel } from '../../report/validate.ts';
 import { withCore } from './common.ts';
 
@@ -14,6 +15,35 @@ interface ReportCommandOptions {
   sections?: string;
   paper: string;
   from?: string;
+  title?: string;
+  client?: string;
+  logo?: string;
+  accent?: string;
+  hideWorkspaceName?: boolean;
+  currency?: string;
+  saveBranding?: boolean;
+}
+
+/** Branding named on the command line, over the workspace's for this report only. */
+async function brandingOptions(options: ReportCommandOptions): Promise<Partial<ReportBranding>> {
+  const branding: Partial<ReportBranding> = {};
+  if (options.title !== undefined) branding.title = options.title;
+  if (options.client !== undefined) branding.clientName = options.client;
+  if (options.accent !== undefined) branding.accentColor = options.accent;
+  if (options.hideWorkspaceName) branding.hideWorkspaceName = true;
+  if (options.logo !== undefined) {
+    const extension = extname(options.logo).toLowerCase();
+    const mimeType = extension === '.png' ? 'image/png' : extension === '.jpg' || extension === '.jpeg' ? 'image/jpeg' : null;
+    if (!mimeType) throw new CoreError('E_ARGS', `--logo must be a .png, .jpg or .jpeg file; got "${options.logo}"`);
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(options.logo);
+    } catch (error) {
+      throw new CoreError('E_FILE', `--logo: cannot read ${options.logo} (${(error as Error).message})`, { file: options.logo });
+    }
+    branding.logo = { mimeType, base64: bytes.toString('base64') };
+  }
+  return branding;
 }
 
 /** The CLI also writes and reads the model itself as .json, so a report can be edited and re-exported. */
@@ -49,16 +79,26 @@ export function registerReportCommands(program: Command): void {
     .option('--sections <list>', `comma list of ${REPORT_AREAS.join(',')} (default: all with data)`)
     .option('--paper <size>', 'PDF paper: A4 or Letter', 'A4')
     .option('--from <model.json>', 'export a saved report model (written with --out x.json) instead of building one')
+    .option('--title <text>', "report title (default: the workspace's branding, else the standard title)")
+    .option('--client <name>', "client the report is prepared for (default: the workspace's branding)")
+    .option('--logo <file>', "logo image, .png or .jpg (default: the workspace's branding)")
+    .option('--accent <#RRGGBB>', "accent colour (default: the workspace's branding)")
+    .option('--hide-workspace-name', 'leave the workspace file name out of the subtitle')
+    .option('--currency <code>', "ISO 4217 code of money figures, e.g. CNY, USD; 'none' for plain numbers (default: the workspace's)")
+    .option('--save-branding', 'also keep the branding and currency given here in the workspace, for the app and later reports')
     .action(async (options: ReportCommandOptions, command: Command) => {
       const format = formatOf(options.out);
       if (options.lang !== 'zh-CN' && options.lang !== 'en') throw new CoreError('E_ARGS', `--lang must be zh-CN or en, got "${options.lang}"`);
       if (options.paper !== 'A4' && options.paper !== 'Letter') throw new CoreError('E_ARGS', `--paper must be A4 or Letter, got "${options.paper}"`);
       const sections = parseSections(options.sections);
+      const branding = await brandingOptions(options);
+      const currency = options.currency === undefined ? undefined : options.currency.toLowerCase() === 'none' ? null : options.currency;
       await withCore(command, async (core) => {
         const started = performance.now();
+        if (options.saveBranding) await core.saveDisplaySettings({ branding, ...(currency !== undefined ? { currency } : {}) });
         const report = options.from
-          ? await readModel(options.from)
-          : await core.defaultReport({ lang: options.lang as ReportLang, ...(sections ? { sections } : {}) });
+          ? withOverrides(await readModel(options.from), branding, currency)
+          : await core.defaultReport({ lang: options.lang as ReportLang, ...(sections ? { sections } : {}), branding, ...(currency !== undefined ? { currency } : {}) });
         const written: string[] = [];
         if (format === 'json') {
           await writeFile(options.out, encodeMessage(report));
@@ -82,6 +122,17 @@ export function registerReportCommands(program: Command): void {
         process.stderr.write(`${report.sections.length} section(s): ${report.sections.map((section) => section.id).join(', ')}; ${seconds} s\n`);
       });
     });
+}
+
+/** A saved model with the command line's branding and currency over its own (its subtitle was written when it was built). */
+function withOverrides(report: ReportModel, branding: Partial<ReportBranding>, currency: string | null | undefined): ReportModel {
+  const merged = checkBranding({ ...report.branding, ...branding });
+  return {
+    ...report,
+    branding: merged,
+    ...(branding.title?.trim() ? { title: branding.title.trim() } : {}),
+    ...(currency !== undefined ? { currency: currency === null ? null : checkCurrency(currency) } : {}),
+  };
 }
 
 async function readModel(path: string): Promise<ReportModel> {

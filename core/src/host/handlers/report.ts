@@ -5,6 +5,7 @@ import type { AnalysisScope, ScopeColumn } from '../../api/views.ts';
 import { viewScope } from '../../db/savedViews.ts';
 import { chromiumRenderer } from '../../report/chromium.ts';
 import { defaultReport } from '../../report/defaultReport.ts';
+import { saveDisplaySettings, workspaceDisplaySettings } from '../../report/displaySettings.ts';
 import { exportReport } from '../../report/exportReport.ts';
 import type { ReportRenderer } from '../../report/render.ts';
 import type { CoreContext } from '../context.ts';
@@ -55,6 +56,8 @@ export function reportHandlers(context: CoreContext, createRenderer: () => Repor
         scope,
       );
     },
+    displaySettings: () => context.withConnection(workspaceDisplaySettings),
+    saveDisplaySettings: (request) => context.withConnection((connection) => saveDisplaySettings(connection, request)),
     async exportReport(request) {
       const renderer = createRenderer();
       try {

@@ -2,18 +2,15 @@
 import { CoreError, type ErrorCode } from '../../api/errors.ts';
 import type { LogEvent } from '../../api/events.ts';
 import type { ReportLang, ReportOption, ReportSection } from '../../api/report.ts';
-import type { ChurnRuleInfo, OrderStatusName, RetentionPeriod } from '../../api/retention.ts';
+import { PERIOD_WORDS, statusWords } from '../../api/kpiFormula.ts';
+import type { ChurnRuleInfo, RetentionPeriod } from '../../api/retention.ts';
 import { formatCount } from '../text.ts';
 
 /** A word in both languages. */
 export type Bilingual = Record<ReportLang, string>;
 
-export const PERIOD_NAMES: Record<RetentionPeriod, Bilingual> = {
-  day: { 'zh-CN': '天', en: 'day' },
-  week: { 'zh-CN': '周', en: 'week' },
-  month: { 'zh-CN': '月', en: 'month' },
-  quarter: { 'zh-CN': '季度', en: 'quarter' },
-};
+/** The period words of the KPI formulas, so a report and its formulas name periods alike. */
+export const PERIOD_NAMES: Record<RetentionPeriod, Bilingual> = PERIOD_WORDS;
 
 /** "month 3" / "第 3 个月": period k after the first. */
 export function periodOrdinal(period: RetentionPeriod, k: number, lang: ReportLang): string {
@@ -34,13 +31,6 @@ export function periodLabel(period: RetentionPeriod, firstDay: string): string {
   return date;
 }
 
-const STATUS_NAMES: Record<OrderStatusName, Bilingual> = {
-  completed: { 'zh-CN': '已完成', en: 'completed' },
-  cancelled: { 'zh-CN': '已取消', en: 'cancelled' },
-  refunded: { 'zh-CN': '已退款', en: 'refunded' },
-  pending: { 'zh-CN': '待处理', en: 'pending' },
-};
-
 const OPTION_LABELS = {
   period: { 'zh-CN': '周期', en: 'Period' },
   statuses: { 'zh-CN': '计入活跃的订单状态', en: 'Orders counted' },
@@ -53,8 +43,7 @@ export function periodOption(period: RetentionPeriod, lang: ReportLang): ReportO
 }
 
 export function statusesOption(statuses: readonly string[], lang: ReportLang): ReportOption {
-  const name = (status: string) => STATUS_NAMES[status as OrderStatusName]?.[lang] ?? status;
-  return { label: OPTION_LABELS.statuses[lang], value: statuses.map(name).join(lang === 'en' ? ', ' : '、') };
+  return { label: OPTION_LABELS.statuses[lang], value: statusWords(statuses, lang) };
 }
 
 /** The activity options every analysis reports: the statuses that count and the evaluation date. */

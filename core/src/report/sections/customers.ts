@@ -95,12 +95,17 @@ async function analystChoices<Rules>(connection: DuckDBConnection, table: 'rfm' 
   return run.options.rulesSource === 'request' && run.options.rules !== undefined ? { rules: run.options.rules as Rules, ...statuses } : statuses;
 }
 
-export async function buildCustomerSections(connection: DuckDBConnection, lang: ReportLang, log: (event: LogEvent) => void): Promise<ReportSection[]> {
+export async function buildCustomerSections(
+  connection: DuckDBConnection,
+  lang: ReportLang,
+  log: (event: LogEvent) => void,
+  currency: string | null = null,
+): Promise<ReportSection[]> {
   // Each analysis stands alone: one the data cannot support (no repeat buyers for BG/NBD) leaves out only its own section.
   return [
     ...(await sectionsOrSkip('RFM', async () => rfmSections(await rfm(connection, await analystChoices<RfmRules>(connection, 'rfm')), lang), log)),
     ...(await sectionsOrSkip('shopper type', async () => shopperSections(await shopperTypes(connection, await analystChoices<ShopperRules>(connection, 'shopper')), lang), log)),
-    ...(await sectionsOrSkip('customer value', async () => valueSectionsOrWhy(await customerValue(connection, {}), lang, log), log)),
+    ...(await sectionsOrSkip('customer value', async () => valueSectionsOrWhy(await customerValue(connection, {}), lang, log, currency), log)),
   ];
 }
 
@@ -242,20 +247,20 @@ interface AtRiskRow {
   value_at_risk: number | null;
 }
 
-function valueSectionsOrWhy(result: CustomerValueResult, lang: ReportLang, log: (event: LogEvent) => void): ReportSection[] {
+function valueSectionsOrWhy(result: CustomerValueResult, lang: ReportLang, log: (event: LogEvent) => void, currency: string | null): ReportSection[] {
   if (result.fitQuality.degenerate) log({ type: 'log', level: 'warn', message: `report: no customer value section: ${result.warnings.join('; ')}` });
-  return valueSections(result, lang);
+  return valueSections(result, lang, currency);
 }
 
 /** No section from a fit that cannot rank customers (on a bound, or every P(alive) alike): its list would be noise. */
-export function valueSections(result: CustomerValueResult, lang: ReportLang): ReportSection[] {
+export function valueSections(result: CustomerValueResult, lang: ReportLang, currency: string | null = null): ReportSection[] {
   if (result.fitQuality.degenerate) return [];
   const arrow = tableFromIPC(result.atRisk);
   const rows = arrow.toArray().map((row) => row.toJSON() as unknown as AtRiskRow);
   if (rows.length === 0) return [];
   const { summary, options } = result;
   const listed = rows.reduce((sum, row) => sum + (row.value_at_risk ?? 0), 0);
-  const headline = valueHeadline(result, rows.length, listed, lang);
+  const headline = valueHeadline(result, rows.length, listed, lang, currency);
   const charted = rows.filter((row) => row.value_at_risk !== null).slice(0, CHART_AT_RISK);
   const months = options.horizonMonths;
   return [
@@ -315,7 +320,7 @@ export const NEGLIGIBLE_RISK_SHARE = 0.01;
  * "The 100 customers most at risk hold 3,471 of value at risk, 50.6% of the 6,860 total." When the
  * model expects almost everyone to stay (value at risk under 1% of CLV), the value to come instead.
  */
-export function valueHeadline(result: CustomerValueResult, listedRows: number, listedRisk: number, lang: ReportLang): string {
+export function valueHeadline(result: CustomerValueResult, listedRows: number, listedRisk: number, lang: ReportLang, currency: string | null = null): string {
   const { summary, options } = result;
   const total = summary.totalValueAtRisk;
   const customers = formatCount(summary.customers, lang);
@@ -323,13 +328,13 @@ export function valueHeadline(result: CustomerValueResult, listedRows: number, l
   if (total !== null && summary.totalClv !== null && total >= NEGLIGIBLE_RISK_SHARE * summary.totalClv) {
     const shown = formatCount(listedRows, lang);
     return lang === 'en'
-      ? `The ${shown} customers most at risk hold ${formatMoney(listedRisk, lang)} of value at risk, ${formatPercent(listedRisk / total, lang)} of the ${formatMoney(total, lang)} total.`
-      : `风险最高的 ${shown} 位客户合计风险价值 ${formatMoney(listedRisk, lang)}，占总额 ${formatMoney(total, lang)} 的 ${formatPercent(listedRisk / total, lang)}。`;
+      ? `The ${shown} customers most at risk hold ${formatMoney(listedRisk, lang, currency)} of value at risk, ${formatPercent(listedRisk / total, lang)} of the ${formatMoney(total, lang, currency)} total.`
+      : `风险最高的 ${shown} 位客户合计风险价值 ${formatMoney(listedRisk, lang, currency)}，占总额 ${formatMoney(total, lang, currency)} 的 ${formatPercent(listedRisk / total, lang)}。`;
   }
   if (summary.totalClv !== null) {
     return lang === 'en'
-      ? `The model values the next ${options.horizonMonths} months of the ${customers} customers at ${formatMoney(summary.totalClv, lang)} and sees little risk of losing them: P(alive) averages ${alive}.`
-      : `模型估计 ${customers} 位客户未来 ${options.horizonMonths} 个月的价值为 ${formatMoney(summary.totalClv, lang)}，流失风险很低：平均存活概率 ${alive}。`;
+      ? `The model values the next ${options.horizonMonths} months of the ${customers} customers at ${formatMoney(summary.totalClv, lang, currency)} and sees little risk of losing them: P(alive) averages ${alive}.`
+      : `模型估计 ${customers} 位客户未来 ${options.horizonMonths} 个月的价值为 ${formatMoney(summary.totalClv, lang, currency)}，流失风险很低：平均存活概率 ${alive}。`;
   }
   return lang === 'en' ? `The model expects ${alive} of ${customers} customers to still be active on average.` : `模型预计 ${customers} 位客户的平均存活概率为 ${alive}。`;
 }

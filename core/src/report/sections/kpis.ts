@@ -4,7 +4,8 @@ import type { ReportColumnFormat, ReportLang, ReportSection } from '../../api/re
 import type { KpiKey, KpisResult } from '../../api/retention.ts';
 import { formatCell, makeTable } from '../table.ts';
 import { formatDecimal, formatPercent } from '../text.ts';
-import { PERIOD_NAMES, periodOption, ruleOptions, statusesOption, type Bilingual } from './common.ts';
+import { kpiFormula } from '../../api/kpiFormula.ts';
+import { periodOption, ruleOptions, type Bilingual } from './common.ts';
 import { CHART_COLORS } from '../theme.ts';
 
 const KPI_NAMES: Record<KpiKey, Bilingual & { format: ReportColumnFormat }> = {
@@ -24,9 +25,14 @@ const KPI_NAMES: Record<KpiKey, Bilingual & { format: ReportColumnFormat }> = {
   gini: { 'zh-CN': '基尼系数', en: 'Gini coefficient', format: 'number' },
 };
 
+/** The column of the KPI table a value of each format goes in. */
+const VALUE_COLUMN: Record<ReportColumnFormat, 'rate' | 'amount' | 'value'> = { percent: 'rate', money: 'amount', integer: 'value', number: 'value', text: 'value', date: 'value' };
+
 const TEXT = {
   title: { 'zh-CN': '关键指标与帕累托分布', en: 'Key indicators and the Pareto view' },
   kpi: { 'zh-CN': '指标', en: 'Indicator' },
+  rate: { 'zh-CN': '比率', en: 'Rate' },
+  amount: { 'zh-CN': '金额', en: 'Amount' },
   value: { 'zh-CN': '数值', en: 'Value' },
   numerator: { 'zh-CN': '分子', en: 'Numerator' },
   denominator: { 'zh-CN': '分母', en: 'Denominator' },
@@ -37,36 +43,6 @@ const TEXT = {
   revenueAxis: { 'zh-CN': '收入累计占比', en: 'Share of revenue' },
   pareto: { 'zh-CN': '头部客户比例', en: 'Top share of customers' },
 } satisfies Record<string, Bilingual>;
-
-/**
- * The formulas in Chinese, from the options the analysis used. The analysis words them in English
- * (kpis.ts, with the same quantities), so a Chinese report states them here instead of mixing languages.
- */
-function formulaZh(key: KpiKey, result: KpisResult): string {
-  const { rule, options } = result;
-  const period = PERIOD_NAMES[options.period]['zh-CN'];
-  const asOf = rule.asOf.slice(0, 16).replace('T', ' ');
-  const activity = `${statusesOption(rule.statuses, 'zh-CN').value}订单（截至 ${asOf}）`;
-  const window = `${rule.windowDays} 天（${rule.windowSource === 'p90' ? '复购间隔的第 90 百分位' : '手动设定'}）`;
-  const top = Math.round(options.paretoShare * 100);
-  const formulas: Record<KpiKey, string> = {
-    customers: `有${activity}的客户数`,
-    repeatPurchaseRate: `在 2 个及以上不同日期有${activity}的客户 / 有${activity}的客户`,
-    retentionRate: `在最近一个完整${period}及其前一${period}都活跃的客户 / 前一${period}活跃的客户`,
-    churnRate: `在最近一个可完整判定的${period}活跃、且最后一次活跃在该${period}、之后超过 ${window}（按自然日计）未再活跃的客户 / 该${period}活跃的客户`,
-    orderCompletionRate: `状态为已完成的订单 / 截至 ${asOf} 的全部订单（贷项凭证不算订单）`,
-    refundRateOrders: `退款（已退款或有退款金额的订单，以及贷项凭证） / 截至 ${asOf} 已完成或已退款的订单`,
-    refundRateAmount: '退还的金额（退款金额；已退款但无退款金额的订单计全额；贷项凭证金额） / 已完成或已退款订单的金额',
-    complaintRate: `截至 ${asOf} 有工单的客户 / 有${activity}的客户`,
-    averageRating: '工单评分之和 / 有评分的工单数',
-    lowRatingShare: `评分不高于 ${options.lowRatingAtMost} 的工单 / 有评分的工单数`,
-    revenuePerCustomer: `${activity}的金额 / 客户数`,
-    averageOrderValue: `${activity}的金额 / 这些订单的笔数`,
-    topRevenueShare: `按收入排名前 ${top}% 客户的收入 / 全部收入`,
-    gini: '按客户收入计算的基尼系数：Σ (2i − n − 1) xᵢ / (n Σ x)，x 从低到高排序',
-  };
-  return formulas[key];
-}
 
 export function kpiSections(result: KpisResult, lang: ReportLang): ReportSection[] {
   const known = result.kpis.filter((kpi) => kpi.value !== null);
@@ -100,18 +76,20 @@ export function kpiSections(result: KpisResult, lang: ReportLang): ReportSection
         TEXT.title[lang],
         [
           { key: 'kpi', label: TEXT.kpi[lang], format: 'text' },
-          { key: 'value', label: TEXT.value[lang], format: 'number', formatKey: 'unit' },
+          // One format per column: rates, money and plain values each have their own.
+          { key: 'rate', label: TEXT.rate[lang], format: 'percent' },
+          { key: 'amount', label: TEXT.amount[lang], format: 'money' },
+          { key: 'value', label: TEXT.value[lang], format: 'number' },
           { key: 'numerator', label: TEXT.numerator[lang], format: 'number' },
           { key: 'denominator', label: TEXT.denominator[lang], format: 'number' },
           { key: 'formula', label: TEXT.formula[lang], format: 'text' },
         ],
         known.map((kpi) => ({
           kpi: KPI_NAMES[kpi.key][lang],
-          value: kpi.value,
-          unit: KPI_NAMES[kpi.key].format,
+          [VALUE_COLUMN[KPI_NAMES[kpi.key].format]]: kpi.value,
           numerator: kpi.numerator,
           denominator: kpi.denominator,
-          formula: lang === 'en' ? kpi.formula : formulaZh(kpi.key, result),
+          formula: kpiFormula(kpi.key, result.formulaTerms, lang),
         })),
       ),
       options: [periodOption(result.options.period, lang), { label: TEXT.pareto[lang], value: formatPercent(result.options.paretoShare, lang, 0) }, ...ruleOptions(result.rule, lang)],

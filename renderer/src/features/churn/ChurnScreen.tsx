@@ -98,7 +98,7 @@ export function ChurnScreen() {
         <OptionSelect label={t('churn.survivalSegment')} value={segment ?? 'none'} onChange={(v) => setSegment(v === 'none' ? null : v)} choices={segments} />
         <StatusesField value={statuses} onChange={setStatuses} />
       </section>
-      {kpis.value && <KpiTiles kpis={kpis.value.kpis} />}
+      {kpis.value && <KpiTiles kpis={kpis.value.kpis} terms={kpis.value.formulaTerms} />}
       {error && (
         <ErrorBanner
           error={error}

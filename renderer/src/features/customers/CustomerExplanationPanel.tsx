@@ -3,6 +3,7 @@ import { useEffect, useRef } from 'react';
 import type { ConditionCheck, CustomerExplanation } from '../../../../core/src/api/index.ts';
 import { useCall } from '../../client/hooks.ts';
 import { ErrorBanner } from '../../components/ErrorBanner.tsx';
+import { useMoney } from '../../components/money.ts';
 import { Panel } from '../../components/Screen.tsx';
 import { useI18n, type I18n } from '../../i18n/I18nProvider.tsx';
 import { UNDETERMINED } from './shopperKeys.ts';
@@ -32,6 +33,7 @@ const TABLE_TABS = { rfm: 'customers.tab.rfm', shopper: 'customers.tab.shopper',
 
 export function CustomerExplanationPanel({ customerId, resultsKey, onClose }: { customerId: string; resultsKey: string; onClose: () => void }) {
   const i18n = useI18n();
+  const money = useMoney();
   const { t, number, percent, label } = i18n;
   const explanation = useCall('explainCustomer', { customerId });
   const value: CustomerExplanation | undefined = explanation.value;
@@ -71,7 +73,7 @@ export function CustomerExplanationPanel({ customerId, resultsKey, onClose }: { 
                   [t('customers.explain.scores'), `R${value.rfm.r} F${value.rfm.f} M${value.rfm.m}`],
                   [t('customers.explain.recency'), t('churn.days', { days: number(value.rfm.recencyDays) })],
                   [t('customers.explain.frequency'), number(value.rfm.frequency)],
-                  [t('customers.explain.monetary'), number(value.rfm.monetary, 2)],
+                  [t('customers.explain.monetary'), money(value.rfm.monetary, 2)],
                 ]}
               />
             </section>
@@ -102,8 +104,8 @@ export function CustomerExplanationPanel({ customerId, resultsKey, onClose }: { 
                 rows={[
                   [t('customers.value.pAlive'), percent(value.value.pAlive)],
                   [t('customers.value.expectedPurchases'), number(value.value.expectedPurchases, 2)],
-                  [t('customers.value.clv'), number(value.value.clv, 2)],
-                  [t('customers.value.valueAtRisk'), number(value.value.valueAtRisk, 2)],
+                  [t('customers.value.clv'), money(value.value.clv, 2)],
+                  [t('customers.value.valueAtRisk'), money(value.value.valueAtRisk, 2)],
                   [t('customers.value.rank'), number(value.value.atRiskRank)],
                 ]}
               />

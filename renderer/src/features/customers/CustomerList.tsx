@@ -5,8 +5,15 @@ import { useCallback, useState } from 'react';
 import type { CustomerRowsRequest } from '../../../../core/src/api/index.ts';
 import { useCoreContext } from '../../client/hooks.ts';
 import { ArrowTable, type TableSort } from '../../components/ArrowTable.tsx';
+import { useMoney } from '../../components/money.ts';
 import { usePagedSource } from '../../components/pagedSource.ts';
 import { isMessageKey, useI18n, type I18n } from '../../i18n/I18nProvider.tsx';
+
+/** Result columns that hold money: shown in the workspace's currency. */
+const MONEY_COLUMNS = new Set(['monetary', 'expected_spend', 'clv', 'value_at_risk', 'monetary_value', 'revenue']);
+
+/** One-digit score columns: narrow, so the list fits the screen's width. */
+const SCORE_COLUMNS = new Set(['r_score', 'f_score', 'm_score']);
 
 /** A result column's header: its catalogue name where there is one, else the column name. */
 function columnLabel(t: I18n['t'], name: string): string {
@@ -26,6 +33,7 @@ export interface CustomerListProps {
 export function CustomerList({ query, total, label, onExplain, valueLabels }: CustomerListProps) {
   const { core } = useCoreContext();
   const { t } = useI18n();
+  const money = useMoney();
   const [sort, setSort] = useState<TableSort | null>(null);
   const [search, setSearch] = useState('');
   // The core sorts and searches the whole result; the grid shows pages of that order.
@@ -66,7 +74,9 @@ export function CustomerList({ query, total, label, onExplain, valueLabels }: Cu
         return {
           name: field.name,
           label: columnLabel(t, field.name),
+          ...(SCORE_COLUMNS.has(field.name) ? { width: 'minmax(40px, 0.5fr)' } : {}),
           ...(valueLabel ? { format: (value: unknown) => (typeof value === 'string' ? valueLabel(value) : String(value ?? '')) } : {}),
+          ...(MONEY_COLUMNS.has(field.name) ? { format: (value: unknown) => (value === null || value === undefined ? '—' : money(Number(value), 2)), reportFormat: 'money' as const, width: 'minmax(112px, 1fr)' } : {}),
         };
       })}
       onRangeChange={paged.onRangeChange}

@@ -6,6 +6,7 @@ import { useCall } from '../../client/hooks.ts';
 import { CHART_COLORS, PlotlyChart } from '../../components/charts/PlotlyChart.tsx';
 import { ErrorBanner } from '../../components/ErrorBanner.tsx';
 import { Panel, Screen } from '../../components/Screen.tsx';
+import { useMoney } from '../../components/money.ts';
 import { StatTile } from '../../components/StatTile.tsx';
 import { useI18n, type I18n } from '../../i18n/I18nProvider.tsx';
 import { CustomerExplanationPanel } from './CustomerExplanationPanel.tsx';
@@ -16,6 +17,20 @@ const TABS = ['rfm', 'shopper', 'value'] as const;
 
 type Tab = (typeof TABS)[number];
 
+/** Characters of 10-pixel text that fit one cell of the 5 x 5 grid at its narrowest (a half-width panel at 1280 px). */
+const RFM_CELL_CHARS = 10;
+
+/** Text in lines of at most `width` characters, broken between words (Plotly's "<br>"); a longer word keeps its own line. */
+export function wrapWords(text: string, width: number): string {
+  const lines: string[] = [];
+  for (const word of text.split(' ')) {
+    const last = lines.at(-1);
+    if (last !== undefined && last.length + 1 + word.length <= width) lines[lines.length - 1] = `${last} ${word}`;
+    else lines.push(word);
+  }
+  return lines.join('<br>');
+}
+
 function RfmView({ result, onExplain }: { result: RfmSegmentsResult; onExplain: (id: string) => void }) {
   const { t, number, label } = useI18n();
   const [segment, setSegment] = useState(result.segments[0]?.key ?? '');
@@ -23,7 +38,8 @@ function RfmView({ result, onExplain }: { result: RfmSegmentsResult; onExplain: 
     const scores = [1, 2, 3, 4, 5];
     const cell = (r: number, f: number) => result.grid.find((item) => item.r === r && item.f === f);
     const names = new Map(result.segments.map((segment) => [segment.key, label(segment.label)]));
-    const cellText = (r: number, f: number) => cell(r, f)?.segments.map((key) => names.get(key) ?? key).join('<br>') ?? '';
+    // A name wider than a cell ("Potential loyalist") breaks between its words instead of spilling into the next cell.
+    const cellText = (r: number, f: number) => cell(r, f)?.segments.map((key) => wrapWords(names.get(key) ?? key, RFM_CELL_CHARS)).join('<br>') ?? '';
     return [
       {
         type: 'heatmap',
@@ -171,6 +187,7 @@ function FitWarning({ quality }: { quality: ValueFitQuality }) {
 
 function ValueView({ onExplain, onResult }: { onExplain: (id: string) => void; onResult: (resultId: string) => void }) {
   const { t, number } = useI18n();
+  const money = useMoney();
   const value = useCall('customerValue', {});
   const [showAnyway, setShowAnyway] = useState(false);
   const resultId = value.value?.resultId;
@@ -188,8 +205,8 @@ function ValueView({ onExplain, onResult }: { onExplain: (id: string) => void; o
         <StatTile label={t('customers.value.customers')} value={number(summary.customers)} />
         <StatTile label={t('customers.value.expectedAlive')} value={number(summary.expectedAlive)} />
         <StatTile label={t('customers.value.expectedPurchasesAll')} value={number(summary.expectedPurchases)} />
-        <StatTile label={t('customers.value.totalClv')} value={number(summary.totalClv, 0)} />
-        {!degenerate && <StatTile label={t('customers.value.totalAtRisk')} value={number(summary.totalValueAtRisk, 0)} />}
+        <StatTile label={t('customers.value.totalClv')} value={money(summary.totalClv)} />
+        {!degenerate && <StatTile label={t('customers.value.totalAtRisk')} value={money(summary.totalValueAtRisk)} />}
       </div>
       <p className="chart-note">{t('customers.value.definition', { months: number(options.horizonMonths) })}</p>
       {fitQuality.oneTimeBuyers > 0 && <p className="chart-note">{t('customers.value.oneTimeBuyers', { count: number(fitQuality.oneTimeBuyers) })}</p>}

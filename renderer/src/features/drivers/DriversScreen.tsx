@@ -5,6 +5,7 @@ import { ORDER_DRIVERS, type DriverCoefficient, type DriversResult, type OrderDr
 import { useCall } from '../../client/hooks.ts';
 import { PlotlyChart } from '../../components/charts/PlotlyChart.tsx';
 import { ErrorBanner } from '../../components/ErrorBanner.tsx';
+import { useMoney } from '../../components/money.ts';
 import { OptionSelect } from '../../components/OptionSelect.tsx';
 import { Panel, Screen } from '../../components/Screen.tsx';
 import { StatTile } from '../../components/StatTile.tsx';
@@ -136,6 +137,7 @@ export function DriversScreen() {
 
 function WhatIfPanel({ result, names }: { result: DriversResult; names: ReturnType<typeof useNames> }) {
   const { t, number, percent, language } = useI18n();
+  const money = useMoney();
   const groups = useMemo(
     () =>
       result.terms
@@ -179,11 +181,11 @@ function WhatIfPanel({ result, names }: { result: DriversResult; names: ReturnTy
                   group: groupName,
                   reduction: percent(value.options.reduction, 0),
                   customers: number(value.scenario.customersKept, 1),
-                  revenue: number(value.scenario.revenueKept, 0),
+                  revenue: money(value.scenario.revenueKept),
                   months: value.options.horizonMonths,
                 })}
           </p>
-          {value.scenario.clvKept !== null && <p>{t('drivers.whatIfClv', { clv: number(value.scenario.clvKept, 0) })}</p>}
+          {value.scenario.clvKept !== null && <p>{t('drivers.whatIfClv', { clv: money(value.scenario.clvKept) })}</p>}
           {value.model?.scenario && (
             <p>
               {t('drivers.whatIfModel', {

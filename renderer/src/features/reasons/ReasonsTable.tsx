@@ -4,6 +4,7 @@ import { Field, Float64, Utf8 } from 'apache-arrow';
 import { useMemo } from 'react';
 import type { ReasonRow } from '../../../../core/src/api/reasons.ts';
 import { ArrowTable, type ArrowColumn, type RowSource } from '../../components/ArrowTable.tsx';
+import { useMoney } from '../../components/money.ts';
 import { useI18n } from '../../i18n/I18nProvider.tsx';
 
 export interface ReasonsTableProps {
@@ -15,6 +16,7 @@ export interface ReasonsTableProps {
 
 export function ReasonsTable({ rows, label, names, onOpen }: ReasonsTableProps) {
   const { t, number, percent } = useI18n();
+  const money = useMoney();
   // The rows are a dozen JSON objects; read cell by cell they reuse the grid every other table uses.
   // (Not tableFromArrays: Arrow's builders compile code with `new Function`, which the app's CSP refuses.)
   const source = useMemo<RowSource>(() => {
@@ -36,16 +38,16 @@ export function ReasonsTable({ rows, label, names, onOpen }: ReasonsTableProps) 
   const asPercent = (value: unknown) => (value === null || value === undefined ? null : percent(Number(value)));
   const asRatio = (value: unknown) => (value === null || value === undefined ? null : number(Number(value), 2));
   const columns: ArrowColumn[] = [
-    { name: 'reason', label: t('reasons.column.reason'), width: 'minmax(130px, 2fr)' },
+    { name: 'reason', label: t('reasons.column.reason'), width: 'minmax(180px, 3fr)' },
     { name: 'tickets', label: t('reasons.column.tickets'), reportFormat: 'integer', width: 'minmax(64px, 1fr)' },
     { name: 'churned', label: t('reasons.column.churned'), reportFormat: 'integer', width: 'minmax(68px, 1fr)' },
     { name: 'share', label: t('reasons.column.share'), format: asPercent, reportFormat: 'percent', width: 'minmax(64px, 1fr)' },
     { name: 'rate_with', label: t('reasons.column.rateWith'), format: asPercent, reportFormat: 'percent', width: 'minmax(84px, 1fr)' },
-    { name: 'rate_without', label: t('reasons.column.rateWithout'), format: asPercent, reportFormat: 'percent', width: 'minmax(96px, 1fr)' },
+    { name: 'rate_without', label: t('reasons.column.rateWithout'), format: asPercent, reportFormat: 'percent', width: 'minmax(72px, 1fr)' },
     { name: 'lift', label: t('reasons.column.lift'), format: asRatio, reportFormat: 'number', width: 'minmax(52px, 1fr)' },
     { name: 'lift_interval', label: t('reasons.column.liftInterval'), width: 'minmax(100px, 1fr)' },
-    { name: 'revenue', label: t('reasons.column.revenue'), reportFormat: 'money', format: (value) => (value === null || value === undefined ? null : number(Number(value), 0)), width: 'minmax(116px, 1fr)' },
-    { name: 'median_days', label: t('reasons.column.medianDays'), reportFormat: 'integer', format: (value) => (value === null || value === undefined ? null : number(Number(value), 0)), width: 'minmax(124px, 1fr)' },
+    { name: 'revenue', label: t('reasons.column.revenue'), reportFormat: 'money', format: (value) => (value === null || value === undefined ? null : money(Number(value))), width: 'minmax(84px, 1fr)' },
+    { name: 'median_days', label: t('reasons.column.medianDays'), reportFormat: 'integer', format: (value) => (value === null || value === undefined ? null : number(Number(value), 0)), width: 'minmax(72px, 1fr)' },
   ];
   return (
     <ArrowTable

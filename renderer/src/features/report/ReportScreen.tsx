@@ -2,15 +2,16 @@
 // (title, order, notes, sections added from other screens), and exports it with the charts exactly
 // as drawn here. The report itself lives in the draft above the screens.
 import { useRef, useState } from 'react';
-import type { ChartImages, CoreError, PaperSize, ReportFormat, ReportModel } from '../../../../core/src/api/index.ts';
+import type { ChartImages, CoreError, DisplaySettings, PaperSize, ReportFormat, ReportModel } from '../../../../core/src/api/index.ts';
 import { REPORT_FORMATS } from '../../../../core/src/api/report.ts';
-import { asCoreError, useCoreContext, useTask } from '../../client/hooks.ts';
+import { asCoreError, useCall, useCoreContext, useTask } from '../../client/hooks.ts';
 import type { ChartHandle } from '../../components/charts/PlotlyChart.tsx';
 import { downloadBlob } from '../../components/download.ts';
 import { ErrorBanner } from '../../components/ErrorBanner.tsx';
 import { ProgressBar } from '../../components/ProgressBar.tsx';
 import { Screen } from '../../components/Screen.tsx';
 import { isLanguage, LANGUAGES, useI18n } from '../../i18n/I18nProvider.tsx';
+import { BrandingPanel } from './BrandingPanel.tsx';
 import { useReportDraft, withAddedSections } from './ReportDraft.tsx';
 import { DEFAULT_CHART_HEIGHT, SectionView } from './SectionView.tsx';
 
@@ -19,6 +20,17 @@ const IMAGE_WIDTH = 1000;
 const IMAGE_FORMATS: Partial<Record<ReportFormat, 'png' | 'svg'>> = { pptx: 'png', png: 'png', svg: 'svg', pdf: 'svg' };
 /** Width in CSS pixels of a chart on a printed page (core/src/report/theme.ts PRINT_CHART_WIDTH): PDF charts are drawn at it. */
 const PRINT_WIDTH = 680;
+
+/**
+ * The draft with the workspace's branding and currency: a title set there replaces the draft's,
+ * and a hidden file name leaves the subtitle (built as "file · period · counts").
+ */
+export function withDisplaySettings(report: ReportModel, settings: DisplaySettings, workspaceName: string | null): ReportModel {
+  const { branding, currency } = settings;
+  const prefix = workspaceName === null ? null : `${workspaceName} · `;
+  const subtitle = branding.hideWorkspaceName && prefix !== null && report.subtitle.startsWith(prefix) ? report.subtitle.slice(prefix.length) : report.subtitle;
+  return { ...report, branding, currency, subtitle, ...(branding.title.trim() ? { title: branding.title.trim() } : {}) };
+}
 
 export function ReportScreen() {
   const { core } = useCoreContext();
@@ -32,6 +44,9 @@ export function ReportScreen() {
   const [exporting, setExporting] = useState(false);
   const [error, setError] = useState<CoreError | null>(null);
   const charts = useRef(new Map<string, ChartHandle>());
+  const settings = useCall('displaySettings', {});
+  const workspace = useCall('describeWorkspace', {});
+  const workspaceName = workspace.value ? (workspace.value.path.split(/[\\/]/).pop() ?? null) : null;
 
   const build = async () => {
     setError(null);
@@ -64,7 +79,9 @@ export function ReportScreen() {
       const images = imageKind ? await chartImages(report, imageKind, format === 'pdf' ? PRINT_WIDTH : IMAGE_WIDTH) : {};
       // Blank lines of the summary box are not findings.
       const summary = report.summary?.map((line) => line.trim()).filter((line) => line !== '');
-      const file = await core.exportReport({ report: { ...report, ...(summary ? { summary } : {}) }, format, paper, images });
+      // Every export carries the workspace's branding and currency as saved now, whenever the draft was built.
+      const branded = settings.value ? { ...report, branding: settings.value.branding, currency: settings.value.currency } : report;
+      const file = await core.exportReport({ report: { ...branded, ...(summary ? { summary } : {}) }, format, paper, images });
       downloadBlob(new Blob([file.bytes.slice()], { type: file.mimeType }), file.fileName);
     } catch (failure) {
       setError(asCoreError(failure));
@@ -100,6 +117,12 @@ export function ReportScreen() {
     >
       {error && <ErrorBanner error={error} onDismiss={() => setError(null)} />}
       {task.running && <ProgressBar progress={task.progress} onCancel={task.cancel} />}
+      <BrandingPanel
+        onSaved={(saved) => {
+          settings.reload();
+          setReport((current) => (current ? withDisplaySettings(current, saved, workspaceName) : current));
+        }}
+      />
       {!report && !task.running && (
         <>
           <p className="empty-note">{t('report.empty')}</p>
@@ -169,6 +192,7 @@ export function ReportScreen() {
               }
               onRemove={() => updateSections((sections) => sections.filter((item) => item.id !== section.id))}
               onChartHandle={(handle) => (handle ? charts.current.set(section.id, handle) : charts.current.delete(section.id))}
+              currency={settings.value?.currency ?? report.currency ?? null}
             />
           ))}
         </>

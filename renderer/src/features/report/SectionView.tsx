@@ -10,14 +10,15 @@ import { useI18n, type I18n } from '../../i18n/I18nProvider.tsx';
 export const DEFAULT_CHART_HEIGHT = 380;
 
 /** How a report cell of `format` reads on screen; an empty cell reads as a dash, as in the exports. */
-function cellFormat(format: ReportColumnFormat, i18n: I18n): (value: unknown) => string | null {
+function cellFormat(format: ReportColumnFormat, i18n: I18n, currency: string | null): (value: unknown) => string | null {
   const shown = (value: unknown, text: (value: unknown) => string) => (value === null || value === undefined ? '—' : text(value));
   switch (format) {
     case 'integer':
       return (value) => shown(value, (v) => i18n.number(Number(v), 0));
     case 'number':
-    case 'money':
       return (value) => shown(value, (v) => i18n.number(Number(v), 2));
+    case 'money':
+      return (value) => shown(value, (v) => i18n.money(Number(v), 2, currency));
     case 'percent':
       return (value) => shown(value, (v) => i18n.percent(Number(v)));
     case 'date':
@@ -38,9 +39,11 @@ export interface SectionViewProps {
   onMove: (offset: -1 | 1) => void;
   onRemove: () => void;
   onChartHandle: (handle: ChartHandle | null) => void;
+  /** The report's currency (ISO 4217) for money columns, as the exports show them. */
+  currency: string | null;
 }
 
-export function SectionView({ section, index, count, onChange, onMove, onRemove, onChartHandle }: SectionViewProps) {
+export function SectionView({ section, index, count, onChange, onMove, onRemove, onChartHandle, currency }: SectionViewProps) {
   const i18n = useI18n();
   const { t } = i18n;
   const table = useArrowTable(section.table?.arrow);
@@ -49,11 +52,11 @@ export function SectionView({ section, index, count, onChange, onMove, onRemove,
       section.table?.columns.map((column): ArrowColumn => {
         // A column with a formatKey takes each row's format from that column (the KPI table's unit).
         const byRow = column.formatKey === undefined ? null : table?.getChild(column.formatKey);
-        const columnFormat = cellFormat(column.format, i18n);
+        const columnFormat = cellFormat(column.format, i18n, currency);
         const format = byRow
           ? (value: unknown, row: number) => {
               const named: unknown = byRow.get(row);
-              return (isColumnFormat(named) ? cellFormat(named, i18n) : columnFormat)(value);
+              return (isColumnFormat(named) ? cellFormat(named, i18n, currency) : columnFormat)(value);
             }
           : column.format === 'text'
             ? undefined
@@ -62,7 +65,7 @@ export function SectionView({ section, index, count, onChange, onMove, onRemove,
         const width = column.format === 'text' ? 'minmax(120px, 2fr)' : 'minmax(72px, 1fr)';
         return { name: column.key, label: column.label, width, ...(format ? { format } : {}) };
       }),
-    [section.table, table, i18n],
+    [section.table, table, i18n, currency],
   );
   const headingId = `section-${section.id.replace(/\W/g, '-')}`;
   return (

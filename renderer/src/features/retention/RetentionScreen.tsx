@@ -170,30 +170,36 @@ export function RetentionScreen() {
             </div>
           </Panel>
           {cell && <CohortMembers request={cell} onClose={() => setCell(null)} />}
-          <div className="chart-pair">
-            <Panel id="retention-curves" title={t('retention.curves')}>
-              {segmentsShown && segmentsShown.hiddenGroups > 0 && (
-                <p className="chart-note">
-                  {t('retention.segmentsHidden', { groups: number(segmentsShown.hiddenGroups), customers: number(segmentsShown.hiddenCustomers), min: number(MIN_SEGMENT_CUSTOMERS), shown: number(segmentsShown.shown.length) })}
-                </p>
-              )}
-              <PlotlyChart data={curves} layout={{ ...CURVES_LAYOUT, xaxis: { dtick: value.periods > 24 ? 3 : 1, title: { text: periodAxis } } }} title={t('retention.curves')} fileName="retention-curves" />
-            </Panel>
-            <Panel
-              id="retention-trend"
-              title={t('retention.trend')}
-              actions={
-                <OptionSelect
-                  label={t('retention.trendPeriod')}
-                  value={String(options.trendK)}
-                  onChange={(v) => set('trendK', Number(v))}
-                  choices={Array.from({ length: Math.max(1, Math.min(value.periods - 1, 12)) }, (_, index) => ({ value: String(index + 1), label: String(index + 1) }))}
-                />
-              }
-            >
-              <PlotlyChart data={trend} layout={{ xaxis: { title: { text: t('retention.axis.cohort') } }, yaxis: { tickformat: '.0%', rangemode: 'tozero', title: { text: t('retention.trendName', { k: options.trendK }) } }, showlegend: false }} title={t('retention.trend')} fileName="retention-trend" />
-            </Panel>
-          </div>
+          {value.periods < 2 ? (
+            <div className="banner banner-info" role="status" data-testid="single-period">
+              <div className="banner-body">{t('retention.singlePeriod', { period: t(`period.${options.period}`) })}</div>
+            </div>
+          ) : (
+            <div className="chart-pair">
+              <Panel id="retention-curves" title={t('retention.curves')}>
+                {segmentsShown && segmentsShown.hiddenGroups > 0 && (
+                  <p className="chart-note">
+                    {t('retention.segmentsHidden', { groups: number(segmentsShown.hiddenGroups), customers: number(segmentsShown.hiddenCustomers), min: number(MIN_SEGMENT_CUSTOMERS), shown: number(segmentsShown.shown.length) })}
+                  </p>
+                )}
+                <PlotlyChart data={curves} layout={{ ...CURVES_LAYOUT, xaxis: { dtick: value.periods > 24 ? 3 : 1, title: { text: periodAxis } } }} title={t('retention.curves')} fileName="retention-curves" />
+              </Panel>
+              <Panel
+                id="retention-trend"
+                title={t('retention.trend')}
+                actions={
+                  <OptionSelect
+                    label={t('retention.trendPeriod')}
+                    value={String(options.trendK)}
+                    onChange={(v) => set('trendK', Number(v))}
+                    choices={Array.from({ length: Math.max(1, Math.min(value.periods - 1, 12)) }, (_, index) => ({ value: String(index + 1), label: String(index + 1) }))}
+                  />
+                }
+              >
+                <PlotlyChart data={trend} layout={{ xaxis: { title: { text: t('retention.axis.cohort') } }, yaxis: { tickformat: '.0%', rangemode: 'tozero', title: { text: t('retention.trendName', { k: options.trendK }) } }, showlegend: false }} title={t('retention.trend')} fileName="retention-trend" />
+              </Panel>
+            </div>
+          )}
           <RetentionForecastPanel period={options.period} statuses={options.statuses} periodAxis={periodAxis} />
         </>
       )}
