@@ -66,6 +66,9 @@ const ONLY_THEN = '才';
 const EXPERIENTIAL_NEGATIONS = new Set(['从来没有', '从来没', '从没', '从未', '从没有', 'never']);
 const DURATION_WORD = /^[\d一二两三四五六七八九十几半多]+(?:个)?多?(?:小时|钟头|分钟|天|周|星期|礼拜|月)$/;
 const LATIN_TERM = /^[\x20-\x7e]+$/;
+/** Size words, which judge size only as a predicate, and the words that may follow them there. */
+const SIZE_WORDS = new Set(['小', '大']);
+const SIZE_COMPLEMENTS = new Set(['了', '点', '点儿', '一点', '一点儿', '一些', '些', '的', '啊', '呢', '吧', '啦', '呀', '得', '多', '很多', '太多', '不少', '许多']);
 
 type Role =
   | { kind: 'aspect' | 'action' | 'complaint' | 'pattern'; reason: number }
@@ -344,6 +347,10 @@ function analyseClause(matcher: CompiledTaxonomy, clause: string, units: Unit[])
       if (has(item, 'negator')) negator = at;
       return;
     }
+    // 小 and 大 before a word other than a particle or an amount describe that word (小礼物, 小县城, 有点小贵, 没什么大问题): they
+    // judge size only as the predicate (内存小了点, 屏幕太小); a negation before them governs what follows
+    const next = words[at + 1];
+    if (SIZE_WORDS.has(item.key) && next !== undefined && !next.latin && !SIZE_COMPLEMENTS.has(next.key)) return;
     negator = null;
     // A negated complaint-word is no complaint (不慢, "not late"); a negated praise is one (不是正品, 不太好, 没那么新鲜)
     const complains = negative ? !negated : inReach || wishing;

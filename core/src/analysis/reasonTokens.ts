@@ -82,7 +82,8 @@ function pushChinese(units: Unit[], word: string, offset: number, known: Readonl
       return;
     }
     const last = word[word.length - 1]!;
-    if (PARTICLES.has(last)) {
+    // Only before a known word: 什么 and 为什么 are words of their own, not 什 + 么
+    if (PARTICLES.has(last) && splitsIntoKnown(word.slice(0, -1), known)) {
       pushChinese(units, word.slice(0, -1), offset, known);
       pushChinese(units, last, offset + word.length - 1, known);
       return;
