@@ -350,7 +350,7 @@ function analyseClause(matcher: CompiledTaxonomy, clause: string, units: Unit[])
     // 小 and 大 before a word other than a particle or an amount describe that word (小礼物, 小县城, 有点小贵, 没什么大问题): they
     // judge size only as the predicate (内存小了点, 屏幕太小); a negation before them governs what follows
     const next = words[at + 1];
-    if (SIZE_WORDS.has(item.key) && next !== undefined && !next.latin && !SIZE_COMPLEMENTS.has(next.key)) return;
+    if (SIZE_WORDS.has(item.key) && next !== undefined && !SIZE_COMPLEMENTS.has(next.key)) return;
     negator = null;
     // A negated complaint-word is no complaint (不慢, "not late"); a negated praise is one (不是正品, 不太好, 没那么新鲜)
     const complains = negative ? !negated : inReach || wishing;
