@@ -78,6 +78,8 @@ type Role =
 interface Entry {
   text: string;
   roles: Role[];
+  /** Each role's kind and its reason (null for none), looked up for every word read. */
+  kinds: Map<Role['kind'], number | null>;
 }
 
 interface LatinEntry {
@@ -142,8 +144,10 @@ export function compileTaxonomy(taxonomy: Taxonomy): CompiledTaxonomy {
     for (const term of [...(terms?.zh ?? []), ...(terms?.en ?? [])]) {
       const text = normalizeText(term);
       if (text === '') continue;
-      const entry = entries.get(text) ?? { text, roles: [] };
+      const entry = entries.get(text) ?? { text, roles: [], kinds: new Map<Role['kind'], number | null>() };
       if (!entry.roles.some((known) => JSON.stringify(known) === JSON.stringify(role))) entry.roles.push(role);
+      // The first role of a kind names its reason, as entries were read before
+      if (!entry.kinds.has(role.kind)) entry.kinds.set(role.kind, 'reason' in role ? role.reason : null);
       entries.set(text, entry);
     }
   };
@@ -203,10 +207,12 @@ interface Item {
   end: number;
   text: string;
   key: string;
-  roles: Role[];
+  kinds: ReadonlyMap<Role['kind'], number | null>;
   /** A negation or degree word split off a longer word: only its negation counts. */
   prefix: boolean;
 }
+
+const NO_KINDS: ReadonlyMap<Role['kind'], number | null> = new Map();
 
 /** The clause's words grouped into the longest taxonomy entries that start and end on word boundaries. */
 function items(matcher: CompiledTaxonomy, clause: string, units: Unit[]): Item[] {
@@ -240,7 +246,7 @@ function items(matcher: CompiledTaxonomy, clause: string, units: Unit[]): Item[]
       end,
       text: clause.slice(unit.start, end),
       key: unit.key,
-      roles: matched?.entry.roles ?? [],
+      kinds: matched?.entry.kinds ?? NO_KINDS,
       prefix: last === index && unit.prefix,
     });
     index = last + 1;
@@ -255,13 +261,39 @@ const FUNCTION_WORDS = new Set(
     '购买 买的 收到 知道 结果 居然 竟然 果然 起来 东东 评价 一个 两个 几个 这些 那些 哪些 所有 最后 当时 本来 原来 总体 整体 个人').split(' '),
 );
 const CHINESE_WORD = /^[\u3400-\u9fff]{2,}$/;
-const isUnnamedThing = (item: Item) => item.roles.length === 0 && CHINESE_WORD.test(item.key) && !FUNCTION_WORDS.has(item.key);
+const isUnnamedThing = (item: Item) => item.kinds.size === 0 && CHINESE_WORD.test(item.key) && !FUNCTION_WORDS.has(item.key);
 
-const has = (item: Item, kind: Role['kind']) => item.roles.some((role) => role.kind === kind);
-const reasonOf = (item: Item, kind: 'aspect' | 'action' | 'complaint' | 'negative' | 'positive') => {
-  const role = item.roles.find((candidate) => candidate.kind === kind) as { reason: number | null } | undefined;
-  return role?.reason ?? null;
-};
+const has = (item: Item, kind: Role['kind']) => item.kinds.has(kind);
+const reasonOf = (item: Item, kind: 'aspect' | 'action' | 'complaint' | 'negative' | 'positive') => item.kinds.get(kind) ?? null;
+
+/**
+ * Whether a blocker at `at` asserts what follows: when words stand between it and the negation (从来没有遇到这么差的) or the
+ * negation is of experience (从来没有这么差, "never had such"); right after a plain negation it compares (没那么油腻 is no complaint).
+ */
+function blockerAsserts(words: Item[], negator: number | null, at: number): boolean {
+  return negator !== null && (at > negator + 1 || EXPERIENTIAL_NEGATIONS.has(words[negator]!.key) || EXPERIENTIAL_NEGATIONS.has(words[negator]!.text));
+}
+
+function findingOf(clause: string, item: Item, reason: number, from = item.start): Finding {
+  return { reason, start: from, end: item.end, text: clause.slice(from, item.end) };
+}
+
+/** The aspect an opinion at `at` is about, given the aspects (and actions) of its stretch so far. */
+function aspectFor(words: Item[], aspects: { at: number; reason: number }[], at: number, implied: number | null): { reason: number; start: number } | null {
+  const before = aspects.filter((aspect) => aspect.at < at).at(-1);
+  // An opinion that names its own aspect keeps it unless another aspect is right before it (客服回复慢, but 东西这里太贵了 is
+  // price); an action is an aspect only for opinions about it (退款太慢, not 送来的都是坏的)
+  const between = before === undefined ? 0 : words.slice(before.at + 1, at).filter((word) => !word.prefix && word.text.length > 1).length;
+  const actionOnly = before !== undefined && reasonOf(words[before.at]!, 'aspect') === null;
+  const overridden = implied !== null && before !== undefined && implied !== before.reason && (actionOnly || between > 0);
+  if (before && !overridden) return { reason: before.reason, start: words[before.at]!.start };
+  // An aspect after the opinion in the same stretch: 好的售后, 很差的物流
+  for (let next = at + 1; next < words.length && !has(words[next]!, 'contrast'); next++) {
+    const reason = reasonOf(words[next]!, 'aspect');
+    if (reason !== null) return { reason, start: words[at]!.start };
+  }
+  return null;
+}
 
 /** Reads one clause (no punctuation inside) from its words; see the top of this file. */
 function analyseClause(matcher: CompiledTaxonomy, clause: string, units: Unit[]): ClauseAnalysis {
@@ -276,46 +308,28 @@ function analyseClause(matcher: CompiledTaxonomy, clause: string, units: Unit[])
   /** Aspects (and actions, which are aspects too: 退款太慢) of the current stretch since a contrast word. */
   let aspects: { at: number; reason: number }[] = [];
   let stretchStart = 0;
-  // A blocker asserts what follows when words stand between it and the negation (从来没有遇到这么差的) or the negation is
-  // of experience (从来没有这么差, "never had such"); right after a plain negation it compares (没那么油腻 is no complaint)
-  const asserts = (at: number) => negator !== null && (at > negator + 1 || EXPERIENTIAL_NEGATIONS.has(words[negator]!.key) || EXPERIENTIAL_NEGATIONS.has(words[negator]!.text));
-  const finding = (item: Item, reason: number, from = item.start): Finding => ({ reason, start: from, end: item.end, text: clause.slice(from, item.end) });
-  const aspectFor = (at: number, implied: number | null): { reason: number; start: number } | null => {
-    const before = aspects.filter((aspect) => aspect.at < at).at(-1);
-    // An opinion that names its own aspect keeps it unless another aspect is right before it (客服回复慢, but 东西这里太贵了 is
-    // price); an action is an aspect only for opinions about it (退款太慢, not 送来的都是坏的)
-    const between = before === undefined ? 0 : words.slice(before.at + 1, at).filter((word) => !word.prefix && word.text.length > 1).length;
-    const actionOnly = before !== undefined && reasonOf(words[before.at]!, 'aspect') === null;
-    const overridden = implied !== null && before !== undefined && implied !== before.reason && (actionOnly || between > 0);
-    if (before && !overridden) return { reason: before.reason, start: words[before.at]!.start };
-    // An aspect after the opinion in the same stretch: 好的售后, 很差的物流
-    for (let next = at + 1; next < words.length && !has(words[next]!, 'contrast'); next++) {
-      const reason = reasonOf(words[next]!, 'aspect');
-      if (reason !== null) return { reason, start: words[at]!.start };
-    }
-    return null;
-  };
-  words.forEach((item, at) => {
+  for (let at = 0; at < words.length; at++) {
+    const item = words[at]!;
     if (item.prefix) {
       if (has(item, 'negator')) {
         negator = at;
         blocked = false;
-      } else if (has(item, 'blocker') && asserts(at)) blocked = true;
-      return;
+      } else if (has(item, 'blocker') && blockerAsserts(words, negator, at)) blocked = true;
+      continue;
     }
     if (DURATIONS.has(item.key) || DURATION_WORD.test(item.key)) sawDuration = true;
-    if (has(item, 'fixed') || has(item, 'wish')) return;
+    if (has(item, 'fixed') || has(item, 'wish')) continue;
     if (has(item, 'contrast')) {
       if (at === 0) analysis.opensWithContrast = true;
       negator = null;
       aspects = [];
       stretchStart = at + 1;
-      return;
+      continue;
     }
     // Right after the negation a blocker is compared, not asserted: 没那么油腻 is no complaint
     if (has(item, 'blocker')) {
-      if (asserts(at)) blocked = true;
-      return;
+      if (blockerAsserts(words, negator, at)) blocked = true;
+      continue;
     }
     const inReach = negator !== null && at - negator <= NEGATION_REACH;
     const negated = inReach && !blocked;
@@ -326,8 +340,8 @@ function analyseClause(matcher: CompiledTaxonomy, clause: string, units: Unit[])
     if (complaint !== null) {
       negator = null;
       if (negated) analysis.negated.push({ start: item.start, end: item.end, text: item.text });
-      else analysis.complaints.push(finding(item, complaint));
-      return;
+      else analysis.complaints.push(findingOf(clause, item, complaint));
+      continue;
     }
     if (action !== null) {
       // A duration and 才 before the action, or (in Chinese) a duration right after it: 一个星期才到, 送了两个多小时;
@@ -337,39 +351,39 @@ function analyseClause(matcher: CompiledTaxonomy, clause: string, units: Unit[])
         (!LATIN_TERM.test(item.text) && words.slice(at + 1, at + 4).some((next) => DURATIONS.has(next.key) || DURATION_WORD.test(next.key)));
       if (negated || delayed) {
         negator = null;
-        analysis.complaints.push(finding(item, action, negated ? words[Math.max(stretchStart, at - 1)]!.start : item.start));
+        analysis.complaints.push(findingOf(clause, item, action, negated ? words[Math.max(stretchStart, at - 1)]!.start : item.start));
       }
-      return;
+      continue;
     }
     const negative = has(item, 'negative');
     const positive = has(item, 'positive');
     if (!negative && !positive) {
       if (has(item, 'negator')) negator = at;
-      return;
+      continue;
     }
     // 小 and 大 before a word other than a particle or an amount describe that word (小礼物, 小县城, 有点小贵, 没什么大问题): they
     // judge size only as the predicate (内存小了点, 屏幕太小); a negation before them governs what follows
     const next = words[at + 1];
-    if (SIZE_WORDS.has(item.key) && next !== undefined && !SIZE_COMPLEMENTS.has(next.key)) return;
+    if (SIZE_WORDS.has(item.key) && next !== undefined && !SIZE_COMPLEMENTS.has(next.key)) continue;
     negator = null;
     // A negated complaint-word is no complaint (不慢, "not late"); a negated praise is one (不是正品, 不太好, 没那么新鲜)
     const complains = negative ? !negated : inReach || wishing;
     if (negative && negated) {
       analysis.negated.push({ start: item.start, end: item.end, text: item.text });
-      return;
+      continue;
     }
     const implied = reasonOf(item, negative ? 'negative' : 'positive');
-    const target = aspectFor(at, implied);
+    const target = aspectFor(words, aspects, at, implied);
     // A thing the taxonomy does not name, complained of: 米线一般, 牛柳越来越少
     const unnamed = complains && matcher.unnamedAspect !== null && words.slice(stretchStart, at).some(isUnnamedThing) ? matcher.unnamedAspect : null;
     const reason = target?.reason ?? implied ?? unnamed;
     if (complains) {
       if (reason === null) analysis.untargeted.push({ start: item.start, end: item.end, text: item.text });
-      else analysis.complaints.push(finding(item, reason, Math.min(target?.start ?? item.start, item.start)));
+      else analysis.complaints.push(findingOf(clause, item, reason, Math.min(target?.start ?? item.start, item.start)));
     } else if (reason !== null) {
-      analysis.praises.push(finding(item, reason, Math.min(target?.start ?? item.start, item.start)));
+      analysis.praises.push(findingOf(clause, item, reason, Math.min(target?.start ?? item.start, item.start)));
     }
-  });
+  }
   const bounded = clause.length > PATTERN_CLAUSE_MAX ? clause.slice(0, PATTERN_CLAUSE_MAX) : clause;
   for (const { reason, regex } of matcher.patterns) {
     for (const match of bounded.matchAll(regex)) {
