@@ -425,25 +425,24 @@ export function readText(matcher: CompiledTaxonomy, text: string): TextReading {
   }
   if (from < text.length) clauses.push({ start: from, text: text.slice(from) });
   const analyses = analyseClauses(matcher, clauses.map((clause) => clause.text));
-  clauses.forEach((clause, index) => {
+  for (let index = 0; index < clauses.length; index++) {
+    const clause = clauses[index]!;
     const analysis = analyses[index]!;
-    // Offsets are the clause's own (its digits were zeroed for the cache), so the words are read from it
-    const shift = <T extends { start: number; end: number; text: string }>(found: T): T => ({
-      ...found,
-      start: found.start + clause.start,
-      end: found.end + clause.start,
-      text: clause.text.slice(found.start, found.end),
-    });
-    reading.complaints.push(...analysis.complaints.map(shift));
-    reading.praises.push(...analysis.praises.map(shift));
-    reading.negated.push(...analysis.negated.map(shift));
+    for (const found of analysis.complaints) reading.complaints.push(inText(clause, found));
+    for (const found of analysis.praises) reading.praises.push(inText(clause, found));
+    for (const found of analysis.negated) reading.negated.push(inText(clause, found));
     if (previousAspect !== null && !analysis.opensWithContrast) {
-      for (const opinion of analysis.untargeted) reading.complaints.push(shift({ ...opinion, reason: previousAspect }));
+      for (const opinion of analysis.untargeted) reading.complaints.push(inText(clause, { ...opinion, reason: previousAspect }));
     }
     // Only a complained-of aspect carries on (客服态度差，很敷衍); after praise (快递很快，米线一般) the next opinion is about something else
     previousAspect = analysis.complaints.length > 0 ? analysis.complaints.at(-1)!.reason : null;
-  });
+  }
   return reading;
+}
+
+/** A finding of a clause placed in its text; offsets are the clause's own (its digits were zeroed for the cache), so the words are read from it. */
+function inText<T extends { start: number; end: number; text: string }>(clause: { start: number; text: string }, found: T): T {
+  return { ...found, start: found.start + clause.start, end: found.end + clause.start, text: clause.text.slice(found.start, found.end) };
 }
 
 interface ReasonEvidence {
@@ -453,51 +452,64 @@ interface ReasonEvidence {
   complaints: number;
   /** Field order, then offset, of the first complaint: ties of the primary go to the earliest. */
   first: number;
-  evidence: Map<ReasonField, { terms: Set<string>; spans: { start: number; end: number }[] }>;
+  evidence: FieldEvidence;
 }
 
-function evidenceList(map: Map<ReasonField, { terms: Set<string>; spans: { start: number; end: number }[] }>): Evidence[] {
+function evidenceList(map: FieldEvidence): Evidence[] {
   return [...map].map(([field, { terms, spans }]) => (spans.length > 0 ? { field, terms: [...terms], spans } : { field, terms: [...terms] }));
+}
+
+/** Evidence terms and spans by field. */
+type FieldEvidence = Map<ReasonField, { terms: Set<string>; spans: { start: number; end: number }[] }>;
+
+function collect(map: FieldEvidence, field: ReasonField, term: string, span?: { start: number; end: number }): void {
+  const entry = map.get(field) ?? { terms: new Set<string>(), spans: [] };
+  entry.terms.add(term);
+  if (span) entry.spans.push(span);
+  map.set(field, entry);
+}
+
+/** Counts a complaint of a reason found in a field (the field's place in TEXT_FIELDS orders ties of the primary). */
+function noteComplaint(
+  found: Map<number, ReasonEvidence>,
+  field: ReasonField,
+  fieldIndex: number,
+  complaint: { reason: number; term: string; confidence: number; order: number; span?: { start: number; end: number }; named?: boolean },
+): void {
+  const entry = found.get(complaint.reason) ?? { named: false, confidence: 0, complaints: 0, first: Number.POSITIVE_INFINITY, evidence: new Map() };
+  entry.named ||= complaint.named === true;
+  entry.confidence = Math.max(entry.confidence, complaint.confidence);
+  entry.complaints++;
+  entry.first = Math.min(entry.first, fieldIndex * 1e6 + complaint.order);
+  found.set(complaint.reason, entry);
+  collect(entry.evidence, field, complaint.term, complaint.span);
 }
 
 /** Classifies one ticket's fields. */
 export function classifyFields(matcher: CompiledTaxonomy, fields: TicketFields): Classification {
   const found = new Map<number, ReasonEvidence>();
-  const negated = new Map<ReasonField, { terms: Set<string>; spans: { start: number; end: number }[] }>();
-  const praised = new Map<ReasonField, { terms: Set<string>; spans: { start: number; end: number }[] }>();
-  const collect = (map: typeof negated, field: ReasonField, term: string, span?: { start: number; end: number }) => {
-    const entry = map.get(field) ?? { terms: new Set<string>(), spans: [] };
-    entry.terms.add(term);
-    if (span) entry.spans.push(span);
-    map.set(field, entry);
-  };
-  TEXT_FIELDS.forEach((field, fieldIndex) => {
+  const negated: FieldEvidence = new Map();
+  const praised: FieldEvidence = new Map();
+  for (let fieldIndex = 0; fieldIndex < TEXT_FIELDS.length; fieldIndex++) {
+    const field = TEXT_FIELDS[fieldIndex]!;
     const value = fields[field];
-    if (value === null || value === undefined || value === '') return;
+    if (value === null || value === undefined || value === '') continue;
     const text = normalizeText(value);
     const structured = STRUCTURED_FIELDS.has(field);
     const named = structured ? matcher.categories.get(text) : undefined;
-    const note = (reason: number, term: string, confidence: number, order: number, span?: { start: number; end: number }, isNamed = false) => {
-      const entry = found.get(reason) ?? { named: false, confidence: 0, complaints: 0, first: Number.POSITIVE_INFINITY, evidence: new Map() };
-      entry.named ||= isNamed;
-      entry.confidence = Math.max(entry.confidence, confidence);
-      entry.complaints++;
-      entry.first = Math.min(entry.first, fieldIndex * 1e6 + order);
-      found.set(reason, entry);
-      collect(entry.evidence, field, term, span);
-    };
     // A value that names reasons is a label, not a text to search
     if (named) {
-      for (const reason of named) note(reason, value.trim(), CONFIDENCE.namedByField, 0, undefined, true);
-      return;
+      for (const reason of named) noteComplaint(found, field, fieldIndex, { reason, term: value.trim(), confidence: CONFIDENCE.namedByField, order: 0, named: true });
+      continue;
     }
     const reading = readText(matcher, text);
+    const confidence = structured ? CONFIDENCE.structuredWord : CONFIDENCE.textWord;
     for (const complaint of reading.complaints) {
-      note(complaint.reason, complaint.text, structured ? CONFIDENCE.structuredWord : CONFIDENCE.textWord, complaint.start, { start: complaint.start, end: complaint.end });
+      noteComplaint(found, field, fieldIndex, { reason: complaint.reason, term: complaint.text, confidence, order: complaint.start, span: { start: complaint.start, end: complaint.end } });
     }
     for (const item of reading.negated) collect(negated, field, item.text, { start: item.start, end: item.end });
     for (const item of reading.praises) if (!found.has(item.reason)) collect(praised, field, item.text, { start: item.start, end: item.end });
-  });
+  }
   const lowRating = typeof fields.rating === 'number' && Number.isFinite(fields.rating) && fields.rating <= matcher.lowRating;
   const ratingEvidence: Evidence[] = lowRating ? [{ field: 'rating', terms: [String(fields.rating)] }] : [];
   const ranked = [...found].sort(([, a], [, b]) => Number(b.named) - Number(a.named) || b.complaints - a.complaints || a.first - b.first);
