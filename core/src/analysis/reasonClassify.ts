@@ -66,6 +66,16 @@ const ONLY_THEN = '才';
 const EXPERIENTIAL_NEGATIONS = new Set(['从来没有', '从来没', '从没', '从未', '从没有', 'never']);
 const DURATION_WORD = /^[\d一二两三四五六七八九十几半多]+(?:个)?多?(?:小时|钟头|分钟|天|周|星期|礼拜|月)$/;
 const LATIN_TERM = /^[\x20-\x7e]+$/;
+/** A year after an arrival is a date (保质期到2020年), not how long it took. */
+const YEAR = '年';
+const NUMBER = /^[\d一二两三四五六七八九十几半多]+$/;
+
+/** 到 between two amounts or times is a range (4天到5天, 10月到现在), not an arrival. */
+function isRange(words: Item[], at: number): boolean {
+  const before = words[at - 1];
+  return words[at]!.key === '到' && before !== undefined && (NUMBER.test(before.key) || DURATIONS.has(before.key) || DURATION_WORD.test(before.key));
+}
+
 /** Size words, which judge size only as a predicate, and the words that may follow them there. */
 const SIZE_WORDS = new Set(['小', '大']);
 const SIZE_COMPLEMENTS = new Set(['了', '点', '点儿', '一点', '一点儿', '一些', '些', '的', '啊', '呢', '吧', '啦', '呀', '得', '多', '很多', '太多', '不少', '许多']);
@@ -344,11 +354,11 @@ function analyseClause(matcher: CompiledTaxonomy, clause: string, units: Unit[])
       continue;
     }
     if (action !== null) {
-      // A duration and 才 before the action, or (in Chinese) a duration right after it: 一个星期才到, 送了两个多小时;
+      // A duration and 才 before the action, or (in Chinese) a duration within four words after it: 一个星期才到, 送了两个多小时;
       // "replied within a day" is no delay
       const delayed =
         (sawDuration && at > stretchStart && words[at - 1]!.key === ONLY_THEN) ||
-        (!LATIN_TERM.test(item.text) && words.slice(at + 1, at + 4).some((next) => DURATIONS.has(next.key) || DURATION_WORD.test(next.key)));
+        (!LATIN_TERM.test(item.text) && !isRange(words, at) && words.slice(at + 1, at + 5).some((next) => next.key !== YEAR && (DURATIONS.has(next.key) || DURATION_WORD.test(next.key))));
       if (negated || delayed) {
         negator = null;
         analysis.complaints.push(findingOf(clause, item, action, negated ? words[Math.max(stretchStart, at - 1)]!.start : item.start));

@@ -115,7 +115,11 @@ export function segment(text: string, known: ReadonlySet<string>): Unit[] {
   for (const word of jieba.cut(text, false)) {
     // jieba's words cover the text in order; a word it altered would break every later offset
     if (!text.startsWith(word, offset)) return segmentByCharacter(text, known);
-    if (CJK.test(word)) pushChinese(units, word, offset, known);
+    // After a number, 天才 is a time and 才 (3天才到), not a genius
+    if (word === '天才' && units.length > 0 && /^[\d一二两三四五六七八九十几半多]+$/.test(units.at(-1)!.key)) {
+      pushChinese(units, '天', offset, known);
+      pushChinese(units, '才', offset + 1, known);
+    } else if (CJK.test(word)) pushChinese(units, word, offset, known);
     else if (/[a-z0-9]/.test(word)) pushLatin(units, word, offset);
     offset += word.length;
   }
