@@ -26,7 +26,7 @@
 import { UNKNOWN_REASON, type Classification, type Evidence, type ReasonField, type ReasonMatch, type Taxonomy, type TaxonomyLexicon, type TaxonomyTerms } from '../api/reasons.ts';
 import { normalizeText } from '../text/normalize.ts';
 import { bundledLexicon, DEFAULT_LOW_RATING, safePattern, taxonomyHash } from './reasonTaxonomy.ts';
-import { segment, segmentClauses, type Unit } from './reasonTokens.ts';
+import { NUMBER_WORD, segment, segmentClauses, type Unit } from './reasonTokens.ts';
 
 /** The fields of one ticket that classification reads. */
 export interface TicketFields {
@@ -68,12 +68,11 @@ const DURATION_WORD = /^[\d一二两三四五六七八九十几半多]+(?:个)?�
 const LATIN_TERM = /^[\x20-\x7e]+$/;
 /** A year after an arrival is a date (保质期到2020年), not how long it took. */
 const YEAR = '年';
-const NUMBER = /^[\d一二两三四五六七八九十几半多]+$/;
 
 /** 到 between two amounts or times is a range (4天到5天, 10月到现在), not an arrival. */
 function isRange(words: Item[], at: number): boolean {
   const before = words[at - 1];
-  return words[at]!.key === '到' && before !== undefined && (NUMBER.test(before.key) || DURATIONS.has(before.key) || DURATION_WORD.test(before.key));
+  return words[at]!.key === '到' && before !== undefined && (NUMBER_WORD.test(before.key) || DURATIONS.has(before.key) || DURATION_WORD.test(before.key));
 }
 
 /** Size words, which judge size only as a predicate, and the words that may follow them there. */
