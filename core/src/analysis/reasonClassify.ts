@@ -26,7 +26,7 @@
 import { UNKNOWN_REASON, type Classification, type Evidence, type ReasonField, type ReasonMatch, type Taxonomy, type TaxonomyLexicon, type TaxonomyTerms } from '../api/reasons.ts';
 import { normalizeText } from '../text/normalize.ts';
 import { bundledLexicon, DEFAULT_LOW_RATING, safePattern, taxonomyHash } from './reasonTaxonomy.ts';
-import { segment, segmentClauses, type Unit } from './reasonTokens.ts';
+import { NUMBER_WORD, segment, segmentClauses, type Unit } from './reasonTokens.ts';
 
 /** The fields of one ticket that classification reads. */
 export interface TicketFields {
@@ -66,6 +66,18 @@ const ONLY_THEN = '才';
 const EXPERIENTIAL_NEGATIONS = new Set(['从来没有', '从来没', '从没', '从未', '从没有', 'never']);
 const DURATION_WORD = /^[\d一二两三四五六七八九十几半多]+(?:个)?多?(?:小时|钟头|分钟|天|周|星期|礼拜|月)$/;
 const LATIN_TERM = /^[\x20-\x7e]+$/;
+/** A year after an arrival is a date (保质期到2020年), not how long it took. */
+const YEAR = '年';
+
+/** 到 between two amounts or times is a range (4天到5天, 10月到现在), not an arrival. */
+function isRange(words: Item[], at: number): boolean {
+  const before = words[at - 1];
+  return words[at]!.key === '到' && before !== undefined && (NUMBER_WORD.test(before.key) || DURATIONS.has(before.key) || DURATION_WORD.test(before.key));
+}
+
+/** Size words, which judge size only as a predicate, and the words that may follow them there. */
+const SIZE_WORDS = new Set(['小', '大']);
+const SIZE_COMPLEMENTS = new Set(['了', '点', '点儿', '一点', '一点儿', '一些', '些', '的', '啊', '呢', '吧', '啦', '呀', '得', '多', '很多', '太多', '不少', '许多']);
 
 type Role =
   | { kind: 'aspect' | 'action' | 'complaint' | 'pattern'; reason: number }
@@ -75,6 +87,8 @@ type Role =
 interface Entry {
   text: string;
   roles: Role[];
+  /** Each role's kind and its reason (null for none), looked up for every word read. */
+  kinds: Map<Role['kind'], number | null>;
 }
 
 interface LatinEntry {
@@ -139,8 +153,10 @@ export function compileTaxonomy(taxonomy: Taxonomy): CompiledTaxonomy {
     for (const term of [...(terms?.zh ?? []), ...(terms?.en ?? [])]) {
       const text = normalizeText(term);
       if (text === '') continue;
-      const entry = entries.get(text) ?? { text, roles: [] };
+      const entry = entries.get(text) ?? { text, roles: [], kinds: new Map<Role['kind'], number | null>() };
       if (!entry.roles.some((known) => JSON.stringify(known) === JSON.stringify(role))) entry.roles.push(role);
+      // The first role of a kind names its reason, as entries were read before
+      if (!entry.kinds.has(role.kind)) entry.kinds.set(role.kind, 'reason' in role ? role.reason : null);
       entries.set(text, entry);
     }
   };
@@ -200,10 +216,12 @@ interface Item {
   end: number;
   text: string;
   key: string;
-  roles: Role[];
+  kinds: ReadonlyMap<Role['kind'], number | null>;
   /** A negation or degree word split off a longer word: only its negation counts. */
   prefix: boolean;
 }
+
+const NO_KINDS: ReadonlyMap<Role['kind'], number | null> = new Map();
 
 /** The clause's words grouped into the longest taxonomy entries that start and end on word boundaries. */
 function items(matcher: CompiledTaxonomy, clause: string, units: Unit[]): Item[] {
@@ -237,7 +255,7 @@ function items(matcher: CompiledTaxonomy, clause: string, units: Unit[]): Item[]
       end,
       text: clause.slice(unit.start, end),
       key: unit.key,
-      roles: matched?.entry.roles ?? [],
+      kinds: matched?.entry.kinds ?? NO_KINDS,
       prefix: last === index && unit.prefix,
     });
     index = last + 1;
@@ -252,13 +270,39 @@ const FUNCTION_WORDS = new Set(
     '购买 买的 收到 知道 结果 居然 竟然 果然 起来 东东 评价 一个 两个 几个 这些 那些 哪些 所有 最后 当时 本来 原来 总体 整体 个人').split(' '),
 );
 const CHINESE_WORD = /^[\u3400-\u9fff]{2,}$/;
-const isUnnamedThing = (item: Item) => item.roles.length === 0 && CHINESE_WORD.test(item.key) && !FUNCTION_WORDS.has(item.key);
+const isUnnamedThing = (item: Item) => item.kinds.size === 0 && CHINESE_WORD.test(item.key) && !FUNCTION_WORDS.has(item.key);
 
-const has = (item: Item, kind: Role['kind']) => item.roles.some((role) => role.kind === kind);
-const reasonOf = (item: Item, kind: 'aspect' | 'action' | 'complaint' | 'negative' | 'positive') => {
-  const role = item.roles.find((candidate) => candidate.kind === kind) as { reason: number | null } | undefined;
-  return role?.reason ?? null;
-};
+const has = (item: Item, kind: Role['kind']) => item.kinds.has(kind);
+const reasonOf = (item: Item, kind: 'aspect' | 'action' | 'complaint' | 'negative' | 'positive') => item.kinds.get(kind) ?? null;
+
+/**
+ * Whether a blocker at `at` asserts what follows: when words stand between it and the negation (从来没有遇到这么差的) or the
+ * negation is of experience (从来没有这么差, "never had such"); right after a plain negation it compares (没那么油腻 is no complaint).
+ */
+function blockerAsserts(words: Item[], negator: number | null, at: number): boolean {
+  return negator !== null && (at > negator + 1 || EXPERIENTIAL_NEGATIONS.has(words[negator]!.key) || EXPERIENTIAL_NEGATIONS.has(words[negator]!.text));
+}
+
+function findingOf(clause: string, item: Item, reason: number, from = item.start): Finding {
+  return { reason, start: from, end: item.end, text: clause.slice(from, item.end) };
+}
+
+/** The aspect an opinion at `at` is about, given the aspects (and actions) of its stretch so far. */
+function aspectFor(words: Item[], aspects: { at: number; reason: number }[], at: number, implied: number | null): { reason: number; start: number } | null {
+  const before = aspects.filter((aspect) => aspect.at < at).at(-1);
+  // An opinion that names its own aspect keeps it unless another aspect is right before it (客服回复慢, but 东西这里太贵了 is
+  // price); an action is an aspect only for opinions about it (退款太慢, not 送来的都是坏的)
+  const between = before === undefined ? 0 : words.slice(before.at + 1, at).filter((word) => !word.prefix && word.text.length > 1).length;
+  const actionOnly = before !== undefined && reasonOf(words[before.at]!, 'aspect') === null;
+  const overridden = implied !== null && before !== undefined && implied !== before.reason && (actionOnly || between > 0);
+  if (before && !overridden) return { reason: before.reason, start: words[before.at]!.start };
+  // An aspect after the opinion in the same stretch: 好的售后, 很差的物流
+  for (let next = at + 1; next < words.length && !has(words[next]!, 'contrast'); next++) {
+    const reason = reasonOf(words[next]!, 'aspect');
+    if (reason !== null) return { reason, start: words[at]!.start };
+  }
+  return null;
+}
 
 /** Reads one clause (no punctuation inside) from its words; see the top of this file. */
 function analyseClause(matcher: CompiledTaxonomy, clause: string, units: Unit[]): ClauseAnalysis {
@@ -273,46 +317,28 @@ function analyseClause(matcher: CompiledTaxonomy, clause: string, units: Unit[])
   /** Aspects (and actions, which are aspects too: 退款太慢) of the current stretch since a contrast word. */
   let aspects: { at: number; reason: number }[] = [];
   let stretchStart = 0;
-  // A blocker asserts what follows when words stand between it and the negation (从来没有遇到这么差的) or the negation is
-  // of experience (从来没有这么差, "never had such"); right after a plain negation it compares (没那么油腻 is no complaint)
-  const asserts = (at: number) => negator !== null && (at > negator + 1 || EXPERIENTIAL_NEGATIONS.has(words[negator]!.key) || EXPERIENTIAL_NEGATIONS.has(words[negator]!.text));
-  const finding = (item: Item, reason: number, from = item.start): Finding => ({ reason, start: from, end: item.end, text: clause.slice(from, item.end) });
-  const aspectFor = (at: number, implied: number | null): { reason: number; start: number } | null => {
-    const before = aspects.filter((aspect) => aspect.at < at).at(-1);
-    // An opinion that names its own aspect keeps it unless another aspect is right before it (客服回复慢, but 东西这里太贵了 is
-    // price); an action is an aspect only for opinions about it (退款太慢, not 送来的都是坏的)
-    const between = before === undefined ? 0 : words.slice(before.at + 1, at).filter((word) => !word.prefix && word.text.length > 1).length;
-    const actionOnly = before !== undefined && reasonOf(words[before.at]!, 'aspect') === null;
-    const overridden = implied !== null && before !== undefined && implied !== before.reason && (actionOnly || between > 0);
-    if (before && !overridden) return { reason: before.reason, start: words[before.at]!.start };
-    // An aspect after the opinion in the same stretch: 好的售后, 很差的物流
-    for (let next = at + 1; next < words.length && !has(words[next]!, 'contrast'); next++) {
-      const reason = reasonOf(words[next]!, 'aspect');
-      if (reason !== null) return { reason, start: words[at]!.start };
-    }
-    return null;
-  };
-  words.forEach((item, at) => {
+  for (let at = 0; at < words.length; at++) {
+    const item = words[at]!;
     if (item.prefix) {
       if (has(item, 'negator')) {
         negator = at;
         blocked = false;
-      } else if (has(item, 'blocker') && asserts(at)) blocked = true;
-      return;
+      } else if (has(item, 'blocker') && blockerAsserts(words, negator, at)) blocked = true;
+      continue;
     }
     if (DURATIONS.has(item.key) || DURATION_WORD.test(item.key)) sawDuration = true;
-    if (has(item, 'fixed') || has(item, 'wish')) return;
+    if (has(item, 'fixed') || has(item, 'wish')) continue;
     if (has(item, 'contrast')) {
       if (at === 0) analysis.opensWithContrast = true;
       negator = null;
       aspects = [];
       stretchStart = at + 1;
-      return;
+      continue;
     }
     // Right after the negation a blocker is compared, not asserted: 没那么油腻 is no complaint
     if (has(item, 'blocker')) {
-      if (asserts(at)) blocked = true;
-      return;
+      if (blockerAsserts(words, negator, at)) blocked = true;
+      continue;
     }
     const inReach = negator !== null && at - negator <= NEGATION_REACH;
     const negated = inReach && !blocked;
@@ -323,46 +349,50 @@ function analyseClause(matcher: CompiledTaxonomy, clause: string, units: Unit[])
     if (complaint !== null) {
       negator = null;
       if (negated) analysis.negated.push({ start: item.start, end: item.end, text: item.text });
-      else analysis.complaints.push(finding(item, complaint));
-      return;
+      else analysis.complaints.push(findingOf(clause, item, complaint));
+      continue;
     }
     if (action !== null) {
-      // A duration and 才 before the action, or (in Chinese) a duration right after it: 一个星期才到, 送了两个多小时;
+      // A duration and 才 before the action, or (in Chinese) a duration within four words after it: 一个星期才到, 送了两个多小时;
       // "replied within a day" is no delay
       const delayed =
         (sawDuration && at > stretchStart && words[at - 1]!.key === ONLY_THEN) ||
-        (!LATIN_TERM.test(item.text) && words.slice(at + 1, at + 4).some((next) => DURATIONS.has(next.key) || DURATION_WORD.test(next.key)));
+        (!LATIN_TERM.test(item.text) && !isRange(words, at) && words.slice(at + 1, at + 5).some((next) => next.key !== YEAR && (DURATIONS.has(next.key) || DURATION_WORD.test(next.key))));
       if (negated || delayed) {
         negator = null;
-        analysis.complaints.push(finding(item, action, negated ? words[Math.max(stretchStart, at - 1)]!.start : item.start));
+        analysis.complaints.push(findingOf(clause, item, action, negated ? words[Math.max(stretchStart, at - 1)]!.start : item.start));
       }
-      return;
+      continue;
     }
     const negative = has(item, 'negative');
     const positive = has(item, 'positive');
     if (!negative && !positive) {
       if (has(item, 'negator')) negator = at;
-      return;
+      continue;
     }
+    // 小 and 大 before a word other than a particle or an amount describe that word (小礼物, 小县城, 有点小贵, 没什么大问题): they
+    // judge size only as the predicate (内存小了点, 屏幕太小); a negation before them governs what follows
+    const next = words[at + 1];
+    if (SIZE_WORDS.has(item.key) && next !== undefined && !SIZE_COMPLEMENTS.has(next.key)) continue;
     negator = null;
     // A negated complaint-word is no complaint (不慢, "not late"); a negated praise is one (不是正品, 不太好, 没那么新鲜)
     const complains = negative ? !negated : inReach || wishing;
     if (negative && negated) {
       analysis.negated.push({ start: item.start, end: item.end, text: item.text });
-      return;
+      continue;
     }
     const implied = reasonOf(item, negative ? 'negative' : 'positive');
-    const target = aspectFor(at, implied);
+    const target = aspectFor(words, aspects, at, implied);
     // A thing the taxonomy does not name, complained of: 米线一般, 牛柳越来越少
     const unnamed = complains && matcher.unnamedAspect !== null && words.slice(stretchStart, at).some(isUnnamedThing) ? matcher.unnamedAspect : null;
     const reason = target?.reason ?? implied ?? unnamed;
     if (complains) {
       if (reason === null) analysis.untargeted.push({ start: item.start, end: item.end, text: item.text });
-      else analysis.complaints.push(finding(item, reason, Math.min(target?.start ?? item.start, item.start)));
+      else analysis.complaints.push(findingOf(clause, item, reason, Math.min(target?.start ?? item.start, item.start)));
     } else if (reason !== null) {
-      analysis.praises.push(finding(item, reason, Math.min(target?.start ?? item.start, item.start)));
+      analysis.praises.push(findingOf(clause, item, reason, Math.min(target?.start ?? item.start, item.start)));
     }
-  });
+  }
   const bounded = clause.length > PATTERN_CLAUSE_MAX ? clause.slice(0, PATTERN_CLAUSE_MAX) : clause;
   for (const { reason, regex } of matcher.patterns) {
     for (const match of bounded.matchAll(regex)) {
@@ -404,25 +434,24 @@ export function readText(matcher: CompiledTaxonomy, text: string): TextReading {
   }
   if (from < text.length) clauses.push({ start: from, text: text.slice(from) });
   const analyses = analyseClauses(matcher, clauses.map((clause) => clause.text));
-  clauses.forEach((clause, index) => {
+  for (let index = 0; index < clauses.length; index++) {
+    const clause = clauses[index]!;
     const analysis = analyses[index]!;
-    // Offsets are the clause's own (its digits were zeroed for the cache), so the words are read from it
-    const shift = <T extends { start: number; end: number; text: string }>(found: T): T => ({
-      ...found,
-      start: found.start + clause.start,
-      end: found.end + clause.start,
-      text: clause.text.slice(found.start, found.end),
-    });
-    reading.complaints.push(...analysis.complaints.map(shift));
-    reading.praises.push(...analysis.praises.map(shift));
-    reading.negated.push(...analysis.negated.map(shift));
+    for (const found of analysis.complaints) reading.complaints.push(inText(clause, found));
+    for (const found of analysis.praises) reading.praises.push(inText(clause, found));
+    for (const found of analysis.negated) reading.negated.push(inText(clause, found));
     if (previousAspect !== null && !analysis.opensWithContrast) {
-      for (const opinion of analysis.untargeted) reading.complaints.push(shift({ ...opinion, reason: previousAspect }));
+      for (const opinion of analysis.untargeted) reading.complaints.push(inText(clause, { ...opinion, reason: previousAspect }));
     }
     // Only a complained-of aspect carries on (客服态度差，很敷衍); after praise (快递很快，米线一般) the next opinion is about something else
     previousAspect = analysis.complaints.length > 0 ? analysis.complaints.at(-1)!.reason : null;
-  });
+  }
   return reading;
+}
+
+/** A finding of a clause placed in its text; offsets are the clause's own (its digits were zeroed for the cache), so the words are read from it. */
+function inText<T extends { start: number; end: number; text: string }>(clause: { start: number; text: string }, found: T): T {
+  return { ...found, start: found.start + clause.start, end: found.end + clause.start, text: clause.text.slice(found.start, found.end) };
 }
 
 interface ReasonEvidence {
@@ -432,51 +461,64 @@ interface ReasonEvidence {
   complaints: number;
   /** Field order, then offset, of the first complaint: ties of the primary go to the earliest. */
   first: number;
-  evidence: Map<ReasonField, { terms: Set<string>; spans: { start: number; end: number }[] }>;
+  evidence: FieldEvidence;
 }
 
-function evidenceList(map: Map<ReasonField, { terms: Set<string>; spans: { start: number; end: number }[] }>): Evidence[] {
+function evidenceList(map: FieldEvidence): Evidence[] {
   return [...map].map(([field, { terms, spans }]) => (spans.length > 0 ? { field, terms: [...terms], spans } : { field, terms: [...terms] }));
+}
+
+/** Evidence terms and spans by field. */
+type FieldEvidence = Map<ReasonField, { terms: Set<string>; spans: { start: number; end: number }[] }>;
+
+function collect(map: FieldEvidence, field: ReasonField, term: string, span?: { start: number; end: number }): void {
+  const entry = map.get(field) ?? { terms: new Set<string>(), spans: [] };
+  entry.terms.add(term);
+  if (span) entry.spans.push(span);
+  map.set(field, entry);
+}
+
+/** Counts a complaint of a reason found in a field (the field's place in TEXT_FIELDS orders ties of the primary). */
+function noteComplaint(
+  found: Map<number, ReasonEvidence>,
+  field: ReasonField,
+  fieldIndex: number,
+  complaint: { reason: number; term: string; confidence: number; order: number; span?: { start: number; end: number }; named?: boolean },
+): void {
+  const entry = found.get(complaint.reason) ?? { named: false, confidence: 0, complaints: 0, first: Number.POSITIVE_INFINITY, evidence: new Map() };
+  entry.named ||= complaint.named === true;
+  entry.confidence = Math.max(entry.confidence, complaint.confidence);
+  entry.complaints++;
+  entry.first = Math.min(entry.first, fieldIndex * 1e6 + complaint.order);
+  found.set(complaint.reason, entry);
+  collect(entry.evidence, field, complaint.term, complaint.span);
 }
 
 /** Classifies one ticket's fields. */
 export function classifyFields(matcher: CompiledTaxonomy, fields: TicketFields): Classification {
   const found = new Map<number, ReasonEvidence>();
-  const negated = new Map<ReasonField, { terms: Set<string>; spans: { start: number; end: number }[] }>();
-  const praised = new Map<ReasonField, { terms: Set<string>; spans: { start: number; end: number }[] }>();
-  const collect = (map: typeof negated, field: ReasonField, term: string, span?: { start: number; end: number }) => {
-    const entry = map.get(field) ?? { terms: new Set<string>(), spans: [] };
-    entry.terms.add(term);
-    if (span) entry.spans.push(span);
-    map.set(field, entry);
-  };
-  TEXT_FIELDS.forEach((field, fieldIndex) => {
+  const negated: FieldEvidence = new Map();
+  const praised: FieldEvidence = new Map();
+  for (let fieldIndex = 0; fieldIndex < TEXT_FIELDS.length; fieldIndex++) {
+    const field = TEXT_FIELDS[fieldIndex]!;
     const value = fields[field];
-    if (value === null || value === undefined || value === '') return;
+    if (value === null || value === undefined || value === '') continue;
     const text = normalizeText(value);
     const structured = STRUCTURED_FIELDS.has(field);
     const named = structured ? matcher.categories.get(text) : undefined;
-    const note = (reason: number, term: string, confidence: number, order: number, span?: { start: number; end: number }, isNamed = false) => {
-      const entry = found.get(reason) ?? { named: false, confidence: 0, complaints: 0, first: Number.POSITIVE_INFINITY, evidence: new Map() };
-      entry.named ||= isNamed;
-      entry.confidence = Math.max(entry.confidence, confidence);
-      entry.complaints++;
-      entry.first = Math.min(entry.first, fieldIndex * 1e6 + order);
-      found.set(reason, entry);
-      collect(entry.evidence, field, term, span);
-    };
     // A value that names reasons is a label, not a text to search
     if (named) {
-      for (const reason of named) note(reason, value.trim(), CONFIDENCE.namedByField, 0, undefined, true);
-      return;
+      for (const reason of named) noteComplaint(found, field, fieldIndex, { reason, term: value.trim(), confidence: CONFIDENCE.namedByField, order: 0, named: true });
+      continue;
     }
     const reading = readText(matcher, text);
+    const confidence = structured ? CONFIDENCE.structuredWord : CONFIDENCE.textWord;
     for (const complaint of reading.complaints) {
-      note(complaint.reason, complaint.text, structured ? CONFIDENCE.structuredWord : CONFIDENCE.textWord, complaint.start, { start: complaint.start, end: complaint.end });
+      noteComplaint(found, field, fieldIndex, { reason: complaint.reason, term: complaint.text, confidence, order: complaint.start, span: { start: complaint.start, end: complaint.end } });
     }
     for (const item of reading.negated) collect(negated, field, item.text, { start: item.start, end: item.end });
     for (const item of reading.praises) if (!found.has(item.reason)) collect(praised, field, item.text, { start: item.start, end: item.end });
-  });
+  }
   const lowRating = typeof fields.rating === 'number' && Number.isFinite(fields.rating) && fields.rating <= matcher.lowRating;
   const ratingEvidence: Evidence[] = lowRating ? [{ field: 'rating', terms: [String(fields.rating)] }] : [];
   const ranked = [...found].sort(([, a], [, b]) => Number(b.named) - Number(a.named) || b.complaints - a.complaints || a.first - b.first);

@@ -21,7 +21,9 @@ export interface Unit {
 }
 
 /** Function words jieba may glue to the front of an opinion, longest first so 不是 is tried before 不. */
-const PREFIXES = ['真是太', '不怎么', '这么', '那么', '这样', '如此', '非常', '特别', '比较', '有点', '有些', '真是', '没有', '不是', '不太', '不', '没', '无', '未', '太', '很', '真', '超', '好', '挺', '蛮', '偏', '巨', '贼', '最', '较', '更', '还', '也', '都', '就', '又', '才', '老', '总'];
+const PREFIXES = ['真是太', '不怎么', '这么', '那么', '这样', '如此', '非常', '特别', '比较', '有点', '有些', '真是', '没有', '不是', '不太', '超级', '相当', '过于', '稍微', '不', '没', '无', '未', '太', '很', '真', '超', '好', '挺', '蛮', '偏', '巨', '贼', '极', '奇', '忒', '稍', '略', '最', '较', '更', '还', '也', '都', '就', '又', '才', '老', '总'];
+/** A number written in digits or Chinese numerals: 3, 两, 十几. */
+export const NUMBER_WORD = /^[\d一二两三四五六七八九十几半多]+$/;
 const PARTICLES = new Set(['了', '的', '啊', '呢', '吧', '啦', '呀', '哦', '么', '嘛']);
 const CJK = /[\u3400-\u9fff\uf900-\ufaff]/;
 const LATIN_WORD = /[a-z]+n't|[a-z0-9]+(?:'[a-z]+)?/g;
@@ -82,7 +84,8 @@ function pushChinese(units: Unit[], word: string, offset: number, known: Readonl
       return;
     }
     const last = word[word.length - 1]!;
-    if (PARTICLES.has(last)) {
+    // Only before a known word: 什么 and 为什么 are words of their own, not 什 + 么
+    if (PARTICLES.has(last) && splitsIntoKnown(word.slice(0, -1), known)) {
       pushChinese(units, word.slice(0, -1), offset, known);
       pushChinese(units, last, offset + word.length - 1, known);
       return;
@@ -114,7 +117,11 @@ export function segment(text: string, known: ReadonlySet<string>): Unit[] {
   for (const word of jieba.cut(text, false)) {
     // jieba's words cover the text in order; a word it altered would break every later offset
     if (!text.startsWith(word, offset)) return segmentByCharacter(text, known);
-    if (CJK.test(word)) pushChinese(units, word, offset, known);
+    // After a number, 天才 is a time and 才 (3天才到), not a genius
+    if (word === '天才' && units.length > 0 && NUMBER_WORD.test(units.at(-1)!.key)) {
+      pushChinese(units, '天', offset, known);
+      pushChinese(units, '才', offset + 1, known);
+    } else if (CJK.test(word)) pushChinese(units, word, offset, known);
     else if (/[a-z0-9]/.test(word)) pushLatin(units, word, offset);
     offset += word.length;
   }

@@ -8,10 +8,11 @@
 // negation, no evidence) on the same reviews. Workspaces are cached in the bench folder.
 //
 // Measured on the 2-core development machine, shared with other test runs (wall / CPU), with the
-// classifier that reads jieba words, polarity and negation scope: 62,774 reviews full 27-72 s / 8.5 s
-// (load average 13-19), unchanged 0.05 s; matcher alone 6.0 s CPU; 1M synthetic tickets full
-// 122 s / 28.5 s, unchanged 0.05-0.09 s. (The substring matcher before it: 62,774 reviews 3.4 s CPU,
-// 1M tickets 34-42 s CPU.)
+// classifier that reads jieba words, polarity and negation scope: 62,774 reviews full 15.5-39.3 s /
+// 6.6-7.5 s (load average 13-15), unchanged 0.01-0.02 s CPU; matcher alone 4.4-4.9 s CPU; 1M synthetic
+// tickets full 72-142 s / 22.7-23.1 s, unchanged 0.05-0.08 s CPU. (Before roles were looked up by kind
+// and the closures made per clause and per ticket went: 8.5-9.5 s and 27.6-28.5 s CPU. The substring
+// matcher before the word classifier: 62,774 reviews 3.4 s CPU, 1M tickets 34-42 s CPU.)
 import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';

@@ -69,15 +69,15 @@ describe.skipIf(missing.length > 0)('figures on the test part (churnwb evaluate)
 
   it('the rules alone: texts, top-reason accuracy and praise-only texts left alone, Chinese and English apart', () => {
     const { rules } = run;
-    expect([rules.texts, rules.topAccuracy! * 256, rules.praiseOnly.noReason, rules.praiseOnly.texts]).toEqual([256, 195, 50, 59]);
-    expect([rules.byLanguage.zh.texts, rules.byLanguage.zh.topAccuracy! * 209]).toEqual([209, 152]);
+    expect([rules.texts, rules.topAccuracy! * 256, rules.praiseOnly.noReason, rules.praiseOnly.texts]).toEqual([256, 194, 52, 59]);
+    expect([rules.byLanguage.zh.texts, rules.byLanguage.zh.topAccuracy! * 209]).toEqual([209, 151]);
     expect([rules.byLanguage.en.texts, rules.byLanguage.en.topAccuracy! * 47]).toEqual([47, 43]);
   });
 
   it('rules and a model learned from the 369 texts of the train part', () => {
     const blended = run.withModel!;
     expect(run.trainTexts).toBe(369);
-    expect([blended.topAccuracy! * 256, blended.praiseOnly.noReason]).toEqual([195, 48]);
-    expect([blended.byLanguage.zh.topAccuracy! * 209, blended.byLanguage.en.topAccuracy! * 47]).toEqual([155, 40]);
+    expect([blended.topAccuracy! * 256, blended.praiseOnly.noReason]).toEqual([190, 50]);
+    expect([blended.byLanguage.zh.topAccuracy! * 209, blended.byLanguage.en.topAccuracy! * 47]).toEqual([150, 40]);
   });
 });

@@ -105,3 +105,45 @@ describe('one primary reason per text', () => {
     expect(classify('请问什么时候发货').primary).toBe('unknown');
   });
 });
+
+describe('words that judge only in some places (found in the reviews outside the test part)', () => {
+  it.each([
+    ['送给小侄子的，故事很有趣', 'unknown'],
+    ['感谢赠送的小礼物', 'unknown'],
+    ['虽然有点小贵，但我觉得值了', 'price'],
+    ['基本上没有什么大问题', 'unknown'],
+    ['屏幕靓丽，就是稍微小了一点', 'product_quality'],
+    ['平板收到，除了内存小了点，其它还算满意', 'product_quality'],
+  ])('小 and 大 judge size only as a predicate: %s gives %s', (text, reason) => {
+    expect(classify(text).primary).toBe(reason);
+  });
+
+  it.each([
+    ['唯一的不足就是房间有点旧', 'product_quality'],
+    ['唯一的不足就是，总体很满意', 'unknown'],
+    ['原来以为是质量问题，后来看了还是挺好的', 'unknown'],
+    ['本以为质量很好，结果一般', 'product_quality'],
+    ['犹豫了很久，终于买了', 'unknown'],
+    ['目前也没什么问题，很愉快的一次购物', 'unknown'],
+    ['问了几天客服，也不给解决', 'service'],
+    ['速度极慢，发到霍尔果斯用了三天多', 'logistics'],
+    ['待机时间太短了', 'product_quality'],
+  ])('what a phrase governs: %s gives %s', (text, reason) => {
+    expect(classify(text).primary).toBe(reason);
+  });
+
+  it.each([
+    ['等了3天才到', 'logistics'],
+    ['送了两个多小时', 'logistics'],
+    ['保质期是到2020年的', 'unknown'],
+    ['基本上能用个4天到5天', 'unknown'],
+    ['全程冷链配送，收货时还是冰的', 'unknown'],
+  ])('a duration next to an arrival is a delay, a date or a range is not: %s gives %s', (text, reason) => {
+    expect(classify(text).primary).toBe(reason);
+  });
+
+  it('3天才到 is read as 天 + 才, not 天才 (genius), and 什么 stays one word', () => {
+    expect(segment('等了3天才到', matcher.known).map((unit) => unit.key)).toEqual(['等', '了', '3', '天', '才', '到']);
+    expect(segment('没有什么问题', matcher.known).map((unit) => unit.key)).toEqual(['没有', '什么', '问题']);
+  });
+});

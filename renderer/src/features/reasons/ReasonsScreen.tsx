@@ -73,6 +73,11 @@ function Analysis({ result, options, names }: { result: ChurnReasonsResult; opti
   const types = useMemo(() => churnTypeTraces(result.churnTypes, typeName, t('reasons.churnedCustomers')), [result.churnTypes, typeName, t]);
   const trend = useMemo(() => trendTraces(result.trend, result.reasons, rowName), [result.trend, result.reasons, rowName]);
   const top = paretoOrder(result.reasons).find((row) => row.key !== UNKNOWN_REASON && row.churnedCustomers > 0);
+  // The other charts are drawn once the Pareto is: drawing all four in one go kept the first off screen until the last was done
+  const [restDrawn, setRestDrawn] = useState(false);
+  const paretoDrawn = useCallback((handle: unknown) => {
+    if (handle !== null) setRestDrawn(true);
+  }, []);
   // A new row's customers replace the old ones, and the old row's ticket evidence goes with them.
   const openMembers = (key: string, level: Level) => {
     setOpened({ key, level });
@@ -102,7 +107,7 @@ function Analysis({ result, options, names }: { result: ChurnReasonsResult; opti
 
       <Panel id="reasons-pareto" title={t('reasons.paretoTitle')}>
         <p className="chart-note">{t('reasons.paretoNote')}</p>
-        <PlotlyChart data={pareto} layout={PARETO_LAYOUT} height={380} title={t('reasons.paretoTitle')} fileName="churn-reasons-pareto" onPointClick={openFrom('reason')} />
+        <PlotlyChart data={pareto} layout={PARETO_LAYOUT} height={380} title={t('reasons.paretoTitle')} fileName="churn-reasons-pareto" onPointClick={openFrom('reason')} onHandle={paretoDrawn} />
       </Panel>
 
       {opened && (
@@ -124,17 +129,17 @@ function Analysis({ result, options, names }: { result: ChurnReasonsResult; opti
       <div className="chart-pair">
         <Panel id="reasons-lift" title={t('reasons.liftTitle')}>
           <p className="chart-note">{t('reasons.liftNote')}</p>
-          <PlotlyChart data={lift} layout={liftFigure} height={liftHeight(liftCount)} title={t('reasons.liftTitle')} fileName="churn-reasons-lift" onPointClick={openFrom('reason')} />
+          {restDrawn && <PlotlyChart data={lift} layout={liftFigure} height={liftHeight(liftCount)} title={t('reasons.liftTitle')} fileName="churn-reasons-lift" onPointClick={openFrom('reason')} />}
         </Panel>
         <Panel id="reasons-types" title={t('reasons.typesTitle')}>
           <p className="chart-note">{t('reasons.typesNote')}</p>
-          <PlotlyChart data={types} layout={CHURN_TYPE_LAYOUT} height={liftHeight(liftCount)} title={t('reasons.typesTitle')} fileName="churn-types" onPointClick={openFrom('churnType')} />
+          {restDrawn && <PlotlyChart data={types} layout={CHURN_TYPE_LAYOUT} height={liftHeight(liftCount)} title={t('reasons.typesTitle')} fileName="churn-types" onPointClick={openFrom('churnType')} />}
         </Panel>
       </div>
 
       <Panel id="reasons-trend" title={t('reasons.trendTitle')}>
         <p className="chart-note">{result.trend.length ? t('reasons.trendNote') : t('reasons.trendEmpty')}</p>
-        {result.trend.length > 0 && <PlotlyChart data={trend} layout={TREND_LAYOUT} height={380} title={t('reasons.trendTitle')} fileName="churn-reasons-trend" />}
+        {restDrawn && result.trend.length > 0 && <PlotlyChart data={trend} layout={TREND_LAYOUT} height={380} title={t('reasons.trendTitle')} fileName="churn-reasons-trend" />}
       </Panel>
 
       <Panel
