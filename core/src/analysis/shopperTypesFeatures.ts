@@ -107,6 +107,18 @@ async function sportsCategories(connection: DuckDBConnection, columns: InputColu
 }
 
 /**
+ * The category features of a row from the orders (or lines) per category `counts` and its
+ * sports_spend and category_spend; all NULL for a customer without a category. Entropy in bits:
+ * H = log2(N) - sum(n log2 n) / N with N = sum(n).
+ */
+function categoryFeaturesSql(counts: string): string {
+  return `nullif(len(${counts}), 0) AS distinct_categories,
+          log2(list_sum(${counts})) - list_sum([n * log2(n) FOR n IN ${counts}]) / list_sum(${counts}) AS category_entropy,
+          list_max(${counts}) / list_sum(${counts}) AS top_category_share,
+          sports_spend / nullif(category_spend, 0) AS sports_share`;
+}
+
+/**
  * SQL of one row per customer with activity: customer_id, revenue, customer_group and every
  * SHOPPER_FEATURES column. Binds into `params` the lists it needs (promotion days, sports
  * categories, group values, the pre-sale pattern); the caller supplies the activity parameters.
@@ -160,35 +172,25 @@ export async function featuresSql(
       GROUP BY a.customer_id
     )`,
     `base AS (
-      SELECT * EXCLUDE (day_codes, k, gaps, codes),
+      SELECT * EXCLUDE (day_codes, k, gaps, category_counts, sports_spend, category_spend),
              1 + len(gaps) AS purchase_days,
              list_avg(gaps) AS mean_gap_days,
              CASE WHEN len(gaps) >= 2 AND list_avg(gaps) > 0 THEN list_stddev_pop(gaps) / list_avg(gaps) END AS gap_cv,
-             map_values(list_histogram(codes)) AS category_counts
+             ${categoryFeaturesSql('category_counts')}
       FROM (SELECT *,
                    list_filter([day_codes[i] // k - day_codes[i - 1] // k FOR i IN range(2, len(day_codes) + 1)], gap -> gap > 0) AS gaps,
-                   list_filter([code % k FOR code IN day_codes], code -> code > 0) AS codes
+                   map_values(list_histogram(list_filter([code % k FOR code IN day_codes], code -> code > 0))) AS category_counts
             FROM per_customer, code_base)
     )`,
   ];
   if (columns.lineCategory) {
     ctes.push(`line_categories AS (
-      SELECT a.customer_id, map_values(histogram(c.code)) AS category_counts,
-             coalesce(sum(l.amount) FILTER (WHERE c.sports), 0) AS sports_spend, sum(l.amount) AS category_spend
-      FROM activity a JOIN (SELECT order_id, category, coalesce(amount, quantity * unit_price, 0) AS amount FROM order_lines) l ON l.order_id = a.order_id
-      JOIN category_codes c ON c.category = l.category
-      GROUP BY a.customer_id
-    )`);
-  }
-  if (categories) {
-    const source = columns.lineCategory ? 'line_categories' : 'base';
-    // entropy in bits from the counts n per category: H = log2(N) - sum(n log2 n) / N, N = sum(n)
-    ctes.push(`category_stats AS (
-      SELECT customer_id, len(category_counts) AS distinct_categories,
-             log2(list_sum(category_counts)) - list_sum([n * log2(n) FOR n IN category_counts]) / list_sum(category_counts) AS category_entropy,
-             list_max(category_counts) / list_sum(category_counts) AS top_category_share,
-             sports_spend / nullif(category_spend, 0) AS sports_share
-      FROM ${source} WHERE len(category_counts) > 0
+      SELECT customer_id, ${categoryFeaturesSql('category_counts')}
+      FROM (SELECT a.customer_id, map_values(histogram(c.code)) AS category_counts,
+                   coalesce(sum(l.amount) FILTER (WHERE c.sports), 0) AS sports_spend, sum(l.amount) AS category_spend
+            FROM activity a JOIN (SELECT order_id, category, coalesce(amount, quantity * unit_price, 0) AS amount FROM order_lines) l ON l.order_id = a.order_id
+            JOIN category_codes c ON c.category = l.category
+            GROUP BY a.customer_id)
     )`);
   }
   if (columns.lineItem) {
@@ -221,6 +223,8 @@ export async function featuresSql(
     )`);
   }
   const groupsKnown = groupBasis(columns).length > 0;
+  // the order categories' features are computed with the other order features, the lines' on their own
+  const categoryRow = columns.lineCategory ? 'c' : 'b';
   return `
     WITH ${ctes.join(',\n')},
     typical AS (SELECT median(amount) AS order_value FROM activity)
@@ -233,16 +237,16 @@ export async function featuresSql(
            ${orNull(columns.discount, 'b.discount_order_share')} AS discount_order_share,
            b.promotion_day_share,
            b.gap_cv, b.mean_gap_days,
-           ${orNull(categories, 'c.distinct_categories')} AS distinct_categories,
-           ${orNull(categories, 'c.category_entropy')} AS category_entropy,
-           ${orNull(categories, 'c.top_category_share')} AS top_category_share,
-           ${orNull(categories, 'c.sports_share')} AS sports_share,
+           ${orNull(categories, `${categoryRow}.distinct_categories`)} AS distinct_categories,
+           ${orNull(categories, `${categoryRow}.category_entropy`)} AS category_entropy,
+           ${orNull(categories, `${categoryRow}.top_category_share`)} AS top_category_share,
+           ${orNull(categories, `${categoryRow}.sports_share`)} AS sports_share,
            ${orNull(columns.lineItem, 'r.repeat_item_share')} AS repeat_item_share,
            ${orNull(columns.tickets, 'coalesce(t.tickets, 0)')} AS tickets,
            ${orNull(columns.tickets, 'coalesce(t.tickets, 0) / b.orders')} AS tickets_per_order,
            ${orNull(columns.tickets, 'coalesce(t.presale_inquiries, 0)')} AS presale_inquiries
     FROM base b
-    ${categories ? 'LEFT JOIN category_stats c ON c.customer_id = b.customer_id' : ''}
+    ${columns.lineCategory ? 'LEFT JOIN line_categories c ON c.customer_id = b.customer_id' : ''}
     ${columns.lineItem ? 'LEFT JOIN repeat_stats r ON r.customer_id = b.customer_id' : ''}
     ${columns.tickets ? 'LEFT JOIN ticket_stats t ON t.customer_id = b.customer_id' : ''}`;
 }

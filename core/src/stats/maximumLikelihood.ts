@@ -6,6 +6,7 @@ import { minimizeBounded } from './optimize.ts';
 export interface FitStatus {
   logLikelihood: number;
   converged: boolean;
+  /** Optimiser iterations over every row (for large inputs, after those of the fit on a sample: see maximizeWithWarmStart). */
   iterations: number;
   /** Largest gradient component of the mean negative log-likelihood (log parameters) at the end. */
   gradientNorm: number;
