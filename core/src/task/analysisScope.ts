@@ -119,6 +119,17 @@ export const SHADOWED_RELATIONS: readonly ShadowedRelation[] = [
 /** Table definitions a copy keeps (settings' primary key, which INSERT OR REPLACE needs). */
 const COPY_COLUMNS: Partial<Record<string, string>> = { settings: TABLES.settings };
 
+/**
+ * The scope without its segment grouping, for analyses that split no customers by a segment
+ * column: merging values there would only change the per-customer features that read them
+ * (shopper types' category spread, cross-border regions), not make any chart more readable.
+ */
+export function ungrouped(scope: AnalysisScope | undefined): AnalysisScope | undefined {
+  if (scope === undefined) return undefined;
+  const { segmentTop: _top, minGroupSize: _minimum, otherLabel: _label, ...rest } = scope;
+  return rest;
+}
+
 /** True when `scope` changes what an analysis sees. */
 export function scopeIsActive(scope: AnalysisScope | undefined): scope is AnalysisScope {
   return scope !== undefined && (filters(scope) || groups(scope));

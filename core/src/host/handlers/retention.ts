@@ -1,6 +1,7 @@
 // Retention verbs of CoreApi, bound to the shared context: each runs as a cancellable task on a connection of its own.
 import type { RetentionApi, TaskRequest } from '../../api/retention.ts';
-import type { ScopedRequest } from '../../api/views.ts';
+import type { AnalysisScope, ScopedRequest } from '../../api/views.ts';
+import { ungrouped } from '../../task/analysisScope.ts';
 import { cohortMembers, cohortRetention } from '../../analysis/cohorts.ts';
 import { churnSummary } from '../../analysis/churn.ts';
 import { kpis } from '../../analysis/kpis.ts';
@@ -10,9 +11,15 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { CoreContext } from '../context.ts';
 
 export function retentionHandlers(context: CoreContext): RetentionApi {
-  /** Runs an analysis under the request's task id and in its scope, without passing either on as an option. */
+  /**
+   * Runs an analysis under the request's task id and in its scope (as `inScope` takes it: the
+   * analyses that split customers by no segment drop its grouping), passing neither on as an option.
+   */
   const run =
-    <Request extends TaskRequest & ScopedRequest, Result>(analysis: (connection: DuckDBConnection, options: Omit<Request, 'taskId' | 'scope'>) => Promise<Result>) =>
+    <Request extends TaskRequest & ScopedRequest, Result>(
+      analysis: (connection: DuckDBConnection, options: Omit<Request, 'taskId' | 'scope'>) => Promise<Result>,
+      inScope: (scope: AnalysisScope | undefined) => AnalysisScope | undefined = (scope) => scope,
+    ) =>
     ({ taskId, scope, ...options }: Request): Promise<Result> =>
       context.task(
         taskId,
@@ -21,14 +28,14 @@ export function retentionHandlers(context: CoreContext): RetentionApi {
           return analysis(connection, options);
         },
         [],
-        scope,
+        inScope(scope),
       );
   return {
     cohortRetention: run(cohortRetention),
     cohortMembers: run(cohortMembers),
     retentionForecast: run(retentionForecast),
-    churnSummary: run(churnSummary),
+    churnSummary: run(churnSummary, ungrouped),
     survival: run(survival),
-    kpis: run(kpis),
+    kpis: run(kpis, ungrouped),
   };
 }
