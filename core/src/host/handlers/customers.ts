@@ -10,7 +10,7 @@ import type { OrderStatus } from '../../db/schema.ts';
 import type { CoreContext } from '../context.ts';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { AnalysisScope } from '../../api/views.ts';
-import { scopeIsActive, ungrouped } from '../../task/analysisScope.ts';
+import { scopeFor, scopeIsActive } from '../../task/analysisScope.ts';
 
 /** The request's shared options; statuses are checked against the schema's list by the shared churn rule. */
 function commonOptions(request: { asOf?: string; statuses?: string[] }) {
@@ -38,7 +38,7 @@ export function customersHandlers(context: CoreContext): CustomersApi {
   // No customer table splits customers by a segment column, so none takes a scope's grouping
   return {
     customerSegments: (request: CustomerSegmentsRequest) => {
-      const scope = ungrouped(request.scope);
+      const scope = scopeFor(request.scope, null);
       return context.task(request.taskId, async ({ connection, progress }) => {
         progress.update({ phase: 'analyse' }, true);
         if (request.scheme === 'rfm') return withScopeRecorded(connection, scope, await rfm(connection, { ...commonOptions(request), ...(request.rules ? { rules: request.rules } : {}) }));
@@ -54,7 +54,7 @@ export function customersHandlers(context: CoreContext): CustomersApi {
       }, ['customer-results'], scope);
     },
     customerValue: (request) => {
-      const scope = ungrouped(request.scope);
+      const scope = scopeFor(request.scope, null);
       return context.task(request.taskId, async ({ connection, progress }) => {
         progress.update({ phase: 'analyse' }, true);
         const { taskId: _taskId, scope: _scope, statuses, ...options } = request;

@@ -3,7 +3,7 @@ import { CoreError } from '../../api/errors.ts';
 import type { ReportApi, ReportLang } from '../../api/report.ts';
 import type { AnalysisScope, ScopeColumn } from '../../api/views.ts';
 import { viewScope } from '../../db/savedViews.ts';
-import { ungrouped } from '../../task/analysisScope.ts';
+import { scopeFor } from '../../task/analysisScope.ts';
 import { chromiumRenderer } from '../../report/chromium.ts';
 import { defaultReport } from '../../report/defaultReport.ts';
 import { exportReport } from '../../report/exportReport.ts';
@@ -52,7 +52,7 @@ export function reportHandlers(context: CoreContext, createRenderer: () => Repor
           return { ...report, subtitle: scopedSubtitle(report.subtitle, request.lang, scope, view) };
         },
         ['customer-results', 'ticket-reasons'],
-        ungrouped(scope),
+        scopeFor(scope, null),
       );
     },
     async exportReport(request) {

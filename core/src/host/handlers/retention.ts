@@ -1,7 +1,7 @@
 // Retention verbs of CoreApi, bound to the shared context: each runs as a cancellable task on a connection of its own.
-import type { RetentionApi, TaskRequest } from '../../api/retention.ts';
-import type { AnalysisScope, ScopedRequest } from '../../api/views.ts';
-import { ungrouped } from '../../task/analysisScope.ts';
+import type { RetentionApi, SegmentColumn, TaskRequest } from '../../api/retention.ts';
+import type { ScopedRequest } from '../../api/views.ts';
+import { scopeFor } from '../../task/analysisScope.ts';
 import { cohortMembers, cohortRetention } from '../../analysis/cohorts.ts';
 import { churnSummary } from '../../analysis/churn.ts';
 import { kpis } from '../../analysis/kpis.ts';
@@ -12,13 +12,12 @@ import type { CoreContext } from '../context.ts';
 
 export function retentionHandlers(context: CoreContext): RetentionApi {
   /**
-   * Runs an analysis under the request's task id and in its scope (as `inScope` takes it: the
-   * analyses that split customers by no segment drop its grouping), passing neither on as an option.
+   * Runs an analysis under the request's task id and in its scope, its grouping on the request's
+   * segment (scopeFor), passing neither on as an option.
    */
   const run =
-    <Request extends TaskRequest & ScopedRequest, Result>(
+    <Request extends TaskRequest & ScopedRequest & { segment?: SegmentColumn | null }, Result>(
       analysis: (connection: DuckDBConnection, options: Omit<Request, 'taskId' | 'scope'>) => Promise<Result>,
-      inScope: (scope: AnalysisScope | undefined) => AnalysisScope | undefined = (scope) => scope,
     ) =>
     ({ taskId, scope, ...options }: Request): Promise<Result> =>
       context.task(
@@ -28,14 +27,14 @@ export function retentionHandlers(context: CoreContext): RetentionApi {
           return analysis(connection, options);
         },
         [],
-        inScope(scope),
+        scopeFor(scope, options.segment),
       );
   return {
     cohortRetention: run(cohortRetention),
     cohortMembers: run(cohortMembers),
     retentionForecast: run(retentionForecast),
-    churnSummary: run(churnSummary, ungrouped),
+    churnSummary: run(churnSummary),
     survival: run(survival),
-    kpis: run(kpis, ungrouped),
+    kpis: run(kpis),
   };
 }
