@@ -45,7 +45,7 @@ function setup(language: 'en' | 'zh-CN' = 'en', saved: SavedView[] = []) {
 describe('FilterBar', () => {
   it('applies a range, column values and top N to every analysis call, and says so', async () => {
     const { kpiScopes } = setup();
-    await screen.findByText('United Kingdom (3950 customers)');
+    await screen.findByText('United Kingdom (3,950 customers)');
     expect(kpiScopes()).toEqual([undefined]);
     expect(screen.getByTestId('filter-summary').textContent).toContain('the whole workspace');
     fireEvent.change(screen.getByTestId('filter-from'), { target: { value: '2011-01-01' } });
@@ -70,7 +70,7 @@ describe('FilterBar', () => {
 
   it('names the merged group in Chinese in zh-CN', async () => {
     const { kpiScopes } = setup('zh-CN');
-    await screen.findByText('United Kingdom（3950 位客户）');
+    await screen.findByText('United Kingdom（3,950 位客户）');
     fireEvent.change(screen.getByTestId('filter-min-group'), { target: { value: '30' } });
     fireEvent.submit(screen.getByTestId('filter-min-group'));
     await waitFor(() => expect(kpiScopes()).toHaveLength(2));

@@ -3,8 +3,8 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { CoreError } from '../api/errors.ts';
 import type { CoreEvent, CoreEventListener } from '../api/events.ts';
-import type { AnalysisScope } from '../api/views.ts';
 import type { Workspace } from '../db/workspace.ts';
+import type { TaskAnalysisScope } from '../task/analysisScope.ts';
 import { TaskRunner, type TaskLock, type TaskWork } from '../task/runner.ts';
 
 export class CoreContext {
@@ -47,7 +47,7 @@ export class CoreContext {
    * Runs `work` as a task of the current workspace (see TaskRunner.run): cancellable by its id,
    * cancelled by a workspace switch, after its turn on each of `locks`, seeing the data through `scope`.
    */
-  async task<T>(taskId: string | undefined, work: TaskWork<T>, locks: readonly TaskLock[] = [], scope?: AnalysisScope): Promise<T> {
+  async task<T>(taskId: string | undefined, work: TaskWork<T>, locks: readonly TaskLock[] = [], scope?: TaskAnalysisScope): Promise<T> {
     return this.runner.run(this.workspace(), { taskId, locks, scope }, work);
   }
 

@@ -20,15 +20,15 @@ export const DEFAULT_OTHER_LABEL = 'Other';
 const BOUNDS = 'analysis_scope_bounds';
 /** The `where` filters: one row per (column, allowed value). */
 const FILTER = 'analysis_scope_filter';
-/** Segment values kept as themselves when grouping; every other non-null value becomes the other label. */
+/** Values of the grouped segment column kept as themselves; every other non-null value becomes the other label. */
 const KEPT_GROUPS = 'analysis_scope_groups';
 
 /** What a shadow knows when it writes its SQL: the workspace's own relation by name, past every shadow. */
 interface ShadowContext {
   canonical: (table: string) => string;
-  scope: AnalysisScope;
-  /** The segment columns some of whose values become the other label (grouping). */
-  grouped: readonly ScopeColumn[];
+  scope: TaskAnalysisScope;
+  /** The segment column some of whose values become the other label; null when none does. */
+  grouped: ScopeColumn | null;
 }
 
 /**
@@ -41,12 +41,12 @@ interface ShadowedRelation {
   name: string;
   kind: 'view' | 'copy';
   /** Whether this scope narrows the relation at all. */
-  applies: (scope: AnalysisScope) => boolean;
+  applies: (scope: TaskAnalysisScope) => boolean;
   select: (context: ShadowContext) => string;
 }
 
 const filters = (scope: AnalysisScope) => scope.from !== undefined || scope.to !== undefined || (scope.where?.length ?? 0) > 0;
-const groups = (scope: AnalysisScope) => scope.segmentTop !== undefined || scope.minGroupSize !== undefined;
+const groups = (scope: TaskAnalysisScope) => scope.segment !== undefined && (scope.segmentTop !== undefined || scope.minGroupSize !== undefined);
 
 /** SQL condition: `column` (a timestamp) lies in the scope's range. */
 function inRange(column: string, scope: AnalysisScope): string {
@@ -79,12 +79,10 @@ function customerRowsInScope(table: string, dateColumn: string) {
   };
 }
 
-/** Each grouped segment column of an order, with values outside the kept groups renamed to the other label. */
-function groupedColumns(grouped: readonly ScopeColumn[]): string {
-  return grouped.map((column) => {
-    const name = quoteIdent(column);
-    return `CASE WHEN ${name} IS NULL OR ${name} IN (SELECT value FROM ${KEPT_GROUPS} WHERE "column" = '${column}') THEN ${name} ELSE (SELECT other_label FROM ${BOUNDS}) END AS ${name}`;
-  }).join(', ');
+/** The grouped segment column of an order, with values outside the kept groups renamed to the other label. */
+function groupedColumn(column: ScopeColumn): string {
+  const name = quoteIdent(column);
+  return `CASE WHEN ${name} IS NULL OR ${name} IN (SELECT value FROM ${KEPT_GROUPS}) THEN ${name} ELSE (SELECT other_label FROM ${BOUNDS}) END AS ${name}`;
 }
 
 /**
@@ -97,7 +95,7 @@ export const SHADOWED_RELATIONS: readonly ShadowedRelation[] = [
     name: 'orders',
     kind: 'view',
     applies: (scope) => filters(scope) || groups(scope),
-    select: (context) => (context.grouped.length > 0 ? `SELECT * REPLACE (${groupedColumns(context.grouped)}) FROM (${ordersInScope(context)})` : ordersInScope(context)),
+    select: (context) => (context.grouped === null ? ordersInScope(context) : `SELECT * REPLACE (${groupedColumn(context.grouped)}) FROM (${ordersInScope(context)})`),
   },
   {
     name: 'order_lines',
@@ -122,8 +120,25 @@ export const SHADOWED_RELATIONS: readonly ShadowedRelation[] = [
 /** Table definitions a copy keeps (settings' primary key, which INSERT OR REPLACE needs). */
 const COPY_COLUMNS: Partial<Record<string, string>> = { settings: TABLES.settings };
 
+/** A scope as a task applies it: its grouping, if any, on the one segment column the analysis splits customers by. */
+export interface TaskAnalysisScope extends AnalysisScope {
+  segment?: ScopeColumn;
+}
+
+/**
+ * The scope for an analysis that splits customers by `segment` (null: by none). Without a segment
+ * the grouping is dropped: merging values would only change the per-customer features that read
+ * them (shopper types' category spread, cross-border regions), and make no chart more readable.
+ * With one, only that column is grouped: looking up first orders is the costliest step of a scope.
+ */
+export function scopeFor(scope: AnalysisScope | undefined, segment: ScopeColumn | null | undefined): TaskAnalysisScope | undefined {
+  if (scope === undefined) return undefined;
+  const { segmentTop: _top, minGroupSize: _minimum, otherLabel: _label, ...filtersOnly } = scope;
+  return segment ? { ...scope, segment } : filtersOnly;
+}
+
 /** True when `scope` changes what an analysis sees. */
-export function scopeIsActive(scope: AnalysisScope | undefined): scope is AnalysisScope {
+export function scopeIsActive(scope: TaskAnalysisScope | undefined): scope is TaskAnalysisScope {
   return scope !== undefined && (filters(scope) || groups(scope));
 }
 
@@ -139,13 +154,13 @@ function dayAfter(day: string): string {
  * E_NO_DATA (reason `empty_scope`) when the workspace has orders but none is in scope, so an
  * analysis does not answer that the workspace has no orders.
  */
-export async function applyAnalysisScope(connection: DuckDBConnection, scope: AnalysisScope): Promise<void> {
+export async function applyAnalysisScope(connection: DuckDBConnection, scope: TaskAnalysisScope): Promise<void> {
   if (!scopeIsActive(scope)) return;
   // Column names become SQL text in the views (which cannot bind parameters), so only known ones pass
   const unknown = (scope.where ?? []).find(({ column }) => !SCOPE_COLUMNS.includes(column));
   if (unknown) throw new CoreError('E_ARGS', `scope.where column must be one of ${SCOPE_COLUMNS.join(', ')}; got ${JSON.stringify(unknown.column)}`);
   const { database } = await queryOne<{ database: string }>(connection, 'SELECT current_database() AS database');
-  const context: ShadowContext = { canonical: (table) => `${quoteIdent(database)}.main.${quoteIdent(table)}`, scope, grouped: [] };
+  const context: ShadowContext = { canonical: (table) => `${quoteIdent(database)}.main.${quoteIdent(table)}`, scope, grouped: null };
   await connection.run(`CREATE TEMP TABLE ${BOUNDS} AS SELECT CAST($from AS TIMESTAMP) AS from_at, CAST($to_before AS TIMESTAMP) AS to_before, $other_label AS other_label`, {
     from: scope.from ?? null,
     to_before: scope.to === undefined ? null : dayAfter(scope.to),
@@ -180,32 +195,26 @@ export async function applyAnalysisScope(connection: DuckDBConnection, scope: An
 }
 
 /**
- * The segment values kept as themselves: per column, the `segmentTop` values with the most
+ * The values of the scope's segment column kept as themselves: the `segmentTop` with the most
  * customers and at least `minGroupSize` of them. A customer's value is the one the segment
  * analyses give them by default: that of their first completed order naming one, among the orders
- * in range and filters. Ties in size go to the value that sorts first. Computed once per task
- * (a view would redo it in every query that reads orders). Returns the columns where a value may
- * be merged: one with no more values than `segmentTop` (and no minimum size) has none, and its
- * customers' first orders, the costliest step, are not looked up.
+ * in range and filters. Ties in size go to the value that sorts first. Computed once per task (a
+ * view would redo it in every query that reads orders). Returns the column, or null when no value
+ * can be merged (no more values than `segmentTop`, and no minimum size): then its customers' first
+ * orders, the costliest step, are not looked up.
  */
-async function keepLargestGroups(connection: DuckDBConnection, context: ShadowContext): Promise<ScopeColumn[]> {
-  const { segmentTop: top, minGroupSize: minSize = 1 } = context.scope;
-  const distinct = await queryOne<Record<ScopeColumn, number>>(
-    connection,
-    `SELECT ${SCOPE_COLUMNS.map((column) => `count(DISTINCT ${quoteIdent(column)}) AS ${quoteIdent(column)}`).join(', ')} FROM (${ordersInScope(context)})`,
-  );
-  const grouped = SCOPE_COLUMNS.filter((column) => minSize > 1 || (top !== undefined && distinct[column] > top));
-  if (grouped.length === 0) return grouped;
-  const firsts = grouped.map((column) => `arg_min(${quoteIdent(column)}, (ordered_at, order_id)) AS ${quoteIdent(column)}`).join(', ');
+async function keepLargestGroups(connection: DuckDBConnection, context: ShadowContext): Promise<ScopeColumn | null> {
+  const { segment, segmentTop: top, minGroupSize: minSize = 1 } = context.scope;
+  if (segment === undefined) return null;
+  const name = quoteIdent(segment);
+  const { values } = await queryOne<{ values: number }>(connection, `SELECT count(DISTINCT ${name}) AS "values" FROM (${ordersInScope(context)})`);
+  if (minSize <= 1 && (top === undefined || values <= top)) return null;
   await connection.run(
     `CREATE TEMP TABLE ${KEPT_GROUPS} AS
-     WITH firsts AS (SELECT customer_id, ${firsts} FROM (${ordersInScope(context)}) WHERE status = 'completed' GROUP BY customer_id),
-          sizes AS (SELECT "column", value, count(*) AS customers
-                    FROM (UNPIVOT firsts ON ${grouped.map(quoteIdent).join(', ')} INTO NAME "column" VALUE value)
-                    GROUP BY "column", value),
-          ranked AS (SELECT *, row_number() OVER (PARTITION BY "column" ORDER BY customers DESC, value) AS rank FROM sizes)
-     SELECT "column", value FROM ranked WHERE customers >= $min_size${top === undefined ? '' : ' AND rank <= $top'}`,
+     WITH firsts AS (SELECT arg_min(${name}, (ordered_at, order_id)) AS value FROM (${ordersInScope(context)}) WHERE status = 'completed' GROUP BY customer_id),
+          ranked AS (SELECT value, count(*) AS customers, row_number() OVER (ORDER BY count(*) DESC, value) AS rank FROM firsts WHERE value IS NOT NULL GROUP BY value)
+     SELECT value FROM ranked WHERE customers >= $min_size${top === undefined ? '' : ' AND rank <= $top'}`,
     { min_size: minSize, ...(top === undefined ? {} : { top }) },
   );
-  return grouped;
+  return segment;
 }

@@ -6,9 +6,8 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { CoreError } from '../api/errors.ts';
 import type { CoreEvent } from '../api/events.ts';
-import type { AnalysisScope } from '../api/views.ts';
 import type { Workspace } from '../db/workspace.ts';
-import { applyAnalysisScope } from './analysisScope.ts';
+import { applyAnalysisScope, type TaskAnalysisScope } from './analysisScope.ts';
 import type { ProgressReporter, TaskScope } from './scope.ts';
 
 /** Stored results that several verbs replace: the customers area's result_* tables, and the ticket classifications. */
@@ -19,7 +18,7 @@ export interface TaskOptions {
   taskId?: string | undefined;
   locks?: readonly TaskLock[];
   /** The analysis scope the work sees its data through (analysisScope.ts); analyses only, never writes of imported data. */
-  scope?: AnalysisScope | undefined;
+  scope?: TaskAnalysisScope | undefined;
 }
 
 /** The work of a task: it runs on `scope.connection`, which belongs to `workspace`. */
@@ -121,7 +120,7 @@ export class TaskRunner {
     task: RunningTask,
     turns: { previous: Promise<void>; end: () => void }[],
     work: TaskWork<T>,
-    analysisScope: AnalysisScope | undefined,
+    analysisScope: TaskAnalysisScope | undefined,
   ): Promise<T> {
     const { signal } = task.controller;
     try {

@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CoreError } from '../../src/api/errors.ts';
 import type { AnalysisScope } from '../../src/api/views.ts';
+import { arrowFromBytes } from '../../src/db/arrow.ts';
 import { queryRows } from '../../src/db/sql.ts';
 import { Workspace } from '../../src/db/workspace.ts';
 import { applyAnalysisScope } from '../../src/task/analysisScope.ts';
@@ -68,6 +69,17 @@ describe('analysis scope', () => {
     // Ranked within the range: Feb-Mar customers North 2 (c1, c3), West 1, East 1 -> top 2 keeps North and East (ties by name)
     const ranged = await t.client.survival({ windowDays: 30, segment: 'region', scope: { ...FEB_MAR, segmentTop: 2 } });
     expect(ranged.curves.map((curve) => [curve.group, curve.subjects])).toEqual([['North', 2], ['East', 1], ['Other', 1]]);
+  });
+
+  it('lists the customers of an Other cell like any group', async () => {
+    // top 1 region: Other holds c2 (South), c4 (West) and c5 (East); of them, c2 starts in January and c4, c5 in March
+    const members = async (cohort: string) =>
+      arrowFromBytes(await t.client.cohortMembers({ cohort, k: 0, segment: 'region', segmentValue: 'Other', scope: { segmentTop: 1 } }))
+        .toArray()
+        .map((row) => String(row.customer_id))
+        .sort();
+    expect(await members('2024-01-01')).toEqual(['c2']);
+    expect(await members('2024-03-01')).toEqual(['c4', 'c5']);
   });
 
   it('never changes the stored ticket reasons from a scoped run', async () => {

@@ -1,6 +1,7 @@
 // The scope options as a user types them: every analysis command takes --from/--to/--where/--top/--min-group/--view.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -42,8 +43,11 @@ describe('churnwb scope options', () => {
     expect(viewed.customers).toBe(4);
     const model = join(dir, 'report.json');
     await run('report', '--out', model, '--lang', 'en', '--sections', 'kpis', '--view', 'febmar');
-    const { readFile } = await import('node:fs/promises');
     expect((JSON.parse(await readFile(model, 'utf8')) as { subtitle: string }).subtitle).toMatch(/2024-02-03 to 2024-03-31 · 6 orders · 4 customers · view: febmar$/);
+    // report reads a saved model with --from, so its range is --range-from/--range-to
+    await run('report', '--out', model, '--lang', 'en', '--sections', 'kpis', '--range-from', '2024-02-01', '--range-to', '2024-02-29', '--where', 'region=North');
+    // February, North: c1's Feb 10 and c3's Feb 3 orders
+    expect((JSON.parse(await readFile(model, 'utf8')) as { subtitle: string }).subtitle).toMatch(/2024-02-03 to 2024-02-10 · 2 orders · 2 customers · Region: North$/);
   });
 
   it('fails in one line on a bad --where, and on --view with other scope options', async () => {

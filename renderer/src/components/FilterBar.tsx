@@ -62,7 +62,7 @@ export interface FilterBarProps {
 
 export function FilterBar({ screenId, onOpenScreen }: FilterBarProps) {
   const { core, scope, setScope } = useCoreContext();
-  const { t, language } = useI18n();
+  const { t, language, number } = useI18n();
   const [draft, setDraft] = useState<Draft>(() => draftOf(scope));
   const [viewName, setViewName] = useState('');
   const [chosenView, setChosenView] = useState('');
@@ -137,7 +137,7 @@ export function FilterBar({ screenId, onOpenScreen }: FilterBarProps) {
                 >
                   {choices.value!.columns[column].map(({ value, customers }) => (
                     <option key={value} value={value}>
-                      {t('scope.valueWithCustomers', { value, customers })}
+                      {t('scope.valueWithCustomers', { value, customers: number(customers) })}
                     </option>
                   ))}
                 </select>

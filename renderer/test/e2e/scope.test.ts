@@ -36,5 +36,11 @@ describe('filter bar (Chromium, HTTP host)', () => {
     await expect.poll(() => customers.textContent(), { timeout: 60_000 }).toBe('6');
     await page.getByTestId('view-select').selectOption('Feb-Mar');
     await expect.poll(() => customers.textContent(), { timeout: 60_000 }).toBe('4');
+    // the bar in Chinese, with a grouping: the summary names it in Chinese
+    await page.getByTestId('language-select').selectOption('zh-CN');
+    await page.getByTestId('filter-top').fill('2');
+    await page.getByTestId('filter-top').press('Enter');
+    await expect.poll(() => page.getByTestId('filter-summary').textContent()).toContain('2024-02-01 至 2024-03-31 的订单 · 前 2 个分组 + 其他');
+    await session.screenshot('scope-churn-range-zh');
   });
 });

@@ -10,7 +10,7 @@ import type { OrderStatus } from '../../db/schema.ts';
 import type { CoreContext } from '../context.ts';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { AnalysisScope } from '../../api/views.ts';
-import { scopeIsActive } from '../../task/analysisScope.ts';
+import { scopeFor, scopeIsActive } from '../../task/analysisScope.ts';
 
 /** The request's shared options; statuses are checked against the schema's list by the shared churn rule. */
 function commonOptions(request: { asOf?: string; statuses?: string[] }) {
@@ -35,27 +35,32 @@ async function withScopeRecorded<Result extends { resultId: string }>(connection
 }
 
 export function customersHandlers(context: CoreContext): CustomersApi {
+  // No customer table splits customers by a segment column, so none takes a scope's grouping
   return {
-    customerSegments: (request: CustomerSegmentsRequest) =>
-      context.task(request.taskId, async ({ connection, progress }) => {
+    customerSegments: (request: CustomerSegmentsRequest) => {
+      const scope = scopeFor(request.scope, null);
+      return context.task(request.taskId, async ({ connection, progress }) => {
         progress.update({ phase: 'analyse' }, true);
-        if (request.scheme === 'rfm') return withScopeRecorded(connection, request.scope, await rfm(connection, { ...commonOptions(request), ...(request.rules ? { rules: request.rules } : {}) }));
+        if (request.scheme === 'rfm') return withScopeRecorded(connection, scope, await rfm(connection, { ...commonOptions(request), ...(request.rules ? { rules: request.rules } : {}) }));
         if (request.scheme === 'shopper') {
           const result = await shopperTypes(connection, {
             ...commonOptions(request),
             ...(request.rules ? { rules: request.rules } : {}),
             ...(request.keywords ? { keywords: request.keywords } : {}),
           });
-          return withScopeRecorded(connection, request.scope, result);
+          return withScopeRecorded(connection, scope, result);
         }
         throw new CoreError('E_ARGS', `scheme must be 'rfm' or 'shopper', got ${String((request as { scheme?: unknown }).scheme)}`);
-      }, ['customer-results'], request.scope),
-    customerValue: (request) =>
-      context.task(request.taskId, async ({ connection, progress }) => {
+      }, ['customer-results'], scope);
+    },
+    customerValue: (request) => {
+      const scope = scopeFor(request.scope, null);
+      return context.task(request.taskId, async ({ connection, progress }) => {
         progress.update({ phase: 'analyse' }, true);
         const { taskId: _taskId, scope: _scope, statuses, ...options } = request;
-        return withScopeRecorded(connection, request.scope, await customerValue(connection, { ...options, ...(statuses === undefined ? {} : { statuses: statuses as OrderStatus[] }) }));
-      }, ['customer-results'], request.scope),
+        return withScopeRecorded(connection, scope, await customerValue(connection, { ...options, ...(statuses === undefined ? {} : { statuses: statuses as OrderStatus[] }) }));
+      }, ['customer-results'], scope);
+    },
     customerRows: (request) => context.withConnection((connection) => customerRows(connection, request)),
     explainCustomer: (request) => context.withConnection((connection) => explainCustomer(connection, request)),
   };

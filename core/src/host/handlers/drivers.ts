@@ -12,6 +12,7 @@ import { shopperTypes } from '../../analysis/shopperTypes.ts';
 import { surveys } from '../../analysis/surveys.ts';
 import { whatIf } from '../../analysis/whatIf.ts';
 import type { CoreContext } from '../context.ts';
+import { scopeFor } from '../../task/analysisScope.ts';
 import type { TaskScope } from '../../task/scope.ts';
 
 async function taxonomyOf(connection: DuckDBConnection, taxonomy: Taxonomy | undefined): Promise<Taxonomy> {
@@ -38,17 +39,17 @@ export function driversHandlers(context: CoreContext): DriversApi {
         const taxonomy = await taxonomyOf(task.connection, options.taxonomy);
         await prepareDrivers(task, taxonomy, options);
         return churnDrivers(task.connection, taxonomy, options);
-      }, ['ticket-reasons', 'customer-results'], scope),
+      }, ['ticket-reasons', 'customer-results'], scopeFor(scope, null)),
     surveys: ({ taskId, scope, ...options }) =>
       context.task(taskId, async ({ connection, progress }) => {
         progress.update({ phase: 'analyse' }, true);
         return surveys(connection, await taxonomyOf(connection, options.taxonomy), options);
-      }, [], scope),
+      }, [], scopeFor(scope, null)),
     whatIf: ({ taskId, scope, ...options }) =>
       context.task(taskId, async (task) => {
         const taxonomy = await taxonomyOf(task.connection, options.drivers?.taxonomy);
         await prepareDrivers(task, taxonomy, { ...options.drivers, covariates: [options.term, ...(options.drivers?.covariates ?? [])] });
         return whatIf(task.connection, taxonomy, options);
-      }, ['ticket-reasons', 'customer-results'], scope),
+      }, ['ticket-reasons', 'customer-results'], scopeFor(scope, null)),
   };
 }

@@ -7,6 +7,7 @@ import { compileTaxonomy } from '../../analysis/reasonClassify.ts';
 import { classifyTickets, ticketEvidence } from '../../analysis/reasonTickets.ts';
 import { checkTaxonomy, saveWorkspaceTaxonomy, workspaceTaxonomy } from '../../analysis/reasonTaxonomy.ts';
 import { classifyWithModel, correctionsInfo, correctTicket, workspaceModel } from '../../analysis/reasonCorrections.ts';
+import { scopeFor } from '../../task/analysisScope.ts';
 import type { TaskScope } from '../../task/scope.ts';
 import type { CoreContext } from '../context.ts';
 
@@ -47,7 +48,7 @@ export function reasonsHandlers(context: CoreContext): ReasonsApi {
         await classifyInTask(task, taxonomy);
         task.progress.update({ phase: 'analyse' }, true);
         return churnReasons(task.connection, taxonomy, options);
-      }, ['ticket-reasons'], scope),
+      }, ['ticket-reasons'], scopeFor(scope, null)),
     correctTicketReason: ({ ticketId, reason }) =>
       withConnection(async (connection) => {
         const taxonomy = await chosenTaxonomy(connection, {});
@@ -60,6 +61,6 @@ export function reasonsHandlers(context: CoreContext): ReasonsApi {
         const taxonomy = await chosenTaxonomy(task.connection, { taxonomy: choice });
         await classifyInTask(task, taxonomy);
         return reasonMembers(task.connection, taxonomy, request);
-      }, ['ticket-reasons'], scope),
+      }, ['ticket-reasons'], scopeFor(scope, null)),
   };
 }

@@ -3,6 +3,7 @@ import { CoreError } from '../../api/errors.ts';
 import type { ReportApi, ReportLang } from '../../api/report.ts';
 import type { AnalysisScope, ScopeColumn } from '../../api/views.ts';
 import { viewScope } from '../../db/savedViews.ts';
+import { scopeFor } from '../../task/analysisScope.ts';
 import { chromiumRenderer } from '../../report/chromium.ts';
 import { defaultReport } from '../../report/defaultReport.ts';
 import { saveDisplaySettings, workspaceDisplaySettings } from '../../report/displaySettings.ts';
@@ -11,21 +12,20 @@ import type { ReportRenderer } from '../../report/render.ts';
 import type { CoreContext } from '../context.ts';
 
 /** How the cover states a scope, in the report's language. */
-const SCOPE_WORDS: Record<ReportLang, { view: string; columns: Record<ScopeColumn, string>; top: (n: number) => string; minGroup: (n: number) => string }> = {
-  en: { view: 'view', columns: { channel: 'Channel', region: 'Region', category: 'Category' }, top: (n) => `top ${n} segments + Other`, minGroup: (n) => `groups under ${n} customers in Other` },
-  'zh-CN': { view: '视图', columns: { channel: '渠道', region: '地区', category: '品类' }, top: (n) => `前 ${n} 个分组 + 其他`, minGroup: (n) => `不足 ${n} 位客户的分组并入其他` },
+const SCOPE_WORDS: Record<ReportLang, { view: string; columns: Record<ScopeColumn, string> }> = {
+  en: { view: 'view', columns: { channel: 'Channel', region: 'Region', category: 'Category' } },
+  'zh-CN': { view: '视图', columns: { channel: '渠道', region: '地区', category: '品类' } },
 };
 
 /**
- * The cover's subtitle names what a scope left out: the filters, the segment grouping and the
- * saved view. Its dates and counts already are the scope's (the report reads the scoped orders).
+ * The cover's subtitle names what a scope left out: its filters, and the saved view. Its dates and
+ * counts already are the scope's (the report reads the scoped orders). No section of the report
+ * splits customers by a segment column, so a scope's grouping does not apply to it.
  */
 function scopedSubtitle(subtitle: string, lang: ReportLang, scope: AnalysisScope | undefined, view: string | undefined): string {
   const words = SCOPE_WORDS[lang];
   const parts = [
     ...(scope?.where ?? []).map((filter) => `${words.columns[filter.column]}: ${filter.values.join(', ')}`),
-    ...(scope?.segmentTop === undefined ? [] : [words.top(scope.segmentTop)]),
-    ...(scope?.minGroupSize === undefined ? [] : [words.minGroup(scope.minGroupSize)]),
     ...(view === undefined ? [] : [`${words.view}: ${view}`]),
   ];
   return [subtitle, ...parts].join(' · ');
@@ -53,7 +53,7 @@ export function reportHandlers(context: CoreContext, createRenderer: () => Repor
           return { ...report, subtitle: scopedSubtitle(report.subtitle, request.lang, scope, view) };
         },
         ['customer-results', 'ticket-reasons'],
-        scope,
+        scopeFor(scope, null),
       );
     },
     displaySettings: () => context.withConnection(workspaceDisplaySettings),
