@@ -5,7 +5,7 @@
 //
 // A file is a copy when at least COPY_SHARE of its distinct ids (order, ticket or survey ids, as
 // the import normalises them) are also in one other file of the import holding at least as many;
-// of two files with the same ids the later one is the copy. Files that merely overlap (monthly
+// of two files with as many ids the smaller file is the copy, and of two of one size the later. Files that merely overlap (monthly
 // exports sharing a few orders at their edges) are not copies: they load, the latest file winning.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ImportAlert, ImportKind } from '../api/workspace.ts';
@@ -49,16 +49,20 @@ export async function copiedFiles(connection: DuckDBConnection, files: readonly 
      FROM ids a JOIN ids b ON b.id = a.id AND b.__src <> a.__src
      JOIN sizes sa ON sa.__src = a.__src JOIN sizes sb ON sb.__src = b.__src
      GROUP BY a.__src, b.__src
-     HAVING count(*) >= $share * any_value(sa.n) AND (any_value(sa.n) < any_value(sb.n) OR (any_value(sa.n) = any_value(sb.n) AND a.__src > b.__src))
+     HAVING count(*) >= $share * any_value(sa.n) AND any_value(sa.n) <= any_value(sb.n)
      ORDER BY ids, file, shared DESC`,
     { share: COPY_SHARE, ...Object.assign({}, ...pieces.map((piece) => piece.params)) },
   );
+  // Of two files with as many ids, the smaller file is the copy (a preview reads the same first
+  // rows of a workbook and of a cut of it), then the later one.
+  const copyOf = (pair: (typeof pairs)[number], file: ReadFile, of: ReadFile) =>
+    Number(pair.ids) < Number(pair.of_ids) || file.sizeBytes < of.sizeBytes || (file.sizeBytes === of.sizeBytes && Number(pair.file) > Number(pair.of));
   // Smallest first; each file is left out once, and never as the copy of a file already left out.
   const copies: CopiedFile[] = [];
   for (const pair of pairs) {
     const file = files[Number(pair.file)] as ReadFile;
     const of = files[Number(pair.of)] as ReadFile;
-    if (copies.some((copy) => copy.file === file || copy.file === of)) continue;
+    if (!copyOf(pair, file, of) || copies.some((copy) => copy.file === file || copy.file === of)) continue;
     copies.push({ file, of, ids: Number(pair.ids), shared: Number(pair.shared) });
   }
   return copies;

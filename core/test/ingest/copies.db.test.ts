@@ -54,6 +54,16 @@ describe('files that copy another file of the same import', () => {
     ]);
   }, 60_000);
 
+  it('of two files with the same ids, the smaller one is the copy, whichever comes first', async () => {
+    // a_mugs.csv: invoices 1-5 with their first line only (a cut by lines); b_full.csv: both lines of each.
+    writeFileSync(join(folder, 'a_mugs.csv'), csv(lines(1, 5).filter((_, index) => index % 2 === 0)));
+    writeFileSync(join(folder, 'b_full.csv'), csv(lines(1, 5)));
+    const result = await h.client().importFiles({ kind: 'orders', files: [folder] });
+    expect(result.files).toEqual([join(folder, 'b_full.csv')]);
+    expect(result.alerts.map((alert) => [alert.code, alert.count])).toEqual([['duplicate_file', 5]]);
+    expect(await h.sql('SELECT count(*)::INTEGER AS orders, sum(amount) AS amount FROM orders')).toEqual([{ orders: 5, amount: 100 }]);
+  }, 60_000);
+
   it('two copies of one export: the later is skipped; exports that share a few orders at their edges both load', async () => {
     writeFileSync(join(folder, 'jan.csv'), csv(lines(1, 12)));
     writeFileSync(join(folder, 'jan_again.csv'), csv(lines(1, 12)));
