@@ -5,9 +5,9 @@
 //
 // A file is a copy when at least COPY_SHARE of its distinct ids (order, ticket or survey ids, as
 // the import normalises them) are also in one other file of the import holding at least as many;
-// of two files with as many ids the smaller file is the copy, and of two of one size the later. Files that merely overlap (monthly
-// exports sharing a few orders at their edges) are not copies: they load, and the import says how
-// many ids they share and what became of them.
+// of two files with as many ids the smaller file is the copy, and of two of one size the later.
+// Files that merely overlap (monthly exports sharing a few orders at their edges) are not copies:
+// they load, and the import says how many ids they share and what became of them.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ImportAlert, ImportKind } from '../api/workspace.ts';
 import { queryRows } from '../db/sql.ts';
