@@ -270,4 +270,13 @@ describe('data warnings', () => {
     renderWith(<DataWarningList info={info} />);
     expect(screen.getByRole('listitem').textContent).toMatch(/^1,234 tickets \(12\.5% of all tickets\) name a customer who has no order in this workspace\./);
   });
+
+  it('warns of orders without amounts, which info reports', () => {
+    const info = {
+      path: 'w.duckdb', tables: [], orders: 3, customers: 2, tickets: 0, dateRange: null, sources: [], filledColumns: { orders: [], tickets: [] }, userTables: [],
+      alerts: [{ code: 'no_amount' as const, message: 'no order has an amount' }],
+    };
+    renderWith(<DataWarningList info={info} />, { language: 'zh-CN' });
+    expect(screen.getByRole('listitem').textContent).toBe('所有订单都没有金额，因此收入、客户价值和退款相关的数字都是空的。请重新导入订单，并映射金额列。');
+  });
 });

@@ -17,10 +17,11 @@ export type ImportRequestKind = ImportKind | 'table';
  * - `repeated_ids`: one file repeats an id; its rows were folded into one order or ticket;
  * - `existing_ids`: ids of the file already in the workspace (append replaces those rows);
  * - `unmatched_customers`: tickets whose customer has no order (`count` tickets, `share` of the tickets);
- * - `duplicate_file`: a file whose ids another file of the import holds (`count` shared, `share` of its ids): left out.
+ * - `duplicate_file`: a file whose ids another file of the import holds (`count` shared, `share` of its ids): left out;
+ * - `shared_ids`: ids that files of the import (not copies) share, and what became of their rows.
  */
 export interface ImportAlert {
-  code: 'no_amount' | 'amount_unreadable' | 'duplicate_header' | 'implausible_dates' | 'credit_notes' | 'repeated_ids' | 'existing_ids' | 'unmatched_customers' | 'duplicate_file';
+  code: 'no_amount' | 'amount_unreadable' | 'duplicate_header' | 'implausible_dates' | 'credit_notes' | 'repeated_ids' | 'existing_ids' | 'unmatched_customers' | 'duplicate_file' | 'shared_ids';
   message: string;
   /** The count behind the message, when there is one (rows rejected, ids repeated or existing). */
   count?: number;

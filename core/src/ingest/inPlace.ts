@@ -105,7 +105,9 @@ export async function readInPlace(connection: DuckDBConnection, request: ReadInP
   await connection.run('BEGIN TRANSACTION');
   try {
     const { sourceId } = await queryOne<{ sourceId: number }>(connection, 'SELECT coalesce(max(source_id), 0) + 1 AS "sourceId" FROM sources');
-    await connection.run(`DROP TABLE IF EXISTS orders`);
+    if (table) await connection.run('DROP TABLE orders');
+    // Registered again: the view below replaces the old one, and this source the one it read.
+    await connection.run(`DELETE FROM sources WHERE kind = 'orders' AND format = 'parquet-in-place'`);
     await connection.run(
       `CREATE OR REPLACE VIEW orders AS SELECT *, CAST(${sourceId} AS INTEGER) AS source_id FROM (${typed}) WHERE ${REQUIRED.map((field) => `${field} IS NOT NULL`).join(' AND ')}`,
     );

@@ -13,7 +13,7 @@ import { queryRows, quoteIdent } from '../db/sql.ts';
 import { columnStats, hasAmount, proposeMapping, typedCandidates, type ColumnStats, type MappingDecision } from './mapping.ts';
 import type { RowPlan } from './normalise.ts';
 import { olistRecipe, type Recipe } from './olist.ts';
-import { copiedFiles, copyAlert, ID_FIELD } from './overlap.ts';
+import { copyAlert, ID_FIELD, overlapAlert, sharedIds } from './overlap.ts';
 import type { ReadFile } from './read.ts';
 import { readerSql, shortMessage, type NativeType, type OutputColumn, type ReadLimits, type ReadOptions, type SqlPiece } from './reader.ts';
 import { taobaoRecipe } from './taobao.ts';
@@ -92,7 +92,7 @@ export async function mapImport(request: MappedRequest, read: ReadFile[], option
   let decided = await decide(request, read[0] as ReadFile, recipe, options);
   // A recipe's files play different parts, so only a plain import's files can copy one another.
   const idHeader = decided.decision.mapping[ID_FIELD[kind]];
-  const copies = recipe ? [] : await copiedFiles(options.connection, read, idHeader && !idHeader.startsWith('@') ? idHeader : null, options.limits);
+  const { copies, overlaps } = recipe ? { copies: [], overlaps: [] } : await sharedIds(options.connection, read, idHeader && !idHeader.startsWith('@') ? idHeader : null, options.limits);
   const files = read.filter((file) => !copies.some((copy) => copy.file === file));
   const first = files[0] as ReadFile;
   // The mapping was decided on a file left out: it is decided again on the first file that loads.
@@ -153,7 +153,11 @@ export async function mapImport(request: MappedRequest, read: ReadFile[], option
   ];
   return {
     kind, files, recipe, auxiliary: recipe?.auxiliary ?? new Set(), headers, decision, mapping: decision.mapping, plan, native, source, orderedSource, sample, warnings,
-    alerts: [...mappingAlerts(kind, recipe ? null : first, decision), ...copies.map((copy) => copyAlert(copy, kind))],
+    alerts: [
+      ...mappingAlerts(kind, recipe ? null : first, decision),
+      ...copies.map((copy) => copyAlert(copy, kind)),
+      ...[overlapAlert(overlaps, kind, decision.lineLevel)].filter((alert) => alert !== null),
+    ],
   };
 }
 

@@ -15,11 +15,17 @@ import type { LoadedImport } from './staging.ts';
  * such ticket, or no order at all to match against.
  */
 export async function unmatchedTickets(connection: DuckDBConnection, since = 0): Promise<ImportAlert | null> {
-  const { orders } = await queryOne<{ orders: boolean }>(connection, 'SELECT EXISTS (SELECT 1 FROM orders) AS orders');
-  if (!orders) return null;
+  const { orders, tickets } = await queryOne<{ orders: boolean; tickets: boolean }>(
+    connection,
+    'SELECT EXISTS (SELECT 1 FROM orders) AS orders, EXISTS (SELECT 1 FROM tickets WHERE source_id >= $since) AS tickets',
+    { since },
+  );
+  if (!orders || !tickets) return null;
+  // info runs this on every call: the orders are probed against the tickets' few customers, not grouped by customer.
   const row = await queryOne<{ tickets: number; unmatched: number; customers: number }>(
     connection,
-    `WITH known AS (SELECT DISTINCT customer_id FROM orders)
+    `WITH asked AS (SELECT DISTINCT customer_id FROM tickets WHERE source_id >= $since AND customer_id IS NOT NULL),
+          known AS (SELECT DISTINCT o.customer_id FROM orders o SEMI JOIN asked a ON a.customer_id = o.customer_id)
      SELECT count(*) AS tickets,
             count(*) FILTER (WHERE t.customer_id IS NOT NULL AND k.customer_id IS NULL) AS unmatched,
             count(DISTINCT t.customer_id) FILTER (WHERE k.customer_id IS NULL) AS customers

@@ -1,6 +1,6 @@
 // A file of an import that copies another (a cut of the export beside the export) is left out with
 // an alert naming both files and the ids they share, so no row is counted twice; files that only
-// overlap at their edges both load.
+// overlap at their edges both load, and the import says how many ids they share.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -54,6 +54,16 @@ describe('files that copy another file of the same import', () => {
     ]);
   }, 60_000);
 
+  it('of two files with the same ids, the smaller one is the copy, whichever comes first', async () => {
+    // a_mugs.csv: invoices 1-5 with their first line only (a cut by lines); b_full.csv: both lines of each.
+    writeFileSync(join(folder, 'a_mugs.csv'), csv(lines(1, 5).filter((_, index) => index % 2 === 0)));
+    writeFileSync(join(folder, 'b_full.csv'), csv(lines(1, 5)));
+    const result = await h.client().importFiles({ kind: 'orders', files: [folder] });
+    expect(result.files).toEqual([join(folder, 'b_full.csv')]);
+    expect(result.alerts.map((alert) => [alert.code, alert.count])).toEqual([['duplicate_file', 5]]);
+    expect(await h.sql('SELECT count(*)::INTEGER AS orders, sum(amount) AS amount FROM orders')).toEqual([{ orders: 5, amount: 100 }]);
+  }, 60_000);
+
   it('two copies of one export: the later is skipped; exports that share a few orders at their edges both load', async () => {
     writeFileSync(join(folder, 'jan.csv'), csv(lines(1, 12)));
     writeFileSync(join(folder, 'jan_again.csv'), csv(lines(1, 12)));
@@ -61,9 +71,17 @@ describe('files that copy another file of the same import', () => {
     writeFileSync(join(folder, 'feb.csv'), csv(lines(11, 20)));
     const result = await h.client().importFiles({ kind: 'orders', files: [join(folder, 'jan.csv'), join(folder, 'jan_again.csv'), join(folder, 'feb.csv')] });
     expect(result.files).toEqual([join(folder, 'jan.csv'), join(folder, 'feb.csv')]);
-    expect(result.alerts.map((alert) => [alert.code, alert.count, alert.share])).toEqual([['duplicate_file', 12, 1]]);
+    expect(result.alerts.map((alert) => [alert.code, alert.count, alert.share])).toEqual([
+      ['duplicate_file', 12, 1],
+      ['shared_ids', 2, undefined],
+    ]);
     expect(result.alerts[0]?.message).toMatch(/jan_again\.csv was skipped: 12 of its 12 order ids \(100\.0%\) are also in .*jan\.csv,/);
+    expect(result.alerts[1]?.message).toBe(
+      `2 order ids are in more than one file of this import (${join(folder, 'jan.csv')} and ${join(folder, 'feb.csv')}: 2): each such order gets the lines of every file that has it, so lines exported in two files count twice`,
+    );
+    // 20 invoices; 11 and 12 hold the lines of both files (4 lines, 40.00), as the alert says
     expect(result.orders).toBe(20);
+    expect(await h.sql('SELECT sum(amount) AS amount FROM orders')).toEqual([{ amount: 440 }]);
   }, 60_000);
 });
 

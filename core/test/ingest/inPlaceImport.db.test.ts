@@ -35,8 +35,8 @@ describe('importing into a workspace that reads its orders in place', () => {
 
   it('refuses an orders import and its preview with E_WORKSPACE, naming the source and both ways out', async () => {
     const files = [join(FIXTURES, 'orders_a.csv')];
-    for (const call of [t.client.importFiles({ kind: 'orders', files }), t.client.previewImport({ kind: 'orders', files })]) {
-      const error = await failure(call);
+    for (const call of [() => t.client.importFiles({ kind: 'orders', files }), () => t.client.previewImport({ kind: 'orders', files })]) {
+      const error = await failure(call());
       expect(error).toMatchObject({ code: 'E_WORKSPACE', reason: 'orders_in_place' });
       const message = typeof error === 'string' ? error : error.message;
       expect(message).toContain(parquet);
@@ -44,6 +44,15 @@ describe('importing into a workspace that reads its orders in place', () => {
     }
     // Nothing changed: the view still reads the six Parquet rows.
     expect((await t.client.describeWorkspace({})).orders).toBe(6);
+  }, 60_000);
+
+  it('registering the folder again, the way out the error names, works', async () => {
+    const again = await t.client.readInPlace({ path: parquet, kind: 'orders' });
+    expect(again.rowsLoaded).toBe(6);
+    const info = await t.client.describeWorkspace({});
+    expect(info.orders).toBe(6);
+    // one source for the one view, not one per registration
+    expect(info.sources.map((source) => source.format)).toEqual(['parquet-in-place']);
   }, 60_000);
 
   it('still imports tickets, which have a table of their own', async () => {

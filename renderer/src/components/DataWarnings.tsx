@@ -17,7 +17,9 @@ export function dataWarnings(info: WorkspaceInfo, i18n: I18n): string[] {
   if (info.dateRange && info.orders > 0 && info.dateRange.from.slice(0, 10) === info.dateRange.to.slice(0, 10)) {
     warnings.push(i18n.t('data.warning.oneDay', { day: info.dateRange.from.slice(0, 10) }));
   }
+  // The workspace's own alerts (info's), in the UI language; the core's message is English.
   for (const alert of info.alerts) {
+    if (alert.code === 'no_amount') warnings.push(i18n.t('data.warning.noAmount'));
     if (alert.code === 'unmatched_customers') {
       warnings.push(i18n.t('data.warning.unmatchedCustomers', { count: i18n.number(alert.count ?? 0), share: i18n.percent(alert.share ?? null) }));
     }

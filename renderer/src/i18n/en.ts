@@ -629,6 +629,7 @@ export const en = {
   'data.warning.perOrder': 'each order is its own customer',
   'data.warning.perRow': 'each row is its own customer',
   'data.warning.oneDay': 'Every order is from one day ({day}): analyses over time need orders from several periods.',
+  'data.warning.noAmount': 'No order has an amount, so revenue, value and refund figures are empty. Import the orders again with an amount column mapped.',
   'data.warning.unmatchedCustomers': '{count} tickets ({share} of all tickets) name a customer who has no order in this workspace. They add to the customer list but no analysis of orders sees them: check that the tickets\' customer column holds the same ids as the orders (not, say, an email against a buyer id).',
   'report.subtitleField': 'Subtitle (client, period; the workspace file name can go)',
   'scope.title': 'Analysis scope',

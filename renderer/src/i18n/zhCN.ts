@@ -631,6 +631,7 @@ export const zhCN: Record<MessageKey, string> = {
   'data.warning.perOrder': '每笔订单各算一位客户',
   'data.warning.perRow': '每一行各算一位客户',
   'data.warning.oneDay': '所有订单都来自同一天（{day}）：按时间的分析需要多个时段的订单。',
+  'data.warning.noAmount': '所有订单都没有金额，因此收入、客户价值和退款相关的数字都是空的。请重新导入订单，并映射金额列。',
   'data.warning.unmatchedCustomers': '有 {count} 张工单（占全部工单的 {share}）所属的客户在此工作区中没有任何订单。这些客户会计入客户列表，但任何基于订单的分析都看不到他们：请检查工单的客户列与订单使用的是否为同一种客户编号（例如不要一边是邮箱、一边是买家 ID）。',
   'report.subtitleField': '副标题（客户名称、时间段；可删去工作区文件名）',
   'scope.title': '分析范围',
