@@ -71,7 +71,7 @@ const ACTIVITY_DAYS = `(${customerDaysSql(`(${ACTIVITY_ORDERS_SQL})`)})`;
 const ORDER_GAPS = `(SELECT customer_id, gap FROM (SELECT customer_id, date_diff('day', lag(day) OVER (PARTITION BY customer_id ORDER BY day), day) AS gap FROM ${ACTIVITY_DAYS}) WHERE gap IS NOT NULL)`;
 
 /** The activity of any rule, read from the orders through the summaries' own SQL. */
-export const ORDER_ACTIVITY: ActivityRelations = {
+const ORDER_ACTIVITY: ActivityRelations = {
   days: ACTIVITY_DAYS,
   customers: `(${customerSummarySql(ACTIVITY_DAYS)})`,
   gaps: ORDER_GAPS,
@@ -84,7 +84,7 @@ export const ORDER_ACTIVITY: ActivityRelations = {
 const SUMMARY_RULE = `list_contains($activity_statuses, '${SUMMARY_STATUS}') AND last_at <= CAST($activity_as_of AS TIMESTAMP)`;
 
 /** The activity of the default rule, read from the summaries. */
-export const SUMMARY_ACTIVITY: ActivityRelations = {
+const SUMMARY_ACTIVITY: ActivityRelations = {
   days: `(SELECT * FROM customer_days WHERE ${SUMMARY_RULE})`,
   customers: `(SELECT * FROM customer_summary WHERE ${SUMMARY_RULE})`,
   gaps: `(SELECT customer_id, date_diff('day', previous_day, day) AS gap FROM customer_days WHERE previous_day IS NOT NULL AND ${SUMMARY_RULE})`,
