@@ -172,8 +172,9 @@ export async function refreshSummaries(connection: DuckDBConnection, base: numbe
 
 /**
  * Whether the summaries answer for the default activity rule up to `asOf` (an ISO date-time, or
- * null for the data's end): views always do (they are the orders' own SQL); tables do while they
- * match the orders and hold no activity after `asOf`.
+ * null for the data's end): views do for the data's end (they are the orders' own SQL; checking a
+ * given date against them would compute them, so that is read from the orders); tables do while
+ * they match the orders and hold no activity after `asOf`.
  */
 export async function summariesAnswer(connection: DuckDBConnection, asOf: string | null): Promise<boolean> {
   const kind = await summaryKind(connection);
