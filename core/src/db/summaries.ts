@@ -9,8 +9,8 @@
 //
 // They hold the activity of the default rule only (completed orders, every order up to the data's
 // end), the case every screen opens with. An analysis with other statuses, or an evaluation date
-// before the last completed order, reads the orders through the same SQL (`customerDaysSql` over
-// its own activity orders), so both ways give the same numbers.
+// before the last completed order, reads the orders instead (activity.ts's activityRelations);
+// tests hold both ways to the same numbers.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryOne, queryRows, quoteIdent } from './sql.ts';
 
@@ -24,7 +24,7 @@ export const SUMMARY_STATUS = 'completed';
  * (earliest time, then order id, as every analysis breaks ties). Days of one customer never
  * overlap in time, so the first of these per customer is its first order's value.
  */
-export function customerDaysSql(activity: string): string {
+function customerDaysSql(activity: string): string {
   return `SELECT customer_id, day, count(*) AS orders, sum(coalesce(amount, 0)) AS revenue, min(ordered_at) AS first_at, max(ordered_at) AS last_at,
            arg_min(channel, (ordered_at, order_id)) AS channel, arg_min(region, (ordered_at, order_id)) AS region,
            arg_min(category, (ordered_at, order_id)) AS category
@@ -36,7 +36,7 @@ export function customerDaysSql(activity: string): string {
  * first_day, last_day, orders, purchase_days, revenue and the first order's channel, region and
  * category (arg_min skips days that name none).
  */
-export function customerSummarySql(days: string): string {
+function customerSummarySql(days: string): string {
   return `SELECT customer_id, min(first_at) AS first_at, max(last_at) AS last_at, min(day) AS first_day, max(day) AS last_day,
            CAST(sum(orders) AS BIGINT) AS orders, count(*) AS purchase_days, sum(revenue) AS revenue,
            arg_min(channel, day) AS channel, arg_min(region, day) AS region, arg_min(category, day) AS category
@@ -172,8 +172,9 @@ export async function refreshSummaries(connection: DuckDBConnection, base: numbe
 
 /**
  * Whether the summaries answer for the default activity rule up to `asOf` (an ISO date-time, or
- * null for the data's end): views always do (they are the orders' own SQL); tables do while they
- * match the orders and hold no activity after `asOf`.
+ * null for the data's end): views do for the data's end (they are the orders' own SQL; checking a
+ * given date against them would compute them, so that is read from the orders); tables do while
+ * they match the orders and hold no activity after `asOf`.
  */
 export async function summariesAnswer(connection: DuckDBConnection, asOf: string | null): Promise<boolean> {
   const kind = await summaryKind(connection);

@@ -259,6 +259,7 @@ async function threeWays(connection: DuckDBConnection, label: string, analysis: 
   expect((await activityRelations(connection, ['completed'], null)).fromSummaries).toBe(true);
   const stored = await analysis(undefined);
   await defineSummariesInPlace(connection);
+  expect(await summaryKind(connection)).toBe('view');
   const asViews = await analysis(undefined);
   expect((await activityRelations(connection, ['completed'], await dataEnd(connection))).fromSummaries).toBe(false);
   const fromOrders = await analysis(await dataEnd(connection));
