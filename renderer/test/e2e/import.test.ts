@@ -85,5 +85,17 @@ describe('import wizard (Chromium, HTTP host, fresh workspace)', () => {
     const info = await session.core.describeWorkspace({});
     expect(info.sources[0]?.encoding).toMatch(/gb18030|gbk/i);
     expect(info.orders).toBe(await resultNumber(session, 'Rows loaded'));
+
+    // Each order its own customer: every screen warns that the ids are derived, and Churn names the
+    // core's reason (nobody bought on two days) with the field that fixes it, not "import orders".
+    await page.getByRole('navigation').getByRole('link', { name: 'Churn', exact: true }).click();
+    expect(await page.getByTestId('data-warnings').innerText()).toContain('customer ids were derived (each order is its own customer)');
+    const banner = page.getByTestId('no-data');
+    await banner.waitFor({ timeout: 60_000 });
+    expect(await banner.getAttribute('data-reason')).toBe('no_repeat_buyers');
+    expect(await page.getByTestId('churn-window-fix').count()).toBe(1);
+    await page.getByRole('navigation').getByRole('link', { name: 'Retention', exact: true }).click();
+    expect(await page.getByTestId('data-warnings').innerText()).toContain('customer ids were derived');
+    await session.screenshot('import-tmall-derived-retention-en');
   });
 });
