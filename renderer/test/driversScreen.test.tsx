@@ -88,7 +88,8 @@ describe('Drivers screen', () => {
     expect(rows.map((row) => row.level)).toEqual(['logistics']);
     const trace = forestTrace(rows, ['Delivery']);
     expect(trace.x).toEqual([3]);
-    expect((trace.marker as { color: string[] }).color).toEqual(['#c8485b']);
+    // A factor that speeds churn takes the palette's vermillion, as in the report.
+    expect((trace.marker as { color: string[] }).color).toEqual(['#d55e00']);
   });
 
   it('shows the headline, the checks and the what-if in Chinese', async () => {

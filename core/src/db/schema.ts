@@ -101,7 +101,7 @@ export const TABLES = {
     rows_rejected BIGINT NOT NULL,
     mapping       VARCHAR NOT NULL,
     imported_at   TIMESTAMP NOT NULL`,
-  /** Key/value settings of the workspace (JSON values): taxonomy overrides, chosen windows. */
+  /** Key/value settings of the workspace (JSON values): taxonomy overrides, chosen windows, report branding and currency (`display`). */
   settings: `
     key           VARCHAR PRIMARY KEY,
     value         VARCHAR NOT NULL`,

@@ -11,12 +11,9 @@ export const INK = '1F2430';
 export const MUTED = '5B6270';
 export const ACCENT = '2F6FED';
 export const RULE = 'D9DDE3';
-/**
- * One palette for the app and the report: Okabe-Ito's colour-blind-safe eight (yellow darkened to
- * read on white), then Paul Tol's wine, indigo, olive and green and black, so up to 13 series never
- * repeat a colour. Roles by index: 0 main, 1 second series, 3 loss/churn, 5 neutral grey.
- */
-export const CHART_COLORS = ['#0072b2', '#e69f00', '#009e73', '#d55e00', '#cc79a7', '#7f7f7f', '#b8a200', '#56b4e9', '#882255', '#332288', '#999933', '#117733', '#000000'];
+/** The palette the app uses too (core/src/api/palette.ts). Roles by index: 0 main, 1 second series, 3 loss/churn, 5 neutral grey. */
+export { CHART_COLORS, ROLE_COLORS } from '../api/palette.ts';
+import { CHART_COLORS } from '../api/palette.ts';
 
 export const DEFAULT_CHART_HEIGHT = 380;
 
@@ -36,7 +33,7 @@ export function themedLayout(chart: ReportChart, size: { width?: number; height?
     font: { family: FONT_STACK, size: 12, color: `#${INK}` },
     paper_bgcolor: '#ffffff',
     plot_bgcolor: '#ffffff',
-    colorway: CHART_COLORS,
+    colorway: [...CHART_COLORS],
     // Above the plot: below it, a legend ran into the x axis title.
     legend: { orientation: 'h', x: 0, xanchor: 'left', y: 1.02, yanchor: 'bottom' },
     ...chart.layout,

@@ -112,7 +112,13 @@ describe('defaultReport on the hand-made shop', () => {
     const top = kpis.getColumn(1).values.findIndex((value) => value === 'Top customers’ revenue share');
     expect(kpis.getCell(top, 2).value).toBeCloseTo(800 / 940, 12);
     expect(kpis.getCell(top, 2).numFmt).toBe('0.0%');
+    // Indicator, rate, amount, value, numerator: each column one format, so the rate's amount and value cells stay empty.
+    expect([kpis.getCell(top, 3).value, kpis.getCell(top, 4).value]).toEqual([null, null]);
     expect(kpis.getCell(top, 5).value).toBe(800);
+    // Revenue per customer 940 / 10 (shop.ts) sits in the amount column, with the money format.
+    const perCustomer = kpis.getColumn(1).values.findIndex((value) => value === 'Revenue per customer');
+    expect(kpis.getCell(perCustomer, 3).value).toBe(94);
+    expect(kpis.getCell(perCustomer, 3).numFmt).toBe('#,##0.00');
     expect(workbook.getWorksheet('Summary')!.getCell('D7').value).toBe("'=cmd note: check the February campaign");
 
     const pptx = await JSZip.loadAsync((await t.client.exportReport({ report, format: 'pptx', images: {} })).bytes);

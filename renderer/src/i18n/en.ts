@@ -672,6 +672,8 @@ export const en = {
   'error.noData.no_repeat_buyers.fixHere': 'Set the churn window in days:',
   'error.noData.no_repeat_buyers.fixElsewhere': 'Set a churn window in days on the Churn screen, or import orders over a longer period.',
   'error.noData.other': 'This analysis has no result on this data:',
+  'report.branding.logoChoose': 'Choose an image…',
+  'report.branding.logoChange': 'Change…',
 } as const;
 
 export type MessageKey = keyof typeof en;

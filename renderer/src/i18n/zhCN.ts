@@ -674,4 +674,6 @@ export const zhCN: Record<MessageKey, string> = {
   'error.noData.no_repeat_buyers.fixHere': '请手动设定流失窗口（天）：',
   'error.noData.no_repeat_buyers.fixElsewhere': '请在“流失”页手动设定流失窗口（天），或导入更长时间段的订单。',
   'error.noData.other': '这项分析在当前数据上没有结果：',
+  'report.branding.logoChoose': '选择图片…',
+  'report.branding.logoChange': '更换…',
 };

@@ -8,7 +8,7 @@ import { survival } from '../../analysis/survival.ts';
 import { makeTable } from '../table.ts';
 import { formatCount, formatPercent } from '../text.ts';
 import { periodLabel, periodOption, ruleOptions, type Bilingual } from './common.ts';
-import { CHART_COLORS } from '../theme.ts';
+import { CHART_COLORS, ROLE_COLORS } from '../theme.ts';
 
 /** Days at which the survival table reads the curve. */
 const LANDMARK_DAYS = [30, 90, 180, 365, 730];
@@ -62,8 +62,8 @@ export function churnSummarySections(summary: ChurnSummaryResult, lang: ReportLa
       chart: {
         data: [
           bars('new', CHART_COLORS[0]!),
-          bars('returning', '#3a9d6e'),
-          bars('resurrected', '#d4a72c'),
+          bars('returning', ROLE_COLORS.good),
+          bars('resurrected', ROLE_COLORS.middling),
           // Losses below the axis, gains above: one bar per period reads as the period's balance.
           { type: 'bar', name: TEXT.churned[lang], x: labels, y: summary.periods.map((row) => -row.churned), marker: { color: CHART_COLORS[3]! } },
         ],

@@ -14,7 +14,7 @@ import { currentRun } from '../../analysis/customerResults.ts';
 import { rfm } from '../../analysis/rfm.ts';
 import { shopperTypes } from '../../analysis/shopperTypes.ts';
 import type { OrderStatus } from '../../db/schema.ts';
-import { makeTable } from '../table.ts';
+import { currencySymbol, makeTable } from '../table.ts';
 import { formatCount, formatMoney, formatPercent } from '../text.ts';
 import { activityOptions, sectionsOrSkip, statusesOption, type Bilingual } from './common.ts';
 import { CHART_COLORS } from '../theme.ts';
@@ -282,7 +282,7 @@ export function valueSections(result: CustomerValueResult, lang: ReportLang, cur
                   marker: { color: CHART_COLORS[3]! },
                 },
               ],
-              layout: { xaxis: { title: { text: TEXT.valueAtRisk[lang] }, tickformat: ',.0f' }, yaxis: { type: 'category' }, margin: { l: 120 } },
+              layout: { xaxis: { title: { text: TEXT.valueAtRisk[lang] }, tickformat: ',.0f', ...(currency ? { tickprefix: currencySymbol(lang, currency) } : {}) }, yaxis: { type: 'category' }, margin: { l: 120 } },
               height: Math.max(360, 26 * charted.length + 100),
             },
           }

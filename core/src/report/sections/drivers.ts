@@ -8,6 +8,7 @@ import { workspaceTaxonomy } from '../../analysis/reasonTaxonomy.ts';
 import { makeTable } from '../table.ts';
 import { formatCount, formatDecimal } from '../text.ts';
 import { ruleOptions, type Bilingual } from './common.ts';
+import { ROLE_COLORS } from '../theme.ts';
 
 const TEXT = {
   modelTitle: { 'zh-CN': '流失驱动因素（Cox 比例风险模型）', en: 'Churn drivers (Cox proportional-hazards model)' },
@@ -102,7 +103,7 @@ export function driversSections(result: DriversResult, lang: ReportLang): Report
           mode: 'markers',
           x: ordered.map((c) => c.hazardRatio!),
           y: labels,
-          marker: { color: ordered.map((c) => (c.pValue! < 0.05 ? (c.hazardRatio! > 1 ? '#c8485b' : '#2f6fed') : '#8a8f98')), size: 9 },
+          marker: { color: ordered.map((c) => (c.pValue! < 0.05 ? (c.hazardRatio! > 1 ? ROLE_COLORS.bad : ROLE_COLORS.good) : ROLE_COLORS.unclear)), size: 9 },
           error_x: {
             type: 'data',
             symmetric: false,

@@ -12,7 +12,7 @@ import { queryOne } from '../../db/sql.ts';
 import { makeTable } from '../table.ts';
 import { formatCount, formatDecimal, formatPercent } from '../text.ts';
 import { ruleOptions, type Bilingual } from './common.ts';
-import { CHART_COLORS } from '../theme.ts';
+import { CHART_COLORS, ROLE_COLORS } from '../theme.ts';
 
 const TEXT = {
   title: { 'zh-CN': '流失原因', en: 'Churn reasons' },
@@ -34,7 +34,7 @@ const TEXT = {
 } satisfies Record<string, Bilingual>;
 
 const BAR_COLOR = CHART_COLORS[0]!;
-const UNKNOWN_COLOR = '#b0b6c0';
+const UNKNOWN_COLOR = ROLE_COLORS.unclear;
 const LINE_COLOR = CHART_COLORS[1]!;
 
 function nameOf(row: Pick<ReasonRow, 'zh' | 'en'>, lang: ReportLang): string {

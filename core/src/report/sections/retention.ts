@@ -3,6 +3,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ReportLang, ReportOption, ReportSection } from '../../api/report.ts';
 import type { CohortMatrix, CohortRetentionResult, CohortRow, RetentionMetric, RetentionMode, RetentionPeriod } from '../../api/retention.ts';
 import { cohortRetention } from '../../analysis/cohorts.ts';
+import { RATE_SCALE, UNOBSERVED_COLOR } from '../../api/palette.ts';
 import { makeTable } from '../table.ts';
 import { countOf, formatCount, formatPercent, formatPoints } from '../text.ts';
 import { activityOptions, periodLabel, periodOption, periodOrdinal, periodsSinceFirst, type Bilingual } from './common.ts';
@@ -15,7 +16,6 @@ const HEADLINE_K: Record<RetentionPeriod, number> = { day: 7, week: 4, month: 3,
  */
 export const MIN_HEADLINE_COHORT = 30;
 /** Colour of the cells the data cannot fill yet (the Retention screen's grey). */
-const UNOBSERVED_COLOR = '#e9ebef';
 /** Cells a heatmap writes its percentages into; beyond this the numbers would not fit. */
 const MAX_LABELLED_CELLS = 400;
 /** The mean curve's end: the last period at least this many cohorts reach (one old cohort is not an average). */
@@ -83,10 +83,7 @@ export function retentionSections(result: CohortRetentionResult, lang: ReportLan
           zmin: 0,
           // Month 0 is 100% by definition; scaling colours to the later months shows their differences.
           zmax: later.length ? Math.max(...later) : 1,
-          colorscale: [
-            [0, '#f4f7fe'],
-            [1, '#1f4fbf'],
-          ],
+          colorscale: RATE_SCALE,
           xgap: 1,
           ygap: 1,
           hoverongaps: false,

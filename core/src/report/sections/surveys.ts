@@ -7,6 +7,7 @@ import { surveys } from '../../analysis/surveys.ts';
 import { makeTable } from '../table.ts';
 import { formatCount, formatDecimal, formatPercent } from '../text.ts';
 import { periodLabel, periodOption, ruleOptions, type Bilingual } from './common.ts';
+import { ROLE_COLORS } from '../theme.ts';
 
 const TEXT = {
   scoresTitle: { 'zh-CN': '客户满意度（CSAT 与 NPS）', en: 'Satisfaction (CSAT and NPS)' },
@@ -76,8 +77,8 @@ export function surveySections(result: SurveysResult, lang: ReportLang): ReportS
     headline: scoresHeadline(result, lang),
     chart: {
       data: [
-        { type: 'scatter', mode: 'lines+markers', name: TEXT.nps[lang], x: labels, y: result.overTime.map((row) => row.nps), line: { color: '#2f6fed' } },
-        { type: 'scatter', mode: 'lines+markers', name: TEXT.csat[lang], x: labels, y: result.overTime.map((row) => (row.csat === null ? null : row.csat * 100)), yaxis: 'y2', line: { color: '#3a9d6e' } },
+        { type: 'scatter', mode: 'lines+markers', name: TEXT.nps[lang], x: labels, y: result.overTime.map((row) => row.nps), line: { color: ROLE_COLORS.main } },
+        { type: 'scatter', mode: 'lines+markers', name: TEXT.csat[lang], x: labels, y: result.overTime.map((row) => (row.csat === null ? null : row.csat * 100)), yaxis: 'y2', line: { color: ROLE_COLORS.second } },
       ],
       layout: {
         xaxis: { type: 'category' },
@@ -110,7 +111,7 @@ export function surveySections(result: SurveysResult, lang: ReportLang): ReportS
           type: 'bar',
           x: result.byNpsGroup.map((row) => NPS_GROUP_NAMES[row.group][lang]),
           y: result.byNpsGroup.map((row) => row.churnRate),
-          marker: { color: ['#3a9d6e', '#d4a72c', '#c8485b'] },
+          marker: { color: [ROLE_COLORS.good, ROLE_COLORS.middling, ROLE_COLORS.bad] },
         },
       ],
       layout: { yaxis: { title: { text: TEXT.churnRate[lang] }, tickformat: '.0%' }, xaxis: { type: 'category' } },

@@ -5,6 +5,7 @@ import { chartSection } from '../../features/report/addedSections.ts';
 import { AddToReportButton } from '../../features/report/AddToReportButton.tsx';
 import { useI18n } from '../../i18n/I18nProvider.tsx';
 import { PlotlyContext, type ChartLayout, type ChartTrace, type ImageFormat, type PlotlyBundle, type PlotlyElement, type PlotlyPoint } from './plotlyBundle.ts';
+import { CHART_COLORS } from '../../../../core/src/api/palette.ts';
 
 export interface PlotlyChartProps {
   data: readonly ChartTrace[];
@@ -41,8 +42,8 @@ export function dataUrlContent(url: string): Uint8Array | string {
 }
 
 const FONT_FAMILY = '"Inter", "Noto Sans CJK SC", "Noto Sans SC", "Microsoft YaHei", "PingFang SC", system-ui, sans-serif';
-/** The report's palette (core/src/report/theme.ts; a test keeps them equal): colour-blind-safe, 13 colours before any repeat. */
-export const CHART_COLORS = ['#0072b2', '#e69f00', '#009e73', '#d55e00', '#cc79a7', '#7f7f7f', '#b8a200', '#56b4e9', '#882255', '#332288', '#999933', '#117733', '#000000'];
+/** The report's palette, from one source (core/src/api/palette.ts): colour-blind-safe, 13 colours before any repeat. */
+export { CHART_COLORS, ROLE_COLORS } from '../../../../core/src/api/palette.ts';
 
 /** The house style every chart shares; a chart's own layout is laid over it. */
 export function themedLayout(layout: ChartLayout, height: number): ChartLayout {

@@ -1,13 +1,13 @@
 // Plotly figures of the Churn screen: churn rate over time, lifecycle bars, survival curves with bands.
 import type { ChurnPeriodRow, SurvivalCurve } from '../../../../core/src/api/index.ts';
 import type { ChartTrace } from '../../components/charts/plotlyBundle.ts';
-import { CHART_COLORS } from '../../components/charts/PlotlyChart.tsx';
+import { CHART_COLORS, ROLE_COLORS } from '../../components/charts/PlotlyChart.tsx';
 
 /** Churn rate by the period of the customers' last purchase; periods still censored have no point. */
 export function churnRateTraces(periods: readonly ChurnPeriodRow[], names: { rate: string; churned: string }): ChartTrace[] {
   const x = periods.map((row) => row.period);
   return [
-    { type: 'bar', name: names.churned, x, y: periods.map((row) => row.churnedAfter), yaxis: 'y2', marker: { color: '#f0c9cf' }, hovertemplate: '%{x}: %{y:,}<extra></extra>' },
+    { type: 'bar', name: names.churned, x, y: periods.map((row) => row.churnedAfter), yaxis: 'y2', marker: { color: ROLE_COLORS.bad, opacity: 0.3 }, hovertemplate: '%{x}: %{y:,}<extra></extra>' },
     {
       type: 'scatter',
       mode: 'lines+markers',

@@ -2,6 +2,7 @@
 // the at-risk list; any customer can be explained.
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { RfmSegmentsResult, ShopperSegmentsResult, ValueFitIssue, ValueFitQuality } from '../../../../core/src/api/index.ts';
+import { RATE_SCALE } from '../../../../core/src/api/palette.ts';
 import { useCall } from '../../client/hooks.ts';
 import { CHART_COLORS, PlotlyChart } from '../../components/charts/PlotlyChart.tsx';
 import { ErrorBanner } from '../../components/ErrorBanner.tsx';
@@ -49,10 +50,7 @@ function RfmView({ result, onExplain }: { result: RfmSegmentsResult; onExplain: 
         text: scores.map((r) => scores.map((f) => cellText(r, f))),
         texttemplate: '<b>%{z:,}</b><br>%{text}',
         textfont: { size: 10 },
-        colorscale: [
-          [0, '#f3f7ff'],
-          [1, '#1d4fc4'],
-        ],
+        colorscale: RATE_SCALE,
         hovertemplate: 'R%{y} F%{x}: %{z:,}<br>%{text}<extra></extra>',
         xgap: 2,
         ygap: 2,

@@ -1,10 +1,12 @@
 // The Drivers screen's chart: hazard ratios as a forest plot (log axis, 95% intervals, a line at 1).
 import type { DriverCoefficient } from '../../../../core/src/api/index.ts';
 import type { ChartLayout, ChartTrace } from '../../components/charts/plotlyBundle.ts';
+import { ROLE_COLORS } from '../../components/charts/PlotlyChart.tsx';
 
-const FASTER = '#c8485b';
-const SLOWER = '#2f6fed';
-const UNCLEAR = '#8a8f98';
+// The report's drivers chart uses the same roles: one palette in app and report.
+const FASTER = ROLE_COLORS.bad;
+const SLOWER = ROLE_COLORS.good;
+const UNCLEAR = ROLE_COLORS.unclear;
 
 /** Measured coefficients, strongest at the top (Plotly draws the first category at the bottom). */
 export function forestRows(coefficients: readonly DriverCoefficient[]): DriverCoefficient[] {

@@ -2,9 +2,9 @@
 // its 95% interval, churn types, and monthly tickets per reason.
 import { UNKNOWN_REASON, type ReasonRow, type ReasonTrendPoint } from '../../../../core/src/api/reasons.ts';
 import type { ChartLayout, ChartTrace } from '../../components/charts/plotlyBundle.ts';
-import { CHART_COLORS } from '../../components/charts/PlotlyChart.tsx';
+import { CHART_COLORS, ROLE_COLORS } from '../../components/charts/PlotlyChart.tsx';
 
-const UNKNOWN_COLOR = '#b0b6c0';
+const UNKNOWN_COLOR = ROLE_COLORS.unclear;
 
 /**
  * Known reasons by churned customers, largest first, then `unknown` last: a Pareto ranks what can be
@@ -83,7 +83,7 @@ export function liftTraces(rows: readonly ReasonRow[], name: (row: ReasonRow) =>
         // A missing limit draws no whisker on that side rather than a false one.
         array: shown.map((row, index) => (row.liftHigh === null ? 0 : row.liftHigh - lift[index]!)),
         arrayminus: shown.map((row, index) => (row.liftLow === null ? 0 : lift[index]! - row.liftLow)),
-        color: '#8a8f98',
+        color: ROLE_COLORS.unclear,
         thickness: 1.5,
         width: 4,
       },
@@ -101,7 +101,7 @@ export function liftLayout(axisTitle: string): ChartLayout {
   return {
     xaxis: { type: 'log', title: { text: axisTitle }, automargin: true },
     yaxis: { type: 'category', automargin: true },
-    shapes: [{ type: 'line', xref: 'x', yref: 'paper', x0: 1, x1: 1, y0: 0, y1: 1, line: { color: '#c8485b', dash: 'dot', width: 1 } }],
+    shapes: [{ type: 'line', xref: 'x', yref: 'paper', x0: 1, x1: 1, y0: 0, y1: 1, line: { color: ROLE_COLORS.bad, dash: 'dot', width: 1 } }],
     showlegend: false,
     margin: { l: 24, r: 24, t: 24, b: 56 },
   };

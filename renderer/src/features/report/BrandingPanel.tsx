@@ -80,19 +80,24 @@ export function BrandingPanel({ onSaved }: BrandingPanelProps) {
           <span className="field-label">{t('report.branding.logo')}</span>
           <div className="branding-logo">
             {branding.logo && <img src={`data:${branding.logo.mimeType};base64,${branding.logo.base64}`} alt={t('report.branding.logo')} />}
-            <input
-              type="file"
-              accept="image/png,image/jpeg"
-              aria-label={t('report.branding.logo')}
-              onChange={(event) => {
-                const file = event.target.files?.[0];
-                if (!file) return;
-                void readLogo(file).then((logo) => {
-                  setLogoRefused(logo === null);
-                  if (logo) edit({ logo });
-                });
-              }}
-            />
+            {/* The browser's own file button speaks the system's language, not the app's: a labelled button of ours opens it. */}
+            <label className="button button-small">
+              {t(branding.logo ? 'report.branding.logoChange' : 'report.branding.logoChoose')}
+              <input
+                type="file"
+                hidden
+                accept="image/png,image/jpeg"
+                data-testid="branding-logo"
+                onChange={(event) => {
+                  const file = event.target.files?.[0];
+                  if (!file) return;
+                  void readLogo(file).then((logo) => {
+                    setLogoRefused(logo === null);
+                    if (logo) edit({ logo });
+                  });
+                }}
+              />
+            </label>
             {branding.logo && (
               <button type="button" className="button button-small button-quiet" onClick={() => edit({ logo: null })}>
                 {t('report.branding.logoRemove')}

@@ -1,7 +1,7 @@
 // The Report screen: builds the default report from the workspace, lets the analyst edit it
 // (title, order, notes, sections added from other screens), and exports it with the charts exactly
 // as drawn here. The report itself lives in the draft above the screens.
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { ChartImages, CoreError, DisplaySettings, PaperSize, ReportFormat, ReportModel } from '../../../../core/src/api/index.ts';
 import { REPORT_FORMATS } from '../../../../core/src/api/report.ts';
 import { asCoreError, useCall, useCoreContext, useTask } from '../../client/hooks.ts';
@@ -45,6 +45,11 @@ export function ReportScreen() {
   const [error, setError] = useState<CoreError | null>(null);
   const charts = useRef(new Map<string, ChartHandle>());
   const settings = useCall('displaySettings', {});
+  // What this screen saved last wins over the call's answer, which may still be the one before the save.
+  const [savedSettings, setSavedSettings] = useState<DisplaySettings | null>(null);
+  const displaySettings = savedSettings ?? settings.value;
+  // A new answer (another workspace opened) supersedes what was saved in the previous one.
+  useEffect(() => setSavedSettings(null), [settings.value]);
   const workspace = useCall('describeWorkspace', {});
   const workspaceName = workspace.value ? (workspace.value.path.split(/[\\/]/).pop() ?? null) : null;
 
@@ -80,7 +85,7 @@ export function ReportScreen() {
       // Blank lines of the summary box are not findings.
       const summary = report.summary?.map((line) => line.trim()).filter((line) => line !== '');
       // Every export carries the workspace's branding and currency as saved now, whenever the draft was built.
-      const branded = settings.value ? { ...report, branding: settings.value.branding, currency: settings.value.currency } : report;
+      const branded = displaySettings ? { ...report, branding: displaySettings.branding, currency: displaySettings.currency } : report;
       const file = await core.exportReport({ report: { ...branded, ...(summary ? { summary } : {}) }, format, paper, images });
       downloadBlob(new Blob([file.bytes.slice()], { type: file.mimeType }), file.fileName);
     } catch (failure) {
@@ -119,7 +124,7 @@ export function ReportScreen() {
       {task.running && <ProgressBar progress={task.progress} onCancel={task.cancel} />}
       <BrandingPanel
         onSaved={(saved) => {
-          settings.reload();
+          setSavedSettings(saved);
           setReport((current) => (current ? withDisplaySettings(current, saved, workspaceName) : current));
         }}
       />
@@ -192,7 +197,7 @@ export function ReportScreen() {
               }
               onRemove={() => updateSections((sections) => sections.filter((item) => item.id !== section.id))}
               onChartHandle={(handle) => (handle ? charts.current.set(section.id, handle) : charts.current.delete(section.id))}
-              currency={settings.value?.currency ?? report.currency ?? null}
+              currency={displaySettings?.currency ?? report.currency ?? null}
             />
           ))}
         </>

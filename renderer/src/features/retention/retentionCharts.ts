@@ -1,16 +1,11 @@
 // Plotly figures of the Retention screen, built from CohortRetentionResult (pure: tested without a browser).
 import type { CohortMatrix, RetentionPeriod } from '../../../../core/src/api/index.ts';
 import type { ChartLayout, ChartTrace } from '../../components/charts/plotlyBundle.ts';
+import { RATE_SCALE, UNOBSERVED_COLOR } from '../../../../core/src/api/palette.ts';
 import { CHART_COLORS } from '../../components/charts/PlotlyChart.tsx';
 
-/** Colour of cells the data cannot fill yet: the plot background, far from every colour of the scale. */
-export const UNOBSERVED_COLOR = '#e9ebef';
-const RATE_SCALE = [
-  [0, '#f3f7ff'],
-  [0.15, '#bcd3fb'],
-  [0.4, '#6b9af2'],
-  [1, '#1d4fc4'],
-];
+// The heatmap colours are the report's, from the one palette.
+export { UNOBSERVED_COLOR };
 
 export interface HeatmapLabels {
   /** Column title, e.g. "Months since first order". */

@@ -3,7 +3,7 @@
 import { useMemo, useState } from 'react';
 import type { NpsGroup, RetentionPeriod } from '../../../../core/src/api/index.ts';
 import { useCall } from '../../client/hooks.ts';
-import { PlotlyChart } from '../../components/charts/PlotlyChart.tsx';
+import { PlotlyChart, ROLE_COLORS } from '../../components/charts/PlotlyChart.tsx';
 import { ErrorBanner } from '../../components/ErrorBanner.tsx';
 import { OptionSelect } from '../../components/OptionSelect.tsx';
 import { Panel, Screen } from '../../components/Screen.tsx';
@@ -12,7 +12,7 @@ import { useI18n } from '../../i18n/I18nProvider.tsx';
 import { SURVIVAL_LAYOUT, survivalTraces } from '../churn/churnCharts.ts';
 import { PERIODS } from '../retention/retentionCharts.ts';
 
-const GROUP_COLORS: Record<NpsGroup, string> = { promoter: '#3a9d6e', passive: '#d4a72c', detractor: '#c8485b' };
+const GROUP_COLORS: Record<NpsGroup, string> = { promoter: ROLE_COLORS.good, passive: ROLE_COLORS.middling, detractor: ROLE_COLORS.bad };
 
 export function SurveysScreen() {
   const { t, number, percent, label } = useI18n();
@@ -25,7 +25,7 @@ export function SurveysScreen() {
     () =>
       result
         ? [
-            { type: 'scatter', mode: 'lines+markers', name: t('surveys.nps'), x: result.overTime.map((row) => row.period.slice(0, 10)), y: result.overTime.map((row) => row.nps), line: { color: '#2f6fed' } },
+            { type: 'scatter', mode: 'lines+markers', name: t('surveys.nps'), x: result.overTime.map((row) => row.period.slice(0, 10)), y: result.overTime.map((row) => row.nps), line: { color: ROLE_COLORS.main } },
             {
               type: 'scatter',
               mode: 'lines+markers',
@@ -33,7 +33,7 @@ export function SurveysScreen() {
               x: result.overTime.map((row) => row.period.slice(0, 10)),
               y: result.overTime.map((row) => (row.csat === null ? null : row.csat * 100)),
               yaxis: 'y2',
-              line: { color: '#3a9d6e' },
+              line: { color: ROLE_COLORS.second },
             },
           ]
         : [],
@@ -46,7 +46,7 @@ export function SurveysScreen() {
             result.survival.map((curve) => ({ ...curve, group: t(`surveys.${curve.group as NpsGroup}`) })),
             '',
             undefined,
-            (index) => GROUP_COLORS[result.survival[index]!.group as NpsGroup] ?? '#8a8f98',
+            (index) => GROUP_COLORS[result.survival[index]!.group as NpsGroup] ?? ROLE_COLORS.unclear,
           )
         : [],
     [result, t],
