@@ -3,8 +3,9 @@
 // Matching runs in JavaScript (reasonClassify.ts: words, polarity and negation are easier there than
 // in SQL) but only once per distinct content: tickets are grouped by the md5 of the fields
 // classification reads, the distinct contents are read from DuckDB in pages, classified (rules,
-// blended with the model learned from the analyst's corrections when there is one), appended to a
-// temp table, and joined back to their tickets. Reviews repeat a lot ("好评", "不错"), so this is
+// blended with the model learned from the analyst's corrections when there is one) by a pool of
+// worker threads (reasonWorker.ts; one per core, none for small runs) while this thread reads the
+// next pages and appends the results to a temp table, and joined back to their tickets. Reviews repeat a lot ("好评", "不错"), so this is
 // often fewer texts than tickets. Only tickets whose content, taxonomy or model changed since their
 // stored rows are redone. A corrected ticket, and any ticket of the same content, gets the
 // correction, whatever the classifier says.
