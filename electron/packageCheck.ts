@@ -1,7 +1,7 @@
 // Packages the desktop app as a release does (`electron-builder --linux dir`), offline, with a
 // stand-in Electron folder whose binary carries only Electron's fuse wire, then checks what came out:
 // main, preload, worker and renderer inside app.asar; DuckDB's native binding unpacked, loadable and
-// answering a query; the sample, segments and taxonomy in resources; no devDependency in the asar;
+// answering a query; the reason worker thread unpacked and classifying a text; the sample, segments and taxonomy in resources; no devDependency in the asar;
 // every package the worker and main bundles import present in the package; the fuses flipped as
 // electron-builder.yml says.
 //
@@ -119,13 +119,15 @@ export interface PackageReport {
   mainImports: string[];
   /** DuckDB's unpacked binding, loaded by plain Node, answering `SELECT 42`: its version, or the error. */
   duckdb: { ok: boolean; detail: string };
+  /** The unpacked reason worker bundle, started as a worker thread by plain Node, classifying a text: the reasons it gave, or the error. */
+  reasonWorker: { ok: boolean; detail: string };
   /** Fuse states in the packaged binary, by electron-builder.yml's names. */
   fuses: Record<string, boolean>;
   /** electron-builder.yml's electronFuses. */
   expectedFuses: Record<string, boolean>;
 }
 
-const ASAR_REQUIRED = ['/package.json', '/electron/dist/main.cjs', '/electron/dist/preload.cjs', '/electron/dist/worker.mjs', '/renderer/dist/index.html'];
+const ASAR_REQUIRED = ['/package.json', '/electron/dist/main.cjs', '/electron/dist/preload.cjs', '/electron/dist/worker.mjs', '/electron/dist/reasonWorker.mjs', '/renderer/dist/index.html'];
 const RESOURCES_REQUIRED = [
   'sample/online_retail_sample.csv.gz',
   'sample/tickets_synthetic.csv',
@@ -135,6 +137,20 @@ const RESOURCES_REQUIRED = [
   'segments/keywords.json',
   'taxonomy/churn-reasons.json',
 ];
+
+/** Starts the unpacked reason worker as the core's pool does (a worker thread given the taxonomy) and has it classify one text. */
+function runReasonWorker(unpacked: string, resources: string): { ok: boolean; detail: string } {
+  const worker = join(unpacked, 'electron', 'dist', 'reasonWorker.mjs');
+  if (!existsSync(worker)) return { ok: false, detail: `${worker} is missing` };
+  const script = `const { Worker } = require('node:worker_threads');
+const taxonomy = JSON.parse(require('node:fs').readFileSync(${JSON.stringify(join(resources, 'taxonomy', 'churn-reasons.json'))}, 'utf8'));
+const worker = new Worker(${JSON.stringify(worker)}, { workerData: { taxonomy, model: null } });
+worker.on('error', (error) => { process.stderr.write(String(error)); process.exit(1); });
+worker.on('message', (reply) => { process.stdout.write(reply.ok ? reply.value.reason.join(',') : reply.message); process.exitCode = reply.ok ? 0 : 1; void worker.terminate(); });
+worker.postMessage({ category: [null], subject: [null], body: ['物流太慢了，the app keeps crashing'], refundReason: [null], rating: [null] });`;
+  const result = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', env: { ...process.env, CHURNWB_RESOURCES_DIR: resources } });
+  return { ok: result.status === 0, detail: result.status === 0 ? result.stdout : result.stderr };
+}
 
 /** Loads the unpacked binding with plain Node (as the app's utility process does) and runs a query. */
 function loadDuckDb(unpacked: string): { ok: boolean; detail: string } {
@@ -173,6 +189,7 @@ export async function inspectPackage(appDir: string, project: string): Promise<P
     workerMissing: workerImports.filter((name) => !packaged(name)),
     mainImports: bundleImports(extractFile(asar, 'electron/dist/main.cjs').toString('utf8')),
     duckdb: existsSync(unpacked) ? loadDuckDb(unpacked) : { ok: false, detail: `${unpacked} is missing` },
+    reasonWorker: runReasonWorker(unpacked, resources),
     fuses: Object.fromEntries(FUSE_NAMES.map((name, index) => [name, wire[index as keyof typeof wire] === FUSE_ENABLED])),
     expectedFuses: builderConfig.electronFuses,
   };

@@ -81,42 +81,26 @@ export default new Proxy(function deferred() {}, {
   };
 }
 
+/** Worker thread modules, each bundled on its own beside the CLI (workerPool.ts starts `<name>.mjs` from the bundle's folder). */
+const WORKERS = { reasonWorker: join(ROOT, 'core', 'src', 'analysis', 'reasonWorker.ts') };
+
 /**
- * Writes `outDir`/churnwb.mjs (exporting the CLI's `main`) and its manifest. The bundle finds the
- * project root at the same relative path as `outDir` has now, so it must stay inside the checkout.
+ * Writes `outDir`/churnwb.mjs (exporting the CLI's `main`), the worker bundles and the manifest.
+ * The bundles find the project root at the same relative path as `outDir` has now, so they must
+ * stay inside the checkout.
  */
 export async function buildCli(outDir: string = CLI_DIST): Promise<string> {
   const bundle = join(outDir, 'churnwb.mjs');
-  // written beside the target and renamed, so a command started during a rebuild never loads half a file
-  const partial = `${bundle}.${process.pid}.part`;
+  // written beside the targets and renamed, so a command started during a rebuild never loads half a file
+  const targets = [bundle, ...Object.keys(WORKERS).map((name) => join(outDir, `${name}.mjs`))];
+  const partial = (target: string) => `${target}.${process.pid}.part`;
   const rootFromBundle = relative(outDir, ROOT) || '.';
   mkdirSync(outDir, { recursive: true });
   try {
-    const result = await build({
-      entryPoints: [join(ROOT, 'core', 'src', 'host', 'cli.ts')],
-      outfile: partial,
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      external: EXTERNAL,
-      metafile: true,
-      logLevel: 'error',
-      plugins: [sourceLocation(ROOT), deferredDefaults(ROOT)],
-      // bundled CommonJS packages call require(); an ES module has none of its own
-      banner: {
-        js: [
-          "import { createRequire as __churnwbCreateRequire } from 'node:module';",
-          "import { join as __churnwbJoin } from 'node:path';",
-          "import { pathToFileURL as __churnwbToUrl } from 'node:url';",
-          'const require = __churnwbCreateRequire(import.meta.url);',
-          `const __churnwbRoot = __churnwbJoin(import.meta.dirname, ${JSON.stringify(rootFromBundle)});`,
-          'const __churnwbSourcePath = (folder) => __churnwbJoin(__churnwbRoot, folder);',
-          'const __churnwbSourceUrl = (file) => __churnwbToUrl(__churnwbJoin(__churnwbRoot, file)).href;',
-        ].join('\n'),
-      },
-    });
-    const inputs = Object.keys(result.metafile.inputs)
+    const results = await Promise.all(
+      [join(ROOT, 'core', 'src', 'host', 'cli.ts'), ...Object.values(WORKERS)].map((entry, index) => bundleEntry(entry, partial(targets[index]!), rootFromBundle)),
+    );
+    const inputs = [...new Set(results.flatMap((result) => Object.keys(result.metafile.inputs)))]
       // the deferred stand-ins are virtual modules ("deferred:exceljs"), not files
       .filter((input) => !input.startsWith('deferred:'))
       .map((input) => relative(ROOT, join(process.cwd(), input)).split(sep).join('/'))
@@ -124,12 +108,43 @@ export async function buildCli(outDir: string = CLI_DIST): Promise<string> {
       .sort();
     const manifest: BundleManifest = { inputs };
     writeFileSync(`${manifestPath(bundle)}.part`, `${JSON.stringify(manifest, null, 1)}\n`);
+    // workers first: the CLI bundle is what churnwb.mjs checks, and it must not run before its workers are in place
+    for (const target of [...targets].reverse()) renameSync(partial(target), target);
     renameSync(`${manifestPath(bundle)}.part`, manifestPath(bundle));
-    renameSync(partial, bundle);
     return bundle;
   } finally {
-    rmSync(partial, { force: true });
+    for (const target of targets) rmSync(partial(target), { force: true });
   }
+}
+
+/** One entry point bundled as the CLI is: project files see their source location, deferred packages load at first use. */
+function bundleEntry(entry: string, outfile: string, rootFromBundle: string) {
+  return build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    external: EXTERNAL,
+    metafile: true,
+    logLevel: 'error',
+    plugins: [sourceLocation(ROOT), deferredDefaults(ROOT)],
+    // bundled CommonJS packages call require(); an ES module has none of its own
+    banner: {
+      js: [
+        "import { createRequire as __churnwbCreateRequire } from 'node:module';",
+        "import { join as __churnwbJoin } from 'node:path';",
+        "import { pathToFileURL as __churnwbToUrl } from 'node:url';",
+        'const require = __churnwbCreateRequire(import.meta.url);',
+        `const __churnwbRoot = __churnwbJoin(import.meta.dirname, ${JSON.stringify(rootFromBundle)});`,
+        'const __churnwbSourcePath = (folder) => __churnwbJoin(__churnwbRoot, folder);',
+        'const __churnwbSourceUrl = (file) => __churnwbToUrl(__churnwbJoin(__churnwbRoot, file)).href;',
+        "const __churnwbWorkerDir = new URL('.', import.meta.url).href;",
+      ].join('\n'),
+    },
+    define: { CHURNWB_WORKER_DIR: '__churnwbWorkerDir' },
+  });
 }
 
 // `npm run build:cli`, and `prepare` at `npm install`/`npm ci`, whose `|| exit 0` keeps a failed

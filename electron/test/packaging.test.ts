@@ -62,6 +62,8 @@ describe.skipIf(!PACKAGE_TEST)('the packaged app (electron-builder --linux dir, 
         expect(report.workerMissing).toEqual([]);
         expect(report.mainImports).toEqual([]);
         expect(report.duckdb).toMatchObject({ ok: true, detail: expect.stringMatching(/^v1\./) });
+        // 物流太慢了 is a delivery complaint, "keeps crashing" a technical one
+        expect(report.reasonWorker).toEqual({ ok: true, detail: 'logistics,technical' });
         expect(report.fuses).toEqual(report.expectedFuses);
         expect(report.fuses).toMatchObject({ runAsNode: false, enableNodeOptionsEnvironmentVariable: false, enableNodeCliInspectArguments: false, onlyLoadAppFromAsar: true });
       } finally {
