@@ -640,7 +640,7 @@ export const zhCN: Record<MessageKey, string> = {
   'scope.filters': '筛选',
   'scope.filtersCount': '筛选（{count}）',
   'scope.valueWithCustomers': '{value}（{customers} 位客户）',
-  'scope.top': '前 N 个分组',
+  'scope.top': '最多分组数',
   'scope.minGroup': '最小分组人数',
   'scope.apply': '应用',
   'scope.clear': '清除',

@@ -150,7 +150,7 @@ describe('zh-CN surface on the bundled sample (Chromium, 1280x720)', () => {
     expect(await banner.innerText()).not.toContain('导入订单');
     expect(await page.getByTestId('data-warnings').innerText()).toContain('所有订单都来自同一天（2024-03-01）');
     await page.getByTestId('churn-window-fix').fill('30');
-    await page.getByRole('button', { name: '应用' }).click();
+    await banner.getByRole('button', { name: '应用' }).click();
     await expect.poll(() => page.getByTestId('no-data').count(), { timeout: 60_000 }).toBe(0);
     await expect.poll(() => page.getByTestId('churn-window').inputValue()).toBe('30');
     // one day is one period: said in words instead of an axis of hours
