@@ -85,7 +85,7 @@ describe('Reasons screen (Chromium, HTTP host, sample orders and tickets)', () =
     const tried = page.locator('section[aria-labelledby="taxonomy-try"]');
     await expect.poll(() => tried.locator('mark.term-match').allTextContents(), { timeout: 30_000 }).toContain('snail mail');
     await session.screenshot('reasons-taxonomy-en');
-    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
     await expect.poll(async () => (await session.core.getTaxonomy({})).source, { timeout: 30_000 }).toBe('workspace');
     expect((await session.core.getTaxonomy({})).taxonomy.reasons.find((reason) => reason.key === 'logistics')?.keywords.en).toContain('snail mail');
     await page.getByRole('button', { name: 'Reset to bundled' }).click();
