@@ -54,4 +54,23 @@ describe('churnwb scope options', () => {
     await expect(run('kpis', '--where', 'colour=red')).rejects.toMatchObject({ stderr: expect.stringMatching(/^churnwb: E_ARGS: --where must be COLUMN=v1,v2/) });
     await expect(run('kpis', '--view', 'febmar', '--top', '2')).rejects.toMatchObject({ stderr: expect.stringMatching(/E_ARGS: --view takes the scope of the saved view/) });
   });
+
+  it('names the option of a day that does not exist, and a filter value no order has with the closest ones', async () => {
+    await expect(run('churn', '--from', '2024-13-01')).rejects.toMatchObject({ stderr: expect.stringMatching(/^churnwb: E_ARGS: --from must be a day that exists, as YYYY-MM-DD; got "2024-13-01"/) });
+    await expect(run('report', '--out', join(dir, 'r.json'), '--range-to', '2024-02-30')).rejects.toMatchObject({ stderr: expect.stringMatching(/E_ARGS: --range-to must be a day/) });
+    // regions North, South, East, West: the typo's closest spelling first
+    await expect(run('kpis', '--where', 'region=Nroth')).rejects.toMatchObject({ stderr: expect.stringMatching(/E_NO_DATA: no order has region "Nroth" \(closest values: North, South, East, West\)/) });
+    // a filter one of whose values occurs is not blamed
+    await expect(run('kpis', '--where', 'channel=web,phone', '--where', 'region=Wset,Est')).rejects.toMatchObject({ stderr: expect.stringMatching(/no order has region "Wset" or "Est" \(closest values: West,/) });
+    await expect(run('kpis', '--where', 'category=Toys')).rejects.toMatchObject({ stderr: expect.stringMatching(/no order has category "Toys" \(no order has a category\)/) });
+    // values that all occur but never together: the range-and-filters message stands
+    await expect(run('kpis', '--where', 'region=South', '--where', 'channel=web')).rejects.toMatchObject({ stderr: expect.stringMatching(/E_NO_DATA: no order lies in the chosen date range and filters/) });
+  });
+
+  it('says what views did when there is nothing to list', async () => {
+    await run('views', '--save', 'gone', '--where', 'region=West');
+    expect(await run('views', '--delete', 'gone')).toBe('deleted view gone\n');
+    await run('views', '--delete', 'febmar');
+    expect(await run('views')).toBe('no saved views\n');
+  });
 });
