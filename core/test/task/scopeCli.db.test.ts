@@ -43,11 +43,11 @@ describe('churnwb scope options', () => {
     expect(viewed.customers).toBe(4);
     const model = join(dir, 'report.json');
     await run('report', '--out', model, '--lang', 'en', '--sections', 'kpis', '--view', 'febmar');
-    expect((JSON.parse(await readFile(model, 'utf8')) as { subtitle: string }).subtitle).toMatch(/2024-02-03 to 2024-03-31 · 6 orders · 4 customers · view: febmar$/);
+    expect((JSON.parse(await readFile(model, 'utf8')) as { subtitle: string }).subtitle).toMatch(/2024-02-03 to 2024-03-31 · 6 orders · 4 customers · Filtered · range 2024-02-01 to 2024-03-31 · view: febmar$/);
     // report reads a saved model with --from, so its range is --range-from/--range-to
     await run('report', '--out', model, '--lang', 'en', '--sections', 'kpis', '--range-from', '2024-02-01', '--range-to', '2024-02-29', '--where', 'region=North');
     // February, North: c1's Feb 10 and c3's Feb 3 orders
-    expect((JSON.parse(await readFile(model, 'utf8')) as { subtitle: string }).subtitle).toMatch(/2024-02-03 to 2024-02-10 · 2 orders · 2 customers · Region: North$/);
+    expect((JSON.parse(await readFile(model, 'utf8')) as { subtitle: string }).subtitle).toMatch(/2024-02-03 to 2024-02-10 · 2 orders · 2 customers · Filtered · range 2024-02-01 to 2024-02-29 · Region: North$/);
   });
 
   it('fails in one line on a bad --where, and on --view with other scope options', async () => {
