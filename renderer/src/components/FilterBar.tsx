@@ -191,7 +191,7 @@ export function FilterBar({ screenId, onOpenScreen }: FilterBarProps) {
           </select>
         </label>
         <details className="filter-menu">
-          <summary>{t('scope.manageViews')}</summary>
+          <summary data-testid="view-menu">{t('scope.manageViews')}</summary>
           <div className="filter-menu-body filter-view-actions">
             <input
               type="text"
