@@ -179,44 +179,48 @@ export function FilterBar({ screenId, onOpenScreen }: FilterBarProps) {
         <button type="button" className="button button-small" onClick={() => setScope({})} disabled={!isScopeActive(scope)} data-testid="filter-clear">
           {t('scope.clear')}
         </button>
-        <label className="filter-field filter-views">
-          <span className="field-label">{t('scope.views')}</span>
-          <select value={chosenView} onChange={(event) => pickView(event.target.value)} data-testid="view-select">
-            <option value="">{t('scope.viewNone')}</option>
-            {(views.value ?? []).map((view) => (
-              <option key={view.name} value={view.name}>
-                {view.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <details className="filter-menu">
-          <summary data-testid="view-menu">{t('scope.manageViews')}</summary>
-          <div className="filter-menu-body filter-view-actions">
-            <input
-              type="text"
-              className="number-input filter-view-name"
-              value={viewName}
-              placeholder={t('scope.viewName')}
-              size={textWidth(t('scope.viewName')) + 2}
-              aria-label={t('scope.viewName')}
-              onChange={(event) => setViewName(event.target.value)}
-              onKeyDown={(event) => {
-                if (event.key === 'Enter') {
-                  event.preventDefault();
-                  saveView();
-                }
-              }}
-              data-testid="view-name"
-            />
-            <button type="button" className="button button-small" onClick={saveView} disabled={!viewName.trim()} data-testid="view-save">
-              {t('scope.saveView')}
-            </button>
-            <button type="button" className="button button-small button-danger" onClick={deleteView} disabled={!chosenView} data-testid="view-delete">
-              {t('scope.deleteView')}
-            </button>
-          </div>
-        </details>
+        <span className="filter-views">
+          <label className="filter-field">
+            <span className="field-label">{t('scope.views')}</span>
+            <select value={chosenView} onChange={(event) => pickView(event.target.value)} data-testid="view-select">
+              <option value="">{t('scope.viewNone')}</option>
+              {(views.value ?? []).map((view) => (
+                <option key={view.name} value={view.name}>
+                  {view.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <details className="filter-menu">
+            <summary data-testid="view-menu" title={t('scope.manageViews')} aria-label={t('scope.manageViews')}>
+              ⋯
+            </summary>
+            <div className="filter-menu-body filter-view-actions">
+              <input
+                type="text"
+                className="number-input filter-view-name"
+                value={viewName}
+                placeholder={t('scope.viewName')}
+                size={textWidth(t('scope.viewName')) + 2}
+                aria-label={t('scope.viewName')}
+                onChange={(event) => setViewName(event.target.value)}
+                onKeyDown={(event) => {
+                  if (event.key === 'Enter') {
+                    event.preventDefault();
+                    saveView();
+                  }
+                }}
+                data-testid="view-name"
+              />
+              <button type="button" className="button button-small" onClick={saveView} disabled={!viewName.trim()} data-testid="view-save">
+                {t('scope.saveView')}
+              </button>
+              <button type="button" className="button button-small button-danger" onClick={deleteView} disabled={!chosenView} data-testid="view-delete">
+                {t('scope.deleteView')}
+              </button>
+            </div>
+          </details>
+        </span>
       </form>
       {badDay && (
         <p className="filter-summary filter-bad-day" role="alert" data-testid="filter-bad-day">
