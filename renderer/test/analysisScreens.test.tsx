@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ChurnPeriodRow, CohortMatrix, CohortRetentionResult, WorkspaceInfo } from '../../core/src/api/index.ts';
 import type { PlotlyPoint } from '../src/components/charts/plotlyBundle.ts';
 import { lifecycleTraces, survivalTraces, churnRateLayout, lifecycleLayout } from '../src/features/churn/churnCharts.ts';
-import { cohortHeatmap, UNOBSERVED_COLOR, topSegments } from '../src/features/retention/retentionCharts.ts';
+import { cohortHeatmap, UNOBSERVED_COLOR, segmentMinimum, topSegments } from '../src/features/retention/retentionCharts.ts';
 import { RetentionScreen } from '../src/features/retention/RetentionScreen.tsx';
 import { fakeCore, fakePlotly, renderWith } from './fakeCore.tsx';
 
@@ -43,6 +43,15 @@ describe('retention charts', () => {
     expect([hiddenGroups, hiddenCustomers]).toEqual([3, 40 + 19 + 1]);
     // the whole base is drawn whatever its size
     expect(topSegments([segment('all', 5)], 3, 20).shown).toHaveLength(1);
+  });
+
+  it("takes the filter bar's minimum group size over the default 20 customers", () => {
+    const segment = (name: string, customers: number) => ({ ...matrix, segment: name, customers });
+    // the trial's sample under top 3 + min group 10: France (18) and Germany (15) pass a minimum of 10
+    const matrices = [segment('United Kingdom', 300), segment('Other', 40), segment('France', 18), segment('Germany', 15)];
+    expect(segmentMinimum({})).toBe(20);
+    expect(topSegments(matrices, 6, segmentMinimum({ minGroupSize: 10 })).shown.map((item) => item.segment)).toEqual(['United Kingdom', 'Other', 'France', 'Germany']);
+    expect(topSegments(matrices, 6, segmentMinimum({})).hiddenGroups).toBe(2);
   });
 
   it('leaves unobservable cells empty on a grey background and marks running periods', () => {

@@ -50,10 +50,9 @@ describe('FilterBar', () => {
     expect(screen.getByTestId('filter-summary').textContent).toContain('the whole workspace');
     fireEvent.change(screen.getByTestId('filter-from'), { target: { value: '2011-01-01' } });
     fireEvent.change(screen.getByTestId('filter-to'), { target: { value: '2011-06-30' } });
-    const region = screen.getByTestId('filter-column-region') as HTMLSelectElement;
-    region.options[1]!.selected = true;
-    region.options[2]!.selected = true;
-    fireEvent.change(region);
+    // column values are checkboxes: several are picked without a modifier key
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Germany (95 customers)' }));
+    fireEvent.click(screen.getByRole('checkbox', { name: 'France (87 customers)' }));
     fireEvent.change(screen.getByTestId('filter-top'), { target: { value: '5' } });
     // nothing runs while typing: Apply (or Enter in a field) does
     expect(kpiScopes()).toHaveLength(1);
@@ -61,8 +60,9 @@ describe('FilterBar', () => {
     await waitFor(() => expect(kpiScopes()).toHaveLength(2));
     expect(kpiScopes()[1]).toEqual({ from: '2011-01-01', to: '2011-06-30', where: [{ column: 'region', values: ['Germany', 'France'] }], segmentTop: 5, otherLabel: 'Other' });
     expect(screen.getByTestId('filter-summary').textContent).toContain('orders 2011-01-01 to 2011-06-30 · Region: Germany, France · top 5 segments + Other');
-    // the date fields stay within the data
-    expect((screen.getByTestId('filter-from') as HTMLInputElement).min).toBe('2010-12-01');
+    // days are typed as YYYY-MM-DD whatever the locale; the data's first and last days show the format
+    expect(screen.getByTestId('filter-from')).toMatchObject({ type: 'text', placeholder: '2010-12-01' });
+    expect(screen.getByTestId('filter-to')).toMatchObject({ type: 'text', placeholder: '2011-12-09' });
     fireEvent.click(screen.getByTestId('filter-clear'));
     await waitFor(() => expect(kpiScopes()).toHaveLength(3));
     expect(kpiScopes()[2]).toBeUndefined();
@@ -76,6 +76,33 @@ describe('FilterBar', () => {
     await waitFor(() => expect(kpiScopes()).toHaveLength(2));
     expect(kpiScopes()[1]).toEqual({ minGroupSize: 30, otherLabel: '其他' });
     expect(screen.getByTestId('filter-summary').textContent).toContain('不足 30 位客户的分组并入其他');
+  });
+
+  it('states a filter with the full-width colon in zh-CN, and sizes the view name field to its placeholder', async () => {
+    const { kpiScopes } = setup('zh-CN');
+    fireEvent.click(await screen.findByRole('checkbox', { name: 'Germany（95 位客户）' }));
+    fireEvent.click(screen.getByTestId('filter-apply'));
+    await waitFor(() => expect(kpiScopes()).toHaveLength(2));
+    expect(screen.getByTestId('filter-summary').textContent).toContain('地区：Germany');
+    // 新视图名称: five characters two columns wide each, and a margin
+    expect((screen.getByTestId('view-name') as HTMLInputElement).size).toBe(12);
+  });
+
+  it('refuses a day that is not YYYY-MM-DD or does not exist, saying how to type it', async () => {
+    const { kpiScopes } = setup();
+    await screen.findByText('United Kingdom (3,950 customers)');
+    fireEvent.change(screen.getByTestId('filter-from'), { target: { value: '01/31/2011' } });
+    expect(screen.getByTestId('filter-bad-day').textContent).toContain('YYYY-MM-DD');
+    expect(screen.getByTestId('filter-apply')).toHaveProperty('disabled', true);
+    fireEvent.change(screen.getByTestId('filter-from'), { target: { value: '2011-13-01' } });
+    fireEvent.submit(screen.getByTestId('filter-from'));
+    expect(screen.getByTestId('filter-from').getAttribute('aria-invalid')).toBe('true');
+    expect(kpiScopes()).toHaveLength(1);
+    fireEvent.change(screen.getByTestId('filter-from'), { target: { value: '2011-01-31' } });
+    expect(screen.queryByTestId('filter-bad-day')).toBeNull();
+    fireEvent.click(screen.getByTestId('filter-apply'));
+    await waitFor(() => expect(kpiScopes()).toHaveLength(2));
+    expect(kpiScopes()[1]).toEqual({ from: '2011-01-31' });
   });
 
   it('saves the scope with the screen as a view, and picking a view applies it and opens its screen', async () => {

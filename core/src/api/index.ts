@@ -14,4 +14,4 @@ export type * from './drivers.ts';
 export { ORDER_DRIVERS } from './drivers.ts';
 export type * from './inPlace.ts';
 export type * from './views.ts';
-export { SCOPE_CHOICES_LIMIT, SCOPE_COLUMNS } from './views.ts';
+export { isCalendarDay, SCOPE_CHOICES_LIMIT, SCOPE_COLUMNS } from './views.ts';

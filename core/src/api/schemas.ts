@@ -16,7 +16,7 @@ import type { PaperSize, ReportArea, ReportBranding, ReportFormat, ReportLang, R
 import type { OrderStatusName, RetentionBase, RetentionMetric, RetentionMode, RetentionPeriod, SegmentColumn } from './retention.ts';
 import type { DriversSource } from './drivers.ts';
 import type { EncodingName, ImportLimits, ImportOptions, ImportRequestKind } from './workspace.ts';
-import type { AnalysisScope, ScopeColumn } from './views.ts';
+import { isCalendarDay, type AnalysisScope, type ScopeColumn } from './views.ts';
 
 /** z.enum of every member of T (named explicitly), listed as a record's keys so a member left out or misspelt is a compile error. */
 function everyOf<T extends string>(members: Record<T, true>) {
@@ -40,7 +40,7 @@ const taxonomyChoice = { taxonomy: checkedElsewhere<Taxonomy>('a taxonomy').opti
 const nothing = z.record(z.string(), z.never());
 
 /** A calendar day as YYYY-MM-DD that exists (2025-02-30 does not). */
-const day = z.string().refine((value) => /^\d{4}-\d{2}-\d{2}$/.test(value) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value), 'must be a day as YYYY-MM-DD');
+const day = z.string().refine(isCalendarDay, 'must be a day as YYYY-MM-DD');
 const wholeAtLeastOne = z.number().int('must be a whole number').min(1, 'must be at least 1');
 const scope = z
   .object({

@@ -11,6 +11,13 @@ import type { SegmentColumn } from './retention.ts';
 export type ScopeColumn = SegmentColumn;
 export const SCOPE_COLUMNS: readonly ScopeColumn[] = ['channel', 'region', 'category'];
 
+/** True for a calendar day as YYYY-MM-DD that exists: 2025-02-30 and month 13 do not (Date rolls the first over and cannot read the second). */
+export function isCalendarDay(text: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
+  const time = Date.parse(`${text}T00:00:00Z`);
+  return !Number.isNaN(time) && new Date(time).toISOString().startsWith(text);
+}
+
 /** Keeps the orders whose `column` is one of `values`. */
 export interface ScopeFilter {
   column: ScopeColumn;

@@ -11,7 +11,7 @@ import { listValue, type DuckDBConnection } from '@duckdb/node-api';
 import { CoreError } from '../api/errors.ts';
 import { SCOPE_COLUMNS, type AnalysisScope, type ScopeColumn } from '../api/views.ts';
 import { TABLES } from '../db/schema.ts';
-import { queryOne, quoteIdent } from '../db/sql.ts';
+import { queryOne, queryRows, quoteIdent } from '../db/sql.ts';
 import { SUMMARIES } from '../db/summaries.ts';
 
 export const DEFAULT_OTHER_LABEL = 'Other';
@@ -191,7 +191,36 @@ export async function applyAnalysisScope(connection: DuckDBConnection, scope: Ta
     connection,
     `SELECT EXISTS (SELECT 1 FROM ${context.canonical('orders')}) AS "any", EXISTS (SELECT 1 FROM temp.orders) AS "inScope"`,
   );
-  if (any && !inScope) throw new CoreError('E_NO_DATA', 'no order lies in the chosen date range and filters; widen them', { reason: 'empty_scope' });
+  if (any && !inScope) {
+    await failOnAbsentValue(connection, context);
+    throw new CoreError('E_NO_DATA', 'no order lies in the chosen date range and filters; widen them', { reason: 'empty_scope' });
+  }
+}
+
+/** Values shown when a filter names one that no order has: the closest by spelling first. */
+const SUGGESTED_VALUES = 8;
+
+/**
+ * E_NO_DATA naming the first filter none of whose values any order of the workspace has, with the
+ * column's values closest in spelling (a typo, or a column the export leaves empty), so the user is
+ * not told to widen a range they never set. Returns when every filter matches some order.
+ */
+async function failOnAbsentValue(connection: DuckDBConnection, context: ShadowContext): Promise<void> {
+  const orders = context.canonical('orders');
+  for (const { column, values } of context.scope.where ?? []) {
+    const { occurs } = await queryOne<{ occurs: boolean }>(connection, `SELECT EXISTS (SELECT 1 FROM ${orders} WHERE ${quoteIdent(column)} IN (SELECT unnest($values::VARCHAR[]))) AS occurs`, {
+      values: listValue(values),
+    });
+    if (occurs) continue;
+    const closest = await queryRows<{ value: string }>(
+      connection,
+      `SELECT value FROM (SELECT DISTINCT ${quoteIdent(column)} AS value FROM ${orders} WHERE ${quoteIdent(column)} IS NOT NULL)
+       ORDER BY jaro_winkler_similarity(lower(value), lower($typed)) DESC, value LIMIT $limit`,
+      { typed: values[0] ?? '', limit: SUGGESTED_VALUES },
+    );
+    const known = closest.length === 0 ? `no order has a ${column}` : `closest values: ${closest.map((row) => row.value).join(', ')}`;
+    throw new CoreError('E_NO_DATA', `no order has ${column} ${values.map((value) => JSON.stringify(value)).join(' or ')} (${known})`, { reason: 'empty_scope' });
+  }
 }
 
 /**

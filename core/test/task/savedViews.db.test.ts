@@ -49,13 +49,17 @@ describe('saved views', () => {
     // Spring (Mar 1 - Apr 30): orders 2, 4 and 5 of customers c1 and c3
     const spring = await t.client.defaultReport({ lang: 'en', sections: ['kpis'], view: 'Spring' });
     expect(spring.subtitle).toMatch(/2024-03-01.*2024-04-10/);
-    expect(spring.subtitle).toContain('view: Spring');
+    // the cover says the report is filtered and gives the range chosen beside the dates of its first and last order
+    expect(spring.subtitle).toMatch(/ · Filtered · range 2024-03-01 to 2024-04-30 · view: Spring$/);
+    expect(whole.subtitle).not.toContain('Filtered');
     expect(whole.subtitle).toContain('5 orders · 3 customers');
     expect(spring.subtitle).toContain('3 orders · 2 customers');
     // a filter is named on the cover too, in the report's language (South: orders 3, 4, 5 of c2 and c3); a grouping
     // is not, as no report section splits customers by a segment column
     const south = await t.client.defaultReport({ lang: 'zh-CN', sections: ['kpis'], scope: { where: [{ column: 'region', values: ['South'] }], segmentTop: 3 } });
-    expect(south.subtitle).toMatch(/3 笔订单 · 2 位客户 · 地区: South$/);
+    expect(south.subtitle).toMatch(/3 笔订单 · 2 位客户 · 已筛选 · 地区：South$/);
+    const opened = await t.client.defaultReport({ lang: 'zh-CN', sections: ['kpis'], scope: { from: '2024-03-01' } });
+    expect(opened.subtitle).toMatch(/ · 已筛选 · 范围 2024-03-01 至 …$/);
     await expect(t.client.defaultReport({ lang: 'en', view: 'Autumn' })).rejects.toThrow(/no saved view is named "Autumn" \(saved views: Spring\)/);
     await expect(t.client.defaultReport({ lang: 'en', view: 'Spring', scope: {} })).rejects.toMatchObject({ code: 'E_ARGS' });
   });

@@ -43,15 +43,34 @@ describe('churnwb scope options', () => {
     expect(viewed.customers).toBe(4);
     const model = join(dir, 'report.json');
     await run('report', '--out', model, '--lang', 'en', '--sections', 'kpis', '--view', 'febmar');
-    expect((JSON.parse(await readFile(model, 'utf8')) as { subtitle: string }).subtitle).toMatch(/2024-02-03 to 2024-03-31 · 6 orders · 4 customers · view: febmar$/);
+    expect((JSON.parse(await readFile(model, 'utf8')) as { subtitle: string }).subtitle).toMatch(/2024-02-03 to 2024-03-31 · 6 orders · 4 customers · Filtered · range 2024-02-01 to 2024-03-31 · view: febmar$/);
     // report reads a saved model with --from, so its range is --range-from/--range-to
     await run('report', '--out', model, '--lang', 'en', '--sections', 'kpis', '--range-from', '2024-02-01', '--range-to', '2024-02-29', '--where', 'region=North');
     // February, North: c1's Feb 10 and c3's Feb 3 orders
-    expect((JSON.parse(await readFile(model, 'utf8')) as { subtitle: string }).subtitle).toMatch(/2024-02-03 to 2024-02-10 · 2 orders · 2 customers · Region: North$/);
+    expect((JSON.parse(await readFile(model, 'utf8')) as { subtitle: string }).subtitle).toMatch(/2024-02-03 to 2024-02-10 · 2 orders · 2 customers · Filtered · range 2024-02-01 to 2024-02-29 · Region: North$/);
   });
 
   it('fails in one line on a bad --where, and on --view with other scope options', async () => {
     await expect(run('kpis', '--where', 'colour=red')).rejects.toMatchObject({ stderr: expect.stringMatching(/^churnwb: E_ARGS: --where must be COLUMN=v1,v2/) });
     await expect(run('kpis', '--view', 'febmar', '--top', '2')).rejects.toMatchObject({ stderr: expect.stringMatching(/E_ARGS: --view takes the scope of the saved view/) });
+  });
+
+  it('names the option of a day that does not exist, and a filter value no order has with the closest ones', async () => {
+    await expect(run('churn', '--from', '2024-13-01')).rejects.toMatchObject({ stderr: expect.stringMatching(/^churnwb: E_ARGS: --from must be a day that exists, as YYYY-MM-DD; got "2024-13-01"/) });
+    await expect(run('report', '--out', join(dir, 'r.json'), '--range-to', '2024-02-30')).rejects.toMatchObject({ stderr: expect.stringMatching(/E_ARGS: --range-to must be a day/) });
+    // regions North, South, East, West: the typo's closest spelling first
+    await expect(run('kpis', '--where', 'region=Nroth')).rejects.toMatchObject({ stderr: expect.stringMatching(/E_NO_DATA: no order has region "Nroth" \(closest values: North, South, East, West\)/) });
+    // a filter one of whose values occurs is not blamed
+    await expect(run('kpis', '--where', 'channel=web,phone', '--where', 'region=Wset,Est')).rejects.toMatchObject({ stderr: expect.stringMatching(/no order has region "Wset" or "Est" \(closest values: West,/) });
+    await expect(run('kpis', '--where', 'category=Toys')).rejects.toMatchObject({ stderr: expect.stringMatching(/no order has category "Toys" \(no order has a category\)/) });
+    // values that all occur but never together: the range-and-filters message stands
+    await expect(run('kpis', '--where', 'region=South', '--where', 'channel=web')).rejects.toMatchObject({ stderr: expect.stringMatching(/E_NO_DATA: no order lies in the chosen date range and filters/) });
+  });
+
+  it('says what views did when there is nothing to list', async () => {
+    await run('views', '--save', 'gone', '--where', 'region=West');
+    expect(await run('views', '--delete', 'gone')).toBe('deleted view gone\n');
+    await run('views', '--delete', 'febmar');
+    expect(await run('views')).toBe('no saved views\n');
   });
 });

@@ -2,7 +2,7 @@
 // Other, a minimum group size) and saved views. What it applies is the scope every analysis call
 // takes (client/CoreProvider.tsx), so every screen honours it without knowing about it.
 import { useEffect, useState, type FormEvent } from 'react';
-import { SCOPE_COLUMNS, type AnalysisScope, type CoreError, type SavedView, type ScopeColumn, type ScopeFilter } from '../../../core/src/api/index.ts';
+import { isCalendarDay, SCOPE_COLUMNS, type AnalysisScope, type CoreError, type SavedView, type ScopeColumn, type ScopeFilter } from '../../../core/src/api/index.ts';
 import { isScopeActive } from '../client/CoreProvider.tsx';
 import { asCoreError, useCall, useCoreContext } from '../client/hooks.ts';
 import { useI18n, type I18n } from '../i18n/I18nProvider.tsx';
@@ -43,12 +43,17 @@ function scopeOf(draft: Draft, otherLabel: string): AnalysisScope {
   };
 }
 
+/** Columns `text` takes in a text field: a CJK character is about two (a `size` from length alone cuts a Chinese placeholder). */
+export function textWidth(text: string): number {
+  return [...text].reduce((width, char) => width + (/[\u2e80-\u9fff\uff00-\uffef]/.test(char) ? 2 : 1), 0);
+}
+
 /** The active scope in words, as every screen shows it above its content. */
 export function describeScope(scope: AnalysisScope, t: I18n['t']): string {
   if (!isScopeActive(scope)) return t('scope.whole');
   const parts: string[] = [];
   if (scope.from !== undefined || scope.to !== undefined) parts.push(t('scope.range', { from: scope.from ?? '…', to: scope.to ?? '…' }));
-  for (const filter of scope.where ?? []) parts.push(`${t(`field.${filter.column}`)}: ${filter.values.join(', ')}`);
+  for (const filter of scope.where ?? []) parts.push(t('scope.columnValues', { column: t(`field.${filter.column}`), values: filter.values.join(', ') }));
   if (scope.segmentTop !== undefined) parts.push(t('scope.topSummary', { count: scope.segmentTop }));
   if (scope.minGroupSize !== undefined) parts.push(t('scope.minGroupSummary', { count: scope.minGroupSize }));
   return parts.join(' · ');
@@ -78,9 +83,15 @@ export function FilterBar({ screenId, onOpenScreen }: FilterBarProps) {
     if (scope.otherLabel !== undefined && scope.otherLabel !== otherLabel) setScope({ ...scope, otherLabel });
   }, [language, otherLabel, scope, setScope]);
 
+  // Days are typed as YYYY-MM-DD whatever the browser's locale (a native date field shows the US order in Chromium)
+  const badDay = [draft.from, draft.to].some((day) => day !== '' && !isCalendarDay(day));
   const apply = (event: FormEvent) => {
     event.preventDefault();
-    setScope(scopeOf(draft, otherLabel));
+    if (!badDay) setScope(scopeOf(draft, otherLabel));
+  };
+  const toggleValue = (column: ScopeColumn, value: string, on: boolean) => {
+    const values = draft.where[column].filter((kept) => kept !== value);
+    setDraft({ ...draft, where: { ...draft.where, [column]: on ? [...values, value] : values } });
   };
   const pickView = (name: string) => {
     setChosenView(name);
@@ -108,48 +119,49 @@ export function FilterBar({ screenId, onOpenScreen }: FilterBarProps) {
     if (chosenView) void changeViews(core.deleteView({ name: chosenView }), '');
   };
 
-  const range = { min: choices.value?.firstDay ?? undefined, max: choices.value?.lastDay ?? undefined };
   const filtered = SCOPE_COLUMNS.reduce((count, column) => count + draft.where[column].length, 0);
+  const dayField = (key: 'from' | 'to', example: string | null | undefined) => (
+    <label className="filter-field">
+      <span className="field-label">{t(`scope.${key}`)}</span>
+      <input
+        type="text"
+        inputMode="numeric"
+        className="number-input filter-day"
+        value={draft[key]}
+        placeholder={example ?? 'YYYY-MM-DD'}
+        aria-invalid={draft[key] !== '' && !isCalendarDay(draft[key])}
+        onChange={(event) => setDraft({ ...draft, [key]: event.target.value.trim() })}
+        data-testid={`filter-${key}`}
+      />
+    </label>
+  );
   return (
     <section className="filter-bar" aria-label={t('scope.title')} data-testid="filter-bar">
       {error && <ErrorBanner error={error} onDismiss={() => setError(null)} />}
       <form className="filter-row" onSubmit={apply}>
-        <label className="option-field">
-          <span className="field-label">{t('scope.from')}</span>
-          <input type="date" className="number-input" value={draft.from} {...range} onChange={(event) => setDraft({ ...draft, from: event.target.value })} data-testid="filter-from" />
-        </label>
-        <label className="option-field">
-          <span className="field-label">{t('scope.to')}</span>
-          <input type="date" className="number-input" value={draft.to} {...range} onChange={(event) => setDraft({ ...draft, to: event.target.value })} data-testid="filter-to" />
-        </label>
-        <details className="filter-columns">
+        {dayField('from', choices.value?.firstDay)}
+        {dayField('to', choices.value?.lastDay)}
+        <details className="filter-menu">
           <summary>{filtered > 0 ? t('scope.filtersCount', { count: filtered }) : t('scope.filters')}</summary>
-          <div className="filter-columns-body">
+          <div className="filter-menu-body">
             {SCOPE_COLUMNS.filter((column) => (choices.value?.columns[column].length ?? 0) > 0).map((column) => (
-              <label key={column} className="option-field">
-                <span className="field-label">{t(`field.${column}`)}</span>
-                <select
-                  multiple
-                  size={Math.min(6, choices.value!.columns[column].length)}
-                  value={draft.where[column]}
-                  onChange={(event) => setDraft({ ...draft, where: { ...draft.where, [column]: [...event.target.selectedOptions].map((option) => option.value) } })}
-                  data-testid={`filter-column-${column}`}
-                >
-                  {choices.value!.columns[column].map(({ value, customers }) => (
-                    <option key={value} value={value}>
-                      {t('scope.valueWithCustomers', { value, customers: number(customers) })}
-                    </option>
-                  ))}
-                </select>
-              </label>
+              <fieldset key={column} className="filter-values" data-testid={`filter-column-${column}`}>
+                <legend className="field-label">{t(`field.${column}`)}</legend>
+                {choices.value!.columns[column].map(({ value, customers }) => (
+                  <label key={value} className="filter-value">
+                    <input type="checkbox" checked={draft.where[column].includes(value)} onChange={(event) => toggleValue(column, value, event.target.checked)} />
+                    {t('scope.valueWithCustomers', { value, customers: number(customers) })}
+                  </label>
+                ))}
+              </fieldset>
             ))}
           </div>
         </details>
-        <label className="option-field">
+        <label className="filter-field">
           <span className="field-label">{t('scope.top')}</span>
           <input type="number" min={1} step={1} className="number-input filter-number" value={draft.top} onChange={(event) => setDraft({ ...draft, top: event.target.value })} data-testid="filter-top" />
         </label>
-        <label className="option-field">
+        <label className="filter-field">
           <span className="field-label">{t('scope.minGroup')}</span>
           <input
             type="number"
@@ -161,14 +173,14 @@ export function FilterBar({ screenId, onOpenScreen }: FilterBarProps) {
             data-testid="filter-min-group"
           />
         </label>
-        <button type="submit" className="button button-primary button-small" data-testid="filter-apply">
+        <button type="submit" className="button button-primary button-small" disabled={badDay} data-testid="filter-apply">
           {t('scope.apply')}
         </button>
         <button type="button" className="button button-small" onClick={() => setScope({})} disabled={!isScopeActive(scope)} data-testid="filter-clear">
           {t('scope.clear')}
         </button>
         <span className="filter-views">
-          <label className="option-field">
+          <label className="filter-field">
             <span className="field-label">{t('scope.views')}</span>
             <select value={chosenView} onChange={(event) => pickView(event.target.value)} data-testid="view-select">
               <option value="">{t('scope.viewNone')}</option>
@@ -179,29 +191,42 @@ export function FilterBar({ screenId, onOpenScreen }: FilterBarProps) {
               ))}
             </select>
           </label>
-          <input
-            type="text"
-            className="number-input"
-            value={viewName}
-            placeholder={t('scope.viewName')}
-            aria-label={t('scope.viewName')}
-            onChange={(event) => setViewName(event.target.value)}
-            onKeyDown={(event) => {
-              if (event.key === 'Enter') {
-                event.preventDefault();
-                saveView();
-              }
-            }}
-            data-testid="view-name"
-          />
-          <button type="button" className="button button-small" onClick={saveView} disabled={!viewName.trim()} data-testid="view-save">
-            {t('scope.saveView')}
-          </button>
-          <button type="button" className="button button-small button-danger" onClick={deleteView} disabled={!chosenView} data-testid="view-delete">
-            {t('scope.deleteView')}
-          </button>
+          <details className="filter-menu">
+            <summary data-testid="view-menu" title={t('scope.manageViews')} aria-label={t('scope.manageViews')}>
+              ⋯
+            </summary>
+            <div className="filter-menu-body filter-view-actions">
+              <input
+                type="text"
+                className="number-input filter-view-name"
+                value={viewName}
+                placeholder={t('scope.viewName')}
+                size={textWidth(t('scope.viewName')) + 2}
+                aria-label={t('scope.viewName')}
+                onChange={(event) => setViewName(event.target.value)}
+                onKeyDown={(event) => {
+                  if (event.key === 'Enter') {
+                    event.preventDefault();
+                    saveView();
+                  }
+                }}
+                data-testid="view-name"
+              />
+              <button type="button" className="button button-small" onClick={saveView} disabled={!viewName.trim()} data-testid="view-save">
+                {t('scope.saveView')}
+              </button>
+              <button type="button" className="button button-small button-danger" onClick={deleteView} disabled={!chosenView} data-testid="view-delete">
+                {t('scope.deleteView')}
+              </button>
+            </div>
+          </details>
         </span>
       </form>
+      {badDay && (
+        <p className="filter-summary filter-bad-day" role="alert" data-testid="filter-bad-day">
+          {t('scope.badDay')}
+        </p>
+      )}
       <p className="filter-summary" data-testid="filter-summary" title={t('scope.definition')}>
         <strong>{t('scope.showing')}</strong> {describeScope(scope, t)}
         {(scope.from !== undefined || scope.to !== undefined) && <span className="muted"> — {t('scope.definition')}</span>}

@@ -29,6 +29,7 @@ describe('filter bar (Chromium, HTTP host)', () => {
     await expect.poll(() => page.getByTestId('filter-summary').textContent()).toContain('orders 2024-02-01 to 2024-03-31');
     await session.screenshot('scope-churn-range');
 
+    await page.getByTestId('view-menu').click();
     await page.getByTestId('view-name').fill('Feb-Mar');
     await page.getByTestId('view-save').click();
     await expect.poll(async () => (await session.core.listViews({})).map((view) => view.name)).toEqual(['Feb-Mar']);

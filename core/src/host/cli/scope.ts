@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { SCOPED_METHODS } from '../../api/contract.ts';
 import { CoreError } from '../../api/errors.ts';
-import { SCOPE_COLUMNS, type AnalysisScope, type ScopeColumn, type ScopeFilter } from '../../api/views.ts';
+import { isCalendarDay, SCOPE_COLUMNS, type AnalysisScope, type ScopeColumn, type ScopeFilter } from '../../api/views.ts';
 import type { Core } from '../core.ts';
 import { numberOption } from './common.ts';
 
@@ -57,10 +57,16 @@ function parseFilter(text: string): ScopeFilter {
   return { column: column as ScopeColumn, values: match[2]!.split(',').map((value) => value.trim()) };
 }
 
+/** `text` when it is a day that exists; else E_ARGS naming the option as typed. */
+function dayOption(name: string, text: string | undefined): string | undefined {
+  if (text !== undefined && !isCalendarDay(text)) throw new CoreError('E_ARGS', `--${name} must be a day that exists, as YYYY-MM-DD; got "${text}"`);
+  return text;
+}
+
 /** The scope the flags describe; undefined when none was given. */
 export function scopeOfFlags(flags: ScopeFlags): AnalysisScope | undefined {
-  const from = flags.rangeFrom ?? flags.from;
-  const to = flags.rangeTo ?? flags.to;
+  const from = flags.rangeFrom === undefined ? dayOption('from', flags.from) : dayOption('range-from', flags.rangeFrom);
+  const to = flags.rangeTo === undefined ? dayOption('to', flags.to) : dayOption('range-to', flags.rangeTo);
   const top = numberOption('top', flags.top);
   const minGroup = numberOption('min-group', flags.minGroup);
   const scope: AnalysisScope = {

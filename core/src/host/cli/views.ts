@@ -47,6 +47,8 @@ export function registerViewsCommands(program: Command): void {
             ? await core.deleteView({ name: flags.delete })
             : await core.listViews({});
       if (flags.json) printJson(views);
+      else if (flags.delete !== undefined) process.stdout.write(`deleted view ${flags.delete}\n`);
+      else if (views.length === 0) process.stdout.write('no saved views\n');
       else process.stdout.write(views.map((view) => `${viewLine(view)}\n`).join(''));
     });
   });

@@ -11,24 +11,39 @@ import { exportReport } from '../../report/exportReport.ts';
 import type { ReportRenderer } from '../../report/render.ts';
 import type { CoreContext } from '../context.ts';
 
-/** How the cover states a scope, in the report's language. */
-const SCOPE_WORDS: Record<ReportLang, { view: string; columns: Record<ScopeColumn, string> }> = {
-  en: { view: 'view', columns: { channel: 'Channel', region: 'Region', category: 'Category' } },
-  'zh-CN': { view: '视图', columns: { channel: '渠道', region: '地区', category: '品类' } },
+/** How the cover states a scope, in the report's language (zh-CN takes the full-width colon). */
+const SCOPE_WORDS: Record<ReportLang, { filtered: string; range(from: string, to: string): string; named(label: string, value: string): string; view: string; columns: Record<ScopeColumn, string> }> = {
+  en: {
+    filtered: 'Filtered',
+    range: (from, to) => `range ${from} to ${to}`,
+    named: (label, value) => `${label}: ${value}`,
+    view: 'view',
+    columns: { channel: 'Channel', region: 'Region', category: 'Category' },
+  },
+  'zh-CN': {
+    filtered: '已筛选',
+    range: (from, to) => `范围 ${from} 至 ${to}`,
+    named: (label, value) => `${label}：${value}`,
+    view: '视图',
+    columns: { channel: '渠道', region: '地区', category: '品类' },
+  },
 };
 
 /**
- * The cover's subtitle names what a scope left out: its filters, and the saved view. Its dates and
- * counts already are the scope's (the report reads the scoped orders). No section of the report
- * splits customers by a segment column, so a scope's grouping does not apply to it.
+ * The cover's subtitle says the report is filtered and names what the scope chose: the range as
+ * chosen (the dates before it are those of the first and last order in it), its filters, and the
+ * saved view. No section of the report splits customers by a segment column, so a scope's grouping
+ * does not apply to it.
  */
 function scopedSubtitle(subtitle: string, lang: ReportLang, scope: AnalysisScope | undefined, view: string | undefined): string {
   const words = SCOPE_WORDS[lang];
+  const ranged = scope?.from !== undefined || scope?.to !== undefined;
   const parts = [
-    ...(scope?.where ?? []).map((filter) => `${words.columns[filter.column]}: ${filter.values.join(', ')}`),
-    ...(view === undefined ? [] : [`${words.view}: ${view}`]),
+    ...(ranged ? [words.range(scope?.from ?? '…', scope?.to ?? '…')] : []),
+    ...(scope?.where ?? []).map((filter) => words.named(words.columns[filter.column], filter.values.join(', '))),
+    ...(view === undefined ? [] : [words.named(words.view, view)]),
   ];
-  return [subtitle, ...parts].join(' · ');
+  return parts.length === 0 ? subtitle : [subtitle, words.filtered, ...parts].join(' · ');
 }
 
 /**

@@ -2,14 +2,14 @@
 // survival curves by segment.
 import { useMemo, useState } from 'react';
 import type { OrderStatusName, RetentionPeriod, SegmentColumn } from '../../../../core/src/api/index.ts';
-import { useCall } from '../../client/hooks.ts';
+import { useCall, useCoreContext } from '../../client/hooks.ts';
 import { PlotlyChart } from '../../components/charts/PlotlyChart.tsx';
 import { ErrorBanner } from '../../components/ErrorBanner.tsx';
 import { OptionSelect } from '../../components/OptionSelect.tsx';
 import { Panel, Screen } from '../../components/Screen.tsx';
 import { StatTile } from '../../components/StatTile.tsx';
 import { useI18n } from '../../i18n/I18nProvider.tsx';
-import { MAX_SEGMENT_CURVES, MIN_SEGMENT_CUSTOMERS, PERIODS } from '../retention/retentionCharts.ts';
+import { MAX_SEGMENT_CURVES, PERIODS, segmentMinimum } from '../retention/retentionCharts.ts';
 import { useSegmentChoices } from '../segmentChoices.ts';
 import { DEFAULT_STATUSES, StatusesField } from '../StatusesField.tsx';
 import { churnRateLayout, churnRateTraces, lifecycleLayout, lifecycleTraces, SURVIVAL_LAYOUT, survivalTraces } from './churnCharts.ts';
@@ -58,13 +58,14 @@ export function ChurnScreen() {
     [periods, t],
   );
   // As on the Retention screen: the largest groups only, none of a handful of customers.
+  const minimumGroup = segmentMinimum(useCoreContext().scope);
   const drawnCurves = useMemo(() => {
     const all = survival.value?.curves ?? [];
     const ranked = [...all].sort((a, b) => b.subjects - a.subjects);
-    const shown = ranked.filter((curve, index) => index < MAX_SEGMENT_CURVES && (all.length === 1 || curve.subjects >= MIN_SEGMENT_CUSTOMERS));
+    const shown = ranked.filter((curve, index) => index < MAX_SEGMENT_CURVES && (all.length === 1 || curve.subjects >= minimumGroup));
     const hidden = ranked.filter((curve) => !shown.includes(curve));
     return { shown, hiddenGroups: hidden.length, hiddenCustomers: hidden.reduce((sum, curve) => sum + curve.subjects, 0) };
-  }, [survival.value]);
+  }, [survival.value, minimumGroup]);
   const curves = useMemo(() => survivalTraces(drawnCurves.shown, t('retention.allCustomers'), (name, subjects) => t('churn.curveName', { name, count: number(subjects) })), [drawnCurves, t, number]);
   const ruleInfo = summary.value?.rule;
   const axisTitles = useMemo(() => ({ period: t('churn.axis.period'), rate: t('churn.rate'), customers: t('customers.customersAxis') }), [t]);
@@ -143,7 +144,7 @@ export function ChurnScreen() {
           <p className="chart-note">
             {t('churn.survivalNote')}
             {drawnCurves.hiddenGroups > 0 &&
-              ` ${t('churn.segmentsHidden', { groups: number(drawnCurves.hiddenGroups), customers: number(drawnCurves.hiddenCustomers), min: number(MIN_SEGMENT_CUSTOMERS), shown: number(drawnCurves.shown.length) })}`}
+              ` ${t('churn.segmentsHidden', { groups: number(drawnCurves.hiddenGroups), customers: number(drawnCurves.hiddenCustomers), min: number(minimumGroup), shown: number(drawnCurves.shown.length) })}`}
             {logRank && ` ${t('churn.logRank', { statistic: number(logRank.statistic, 1), df: logRank.df, p: logRank.pValue < 0.001 ? '< 0.001' : number(logRank.pValue, 3) })}`}
           </p>
           <PlotlyChart

@@ -1,7 +1,7 @@
 // The Retention screen: cohort heatmap (click a cell for its customers), mean curves and the trend.
 import { useMemo, useState } from 'react';
 import type { CohortMembersRequest, CohortRetentionOptions, RetentionBase, RetentionMetric, RetentionMode, RetentionPeriod } from '../../../../core/src/api/index.ts';
-import { useCall } from '../../client/hooks.ts';
+import { useCall, useCoreContext } from '../../client/hooks.ts';
 import { PlotlyChart } from '../../components/charts/PlotlyChart.tsx';
 import { ErrorBanner } from '../../components/ErrorBanner.tsx';
 import { OptionSelect } from '../../components/OptionSelect.tsx';
@@ -11,7 +11,7 @@ import { useI18n } from '../../i18n/I18nProvider.tsx';
 import { useSegmentChoices } from '../segmentChoices.ts';
 import { DEFAULT_STATUSES, StatusesField } from '../StatusesField.tsx';
 import { CohortMembers } from './CohortMembers.tsx';
-import { cohortHeatmap, CURVES_LAYOUT, MIN_SEGMENT_CUSTOMERS, PERIODS, retentionCurves, topSegments, trendTrace, type HeatmapLabels, type HeatmapValue } from './retentionCharts.ts';
+import { cohortHeatmap, CURVES_LAYOUT, MAX_SEGMENT_CURVES, PERIODS, retentionCurves, segmentMinimum, topSegments, trendTrace, type HeatmapLabels, type HeatmapValue } from './retentionCharts.ts';
 import { RetentionForecastPanel } from './RetentionForecastPanel.tsx';
 
 type Options = Required<Pick<CohortRetentionOptions, 'period' | 'mode' | 'metric' | 'relativeTo' | 'trendK' | 'statuses'>> & { segment: CohortRetentionOptions['segment'] };
@@ -56,7 +56,9 @@ export function RetentionScreen() {
         : null,
     [matrix, value, heatmapLabels, show],
   );
-  const segmentsShown = useMemo(() => (value ? topSegments(value.matrices) : null), [value]);
+  const { scope } = useCoreContext();
+  const minimumGroup = segmentMinimum(scope);
+  const segmentsShown = useMemo(() => (value ? topSegments(value.matrices, MAX_SEGMENT_CURVES, minimumGroup) : null), [value, minimumGroup]);
   const curves = useMemo(
     () => (segmentsShown ? retentionCurves(segmentsShown.shown, { weighted: t('retention.weighted'), simple: t('retention.simple'), all: t('retention.allCustomers'), axis: periodAxis }) : []),
     [segmentsShown, t, periodAxis],
@@ -179,7 +181,7 @@ export function RetentionScreen() {
               <Panel id="retention-curves" title={t('retention.curves')}>
                 {segmentsShown && segmentsShown.hiddenGroups > 0 && (
                   <p className="chart-note">
-                    {t('retention.segmentsHidden', { groups: number(segmentsShown.hiddenGroups), customers: number(segmentsShown.hiddenCustomers), min: number(MIN_SEGMENT_CUSTOMERS), shown: number(segmentsShown.shown.length) })}
+                    {t('retention.segmentsHidden', { groups: number(segmentsShown.hiddenGroups), customers: number(segmentsShown.hiddenCustomers), min: number(minimumGroup), shown: number(segmentsShown.shown.length) })}
                   </p>
                 )}
                 <PlotlyChart data={curves} layout={{ ...CURVES_LAYOUT, xaxis: { dtick: value.periods > 24 ? 3 : 1, title: { text: periodAxis } } }} title={t('retention.curves')} fileName="retention-curves" />

@@ -1,5 +1,5 @@
 // Plotly figures of the Retention screen, built from CohortRetentionResult (pure: tested without a browser).
-import type { CohortMatrix, RetentionPeriod } from '../../../../core/src/api/index.ts';
+import type { AnalysisScope, CohortMatrix, RetentionPeriod } from '../../../../core/src/api/index.ts';
 import type { ChartLayout, ChartTrace } from '../../components/charts/plotlyBundle.ts';
 import { RATE_SCALE, UNOBSERVED_COLOR } from '../../../../core/src/api/palette.ts';
 import { CHART_COLORS } from '../../components/charts/PlotlyChart.tsx';
@@ -97,6 +97,11 @@ function labelWidth(label: string): number {
 /** Segments drawn as curves at most, and the smallest group drawn: more lines or groups of a few customers only hide the pattern. */
 export const MAX_SEGMENT_CURVES = 6;
 export const MIN_SEGMENT_CUSTOMERS = 20;
+
+/** The smallest group drawn: the filter bar's minimum group size when set (the analyst chose it), else the default cap. */
+export function segmentMinimum(scope: AnalysisScope): number {
+  return scope.minGroupSize ?? MIN_SEGMENT_CUSTOMERS;
+}
 
 /** The largest segments worth a curve (by customers, at least `minCustomers`), and what is left out. */
 export function topSegments(matrices: readonly CohortMatrix[], max = MAX_SEGMENT_CURVES, minCustomers = MIN_SEGMENT_CUSTOMERS): { shown: CohortMatrix[]; hiddenGroups: number; hiddenCustomers: number } {
