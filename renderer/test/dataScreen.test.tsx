@@ -3,7 +3,10 @@ import { cleanup, fireEvent, screen, within } from '@testing-library/react';
 import { tableFromArrays, tableToIPC } from 'apache-arrow';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CoreError, type ImportPreview, type ImportResult, type WorkspaceInfo } from '../../core/src/api/index.ts';
+import { PROFILES } from '../../core/src/ingest/vocabulary.ts';
 import { DataScreen } from '../src/features/data/DataScreen.tsx';
+import { profileName } from '../src/features/data/PreviewStep.tsx';
+import { translate } from '../src/i18n/I18nProvider.tsx';
 import { fakeCore, renderWith } from './fakeCore.tsx';
 
 afterEach(cleanup);
@@ -200,4 +203,16 @@ describe('Import result alerts', () => {
       expect(items[0]?.textContent).toContain('first1000.csv');
     });
   }
+});
+
+describe('Recognised export', () => {
+  it('names every profile in words in both languages, not by its id', () => {
+    for (const profile of PROFILES) {
+      for (const language of ['en', 'zh-CN'] as const) {
+        const name = profileName((key, params) => translate(language, key, params), profile.id);
+        expect(name, `${profile.id} (${language})`).not.toBe(profile.id);
+      }
+    }
+    expect(profileName((key, params) => translate('zh-CN', key, params), 'uci_online_retail')).toBe('UCI Online Retail 数据集（发票明细行）');
+  });
 });
