@@ -4,6 +4,7 @@ import { tableFromArrays, tableToIPC } from 'apache-arrow';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ChurnPeriodRow, CohortMatrix, CohortRetentionResult, WorkspaceInfo } from '../../core/src/api/index.ts';
 import type { PlotlyPoint } from '../src/components/charts/plotlyBundle.ts';
+import { themedLayout } from '../src/components/charts/PlotlyChart.tsx';
 import { lifecycleTraces, survivalTraces, churnRateLayout, lifecycleLayout } from '../src/features/churn/churnCharts.ts';
 import { cohortHeatmap, UNOBSERVED_COLOR, topSegments } from '../src/features/retention/retentionCharts.ts';
 import { RetentionScreen } from '../src/features/retention/RetentionScreen.tsx';
@@ -90,6 +91,21 @@ describe('churn charts', () => {
     const many = churnRateLayout(titles, { singlePeriod: false, maxCount: 400 }) as { xaxis: Record<string, unknown>; yaxis2: Record<string, unknown> };
     expect(many.xaxis).toEqual({ title: { text: 'Period' } });
     expect(many.yaxis2.dtick).toBeUndefined();
+  });
+
+  it('fixes the rate axis above the highest rate and keeps the right title clear of its ticks', () => {
+    const titles = { period: 'Period', rate: 'Rate', customers: 'Customers' };
+    const layout = churnRateLayout(titles, { singlePeriod: false, maxCount: 24, maxRate: 0.413 });
+    const themed = themedLayout(layout, 300) as { yaxis: Record<string, unknown>; yaxis2: Record<string, unknown>; xaxis: Record<string, unknown> };
+    // 0.413 x 1.1 = 0.4543: the 41.3% point sits inside the axis, not cut at 40%
+    expect(themed.yaxis.range).toEqual([0, 0.413 * 1.1]);
+    expect(themed.yaxis.autorange).toBe(false);
+    expect(themed.yaxis2).toMatchObject({ automargin: true, title: { text: 'Customers', standoff: 12 } });
+    // the chart's own axes keep the theme's automargin
+    expect(themed.yaxis).toMatchObject({ automargin: true, tickformat: '.0%' });
+    expect(themed.xaxis).toMatchObject({ automargin: true, title: { text: 'Period' } });
+    // a flat zero line still gets a readable 0-5% axis
+    expect((churnRateLayout(titles, { singlePeriod: false, maxCount: 3, maxRate: 0 }).yaxis as Record<string, unknown>).range).toEqual([0, 0.05]);
   });
 
   it('draws churned customers below the axis and starts survival at 100%', () => {

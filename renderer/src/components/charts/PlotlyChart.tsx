@@ -45,6 +45,8 @@ const FONT_FAMILY = '"Inter", "Noto Sans CJK SC", "Noto Sans SC", "Microsoft YaH
 /** The report's palette, from one source (core/src/api/palette.ts): colour-blind-safe, 13 colours before any repeat. */
 export { CHART_COLORS, ROLE_COLORS } from '../../../../core/src/api/palette.ts';
 
+const AXIS_THEME = { gridcolor: '#eef0f3', zerolinecolor: '#d9dde3', automargin: true };
+
 /** The house style every chart shares; a chart's own layout is laid over it. */
 export function themedLayout(layout: ChartLayout, height: number): ChartLayout {
   return {
@@ -58,9 +60,11 @@ export function themedLayout(layout: ChartLayout, height: number): ChartLayout {
     hoverlabel: { font: { family: FONT_FAMILY } },
     // Above the plot: below it, a legend ran into the x axis title.
     legend: { orientation: 'h', x: 0, xanchor: 'left', y: 1.02, yanchor: 'bottom' },
-    xaxis: { gridcolor: '#eef0f3', zerolinecolor: '#d9dde3', automargin: true },
-    yaxis: { gridcolor: '#eef0f3', zerolinecolor: '#d9dde3', automargin: true },
     ...layout,
+    // Laid over per axis: a chart's own xaxis/yaxis (titles, formats) must not drop the theme's automargin,
+    // without which a long tick label runs into the axis title.
+    xaxis: { ...AXIS_THEME, ...(layout.xaxis as object | undefined) },
+    yaxis: { ...AXIS_THEME, ...(layout.yaxis as object | undefined) },
   };
 }
 
