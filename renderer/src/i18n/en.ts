@@ -280,6 +280,7 @@ export const en = {
   'customers.tab.value': 'Value at risk',
   'customers.rfmGrid': 'Recency × frequency',
   'customers.frequencyScore': 'Frequency score',
+  'customers.rfmEmptyScores': 'No customer has {axis} {scores}: scores are quintiles, and customers tied on the same value (many with the same number of orders) share one score, so the next score is skipped.',
   'customers.recencyScore': 'Recency score',
   'customers.segmentSizes': 'Segment sizes',
   'customers.customerShare': 'Share of customers',

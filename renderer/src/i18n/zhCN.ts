@@ -282,6 +282,7 @@ export const zhCN: Record<MessageKey, string> = {
   'customers.tab.value': '风险价值',
   'customers.rfmGrid': '最近购买 × 购买频次',
   'customers.frequencyScore': '频次得分',
+  'customers.rfmEmptyScores': '没有客户的{axis}为 {scores}：得分按五分位划分，取值相同的客户（例如订单数相同的大量客户）得到同一个分数，因此跳过了下一档分数。',
   'customers.recencyScore': '最近度得分',
   'customers.segmentSizes': '各分层规模',
   'customers.customerShare': '客户占比',
