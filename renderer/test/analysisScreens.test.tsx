@@ -124,6 +124,21 @@ describe('churn charts', () => {
 });
 
 describe('Retention screen', () => {
+  it('writes monthly cohorts as the report and the chart ticks do (2024-01), in Chinese too', async () => {
+    const result: CohortRetentionResult = {
+      options: { period: 'month', mode: 'on', metric: 'customers', relativeTo: 'first', segment: null, trendK: 1, statuses: ['completed'], asOf: '2024-02-15' },
+      periods: 2,
+      matrices: [matrix],
+    };
+    const workspace: WorkspaceInfo = { path: 'w', tables: [], orders: 1, customers: 1, tickets: 0, dateRange: null, sources: [], filledColumns: { orders: [], tickets: [] }, userTables: [], alerts: [] };
+    const core = fakeCore({ describeWorkspace: async () => workspace, cohortRetention: async () => result });
+    const plotly = fakePlotly();
+    renderWith(<RetentionScreen />, { core, language: 'zh-CN', plotly: async () => plotly });
+    const ticks = () =>
+      plotly.react.mock.calls.map((call) => (call[2] as { yaxis?: { ticktext?: string[] } }).yaxis?.ticktext).find((ticktext) => ticktext !== undefined);
+    await vi.waitFor(() => expect(ticks()).toEqual(['2024-01 · 20 位', '2024-02 · 10 位']));
+  });
+
   it('asks for the chosen options and lists the customers of a clicked cell', async () => {
     const result: CohortRetentionResult = {
       options: { period: 'month', mode: 'on', metric: 'customers', relativeTo: 'first', segment: null, trendK: 1, statuses: ['completed'], asOf: '2024-02-15' },
