@@ -4,6 +4,7 @@ import { tableFromArrays, tableToIPC } from 'apache-arrow';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ChurnPeriodRow, CohortMatrix, CohortRetentionResult, WorkspaceInfo } from '../../core/src/api/index.ts';
 import type { PlotlyPoint } from '../src/components/charts/plotlyBundle.ts';
+import { themedLayout } from '../src/components/charts/PlotlyChart.tsx';
 import { lifecycleTraces, survivalTraces, churnRateLayout, lifecycleLayout } from '../src/features/churn/churnCharts.ts';
 import { cohortHeatmap, UNOBSERVED_COLOR, segmentMinimum, topSegments } from '../src/features/retention/retentionCharts.ts';
 import { RetentionScreen } from '../src/features/retention/RetentionScreen.tsx';
@@ -101,6 +102,21 @@ describe('churn charts', () => {
     expect(many.yaxis2.dtick).toBeUndefined();
   });
 
+  it('fixes the rate axis above the highest rate and keeps the right title clear of its ticks', () => {
+    const titles = { period: 'Period', rate: 'Rate', customers: 'Customers' };
+    const layout = churnRateLayout(titles, { singlePeriod: false, maxCount: 24, maxRate: 0.413 });
+    const themed = themedLayout(layout, 300) as { yaxis: Record<string, unknown>; yaxis2: Record<string, unknown>; xaxis: Record<string, unknown> };
+    // 0.413 x 1.1 = 0.4543: the 41.3% point sits inside the axis, not cut at 40%
+    expect(themed.yaxis.range).toEqual([0, 0.413 * 1.1]);
+    expect(themed.yaxis.autorange).toBe(false);
+    expect(themed.yaxis2).toMatchObject({ automargin: true, title: { text: 'Customers', standoff: 12 } });
+    // the chart's own axes keep the theme's automargin
+    expect(themed.yaxis).toMatchObject({ automargin: true, tickformat: '.0%' });
+    expect(themed.xaxis).toMatchObject({ automargin: true, title: { text: 'Period' } });
+    // a flat zero line still gets a readable 0-5% axis
+    expect((churnRateLayout(titles, { singlePeriod: false, maxCount: 3, maxRate: 0 }).yaxis as Record<string, unknown>).range).toEqual([0, 0.05]);
+  });
+
   it('draws churned customers below the axis and starts survival at 100%', () => {
     const row: ChurnPeriodRow = { period: '2024-01-01', partial: false, active: 9, new: 5, returning: 3, resurrected: 1, churned: 4, churnedAfter: 2, censored: 0, churnRate: 0.22 };
     const traces = lifecycleTraces([row], { new: 'n', returning: 'r', resurrected: 'z', churned: 'c' });
@@ -117,6 +133,21 @@ describe('churn charts', () => {
 });
 
 describe('Retention screen', () => {
+  it('writes monthly cohorts as the report and the chart ticks do (2024-01), in Chinese too', async () => {
+    const result: CohortRetentionResult = {
+      options: { period: 'month', mode: 'on', metric: 'customers', relativeTo: 'first', segment: null, trendK: 1, statuses: ['completed'], asOf: '2024-02-15' },
+      periods: 2,
+      matrices: [matrix],
+    };
+    const workspace: WorkspaceInfo = { path: 'w', tables: [], orders: 1, customers: 1, tickets: 0, dateRange: null, sources: [], filledColumns: { orders: [], tickets: [] }, userTables: [], alerts: [] };
+    const core = fakeCore({ describeWorkspace: async () => workspace, cohortRetention: async () => result });
+    const plotly = fakePlotly();
+    renderWith(<RetentionScreen />, { core, language: 'zh-CN', plotly: async () => plotly });
+    const ticks = () =>
+      plotly.react.mock.calls.map((call) => (call[2] as { yaxis?: { ticktext?: string[] } }).yaxis?.ticktext).find((ticktext) => ticktext !== undefined);
+    await vi.waitFor(() => expect(ticks()).toEqual(['2024-01 · 20 位', '2024-02 · 10 位']));
+  });
+
   it('asks for the chosen options and lists the customers of a clicked cell', async () => {
     const result: CohortRetentionResult = {
       options: { period: 'month', mode: 'on', metric: 'customers', relativeTo: 'first', segment: null, trendK: 1, statuses: ['completed'], asOf: '2024-02-15' },

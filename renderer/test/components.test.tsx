@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ArrowTable } from '../src/components/ArrowTable.tsx';
 import { ErrorBanner } from '../src/components/ErrorBanner.tsx';
 import { DataWarningList } from '../src/components/DataWarnings.tsx';
-import { CHART_COLORS, PlotlyChart, localisedLayout } from '../src/components/charts/PlotlyChart.tsx';
+import { CHART_COLORS, PlotlyChart, datedLayout } from '../src/components/charts/PlotlyChart.tsx';
 import { CHART_COLORS as REPORT_COLORS } from '../../core/src/report/theme.ts';
 import { ProgressBar } from '../src/components/ProgressBar.tsx';
 import { fakePlotly, renderWith } from './fakeCore.tsx';
@@ -223,13 +223,13 @@ describe('chart palette and locale', () => {
     expect(new Set(CHART_COLORS.map((color) => color.toLowerCase())).size).toBe(13);
   });
 
-  it('gives a Chinese date axis Chinese tick formats and leaves other axes alone', () => {
+  it('writes a date axis in the period style of the report and cohort labels, in every language, and leaves other axes alone', () => {
     const dated = [{ type: 'scatter', x: ['2011-01-01', '2011-02-01'], y: [1, 2] }];
-    const layout = localisedLayout(dated, { yaxis: { title: { text: '率' } } }, 'zh-CN') as { xaxis: { tickformatstops: { value: string }[] } };
-    expect(layout.xaxis.tickformatstops.map((stop) => stop.value)).toEqual(['%H:%M', '%-m月%-d日', '%Y年%-m月', '%Y年']);
-    expect(localisedLayout(dated, {}, 'en')).toEqual({});
-    expect(localisedLayout([{ type: 'bar', x: [1, 2], y: [1, 2] }], {}, 'zh-CN')).toEqual({});
-    expect(localisedLayout(dated, { xaxis: { type: 'category' } }, 'zh-CN')).toEqual({ xaxis: { type: 'category' } });
+    const layout = datedLayout(dated, { yaxis: { title: { text: '率' } } }) as { xaxis: { tickformatstops: { value: string }[] } };
+    expect(layout.xaxis.tickformatstops.map((stop) => stop.value)).toEqual(['%H:%M', '%Y-%m-%d', '%Y-%m', '%Y']);
+    expect(datedLayout([{ type: 'bar', x: [1, 2], y: [1, 2] }], {})).toEqual({});
+    expect(datedLayout(dated, { xaxis: { type: 'category' } })).toEqual({ xaxis: { type: 'category' } });
+    expect(datedLayout(dated, { xaxis: { tickformat: '%Y' } })).toEqual({ xaxis: { tickformat: '%Y' } });
   });
 });
 

@@ -3,7 +3,10 @@ import { cleanup, fireEvent, screen, within } from '@testing-library/react';
 import { tableFromArrays, tableToIPC } from 'apache-arrow';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CoreError, type ImportPreview, type ImportResult, type WorkspaceInfo } from '../../core/src/api/index.ts';
+import { PROFILES } from '../../core/src/ingest/vocabulary.ts';
 import { DataScreen } from '../src/features/data/DataScreen.tsx';
+import { profileName } from '../src/features/data/PreviewStep.tsx';
+import { translate } from '../src/i18n/I18nProvider.tsx';
 import { fakeCore, renderWith } from './fakeCore.tsx';
 
 afterEach(cleanup);
@@ -168,5 +171,48 @@ describe('rejected rows as CSV', () => {
     const table = tableFromArrays({ file: ['/tmp/up/3f/orders.csv'], line: Int32Array.from([5]), column: ['ordered_at'], raw: ['yesterday'], reason: ['not a date'] });
     const csv = rejectsCsv(table, (reason) => (reason === 'not a date' ? '不是可识别的日期' : reason), ['文件', '行号', '列', '原始值', '原因']);
     expect(csv).toBe('文件,行号,列,原始值,原因\r\norders.csv,5,ordered_at,yesterday,不是可识别的日期');
+  });
+});
+
+describe('Import result alerts', () => {
+  const alerts: ImportResult['alerts'] = [
+    { code: 'duplicate_file', message: 'first1000.csv was skipped: 66 of its 66 order ids (100.0%) are also in part1.csv.gz', count: 66, share: 1 },
+    { code: 'credit_notes', message: '3,654 negative invoices with a "C" id were read as credit notes', count: 3654 },
+  ];
+
+  for (const [language, skipped, credit] of [
+    ['en', 'first1000.csv was skipped', '3,654 negative invoices'],
+    ['zh-CN', '有一个文件已跳过', '3,654 张负数发票被视为贷项通知单'],
+  ] as const) {
+    it(`lists every import alert (${language})`, async () => {
+      const core = fakeCore({
+        describeWorkspace: async () => emptyWorkspace,
+        previewImport: async () => ({ ...preview, mapping: { ...preview.mapping, customer_id: '买家' }, missingRequired: [] }),
+        importFiles: async () => ({ ...result, rowsRejected: 0, alerts }),
+      });
+      renderWith(<DataScreen />, { core, language });
+      pickFile();
+      const importButton = await screen.findByRole('button', { name: language === 'en' ? 'Import 1 file' : /导入/ });
+      fireEvent.click(importButton);
+      const box = await screen.findByTestId('import-alerts');
+      const items = within(box).getAllByRole('listitem');
+      expect(items.map((item) => item.dataset.code)).toEqual(['duplicate_file', 'credit_notes']);
+      expect(items[0]?.textContent).toContain(skipped);
+      expect(items[1]?.textContent).toContain(credit);
+      // the file names stay visible in every language
+      expect(items[0]?.textContent).toContain('first1000.csv');
+    });
+  }
+});
+
+describe('Recognised export', () => {
+  it('names every profile in words in both languages, not by its id', () => {
+    for (const profile of PROFILES) {
+      for (const language of ['en', 'zh-CN'] as const) {
+        const name = profileName((key, params) => translate(language, key, params), profile.id);
+        expect(name, `${profile.id} (${language})`).not.toBe(profile.id);
+      }
+    }
+    expect(profileName((key, params) => translate('zh-CN', key, params), 'uci_online_retail')).toBe('UCI Online Retail 数据集（发票明细行）');
   });
 });

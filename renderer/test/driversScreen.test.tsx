@@ -77,7 +77,7 @@ const whatIf: WhatIfResult = {
   groupEvents: 25,
   monthlyChurnRate: 0.1,
   trailingRevenue: 1200,
-  scenario: { reduction: 0.2, churnersNow: 3.5, churnersAfter: 3, customersKept: 0.5, revenueKept: 400, clvKept: null },
+  scenario: { reduction: 0.2, churnersNow: 35.5, churnersAfter: 23.8, customersKept: 11.7, revenueKept: 400, clvKept: null },
   model: null,
   assumptions: { en: ['Rate stays at 10% a month.'], zh: ['流失率保持每月 10%。'] },
 };
@@ -99,7 +99,7 @@ describe('Drivers screen', () => {
     expect(screen.getByTestId('drivers-warnings').textContent).toContain('「主要流失原因」的影响随时间变化。');
     expect(screen.getByText('无法估计')).toBeTruthy();
     const answer = await screen.findByTestId('what-if-result');
-    expect(answer.textContent).toBe('如果主要流失原因「物流配送」的客户流失率降低 20%，未来 12 个月约可留住 0.5 名客户，保住近期收入 400。');
+    expect(answer.textContent).toBe('如果主要流失原因「物流配送」的客户流失率降低 20%，未来 12 个月约可留住 12 名客户，保住近期收入 400。');
     expect(screen.getByText('流失率保持每月 10%。')).toBeTruthy();
     // the what-if asks about the headline's level, with the model's covariates
     expect(core.calls.find((call) => call.method === 'whatIf')?.request).toMatchObject({ term: 'reason', level: 'logistics', reduction: 0.2, horizonMonths: 12, drivers: { covariates: ['reason'] } });

@@ -85,6 +85,21 @@ describe('Report screen', () => {
     await vi.waitFor(() => expect(createObjectURL).toHaveBeenCalled());
   });
 
+  it('offers the logo with a button in the app language, the browser\'s own file button hidden', async () => {
+    const settings: DisplaySettings = { branding: { title: '', clientName: '', logo: null, accentColor: '#2F6FED', hideWorkspaceName: false }, currency: null };
+    const core = fakeCore({ displaySettings: async () => settings, describeWorkspace: async () => ({ path: '/w.duckdb' }) as WorkspaceInfo });
+    renderWith(
+      <ReportDraftProvider>
+        <ReportScreen />
+      </ReportDraftProvider>,
+      { core, language: 'zh-CN', plotly: async () => fakePlotly() },
+    );
+    const branding = await screen.findByTestId('branding');
+    const input = within(branding).getByTestId('branding-logo') as HTMLInputElement;
+    expect(input.hidden).toBe(true);
+    expect(input.closest('label')?.textContent).toBe('选择图片…');
+  });
+
   it('saves the branding and currency in the workspace, applies them to the draft at once and to every export', async () => {
     const exported: ExportReportRequest[] = [];
     const saved: SaveDisplaySettingsRequest[] = [];

@@ -41,6 +41,8 @@ export const MAX_LEVELS = 15;
 export const MIN_LEVEL_SUBJECTS = 10;
 export const OTHER_LEVEL = '(other)';
 export const MISSING_LEVEL = '(none)';
+/** Levels that say "we do not know" rather than name a group: the headline never compares them. */
+const UNCOMPARABLE_LEVELS: ReadonlySet<string> = new Set([UNDETERMINED, MISSING_LEVEL]);
 /** Names of the levels the coding makes itself, in both languages. */
 const MADE_LEVEL_NAMES: Record<string, { zh: string; en: string }> = {
   [OTHER_LEVEL]: { zh: '（其他）', en: OTHER_LEVEL },
@@ -446,7 +448,7 @@ function levelName(term: DriverTerm, level: string, lang: 'zh' | 'en'): string {
  * highest- and lowest-hazard levels (the reference counts as 0; the contrast's variance from the
  * covariance matrix); for a numeric term, per SD (so units do not decide the ranking).
  */
-function headline(terms: DriverTerm[], coefficients: DriverCoefficient[], fit: CoxFit): DriverHeadline | null {
+export function headline(terms: DriverTerm[], coefficients: DriverCoefficient[], fit: Pick<CoxFit, 'covariance'>): DriverHeadline | null {
   // The covariance matrix has a row per column the model kept (all but the aliased ones)
   const modelled = coefficients.map((c, column) => ({ c, column })).filter(({ c }) => c.coefficient !== null);
   const covariance = (a: number, b: number) => fit.covariance[modelled.findIndex((e) => e.column === a)]![modelled.findIndex((e) => e.column === b)]!;
@@ -472,7 +474,11 @@ function headline(terms: DriverTerm[], coefficients: DriverCoefficient[], fit: C
       continue;
     }
     // Levels with their log hazard against the reference (reference 0, column -1)
-    const points = [{ level: term.reference!, value: 0, column: -1 }, ...own.map(({ c, column }) => ({ level: c.level!, value: c.coefficient!, column }))];
+    // Customers no rule typed, or without a value, are not a group to compare with ("Undetermined" vs "Simple").
+    const points = [{ level: term.reference!, value: 0, column: -1 }, ...own.map(({ c, column }) => ({ level: c.level!, value: c.coefficient!, column }))].filter(
+      (point) => !UNCOMPARABLE_LEVELS.has(point.level),
+    );
+    if (points.length < 2) continue;
     const high = points.reduce((a, b) => (b.value > a.value ? b : a));
     const low = points.reduce((a, b) => (b.value < a.value ? b : a));
     if (high === low) continue;

@@ -12,7 +12,10 @@ import { listValue, type DuckDBConnection } from '@duckdb/node-api';
 import type { WhatIfOptions, WhatIfResult, WhatIfScenario } from '../api/drivers.ts';
 import { CoreError } from '../api/errors.ts';
 import type { Taxonomy } from '../api/reasons.ts';
+import type { ReportLang } from '../api/report.ts';
 import { queryOne, queryRows } from '../db/sql.ts';
+import { workspaceDisplaySettings } from '../report/displaySettings.ts';
+import { formatMoneyValue } from '../report/table.ts';
 import { RESULT_TABLES } from './customerResults.ts';
 import { driverSubjects, fitSubjects, MISSING_LEVEL } from './drivers.ts';
 import { numberChoice } from './periods.ts';
@@ -103,6 +106,10 @@ export async function whatIf(connection: DuckDBConnection, taxonomy: Taxonomy, o
   const modelPart =
     hazardRatio === null ? null : { hazardRatio, reference: termInfo.reference!, scenario: hazardRatio > 1 ? scenario(1 - 1 / hazardRatio, hazard, horizonMonths, active, monthlyRevenue, meanClv) : null };
 
+  // Amounts as every other money figure: grouped, with the workspace's currency symbol when one is set.
+  const { currency } = await workspaceDisplaySettings(connection);
+  const moneyIn = (lang: ReportLang) => (value: number) => formatMoneyValue(value, lang, currency, 2);
+  const [enMoney, zhMoney] = [moneyIn('en'), moneyIn('zh-CN')];
   const percent = (share: number) => `${(share * 100).toFixed(share < 0.1 ? 1 : 0)}%`;
   const rate = `${percent(hazard)}`;
   const assumptions = {
@@ -111,8 +118,8 @@ export async function whatIf(connection: DuckDBConnection, taxonomy: Taxonomy, o
       `The ${percent(reduction)} cut applies to that rate from the evaluation date on; customers who already left are not won back, and no new customers join.`,
       trailingRevenue === null
         ? 'The table has no orders, so no revenue is attached to the customers kept.'
-        : `Customers kept spend at the group's trailing 12-month rate (${monthlyRevenue!.toFixed(2)} a month for its ${active} active customers); no discounting.`,
-      ...(meanClv === null ? [] : [`Each customer kept is worth the mean CLV of the group's active customers in the last customer-value run (${meanClv.toFixed(2)}).`]),
+        : `Customers kept spend at the group's trailing 12-month rate (${enMoney(monthlyRevenue!)} a month for its ${active} active customers); no discounting.`,
+      ...(meanClv === null ? [] : [`Each customer kept is worth the mean CLV of the group's active customers in the last customer-value run (${enMoney(meanClv)}).`]),
       ...(modelPart?.scenario
         ? [`The model's scenario cuts the group's rate to that of "${modelPart.reference}" (hazard ratio ${modelPart.hazardRatio.toFixed(2)}, other covariates held fixed).`]
         : []),
@@ -122,8 +129,8 @@ export async function whatIf(connection: DuckDBConnection, taxonomy: Taxonomy, o
       `流失率从评估日起下降 ${percent(reduction)}；已流失的客户不会回来，也不计入新客户。`,
       trailingRevenue === null
         ? '该表没有订单数据，因此留住的客户不计收入。'
-        : `留住的客户按该组近 12 个月的平均月收入消费（${active} 名活跃客户每月共 ${monthlyRevenue!.toFixed(2)}），不做折现。`,
-      ...(meanClv === null ? [] : [`每位留住的客户按该组活跃客户在最近一次客户价值计算中的平均 CLV 计（${meanClv.toFixed(2)}）。`]),
+        : `留住的客户按该组近 12 个月的平均月收入消费（${active} 名活跃客户每月共 ${zhMoney(monthlyRevenue!)}），不做折现。`,
+      ...(meanClv === null ? [] : [`每位留住的客户按该组活跃客户在最近一次客户价值计算中的平均 CLV 计（${zhMoney(meanClv)}）。`]),
       ...(modelPart?.scenario ? [`模型情景：将该组的流失率降到「${modelPart.reference}」的水平（风险比 ${modelPart.hazardRatio.toFixed(2)}，其他协变量不变）。`] : []),
     ],
   };

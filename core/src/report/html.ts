@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { JsonObject, PaperSize, ReportModel, ReportSection } from '../api/report.ts';
-import { readTable, formatCell, isNumericFormat } from './table.ts';
+import { formatTableRows, isNumericFormat, readTable } from './table.ts';
 import { logoDataUrl } from './displaySettings.ts';
 import { COMMON_TEXT } from './text.ts';
 import { FONT_STACK, INK, MUTED, ACCENT, RULE, PRINT_CHART_WIDTH, themedLayout } from './theme.ts';
@@ -144,8 +144,8 @@ function tableHtml(report: ReportModel, section: ReportSection): string {
   const { columns, rows, formats } = readTable(table);
   const cellClass = (index: number) => (isNumericFormat(columns[index]!.format) ? ' class="num"' : '');
   const head = columns.map((column, index) => `<th${cellClass(index)}>${escapeHtml(column.label)}</th>`).join('');
-  const body = rows
-    .map((row, r) => `<tr>${row.map((cell, index) => `<td${cellClass(index)}>${escapeHtml(formatCell(cell, formats[r]![index]!, report.lang, report.currency ?? null))}</td>`).join('')}</tr>`)
+  const body = formatTableRows({ columns, rows, formats }, report.lang, report.currency ?? null)
+    .map((row) => `<tr>${row.map((text, index) => `<td${cellClass(index)}>${escapeHtml(text)}</td>`).join('')}</tr>`)
     .join('\n');
   const caption =
     table.totalRows !== undefined && table.totalRows > rows.length

@@ -4,7 +4,7 @@
 import PptxGenJS from 'pptxgenjs';
 import type { ReportModel, ReportSection } from '../api/report.ts';
 import { nativeChartOf, type NativeChart } from './nativeChart.ts';
-import { displayWidth, formatCell, isNumericFormat, readTable, type TableRows } from './table.ts';
+import { displayWidth, formatTableRows, isNumericFormat, readTable, type TableRows } from './table.ts';
 import { COMMON_TEXT } from './text.ts';
 import { logoBox } from './displaySettings.ts';
 import { accentOf } from './html.ts';
@@ -228,7 +228,7 @@ function layoutTable(table: TableRows, width: number, report: ReportModel): Slid
   const wide = table.columns.length > 8;
   const fontSize = wide ? 8 : 10;
   const header = table.columns.map((column) => column.label);
-  const body = table.rows.map((row, r) => row.map((cell, index) => formatCell(cell, table.formats[r]![index]!, report.lang, report.currency ?? null)));
+  const body = formatTableRows(table, report.lang, report.currency ?? null);
   const widths = columnWidths([header, ...body], width);
   // Half an em per character cell (CJK characters count two cells), 1.2 em per line.
   const height = (row: string[]) => {

@@ -113,7 +113,7 @@ export function currencySymbol(lang: ReportLang, currency: string): string {
  * A number as people read it in the report's language; percent columns hold fractions (0.25 = 25%),
  * money carries the report's currency when it has one.
  */
-export function formatCell(value: Cell, format: ReportColumnFormat, lang: ReportLang, currency: string | null = null): string {
+export function formatCell(value: Cell, format: ReportColumnFormat, lang: ReportLang, currency: string | null = null, numberDigits?: number): string {
   if (value === null) return '';
   // Tabs and line breaks inside a value would break a table row's layout on a page or slide.
   if (typeof value !== 'number') return String(value).replace(/[\t\r\n]+/g, ' ').trim();
@@ -125,10 +125,31 @@ export function formatCell(value: Cell, format: ReportColumnFormat, lang: Report
     case 'money':
       return formatMoneyValue(value, lang, currency, 2);
     case 'number':
-      return new Intl.NumberFormat(lang, { maximumFractionDigits: 2 }).format(value);
+      return new Intl.NumberFormat(lang, { minimumFractionDigits: numberDigits ?? 0, maximumFractionDigits: numberDigits ?? 2 }).format(value);
     default:
       return String(value);
   }
+}
+
+/** Decimals (0-2) the `number` cells of a column need once rounded to 2: one count for the whole column. */
+function numberDigits(rows: readonly Cell[][], formats: readonly ReportColumnFormat[][], column: number): number {
+  let digits = 0;
+  rows.forEach((row, r) => {
+    const value = row[column];
+    if (formats[r]![column] !== 'number' || typeof value !== 'number') return;
+    const hundredths = Math.round(Math.abs(value) * 100);
+    digits = Math.max(digits, hundredths % 10 !== 0 ? 2 : hundredths % 100 !== 0 ? 1 : 0);
+  });
+  return digits;
+}
+
+/**
+ * Every cell of a table as text, one number format per column: a column's decimals are the most any
+ * of its numbers needs ("1.00, 0.20, 3.30, 1.39", not "1, 0.2, 3.3, 1.39").
+ */
+export function formatTableRows(table: TableRows, lang: ReportLang, currency: string | null): string[][] {
+  const digits = table.columns.map((_column, index) => numberDigits(table.rows, table.formats, index));
+  return table.rows.map((row, r) => row.map((cell, index) => formatCell(cell, table.formats[r]![index]!, lang, currency, digits[index])));
 }
 
 export function isNumericFormat(format: ReportColumnFormat): boolean {

@@ -69,6 +69,18 @@ describe('the sample: synthetic surveys and churn drivers', () => {
     expect(result.scenario.clvKept).toBeNull(); // no customer-value run stored yet
   }, 120_000);
 
+  it('what-if writes its money assumptions as money: grouped, with the workspace currency', async () => {
+    await client.saveDisplaySettings({ currency: 'GBP' });
+    const result = await client.whatIf({ term: 'reason', level: 'logistics', reduction: 0.3, horizonMonths: 12 });
+    await client.saveDisplaySettings({ currency: null });
+    const monthly = result.trailingRevenue! / 12;
+    const [pounds, pence] = monthly.toFixed(2).split('.');
+    // "£8,828.86": the symbol, a comma every three digits, two decimals (built here by hand, not with Intl)
+    const written = `£${pounds!.replace(/\B(?=(\d{3})+$)/g, ',')}.${pence}`;
+    expect(result.assumptions.en.join('\n')).toContain(`(${written} a month for its ${result.activeCustomers} active customers)`);
+    expect(result.assumptions.zh.join('\n')).toContain(`每月共 ${written}）`);
+  }, 120_000);
+
   it('what-if values the customers kept at the group\'s mean CLV once a customer-value run is stored', async () => {
     await client.customerValue({});
     const result = await client.whatIf({ term: 'reason', level: 'logistics', reduction: 0.3, horizonMonths: 12 });

@@ -25,6 +25,23 @@ describe('cohort headline', () => {
     );
   });
 
+  it('never names a cohort under the minimum size as the worst: steps back to a period large cohorts reach, else says they are too small', () => {
+    // Month 3: only the two small cohorts (6 and 12 customers) are complete; month 2 adds the 80-customer one.
+    const rows = [cohort('2024-01-01', 6, [1, 0.5, 0.2, 0]), cohort('2024-02-01', 12, [1, 0.5, 0.25, 0.25]), cohort('2024-03-01', 80, [1, 0.4, 0.3, null], 3)];
+    const weighted = [
+      { k: 2, rate: 0.29, cohorts: 3 },
+      { k: 3, rate: 1 / 6, cohorts: 2 },
+    ];
+    // month 3 has only small cohorts, so month 2 is compared, where the 80-customer cohort is the only large one (above the average the small ones pull down)
+    expect(cohortHeadline(matrix(rows, weighted), 'month', 'en')).toBe(
+      'The 2024-03 cohort retains worst in month 2: 30.0% of its 80 customers bought then, 1.0 points above the average of 29.0%.',
+    );
+    const small = rows.slice(0, 2);
+    expect(cohortHeadline(matrix(small, weighted), 'month', 'zh-CN')).toBe(
+      `平均 16.7% 的客户在第 3 个月有购买；能观察到该期的同期群都不足 ${MIN_HEADLINE_COHORT} 位客户（最大的有 12 位），人数太少，不指出哪个最差。`,
+    );
+  });
+
   it('steps back to an earlier period when no cohort has the headline period complete, and says when only one cohort is there', () => {
     // Month 3 is partial for the only cohort that reaches it, so month 2 is compared.
     const rows = [cohort('2024-01-01', 40, [1, 0.5, 0.25, 0.1], 3), cohort('2024-02-01', 40, [1, 0.4, null, null], 2)];

@@ -3,9 +3,34 @@ import { Bool, Table, TimestampMillisecond, tableToIPC, vectorFromArray } from '
 import { describe, expect, it } from 'vitest';
 import type { ReportChart } from '../../src/api/report.ts';
 import { excelFormat, nativeChartOf } from '../../src/report/nativeChart.ts';
-import { formatCell, makeTable, neutraliseFormula, readTable } from '../../src/report/table.ts';
+import { formatCell, formatTableRows, makeTable, neutraliseFormula, readTable } from '../../src/report/table.ts';
 
 describe('report tables', () => {
+  it('write one number format per column: the decimals the column needs, on every row', () => {
+    const table = makeTable(
+      'churn reasons',
+      [
+        { key: 'reason', label: 'Reason', format: 'text' },
+        { key: 'lift', label: 'Lift 95% low', format: 'number' },
+        { key: 'days', label: 'Median days', format: 'number' },
+        { key: 'customers', label: 'Customers', format: 'integer' },
+      ],
+      [
+        { reason: 'a', lift: 1, days: -13.5, customers: 1200 },
+        { reason: 'b', lift: 0.2, days: -8, customers: 3 },
+        { reason: 'c', lift: 1.386, days: null, customers: 40 },
+      ],
+    );
+    expect(formatTableRows(readTable(table), 'en', null)).toEqual([
+      ['a', '1.00', '-13.5', '1,200'],
+      ['b', '0.20', '-8.0', '3'],
+      ['c', '1.39', '', '40'],
+    ]);
+    // whole numbers stay whole
+    const whole = makeTable('t', [{ key: 'n', label: 'N', format: 'number' }], [{ n: 2 }, { n: 10.001 }]);
+    expect(formatTableRows(readTable(whole), 'zh-CN', null)).toEqual([['2'], ['10']]);
+  });
+
   it('round-trip rows through Arrow in column order, nulls kept, numbers as numbers', () => {
     const table = makeTable(
       'reasons',

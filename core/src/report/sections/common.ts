@@ -23,13 +23,7 @@ export function periodsSinceFirst(period: RetentionPeriod, lang: ReportLang): st
   return lang === 'en' ? `${capitalise(PERIOD_NAMES[period].en)}s since first order` : `首单后${period === 'month' ? '月' : PERIOD_NAMES[period]['zh-CN']}数`;
 }
 
-/** A period's label from its first day (ISO): 2024-01 for months, 2024-Q1 for quarters, the date otherwise. */
-export function periodLabel(period: RetentionPeriod, firstDay: string): string {
-  const date = firstDay.slice(0, 10);
-  if (period === 'month') return date.slice(0, 7);
-  if (period === 'quarter') return `${date.slice(0, 4)}-Q${Math.floor((Number(date.slice(5, 7)) - 1) / 3) + 1}`;
-  return date;
-}
+export { periodLabel } from '../../api/periodLabel.ts';
 
 const OPTION_LABELS = {
   period: { 'zh-CN': '周期', en: 'Period' },

@@ -87,7 +87,7 @@ export function driversSections(result: DriversResult, lang: ReportLang): Report
     { label: TEXT.subjects[lang], value: `${formatCount(result.subjects, lang)} (${formatCount(result.events, lang)})` },
     {
       label: TEXT.fit[lang],
-      value: `C = ${formatDecimal(result.concordance.value, lang, 3)}; LR χ² = ${formatDecimal(result.likelihoodRatio.statistic, lang, 1)} (${result.likelihoodRatio.df} df), p ${pText(result.likelihoodRatio.pValue)}`,
+      value: `C = ${formatDecimal(result.concordance.value, lang, 3)}; LR χ² = ${formatDecimal(result.likelihoodRatio.statistic, lang, 1)} (${lang === 'en' ? `${result.likelihoodRatio.df} df` : `${TEXT.df[lang]} ${result.likelihoodRatio.df}`}), p ${pText(result.likelihoodRatio.pValue)}`,
     },
     { label: TEXT.ties[lang], value: TEXT.efron[lang] },
   ];

@@ -159,25 +159,48 @@ function completeRate(row: CohortRow, k: number): number | null {
  * 4.1 points below the average of 36.5%." At the headline period, or the latest one cohorts reach.
  */
 export function cohortHeadline(matrix: CohortMatrix, period: RetentionPeriod, lang: ReportLang): string {
+  // The first (latest) period at which only small cohorts could be compared: said in words if no
+  // earlier period has a cohort large enough to name as the worst.
+  let smallOnly: { k: number; largest: number } | null = null;
   for (let k = HEADLINE_K[period]; k >= 1; k--) {
     const observed = matrix.cohorts.filter((row) => completeRate(row, k) !== null);
     if (observed.length === 0) continue;
-    const large = observed.filter((row) => row.size >= MIN_HEADLINE_COHORT);
-    const candidates = large.length ? large : observed;
-    const worst = candidates.reduce((best, row) => (completeRate(row, k)! < completeRate(best, k)! ? row : best));
-    const rate = completeRate(worst, k)!;
-    const cohort = periodLabel(period, worst.cohort);
     const at = periodOrdinal(period, k, lang);
-    const size = formatCount(worst.size, lang);
     const average = matrix.weightedMean.find((point) => point.k === k)?.rate ?? null;
     if (observed.length === 1 || average === null) {
+      // Stepping back past small cohorts, a period without an average names nothing.
+      if (smallOnly !== null) continue;
+      const only = observed[0]!;
+      const rate = completeRate(only, k)!;
+      const cohort = periodLabel(period, only.cohort);
+      const size = formatCount(only.size, lang);
       return lang === 'en'
         ? `Only the ${cohort} cohort can be followed to ${at} yet: ${formatPercent(rate, lang)} of its ${size} customers bought then.`
         : `目前只有 ${cohort} 同期群可观察到${at}：${size} 位客户中 ${formatPercent(rate, lang)} 当期有购买。`;
     }
+    // A cohort of six swings from 0% to 50% on three purchases: never named the worst.
+    const large = observed.filter((row) => row.size >= MIN_HEADLINE_COHORT);
+    if (large.length === 0) {
+      smallOnly ??= { k, largest: Math.max(...observed.map((row) => row.size)) };
+      continue;
+    }
+    // Small cohorts stay in the average, so the worst large cohort can sit above it: said as such.
+    const worst = large.reduce((best, row) => (completeRate(row, k)! < completeRate(best, k)! ? row : best));
+    const rate = completeRate(worst, k)!;
+    const cohort = periodLabel(period, worst.cohort);
+    const size = formatCount(worst.size, lang);
     return lang === 'en'
-      ? `The ${cohort} cohort retains worst in ${at}: ${formatPercent(rate, lang)} of its ${size} customers bought then, ${formatPoints(average - rate, lang)} points below the average of ${formatPercent(average, lang)}.`
-      : `${cohort} 同期群${at}留存最低：${size} 位客户中 ${formatPercent(rate, lang)} 当期有购买，比平均水平 ${formatPercent(average, lang)} 低 ${formatPoints(average - rate, lang)} 个百分点。`;
+      ? `The ${cohort} cohort retains worst in ${at}: ${formatPercent(rate, lang)} of its ${size} customers bought then, ${formatPoints(average - rate, lang)} points ${rate <= average ? 'below' : 'above'} the average of ${formatPercent(average, lang)}.`
+      : `${cohort} 同期群${at}留存最低：${size} 位客户中 ${formatPercent(rate, lang)} 当期有购买，比平均水平 ${formatPercent(average, lang)} ${rate <= average ? '低' : '高'} ${formatPoints(average - rate, lang)} 个百分点。`;
+  }
+  if (smallOnly !== null) {
+    const at = periodOrdinal(period, smallOnly.k, lang);
+    const average = matrix.weightedMean.find((point) => point.k === smallOnly.k)!.rate!;
+    const minimum = formatCount(MIN_HEADLINE_COHORT, lang);
+    const largest = formatCount(smallOnly.largest, lang);
+    return lang === 'en'
+      ? `On average ${formatPercent(average, lang)} of customers bought in ${at}; no cohort followed that far has ${minimum} customers (the largest has ${largest}), too few to name the worst.`
+      : `平均 ${formatPercent(average, lang)} 的客户在${at}有购买；能观察到该期的同期群都不足 ${minimum} 位客户（最大的有 ${largest} 位），人数太少，不指出哪个最差。`;
   }
   return lang === 'en'
     ? `${countOf(matrix.customers, 'customer', lang)} in ${countOf(matrix.cohorts.length, 'cohort', lang)}; none is old enough yet to measure retention.`

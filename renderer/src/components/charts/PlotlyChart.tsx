@@ -6,6 +6,7 @@ import { AddToReportButton } from '../../features/report/AddToReportButton.tsx';
 import { useI18n } from '../../i18n/I18nProvider.tsx';
 import { PlotlyContext, type ChartLayout, type ChartTrace, type ImageFormat, type PlotlyBundle, type PlotlyElement, type PlotlyPoint } from './plotlyBundle.ts';
 import { CHART_COLORS } from '../../../../core/src/api/palette.ts';
+import { DATE_TICK_FORMATS } from '../../../../core/src/api/periodLabel.ts';
 
 export interface PlotlyChartProps {
   data: readonly ChartTrace[];
@@ -45,6 +46,8 @@ const FONT_FAMILY = '"Inter", "Noto Sans CJK SC", "Noto Sans SC", "Microsoft YaH
 /** The report's palette, from one source (core/src/api/palette.ts): colour-blind-safe, 13 colours before any repeat. */
 export { CHART_COLORS, ROLE_COLORS } from '../../../../core/src/api/palette.ts';
 
+const AXIS_THEME = { gridcolor: '#eef0f3', zerolinecolor: '#d9dde3', automargin: true };
+
 /** The house style every chart shares; a chart's own layout is laid over it. */
 export function themedLayout(layout: ChartLayout, height: number): ChartLayout {
   return {
@@ -58,19 +61,13 @@ export function themedLayout(layout: ChartLayout, height: number): ChartLayout {
     hoverlabel: { font: { family: FONT_FAMILY } },
     // Above the plot: below it, a legend ran into the x axis title.
     legend: { orientation: 'h', x: 0, xanchor: 'left', y: 1.02, yanchor: 'bottom' },
-    xaxis: { gridcolor: '#eef0f3', zerolinecolor: '#d9dde3', automargin: true },
-    yaxis: { gridcolor: '#eef0f3', zerolinecolor: '#d9dde3', automargin: true },
     ...layout,
+    // Laid over per axis: a chart's own xaxis/yaxis (titles, formats) must not drop the theme's automargin,
+    // without which a long tick label runs into the axis title.
+    xaxis: { ...AXIS_THEME, ...(layout.xaxis as object | undefined) },
+    yaxis: { ...AXIS_THEME, ...(layout.yaxis as object | undefined) },
   };
 }
-
-/** Chinese date ticks: Plotly's zh-CN locale names months 一..十二, so "%b %Y" would read "一 2011". */
-const ZH_DATE_TICKS = [
-  { dtickrange: [null, 86_400_000], value: '%H:%M' },
-  { dtickrange: [86_400_000, 'M1'], value: '%-m月%-d日' },
-  { dtickrange: ['M1', 'M12'], value: '%Y年%-m月' },
-  { dtickrange: ['M12', null], value: '%Y年' },
-];
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}/;
 
@@ -79,12 +76,16 @@ function hasDateX(data: readonly ChartTrace[]): boolean {
   return data.some((trace) => Array.isArray(trace.x) && typeof trace.x[0] === 'string' && ISO_DATE.test(trace.x[0]));
 }
 
-/** The layout in the UI language: Chinese date ticks on a date x axis that sets no format of its own. */
-export function localisedLayout(data: readonly ChartTrace[], layout: ChartLayout, language: string): ChartLayout {
-  if (language !== 'zh-CN' || !hasDateX(data)) return layout;
+/**
+ * A date x axis that sets no format of its own writes dates as the report and the cohort labels do
+ * (2011-01 for a month, in every language): Plotly's own ticks ("Jan 2011", or "一 2011" in its zh-CN
+ * locale) made a third style beside them.
+ */
+export function datedLayout(data: readonly ChartTrace[], layout: ChartLayout): ChartLayout {
+  if (!hasDateX(data)) return layout;
   const xaxis = (layout.xaxis ?? {}) as Record<string, unknown>;
   if (xaxis.type === 'category' || xaxis.tickformat !== undefined) return layout;
-  return { ...layout, xaxis: { tickformatstops: ZH_DATE_TICKS, hoverformat: '%Y-%m-%d', ...xaxis } };
+  return { ...layout, xaxis: { tickformatstops: DATE_TICK_FORMATS, hoverformat: '%Y-%m-%d', ...xaxis } };
 }
 
 const NO_LAYOUT: ChartLayout = {};
@@ -114,7 +115,7 @@ export function PlotlyChart({ data, layout = NO_LAYOUT, fileName, title, height 
     if (!plotly || !element) return;
     let current = true;
     const config = { displaylogo: false, responsive: true, locale: language, modeBarButtonsToRemove: ['toImage', 'sendDataToCloud', 'lasso2d', 'select2d'] };
-    drawing.current = plotly.react(element, data, themedLayout(localisedLayout(data, layout, language), height), config).then(() => {
+    drawing.current = plotly.react(element, data, themedLayout(datedLayout(data, layout), height), config).then(() => {
       // A draw that ends after a newer one started, or after the chart went away, hands out no handle.
       if (!current) return;
       element.removeAllListeners?.('plotly_click');

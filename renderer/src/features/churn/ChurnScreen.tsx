@@ -73,6 +73,7 @@ export function ChurnScreen() {
     () => ({
       singlePeriod: periods?.length === 1,
       maxCount: Math.max(0, ...(periods ?? []).map((row) => Math.max(row.new + row.returning + row.resurrected, row.churned, row.churnedAfter))),
+      maxRate: Math.max(0, ...(periods ?? []).map((row) => row.churnRate ?? 0)),
     }),
     [periods],
   );

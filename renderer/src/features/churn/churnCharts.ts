@@ -34,6 +34,8 @@ export interface ChurnAxisShape {
   singlePeriod: boolean;
   /** The largest count drawn; below 10 the count axis ticks every whole customer (else Plotly's halves print as repeated integers). */
   maxCount: number;
+  /** The highest churn rate drawn (0-1); the rate axis is fixed to hold it (autorange of an overlaid pair cut the line off at 40%). */
+  maxRate?: number;
 }
 
 function periodAxis(titles: ChurnAxisTitles, shape: ChurnAxisShape) {
@@ -44,11 +46,17 @@ function countTicks(shape: ChurnAxisShape) {
   return shape.maxCount < 10 ? { dtick: 1 } : {};
 }
 
+/** 0 to a little above the highest rate (room for the marker), at least 0-5% so a flat zero line is readable. */
+function rateRange(shape: ChurnAxisShape) {
+  return shape.maxRate === undefined ? {} : { range: [0, Math.max(0.05, shape.maxRate * 1.1)], autorange: false };
+}
+
 export function churnRateLayout(titles: ChurnAxisTitles, shape: ChurnAxisShape) {
   return {
     xaxis: periodAxis(titles, shape),
-    yaxis: { title: { text: titles.rate }, tickformat: '.0%', rangemode: 'tozero' },
-    yaxis2: { title: { text: titles.customers }, overlaying: 'y', side: 'right', showgrid: false, rangemode: 'tozero', tickformat: ',d', ...countTicks(shape) },
+    yaxis: { title: { text: titles.rate }, tickformat: '.0%', rangemode: 'tozero', ...rateRange(shape) },
+    // automargin and a standoff keep the right title clear of its tick labels.
+    yaxis2: { title: { text: titles.customers, standoff: 12 }, overlaying: 'y', side: 'right', showgrid: false, rangemode: 'tozero', tickformat: ',d', automargin: true, ...countTicks(shape) },
     bargap: 0.3,
   };
 }

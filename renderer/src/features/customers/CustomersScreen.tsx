@@ -1,7 +1,7 @@
 // The Customers screen: RFM segments, shopper types, and customer value (BG/NBD + Gamma-Gamma) with
 // the at-risk list; any customer can be explained.
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { RfmSegmentsResult, ShopperSegmentsResult, ValueFitIssue, ValueFitQuality } from '../../../../core/src/api/index.ts';
+import type { RfmGridCell, RfmSegmentsResult, ShopperSegmentsResult, ValueFitIssue, ValueFitQuality } from '../../../../core/src/api/index.ts';
 import { RATE_SCALE } from '../../../../core/src/api/palette.ts';
 import { useCall } from '../../client/hooks.ts';
 import { CHART_COLORS, PlotlyChart } from '../../components/charts/PlotlyChart.tsx';
@@ -30,6 +30,15 @@ export function wrapWords(text: string, width: number): string {
     else lines.push(word);
   }
   return lines.join('<br>');
+}
+
+/**
+ * Scores (1-5) no customer holds on one axis of the grid. Quintile scores of ties (many customers with
+ * one order) all land on one score, so a score can be left empty; the grid's note says why.
+ */
+export function emptyScores(grid: readonly RfmGridCell[], axis: 'r' | 'f'): number[] {
+  const held = new Set(grid.filter((cell) => cell.customers > 0).map((cell) => cell[axis]));
+  return [1, 2, 3, 4, 5].filter((score) => !held.has(score));
 }
 
 function RfmView({ result, onExplain }: { result: RfmSegmentsResult; onExplain: (id: string) => void }) {
@@ -65,6 +74,8 @@ function RfmView({ result, onExplain }: { result: RfmSegmentsResult; onExplain: 
     ],
     [result, t, label],
   );
+  const emptyFrequency = emptyScores(result.grid, 'f');
+  const emptyRecency = emptyScores(result.grid, 'r');
   const chosen = result.segments.find((s) => s.key === segment);
   const segmentName = (key: string) => {
     const named = result.segments.find((s) => s.key === key);
@@ -75,6 +86,8 @@ function RfmView({ result, onExplain }: { result: RfmSegmentsResult; onExplain: 
       <div className="chart-pair">
         <Panel id="rfm-grid" title={t('customers.rfmGrid')}>
           <PlotlyChart data={grid} layout={{ xaxis: { title: { text: t('customers.frequencyScore') }, dtick: 1 }, yaxis: { title: { text: t('customers.recencyScore') }, dtick: 1 } }} height={400} title={t('customers.rfmGrid')} fileName="rfm-grid" />
+          {emptyFrequency.length > 0 && <p className="chart-note" data-testid="rfm-empty-scores">{t('customers.rfmEmptyScores', { axis: t('customers.frequencyScore'), scores: emptyFrequency.join(', ') })}</p>}
+          {emptyRecency.length > 0 && <p className="chart-note">{t('customers.rfmEmptyScores', { axis: t('customers.recencyScore'), scores: emptyRecency.join(', ') })}</p>}
         </Panel>
         <Panel id="rfm-segments" title={t('customers.segmentSizes')}>
           <PlotlyChart data={bars} layout={{ barmode: 'group', xaxis: { tickformat: '.0%', title: { text: t('customers.shareAxis') } }, yaxis: { autorange: 'reversed', automargin: true }, margin: { l: 140 } }} height={400} title={t('customers.segmentSizes')} fileName="rfm-segments" />

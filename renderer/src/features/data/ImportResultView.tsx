@@ -2,6 +2,7 @@
 import type { ImportResult } from '../../../../core/src/api/index.ts';
 import { StatTile } from '../../components/StatTile.tsx';
 import { useI18n } from '../../i18n/I18nProvider.tsx';
+import { ImportAlerts } from './ImportAlerts.tsx';
 import { Warnings } from './PreviewStep.tsx';
 import { RejectsPanel } from './RejectsPanel.tsx';
 
@@ -18,6 +19,7 @@ export function ImportResultView({ result }: { result: ImportResult }) {
         <StatTile label={t('result.replaced')} value={number(result.rowsReplaced)} />
         <StatTile label={t('result.seconds')} value={t('result.secondsValue', { seconds: number(result.seconds, 1) })} />
       </div>
+      <ImportAlerts alerts={result.alerts} />
       <h3>{t('result.quality')}</h3>
       <p className={result.rowsRejected > 0 ? 'note-warn' : 'note-ok'}>
         {result.rowsRejected > 0 ? t('result.rejectShare', { share: percent(rejectShare, 2) }) : t('result.qualityGood')}

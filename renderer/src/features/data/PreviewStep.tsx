@@ -1,6 +1,6 @@
 // What the sniffer found in the first file, with dropdowns to correct the encoding, sheet and mapping.
 import type { ColumnMapping, EncodingName, ImportPreview } from '../../../../core/src/api/index.ts';
-import { useI18n } from '../../i18n/I18nProvider.tsx';
+import { isMessageKey, useI18n, type I18n } from '../../i18n/I18nProvider.tsx';
 import { fieldLabel } from './fieldLabel.ts';
 
 export const ENCODINGS: readonly EncodingName[] = ['utf-8', 'gb18030', 'gbk', 'big5', 'utf-16le', 'utf-16be'];
@@ -30,6 +30,13 @@ function delimiterName(delimiter: string | null): string {
   if (delimiter === '\t') return 'Tab';
   if (delimiter === ' ') return 'Space';
   return delimiter;
+}
+
+/** A recognised export in words ("UCI Online Retail (invoice lines)"); an id without a catalogue name shows as is. */
+export function profileName(t: I18n['t'], profile: string | null): string {
+  if (profile === null) return t('wizard.profile.none');
+  const key = `wizard.profile.${profile}`;
+  return isMessageKey(key) ? t(key) : profile;
 }
 
 export function Warnings({ warnings }: { warnings: readonly string[] }) {
@@ -89,7 +96,7 @@ export function PreviewStep({ preview, choices, onChange }: PreviewStepProps) {
         )}
         <div className="detected-item">
           <span className="detected-label">{t('wizard.profile')}</span>
-          <span className="detected-value" data-testid="detected-profile">{preview.profile ?? t('wizard.profile.none')}</span>
+          <span className="detected-value" data-testid="detected-profile">{profileName(t, preview.profile)}</span>
         </div>
         <div className="detected-item">
           <span className="detected-label">{t('wizard.rowsAre')}</span>

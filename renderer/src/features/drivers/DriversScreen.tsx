@@ -157,6 +157,8 @@ function WhatIfPanel({ result, names }: { result: DriversResult; names: ReturnTy
   const whatIf = useCall('whatIf', term && level ? { term, level, reduction, horizonMonths: months, drivers: { covariates: result.options.covariates } } : null);
   if (groups.length === 0) return null;
   const value = whatIf.value;
+  // Customers are whole people: "about 12", not 11.7; below one the fraction is the only honest answer.
+  const keptCount = (customers: number) => number(customers, customers < 1 ? 1 : 0);
   const groupName = !term || !level ? '' : language === 'en' ? `${names.term(term)} "${names.level(term, level)}"` : `${names.term(term)}「${names.level(term, level)}」`;
   return (
     <Panel id="drivers-what-if" title={t('drivers.whatIf')}>
@@ -176,11 +178,11 @@ function WhatIfPanel({ result, names }: { result: DriversResult; names: ReturnTy
         <>
           <p className="headline" data-testid="what-if-result">
             {value.scenario.revenueKept === null
-              ? t('drivers.whatIfNoRevenue', { group: groupName, reduction: percent(value.options.reduction, 0), customers: number(value.scenario.customersKept, 1), months: value.options.horizonMonths })
+              ? t('drivers.whatIfNoRevenue', { group: groupName, reduction: percent(value.options.reduction, 0), customers: keptCount(value.scenario.customersKept), months: value.options.horizonMonths })
               : t('drivers.whatIfResult', {
                   group: groupName,
                   reduction: percent(value.options.reduction, 0),
-                  customers: number(value.scenario.customersKept, 1),
+                  customers: keptCount(value.scenario.customersKept),
                   revenue: money(value.scenario.revenueKept),
                   months: value.options.horizonMonths,
                 })}
@@ -192,7 +194,7 @@ function WhatIfPanel({ result, names }: { result: DriversResult; names: ReturnTy
                 group: groupName,
                 ratio: number(value.model.hazardRatio, 2),
                 reference: names.level(value.options.term, value.model.reference),
-                customers: number(value.model.scenario.customersKept, 1),
+                customers: keptCount(value.model.scenario.customersKept),
               })}
             </p>
           )}

@@ -1,6 +1,7 @@
 // The Retention screen: cohort heatmap (click a cell for its customers), mean curves and the trend.
 import { useMemo, useState } from 'react';
 import type { CohortMembersRequest, CohortRetentionOptions, RetentionBase, RetentionMetric, RetentionMode, RetentionPeriod } from '../../../../core/src/api/index.ts';
+import { periodLabel } from '../../../../core/src/api/periodLabel.ts';
 import { useCall, useCoreContext } from '../../client/hooks.ts';
 import { PlotlyChart } from '../../components/charts/PlotlyChart.tsx';
 import { ErrorBanner } from '../../components/ErrorBanner.tsx';
@@ -44,10 +45,11 @@ export function RetentionScreen() {
       percent: (rate) => percent(rate, 0),
       count: (amount) => number(amount),
       partialMark: '*',
-      cohortLabel: (cohort, size) => t('retention.cohortLabel', { cohort, size: number(size) }),
-      hover: (cohort, k, rate, retained, size) => t('retention.cellHover', { cohort, k, rate, retained, size }),
+      // The cohort written as the report and the chart ticks write its period (2011-01 for a month)
+      cohortLabel: (cohort, size) => t('retention.cohortLabel', { cohort: periodLabel(options.period, cohort), size: number(size) }),
+      hover: (cohort, k, rate, retained, size) => t('retention.cellHover', { cohort: periodLabel(options.period, cohort), k, rate, retained, size }),
     }),
-    [periodAxis, t, percent, number],
+    [periodAxis, t, percent, number, options.period],
   );
   const heatmap = useMemo(
     () =>
