@@ -3,7 +3,8 @@
 // measurable ratios only, the checks in words, and the what-if with its assumptions.
 import { cleanup, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { DriverCoefficient, DriversResult, WhatIfResult } from '../../core/src/api/index.ts';
+import type { WhatIfResult } from '../../core/src/api/index.ts';
+import { driversResult as result } from '../../core/test/drivers/driversResultFixture.ts';
 import { forestRows, forestTrace } from '../src/features/drivers/driverCharts.ts';
 import { CoreError } from '../../core/src/api/index.ts';
 import { DriversScreen } from '../src/features/drivers/DriversScreen.tsx';
@@ -12,63 +13,6 @@ import { fakeCore, fakePlotly, renderWith } from './fakeCore.tsx';
 
 afterEach(cleanup);
 
-const coefficient = (level: string, hazardRatio: number, pValue: number, infinite = false): DriverCoefficient => ({
-  term: 'reason',
-  level,
-  coefficient: Math.log(hazardRatio),
-  infinite,
-  hazardRatio,
-  standardError: infinite ? null : 0.1,
-  lower: infinite ? null : hazardRatio * 0.8,
-  upper: infinite ? null : hazardRatio * 1.25,
-  z: infinite ? null : 3,
-  pValue: infinite ? null : pValue,
-});
-
-const result: DriversResult = {
-  options: { source: null, covariates: ['reason'], reference: { reason: 'none' }, standardize: false, confidence: 0.95, statuses: ['completed'], asOf: '2024-04-20T00:00:00.000Z' },
-  rule: { windowDays: 30, windowSource: 'user', asOf: '2024-04-20T00:00:00.000Z', statuses: ['completed'], repeatCustomers: null },
-  timeUnit: 'day',
-  subjects: 100,
-  events: 40,
-  excludedRows: 0,
-  terms: [
-    {
-      term: 'reason',
-      kind: 'categorical',
-      reference: 'none',
-      levels: [
-        { level: 'none', subjects: 60, events: 10, names: { zh: '无工单', en: 'no ticket' } },
-        { level: 'logistics', subjects: 30, events: 25, names: { zh: '物流配送', en: 'Delivery' } },
-        { level: 'unknown', subjects: 10, events: 0, names: { zh: '未知原因', en: 'Unknown reason' } },
-      ],
-      mean: null,
-      sd: null,
-      standardized: false,
-      proportionalHazards: { statistic: 6, df: 2, pValue: 0.04 },
-    },
-  ],
-  coefficients: [coefficient('logistics', 3, 0.001), coefficient('unknown', 1e-12, 1, true)],
-  logLikelihood: { null: -200, model: -180 },
-  likelihoodRatio: { statistic: 40, df: 2, pValue: 2e-9 },
-  wald: { statistic: 35, df: 2, pValue: 1e-8 },
-  score: { statistic: 38, df: 2, pValue: 5e-9 },
-  concordance: { value: 0.71, concordant: 700, discordant: 290, tiedRisk: 10 },
-  proportionalHazardsGlobal: { statistic: 6, df: 2, pValue: 0.04 },
-  iterations: 12,
-  converged: true,
-  headline: {
-    term: 'reason',
-    kind: 'categorical',
-    level: 'logistics',
-    than: 'none',
-    factor: 3,
-    direction: null,
-    pValue: 0.001,
-    sentence: { en: 'Customers with main churn reason "Delivery" leave 3 times as fast as those with "no ticket".', zh: '主要流失原因为「物流配送」的客户，流失速度是「无工单」客户的 3 倍。' },
-  },
-  warnings: [{ kind: 'proportionalHazards', term: 'reason', pValue: 0.04, sentence: { en: 'The effect of main churn reason changes over time.', zh: '「主要流失原因」的影响随时间变化。' } }],
-};
 
 const whatIf: WhatIfResult = {
   options: { term: 'reason', level: 'logistics', reduction: 0.2, horizonMonths: 12 },
