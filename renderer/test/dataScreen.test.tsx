@@ -176,13 +176,13 @@ describe('rejected rows as CSV', () => {
 
 describe('Import result alerts', () => {
   const alerts: ImportResult['alerts'] = [
-    { code: 'duplicate_file', message: 'first1000.csv was skipped: 66 of its 66 order ids (100.0%) are also in part1.csv.gz', count: 66, share: 1 },
+    { code: 'duplicate_file', message: 'first1000.csv was skipped: 66 of its 66 order ids (100.0%) are also in part1.csv.gz', count: 66, share: 1, files: ['first1000.csv', 'part1.csv.gz'] },
     { code: 'credit_notes', message: '3,654 negative invoices with a "C" id were read as credit notes', count: 3654 },
   ];
 
   for (const [language, skipped, credit] of [
     ['en', 'first1000.csv was skipped', '3,654 negative invoices'],
-    ['zh-CN', '有一个文件已跳过', '3,654 张负数发票被视为贷项通知单'],
+    ['zh-CN', '已跳过 first1000.csv：它的编号中有 100.0% 也出现在 part1.csv.gz 中', '3,654 张负数发票被视为贷项通知单'],
   ] as const) {
     it(`lists every import alert (${language})`, async () => {
       const core = fakeCore({
@@ -199,8 +199,9 @@ describe('Import result alerts', () => {
       expect(items.map((item) => item.dataset.code)).toEqual(['duplicate_file', 'credit_notes']);
       expect(items[0]?.textContent).toContain(skipped);
       expect(items[1]?.textContent).toContain(credit);
-      // the file names stay visible in every language
+      // the file names stay visible in every language, and zh-CN shows the core's English only behind a closed disclosure
       expect(items[0]?.textContent).toContain('first1000.csv');
+      if (language === 'zh-CN') for (const item of items) expect(item.querySelector('details')?.open).toBe(false);
     });
   }
 });

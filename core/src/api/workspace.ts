@@ -27,6 +27,8 @@ export interface ImportAlert {
   count?: number;
   /** The share (0-1) that count is of the rows concerned, when the message gives one. */
   share?: number;
+  /** The files the alert is about, by file name (a skipped copy first, then the file it copies), so a UI can word it in its own language. */
+  files?: string[];
 }
 
 /**

@@ -8,6 +8,7 @@
 // of two files with as many ids the smaller file is the copy, and of two of one size the later.
 // Files that merely overlap (monthly exports sharing a few orders at their edges) are not copies:
 // they load, and the import says how many ids they share and what became of them.
+import { basename } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ImportAlert, ImportKind } from '../api/workspace.ts';
 import { queryRows } from '../db/sql.ts';
@@ -96,6 +97,7 @@ export function copyAlert(copy: CopiedFile, kind: ImportKind): ImportAlert {
     code: 'duplicate_file',
     count: copy.shared,
     share,
+    files: [basename(copy.file.path), basename(copy.of.path)],
     message:
       `${copy.file.path} was skipped: ${copy.shared.toLocaleString('en-US')} of its ${copy.ids.toLocaleString('en-US')} ${ids} (${(share * 100).toFixed(1)}%) are also in ${copy.of.path}, ` +
       `so it repeats that file and its rows would be counted twice; import it on its own if it is not a copy`,
@@ -117,6 +119,7 @@ export function overlapAlert(overlaps: readonly SharedIds[], kind: ImportKind, l
   return {
     code: 'shared_ids',
     count: shared,
+    files: [...new Set(overlaps.slice(0, 3).flatMap((overlap) => [basename(overlap.file.path), basename(overlap.other.path)]))],
     message: `${shared.toLocaleString('en-US')} ${ids} are in more than one file of this import (${pairs.join('; ')}${overlaps.length > 3 ? '; ...' : ''}): ${outcome}`,
   };
 }

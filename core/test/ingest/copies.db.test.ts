@@ -45,6 +45,7 @@ describe('files that copy another file of the same import', () => {
         code: 'duplicate_file',
         count: 5,
         share: 1,
+        files: ['a_first5.csv', 'full.csv'],
         message: `${join(folder, 'a_first5.csv')} was skipped: 5 of its 5 order ids (100.0%) are also in ${join(folder, 'full.csv')}, so it repeats that file and its rows would be counted twice; import it on its own if it is not a copy`,
       },
     ]);

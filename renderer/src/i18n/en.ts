@@ -140,8 +140,8 @@ export const en = {
   'result.alert.repeated_ids': '{count} ids repeat within a file; their rows were folded into one.',
   'result.alert.existing_ids': '{count} ids were already in the workspace; their rows were replaced.',
   'result.alert.unmatched_customers': '{count} tickets name a customer with no order.',
-  'result.alert.duplicate_file': 'A file was skipped: {share} of its ids are also in another file of this import, so it is a copy.',
-  'result.alert.shared_ids': '{count} ids appear in more than one file of this import.',
+  'result.alert.duplicate_file': '{file} was skipped: {share} of its ids are also in {other}, so it is a copy and its rows would count twice. Import it on its own if it is not a copy.',
+  'result.alert.shared_ids': '{count} ids appear in more than one file of this import ({files}).',
 
   'report.title': 'Report',
   'report.subtitle': 'The findings of this workspace as a report: edit titles, order and notes, then export.',

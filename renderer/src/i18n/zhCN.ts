@@ -142,8 +142,8 @@ export const zhCN: Record<MessageKey, string> = {
   'result.alert.repeated_ids': '{count} 个编号在同一文件中重复出现，其行已合并为一条。',
   'result.alert.existing_ids': '{count} 个编号已存在于工作区中，其行已被替换。',
   'result.alert.unmatched_customers': '{count} 张工单的客户没有任何订单。',
-  'result.alert.duplicate_file': '有一个文件已跳过：它的编号中有 {share} 也出现在本次导入的另一个文件中，因此视为副本。',
-  'result.alert.shared_ids': '{count} 个编号出现在本次导入的多个文件中。',
+  'result.alert.duplicate_file': '已跳过 {file}：它的编号中有 {share} 也出现在 {other} 中，视为副本，以免其行被重复计算；如果它不是副本，请单独导入。',
+  'result.alert.shared_ids': '{count} 个编号出现在本次导入的多个文件中（{files}）。',
 
   'report.title': '报告',
   'report.subtitle': '把本工作区的发现整理成报告：可修改标题、顺序和备注，然后导出。',

@@ -1,11 +1,12 @@
 // The import's alerts (a file skipped as a copy, credit notes, ...): the same ones the CLI prints.
-// The core writes them in English with file names; other languages get a sentence of their own
-// with the count, and keep the core's text beside it for the file names.
+// The core writes them in English; other languages get a sentence of their own from the alert's
+// count, share and file names, with the core's words behind a disclosure for the record.
 import type { ImportAlert } from '../../../../core/src/api/index.ts';
 import { useI18n } from '../../i18n/I18nProvider.tsx';
 
 export function ImportAlerts({ alerts }: { alerts: readonly ImportAlert[] }) {
   const { t, number, percent, language } = useI18n();
+  const listSeparator = language === 'zh-CN' ? '、' : ', ';
   if (alerts.length === 0) return null;
   return (
     <div className="banner banner-warning" role="status" data-testid="import-alerts">
@@ -17,11 +18,17 @@ export function ImportAlerts({ alerts }: { alerts: readonly ImportAlert[] }) {
               alert.message
             ) : (
               <>
-                {t(`result.alert.${alert.code}`, { count: number(alert.count ?? 0), share: percent(alert.share ?? null) })}
-                <span className="import-alert-detail" lang="en">
-                  {' '}
-                  ({alert.message})
-                </span>
+                {t(`result.alert.${alert.code}`, {
+                  count: number(alert.count ?? 0),
+                  share: percent(alert.share ?? null),
+                  file: alert.files?.[0] ?? '',
+                  other: alert.files?.[1] ?? '',
+                  files: (alert.files ?? []).join(listSeparator),
+                })}{' '}
+                <details className="banner-details">
+                  <summary>{t('error.details')}</summary>
+                  {alert.message}
+                </details>
               </>
             )}
           </li>
