@@ -1,7 +1,7 @@
 // React context holding the typed core client, the host, the workspace revision screens reload on,
-// and the analysis scope every analysis call takes.
-import { createContext, useCallback, useMemo, useState, type ReactNode } from 'react';
-import { SCOPED_METHODS, type AnalysisScope, type CoreHandle } from '../../../core/src/api/index.ts';
+// the analysis scope every analysis call takes, and the screen options saved views keep.
+import { createContext, useCallback, useMemo, useState, type Dispatch, type ReactNode, type SetStateAction } from 'react';
+import { SCOPED_METHODS, type AnalysisScope, type CoreHandle, type ViewSettings } from '../../../core/src/api/index.ts';
 import type { AppHost } from './host.ts';
 
 export interface CoreContextValue {
@@ -14,6 +14,9 @@ export interface CoreContextValue {
   /** The scope the filter bar chose; {} for the whole workspace. */
   scope: AnalysisScope;
   setScope(scope: AnalysisScope): void;
+  /** Screen options a saved view keeps, by `screen.option`, each as JSON (client/viewSettings.ts reads and writes them). */
+  viewSettings: ViewSettings;
+  setViewSettings: Dispatch<SetStateAction<ViewSettings>>;
 }
 
 export const CoreContext = createContext<CoreContextValue | null>(null);
@@ -41,8 +44,12 @@ function scoped(core: CoreHandle, scope: AnalysisScope): CoreHandle {
 export function CoreProvider({ core, host, children }: { core: CoreHandle; host: AppHost; children: ReactNode }) {
   const [revision, setRevision] = useState(0);
   const [scope, setScope] = useState<AnalysisScope>({});
+  const [viewSettings, setViewSettings] = useState<ViewSettings>({});
   const workspaceChanged = useCallback(() => setRevision((value) => value + 1), []);
   const client = useMemo(() => scoped(core, scope), [core, scope]);
-  const value = useMemo(() => ({ core: client, host, revision, workspaceChanged, scope, setScope }), [client, host, revision, workspaceChanged, scope]);
+  const value = useMemo(
+    () => ({ core: client, host, revision, workspaceChanged, scope, setScope, viewSettings, setViewSettings }),
+    [client, host, revision, workspaceChanged, scope, viewSettings],
+  );
   return <CoreContext value={value}>{children}</CoreContext>;
 }

@@ -1,10 +1,12 @@
 // The filter bar of the app shell: the date range, column filters, readable segments (top N +
 // Other, a minimum group size) and saved views. What it applies is the scope every analysis call
-// takes (client/CoreProvider.tsx), so every screen honours it without knowing about it.
+// takes (client/CoreProvider.tsx), so every screen honours it without knowing about it. A saved view
+// also keeps the options of the screen it was saved on (client/viewSettings.ts).
 import { useEffect, useState, type FormEvent } from 'react';
 import { isCalendarDay, SCOPE_COLUMNS, type AnalysisScope, type CoreError, type SavedView, type ScopeColumn, type ScopeFilter } from '../../../core/src/api/index.ts';
 import { isScopeActive } from '../client/CoreProvider.tsx';
 import { asCoreError, useCall, useCoreContext } from '../client/hooks.ts';
+import { settingsOfScreen, withScreenSettings } from '../client/viewSettings.ts';
 import { useI18n, type I18n } from '../i18n/I18nProvider.tsx';
 import { ErrorBanner } from './ErrorBanner.tsx';
 
@@ -66,7 +68,7 @@ export interface FilterBarProps {
 }
 
 export function FilterBar({ screenId, onOpenScreen }: FilterBarProps) {
-  const { core, scope, setScope } = useCoreContext();
+  const { core, scope, setScope, viewSettings, setViewSettings } = useCoreContext();
   const { t, language, number } = useI18n();
   const [draft, setDraft] = useState<Draft>(() => draftOf(scope));
   const [viewName, setViewName] = useState('');
@@ -98,7 +100,11 @@ export function FilterBar({ screenId, onOpenScreen }: FilterBarProps) {
     const view = views.value?.find((candidate) => candidate.name === name);
     if (!view) return;
     setScope(view.scope.segmentTop !== undefined || view.scope.minGroupSize !== undefined ? { ...view.scope, otherLabel } : view.scope);
-    if (typeof view.settings.screen === 'string') onOpenScreen(view.settings.screen);
+    const viewScreen = view.settings.screen;
+    if (typeof viewScreen === 'string') {
+      setViewSettings((current) => withScreenSettings(current, viewScreen, view.settings));
+      onOpenScreen(viewScreen);
+    }
   };
   const changeViews = (work: Promise<SavedView[]>, chosen: string) =>
     work.then(
@@ -113,7 +119,7 @@ export function FilterBar({ screenId, onOpenScreen }: FilterBarProps) {
     if (!name) return;
     // the merged group's name is the UI's, not the view's: a view opened in the other language names it in that one
     const { otherLabel: _label, ...kept } = scopeOf(draft, otherLabel);
-    void changeViews(core.saveView({ name, scope: kept, settings: { screen: screenId } }), name).then(() => setViewName(''));
+    void changeViews(core.saveView({ name, scope: kept, settings: { ...settingsOfScreen(viewSettings, screenId), screen: screenId } }), name).then(() => setViewName(''));
   };
   const deleteView = () => {
     if (chosenView) void changeViews(core.deleteView({ name: chosenView }), '');

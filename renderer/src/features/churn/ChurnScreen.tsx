@@ -3,6 +3,7 @@
 import { useMemo, useState } from 'react';
 import type { OrderStatusName, RetentionPeriod, SegmentColumn } from '../../../../core/src/api/index.ts';
 import { useCall, useCoreContext } from '../../client/hooks.ts';
+import { useViewSetting } from '../../client/viewSettings.ts';
 import { PlotlyChart } from '../../components/charts/PlotlyChart.tsx';
 import { ErrorBanner } from '../../components/ErrorBanner.tsx';
 import { OptionSelect } from '../../components/OptionSelect.tsx';
@@ -40,10 +41,10 @@ function WindowFix({ onApply }: { onApply: (days: string) => void }) {
 
 export function ChurnScreen() {
   const { t, number, percent } = useI18n();
-  const [period, setPeriod] = useState<RetentionPeriod>('month');
-  const [windowText, setWindowText] = useState('');
-  const [segment, setSegment] = useState<SegmentColumn | null>(null);
-  const [statuses, setStatuses] = useState<OrderStatusName[]>([...DEFAULT_STATUSES]);
+  const [period, setPeriod] = useViewSetting<RetentionPeriod>('churn', 'period', 'month');
+  const [windowText, setWindowText] = useViewSetting<string>('churn', 'window', '');
+  const [segment, setSegment] = useViewSetting<SegmentColumn | null>('churn', 'segment', null);
+  const [statuses, setStatuses] = useViewSetting<OrderStatusName[]>('churn', 'statuses', [...DEFAULT_STATUSES]);
   const segments = useSegmentChoices();
   const windowDays = Number.parseInt(windowText, 10);
   const rule = { statuses, ...(Number.isFinite(windowDays) && windowDays > 0 ? { windowDays } : {}) };

@@ -3,6 +3,7 @@ import { useMemo, useState } from 'react';
 import type { CohortMembersRequest, CohortRetentionOptions, RetentionBase, RetentionMetric, RetentionMode, RetentionPeriod } from '../../../../core/src/api/index.ts';
 import { periodLabel } from '../../../../core/src/api/periodLabel.ts';
 import { useCall, useCoreContext } from '../../client/hooks.ts';
+import { useViewSetting } from '../../client/viewSettings.ts';
 import { PlotlyChart } from '../../components/charts/PlotlyChart.tsx';
 import { ErrorBanner } from '../../components/ErrorBanner.tsx';
 import { OptionSelect } from '../../components/OptionSelect.tsx';
@@ -15,21 +16,21 @@ import { CohortMembers } from './CohortMembers.tsx';
 import { cohortHeatmap, CURVES_LAYOUT, MAX_SEGMENT_CURVES, PERIODS, retentionCurves, segmentMinimum, topSegments, trendTrace, type HeatmapLabels, type HeatmapValue } from './retentionCharts.ts';
 import { RetentionForecastPanel } from './RetentionForecastPanel.tsx';
 
-type Options = Required<Pick<CohortRetentionOptions, 'period' | 'mode' | 'metric' | 'relativeTo' | 'trendK' | 'statuses'>> & { segment: CohortRetentionOptions['segment'] };
+type Options = Required<Pick<CohortRetentionOptions, 'period' | 'mode' | 'metric' | 'relativeTo' | 'trendK' | 'statuses'>> & { segment: Exclude<CohortRetentionOptions['segment'], undefined> };
 
 const DEFAULTS: Options = { period: 'month', mode: 'on', metric: 'customers', relativeTo: 'first', trendK: 1, segment: null, statuses: [...DEFAULT_STATUSES] };
 
 export function RetentionScreen() {
   const i18n = useI18n();
   const { t, number, percent } = i18n;
-  const [options, setOptions] = useState<Options>(DEFAULTS);
+  const [options, setOptions] = useViewSetting('retention', 'options', DEFAULTS);
   const [matrixIndex, setMatrixIndex] = useState(0);
   const [show, setShow] = useState<HeatmapValue>('percent');
   const [cell, setCell] = useState<CohortMembersRequest | null>(null);
   const segments = useSegmentChoices();
   const result = useCall('cohortRetention', options);
   const set = <K extends keyof Options>(key: K, value: Options[K]) => {
-    setOptions((current) => ({ ...current, [key]: value }));
+    setOptions({ ...options, [key]: value });
     setCell(null);
     if (key === 'segment') setMatrixIndex(0);
   };

@@ -3,6 +3,7 @@
 import { useMemo, useState } from 'react';
 import type { NpsGroup, RetentionPeriod } from '../../../../core/src/api/index.ts';
 import { useCall } from '../../client/hooks.ts';
+import { useViewSetting } from '../../client/viewSettings.ts';
 import { PlotlyChart, ROLE_COLORS } from '../../components/charts/PlotlyChart.tsx';
 import { ErrorBanner } from '../../components/ErrorBanner.tsx';
 import { OptionSelect } from '../../components/OptionSelect.tsx';
@@ -16,7 +17,7 @@ const GROUP_COLORS: Record<NpsGroup, string> = { promoter: ROLE_COLORS.good, pas
 
 export function SurveysScreen() {
   const { t, number, percent, label } = useI18n();
-  const [period, setPeriod] = useState<RetentionPeriod>('month');
+  const [period, setPeriod] = useViewSetting<RetentionPeriod>('satisfaction', 'period', 'month');
   const surveys = useCall('surveys', { period });
   const result = surveys.value;
   const groupName = (group: NpsGroup) => t(`surveys.${group}`);
