@@ -1,6 +1,6 @@
 // The Satisfaction screen: NPS and CSAT from the workspace's survey answers, their trend, churn and
 // survival by NPS group, and the churn reasons in the comments.
-import { useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import type { NpsGroup, RetentionPeriod } from '../../../../core/src/api/index.ts';
 import { useCall } from '../../client/hooks.ts';
 import { useViewSetting } from '../../client/viewSettings.ts';
