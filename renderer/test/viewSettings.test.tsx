@@ -93,4 +93,14 @@ describe('saved views keep screen options', () => {
     // the statuses changed before are back at their default: the view's options replace the screen's
     expect(lastRetention()).toMatchObject({ period: 'week', mode: 'on', metric: 'customers', relativeTo: 'first', trendK: 1, segment: 'region', statuses: ['completed'] });
   });
+
+  it('opens a view whose options cannot be read with the screen’s defaults', async () => {
+    const { lastRetention, period } = setup([{ name: 'Broken', scope: {}, settings: { screen: 'retention', 'retention.options': '{"period":' }, savedAt: '' }]);
+    await screen.findByRole('option', { name: 'Broken' });
+    fireEvent.change(period(), { target: { value: 'week' } });
+    await waitFor(() => expect(lastRetention()).toMatchObject({ period: 'week' }));
+    fireEvent.change(screen.getByTestId('view-select'), { target: { value: 'Broken' } });
+    await waitFor(() => expect(lastRetention()).toMatchObject({ period: 'month', segment: null }));
+    expect(period().value).toBe('month');
+  });
 });
