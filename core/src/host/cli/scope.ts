@@ -85,7 +85,9 @@ export function scopeOfFlags(flags: ScopeFlags): AnalysisScope | undefined {
  */
 export async function scopedCore(command: Command, core: Core): Promise<Core> {
   if (!SCOPED_COMMANDS.includes(command.name())) return core;
-  const flags = command.opts<ScopeFlags>();
+  // a command whose --from names something else (report: a saved model) takes its range as --range-from/--range-to
+  const { from: _ownFrom, to: _ownTo, ...rangeOnly } = command.opts<ScopeFlags>();
+  const flags = command.options.some((option) => option.long === '--range-from') ? rangeOnly : command.opts<ScopeFlags>();
   const scope = scopeOfFlags(flags);
   if (flags.view !== undefined && scope !== undefined) throw new CoreError('E_ARGS', '--view takes the scope of the saved view; leave out the other scope options');
   if (flags.view === undefined && scope === undefined) return core;
