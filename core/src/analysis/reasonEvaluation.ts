@@ -15,7 +15,7 @@ import { gunzipSync } from 'node:zlib';
 import ExcelJS from 'exceljs';
 import Papa from 'papaparse';
 import { CoreError } from '../api/errors.ts';
-import { UNKNOWN_REASON, type Classification, type Taxonomy } from '../api/reasons.ts';
+import { agreementOf, UNKNOWN_REASON, type Classification, type LabelAgreement, type Taxonomy } from '../api/reasons.ts';
 import { classifyFields, compileTaxonomy } from './reasonClassify.ts';
 import { blendWithModel, modelWeight, predictLabels, textFeatures, trainReasonModel } from './reasonModel.ts';
 
@@ -39,15 +39,8 @@ export interface LabelledText extends LabelRow {
   praiseOnly: boolean;
 }
 
-export interface ReasonScore {
-  reason: string;
-  /** Texts labelled with the reason (primary or other). */
-  labelled: number;
-  /** Texts the classifier gave the reason. */
-  predicted: number;
-  both: number;
-  precision: number | null;
-  recall: number | null;
+/** A reason's agreement with the labels, and the harmonic mean of its precision and recall. */
+export interface ReasonScore extends LabelAgreement {
   f1: number | null;
 }
 
@@ -117,11 +110,10 @@ function summarise(texts: ScoredText[]): EvaluationSummary {
     }
   }
   const perReason = [...scores]
-    .map(([reason, { labelled, predicted, both }]) => {
-      const precision = ratio(both, predicted);
-      const recall = ratio(both, labelled);
+    .map(([reason, counts]) => {
+      const { precision, recall, ...rest } = agreementOf(reason, counts);
       const f1 = precision !== null && recall !== null && precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : null;
-      return { reason, labelled, predicted, both, precision, recall, f1 };
+      return { ...rest, precision, recall, f1 };
     })
     .sort((a, b) => b.labelled - a.labelled || a.reason.localeCompare(b.reason));
   const reasons = [...new Set([...perReason.map((entry) => entry.reason), NO_REASON])];

@@ -14,7 +14,7 @@
 // transaction after the last cancel check, so a cancelled run leaves the previous classification whole.
 import { listValue, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
 import { CoreError } from '../api/errors.ts';
-import { NO_REASON_LABEL, UNKNOWN_REASON, type ClassifyTicketsResult, type LabelAgreement, type Taxonomy, type TicketEvidence } from '../api/reasons.ts';
+import { agreementOf, NO_REASON_LABEL, UNKNOWN_REASON, type ClassifyTicketsResult, type LabelAgreement, type Taxonomy, type TicketEvidence } from '../api/reasons.ts';
 import { queryOne, queryRows } from '../db/sql.ts';
 import { normalizeText } from '../text/normalize.ts';
 import { poolSize, WorkerFailure, WorkerPool } from '../task/workerPool.ts';
@@ -285,11 +285,7 @@ async function labelAgreement(connection: DuckDBConnection, taxonomy: Taxonomy):
      GROUP BY ALL ORDER BY labelled DESC, reason`,
     { labels: listValue(named.map((entry) => entry.label)), reasons: listValue(named.map((entry) => entry.reason)) },
   );
-  return rows.map((row) => ({
-    ...row,
-    precision: row.predicted > 0 ? row.both / row.predicted : null,
-    recall: row.labelled > 0 ? row.both / row.labelled : null,
-  }));
+  return rows.map((row) => agreementOf(row.reason, row));
 }
 
 type TicketRow = {

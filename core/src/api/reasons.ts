@@ -150,6 +150,12 @@ export interface LabelAgreement {
   recall: number | null;
 }
 
+/** A reason's agreement from its counts: precision over what was predicted, recall over what was labelled. */
+export function agreementOf(reason: string, counts: { labelled: number; predicted: number; both: number }): LabelAgreement {
+  const { labelled, predicted, both } = counts;
+  return { reason, labelled, predicted, both, precision: predicted > 0 ? both / predicted : null, recall: labelled > 0 ? both / labelled : null };
+}
+
 export interface ClassifyTicketsResult {
   taxonomyVersion: number;
   tickets: number;

@@ -187,11 +187,11 @@ export async function applyAnalysisScope(connection: DuckDBConnection, scope: Ta
       await connection.run(`INSERT INTO temp.${name} ${select}`);
     }
   }
-  const { any, inScope } = await queryOne<{ any: boolean; inScope: boolean }>(
+  const { hasOrders, inScope } = await queryOne<{ hasOrders: boolean; inScope: boolean }>(
     connection,
-    `SELECT EXISTS (SELECT 1 FROM ${context.canonical('orders')}) AS "any", EXISTS (SELECT 1 FROM temp.orders) AS "inScope"`,
+    `SELECT EXISTS (SELECT 1 FROM ${context.canonical('orders')}) AS "hasOrders", EXISTS (SELECT 1 FROM temp.orders) AS "inScope"`,
   );
-  if (any && !inScope) {
+  if (hasOrders && !inScope) {
     await failOnAbsentValue(connection, context);
     throw new CoreError('E_NO_DATA', 'no order lies in the chosen date range and filters; widen them', { reason: 'empty_scope' });
   }
