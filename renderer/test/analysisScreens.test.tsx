@@ -6,8 +6,9 @@ import type { ChurnPeriodRow, CohortMatrix, CohortRetentionResult, WorkspaceInfo
 import type { PlotlyPoint } from '../src/components/charts/plotlyBundle.ts';
 import { themedLayout } from '../src/components/charts/PlotlyChart.tsx';
 import { lifecycleTraces, survivalTraces, churnRateLayout, lifecycleLayout } from '../src/features/churn/churnCharts.ts';
-import { cohortHeatmap, UNOBSERVED_COLOR, segmentMinimum, topSegments } from '../src/features/retention/retentionCharts.ts';
+import { cohortHeatmap, UNOBSERVED_COLOR } from '../src/features/retention/retentionCharts.ts';
 import { RetentionScreen } from '../src/features/retention/RetentionScreen.tsx';
+import { largestGroups, segmentMinimum } from '../src/features/segmentChoices.ts';
 import { fakeCore, fakePlotly, renderWith } from './fakeCore.tsx';
 
 afterEach(cleanup);
@@ -35,15 +36,17 @@ const matrix: CohortMatrix = {
   ],
 };
 
+const customersOf = (segment: CohortMatrix) => segment.customers;
+
 describe('retention charts', () => {
   it('draws the largest segments only, none under the minimum size, and counts what it leaves out', () => {
     const segment = (name: string, customers: number) => ({ ...matrix, segment: name, customers });
     const matrices = [segment('UK', 800), segment('Iceland', 1), segment('France', 90), segment('EIRE', 40), segment('Spain', 19), segment('Germany', 95)];
-    const { shown, hiddenGroups, hiddenCustomers } = topSegments(matrices, 3, 20);
+    const { shown, hiddenGroups, hiddenCustomers } = largestGroups(matrices, customersOf, 3, 20);
     expect(shown.map((item) => item.segment)).toEqual(['UK', 'Germany', 'France']);
     expect([hiddenGroups, hiddenCustomers]).toEqual([3, 40 + 19 + 1]);
     // the whole base is drawn whatever its size
-    expect(topSegments([segment('all', 5)], 3, 20).shown).toHaveLength(1);
+    expect(largestGroups([segment('all', 5)], customersOf, 3, 20).shown).toHaveLength(1);
   });
 
   it("takes the filter bar's minimum group size over the default 20 customers", () => {
@@ -51,8 +54,8 @@ describe('retention charts', () => {
     // the trial's sample under top 3 + min group 10: France (18) and Germany (15) pass a minimum of 10
     const matrices = [segment('United Kingdom', 300), segment('Other', 40), segment('France', 18), segment('Germany', 15)];
     expect(segmentMinimum({})).toBe(20);
-    expect(topSegments(matrices, 6, segmentMinimum({ minGroupSize: 10 })).shown.map((item) => item.segment)).toEqual(['United Kingdom', 'Other', 'France', 'Germany']);
-    expect(topSegments(matrices, 6, segmentMinimum({})).hiddenGroups).toBe(2);
+    expect(largestGroups(matrices, customersOf, 6, segmentMinimum({ minGroupSize: 10 })).shown.map((item) => item.segment)).toEqual(['United Kingdom', 'Other', 'France', 'Germany']);
+    expect(largestGroups(matrices, customersOf, 6, segmentMinimum({})).hiddenGroups).toBe(2);
   });
 
   it('leaves unobservable cells empty on a grey background and marks running periods', () => {

@@ -1,8 +1,8 @@
 // The Churn screen: KPIs, the inactivity rule's verdicts, churn rate over time, lifecycle bars and
 // survival curves by segment.
 import { useMemo, useState } from 'react';
-import type { OrderStatusName, RetentionPeriod, SegmentColumn } from '../../../../core/src/api/index.ts';
-import { useCall, useCoreContext } from '../../client/hooks.ts';
+import type { OrderStatusName, RetentionPeriod, SegmentColumn, SurvivalCurve } from '../../../../core/src/api/index.ts';
+import { useCall } from '../../client/hooks.ts';
 import { useViewSetting } from '../../client/viewSettings.ts';
 import { PlotlyChart } from '../../components/charts/PlotlyChart.tsx';
 import { ErrorBanner } from '../../components/ErrorBanner.tsx';
@@ -10,8 +10,8 @@ import { OptionSelect } from '../../components/OptionSelect.tsx';
 import { Panel, Screen } from '../../components/Screen.tsx';
 import { StatTile } from '../../components/StatTile.tsx';
 import { useI18n } from '../../i18n/I18nProvider.tsx';
-import { MAX_SEGMENT_CURVES, PERIODS, segmentMinimum } from '../retention/retentionCharts.ts';
-import { useSegmentChoices } from '../segmentChoices.ts';
+import { PERIODS } from '../retention/retentionCharts.ts';
+import { useLargestGroups, useSegmentChoices } from '../segmentChoices.ts';
 import { DEFAULT_STATUSES, StatusesField } from '../StatusesField.tsx';
 import { churnRateLayout, churnRateTraces, lifecycleLayout, lifecycleTraces, SURVIVAL_LAYOUT, survivalTraces } from './churnCharts.ts';
 import { KpiTiles } from './KpiTiles.tsx';
@@ -39,6 +39,8 @@ function WindowFix({ onApply }: { onApply: (days: string) => void }) {
   );
 }
 
+const customersOfCurve = (curve: SurvivalCurve) => curve.subjects;
+
 export function ChurnScreen() {
   const { t, number, percent } = useI18n();
   const [period, setPeriod] = useViewSetting<RetentionPeriod>('churn', 'period', 'month');
@@ -59,14 +61,7 @@ export function ChurnScreen() {
     [periods, t],
   );
   // As on the Retention screen: the largest groups only, none of a handful of customers.
-  const minimumGroup = segmentMinimum(useCoreContext().scope);
-  const drawnCurves = useMemo(() => {
-    const all = survival.value?.curves ?? [];
-    const ranked = [...all].sort((a, b) => b.subjects - a.subjects);
-    const shown = ranked.filter((curve, index) => index < MAX_SEGMENT_CURVES && (all.length === 1 || curve.subjects >= minimumGroup));
-    const hidden = ranked.filter((curve) => !shown.includes(curve));
-    return { shown, hiddenGroups: hidden.length, hiddenCustomers: hidden.reduce((sum, curve) => sum + curve.subjects, 0) };
-  }, [survival.value, minimumGroup]);
+  const drawnCurves = useLargestGroups(survival.value?.curves, customersOfCurve);
   const curves = useMemo(() => survivalTraces(drawnCurves.shown, t('retention.allCustomers'), (name, subjects) => t('churn.curveName', { name, count: number(subjects) })), [drawnCurves, t, number]);
   const ruleInfo = summary.value?.rule;
   const axisTitles = useMemo(() => ({ period: t('churn.axis.period'), rate: t('churn.rate'), customers: t('customers.customersAxis') }), [t]);
@@ -145,8 +140,7 @@ export function ChurnScreen() {
         <Panel id="churn-survival" title={t('churn.survival')}>
           <p className="chart-note">
             {t('churn.survivalNote')}
-            {drawnCurves.hiddenGroups > 0 &&
-              ` ${t('churn.segmentsHidden', { groups: number(drawnCurves.hiddenGroups), customers: number(drawnCurves.hiddenCustomers), min: number(minimumGroup), shown: number(drawnCurves.shown.length) })}`}
+            {drawnCurves.hiddenNote && ` ${drawnCurves.hiddenNote}`}
             {logRank && ` ${t('churn.logRank', { statistic: number(logRank.statistic, 1), df: logRank.df, p: logRank.pValue < 0.001 ? '< 0.001' : number(logRank.pValue, 3) })}`}
           </p>
           <PlotlyChart

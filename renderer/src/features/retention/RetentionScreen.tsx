@@ -1,8 +1,8 @@
 // The Retention screen: cohort heatmap (click a cell for its customers), mean curves and the trend.
 import { useMemo, useState } from 'react';
-import type { CohortMembersRequest, CohortRetentionOptions, RetentionBase, RetentionMetric, RetentionMode, RetentionPeriod } from '../../../../core/src/api/index.ts';
+import type { CohortMatrix, CohortMembersRequest, CohortRetentionOptions, RetentionBase, RetentionMetric, RetentionMode, RetentionPeriod } from '../../../../core/src/api/index.ts';
 import { periodLabel } from '../../../../core/src/api/periodLabel.ts';
-import { useCall, useCoreContext } from '../../client/hooks.ts';
+import { useCall } from '../../client/hooks.ts';
 import { useViewSetting } from '../../client/viewSettings.ts';
 import { PlotlyChart } from '../../components/charts/PlotlyChart.tsx';
 import { ErrorBanner } from '../../components/ErrorBanner.tsx';
@@ -10,15 +10,17 @@ import { OptionSelect } from '../../components/OptionSelect.tsx';
 import { Panel, Screen } from '../../components/Screen.tsx';
 import { StatTile } from '../../components/StatTile.tsx';
 import { useI18n } from '../../i18n/I18nProvider.tsx';
-import { useSegmentChoices } from '../segmentChoices.ts';
+import { useLargestGroups, useSegmentChoices } from '../segmentChoices.ts';
 import { DEFAULT_STATUSES, StatusesField } from '../StatusesField.tsx';
 import { CohortMembers } from './CohortMembers.tsx';
-import { cohortHeatmap, CURVES_LAYOUT, MAX_SEGMENT_CURVES, PERIODS, retentionCurves, segmentMinimum, topSegments, trendTrace, type HeatmapLabels, type HeatmapValue } from './retentionCharts.ts';
+import { cohortHeatmap, CURVES_LAYOUT, PERIODS, retentionCurves, trendTrace, type HeatmapLabels, type HeatmapValue } from './retentionCharts.ts';
 import { RetentionForecastPanel } from './RetentionForecastPanel.tsx';
 
 type Options = Required<Pick<CohortRetentionOptions, 'period' | 'mode' | 'metric' | 'relativeTo' | 'trendK' | 'statuses'>> & { segment: Exclude<CohortRetentionOptions['segment'], undefined> };
 
 const DEFAULTS: Options = { period: 'month', mode: 'on', metric: 'customers', relativeTo: 'first', trendK: 1, segment: null, statuses: [...DEFAULT_STATUSES] };
+
+const customersOfMatrix = (matrix: CohortMatrix) => matrix.customers;
 
 export function RetentionScreen() {
   const i18n = useI18n();
@@ -59,11 +61,9 @@ export function RetentionScreen() {
         : null,
     [matrix, value, heatmapLabels, show],
   );
-  const { scope } = useCoreContext();
-  const minimumGroup = segmentMinimum(scope);
-  const segmentsShown = useMemo(() => (value ? topSegments(value.matrices, MAX_SEGMENT_CURVES, minimumGroup) : null), [value, minimumGroup]);
+  const segmentsShown = useLargestGroups(value?.matrices, customersOfMatrix);
   const curves = useMemo(
-    () => (segmentsShown ? retentionCurves(segmentsShown.shown, { weighted: t('retention.weighted'), simple: t('retention.simple'), all: t('retention.allCustomers'), axis: periodAxis }) : []),
+    () => retentionCurves(segmentsShown.shown, { weighted: t('retention.weighted'), simple: t('retention.simple'), all: t('retention.allCustomers'), axis: periodAxis }),
     [segmentsShown, t, periodAxis],
   );
   const [compareIndex, setCompareIndex] = useState<number | null>(null);
@@ -182,9 +182,9 @@ export function RetentionScreen() {
           ) : (
             <div className="chart-pair">
               <Panel id="retention-curves" title={t('retention.curves')}>
-                {segmentsShown && segmentsShown.hiddenGroups > 0 && (
-                  <p className="chart-note">
-                    {t('retention.segmentsHidden', { groups: number(segmentsShown.hiddenGroups), customers: number(segmentsShown.hiddenCustomers), min: number(minimumGroup), shown: number(segmentsShown.shown.length) })}
+                {segmentsShown.hiddenNote && (
+                  <p className="chart-note" data-testid="segments-hidden">
+                    {segmentsShown.hiddenNote} {t('retention.pickHidden')}
                   </p>
                 )}
                 <PlotlyChart data={curves} layout={{ ...CURVES_LAYOUT, xaxis: { dtick: value.periods > 24 ? 3 : 1, title: { text: periodAxis } } }} title={t('retention.curves')} fileName="retention-curves" />

@@ -1,5 +1,5 @@
 // Plotly figures of the Retention screen, built from CohortRetentionResult (pure: tested without a browser).
-import type { AnalysisScope, CohortMatrix, RetentionPeriod } from '../../../../core/src/api/index.ts';
+import type { CohortMatrix, RetentionPeriod } from '../../../../core/src/api/index.ts';
 import type { ChartLayout, ChartTrace } from '../../components/charts/plotlyBundle.ts';
 import { RATE_SCALE, UNOBSERVED_COLOR } from '../../../../core/src/api/palette.ts';
 import { CHART_COLORS } from '../../components/charts/PlotlyChart.tsx';
@@ -92,23 +92,6 @@ export function cohortHeatmap(matrix: CohortMatrix, periods: number, labels: Hea
 /** Width in pixels of a tick label at Plotly's 12 px font: CJK characters are about twice a Latin one. */
 function labelWidth(label: string): number {
   return [...label].reduce((width, char) => width + (/[\u2e80-\uffff]/.test(char) ? 12 : 7), 0);
-}
-
-/** Segments drawn as curves at most, and the smallest group drawn: more lines or groups of a few customers only hide the pattern. */
-export const MAX_SEGMENT_CURVES = 6;
-export const MIN_SEGMENT_CUSTOMERS = 20;
-
-/** The smallest group drawn: the filter bar's minimum group size when set (the analyst chose it), else the default cap. */
-export function segmentMinimum(scope: AnalysisScope): number {
-  return scope.minGroupSize ?? MIN_SEGMENT_CUSTOMERS;
-}
-
-/** The largest segments worth a curve (by customers, at least `minCustomers`), and what is left out. */
-export function topSegments(matrices: readonly CohortMatrix[], max = MAX_SEGMENT_CURVES, minCustomers = MIN_SEGMENT_CUSTOMERS): { shown: CohortMatrix[]; hiddenGroups: number; hiddenCustomers: number } {
-  const ranked = [...matrices].sort((a, b) => b.customers - a.customers);
-  const shown = ranked.filter((matrix, index) => index < max && (matrices.length === 1 || matrix.customers >= minCustomers));
-  const hidden = ranked.filter((matrix) => !shown.includes(matrix));
-  return { shown, hiddenGroups: hidden.length, hiddenCustomers: hidden.reduce((sum, matrix) => sum + matrix.customers, 0) };
 }
 
 /** Weighted (solid) and simple (dotted) mean retention curves, one colour per segment matrix. */
