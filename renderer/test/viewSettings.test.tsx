@@ -3,8 +3,11 @@
 import { cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
 import { useState } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { CohortRetentionRequest, CohortRetentionResult, SavedView, WorkspaceInfo } from '../../core/src/api/index.ts';
+import type { DriversRequest, CohortRetentionRequest, CohortRetentionResult, CoreApi, SavedView, WhatIfRequest, WhatIfResult, WorkspaceInfo } from '../../core/src/api/index.ts';
+import { driversResult } from '../../core/test/drivers/driversResultFixture.ts';
 import { FilterBar } from '../src/components/FilterBar.tsx';
+import { CustomersScreen } from '../src/features/customers/CustomersScreen.tsx';
+import { DriversScreen } from '../src/features/drivers/DriversScreen.tsx';
 import { RetentionScreen } from '../src/features/retention/RetentionScreen.tsx';
 import { fakeCore, fakePlotly, renderWith } from './fakeCore.tsx';
 
@@ -23,31 +26,49 @@ const WORKSPACE: WorkspaceInfo = {
   alerts: [],
 };
 
-/** The app shell in small: the filter bar over the screen it opens, Retention or an empty one. */
-function Shell() {
-  const [screenId, setScreenId] = useState('retention');
+const SCREENS = { retention: <RetentionScreen />, customers: <CustomersScreen />, drivers: <DriversScreen /> };
+
+/** The app shell in small: the filter bar over the screen it opens, one of SCREENS or an empty one. */
+function Shell({ first }: { first: keyof typeof SCREENS }) {
+  const [screenId, setScreenId] = useState<string>(first);
   return (
     <>
       <FilterBar screenId={screenId} onOpenScreen={setScreenId} />
       <button type="button" onClick={() => setScreenId('other')}>
         leave
       </button>
-      {screenId === 'retention' ? <RetentionScreen /> : <p>other screen</p>}
+      {screenId in SCREENS ? SCREENS[screenId as keyof typeof SCREENS] : <p>other screen</p>}
     </>
   );
 }
 
-function setup(saved: SavedView[] = []) {
+/** The shell on `first` over a fake core keeping saved views in memory; `verbs` answer the screen's own calls. */
+function renderShell(first: keyof typeof SCREENS, saved: SavedView[], verbs: Partial<CoreApi>) {
   let views = saved;
   const core = fakeCore({
     describeWorkspace: async () => WORKSPACE,
     scopeChoices: async () => ({ firstDay: null, lastDay: null, columns: { channel: [], region: [], category: [] } }),
     listViews: async () => views,
     saveView: async (request) => (views = [...views.filter((view) => view.name !== request.name), { ...request, settings: request.settings ?? {}, savedAt: '' }]),
-    cohortRetention: async (request) => ({ options: { ...request, asOf: '2024-02-15' }, periods: 0, matrices: [] }) as unknown as CohortRetentionResult,
+    ...verbs,
   });
   const plotly = fakePlotly();
-  renderWith(<Shell />, { core, plotly: async () => plotly });
+  renderWith(<Shell first={first} />, { core, plotly: async () => plotly });
+  const savedSettings = () => (core.calls.findLast((call) => call.method === 'saveView')?.request as { settings: Record<string, string> }).settings;
+  return { core, savedSettings };
+}
+
+/** Saves the current scope and screen as `name` from the views menu. */
+async function saveViewAs(name: string) {
+  fireEvent.change(screen.getByTestId('view-name'), { target: { value: name } });
+  fireEvent.click(screen.getByTestId('view-save'));
+  await screen.findByRole('option', { name });
+}
+
+function setup(saved: SavedView[] = []) {
+  const { core } = renderShell('retention', saved, {
+    cohortRetention: async (request) => ({ options: { ...request, asOf: '2024-02-15' }, periods: 0, matrices: [] }) as unknown as CohortRetentionResult,
+  });
   const lastRetention = () => core.calls.filter((call) => call.method === 'cohortRetention').at(-1)?.request as CohortRetentionRequest | undefined;
   const period = () => screen.getByTestId('retention-period') as HTMLSelectElement;
   // the segment choice is the only select offering Region
@@ -102,5 +123,65 @@ describe('saved views keep screen options', () => {
     fireEvent.change(screen.getByTestId('view-select'), { target: { value: 'Broken' } });
     await waitFor(() => expect(lastRetention()).toMatchObject({ period: 'month', segment: null }));
     expect(period().value).toBe('month');
+  });
+});
+
+describe('saved views keep the Customers and Drivers options', () => {
+  it('keeps the Customers tab: a view saved on Shopper types opens it again after a switch to Value', async () => {
+    const segmentsResult = { scheme: 'shopper', resultId: 'r1', customers: 0, types: [], undetermined: { insufficientData: 0, noRuleMatched: 0 }, features: [] };
+    const { core, savedSettings } = renderShell('customers', [], {
+      customerSegments: async () => segmentsResult as unknown as Awaited<ReturnType<CoreApi['customerSegments']>>,
+      customerValue: async () => new Promise(() => undefined),
+    });
+    const tab = (name: string) => screen.getByRole('tab', { name });
+    fireEvent.click(tab('Shopper types'));
+    await waitFor(() => expect(core.calls.findLast((call) => call.method === 'customerSegments')?.request).toMatchObject({ scheme: 'shopper' }));
+    await saveViewAs('Shoppers');
+    expect(savedSettings()).toMatchObject({ screen: 'customers', 'customers.tab': '"shopper"' });
+
+    fireEvent.click(tab('Value at risk'));
+    await waitFor(() => expect(tab('Value at risk').getAttribute('aria-selected')).toBe('true'));
+    fireEvent.click(screen.getByText('leave'));
+    await screen.findByText('other screen');
+    fireEvent.change(screen.getByTestId('view-select'), { target: { value: 'Shoppers' } });
+    await waitFor(() => expect(tab('Shopper types').getAttribute('aria-selected')).toBe('true'));
+  });
+
+  it('keeps the Drivers factors, the per-SD switch and the what-if', async () => {
+    const whatIf = (request: WhatIfRequest): WhatIfResult => ({
+      options: { term: request.term, level: request.level, reduction: request.reduction ?? 0.2, horizonMonths: request.horizonMonths ?? 12 },
+      activeCustomers: 5,
+      groupCustomers: 30,
+      groupEvents: 25,
+      monthlyChurnRate: 0.1,
+      trailingRevenue: 1200,
+      scenario: { reduction: 0.2, churnersNow: 35.5, churnersAfter: 23.8, customersKept: 11.7, revenueKept: 400, clvKept: null },
+      model: null,
+      assumptions: { en: [], zh: [] },
+    });
+    const { core, savedSettings } = renderShell('drivers', [], { churnDrivers: async () => driversResult, whatIf: async (request) => whatIf(request) });
+    const lastDrivers = () => core.calls.findLast((call) => call.method === 'churnDrivers')?.request as DriversRequest | undefined;
+    const lastWhatIf = () => core.calls.findLast((call) => call.method === 'whatIf')?.request as WhatIfRequest | undefined;
+    const reduction = () => screen.getByRole('textbox', { name: 'Churn cut by (%)' }) as HTMLInputElement;
+    await screen.findByTestId('what-if-result');
+    fireEvent.click(screen.getByTestId('driver-channel'));
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Numbers per standard deviation' }));
+    await waitFor(() => expect(lastDrivers()).toMatchObject({ covariates: ['reason', 'channel'], standardize: true }));
+    fireEvent.change(await screen.findByRole('textbox', { name: 'Churn cut by (%)' }), { target: { value: '35' } });
+    await waitFor(() => expect(lastWhatIf()).toMatchObject({ reduction: 0.35 }));
+    await saveViewAs('Per channel');
+    expect(JSON.parse(savedSettings()['drivers.covariates'] ?? '')).toEqual(['reason', 'channel']);
+
+    fireEvent.click(screen.getByTestId('driver-channel'));
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Numbers per standard deviation' }));
+    fireEvent.change(reduction(), { target: { value: '10' } });
+    await waitFor(() => expect(lastWhatIf()).toMatchObject({ reduction: 0.1 }));
+    expect(lastDrivers()).toMatchObject({ covariates: ['reason'], standardize: false });
+
+    fireEvent.change(screen.getByTestId('view-select'), { target: { value: 'Per channel' } });
+    await waitFor(() => expect(lastDrivers()).toMatchObject({ covariates: ['reason', 'channel'], standardize: true }));
+    await waitFor(() => expect(lastWhatIf()).toMatchObject({ reduction: 0.35, horizonMonths: 12 }));
+    expect(reduction().value).toBe('35');
+    expect((screen.getByTestId('driver-channel') as HTMLInputElement).checked).toBe(true);
   });
 });

@@ -4,6 +4,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { RfmGridCell, RfmSegmentsResult, ShopperSegmentsResult, ValueFitIssue, ValueFitQuality } from '../../../../core/src/api/index.ts';
 import { RATE_SCALE } from '../../../../core/src/api/palette.ts';
 import { useCall } from '../../client/hooks.ts';
+import { useViewSetting } from '../../client/viewSettings.ts';
 import { CHART_COLORS, PlotlyChart } from '../../components/charts/PlotlyChart.tsx';
 import { ErrorBanner } from '../../components/ErrorBanner.tsx';
 import { Panel, Screen } from '../../components/Screen.tsx';
@@ -43,7 +44,9 @@ export function emptyScores(grid: readonly RfmGridCell[], axis: 'r' | 'f'): numb
 
 function RfmView({ result, onExplain }: { result: RfmSegmentsResult; onExplain: (id: string) => void }) {
   const { t, number, label } = useI18n();
-  const [segment, setSegment] = useState(result.segments[0]?.key ?? '');
+  // A kept segment this workspace's scheme does not have (a view saved on other data) falls back to the first.
+  const [keptSegment, setSegment] = useViewSetting<string | null>('customers', 'rfmSegment', null);
+  const segment = result.segments.find((s) => s.key === keptSegment)?.key ?? result.segments[0]?.key ?? '';
   const grid = useMemo(() => {
     const scores = [1, 2, 3, 4, 5];
     const cell = (r: number, f: number) => result.grid.find((item) => item.r === r && item.f === f);
@@ -258,7 +261,8 @@ function ValueView({ onExplain, onResult }: { onExplain: (id: string) => void; o
 
 export function CustomersScreen() {
   const { t } = useI18n();
-  const [tab, setTab] = useState<Tab>('rfm');
+  const [keptTab, setTab] = useViewSetting<Tab>('customers', 'tab', 'rfm');
+  const tab = TABS.includes(keptTab) ? keptTab : 'rfm';
   const [explained, setExplained] = useState<string | null>(null);
   const rfm = useCall('customerSegments', tab === 'rfm' ? { scheme: 'rfm' } : null);
   const shopper = useCall('customerSegments', tab === 'shopper' ? { scheme: 'shopper' } : null);

@@ -1,8 +1,9 @@
 // The Drivers screen: a Cox model of customer lifetime on the factors the analyst ticks, its strongest
 // driver in words, hazard ratios as a forest plot, the proportional-hazards checks, and a what-if.
-import { useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import { ORDER_DRIVERS, type DriverCoefficient, type DriversResult, type OrderDriver } from '../../../../core/src/api/index.ts';
 import { useCall } from '../../client/hooks.ts';
+import { useViewSetting } from '../../client/viewSettings.ts';
 import { PlotlyChart } from '../../components/charts/PlotlyChart.tsx';
 import { ErrorBanner } from '../../components/ErrorBanner.tsx';
 import { useMoney } from '../../components/money.ts';
@@ -34,8 +35,10 @@ function useNames(result: DriversResult | undefined) {
 
 export function DriversScreen() {
   const { t, number, label } = useI18n();
-  const [chosen, setChosen] = useState<OrderDriver[] | null>(null);
-  const [standardize, setStandardize] = useState(false);
+  // null: the core's default factors. A kept list is read through the known drivers (a view may predate one).
+  const [keptDrivers, setChosen] = useViewSetting<OrderDriver[] | null>('drivers', 'covariates', null);
+  const chosen = keptDrivers?.filter(isOrderDriver) ?? null;
+  const [standardize, setStandardize] = useViewSetting<boolean>('drivers', 'standardize', false);
   const drivers = useCall('churnDrivers', { ...(chosen ? { covariates: chosen } : {}), standardize });
   const result = drivers.value;
   const names = useNames(result);
@@ -135,6 +138,9 @@ export function DriversScreen() {
   );
 }
 
+/** The what-if as typed: the group (term and level joined by NUL; null for the headline's), the reduction in percent and the horizon in months. */
+const WHAT_IF_DEFAULTS: { group: string | null; reduction: string; months: string } = { group: null, reduction: '20', months: '12' };
+
 function WhatIfPanel({ result, names }: { result: DriversResult; names: ReturnType<typeof useNames> }) {
   const { t, number, percent, language } = useI18n();
   const money = useMoney();
@@ -147,9 +153,13 @@ function WhatIfPanel({ result, names }: { result: DriversResult; names: ReturnTy
   );
   // Default group: the level the headline names as leaving fastest
   const headline = result.headline?.kind === 'categorical' ? `${result.headline.term}\u0000${result.headline.level}` : null;
-  const [group, setGroup] = useState<string | null>(null);
-  const [reductionText, setReductionText] = useState('20');
-  const [monthsText, setMonthsText] = useState('12');
+  const [scenario, setScenario] = useViewSetting('drivers', 'whatIf', WHAT_IF_DEFAULTS);
+  const { reduction: reductionText, months: monthsText } = scenario;
+  const setGroup = (group: string) => setScenario({ ...scenario, group });
+  const setReductionText = (reduction: string) => setScenario({ ...scenario, reduction });
+  const setMonthsText = (months: string) => setScenario({ ...scenario, months });
+  // A kept group the model no longer has (other factors, other data) gives way to the default.
+  const group = groups.some((choice) => choice.value === scenario.group) ? scenario.group : null;
   const picked = group ?? headline ?? groups[0]?.value ?? null;
   const [term, level] = picked ? picked.split('\u0000') : [];
   const reduction = Math.min(100, Math.max(1, Number.parseInt(reductionText, 10) || 20)) / 100;
