@@ -36,6 +36,7 @@ import { mapImport, type MappedImport, type MappedRequest } from './map.ts';
 import { requireMapping } from './mapping.ts';
 import { defineMacros } from './normalise.ts';
 import { loadAlerts, summarise, workspaceCounts } from './outcome.ts';
+import { amountCurrency, recordAmountCurrency } from '../report/displaySettings.ts';
 import { probeFiles } from './probe.ts';
 import { readFile, type ReadFile } from './read.ts';
 import { DEFAULT_READ_LIMITS, readerSql, shortMessage, type ReadLimits, type SqlPiece } from './reader.ts';
@@ -298,6 +299,7 @@ export async function importFiles(workspace: Workspace, scope: TaskScope, reques
         // Direct reads hash the file while DuckDB reads it: two cores, two jobs.
         for (const file of mapped.files) void file.digest();
         const loaded = await loadImport(scope, { ...mapped, mode: request.mode ?? 'append', limits });
+        if (request.kind === 'orders') await recordAmountCurrency(scope.connection, await amountCurrency(scope.connection, mapped.source(() => ({ ...limits, rejectsTables: null, sample: true })), mapped.mapping));
         const summary = await summarise(scope.connection, request.kind, loaded.base);
         const count = (key: 'rowsRead' | 'rowsLoaded' | 'rowsRejected') => loaded.perFile.reduce((sum, counts) => sum + counts[key], 0);
         scope.progress.update({ phase: 'done', rows: count('rowsLoaded') }, true);
