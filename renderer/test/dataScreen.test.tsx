@@ -2,9 +2,10 @@
 import { cleanup, fireEvent, screen, within } from '@testing-library/react';
 import { tableFromArrays, tableToIPC } from 'apache-arrow';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CoreError, type ImportPreview, type ImportResult, type WorkspaceInfo } from '../../core/src/api/index.ts';
+import { CoreError, type ImportAlert, type ImportPreview, type ImportResult, type WorkspaceInfo } from '../../core/src/api/index.ts';
 import { PROFILES } from '../../core/src/ingest/vocabulary.ts';
 import { DataScreen } from '../src/features/data/DataScreen.tsx';
+import { ImportAlerts } from '../src/features/data/ImportAlerts.tsx';
 import { profileName } from '../src/features/data/PreviewStep.tsx';
 import { translate } from '../src/i18n/I18nProvider.tsx';
 import { fakeCore, renderWith } from './fakeCore.tsx';
@@ -182,7 +183,7 @@ describe('Import result alerts', () => {
 
   for (const [language, skipped, credit] of [
     ['en', 'first1000.csv was skipped', '3,654 negative invoices'],
-    ['zh-CN', '已跳过 first1000.csv：它的编号中有 100.0% 也出现在 part1.csv.gz 中', '3,654 张负数发票被视为贷项通知单'],
+    ['zh-CN', '已跳过 first1000.csv：它的编号中有 100.0% 也出现在 part1.csv.gz 中', '3,654 张编号以 C 开头的负数发票被视为贷项通知单'],
   ] as const) {
     it(`lists every import alert (${language})`, async () => {
       const core = fakeCore({
@@ -204,6 +205,67 @@ describe('Import result alerts', () => {
       if (language === 'zh-CN') for (const item of items) expect(item.querySelector('details')?.open).toBe(false);
     });
   }
+});
+
+/** Every alert the core raises, as it raises it (ingest/map.ts, outcome.ts, overlap.ts, importFiles.ts): the record names each code once. */
+const CORE_ALERTS: Record<ImportAlert['code'], ImportAlert> = {
+  no_amount: { code: 'no_amount', message: 'no amount column was mapped: orders load without amounts, so revenue, value and refund figures will be empty; map one with --mapping {"amount": "HEADER"}' },
+  amount_unreadable: { code: 'amount_unreadable', message: 'column "金额" is mapped to amount by its name, but its first values are not numbers (NaN, Infinity or text): rows whose value cannot be read are rejected' },
+  duplicate_header: { code: 'duplicate_header', message: 'two columns are headed "金额" (columns 4 and 6): the mapping reads column 4; the other is named "金额_1", map it by that name to read it instead' },
+  implausible_dates: { code: 'implausible_dates', count: 12, message: '12 rows dated before 1990-01-01 or on/after 2100-01-01 were rejected as misread dates; widen the range with --dates-from / --dates-to if they are real' },
+  credit_notes: { code: 'credit_notes', count: 3654, message: '3,654 negative invoices with a "C" id were read as credit notes: money given back to their customer, counted by the refund rates, not orders (--credit-notes cancel reads them as cancelled orders)' },
+  repeated_ids: { code: 'repeated_ids', count: 5, message: '5 rows repeat an id of another row of this import and were folded into it: orders count each id once' },
+  existing_ids: { code: 'existing_ids', count: 1200, message: "1,200 order ids of this import are already in the workspace: appending replaces those orders (and their customer and lines) with this file's rows" },
+  unmatched_customers: {
+    code: 'unmatched_customers',
+    count: 40,
+    share: 0.25,
+    message: "40 tickets (25.0% of 160) name a customer with no order in the workspace (300 customers): they join the customers table but no order analysis sees them; check that the tickets' customer column holds the ids the orders use",
+  },
+  duplicate_file: { code: 'duplicate_file', count: 66, share: 1, files: ['first1000.csv', 'part1.csv.gz'], message: 'first1000.csv was skipped: 66 of its 66 order ids (100.0%) are also in part1.csv.gz, so it repeats that file and its rows would be counted twice; import it on its own if it is not a copy' },
+  shared_ids: { code: 'shared_ids', count: 7, files: ['a.csv', 'b.csv'], message: '7 order ids are in more than one file of this import (a.csv and b.csv: 7): each such order is read from the last file that has it' },
+};
+
+describe('Import alerts in Chinese', () => {
+  // Read off the zh-CN catalogue with each alert's numbers; none may lean on a count the alert does not carry.
+  const expected: Record<ImportAlert['code'], string> = {
+    no_amount: '没有映射金额列：订单导入后没有金额，收入、客户价值和退款相关的数字都会为空。请在字段映射中为金额选择一列。',
+    amount_unreadable: '按列名映射为金额的一列，开头的值不是数字（NaN、Infinity 或文字）：金额无法读取的行将被拒绝。',
+    duplicate_header: '有两列的表头相同：映射读取其中第一列；另一列在预览中有自己的列名，如需读取它，请按该列名映射。',
+    implausible_dates: '12 行的日期过早或过晚，被视为误读的日期而拒绝；如果这些日期是真实的，请用 --dates-from / --dates-to 放宽日期范围。',
+    credit_notes: '3,654 张编号以 C 开头的负数发票被视为贷项通知单：即退还给客户的钱，计入退款率，不计为订单。',
+    repeated_ids: '5 行与本次导入中另一行的编号重复，已合并到那一行：每个编号只计一次。',
+    existing_ids: '本次导入中有 1,200 个编号已在工作区中：追加导入会用本次导入的行替换这些记录（订单还会替换其客户和订单行）。',
+    unmatched_customers: '40 张工单（占工单的 25.0%）所属的客户在工作区中没有任何订单：这些客户会计入客户表，但基于订单的分析都看不到他们；请检查工单的客户列与订单使用的是否为同一种编号。',
+    duplicate_file: '已跳过 first1000.csv：它的编号中有 100.0% 也出现在 part1.csv.gz 中，视为副本，以免其行被重复计算；如果它不是副本，请单独导入。',
+    shared_ids: '7 个编号出现在本次导入的多个文件中（a.csv、b.csv）：订单行会取自每个含有该订单的文件，重复导出的行会被计算两次；其他情况以最后一个含有该编号的文件为准。',
+  };
+
+  it('words every alert the core raises in Chinese, the core’s English only behind a closed disclosure', () => {
+    renderWith(<ImportAlerts alerts={Object.values(CORE_ALERTS)} />, { language: 'zh-CN' });
+    const items = within(screen.getByTestId('import-alerts')).getAllByRole('listitem');
+    expect(items).toHaveLength(Object.keys(CORE_ALERTS).length);
+    for (const item of items) {
+      const code = item.dataset.code as ImportAlert['code'];
+      const details = item.querySelector('details');
+      expect(details?.open, code).toBe(false);
+      expect(details?.textContent, code).toContain(CORE_ALERTS[code].message);
+      const own = (item.textContent ?? '').replace(details?.textContent ?? '', '').trim();
+      expect(own, code).toBe(expected[code]);
+    }
+  });
+
+  it('shows the preview’s alerts before the import: ids already in the workspace', async () => {
+    const core = fakeCore({
+      describeWorkspace: async () => emptyWorkspace,
+      previewImport: async () => ({ ...preview, alerts: [CORE_ALERTS.existing_ids] }),
+    });
+    renderWith(<DataScreen />, { core, language: 'zh-CN' });
+    pickFile();
+    const box = await screen.findByTestId('import-alerts');
+    expect(box.textContent).toContain('导入之前请先确认');
+    expect(box.textContent).toContain(expected.existing_ids);
+  });
 });
 
 describe('Recognised export', () => {

@@ -1,16 +1,19 @@
-// The import's alerts (a file skipped as a copy, credit notes, ...): the same ones the CLI prints.
-// The core writes them in English; other languages get a sentence of their own from the alert's
-// count, share and file names, with the core's words behind a disclosure for the record.
+// The import's alerts (a file skipped as a copy, credit notes, ...): the same ones the CLI prints,
+// after the import and, for those known before it (ids already in the workspace, no amount
+// column), on its preview. The core writes them in English; other languages get a sentence of
+// their own from the alert's code, count, share and file names that says all the reader needs,
+// with the core's words behind a disclosure for the record.
 import type { ImportAlert } from '../../../../core/src/api/index.ts';
+import type { MessageKey } from '../../i18n/en.ts';
 import { useI18n } from '../../i18n/I18nProvider.tsx';
 
-export function ImportAlerts({ alerts }: { alerts: readonly ImportAlert[] }) {
+export function ImportAlerts({ alerts, title = 'result.alertsTitle' }: { alerts: readonly ImportAlert[]; title?: MessageKey }) {
   const { t, number, percent, language } = useI18n();
   const listSeparator = language === 'zh-CN' ? '、' : ', ';
   if (alerts.length === 0) return null;
   return (
     <div className="banner banner-warning" role="status" data-testid="import-alerts">
-      <strong>{t('result.alertsTitle')}</strong>
+      <strong>{t(title)}</strong>
       <ul className="banner-body">
         {alerts.map((alert) => (
           <li key={`${alert.code}:${alert.message}`} data-code={alert.code}>

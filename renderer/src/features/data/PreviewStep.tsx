@@ -2,6 +2,7 @@
 import type { ColumnMapping, EncodingName, ImportPreview } from '../../../../core/src/api/index.ts';
 import { isMessageKey, useI18n, type I18n } from '../../i18n/I18nProvider.tsx';
 import { fieldLabel } from './fieldLabel.ts';
+import { ImportAlerts } from './ImportAlerts.tsx';
 
 export const ENCODINGS: readonly EncodingName[] = ['utf-8', 'gb18030', 'gbk', 'big5', 'utf-16le', 'utf-16be'];
 
@@ -103,6 +104,8 @@ export function PreviewStep({ preview, choices, onChange }: PreviewStepProps) {
           <span className="detected-value">{t(preview.lineLevel ? 'wizard.rowsAre.lines' : 'wizard.rowsAre.orders')}</span>
         </div>
       </div>
+      {/* The alerts are the sniffed mapping's: "no amount column" is gone once the user maps one. */}
+      <ImportAlerts alerts={preview.alerts.filter((alert) => alert.code !== 'no_amount' || !choices.mapping.amount)} title="wizard.alertsTitle" />
       <Warnings warnings={preview.warnings} />
 
       <h3>{t('wizard.mapping')}</h3>
