@@ -4,6 +4,7 @@ import { useMemo, useState } from 'react';
 import type { OrderStatusName, RetentionPeriod, SegmentColumn, SurvivalCurve } from '../../../../core/src/api/index.ts';
 import { useCall } from '../../client/hooks.ts';
 import { useViewSetting } from '../../client/viewSettings.ts';
+import { periodAxisTicks } from '../../components/charts/periodAxis.ts';
 import { PlotlyChart } from '../../components/charts/PlotlyChart.tsx';
 import { ErrorBanner } from '../../components/ErrorBanner.tsx';
 import { OptionSelect } from '../../components/OptionSelect.tsx';
@@ -42,7 +43,7 @@ function WindowFix({ onApply }: { onApply: (days: string) => void }) {
 const customersOfCurve = (curve: SurvivalCurve) => curve.subjects;
 
 export function ChurnScreen() {
-  const { t, number, percent } = useI18n();
+  const { t, number, percent, language } = useI18n();
   const [period, setPeriod] = useViewSetting<RetentionPeriod>('churn', 'period', 'month');
   const [windowText, setWindowText] = useViewSetting<string>('churn', 'window', '');
   const [segment, setSegment] = useViewSetting<SegmentColumn | null>('churn', 'segment', null);
@@ -70,8 +71,10 @@ export function ChurnScreen() {
       singlePeriod: periods?.length === 1,
       maxCount: Math.max(0, ...(periods ?? []).map((row) => Math.max(row.new + row.returning + row.resurrected, row.churned, row.churnedAfter))),
       maxRate: Math.max(0, ...(periods ?? []).map((row) => row.churnRate ?? 0)),
+      // the period the rows were computed by: the chosen one may have changed while they load
+      ticks: periods && summary.value ? periodAxisTicks(summary.value.options.period, periods.map((row) => row.period), language) : null,
     }),
-    [periods],
+    [periods, summary.value, language],
   );
   const rateLayout = useMemo(() => churnRateLayout(axisTitles, shape), [axisTitles, shape]);
   const cycleLayout = useMemo(() => lifecycleLayout(axisTitles, shape), [axisTitles, shape]);

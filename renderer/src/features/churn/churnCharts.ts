@@ -1,5 +1,6 @@
 // Plotly figures of the Churn screen: churn rate over time, lifecycle bars, survival curves with bands.
 import type { ChurnPeriodRow, SurvivalCurve } from '../../../../core/src/api/index.ts';
+import type { PeriodTicks } from '../../../../core/src/api/periodLabel.ts';
 import type { ChartTrace } from '../../components/charts/plotlyBundle.ts';
 import { CHART_COLORS, ROLE_COLORS } from '../../components/charts/PlotlyChart.tsx';
 
@@ -36,10 +37,12 @@ export interface ChurnAxisShape {
   maxCount: number;
   /** The highest churn rate drawn (0-1); the rate axis is fixed to hold it (autorange of an overlaid pair cut the line off at 40%). */
   maxRate?: number;
+  /** Ticks by the chosen period (components/charts/periodAxis.ts); without them Plotly picks its own steps (two weeks over two months). */
+  ticks?: PeriodTicks | null;
 }
 
 function periodAxis(titles: ChurnAxisTitles, shape: ChurnAxisShape) {
-  return { title: { text: titles.period }, ...(shape.singlePeriod ? { type: 'category' } : {}) };
+  return { title: { text: titles.period }, ...(shape.singlePeriod ? { type: 'category' } : {}), ...shape.ticks };
 }
 
 function countTicks(shape: ChurnAxisShape) {

@@ -4,6 +4,7 @@ import type { CohortMatrix, CohortMembersRequest, CohortRetentionOptions, Retent
 import { periodLabel } from '../../../../core/src/api/periodLabel.ts';
 import { useCall } from '../../client/hooks.ts';
 import { useViewSetting } from '../../client/viewSettings.ts';
+import { periodAxisTicks } from '../../components/charts/periodAxis.ts';
 import { PlotlyChart } from '../../components/charts/PlotlyChart.tsx';
 import { ErrorBanner } from '../../components/ErrorBanner.tsx';
 import { OptionSelect } from '../../components/OptionSelect.tsx';
@@ -24,7 +25,7 @@ const customersOfMatrix = (matrix: CohortMatrix) => matrix.customers;
 
 export function RetentionScreen() {
   const i18n = useI18n();
-  const { t, number, percent } = i18n;
+  const { t, number, percent, language } = i18n;
   const [options, setOptions] = useViewSetting('retention', 'options', DEFAULTS);
   const [matrixIndex, setMatrixIndex] = useState(0);
   const [show, setShow] = useState<HeatmapValue>('percent');
@@ -38,6 +39,8 @@ export function RetentionScreen() {
   };
 
   const value = result.value;
+  // The period the result was computed by: the chosen one may have changed while it loads.
+  const cohortPeriod = value?.options.period ?? options.period;
   const matrix = value?.matrices[Math.min(matrixIndex, (value?.matrices.length ?? 1) - 1)];
   const periodAxis = t(`retention.axis.${options.period}`);
   // The words of both heatmaps (the segment's and the one it is compared with)
@@ -48,11 +51,11 @@ export function RetentionScreen() {
       percent: (rate) => percent(rate, 0),
       count: (amount) => number(amount),
       partialMark: '*',
-      // The cohort written as the report and the chart ticks write its period (2011-01 for a month)
-      cohortLabel: (cohort, size) => t('retention.cohortLabel', { cohort: periodLabel(options.period, cohort), size: number(size) }),
-      hover: (cohort, k, rate, retained, size) => t('retention.cellHover', { cohort: periodLabel(options.period, cohort), k, rate, retained, size }),
+      // The cohort written as the chart ticks write its period (2011-01 for a month, 2011 Q1 for a quarter)
+      cohortLabel: (cohort, size) => t('retention.cohortLabel', { cohort: periodLabel(cohortPeriod, cohort, language), size: number(size) }),
+      hover: (cohort, k, rate, retained, size) => t('retention.cellHover', { cohort: periodLabel(cohortPeriod, cohort, language), k, rate, retained, size }),
     }),
-    [periodAxis, t, percent, number, options.period],
+    [periodAxis, t, percent, number, cohortPeriod, language],
   );
   const heatmap = useMemo(
     () =>
@@ -76,6 +79,7 @@ export function RetentionScreen() {
     [compared, value, heatmapLabels, show],
   );
   const trend = useMemo(() => (matrix ? [trendTrace(matrix, t('retention.trendName', { k: options.trendK }))] : []), [matrix, t, options.trendK]);
+  const trendTicks = useMemo(() => (matrix ? periodAxisTicks(cohortPeriod, matrix.trend.map((point) => point.cohort), language) : null), [matrix, cohortPeriod, language]);
   const rateAt = (k: number) => matrix?.weightedMean.find((point) => point.k === k)?.rate ?? null;
 
   return (
@@ -201,7 +205,7 @@ export function RetentionScreen() {
                   />
                 }
               >
-                <PlotlyChart data={trend} layout={{ xaxis: { title: { text: t('retention.axis.cohort') } }, yaxis: { tickformat: '.0%', rangemode: 'tozero', title: { text: t('retention.trendName', { k: options.trendK }) } }, showlegend: false }} title={t('retention.trend')} fileName="retention-trend" />
+                <PlotlyChart data={trend} layout={{ xaxis: { title: { text: t('retention.axis.cohort') }, ...trendTicks }, yaxis: { tickformat: '.0%', rangemode: 'tozero', title: { text: t('retention.trendName', { k: options.trendK }) } }, showlegend: false }} title={t('retention.trend')} fileName="retention-trend" />
               </Panel>
             </div>
           )}

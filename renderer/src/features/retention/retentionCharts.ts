@@ -1,5 +1,6 @@
 // Plotly figures of the Retention screen, built from CohortRetentionResult (pure: tested without a browser).
 import type { CohortMatrix, RetentionPeriod } from '../../../../core/src/api/index.ts';
+import { labelWidth } from '../../components/charts/periodAxis.ts';
 import type { ChartLayout, ChartTrace } from '../../components/charts/plotlyBundle.ts';
 import { RATE_SCALE, UNOBSERVED_COLOR } from '../../../../core/src/api/palette.ts';
 import { CHART_COLORS } from '../../components/charts/PlotlyChart.tsx';
@@ -89,10 +90,6 @@ export function cohortHeatmap(matrix: CohortMatrix, periods: number, labels: Hea
   };
 }
 
-/** Width in pixels of a tick label at Plotly's 12 px font: CJK characters are about twice a Latin one. */
-function labelWidth(label: string): number {
-  return [...label].reduce((width, char) => width + (/[\u2e80-\uffff]/.test(char) ? 12 : 7), 0);
-}
 
 /** Weighted (solid) and simple (dotted) mean retention curves, one colour per segment matrix. */
 export function retentionCurves(matrices: readonly CohortMatrix[], names: { weighted: string; simple: string; all: string; axis: string }): ChartTrace[] {

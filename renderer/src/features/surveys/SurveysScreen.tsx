@@ -2,6 +2,7 @@
 // survival by NPS group, and the churn reasons in the comments.
 import { useMemo } from 'react';
 import type { NpsGroup, RetentionPeriod } from '../../../../core/src/api/index.ts';
+import { periodLabel } from '../../../../core/src/api/periodLabel.ts';
 import { useCall } from '../../client/hooks.ts';
 import { useViewSetting } from '../../client/viewSettings.ts';
 import { PlotlyChart, ROLE_COLORS } from '../../components/charts/PlotlyChart.tsx';
@@ -16,30 +17,29 @@ import { PERIODS } from '../retention/retentionCharts.ts';
 const GROUP_COLORS: Record<NpsGroup, string> = { promoter: ROLE_COLORS.good, passive: ROLE_COLORS.middling, detractor: ROLE_COLORS.bad };
 
 export function SurveysScreen() {
-  const { t, number, percent, label } = useI18n();
+  const { t, number, percent, label, language } = useI18n();
   const [period, setPeriod] = useViewSetting<RetentionPeriod>('satisfaction', 'period', 'month');
   const surveys = useCall('surveys', { period });
   const result = surveys.value;
   const groupName = (group: NpsGroup) => t(`surveys.${group}`);
 
-  const trend = useMemo(
-    () =>
-      result
-        ? [
-            { type: 'scatter', mode: 'lines+markers', name: t('surveys.nps'), x: result.overTime.map((row) => row.period.slice(0, 10)), y: result.overTime.map((row) => row.nps), line: { color: ROLE_COLORS.main } },
-            {
-              type: 'scatter',
-              mode: 'lines+markers',
-              name: t('surveys.csat'),
-              x: result.overTime.map((row) => row.period.slice(0, 10)),
-              y: result.overTime.map((row) => (row.csat === null ? null : row.csat * 100)),
-              yaxis: 'y2',
-              line: { color: ROLE_COLORS.second },
-            },
-          ]
-        : [],
-    [result, t],
-  );
+  const trend = useMemo(() => {
+    if (!result) return [];
+    // Periods as the other screens write them (2024-01, 2024 Q1), one category each
+    const x = result.overTime.map((row) => periodLabel(result.options.period, row.period, language));
+    return [
+      { type: 'scatter', mode: 'lines+markers', name: t('surveys.nps'), x, y: result.overTime.map((row) => row.nps), line: { color: ROLE_COLORS.main } },
+      {
+        type: 'scatter',
+        mode: 'lines+markers',
+        name: t('surveys.csat'),
+        x,
+        y: result.overTime.map((row) => (row.csat === null ? null : row.csat * 100)),
+        yaxis: 'y2',
+        line: { color: ROLE_COLORS.second },
+      },
+    ];
+  }, [result, t, language]);
   const curves = useMemo(
     () =>
       result
