@@ -7,6 +7,7 @@ import type { ReportColumnFormat } from '../../../core/src/api/index.ts';
 import { formatOfType, MAX_SECTION_ROWS, tableSection, type SectionColumn } from '../features/report/addedSections.ts';
 import { AddToReportButton } from '../features/report/AddToReportButton.tsx';
 import { useI18n, type I18n } from '../i18n/I18nProvider.tsx';
+import { WordWrap } from './WordWrap.tsx';
 
 export interface ArrowColumn {
   /** Field name in the Arrow schema. */
@@ -305,7 +306,9 @@ export function ArrowTable({
               return (
                 <div key={column.name} role="columnheader" aria-sort={sorted} className={`grid-cell${column.numeric ? ' grid-cell-number' : ''}`} title={text}>
                   <button type="button" className="grid-sort" onClick={() => sortBy(column.name)} title={i18n.t('table.sortBy', { column: text })}>
-                    <span className="grid-sort-label">{text}</span>
+                    <span className="grid-sort-label">
+                      <WordWrap text={text} />
+                    </span>
                     <span className="grid-sort-mark" aria-hidden="true">
                       {sorted === 'ascending' ? '▲' : sorted === 'descending' ? '▼' : ''}
                     </span>

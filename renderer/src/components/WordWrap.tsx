@@ -1,0 +1,46 @@
+// Text that wraps between words only. Chinese writes no spaces, so a narrow table header broke
+// anywhere ("购买次/数"); here the words come from Intl.Segmenter, a <wbr> marks each boundary and
+// the `word-wrap` class (word-break: keep-all) forbids the breaks inside words.
+import { Fragment } from 'react';
+import { useI18n, type Language } from '../i18n/I18nProvider.tsx';
+
+const CJK = /[\u2e80-\u9fff\uf900-\ufaff]/;
+
+/**
+ * `text` cut at its word boundaries in `language`; text without CJK characters is one piece (spaces
+ * already break it). The segmenter's dictionary leaves a lone character where a header adds an affix
+ * (流失/率, 购买/天/数, 距/最近): a lone character stays with the word before it, or the one after it
+ * when it comes first, so 流失率 and 距最近 hold together.
+ */
+export function wordPieces(text: string, language: Language): string[] {
+  if (!CJK.test(text)) return [text];
+  const pieces: string[] = [];
+  // the last piece is a lone character that no word came before: the next word joins it
+  let waiting = false;
+  for (const { segment } of new Intl.Segmenter(language, { granularity: 'word' }).segment(text)) {
+    const last = pieces.at(-1);
+    const lone = [...segment].length === 1 && CJK.test(segment);
+    if (last !== undefined && CJK.test(segment) && (waiting || (lone && CJK.test(last.at(-1) ?? '')))) {
+      pieces[pieces.length - 1] = last + segment;
+      waiting = false;
+    } else {
+      pieces.push(segment);
+      waiting = lone;
+    }
+  }
+  return pieces;
+}
+
+export function WordWrap({ text }: { text: string }) {
+  const { language } = useI18n();
+  return (
+    <span className="word-wrap">
+      {wordPieces(text, language).map((piece, index) => (
+        <Fragment key={index}>
+          {index > 0 && <wbr />}
+          {piece}
+        </Fragment>
+      ))}
+    </span>
+  );
+}
