@@ -14,7 +14,7 @@ import type { OrderStatus } from '../db/schema.ts';
 import { queryOne, queryRows, quoteIdent } from '../db/sql.ts';
 import { bgNbdExpectedPurchasesIfAlive, fitBgNbd, type BgNbdFit, type BgNbdParameters } from '../stats/bgnbd.ts';
 import { fitGammaGamma, type GammaGammaFit } from '../stats/gammaGamma.ts';
-import { ACTIVITY_ORDERS_SQL, activityParams, dataEnd, resolveChurnRule } from './activity.ts';
+import { activityParams, activityRelations, dataEnd, resolveChurnRule } from './activity.ts';
 import { RESULT_TABLES, storeRun } from './customerResults.ts';
 
 export interface CustomerValueOptions {
@@ -63,18 +63,22 @@ function checkOptions(options: CustomerValueOptions): Settings {
 }
 
 /**
- * Fills the temporary input table from orders: one row per customer whose first purchase is on
+ * Fills the temporary input table from the activity (the summaries' purchase days when they hold
+ * it, else the orders): one row per customer whose first purchase is on
  * or before the cut-off, with the holdout purchases (distinct days after it) alongside.
  */
 async function inputFromOrders(connection: DuckDBConnection, options: CustomerValueOptions, unit: TimeUnit): Promise<{ until: string; end: string }> {
   const end = await dataEnd(connection);
   const rule = await resolveChurnRule(connection, { windowDays: 1, asOf: end, ...(options.statuses ? { statuses: options.statuses } : {}) });
   const until = options.until ?? end;
+  // The rule's end is the data's end, for which the summaries hold one row per customer and purchase day already
+  const relations = await activityRelations(connection, rule.statuses, null);
+  const days = relations.fromSummaries
+    ? `SELECT customer_id, day, revenue AS amount FROM ${relations.days}`
+    : `SELECT customer_id, day, sum(revenue) AS amount FROM ${relations.days} GROUP BY customer_id, day`;
   await connection.run(
     `CREATE OR REPLACE TEMP TABLE ${INPUT} AS
-     WITH days AS (
-       SELECT customer_id, day, sum(amount) AS amount FROM (${ACTIVITY_ORDERS_SQL}) GROUP BY customer_id, day
-     ), calibration AS (
+     WITH days AS (${days}), calibration AS (
        SELECT customer_id, min(day) AS first_purchase, max(day) AS last_purchase, count(*) AS purchase_days,
               sum(amount) AS revenue, arg_min(amount, day) AS first_amount
        FROM days WHERE day <= CAST($until AS DATE) GROUP BY customer_id
