@@ -6,7 +6,7 @@
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import type { SegmentKeywords, ShopperFeature, ShopperRules } from '../api/customers.ts';
 import { queryOne, queryRows } from '../db/sql.ts';
-import { ACTIVITY_ORDERS_SQL } from './activity.ts';
+import { ACTIVITY_ORDERS_SQL, type ActivityRelations } from './activity.ts';
 import { GROUP_AGGREGATES_SQL, bindGroupValues, groupBasis, groupExpressionSql, matchesKeyword, type GroupColumns } from './customerGroups.ts';
 import { keywordPatternParam, textListParam } from './customerRules.ts';
 
@@ -125,11 +125,11 @@ function categoryFeaturesSql(counts: string): string {
  *
  * The order features come from one aggregation of the orders per customer, with no join back to
  * `orders` and no (customer, day) rows: on 10M orders those took most of the time, since nearly
- * every order is its customer's only order that day. What needs the order of purchases travels in
- * one list per customer of days before the as-of date * K + category code (K = the number of
- * category codes + 1; the days are never negative, so // and % split the two): sorted, the steps
- * between its days are the gaps between purchase days (0 between orders of one day), and its codes
- * count the orders per category. One list of integers costs less than a list per column.
+ * every order is its customer's only order that day. The gaps between purchase days come from
+ * `relations.gaps` (the previous purchase day the import keeps per customer and day, when the
+ * summaries hold the rule's activity), aggregated on their own: a sorted list of every order's day
+ * per customer cost more. The order categories travel as one list of integer codes per customer,
+ * whose histogram gives the counts per category.
  */
 export async function featuresSql(
   connection: DuckDBConnection,
@@ -138,6 +138,7 @@ export async function featuresSql(
   keywords: SegmentKeywords,
   days: string[],
   params: Record<string, DuckDBValue>,
+  relations: ActivityRelations,
 ): Promise<string> {
   const categories = columns.orderCategory || columns.lineCategory;
   // Lines are finer than orders: when they carry categories, each line counts on its own
@@ -157,30 +158,33 @@ export async function featuresSql(
                  list_contains(CAST($sports_categories AS VARCHAR[]), category) AS sports
           FROM (SELECT DISTINCT category FROM ${columns.lineCategory ? 'order_lines' : 'orders'} WHERE category IS NOT NULL))`
       : `category_codes AS (SELECT CAST(NULL AS VARCHAR) AS category, CAST(NULL AS BIGINT) AS code, false AS sports WHERE false)`,
-    `code_base AS (SELECT count(*) + 1 AS k FROM category_codes)`,
+    `gap_stats AS (
+      SELECT customer_id, count(*) AS gaps, avg(gap) AS mean_gap_days, stddev_pop(gap) AS gap_sd
+      FROM ${relations.gaps} GROUP BY customer_id)`,
     `per_customer AS (
       SELECT a.customer_id, count(*) AS orders, min(a.ordered_at) AS first_at, min(a.day) AS first_day,
              sum(a.amount) AS revenue, sum(a.amount) / count(*) AS avg_order_value,
              count(*) FILTER (WHERE a.discount > 0) / nullif(count(a.discount), 0) AS discount_order_share,
              count(p.day) / count(*) AS promotion_day_share,
-             ${GROUP_AGGREGATES_SQL},
-             list_sort(list((CAST($activity_as_of AS DATE) - a.day) * (SELECT k FROM code_base) + coalesce(c.code, 0))) AS day_codes,
-             coalesce(sum(a.amount) FILTER (WHERE c.sports), 0) AS sports_spend,
-             sum(a.amount) FILTER (WHERE c.code IS NOT NULL) AS category_spend
+             ${GROUP_AGGREGATES_SQL}
+             ${
+               orderCategories
+                 ? `, list(c.code) FILTER (WHERE c.code IS NOT NULL) AS codes,
+                    coalesce(sum(a.amount) FILTER (WHERE c.sports), 0) AS sports_spend,
+                    sum(a.amount) FILTER (WHERE c.code IS NOT NULL) AS category_spend`
+                 : ''
+             }
       FROM activity a LEFT JOIN promotion p ON p.day = a.day
-      LEFT JOIN category_codes c ON ${orderCategories ? 'c.category = a.category' : 'false'}
+      ${orderCategories ? 'LEFT JOIN category_codes c ON c.category = a.category' : ''}
       GROUP BY a.customer_id
     )`,
     `base AS (
-      SELECT * EXCLUDE (day_codes, k, gaps, category_counts, sports_spend, category_spend),
-             1 + len(gaps) AS purchase_days,
-             list_avg(gaps) AS mean_gap_days,
-             CASE WHEN len(gaps) >= 2 AND list_avg(gaps) > 0 THEN list_stddev_pop(gaps) / list_avg(gaps) END AS gap_cv,
-             ${categoryFeaturesSql('category_counts')}
-      FROM (SELECT *,
-                   list_filter([day_codes[i] // k - day_codes[i - 1] // k FOR i IN range(2, len(day_codes) + 1)], gap -> gap > 0) AS gaps,
-                   map_values(list_histogram(list_filter([code % k FOR code IN day_codes], code -> code > 0))) AS category_counts
-            FROM per_customer, code_base)
+      SELECT o.* ${orderCategories ? 'EXCLUDE (codes, category_counts, sports_spend, category_spend)' : ''},
+             1 + coalesce(g.gaps, 0) AS purchase_days, g.mean_gap_days,
+             CASE WHEN g.gaps >= 2 AND g.mean_gap_days > 0 THEN g.gap_sd / g.mean_gap_days END AS gap_cv
+             ${orderCategories ? `, ${categoryFeaturesSql('category_counts')}` : ''}
+      FROM (SELECT *${orderCategories ? ', map_values(list_histogram(codes)) AS category_counts' : ''} FROM per_customer) o
+      LEFT JOIN gap_stats g ON g.customer_id = o.customer_id
     )`,
   ];
   if (columns.lineCategory) {
