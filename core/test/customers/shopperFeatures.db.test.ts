@@ -139,6 +139,28 @@ describe('shopper-type features from one aggregation per customer', () => {
     });
   });
 
+  it('match the reference with an odd and an even number of orders (the median order value between two amounts)', async () => {
+    await workspace.withConnection(async (connection) => {
+      for (const [parity, median] of [[0, 50.05], [1, 80.1]] as const) {
+        // one completed order fewer when the count does not have this parity
+        await connection.run(
+          `DELETE FROM orders WHERE order_id = (SELECT max(order_id) FROM orders WHERE status = 'completed')
+             AND (SELECT count(*) FROM orders WHERE status = 'completed') % 2 <> $parity`,
+          { parity },
+        );
+        // the first half of the completed orders at 20, the rest at 80.1: an even count has its median between the two
+        await connection.run(
+          `UPDATE orders SET amount = CASE WHEN order_id IN (SELECT order_id FROM orders WHERE status = 'completed' ORDER BY order_id
+                                                             LIMIT (SELECT count(*) // 2 FROM orders WHERE status = 'completed')) THEN 20 ELSE 80.1 END
+           WHERE status = 'completed'`,
+        );
+        const check = await queryOne<{ n: number; median: number }>(connection, `SELECT count(*) AS n, median(amount) AS median FROM orders WHERE status = 'completed'`);
+        expect([Number(check.n) % 2, check.median]).toEqual([parity, median]);
+        expect(await differences(connection)).toEqual([]);
+      }
+    });
+  });
+
   it('match the reference when the optional columns are empty', async () => {
     await workspace.withConnection(async (connection) => {
       await connection.run('UPDATE orders SET category = NULL, discount = NULL, channel = NULL, region = NULL, items = NULL');
