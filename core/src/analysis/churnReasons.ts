@@ -26,7 +26,7 @@ import {
 } from '../api/reasons.ts';
 import { queryArrow } from '../db/arrow.ts';
 import { queryOne, queryRows, quoteIdent } from '../db/sql.ts';
-import { ACTIVITY_ORDERS_SQL, CUSTOMER_STATUS_SQL, customerStatusParams, resolveChurnRule, type ChurnRule } from './activity.ts';
+import { ACTIVITY_ORDERS_SQL, activityRelations, customerStatusParams, customerStatusSql, resolveChurnRule, type ChurnRule } from './activity.ts';
 import { flagParams, flagSql, requireColumns } from './flagColumn.ts';
 import { numberChoice } from './periods.ts';
 import { taxonomyHash } from './reasonTaxonomy.ts';
@@ -75,8 +75,11 @@ async function attribution(connection: DuckDBConnection, taxonomy: Taxonomy, opt
   } else {
     rule = await resolveChurnRule(connection, options);
     Object.assign(params, customerStatusParams(rule), { days_before: daysBeforeLastOrder });
+    // the status of each customer from the import's summaries when they hold the rule's activity; the
+    // revenue of the last 12 months before each one's last activity needs the orders' own times
+    const status = customerStatusSql((await activityRelations(connection, rule.statuses, options.asOf ?? null)).customers);
     customers = `
-      WITH status AS (${CUSTOMER_STATUS_SQL}),
+      WITH status AS (${status}),
            revenue AS (
              SELECT a.customer_id, sum(a.amount) AS revenue_12m FROM (${ACTIVITY_ORDERS_SQL}) a JOIN status s USING (customer_id)
              WHERE a.ordered_at > s.last_at - INTERVAL 12 MONTH GROUP BY a.customer_id)

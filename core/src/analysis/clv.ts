@@ -14,7 +14,7 @@ import type { OrderStatus } from '../db/schema.ts';
 import { queryOne, queryRows, quoteIdent } from '../db/sql.ts';
 import { bgNbdExpectedPurchasesIfAlive, fitBgNbd, type BgNbdFit, type BgNbdParameters } from '../stats/bgnbd.ts';
 import { fitGammaGamma, type GammaGammaFit } from '../stats/gammaGamma.ts';
-import { ACTIVITY_ORDERS_SQL, activityParams, dataEnd, resolveChurnRule } from './activity.ts';
+import { activityParams, activityRelations, dataEnd, resolveChurnRule } from './activity.ts';
 import { RESULT_TABLES, storeRun } from './customerResults.ts';
 
 export interface CustomerValueOptions {
@@ -63,18 +63,22 @@ function checkOptions(options: CustomerValueOptions): Settings {
 }
 
 /**
- * Fills the temporary input table from orders: one row per customer whose first purchase is on
+ * Fills the temporary input table from the activity (the summaries' purchase days when they hold
+ * it, else the orders): one row per customer whose first purchase is on
  * or before the cut-off, with the holdout purchases (distinct days after it) alongside.
  */
 async function inputFromOrders(connection: DuckDBConnection, options: CustomerValueOptions, unit: TimeUnit): Promise<{ until: string; end: string }> {
   const end = await dataEnd(connection);
   const rule = await resolveChurnRule(connection, { windowDays: 1, asOf: end, ...(options.statuses ? { statuses: options.statuses } : {}) });
   const until = options.until ?? end;
+  // The rule's end is the data's end, for which the summaries hold one row per customer and purchase day already
+  const relations = await activityRelations(connection, rule.statuses, null);
+  const days = relations.fromSummaries
+    ? `SELECT customer_id, day, revenue AS amount FROM ${relations.days}`
+    : `SELECT customer_id, day, sum(revenue) AS amount FROM ${relations.days} GROUP BY customer_id, day`;
   await connection.run(
     `CREATE OR REPLACE TEMP TABLE ${INPUT} AS
-     WITH days AS (
-       SELECT customer_id, day, sum(amount) AS amount FROM (${ACTIVITY_ORDERS_SQL}) GROUP BY customer_id, day
-     ), calibration AS (
+     WITH days AS (${days}), calibration AS (
        SELECT customer_id, min(day) AS first_purchase, max(day) AS last_purchase, count(*) AS purchase_days,
               sum(amount) AS revenue, arg_min(amount, day) AS first_amount
        FROM days WHERE day <= CAST($until AS DATE) GROUP BY customer_id
@@ -144,8 +148,8 @@ async function bgNbdData(connection: DuckDBConnection) {
   return { x: Float64Array.from(x!), tx: Float64Array.from(tx!), T: Float64Array.from(T!), weight: Float64Array.from(n!) };
 }
 
-async function fitSpend(connection: DuckDBConnection): Promise<{ fit: GammaGammaFit | null; skipped: string | null; excluded: number }> {
-  const { excluded } = await queryOne<{ excluded: number }>(connection, `SELECT count(*) AS excluded FROM ${INPUT} WHERE x > 0 AND NOT coalesce(m > 0, false)`);
+/** The Gamma-Gamma fit on the repeat customers with a positive mean spend; `excluded` repeat customers have none. */
+async function fitSpend(connection: DuckDBConnection, excluded: number): Promise<{ fit: GammaGammaFit | null; skipped: string | null; excluded: number }> {
   const reader = await connection.runAndReadAll(`SELECT x, m, CAST(count(*) AS DOUBLE) AS n FROM ${INPUT} WHERE x > 0 AND m > 0 GROUP BY x, m ORDER BY x, m`);
   const [x, m, n] = reader.getColumnsJS() as number[][];
   const customers = n!.reduce((sum, count) => sum + count, 0);
@@ -197,14 +201,18 @@ export async function customerValue(connection: DuckDBConnection, options: Custo
   let hasSpend = true;
   if (options.summaryFile) hasSpend = await inputFromSummary(connection, options.summaryFile);
   else range = await inputFromOrders(connection, options, settings.unit);
-  const { customers, repeat } = await queryOne<{ customers: number; repeat: number }>(connection, `SELECT count(*) AS customers, count(*) FILTER (WHERE x > 0) AS repeat FROM ${INPUT}`);
+  // one pass over the input for the counts (10M customers: each pass about 0.2 s of CPU)
+  const { customers, repeat, excluded } = await queryOne<{ customers: number; repeat: number; excluded: number }>(
+    connection,
+    `SELECT count(*) AS customers, count(*) FILTER (WHERE x > 0) AS repeat, count(*) FILTER (WHERE x > 0 AND NOT coalesce(m > 0, false)) AS excluded FROM ${INPUT}`,
+  );
   if (customers === 0) {
     throw new CoreError('E_NO_DATA', range ? `no customer bought on or before ${range.until}` : `${options.summaryFile} has no rows`, range ? { reason: 'no_customers_until', until: range.until.slice(0, 10) } : undefined);
   }
   if (repeat === 0) throw new CoreError('E_NO_DATA', 'no customer bought on two different days, so BG/NBD cannot be fitted', { reason: 'no_repeat_buyers_value' });
 
   const bgnbd = fitBgNbd(await bgNbdData(connection));
-  const spend = hasSpend ? await fitSpend(connection) : { fit: null, skipped: 'the summary file has no monetary_value (or zbar) column', excluded: 0 };
+  const spend = hasSpend ? await fitSpend(connection, excluded) : { fit: null, skipped: 'the summary file has no monetary_value (or zbar) column', excluded: 0 };
   const holdoutDays = range ? await queryOne<{ days: number }>(connection, 'SELECT date_diff(\'day\', CAST($until AS DATE), CAST($end AS DATE)) AS days', range) : null;
   const holdoutLength = holdoutDays && holdoutDays.days > 0 ? holdoutDays.days / DAYS_PER_UNIT[settings.unit] : null;
   const expectations = await expectationsByXT(connection, bgnbd, settings, holdoutLength);
@@ -288,11 +296,11 @@ export async function customerValue(connection: DuckDBConnection, options: Custo
 
 /** The issues that make the at-risk ranking meaningless (see ValueFitIssue), and the one-time buyers the model cannot judge. */
 async function assessFit(connection: DuckDBConnection, bgnbd: BgNbdFit, gg: GammaGammaFit | null): Promise<ValueFitQuality> {
+  // both percentiles from one sort of the repeat customers' P(alive)
   const spread = await queryOne<{ p10: number | null; p90: number | null; once: number }>(
     connection,
-    `SELECT quantile_cont(p_alive, 0.1) FILTER (WHERE frequency > 0) AS p10, quantile_cont(p_alive, 0.9) FILTER (WHERE frequency > 0) AS p90,
-            count(*) FILTER (WHERE frequency = 0) AS once
-     FROM ${RESULT_TABLES.value}`,
+    `SELECT spread[1] AS p10, spread[2] AS p90, once
+     FROM (SELECT quantile_cont(p_alive, [0.1, 0.9]) FILTER (WHERE frequency > 0) AS spread, count(*) FILTER (WHERE frequency = 0) AS once FROM ${RESULT_TABLES.value})`,
   );
   const issues: ValueFitIssue[] = [];
   if (bgnbd.atBound.length) issues.push({ code: 'parameter_on_bound', model: 'bgnbd', parameters: bgnbd.atBound });

@@ -24,7 +24,7 @@ import { CoreError } from '../api/errors.ts';
 import { UNKNOWN_REASON, type Taxonomy } from '../api/reasons.ts';
 import { queryRows, quoteIdent } from '../db/sql.ts';
 import { fitCox, chiSquareUpper, type CoxFit } from '../stats/cox.ts';
-import { CUSTOMER_STATUS_SQL, customerStatusParams, resolveChurnRule, type ChurnRule } from './activity.ts';
+import { activityRelations, customerStatusParams, customerStatusSql, resolveChurnRule, type ChurnRule } from './activity.ts';
 import { flagParams, flagSql, requireColumns } from './flagColumn.ts';
 import { loadRfmRules, loadShopperRules } from './customerRules.ts';
 import { numberChoice } from './periods.ts';
@@ -121,11 +121,13 @@ async function tableExists(connection: DuckDBConnection, table: string): Promise
 
 /**
  * The SQL of each order driver (a CTE with customer_id and `value`), given what the workspace holds;
- * drivers the data cannot give are absent. Binds the activity parameters and $taxonomy_hash.
+ * drivers the data cannot give are absent. Binds the activity parameters and $taxonomy_hash. The
+ * first order's channel, region and category are columns of the query's `status` CTE (activity.ts's
+ * customerStatusSql, which has them from the import's summaries when they hold the rule).
  */
 async function orderDriverSql(connection: DuckDBConnection): Promise<Partial<Record<OrderDriver, string>>> {
   const activity = `SELECT * FROM orders WHERE list_contains($activity_statuses, status) AND ordered_at <= CAST($activity_as_of AS TIMESTAMP)`;
-  const first = (column: string) => `SELECT customer_id, arg_min(${quoteIdent(column)}, (ordered_at, order_id)) AS value FROM (${activity}) GROUP BY customer_id`;
+  const first = (column: 'channel' | 'region' | 'category') => `SELECT customer_id, ${column} AS value FROM status`;
   const sql: Partial<Record<OrderDriver, string>> = {
     channel: first('channel'),
     region: first('region'),
@@ -172,8 +174,9 @@ async function customerSubjects(connection: DuckDBConnection, taxonomy: Taxonomy
   }
   const candidates = (requested ?? ORDER_DRIVERS.filter((driver) => driver !== 'rfmSegment')).filter((driver): driver is OrderDriver => available[driver as OrderDriver] !== undefined);
   const ctes = candidates.map((driver, index) => `d${index} AS (${available[driver]})`);
+  const status = customerStatusSql((await activityRelations(connection, rule.statuses, options.asOf ?? null)).customers);
   const sql = `
-    WITH status AS (${CUSTOMER_STATUS_SQL}),
+    WITH status AS (${status}),
          revenue AS (
            SELECT customer_id, sum(coalesce(amount, 0)) AS revenue_12m FROM orders
            WHERE list_contains($activity_statuses, status) AND ordered_at <= CAST($activity_as_of AS TIMESTAMP)

@@ -1,13 +1,14 @@
 // RFM segments (DOMAIN.md section 4): recency, frequency and monetary scores 1-5 and the named segments of rfm.json.
 //
 // Recency is days from the last purchase day to the as-of day, frequency the number of orders,
-// monetary their total amount, all over the orders that count as activity (analysis/activity.ts).
+// monetary their total amount, all over the orders that count as activity (analysis/activity.ts):
+// one row per customer, read from the import's customer summary when it holds the rule's activity.
 // Scores are quintiles by rank with ties kept together (see SCORING).
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import type { RfmGridCell, RfmRules, RfmSegmentSize, RfmSegmentsResult, ScoreBoundaries, ValueRange } from '../api/customers.ts';
 import type { OrderStatus } from '../db/schema.ts';
 import { queryRows } from '../db/sql.ts';
-import { ACTIVITY_ORDERS_SQL, activityParams, resolveChurnRule } from './activity.ts';
+import { activityParams, activityRelations, resolveChurnRule } from './activity.ts';
 import { loadRfmRules } from './customerRules.ts';
 import { RESULT_TABLES, segmentTotals, storeRun } from './customerResults.ts';
 
@@ -70,14 +71,9 @@ export async function rfm(connection: DuckDBConnection, options: RfmOptions = {}
   const createSql = `
     CREATE OR REPLACE TABLE ${RESULT_TABLES.rfm} AS
     WITH per_customer AS MATERIALIZED (
-      SELECT customer_id,
-             date_diff('day', max(day), CAST($activity_as_of AS DATE)) AS recency_days,
-             count(*) AS frequency,
-             sum(amount) AS monetary,
-             min(day) AS first_purchase,
-             max(day) AS last_purchase
-      FROM (${ACTIVITY_ORDERS_SQL})
-      GROUP BY customer_id
+      SELECT customer_id, date_diff('day', last_day, CAST($activity_as_of AS DATE)) AS recency_days, orders AS frequency, revenue AS monetary,
+             first_day AS first_purchase, last_day AS last_purchase
+      FROM ${(await activityRelations(connection, rule.statuses, options.asOf ?? null)).customers}
     ), boundaries AS (
       -- recency is better when shorter: its boundaries are taken on the negated days
       SELECT ${boundariesSql('-recency_days')} AS r, ${boundariesSql('frequency')} AS f, ${boundariesSql('monetary')} AS m FROM per_customer

@@ -23,7 +23,7 @@ import {
 } from '../api/customers.ts';
 import type { OrderStatus } from '../db/schema.ts';
 import { queryOne, queryRows, quoteIdent } from '../db/sql.ts';
-import { activityParams, resolveChurnRule } from './activity.ts';
+import { activityParams, activityRelations, resolveChurnRule } from './activity.ts';
 import { groupBasis } from './customerGroups.ts';
 import { RESULT_TABLES, segmentTotals, storeRun } from './customerResults.ts';
 import { loadKeywords, loadShopperRules } from './customerRules.ts';
@@ -113,7 +113,7 @@ export async function shopperTypes(connection: DuckDBConnection, options: Shoppe
   const days = await promotionDays(connection, rules, featureParams);
   // The features first, into a temporary table: the type rules then read a plain table, and the
   // optimiser plans the heavy query without the rules' expressions on top
-  await connection.run(`CREATE OR REPLACE TEMP TABLE ${FEATURES} AS ${await featuresSql(connection, columns, rules, keywords, days, featureParams)}`, featureParams);
+  await connection.run(`CREATE OR REPLACE TEMP TABLE ${FEATURES} AS ${await featuresSql(connection, columns, rules, keywords, days, featureParams, await activityRelations(connection, rule.statuses, options.asOf ?? null))}`, featureParams);
   const params: Record<string, DuckDBValue> = {};
   const matches = rules.types.map((type, index) => typeSql(type, index, judgements[index]!, params));
   rules.types.forEach((type, index) => (params[`k${index}`] = type.key));

@@ -6,7 +6,7 @@
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import type { SegmentKeywords, ShopperFeature, ShopperRules } from '../api/customers.ts';
 import { queryOne, queryRows } from '../db/sql.ts';
-import { ACTIVITY_ORDERS_SQL } from './activity.ts';
+import { ACTIVITY_ORDERS_SQL, type ActivityRelations } from './activity.ts';
 import { GROUP_AGGREGATES_SQL, bindGroupValues, groupBasis, groupExpressionSql, matchesKeyword, type GroupColumns } from './customerGroups.ts';
 import { keywordPatternParam, textListParam } from './customerRules.ts';
 
@@ -107,16 +107,32 @@ async function sportsCategories(connection: DuckDBConnection, columns: InputColu
 }
 
 /**
- * The category features of a row from the orders (or lines) per category `counts` and its
- * sports_spend and category_spend; all NULL for a customer without a category. Entropy in bits:
- * H = log2(N) - sum(n log2 n) / N with N = sum(n).
+ * SQL of the category features per customer with a category, from `rows` (customer_id, category,
+ * amount: one row per order, or per order line when the lines carry the categories). Counted per
+ * customer and category first, then per customer: entropy in bits H = log2(N) - sum(n log2 n) / N
+ * with N = sum(n), the top category's share of the rows, the sports categories' share of the spend.
+ * Binds $sports_categories.
  */
-function categoryFeaturesSql(counts: string): string {
-  return `nullif(len(${counts}), 0) AS distinct_categories,
-          log2(list_sum(${counts})) - list_sum([n * log2(n) FOR n IN ${counts}]) / list_sum(${counts}) AS category_entropy,
-          list_max(${counts}) / list_sum(${counts}) AS top_category_share,
-          sports_spend / nullif(category_spend, 0) AS sports_share`;
+function categoryFeaturesSql(rows: string): string {
+  return `SELECT customer_id, count(*) AS distinct_categories,
+                 log2(sum(n)) - sum(n * log2(n)) / sum(n) AS category_entropy,
+                 max(n) / sum(n) AS top_category_share,
+                 coalesce(sum(spend) FILTER (WHERE list_contains(CAST($sports_categories AS VARCHAR[]), category)), 0) / nullif(sum(spend), 0) AS sports_share
+          FROM (SELECT customer_id, category, count(*) AS n, sum(amount) AS spend FROM ${rows} WHERE category IS NOT NULL GROUP BY customer_id, category)
+          GROUP BY customer_id`;
 }
+
+/**
+ * The median order value of `activity` (CTE typical, column order_value), exactly as median()
+ * computes it, from the count of orders per amount: amounts repeat (prices, cents), so grouping
+ * them and walking the cumulative counts costs about half of median()'s pass over every order.
+ * Positions are 0-based: the median lies between the values at (N - 1) // 2 and N // 2, the first
+ * amounts whose cumulative count passes them, interpolated as quantile_cont does.
+ */
+const TYPICAL_ORDER_VALUE_CTES = `
+    amount_counts AS (SELECT amount, sum(count(*)) OVER (ORDER BY amount) AS upto, sum(count(*)) OVER () AS total FROM activity GROUP BY amount),
+    middle AS (SELECT min(amount) FILTER (WHERE upto > (total - 1) // 2) AS low, min(amount) FILTER (WHERE upto > total // 2) AS high FROM amount_counts),
+    typical AS (SELECT low + (high - low) * 0.5 AS order_value FROM middle)`;
 
 /**
  * SQL of one row per customer with activity: customer_id, revenue, customer_group and every
@@ -125,11 +141,11 @@ function categoryFeaturesSql(counts: string): string {
  *
  * The order features come from one aggregation of the orders per customer, with no join back to
  * `orders` and no (customer, day) rows: on 10M orders those took most of the time, since nearly
- * every order is its customer's only order that day. What needs the order of purchases travels in
- * one list per customer of days before the as-of date * K + category code (K = the number of
- * category codes + 1; the days are never negative, so // and % split the two): sorted, the steps
- * between its days are the gaps between purchase days (0 between orders of one day), and its codes
- * count the orders per category. One list of integers costs less than a list per column.
+ * every order is its customer's only order that day. The gaps between purchase days come from
+ * `relations.gaps` (the previous purchase day the import keeps per customer and day, when the
+ * summaries hold the rule's activity), and the categories from the orders (or lines) counted per
+ * customer and category, each aggregated on its own: a list per customer of every order's day and
+ * category, sorted and counted, cost more than both.
  */
 export async function featuresSql(
   connection: DuckDBConnection,
@@ -138,10 +154,9 @@ export async function featuresSql(
   keywords: SegmentKeywords,
   days: string[],
   params: Record<string, DuckDBValue>,
+  relations: ActivityRelations,
 ): Promise<string> {
   const categories = columns.orderCategory || columns.lineCategory;
-  // Lines are finer than orders: when they carry categories, each line counts on its own
-  const orderCategories = categories && !columns.lineCategory;
   // DuckDB refuses named parameters a statement does not use: bind each list only with its CTE
   params.promotion_days = textListParam(days);
   if (categories) params.sports_categories = textListParam(await sportsCategories(connection, columns, keywords));
@@ -151,47 +166,30 @@ export async function featuresSql(
     // not materialised: the orders are read again for the typical order value rather than held in memory
     `activity AS NOT MATERIALIZED (${ACTIVITY_ORDERS_SQL})`,
     `promotion AS (SELECT DISTINCT CAST(unnest(CAST($promotion_days AS VARCHAR[])) AS DATE) AS day)`,
-    categories
-      ? `category_codes AS (
-          SELECT category, CAST(row_number() OVER (ORDER BY category) AS BIGINT) AS code,
-                 list_contains(CAST($sports_categories AS VARCHAR[]), category) AS sports
-          FROM (SELECT DISTINCT category FROM ${columns.lineCategory ? 'order_lines' : 'orders'} WHERE category IS NOT NULL))`
-      : `category_codes AS (SELECT CAST(NULL AS VARCHAR) AS category, CAST(NULL AS BIGINT) AS code, false AS sports WHERE false)`,
-    `code_base AS (SELECT count(*) + 1 AS k FROM category_codes)`,
+    `gap_stats AS (
+      SELECT customer_id, count(*) AS gaps, avg(gap) AS mean_gap_days, stddev_pop(gap) AS gap_sd
+      FROM ${relations.gaps} GROUP BY customer_id)`,
     `per_customer AS (
       SELECT a.customer_id, count(*) AS orders, min(a.ordered_at) AS first_at, min(a.day) AS first_day,
              sum(a.amount) AS revenue, sum(a.amount) / count(*) AS avg_order_value,
              count(*) FILTER (WHERE a.discount > 0) / nullif(count(a.discount), 0) AS discount_order_share,
              count(p.day) / count(*) AS promotion_day_share,
-             ${GROUP_AGGREGATES_SQL},
-             list_sort(list((CAST($activity_as_of AS DATE) - a.day) * (SELECT k FROM code_base) + coalesce(c.code, 0))) AS day_codes,
-             coalesce(sum(a.amount) FILTER (WHERE c.sports), 0) AS sports_spend,
-             sum(a.amount) FILTER (WHERE c.code IS NOT NULL) AS category_spend
+             ${GROUP_AGGREGATES_SQL}
       FROM activity a LEFT JOIN promotion p ON p.day = a.day
-      LEFT JOIN category_codes c ON ${orderCategories ? 'c.category = a.category' : 'false'}
       GROUP BY a.customer_id
     )`,
     `base AS (
-      SELECT * EXCLUDE (day_codes, k, gaps, category_counts, sports_spend, category_spend),
-             1 + len(gaps) AS purchase_days,
-             list_avg(gaps) AS mean_gap_days,
-             CASE WHEN len(gaps) >= 2 AND list_avg(gaps) > 0 THEN list_stddev_pop(gaps) / list_avg(gaps) END AS gap_cv,
-             ${categoryFeaturesSql('category_counts')}
-      FROM (SELECT *,
-                   list_filter([day_codes[i] // k - day_codes[i - 1] // k FOR i IN range(2, len(day_codes) + 1)], gap -> gap > 0) AS gaps,
-                   map_values(list_histogram(list_filter([code % k FOR code IN day_codes], code -> code > 0))) AS category_counts
-            FROM per_customer, code_base)
+      SELECT o.*, 1 + coalesce(g.gaps, 0) AS purchase_days, g.mean_gap_days,
+             CASE WHEN g.gaps >= 2 AND g.mean_gap_days > 0 THEN g.gap_sd / g.mean_gap_days END AS gap_cv
+      FROM per_customer o LEFT JOIN gap_stats g ON g.customer_id = o.customer_id
     )`,
   ];
-  if (columns.lineCategory) {
-    ctes.push(`line_categories AS (
-      SELECT customer_id, ${categoryFeaturesSql('category_counts')}
-      FROM (SELECT a.customer_id, map_values(histogram(c.code)) AS category_counts,
-                   coalesce(sum(l.amount) FILTER (WHERE c.sports), 0) AS sports_spend, sum(l.amount) AS category_spend
-            FROM activity a JOIN (SELECT order_id, category, coalesce(amount, quantity * unit_price, 0) AS amount FROM order_lines) l ON l.order_id = a.order_id
-            JOIN category_codes c ON c.category = l.category
-            GROUP BY a.customer_id)
-    )`);
+  if (categories) {
+    // Lines are finer than orders: when they carry categories, each line counts on its own
+    const rows = columns.lineCategory
+      ? `(SELECT a.customer_id, l.category, coalesce(l.amount, l.quantity * l.unit_price, 0) AS amount FROM activity a JOIN order_lines l ON l.order_id = a.order_id)`
+      : 'activity';
+    ctes.push(`category_stats AS (${categoryFeaturesSql(rows)})`);
   }
   if (columns.lineItem) {
     ctes.push(
@@ -215,19 +213,18 @@ export async function featuresSql(
     // A pre-sale inquiry is a ticket before the first order, or one not about an order that asks a pre-sale question
     ctes.push(`ticket_stats AS (
       SELECT t.customer_id, count(*) AS tickets,
-             count(*) FILTER (WHERE t.created_at < b.first_at
-               OR (t.order_id IS NULL AND coalesce(regexp_matches(lower(concat_ws(' ', t.subject, t.body, t.category, t.label)), $presale_keywords), false))) AS presale_inquiries
+             -- a CASE, so the pattern is matched only against the tickets the other conditions leave open
+             count(*) FILTER (WHERE CASE WHEN t.created_at < b.first_at THEN true WHEN t.order_id IS NOT NULL THEN false
+               ELSE coalesce(regexp_matches(lower(concat_ws(' ', t.subject, t.body, t.category, t.label)), $presale_keywords), false) END) AS presale_inquiries
       FROM tickets t JOIN base b ON b.customer_id = t.customer_id
       WHERE t.created_at IS NULL OR t.created_at <= CAST($activity_as_of AS TIMESTAMP)
       GROUP BY t.customer_id
     )`);
   }
   const groupsKnown = groupBasis(columns).length > 0;
-  // the order categories' features are computed with the other order features, the lines' on their own
-  const categoryRow = columns.lineCategory ? 'c' : 'b';
   return `
     WITH ${ctes.join(',\n')},
-    typical AS (SELECT median(amount) AS order_value FROM activity)
+    ${TYPICAL_ORDER_VALUE_CTES}
     SELECT b.customer_id, b.revenue,
            ${groupsKnown ? groupExpressionSql(rules, params) : 'CAST(NULL AS VARCHAR)'} AS customer_group,
            b.orders, b.purchase_days,
@@ -237,16 +234,16 @@ export async function featuresSql(
            ${orNull(columns.discount, 'b.discount_order_share')} AS discount_order_share,
            b.promotion_day_share,
            b.gap_cv, b.mean_gap_days,
-           ${orNull(categories, `${categoryRow}.distinct_categories`)} AS distinct_categories,
-           ${orNull(categories, `${categoryRow}.category_entropy`)} AS category_entropy,
-           ${orNull(categories, `${categoryRow}.top_category_share`)} AS top_category_share,
-           ${orNull(categories, `${categoryRow}.sports_share`)} AS sports_share,
+           ${orNull(categories, 'c.distinct_categories')} AS distinct_categories,
+           ${orNull(categories, 'c.category_entropy')} AS category_entropy,
+           ${orNull(categories, 'c.top_category_share')} AS top_category_share,
+           ${orNull(categories, 'c.sports_share')} AS sports_share,
            ${orNull(columns.lineItem, 'r.repeat_item_share')} AS repeat_item_share,
            ${orNull(columns.tickets, 'coalesce(t.tickets, 0)')} AS tickets,
            ${orNull(columns.tickets, 'coalesce(t.tickets, 0) / b.orders')} AS tickets_per_order,
            ${orNull(columns.tickets, 'coalesce(t.presale_inquiries, 0)')} AS presale_inquiries
     FROM base b
-    ${columns.lineCategory ? 'LEFT JOIN line_categories c ON c.customer_id = b.customer_id' : ''}
+    ${categories ? 'LEFT JOIN category_stats c ON c.customer_id = b.customer_id' : ''}
     ${columns.lineItem ? 'LEFT JOIN repeat_stats r ON r.customer_id = b.customer_id' : ''}
     ${columns.tickets ? 'LEFT JOIN ticket_stats t ON t.customer_id = b.customer_id' : ''}`;
 }

@@ -12,7 +12,7 @@ import { CoreError } from '../api/errors.ts';
 import { UNKNOWN_REASON, type Taxonomy } from '../api/reasons.ts';
 import type { RetentionPeriod } from '../api/retention.ts';
 import { queryOne, queryRows } from '../db/sql.ts';
-import { CUSTOMER_STATUS_SQL, customerStatusParams, resolveChurnRule } from './activity.ts';
+import { activityRelations, customerStatusParams, customerStatusSql, resolveChurnRule } from './activity.ts';
 import { choice } from './periods.ts';
 import { classifyFields, compileTaxonomy } from './reasonClassify.ts';
 import { kaplanMeier, logRank, type TimeCounts } from './survival.ts';
@@ -70,9 +70,11 @@ export async function surveys(connection: DuckDBConnection, taxonomy: Taxonomy, 
   if (totals.orders > 0) {
     rule = await resolveChurnRule(connection, options);
     const params = customerStatusParams(rule);
+    // one row per customer, from the import's summaries when they hold the rule's activity
+    const status = customerStatusSql((await activityRelations(connection, rule.statuses, options.asOf ?? null)).customers);
     const groups = await queryRows<{ nps_group: NpsGroup; customers: number; judged: number; churned: number }>(
       connection,
-      `WITH status AS (${CUSTOMER_STATUS_SQL})
+      `WITH status AS (${status})
        SELECT g.nps_group, count(*) AS customers, count(s.customer_id) AS judged, count(*) FILTER (WHERE s.churned) AS churned
        FROM (${latestGroup}) g LEFT JOIN status s USING (customer_id) GROUP BY 1`,
       params,
@@ -83,7 +85,7 @@ export async function surveys(connection: DuckDBConnection, taxonomy: Taxonomy, 
     });
     const counts = await queryRows<TimeCounts>(
       connection,
-      `WITH status AS (${CUSTOMER_STATUS_SQL})
+      `WITH status AS (${status})
        SELECT g.nps_group AS "group",
               date_diff('day', CAST(s.first_at AS DATE), CASE WHEN s.churned THEN CAST(s.churn_at AS DATE) ELSE CAST($activity_as_of AS DATE) END) AS time,
               count(*) FILTER (WHERE s.churned) AS events, count(*) FILTER (WHERE NOT s.churned) AS censored

@@ -1,6 +1,7 @@
 // The shopper-type features from one aggregation per customer equal, cell by cell, those of the
 // earlier query (a (customer, day) aggregation, a window over days, a join back to orders), kept
-// in shopperFeaturesReference.ts. Generated orders with several orders on one day, missing
+// in shopperFeaturesReference.ts, with the purchase-day gaps read from the orders and from the
+// import's summaries. Generated orders with several orders on one day, missing
 // discounts and categories, business and cross-border channels, sale days, tickets and lines.
 //
 // Whole numbers and text must match exactly; fractions to 1e-12 relative, because a sum of doubles
@@ -8,9 +9,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { SHOPPER_FEATURES } from '../../src/api/customers.ts';
+import { rebuildSummaries } from '../../src/db/summaries.ts';
 import { Workspace } from '../../src/db/workspace.ts';
 import { queryOne, queryRows, quoteIdent } from '../../src/db/sql.ts';
-import { activityParams, resolveChurnRule } from '../../src/analysis/activity.ts';
+import { activityParams, activityRelations, resolveChurnRule } from '../../src/analysis/activity.ts';
 import { loadKeywords, loadShopperRules } from '../../src/analysis/customerRules.ts';
 import { featuresSql, inputColumns, promotionDays } from '../../src/analysis/shopperTypesFeatures.ts';
 import { referenceFeaturesSql } from './shopperFeaturesReference.ts';
@@ -43,7 +45,9 @@ const SEED_LINES_SQL = `
          CASE WHEN hash(i, n, 33) % 3 = 0 THEN NULL ELSE 5 + hash(i, n, 34) % 20 END, 2, 7.5, 0
   FROM range(1200) t(i), range(1, 4) l(n) WHERE hash(i, n, 35) % 3 > 0`;
 
-async function features(connection: DuckDBConnection, build: typeof featuresSql, table: string): Promise<void> {
+type BuildFeatures = (...args: Parameters<typeof referenceFeaturesSql>) => Promise<string>;
+
+async function features(connection: DuckDBConnection, build: BuildFeatures, table: string): Promise<void> {
   const rule = await resolveChurnRule(connection, { windowDays: 1 });
   const params: Record<string, DuckDBValue> = { ...activityParams(rule) };
   const rules = loadShopperRules(undefined).rules;
@@ -55,21 +59,34 @@ async function features(connection: DuckDBConnection, build: typeof featuresSql,
 
 const COLUMNS = ['revenue', 'customer_group', ...SHOPPER_FEATURES];
 
-/** Cells of the current query that differ from the reference (at most 5 shown), after checking both have the same customers. */
+/**
+ * Cells of the current query that differ from the reference (at most 5 each way shown), after
+ * checking both have the same customers: with the gaps read from the orders (the summaries out of
+ * step with them) and from the summaries the import keeps.
+ */
 async function differences(connection: DuckDBConnection): Promise<unknown[]> {
-  await features(connection, featuresSql, 'current_features');
-  await features(connection, referenceFeaturesSql, 'reference_features');
-  const same = (column: string) => {
-    const [a, b] = [`c.${quoteIdent(column)}`, `r.${quoteIdent(column)}`];
-    return column === 'customer_group' ? `${a} IS NOT DISTINCT FROM ${b}` : `(${a} IS NOT DISTINCT FROM ${b} OR abs(${a} - ${b}) <= 1e-12 * greatest(abs(${a}), abs(${b})))`;
-  };
-  return queryRows(
-    connection,
-    `SELECT customer_id, ${COLUMNS.map((column) => `CASE WHEN NOT ${same(column)} THEN CAST(c.${quoteIdent(column)} AS VARCHAR) || ' vs ' || CAST(r.${quoteIdent(column)} AS VARCHAR) END AS ${quoteIdent(column)}`).join(', ')}
-     FROM current_features c FULL JOIN reference_features r USING (customer_id)
-     WHERE c.customer_id IS NULL OR r.customer_id IS NULL OR NOT (${COLUMNS.map(same).join(' AND ')})
-     LIMIT 5`,
-  );
+  const found: unknown[] = [];
+  for (const fromSummaries of [false, true]) {
+    if (fromSummaries) await rebuildSummaries(connection);
+    else await connection.run('DROP TABLE IF EXISTS summary_state');
+    const relations = await activityRelations(connection, ['completed'], null);
+    expect(relations.fromSummaries).toBe(fromSummaries);
+    await features(connection, (...args) => featuresSql(...args, relations), 'current_features');
+    await features(connection, referenceFeaturesSql, 'reference_features');
+    const same = (column: string) => {
+      const [a, b] = [`c.${quoteIdent(column)}`, `r.${quoteIdent(column)}`];
+      return column === 'customer_group' ? `${a} IS NOT DISTINCT FROM ${b}` : `(${a} IS NOT DISTINCT FROM ${b} OR abs(${a} - ${b}) <= 1e-12 * greatest(abs(${a}), abs(${b})))`;
+    };
+    const rows = await queryRows(
+      connection,
+      `SELECT customer_id, ${COLUMNS.map((column) => `CASE WHEN NOT ${same(column)} THEN CAST(c.${quoteIdent(column)} AS VARCHAR) || ' vs ' || CAST(r.${quoteIdent(column)} AS VARCHAR) END AS ${quoteIdent(column)}`).join(', ')}
+       FROM current_features c FULL JOIN reference_features r USING (customer_id)
+       WHERE c.customer_id IS NULL OR r.customer_id IS NULL OR NOT (${COLUMNS.map(same).join(' AND ')})
+       LIMIT 5`,
+    );
+    found.push(...rows.map((row) => ({ fromSummaries, ...row })));
+  }
+  return found;
 }
 
 /** How many customers have a value of each feature, so a comparison of empty columns cannot pass unnoticed. */
@@ -119,6 +136,28 @@ describe('shopper-type features from one aggregation per customer', () => {
       const counts = await filled(connection);
       expect(counts.repeat_item_share).toBeGreaterThan(100);
       expect(counts.sports_share).toBeGreaterThan(300);
+    });
+  });
+
+  it('match the reference with an odd and an even number of orders (the median order value between two amounts)', async () => {
+    await workspace.withConnection(async (connection) => {
+      for (const [parity, median] of [[0, 50.05], [1, 80.1]] as const) {
+        // one completed order fewer when the count does not have this parity
+        await connection.run(
+          `DELETE FROM orders WHERE order_id = (SELECT max(order_id) FROM orders WHERE status = 'completed')
+             AND (SELECT count(*) FROM orders WHERE status = 'completed') % 2 <> $parity`,
+          { parity },
+        );
+        // the first half of the completed orders at 20, the rest at 80.1: an even count has its median between the two
+        await connection.run(
+          `UPDATE orders SET amount = CASE WHEN order_id IN (SELECT order_id FROM orders WHERE status = 'completed' ORDER BY order_id
+                                                             LIMIT (SELECT count(*) // 2 FROM orders WHERE status = 'completed')) THEN 20 ELSE 80.1 END
+           WHERE status = 'completed'`,
+        );
+        const check = await queryOne<{ n: number; median: number }>(connection, `SELECT count(*) AS n, median(amount) AS median FROM orders WHERE status = 'completed'`);
+        expect([Number(check.n) % 2, check.median]).toEqual([parity, median]);
+        expect(await differences(connection)).toEqual([]);
+      }
     });
   });
 
