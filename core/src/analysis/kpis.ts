@@ -8,7 +8,7 @@ import { kpiFormula, type KpiFormulaTerms } from '../api/kpiFormula.ts';
 import type { ChurnPeriodRow, Kpi, KpiKey, KpisOptions, KpisResult, LorenzPoint, Resolved } from '../api/retention.ts';
 import { queryOne, queryRows } from '../db/sql.ts';
 import { activityParams, activityRelations, type ActivityRelations } from './activity.ts';
-import { REPEAT_PURCHASE_DAYS } from '../db/summaries.ts';
+import { REPEAT_PURCHASE_DAYS, orderFactsSql } from '../db/summaries.ts';
 import { churnSummary } from './churn.ts';
 import { RETENTION_PERIODS, choice, numberChoice } from './periods.ts';
 
@@ -57,17 +57,15 @@ export async function kpis(connection: DuckDBConnection, options: KpisOptions = 
     `SELECT coalesce(sum(customers), 0) AS customers, coalesce(sum(repeaters), 0) AS repeaters, sum(revenue) AS revenue, coalesce(sum(orders), 0) AS orders FROM ${relations.spans}`,
     params,
   );
+  // The facts the import keeps hold every order: they answer when the evaluation date is the data's end
+  const facts =
+    relations.fromSummaries && options.asOf === undefined ? 'order_facts' : `(${orderFactsSql('(SELECT * FROM orders WHERE ordered_at <= CAST($as_of AS TIMESTAMP))')})`;
   const orders = await queryOne<OrderTotals>(
     connection,
-    `SELECT count(*) AS orders,
-            count(*) FILTER (WHERE status = 'completed') AS completed,
-            count(*) FILTER (WHERE status IN ('completed', 'refunded')) AS paid,
-            count(*) FILTER (WHERE status = 'refunded' OR refund_amount > 0) AS refunded,
-            sum(amount) FILTER (WHERE status IN ('completed', 'refunded')) AS paid_amount,
-            sum(CASE WHEN refund_amount > 0 THEN refund_amount WHEN status = 'refunded' THEN amount ELSE 0 END) AS refund_amount,
+    `SELECT orders, completed, paid, refunded, paid_amount, refund_amount,
             (SELECT count(*) FROM credit_notes WHERE issued_at <= CAST($as_of AS TIMESTAMP)) AS credit_notes,
             (SELECT sum(amount) FROM credit_notes WHERE issued_at <= CAST($as_of AS TIMESTAMP)) AS credit_amount
-     FROM orders WHERE ordered_at <= CAST($as_of AS TIMESTAMP)`,
+     FROM ${facts}`,
     { as_of: rule.asOf },
   );
   const tickets = await queryOne<TicketTotals>(

@@ -71,18 +71,39 @@ export function gapCountsSql(gaps: string): string {
   return `SELECT gap, count(*) AS gaps FROM ${gaps} GROUP BY gap`;
 }
 
+/** The optional order columns whose presence the workspace description reports. */
+export const OPTIONAL_ORDER_COLUMNS = ['paid_at', 'amount', 'discount', 'refund_amount', 'channel', 'region', 'category', 'items'] as const;
+
+/**
+ * SQL of one row of facts over the orders of `orders` (any status): the count, the first and last
+ * order time, the order totals the KPIs read (completed, paid, refunded, paid and refunded
+ * amounts) and the values each optional column holds (`filled_<column>`: a count).
+ */
+export function orderFactsSql(orders: string): string {
+  return `SELECT count(*) AS orders, min(ordered_at) AS first_at, max(ordered_at) AS last_at,
+           count(*) FILTER (WHERE status = '${SUMMARY_STATUS}') AS completed,
+           count(*) FILTER (WHERE status IN ('completed', 'refunded')) AS paid,
+           count(*) FILTER (WHERE status = 'refunded' OR refund_amount > 0) AS refunded,
+           sum(amount) FILTER (WHERE status IN ('completed', 'refunded')) AS paid_amount,
+           sum(CASE WHEN refund_amount > 0 THEN refund_amount WHEN status = 'refunded' THEN amount ELSE 0 END) AS refund_amount,
+           ${OPTIONAL_ORDER_COLUMNS.map((column) => `count(${quoteIdent(column)}) AS ${quoteIdent(`filled_${column}`)}`).join(', ')}
+    FROM ${orders}`;
+}
+
 /**
  * A summary: one SQL text over `orders` and the summaries before it. Without `groupedBy` it has
  * rows per customer (customer_id), which a refresh rebuilds for the customers an import touched.
  * With it, it is an aggregate over customers that reads only the per-customer summaries: its
  * columns other than `keys` are counts and sums, `count` the one that counts its members, so a refresh
  * subtracts the touched customers' old rows and adds their new ones (an aggregate never reads
- * `orders`, whose replaced rows are gone by then).
+ * `orders`, whose replaced rows are gone by then). `whole`: one row over every order, rebuilt by
+ * each refresh (orders an import replaced cannot be subtracted, and it is one pass over a few columns).
  */
 export interface Summary {
   name: string;
   sql: string;
   groupedBy?: { keys: readonly string[]; count: string };
+  whole?: true;
 }
 
 /** The summaries, in the order they are built: each reads `orders` and the ones before it. */
@@ -118,6 +139,7 @@ export const SUMMARIES: readonly Summary[] = [
     sql: gapCountsSql(`(SELECT customer_id, date_diff('day', previous_day, day) AS gap FROM customer_days WHERE previous_day IS NOT NULL)`),
     groupedBy: { keys: ['gap'], count: 'gaps' },
   },
+  { name: 'order_facts', sql: orderFactsSql('orders'), whole: true },
 ];
 
 /**
@@ -217,7 +239,7 @@ export async function refreshSummaries(connection: DuckDBConnection, base: numbe
   const { older } = await queryOne<{ older: number }>(connection, 'SELECT count(*) AS older FROM orders WHERE source_id < $base', { base });
   if (Number(older) === 0) return rebuildSummaries(connection);
   const touched = `cw_summary_customers_${base}`;
-  const perCustomer = SUMMARIES.filter((summary) => summary.groupedBy === undefined);
+  const perCustomer = SUMMARIES.filter((summary) => summary.groupedBy === undefined && !summary.whole);
   const aggregates = SUMMARIES.flatMap(({ name, sql, groupedBy }) => (groupedBy === undefined ? [] : [{ name, sql, ...groupedBy, keyList: groupedBy.keys.map(quoteIdent).join(', ') }]));
   const delta = (name: string) => `cw_summary_delta_${name}`;
   await connection.run(`CREATE OR REPLACE TEMP TABLE ${touched} AS SELECT DISTINCT customer_id FROM orders WHERE source_id >= $base`, { base });
@@ -240,13 +262,17 @@ export async function refreshSummaries(connection: DuckDBConnection, base: numbe
       await connection.run(`DELETE FROM ${quoteIdent(name)}`);
       await connection.run(`INSERT INTO ${quoteIdent(name)} BY NAME SELECT * FROM ${delta(name)}`);
     }
+    for (const { name, sql } of SUMMARIES.filter((summary) => summary.whole)) {
+      await connection.run(`DELETE FROM ${quoteIdent(name)}`);
+      await connection.run(`INSERT INTO ${quoteIdent(name)} ${sql}`);
+    }
   } finally {
     await connection.run(`DROP TABLE IF EXISTS ${touched}`);
     for (const { name } of aggregates) await connection.run(`DROP TABLE IF EXISTS ${delta(name)}`);
   }
   const { matches } = await queryOne<{ matches: boolean | null }>(
     connection,
-    `SELECT (SELECT coalesce(sum(orders), 0) FROM customer_summary) = (SELECT count(*) FROM orders WHERE status = '${SUMMARY_STATUS}') AS matches`,
+    `SELECT (SELECT coalesce(sum(orders), 0) FROM customer_spans) = (SELECT completed FROM order_facts) AS matches`,
   );
   if (matches !== true) return rebuildSummaries(connection);
   await recordState(connection);
@@ -269,4 +295,31 @@ export async function summariesAnswer(connection: DuckDBConnection, asOf: string
     { as_of: asOf },
   );
   return covers === true;
+}
+
+/** orderFactsSql's row, as the workspace description reads it. */
+export interface OrderFacts {
+  orders: number;
+  firstAt: string | null;
+  lastAt: string | null;
+  /** Optional order columns that hold a value in at least one order. */
+  filledColumns: string[];
+  /** Orders with an amount. */
+  amounts: number;
+}
+
+/** The facts of every order: from the stored summary while it matches the orders, else computed now. */
+export async function orderFacts(connection: DuckDBConnection): Promise<OrderFacts> {
+  const source = (await summariesAnswer(connection, null)) ? 'order_facts' : `(${orderFactsSql('orders')})`;
+  const row = await queryOne<Record<string, number | null> & { first_at: string | null; last_at: string | null }>(
+    connection,
+    `SELECT * EXCLUDE (first_at, last_at), strftime(first_at, '%Y-%m-%dT%H:%M:%S') AS first_at, strftime(last_at, '%Y-%m-%dT%H:%M:%S') AS last_at FROM ${source}`,
+  );
+  return {
+    orders: Number(row.orders ?? 0),
+    firstAt: row.first_at,
+    lastAt: row.last_at,
+    filledColumns: OPTIONAL_ORDER_COLUMNS.filter((column) => Number(row[`filled_${column}`] ?? 0) > 0),
+    amounts: Number(row.filled_amount ?? 0),
+  };
 }
