@@ -10,7 +10,7 @@ import { listValue, type DuckDBConnection, type DuckDBValue } from '@duckdb/node
 import { CoreError } from '../api/errors.ts';
 import { ORDER_STATUSES, type OrderStatus } from '../db/schema.ts';
 import { queryOne } from '../db/sql.ts';
-import { SUMMARY_STATUS, summariesAnswer } from '../db/summaries.ts';
+import { SUMMARY_STATUS, customerRevenuesSql, customerSpansSql, gapCountsSql, summariesAnswer } from '../db/summaries.ts';
 
 export interface ChurnRuleOptions {
   /** Inactivity window in days. Default: P90 of repeat customers' gaps between purchase days, rounded up. */
@@ -54,16 +54,19 @@ export const ACTIVITY_ORDERS_SQL = `
  * Where an analysis reads the activity from: relations (SQL in parentheses) of activity rows by
  * customer and day (`days`, summaries.ts's customerDaysSql columns: one row per purchase day, or
  * per order, so readers sum orders and revenue and count distinct days), one row per customer
- * (`customers`, its customerSummarySql columns) and the gaps in days between a customer's
- * consecutive purchase days (`gaps`: customer_id, gap), and how many customers have a gap
- * (`repeatCustomers`: an expression in a query over `gaps`; the summaries count them from one row
- * per customer instead of counting distinct ids). Binds the activity parameters.
+ * (`customers`, its customerSummarySql columns), and the same grouped so that their size no
+ * longer grows with the customers (summaries.ts's aggregates): `spans` (customerSpansSql),
+ * `revenues` (customerRevenuesSql), `gapCounts` (gapCountsSql: the gaps in days between a
+ * customer's consecutive purchase days) and, from the summaries only, `cohortMonths` (the
+ * cohort_months summary; null: group the days by month instead). Binds the activity parameters.
  */
 export interface ActivityRelations {
   days: string;
   customers: string;
-  gaps: string;
-  repeatCustomers: string;
+  spans: string;
+  revenues: string;
+  gapCounts: string;
+  cohortMonths: string | null;
   /** Read from the summaries the import keeps, rather than from every order. */
   fromSummaries: boolean;
 }
@@ -76,27 +79,35 @@ const ORDER_GAPS = `(SELECT customer_id, gap FROM (SELECT customer_id, date_diff
  * day first, as the summaries do, grouped the orders twice and made these rules twice as slow.
  * The first order's segment values break ties as the summaries do (earliest time, then order id).
  */
-const ORDER_ACTIVITY: ActivityRelations = {
-  days: `(SELECT customer_id, day, 1 AS orders, amount AS revenue, ordered_at AS first_at, ordered_at AS last_at, channel, region, category FROM (${ACTIVITY_ORDERS_SQL}))`,
-  customers: `(SELECT customer_id, min(ordered_at) AS first_at, max(ordered_at) AS last_at, min(day) AS first_day, max(day) AS last_day,
+const ORDER_CUSTOMERS = `(SELECT customer_id, min(ordered_at) AS first_at, max(ordered_at) AS last_at, min(day) AS first_day, max(day) AS last_day,
       count(*) AS orders, count(DISTINCT day) AS purchase_days, sum(amount) AS revenue, arg_min(channel, (ordered_at, order_id)) AS channel,
       arg_min(region, (ordered_at, order_id)) AS region, arg_min(category, (ordered_at, order_id)) AS category
-    FROM (${ACTIVITY_ORDERS_SQL}) GROUP BY customer_id)`,
-  gaps: ORDER_GAPS,
-  repeatCustomers: 'count(DISTINCT customer_id)',
+    FROM (${ACTIVITY_ORDERS_SQL}) GROUP BY customer_id)`;
+
+const ORDER_ACTIVITY: ActivityRelations = {
+  days: `(SELECT customer_id, day, 1 AS orders, amount AS revenue, ordered_at AS first_at, ordered_at AS last_at, channel, region, category FROM (${ACTIVITY_ORDERS_SQL}))`,
+  customers: ORDER_CUSTOMERS,
+  spans: `(${customerSpansSql(ORDER_CUSTOMERS)})`,
+  revenues: `(${customerRevenuesSql(ORDER_CUSTOMERS)})`,
+  gapCounts: `(${gapCountsSql(ORDER_GAPS)})`,
+  cohortMonths: null,
   fromSummaries: false,
 };
 
 // The summaries hold exactly the default rule's activity. Their filter restates the condition under
 // which they answer (always true when they are read), so both ways bind the same parameters.
 const SUMMARY_RULE = `list_contains($activity_statuses, '${SUMMARY_STATUS}') AND last_at <= CAST($activity_as_of AS TIMESTAMP)`;
+// The aggregates keep no time to compare: they restate the statuses, and bind the evaluation date unread
+const AGGREGATE_RULE = `list_contains($activity_statuses, '${SUMMARY_STATUS}') AND CAST($activity_as_of AS TIMESTAMP) IS NOT NULL`;
 
 /** The activity of the default rule, read from the summaries. */
 const SUMMARY_ACTIVITY: ActivityRelations = {
   days: `(SELECT * FROM customer_days WHERE ${SUMMARY_RULE})`,
   customers: `(SELECT * FROM customer_summary WHERE ${SUMMARY_RULE})`,
-  gaps: `(SELECT customer_id, date_diff('day', previous_day, day) AS gap FROM customer_days WHERE previous_day IS NOT NULL AND ${SUMMARY_RULE})`,
-  repeatCustomers: `(SELECT count(*) FROM customer_summary WHERE purchase_days >= 2 AND ${SUMMARY_RULE})`,
+  spans: `(SELECT * FROM customer_spans WHERE ${AGGREGATE_RULE})`,
+  revenues: `(SELECT * FROM customer_revenues WHERE ${AGGREGATE_RULE})`,
+  gapCounts: `(SELECT * FROM gap_counts WHERE ${AGGREGATE_RULE})`,
+  cohortMonths: `(SELECT * FROM cohort_months WHERE ${AGGREGATE_RULE})`,
   fromSummaries: true,
 };
 
@@ -123,6 +134,19 @@ export function customerStatusSql(customers: string): string {
          CASE WHEN date_diff('day', last_day, CAST($activity_as_of AS DATE)) > $churn_window_days
               THEN last_day + to_days(CAST($churn_window_days AS INTEGER)) END AS churn_at
   FROM ${customers}`;
+}
+
+/**
+ * SQL of customerStatusSql's verdicts for the customers of `spans` (an ActivityRelations' spans),
+ * grouped as there: first_day, last_day, customers, repeaters, orders, revenue, churned, churn_day.
+ * Binds the activity parameters and $churn_window_days.
+ */
+export function spanStatusSql(spans: string): string {
+  return `
+  SELECT first_day, last_day, customers, repeaters, orders, revenue,
+         date_diff('day', last_day, CAST($activity_as_of AS DATE)) > $churn_window_days AS churned,
+         last_day + to_days(CAST($churn_window_days AS INTEGER)) AS churn_day
+  FROM ${spans}`;
 }
 
 /** customerStatusSql over the orders, for analyses that read them for other columns too. */
@@ -157,17 +181,22 @@ export async function resolveChurnRule(connection: DuckDBConnection, options: Ch
   if (options.windowDays !== undefined) {
     return { windowDays: options.windowDays, windowSource: 'user', asOf, statuses, repeatCustomers: null };
   }
-  // round() before ceil(): interpolation leaves float noise (48.000000000000007) that ceil lifts to 49
+  // quantile_cont over the gaps' counts: the values at ranks floor and ceil of (n - 1) * 0.9 (from 0),
+  // interpolated, as DuckDB's quantile_cont does over the gaps themselves. round() before ceil():
+  // interpolation leaves float noise (48.000000000000007) that ceil lifts to 49.
   const relations = await activityRelations(connection, statuses, options.asOf ?? null);
-  const gaps = await queryOne<{ p90: number | null; customers: number }>(
+  const gaps = await queryOne<{ p90: number | null; customers: number | null }>(
     connection,
-    `SELECT ceil(round(quantile_cont(gap, 0.9), 6)) AS p90, ${relations.repeatCustomers} AS customers FROM ${relations.gaps}`,
+    `WITH counted AS (SELECT gap, sum(gaps) OVER (ORDER BY gap ROWS UNBOUNDED PRECEDING) AS through, sum(gaps) OVER () AS n FROM ${relations.gapCounts}),
+          position AS (SELECT (max(n) - 1) * 0.9 AS h FROM counted),
+          ranks AS (SELECT h, (SELECT min(gap) FROM counted WHERE through > floor(h)) AS lower, (SELECT min(gap) FROM counted WHERE through > ceil(h)) AS upper FROM position)
+     SELECT ceil(round(lower + (h - floor(h)) * (upper - lower), 6)) AS p90, (SELECT CAST(sum(repeaters) AS BIGINT) FROM ${relations.spans}) AS customers FROM ranks`,
     activityParams({ statuses, asOf }),
   );
   if (gaps.p90 === null) {
     throw new CoreError('E_NO_DATA', 'no customer bought on two different days, so no churn window can be derived; choose windowDays', { reason: 'no_repeat_buyers' });
   }
-  return { windowDays: gaps.p90, windowSource: 'p90', asOf, statuses, repeatCustomers: gaps.customers };
+  return { windowDays: gaps.p90, windowSource: 'p90', asOf, statuses, repeatCustomers: Number(gaps.customers ?? 0) };
 }
 
 /** The last order timestamp of any status, as an ISO string. */
@@ -181,6 +210,6 @@ export async function dataEnd(connection: DuckDBConnection): Promise<string> {
 export async function countCustomers(connection: DuckDBConnection): Promise<number> {
   const rule = { statuses: DEFAULT_ACTIVITY_STATUSES, asOf: '9999-12-31' };
   const relations = await activityRelations(connection, rule.statuses, rule.asOf);
-  const { customers } = await queryOne<{ customers: number }>(connection, `SELECT count(*) AS customers FROM ${relations.customers}`, activityParams(rule));
-  return Number(customers);
+  const { customers } = await queryOne<{ customers: number | null }>(connection, `SELECT sum(customers) AS customers FROM ${relations.spans}`, activityParams(rule));
+  return Number(customers ?? 0);
 }

@@ -7,7 +7,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ChurnPeriodRow, ChurnSummaryOptions, ChurnSummaryResult, Resolved } from '../api/retention.ts';
 import { queryOne, queryRows } from '../db/sql.ts';
-import { activityRelations, customerStatusParams, customerStatusSql, resolveChurnRule } from './activity.ts';
+import { activityRelations, customerStatusParams, resolveChurnRule, spanStatusSql } from './activity.ts';
 import { RETENTION_PERIODS, choice, evaluationDay, periodEnd, periodOrdinalSql, periodStart } from './periods.ts';
 
 export type { ChurnSummaryOptions, ChurnSummaryResult } from '../api/retention.ts';
@@ -36,27 +36,34 @@ export async function churnSummary(connection: DuckDBConnection, options: ChurnS
   const params = customerStatusParams(rule);
   const end = periodEnd(resolved.period, await evaluationDay(connection, rule.asOf));
   const relations = await activityRelations(connection, rule.statuses, options.asOf ?? null);
-  const totals = await queryOne<{ customers: number; churned: number | null }>(
+  const status = spanStatusSql(relations.spans);
+  const totals = await queryOne<{ customers: number | null; churned: number | null }>(
     connection,
-    `SELECT count(*) AS customers, count(*) FILTER (WHERE churned) AS churned FROM (${customerStatusSql(relations.customers)})`,
+    `SELECT sum(customers) AS customers, sum(customers) FILTER (WHERE churned) AS churned FROM (${status})`,
     params,
   );
+  // The monthly counts the summaries keep; other periods fold each customer's active periods
+  const lifecycle =
+    relations.cohortMonths !== null && resolved.period === 'month'
+      ? `SELECT p, sum(customers) AS active, sum(customers) FILTER (WHERE p = cohort) AS new,
+                sum(customers) FILTER (WHERE previous_month_active) AS returning, sum(customers) FILTER (WHERE p <> cohort AND NOT previous_month_active) AS resurrected
+         FROM ${relations.cohortMonths} GROUP BY p`
+      : `SELECT p, count(*) AS active,
+                count(*) FILTER (WHERE previous IS NULL) AS new,
+                count(*) FILTER (WHERE previous = p - 1) AS returning,
+                count(*) FILTER (WHERE previous < p - 1) AS resurrected
+         FROM (SELECT p, lag(p) OVER (PARTITION BY customer_id ORDER BY p) AS previous
+               FROM (SELECT DISTINCT customer_id, ${ordinal('day')} AS p FROM ${relations.days}))
+         GROUP BY p`;
   const rows = await queryRows<PeriodCounts>(
     connection,
-    `WITH active AS (SELECT DISTINCT customer_id, ${ordinal('day')} AS p FROM ${relations.days}),
-          lifecycle AS (
-            SELECT p, count(*) AS active,
-                   count(*) FILTER (WHERE previous IS NULL) AS new,
-                   count(*) FILTER (WHERE previous = p - 1) AS returning,
-                   count(*) FILTER (WHERE previous < p - 1) AS resurrected
-            FROM (SELECT p, lag(p) OVER (PARTITION BY customer_id ORDER BY p) AS previous FROM active)
-            GROUP BY p),
-          status AS (${customerStatusSql(relations.customers)}),
+    `WITH lifecycle AS (${lifecycle}),
+          status AS (${status}),
           endings AS (
-            SELECT ${ordinal('CAST(last_at AS DATE)')} AS p,
-                   count(*) FILTER (WHERE churned) AS churned_after, count(*) FILTER (WHERE NOT churned) AS censored
+            SELECT ${ordinal('last_day')} AS p,
+                   sum(customers) FILTER (WHERE churned) AS churned_after, sum(customers) FILTER (WHERE NOT churned) AS censored
             FROM status GROUP BY p),
-          churn_dates AS (SELECT ${ordinal('CAST(churn_at AS DATE)')} AS p, count(*) AS churned FROM status WHERE churned GROUP BY p)
+          churn_dates AS (SELECT ${ordinal('churn_day')} AS p, sum(customers) AS churned FROM status WHERE churned GROUP BY p)
      SELECT coalesce(l.p, e.p, c.p) AS p, coalesce(l.active, 0) AS active, coalesce(l.new, 0) AS new,
             coalesce(l.returning, 0) AS returning, coalesce(l.resurrected, 0) AS resurrected, coalesce(c.churned, 0) AS churned,
             coalesce(e.churned_after, 0) AS churned_after, coalesce(e.censored, 0) AS censored
@@ -87,9 +94,9 @@ export async function churnSummary(connection: DuckDBConnection, options: ChurnS
   return {
     options: resolved,
     rule,
-    customers: totals.customers,
+    customers: totals.customers ?? 0,
     churned: totals.churned ?? 0,
-    censored: totals.customers - (totals.churned ?? 0),
+    censored: (totals.customers ?? 0) - (totals.churned ?? 0),
     periods,
   };
 }

@@ -97,6 +97,11 @@ const LAST_ACTIVE_CELLS_SQL = `
         UNION ALL SELECT segment, cohort, last_p - cohort, 0, 1 FROM cohort_customers)
   GROUP BY ALL`;
 
+/** Every cell of the monthly matrix without segments, from the monthly summary (cohortMonths). */
+const cohortMonthCellsSql = (cohortMonths: string) => `
+  SELECT NULL AS segment, cohort, p - cohort AS k, sum(customers) AS customers, sum(orders) AS orders, sum(revenue) AS revenue, sum(last_active) AS last_active
+  FROM ${cohortMonths} GROUP BY cohort, p`;
+
 export async function cohortRetention(connection: DuckDBConnection, options: CohortRetentionOptions = {}): Promise<CohortRetentionResult> {
   const activity = await resolveActivity(connection, options);
   const resolved: Resolved<CohortRetentionOptions> = {
@@ -111,7 +116,13 @@ export async function cohortRetention(connection: DuckDBConnection, options: Coh
   const end = periodEnd(resolved.period, await evaluationDay(connection, resolved.asOf));
   const relations = await activityRelations(connection, resolved.statuses, options.asOf ?? null);
   const cellsSql = resolved.mode === 'on-or-after' && resolved.metric === 'customers' ? LAST_ACTIVE_CELLS_SQL : CELLS_SQL;
-  const rows = await queryRows<CellRow>(connection, `WITH ${customerPeriodsSql(relations, resolved.period, resolved.segment)} ${cellsSql}`, activityParams(resolved));
+  const rows = await queryRows<CellRow>(
+    connection,
+    relations.cohortMonths !== null && resolved.period === 'month' && resolved.segment === null
+      ? cohortMonthCellsSql(relations.cohortMonths)
+      : `WITH ${customerPeriodsSql(relations, resolved.period, resolved.segment)} ${cellsSql}`,
+    activityParams(resolved),
+  );
   const firstCohort = Math.min(...rows.map((row) => row.cohort));
   const periods = rows.length === 0 ? 0 : end.ordinal - firstCohort + 1;
   const bySegment = groupBy(rows, (row) => segmentLabel(row.segment));

@@ -7,14 +7,16 @@ import { listValue, type DuckDBConnection } from '@duckdb/node-api';
 import { kpiFormula, type KpiFormulaTerms } from '../api/kpiFormula.ts';
 import type { ChurnPeriodRow, Kpi, KpiKey, KpisOptions, KpisResult, LorenzPoint, Resolved } from '../api/retention.ts';
 import { queryOne, queryRows } from '../db/sql.ts';
-import { activityRelations, customerStatusParams, customerStatusSql } from './activity.ts';
+import { activityParams, activityRelations, type ActivityRelations } from './activity.ts';
+import { REPEAT_PURCHASE_DAYS, orderFactsSql } from '../db/summaries.ts';
 import { churnSummary } from './churn.ts';
 import { RETENTION_PERIODS, choice, numberChoice } from './periods.ts';
 
 export type { KpisOptions, KpisResult } from '../api/retention.ts';
 
-/** A repeat customer bought on at least this many different days: two orders on one day are one visit (the churn window's gaps are between purchase days too). */
-export const REPEAT_PURCHASE_DAYS = 2;
+// A repeat customer bought on at least REPEAT_PURCHASE_DAYS different days: two orders on one day are
+// one visit (the churn window's gaps are between purchase days too). The summaries count them.
+export { REPEAT_PURCHASE_DAYS } from '../db/summaries.ts';
 
 export const KPIS_DEFAULTS = {
   period: 'month',
@@ -48,36 +50,34 @@ export async function kpis(connection: DuckDBConnection, options: KpisOptions = 
     statuses: rule.statuses,
     asOf: rule.asOf,
   };
-  const params = customerStatusParams(rule);
-  const status = customerStatusSql((await activityRelations(connection, rule.statuses, options.asOf ?? null)).customers);
+  const params = activityParams(rule);
+  const relations = await activityRelations(connection, rule.statuses, options.asOf ?? null);
   const customers = await queryOne<CustomerTotals>(
     connection,
-    `SELECT count(*) AS customers, count(*) FILTER (WHERE purchase_days >= ${REPEAT_PURCHASE_DAYS}) AS repeaters, sum(revenue) AS revenue, sum(orders) AS orders FROM (${status})`,
+    `SELECT coalesce(sum(customers), 0) AS customers, coalesce(sum(repeaters), 0) AS repeaters, sum(revenue) AS revenue, coalesce(sum(orders), 0) AS orders FROM ${relations.spans}`,
     params,
   );
+  // The facts the import keeps hold every order: they answer when the evaluation date is the data's end
+  const facts =
+    relations.fromSummaries && options.asOf === undefined ? 'order_facts' : `(${orderFactsSql('(SELECT * FROM orders WHERE ordered_at <= CAST($as_of AS TIMESTAMP))')})`;
   const orders = await queryOne<OrderTotals>(
     connection,
-    `SELECT count(*) AS orders,
-            count(*) FILTER (WHERE status = 'completed') AS completed,
-            count(*) FILTER (WHERE status IN ('completed', 'refunded')) AS paid,
-            count(*) FILTER (WHERE status = 'refunded' OR refund_amount > 0) AS refunded,
-            sum(amount) FILTER (WHERE status IN ('completed', 'refunded')) AS paid_amount,
-            sum(CASE WHEN refund_amount > 0 THEN refund_amount WHEN status = 'refunded' THEN amount ELSE 0 END) AS refund_amount,
+    `SELECT orders, completed, paid, refunded, paid_amount, refund_amount,
             (SELECT count(*) FROM credit_notes WHERE issued_at <= CAST($as_of AS TIMESTAMP)) AS credit_notes,
             (SELECT sum(amount) FROM credit_notes WHERE issued_at <= CAST($as_of AS TIMESTAMP)) AS credit_amount
-     FROM orders WHERE ordered_at <= CAST($as_of AS TIMESTAMP)`,
+     FROM ${facts}`,
     { as_of: rule.asOf },
   );
   const tickets = await queryOne<TicketTotals>(
     connection,
-    `WITH active AS (SELECT customer_id FROM (${status})),
+    `WITH active AS (SELECT customer_id FROM ${relations.customers}),
           recent AS (SELECT * FROM tickets WHERE created_at IS NULL OR created_at <= CAST($activity_as_of AS TIMESTAMP))
      SELECT (SELECT count(DISTINCT customer_id) FROM recent WHERE customer_id IN (SELECT customer_id FROM active)) AS complainers,
             count(rating) AS ratings, sum(rating) AS rating_sum, count(*) FILTER (WHERE rating <= $low) AS low_ratings
      FROM recent`,
     { ...params, low: resolved.lowRatingAtMost },
   );
-  const pareto = await paretoView(connection, status, params, customers.customers, resolved);
+  const pareto = await paretoView(connection, relations, params, customers.customers, resolved);
   const retention = lastRetention(summary.periods);
   const churn = summary.periods.findLast((row) => row.churnRate !== null);
   const formulaTerms: KpiFormulaTerms = {
@@ -137,11 +137,15 @@ interface ParetoView {
   lorenz: LorenzPoint[];
 }
 
-/** Lorenz points, top share and Gini from customers ranked by revenue (ascending; ties by id so reruns agree). */
+/**
+ * Lorenz points, top share and Gini from customers ranked by revenue, ascending, read from the
+ * customers per revenue: the customers of one revenue hold consecutive ranks, so the cumulative
+ * revenue at a rank inside them and their terms of the Gini sum follow from the ranks before them.
+ */
 async function paretoView(
   connection: DuckDBConnection,
-  status: string,
-  params: ReturnType<typeof customerStatusParams>,
+  relations: ActivityRelations,
+  params: ReturnType<typeof activityParams>,
   customers: number,
   options: Resolved<Omit<KpisOptions, 'windowDays'>>,
 ): Promise<ParetoView> {
@@ -151,12 +155,14 @@ async function paretoView(
   const pointRanks = Array.from({ length: options.lorenzPoints }, (_, j) => Math.ceil(((j + 1) * customers) / options.lorenzPoints));
   const rows = await queryRows<{ rank: number; cumulative: number; total: number; gini_sum: number }>(
     connection,
-    `WITH ranked AS (
-       SELECT revenue, row_number() OVER w AS rank, sum(revenue) OVER w AS cumulative
-       FROM (${status}) WINDOW w AS (ORDER BY revenue, customer_id ROWS UNBOUNDED PRECEDING))
-     SELECT rank, cumulative, (SELECT sum(revenue) FROM ranked) AS total,
-            (SELECT sum((2 * rank - $n - 1) * revenue) FROM ranked) AS gini_sum
-     FROM ranked WHERE list_contains(CAST($ranks AS BIGINT[]), rank) ORDER BY rank`,
+    `WITH grouped AS (
+       SELECT revenue, customers, coalesce(sum(customers) OVER before, 0) AS ranked_before, coalesce(sum(revenue * customers) OVER before, 0) AS revenue_before
+       FROM ${relations.revenues} WINDOW before AS (ORDER BY revenue ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)),
+          points AS (SELECT unnest(CAST($ranks AS BIGINT[])) AS rank)
+     SELECT DISTINCT rank, revenue_before + (rank - ranked_before) * revenue AS cumulative, (SELECT sum(revenue * customers) FROM grouped) AS total,
+            -- sum over ranks r from ranked_before + 1 to ranked_before + customers of (2r - n - 1)
+            (SELECT sum(revenue * customers * (2 * ranked_before + customers - $n)) FROM grouped) AS gini_sum
+     FROM points JOIN grouped ON rank > ranked_before AND rank <= ranked_before + customers ORDER BY rank`,
     { ...params, n: customers, ranks: listValue([...pointRanks, customers - topCustomers]) },
   );
   const total = rows[0]?.total ?? 0;

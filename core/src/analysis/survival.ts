@@ -11,7 +11,7 @@ import type { LogRankTest, SegmentColumn, SurvivalCurve, SurvivalOptions, Surviv
 import { CoreError } from '../api/errors.ts';
 import { queryOne, queryRows, quoteIdent } from '../db/sql.ts';
 import { flagParams, flagSql, requireColumns } from './flagColumn.ts';
-import { activityRelations, customerStatusParams, resolveChurnRule } from './activity.ts';
+import { activityRelations, customerStatusParams, resolveChurnRule, type ActivityRelations } from './activity.ts';
 import { groupBy, numberChoice, segmentChoice, segmentLabel } from './periods.ts';
 
 export type { SurvivalOptions, SurvivalResult } from '../api/retention.ts';
@@ -53,26 +53,31 @@ interface SurvivalInput {
 }
 
 /**
- * Lifetimes counted per (segment, time) from one row per customer (an ActivityRelations'
- * customers: first and last purchase day, the first order's segment values), by activity.ts's
- * churn rule on the last day.
+ * Lifetimes counted per (segment, time), by activity.ts's churn rule on the last purchase day:
+ * from one row per customer (an ActivityRelations' customers: first and last purchase day, the
+ * first order's segment values) when split by a segment, else from its spans, where customers
+ * sharing first and last day, and so one lifetime, are one row.
  */
-export const CUSTOMER_LIFETIMES_SQL = (customers: string, segment: SegmentColumn | null) => `
+export const CUSTOMER_LIFETIMES_SQL = (relations: Pick<ActivityRelations, 'customers' | 'spans'>, segment: SegmentColumn | null) => `
   WITH status AS (
-    SELECT ${segment === null ? 'NULL' : quoteIdent(segment)} AS segment, first_day,
+    SELECT segment, first_day, customers,
            date_diff('day', last_day, CAST($activity_as_of AS DATE)) > $churn_window_days AS churned,
            last_day + to_days(CAST($churn_window_days AS INTEGER)) AS churn_at
-    FROM ${customers})
+    FROM ${
+      segment === null
+        ? `(SELECT NULL AS segment, first_day, last_day, customers FROM ${relations.spans})`
+        : `(SELECT ${quoteIdent(segment)} AS segment, first_day, last_day, 1 AS customers FROM ${relations.customers})`
+    })
   SELECT segment AS "group",
          date_diff('day', first_day, CASE WHEN churned THEN CAST(churn_at AS DATE) ELSE CAST($activity_as_of AS DATE) END) AS time,
-         count(*) FILTER (WHERE churned) AS events, count(*) FILTER (WHERE NOT churned) AS censored
+         CAST(coalesce(sum(customers) FILTER (WHERE churned), 0) AS BIGINT) AS events, CAST(coalesce(sum(customers) FILTER (WHERE NOT churned), 0) AS BIGINT) AS censored
   FROM status
   GROUP BY ALL ORDER BY time`;
 
 async function customerLifetimes(connection: DuckDBConnection, options: SurvivalOptions, segment: SegmentColumn | null): Promise<SurvivalInput> {
   const rule = await resolveChurnRule(connection, options);
   const relations = await activityRelations(connection, rule.statuses, options.asOf ?? null);
-  const rows = await queryRows<TimeCounts>(connection, CUSTOMER_LIFETIMES_SQL(relations.customers, segment), customerStatusParams(rule));
+  const rows = await queryRows<TimeCounts>(connection, CUSTOMER_LIFETIMES_SQL(relations, segment), customerStatusParams(rule));
   return { rows, rule, activity: { statuses: rule.statuses, asOf: rule.asOf }, excluded: 0 };
 }
 

@@ -43,8 +43,71 @@ function customerSummarySql(days: string): string {
     FROM ${days} GROUP BY customer_id`;
 }
 
+/** A repeat customer bought on at least this many different days (two orders on one day are one visit). */
+export const REPEAT_PURCHASE_DAYS = 2;
+
+/** SQL: the month ordinal (year * 12 + month - 1) of a DATE expression, as periods.ts's periodOrdinalSql('month') states it. */
+const monthOrdinal = (day: string) => `(year(${day}) * 12 + month(${day}) - 1)`;
+
+/**
+ * SQL of the lifetimes of `customers` (a relation shaped as customerSummarySql) grouped by first
+ * and last purchase day: customers, repeaters (REPEAT_PURCHASE_DAYS or more purchase days), orders,
+ * revenue. Churn verdicts, lifetimes and customer totals depend on nothing else, and there are at
+ * most days x days / 2 such rows however many customers there are.
+ */
+export function customerSpansSql(customers: string): string {
+  return `SELECT first_day, last_day, count(*) AS customers, count(*) FILTER (WHERE purchase_days >= ${REPEAT_PURCHASE_DAYS}) AS repeaters,
+           CAST(sum(orders) AS BIGINT) AS orders, sum(revenue) AS revenue
+    FROM ${customers} GROUP BY first_day, last_day`;
+}
+
+/** SQL of the customers of `customers` per revenue: the ranking the Pareto view and Gini read, without one row per customer. */
+export function customerRevenuesSql(customers: string): string {
+  return `SELECT revenue, count(*) AS customers FROM ${customers} GROUP BY revenue`;
+}
+
+/** SQL of the gaps in days between consecutive purchase days of `gaps` (customer_id, gap) per length: what the default window's P90 reads. */
+export function gapCountsSql(gaps: string): string {
+  return `SELECT gap, count(*) AS gaps FROM ${gaps} GROUP BY gap`;
+}
+
+/** The optional order columns whose presence the workspace description reports. */
+export const OPTIONAL_ORDER_COLUMNS = ['paid_at', 'amount', 'discount', 'refund_amount', 'channel', 'region', 'category', 'items'] as const;
+
+/**
+ * SQL of one row of facts over the orders of `orders` (any status): the count, the first and last
+ * order time, the order totals the KPIs read (completed, paid, refunded, paid and refunded
+ * amounts) and the values each optional column holds (`filled_<column>`: a count).
+ */
+export function orderFactsSql(orders: string): string {
+  return `SELECT count(*) AS orders, min(ordered_at) AS first_at, max(ordered_at) AS last_at,
+           count(*) FILTER (WHERE status = '${SUMMARY_STATUS}') AS completed,
+           count(*) FILTER (WHERE status IN ('completed', 'refunded')) AS paid,
+           count(*) FILTER (WHERE status = 'refunded' OR refund_amount > 0) AS refunded,
+           sum(amount) FILTER (WHERE status IN ('completed', 'refunded')) AS paid_amount,
+           sum(CASE WHEN refund_amount > 0 THEN refund_amount WHEN status = 'refunded' THEN amount ELSE 0 END) AS refund_amount,
+           ${OPTIONAL_ORDER_COLUMNS.map((column) => `count(${quoteIdent(column)}) AS ${quoteIdent(`filled_${column}`)}`).join(', ')}
+    FROM ${orders}`;
+}
+
+/**
+ * A summary: one SQL text over `orders` and the summaries before it. Without `groupedBy` it has
+ * rows per customer (customer_id), which a refresh rebuilds for the customers an import touched.
+ * With it, it is an aggregate over customers that reads only the per-customer summaries: its
+ * columns other than `keys` are counts and sums, `count` the one that counts its members, so a refresh
+ * subtracts the touched customers' old rows and adds their new ones (an aggregate never reads
+ * `orders`, whose replaced rows are gone by then). `whole`: one row over every order, rebuilt by
+ * each refresh (orders an import replaced cannot be subtracted, and it is one pass over a few columns).
+ */
+export interface Summary {
+  name: string;
+  sql: string;
+  groupedBy?: { keys: readonly string[]; count: string };
+  whole?: true;
+}
+
 /** The summaries, in the order they are built: each reads `orders` and the ones before it. */
-export const SUMMARIES: readonly { name: string; sql: string }[] = [
+export const SUMMARIES: readonly Summary[] = [
   {
     // previous_day (the customer's purchase day before this one) makes the gaps between purchase
     // days, which the default churn window is derived from, a column instead of a window over every order
@@ -53,6 +116,30 @@ export const SUMMARIES: readonly { name: string; sql: string }[] = [
     FROM (${customerDaysSql(`(SELECT customer_id, order_id, ordered_at, CAST(ordered_at AS DATE) AS day, amount, channel, region, category FROM orders WHERE status = '${SUMMARY_STATUS}')`)})`,
   },
   { name: 'customer_summary', sql: customerSummarySql('customer_days') },
+  {
+    // The monthly cohort matrix and the monthly lifecycle counts, which every screen opens with, in
+    // a few hundred rows: per cohort month and active month, the customers active then, their
+    // orders and revenue, how many were last active then, and whether they were active the month
+    // before (previous_month_active: returning; else new when p is the cohort, else resurrected). The month's first
+    // purchase day's previous_day is the customer's last purchase day before the month.
+    name: 'cohort_months',
+    sql: `SELECT c.cohort, m.p, m.previous_month_active, count(*) AS customers, CAST(sum(m.orders) AS BIGINT) AS orders, sum(m.revenue) AS revenue,
+           count(*) FILTER (WHERE m.p = c.last_p) AS last_active
+    FROM (SELECT customer_id, ${monthOrdinal('day')} AS p, sum(orders) AS orders, sum(revenue) AS revenue,
+                 coalesce(${monthOrdinal('arg_min(previous_day, day)')} = ${monthOrdinal('day')} - 1, false) AS previous_month_active
+          FROM customer_days GROUP BY customer_id, p) m
+    JOIN (SELECT customer_id, ${monthOrdinal('first_day')} AS cohort, ${monthOrdinal('last_day')} AS last_p FROM customer_summary) c USING (customer_id)
+    GROUP BY c.cohort, m.p, m.previous_month_active`,
+    groupedBy: { keys: ['cohort', 'p', 'previous_month_active'], count: 'customers' },
+  },
+  { name: 'customer_spans', sql: customerSpansSql('customer_summary'), groupedBy: { keys: ['first_day', 'last_day'], count: 'customers' } },
+  { name: 'customer_revenues', sql: customerRevenuesSql('customer_summary'), groupedBy: { keys: ['revenue'], count: 'customers' } },
+  {
+    name: 'gap_counts',
+    sql: gapCountsSql(`(SELECT customer_id, date_diff('day', previous_day, day) AS gap FROM customer_days WHERE previous_day IS NOT NULL)`),
+    groupedBy: { keys: ['gap'], count: 'gaps' },
+  },
+  { name: 'order_facts', sql: orderFactsSql('orders'), whole: true },
 ];
 
 /**
@@ -152,19 +239,40 @@ export async function refreshSummaries(connection: DuckDBConnection, base: numbe
   const { older } = await queryOne<{ older: number }>(connection, 'SELECT count(*) AS older FROM orders WHERE source_id < $base', { base });
   if (Number(older) === 0) return rebuildSummaries(connection);
   const touched = `cw_summary_customers_${base}`;
+  const perCustomer = SUMMARIES.filter((summary) => summary.groupedBy === undefined && !summary.whole);
+  const aggregates = SUMMARIES.flatMap(({ name, sql, groupedBy }) => (groupedBy === undefined ? [] : [{ name, sql, ...groupedBy, keyList: groupedBy.keys.map(quoteIdent).join(', ') }]));
+  const delta = (name: string) => `cw_summary_delta_${name}`;
   await connection.run(`CREATE OR REPLACE TEMP TABLE ${touched} AS SELECT DISTINCT customer_id FROM orders WHERE source_id >= $base`, { base });
   try {
     const ofTouched = (name: string) => `${quoteIdent(name)} AS (SELECT * FROM ${quoteIdent(name)} WHERE customer_id IN (SELECT customer_id FROM ${touched}))`;
-    // Each summary's SQL reads orders and the summaries before it, here narrowed to the touched customers
-    const narrowed = `WITH ${['orders', ...SUMMARIES.map((summary) => summary.name)].map(ofTouched).join(', ')}`;
-    for (const { name } of SUMMARIES) await connection.run(`DELETE FROM ${quoteIdent(name)} WHERE customer_id IN (SELECT customer_id FROM ${touched})`);
-    for (const { name, sql } of SUMMARIES) await connection.run(`INSERT INTO ${quoteIdent(name)} ${narrowed} ${sql}`);
+    // Each summary's SQL reads orders and the per-customer summaries, here narrowed to the touched customers
+    const narrowed = `WITH ${['orders', ...perCustomer.map((summary) => summary.name)].map(ofTouched).join(', ')}`;
+    // the touched customers' share of each aggregate as it stands, negated: what their new rows replace
+    for (const { name, sql, keyList: keys } of aggregates) {
+      await connection.run(`CREATE OR REPLACE TEMP TABLE ${delta(name)} AS ${narrowed} SELECT ${keys}, -COLUMNS(* EXCLUDE (${keys})) FROM (${sql})`);
+    }
+    for (const { name } of perCustomer) await connection.run(`DELETE FROM ${quoteIdent(name)} WHERE customer_id IN (SELECT customer_id FROM ${touched})`);
+    for (const { name, sql } of perCustomer) await connection.run(`INSERT INTO ${quoteIdent(name)} ${narrowed} ${sql}`);
+    for (const { name, sql, keyList: keys, count } of aggregates) {
+      await connection.run(`INSERT INTO ${delta(name)} BY NAME ${narrowed} ${sql}`);
+      // an aggregate holds a few thousand rows: summing it with the change and writing it back is cheaper than matching rows
+      const merged = `SELECT ${keys}, sum(COLUMNS(* EXCLUDE (${keys}))) FROM (SELECT * FROM ${quoteIdent(name)} UNION ALL BY NAME SELECT * FROM ${delta(name)})
+        GROUP BY ${keys} HAVING sum(${quoteIdent(count)}) <> 0`;
+      await connection.run(`CREATE OR REPLACE TEMP TABLE ${delta(name)} AS ${merged}`);
+      await connection.run(`DELETE FROM ${quoteIdent(name)}`);
+      await connection.run(`INSERT INTO ${quoteIdent(name)} BY NAME SELECT * FROM ${delta(name)}`);
+    }
+    for (const { name, sql } of SUMMARIES.filter((summary) => summary.whole)) {
+      await connection.run(`DELETE FROM ${quoteIdent(name)}`);
+      await connection.run(`INSERT INTO ${quoteIdent(name)} ${sql}`);
+    }
   } finally {
     await connection.run(`DROP TABLE IF EXISTS ${touched}`);
+    for (const { name } of aggregates) await connection.run(`DROP TABLE IF EXISTS ${delta(name)}`);
   }
   const { matches } = await queryOne<{ matches: boolean | null }>(
     connection,
-    `SELECT (SELECT coalesce(sum(orders), 0) FROM customer_summary) = (SELECT count(*) FROM orders WHERE status = '${SUMMARY_STATUS}') AS matches`,
+    `SELECT (SELECT coalesce(sum(orders), 0) FROM customer_spans) = (SELECT completed FROM order_facts) AS matches`,
   );
   if (matches !== true) return rebuildSummaries(connection);
   await recordState(connection);
@@ -187,4 +295,31 @@ export async function summariesAnswer(connection: DuckDBConnection, asOf: string
     { as_of: asOf },
   );
   return covers === true;
+}
+
+/** orderFactsSql's row, as the workspace description reads it. */
+export interface OrderFacts {
+  orders: number;
+  firstAt: string | null;
+  lastAt: string | null;
+  /** Optional order columns that hold a value in at least one order. */
+  filledColumns: string[];
+  /** Orders with an amount. */
+  amounts: number;
+}
+
+/** The facts of every order: from the stored summary while it matches the orders, else computed now. */
+export async function orderFacts(connection: DuckDBConnection): Promise<OrderFacts> {
+  const source = (await summariesAnswer(connection, null)) ? 'order_facts' : `(${orderFactsSql('orders')})`;
+  const row = await queryOne<Record<string, number | null> & { first_at: string | null; last_at: string | null }>(
+    connection,
+    `SELECT * EXCLUDE (first_at, last_at), strftime(first_at, '%Y-%m-%dT%H:%M:%S') AS first_at, strftime(last_at, '%Y-%m-%dT%H:%M:%S') AS last_at FROM ${source}`,
+  );
+  return {
+    orders: Number(row.orders ?? 0),
+    firstAt: row.first_at,
+    lastAt: row.last_at,
+    filledColumns: OPTIONAL_ORDER_COLUMNS.filter((column) => Number(row[`filled_${column}`] ?? 0) > 0),
+    amounts: Number(row.filled_amount ?? 0),
+  };
 }

@@ -93,6 +93,40 @@ describe('the summaries of the hand-checked shop', () => {
     ]);
   });
 
+  it('holds the monthly cohort cells with last-active and returning counts, and the customers grouped by span, revenue and gap', async () => {
+    await workspace.withConnection(async (connection) => {
+      // months as 1 = January 2024; a: Jan, Feb (the month after Jan: returning), Apr (after a gap: not);
+      // b: Jan (last); c: Jan, Mar (last); d: Feb, Mar (returning, last); e, h: Feb (last); f: Mar, Apr (returning, last)
+      const cells = await queryRows(
+        connection,
+        `SELECT cohort - 2024 * 12 + 1 AS cohort, p - 2024 * 12 + 1 AS month, previous_month_active, customers, orders, revenue, last_active FROM cohort_months ORDER BY ALL`,
+      );
+      expect(cells).toEqual([
+        { cohort: 1, month: 1, previous_month_active: false, customers: 3, orders: 4, revenue: 40, last_active: 1 },
+        { cohort: 1, month: 2, previous_month_active: true, customers: 1, orders: 1, revenue: 20, last_active: 0 },
+        { cohort: 1, month: 3, previous_month_active: false, customers: 1, orders: 1, revenue: 40, last_active: 1 },
+        { cohort: 1, month: 4, previous_month_active: false, customers: 1, orders: 1, revenue: 30, last_active: 1 },
+        { cohort: 2, month: 2, previous_month_active: false, customers: 3, orders: 5, revenue: 45, last_active: 2 },
+        { cohort: 2, month: 3, previous_month_active: true, customers: 1, orders: 1, revenue: 10, last_active: 1 },
+        { cohort: 3, month: 3, previous_month_active: false, customers: 1, orders: 1, revenue: 10, last_active: 0 },
+        { cohort: 3, month: 4, previous_month_active: true, customers: 1, orders: 1, revenue: 10, last_active: 1 },
+      ]);
+      // b, d and f spent 20 each; e and h bought on one day only, so are no repeaters
+      expect(await queryRows(connection, 'SELECT revenue, customers FROM customer_revenues ORDER BY revenue')).toEqual([
+        { revenue: 10, customers: 1 },
+        { revenue: 20, customers: 3 },
+        { revenue: 25, customers: 1 },
+        { revenue: 50, customers: 1 },
+        { revenue: 60, customers: 1 },
+      ]);
+      expect(await queryRows(connection, `SELECT sum(customers) AS customers, sum(repeaters) AS repeaters, sum(orders) AS orders, count(*) AS spans FROM customer_spans`)).toEqual([
+        { customers: 7, repeaters: 5, orders: 15, spans: 7 },
+      ]);
+      // a 36 and 51 days (Feb 2024 has 29), b 5, c 44, d 29, f 15
+      expect(await queryRows(connection, 'SELECT gap, gaps FROM gap_counts ORDER BY gap')).toEqual([5, 15, 29, 36, 44, 51].map((gap) => ({ gap, gaps: 1 })));
+    });
+  });
+
   it('answers for the default rule only while they match the orders', async () => {
     await workspace.withConnection(async (connection) => {
       expect((await activityRelations(connection, ['completed'], null)).fromSummaries).toBe(true);

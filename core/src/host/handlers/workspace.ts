@@ -10,8 +10,8 @@ import { importFiles, previewImport } from '../../ingest/importFiles.ts';
 import { unmatchedTickets } from '../../ingest/outcome.ts';
 import { userTables } from '../../ingest/table.ts';
 import { countCustomers } from '../../analysis/activity.ts';
+import { orderFacts } from '../../db/summaries.ts';
 
-const OPTIONAL_ORDER_COLUMNS = ['paid_at', 'amount', 'discount', 'refund_amount', 'channel', 'region', 'category', 'items'];
 const OPTIONAL_TICKET_COLUMNS = ['customer_id', 'created_at', 'channel', 'category', 'subject', 'body', 'rating', 'order_id', 'refund_reason', 'label'];
 
 async function describe(workspace: Workspace): Promise<WorkspaceInfo> {
@@ -22,10 +22,8 @@ async function describe(workspace: Workspace): Promise<WorkspaceInfo> {
       tables.push({ name, rows: row?.n ?? 0 });
     }
     const count = (name: string) => tables.find((table) => table.name === name)?.rows ?? 0;
-    const [range] = await queryRows<{ from: string | null; to: string | null }>(
-      connection,
-      `SELECT strftime(min(ordered_at), '%Y-%m-%dT%H:%M:%S') AS "from", strftime(max(ordered_at), '%Y-%m-%dT%H:%M:%S') AS "to" FROM orders`,
-    );
+    // the orders' range, columns and amounts from the summary the import keeps (one pass over every order otherwise)
+    const facts = await orderFacts(connection);
     const filled = async (table: string, columns: string[]) => {
       if (columns.length === 0) return [];
       const [row] = await queryRows(connection, `SELECT ${columns.map((c) => `count(${quoteIdent(c)}) > 0 AS ${quoteIdent(c)}`).join(', ')} FROM ${quoteIdent(table)}`);
@@ -38,14 +36,13 @@ async function describe(workspace: Workspace): Promise<WorkspaceInfo> {
        FROM sources ORDER BY source_id`,
     );
     const customers = await countCustomers(connection);
-    const [amounts] = await queryRows<{ orders: number; amounts: number }>(connection, 'SELECT count(*) AS orders, count(amount) AS amounts FROM orders');
     return {
       path: workspace.path,
       tables,
       orders: count('orders'),
       customers,
       tickets: count('tickets'),
-      dateRange: range?.from && range.to ? { from: range.from, to: range.to } : null,
+      dateRange: facts.firstAt && facts.lastAt ? { from: facts.firstAt, to: facts.lastAt } : null,
       sources: sources.map(
         (row): SourceInfo => ({
           sourceId: Number(row.source_id),
@@ -62,12 +59,12 @@ async function describe(workspace: Workspace): Promise<WorkspaceInfo> {
         }),
       ),
       filledColumns: {
-        orders: await filled('orders', OPTIONAL_ORDER_COLUMNS),
+        orders: facts.filledColumns,
         tickets: await filled('tickets', OPTIONAL_TICKET_COLUMNS),
       },
       userTables: await userTables(connection),
       alerts: [
-        ...(amounts && Number(amounts.orders) > 0 && Number(amounts.amounts) === 0
+        ...(facts.orders > 0 && facts.amounts === 0
           ? [{ code: 'no_amount' as const, message: 'no order has an amount: revenue, value and refund figures are empty; re-import the orders with an amount column mapped' }]
           : []),
         ...[await unmatchedTickets(connection)].filter((alert) => alert !== null),
