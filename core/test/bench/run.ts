@@ -1,4 +1,4 @@
-// `npm run bench [-- --rows N --customers N --repeat N --dir PATH --memory-limit SIZE] [name...]`: runs every core/test/bench/*.bench.ts (or those named) in turn.
+// `npm run bench [-- --rows N --customers N --repeat N --dir PATH --memory-limit SIZE --side app|plain] [name...]`: runs every core/test/bench/*.bench.ts (or those named) in turn.
 //
 // Each bench module exports `default async function (args: BenchArgs)` and prints its own lines.
 // Generated inputs are cached in `dir` (keyed by their parameters), so a second run skips generation.
@@ -18,11 +18,19 @@ export interface BenchArgs {
   dir: string;
   /** DuckDB memory_limit for benches that take one (scale), e.g. '4GB'; unset, each bench keeps its own default. */
   memoryLimit?: string;
+  /**
+   * Which side of a comparison to run, for benches whose sides take long (scale): 'app', 'plain'
+   * (the plain DuckDB baselines, on a workspace the app side built) or both (default).
+   */
+  side: BenchSide;
 }
+
+export const BENCH_SIDES = ['both', 'app', 'plain'] as const;
+export type BenchSide = (typeof BENCH_SIDES)[number];
 
 export const DEFAULT_BENCH_ROWS = 1_000_000;
 
-/** Parses `--rows N --customers N --repeat N --dir PATH --memory-limit SIZE` and bench names; fails on anything else. */
+/** Parses `--rows N --customers N --repeat N --dir PATH --memory-limit SIZE --side both|app|plain` and bench names; fails on anything else. */
 export function parseBenchArgs(argv: readonly string[]): { args: BenchArgs; only: string[] } {
   const values = new Map<string, string>();
   const only: string[] = [];
@@ -44,8 +52,10 @@ export function parseBenchArgs(argv: readonly string[]): { args: BenchArgs; only
     if (!Number.isInteger(parsed) || parsed <= 0) throw new Error(`--${name} must be a positive integer, got "${text}"`);
     return parsed;
   };
-  const unknown = [...values.keys()].filter((name) => !['rows', 'customers', 'repeat', 'dir', 'memory-limit'].includes(name));
-  if (unknown.length > 0) throw new Error(`unknown option --${unknown[0]} (options: --rows N --customers N --repeat N --dir PATH --memory-limit SIZE)`);
+  const unknown = [...values.keys()].filter((name) => !['rows', 'customers', 'repeat', 'dir', 'memory-limit', 'side'].includes(name));
+  if (unknown.length > 0) throw new Error(`unknown option --${unknown[0]} (options: --rows N --customers N --repeat N --dir PATH --memory-limit SIZE --side both|app|plain)`);
+  const side = values.get('side') ?? 'both';
+  if (!(BENCH_SIDES as readonly string[]).includes(side)) throw new Error(`--side must be one of ${BENCH_SIDES.join(', ')}, got "${side}"`);
   const memoryLimit = values.get('memory-limit');
   // DuckDB's own size syntax; checked here so a typo fails before an hour-long import, not inside it
   if (memoryLimit !== undefined && !/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(memoryLimit)) {
@@ -59,6 +69,7 @@ export function parseBenchArgs(argv: readonly string[]): { args: BenchArgs; only
       repeat: number('repeat', 3),
       dir: values.get('dir') ?? join(tmpdir(), 'churnwb-bench'),
       ...(memoryLimit === undefined ? {} : { memoryLimit }),
+      side: side as BenchSide,
     },
     only,
   };

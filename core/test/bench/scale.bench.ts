@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { Workspace, type WorkspaceSettings } from '../../src/db/workspace.ts';
 import { createCore, type Core } from '../../src/host/core.ts';
+import { resolveChurnRule } from '../../src/analysis/activity.ts';
 import { chromiumRenderer } from '../../src/report/chromium.ts';
 import { exportReport } from '../../src/report/exportReport.ts';
 import { fitBgNbd } from '../../src/stats/bgnbd.ts';
@@ -248,43 +249,64 @@ function printTable(steps: Step[]): void {
   for (const row of [header, ...rows]) console.log(row.map((text, column) => text.padEnd(widths[column]!)).join(' | '));
 }
 
+/** What the baselines need when the app side ran in another process: the rule the app derives, and the stored value table's size. */
+async function factsOfWorkspace(connection: DuckDBConnection): Promise<AppFacts> {
+  const rule = await resolveChurnRule(connection, {});
+  const tables = await connection.runAndReadAll(`SELECT count(*) FROM duckdb_tables() WHERE table_name = 'result_value'`);
+  const valueRows = Number(tables.getColumnsJS()[0]![0]) > 0 ? Number((await connection.runAndReadAll('SELECT count(*) FROM result_value')).getColumnsJS()[0]![0]) : 0;
+  return { windowDays: rule.windowDays, asOf: rule.asOf, valueRows };
+}
+
 export default async function scaleBench(args: BenchArgs): Promise<void> {
   const memoryLimit = args.memoryLimit ?? DEFAULT_MEMORY_LIMIT;
-  const settings: WorkspaceSettings = { memoryLimit, threads: 2, tempDirectory: join(args.dir, 'scale.spill') };
-  console.log(`orders ${count(args.rows)}, customers ${count(Math.ceil(args.rows / 10))}, tickets ${count(Math.ceil(args.rows / 100))}, memory limit ${memoryLimit}, 2 threads`);
+  // A spill folder per size: runs at two sizes at once must not share DuckDB's temporary files
+  const settings: WorkspaceSettings = { memoryLimit, threads: 2, tempDirectory: join(args.dir, `scale-${args.rows}.spill`) };
+  console.log(`orders ${count(args.rows)}, customers ${count(Math.ceil(args.rows / 10))}, tickets ${count(Math.ceil(args.rows / 100))}, memory limit ${memoryLimit}, 2 threads, side ${args.side}`);
   console.log(`load average (1, 5, 15 min) at start: ${load()}`);
   const steps: Step[] = [];
   const path = await ensureWorkspace(args, settings, steps);
-  const core = await createCore({ workspace: path, settings });
-  let facts: AppFacts;
-  try {
-    facts = await appSteps(core, async (label, work) => {
-      let note = '';
-      try {
-        const app = await measured(async () => (note = (await work()) ?? ''));
-        steps.push({ label, app, baseline: null, note });
-        console.log(`${label}: ${seconds(app.ms)} (CPU ${seconds(app.cpuMs)}), peak RSS ${gigabytes(app.peak)}${note ? `; ${note}` : ''}`);
-      } catch (error) {
-        // One failing step must not hide the others' figures: it is listed as failed
-        steps.push({ label, app: null, baseline: null, note: `FAILED: ${(error as Error).message.split('\n')[0]}` });
-        console.log(`${label}: FAILED ${(error as Error).message}`);
-      }
-    });
-  } finally {
-    await core.close();
+  let facts: AppFacts | null = null;
+  if (args.side !== 'plain') {
+    const core = await createCore({ workspace: path, settings });
+    try {
+      facts = await appSteps(core, async (label, work) => {
+        let note = '';
+        try {
+          const app = await measured(async () => (note = (await work()) ?? ''));
+          steps.push({ label, app, baseline: null, note });
+          console.log(`${label}: ${seconds(app.ms)} (CPU ${seconds(app.cpuMs)}), peak RSS ${gigabytes(app.peak)}${note ? `; ${note}` : ''}`);
+        } catch (error) {
+          // One failing step must not hide the others' figures: it is listed as failed
+          steps.push({ label, app: null, baseline: null, note: `FAILED: ${(error as Error).message.split('\n')[0]}` });
+          console.log(`${label}: FAILED ${(error as Error).message}`);
+        }
+      });
+    } finally {
+      await core.close();
+    }
   }
-  const workspace = await Workspace.open(path, settings);
-  try {
-    await workspace.withConnection(async (connection) => {
-      for (const [label, query] of baselines(facts)) {
-        const step = steps.find((candidate) => candidate.label === label);
-        if (!step?.app) continue;
-        step.baseline = await measured(() => query(connection));
-        console.log(`  plain DuckDB for ${label}: ${seconds(step.baseline.ms)} (CPU ${seconds(step.baseline.cpuMs)}), peak RSS ${gigabytes(step.baseline.peak)}`);
-      }
-    });
-  } finally {
-    await workspace.close();
+  if (args.side !== 'app') {
+    const workspace = await Workspace.open(path, settings);
+    try {
+      await workspace.withConnection(async (connection) => {
+        const known = facts ?? (await factsOfWorkspace(connection));
+        for (const [label, query] of baselines(known)) {
+          let step = steps.find((candidate) => candidate.label === label);
+          if (step && !step.app) continue;
+          if (!step) steps.push((step = { label, app: null, baseline: null, note: '' }));
+          if (label.startsWith('Customers list') && known.valueRows === 0) continue;
+          try {
+            step.baseline = await measured(() => query(connection));
+            console.log(`  plain DuckDB for ${label}: ${seconds(step.baseline.ms)} (CPU ${seconds(step.baseline.cpuMs)}), peak RSS ${gigabytes(step.baseline.peak)}`);
+          } catch (error) {
+            step.note = `plain query FAILED: ${(error as Error).message.split('\n')[0]}`;
+            console.log(`  plain DuckDB for ${label}: FAILED ${(error as Error).message}`);
+          }
+        }
+      });
+    } finally {
+      await workspace.close();
+    }
   }
   console.log(`load average at the end: ${load()}`);
   console.log('');
