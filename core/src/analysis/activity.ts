@@ -54,7 +54,8 @@ export const ACTIVITY_ORDERS_SQL = `
  * Where an analysis reads the activity from: relations (SQL in parentheses) of activity rows by
  * customer and day (`days`, summaries.ts's customerDaysSql columns: one row per purchase day, or
  * per order, so readers sum orders and revenue and count distinct days), one row per customer
- * (`customers`, its customerSummarySql columns), and the same grouped so that their size no
+ * (`customers`, its customerSummarySql columns), the gaps in days between a customer's consecutive
+ * purchase days (`gaps`: customer_id, gap), and the same grouped so that their size no
  * longer grows with the customers (summaries.ts's aggregates): `spans` (customerSpansSql),
  * `revenues` (customerRevenuesSql), `gapCounts` (gapCountsSql: the gaps in days between a
  * customer's consecutive purchase days) and, from the summaries only, `cohortMonths` (the
@@ -63,6 +64,7 @@ export const ACTIVITY_ORDERS_SQL = `
 export interface ActivityRelations {
   days: string;
   customers: string;
+  gaps: string;
   spans: string;
   revenues: string;
   gapCounts: string;
@@ -87,6 +89,7 @@ const ORDER_CUSTOMERS = `(SELECT customer_id, min(ordered_at) AS first_at, max(o
 const ORDER_ACTIVITY: ActivityRelations = {
   days: `(SELECT customer_id, day, 1 AS orders, amount AS revenue, ordered_at AS first_at, ordered_at AS last_at, channel, region, category FROM (${ACTIVITY_ORDERS_SQL}))`,
   customers: ORDER_CUSTOMERS,
+  gaps: ORDER_GAPS,
   spans: `(${customerSpansSql(ORDER_CUSTOMERS)})`,
   revenues: `(${customerRevenuesSql(ORDER_CUSTOMERS)})`,
   gapCounts: `(${gapCountsSql(ORDER_GAPS)})`,
@@ -104,6 +107,7 @@ const AGGREGATE_RULE = `list_contains($activity_statuses, '${SUMMARY_STATUS}') A
 const SUMMARY_ACTIVITY: ActivityRelations = {
   days: `(SELECT * FROM customer_days WHERE ${SUMMARY_RULE})`,
   customers: `(SELECT * FROM customer_summary WHERE ${SUMMARY_RULE})`,
+  gaps: `(SELECT customer_id, date_diff('day', previous_day, day) AS gap FROM customer_days WHERE previous_day IS NOT NULL AND ${SUMMARY_RULE})`,
   spans: `(SELECT * FROM customer_spans WHERE ${AGGREGATE_RULE})`,
   revenues: `(SELECT * FROM customer_revenues WHERE ${AGGREGATE_RULE})`,
   gapCounts: `(SELECT * FROM gap_counts WHERE ${AGGREGATE_RULE})`,

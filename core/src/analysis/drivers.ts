@@ -50,6 +50,13 @@ const MADE_LEVEL_NAMES: Record<string, { zh: string; en: string }> = {
 };
 /** Customers without a ticket, for the reason covariate. */
 export const NO_TICKET = 'none';
+/**
+ * The model of customer lifetimes is fitted on at most this many customers, a fixed pseudo-random
+ * draw (the smallest hashes of the ids) when there are more: every subject is read into JavaScript
+ * and the Cox fit costs rows x columns^2 per step, so 10M customers would need gigabytes of heap
+ * and minutes, while ratios from 200,000 customers are already tight.
+ */
+export const MAX_DRIVER_SUBJECTS = 200_000;
 /** A numeric order driver joins the default set when at least this share of customers has a value. */
 const DEFAULT_COVERAGE = 0.8;
 const SIGNIFICANCE = 0.05;
@@ -84,6 +91,8 @@ export interface SubjectColumns {
   revenue: Float64Array | null;
   /** Customer id per subject (order workspace), else null. */
   customerIds: string[] | null;
+  /** Customers there were when the subjects are a draw of them (more than the bound); else null. */
+  sampledFrom: number | null;
   rule: ChurnRule | null;
   timeUnit: string;
   /** Rows without a usable duration or event (already left out). */
@@ -159,9 +168,18 @@ async function orderDriverSql(connection: DuckDBConnection): Promise<Partial<Rec
   return sql;
 }
 
-/** Customer lifetimes with the chosen order drivers (default: those the data carries widely enough). */
-async function customerSubjects(connection: DuckDBConnection, taxonomy: Taxonomy, options: DriversOptions): Promise<SubjectColumns> {
+/**
+ * Customer lifetimes with the chosen order drivers (default: those the data carries widely enough);
+ * with `maxSubjects`, a fixed draw of that many customers when there are more.
+ */
+async function customerSubjects(connection: DuckDBConnection, taxonomy: Taxonomy, options: DriversOptions, maxSubjects: number | null): Promise<SubjectColumns> {
   const rule = await resolveChurnRule(connection, options);
+  const status = customerStatusSql((await activityRelations(connection, rule.statuses, options.asOf ?? null)).customers);
+  let sampledFrom: number | null = null;
+  if (maxSubjects !== null) {
+    const [{ customers }] = (await queryRows<{ customers: number }>(connection, `SELECT count(*) AS customers FROM (${status})`, customerStatusParams(rule))) as [{ customers: number }];
+    if (customers > maxSubjects) sampledFrom = customers;
+  }
   const available = await orderDriverSql(connection);
   const requested = options.covariates;
   if (requested) {
@@ -174,9 +192,8 @@ async function customerSubjects(connection: DuckDBConnection, taxonomy: Taxonomy
   }
   const candidates = (requested ?? ORDER_DRIVERS.filter((driver) => driver !== 'rfmSegment')).filter((driver): driver is OrderDriver => available[driver as OrderDriver] !== undefined);
   const ctes = candidates.map((driver, index) => `d${index} AS (${available[driver]})`);
-  const status = customerStatusSql((await activityRelations(connection, rule.statuses, options.asOf ?? null)).customers);
   const sql = `
-    WITH status AS (${status}),
+    WITH status AS (${sampledFrom === null ? status : `SELECT * FROM (${status}) ORDER BY hash(customer_id), customer_id LIMIT $max_subjects`}),
          revenue AS (
            SELECT customer_id, sum(coalesce(amount, 0)) AS revenue_12m FROM orders
            WHERE list_contains($activity_statuses, status) AND ordered_at <= CAST($activity_as_of AS TIMESTAMP)
@@ -189,7 +206,11 @@ async function customerSubjects(connection: DuckDBConnection, taxonomy: Taxonomy
     FROM status s LEFT JOIN revenue r USING (customer_id) ${candidates.map((_, index) => `LEFT JOIN d${index} USING (customer_id)`).join(' ')}
     ORDER BY s.customer_id`;
   // DuckDB refuses parameters a statement does not use
-  const params = { ...customerStatusParams(rule), ...(candidates.includes('reason') ? { taxonomy_hash: taxonomyHash(taxonomy) } : {}) };
+  const params = {
+    ...customerStatusParams(rule),
+    ...(candidates.includes('reason') ? { taxonomy_hash: taxonomyHash(taxonomy) } : {}),
+    ...(sampledFrom === null ? {} : { max_subjects: maxSubjects }),
+  };
   const columns = await readColumns(connection, sql, params);
   const n = columns.get('time')!.length;
   if (n === 0) throw new CoreError('E_NO_DATA', 'no customer has activity');
@@ -218,6 +239,7 @@ async function customerSubjects(connection: DuckDBConnection, taxonomy: Taxonomy
     values,
     revenue: numbers(columns.get('revenue_12m')!),
     customerIds: strings(columns.get('customer_id')!).map(String),
+    sampledFrom,
     rule,
     timeUnit: 'day',
     excluded: 0,
@@ -270,6 +292,7 @@ async function tableSubjects(connection: DuckDBConnection, source: DriversSource
     values,
     revenue: null,
     customerIds: null,
+    sampledFrom: null,
     rule: null,
     timeUnit: source.durationColumn,
     excluded,
@@ -278,13 +301,16 @@ async function tableSubjects(connection: DuckDBConnection, source: DriversSource
   };
 }
 
-/** The subjects of a drivers request: customer lifetimes or a table's rows. */
-export async function driverSubjects(connection: DuckDBConnection, taxonomy: Taxonomy, options: DriversOptions): Promise<SubjectColumns> {
+/**
+ * The subjects of a drivers request: customer lifetimes or a table's rows. `maxSubjects` bounds the
+ * customers (a fixed draw beyond it); the what-if leaves it unset, as it totals every customer of a group.
+ */
+export async function driverSubjects(connection: DuckDBConnection, taxonomy: Taxonomy, options: DriversOptions, maxSubjects: number | null = null): Promise<SubjectColumns> {
   if (options.covariates !== undefined && (!Array.isArray(options.covariates) || options.covariates.some((c) => typeof c !== 'string'))) {
     throw new CoreError('E_ARGS', 'covariates must be a list of names');
   }
   if (options.covariates && new Set(options.covariates).size !== options.covariates.length) throw new CoreError('E_ARGS', 'covariates: a name appears twice');
-  return options.source ? tableSubjects(connection, options.source, options.covariates) : customerSubjects(connection, taxonomy, options);
+  return options.source ? tableSubjects(connection, options.source, options.covariates) : customerSubjects(connection, taxonomy, options, maxSubjects);
 }
 
 /** A categorical covariate's levels over the kept rows, pooled beyond MAX_LEVELS, with its reference. */
@@ -340,10 +366,10 @@ function sampleMeanSd(values: Float64Array): { mean: number; sd: number } {
   return { mean, sd: Math.sqrt(squares / Math.max(1, values.length - 1)) };
 }
 
-export async function churnDrivers(connection: DuckDBConnection, taxonomy: Taxonomy, options: DriversOptions = {}): Promise<DriversResult> {
+export async function churnDrivers(connection: DuckDBConnection, taxonomy: Taxonomy, options: DriversOptions = {}, maxSubjects = MAX_DRIVER_SUBJECTS): Promise<DriversResult> {
   const confidence = numberChoice('confidence', options.confidence, DRIVERS_DEFAULTS.confidence, { min: 0.5, max: 0.999 });
   const standardize = options.standardize ?? DRIVERS_DEFAULTS.standardize;
-  const subjects = await driverSubjects(connection, taxonomy, options);
+  const subjects = await driverSubjects(connection, taxonomy, options, maxSubjects);
   const { fit, model } = fitSubjects(subjects, options.reference ?? {}, standardize, confidence);
   const terms = model.terms.map((term): DriverTerm => ({
     ...term,
@@ -524,6 +550,18 @@ function driverWarnings(subjects: SubjectColumns, excludedForMissing: number, te
       sentence: {
         en: `Taken together, the hazard ratios are not constant over time (global test ${pText(global.pValue)}); read them as averages.`,
         zh: `整体来看，风险比并非随时间恒定（总体检验 ${pText(global.pValue)}），请将其视为平均效应。`,
+      },
+    });
+  }
+  if (subjects.sampledFrom !== null) {
+    const [drawn, of] = [subjects.time.length, subjects.sampledFrom].map((value) => value.toLocaleString('en-US'));
+    warnings.push({
+      kind: 'sampled',
+      subjects: subjects.time.length,
+      of: subjects.sampledFrom,
+      sentence: {
+        en: `The model was fitted on ${drawn} of the ${of} customers, drawn at random (the same draw each time): enough for steady ratios, at a bounded cost in time and memory.`,
+        zh: `模型基于从 ${of} 位客户中随机抽取的 ${drawn} 位客户拟合（每次抽取相同）：足以得到稳定的风险比，且计算时间与内存可控。`,
       },
     });
   }

@@ -127,6 +127,8 @@ export type DriverWarning =
   | { kind: 'proportionalHazards'; term: string; pValue: number; sentence: { zh: string; en: string } }
   | { kind: 'proportionalHazardsGlobal'; pValue: number; sentence: { zh: string; en: string } }
   | { kind: 'excluded'; rows: number; sentence: { zh: string; en: string } }
+  /** The customers were more than the model's bound: it was fitted on a fixed random draw of `subjects` of them. */
+  | { kind: 'sampled'; subjects: number; of: number; sentence: { zh: string; en: string } }
   | { kind: 'aliased'; term: string; level: string | null; sentence: { zh: string; en: string } }
   | { kind: 'infinite'; term: string; level: string | null; sentence: { zh: string; en: string } }
   | { kind: 'circular'; term: string; sentence: { zh: string; en: string } };

@@ -66,8 +66,21 @@ async function plain(path: string, args: BenchArgs, label: string, sql: string):
 
 // Each plain query stores its rows in a temporary table, as the verbs store theirs: a count over a
 // subquery would let DuckDB drop the aggregates nobody reads.
-const ACTIVITY = `SELECT customer_id, CAST(ordered_at AS DATE) AS day, ordered_at, coalesce(amount, 0) AS amount, discount, items, channel, category
-                  FROM orders WHERE status = 'completed' AND ordered_at <= TIMESTAMP '2025-01-01'`;
+const activity = (asOf: string) => `SELECT customer_id, CAST(ordered_at AS DATE) AS day, ordered_at, coalesce(amount, 0) AS amount, discount, items, channel, category
+                  FROM orders WHERE status = 'completed' AND ordered_at <= TIMESTAMP '${asOf}'`;
+
+/** The plain RFM scores of the completed orders up to `asOf` (an ISO date): one aggregation, quintile boundaries, scores. */
+export const plainRfmSql = (asOf: string) => `CREATE OR REPLACE TEMP TABLE plain_rfm AS
+       WITH c AS MATERIALIZED (SELECT customer_id, -date_diff('day', max(day), DATE '${asOf}') AS r, count(*) AS f, sum(amount) AS m FROM (${activity(asOf)}) GROUP BY customer_id),
+            q AS (SELECT quantile_disc(r, [0.2, 0.4, 0.6, 0.8]) AS qr, quantile_disc(f, [0.2, 0.4, 0.6, 0.8]) AS qf, quantile_disc(m, [0.2, 0.4, 0.6, 0.8]) AS qm FROM c)
+       SELECT 1 + (r > qr[1])::INT + (r > qr[2])::INT + (r > qr[3])::INT + (r > qr[4])::INT,
+              1 + (f > qf[1])::INT + (f > qf[2])::INT + (f > qf[3])::INT + (f > qf[4])::INT,
+              1 + (m > qm[1])::INT + (m > qm[2])::INT + (m > qm[3])::INT + (m > qm[4])::INT FROM c, q`;
+
+/** The one per-customer aggregation of the completed orders up to `asOf` that shopper types' features start from. */
+export const plainShopperAggregationSql = (asOf: string) => `CREATE OR REPLACE TEMP TABLE plain_shopper AS
+       SELECT customer_id, count(*), sum(amount), min(ordered_at), count(*) FILTER (WHERE discount > 0), sum(items), count(*) FILTER (WHERE channel = '批发'), list_sort(list(day))
+       FROM (${activity(asOf)}) GROUP BY customer_id`;
 
 export default async function customersSegmentsBench(args: BenchArgs): Promise<void> {
   const orders = args.rows * 10;
@@ -84,23 +97,11 @@ export default async function customersSegmentsBench(args: BenchArgs): Promise<v
   } finally {
     await core.close();
   }
-  await plain(
-    path,
-    args,
-    'plain DuckDB RFM scores on the same table (aggregation, quintile boundaries, scores)',
-    `CREATE OR REPLACE TEMP TABLE plain_rfm AS
-       WITH c AS MATERIALIZED (SELECT customer_id, -date_diff('day', max(day), DATE '2025-01-01') AS r, count(*) AS f, sum(amount) AS m FROM (${ACTIVITY}) GROUP BY customer_id),
-            q AS (SELECT quantile_disc(r, [0.2, 0.4, 0.6, 0.8]) AS qr, quantile_disc(f, [0.2, 0.4, 0.6, 0.8]) AS qf, quantile_disc(m, [0.2, 0.4, 0.6, 0.8]) AS qm FROM c)
-       SELECT 1 + (r > qr[1])::INT + (r > qr[2])::INT + (r > qr[3])::INT + (r > qr[4])::INT,
-              1 + (f > qf[1])::INT + (f > qf[2])::INT + (f > qf[3])::INT + (f > qf[4])::INT,
-              1 + (m > qm[1])::INT + (m > qm[2])::INT + (m > qm[3])::INT + (m > qm[4])::INT FROM c, q`,
-  );
+  await plain(path, args, 'plain DuckDB RFM scores on the same table (aggregation, quintile boundaries, scores)', plainRfmSql('2025-01-01'));
   await plain(
     path,
     args,
     'plain DuckDB aggregation of the same orders per customer (orders, revenue, first order, discounted, items, channels, sorted days)',
-    `CREATE OR REPLACE TEMP TABLE plain_shopper AS
-       SELECT customer_id, count(*), sum(amount), min(ordered_at), count(*) FILTER (WHERE discount > 0), sum(items), count(*) FILTER (WHERE channel = '批发'), list_sort(list(day))
-       FROM (${ACTIVITY}) GROUP BY customer_id`,
+    plainShopperAggregationSql('2025-01-01'),
   );
 }

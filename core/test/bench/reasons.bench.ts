@@ -18,7 +18,7 @@
 import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { listValue } from '@duckdb/node-api';
+import { listValue, type DuckDBConnection } from '@duckdb/node-api';
 import Papa from 'papaparse';
 import { classifyTickets } from '../../src/analysis/reasonTickets.ts';
 import { classifyFields, compileTaxonomy } from '../../src/analysis/reasonClassify.ts';
@@ -113,21 +113,37 @@ async function benchReviews(args: BenchArgs): Promise<void> {
 /** SQL of a fragment index drawn from the row number (hash is unsigned: cast before indexing). */
 const pick = (salt: number) => `1 + CAST(hash(range, ${salt}) % len($fragments) AS BIGINT)`;
 
+export interface SyntheticTicketsOptions {
+  rows: number;
+  /** Tickets name customers 0 .. customers - 1. */
+  customers: number;
+  seed: number;
+  /** Zero-pad the customer number to this width ('C00000042', as the synthetic orders spell ids); default unpadded. */
+  customerIdWidth?: number;
+}
+
+/**
+ * Inserts seeded synthetic bilingual tickets in SQL: two or three fragments and an order number
+ * per ticket, so nearly every text is distinct; two in five rated 1 or 2.
+ */
+export async function insertSyntheticTickets(connection: DuckDBConnection, options: SyntheticTicketsOptions): Promise<void> {
+  const customer = `CAST(hash(range, $seed) % $customers AS VARCHAR)`;
+  const customerId = options.customerIdWidth === undefined ? customer : `lpad(${customer}, ${options.customerIdWidth}, '0')`;
+  await connection.run(
+    `INSERT INTO tickets (ticket_id, customer_id, created_at, category, subject, body, rating, source_id)
+     SELECT 'T' || range, 'C' || ${customerId}, TIMESTAMP '2023-01-01' + to_minutes(CAST(hash(range, 1) % 1000000 AS BIGINT)),
+            NULL, NULL,
+            $fragments[${pick(2)}] || '，' || $fragments[${pick(3)}] || CASE WHEN hash(range, 4) % 2 = 0 THEN '. ' || $fragments[${pick(5)}] ELSE '' END || ' #' || range,
+            CAST(1 + hash(range, 6) % 5 AS DOUBLE), 0
+     FROM range($rows)`,
+    { rows: options.rows, customers: options.customers, seed: options.seed, fragments: listValue(FRAGMENTS) },
+  );
+}
+
 async function benchSynthetic(args: BenchArgs): Promise<void> {
   const rows = args.rows;
   const path = await cachedWorkspace(args, `reasons-synthetic-${rows}-${SEED}.duckdb`, (workspace) =>
-    workspace.withConnection(async (connection) => {
-      // Two or three fragments and an order number per ticket, so nearly every text is distinct; two in five rated 1 or 2
-      await connection.run(
-        `INSERT INTO tickets (ticket_id, customer_id, created_at, category, subject, body, rating, source_id)
-         SELECT 'T' || range, 'C' || (hash(range, $seed) % $customers), TIMESTAMP '2023-01-01' + to_minutes(CAST(hash(range, 1) % 1000000 AS BIGINT)),
-                NULL, NULL,
-                $fragments[${pick(2)}] || '，' || $fragments[${pick(3)}] || CASE WHEN hash(range, 4) % 2 = 0 THEN '. ' || $fragments[${pick(5)}] ELSE '' END || ' #' || range,
-                CAST(1 + hash(range, 6) % 5 AS DOUBLE), 0
-         FROM range($rows)`,
-        { rows, customers: args.customers, seed: SEED, fragments: listValue(FRAGMENTS) },
-      );
-    }),
+    workspace.withConnection((connection) => insertSyntheticTickets(connection, { rows, customers: args.customers, seed: SEED })),
   );
   const taxonomy = bundledTaxonomy();
   const workspace = await Workspace.open(path, SETTINGS);

@@ -25,7 +25,7 @@ const SETTINGS = RETENTION_SETTINGS;
 const RUNS = 3;
 
 /** What an analyst would write by hand: month of first completed order, months since, distinct customers. */
-const HAND_WRITTEN_COHORTS = `
+export const HAND_WRITTEN_COHORTS = `
   WITH o AS (SELECT customer_id, date_trunc('month', ordered_at) AS month FROM orders WHERE status = 'completed'),
        f AS (SELECT customer_id, min(month) AS cohort FROM o GROUP BY customer_id)
   SELECT f.cohort, date_diff('month', f.cohort, o.month) AS k, count(DISTINCT o.customer_id) AS customers
@@ -33,7 +33,7 @@ const HAND_WRITTEN_COHORTS = `
   GROUP BY ALL`;
 
 /** On-or-after by hand: a customer counts at every week from their first up to their last active one. */
-const HAND_WRITTEN_WEEKLY_ON_OR_AFTER = `
+export const HAND_WRITTEN_WEEKLY_ON_OR_AFTER = `
   WITH c AS (SELECT customer_id, date_trunc('week', min(ordered_at)) AS cohort, date_trunc('week', max(ordered_at)) AS last
              FROM orders WHERE status = 'completed' GROUP BY customer_id)
   SELECT cohort, k, count(*) AS customers
@@ -41,7 +41,7 @@ const HAND_WRITTEN_WEEKLY_ON_OR_AFTER = `
   GROUP BY ALL`;
 
 /** Revenue per cohort and month since, per the channel of each customer's first completed order. */
-const HAND_WRITTEN_REVENUE_BY_CHANNEL = `
+export const HAND_WRITTEN_REVENUE_BY_CHANNEL = `
   WITH o AS (SELECT customer_id, date_trunc('month', ordered_at) AS month, amount, channel, ordered_at FROM orders WHERE status = 'completed'),
        f AS (SELECT customer_id, min(month) AS cohort, arg_min(channel, ordered_at) AS channel FROM o GROUP BY customer_id)
   SELECT f.channel, f.cohort, date_diff('month', f.cohort, o.month) AS k, sum(o.amount) AS revenue
@@ -113,7 +113,7 @@ async function compare(label: string, app: () => Promise<unknown>, sql: () => Pr
 }
 
 /** What an analyst would write for the Kaplan-Meier input: each customer's lifetime and verdict, counted per (segment, day). */
-function handWrittenLifetimes(windowDays: number, asOf: string, segment: 'region' | null): string {
+export function handWrittenLifetimes(windowDays: number, asOf: string, segment: 'region' | null): string {
   const end = `DATE '${asOf.slice(0, 10)}'`;
   return `
     WITH c AS (SELECT customer_id, min(ordered_at)::DATE AS first_day, max(ordered_at)::DATE AS last_day${segment ? `, arg_min(${segment}, ordered_at) AS segment` : ''}

@@ -7,7 +7,7 @@ import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DriversResult } from '../../src/api/drivers.ts';
 import { bundledTaxonomy } from '../../src/analysis/reasonTaxonomy.ts';
-import { driverSubjects } from '../../src/analysis/drivers.ts';
+import { churnDrivers, driverSubjects } from '../../src/analysis/drivers.ts';
 import { Workspace } from '../../src/db/workspace.ts';
 import { SHARED_DATA, type TestCore } from '../helpers/core.ts';
 import { readFirstSheet } from '../helpers/workbook.ts';
@@ -46,6 +46,28 @@ describe('order workspace: one row per customer with the drivers', () => {
     expect(Array.from(subjects.values.get('rating') as Float64Array)).toEqual([3, Number.NaN, Number.NaN, Number.NaN, Number.NaN, Number.NaN]);
     // trailing 12-month revenue of completed orders: a 10 + 20 + 30
     expect(subjects.revenue![0]).toBe(60);
+  });
+
+  it('fits a fixed draw of the customers beyond the bound, each row still its own customer, and says so', async () => {
+    // The same lifetimes by hand as above, keyed by customer: a draw must keep each with its own row
+    const byHand = new Map([['a', 106], ['b', 35], ['c', 74], ['d', 59], ['e', 30], ['f', 20]]);
+    const options = { windowDays: 30, covariates: ['channel'] };
+    const [drawn, again, within] = await workspace.withConnection(async (connection) => [
+      await driverSubjects(connection, bundledTaxonomy(), options, 4),
+      await driverSubjects(connection, bundledTaxonomy(), options, 4),
+      await driverSubjects(connection, bundledTaxonomy(), options, 6),
+    ]);
+    expect(drawn.sampledFrom).toBe(6);
+    expect(drawn.customerIds).toHaveLength(4);
+    expect(new Set(drawn.customerIds).size).toBe(4);
+    expect(Array.from(drawn.time)).toEqual(drawn.customerIds!.map((id) => byHand.get(id)));
+    expect(again.customerIds).toEqual(drawn.customerIds);
+    // at the bound nobody is left out and nothing is said
+    expect(within.sampledFrom).toBeNull();
+    expect(within.customerIds).toEqual(['a', 'b', 'c', 'd', 'e', 'f']);
+    const result = await workspace.withConnection((connection) => churnDrivers(connection, bundledTaxonomy(), options, 4));
+    expect(result.subjects).toBe(4);
+    expect(result.warnings.find((warning) => warning.kind === 'sampled')).toMatchObject({ subjects: 4, of: 6 });
   });
 
   it('refuses a covariate that is not an order driver, naming the drivers', async () => {
