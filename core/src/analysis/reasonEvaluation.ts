@@ -17,7 +17,7 @@ import Papa from 'papaparse';
 import { CoreError } from '../api/errors.ts';
 import { agreementOf, UNKNOWN_REASON, type Classification, type LabelAgreement, type Taxonomy } from '../api/reasons.ts';
 import { classifyFields, compileTaxonomy } from './reasonClassify.ts';
-import { blendWithModel, modelWeight, predictLabels, textFeatures, trainReasonModel } from './reasonModel.ts';
+import { blendWithModel, BUNDLED_MIN_TEXTS, crossValidated, loadedModel, predictLabels, storedModel, textFeatures, trainReasonModel, withCommonFeatures, type ModelExample, type StoredReasonModel } from './reasonModel.ts';
 
 export const NO_REASON = 'none';
 
@@ -234,30 +234,53 @@ export interface EvaluationRun {
   /** The taxonomy's rules alone. */
   rules: Evaluation;
   /**
-   * The rules blended with a model learned from the train part's labels, as corrections teach it;
-   * null when evaluating the train part itself (the model would be judged on what it learned).
+   * The rules blended with the model learned from the train part's labels, as the app ships it; on
+   * the train part itself by 5-fold cross-validation (each text judged by a model that did not learn it).
    */
   withModel: Evaluation | null;
   /** Labelled texts the model learned from. */
   trainTexts: number;
 }
 
-/** Evaluates a taxonomy on a part of a labelled set: its rules alone, and blended with a model trained on the train part. */
-export function evaluateLabelledSet(taxonomy: Taxonomy, texts: LabelledText[], part: EvaluationRun['part']): EvaluationRun {
+/** A labelled text read by the rules, as the model learns from it. */
+type ReadText = ModelExample & { text: LabelledText; rules: Classification };
+
+function readLabelled(taxonomy: Taxonomy, texts: LabelledText[]): ReadText[] {
   const matcher = compileTaxonomy(taxonomy);
-  const read = texts.map((text) => {
+  return texts.map((text) => {
     const rules = classifyFields(matcher, { body: text.text });
-    return { text, rules, features: textFeatures(text.text, matcher.known, rules) };
+    return { text, rules, features: textFeatures(text.text, matcher.known, rules), label: text.primary };
   });
+}
+
+/** The model learned from the train part of labelled texts, as the app ships it (`npm run build:reason-model` writes it); null with too few. */
+export function trainShippedModel(taxonomy: Taxonomy, texts: LabelledText[]): StoredReasonModel | null {
+  return shippedModelOf(readLabelled(taxonomy, texts.filter((text) => text.part === 'train')));
+}
+
+function shippedModelOf(train: ReadText[]): StoredReasonModel | null {
+  const model = trainReasonModel(withCommonFeatures(train, BUNDLED_MIN_TEXTS));
+  return model && storedModel(model);
+}
+
+/** Evaluates a taxonomy on a part of a labelled set: its rules alone, and blended with the model learned from the train part. */
+export function evaluateLabelledSet(taxonomy: Taxonomy, texts: LabelledText[], part: EvaluationRun['part']): EvaluationRun {
+  const read = readLabelled(taxonomy, texts);
   const train = read.filter((entry) => entry.text.part === 'train');
   const judged = read.filter((entry) => part === 'all' || entry.text.part === part);
-  const scored = (classify: (entry: (typeof read)[number]) => Classification) =>
-    evaluateClassifications(judged.map((entry) => ({ gold: entry.text, classification: classify(entry), language: entry.text.language, praiseOnly: entry.text.praiseOnly })));
-  const model = part === 'train' ? null : trainReasonModel(train.map((entry) => ({ features: entry.features, label: entry.text.primary })));
+  const scored = (entries: { text: LabelledText; classification: Classification }[]) =>
+    evaluateClassifications(entries.map(({ text, classification }) => ({ gold: text, classification, language: text.language, praiseOnly: text.praiseOnly })));
+  const rules = scored(judged.map((entry) => ({ text: entry.text, classification: entry.rules })));
+  if (part === 'train') {
+    const validated = crossValidated(train, 5, null, BUNDLED_MIN_TEXTS);
+    return { part, rules, withModel: scored(validated.map(({ example, classification }) => ({ text: example.text, classification }))), trainTexts: train.length };
+  }
+  const stored = shippedModelOf(train);
+  const model = stored && loadedModel(stored);
   return {
     part,
-    rules: scored((entry) => entry.rules),
-    withModel: model ? scored((entry) => blendWithModel(entry.rules, predictLabels(model, entry.features), modelWeight(model))) : null,
+    rules,
+    withModel: model ? scored(judged.map((entry) => ({ text: entry.text, classification: blendWithModel(entry.rules, predictLabels(model, entry.features)) }))) : null,
     trainTexts: model ? train.length : 0,
   };
 }
