@@ -11,7 +11,7 @@ import { CoreError } from '../api/errors.ts';
 import { NO_REASON_LABEL, type Classification, type CorrectionsInfo, type Taxonomy } from '../api/reasons.ts';
 import { queryOne, queryRows } from '../db/sql.ts';
 import { classifyFields, compileTaxonomy, type CompiledTaxonomy, type TicketFields } from './reasonClassify.ts';
-import { blendWithModel, bundledReasonModel, crossValidate, predictLabels, teaches, textFeatures, trainReasonModel, type ReasonModel } from './reasonModel.ts';
+import { blendWithModel, bundledReasonModel, crossValidate, isChinese, judges, predictLabels, teaches, textFeatures, trainReasonModel, type ReasonModel } from './reasonModel.ts';
 import { taxonomyHash } from './reasonTaxonomy.ts';
 
 /** md5 of what classification reads; NULL and '' are the same to it. */
@@ -27,8 +27,9 @@ export function ticketText(fields: TicketFields): string {
 /** The rules' classification of a ticket and, with a model, the blend of both. */
 export function classifyWithModel(matcher: CompiledTaxonomy, model: ReasonModel | null, fields: TicketFields): Classification {
   const rules = classifyFields(matcher, fields);
-  if (!model) return rules;
-  return blendWithModel(rules, predictLabels(model, textFeatures(ticketText(fields), matcher.known, rules)));
+  const text = ticketText(fields);
+  if (!model || !judges(model, text)) return rules;
+  return blendWithModel(rules, predictLabels(model, textFeatures(text, matcher.known, rules, model.polarity)));
 }
 
 type CorrectedTicket = {
@@ -72,7 +73,7 @@ export async function workspaceModel(connection: DuckDBConnection, taxonomy: Tax
     models.set(
       modelHash,
       trainReasonModel(
-        corrected.map((ticket) => ({ features: textFeatures(ticketText(ticket), matcher.known, classifyFields(matcher, ticket)), label: ticket.reason })),
+        corrected.map((ticket) => ({ features: textFeatures(ticketText(ticket), matcher.known, classifyFields(matcher, ticket), shipped?.model.polarity ?? new Map()), label: ticket.reason })),
         shipped?.model ?? null,
       ),
     );
@@ -109,9 +110,11 @@ export async function ticketCorrection(connection: DuckDBConnection, ticketId: s
 export async function correctionsInfo(connection: DuckDBConnection, taxonomy: Taxonomy): Promise<CorrectionsInfo> {
   const corrected = await correctedTickets(connection);
   const matcher = compileTaxonomy(taxonomy);
+  const shipped = bundledReasonModel()?.model ?? null;
   const examples = corrected.map((ticket) => {
     const rules = classifyFields(matcher, ticket);
-    return { rules, features: textFeatures(ticketText(ticket), matcher.known, rules), label: ticket.reason };
+    const text = ticketText(ticket);
+    return { rules, features: textFeatures(text, matcher.known, rules, shipped?.polarity ?? new Map()), label: ticket.reason, chinese: isChinese(text) };
   });
   const modelTrained = teaches(examples);
   const perReason = await queryRows<{ reason: string; corrections: number }>(
@@ -128,7 +131,7 @@ export async function correctionsInfo(connection: DuckDBConnection, taxonomy: Ta
     perReason,
     modelTrained,
     scores: modelTrained
-      ? crossValidate(examples, 5, bundledReasonModel()?.model ?? null).map(({ label, labelled, ...rest }) => ({ reason: label, corrected: labelled, ...rest }))
+      ? crossValidate(examples, 5, shipped).map(({ label, labelled, ...rest }) => ({ reason: label, corrected: labelled, ...rest }))
       : [],
     recent,
   };

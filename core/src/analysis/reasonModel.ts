@@ -39,14 +39,20 @@ export interface ReasonModel {
   bias: Float64Array;
   /** How many examples it learned from (with those of the model it trained on from). */
   examples: number;
+  /** Log odds that a review is positive, by Chinese character and character pair (see polarityFeatures); empty for none. */
+  polarity: ReadonlyMap<string, number>;
+  /** Which texts the blend lets it judge: the shipped model learned from Chinese reviews and judges only Chinese texts. */
+  judges: 'chinese' | 'all';
 }
 
-/** The model as stored in a JSON file: weights per feature, in the order of `labels`, rounded. */
+/** The model as stored in a JSON file: weights per feature in the order of `labels`, bias and log odds, all in whole hundredths. */
 export interface StoredReasonModel {
   labels: string[];
   bias: number[];
   features: Record<string, number[]>;
   examples: number;
+  polarity: Record<string, number>;
+  judges: ReasonModel['judges'];
 }
 
 export interface ModelScore {
@@ -63,34 +69,58 @@ export interface ModelScore {
 const PASSES = 25;
 const LEARNING_RATE = 0.5;
 const L2 = 1e-4;
-/** Decimals of a stored weight: finer changes no prediction of the evaluation set. */
-const STORED_DECIMALS = 3;
+/** Stored weights and log odds are whole hundredths: a file a third the size of three decimals, the same figures on the evaluation set. */
+const STORED_SCALE = 100;
 /**
  * Probabilities at which the model overrules the rules, chosen by 5-fold cross-validation on the
  * evaluation set's train part (`churnwb evaluate --part train` prints the figures):
  * - `override`: the model's label replaces whatever the rules found;
- * - `fill`: a reason for a text the rules found none in;
- * - `gate`: no reason for a text the rules found one in (praise the rules misread).
+ * - `fill`: the model's label for a text the rules found no complaint in (0: the model decides);
+ * - `fillAfterPraise`: the same where the rules read praise, which the model too often takes for a complaint;
+ * - `gate`: no reason for a text the rules found one in (praise or a mention the rules misread).
  */
-export const BLEND = { override: 0.9, fill: 0.6, gate: 0.5 } as const;
+export const BLEND = { override: 0.8, fill: 0, fillAfterPraise: 0.8, gate: 0.5 } as const;
 /** Fewer examples than this (or a single label) teach nothing general: no model. */
 export const MIN_EXAMPLES = 6;
 /** The shipped model learns only features seen in at least this many texts: one text's words are its own, not a pattern. */
 export const BUNDLED_MIN_TEXTS = 2;
 const CJK_RUN = /[\u3400-\u9fff]+/g;
+const CJK = /[\u3400-\u9fff]/;
+/** Cuts of a text's polarity (summed log odds) that become features: the model learns how positive is praise. */
+const POLARITY_CUTS = [-12, -8, -5, -3, -1, 0, 1, 3, 5, 8, 12];
 
-/** The features of one text: words, Chinese character pairs, and the rules' findings. */
-export function textFeatures(text: string, known: ReadonlySet<string>, rules: Classification): string[] {
+/** The Chinese characters and character pairs of a normalised text: what polarity is learned over. */
+export function chineseGrams(normalised: string): Set<string> {
+  const grams = new Set<string>();
+  for (const match of normalised.matchAll(CJK_RUN)) {
+    for (let at = 0; at < match[0].length; at++) {
+      grams.add(match[0][at]!);
+      if (at + 1 < match[0].length) grams.add(match[0].slice(at, at + 2));
+    }
+  }
+  return grams;
+}
+
+/**
+ * The features of one text: words, Chinese characters and character pairs, the rules' findings,
+ * and where the text's polarity (the log odds of its characters and pairs, summed) lies among
+ * POLARITY_CUTS.
+ */
+export function textFeatures(text: string, known: ReadonlySet<string>, rules: Classification, polarity: ReadonlyMap<string, number>): string[] {
   const normalised = normalizeText(text);
   const features = new Set<string>();
   for (const unit of segment(normalised, known)) features.add(`w:${unit.key}`);
-  for (const match of normalised.matchAll(CJK_RUN)) {
-    for (let at = 0; at + 1 < match[0].length; at++) features.add(`c:${match[0].slice(at, at + 2)}`);
-  }
+  const grams = chineseGrams(normalised);
+  for (const gram of grams) features.add(`c:${gram}`);
   for (const reason of rules.reasons) features.add(`r:${reason.reason}`);
   features.add(`p:${rules.primary}`);
   for (const praise of rules.praised) for (const term of praise.terms) features.add(`g:${term}`);
   if (rules.praised.length > 0) features.add('praised');
+  if (polarity.size > 0 && grams.size > 0) {
+    let sum = 0;
+    for (const gram of grams) sum += polarity.get(gram) ?? 0;
+    for (const cut of POLARITY_CUTS) features.add(sum > cut ? `s>${cut}` : `s<=${cut}`);
+  }
   return [...features];
 }
 
@@ -165,7 +195,7 @@ export function trainReasonModel(examples: ModelExample[], base: ReasonModel | n
       }
     }
   }
-  return { labels, featureIndex, weights, bias, examples: examples.length + (base?.examples ?? 0) };
+  return { labels, featureIndex, weights, bias, examples: examples.length + (base?.examples ?? 0), polarity: base?.polarity ?? new Map(), judges: 'all' };
 }
 
 /** Softmax of the label scores into `out`. */
@@ -194,17 +224,25 @@ export function predictLabels(model: ReasonModel, features: string[]): Map<strin
   return new Map(model.labels.map((label, index) => [label, out[index]!]));
 }
 
-const roundTo = (value: number) => Number(value.toFixed(STORED_DECIMALS));
+// `|| 0`: JSON writes -0 as 0, so a rounded -0 would not read back as itself
+const inHundredths = (value: number) => Math.round(value * STORED_SCALE) || 0;
 
 /** The model as a JSON file stores it; features whose weights all round to zero are left out. */
 export function storedModel(model: ReasonModel): StoredReasonModel {
   const classes = model.labels.length;
   const features: Record<string, number[]> = {};
   for (const [feature, index] of [...model.featureIndex].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    const weights = Array.from(model.weights.subarray(index * classes, (index + 1) * classes), roundTo);
+    const weights = Array.from(model.weights.subarray(index * classes, (index + 1) * classes), inHundredths);
     if (weights.some((weight) => weight !== 0)) features[feature] = weights;
   }
-  return { labels: model.labels, bias: Array.from(model.bias, roundTo), features, examples: model.examples };
+  return {
+    labels: model.labels,
+    bias: Array.from(model.bias, inHundredths),
+    features,
+    examples: model.examples,
+    polarity: Object.fromEntries([...model.polarity].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([gram, odds]) => [gram, inHundredths(odds)])),
+    judges: model.judges,
+  };
 }
 
 /** A stored model, ready to predict. */
@@ -212,8 +250,16 @@ export function loadedModel(stored: StoredReasonModel): ReasonModel {
   const classes = stored.labels.length;
   const entries = Object.entries(stored.features);
   const weights = new Float64Array(entries.length * classes);
-  entries.forEach(([, values], index) => weights.set(values, index * classes));
-  return { labels: stored.labels, featureIndex: new Map(entries.map(([feature], index) => [feature, index])), weights, bias: Float64Array.from(stored.bias), examples: stored.examples };
+  entries.forEach(([, values], index) => weights.set(values.map((value) => value / STORED_SCALE), index * classes));
+  return {
+    labels: stored.labels,
+    featureIndex: new Map(entries.map(([feature], index) => [feature, index])),
+    weights,
+    bias: Float64Array.from(stored.bias, (value) => value / STORED_SCALE),
+    examples: stored.examples,
+    polarity: new Map(Object.entries(stored.polarity).map(([gram, odds]) => [gram, odds / STORED_SCALE])),
+    judges: stored.judges,
+  };
 }
 
 /** The shipped model's file; CHURNWB_RESOURCES_DIR overrides the folder, as for the taxonomy. */
@@ -238,6 +284,13 @@ export function bundledReasonModel(): { model: ReasonModel; hash: string } | nul
   return { model: bundled.model, hash: bundled.hash };
 }
 
+/** Whether the model judges a text (see ReasonModel.judges). */
+export function judges(model: Pick<ReasonModel, 'judges'>, text: string): boolean {
+  return model.judges === 'all' || isChinese(text);
+}
+
+export const isChinese = (text: string) => CJK.test(text);
+
 /** The label the model gives most probability, and that probability. */
 function topLabel(probabilities: Map<string, number>): [string, number] {
   let best: [string, number] = [NONE_LABEL, -1];
@@ -257,7 +310,7 @@ export function blendWithModel(rules: Classification, probabilities: Map<string,
   const [top, certainty] = topLabel(probabilities);
   let primary = rulesLabel;
   if (top !== rulesLabel && certainty >= BLEND.override) primary = top;
-  else if (rulesLabel === NONE_LABEL && certainty >= BLEND.fill) primary = top;
+  else if (rulesLabel === NONE_LABEL && certainty >= (rules.praised.length > 0 ? BLEND.fillAfterPraise : BLEND.fill)) primary = top;
   else if (rulesLabel !== NONE_LABEL && (probabilities.get(NONE_LABEL) ?? 0) >= BLEND.gate) primary = NONE_LABEL;
   if (primary === rulesLabel) return rules;
   if (primary === NONE_LABEL) {
@@ -273,7 +326,7 @@ export function blendWithModel(rules: Classification, probabilities: Map<string,
  * in fold i mod k), each predicted by a model trained on the others (from `base` when given),
  * blended with the rules as classification does.
  */
-export function crossValidate(examples: (ModelExample & { rules: Classification })[], folds = 5, base: ReasonModel | null = null): ModelScore[] {
+export function crossValidate(examples: (ModelExample & { rules: Classification; chinese: boolean })[], folds = 5, base: ReasonModel | null = null): ModelScore[] {
   const counts = new Map<string, { labelled: number; predicted: number; both: number }>();
   const count = (label: string) => {
     const entry = counts.get(label) ?? { labelled: 0, predicted: 0, both: 0 };
@@ -298,13 +351,25 @@ export function crossValidate(examples: (ModelExample & { rules: Classification 
     .sort((a, b) => b.labelled - a.labelled || a.label.localeCompare(b.label));
 }
 
-/** Each example classified by the rules blended with a model trained on the other folds (from `base`), in example order. */
-export function crossValidated<T extends ModelExample & { rules: Classification }>(examples: T[], folds = 5, base: ReasonModel | null = null, minTexts = 1): { example: T; classification: Classification }[] {
+/**
+ * Each example classified by the rules blended with a model trained on the other folds (from
+ * `base`; judging as `judging` says), in example order; `chinese` says whether its text is Chinese.
+ */
+export function crossValidated<T extends ModelExample & { rules: Classification; chinese: boolean }>(
+  examples: T[],
+  folds = 5,
+  base: ReasonModel | null = null,
+  judging: ReasonModel['judges'] = 'all',
+  minTexts = 1,
+): { example: T; classification: Classification }[] {
   const result: { example: T; classification: Classification }[] = new Array(examples.length);
   for (let fold = 0; fold < folds; fold++) {
-    const model = trainReasonModel(withCommonFeatures(examples.filter((_, index) => index % folds !== fold), minTexts), base);
+    const trained = trainReasonModel(withCommonFeatures(examples.filter((_, index) => index % folds !== fold), minTexts), base);
+    const model = trained && trained !== base ? { ...trained, judges: judging } : trained;
     examples.forEach((example, index) => {
-      if (index % folds === fold) result[index] = { example, classification: model ? blendWithModel(example.rules, predictLabels(model, example.features)) : example.rules };
+      if (index % folds !== fold) return;
+      const judged = model !== null && (model.judges === 'all' || example.chinese);
+      result[index] = { example, classification: judged ? blendWithModel(example.rules, predictLabels(model, example.features)) : example.rules };
     });
   }
   return result;
