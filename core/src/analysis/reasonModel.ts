@@ -76,10 +76,11 @@ const STORED_SCALE = 100;
  * evaluation set's train part (`churnwb evaluate --part train` prints the figures):
  * - `override`: the model's label replaces whatever the rules found;
  * - `fill`: the model's label for a text the rules found no complaint in (0: the model decides);
- * - `fillAfterPraise`: the same where the rules read praise, which the model too often takes for a complaint;
+ * - `fillContradicted`: the same where the rules read praise or a negated complaint (没有质量问题), which the
+ *   model, reading words without their scope, too often takes for a complaint;
  * - `gate`: no reason for a text the rules found one in (praise or a mention the rules misread).
  */
-export const BLEND = { override: 0.8, fill: 0, fillAfterPraise: 0.8, gate: 0.5 } as const;
+export const BLEND = { override: 0.8, fill: 0, fillContradicted: 0.8, gate: 0.5 } as const;
 /** Fewer examples than this (or a single label) teach nothing general: no model. */
 export const MIN_EXAMPLES = 6;
 /** The shipped model learns only features seen in at least this many texts: one text's words are its own, not a pattern. */
@@ -184,8 +185,12 @@ export function trainReasonModel(examples: ModelExample[], base: ReasonModel | n
       scores(weights, bias, features, value, probabilities);
       for (let label = 0; label < classes; label++) {
         const error = probabilities[label]! - (label === targets[row] ? 1 : 0);
-        biasSquares[label]! += error * error;
-        bias[label]! -= (LEARNING_RATE * error) / Math.sqrt(biasSquares[label]! + 1e-8);
+        // From a base the biases stay: they hold how common each label is among all the texts the base learned
+        // from, which a few corrections (half of them one reason, say) would otherwise overwrite
+        if (!base) {
+          biasSquares[label]! += error * error;
+          bias[label]! -= (LEARNING_RATE * error) / Math.sqrt(biasSquares[label]! + 1e-8);
+        }
         for (const feature of features) {
           const at = feature * classes + label;
           const gradient = error * value + L2 * weights[at]!;
@@ -310,7 +315,7 @@ export function blendWithModel(rules: Classification, probabilities: Map<string,
   const [top, certainty] = topLabel(probabilities);
   let primary = rulesLabel;
   if (top !== rulesLabel && certainty >= BLEND.override) primary = top;
-  else if (rulesLabel === NONE_LABEL && certainty >= (rules.praised.length > 0 ? BLEND.fillAfterPraise : BLEND.fill)) primary = top;
+  else if (rulesLabel === NONE_LABEL && certainty >= (rules.praised.length > 0 || rules.negated.length > 0 ? BLEND.fillContradicted : BLEND.fill)) primary = top;
   else if (rulesLabel !== NONE_LABEL && (probabilities.get(NONE_LABEL) ?? 0) >= BLEND.gate) primary = NONE_LABEL;
   if (primary === rulesLabel) return rules;
   if (primary === NONE_LABEL) {
