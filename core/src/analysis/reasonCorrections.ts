@@ -1,17 +1,17 @@
 // Analysts' corrections of tickets' reasons: stored in `ticket_corrections`, learned from by the reason model.
 //
 // A correction names a reason key or `none`. It overrides the classification of its ticket on every
-// run, and all corrections together train the model (reasonModel.ts) whose votes blend with the
-// rules on every other ticket. The model is trained afresh when the corrections or the taxonomy
-// change (thousands of corrections train in well under a second); `modelHash` names what it was
-// trained on, so stored classifications made with another model are redone.
+// run, and all corrections together train on from the shipped model (reasonModel.ts), whose votes
+// blend with the rules on every other ticket. The model is trained afresh when the corrections or
+// the taxonomy change (thousands of corrections train in well under a second); `modelHash` names
+// what it was trained on, so stored classifications made with another model are redone.
 import { createHash } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { CoreError } from '../api/errors.ts';
 import { NO_REASON_LABEL, type Classification, type CorrectionsInfo, type Taxonomy } from '../api/reasons.ts';
 import { queryOne, queryRows } from '../db/sql.ts';
 import { classifyFields, compileTaxonomy, type CompiledTaxonomy, type TicketFields } from './reasonClassify.ts';
-import { blendWithModel, crossValidate, modelWeight, predictLabels, textFeatures, trainReasonModel, type ReasonModel } from './reasonModel.ts';
+import { blendWithModel, bundledReasonModel, crossValidate, isChinese, judges, predictLabels, teaches, textFeatures, trainReasonModel, type ReasonModel } from './reasonModel.ts';
 import { taxonomyHash } from './reasonTaxonomy.ts';
 
 /** md5 of what classification reads; NULL and '' are the same to it. */
@@ -27,8 +27,9 @@ export function ticketText(fields: TicketFields): string {
 /** The rules' classification of a ticket and, with a model, the blend of both. */
 export function classifyWithModel(matcher: CompiledTaxonomy, model: ReasonModel | null, fields: TicketFields): Classification {
   const rules = classifyFields(matcher, fields);
-  if (!model) return rules;
-  return blendWithModel(rules, predictLabels(model, textFeatures(ticketText(fields), matcher.known, rules)), modelWeight(model));
+  const text = ticketText(fields);
+  if (!model || !judges(model, text)) return rules;
+  return blendWithModel(rules, predictLabels(model, textFeatures(text, matcher.known, rules, model.polarity)));
 }
 
 type CorrectedTicket = {
@@ -53,12 +54,17 @@ async function correctedTickets(connection: DuckDBConnection): Promise<Corrected
   );
 }
 
-/** The model learned from the workspace's corrections under a taxonomy, and the hash that names it ('' without corrections). */
+/**
+ * The model for a workspace under a taxonomy: the shipped one trained on with the workspace's
+ * corrections, and the hash that names it ('' with neither a shipped model nor corrections).
+ */
 export async function workspaceModel(connection: DuckDBConnection, taxonomy: Taxonomy): Promise<{ model: ReasonModel | null; modelHash: string }> {
   const corrected = await correctedTickets(connection);
-  if (corrected.length === 0) return { model: null, modelHash: '' };
+  const shipped = bundledReasonModel();
+  if (corrected.length === 0) return { model: shipped?.model ?? null, modelHash: shipped?.hash ?? '' };
   const modelHash = createHash('sha256')
     .update(taxonomyHash(taxonomy))
+    .update(shipped?.hash ?? '')
     .update(JSON.stringify(corrected))
     .digest('hex')
     .slice(0, 16);
@@ -66,7 +72,10 @@ export async function workspaceModel(connection: DuckDBConnection, taxonomy: Tax
     const matcher = compileTaxonomy(taxonomy);
     models.set(
       modelHash,
-      trainReasonModel(corrected.map((ticket) => ({ features: textFeatures(ticketText(ticket), matcher.known, classifyFields(matcher, ticket)), label: ticket.reason }))),
+      trainReasonModel(
+        corrected.map((ticket) => ({ features: textFeatures(ticketText(ticket), matcher.known, classifyFields(matcher, ticket), shipped?.model.polarity ?? new Map()), label: ticket.reason })),
+        shipped?.model ?? null,
+      ),
     );
     if (models.size > MODELS_KEPT) models.delete(models.keys().next().value!);
   }
@@ -97,15 +106,17 @@ export async function ticketCorrection(connection: DuckDBConnection, ticketId: s
   return row?.reason ?? null;
 }
 
-/** The corrections, per reason, and the cross-validated agreement of the model learned from them. */
+/** The corrections, per reason, and the cross-validated agreement of the model trained on with them. */
 export async function correctionsInfo(connection: DuckDBConnection, taxonomy: Taxonomy): Promise<CorrectionsInfo> {
   const corrected = await correctedTickets(connection);
   const matcher = compileTaxonomy(taxonomy);
+  const shipped = bundledReasonModel()?.model ?? null;
   const examples = corrected.map((ticket) => {
     const rules = classifyFields(matcher, ticket);
-    return { rules, features: textFeatures(ticketText(ticket), matcher.known, rules), label: ticket.reason };
+    const text = ticketText(ticket);
+    return { rules, features: textFeatures(text, matcher.known, rules, shipped?.polarity ?? new Map()), label: ticket.reason, chinese: isChinese(text) };
   });
-  const modelTrained = trainReasonModel(examples) !== null;
+  const modelTrained = teaches(examples);
   const perReason = await queryRows<{ reason: string; corrections: number }>(
     connection,
     'SELECT reason, count(*) AS corrections FROM ticket_corrections GROUP BY reason ORDER BY corrections DESC, reason',
@@ -120,7 +131,7 @@ export async function correctionsInfo(connection: DuckDBConnection, taxonomy: Ta
     perReason,
     modelTrained,
     scores: modelTrained
-      ? crossValidate(examples).map(({ label, labelled, ...rest }) => ({ reason: label, corrected: labelled, ...rest }))
+      ? crossValidate(examples, 5, shipped).map(({ label, labelled, ...rest }) => ({ reason: label, corrected: labelled, ...rest }))
       : [],
     recent,
   };

@@ -17,7 +17,23 @@ import Papa from 'papaparse';
 import { CoreError } from '../api/errors.ts';
 import { agreementOf, UNKNOWN_REASON, type Classification, type LabelAgreement, type Taxonomy } from '../api/reasons.ts';
 import { classifyFields, compileTaxonomy } from './reasonClassify.ts';
-import { blendWithModel, modelWeight, predictLabels, textFeatures, trainReasonModel } from './reasonModel.ts';
+import { normalizeText } from '../text/normalize.ts';
+import {
+  blendWithModel,
+  BUNDLED_MIN_TEXTS,
+  chineseGrams,
+  crossValidated,
+  isChinese,
+  judges,
+  loadedModel,
+  predictLabels,
+  storedModel,
+  textFeatures,
+  trainReasonModel,
+  withCommonFeatures,
+  type ModelExample,
+  type StoredReasonModel,
+} from './reasonModel.ts';
 
 export const NO_REASON = 'none';
 
@@ -234,30 +250,93 @@ export interface EvaluationRun {
   /** The taxonomy's rules alone. */
   rules: Evaluation;
   /**
-   * The rules blended with a model learned from the train part's labels, as corrections teach it;
-   * null when evaluating the train part itself (the model would be judged on what it learned).
+   * The rules blended with the model learned from the train part's labels, as the app ships it; on
+   * the train part itself by 5-fold cross-validation (each text judged by a model that did not learn it).
    */
   withModel: Evaluation | null;
   /** Labelled texts the model learned from. */
   trainTexts: number;
 }
 
-/** Evaluates a taxonomy on a part of a labelled set: its rules alone, and blended with a model trained on the train part. */
-export function evaluateLabelledSet(taxonomy: Taxonomy, texts: LabelledText[], part: EvaluationRun['part']): EvaluationRun {
+/** A labelled text read by the rules, as the model learns from it. */
+type ReadText = ModelExample & { text: LabelledText; rules: Classification; chinese: boolean };
+
+function readLabelled(taxonomy: Taxonomy, texts: LabelledText[], polarity: ReadonlyMap<string, number>): ReadText[] {
   const matcher = compileTaxonomy(taxonomy);
-  const read = texts.map((text) => {
+  return texts.map((text) => {
     const rules = classifyFields(matcher, { body: text.text });
-    return { text, rules, features: textFeatures(text.text, matcher.known, rules) };
+    return { text, rules, features: textFeatures(text.text, matcher.known, rules, polarity), label: text.primary, chinese: isChinese(text.text) };
   });
+}
+
+/** Reviews a Chinese character or pair must occur in to get a polarity: rarer ones say more about their reviews than about praise. */
+const POLARITY_MIN_REVIEWS = 30;
+
+/**
+ * Log odds that a review is positive, by Chinese character and character pair, from the
+ * sentiment-labelled reviews of `online_shopping_10_cats` and `waimai_10k` (about 62,000; add-one
+ * smoothed), leaving out every labelled row of the evaluation set so neither part is learned from.
+ */
+export function reviewPolarity(dataDir: string, labelled: LabelRow[]): Map<string, number> {
+  const leftOut = new Set(labelled.map((label) => `${label.dataset}:${label.row}`));
+  const counts = new Map<string, [number, number]>();
+  const reviews = [0, 0];
+  const learn = (dataset: string, rows: Record<string, string>[]) =>
+    rows.forEach((row, index) => {
+      if (leftOut.has(`${dataset}:${index + 1}`)) return;
+      const side = row.label === '1' ? 1 : 0;
+      reviews[side]!++;
+      for (const gram of chineseGrams(normalizeText(cleanText(row.review)))) {
+        const entry = counts.get(gram) ?? [0, 0];
+        entry[side]++;
+        counts.set(gram, entry);
+      }
+    });
+  const folder = join(dataDir, 'chinese_ecommerce_reviews');
+  learn('online_shopping_10_cats', ['part1', 'part2'].flatMap((part) => readCsv(join(folder, `online_shopping_10_cats_${part}.csv.gz`))));
+  learn('waimai_10k', readCsv(join(folder, 'waimai_10k.csv')));
+  const polarity = new Map<string, number>();
+  for (const [gram, [negative, positive]] of counts) {
+    if (negative + positive >= POLARITY_MIN_REVIEWS) polarity.set(gram, Math.log((positive + 1) / (reviews[1]! + 2)) - Math.log((negative + 1) / (reviews[0]! + 2)));
+  }
+  return polarity;
+}
+
+/**
+ * The model the app ships (`npm run build:reason-model` writes it): learned from the train part of
+ * labelled texts, with the polarity of the datasets' reviews; null with too few texts.
+ */
+export function trainShippedModel(taxonomy: Taxonomy, texts: LabelledText[], polarity: ReadonlyMap<string, number>): StoredReasonModel | null {
+  return shippedModelOf(readLabelled(taxonomy, texts.filter((text) => text.part === 'train'), polarity), polarity);
+}
+
+function shippedModelOf(train: ReadText[], polarity: ReadonlyMap<string, number>): StoredReasonModel | null {
+  const model = trainReasonModel(withCommonFeatures(train, BUNDLED_MIN_TEXTS));
+  return model && storedModel({ ...model, polarity, judges: 'chinese' });
+}
+
+/**
+ * Evaluates a taxonomy on a part of a labelled set: its rules alone, and blended with the model
+ * learned from the train part (features with `polarity`, see reviewPolarity).
+ */
+export function evaluateLabelledSet(taxonomy: Taxonomy, texts: LabelledText[], part: EvaluationRun['part'], polarity: ReadonlyMap<string, number>): EvaluationRun {
+  const read = readLabelled(taxonomy, texts, polarity);
   const train = read.filter((entry) => entry.text.part === 'train');
   const judged = read.filter((entry) => part === 'all' || entry.text.part === part);
-  const scored = (classify: (entry: (typeof read)[number]) => Classification) =>
-    evaluateClassifications(judged.map((entry) => ({ gold: entry.text, classification: classify(entry), language: entry.text.language, praiseOnly: entry.text.praiseOnly })));
-  const model = part === 'train' ? null : trainReasonModel(train.map((entry) => ({ features: entry.features, label: entry.text.primary })));
+  const scored = (entries: { text: LabelledText; classification: Classification }[]) =>
+    evaluateClassifications(entries.map(({ text, classification }) => ({ gold: text, classification, language: text.language, praiseOnly: text.praiseOnly })));
+  const rules = scored(judged.map((entry) => ({ text: entry.text, classification: entry.rules })));
+  if (part === 'train') {
+    const validated = crossValidated(train, 5, null, 'chinese', BUNDLED_MIN_TEXTS);
+    return { part, rules, withModel: scored(validated.map(({ example, classification }) => ({ text: example.text, classification }))), trainTexts: train.length };
+  }
+  const stored = shippedModelOf(train, polarity);
+  const model = stored && loadedModel(stored);
+  const blended = (entry: ReadText) => (model && judges(model, entry.text.text) ? blendWithModel(entry.rules, predictLabels(model, entry.features)) : entry.rules);
   return {
     part,
-    rules: scored((entry) => entry.rules),
-    withModel: model ? scored((entry) => blendWithModel(entry.rules, predictLabels(model, entry.features), modelWeight(model))) : null,
+    rules,
+    withModel: model ? scored(judged.map((entry) => ({ text: entry.text, classification: blended(entry) }))) : null,
     trainTexts: model ? train.length : 0,
   };
 }

@@ -1,16 +1,22 @@
-// A model learned from analysts' corrections, whose votes are blended with the taxonomy's rules.
+// The reason model: learned from labelled texts, whose votes are blended with the taxonomy's rules.
 //
 // Multinomial logistic regression (softmax, L2, Adagrad, a fixed number of passes in a seeded
 // order, so training is deterministic) over binary features of a text: its words as the classifier
 // reads them (jieba words, English lemmas), Chinese character pairs (which carry a meaning jieba
 // splits or a typo breaks), and what the rules found (each reason complained of, the rules'
 // primary, each aspect praised). With the rules' findings as features the model learns when to
-// trust them, and a reason added in the taxonomy editor is learned like any other once corrections
-// name it. Classes are the reason keys and `none`.
+// trust them. Classes are the reason keys and `none`.
 //
-// The model's weight in the blend grows with the corrections it learned from,
-// n / (n + BLEND_HALF): a handful of corrections nudges, hundreds decide. Thousands of
-// corrections train in well under a second.
+// The app ships a model learned from the train part of the evaluation set
+// (resources/taxonomy/reason-model.json, written by `npm run build:reason-model`); an analyst's
+// corrections train on from its weights, so a reason added in the taxonomy editor is learned like
+// any other once corrections name it. Thousands of corrections train in well under a second.
+//
+// The blend lets the model overrule the rules only where it is sure (see BLEND): the rules read
+// negation and sarcasm the model cannot, the model knows words the taxonomy does not.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { UNKNOWN_REASON, type Classification, type ReasonMatch } from '../api/reasons.ts';
 import { normalizeText } from '../text/normalize.ts';
 import { round } from './reasonClassify.ts';
@@ -31,8 +37,22 @@ export interface ReasonModel {
   /** Feature-major: weight of feature f for label l at f * labels.length + l. */
   weights: Float64Array;
   bias: Float64Array;
-  /** How many examples it learned from. */
+  /** How many examples it learned from (with those of the model it trained on from). */
   examples: number;
+  /** Log odds that a review is positive, by Chinese character and character pair (see polarityFeatures); empty for none. */
+  polarity: ReadonlyMap<string, number>;
+  /** Which texts the blend lets it judge: the shipped model learned from Chinese reviews and judges only Chinese texts. */
+  judges: 'chinese' | 'all';
+}
+
+/** The model as stored in a JSON file: weights per feature in the order of `labels`, bias and log odds, all in whole hundredths. */
+export interface StoredReasonModel {
+  labels: string[];
+  bias: number[];
+  features: Record<string, number[]>;
+  examples: number;
+  polarity: Record<string, number>;
+  judges: ReasonModel['judges'];
 }
 
 export interface ModelScore {
@@ -49,27 +69,67 @@ export interface ModelScore {
 const PASSES = 25;
 const LEARNING_RATE = 0.5;
 const L2 = 1e-4;
-/** Corrections at which the model's vote weighs as much as the rules'. */
-export const BLEND_HALF = 30;
-/** The rules' vote for no reason when they found none. */
-const RULES_NONE_SCORE = 0.45;
+/** Stored weights and log odds are whole hundredths: a file a third the size of three decimals, the same figures on the evaluation set. */
+const STORED_SCALE = 100;
+/**
+ * Probabilities at which the model overrules the rules, chosen by 5-fold cross-validation on the
+ * evaluation set's train part (`churnwb evaluate --part train` prints the figures):
+ * - `override`: the model's label replaces whatever the rules found;
+ * - `fill`: the model's label for a text the rules found no complaint in (0: the model decides);
+ * - `fillContradicted`: the same where the rules read praise or a negated complaint (没有质量问题), which the
+ *   model, reading words without their scope, too often takes for a complaint;
+ * - `gate`: no reason for a text the rules found one in (praise or a mention the rules misread).
+ */
+export const BLEND = { override: 0.8, fill: 0, fillContradicted: 0.8, gate: 0.5 } as const;
 /** Fewer examples than this (or a single label) teach nothing general: no model. */
 export const MIN_EXAMPLES = 6;
+/** The shipped model learns only features seen in at least this many texts: one text's words are its own, not a pattern. */
+export const BUNDLED_MIN_TEXTS = 2;
 const CJK_RUN = /[\u3400-\u9fff]+/g;
+const CJK = /[\u3400-\u9fff]/;
+/** Cuts of a text's polarity (summed log odds) that become features: the model learns how positive is praise. */
+const POLARITY_CUTS = [-12, -8, -5, -3, -1, 0, 1, 3, 5, 8, 12];
 
-/** The features of one text: words, Chinese character pairs, and the rules' findings. */
-export function textFeatures(text: string, known: ReadonlySet<string>, rules: Classification): string[] {
+/** The Chinese characters and character pairs of a normalised text: what polarity is learned over. */
+export function chineseGrams(normalised: string): Set<string> {
+  const grams = new Set<string>();
+  for (const match of normalised.matchAll(CJK_RUN)) {
+    for (let at = 0; at < match[0].length; at++) {
+      grams.add(match[0][at]!);
+      if (at + 1 < match[0].length) grams.add(match[0].slice(at, at + 2));
+    }
+  }
+  return grams;
+}
+
+/**
+ * The features of one text: words, Chinese characters and character pairs, the rules' findings,
+ * and where the text's polarity (the log odds of its characters and pairs, summed) lies among
+ * POLARITY_CUTS.
+ */
+export function textFeatures(text: string, known: ReadonlySet<string>, rules: Classification, polarity: ReadonlyMap<string, number>): string[] {
   const normalised = normalizeText(text);
   const features = new Set<string>();
   for (const unit of segment(normalised, known)) features.add(`w:${unit.key}`);
-  for (const match of normalised.matchAll(CJK_RUN)) {
-    for (let at = 0; at + 1 < match[0].length; at++) features.add(`c:${match[0].slice(at, at + 2)}`);
-  }
+  const grams = chineseGrams(normalised);
+  for (const gram of grams) features.add(`c:${gram}`);
   for (const reason of rules.reasons) features.add(`r:${reason.reason}`);
   features.add(`p:${rules.primary}`);
   for (const praise of rules.praised) for (const term of praise.terms) features.add(`g:${term}`);
   if (rules.praised.length > 0) features.add('praised');
+  if (polarity.size > 0 && grams.size > 0) {
+    let sum = 0;
+    for (const gram of grams) sum += polarity.get(gram) ?? 0;
+    for (const cut of POLARITY_CUTS) features.add(sum > cut ? `s>${cut}` : `s<=${cut}`);
+  }
   return [...features];
+}
+
+/** Examples keeping only the features seen in at least `minTexts` of them. */
+export function withCommonFeatures(examples: ModelExample[], minTexts: number): ModelExample[] {
+  const texts = new Map<string, number>();
+  for (const example of examples) for (const feature of new Set(example.features)) texts.set(feature, (texts.get(feature) ?? 0) + 1);
+  return examples.map((example) => ({ ...example, features: example.features.filter((feature) => texts.get(feature)! >= minTexts) }));
 }
 
 /** A deterministic order of 0..n-1 (a seeded linear congruential shuffle). */
@@ -84,11 +144,19 @@ function shuffled(count: number, seed: number): number[] {
   return order;
 }
 
-/** Trains the model; null with fewer than MIN_EXAMPLES examples or a single label. */
-export function trainReasonModel(examples: ModelExample[]): ReasonModel | null {
-  const labels = [...new Set(examples.map((example) => example.label))].sort();
-  if (examples.length < MIN_EXAMPLES || labels.length < 2) return null;
-  const featureIndex = new Map<string, number>();
+/** Whether examples are enough to learn from: MIN_EXAMPLES of them, naming two labels. */
+export function teaches(examples: ModelExample[]): boolean {
+  return examples.length >= MIN_EXAMPLES && new Set(examples.map((example) => example.label)).size >= 2;
+}
+
+/**
+ * Trains a model on the examples, from the weights of `base` when given (its labels and features
+ * kept, new ones added). When the examples teach nothing (`teaches`), the base (or null).
+ */
+export function trainReasonModel(examples: ModelExample[], base: ReasonModel | null = null): ReasonModel | null {
+  if (!teaches(examples)) return base;
+  const labels = [...new Set([...(base?.labels ?? []), ...examples.map((example) => example.label)])].sort();
+  const featureIndex = new Map(base?.featureIndex);
   const rows = examples.map((example) =>
     Int32Array.from(new Set(example.features), (feature) => {
       let index = featureIndex.get(feature);
@@ -99,8 +167,15 @@ export function trainReasonModel(examples: ModelExample[]): ReasonModel | null {
   const targets = examples.map((example) => labels.indexOf(example.label));
   const classes = labels.length;
   const weights = new Float64Array(featureIndex.size * classes);
-  const squares = new Float64Array(weights.length);
   const bias = new Float64Array(classes);
+  if (base) {
+    base.labels.forEach((label, from) => {
+      const to = labels.indexOf(label);
+      bias[to] = base.bias[from]!;
+      for (let feature = 0; feature < base.featureIndex.size; feature++) weights[feature * classes + to] = base.weights[feature * base.labels.length + from]!;
+    });
+  }
+  const squares = new Float64Array(weights.length);
   const biasSquares = new Float64Array(classes);
   const probabilities = new Float64Array(classes);
   for (let pass = 0; pass < PASSES; pass++) {
@@ -110,8 +185,12 @@ export function trainReasonModel(examples: ModelExample[]): ReasonModel | null {
       scores(weights, bias, features, value, probabilities);
       for (let label = 0; label < classes; label++) {
         const error = probabilities[label]! - (label === targets[row] ? 1 : 0);
-        biasSquares[label]! += error * error;
-        bias[label]! -= (LEARNING_RATE * error) / Math.sqrt(biasSquares[label]! + 1e-8);
+        // From a base the biases stay: they hold how common each label is among all the texts the base learned
+        // from, which a few corrections (half of them one reason, say) would otherwise overwrite
+        if (!base) {
+          biasSquares[label]! += error * error;
+          bias[label]! -= (LEARNING_RATE * error) / Math.sqrt(biasSquares[label]! + 1e-8);
+        }
         for (const feature of features) {
           const at = feature * classes + label;
           const gradient = error * value + L2 * weights[at]!;
@@ -121,7 +200,7 @@ export function trainReasonModel(examples: ModelExample[]): ReasonModel | null {
       }
     }
   }
-  return { labels, featureIndex, weights, bias, examples: examples.length };
+  return { labels, featureIndex, weights, bias, examples: examples.length + (base?.examples ?? 0), polarity: base?.polarity ?? new Map(), judges: 'all' };
 }
 
 /** Softmax of the label scores into `out`. */
@@ -150,44 +229,109 @@ export function predictLabels(model: ReasonModel, features: string[]): Map<strin
   return new Map(model.labels.map((label, index) => [label, out[index]!]));
 }
 
-/** The model's weight against the rules': grows with what it learned from. */
-export function modelWeight(model: ReasonModel): number {
-  return model.examples / (model.examples + BLEND_HALF);
-}
+// `|| 0`: JSON writes -0 as 0, so a rounded -0 would not read back as itself
+const inHundredths = (value: number) => Math.round(value * STORED_SCALE) || 0;
 
-/**
- * Blends the rules' classification with the model's probabilities. Each label scores
- * (1 - w) * rules + w * model, where the rules give a found reason its confidence and `none`
- * RULES_NONE_SCORE when they found nothing; the best label is the primary. Reasons the rules
- * found stay (their confidence blended), unless the primary is `none`; a primary only the model
- * found is added with source `model`.
- */
-export function blendWithModel(rules: Classification, probabilities: Map<string, number>, weight: number): Classification {
-  const found = rules.reasons.filter((match) => match.reason !== UNKNOWN_REASON);
-  // Finding nothing is weaker evidence than finding a complaint, so the rules' `none` weighs less than a found reason
-  const ruleScore = (label: string) =>
-    label === NONE_LABEL ? (found.length === 0 ? RULES_NONE_SCORE : 0) : (found.find((match) => match.reason === label)?.confidence ?? 0);
-  const labels = new Set([...probabilities.keys(), ...found.map((match) => match.reason), NONE_LABEL]);
-  const blended = new Map([...labels].map((label) => [label, (1 - weight) * ruleScore(label) + weight * (probabilities.get(label) ?? 0)]));
-  let primary = NONE_LABEL;
-  for (const [label, score] of blended) if (score > blended.get(primary)! || (score === blended.get(primary)! && label === rules.primary)) primary = label;
-  if (primary === NONE_LABEL) {
-    const confidence = round(probabilities.get(NONE_LABEL) ?? 0);
-    const evidence = rules.reasons.find((match) => match.reason === UNKNOWN_REASON)?.evidence ?? [];
-    return { ...rules, primary: UNKNOWN_REASON, reasons: [{ reason: UNKNOWN_REASON, confidence, evidence, source: found.length > 0 ? 'model' : 'rules' }] };
+/** The model as a JSON file stores it; features whose weights all round to zero are left out. */
+export function storedModel(model: ReasonModel): StoredReasonModel {
+  const classes = model.labels.length;
+  const features: Record<string, number[]> = {};
+  for (const [feature, index] of [...model.featureIndex].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const weights = Array.from(model.weights.subarray(index * classes, (index + 1) * classes), inHundredths);
+    if (weights.some((weight) => weight !== 0)) features[feature] = weights;
   }
-  const reasons: ReasonMatch[] = found.map((match) => ({ ...match, confidence: round(blended.get(match.reason)!) }));
-  if (!found.some((match) => match.reason === primary)) reasons.push({ reason: primary, confidence: round(blended.get(primary)!), evidence: [], source: 'model' });
-  reasons.sort((a, b) => Number(b.reason === primary) - Number(a.reason === primary) || b.confidence - a.confidence);
-  return { ...rules, primary, reasons };
+  return {
+    labels: model.labels,
+    bias: Array.from(model.bias, inHundredths),
+    features,
+    examples: model.examples,
+    polarity: Object.fromEntries([...model.polarity].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([gram, odds]) => [gram, inHundredths(odds)])),
+    judges: model.judges,
+  };
+}
+
+/** A stored model, ready to predict. */
+export function loadedModel(stored: StoredReasonModel): ReasonModel {
+  const classes = stored.labels.length;
+  const entries = Object.entries(stored.features);
+  const weights = new Float64Array(entries.length * classes);
+  entries.forEach(([, values], index) => weights.set(values.map((value) => value / STORED_SCALE), index * classes));
+  return {
+    labels: stored.labels,
+    featureIndex: new Map(entries.map(([feature], index) => [feature, index])),
+    weights,
+    bias: Float64Array.from(stored.bias, (value) => value / STORED_SCALE),
+    examples: stored.examples,
+    polarity: new Map(Object.entries(stored.polarity).map(([gram, odds]) => [gram, odds / STORED_SCALE])),
+    judges: stored.judges,
+  };
+}
+
+/** The shipped model's file; CHURNWB_RESOURCES_DIR overrides the folder, as for the taxonomy. */
+export function bundledModelPath(): string {
+  return join(process.env.CHURNWB_RESOURCES_DIR ?? join(import.meta.dirname, '..', '..', '..', 'resources'), 'taxonomy', 'reason-model.json');
+}
+
+let bundled: { path: string; model: ReasonModel; hash: string } | null = null;
+
+/** The shipped model and a hash of its file (read once per path), or null when the file is absent. */
+export function bundledReasonModel(): { model: ReasonModel; hash: string } | null {
+  const path = bundledModelPath();
+  if (bundled?.path !== path) {
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch {
+      return null;
+    }
+    bundled = { path, model: loadedModel(JSON.parse(text) as StoredReasonModel), hash: createHash('sha256').update(text).digest('hex').slice(0, 16) };
+  }
+  return { model: bundled.model, hash: bundled.hash };
+}
+
+/** Whether the model judges a text (see ReasonModel.judges). */
+export function judges(model: Pick<ReasonModel, 'judges'>, text: string): boolean {
+  return model.judges === 'all' || isChinese(text);
+}
+
+export const isChinese = (text: string) => CJK.test(text);
+
+/** The label the model gives most probability, and that probability. */
+function topLabel(probabilities: Map<string, number>): [string, number] {
+  let best: [string, number] = [NONE_LABEL, -1];
+  for (const [label, probability] of probabilities) if (probability > best[1]) best = [label, probability];
+  return best;
 }
 
 /**
- * Per-label precision and recall of the model on held-out examples: k folds by position (example
- * i is held out in fold i mod k), each predicted by a model trained on the others, blended with
- * the rules as classification does.
+ * Blends the rules' classification with the model's probabilities by the thresholds of BLEND. The
+ * primary is the rules' unless the model is sure of another label; the rules' other reasons stay
+ * (none of them when the primary is `none`), and a primary only the model found is added with
+ * source `model` and its probability as confidence.
  */
-export function crossValidate(examples: (ModelExample & { rules: Classification })[], folds = 5): ModelScore[] {
+export function blendWithModel(rules: Classification, probabilities: Map<string, number>): Classification {
+  const found = rules.reasons.filter((match) => match.reason !== UNKNOWN_REASON);
+  const rulesLabel = found.length > 0 ? rules.primary : NONE_LABEL;
+  const [top, certainty] = topLabel(probabilities);
+  let primary = rulesLabel;
+  if (top !== rulesLabel && certainty >= BLEND.override) primary = top;
+  else if (rulesLabel === NONE_LABEL && certainty >= (rules.praised.length > 0 || rules.negated.length > 0 ? BLEND.fillContradicted : BLEND.fill)) primary = top;
+  else if (rulesLabel !== NONE_LABEL && (probabilities.get(NONE_LABEL) ?? 0) >= BLEND.gate) primary = NONE_LABEL;
+  if (primary === rulesLabel) return rules;
+  if (primary === NONE_LABEL) {
+    const evidence = rules.reasons.find((match) => match.reason === UNKNOWN_REASON)?.evidence ?? [];
+    return { ...rules, primary: UNKNOWN_REASON, reasons: [{ reason: UNKNOWN_REASON, confidence: round(certainty), evidence, source: 'model' }] };
+  }
+  const model: ReasonMatch = found.find((match) => match.reason === primary) ?? { reason: primary, confidence: round(probabilities.get(primary)!), evidence: [], source: 'model' };
+  return { ...rules, primary, reasons: [model, ...found.filter((match) => match.reason !== primary)] };
+}
+
+/**
+ * Per-label precision and recall on held-out examples: k folds by position (example i is held out
+ * in fold i mod k), each predicted by a model trained on the others (from `base` when given),
+ * blended with the rules as classification does.
+ */
+export function crossValidate(examples: (ModelExample & { rules: Classification; chinese: boolean })[], folds = 5, base: ReasonModel | null = null): ModelScore[] {
   const counts = new Map<string, { labelled: number; predicted: number; both: number }>();
   const count = (label: string) => {
     const entry = counts.get(label) ?? { labelled: 0, predicted: 0, both: 0 };
@@ -195,15 +339,10 @@ export function crossValidate(examples: (ModelExample & { rules: Classification 
     return entry;
   };
   for (const example of examples) count(example.label).labelled++;
-  for (let fold = 0; fold < folds; fold++) {
-    const model = trainReasonModel(examples.filter((_, index) => index % folds !== fold));
-    examples.forEach((example, index) => {
-      if (index % folds !== fold) return;
-      const classification = model ? blendWithModel(example.rules, predictLabels(model, example.features), modelWeight(model)) : example.rules;
-      const predicted = classification.primary === UNKNOWN_REASON ? NONE_LABEL : classification.primary;
-      count(predicted).predicted++;
-      if (predicted === example.label) count(predicted).both++;
-    });
+  for (const { example, classification } of crossValidated(examples, folds, base)) {
+    const predicted = classification.primary === UNKNOWN_REASON ? NONE_LABEL : classification.primary;
+    count(predicted).predicted++;
+    if (predicted === example.label) count(predicted).both++;
   }
   return [...counts]
     .map(([label, { labelled, predicted, both }]) => ({
@@ -215,4 +354,28 @@ export function crossValidate(examples: (ModelExample & { rules: Classification 
       recall: labelled > 0 ? both / labelled : null,
     }))
     .sort((a, b) => b.labelled - a.labelled || a.label.localeCompare(b.label));
+}
+
+/**
+ * Each example classified by the rules blended with a model trained on the other folds (from
+ * `base`; judging as `judging` says), in example order; `chinese` says whether its text is Chinese.
+ */
+export function crossValidated<T extends ModelExample & { rules: Classification; chinese: boolean }>(
+  examples: T[],
+  folds = 5,
+  base: ReasonModel | null = null,
+  judging: ReasonModel['judges'] = 'all',
+  minTexts = 1,
+): { example: T; classification: Classification }[] {
+  const result: { example: T; classification: Classification }[] = new Array(examples.length);
+  for (let fold = 0; fold < folds; fold++) {
+    const trained = trainReasonModel(withCommonFeatures(examples.filter((_, index) => index % folds !== fold), minTexts), base);
+    const model = trained && trained !== base ? { ...trained, judges: judging } : trained;
+    examples.forEach((example, index) => {
+      if (index % folds !== fold) return;
+      const judged = model !== null && (model.judges === 'all' || example.chinese);
+      result[index] = { example, classification: judged ? blendWithModel(example.rules, predictLabels(model, example.features)) : example.rules };
+    });
+  }
+  return result;
 }

@@ -14,6 +14,7 @@ import {
   evaluateLabelledSet,
   languageOf,
   readEvaluationSet,
+  reviewPolarity,
   readCsvFile,
   readLabels,
   type Evaluation,
@@ -262,12 +263,13 @@ export function registerReasonsCommands(program: Command): void {
       const part = flags.part as 'test' | 'train' | 'all';
       const texts = await readEvaluationSet(flags.labels ?? bundledLabelsPath(), flags.data);
       const taxonomy = flags.taxonomy ? readTaxonomyFile(flags.taxonomy) : await withCore(self, async (core) => (await core.getTaxonomy({})).taxonomy);
-      const run = evaluateLabelledSet(taxonomy, texts, part);
+      const run = evaluateLabelledSet(taxonomy, texts, part, reviewPolarity(flags.data, texts));
       if (flags.json) return printJson(run);
       printEvaluation(`${part} part, the taxonomy's rules alone`, run.rules);
       if (run.withModel) {
         process.stdout.write('\n');
-        printEvaluation(`${part} part, rules and a model learned from the ${run.trainTexts} labelled texts of the train part`, run.withModel);
+        const learned = part === 'train' ? 'by 5-fold cross-validation over' : 'learned from';
+        printEvaluation(`${part} part, rules and a model ${learned} the ${run.trainTexts} labelled texts of the train part (the shipped classifier)`, run.withModel);
       }
     });
 

@@ -1,0 +1,125 @@
+// The reason model and its blend with the rules: the thresholds by hand, the stored form, the polarity
+// features, training on from a base, and the issue's examples through the shipped classifier.
+import { describe, expect, it } from 'vitest';
+import type { Classification } from '../../src/api/reasons.ts';
+import { classifyFields, compileTaxonomy } from '../../src/analysis/reasonClassify.ts';
+import { classifyWithModel } from '../../src/analysis/reasonCorrections.ts';
+import { blendWithModel, bundledReasonModel, loadedModel, predictLabels, storedModel, textFeatures, trainReasonModel, type ModelExample } from '../../src/analysis/reasonModel.ts';
+import { bundledTaxonomy } from '../../src/analysis/reasonTaxonomy.ts';
+
+const rulesSay = (reason: string | null, reading: Partial<Pick<Classification, 'praised' | 'negated'>> = {}): Classification => ({
+  primary: reason ?? 'unknown',
+  reasons: [{ reason: reason ?? 'unknown', confidence: reason ? 0.6 : 0, evidence: [], source: 'rules' }],
+  negated: reading.negated ?? [],
+  praised: reading.praised ?? [],
+});
+const votes = (entries: Record<string, number>) => new Map(Object.entries(entries));
+
+describe('blendWithModel: the model overrules the rules only where it is sure', () => {
+  it('overrides a found reason from probability 0.8, keeping the rules\' reason as another', () => {
+    const blended = blendWithModel(rulesSay('logistics'), votes({ product_quality: 0.85, logistics: 0.1, none: 0.05 }));
+    expect(blended.primary).toBe('product_quality');
+    expect(blended.reasons.map((match) => [match.reason, match.confidence, match.source])).toEqual([
+      ['product_quality', 0.85, 'model'],
+      ['logistics', 0.6, 'rules'],
+    ]);
+    expect(blendWithModel(rulesSay('logistics'), votes({ product_quality: 0.79, logistics: 0.11, none: 0.1 })).primary).toBe('logistics');
+  });
+
+  it('decides where the rules found nothing, unless they read praise or a negated complaint (then from 0.8)', () => {
+    expect(blendWithModel(rulesSay(null), votes({ product_quality: 0.4, none: 0.35, price: 0.25 })).primary).toBe('product_quality');
+    expect(blendWithModel(rulesSay(null), votes({ none: 0.5, product_quality: 0.5 })).primary).toBe('unknown');
+    const praised = { praised: [{ field: 'body' as const, terms: ['质量很好'] }] };
+    expect(blendWithModel(rulesSay(null, praised), votes({ product_quality: 0.7, none: 0.3 })).primary).toBe('unknown');
+    expect(blendWithModel(rulesSay(null, praised), votes({ product_quality: 0.85, none: 0.15 })).primary).toBe('product_quality');
+    const negated = { negated: [{ field: 'body' as const, terms: ['问题'] }] };
+    expect(blendWithModel(rulesSay(null, negated), votes({ product_quality: 0.7, none: 0.3 })).primary).toBe('unknown');
+  });
+
+  it('gives no reason where the rules found one and the model says none from 0.5', () => {
+    const blended = blendWithModel(rulesSay('service'), votes({ none: 0.5, service: 0.4, price: 0.1 }));
+    expect([blended.primary, blended.reasons.map((match) => [match.reason, match.source])]).toEqual(['unknown', [['unknown', 'model']]]);
+    expect(blendWithModel(rulesSay('service'), votes({ none: 0.49, service: 0.41, price: 0.1 })).primary).toBe('service');
+  });
+});
+
+const examples: ModelExample[] = [
+  ...['w:慢', 'w:快递', 'w:等'].map((word) => ({ features: [word, 'w:物流'], label: 'logistics' })),
+  ...['w:贵', 'w:价格', 'w:降价'].map((word) => ({ features: [word, 'w:钱'], label: 'price' })),
+  ...['w:好', 'w:满意', 'w:喜欢'].map((word) => ({ features: [word, 'w:推荐'], label: 'none' })),
+];
+
+describe('the model', () => {
+  it('is stored in whole hundredths and reads back to the same predictions', () => {
+    const model = { ...trainReasonModel(examples)!, polarity: new Map([['好', 1.234], ['差', -0.004]]) };
+    const stored = storedModel(model);
+    expect(stored.polarity).toEqual({ 好: 123, 差: 0 });
+    expect(Object.values(stored.features).flat().every(Number.isInteger)).toBe(true);
+    const loaded = loadedModel(JSON.parse(JSON.stringify(stored)));
+    expect(loaded.labels).toEqual(['logistics', 'none', 'price']);
+    for (const features of [['w:慢'], ['w:钱', 'w:好'], ['w:unseen']]) {
+      const [before, after] = [predictLabels(model, features), predictLabels(loaded, features)];
+      for (const label of loaded.labels) expect(Math.abs(before.get(label)! - after.get(label)!)).toBeLessThan(0.01);
+    }
+    expect(loaded.polarity.get('好')).toBe(1.23);
+  });
+
+  it('trains on from a base: the base\'s labels stay, a new label is learned, and the new words decide', () => {
+    const base = trainReasonModel(examples)!;
+    const corrections = ['w:别家', 'w:超市', 'w:对面'].flatMap((word) => [
+      { features: [word, 'w:还不如'], label: 'competition' },
+      { features: [word, 'w:好'], label: 'none' },
+    ]);
+    const trained = trainReasonModel(corrections, base)!;
+    expect(trained.labels).toEqual(['competition', 'logistics', 'none', 'price']);
+    expect(trained.examples).toBe(examples.length + corrections.length);
+    const probabilities = predictLabels(trained, ['w:还不如', 'w:别家']);
+    expect([...probabilities].sort((a, b) => b[1] - a[1])[0]![0]).toBe('competition');
+    // what only the base knew is still known
+    expect([...predictLabels(trained, ['w:慢', 'w:物流'])].sort((a, b) => b[1] - a[1])[0]![0]).toBe('logistics');
+    // too few corrections teach nothing: the base itself
+    expect(trainReasonModel(corrections.slice(0, 2), base)).toBe(base);
+  });
+
+  it('reads a text\'s polarity as the summed log odds of its characters and pairs, cut at fixed points', () => {
+    const matcher = compileTaxonomy(bundledTaxonomy());
+    const polarity = new Map([['好', 2], ['很好', 2.5], ['差', -4]]);
+    // 很好: 好 2 + 很好 2.5 = 4.5, above 3 and not above 5
+    const features = textFeatures('很好', matcher.known, rulesSay(null), polarity);
+    expect(features.filter((feature) => feature.startsWith('s'))).toEqual(['s>-12', 's>-8', 's>-5', 's>-3', 's>-1', 's>0', 's>1', 's>3', 's<=5', 's<=8', 's<=12']);
+    expect(features).toEqual(expect.arrayContaining(['w:很', 'w:好', 'c:很', 'c:好', 'c:很好', 'p:unknown']));
+    // no polarity for a text without Chinese
+    expect(textFeatures('too slow', matcher.known, rulesSay(null), polarity).some((feature) => feature.startsWith('s'))).toBe(false);
+  });
+});
+
+describe('the shipped classifier (rules and the shipped model)', () => {
+  const matcher = compileTaxonomy(bundledTaxonomy());
+  const shipped = bundledReasonModel();
+  const classify = (text: string) => classifyWithModel(matcher, shipped!.model, { body: text });
+
+  it('ships a model learned from Chinese texts that judges Chinese texts only', () => {
+    expect(shipped?.model.judges).toBe('chinese');
+    for (const text of ['Late delivery, and too expensive', 'I have never had such poor quality', 'The support agent was friendly and helpful']) {
+      expect(classify(text)).toEqual(classifyFields(matcher, { body: text }));
+    }
+  });
+
+  it.each([
+    ['客服态度很好', 'unknown'],
+    ['售后很好', 'unknown'],
+    ['购物体验很好', 'unknown'],
+    ['赶上降价，很划算', 'unknown'],
+    ['好的售后，发货也快', 'unknown'],
+    ['一个星期才到但是质量很好', 'logistics'],
+    ['物流真是太快了，一个星期才到', 'logistics'],
+    ['客服态度好得很呢，问三遍都不回', 'service'],
+    ['没想到质量这么差', 'product_quality'],
+    ['没有质量问题', 'unknown'],
+    ['百分百不是原厂正品', 'product_quality'],
+    ['客服不太好', 'service'],
+    ['质量很好但是太贵了', 'price'],
+  ])('keeps the issue\'s example: %s is %s', (text, primary) => {
+    expect(classify(text).primary).toBe(primary);
+  });
+});
