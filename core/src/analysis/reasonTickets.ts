@@ -1,18 +1,21 @@
 // Classifying the workspace's tickets into `ticket_reasons`, incrementally, and agreement with users' labels.
 //
 // Matching runs in JavaScript (reasonClassify.ts: words, polarity and negation are easier there than
-// in SQL) but only once per distinct content: tickets are grouped by the md5 of the fields
-// classification reads, the distinct contents are read from DuckDB in pages, classified (rules,
-// blended with the model learned from the analyst's corrections when there is one) by a pool of
-// worker threads (reasonWorker.ts; one per core, none for small runs) while this thread reads the
-// next pages and appends the results to a temp table, and joined back to their tickets. Reviews repeat a lot ("好评", "不错"), so this is
-// often fewer texts than tickets. Only tickets whose content, taxonomy or model changed since their
-// stored rows are redone. A corrected ticket, and any ticket of the same content, gets the
-// correction, whatever the classifier says.
+// in SQL) but only once per reading: tickets are grouped by the md5 of the fields classification
+// reads (contents), and contents by the same fields with their digits zeroed (readings: tickets that
+// differ only in an order number read alike). One content per reading is classified, then, for the
+// readings whose evidence quotes digits, each of their other contents. Contents are read from DuckDB
+// in pages, one JSON text each, classified (rules, blended with the model learned from the analyst's
+// corrections when there is one) by a pool of worker threads (reasonWorker.ts; one per core, none
+// for small runs) while this thread reads the next pages and stores the results (one text a page,
+// split by DuckDB) in a temp table, and joined back to their tickets. Reviews repeat a lot ("好评",
+// "不错") and tickets quote order numbers, so this is often far fewer texts than tickets. Only
+// tickets whose content, taxonomy or model changed since their stored rows are redone. A corrected
+// ticket, and any ticket of the same content, gets the correction, whatever the classifier says.
 //
 // Nothing stored changes until every page is classified: the old rows are replaced in one
 // transaction after the last cancel check, so a cancelled run leaves the previous classification whole.
-import { listValue, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
+import { listValue, type DuckDBConnection } from '@duckdb/node-api';
 import { CoreError } from '../api/errors.ts';
 import { agreementOf, NO_REASON_LABEL, UNKNOWN_REASON, type ClassifyTicketsResult, type LabelAgreement, type Taxonomy, type TicketEvidence } from '../api/reasons.ts';
 import { queryOne, queryRows } from '../db/sql.ts';
@@ -23,7 +26,7 @@ import { classifyWithModel, FIELDS_HASH_SQL, ticketCorrection, workspaceModel } 
 import type { ReasonModel } from './reasonModel.ts';
 import { taxonomyHash } from './reasonTaxonomy.ts';
 import type { ReasonWorkerData } from './reasonWorker.ts';
-import { classifyPage, type ClassifiedPage, type ContentPage } from './reasonWorkerBatch.ts';
+import { classifyPage, FIELD_SEPARATOR, ROW_SEPARATOR, type ClassifiedPage, type ContentPage } from './reasonWorkerBatch.ts';
 
 export interface ClassifyTicketsOptions {
   /** Re-classify every ticket. Default false. */
@@ -36,11 +39,14 @@ export interface ClassifyTicketsOptions {
    * nothing needs classifying.
    */
   onProgress?: (tickets: number, total: number) => void;
-  /** Least time between two progress calls while classifying; default 500 ms (0 calls after every distinct content). */
+  /**
+   * Least time between two progress calls while classifying; default 500 ms (0: after every content
+   * classified, and once for the tickets of the readings whose first content was classified for them).
+   */
   progressIntervalMs?: number;
   /**
-   * Worker threads that classify; default one per core. Runs with fewer than POOL_MIN_CONTENTS
-   * distinct contents, and 0, classify on the calling thread.
+   * Worker threads that classify; default one per core. A step of fewer than POOL_MIN_CONTENTS
+   * contents to classify, and 0, classify on the calling thread.
    */
   threads?: number;
 }
@@ -52,7 +58,7 @@ export interface ClassifyTicketsOptions {
 const PAGE_SIZE = 5_000;
 
 /**
- * Fewer distinct contents than this are classified on the calling thread: starting the workers would
+ * A step with fewer contents to classify than this runs on the calling thread: starting the workers would
  * cost more than they save. A bundled worker takes 0.5-0.6 s of CPU to start and answer (measured
  * with core/dist/reasonWorker.mjs at load 15), one thread classifies a review in about 0.1 ms
  * (62,774 in 6.6-7.5 s), and two workers save half of that: they break even near 2 × 0.55 s / 0.1 ms.
@@ -119,83 +125,107 @@ interface Classifier {
   modelHash: string;
 }
 
+/**
+ * What a content reads as, for sharing its classification: its fields with the digits of subject and
+ * body zeroed, so tickets that differ only in an order number, amount or date ("#48213", 3天) are
+ * classified once (normalising a text keeps its ASCII digits where they were and changes nothing
+ * around them, and clauses are read with digits zeroed). With a model, which reads the digits, each
+ * content is its own reading (fields_hash). NULL and '' are the same to classification.
+ */
+const ZEROED_READING_SQL = `md5(concat_ws(chr(31), coalesce(category, ''), translate(coalesce(subject, ''), '123456789', '000000000'),
+  translate(coalesce(body, ''), '123456789', '000000000'), coalesce(refund_reason, ''), coalesce(CAST(rating AS VARCHAR), '')))`;
+
+/** One classification run's state across its phases. */
+interface ClassifyingRun {
+  connection: DuckDBConnection;
+  matcher: CompiledTaxonomy;
+  taxonomy: Taxonomy;
+  model: ReasonModel | null;
+  options: ClassifyTicketsOptions;
+  /** Started by the first phase with enough to classify, kept for the next. */
+  pool: WorkerPool<ContentPage, ClassifiedPage> | null;
+  /** Counts tickets done towards the progress calls. */
+  progress: (tickets: number) => void;
+}
+
 /** Classifies the tickets whose content, taxonomy or model changed since their stored rows; returns how many. */
 async function classifyChanged(connection: DuckDBConnection, taxonomy: Taxonomy, classifier: Classifier, options: ClassifyTicketsOptions): Promise<number> {
-  const matcher = compileTaxonomy(taxonomy);
   const { hash, model, modelHash } = classifier;
-  await connection.run(
-    `CREATE OR REPLACE TEMP TABLE reason_work AS
-     SELECT * FROM (SELECT ticket_id, ${FIELDS_HASH_SQL} AS fields_hash, category, subject, body, refund_reason, rating FROM tickets) t
-     WHERE $full OR NOT EXISTS (
-       SELECT 1 FROM ticket_reasons r
-       WHERE r.ticket_id = t.ticket_id AND r.fields_hash = t.fields_hash AND r.taxonomy_hash = $hash AND r.model_hash = $model_hash)`,
-    { hash, model_hash: modelHash, full: options.full === true },
-  );
+  const everyTicket = `SELECT ticket_id, ${FIELDS_HASH_SQL} AS fields_hash, category, subject, body, refund_reason, rating FROM tickets`;
+  // A full run leaves out the look-up of stored rows rather than evaluating it for nothing: a join of
+  // every ticket with every stored row
+  if (options.full) await connection.run(`CREATE OR REPLACE TEMP TABLE reason_work AS ${everyTicket}`);
+  else {
+    await connection.run(
+      `CREATE OR REPLACE TEMP TABLE reason_work AS
+       SELECT * FROM (${everyTicket}) t
+       WHERE NOT EXISTS (
+         SELECT 1 FROM ticket_reasons r
+         WHERE r.ticket_id = t.ticket_id AND r.fields_hash = t.fields_hash AND r.taxonomy_hash = $hash AND r.model_hash = $model_hash)`,
+      { hash, model_hash: modelHash },
+    );
+  }
+  // A content is known by its rowid (numbering them with a window would run on one thread)
   await connection.run(
     `CREATE OR REPLACE TEMP TABLE reason_contents AS
-     SELECT row_number() OVER () AS content_id, * FROM (
+     SELECT *, ${model === null ? ZEROED_READING_SQL : 'fields_hash'} AS reading FROM (
        SELECT fields_hash, count(*) AS tickets, any_value(category) AS category, any_value(subject) AS subject, any_value(body) AS body,
               any_value(refund_reason) AS refund_reason, any_value(rating) AS rating
        FROM reason_work GROUP BY fields_hash)`,
   );
-  const { contents, tickets } = await queryOne<{ contents: number; tickets: number }>(
-    connection,
-    'SELECT (SELECT count(*) FROM reason_contents) AS contents, (SELECT count(*) FROM reason_work) AS tickets',
+  // The first content of each reading is classified; the others take its rows, unless an evidence
+  // term of its subject or body holds a digit (then the words differ): those readings' contents are
+  // classified each on their own (own_rows)
+  await connection.run(
+    'CREATE OR REPLACE TEMP TABLE reason_readings AS SELECT reading, min(rowid) AS first_content, false AS own_rows FROM reason_contents GROUP BY reading',
   );
-  // Progress counts tickets, as the analyst knows them, though distinct contents are what is classified
+  const { tickets } = await queryOne<{ tickets: number }>(connection, 'SELECT count(*) AS tickets FROM reason_work');
+  // Progress counts tickets, as the analyst knows them, though readings are what is classified
   const interval = options.progressIntervalMs ?? PROGRESS_INTERVAL_MS;
   let done = 0;
   let reportedAt = performance.now();
   options.onProgress?.(0, tickets);
-  await connection.run(
-    'CREATE OR REPLACE TEMP TABLE reason_results (content_id BIGINT, reason VARCHAR, confidence DOUBLE, evidence VARCHAR, is_primary BOOLEAN, source VARCHAR)',
-  );
-  const threads = contents >= POOL_MIN_CONTENTS ? (options.threads ?? poolSize()) : 0;
-  const pool = threads > 0 ? new WorkerPool<ContentPage, ClassifiedPage>('reasonWorker', REASON_WORKER, { taxonomy, model } satisfies ReasonWorkerData, threads, options.signal) : null;
-  try {
-    // Pages classified, in the order read: the main thread reads the next pages and appends the
-    // results of earlier ones while the workers classify; a page per worker and one more waiting
-    // keep them busy and memory bounded however many tickets there are
-    const classifying: { ids: bigint[]; counts: bigint[]; result: Promise<ClassifiedPage> }[] = [];
-    const appendOldest = async () => {
-      const page = classifying.shift()!;
-      const result = await page.result.catch((error: unknown) => namingTheTicket(connection, error, page.ids));
-      appendResults(await connection.createAppender('reason_results', 'main', 'temp'), page.ids, result);
-      for (const count of page.counts) {
-        done += Number(count);
-        if (options.onProgress && performance.now() - reportedAt >= interval) {
-          reportedAt = performance.now();
-          options.onProgress(done, tickets);
-        }
+  const run: ClassifyingRun = {
+    connection,
+    matcher: compileTaxonomy(taxonomy),
+    taxonomy,
+    model,
+    options,
+    pool: null,
+    progress: (count) => {
+      done += count;
+      if (options.onProgress && performance.now() - reportedAt >= interval) {
+        reportedAt = performance.now();
+        options.onProgress(done, tickets);
       }
-    };
-    for (let first = 1; first <= contents; first += PAGE_SIZE) {
-      if (options.signal?.aborted) throw new CoreError('E_CANCELLED', 'classification was cancelled');
-      // Read whole, so the appender may write between pages (it would end an open stream)
-      const read = await connection.runAndReadAll(
-        'SELECT content_id, tickets, category, subject, body, refund_reason, rating FROM reason_contents WHERE content_id BETWEEN $first AND $last',
-        { first, last: first + PAGE_SIZE - 1 },
-      );
-      // Column arrays of raw values: converting each row to an object costs more than classifying it
-      const [ids, counts, category, subject, body, refundReason, rating] = read.getColumns() as [bigint[], bigint[], ...(string | null)[][]];
-      const page: ContentPage = { category: category!, subject: subject!, body: body!, refundReason: refundReason!, rating: rating as (number | null)[] };
-      const result = pool ? pool.run(page) : classifyInline(matcher, model, page);
-      result.catch(() => undefined); // awaited in turn by appendOldest; until then a failure is not unhandled
-      classifying.push({ ids, counts, result });
-      while (classifying.length > threads) await appendOldest();
-    }
-    while (classifying.length > 0) await appendOldest();
+    },
+  };
+  await connection.run(
+    'CREATE OR REPLACE TEMP TABLE reason_results (content_id BIGINT, reason VARCHAR, confidence DOUBLE, evidence VARCHAR, is_primary BOOLEAN, source VARCHAR, digits BOOLEAN)',
+  );
+  try {
+    await classifyContents(run, 'SELECT c.rowid AS content_id, c.* FROM reason_readings g JOIN reason_contents c ON c.rowid = g.first_content');
+    await connection.run('UPDATE reason_readings SET own_rows = true WHERE first_content IN (SELECT content_id FROM reason_results WHERE digits)');
+    const { shared } = await queryOne<{ shared: number }>(
+      connection,
+      'SELECT coalesce(sum(c.tickets), 0) AS shared FROM reason_contents c JOIN reason_readings g USING (reading) WHERE NOT g.own_rows AND c.rowid <> g.first_content',
+    );
+    if (shared > 0) run.progress(shared);
+    await classifyContents(
+      run,
+      'SELECT c.rowid AS content_id, c.* FROM reason_contents c JOIN reason_readings g USING (reading) WHERE g.own_rows AND c.rowid <> g.first_content',
+    );
   } finally {
-    await pool?.close();
+    await run.pool?.close();
   }
   if (options.signal?.aborted) throw new CoreError('E_CANCELLED', 'classification was cancelled');
   options.onProgress?.(tickets, tickets);
-  const params = { version: taxonomy.version, hash, model_hash: modelHash, full: options.full === true };
   await connection.run('BEGIN TRANSACTION');
   try {
     await connection.run(
-      `DELETE FROM ticket_reasons WHERE $full OR ticket_id IN (SELECT ticket_id FROM reason_work) OR ticket_id NOT IN (SELECT ticket_id FROM tickets)`,
-      { full: params.full },
+      options.full
+        ? 'DELETE FROM ticket_reasons'
+        : 'DELETE FROM ticket_reasons WHERE ticket_id IN (SELECT ticket_id FROM reason_work) OR ticket_id NOT IN (SELECT ticket_id FROM tickets)',
     );
     // A correction holds for its ticket and for every ticket of the same content (the latest correction of that content)
     await connection.run(
@@ -206,20 +236,71 @@ async function classifyChanged(connection: DuckDBConnection, taxonomy: Taxonomy,
               FROM reason_work w LEFT JOIN ticket_corrections k USING (ticket_id) LEFT JOIN by_content c ON c.fields_hash = w.fields_hash
               WHERE k.reason IS NOT NULL OR c.reason IS NOT NULL)
        SELECT w.ticket_id, w.fields_hash, r.reason, r.confidence, r.evidence, $version, $hash, r.is_primary, r.source, $model_hash
-       FROM reason_work w JOIN reason_contents c USING (fields_hash) JOIN reason_results r USING (content_id)
+       FROM reason_work w JOIN reason_contents c USING (fields_hash) JOIN reason_readings g USING (reading)
+         JOIN reason_results r ON r.content_id = CASE WHEN g.own_rows THEN c.rowid ELSE g.first_content END
        WHERE w.ticket_id NOT IN (SELECT ticket_id FROM corrected)
        UNION ALL
        SELECT w.ticket_id, w.fields_hash, CASE WHEN k.reason = $none THEN $unknown ELSE k.reason END, 1, '[]', $version, $hash, true, 'correction', $model_hash
        FROM reason_work w JOIN corrected k USING (ticket_id)`,
-      { version: params.version, hash, model_hash: modelHash, none: NO_REASON_LABEL, unknown: UNKNOWN_REASON },
+      { version: taxonomy.version, hash, model_hash: modelHash, none: NO_REASON_LABEL, unknown: UNKNOWN_REASON },
     );
     await connection.run('COMMIT');
   } catch (error) {
     await connection.run('ROLLBACK').catch(() => undefined); // an interrupted transaction may be gone already
     throw error;
   }
-  for (const table of ['reason_work', 'reason_contents', 'reason_results']) await connection.run(`DROP TABLE temp.main.${table}`);
+  for (const table of ['reason_work', 'reason_contents', 'reason_readings', 'reason_units', 'reason_results']) await connection.run(`DROP TABLE temp.main.${table}`);
   return tickets;
+}
+
+/**
+ * Classifies the contents `select` picks (columns of reason_contents) into reason_results, page by
+ * page, on the pool when there are enough of them; nothing when there are none.
+ */
+async function classifyContents(run: ClassifyingRun, select: string): Promise<void> {
+  const { connection, options } = run;
+  // Numbered from 1 without gaps, so a page is a range of unit_id and a content's index in its page is its unit_id less the page's first
+  await connection.run(`CREATE OR REPLACE TEMP TABLE reason_units AS SELECT row_number() OVER () AS unit_id, * FROM (${select})`);
+  const { units } = await queryOne<{ units: number }>(connection, 'SELECT count(*) AS units FROM reason_units');
+  const threads = units >= POOL_MIN_CONTENTS ? (options.threads ?? poolSize()) : 0;
+  if (threads > 0 && run.pool === null) {
+    const data: ReasonWorkerData = { taxonomy: run.taxonomy, model: run.model };
+    run.pool = new WorkerPool<ContentPage, ClassifiedPage>('reasonWorker', REASON_WORKER, data, threads, options.signal);
+  }
+  const pool = threads > 0 ? run.pool : null;
+  // Pages classified, in the order read: this thread reads the next pages and stores the results of
+  // earlier ones while the workers classify; a page per worker and one more waiting keep them busy
+  // and memory bounded however many tickets there are
+  const classifying: { first: number; counts: number[]; result: Promise<ClassifiedPage> }[] = [];
+  const storeOldest = async () => {
+    const page = classifying.shift()!;
+    const rows = await page.result.catch((error: unknown) => namingTheTicket(connection, error, page.first));
+    await connection.run(
+      `INSERT INTO reason_results
+       SELECT u.content_id, r.f[2], CAST(r.f[3] AS DOUBLE), r.f[4], r.f[5] = '1', r.f[6], r.f[7] = '1'
+       FROM (SELECT string_split(unnest(string_split($rows, $row_separator)), $field_separator) AS f) r
+         JOIN reason_units u ON u.unit_id = $first + CAST(r.f[1] AS BIGINT)
+       WHERE u.unit_id BETWEEN $first AND $last`,
+      { first: page.first, last: page.first + PAGE_SIZE - 1, rows, row_separator: ROW_SEPARATOR, field_separator: FIELD_SEPARATOR },
+    );
+    for (const count of page.counts) run.progress(count);
+  };
+  for (let first = 1; first <= units; first += PAGE_SIZE) {
+    if (options.signal?.aborted) throw new CoreError('E_CANCELLED', 'classification was cancelled');
+    // Ratings that are no finite number classify as none, and JSON has no NaN or Infinity
+    const { contents, counts } = await queryOne<{ contents: string; counts: string }>(
+      connection,
+      `SELECT CAST(to_json(list(json_array(category, subject, body, refund_reason, CASE WHEN isfinite(rating) THEN rating END) ORDER BY unit_id)) AS VARCHAR) AS contents,
+              CAST(to_json(list(tickets ORDER BY unit_id)) AS VARCHAR) AS counts
+       FROM reason_units WHERE unit_id BETWEEN $first AND $last`,
+      { first, last: first + PAGE_SIZE - 1 },
+    );
+    const result = pool ? pool.run(contents) : classifyInline(run.matcher, run.model, contents);
+    result.catch(() => undefined); // awaited in turn by storeOldest; until then a failure is not unhandled
+    classifying.push({ first, counts: JSON.parse(counts) as number[], result });
+    while (classifying.length > threads) await storeOldest();
+  }
+  while (classifying.length > 0) await storeOldest();
 }
 
 /** A page classified on the calling thread, as a worker would answer it. */
@@ -231,28 +312,15 @@ function classifyInline(matcher: CompiledTaxonomy, model: ReasonModel | null, pa
   }
 }
 
-function appendResults(appender: DuckDBAppender, ids: bigint[], result: ClassifiedPage): void {
-  for (let index = 0; index < result.row.length; index++) {
-    appender.appendBigInt(ids[result.row[index]!]!);
-    appender.appendVarchar(result.reason[index]!);
-    appender.appendDouble(result.confidence[index]!);
-    appender.appendVarchar(result.evidence[index]!);
-    appender.appendBoolean(result.primary[index]!);
-    appender.appendVarchar(result.source[index]!);
-    appender.endRow();
-  }
-  appender.closeSync();
-}
-
-/** Rethrows a failure to classify a content of a page as an error naming one of its tickets; other errors as they are. */
-async function namingTheTicket(connection: DuckDBConnection, error: unknown, ids: bigint[]): Promise<never> {
+/** Rethrows a failure to classify a content of the page starting at unit `first` as an error naming one of its tickets; other errors as they are. */
+async function namingTheTicket(connection: DuckDBConnection, error: unknown, first: number): Promise<never> {
   const details = error instanceof CoreError || error instanceof WorkerFailure ? error.details : undefined;
   const row = details?.row;
   if (typeof row !== 'number' || error instanceof CoreError && error.code === 'E_CANCELLED') throw error;
   const { ticket_id: ticketId } = await queryOne<{ ticket_id: string }>(
     connection,
-    'SELECT min(w.ticket_id) AS ticket_id FROM reason_work w JOIN reason_contents c USING (fields_hash) WHERE c.content_id = $id',
-    { id: ids[row]! },
+    'SELECT min(w.ticket_id) AS ticket_id FROM reason_work w JOIN reason_units u USING (fields_hash) WHERE u.unit_id = $id',
+    { id: first + row },
   );
   throw new CoreError('E_INTERNAL', `could not classify ticket ${JSON.stringify(ticketId)}: ${(error as Error).message}`, { ticketId });
 }

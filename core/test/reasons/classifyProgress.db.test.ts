@@ -17,7 +17,8 @@ describe('classifyTickets progress', () => {
       connection.run(
         `INSERT INTO tickets (ticket_id, customer_id, created_at, body, source_id)
          SELECT 'T' || i, 'C' || (i % 500), TIMESTAMP '2024-01-01' + to_minutes(i),
-                ['物流太慢了', 'too expensive', '没有质量问题'][i % $contents % 3 + 1] || ' #' || (i % $contents), 0
+                -- a code in letters: contents that differ only in digits are classified, and counted, together
+                ['物流太慢了', 'too expensive', '没有质量问题'][i % $contents % 3 + 1] || ' ref ' || translate(CAST(i % $contents AS VARCHAR), '0123456789', 'abcdefghij'), 0
          FROM range($tickets) r(i)`,
         { tickets: TICKETS, contents: CONTENTS },
       ),

@@ -1,15 +1,17 @@
 // Classification by worker threads gives exactly what one thread gives: the same rows of
 // `ticket_reasons` (reason, confidence, evidence, primary, source per ticket), compared by a digest
 // over every row, on synthetic bilingual tickets and on the 11,987 waimai reviews of ../shared/data.
-// A cancel during the workers' run stores nothing of it.
+// Tickets that differ only in digits are classified once, yet every ticket's rows are what
+// classifying it alone gives. A cancel during the workers' run stores nothing of it.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { listValue } from '@duckdb/node-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { classifyFields, compileTaxonomy } from '../../src/analysis/reasonClassify.ts';
 import { classifyTickets, POOL_MIN_CONTENTS } from '../../src/analysis/reasonTickets.ts';
 import { bundledTaxonomy } from '../../src/analysis/reasonTaxonomy.ts';
-import { queryOne } from '../../src/db/sql.ts';
+import { queryOne, queryRows } from '../../src/db/sql.ts';
 import { Workspace } from '../../src/db/workspace.ts';
 import { SHARED_DATA } from '../helpers/core.ts';
 
@@ -17,6 +19,9 @@ const WAIMAI = join(SHARED_DATA, 'chinese_ecommerce_reviews', 'waimai_10k.csv');
 if (!existsSync(WAIMAI)) console.warn(`skipping the worker-thread check on real reviews: ${WAIMAI} is absent`);
 
 const TICKETS = 12_000;
+/** Three tickets per reading: the same fragments and letters, told apart only by a digit. */
+const DIGIT_TICKETS = 36_000;
+const READINGS = 12_000;
 const FRAGMENTS = ['物流太慢了', '包装破损', '质量太差', '客服态度很好', '没有质量问题', '太贵了', 'Late delivery', 'the app keeps crashing', 'no quality problem', 'thank you'];
 
 type Digest = { rows: number; tickets: number; primaries: number; digest: string };
@@ -46,27 +51,87 @@ describe('classifying with worker threads', () => {
 
   it('stores the same rows as one thread on synthetic tickets in both languages', async () => {
     await workspace.withConnection(async (connection) => {
-      // two fragments and a number per ticket: nearly every text distinct, well above the pool's threshold
+      // Two fragments and a code in letters per ticket: 12,000 readings, above the pool's threshold.
+      // Each reading has three tickets told apart by one digit: in an order number (even i: the reading
+      // is classified once) or in the evidence (odd i: 洗了1次 is quoted, so each ticket is classified on
+      // its own, 12,000 of them, on the pool too)
       await connection.run(
         `INSERT INTO tickets (ticket_id, customer_id, created_at, body, rating, source_id)
          SELECT 'T' || i, 'C' || (i % 700), TIMESTAMP '2024-01-01' + to_minutes(i),
-                $fragments[1 + i % 10] || '，' || $fragments[1 + (i // 10) % 10] || ' #' || (i % 11000), 1 + i % 5, 0
+                $fragments[1 + i % 10] || '，' || $fragments[1 + (i // 10) % 10] || ' ref ' || translate(CAST(i % $readings AS VARCHAR), '0123456789', 'abcdefghij')
+                  || CASE WHEN i % 2 = 0 THEN ' #' || (i // $readings) ELSE '，质量太差洗了' || (i // $readings) || '次了' END,
+                1 + i % 5, 0
          FROM range($tickets) r(i)`,
-        { tickets: TICKETS, fragments: listValue(FRAGMENTS) },
+        { tickets: DIGIT_TICKETS, readings: READINGS, fragments: listValue(FRAGMENTS) },
       );
-      const { contents } = await queryOne<{ contents: number }>(connection, 'SELECT count(DISTINCT body) AS contents FROM tickets');
-      expect(contents).toBeGreaterThan(POOL_MIN_CONTENTS);
+      expect(READINGS).toBeGreaterThan(POOL_MIN_CONTENTS);
       const alone = await classifiedWith(connection, 0);
       const pooled = await classifiedWith(connection, 2);
       expect(pooled).toEqual(alone);
-      expect(alone.tickets).toBe(TICKETS);
-      expect(alone.primaries).toBe(TICKETS);
-      // A known text, read by hand: slow delivery complained of, quality not (没有质量问题)
-      const known = await queryOne<{ reasons: string }>(
+      expect(alone.tickets).toBe(DIGIT_TICKETS);
+      expect(alone.primaries).toBe(DIGIT_TICKETS);
+      // Known texts, read by hand: slow delivery complained of, quality not (没有质量问题); damaged
+      // packaging (a delivery complaint) and poor quality (质量太差) further on; the second and third
+      // tickets of an odd reading quote their own digit
+      const known = await queryRows<{ ticket_id: string; reasons: string; evidence: string }>(
         connection,
-        `SELECT string_agg(DISTINCT reason, ',' ORDER BY reason) AS reasons FROM ticket_reasons r JOIN tickets t USING (ticket_id) WHERE t.body = '物流太慢了，没有质量问题 #40'`,
+        `SELECT ticket_id, string_agg(reason, ',' ORDER BY reason) AS reasons, string_agg(evidence, ' ' ORDER BY reason) AS evidence
+         FROM ticket_reasons WHERE ticket_id IN ('T40', 'T12040', 'T41', 'T12041', 'T24041') GROUP BY ticket_id ORDER BY ticket_id`,
       );
-      expect(known.reasons).toBe('logistics');
+      const bodies = await queryRows<{ ticket_id: string; body: string }>(connection, `SELECT ticket_id, body FROM tickets WHERE ticket_id IN ('T40', 'T41', 'T12041') ORDER BY ticket_id`);
+      expect(bodies).toEqual([
+        { ticket_id: 'T12041', body: '包装破损，没有质量问题 ref eb，质量太差洗了1次了' },
+        { ticket_id: 'T40', body: '物流太慢了，没有质量问题 ref ea #0' },
+        { ticket_id: 'T41', body: '包装破损，没有质量问题 ref eb，质量太差洗了0次了' },
+      ]);
+      expect(known.map((row) => [row.ticket_id, row.reasons])).toEqual([
+        ['T12040', 'logistics'],
+        ['T12041', 'logistics,product_quality'],
+        ['T24041', 'logistics,product_quality'],
+        ['T40', 'logistics'],
+        ['T41', 'logistics,product_quality'],
+      ]);
+      const evidence = new Map(known.map((row) => [row.ticket_id, row.evidence]));
+      expect(evidence.get('T41')).toContain('"质量太差洗了0次"');
+      expect(evidence.get('T12041')).toContain('"质量太差洗了1次"');
+      expect(evidence.get('T24041')).toContain('"质量太差洗了2次"');
+    });
+  }, 300_000);
+
+  it('gives tickets that differ only in digits each the rows that classifying it alone gives', async () => {
+    const bodies = ['物流太慢了 #12', '物流太慢了 #47', '质量太差洗了5次了', '质量太差洗了7次了', '衣服比别的店贵了40坑人', '衣服比别的店贵了90坑人', 'Late delivery, order 1234', 'Late delivery, order 9876'];
+    const tickets = bodies.flatMap((body, index) => [
+      { id: `B${index}`, subject: null, body, rating: 1 },
+      { id: `S${index}`, subject: body, body: 'order 55', rating: 4 },
+    ]);
+    await workspace.withConnection(async (connection) => {
+      for (const ticket of tickets) {
+        await connection.run(
+          `INSERT INTO tickets (ticket_id, customer_id, created_at, subject, body, rating, source_id) VALUES ($id, 'C1', TIMESTAMP '2024-01-01', $subject, $body, $rating, 0)`,
+          ticket,
+        );
+      }
+      await classifyTickets(connection, bundledTaxonomy(), { full: true });
+      const stored = await queryRows<{ ticket_id: string; reason: string; confidence: number; evidence: string; primary: boolean }>(
+        connection,
+        'SELECT ticket_id, reason, confidence, evidence, "primary" FROM ticket_reasons ORDER BY ticket_id, reason',
+      );
+      const matcher = compileTaxonomy(bundledTaxonomy());
+      const expected = tickets.flatMap((ticket) => {
+        const classification = classifyFields(matcher, { subject: ticket.subject, body: ticket.body, rating: ticket.rating });
+        return classification.reasons.map((match) => ({
+          ticket_id: ticket.id,
+          reason: match.reason,
+          confidence: match.confidence,
+          evidence: JSON.stringify(match.evidence),
+          primary: match.reason === classification.primary,
+        }));
+      });
+      expected.sort((a, b) => (a.ticket_id < b.ticket_id ? -1 : a.ticket_id > b.ticket_id ? 1 : a.reason < b.reason ? -1 : a.reason > b.reason ? 1 : 0));
+      expect(stored).toEqual(expected);
+      // the digits quoted are each ticket's own
+      expect(stored.find((row) => row.ticket_id === 'B3')?.evidence).toContain('"质量太差洗了7次"');
+      expect(stored.find((row) => row.ticket_id === 'S2')?.evidence).toContain('"质量太差洗了5次"');
     });
   }, 300_000);
 
@@ -90,9 +155,11 @@ describe('classifying with worker threads', () => {
 
   it('a cancel while the workers classify stores nothing of the run', async () => {
     await workspace.withConnection(async (connection) => {
+      // a code in letters, not digits, so every ticket is a reading of its own and the pool classifies them
       await connection.run(
         `INSERT INTO tickets (ticket_id, customer_id, created_at, body, source_id)
-         SELECT 'T' || i, 'C' || i, TIMESTAMP '2024-01-01', $fragments[1 + i % 10] || ' #' || i, 0 FROM range($tickets) r(i)`,
+         SELECT 'T' || i, 'C' || i, TIMESTAMP '2024-01-01', $fragments[1 + i % 10] || ' ref ' || translate(CAST(i AS VARCHAR), '0123456789', 'abcdefghij'), 0
+         FROM range($tickets) r(i)`,
         { tickets: TICKETS, fragments: listValue(FRAGMENTS) },
       );
       const controller = new AbortController();
