@@ -64,7 +64,9 @@ async function expectValueSame(connection: DuckDBConnection, options: CustomerVa
   const { gammaGamma, summary, ...rest } = comparable(runs.summaries.result);
   const { gammaGamma: ordersGammaGamma, summary: ordersSummary, ...ordersRest } = comparable(runs.orders.result);
   expectSame(rest, ordersRest, label);
-  expectSame([gammaGamma, summary], [ordersGammaGamma, ordersSummary], `${label} Gamma-Gamma`, 1e-5);
+  // where the optimiser stops, so how many steps it took, varies with the last bits of the spends (even between two runs of one way)
+  const withoutSteps = (fit: unknown) => ({ ...(fit as Record<string, unknown>), iterations: null });
+  expectSame([withoutSteps(gammaGamma), summary], [withoutSteps(ordersGammaGamma), ordersSummary], `${label} Gamma-Gamma`, 1e-5);
   expect(gammaGamma).not.toBeNull();
   expect(runs.summaries.rows.filter((row) => Number(row.frequency) > 0).length).toBeGreaterThan(50);
 }
