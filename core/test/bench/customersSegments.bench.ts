@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { createCore } from '../../src/host/core.ts';
 import { Workspace } from '../../src/db/workspace.ts';
 import type { BenchArgs } from './run.ts';
-import { seconds, timed, timingText } from './measure.ts';
+import { timingText } from './load.ts';
+import { seconds, timed } from './measure.ts';
 
 const SETTINGS = { memoryLimit: '8GB', threads: 2 };
 

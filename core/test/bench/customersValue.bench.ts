@@ -12,7 +12,8 @@ import { fitBgNbd } from '../../src/stats/bgnbd.ts';
 import { fitGammaGamma } from '../../src/stats/gammaGamma.ts';
 import type { BenchArgs } from './run.ts';
 import { seededRandom } from './synthetic.ts';
-import { seconds, timed, timingText } from './measure.ts';
+import { timingText } from './load.ts';
+import { seconds, timed } from './measure.ts';
 
 const TRUE_BGNBD = { r: 0.25, alpha: 4, a: 0.8, b: 2.5 };
 const TRUE_GG = { p: 6, q: 4, v: 15 };

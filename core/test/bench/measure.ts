@@ -1,5 +1,4 @@
 // What every bench measures with: wall and CPU time of a piece of work, seconds as printed, medians of repeated runs.
-import { loadavg } from 'node:os';
 
 /** Wall time and the process's CPU time (DuckDB's threads included), in ms. */
 export interface Timing {
@@ -25,12 +24,4 @@ export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
-}
-
-/**
- * "wall (CPU c, load average l)": on a shared machine the wall time means little without the load
- * it ran under, and the CPU time over the threads is the least wall time it could take idle.
- */
-export function timingText(timing: Timing): string {
-  return `${seconds(timing.ms)} (CPU ${seconds(timing.cpuMs)}, load average ${loadavg()[0]!.toFixed(1)})`;
 }
