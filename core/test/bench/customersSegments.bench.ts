@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { createCore } from '../../src/host/core.ts';
 import { Workspace } from '../../src/db/workspace.ts';
 import type { BenchArgs } from './run.ts';
+import { timingText } from './load.ts';
 import { seconds, timed } from './measure.ts';
 
 const SETTINGS = { memoryLimit: '8GB', threads: 2 };
@@ -58,7 +59,7 @@ async function plain(path: string, args: BenchArgs, label: string, sql: string):
   const workspace = await Workspace.open(path, { ...SETTINGS, tempDirectory: join(args.dir, 'spill') });
   try {
     const timing = await timed(() => workspace.withConnection((connection) => connection.run(sql)));
-    console.log(`  ${label}: ${seconds(timing.ms)} (CPU ${seconds(timing.cpuMs)})`);
+    console.log(`  ${label}: ${timingText(timing)}`);
   } finally {
     await workspace.close();
   }
@@ -92,8 +93,8 @@ export default async function customersSegmentsBench(args: BenchArgs): Promise<v
     let total = 0;
     const page = await timed(async () => (total = (await core.customerRows({ table: 'rfm', offset: Math.floor(customers / 2), limit: 100, sort: [{ column: 'recency_days' }] })).total));
     const shopper = await timed(() => core.customerSegments({ scheme: 'shopper' }));
-    console.log(`RFM on ${orders.toLocaleString('en-US')} orders (${customers.toLocaleString('en-US')} customers): ${seconds(rfm.ms)} (CPU ${seconds(rfm.cpuMs)}); a sorted page from the middle: ${seconds(page.ms)} (${total.toLocaleString('en-US')} rows)`);
-    console.log(`shopper types on the same orders and ${Math.ceil(orders / 10).toLocaleString('en-US')} tickets: ${seconds(shopper.ms)} (CPU ${seconds(shopper.cpuMs)})`);
+    console.log(`RFM on ${orders.toLocaleString('en-US')} orders (${customers.toLocaleString('en-US')} customers): ${timingText(rfm)}; a sorted page from the middle: ${seconds(page.ms)} (${total.toLocaleString('en-US')} rows)`);
+    console.log(`shopper types on the same orders and ${Math.ceil(orders / 10).toLocaleString('en-US')} tickets: ${timingText(shopper)}`);
   } finally {
     await core.close();
   }

@@ -12,6 +12,7 @@ import { fitBgNbd } from '../../src/stats/bgnbd.ts';
 import { fitGammaGamma } from '../../src/stats/gammaGamma.ts';
 import type { BenchArgs } from './run.ts';
 import { seededRandom } from './synthetic.ts';
+import { timingText } from './load.ts';
 import { seconds, timed } from './measure.ts';
 
 const TRUE_BGNBD = { r: 0.25, alpha: 4, a: 0.8, b: 2.5 };
@@ -86,7 +87,7 @@ export async function valueBench(args: BenchArgs): Promise<void> {
     let result: Awaited<ReturnType<typeof core.customerValue>> | undefined;
     const timing = await timed(async () => (result = await core.customerValue({ summaryFile: path, unit: 'week' })));
     const { bgnbd, gammaGamma } = result!;
-    console.log(`customerValue --summary on ${bgnbd.customers.toLocaleString('en-US')} customers: ${seconds(timing.ms)} (CPU ${seconds(timing.cpuMs)}; target ${customers > 1_000_000 ? 30 : 10} s), converged ${bgnbd.converged && gammaGamma?.converged}`);
+    console.log(`customerValue --summary on ${bgnbd.customers.toLocaleString('en-US')} customers: ${timingText(timing)}, target ${customers > 1_000_000 ? 30 : 10} s, converged ${bgnbd.converged && gammaGamma?.converged}`);
     console.log(`  BG/NBD r ${bgnbd.r.toFixed(3)} alpha ${bgnbd.alpha.toFixed(3)} a ${bgnbd.a.toFixed(3)} b ${bgnbd.b.toFixed(3)} (simulated from ${Object.values(TRUE_BGNBD).join(', ')}), LL ${bgnbd.logLikelihood.toFixed(1)}, ${bgnbd.iterations} iterations over every row`);
     if (gammaGamma) console.log(`  Gamma-Gamma p ${gammaGamma.p.toFixed(3)} q ${gammaGamma.q.toFixed(3)} v ${gammaGamma.v.toFixed(3)} (simulated from ${Object.values(TRUE_GG).join(', ')}) on ${gammaGamma.customers.toLocaleString('en-US')} repeat customers`);
     console.log(`  total CLV ${result!.summary.totalClv?.toFixed(0)}, finite: ${Number.isFinite(result!.summary.totalClv ?? Number.NaN)}`);
@@ -104,7 +105,7 @@ export async function valueBench(args: BenchArgs): Promise<void> {
         grouped = (await connection.runAndReadAll('SELECT x, t_x, "T", CAST(count(*) AS DOUBLE) FROM summary GROUP BY ALL ORDER BY ALL')).getColumnsJS() as number[][];
         spend = (await connection.runAndReadAll('SELECT x, m, CAST(count(*) AS DOUBLE) FROM summary WHERE x > 0 GROUP BY ALL ORDER BY ALL')).getColumnsJS() as number[][];
       });
-      console.log(`  plain DuckDB read of the file and the two groupings: ${seconds(plain.ms)} (CPU ${seconds(plain.cpuMs)})`);
+      console.log(`  plain DuckDB read of the file and the two groupings: ${timingText(plain)}`);
       const [x, tx, T, n] = grouped;
       const [sx, m, sn] = spend;
       const bg = await timed(async () => fitBgNbd({ x: Float64Array.from(x!), tx: Float64Array.from(tx!), T: Float64Array.from(T!), weight: Float64Array.from(n!) }));

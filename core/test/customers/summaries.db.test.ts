@@ -1,12 +1,13 @@
-// RFM and customer value read the import's summaries when they hold the rule's activity: every
-// score, value and fitted parameter is the same as when they read the orders, on generated orders
-// (several on one day, missing amounts, other statuses) and on the CDNOW sample.
+// RFM, shopper types and customer value read the import's summaries when they hold the rule's
+// activity: every score, type, value and fitted parameter is the same as when they read the orders,
+// on generated orders (several on one day, missing amounts, other statuses) and on the CDNOW sample.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { customerValue, type CustomerValueOptions } from '../../src/analysis/clv.ts';
 import { rfm } from '../../src/analysis/rfm.ts';
+import { shopperTypes } from '../../src/analysis/shopperTypes.ts';
 import { IN_MEMORY, Workspace } from '../../src/db/workspace.ts';
 import { queryOne } from '../../src/db/sql.ts';
 import { SHARED_DATA } from '../helpers/core.ts';
@@ -63,7 +64,9 @@ async function expectValueSame(connection: DuckDBConnection, options: CustomerVa
   const { gammaGamma, summary, ...rest } = comparable(runs.summaries.result);
   const { gammaGamma: ordersGammaGamma, summary: ordersSummary, ...ordersRest } = comparable(runs.orders.result);
   expectSame(rest, ordersRest, label);
-  expectSame([gammaGamma, summary], [ordersGammaGamma, ordersSummary], `${label} Gamma-Gamma`, 1e-5);
+  // where the optimiser stops, so how many steps it took, varies with the last bits of the spends (even between two runs of one way)
+  const withoutSteps = (fit: unknown) => ({ ...(fit as Record<string, unknown>), iterations: null });
+  expectSame([withoutSteps(gammaGamma), summary], [withoutSteps(ordersGammaGamma), ordersSummary], `${label} Gamma-Gamma`, 1e-5);
   expect(gammaGamma).not.toBeNull();
   expect(runs.summaries.rows.filter((row) => Number(row.frequency) > 0).length).toBeGreaterThan(50);
 }
@@ -78,6 +81,15 @@ describe('customer analyses from the summaries and from the orders (generated or
 
   it('RFM: the same scores, values and segments', async () => {
     await workspace.withConnection(expectRfmSame);
+  });
+
+  it('shopper types: the same features, types and summaries', async () => {
+    await workspace.withConnection(async (connection) => {
+      const runs = await summariesAndOrders(connection, async () => ({ result: comparable(await shopperTypes(connection)), rows: await tableRows(connection, 'result_shopper') }));
+      expectSame(runs.summaries, runs.orders, 'shopper types');
+      // the gaps the summaries give are in play: many customers bought on several days
+      expect(runs.summaries.rows.filter((row) => row.gap_cv !== null).length).toBeGreaterThan(200);
+    });
   });
 
   it('customer value: the same fits and per-customer values, with and without a holdout', async () => {
