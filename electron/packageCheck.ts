@@ -138,7 +138,11 @@ const RESOURCES_REQUIRED = [
   'taxonomy/churn-reasons.json',
 ];
 
-/** Starts the unpacked reason worker as the core's pool does (a worker thread given the taxonomy) and has it classify one text. */
+/**
+ * Starts the unpacked reason worker as the core's pool does (a worker thread given the taxonomy) and
+ * has it classify one text: a page as reasonWorkerBatch.ts defines it (the contents' JSON in, result
+ * rows joined by chr(30) with fields joined by chr(31) out, the reason second).
+ */
 function runReasonWorker(unpacked: string, resources: string): { ok: boolean; detail: string } {
   const worker = join(unpacked, 'electron', 'dist', 'reasonWorker.mjs');
   if (!existsSync(worker)) return { ok: false, detail: `${worker} is missing` };
@@ -146,8 +150,9 @@ function runReasonWorker(unpacked: string, resources: string): { ok: boolean; de
 const taxonomy = JSON.parse(require('node:fs').readFileSync(${JSON.stringify(join(resources, 'taxonomy', 'churn-reasons.json'))}, 'utf8'));
 const worker = new Worker(${JSON.stringify(worker)}, { workerData: { taxonomy, model: null } });
 worker.on('error', (error) => { process.stderr.write(String(error)); process.exit(1); });
-worker.on('message', (reply) => { process.stdout.write(reply.ok ? reply.value.reason.join(',') : reply.message); process.exitCode = reply.ok ? 0 : 1; void worker.terminate(); });
-worker.postMessage({ category: [null], subject: [null], body: ['物流太慢了，the app keeps crashing'], refundReason: [null], rating: [null] });`;
+const reasons = (rows) => rows.split('\\x1e').map((row) => row.split('\\x1f')[1]).join(',');
+worker.on('message', (reply) => { process.stdout.write(reply.ok ? reasons(reply.value) : reply.message); process.exitCode = reply.ok ? 0 : 1; void worker.terminate(); });
+worker.postMessage(JSON.stringify([[null, null, '物流太慢了，the app keeps crashing', null, null]]));`;
   const result = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', env: { ...process.env, CHURNWB_RESOURCES_DIR: resources } });
   return { ok: result.status === 0, detail: result.status === 0 ? result.stdout : result.stderr };
 }

@@ -1,20 +1,22 @@
 // Churn-reason classification at scale: the 62,774 Chinese shopping reviews and --rows (default 1M)
 // synthetic bilingual tickets, through classifyTickets as the app runs it.
 //
-// Classification runs on a pool of worker threads, one per core (the process's CPU time counts
-// theirs too); the reviews are also classified on the calling thread alone for comparison.
+// Classification runs on a pool of worker threads, one per core, when there are 10,000 texts or more
+// to classify (the process's CPU time counts theirs too); the reviews are also classified on the
+// calling thread alone for comparison.
 // Reported: wall and CPU time (CPU is steadier on a shared machine), tickets per second, the pure
-// JavaScript matcher over the same review texts (what the DuckDB round trip of hashing, distinct
-// contents, streaming, appending and joining back adds), and for the choice of JavaScript over SQL:
+// JavaScript matcher over the same review texts (what the DuckDB round trip of hashing, grouping,
+// moving pages and joining back adds), and for the choice of JavaScript over SQL:
 // the SQL that only finds keywords (lower-case substring join, no traditional characters, no
 // negation, no evidence) on the same reviews. Workspaces are cached in the bench folder.
 //
-// Measured on the 2-core development machine, shared with other test runs (wall / CPU), with the
-// classifier that reads jieba words, polarity and negation scope: 62,774 reviews full 15.5-39.3 s /
-// 6.6-7.5 s (load average 13-15), unchanged 0.01-0.02 s CPU; matcher alone 4.4-4.9 s CPU; 1M synthetic
-// tickets full 72-142 s / 22.7-23.1 s, unchanged 0.05-0.08 s CPU. (Before roles were looked up by kind
-// and the closures made per clause and per ticket went: 8.5-9.5 s and 27.6-28.5 s CPU. The substring
-// matcher before the word classifier: 62,774 reviews 3.4 s CPU, 1M tickets 34-42 s CPU.)
+// Measured on the 2-core development machine, shared with other engineers' runs (wall / CPU; each
+// line prints the load average): 62,774 reviews full with 2 workers 31.8-35.0 s / 10.1-11.7 s, on
+// the calling thread 20.9-30.6 s / 8.2-8.3 s (load 12-21), unchanged 0.02 s CPU; matcher alone
+// 4.6-5.0 s CPU; 1M synthetic tickets full 21.5-28.8 s / 6.9-7.3 s (load 13-20; their 1,000,000 texts
+// are 1,209 bodies with digits zeroed, each classified once per rating), unchanged 0.05 s CPU. (Before texts that differ
+// only in digits were read once and pages moved as one text: 1M tickets 41.9-48.3 s / 25.4-29.5 s.
+// The substring matcher before the word classifier: 62,774 reviews 3.4 s CPU, 1M tickets 34-42 s CPU.)
 import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';

@@ -36,6 +36,37 @@ function digest(connection: DuckDBConnection): Promise<Digest> {
   );
 }
 
+type StoredRow = { ticket_id: string; reason: string; confidence: number; evidence: string; primary: boolean };
+
+type FixtureTicket = { id: string; subject: string | null; body: string; rating: number | null };
+
+async function insertTickets(connection: DuckDBConnection, tickets: FixtureTicket[]): Promise<void> {
+  for (const ticket of tickets) {
+    await connection.run(
+      `INSERT INTO tickets (ticket_id, customer_id, created_at, subject, body, rating, source_id) VALUES ($id, 'C1', TIMESTAMP '2024-01-01', $subject, $body, $rating, 0)`,
+      ticket,
+    );
+  }
+}
+
+/** The stored rows, and the rows classifying each ticket alone gives, in the same order. */
+async function storedAndAlone(connection: DuckDBConnection, tickets: FixtureTicket[]): Promise<{ stored: StoredRow[]; alone: StoredRow[] }> {
+  const stored = await queryRows<StoredRow>(connection, 'SELECT ticket_id, reason, confidence, evidence, "primary" FROM ticket_reasons ORDER BY ticket_id, reason');
+  const matcher = compileTaxonomy(bundledTaxonomy());
+  const alone = tickets.flatMap((ticket) => {
+    const classification = classifyFields(matcher, { subject: ticket.subject, body: ticket.body, rating: ticket.rating });
+    return classification.reasons.map((match) => ({
+      ticket_id: ticket.id,
+      reason: match.reason,
+      confidence: match.confidence,
+      evidence: JSON.stringify(match.evidence),
+      primary: match.reason === classification.primary,
+    }));
+  });
+  alone.sort((a, b) => (a.ticket_id < b.ticket_id ? -1 : a.ticket_id > b.ticket_id ? 1 : a.reason < b.reason ? -1 : a.reason > b.reason ? 1 : 0));
+  return { stored, alone };
+}
+
 async function classifiedWith(connection: DuckDBConnection, threads: number): Promise<Digest> {
   const result = await classifyTickets(connection, bundledTaxonomy(), { full: true, threads });
   expect(result.classified).toBe(result.tickets);
@@ -100,40 +131,39 @@ describe('classifying with worker threads', () => {
 
   it('gives tickets that differ only in digits each the rows that classifying it alone gives', async () => {
     const bodies = ['物流太慢了 #12', '物流太慢了 #47', '质量太差洗了5次了', '质量太差洗了7次了', '衣服比别的店贵了40坑人', '衣服比别的店贵了90坑人', 'Late delivery, order 1234', 'Late delivery, order 9876'];
-    const tickets = bodies.flatMap((body, index) => [
+    const tickets: FixtureTicket[] = bodies.flatMap((body, index) => [
       { id: `B${index}`, subject: null, body, rating: 1 },
       { id: `S${index}`, subject: body, body: 'order 55', rating: 4 },
     ]);
     await workspace.withConnection(async (connection) => {
-      for (const ticket of tickets) {
-        await connection.run(
-          `INSERT INTO tickets (ticket_id, customer_id, created_at, subject, body, rating, source_id) VALUES ($id, 'C1', TIMESTAMP '2024-01-01', $subject, $body, $rating, 0)`,
-          ticket,
-        );
-      }
+      await insertTickets(connection, tickets);
       await classifyTickets(connection, bundledTaxonomy(), { full: true });
-      const stored = await queryRows<{ ticket_id: string; reason: string; confidence: number; evidence: string; primary: boolean }>(
-        connection,
-        'SELECT ticket_id, reason, confidence, evidence, "primary" FROM ticket_reasons ORDER BY ticket_id, reason',
-      );
-      const matcher = compileTaxonomy(bundledTaxonomy());
-      const expected = tickets.flatMap((ticket) => {
-        const classification = classifyFields(matcher, { subject: ticket.subject, body: ticket.body, rating: ticket.rating });
-        return classification.reasons.map((match) => ({
-          ticket_id: ticket.id,
-          reason: match.reason,
-          confidence: match.confidence,
-          evidence: JSON.stringify(match.evidence),
-          primary: match.reason === classification.primary,
-        }));
-      });
-      expected.sort((a, b) => (a.ticket_id < b.ticket_id ? -1 : a.ticket_id > b.ticket_id ? 1 : a.reason < b.reason ? -1 : a.reason > b.reason ? 1 : 0));
-      expect(stored).toEqual(expected);
+      const { stored, alone } = await storedAndAlone(connection, tickets);
+      expect(stored).toEqual(alone);
       // the digits quoted are each ticket's own
       expect(stored.find((row) => row.ticket_id === 'B3')?.evidence).toContain('"质量太差洗了7次"');
       expect(stored.find((row) => row.ticket_id === 'S2')?.evidence).toContain('"质量太差洗了5次"');
     });
   }, 300_000);
+
+  it('keeps texts holding the page separators, quotes and backslashes, and ratings that are no number, exact', async () => {
+    // Pages travel as JSON and results as text split at chr(30) and chr(31): texts holding them must come back whole
+    const tickets: FixtureTicket[] = [
+      { id: 'A', subject: null, body: '物流太慢了\x1e包装破损\x1f "quoted" \\ back', rating: 1 },
+      { id: 'B', subject: 'late delivery\x1f', body: '质量太差\x1e', rating: Number.NaN },
+      { id: 'C', subject: null, body: '太贵了 😀', rating: Number.POSITIVE_INFINITY },
+      { id: 'D', subject: null, body: '太贵了 😀', rating: null },
+    ];
+    await workspace.withConnection(async (connection) => {
+      await insertTickets(connection, tickets);
+      await classifyTickets(connection, bundledTaxonomy(), { full: true });
+      const { stored, alone } = await storedAndAlone(connection, tickets);
+      expect(stored).toEqual(alone);
+      expect(stored.filter((row) => row.ticket_id === 'A').map((row) => row.reason)).toEqual(['logistics']);
+      // 包装破损 starts after 物流太慢了 and the separator: the text reached the classifier whole
+      expect(stored.find((row) => row.ticket_id === 'A')?.evidence).toContain('"terms":["物流太慢","包装破损"],"spans":[{"start":0,"end":4},{"start":6,"end":10}]');
+    });
+  });
 
   it.skipIf(!existsSync(WAIMAI))('stores the same rows as one thread on the waimai reviews', async () => {
     await workspace.withConnection(async (connection) => {
