@@ -92,10 +92,10 @@ describe.skipIf(missing.length > 0)('the train part (churnwb evaluate --part tra
   it('the rules alone and the shipped blend by 5-fold cross-validation: top-reason accuracy and praise-only texts, Chinese and English apart', () => {
     const run = evaluateLabelledSet(bundledTaxonomy(), texts, 'train', polarity);
     const { rules, withModel } = run;
-    expect([rules.texts, rules.topAccuracy! * 1329, rules.praiseOnly.noReason, rules.praiseOnly.texts]).toEqual([1329, 940, 234, 255]);
-    expect([rules.byLanguage.zh.topAccuracy! * 1261, rules.byLanguage.en.topAccuracy! * 68]).toEqual([872, 68]);
-    expect([run.trainTexts, withModel!.topAccuracy! * 1329, withModel!.praiseOnly.noReason]).toEqual([1329, 1051, 237]);
-    expect([withModel!.byLanguage.zh.topAccuracy! * 1261, withModel!.byLanguage.en.topAccuracy! * 68]).toEqual([983, 68]);
+    expect([rules.texts, rules.topAccuracy! * 1329, rules.praiseOnly.noReason, rules.praiseOnly.texts]).toEqual([1329, 945, 234, 255]);
+    expect([rules.byLanguage.zh.topAccuracy! * 1261, rules.byLanguage.en.topAccuracy! * 68]).toEqual([877, 68]);
+    expect([run.trainTexts, withModel!.topAccuracy! * 1329, withModel!.praiseOnly.noReason]).toEqual([1329, 1056, 237]);
+    expect([withModel!.byLanguage.zh.topAccuracy! * 1261, withModel!.byLanguage.en.topAccuracy! * 68]).toEqual([988, 68]);
   }, 120_000);
 });
 
