@@ -11,7 +11,7 @@ import { CoreError } from '../api/errors.ts';
 import { NO_REASON_LABEL, type Classification, type CorrectionsInfo, type Taxonomy } from '../api/reasons.ts';
 import { queryOne, queryRows } from '../db/sql.ts';
 import { classifyFields, compileTaxonomy, type CompiledTaxonomy, type TicketFields } from './reasonClassify.ts';
-import { blendWithModel, bundledReasonModel, crossValidate, isChinese, judges, predictLabels, teaches, textFeatures, trainReasonModel, type ReasonModel } from './reasonModel.ts';
+import { blendWithModel, bundledReasonModel, crossValidate, judges, predictLabels, teaches, textFeatures, trainReasonModel, type ReasonModel } from './reasonModel.ts';
 import { taxonomyHash } from './reasonTaxonomy.ts';
 
 /** md5 of what classification reads; NULL and '' are the same to it. */
@@ -29,7 +29,7 @@ export function classifyWithModel(matcher: CompiledTaxonomy, model: ReasonModel 
   const rules = classifyFields(matcher, fields);
   const text = ticketText(fields);
   if (!model || !judges(model, text)) return rules;
-  return blendWithModel(rules, predictLabels(model, textFeatures(text, matcher.known, rules, model.polarity)));
+  return blendWithModel(rules, predictLabels(model, textFeatures(text, matcher.known, rules, model.polarity)), text);
 }
 
 type CorrectedTicket = {
@@ -114,7 +114,7 @@ export async function correctionsInfo(connection: DuckDBConnection, taxonomy: Ta
   const examples = corrected.map((ticket) => {
     const rules = classifyFields(matcher, ticket);
     const text = ticketText(ticket);
-    return { rules, features: textFeatures(text, matcher.known, rules, shipped?.polarity ?? new Map()), label: ticket.reason, chinese: isChinese(text) };
+    return { rules, features: textFeatures(text, matcher.known, rules, shipped?.polarity ?? new Map()), label: ticket.reason, body: text };
   });
   const modelTrained = teaches(examples);
   const perReason = await queryRows<{ reason: string; corrections: number }>(

@@ -23,7 +23,6 @@ import {
   BUNDLED_MIN_TEXTS,
   chineseGrams,
   crossValidated,
-  isChinese,
   judges,
   loadedModel,
   predictLabels,
@@ -259,13 +258,13 @@ export interface EvaluationRun {
 }
 
 /** A labelled text read by the rules, as the model learns from it. */
-type ReadText = ModelExample & { text: LabelledText; rules: Classification; chinese: boolean };
+type ReadText = ModelExample & { text: LabelledText; rules: Classification; body: string };
 
 function readLabelled(taxonomy: Taxonomy, texts: LabelledText[], polarity: ReadonlyMap<string, number>): ReadText[] {
   const matcher = compileTaxonomy(taxonomy);
   return texts.map((text) => {
     const rules = classifyFields(matcher, { body: text.text });
-    return { text, rules, features: textFeatures(text.text, matcher.known, rules, polarity), label: text.primary, chinese: isChinese(text.text) };
+    return { text, rules, features: textFeatures(text.text, matcher.known, rules, polarity), label: text.primary, body: text.text };
   });
 }
 
@@ -332,7 +331,7 @@ export function evaluateLabelledSet(taxonomy: Taxonomy, texts: LabelledText[], p
   }
   const stored = shippedModelOf(train, polarity);
   const model = stored && loadedModel(stored);
-  const blended = (entry: ReadText) => (model && judges(model, entry.text.text) ? blendWithModel(entry.rules, predictLabels(model, entry.features)) : entry.rules);
+  const blended = (entry: ReadText) => (model && judges(model, entry.body) ? blendWithModel(entry.rules, predictLabels(model, entry.features), entry.body) : entry.rules);
   return {
     part,
     rules,

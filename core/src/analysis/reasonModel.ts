@@ -76,8 +76,8 @@ const STORED_SCALE = 100;
  * evaluation set's train part (`churnwb evaluate --part train` prints the figures):
  * - `override`: the model's label replaces whatever the rules found;
  * - `fill`: the model's label for a text the rules found no complaint in (0: the model decides);
- * - `fillContradicted`: the same where the rules read praise or a negated complaint (没有质量问题), which the
- *   model, reading words without their scope, too often takes for a complaint;
+ * - `fillContradicted`: the same where the rules read praise or a negated complaint (没有质量问题), or the text
+ *   asks a question (请问), which the model, reading words without their scope, too often takes for a complaint;
  * - `gate`: no reason for a text the rules found one in (praise or a mention the rules misread).
  */
 export const BLEND = { override: 0.8, fill: 0, fillContradicted: 0.8, gate: 0.5 } as const;
@@ -296,6 +296,14 @@ export function judges(model: Pick<ReasonModel, 'judges'>, text: string): boolea
 
 export const isChinese = (text: string) => CJK.test(text);
 
+/** Words that open a question (请问可以开发票吗): by the guideline a question is no complaint. */
+const ASKS = /请问|请教/;
+
+/** Whether the rules' reading speaks against a complaint: praise, a negated complaint (没有质量问题), or a question. */
+function contradicted(rules: Classification, text: string): boolean {
+  return rules.praised.length > 0 || rules.negated.length > 0 || ASKS.test(text);
+}
+
 /** The label the model gives most probability, and that probability. */
 function topLabel(probabilities: Map<string, number>): [string, number] {
   let best: [string, number] = [NONE_LABEL, -1];
@@ -304,18 +312,18 @@ function topLabel(probabilities: Map<string, number>): [string, number] {
 }
 
 /**
- * Blends the rules' classification with the model's probabilities by the thresholds of BLEND. The
+ * Blends the rules' classification of `text` with the model's probabilities by the thresholds of BLEND. The
  * primary is the rules' unless the model is sure of another label; the rules' other reasons stay
  * (none of them when the primary is `none`), and a primary only the model found is added with
  * source `model` and its probability as confidence.
  */
-export function blendWithModel(rules: Classification, probabilities: Map<string, number>): Classification {
+export function blendWithModel(rules: Classification, probabilities: Map<string, number>, text: string): Classification {
   const found = rules.reasons.filter((match) => match.reason !== UNKNOWN_REASON);
   const rulesLabel = found.length > 0 ? rules.primary : NONE_LABEL;
   const [top, certainty] = topLabel(probabilities);
   let primary = rulesLabel;
   if (top !== rulesLabel && certainty >= BLEND.override) primary = top;
-  else if (rulesLabel === NONE_LABEL && certainty >= (rules.praised.length > 0 || rules.negated.length > 0 ? BLEND.fillContradicted : BLEND.fill)) primary = top;
+  else if (rulesLabel === NONE_LABEL && certainty >= (contradicted(rules, text) ? BLEND.fillContradicted : BLEND.fill)) primary = top;
   else if (rulesLabel !== NONE_LABEL && (probabilities.get(NONE_LABEL) ?? 0) >= BLEND.gate) primary = NONE_LABEL;
   if (primary === rulesLabel) return rules;
   if (primary === NONE_LABEL) {
@@ -331,7 +339,7 @@ export function blendWithModel(rules: Classification, probabilities: Map<string,
  * in fold i mod k), each predicted by a model trained on the others (from `base` when given),
  * blended with the rules as classification does.
  */
-export function crossValidate(examples: (ModelExample & { rules: Classification; chinese: boolean })[], folds = 5, base: ReasonModel | null = null): ModelScore[] {
+export function crossValidate(examples: (ModelExample & { rules: Classification; body: string })[], folds = 5, base: ReasonModel | null = null): ModelScore[] {
   const counts = new Map<string, { labelled: number; predicted: number; both: number }>();
   const count = (label: string) => {
     const entry = counts.get(label) ?? { labelled: 0, predicted: 0, both: 0 };
@@ -358,9 +366,9 @@ export function crossValidate(examples: (ModelExample & { rules: Classification;
 
 /**
  * Each example classified by the rules blended with a model trained on the other folds (from
- * `base`; judging as `judging` says), in example order; `chinese` says whether its text is Chinese.
+ * `base`; judging as `judging` says), in example order; `body` is the example's text.
  */
-export function crossValidated<T extends ModelExample & { rules: Classification; chinese: boolean }>(
+export function crossValidated<T extends ModelExample & { rules: Classification; body: string }>(
   examples: T[],
   folds = 5,
   base: ReasonModel | null = null,
@@ -373,8 +381,8 @@ export function crossValidated<T extends ModelExample & { rules: Classification;
     const model = trained && trained !== base ? { ...trained, judges: judging } : trained;
     examples.forEach((example, index) => {
       if (index % folds !== fold) return;
-      const judged = model !== null && (model.judges === 'all' || example.chinese);
-      result[index] = { example, classification: judged ? blendWithModel(example.rules, predictLabels(model, example.features)) : example.rules };
+      const judged = model !== null && judges(model, example.body);
+      result[index] = { example, classification: judged ? blendWithModel(example.rules, predictLabels(model, example.features), example.body) : example.rules };
     });
   }
   return result;

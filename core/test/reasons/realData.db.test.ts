@@ -122,11 +122,11 @@ describe.skipIf(REVIEWS.some((file) => !existsSync(file)))('Chinese shopping rev
     const unknown = (result: typeof both) => result.perReason.find((row) => row.reason === 'unknown')!.tickets;
     const negativeWithReason = 1 - unknown(negative) / counts.negative;
     const positiveWithReason = 1 - (unknown(both) - unknown(negative)) / counts.positive;
-    // measured with the bundled taxonomy: 23,002 of 31,046 and 8,382 of 31,728 (23,038 and 9,129 before 小/大 before a
-    // noun stopped reading as a complaint of size). Positive reviews often name a
-    // drawback (质量不错，就是有点小), which is a reason by the guideline; praise alone is not (evaluation.test.ts)
-    expect(negativeWithReason * counts.negative).toBeCloseTo(23_002, 6);
-    expect(positiveWithReason * counts.positive).toBeCloseTo(8_382, 6);
+    // measured with the shipped classifier (rules and model): NEGATIVE_N of 31,046 and POSITIVE_N of 31,728 (the rules alone 23,002
+    // and 8,382). Not a held-out figure: the model learned from 1,329 of these reviews and its polarity from the others'
+    // labels. Positive reviews often name a drawback (质量不错，就是有点小), which is a reason by the guideline; praise
+    // alone is not (evaluation.test.ts)
+    expect([Math.round(negativeWithReason * counts.negative), Math.round(positiveWithReason * counts.positive)]).toEqual([-1, -1]);
     expect(negativeWithReason / positiveWithReason).toBeGreaterThan(2.5);
     // what shoppers complain about most: product quality, far ahead of the rest
     expect(negative.perReason.slice(0, 2).map((row) => row.reason)).toEqual(['product_quality', 'unknown']);
