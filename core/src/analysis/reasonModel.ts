@@ -17,9 +17,10 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { UNKNOWN_REASON, type Classification, type ReasonMatch } from '../api/reasons.ts';
+import { UNKNOWN_REASON, type Classification, type ReasonMatch, type Taxonomy } from '../api/reasons.ts';
 import { normalizeText } from '../text/normalize.ts';
 import { round } from './reasonClassify.ts';
+import { taxonomyHash } from './reasonTaxonomy.ts';
 import { segment } from './reasonTokens.ts';
 
 /** The label of a text with no reason. */
@@ -43,6 +44,8 @@ export interface ReasonModel {
   polarity: ReadonlyMap<string, number>;
   /** Which texts the blend lets it judge: the shipped model learned from Chinese reviews and judges only Chinese texts. */
   judges: 'chinese' | 'all';
+  /** rulesHash of the taxonomy whose findings it learned from ('' when that does not matter). */
+  taxonomy: string;
 }
 
 /** The model as stored in a JSON file: weights per feature in the order of `labels`, bias and log odds, all in whole hundredths. */
@@ -53,6 +56,7 @@ export interface StoredReasonModel {
   examples: number;
   polarity: Record<string, number>;
   judges: ReasonModel['judges'];
+  taxonomy: string;
 }
 
 export interface ModelScore {
@@ -200,7 +204,7 @@ export function trainReasonModel(examples: ModelExample[], base: ReasonModel | n
       }
     }
   }
-  return { labels, featureIndex, weights, bias, examples: examples.length + (base?.examples ?? 0), polarity: base?.polarity ?? new Map(), judges: 'all' };
+  return { labels, featureIndex, weights, bias, examples: examples.length + (base?.examples ?? 0), polarity: base?.polarity ?? new Map(), judges: 'all', taxonomy: '' };
 }
 
 /** Softmax of the label scores into `out`. */
@@ -247,6 +251,7 @@ export function storedModel(model: ReasonModel): StoredReasonModel {
     examples: model.examples,
     polarity: Object.fromEntries([...model.polarity].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([gram, odds]) => [gram, inHundredths(odds)])),
     judges: model.judges,
+    taxonomy: model.taxonomy,
   };
 }
 
@@ -264,7 +269,24 @@ export function loadedModel(stored: StoredReasonModel): ReasonModel {
     examples: stored.examples,
     polarity: new Map(Object.entries(stored.polarity).map(([gram, odds]) => [gram, odds / STORED_SCALE])),
     judges: stored.judges,
+    taxonomy: stored.taxonomy,
   };
+}
+
+/** A taxonomy's hash with its version aside: a saved copy of the same rules has the same. */
+export function rulesHash(taxonomy: Taxonomy): string {
+  return taxonomyHash({ ...taxonomy, version: 0 });
+}
+
+/**
+ * The shipped model for a taxonomy: only the one it learned under. Its features include the rules'
+ * findings, so under an edited taxonomy its votes would undo the edit (a keyword added for a reason
+ * would be voted down as the text it was never seen in); the analyst's corrections then train a model
+ * of their own.
+ */
+export function shippedModelFor(taxonomy: Taxonomy): { model: ReasonModel; hash: string } | null {
+  const shipped = bundledReasonModel();
+  return shipped && shipped.model.taxonomy === rulesHash(taxonomy) ? shipped : null;
 }
 
 /** The shipped model's file; CHURNWB_RESOURCES_DIR overrides the folder, as for the taxonomy. */

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Classification } from '../../src/api/reasons.ts';
 import { classifyFields, compileTaxonomy } from '../../src/analysis/reasonClassify.ts';
 import { classifyWithModel } from '../../src/analysis/reasonCorrections.ts';
-import { blendWithModel, bundledReasonModel, loadedModel, predictLabels, storedModel, textFeatures, trainReasonModel, type ModelExample } from '../../src/analysis/reasonModel.ts';
+import { blendWithModel, bundledReasonModel, loadedModel, predictLabels, shippedModelFor, storedModel, textFeatures, trainReasonModel, type ModelExample } from '../../src/analysis/reasonModel.ts';
 import { bundledTaxonomy } from '../../src/analysis/reasonTaxonomy.ts';
 
 const rulesSay = (reason: string | null, reading: Partial<Pick<Classification, 'praised' | 'negated'>> = {}): Classification => ({
@@ -102,6 +102,14 @@ describe('the shipped classifier (rules and the shipped model)', () => {
   const matcher = compileTaxonomy(bundledTaxonomy());
   const shipped = bundledReasonModel();
   const classify = (text: string) => classifyWithModel(matcher, shipped!.model, { body: text });
+
+  it('applies the shipped model only under the taxonomy it learned with (its version aside)', () => {
+    const taxonomy = bundledTaxonomy();
+    expect(shippedModelFor(taxonomy)?.model).toBe(shipped!.model);
+    expect(shippedModelFor({ ...taxonomy, version: taxonomy.version + 1 })?.model).toBe(shipped!.model);
+    const edited = { ...taxonomy, reasons: taxonomy.reasons.map((reason) => (reason.key === 'service' ? { ...reason, keywords: { ...reason.keywords, zh: [...(reason.keywords?.zh ?? []), '很满意'] } } : reason)) };
+    expect(shippedModelFor(edited)).toBeNull();
+  });
 
   it('ships a model learned from Chinese texts that judges Chinese texts only', () => {
     expect(shipped?.model.judges).toBe('chinese');
