@@ -108,15 +108,15 @@ describe.skipIf(missing.length > 0)('figures on the test part (churnwb evaluate)
 
   it('the rules alone: texts, top-reason accuracy and praise-only texts left alone, Chinese and English apart', () => {
     const { rules } = run;
-    expect([rules.texts, rules.topAccuracy! * 256, rules.praiseOnly.noReason, rules.praiseOnly.texts]).toEqual([256, 194, 52, 59]);
-    expect([rules.byLanguage.zh.texts, rules.byLanguage.zh.topAccuracy! * 209]).toEqual([209, 151]);
+    expect([rules.texts, rules.topAccuracy! * 256, rules.praiseOnly.noReason, rules.praiseOnly.texts]).toEqual([256, 193, 52, 59]);
+    expect([rules.byLanguage.zh.texts, rules.byLanguage.zh.topAccuracy! * 209]).toEqual([209, 150]);
     expect([rules.byLanguage.en.texts, rules.byLanguage.en.topAccuracy! * 47]).toEqual([47, 43]);
   });
 
   it('the shipped classifier: rules and the model learned from the 1,329 train texts', () => {
     const blended = run.withModel!;
     expect(run.trainTexts).toBe(1329);
-    expect([blended.topAccuracy! * 256, blended.praiseOnly.noReason]).toEqual([-1, -1]);
-    expect([blended.byLanguage.zh.topAccuracy! * 209, blended.byLanguage.en.topAccuracy! * 47]).toEqual([-1, -1]);
+    expect([blended.topAccuracy! * 256, blended.praiseOnly.noReason]).toEqual([208, 51]);
+    expect([blended.byLanguage.zh.topAccuracy! * 209, blended.byLanguage.en.topAccuracy! * 47]).toEqual([165, 43]);
   });
 });
