@@ -136,6 +136,7 @@ const RESOURCES_REQUIRED = [
   'segments/shopper-types.json',
   'segments/keywords.json',
   'taxonomy/churn-reasons.json',
+  'taxonomy/reason-model.json',
 ];
 
 /** Starts the unpacked reason worker as the core's pool does (a worker thread given the taxonomy) and has it classify one text. */
