@@ -136,6 +136,7 @@ const RESOURCES_REQUIRED = [
   'segments/shopper-types.json',
   'segments/keywords.json',
   'taxonomy/churn-reasons.json',
+  'taxonomy/reason-model.json',
 ];
 
 /**

@@ -13,6 +13,6 @@ const model = trainShippedModel(bundledTaxonomy(), texts, reviewPolarity(dataDir
 if (!model) throw new Error('the train part teaches no model');
 // One feature a line, so a change of the labels shows as a readable diff
 const features = Object.entries(model.features).map(([feature, weights]) => `    ${JSON.stringify(feature)}: ${JSON.stringify(weights)}`);
-const text = `{\n  "labels": ${JSON.stringify(model.labels)},\n  "bias": ${JSON.stringify(model.bias)},\n  "examples": ${model.examples},\n  "judges": ${JSON.stringify(model.judges)},\n  "polarity": ${JSON.stringify(model.polarity)},\n  "features": {\n${features.join(',\n')}\n  }\n}\n`;
+const text = `{\n  "labels": ${JSON.stringify(model.labels)},\n  "bias": ${JSON.stringify(model.bias)},\n  "examples": ${model.examples},\n  "judges": ${JSON.stringify(model.judges)},\n  "taxonomy": ${JSON.stringify(model.taxonomy)},\n  "polarity": ${JSON.stringify(model.polarity)},\n  "features": {\n${features.join(',\n')}\n  }\n}\n`;
 writeFileSync(bundledModelPath(), text);
 process.stdout.write(`${bundledModelPath()}: ${model.examples} texts, ${features.length} features, ${model.labels.length} labels\n`);

@@ -26,7 +26,9 @@
 import { UNKNOWN_REASON, type Classification, type Evidence, type ReasonField, type ReasonMatch, type Taxonomy, type TaxonomyLexicon, type TaxonomyTerms } from '../api/reasons.ts';
 import { normalizeText } from '../text/normalize.ts';
 import { bundledLexicon, DEFAULT_LOW_RATING, safePattern, taxonomyHash } from './reasonTaxonomy.ts';
-import { NUMBER_WORD, segment, segmentClauses, type Unit } from './reasonTokens.ts';
+import { NUMBER_WORD, PREFIXES, segment, segmentClauses, type Unit } from './reasonTokens.ts';
+
+const FUNCTION_PREFIXES: ReadonlySet<string> = new Set(PREFIXES);
 
 /** The fields of one ticket that classification reads. */
 export interface TicketFields {
@@ -292,7 +294,8 @@ function aspectFor(words: Item[], aspects: { at: number; reason: number }[], at:
   const before = aspects.filter((aspect) => aspect.at < at).at(-1);
   // An opinion that names its own aspect keeps it unless another aspect is right before it (客服回复慢, but 东西这里太贵了 is
   // price); an action is an aspect only for opinions about it (退款太慢, not 送来的都是坏的)
-  const between = before === undefined ? 0 : words.slice(before.at + 1, at).filter((word) => !word.prefix && word.text.length > 1).length;
+  // Degree and negation words count as nothing between them, whether jieba split them off (很慢) or not (超级 慢)
+  const between = before === undefined ? 0 : words.slice(before.at + 1, at).filter((word) => !word.prefix && word.text.length > 1 && !FUNCTION_PREFIXES.has(word.key)).length;
   const actionOnly = before !== undefined && reasonOf(words[before.at]!, 'aspect') === null;
   const overridden = implied !== null && before !== undefined && implied !== before.reason && (actionOnly || between > 0);
   if (before && !overridden) return { reason: before.reason, start: words[before.at]!.start };

@@ -11,7 +11,7 @@ import { CoreError } from '../api/errors.ts';
 import { NO_REASON_LABEL, type Classification, type CorrectionsInfo, type Taxonomy } from '../api/reasons.ts';
 import { queryOne, queryRows } from '../db/sql.ts';
 import { classifyFields, compileTaxonomy, type CompiledTaxonomy, type TicketFields } from './reasonClassify.ts';
-import { blendWithModel, bundledReasonModel, crossValidate, isChinese, judges, predictLabels, teaches, textFeatures, trainReasonModel, type ReasonModel } from './reasonModel.ts';
+import { blendWithModel, crossValidate, judges, predictLabels, teaches, textFeatures, shippedModelFor, trainReasonModel, type ReasonModel } from './reasonModel.ts';
 import { taxonomyHash } from './reasonTaxonomy.ts';
 
 /** md5 of what classification reads; NULL and '' are the same to it. */
@@ -29,7 +29,7 @@ export function classifyWithModel(matcher: CompiledTaxonomy, model: ReasonModel 
   const rules = classifyFields(matcher, fields);
   const text = ticketText(fields);
   if (!model || !judges(model, text)) return rules;
-  return blendWithModel(rules, predictLabels(model, textFeatures(text, matcher.known, rules, model.polarity)));
+  return blendWithModel(rules, predictLabels(model, textFeatures(text, matcher.known, rules, model.polarity)), text);
 }
 
 type CorrectedTicket = {
@@ -55,12 +55,13 @@ async function correctedTickets(connection: DuckDBConnection): Promise<Corrected
 }
 
 /**
- * The model for a workspace under a taxonomy: the shipped one trained on with the workspace's
- * corrections, and the hash that names it ('' with neither a shipped model nor corrections).
+ * The model for a workspace under a taxonomy: the shipped one (under the taxonomy it learned with,
+ * see shippedModelFor) trained on with the workspace's corrections, and the hash that names it (''
+ * with neither).
  */
 export async function workspaceModel(connection: DuckDBConnection, taxonomy: Taxonomy): Promise<{ model: ReasonModel | null; modelHash: string }> {
   const corrected = await correctedTickets(connection);
-  const shipped = bundledReasonModel();
+  const shipped = shippedModelFor(taxonomy);
   if (corrected.length === 0) return { model: shipped?.model ?? null, modelHash: shipped?.hash ?? '' };
   const modelHash = createHash('sha256')
     .update(taxonomyHash(taxonomy))
@@ -110,11 +111,11 @@ export async function ticketCorrection(connection: DuckDBConnection, ticketId: s
 export async function correctionsInfo(connection: DuckDBConnection, taxonomy: Taxonomy): Promise<CorrectionsInfo> {
   const corrected = await correctedTickets(connection);
   const matcher = compileTaxonomy(taxonomy);
-  const shipped = bundledReasonModel()?.model ?? null;
+  const shipped = shippedModelFor(taxonomy)?.model ?? null;
   const examples = corrected.map((ticket) => {
     const rules = classifyFields(matcher, ticket);
     const text = ticketText(ticket);
-    return { rules, features: textFeatures(text, matcher.known, rules, shipped?.polarity ?? new Map()), label: ticket.reason, chinese: isChinese(text) };
+    return { rules, features: textFeatures(text, matcher.known, rules, shipped?.polarity ?? new Map()), label: ticket.reason, body: text };
   });
   const modelTrained = teaches(examples);
   const perReason = await queryRows<{ reason: string; corrections: number }>(

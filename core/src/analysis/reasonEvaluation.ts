@@ -23,10 +23,10 @@ import {
   BUNDLED_MIN_TEXTS,
   chineseGrams,
   crossValidated,
-  isChinese,
   judges,
   loadedModel,
   predictLabels,
+  rulesHash,
   storedModel,
   textFeatures,
   trainReasonModel,
@@ -259,13 +259,13 @@ export interface EvaluationRun {
 }
 
 /** A labelled text read by the rules, as the model learns from it. */
-type ReadText = ModelExample & { text: LabelledText; rules: Classification; chinese: boolean };
+type ReadText = ModelExample & { text: LabelledText; rules: Classification; body: string };
 
 function readLabelled(taxonomy: Taxonomy, texts: LabelledText[], polarity: ReadonlyMap<string, number>): ReadText[] {
   const matcher = compileTaxonomy(taxonomy);
   return texts.map((text) => {
     const rules = classifyFields(matcher, { body: text.text });
-    return { text, rules, features: textFeatures(text.text, matcher.known, rules, polarity), label: text.primary, chinese: isChinese(text.text) };
+    return { text, rules, features: textFeatures(text.text, matcher.known, rules, polarity), label: text.primary, body: text.text };
   });
 }
 
@@ -307,12 +307,12 @@ export function reviewPolarity(dataDir: string, labelled: LabelRow[]): Map<strin
  * labelled texts, with the polarity of the datasets' reviews; null with too few texts.
  */
 export function trainShippedModel(taxonomy: Taxonomy, texts: LabelledText[], polarity: ReadonlyMap<string, number>): StoredReasonModel | null {
-  return shippedModelOf(readLabelled(taxonomy, texts.filter((text) => text.part === 'train'), polarity), polarity);
+  return shippedModelOf(readLabelled(taxonomy, texts.filter((text) => text.part === 'train'), polarity), polarity, taxonomy);
 }
 
-function shippedModelOf(train: ReadText[], polarity: ReadonlyMap<string, number>): StoredReasonModel | null {
+function shippedModelOf(train: ReadText[], polarity: ReadonlyMap<string, number>, taxonomy: Taxonomy): StoredReasonModel | null {
   const model = trainReasonModel(withCommonFeatures(train, BUNDLED_MIN_TEXTS));
-  return model && storedModel({ ...model, polarity, judges: 'chinese' });
+  return model && storedModel({ ...model, polarity, judges: 'chinese', taxonomy: rulesHash(taxonomy) });
 }
 
 /**
@@ -330,9 +330,9 @@ export function evaluateLabelledSet(taxonomy: Taxonomy, texts: LabelledText[], p
     const validated = crossValidated(train, 5, null, 'chinese', BUNDLED_MIN_TEXTS);
     return { part, rules, withModel: scored(validated.map(({ example, classification }) => ({ text: example.text, classification }))), trainTexts: train.length };
   }
-  const stored = shippedModelOf(train, polarity);
+  const stored = shippedModelOf(train, polarity, taxonomy);
   const model = stored && loadedModel(stored);
-  const blended = (entry: ReadText) => (model && judges(model, entry.text.text) ? blendWithModel(entry.rules, predictLabels(model, entry.features)) : entry.rules);
+  const blended = (entry: ReadText) => (model && judges(model, entry.body) ? blendWithModel(entry.rules, predictLabels(model, entry.features), entry.body) : entry.rules);
   return {
     part,
     rules,

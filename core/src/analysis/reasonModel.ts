@@ -17,9 +17,10 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { UNKNOWN_REASON, type Classification, type ReasonMatch } from '../api/reasons.ts';
+import { UNKNOWN_REASON, type Classification, type ReasonMatch, type Taxonomy } from '../api/reasons.ts';
 import { normalizeText } from '../text/normalize.ts';
 import { round } from './reasonClassify.ts';
+import { taxonomyHash } from './reasonTaxonomy.ts';
 import { segment } from './reasonTokens.ts';
 
 /** The label of a text with no reason. */
@@ -43,6 +44,8 @@ export interface ReasonModel {
   polarity: ReadonlyMap<string, number>;
   /** Which texts the blend lets it judge: the shipped model learned from Chinese reviews and judges only Chinese texts. */
   judges: 'chinese' | 'all';
+  /** rulesHash of the taxonomy whose findings it learned from ('' when that does not matter). */
+  taxonomy: string;
 }
 
 /** The model as stored in a JSON file: weights per feature in the order of `labels`, bias and log odds, all in whole hundredths. */
@@ -53,6 +56,7 @@ export interface StoredReasonModel {
   examples: number;
   polarity: Record<string, number>;
   judges: ReasonModel['judges'];
+  taxonomy: string;
 }
 
 export interface ModelScore {
@@ -76,8 +80,8 @@ const STORED_SCALE = 100;
  * evaluation set's train part (`churnwb evaluate --part train` prints the figures):
  * - `override`: the model's label replaces whatever the rules found;
  * - `fill`: the model's label for a text the rules found no complaint in (0: the model decides);
- * - `fillContradicted`: the same where the rules read praise or a negated complaint (没有质量问题), which the
- *   model, reading words without their scope, too often takes for a complaint;
+ * - `fillContradicted`: the same where the rules read praise or a negated complaint (没有质量问题), or the text
+ *   asks a question (请问), which the model, reading words without their scope, too often takes for a complaint;
  * - `gate`: no reason for a text the rules found one in (praise or a mention the rules misread).
  */
 export const BLEND = { override: 0.8, fill: 0, fillContradicted: 0.8, gate: 0.5 } as const;
@@ -200,7 +204,7 @@ export function trainReasonModel(examples: ModelExample[], base: ReasonModel | n
       }
     }
   }
-  return { labels, featureIndex, weights, bias, examples: examples.length + (base?.examples ?? 0), polarity: base?.polarity ?? new Map(), judges: 'all' };
+  return { labels, featureIndex, weights, bias, examples: examples.length + (base?.examples ?? 0), polarity: base?.polarity ?? new Map(), judges: 'all', taxonomy: '' };
 }
 
 /** Softmax of the label scores into `out`. */
@@ -247,6 +251,7 @@ export function storedModel(model: ReasonModel): StoredReasonModel {
     examples: model.examples,
     polarity: Object.fromEntries([...model.polarity].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([gram, odds]) => [gram, inHundredths(odds)])),
     judges: model.judges,
+    taxonomy: model.taxonomy,
   };
 }
 
@@ -264,7 +269,24 @@ export function loadedModel(stored: StoredReasonModel): ReasonModel {
     examples: stored.examples,
     polarity: new Map(Object.entries(stored.polarity).map(([gram, odds]) => [gram, odds / STORED_SCALE])),
     judges: stored.judges,
+    taxonomy: stored.taxonomy,
   };
+}
+
+/** A taxonomy's hash with its version aside: a saved copy of the same rules has the same. */
+export function rulesHash(taxonomy: Taxonomy): string {
+  return taxonomyHash({ ...taxonomy, version: 0 });
+}
+
+/**
+ * The shipped model for a taxonomy: only the one it learned under. Its features include the rules'
+ * findings, so under an edited taxonomy its votes would undo the edit (a keyword added for a reason
+ * would be voted down as the text it was never seen in); the analyst's corrections then train a model
+ * of their own.
+ */
+export function shippedModelFor(taxonomy: Taxonomy): { model: ReasonModel; hash: string } | null {
+  const shipped = bundledReasonModel();
+  return shipped && shipped.model.taxonomy === rulesHash(taxonomy) ? shipped : null;
 }
 
 /** The shipped model's file; CHURNWB_RESOURCES_DIR overrides the folder, as for the taxonomy. */
@@ -296,6 +318,14 @@ export function judges(model: Pick<ReasonModel, 'judges'>, text: string): boolea
 
 export const isChinese = (text: string) => CJK.test(text);
 
+/** Words that open a question (请问可以开发票吗): by the guideline a question is no complaint. */
+const ASKS = /请问|请教/;
+
+/** Whether the rules' reading speaks against a complaint: praise, a negated complaint (没有质量问题), or a question. */
+function contradicted(rules: Classification, text: string): boolean {
+  return rules.praised.length > 0 || rules.negated.length > 0 || ASKS.test(text);
+}
+
 /** The label the model gives most probability, and that probability. */
 function topLabel(probabilities: Map<string, number>): [string, number] {
   let best: [string, number] = [NONE_LABEL, -1];
@@ -304,18 +334,18 @@ function topLabel(probabilities: Map<string, number>): [string, number] {
 }
 
 /**
- * Blends the rules' classification with the model's probabilities by the thresholds of BLEND. The
+ * Blends the rules' classification of `text` with the model's probabilities by the thresholds of BLEND. The
  * primary is the rules' unless the model is sure of another label; the rules' other reasons stay
  * (none of them when the primary is `none`), and a primary only the model found is added with
  * source `model` and its probability as confidence.
  */
-export function blendWithModel(rules: Classification, probabilities: Map<string, number>): Classification {
+export function blendWithModel(rules: Classification, probabilities: Map<string, number>, text: string): Classification {
   const found = rules.reasons.filter((match) => match.reason !== UNKNOWN_REASON);
   const rulesLabel = found.length > 0 ? rules.primary : NONE_LABEL;
   const [top, certainty] = topLabel(probabilities);
   let primary = rulesLabel;
   if (top !== rulesLabel && certainty >= BLEND.override) primary = top;
-  else if (rulesLabel === NONE_LABEL && certainty >= (rules.praised.length > 0 || rules.negated.length > 0 ? BLEND.fillContradicted : BLEND.fill)) primary = top;
+  else if (rulesLabel === NONE_LABEL && certainty >= (contradicted(rules, text) ? BLEND.fillContradicted : BLEND.fill)) primary = top;
   else if (rulesLabel !== NONE_LABEL && (probabilities.get(NONE_LABEL) ?? 0) >= BLEND.gate) primary = NONE_LABEL;
   if (primary === rulesLabel) return rules;
   if (primary === NONE_LABEL) {
@@ -331,7 +361,7 @@ export function blendWithModel(rules: Classification, probabilities: Map<string,
  * in fold i mod k), each predicted by a model trained on the others (from `base` when given),
  * blended with the rules as classification does.
  */
-export function crossValidate(examples: (ModelExample & { rules: Classification; chinese: boolean })[], folds = 5, base: ReasonModel | null = null): ModelScore[] {
+export function crossValidate(examples: (ModelExample & { rules: Classification; body: string })[], folds = 5, base: ReasonModel | null = null): ModelScore[] {
   const counts = new Map<string, { labelled: number; predicted: number; both: number }>();
   const count = (label: string) => {
     const entry = counts.get(label) ?? { labelled: 0, predicted: 0, both: 0 };
@@ -358,9 +388,9 @@ export function crossValidate(examples: (ModelExample & { rules: Classification;
 
 /**
  * Each example classified by the rules blended with a model trained on the other folds (from
- * `base`; judging as `judging` says), in example order; `chinese` says whether its text is Chinese.
+ * `base`; judging as `judging` says), in example order; `body` is the example's text.
  */
-export function crossValidated<T extends ModelExample & { rules: Classification; chinese: boolean }>(
+export function crossValidated<T extends ModelExample & { rules: Classification; body: string }>(
   examples: T[],
   folds = 5,
   base: ReasonModel | null = null,
@@ -373,8 +403,8 @@ export function crossValidated<T extends ModelExample & { rules: Classification;
     const model = trained && trained !== base ? { ...trained, judges: judging } : trained;
     examples.forEach((example, index) => {
       if (index % folds !== fold) return;
-      const judged = model !== null && (model.judges === 'all' || example.chinese);
-      result[index] = { example, classification: judged ? blendWithModel(example.rules, predictLabels(model, example.features)) : example.rules };
+      const judged = model !== null && judges(model, example.body);
+      result[index] = { example, classification: judged ? blendWithModel(example.rules, predictLabels(model, example.features), example.body) : example.rules };
     });
   }
   return result;

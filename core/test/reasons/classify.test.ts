@@ -138,6 +138,13 @@ describe('classification of hand-made texts', () => {
     expect(reasonsOf('快递真的太慢')).toEqual(['logistics']);
     expect(reasonsOf('快递也不慢')).toEqual(['unknown']);
   });
+
+  it('slow alone is the delivery, but a device that responds or charges slowly is the goods', () => {
+    expect(reasonsOf('太慢了')).toEqual(['logistics']);
+    expect(reasonsOf('反应太慢，退货')).toEqual(['product_quality']);
+    expect(reasonsOf('充电超级慢')).toEqual(['product_quality']);
+    expect(reasonsOf('开机很慢，物流也慢')).toEqual(['logistics', 'product_quality']);
+  });
 });
 
 describe('taxonomy checks', () => {

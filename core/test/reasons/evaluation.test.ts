@@ -92,10 +92,10 @@ describe.skipIf(missing.length > 0)('the train part (churnwb evaluate --part tra
   it('the rules alone and the shipped blend by 5-fold cross-validation: top-reason accuracy and praise-only texts, Chinese and English apart', () => {
     const run = evaluateLabelledSet(bundledTaxonomy(), texts, 'train', polarity);
     const { rules, withModel } = run;
-    expect([rules.texts, rules.topAccuracy! * 1329, rules.praiseOnly.noReason, rules.praiseOnly.texts]).toEqual([1329, 940, 234, 255]);
-    expect([rules.byLanguage.zh.topAccuracy! * 1261, rules.byLanguage.en.topAccuracy! * 68]).toEqual([872, 68]);
-    expect([run.trainTexts, withModel!.topAccuracy! * 1329, withModel!.praiseOnly.noReason]).toEqual([1329, 1051, 237]);
-    expect([withModel!.byLanguage.zh.topAccuracy! * 1261, withModel!.byLanguage.en.topAccuracy! * 68]).toEqual([983, 68]);
+    expect([rules.texts, rules.topAccuracy! * 1329, rules.praiseOnly.noReason, rules.praiseOnly.texts]).toEqual([1329, 945, 234, 255]);
+    expect([rules.byLanguage.zh.topAccuracy! * 1261, rules.byLanguage.en.topAccuracy! * 68]).toEqual([877, 68]);
+    expect([run.trainTexts, withModel!.topAccuracy! * 1329, withModel!.praiseOnly.noReason]).toEqual([1329, 1056, 237]);
+    expect([withModel!.byLanguage.zh.topAccuracy! * 1261, withModel!.byLanguage.en.topAccuracy! * 68]).toEqual([988, 68]);
   }, 120_000);
 });
 
@@ -108,15 +108,15 @@ describe.skipIf(missing.length > 0)('figures on the test part (churnwb evaluate)
 
   it('the rules alone: texts, top-reason accuracy and praise-only texts left alone, Chinese and English apart', () => {
     const { rules } = run;
-    expect([rules.texts, rules.topAccuracy! * 256, rules.praiseOnly.noReason, rules.praiseOnly.texts]).toEqual([256, 194, 52, 59]);
-    expect([rules.byLanguage.zh.texts, rules.byLanguage.zh.topAccuracy! * 209]).toEqual([209, 151]);
+    expect([rules.texts, rules.topAccuracy! * 256, rules.praiseOnly.noReason, rules.praiseOnly.texts]).toEqual([256, 193, 52, 59]);
+    expect([rules.byLanguage.zh.texts, rules.byLanguage.zh.topAccuracy! * 209]).toEqual([209, 150]);
     expect([rules.byLanguage.en.texts, rules.byLanguage.en.topAccuracy! * 47]).toEqual([47, 43]);
   });
 
   it('the shipped classifier: rules and the model learned from the 1,329 train texts', () => {
     const blended = run.withModel!;
     expect(run.trainTexts).toBe(1329);
-    expect([blended.topAccuracy! * 256, blended.praiseOnly.noReason]).toEqual([-1, -1]);
-    expect([blended.byLanguage.zh.topAccuracy! * 209, blended.byLanguage.en.topAccuracy! * 47]).toEqual([-1, -1]);
+    expect([blended.topAccuracy! * 256, blended.praiseOnly.noReason]).toEqual([208, 51]);
+    expect([blended.byLanguage.zh.topAccuracy! * 209, blended.byLanguage.en.topAccuracy! * 47]).toEqual([165, 43]);
   });
 });

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Classification } from '../../src/api/reasons.ts';
 import { classifyFields, compileTaxonomy } from '../../src/analysis/reasonClassify.ts';
 import { classifyWithModel } from '../../src/analysis/reasonCorrections.ts';
-import { blendWithModel, bundledReasonModel, loadedModel, predictLabels, storedModel, textFeatures, trainReasonModel, type ModelExample } from '../../src/analysis/reasonModel.ts';
+import { blendWithModel, bundledReasonModel, loadedModel, predictLabels, shippedModelFor, storedModel, textFeatures, trainReasonModel, type ModelExample } from '../../src/analysis/reasonModel.ts';
 import { bundledTaxonomy } from '../../src/analysis/reasonTaxonomy.ts';
 
 const rulesSay = (reason: string | null, reading: Partial<Pick<Classification, 'praised' | 'negated'>> = {}): Classification => ({
@@ -14,32 +14,37 @@ const rulesSay = (reason: string | null, reading: Partial<Pick<Classification, '
   praised: reading.praised ?? [],
 });
 const votes = (entries: Record<string, number>) => new Map(Object.entries(entries));
+/** A text the blend reads for a question (none here). */
+const TEXT = '东西收到了';
 
 describe('blendWithModel: the model overrules the rules only where it is sure', () => {
   it('overrides a found reason from probability 0.8, keeping the rules\' reason as another', () => {
-    const blended = blendWithModel(rulesSay('logistics'), votes({ product_quality: 0.85, logistics: 0.1, none: 0.05 }));
+    const blended = blendWithModel(rulesSay('logistics'), votes({ product_quality: 0.85, logistics: 0.1, none: 0.05 }), TEXT);
     expect(blended.primary).toBe('product_quality');
     expect(blended.reasons.map((match) => [match.reason, match.confidence, match.source])).toEqual([
       ['product_quality', 0.85, 'model'],
       ['logistics', 0.6, 'rules'],
     ]);
-    expect(blendWithModel(rulesSay('logistics'), votes({ product_quality: 0.79, logistics: 0.11, none: 0.1 })).primary).toBe('logistics');
+    expect(blendWithModel(rulesSay('logistics'), votes({ product_quality: 0.79, logistics: 0.11, none: 0.1 }), TEXT).primary).toBe('logistics');
   });
 
-  it('decides where the rules found nothing, unless they read praise or a negated complaint (then from 0.8)', () => {
-    expect(blendWithModel(rulesSay(null), votes({ product_quality: 0.4, none: 0.35, price: 0.25 })).primary).toBe('product_quality');
-    expect(blendWithModel(rulesSay(null), votes({ none: 0.5, product_quality: 0.5 })).primary).toBe('unknown');
+  it('decides where the rules found nothing, unless they read praise or a negated complaint or the text asks (then from 0.8)', () => {
+    expect(blendWithModel(rulesSay(null), votes({ product_quality: 0.4, none: 0.35, price: 0.25 }), TEXT).primary).toBe('product_quality');
+    expect(blendWithModel(rulesSay(null), votes({ none: 0.5, product_quality: 0.5 }), TEXT).primary).toBe('unknown');
     const praised = { praised: [{ field: 'body' as const, terms: ['质量很好'] }] };
-    expect(blendWithModel(rulesSay(null, praised), votes({ product_quality: 0.7, none: 0.3 })).primary).toBe('unknown');
-    expect(blendWithModel(rulesSay(null, praised), votes({ product_quality: 0.85, none: 0.15 })).primary).toBe('product_quality');
+    expect(blendWithModel(rulesSay(null, praised), votes({ product_quality: 0.7, none: 0.3 }), TEXT).primary).toBe('unknown');
+    expect(blendWithModel(rulesSay(null, praised), votes({ product_quality: 0.85, none: 0.15 }), TEXT).primary).toBe('product_quality');
     const negated = { negated: [{ field: 'body' as const, terms: ['问题'] }] };
-    expect(blendWithModel(rulesSay(null, negated), votes({ product_quality: 0.7, none: 0.3 })).primary).toBe('unknown');
+    expect(blendWithModel(rulesSay(null, negated), votes({ product_quality: 0.7, none: 0.3 }), TEXT).primary).toBe('unknown');
+    // a question is no complaint either
+    expect(blendWithModel(rulesSay(null), votes({ after_sales: 0.7, none: 0.3 }), '请问可以开发票吗').primary).toBe('unknown');
+    expect(blendWithModel(rulesSay(null), votes({ after_sales: 0.7, none: 0.3 }), '发票一直没开').primary).toBe('after_sales');
   });
 
   it('gives no reason where the rules found one and the model says none from 0.5', () => {
-    const blended = blendWithModel(rulesSay('service'), votes({ none: 0.5, service: 0.4, price: 0.1 }));
+    const blended = blendWithModel(rulesSay('service'), votes({ none: 0.5, service: 0.4, price: 0.1 }), TEXT);
     expect([blended.primary, blended.reasons.map((match) => [match.reason, match.source])]).toEqual(['unknown', [['unknown', 'model']]]);
-    expect(blendWithModel(rulesSay('service'), votes({ none: 0.49, service: 0.41, price: 0.1 })).primary).toBe('service');
+    expect(blendWithModel(rulesSay('service'), votes({ none: 0.49, service: 0.41, price: 0.1 }), TEXT).primary).toBe('service');
   });
 });
 
@@ -97,6 +102,14 @@ describe('the shipped classifier (rules and the shipped model)', () => {
   const matcher = compileTaxonomy(bundledTaxonomy());
   const shipped = bundledReasonModel();
   const classify = (text: string) => classifyWithModel(matcher, shipped!.model, { body: text });
+
+  it('applies the shipped model only under the taxonomy it learned with (its version aside)', () => {
+    const taxonomy = bundledTaxonomy();
+    expect(shippedModelFor(taxonomy)?.model).toBe(shipped!.model);
+    expect(shippedModelFor({ ...taxonomy, version: taxonomy.version + 1 })?.model).toBe(shipped!.model);
+    const edited = { ...taxonomy, reasons: taxonomy.reasons.map((reason) => (reason.key === 'service' ? { ...reason, keywords: { ...reason.keywords, zh: [...(reason.keywords?.zh ?? []), '很满意'] } } : reason)) };
+    expect(shippedModelFor(edited)).toBeNull();
+  });
 
   it('ships a model learned from Chinese texts that judges Chinese texts only', () => {
     expect(shipped?.model.judges).toBe('chinese');
