@@ -107,12 +107,14 @@ export function chineseGrams(normalised: string): Set<string> {
 }
 
 /**
- * The features of one text: words, Chinese characters and character pairs, the rules' findings,
+ * The features of one text: words (digits zeroed), Chinese characters and character pairs, the rules' findings,
  * and where the text's polarity (the log odds of its characters and pairs, summed) lies among
  * POLARITY_CUTS.
  */
 export function textFeatures(text: string, known: ReadonlySet<string>, rules: Classification, polarity: ReadonlyMap<string, number>): string[] {
-  const normalised = normalizeText(text);
+  // Digits zeroed, as the rules read clauses: an order number or amount is no evidence of a reason,
+  // and tickets that differ only in digits can then share one classification (reasonTickets.ts)
+  const normalised = normalizeText(text).replace(/[1-9]/g, '0');
   const features = new Set<string>();
   for (const unit of segment(normalised, known)) features.add(`w:${unit.key}`);
   const grams = chineseGrams(normalised);

@@ -129,8 +129,8 @@ interface Classifier {
  * What a content reads as, for sharing its classification: its fields with the digits of subject and
  * body zeroed, so tickets that differ only in an order number, amount or date ("#48213", 3天) are
  * classified once (normalising a text keeps its ASCII digits where they were and changes nothing
- * around them, and clauses are read with digits zeroed). With a model, which reads the digits, each
- * content is its own reading (fields_hash). NULL and '' are the same to classification.
+ * around them, and clauses are read with digits zeroed; a model reads its words with digits zeroed
+ * too). NULL and '' are the same to classification.
  */
 const ZEROED_READING_SQL = `md5(concat_ws(chr(31), coalesce(category, ''), translate(coalesce(subject, ''), '123456789', '000000000'),
   translate(coalesce(body, ''), '123456789', '000000000'), coalesce(refund_reason, ''), coalesce(CAST(rating AS VARCHAR), '')))`;
@@ -168,7 +168,7 @@ async function classifyChanged(connection: DuckDBConnection, taxonomy: Taxonomy,
   // A content is known by its rowid (numbering them with a window would run on one thread)
   await connection.run(
     `CREATE OR REPLACE TEMP TABLE reason_contents AS
-     SELECT *, ${model === null ? ZEROED_READING_SQL : 'fields_hash'} AS reading FROM (
+     SELECT *, ${ZEROED_READING_SQL} AS reading FROM (
        SELECT fields_hash, count(*) AS tickets, any_value(category) AS category, any_value(subject) AS subject, any_value(body) AS body,
               any_value(refund_reason) AS refund_reason, any_value(rating) AS rating
        FROM reason_work GROUP BY fields_hash)`,

@@ -94,8 +94,8 @@ describe.skipIf(missing.length > 0)('the train part (churnwb evaluate --part tra
     const { rules, withModel } = run;
     expect([rules.texts, rules.topAccuracy! * 1329, rules.praiseOnly.noReason, rules.praiseOnly.texts]).toEqual([1329, 945, 234, 255]);
     expect([rules.byLanguage.zh.topAccuracy! * 1261, rules.byLanguage.en.topAccuracy! * 68]).toEqual([877, 68]);
-    expect([run.trainTexts, withModel!.topAccuracy! * 1329, withModel!.praiseOnly.noReason]).toEqual([1329, 1056, 237]);
-    expect([withModel!.byLanguage.zh.topAccuracy! * 1261, withModel!.byLanguage.en.topAccuracy! * 68]).toEqual([988, 68]);
+    expect([run.trainTexts, withModel!.topAccuracy! * 1329, withModel!.praiseOnly.noReason]).toEqual([1329, 1055, 237]);
+    expect([withModel!.byLanguage.zh.topAccuracy! * 1261, withModel!.byLanguage.en.topAccuracy! * 68]).toEqual([987, 68]);
   }, 120_000);
 });
 
@@ -116,7 +116,7 @@ describe.skipIf(missing.length > 0)('figures on the test part (churnwb evaluate)
   it('the shipped classifier: rules and the model learned from the 1,329 train texts', () => {
     const blended = run.withModel!;
     expect(run.trainTexts).toBe(1329);
-    expect([blended.topAccuracy! * 256, blended.praiseOnly.noReason]).toEqual([208, 51]);
-    expect([blended.byLanguage.zh.topAccuracy! * 209, blended.byLanguage.en.topAccuracy! * 47]).toEqual([165, 43]);
+    expect([blended.topAccuracy! * 256, blended.praiseOnly.noReason]).toEqual([207, 51]);
+    expect([blended.byLanguage.zh.topAccuracy! * 209, blended.byLanguage.en.topAccuracy! * 47]).toEqual([164, 43]);
   });
 });

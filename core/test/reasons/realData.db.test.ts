@@ -110,7 +110,7 @@ describe.skipIf(REVIEWS.some((file) => !existsSync(file)))('Chinese shopping rev
   }, SETUP_TIMEOUT_MS);
   afterAll(() => t?.close());
 
-  it('classifies all 62,774 reviews; 87.6% of negative against 28.5% of positive ones get a reason', async () => {
+  it('classifies all 62,774 reviews; 87.7% of negative against 28.5% of positive ones get a reason', async () => {
     expect(counts).toEqual({ negative: 31_046, positive: 31_728 });
     await t.client.importFiles({ kind: 'tickets', files: [files.negative] });
     const negative = await t.client.classifyTickets({});
@@ -122,13 +122,16 @@ describe.skipIf(REVIEWS.some((file) => !existsSync(file)))('Chinese shopping rev
     const unknown = (result: typeof both) => result.perReason.find((row) => row.reason === 'unknown')!.tickets;
     const negativeWithReason = 1 - unknown(negative) / counts.negative;
     const positiveWithReason = 1 - (unknown(both) - unknown(negative)) / counts.positive;
-    // measured with the shipped classifier (rules and model): 27,207 of 31,046 and 9,041 of 31,728 (the rules alone 23,002
+    // measured with the shipped classifier (rules and model): 27,218 of 31,046 and 9,049 of 31,728 (the rules alone 23,002
     // and 8,382). Not a held-out figure: the model learned from 1,329 of these reviews and its polarity from the others'
     // labels. Positive reviews often name a drawback (质量不错，就是有点小), which is a reason by the guideline; praise
     // alone is not (evaluation.test.ts)
-    expect([Math.round(negativeWithReason * counts.negative), Math.round(positiveWithReason * counts.positive)]).toEqual([27_207, 9_041]);
+    expect([Math.round(negativeWithReason * counts.negative), Math.round(positiveWithReason * counts.positive)]).toEqual([27_218, 9_049]);
     expect(negativeWithReason / positiveWithReason).toBeGreaterThan(2.5);
-    // what shoppers complain about most: product quality, far ahead of the rest
-    expect(negative.perReason.slice(0, 2).map((row) => row.reason)).toEqual(['product_quality', 'unknown']);
+    // what shoppers complain about most: product quality, far ahead of the rest (unknown and logistics
+    // follow within a few dozen tickets of each other)
+    const [first, second] = negative.perReason.filter((row) => row.reason !== 'unknown');
+    expect(first!.reason).toBe('product_quality');
+    expect(first!.tickets).toBeGreaterThan(3 * second!.tickets);
   }, SETUP_TIMEOUT_MS);
 });
