@@ -117,6 +117,12 @@ export const SUMMARIES: readonly Summary[] = [
   },
   { name: 'customer_summary', sql: customerSummarySql('customer_days') },
   {
+    // the rest of the customers with orders (none completed), so that counting every customer
+    // (the `customers` view) never groups the orders
+    name: 'other_customers',
+    sql: `SELECT DISTINCT customer_id FROM orders WHERE status <> '${SUMMARY_STATUS}' AND customer_id NOT IN (SELECT customer_id FROM customer_summary)`,
+  },
+  {
     // The monthly cohort matrix and the monthly lifecycle counts, which every screen opens with, in
     // a few hundred rows: per cohort month and active month, the customers active then, their
     // orders and revenue, how many were last active then, and whether they were active the month
@@ -322,4 +328,20 @@ export async function orderFacts(connection: DuckDBConnection): Promise<OrderFac
     filledColumns: OPTIONAL_ORDER_COLUMNS.filter((column) => Number(row[`filled_${column}`] ?? 0) > 0),
     amounts: Number(row.filled_amount ?? 0),
   };
+}
+
+/**
+ * How many customers the workspace knows (the `customers` view: ids of any order or ticket), from
+ * the summaries: those with a completed order, those with other orders only, and ticket ids of
+ * neither; null when the summaries do not answer (count the view then).
+ */
+export async function countKnownCustomers(connection: DuckDBConnection): Promise<number | null> {
+  if (!(await summariesAnswer(connection, null))) return null;
+  const { customers } = await queryOne<{ customers: number }>(
+    connection,
+    `SELECT (SELECT count(*) FROM customer_summary) + (SELECT count(*) FROM other_customers)
+            + (SELECT count(DISTINCT customer_id) FROM tickets
+               WHERE customer_id IS NOT NULL AND customer_id NOT IN (SELECT customer_id FROM customer_summary) AND customer_id NOT IN (SELECT customer_id FROM other_customers)) AS customers`,
+  );
+  return Number(customers);
 }

@@ -15,7 +15,8 @@ import { retentionForecast } from '../../src/analysis/sbg.ts';
 import { survival } from '../../src/analysis/survival.ts';
 import type { RetentionMetric, RetentionMode, RetentionPeriod } from '../../src/api/retention.ts';
 import { queryRows } from '../../src/db/sql.ts';
-import { SUMMARIES, defineSummariesInPlace, rebuildSummaries, refreshSummaries, summaryKind } from '../../src/db/summaries.ts';
+import { SUMMARIES, countKnownCustomers, defineSummariesInPlace, rebuildSummaries, refreshSummaries, summaryKind } from '../../src/db/summaries.ts';
+import { rowCountSql } from '../../src/db/schema.ts';
 import { IN_MEMORY, Workspace } from '../../src/db/workspace.ts';
 import { createCore } from '../../src/host/core.ts';
 import { SHARED_DATA } from '../helpers/core.ts';
@@ -124,6 +125,21 @@ describe('the summaries of the hand-checked shop', () => {
       ]);
       // a 36 and 51 days (Feb 2024 has 29), b 5, c 44, d 29, f 15
       expect(await queryRows(connection, 'SELECT gap, gaps FROM gap_counts ORDER BY gap')).toEqual([5, 15, 29, 36, 44, 51].map((gap) => ({ gap, gaps: 1 })));
+    });
+  });
+
+  it('counts every known customer as the customers view does: completed orders, other orders only, tickets only', async () => {
+    await workspace.withConnection(async (connection) => {
+      await connection.run(
+        `INSERT INTO tickets (ticket_id, customer_id, created_at, source_id) VALUES ('t1', 'a', TIMESTAMP '2024-02-01 10:00:00', 0), ('t2', 'zzz', TIMESTAMP '2024-02-01 10:00:00', 0), ('t3', NULL, NULL, 0)`,
+      );
+      try {
+        // a-f and h bought; g has only a pending order; zzz only a ticket; a ticket without a customer is nobody
+        expect(await countKnownCustomers(connection)).toBe(9);
+        expect(await queryRows(connection, rowCountSql('customers'))).toEqual([{ n: 9 }]);
+      } finally {
+        await connection.run(`DELETE FROM tickets`);
+      }
     });
   });
 
