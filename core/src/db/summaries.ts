@@ -11,7 +11,7 @@
 // end), the case every screen opens with. An analysis with other statuses, or an evaluation date
 // before the last completed order, reads the orders instead (activity.ts's activityRelations);
 // tests hold both ways to the same numbers.
-import type { DuckDBConnection } from '@duckdb/node-api';
+import { listValue, type DuckDBConnection } from '@duckdb/node-api';
 import { queryOne, queryRows, quoteIdent } from './sql.ts';
 
 /** The one status the summaries count as activity: the default activity statuses. */
@@ -160,14 +160,16 @@ export type SummaryKind = 'table' | 'view' | 'missing';
 
 /** Whether the summaries are tables, views (of this connection or the workspace) or not there at all. */
 export async function summaryKind(connection: DuckDBConnection): Promise<SummaryKind> {
-  const name = SUMMARIES[SUMMARIES.length - 1]!.name;
-  const [row] = await queryRows<{ kind: string }>(
+  // each summary as the connection resolves it (a temporary one first); a workspace of an earlier
+  // version may lack the summaries added since, and is then 'missing' until rebuilt
+  const rows = await queryRows<{ kind: string }>(
     connection,
-    `SELECT kind FROM (SELECT 'view' AS kind, temporary FROM duckdb_views() WHERE view_name = $name UNION ALL SELECT 'table', temporary FROM duckdb_tables() WHERE table_name = $name)
-     ORDER BY temporary DESC LIMIT 1`,
-    { name },
+    `SELECT arg_max(kind, temporary) AS kind FROM (SELECT view_name AS name, 'view' AS kind, temporary FROM duckdb_views() UNION ALL SELECT table_name, 'table', temporary FROM duckdb_tables())
+     WHERE list_contains($names, name) GROUP BY name`,
+    { names: listValue(SUMMARIES.map((summary) => summary.name)) },
   );
-  return row?.kind === 'view' ? 'view' : row?.kind === 'table' ? 'table' : 'missing';
+  if (rows.length < SUMMARIES.length) return 'missing';
+  return rows.some((row) => row.kind === 'view') ? 'view' : 'table';
 }
 
 async function ordersIsView(connection: DuckDBConnection): Promise<boolean> {

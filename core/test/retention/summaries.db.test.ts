@@ -277,9 +277,21 @@ describe('summaries kept by the import', () => {
         expect(await summaryKind(connection)).toBe('table');
         expect(await queryRows(connection, 'SELECT * FROM customer_summary ORDER BY ALL')).toEqual(await fromScratch(connection, 'customer_summary'));
         expect((await activityRelations(connection, ['completed'], null)).fromSummaries).toBe(true);
+        // as a workspace of a version before the aggregates: the first summaries, up to date, and not the rest
+        await connection.run('DROP TABLE cohort_months');
+        expect(await summaryKind(connection)).toBe('missing');
+        expect((await activityRelations(connection, ['completed'], null)).fromSummaries).toBe(false);
       });
     } finally {
       await reopened.close();
+    }
+    const again = await Workspace.open(path, { threads: 1 });
+    try {
+      await again.withConnection(async (connection) => {
+        expect(await queryRows(connection, 'SELECT * FROM cohort_months ORDER BY ALL')).toEqual(await fromScratch(connection, 'cohort_months'));
+      });
+    } finally {
+      await again.close();
     }
   });
 });
