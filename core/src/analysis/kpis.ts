@@ -155,15 +155,14 @@ async function paretoView(
   const pointRanks = Array.from({ length: options.lorenzPoints }, (_, j) => Math.ceil(((j + 1) * customers) / options.lorenzPoints));
   const rows = await queryRows<{ rank: number; cumulative: number; total: number; gini_sum: number }>(
     connection,
-    // the rank's group is the last one ranked before it (an ASOF join: one merge, not a range join)
-    `WITH grouped AS MATERIALIZED (
+    `WITH grouped AS (
        SELECT revenue, customers, coalesce(sum(customers) OVER before, 0) AS ranked_before, coalesce(sum(revenue * customers) OVER before, 0) AS revenue_before
        FROM ${relations.revenues} WINDOW before AS (ORDER BY revenue ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)),
-          points AS (SELECT DISTINCT unnest(CAST($ranks AS BIGINT[])) AS rank)
-     SELECT p.rank, g.revenue_before + (p.rank - g.ranked_before) * g.revenue AS cumulative, (SELECT sum(revenue * customers) FROM grouped) AS total,
+          points AS (SELECT unnest(CAST($ranks AS BIGINT[])) AS rank)
+     SELECT DISTINCT rank, revenue_before + (rank - ranked_before) * revenue AS cumulative, (SELECT sum(revenue * customers) FROM grouped) AS total,
             -- sum over ranks r from ranked_before + 1 to ranked_before + customers of (2r - n - 1)
             (SELECT sum(revenue * customers * (2 * ranked_before + customers - $n)) FROM grouped) AS gini_sum
-     FROM points p ASOF JOIN grouped g ON p.rank > g.ranked_before ORDER BY p.rank`,
+     FROM points JOIN grouped ON rank > ranked_before AND rank <= ranked_before + customers ORDER BY rank`,
     { ...params, n: customers, ranks: listValue([...pointRanks, customers - topCustomers]) },
   );
   const total = rows[0]?.total ?? 0;
