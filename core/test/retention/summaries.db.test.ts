@@ -405,6 +405,13 @@ describe.skipIf(UCI.some((file) => !existsSync(file)))('every analysis: the same
     await workspace.withConnection(async (connection) => {
       // 4,339 customers, as pandas counts them over the raw files (core/test/ingest/realData.db.test.ts)
       expect(await countCustomers(connection)).toBe(4339);
+      // the window interpolated over the gaps' counts is DuckDB's own quantile_cont over the gaps themselves
+      const [direct] = await queryRows<{ p90: number }>(
+        connection,
+        `SELECT ceil(round(quantile_cont(gap, 0.9), 6)) AS p90 FROM (SELECT date_diff('day', lag(day) OVER (PARTITION BY customer_id ORDER BY day), day) AS gap
+         FROM (SELECT DISTINCT customer_id, CAST(ordered_at AS DATE) AS day FROM orders WHERE status = 'completed')) WHERE gap IS NOT NULL`,
+      );
+      expect((await resolveChurnRule(connection)).windowDays).toBe(direct!.p90);
       const cases = [
         { period: 'month', mode: 'on', metric: 'customers', segment: null },
         { period: 'week', mode: 'on-or-after', metric: 'customers', segment: null },
