@@ -70,9 +70,9 @@ export async function kpis(connection: DuckDBConnection, options: KpisOptions = 
   );
   const tickets = await queryOne<TicketTotals>(
     connection,
-    `WITH active AS (SELECT customer_id FROM ${relations.customers}),
-          recent AS (SELECT * FROM tickets WHERE created_at IS NULL OR created_at <= CAST($activity_as_of AS TIMESTAMP))
-     SELECT (SELECT count(DISTINCT customer_id) FROM recent WHERE customer_id IN (SELECT customer_id FROM active)) AS complainers,
+    // the few ticket customers are looked up among the many active ones, not the other way round
+    `WITH recent AS (SELECT * FROM tickets WHERE created_at IS NULL OR created_at <= CAST($activity_as_of AS TIMESTAMP))
+     SELECT (SELECT count(*) FROM ${relations.customers} active JOIN (SELECT DISTINCT customer_id FROM recent) asked USING (customer_id)) AS complainers,
             count(rating) AS ratings, sum(rating) AS rating_sum, count(*) FILTER (WHERE rating <= $low) AS low_ratings
      FROM recent`,
     { ...params, low: resolved.lowRatingAtMost },

@@ -11,7 +11,7 @@
 // end), the case every screen opens with. An analysis with other statuses, or an evaluation date
 // before the last completed order, reads the orders instead (activity.ts's activityRelations);
 // tests hold both ways to the same numbers.
-import type { DuckDBConnection } from '@duckdb/node-api';
+import { listValue, type DuckDBConnection } from '@duckdb/node-api';
 import { queryOne, queryRows, quoteIdent } from './sql.ts';
 
 /** The one status the summaries count as activity: the default activity statuses. */
@@ -117,6 +117,12 @@ export const SUMMARIES: readonly Summary[] = [
   },
   { name: 'customer_summary', sql: customerSummarySql('customer_days') },
   {
+    // the rest of the customers with orders (none completed), so that counting every customer
+    // (the `customers` view) never groups the orders
+    name: 'other_customers',
+    sql: `SELECT DISTINCT customer_id FROM orders WHERE status <> '${SUMMARY_STATUS}' AND customer_id NOT IN (SELECT customer_id FROM customer_summary)`,
+  },
+  {
     // The monthly cohort matrix and the monthly lifecycle counts, which every screen opens with, in
     // a few hundred rows: per cohort month and active month, the customers active then, their
     // orders and revenue, how many were last active then, and whether they were active the month
@@ -154,14 +160,16 @@ export type SummaryKind = 'table' | 'view' | 'missing';
 
 /** Whether the summaries are tables, views (of this connection or the workspace) or not there at all. */
 export async function summaryKind(connection: DuckDBConnection): Promise<SummaryKind> {
-  const name = SUMMARIES[SUMMARIES.length - 1]!.name;
-  const [row] = await queryRows<{ kind: string }>(
+  // each summary as the connection resolves it (a temporary one first); a workspace of an earlier
+  // version may lack the summaries added since, and is then 'missing' until rebuilt
+  const rows = await queryRows<{ kind: string }>(
     connection,
-    `SELECT kind FROM (SELECT 'view' AS kind, temporary FROM duckdb_views() WHERE view_name = $name UNION ALL SELECT 'table', temporary FROM duckdb_tables() WHERE table_name = $name)
-     ORDER BY temporary DESC LIMIT 1`,
-    { name },
+    `SELECT arg_max(kind, temporary) AS kind FROM (SELECT view_name AS name, 'view' AS kind, temporary FROM duckdb_views() UNION ALL SELECT table_name, 'table', temporary FROM duckdb_tables())
+     WHERE list_contains($names, name) GROUP BY name`,
+    { names: listValue(SUMMARIES.map((summary) => summary.name)) },
   );
-  return row?.kind === 'view' ? 'view' : row?.kind === 'table' ? 'table' : 'missing';
+  if (rows.length < SUMMARIES.length) return 'missing';
+  return rows.some((row) => row.kind === 'view') ? 'view' : 'table';
 }
 
 async function ordersIsView(connection: DuckDBConnection): Promise<boolean> {
@@ -322,4 +330,22 @@ export async function orderFacts(connection: DuckDBConnection): Promise<OrderFac
     filledColumns: OPTIONAL_ORDER_COLUMNS.filter((column) => Number(row[`filled_${column}`] ?? 0) > 0),
     amounts: Number(row.filled_amount ?? 0),
   };
+}
+
+/**
+ * How many customers the workspace knows (the `customers` view: ids of any order or ticket), from
+ * the summaries: those with a completed order, those with other orders only, and ticket ids of
+ * neither; null when the summaries do not answer (count the view then).
+ */
+export async function countKnownCustomers(connection: DuckDBConnection): Promise<number | null> {
+  if (!(await summariesAnswer(connection, null))) return null;
+  const { customers } = await queryOne<{ customers: number }>(
+    connection,
+    // ticket customers with orders are found by joining the few ticket ids to the many customers
+    // (the join builds on the smaller side), and subtracted
+    `WITH asked AS (SELECT DISTINCT customer_id FROM tickets WHERE customer_id IS NOT NULL)
+     SELECT (SELECT count(*) FROM customer_summary) + (SELECT count(*) FROM other_customers) + (SELECT count(*) FROM asked)
+            - (SELECT count(*) FROM customer_summary JOIN asked USING (customer_id)) - (SELECT count(*) FROM other_customers JOIN asked USING (customer_id)) AS customers`,
+  );
+  return Number(customers);
 }

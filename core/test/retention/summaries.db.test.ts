@@ -15,7 +15,8 @@ import { retentionForecast } from '../../src/analysis/sbg.ts';
 import { survival } from '../../src/analysis/survival.ts';
 import type { RetentionMetric, RetentionMode, RetentionPeriod } from '../../src/api/retention.ts';
 import { queryRows } from '../../src/db/sql.ts';
-import { SUMMARIES, defineSummariesInPlace, rebuildSummaries, refreshSummaries, summaryKind } from '../../src/db/summaries.ts';
+import { SUMMARIES, countKnownCustomers, defineSummariesInPlace, rebuildSummaries, refreshSummaries, summaryKind } from '../../src/db/summaries.ts';
+import { rowCountSql } from '../../src/db/schema.ts';
 import { IN_MEMORY, Workspace } from '../../src/db/workspace.ts';
 import { createCore } from '../../src/host/core.ts';
 import { SHARED_DATA } from '../helpers/core.ts';
@@ -124,6 +125,21 @@ describe('the summaries of the hand-checked shop', () => {
       ]);
       // a 36 and 51 days (Feb 2024 has 29), b 5, c 44, d 29, f 15
       expect(await queryRows(connection, 'SELECT gap, gaps FROM gap_counts ORDER BY gap')).toEqual([5, 15, 29, 36, 44, 51].map((gap) => ({ gap, gaps: 1 })));
+    });
+  });
+
+  it('counts every known customer as the customers view does: completed orders, other orders only, tickets only', async () => {
+    await workspace.withConnection(async (connection) => {
+      await connection.run(
+        `INSERT INTO tickets (ticket_id, customer_id, created_at, source_id) VALUES ('t1', 'a', TIMESTAMP '2024-02-01 10:00:00', 0), ('t2', 'zzz', TIMESTAMP '2024-02-01 10:00:00', 0), ('t3', NULL, NULL, 0)`,
+      );
+      try {
+        // a-f and h bought; g has only a pending order; zzz only a ticket; a ticket without a customer is nobody
+        expect(await countKnownCustomers(connection)).toBe(9);
+        expect(await queryRows(connection, rowCountSql('customers'))).toEqual([{ n: 9 }]);
+      } finally {
+        await connection.run(`DELETE FROM tickets`);
+      }
     });
   });
 
@@ -261,9 +277,21 @@ describe('summaries kept by the import', () => {
         expect(await summaryKind(connection)).toBe('table');
         expect(await queryRows(connection, 'SELECT * FROM customer_summary ORDER BY ALL')).toEqual(await fromScratch(connection, 'customer_summary'));
         expect((await activityRelations(connection, ['completed'], null)).fromSummaries).toBe(true);
+        // as a workspace of a version before the aggregates: the first summaries, up to date, and not the rest
+        await connection.run('DROP TABLE cohort_months');
+        expect(await summaryKind(connection)).toBe('missing');
+        expect((await activityRelations(connection, ['completed'], null)).fromSummaries).toBe(false);
       });
     } finally {
       await reopened.close();
+    }
+    const again = await Workspace.open(path, { threads: 1 });
+    try {
+      await again.withConnection(async (connection) => {
+        expect(await queryRows(connection, 'SELECT * FROM cohort_months ORDER BY ALL')).toEqual(await fromScratch(connection, 'cohort_months'));
+      });
+    } finally {
+      await again.close();
     }
   });
 });
@@ -377,6 +405,13 @@ describe.skipIf(UCI.some((file) => !existsSync(file)))('every analysis: the same
     await workspace.withConnection(async (connection) => {
       // 4,339 customers, as pandas counts them over the raw files (core/test/ingest/realData.db.test.ts)
       expect(await countCustomers(connection)).toBe(4339);
+      // the window interpolated over the gaps' counts is DuckDB's own quantile_cont over the gaps themselves
+      const [direct] = await queryRows<{ p90: number }>(
+        connection,
+        `SELECT ceil(round(quantile_cont(gap, 0.9), 6)) AS p90 FROM (SELECT date_diff('day', lag(day) OVER (PARTITION BY customer_id ORDER BY day), day) AS gap
+         FROM (SELECT DISTINCT customer_id, CAST(ordered_at AS DATE) AS day FROM orders WHERE status = 'completed')) WHERE gap IS NOT NULL`,
+      );
+      expect((await resolveChurnRule(connection)).windowDays).toBe(direct!.p90);
       const cases = [
         { period: 'month', mode: 'on', metric: 'customers', segment: null },
         { period: 'week', mode: 'on-or-after', metric: 'customers', segment: null },

@@ -10,14 +10,20 @@ import { importFiles, previewImport } from '../../ingest/importFiles.ts';
 import { unmatchedTickets } from '../../ingest/outcome.ts';
 import { userTables } from '../../ingest/table.ts';
 import { countCustomers } from '../../analysis/activity.ts';
-import { orderFacts } from '../../db/summaries.ts';
+import { countKnownCustomers, orderFacts } from '../../db/summaries.ts';
 
 const OPTIONAL_TICKET_COLUMNS = ['customer_id', 'created_at', 'channel', 'category', 'subject', 'body', 'rating', 'order_id', 'refund_reason', 'label'];
 
 async function describe(workspace: Workspace): Promise<WorkspaceInfo> {
   return workspace.withConnection(async (connection) => {
     const tables: TableCount[] = [];
+    // the customers view groups every order and ticket; the summaries count it without
+    const knownCustomers = await countKnownCustomers(connection);
     for (const name of TABLE_NAMES) {
+      if (name === 'customers' && knownCustomers !== null) {
+        tables.push({ name, rows: knownCustomers });
+        continue;
+      }
       const [row] = await queryRows<{ n: number }>(connection, rowCountSql(name));
       tables.push({ name, rows: row?.n ?? 0 });
     }
