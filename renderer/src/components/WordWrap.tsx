@@ -16,7 +16,8 @@ const MAX_JOINED = 4;
  * already break it). The segmenter's dictionary leaves a lone character where a header adds an affix
  * (流失/率, 购买/天/数, 距/最近): a lone character stays with the word before it, or the one after it
  * when it comes first, so 流失率 and 距最近 hold together. A run of words it does not know comes as
- * lone characters (工/单/至/末/单/天/数); those join up to MAX_JOINED characters, so a narrow column
+ * lone characters (距/末/单/天/数); those join up to MAX_JOINED characters, and a lone character that
+ * no longer fits takes the one before it along (距末单 / 天数, not 距末单天 / 数), so a narrow column
  * still has places to break.
  */
 export function wordPieces(text: string, language: Language): string[] {
@@ -24,28 +25,37 @@ export function wordPieces(text: string, language: Language): string[] {
   const pieces: string[] = [];
   // the last piece is a lone character that no word came before, or an opening bracket: the next word joins it
   let waiting = false;
+  // the last piece ends with a lone character (not the end of a dictionary word)
+  let endsLone = false;
   for (const { segment } of new Intl.Segmenter(language, { granularity: 'word' }).segment(text)) {
     const last = pieces.at(-1);
+    const lone = [...segment].length === 1 && CJK.test(segment);
     // Brackets and punctuation stay with their word: no line ends on "（" or starts with "）"
     if (last !== undefined && (CLOSING.test(segment) || (waiting && OPENING.test(last.at(-1) ?? '')))) {
       pieces[pieces.length - 1] = last + segment;
-      waiting = OPENING.test(segment);
+      [waiting, endsLone] = [OPENING.test(segment), false];
       continue;
     }
     if (OPENING.test(segment)) {
       pieces.push(segment);
-      waiting = true;
+      [waiting, endsLone] = [true, false];
       continue;
     }
-    const lone = [...segment].length === 1 && CJK.test(segment);
+    const joins = last !== undefined && CJK.test(segment) && (waiting || (lone && CJK.test(last.at(-1) ?? '')));
     const fits = last !== undefined && [...last].length + [...segment].length <= MAX_JOINED;
-    if (last !== undefined && fits && CJK.test(segment) && (waiting || (lone && CJK.test(last.at(-1) ?? '')))) {
+    if (joins && fits) {
       pieces[pieces.length - 1] = last + segment;
+      waiting = false;
+    } else if (joins && lone && endsLone) {
+      const characters = [...last];
+      pieces[pieces.length - 1] = characters.slice(0, -1).join('');
+      pieces.push(`${characters.at(-1)}${segment}`);
       waiting = false;
     } else {
       pieces.push(segment);
       waiting = lone;
     }
+    endsLone = lone;
   }
   return pieces;
 }
