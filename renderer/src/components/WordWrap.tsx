@@ -62,6 +62,8 @@ export function wordPieces(text: string, language: Language): string[] {
 
 export function WordWrap({ text }: { text: string }) {
   const { language } = useI18n();
+  // Other text keeps the header's own wrapping: "anywhere" would cut a Latin word ("Purchase/s") that may overhang a little.
+  if (!CJK.test(text)) return text;
   return (
     <span className="word-wrap">
       {wordPieces(text, language).map((piece, index) => (
