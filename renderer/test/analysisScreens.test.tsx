@@ -122,7 +122,7 @@ describe('churn charts', () => {
 
   it('draws churned customers below the axis and starts survival at 100%', () => {
     const row: ChurnPeriodRow = { period: '2024-01-01', partial: false, active: 9, new: 5, returning: 3, resurrected: 1, churned: 4, churnedAfter: 2, censored: 0, churnRate: 0.22 };
-    const traces = lifecycleTraces([row], { new: 'n', returning: 'r', resurrected: 'z', churned: 'c' });
+    const traces = lifecycleTraces([row], { new: 'n', returning: 'r', resurrected: 'z', churned: 'c' }, (period) => period.slice(0, 7));
     expect(traces.map((trace) => (trace.y as number[])[0])).toEqual([5, 3, 1, -4]);
     const survival = survivalTraces(
       [{ group: 'web', subjects: 3, events: 1, median: null, medianLower: null, medianUpper: null, points: [{ time: 10, atRisk: 3, events: 1, censored: 0, survival: 2 / 3, lower: 0.05, upper: 0.95 }] }],

@@ -54,10 +54,20 @@ describe('period labels and ticks', () => {
 const WORKSPACE: WorkspaceInfo = { path: 'w', tables: [], orders: 1, customers: 1, tickets: 0, dateRange: null, sources: [], filledColumns: { orders: [], tickets: [] }, userTables: [], alerts: [] };
 const RULE = { windowDays: 90, windowSource: 'p90' as const, asOf: '2024-03-01', statuses: ['completed' as const], repeatCustomers: 10 };
 
+/** The last draw of the chart named `title`. */
+function drawOf(plotly: ReturnType<typeof fakePlotly>, title: string) {
+  const element = document.querySelector(`figure[aria-label="${title}"] .chart-plot`);
+  return plotly.react.mock.calls.filter((call) => call[0] === element).at(-1);
+}
+
 /** The layout last drawn in the chart named `title`. */
 function layoutOf(plotly: ReturnType<typeof fakePlotly>, title: string): { xaxis?: { tickvals?: string[]; ticktext?: string[] }; yaxis?: { ticktext?: string[] } } | undefined {
-  const element = document.querySelector(`figure[aria-label="${title}"] .chart-plot`);
-  return plotly.react.mock.calls.filter((call) => call[0] === element).at(-1)?.[2];
+  return drawOf(plotly, title)?.[2];
+}
+
+/** What the hovers of the chart named `title` call each point's period, trace by trace. */
+function hoverNames(plotly: ReturnType<typeof fakePlotly>, title: string): unknown[] {
+  return (drawOf(plotly, title)?.[1] ?? []).map((trace) => trace.customdata);
 }
 
 describe('screens tick by their period', () => {
@@ -76,6 +86,8 @@ describe('screens tick by their period', () => {
     renderWith(<ChurnScreen />, { core, plotly: async () => plotly });
     await vi.waitFor(() => expect(layoutOf(plotly, 'Churn rate by period of last purchase')?.xaxis).toMatchObject({ tickvals: ['2024-01-01', '2024-02-01'], ticktext: ['2024-01', '2024-02'] }));
     expect(layoutOf(plotly, 'Customer lifecycle')?.xaxis?.ticktext).toEqual(['2024-01', '2024-02']);
+    // hovers name the period as the ticks do, not as the date of its first day
+    expect(hoverNames(plotly, 'Churn rate by period of last purchase')).toEqual([['2024-01', '2024-02'], ['2024-01', '2024-02']]);
   });
 
   it('Retention by quarter in Chinese: cohort rows and the trend read 2024年第1季度', async () => {
@@ -98,5 +110,6 @@ describe('screens tick by their period', () => {
     renderWith(<RetentionScreen />, { core, language: 'zh-CN', plotly: async () => plotly });
     await vi.waitFor(() => expect(layoutOf(plotly, '各客户组留存趋势')?.xaxis?.ticktext).toEqual(['2024年第1季度', '2024年第2季度']));
     expect(layoutOf(plotly, '分组留存热力图')?.yaxis?.ticktext).toEqual(['2024年第1季度 · 20 位', '2024年第2季度 · 10 位']);
+    expect(hoverNames(plotly, '各客户组留存趋势')).toEqual([['2024年第1季度', '2024年第2季度']]);
   });
 });

@@ -1,7 +1,8 @@
 // The Churn screen: KPIs, the inactivity rule's verdicts, churn rate over time, lifecycle bars and
 // survival curves by segment.
-import { useMemo, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import type { OrderStatusName, RetentionPeriod, SegmentColumn, SurvivalCurve } from '../../../../core/src/api/index.ts';
+import { periodLabel } from '../../../../core/src/api/periodLabel.ts';
 import { useCall } from '../../client/hooks.ts';
 import { useViewSetting } from '../../client/viewSettings.ts';
 import { periodAxisTicks } from '../../components/charts/periodAxis.ts';
@@ -56,10 +57,13 @@ export function ChurnScreen() {
   const kpis = useCall('kpis', { period, ...rule });
 
   const periods = summary.value?.periods;
-  const rateTraces = useMemo(() => (periods ? churnRateTraces(periods, { rate: t('churn.rate'), churned: t('churn.churnedAfter') }) : []), [periods, t]);
+  // the period the rows were computed by: the chosen one may have changed while they load
+  const rowsPeriod = summary.value?.options.period ?? period;
+  const periodName = useCallback((day: string) => periodLabel(rowsPeriod, day, language), [rowsPeriod, language]);
+  const rateTraces = useMemo(() => (periods ? churnRateTraces(periods, { rate: t('churn.rate'), churned: t('churn.churnedAfter') }, periodName) : []), [periods, t, periodName]);
   const lifecycle = useMemo(
-    () => (periods ? lifecycleTraces(periods, { new: t('churn.new'), returning: t('churn.returning'), resurrected: t('churn.resurrected'), churned: t('churn.churned') }) : []),
-    [periods, t],
+    () => (periods ? lifecycleTraces(periods, { new: t('churn.new'), returning: t('churn.returning'), resurrected: t('churn.resurrected'), churned: t('churn.churned') }, periodName) : []),
+    [periods, t, periodName],
   );
   // As on the Retention screen: the largest groups only, none of a handful of customers.
   const drawnCurves = useLargestGroups(survival.value?.curves, customersOfCurve);
@@ -71,10 +75,9 @@ export function ChurnScreen() {
       singlePeriod: periods?.length === 1,
       maxCount: Math.max(0, ...(periods ?? []).map((row) => Math.max(row.new + row.returning + row.resurrected, row.churned, row.churnedAfter))),
       maxRate: Math.max(0, ...(periods ?? []).map((row) => row.churnRate ?? 0)),
-      // the period the rows were computed by: the chosen one may have changed while they load
-      ticks: periods && summary.value ? periodAxisTicks(summary.value.options.period, periods.map((row) => row.period), language) : null,
+      ticks: periods ? periodAxisTicks(rowsPeriod, periods.map((row) => row.period), language) : null,
     }),
-    [periods, summary.value, language],
+    [periods, rowsPeriod, language],
   );
   const rateLayout = useMemo(() => churnRateLayout(axisTitles, shape), [axisTitles, shape]);
   const cycleLayout = useMemo(() => lifecycleLayout(axisTitles, shape), [axisTitles, shape]);

@@ -4,21 +4,23 @@ import type { PeriodTicks } from '../../../../core/src/api/periodLabel.ts';
 import type { ChartTrace } from '../../components/charts/plotlyBundle.ts';
 import { CHART_COLORS, ROLE_COLORS } from '../../components/charts/PlotlyChart.tsx';
 
-/** Churn rate by the period of the customers' last purchase; periods still censored have no point. */
-export function churnRateTraces(periods: readonly ChurnPeriodRow[], names: { rate: string; churned: string }): ChartTrace[] {
+/** Churn rate by the period of the customers' last purchase; periods still censored have no point. Hovers name a period by `periodName` (2024 Q1), as the ticks do. */
+export function churnRateTraces(periods: readonly ChurnPeriodRow[], names: { rate: string; churned: string }, periodName: (period: string) => string): ChartTrace[] {
   const x = periods.map((row) => row.period);
+  const customdata = periods.map((row) => periodName(row.period));
   return [
-    { type: 'bar', name: names.churned, x, y: periods.map((row) => row.churnedAfter), yaxis: 'y2', marker: { color: ROLE_COLORS.bad, opacity: 0.3 }, hovertemplate: '%{x}: %{y:,}<extra></extra>' },
+    { type: 'bar', name: names.churned, x, customdata, y: periods.map((row) => row.churnedAfter), yaxis: 'y2', marker: { color: ROLE_COLORS.bad, opacity: 0.3 }, hovertemplate: '%{customdata}: %{y:,}<extra></extra>' },
     {
       type: 'scatter',
       mode: 'lines+markers',
       name: names.rate,
       x,
+      customdata,
       y: periods.map((row) => row.churnRate),
       line: { color: CHART_COLORS[3], width: 2.5 },
       marker: { size: 6 },
       connectgaps: false,
-      hovertemplate: '%{x}: %{y:.1%}<extra></extra>',
+      hovertemplate: '%{customdata}: %{y:.1%}<extra></extra>',
     },
   ];
 }
@@ -65,9 +67,10 @@ export function churnRateLayout(titles: ChurnAxisTitles, shape: ChurnAxisShape) 
 }
 
 /** New, returning and resurrected customers up; customers churning in the period down. */
-export function lifecycleTraces(periods: readonly ChurnPeriodRow[], names: { new: string; returning: string; resurrected: string; churned: string }): ChartTrace[] {
+export function lifecycleTraces(periods: readonly ChurnPeriodRow[], names: { new: string; returning: string; resurrected: string; churned: string }, periodName: (period: string) => string): ChartTrace[] {
   const x = periods.map((row) => row.period);
-  const bar = (name: string, y: number[], color: string): ChartTrace => ({ type: 'bar', name, x, y, marker: { color }, hovertemplate: `${name} %{x}: %{y:,}<extra></extra>` });
+  const customdata = periods.map((row) => periodName(row.period));
+  const bar = (name: string, y: number[], color: string): ChartTrace => ({ type: 'bar', name, x, y, customdata, marker: { color }, hovertemplate: `${name} %{customdata}: %{y:,}<extra></extra>` });
   return [
     bar(names.new, periods.map((row) => row.new), CHART_COLORS[0]!),
     bar(names.returning, periods.map((row) => row.returning), CHART_COLORS[2]!),

@@ -78,7 +78,10 @@ export function RetentionScreen() {
         : null,
     [compared, value, heatmapLabels, show],
   );
-  const trend = useMemo(() => (matrix ? [trendTrace(matrix, t('retention.trendName', { k: options.trendK }))] : []), [matrix, t, options.trendK]);
+  const trend = useMemo(
+    () => (matrix ? [trendTrace(matrix, t('retention.trendName', { k: options.trendK }), (cohort) => periodLabel(cohortPeriod, cohort, language))] : []),
+    [matrix, t, options.trendK, cohortPeriod, language],
+  );
   const trendTicks = useMemo(() => (matrix ? periodAxisTicks(cohortPeriod, matrix.trend.map((point) => point.cohort), language) : null), [matrix, cohortPeriod, language]);
   const rateAt = (k: number) => matrix?.weightedMean.find((point) => point.k === k)?.rate ?? null;
 

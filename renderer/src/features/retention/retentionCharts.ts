@@ -116,13 +116,14 @@ export function retentionCurves(matrices: readonly CohortMatrix[], names: { weig
 
 export const CURVES_LAYOUT: ChartLayout = { yaxis: { tickformat: '.0%', rangemode: 'tozero' }, xaxis: { dtick: 1 } };
 
-/** The rate at k = trendK for each cohort, oldest first; partial cells drawn hollow. */
-export function trendTrace(matrix: CohortMatrix, name: string): ChartTrace {
+/** The rate at k = trendK for each cohort, oldest first; partial cells drawn hollow. Hovers name a cohort by `cohortName` (2024 Q1), as the ticks do. */
+export function trendTrace(matrix: CohortMatrix, name: string, cohortName: (cohort: string) => string): ChartTrace {
   return {
     type: 'scatter',
     mode: 'lines+markers',
     name,
     x: matrix.trend.map((point) => point.cohort),
+    customdata: matrix.trend.map((point) => cohortName(point.cohort)),
     y: matrix.trend.map((point) => point.rate),
     marker: {
       size: 7,
@@ -130,7 +131,7 @@ export function trendTrace(matrix: CohortMatrix, name: string): ChartTrace {
       symbol: matrix.trend.map((point) => (point.partial ? 'circle-open' : 'circle')),
     },
     line: { color: CHART_COLORS[0], width: 2 },
-    hovertemplate: '%{x}: %{y:.1%}<extra></extra>',
+    hovertemplate: '%{customdata}: %{y:.1%}<extra></extra>',
     connectgaps: false,
   };
 }
