@@ -3,8 +3,7 @@
 // measurable ratios only, the checks in words, and the what-if with its assumptions.
 import { cleanup, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { WhatIfResult } from '../../core/src/api/index.ts';
-import { driversResult as result } from '../../core/test/drivers/driversResultFixture.ts';
+import { driversResult as result, whatIfResult } from '../../core/test/drivers/driversResultFixture.ts';
 import { forestRows, forestTrace } from '../src/features/drivers/driverCharts.ts';
 import { CoreError } from '../../core/src/api/index.ts';
 import { DriversScreen } from '../src/features/drivers/DriversScreen.tsx';
@@ -14,17 +13,7 @@ import { fakeCore, fakePlotly, renderWith } from './fakeCore.tsx';
 afterEach(cleanup);
 
 
-const whatIf: WhatIfResult = {
-  options: { term: 'reason', level: 'logistics', reduction: 0.2, horizonMonths: 12 },
-  activeCustomers: 5,
-  groupCustomers: 30,
-  groupEvents: 25,
-  monthlyChurnRate: 0.1,
-  trailingRevenue: 1200,
-  scenario: { reduction: 0.2, churnersNow: 35.5, churnersAfter: 23.8, customersKept: 11.7, revenueKept: 400, clvKept: null },
-  model: null,
-  assumptions: { en: ['Rate stays at 10% a month.'], zh: ['流失率保持每月 10%。'] },
-};
+const whatIf = whatIfResult();
 
 describe('Drivers screen', () => {
   it('draws only measurable ratios, strongest first, coloured by direction', () => {

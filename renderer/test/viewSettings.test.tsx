@@ -3,8 +3,8 @@
 import { cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
 import { useState } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { DriversRequest, CohortRetentionRequest, CohortRetentionResult, CoreApi, SavedView, WhatIfRequest, WhatIfResult, WorkspaceInfo } from '../../core/src/api/index.ts';
-import { driversResult } from '../../core/test/drivers/driversResultFixture.ts';
+import type { DriversRequest, CohortRetentionRequest, CohortRetentionResult, CoreApi, SavedView, WhatIfRequest, WorkspaceInfo } from '../../core/src/api/index.ts';
+import { driversResult, whatIfResult } from '../../core/test/drivers/driversResultFixture.ts';
 import { FilterBar } from '../src/components/FilterBar.tsx';
 import { CustomersScreen } from '../src/features/customers/CustomersScreen.tsx';
 import { DriversScreen } from '../src/features/drivers/DriversScreen.tsx';
@@ -148,18 +148,7 @@ describe('saved views keep the Customers and Drivers options', () => {
   });
 
   it('keeps the Drivers factors, the per-SD switch and the what-if', async () => {
-    const whatIf = (request: WhatIfRequest): WhatIfResult => ({
-      options: { term: request.term, level: request.level, reduction: request.reduction ?? 0.2, horizonMonths: request.horizonMonths ?? 12 },
-      activeCustomers: 5,
-      groupCustomers: 30,
-      groupEvents: 25,
-      monthlyChurnRate: 0.1,
-      trailingRevenue: 1200,
-      scenario: { reduction: 0.2, churnersNow: 35.5, churnersAfter: 23.8, customersKept: 11.7, revenueKept: 400, clvKept: null },
-      model: null,
-      assumptions: { en: [], zh: [] },
-    });
-    const { core, savedSettings } = renderShell('drivers', [], { churnDrivers: async () => driversResult, whatIf: async (request) => whatIf(request) });
+    const { core, savedSettings } = renderShell('drivers', [], { churnDrivers: async () => driversResult, whatIf: async (request) => whatIfResult(request) });
     const lastDrivers = () => core.calls.findLast((call) => call.method === 'churnDrivers')?.request as DriversRequest | undefined;
     const lastWhatIf = () => core.calls.findLast((call) => call.method === 'whatIf')?.request as WhatIfRequest | undefined;
     const reduction = () => screen.getByRole('textbox', { name: 'Churn cut by (%)' }) as HTMLInputElement;

@@ -1,6 +1,6 @@
 // A drivers result worked out by hand (a categorical reason term, one level measurable and one
 // infinite), shared by the report section's test and the Drivers screen's test.
-import type { DriverCoefficient, DriversResult } from '../../src/api/index.ts';
+import type { DriverCoefficient, DriversResult, WhatIfRequest, WhatIfResult } from '../../src/api/index.ts';
 
 const coefficient = (level: string, hazardRatio: number, pValue: number, infinite = false): DriverCoefficient => ({
   term: 'reason',
@@ -59,3 +59,18 @@ export const driversResult: DriversResult = {
   },
   warnings: [{ kind: 'proportionalHazards', term: 'reason', pValue: 0.04, sentence: { en: 'The effect of main churn reason changes over time.', zh: '「主要流失原因」的影响随时间变化。' } }],
 };
+
+/** A what-if answer for a request's group and cut (default: logistics, 20% over 12 months); the scenario is fixed. */
+export function whatIfResult(request: Partial<Pick<WhatIfRequest, 'term' | 'level' | 'reduction' | 'horizonMonths'>> = {}): WhatIfResult {
+  return {
+    options: { term: request.term ?? 'reason', level: request.level ?? 'logistics', reduction: request.reduction ?? 0.2, horizonMonths: request.horizonMonths ?? 12 },
+    activeCustomers: 5,
+    groupCustomers: 30,
+    groupEvents: 25,
+    monthlyChurnRate: 0.1,
+    trailingRevenue: 1200,
+    scenario: { reduction: 0.2, churnersNow: 35.5, churnersAfter: 23.8, customersKept: 11.7, revenueKept: 400, clvKept: null },
+    model: null,
+    assumptions: { en: ['Rate stays at 10% a month.'], zh: ['流失率保持每月 10%。'] },
+  };
+}

@@ -168,3 +168,27 @@ export function sessionPerTest(options: Parameters<typeof openSession>[0] = { la
     return session;
   };
 }
+
+/**
+ * Opens each screen of the navigation in turn, and each of its tabs after the first, and calls
+ * `visit` with a name for what is shown (the screen's route, then route-tab). On the report screen
+ * the report is generated first (zh-CN button names), since its sections are what there is to see;
+ * `ready` waits for what a screen's check needs before the first visit.
+ */
+export async function visitEveryScreen(page: Page, visit: (where: string) => Promise<void>, ready: (id: string) => Promise<void>): Promise<void> {
+  const links = page.getByRole('navigation').getByRole('link');
+  await links.first().waitFor();
+  for (let index = 0; index < (await links.count()); index++) {
+    const link = links.nth(index);
+    const id = (await link.getAttribute('href'))?.replace('#/', '') ?? String(index);
+    await link.click();
+    if (id === 'report') await page.getByRole('button', { name: /生成报告|重新生成/ }).click();
+    await ready(id);
+    await visit(id);
+    const tabs = page.locator('main').getByRole('tab');
+    for (let tab = 1; tab < (await tabs.count()); tab++) {
+      await tabs.nth(tab).click();
+      await visit(`${id}-${tab}`);
+    }
+  }
+}

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { ensureSampleWorkspace } from '../../../core/src/host/sample.ts';
-import { sessionPerTest } from './harness.ts';
+import { sessionPerTest, visitEveryScreen } from './harness.ts';
 
 /** Headers of the page with a line break between two CJK characters of one text node (with the two characters) or wider than their column. */
 function splitHeaders(page: Page): Promise<string[]> {
@@ -56,26 +56,12 @@ describe('zh-CN table headers on the bundled sample (Chromium, 1280x720)', () =>
       if (split.length) found[where] = split;
       await session.screenshot(`headers-${where}`);
     };
-    const links = page.getByRole('navigation').getByRole('link');
-    await links.first().waitFor();
-    for (let index = 0; index < (await links.count()); index++) {
-      const link = links.nth(index);
-      const id = (await link.getAttribute('href'))?.replace('#/', '') ?? String(index);
-      await link.click();
+    await visitEveryScreen(page, check, async (id) => {
       if (id === 'customers') await page.getByRole('columnheader').first().waitFor({ timeout: 120_000 });
       if (id === 'reasons') await page.getByRole('columnheader', { name: /流失客户/ }).waitFor({ timeout: 120_000 });
       // the report's tables have the narrowest columns (ten to a section)
-      if (id === 'report') {
-        await page.getByRole('button', { name: /生成报告|重新生成/ }).click();
-        await page.locator('.report-section [role="columnheader"]').first().waitFor({ timeout: 180_000 });
-      }
-      await check(id);
-      const tabs = page.locator('main').getByRole('tab');
-      for (let tab = 1; tab < (await tabs.count()); tab++) {
-        await tabs.nth(tab).click();
-        await check(`${id}-${tab}`);
-      }
-    }
+      if (id === 'report') await page.locator('.report-section [role="columnheader"]').first().waitFor({ timeout: 180_000 });
+    });
     expect(found).toEqual({});
     // the check saw the tables it is about (the RFM list, the reasons table, the drivers' table ...)
     expect(headers).toBeGreaterThan(20);

@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { WorkspaceInfo } from '../../../core/src/api/index.ts';
 import { ensureSampleWorkspace } from '../../../core/src/host/sample.ts';
-import { sessionPerTest, type Session } from './harness.ts';
+import { sessionPerTest, visitEveryScreen, type Session } from './harness.ts';
 
 /**
  * Words that are Chinese product text too: model and method names, file formats, the language
@@ -80,23 +80,9 @@ describe('zh-CN surface on the bundled sample (Chromium, 1280x720)', () => {
       if (words.length) found[where] = words;
       await session.screenshot(`zh-${where}`);
     };
-    const links = page.getByRole('navigation').getByRole('link');
-    await links.first().waitFor();
-    for (let index = 0; index < (await links.count()); index++) {
-      const link = links.nth(index);
-      const id = (await link.getAttribute('href'))?.replace('#/', '') ?? String(index);
-      await link.click();
-      if (id === 'report') {
-        await page.getByRole('button', { name: /生成报告|重新生成/ }).click();
-        await page.locator('.report-section').first().waitFor({ timeout: 180_000 });
-      }
-      await check(id);
-      const tabs = page.locator('main').getByRole('tab');
-      for (let tab = 1; tab < (await tabs.count()); tab++) {
-        await tabs.nth(tab).click();
-        await check(`${id}-${tab}`);
-      }
-    }
+    await visitEveryScreen(page, check, async (id) => {
+      if (id === 'report') await page.locator('.report-section').first().waitFor({ timeout: 180_000 });
+    });
 
     const report = await session.core.defaultReport({ lang: 'zh-CN' });
     const html = await session.core.exportReport({ report, format: 'html' });
