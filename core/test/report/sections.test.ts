@@ -49,7 +49,7 @@ describe('cohort headline', () => {
       'Only the 2024-01 cohort can be followed to month 2 yet: 25.0% of its 40 customers bought then.',
     );
     const quarters = [cohort('2024-01-01', 40, [1, 0.5])];
-    expect(cohortHeadline(matrix(quarters, [{ k: 1, rate: 0.5, cohorts: 1 }]), 'quarter', 'zh-CN')).toBe('目前只有 2024-Q1 同期群可观察到第 1 季度：40 位客户中 50.0% 当期有购买。');
+    expect(cohortHeadline(matrix(quarters, [{ k: 1, rate: 0.5, cohorts: 1 }]), 'quarter', 'zh-CN')).toBe('目前只有 2024年第1季度 同期群可观察到第 1 季度：40 位客户中 50.0% 当期有购买。');
   });
 
   it('speaks of weeks for weekly cohorts', () => {

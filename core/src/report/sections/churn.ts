@@ -45,7 +45,7 @@ export async function buildChurnSections(connection: DuckDBConnection, lang: Rep
 export function churnSummarySections(summary: ChurnSummaryResult, lang: ReportLang): ReportSection[] {
   if (summary.customers === 0) return [];
   const { period } = summary.options;
-  const labels = summary.periods.map((row) => periodLabel(period, row.period));
+  const labels = summary.periods.map((row) => periodLabel(period, row.period, lang));
   const bars = (key: 'new' | 'returning' | 'resurrected', color: string) => ({
     type: 'bar',
     name: TEXT[key][lang],

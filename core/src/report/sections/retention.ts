@@ -63,7 +63,7 @@ export function retentionSections(result: CohortRetentionResult, lang: ReportLan
     { label: TEXT.metric[lang], value: METRIC_NAMES[result.options.metric][lang] },
     ...activityOptions(result.options, lang),
   ];
-  const labels = matrix.cohorts.map((row) => periodLabel(period, row.cohort));
+  const labels = matrix.cohorts.map((row) => periodLabel(period, row.cohort, lang));
   const ks = Array.from({ length: result.periods }, (_, k) => k);
   const later = matrix.cohorts.flatMap((row) => row.rates.slice(1)).filter((rate): rate is number => rate !== null);
   const labelled = matrix.cohorts.length * result.periods <= MAX_LABELLED_CELLS;
@@ -172,7 +172,7 @@ export function cohortHeadline(matrix: CohortMatrix, period: RetentionPeriod, la
       if (smallOnly !== null) continue;
       const only = observed[0]!;
       const rate = completeRate(only, k)!;
-      const cohort = periodLabel(period, only.cohort);
+      const cohort = periodLabel(period, only.cohort, lang);
       const size = formatCount(only.size, lang);
       return lang === 'en'
         ? `Only the ${cohort} cohort can be followed to ${at} yet: ${formatPercent(rate, lang)} of its ${size} customers bought then.`
@@ -187,7 +187,7 @@ export function cohortHeadline(matrix: CohortMatrix, period: RetentionPeriod, la
     // Small cohorts stay in the average, so the worst large cohort can sit above it: said as such.
     const worst = large.reduce((best, row) => (completeRate(row, k)! < completeRate(best, k)! ? row : best));
     const rate = completeRate(worst, k)!;
-    const cohort = periodLabel(period, worst.cohort);
+    const cohort = periodLabel(period, worst.cohort, lang);
     const size = formatCount(worst.size, lang);
     return lang === 'en'
       ? `The ${cohort} cohort retains worst in ${at}: ${formatPercent(rate, lang)} of its ${size} customers bought then, ${formatPoints(average - rate, lang)} points ${rate <= average ? 'below' : 'above'} the average of ${formatPercent(average, lang)}.`

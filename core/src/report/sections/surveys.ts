@@ -69,7 +69,7 @@ function churnHeadline(result: SurveysResult, lang: ReportLang): string {
 
 export function surveySections(result: SurveysResult, lang: ReportLang): ReportSection[] {
   const { period } = result.options;
-  const labels = result.overTime.map((row) => periodLabel(period, row.period));
+  const labels = result.overTime.map((row) => periodLabel(period, row.period, lang));
   const scores: ReportSection = {
     id: 'satisfaction.scores',
     area: 'satisfaction',
