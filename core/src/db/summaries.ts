@@ -23,12 +23,30 @@ export const SUMMARY_STATUS = 'completed';
  * first_at, last_at, and the channel, region and category of the day's first order that names one
  * (earliest time, then order id, as every analysis breaks ties). Days of one customer never
  * overlap in time, so the first of these per customer is its first order's value.
+ *
+ * The day's first order is found by its time alone, a key DuckDB's grouping can spill to disk: with
+ * the (time, order id) pair as the key the grouping ran out of memory at 100M orders even at 12 GB.
+ * Only the days where two orders of the customer share a time, which are rare, are grouped again
+ * with the pair, so ties still go to the lower order id.
  */
 function customerDaysSql(activity: string): string {
-  return `SELECT customer_id, day, count(*) AS orders, sum(coalesce(amount, 0)) AS revenue, min(ordered_at) AS first_at, max(ordered_at) AS last_at,
-           arg_min(channel, (ordered_at, order_id)) AS channel, arg_min(region, (ordered_at, order_id)) AS region,
-           arg_min(category, (ordered_at, order_id)) AS category
-    FROM ${activity} GROUP BY customer_id, day`;
+  const firstOf = (key: string) => `arg_min(channel, ${key}) AS channel, arg_min(region, ${key}) AS region, arg_min(category, ${key}) AS category`;
+  return `WITH activity AS ${activity},
+    tied_days AS (
+      SELECT DISTINCT customer_id, day FROM activity
+      SEMI JOIN (SELECT customer_id, ordered_at FROM activity GROUP BY customer_id, ordered_at HAVING count(*) > 1) USING (customer_id, ordered_at)),
+    tied_firsts AS (
+      SELECT customer_id, day, ${firstOf('(ordered_at, order_id)')}
+      FROM activity SEMI JOIN tied_days USING (customer_id, day) GROUP BY customer_id, day),
+    days AS (
+      SELECT customer_id, day, count(*) AS orders, sum(coalesce(amount, 0)) AS revenue, min(ordered_at) AS first_at, max(ordered_at) AS last_at,
+             ${firstOf('ordered_at')}
+      FROM activity GROUP BY customer_id, day)
+    SELECT d.customer_id, d.day, d.orders, d.revenue, d.first_at, d.last_at,
+           CASE WHEN t.customer_id IS NULL THEN d.channel ELSE t.channel END AS channel,
+           CASE WHEN t.customer_id IS NULL THEN d.region ELSE t.region END AS region,
+           CASE WHEN t.customer_id IS NULL THEN d.category ELSE t.category END AS category
+    FROM days d LEFT JOIN tied_firsts t USING (customer_id, day)`;
 }
 
 /**
