@@ -265,6 +265,7 @@ export default async function scaleBench(args: BenchArgs): Promise<void> {
   console.log(`load average (1, 5, 15 min) at start: ${load()}`);
   const steps: Step[] = [];
   const path = await ensureWorkspace(args, settings, steps);
+  if (args.side === 'import') return;
   let facts: AppFacts | null = null;
   if (args.side !== 'plain') {
     const core = await createCore({ workspace: path, settings });
