@@ -160,8 +160,10 @@ async function appSteps(core: Core, record: (label: string, work: () => Promise<
       return `${report.sections.length} sections`;
     });
     await record('default report PDF (charts drawn by Chromium)', async () => {
+      // A report that failed to build leaves nothing to export: the step fails with that reason
+      if (report === null) throw new Error('no report to export: building it failed');
       try {
-        const file = await exportReport({ report: report!, format: 'pdf', paper: 'A4' }, renderer);
+        const file = await exportReport({ report, format: 'pdf', paper: 'A4' }, renderer);
         return `${count(file.bytes.length)} bytes`;
       } catch (error) {
         return `not exported: ${(error as Error).message.split('\n')[0]}`;
