@@ -1,4 +1,4 @@
-// `npm run bench [-- --rows N --customers N --repeat N --dir PATH --memory-limit SIZE --side app|plain] [name...]`: runs every core/test/bench/*.bench.ts (or those named) in turn.
+// `npm run bench [-- --rows N --customers N --repeat N --dir PATH --memory-limit SIZE --side both|app|plain|import] [name...]`: runs every core/test/bench/*.bench.ts (or those named) in turn.
 //
 // Each bench module exports `default async function (args: BenchArgs)` and prints its own lines.
 // Generated inputs are cached in `dir` (keyed by their parameters), so a second run skips generation.
@@ -20,17 +20,18 @@ export interface BenchArgs {
   memoryLimit?: string;
   /**
    * Which side of a comparison to run, for benches whose sides take long (scale): 'app', 'plain'
-   * (the plain DuckDB baselines, on a workspace the app side built) or both (default).
+   * (the plain DuckDB baselines, on a workspace the app side built), both (default), or 'import'
+   * (only build the cached workspace, e.g. at another memory limit than the analyses run at).
    */
   side: BenchSide;
 }
 
-export const BENCH_SIDES = ['both', 'app', 'plain'] as const;
+export const BENCH_SIDES = ['both', 'app', 'plain', 'import'] as const;
 export type BenchSide = (typeof BENCH_SIDES)[number];
 
 export const DEFAULT_BENCH_ROWS = 1_000_000;
 
-/** Parses `--rows N --customers N --repeat N --dir PATH --memory-limit SIZE --side both|app|plain` and bench names; fails on anything else. */
+/** Parses `--rows N --customers N --repeat N --dir PATH --memory-limit SIZE --side both|app|plain|import` and bench names; fails on anything else. */
 export function parseBenchArgs(argv: readonly string[]): { args: BenchArgs; only: string[] } {
   const values = new Map<string, string>();
   const only: string[] = [];
@@ -53,7 +54,7 @@ export function parseBenchArgs(argv: readonly string[]): { args: BenchArgs; only
     return parsed;
   };
   const unknown = [...values.keys()].filter((name) => !['rows', 'customers', 'repeat', 'dir', 'memory-limit', 'side'].includes(name));
-  if (unknown.length > 0) throw new Error(`unknown option --${unknown[0]} (options: --rows N --customers N --repeat N --dir PATH --memory-limit SIZE --side both|app|plain)`);
+  if (unknown.length > 0) throw new Error(`unknown option --${unknown[0]} (options: --rows N --customers N --repeat N --dir PATH --memory-limit SIZE --side both|app|plain|import)`);
   const side = values.get('side') ?? 'both';
   if (!(BENCH_SIDES as readonly string[]).includes(side)) throw new Error(`--side must be one of ${BENCH_SIDES.join(', ')}, got "${side}"`);
   const memoryLimit = values.get('memory-limit');

@@ -9,7 +9,7 @@
 // core closed (a workspace file opens in one DuckDB instance at a time), a plain DuckDB query computing
 // the same numbers runs on the same workspace at the same limit. One run each: at 100M a step takes
 // a minute, and the load average printed at start and end says what the machine was doing meanwhile.
-import { existsSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
@@ -160,8 +160,10 @@ async function appSteps(core: Core, record: (label: string, work: () => Promise<
       return `${report.sections.length} sections`;
     });
     await record('default report PDF (charts drawn by Chromium)', async () => {
+      // A report that failed to build leaves nothing to export: the step fails with that reason
+      if (report === null) throw new Error('no report to export: building it failed');
       try {
-        const file = await exportReport({ report: report!, format: 'pdf', paper: 'A4' }, renderer);
+        const file = await exportReport({ report, format: 'pdf', paper: 'A4' }, renderer);
         return `${count(file.bytes.length)} bytes`;
       } catch (error) {
         return `not exported: ${(error as Error).message.split('\n')[0]}`;
@@ -233,6 +235,24 @@ function baselines(facts: AppFacts): Map<string, (connection: DuckDBConnection) 
   ]);
 }
 
+/**
+ * A one-sided run keeps its steps in `<stem>.<side>.json` and adds the other side's last figures,
+ * so two runs (app and plain, on two copies of a workspace) print one table.
+ */
+function withOtherSide(stem: string, side: 'app' | 'plain', steps: Step[]): Step[] {
+  writeFileSync(`${stem}.${side}.json`, JSON.stringify(steps));
+  const other = `${stem}.${side === 'app' ? 'plain' : 'app'}.json`;
+  if (!existsSync(other)) return steps;
+  const theirs = JSON.parse(readFileSync(other, 'utf8')) as Step[];
+  const merged = (side === 'app' ? steps : theirs).map((step) => ({ ...step }));
+  for (const step of side === 'app' ? theirs : steps) {
+    const same = merged.find((candidate) => candidate.label === step.label);
+    if (same) same.baseline = step.baseline;
+  }
+  console.log(`(the ${side === 'app' ? 'plain' : 'app'} side's figures from ${other})`);
+  return merged;
+}
+
 function printTable(steps: Step[]): void {
   const cell = (timing: Measured | null) => (timing ? `${seconds(timing.ms)} (CPU ${seconds(timing.cpuMs)})` : '-');
   const rows = steps.map((step) => [
@@ -265,6 +285,7 @@ export default async function scaleBench(args: BenchArgs): Promise<void> {
   console.log(`load average (1, 5, 15 min) at start: ${load()}`);
   const steps: Step[] = [];
   const path = await ensureWorkspace(args, settings, steps);
+  if (args.side === 'import') return;
   let facts: AppFacts | null = null;
   if (args.side !== 'plain') {
     const core = await createCore({ workspace: path, settings });
@@ -310,7 +331,7 @@ export default async function scaleBench(args: BenchArgs): Promise<void> {
   }
   console.log(`load average at the end: ${load()}`);
   console.log('');
-  printTable(steps);
+  printTable(args.side === 'both' ? steps : withOtherSide(join(args.dir, `scale-${args.rows}-${memoryLimit}`), args.side, steps));
   // Each step's peak is its own (VmHWM is reset before it, which resets maxRSS too), so the run's peak is the highest of them
   const ceiling = limitBytes(memoryLimit) * 1.5;
   const highest = Math.max(peakMemory().maxRss, ...steps.flatMap((step) => [step.app?.peak ?? 0, step.baseline?.peak ?? 0]));
