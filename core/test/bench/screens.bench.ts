@@ -50,7 +50,7 @@ export default async function screensBench(args: BenchArgs): Promise<void> {
   console.log(`load average (1, 5, 15 min) at start: ${load()}`);
   let core: Awaited<ReturnType<typeof createCore>> | undefined;
   const opened = await timed(async () => {
-    core = await createCore({ workspace: path, settings: { ...RETENTION_SETTINGS, tempDirectory: join(args.dir, 'screens.spill') } });
+    core = await createCore({ workspace: path, settings: { ...RETENTION_SETTINGS, ...(args.memoryLimit === undefined ? {} : { memoryLimit: args.memoryLimit }), tempDirectory: join(args.dir, 'screens.spill') } });
   });
   console.log(`open (builds missing summaries): ${both(opened)}`);
   try {

@@ -44,6 +44,14 @@ describe('tickets of customers without orders', () => {
     });
   }, 60_000);
 
+  it('a customer whose only order was cancelled has an order: yan stops counting once one is imported', async () => {
+    const cancelled = join(t.dir, 'cancelled.csv');
+    writeFileSync(cancelled, ['order_id,customer_id,ordered_at,amount,status', 'Y1,yan,2024-01-20,10,cancelled', ''].join('\n'));
+    await t.client.importFiles({ kind: 'orders', files: [cancelled] });
+    // T3 and T4 (zed) are left: 2 of 5 tickets, 40.0%
+    expect((await t.client.describeWorkspace({})).alerts).toEqual([expect.objectContaining({ code: 'unmatched_customers', count: 2, share: 0.4 })]);
+  }, 60_000);
+
   it('the CLI prints it as a warning after the import and in info', async () => {
     const workspace = join(t.dir, 'cli.duckdb');
     const run = (...args: string[]) => spawnSync(process.execPath, [BIN, '--workspace', workspace, ...args], { encoding: 'utf8' });
