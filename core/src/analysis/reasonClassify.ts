@@ -405,10 +405,18 @@ function analyseClause(matcher: CompiledTaxonomy, clause: string, units: Unit[])
   return analysis;
 }
 
+/**
+ * A text with its ASCII digits zeroed: how the rules and the model read it, since digits do not
+ * change what a text complains of, and zeroing keeps offsets. reasonTickets.ts shares one
+ * classification among tickets that differ only in digits on the strength of this.
+ */
+export function zeroDigits(text: string): string {
+  return text.replace(/[1-9]/g, '0');
+}
+
 /** The clauses' readings, from the cache or read now (the words of all new clauses found in one call of the segmenter). */
 function analyseClauses(matcher: CompiledTaxonomy, clauses: readonly string[]): ClauseAnalysis[] {
-  // Digits do not change how a clause reads, and zeroing them keeps its offsets
-  const keys = clauses.map((clause) => clause.replace(/[0-9]/g, '0'));
+  const keys = clauses.map(zeroDigits);
   if (matcher.clauses.size + keys.length > CLAUSES_KEPT) matcher.clauses.clear();
   const fresh = [...new Set(keys.filter((key) => !matcher.clauses.has(key)))];
   if (fresh.length > 0) {

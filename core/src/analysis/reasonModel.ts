@@ -19,7 +19,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UNKNOWN_REASON, type Classification, type ReasonMatch, type Taxonomy } from '../api/reasons.ts';
 import { normalizeText } from '../text/normalize.ts';
-import { round } from './reasonClassify.ts';
+import { round, zeroDigits } from './reasonClassify.ts';
 import { taxonomyHash } from './reasonTaxonomy.ts';
 import { segment } from './reasonTokens.ts';
 
@@ -112,9 +112,8 @@ export function chineseGrams(normalised: string): Set<string> {
  * POLARITY_CUTS.
  */
 export function textFeatures(text: string, known: ReadonlySet<string>, rules: Classification, polarity: ReadonlyMap<string, number>): string[] {
-  // Digits zeroed, as the rules read clauses: an order number or amount is no evidence of a reason,
-  // and tickets that differ only in digits can then share one classification (reasonTickets.ts)
-  const normalised = normalizeText(text).replace(/[1-9]/g, '0');
+  // Digits zeroed, as the rules read clauses: an order number or amount is no evidence of a reason
+  const normalised = zeroDigits(normalizeText(text));
   const features = new Set<string>();
   for (const unit of segment(normalised, known)) features.add(`w:${unit.key}`);
   const grams = chineseGrams(normalised);

@@ -129,8 +129,8 @@ interface Classifier {
  * What a content reads as, for sharing its classification: its fields with the digits of subject and
  * body zeroed, so tickets that differ only in an order number, amount or date ("#48213", 3天) are
  * classified once (normalising a text keeps its ASCII digits where they were and changes nothing
- * around them, and clauses are read with digits zeroed; a model reads its words with digits zeroed
- * too). NULL and '' are the same to classification.
+ * around them, and both the rules and the model read texts through reasonClassify.ts's zeroDigits,
+ * which this SQL restates). NULL and '' are the same to classification.
  */
 const ZEROED_READING_SQL = `md5(concat_ws(chr(31), coalesce(category, ''), translate(coalesce(subject, ''), '123456789', '000000000'),
   translate(coalesce(body, ''), '123456789', '000000000'), coalesce(refund_reason, ''), coalesce(CAST(rating AS VARCHAR), '')))`;
