@@ -8,6 +8,14 @@ const CJK = /[\u2e80-\u9fff\uf900-\ufaff]/;
 const OPENING = /^[（(【「『“‘《〈]$/;
 const CLOSING = /^[）)】」』”’》〉，、。：；！？,.:;!?%]$/;
 
+/** One word segmenter per language: a table's headers are cut again at every render. */
+const segmenters = new Map<Language, Intl.Segmenter>();
+function wordSegmenter(language: Language): Intl.Segmenter {
+  let segmenter = segmenters.get(language);
+  if (!segmenter) segmenters.set(language, (segmenter = new Intl.Segmenter(language, { granularity: 'word' })));
+  return segmenter;
+}
+
 /** Characters a piece grows to at most by taking lone characters: a two-character word and two affixes (购买天数). */
 const MAX_JOINED = 4;
 
@@ -27,7 +35,7 @@ export function wordPieces(text: string, language: Language): string[] {
   let waiting = false;
   // the last piece ends with a lone character (not the end of a dictionary word)
   let endsLone = false;
-  for (const { segment } of new Intl.Segmenter(language, { granularity: 'word' }).segment(text)) {
+  for (const { segment } of wordSegmenter(language).segment(text)) {
     const last = pieces.at(-1);
     const lone = [...segment].length === 1 && CJK.test(segment);
     // Brackets and punctuation stay with their word: no line ends on "（" or starts with "）"
