@@ -47,3 +47,20 @@ export async function queryOne<T extends PlainRow = PlainRow>(
   if (!first) throw new Error(`expected one row, got none: ${sql.slice(0, 80)}`);
   return first;
 }
+
+/**
+ * Runs `work` in one transaction: committed when it returns, rolled back when it throws (a cancel
+ * included). The rollback's own failure is dropped, because an interrupted transaction may be gone
+ * already and the error worth reporting is the one `work` threw.
+ */
+export async function inTransaction<T>(connection: DuckDBConnection, work: () => Promise<T>): Promise<T> {
+  await connection.run('BEGIN TRANSACTION');
+  try {
+    const result = await work();
+    await connection.run('COMMIT');
+    return result;
+  } catch (error) {
+    await connection.run('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}

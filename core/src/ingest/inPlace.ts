@@ -15,7 +15,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ColumnMapping } from '../api/workspace.ts';
 import type { ExportParquetRequest, ExportParquetResult, ReadInPlaceRequest, ReadInPlaceResult } from '../api/inPlace.ts';
 import { CoreError } from '../api/errors.ts';
-import { queryOne, queryRows, quoteIdent } from '../db/sql.ts';
+import { inTransaction, queryOne, queryRows, quoteIdent } from '../db/sql.ts';
 import { defineSummariesInPlace } from '../db/summaries.ts';
 import { proposeMapping, requireMapping } from './mapping.ts';
 import { STATUS_WORDS } from './vocabulary.ts';
@@ -102,8 +102,7 @@ export async function readInPlace(connection: DuckDBConnection, request: ReadInP
     throw new CoreError('E_FORMAT', `${request.path}: ${checks.repeated} rows repeat an order id; an import folds them into one order, a view cannot: import these files instead`);
   }
   const rowsLoaded = checks.rows - checks.unusable;
-  await connection.run('BEGIN TRANSACTION');
-  try {
+  await inTransaction(connection, async () => {
     const { sourceId } = await queryOne<{ sourceId: number }>(connection, 'SELECT coalesce(max(source_id), 0) + 1 AS "sourceId" FROM sources');
     if (table) await connection.run('DROP TABLE orders');
     // Registered again: the view below replaces the old one, and this source the one it read.
@@ -125,11 +124,7 @@ export async function readInPlace(connection: DuckDBConnection, request: ReadInP
         mapping: JSON.stringify(decision.mapping),
       },
     );
-    await connection.run('COMMIT');
-  } catch (error) {
-    await connection.run('ROLLBACK');
-    throw error;
-  }
+  });
   const range = await queryOne<{ from: string | null; to: string | null }>(
     connection,
     `SELECT strftime(min(ordered_at), '%Y-%m-%dT%H:%M:%S') AS "from", strftime(max(ordered_at), '%Y-%m-%dT%H:%M:%S') AS "to" FROM orders`,

@@ -20,7 +20,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ImportKind } from '../api/workspace.ts';
 import { CoreError } from '../api/errors.ts';
-import { queryOne, quoteIdent } from '../db/sql.ts';
+import { inTransaction, queryOne, quoteIdent } from '../db/sql.ts';
 import { refreshSummaries } from '../db/summaries.ts';
 import type { TaskScope } from '../task/scope.ts';
 import { insertSurveys, insertTickets, replaceOlderSurveys, replaceOlderTickets } from './feedback.ts';
@@ -42,14 +42,13 @@ class NativeMiss extends Error {}
  */
 export async function loadImport(scope: TaskScope, input: LoadInput): Promise<LoadedImport> {
   const attempt = async (attempted: LoadInput) => {
-    await scope.connection.run('BEGIN TRANSACTION');
     try {
-      const loaded = await load(scope, attempted);
-      await recordSources(scope.connection, attempted, loaded);
-      await scope.connection.run('COMMIT');
-      return loaded;
+      return await inTransaction(scope.connection, async () => {
+        const loaded = await load(scope, attempted);
+        await recordSources(scope.connection, attempted, loaded);
+        return loaded;
+      });
     } catch (error) {
-      await scope.connection.run('ROLLBACK').catch(() => undefined); // an interrupted transaction may be gone already
       const miss = error instanceof NativeMiss || (error instanceof Error && error.message.includes(NATIVE_MISS));
       throw miss && !scope.signal.aborted ? new NativeMiss() : error;
     }

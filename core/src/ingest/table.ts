@@ -7,7 +7,7 @@
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import type { UserTable } from '../api/workspace.ts';
 import { CoreError } from '../api/errors.ts';
-import { queryOne, queryRows, quoteIdent } from '../db/sql.ts';
+import { inTransaction, queryOne, queryRows, quoteIdent } from '../db/sql.ts';
 import { DERIVED_TABLES, TABLE_NAMES, VIEWS } from '../db/schema.ts';
 import type { TaskScope } from '../task/scope.ts';
 import type { ReadFile } from './read.ts';
@@ -125,59 +125,56 @@ export async function loadTable(scope: TaskScope, input: TableLoad): Promise<Tab
   const suffix = ++tableCounter;
   const rejectsTables = (position: number) => ({ errors: `cw_table_errors_${suffix}_${position}`, scans: `cw_table_scans_${suffix}_${position}` });
   const stage = `cw_table_stage_${suffix}`;
-  await connection.run('BEGIN TRANSACTION');
   try {
-    const existing = await queryRows<{ name: string }>(connection, `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'main' AND lower(table_name) = lower($table)`, {
-      table: input.table,
-    });
-    const mine = (await userTables(connection)).find((table) => existing.some((row) => row.name === table.name));
-    if (existing.length > 0 && !mine) throw new CoreError('E_ARGS', `the workspace already has a table "${input.table}" that no table import made; choose another name`, { table: input.table });
-    if (mine && !input.replace) throw new CoreError('E_ARGS', `the workspace already has a table "${mine.name}" (${mine.rows} rows); import with mode replace (--mode replace) to replace it`, { table: mine.name });
-    const { base } = await queryOne<{ base: number }>(connection, 'SELECT coalesce(max(source_id), 0) + 1 AS base FROM sources');
-    const source = relation(input.files, input.limits, rejectsTables);
-    scope.progress.update({ phase: 'read' }, true);
-    await connection.run(`CREATE TEMP TABLE ${stage} AS ${source.sql}`, source.params);
-    const headers = (input.files[0] as ReadFile).headers;
-    const types = await columnTypes(connection, stage, headers.length);
-    const values = headers.map((header, index) => {
-      const text = quoteIdent(`h${index}`);
-      const trimmed = `nullif(trim(${text}), '')`;
-      const value = types[index] === 'VARCHAR' ? `nullif(${text}, '')` : types[index] === 'TIMESTAMP' ? timestampOf(trimmed) : `CAST(${trimmed} AS ${types[index]})`;
-      return `${value} AS ${quoteIdent(header)}`;
-    });
-    const rowsReplaced = mine ? mine.rows : 0;
-    if (mine) await connection.run(`DROP TABLE ${quoteIdent(mine.name)}`);
-    await connection.run(`CREATE TABLE ${quoteIdent(input.table)} AS SELECT ${values.join(', ')} FROM ${stage} ORDER BY __src`);
-    const rowsLoaded = Number((await queryOne<{ n: number }>(connection, `SELECT count(*) AS n FROM ${quoteIdent(input.table)}`)).n);
-    let rowsRejected = 0;
-    for (const [position, file] of input.files.entries()) {
-      const malformed = await recordCsvErrors(connection, rejectsTables(position), base + position, file);
-      const { n } = await queryOne<{ n: number }>(connection, `SELECT count(*) AS n FROM ${stage} WHERE __src = $position`, { position });
-      rowsRejected += malformed;
-      await recordSource(connection, file, {
-        sourceId: base + position,
-        kind: 'table',
-        counts: { rowsRead: Number(n) + malformed, rowsLoaded: Number(n), rowsRejected: malformed },
-        mapping: { table: input.table },
+    return await inTransaction(connection, async () => {
+      const existing = await queryRows<{ name: string }>(connection, `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'main' AND lower(table_name) = lower($table)`, {
+        table: input.table,
       });
-    }
-    if (rowsLoaded === 0) throw new CoreError('E_NO_DATA', `${input.files.map((file) => file.path).join(', ')}: no data rows to import`);
-    await connection.run(`DROP TABLE ${stage}`);
-    scope.progress.update({ phase: 'swap' }, true);
-    const rejectsSample = await rejectsOf(connection, base, 10);
-    await connection.run('COMMIT');
-    return {
-      base,
-      rowsRead: rowsLoaded + rowsRejected,
-      rowsLoaded,
-      rowsRejected,
-      rowsReplaced,
-      table: { name: input.table, rows: rowsLoaded, columns: headers.map((name, index) => ({ name, type: types[index] ?? 'VARCHAR' })) },
-      rejectsSample,
-    };
-  } catch (error) {
-    await connection.run('ROLLBACK').catch(() => undefined);
-    throw error;
+      const mine = (await userTables(connection)).find((table) => existing.some((row) => row.name === table.name));
+      if (existing.length > 0 && !mine) throw new CoreError('E_ARGS', `the workspace already has a table "${input.table}" that no table import made; choose another name`, { table: input.table });
+      if (mine && !input.replace) throw new CoreError('E_ARGS', `the workspace already has a table "${mine.name}" (${mine.rows} rows); import with mode replace (--mode replace) to replace it`, { table: mine.name });
+      const { base } = await queryOne<{ base: number }>(connection, 'SELECT coalesce(max(source_id), 0) + 1 AS base FROM sources');
+      const source = relation(input.files, input.limits, rejectsTables);
+      scope.progress.update({ phase: 'read' }, true);
+      await connection.run(`CREATE TEMP TABLE ${stage} AS ${source.sql}`, source.params);
+      const headers = (input.files[0] as ReadFile).headers;
+      const types = await columnTypes(connection, stage, headers.length);
+      const values = headers.map((header, index) => {
+        const text = quoteIdent(`h${index}`);
+        const trimmed = `nullif(trim(${text}), '')`;
+        const value = types[index] === 'VARCHAR' ? `nullif(${text}, '')` : types[index] === 'TIMESTAMP' ? timestampOf(trimmed) : `CAST(${trimmed} AS ${types[index]})`;
+        return `${value} AS ${quoteIdent(header)}`;
+      });
+      const rowsReplaced = mine ? mine.rows : 0;
+      if (mine) await connection.run(`DROP TABLE ${quoteIdent(mine.name)}`);
+      await connection.run(`CREATE TABLE ${quoteIdent(input.table)} AS SELECT ${values.join(', ')} FROM ${stage} ORDER BY __src`);
+      const rowsLoaded = Number((await queryOne<{ n: number }>(connection, `SELECT count(*) AS n FROM ${quoteIdent(input.table)}`)).n);
+      let rowsRejected = 0;
+      for (const [position, file] of input.files.entries()) {
+        const malformed = await recordCsvErrors(connection, rejectsTables(position), base + position, file);
+        const { n } = await queryOne<{ n: number }>(connection, `SELECT count(*) AS n FROM ${stage} WHERE __src = $position`, { position });
+        rowsRejected += malformed;
+        await recordSource(connection, file, {
+          sourceId: base + position,
+          kind: 'table',
+          counts: { rowsRead: Number(n) + malformed, rowsLoaded: Number(n), rowsRejected: malformed },
+          mapping: { table: input.table },
+        });
+      }
+      if (rowsLoaded === 0) throw new CoreError('E_NO_DATA', `${input.files.map((file) => file.path).join(', ')}: no data rows to import`);
+      await connection.run(`DROP TABLE ${stage}`);
+      scope.progress.update({ phase: 'swap' }, true);
+      const rejectsSample = await rejectsOf(connection, base, 10);
+      return {
+        base,
+        rowsRead: rowsLoaded + rowsRejected,
+        rowsLoaded,
+        rowsRejected,
+        rowsReplaced,
+        table: { name: input.table, rows: rowsLoaded, columns: headers.map((name, index) => ({ name, type: types[index] ?? 'VARCHAR' })) },
+        rejectsSample,
+      };
+    });
   } finally {
     await connection.run(`DROP TABLE IF EXISTS ${stage}`).catch(() => undefined);
   }
