@@ -210,8 +210,20 @@ describe('Import result alerts', () => {
 /** Every alert the core raises, as it raises it (ingest/map.ts, outcome.ts, overlap.ts, importFiles.ts): the record names each code once. */
 const CORE_ALERTS: Record<ImportAlert['code'], ImportAlert> = {
   no_amount: { code: 'no_amount', message: 'no amount column was mapped: orders load without amounts, so revenue, value and refund figures will be empty; map one with --mapping {"amount": "HEADER"}' },
-  amount_unreadable: { code: 'amount_unreadable', message: 'column "金额" is mapped to amount by its name, but its first values are not numbers (NaN, Infinity or text): rows whose value cannot be read are rejected' },
-  duplicate_header: { code: 'duplicate_header', message: 'two columns are headed "金额" (columns 4 and 6): the mapping reads column 4; the other is named "金额_1", map it by that name to read it instead' },
+  amount_unreadable: {
+    code: 'amount_unreadable',
+    message: 'column "金额" is mapped to amount by its name, but its first values are not numbers (NaN, Infinity or text): rows whose value cannot be read are rejected',
+    columns: [{ header: '金额' }],
+    field: 'amount',
+  },
+  duplicate_header: {
+    code: 'duplicate_header',
+    message: 'two columns are headed "金额" (columns 4 and 6): the mapping reads column 4; the other is named "金额_1", map it by that name to read it instead',
+    columns: [
+      { header: '金额', position: 4 },
+      { header: '金额_1', position: 6 },
+    ],
+  },
   implausible_dates: { code: 'implausible_dates', count: 12, message: '12 rows dated before 1990-01-01 or on/after 2100-01-01 were rejected as misread dates; widen the range with --dates-from / --dates-to if they are real' },
   credit_notes: { code: 'credit_notes', count: 3654, message: '3,654 negative invoices with a "C" id were read as credit notes: money given back to their customer, counted by the refund rates, not orders (--credit-notes cancel reads them as cancelled orders)' },
   repeated_ids: { code: 'repeated_ids', count: 5, message: '5 rows repeat an id of another row of this import and were folded into it: orders count each id once' },
@@ -230,8 +242,8 @@ describe('Import alerts in Chinese', () => {
   // Read off the zh-CN catalogue with each alert's numbers; none may lean on a count the alert does not carry.
   const expected: Record<ImportAlert['code'], string> = {
     no_amount: '没有映射金额列：订单导入后没有金额，收入、客户价值和退款相关的数字都会为空。请在字段映射中为金额选择一列。',
-    amount_unreadable: '按列名映射为金额的一列，开头的值不是数字（NaN、Infinity 或文字）：金额无法读取的行将被拒绝。',
-    duplicate_header: '有两列的表头相同：映射读取其中第一列；另一列在预览中有自己的列名，如需读取它，请按该列名映射。',
+    amount_unreadable: '列“金额”按列名映射为金额，但开头的值不是数字（NaN、Infinity 或文字）：该值无法读取的行将被拒绝。',
+    duplicate_header: '第 4 列和第 6 列的表头都是“金额”：映射读取第 4 列；另一列在预览中名为“金额_1”，如需读取它，请按该列名映射。',
     implausible_dates: '12 行的日期过早或过晚，被视为误读的日期而拒绝；如果这些日期是真实的，请用 --dates-from / --dates-to 放宽日期范围。',
     credit_notes: '3,654 张编号以 C 开头的负数发票被视为贷项通知单：即退还给客户的钱，计入退款率，不计为订单。',
     repeated_ids: '5 行与本次导入中另一行的编号重复，已合并到那一行：每个编号只计一次。',

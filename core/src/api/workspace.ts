@@ -29,6 +29,14 @@ export interface ImportAlert {
   share?: number;
   /** The files the alert is about, by file name (a skipped copy first, then the file it copies), so a UI can word it in its own language. */
   files?: string[];
+  /**
+   * The columns the alert is about, so a UI can word it in its own language: for `amount_unreadable` the
+   * unreadable column (with the canonical `field` it was mapped to); for `duplicate_header` the column the
+   * mapping read, then the other copy under the name the preview gives it. Positions count from 1.
+   */
+  columns?: { header: string; position?: number }[];
+  /** The canonical field the alert is about (`amount_unreadable`: the field the unreadable column was mapped to). */
+  field?: string;
 }
 
 /**

@@ -178,6 +178,8 @@ function mappingAlerts(kind: ImportKind, file: ReadFile | null, decision: Mappin
     alerts.push({
       code: 'amount_unreadable',
       message: `column "${decision.mapping[field]}" is mapped to ${field} by its name, but its first values are not numbers (NaN, Infinity or text): rows whose value cannot be read are rejected`,
+      columns: [{ header: decision.mapping[field] ?? '' }],
+      field,
     });
   }
   // A recipe's joined columns are its own; a plain file's are compared as it writes them.
@@ -191,6 +193,10 @@ function mappingAlerts(kind: ImportKind, file: ReadFile | null, decision: Mappin
       alerts.push({
         code: 'duplicate_header',
         message: `two columns are headed "${name}" (columns ${Math.min(read, other) + 1} and ${Math.max(read, other) + 1}): the mapping reads column ${read + 1}; the other is named "${file.headers[other]}", map it by that name to read it instead`,
+        columns: [
+          { header: name, position: read + 1 },
+          { header: file.headers[other] ?? name, position: other + 1 },
+        ],
       });
     }
   }

@@ -20,7 +20,7 @@ describe('no silent loss', () => {
     const path = file('nan.csv', 'order_id,customer_id,date,amount\n1,a,2024-01-01,NaN\n2,b,2024-01-02,Infinity\n3,c,2024-01-03,n/a\n4,d,2024-01-04,12.50\n5,e,2024-01-05,-\n');
     const preview = await h.client().previewImport({ kind: 'orders', files: [path] });
     expect(preview.mapping.amount).toBe('amount');
-    expect(preview.alerts.map((alert) => alert.code)).toEqual(['amount_unreadable']);
+    expect(preview.alerts).toMatchObject([{ code: 'amount_unreadable', columns: [{ header: 'amount' }], field: 'amount' }]);
     const result = await h.client().importFiles({ kind: 'orders', files: [path] });
     expect(result).toMatchObject({ rowsRead: 5, rowsLoaded: 1, rowsRejected: 4 });
     expect(result.rejectsSample.map((reject) => [reject.line, reject.column, reject.raw, reject.reason])).toEqual([
@@ -112,7 +112,14 @@ describe('no silent loss', () => {
   it('a repeated header is named in an alert: which copy the mapping read, and the other one\'s name', async () => {
     const preview = await h.client().previewImport({ kind: 'orders', files: [join(FIXTURES, 'duplicate_headers.csv')] });
     expect(preview.alerts).toEqual([
-      { code: 'duplicate_header', message: 'two columns are headed "amount" (columns 4 and 5): the mapping reads column 4; the other is named "amount_1", map it by that name to read it instead' },
+      {
+        code: 'duplicate_header',
+        message: 'two columns are headed "amount" (columns 4 and 5): the mapping reads column 4; the other is named "amount_1", map it by that name to read it instead',
+        columns: [
+          { header: 'amount', position: 4 },
+          { header: 'amount_1', position: 5 },
+        ],
+      },
     ]);
   });
 
@@ -123,7 +130,14 @@ describe('no silent loss', () => {
     // " amount" (quoted, with a space) is written a second time: the same header as the mapped amount once trimmed.
     const repeated = await h.client().previewImport({ kind: 'orders', files: [file('repeated.csv', 'order_id,customer_id,date,amount," amount"\n1,a,2024-01-01,10,99\n')] });
     expect(repeated.alerts).toEqual([
-      { code: 'duplicate_header', message: 'two columns are headed "amount" (columns 4 and 5): the mapping reads column 4; the other is named "amount_1", map it by that name to read it instead' },
+      {
+        code: 'duplicate_header',
+        message: 'two columns are headed "amount" (columns 4 and 5): the mapping reads column 4; the other is named "amount_1", map it by that name to read it instead',
+        columns: [
+          { header: 'amount', position: 4 },
+          { header: 'amount_1', position: 5 },
+        ],
+      },
     ]);
   });
 

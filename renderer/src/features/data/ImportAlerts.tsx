@@ -5,11 +5,16 @@
 // with the core's words behind a disclosure for the record.
 import type { ImportAlert } from '../../../../core/src/api/index.ts';
 import type { MessageKey } from '../../i18n/en.ts';
-import { useI18n } from '../../i18n/I18nProvider.tsx';
+import { isMessageKey, useI18n } from '../../i18n/I18nProvider.tsx';
 
 export function ImportAlerts({ alerts, title = 'result.alertsTitle' }: { alerts: readonly ImportAlert[]; title?: MessageKey }) {
   const { t, number, percent, language } = useI18n();
   const listSeparator = language === 'zh-CN' ? '、' : ', ';
+  // A canonical field by its label in this language (金额 for amount); a field without one keeps its name.
+  const fieldLabel = (field: string) => {
+    const key = `field.${field}`;
+    return isMessageKey(key) ? t(key) : field;
+  };
   if (alerts.length === 0) return null;
   return (
     <div className="banner banner-warning" role="status" data-testid="import-alerts">
@@ -27,6 +32,11 @@ export function ImportAlerts({ alerts, title = 'result.alertsTitle' }: { alerts:
                   file: alert.files?.[0] ?? '',
                   other: alert.files?.[1] ?? '',
                   files: (alert.files ?? []).join(listSeparator),
+                  column: alert.columns?.[0]?.header ?? '',
+                  position: number(alert.columns?.[0]?.position ?? 0),
+                  otherColumn: alert.columns?.[1]?.header ?? '',
+                  otherPosition: number(alert.columns?.[1]?.position ?? 0),
+                  field: alert.field === undefined ? '' : fieldLabel(alert.field),
                 })}{' '}
                 <details className="banner-details">
                   <summary>{t('error.details')}</summary>
