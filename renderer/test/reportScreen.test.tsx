@@ -128,7 +128,7 @@ describe('Report screen', () => {
       describeWorkspace: async () => ({ path: '/home/analyst/shop.duckdb' }) as WorkspaceInfo,
       saveDisplaySettings: async (request) => {
         saved.push(request);
-        settings = { branding: { ...settings.branding, ...request.branding }, currency: request.currency ?? null };
+        settings = { branding: { ...settings.branding, ...request.branding }, currency: request.currency === undefined ? settings.currency : request.currency };
         return settings;
       },
       exportReport: async (request) => {
@@ -148,12 +148,16 @@ describe('Report screen', () => {
 
     const branding = await screen.findByTestId('branding');
     fireEvent.change(within(branding).getByLabelText('Title of every report of this workspace'), { target: { value: 'Q3 review' } });
+    // A save that leaves the currency alone sends none, so the workspace keeps following the imported amounts' currency.
+    fireEvent.click(within(branding).getByRole('button', { name: 'Save to workspace' }));
+    await vi.waitFor(() => expect(saved).toHaveLength(1));
+    expect(saved[0]).toEqual({ branding: { title: 'Q3 review', clientName: '', logo: null, accentColor: '#2F6FED', hideWorkspaceName: false } });
     fireEvent.change(within(branding).getByTestId('branding-client'), { target: { value: 'Acme Tea Co.' } });
     fireEvent.change(within(branding).getByTestId('branding-currency'), { target: { value: 'USD' } });
     fireEvent.click(within(branding).getByLabelText('Hide the workspace file name'));
     fireEvent.click(within(branding).getByRole('button', { name: 'Save to workspace' }));
-    await vi.waitFor(() => expect(saved).toHaveLength(1));
-    expect(saved[0]).toEqual({
+    await vi.waitFor(() => expect(saved).toHaveLength(2));
+    expect(saved[1]).toEqual({
       branding: { title: 'Q3 review', clientName: 'Acme Tea Co.', logo: null, accentColor: '#2F6FED', hideWorkspaceName: true },
       currency: 'USD',
     });

@@ -162,27 +162,36 @@ async function recordedAmountCurrency(connection: DuckDBConnection): Promise<str
   return recorded?.success ? recorded.data : null;
 }
 
-/**
- * The saved settings, else the defaults (a row written by a later release is read field by field).
- * A currency the user never chose (no currency saved) is the one the amounts were imported with; a
- * currency saved as null (the user chose none) stays none.
- */
-export async function workspaceDisplaySettings(connection: DuckDBConnection): Promise<DisplaySettings> {
+/** The settings row as saved (a row written by a later release is read field by field); `currency` is absent until the user chooses one. */
+async function savedSettings(connection: DuckDBConnection): Promise<Partial<DisplaySettings>> {
   const [row] = await queryRows<{ value: string }>(connection, 'SELECT value FROM settings WHERE key = $key', { key: SETTINGS_KEY });
   const saved = row ? settingsSchema.partial().safeParse(JSON.parse(row.value)) : null;
-  const savedCurrency = saved?.success ? saved.data.currency : undefined;
+  return saved?.success ? saved.data : {};
+}
+
+/**
+ * The saved settings, else the defaults. A currency the user never chose (no currency saved) is the
+ * one the amounts were imported with; a currency saved as null (the user chose none) stays none.
+ */
+export async function workspaceDisplaySettings(connection: DuckDBConnection): Promise<DisplaySettings> {
+  const saved = await savedSettings(connection);
   return {
-    branding: (saved?.success ? saved.data.branding : undefined) ?? DEFAULT_BRANDING,
-    currency: savedCurrency === undefined ? await recordedAmountCurrency(connection) : savedCurrency,
+    branding: saved.branding ?? DEFAULT_BRANDING,
+    currency: saved.currency === undefined ? await recordedAmountCurrency(connection) : saved.currency,
   };
 }
 
+/**
+ * Saves what the request names. A currency is stored only once the user chooses one, so saving the
+ * branding alone keeps following the currency of the amounts imported later.
+ */
 export async function saveDisplaySettings(connection: DuckDBConnection, request: SaveDisplaySettingsRequest): Promise<DisplaySettings> {
-  const current = await workspaceDisplaySettings(connection);
-  const next: DisplaySettings = {
-    branding: request.branding === undefined ? current.branding : checkBranding(request.branding, current.branding),
-    currency: request.currency === undefined ? current.currency : checkCurrency(request.currency),
+  const saved = await savedSettings(connection);
+  const branding = saved.branding ?? DEFAULT_BRANDING;
+  const next: Partial<DisplaySettings> = {
+    branding: request.branding === undefined ? branding : checkBranding(request.branding, branding),
+    ...(request.currency === undefined ? (saved.currency === undefined ? {} : { currency: saved.currency }) : { currency: checkCurrency(request.currency) }),
   };
   await connection.run('INSERT OR REPLACE INTO settings (key, value) VALUES ($key, $value)', { key: SETTINGS_KEY, value: JSON.stringify(next) });
-  return next;
+  return workspaceDisplaySettings(connection);
 }

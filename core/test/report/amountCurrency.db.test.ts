@@ -55,6 +55,12 @@ describe('display currency from the imported amounts', () => {
     expect(await currency()).toBe('CNY');
     await t.client.openWorkspace({ path: join(t.dir, 'test.duckdb') });
     expect(await currency()).toBe('CNY');
+    // ... and keeps following the data: amounts imported in pounds later are shown in pounds
+    await importOrders('pounds.csv', ['P1,c1,2024-02-05,£12.50']);
+    expect(await currency()).toBe('GBP');
+    await t.client.saveDisplaySettings({ branding: { title: 'Q2' } });
+    await importOrders('yuan2.csv', ['A2,c1,2024-02-15,¥3.50']);
+    expect(await currency()).toBe('CNY');
     await t.client.saveDisplaySettings({ currency: null });
     expect(await currency()).toBeNull();
     await importOrders('usd.csv', ['B1,c1,2024-03-05,$12.50']);

@@ -29,7 +29,8 @@ export function BrandingPanel({ onSaved }: BrandingPanelProps) {
   const { t, money } = useI18n();
   const saved = useCall('displaySettings', {});
   const [branding, setBranding] = useState<ReportBranding | null>(null);
-  const [currency, setCurrency] = useState<string | null>(null);
+  // undefined until the user picks one: saving then leaves the currency to follow the imported amounts
+  const [chosenCurrency, setChosenCurrency] = useState<string | null | undefined>(undefined);
   const [error, setError] = useState<CoreError | null>(null);
   const [status, setStatus] = useState<'idle' | 'saving' | 'saved'>('idle');
   const [logoRefused, setLogoRefused] = useState(false);
@@ -37,11 +38,12 @@ export function BrandingPanel({ onSaved }: BrandingPanelProps) {
   useEffect(() => {
     if (!saved.value) return;
     setBranding(saved.value.branding);
-    setCurrency(saved.value.currency);
+    setChosenCurrency(undefined);
   }, [saved.value]);
 
   if (saved.error) return <ErrorBanner error={saved.error} />;
   if (!branding) return null;
+  const currency = chosenCurrency === undefined ? (saved.value?.currency ?? null) : chosenCurrency;
   const edit = (change: Partial<ReportBranding>) => {
     setBranding({ ...branding, ...change });
     setStatus('idle');
@@ -50,7 +52,7 @@ export function BrandingPanel({ onSaved }: BrandingPanelProps) {
     setStatus('saving');
     setError(null);
     try {
-      const next = await core.saveDisplaySettings({ branding, currency });
+      const next = await core.saveDisplaySettings({ branding, ...(chosenCurrency === undefined ? {} : { currency: chosenCurrency }) });
       setStatus('saved');
       saved.reload();
       onSaved(next);
@@ -115,7 +117,7 @@ export function BrandingPanel({ onSaved }: BrandingPanelProps) {
           <select
             value={currency ?? ''}
             onChange={(event) => {
-              setCurrency(event.target.value === '' ? null : event.target.value);
+              setChosenCurrency(event.target.value === '' ? null : event.target.value);
               setStatus('idle');
             }}
             data-testid="branding-currency"
