@@ -2,10 +2,11 @@
 import { cleanup, fireEvent, screen, within } from '@testing-library/react';
 import { tableFromArrays, tableToIPC } from 'apache-arrow';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CoreError, type ImportAlert, type ImportPreview, type ImportResult, type WorkspaceInfo } from '../../core/src/api/index.ts';
+import { CoreError, type ImportAlert, type ImportPreview, type ImportResult, type ImportWarning, type WorkspaceInfo } from '../../core/src/api/index.ts';
 import { PROFILES } from '../../core/src/ingest/vocabulary.ts';
 import { DataScreen } from '../src/features/data/DataScreen.tsx';
 import { ImportAlerts } from '../src/features/data/ImportAlerts.tsx';
+import { ImportWarnings } from '../src/features/data/ImportWarnings.tsx';
 import { profileName } from '../src/features/data/PreviewStep.tsx';
 import { translate } from '../src/i18n/I18nProvider.tsx';
 import { fakeCore, renderWith } from './fakeCore.tsx';
@@ -44,7 +45,7 @@ const preview: ImportPreview = {
   missingRequired: ['customer_id'],
   lineLevel: false,
   files: ['/uploads/orders.csv'],
-  warnings: ['status words not in the vocabulary: 待评价'],
+  warnings: [{ code: 'statuses_unknown', words: ['待评价'], message: 'status words not recognised, read as completed: 待评价' }],
   alerts: [],
 };
 
@@ -237,6 +238,51 @@ const CORE_ALERTS: Record<ImportAlert['code'], ImportAlert> = {
   duplicate_file: { code: 'duplicate_file', count: 66, share: 1, files: ['first1000.csv', 'part1.csv.gz'], message: 'first1000.csv was skipped: 66 of its 66 order ids (100.0%) are also in part1.csv.gz, so it repeats that file and its rows would be counted twice; import it on its own if it is not a copy' },
   shared_ids: { code: 'shared_ids', count: 7, files: ['a.csv', 'b.csv'], message: '7 order ids are in more than one file of this import (a.csv and b.csv: 7): each such order is read from the last file that has it' },
 };
+
+/** Every warning the core raises, as it raises it (ingest/map.ts, decode.ts with probe.ts's notes): the record names each code once. */
+const CORE_WARNINGS: Record<ImportWarning['code'], ImportWarning> = {
+  olist_joined: { code: 'olist_joined', count: 5, message: 'joined 5 Olist files: 31 columns from orders, customers, items, payments and products' },
+  taobao_joined: { code: 'taobao_joined', message: 'joined the Taobao order report (buyer, times, payment, refund) and item report (one row per item) by 订单编号' },
+  statuses_unknown: { code: 'statuses_unknown', words: ['待评价', '已冻结'], message: 'status words not recognised, read as completed: 待评价, 已冻结' },
+  encoding_guessed: {
+    code: 'encoding_guessed',
+    files: ['orders.csv'],
+    encoding: 'gb18030',
+    message: '/data/orders.csv: not UTF-8; read as GB18030 because its non-ASCII bytes read as Chinese text (name the encoding if it is Big5)',
+  },
+  no_buyer: {
+    code: 'no_buyer',
+    profile: 'pinduoduo',
+    message: 'Pinduoduo exports carry no buyer id: each order is read as its own customer, so repeat and churn figures are empty; map a buyer column with --mapping {"customer_id": "HEADER"} to follow buyers',
+  },
+};
+
+describe('Import warnings in Chinese', () => {
+  it('words every warning the core raises in Chinese, naming its files, words and encoding, the core’s English behind a closed disclosure', () => {
+    const expected: Record<ImportWarning['code'], string> = {
+      olist_joined: '已合并 5 个 Olist 文件：订单、客户、订单行、付款和商品。',
+      taobao_joined: '已按订单编号合并淘宝订单报表（买家、时间、付款、退款）和宝贝报表（每件商品一行）。',
+      statuses_unknown: '以下状态词未能识别，已按“已完成”读取：待评价、已冻结。',
+      encoding_guessed: 'orders.csv 不是 UTF-8 编码，也未注明编码：已按 GB18030 读取。如果预览中出现乱码，请选择正确的编码。',
+      no_buyer: '拼多多订单导出没有买家编号：每个订单视为一位独立客户，因此复购和流失数字为空。请映射买家列以追踪买家。',
+    };
+    renderWith(<ImportWarnings warnings={Object.values(CORE_WARNINGS)} />, { language: 'zh-CN' });
+    const items = within(screen.getByTestId('import-warnings')).getAllByRole('listitem');
+    expect(items).toHaveLength(Object.keys(CORE_WARNINGS).length);
+    for (const item of items) {
+      const code = item.dataset.code as ImportWarning['code'];
+      const details = item.querySelector('details');
+      expect(details?.open, code).toBe(false);
+      expect(details?.textContent, code).toContain(CORE_WARNINGS[code].message);
+      expect((item.textContent ?? '').replace(details?.textContent ?? '', '').trim(), code).toBe(expected[code]);
+    }
+  });
+
+  it('shows the core’s own words in English', () => {
+    renderWith(<ImportWarnings warnings={[CORE_WARNINGS.statuses_unknown]} />, { language: 'en' });
+    expect(screen.getByTestId('import-warnings').textContent).toBe(CORE_WARNINGS.statuses_unknown.message);
+  });
+});
 
 describe('Import alerts in Chinese', () => {
   // Read off the zh-CN catalogue with each alert's numbers; none may lean on a count the alert does not carry.

@@ -20,6 +20,25 @@ export type ImportRequestKind = ImportKind | 'table';
  * - `duplicate_file`: a file whose ids another file of the import holds (`count` shared, `share` of its ids): left out;
  * - `shared_ids`: ids that files of the import (not copies) share, and what became of their rows.
  */
+/**
+ * Something the user should know about an import, short of doubting its numbers (those are alerts).
+ * `message` says it in English, as the CLI prints it; the other fields let a UI word it in its own language.
+ * - `olist_joined`: the Olist files were joined into one export (`count` files);
+ * - `taobao_joined`: the Taobao order and item reports were joined by 订单编号;
+ * - `statuses_unknown`: status words the vocabulary does not know, read as completed (`words`);
+ * - `encoding_guessed`: a file neither UTF-8 nor marked with a BOM, read as `encoding` (`files`: its name);
+ * - `no_buyer`: the platform's export (`profile`) names no buyer, so each order is its own customer.
+ */
+export interface ImportWarning {
+  code: 'olist_joined' | 'taobao_joined' | 'statuses_unknown' | 'encoding_guessed' | 'no_buyer';
+  message: string;
+  count?: number;
+  words?: string[];
+  files?: string[];
+  encoding?: string;
+  profile?: string;
+}
+
 export interface ImportAlert {
   code: 'no_amount' | 'amount_unreadable' | 'duplicate_header' | 'implausible_dates' | 'credit_notes' | 'repeated_ids' | 'existing_ids' | 'unmatched_customers' | 'duplicate_file' | 'shared_ids';
   message: string;
@@ -182,7 +201,7 @@ export interface ImportPreview {
   /** Every file the import would read (folders expanded). */
   files: string[];
   /** Things the user should know before importing, e.g. status words the vocabulary does not know. */
-  warnings: string[];
+  warnings: ImportWarning[];
   /** What the user must see before importing: no amount column, duplicate headers, ids already in the workspace (`existing_ids`). */
   alerts: ImportAlert[];
   /** Kind `table`: each column's type as the first 1,000 rows read (the import types on every row). */
@@ -232,7 +251,7 @@ export interface ImportResult {
   encoding: string;
   format: FileFormat;
   /** Things the user should know, e.g. status words the vocabulary does not know (read as completed). */
-  warnings: string[];
+  warnings: ImportWarning[];
   /** What the user must see before trusting the numbers (`no_amount`, `amount_unreadable`, ...); the wizard's banner reads these. */
   alerts: ImportAlert[];
   /** Kind `table`: the table written, its columns and types. */

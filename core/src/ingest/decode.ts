@@ -8,7 +8,7 @@
 import { open, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { EncodingName, FileFormat } from '../api/workspace.ts';
+import type { EncodingName, FileFormat, ImportWarning } from '../api/workspace.ts';
 import type { ProgressUpdate } from '../task/scope.ts';
 import { sniffCsv, whitespaceHeaders, type Headers } from './dialect.ts';
 import type { IngestLimits } from './limits.ts';
@@ -47,7 +47,7 @@ export interface DecodedFile {
   /** A file decoded in parts was cut by the dialect sniffed on its head, which then stands for the whole file; else null. */
   partsDialect: ({ dialect: CsvDialect } & Headers) | null;
   /** What the import should tell the user about how this file was read (an encoding it guessed). */
-  warnings: string[];
+  warnings: ImportWarning[];
   /** SHA-256 of the original bytes and the newline count of the text DuckDB reads; started on first call. */
   digest(): Promise<Digest>;
 }
@@ -89,9 +89,10 @@ export async function decodeFile(file: ProbedFile, options: DecodeOptions): Prom
   const onBytes = (phase: ProgressUpdate['phase']) => (bytes: number) => options.progress({ phase, bytesDone: bytes, bytesTotal: file.sizeBytes, file: path });
   // The digest of a file DuckDB reads itself runs alongside that read, whose progress DuckDB reports.
   const stream = { signal: options.signal, onBytes: () => undefined };
+  const warnings: ImportWarning[] = file.encodingNote ? [{ code: 'encoding_guessed', message: file.encodingNote, files: [basename(path)], encoding: file.encoding }] : [];
   const base = {
     path, sizeBytes: file.sizeBytes, format: file.format, gzip: false, sheet: null, sheets: [] as string[], records: null, lineOffsets: [0],
-    longestLine: null as number | null, headText: file.headText, sheetHeaders: null, partsDialect: null, warnings: file.encodingNote ? [file.encodingNote] : [],
+    longestLine: null as number | null, headText: file.headText, sheetHeaders: null, partsDialect: null, warnings,
   };
   const limits = options.ingest;
 

@@ -7,7 +7,7 @@
 // status words, and which date and number columns DuckDB's reader may read typed. Table imports
 // (`kind table`) keep every column as written and skip this stage.
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { ColumnMapping, ImportAlert, ImportKind, ImportOptions } from '../api/workspace.ts';
+import type { ColumnMapping, ImportAlert, ImportKind, ImportOptions, ImportWarning } from '../api/workspace.ts';
 import { CoreError } from '../api/errors.ts';
 import { queryRows, quoteIdent } from '../db/sql.ts';
 import { columnStats, hasAmount, proposeMapping, typedCandidates, type ColumnStats, type MappingDecision } from './mapping.ts';
@@ -42,7 +42,7 @@ export interface MappedImport {
   orderedSource(position: number, options: ReadOptions): SqlPiece | null;
   /** The first rows, every header as a column h0, h1, ... */
   sample: SqlPiece;
-  warnings: string[];
+  warnings: ImportWarning[];
   /** What the user must see: no amount, an unreadable amount column, duplicate headers. */
   alerts: ImportAlert[];
 }
@@ -144,12 +144,14 @@ export async function mapImport(request: MappedRequest, read: ReadFile[], option
     if (recipe || !file || (file.reader.kind !== 'csv' && file.reader.kind !== 'whitespace')) return null;
     return readerSql(file, position, columnsByFile[position] ?? [], read);
   };
-  const warnings = [
-    ...(recipe?.id === 'olist' ? [`joined ${files.length} Olist files: ${recipe.headers.length} columns from orders, customers, items, payments and products`] : []),
-    ...(recipe && recipe.id !== 'olist' ? ['joined the Taobao order report (buyer, times, payment, refund) and item report (one row per item) by 订单编号'] : []),
-    ...(statuses.unknown.length > 0 ? [`status words not recognised, read as completed: ${statuses.unknown.join(', ')}`] : []),
+  const warnings: ImportWarning[] = [
+    ...(recipe?.id === 'olist'
+      ? [{ code: 'olist_joined' as const, count: files.length, message: `joined ${files.length} Olist files: ${recipe.headers.length} columns from orders, customers, items, payments and products` }]
+      : []),
+    ...(recipe && recipe.id !== 'olist' ? [{ code: 'taobao_joined' as const, message: 'joined the Taobao order report (buyer, times, payment, refund) and item report (one row per item) by 订单编号' }] : []),
+    ...(statuses.unknown.length > 0 ? [{ code: 'statuses_unknown' as const, words: statuses.unknown, message: `status words not recognised, read as completed: ${statuses.unknown.join(', ')}` }] : []),
     ...files.flatMap((file) => file.warnings),
-    ...(decision.profile?.note && decision.mapping.customer_id === '@order_id' ? [decision.profile.note] : []),
+    ...(decision.profile?.note && decision.mapping.customer_id === '@order_id' ? [{ code: 'no_buyer' as const, profile: decision.profile.id, message: decision.profile.note }] : []),
   ];
   return {
     kind, files, recipe, auxiliary: recipe?.auxiliary ?? new Set(), headers, decision, mapping: decision.mapping, plan, native, source, orderedSource, sample, warnings,

@@ -3,7 +3,7 @@
 // the import names them. Nothing is loaded yet; reader.ts turns a read file into SQL.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { CoreError } from '../api/errors.ts';
-import type { EncodingName, FileFormat } from '../api/workspace.ts';
+import type { EncodingName, FileFormat, ImportWarning } from '../api/workspace.ts';
 import { queryRows } from '../db/sql.ts';
 import type { DecodedFile } from './decode.ts';
 import { displayHeaders, sniffCsv, whitespaceHeaders } from './dialect.ts';
@@ -36,7 +36,7 @@ export interface ReadFile {
   records: number | null;
   /** Bytes of the longest line DuckDB will read, when measured before (converted or gzip text), else null. */
   longestLine: number | null;
-  warnings: string[];
+  warnings: ImportWarning[];
   digest(): Promise<Digest>;
 }
 

@@ -36,7 +36,7 @@ export function runHostileCases(title: string, cases: readonly HostileCase[]): v
           expect(result).toMatchObject({ rowsLoaded: expected.rows.length, rowsRejected: expected.rejected ?? 0 });
           if (expected.firstReject) expect(result.rejectsSample[0]).toMatchObject(expected.firstReject);
           if (expected.encoding) expect(result.encoding).toBe(expected.encoding);
-          if (expected.warning) expect(result.warnings.join('\n')).toContain(expected.warning);
+          if (expected.warning) expect(result.warnings.map((warning) => warning.message).join('\n')).toContain(expected.warning);
           const rows = await h.sql<{ order_id: string; customer_id: string; day: string; amount: number }>(ORDERS_SQL);
           const byId = (a: OrderRow, b: OrderRow) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
           expect(rows.map((row): OrderRow => [row.order_id, row.customer_id, row.day, row.amount])).toEqual([...expected.rows].sort(byId));

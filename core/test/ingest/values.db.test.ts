@@ -38,7 +38,7 @@ describe('value normalisation in SQL', () => {
     });
     expect(preview.missingRequired).toEqual([]);
     expect(preview.lineLevel).toBe(false);
-    expect(preview.warnings).toEqual(['status words not recognised, read as completed: weird status']);
+    expect(preview.warnings).toEqual([{ code: 'statuses_unknown', words: ['weird status'], message: 'status words not recognised, read as completed: weird status' }]);
   });
 
   it('reads amounts, dates and statuses in every layout and rejects what it cannot read, naming line and column', async () => {

@@ -143,6 +143,11 @@ export const en = {
   'result.alert.unmatched_customers': '{count} tickets ({share} of the tickets) name a customer with no order in the workspace: they join the customers table but no order analysis sees them; check that the tickets\' customer column holds the ids the orders use.',
   'result.alert.duplicate_file': '{file} was skipped: {share} of its ids are also in {other}, so it is a copy and its rows would count twice. Import it on its own if it is not a copy.',
   'result.alert.shared_ids': '{count} ids are in more than one file of this import ({files}): order lines are taken from every file that has the order, so lines exported twice count twice; otherwise the last file that has an id is read.',
+  'import.warning.olist_joined': 'Joined {count} Olist files: orders, customers, items, payments and products.',
+  'import.warning.taobao_joined': 'Joined the Taobao order report (buyer, times, payment, refund) and item report (one row per item) by 订单编号.',
+  'import.warning.statuses_unknown': 'Status words not recognised, read as completed: {words}.',
+  'import.warning.encoding_guessed': '{file} is not UTF-8 and names no encoding: read as {encoding}. Choose the encoding if the preview shows garbled text.',
+  'import.warning.no_buyer': '{profile} names no buyer: each order is read as its own customer, so repeat and churn figures are empty. Map a buyer column to follow buyers.',
 
   'report.title': 'Report',
   'report.subtitle': 'The findings of this workspace as a report: edit titles, order and notes, then export.',

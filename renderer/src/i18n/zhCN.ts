@@ -145,6 +145,11 @@ export const zhCN: Record<MessageKey, string> = {
   'result.alert.unmatched_customers': '{count} 张工单（占工单的 {share}）所属的客户在工作区中没有任何订单：这些客户会计入客户表，但基于订单的分析都看不到他们；请检查工单的客户列与订单使用的是否为同一种编号。',
   'result.alert.duplicate_file': '已跳过 {file}：它的编号中有 {share} 也出现在 {other} 中，视为副本，以免其行被重复计算；如果它不是副本，请单独导入。',
   'result.alert.shared_ids': '{count} 个编号出现在本次导入的多个文件中（{files}）：订单行会取自每个含有该订单的文件，重复导出的行会被计算两次；其他情况以最后一个含有该编号的文件为准。',
+  'import.warning.olist_joined': '已合并 {count} 个 Olist 文件：订单、客户、订单行、付款和商品。',
+  'import.warning.taobao_joined': '已按订单编号合并淘宝订单报表（买家、时间、付款、退款）和宝贝报表（每件商品一行）。',
+  'import.warning.statuses_unknown': '以下状态词未能识别，已按“已完成”读取：{words}。',
+  'import.warning.encoding_guessed': '{file} 不是 UTF-8 编码，也未注明编码：已按 {encoding} 读取。如果预览中出现乱码，请选择正确的编码。',
+  'import.warning.no_buyer': '{profile}没有买家编号：每个订单视为一位独立客户，因此复购和流失数字为空。请映射买家列以追踪买家。',
 
   'report.title': '报告',
   'report.subtitle': '把本工作区的发现整理成报告：可修改标题、顺序和备注，然后导出。',

@@ -65,7 +65,7 @@ function formatResult(result: ImportResult, kind: ImportRequestKind): string {
       lines.push(`  ${reject.file}${place ? ` ${place}` : ''}: ${reject.reason}${reject.raw === null ? '' : ` ("${reject.raw.slice(0, 60)}")`}`);
     }
   }
-  for (const warning of result.warnings) lines.push(`warning: ${warning}`);
+  for (const warning of result.warnings) lines.push(`warning: ${warning.message}`);
   lines.push(...alertLines(result.alerts));
   return lines.join('\n');
 }
@@ -83,7 +83,7 @@ function formatMapping(preview: ImportPreview): string {
   for (const field of Object.keys(preview.mapping).filter((field) => !preview.columns.some((column) => column.column === field))) {
     lines.push(`  ${field.padEnd(width)}${preview.mapping[field]}`);
   }
-  for (const warning of preview.warnings) lines.push(`warning: ${warning}`);
+  for (const warning of preview.warnings) lines.push(`warning: ${warning.message}`);
   lines.push(...alertLines(preview.alerts));
   return lines.join('\n');
 }

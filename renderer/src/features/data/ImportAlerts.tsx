@@ -5,16 +5,13 @@
 // with the core's words behind a disclosure for the record.
 import type { ImportAlert } from '../../../../core/src/api/index.ts';
 import type { MessageKey } from '../../i18n/en.ts';
-import { isMessageKey, useI18n } from '../../i18n/I18nProvider.tsx';
+import { useI18n } from '../../i18n/I18nProvider.tsx';
+import { fieldLabel } from './fieldLabel.ts';
+import { InOwnWords } from './InOwnWords.tsx';
 
 export function ImportAlerts({ alerts, title = 'result.alertsTitle' }: { alerts: readonly ImportAlert[]; title?: MessageKey }) {
   const { t, number, percent, language } = useI18n();
   const listSeparator = language === 'zh-CN' ? '、' : ', ';
-  // A canonical field by its label in this language (金额 for amount); a field without one keeps its name.
-  const fieldLabel = (field: string) => {
-    const key = `field.${field}`;
-    return isMessageKey(key) ? t(key) : field;
-  };
   if (alerts.length === 0) return null;
   return (
     <div className="banner banner-warning" role="status" data-testid="import-alerts">
@@ -22,11 +19,10 @@ export function ImportAlerts({ alerts, title = 'result.alertsTitle' }: { alerts:
       <ul className="banner-body">
         {alerts.map((alert) => (
           <li key={`${alert.code}:${alert.message}`} data-code={alert.code}>
-            {language === 'en' ? (
-              alert.message
-            ) : (
-              <>
-                {t(`result.alert.${alert.code}`, {
+            <InOwnWords
+              message={alert.message}
+              own={() =>
+                t(`result.alert.${alert.code}`, {
                   count: number(alert.count ?? 0),
                   share: percent(alert.share ?? null),
                   file: alert.files?.[0] ?? '',
@@ -36,14 +32,10 @@ export function ImportAlerts({ alerts, title = 'result.alertsTitle' }: { alerts:
                   position: number(alert.columns?.[0]?.position ?? 0),
                   otherColumn: alert.columns?.[1]?.header ?? '',
                   otherPosition: number(alert.columns?.[1]?.position ?? 0),
-                  field: alert.field === undefined ? '' : fieldLabel(alert.field),
-                })}{' '}
-                <details className="banner-details">
-                  <summary>{t('error.details')}</summary>
-                  {alert.message}
-                </details>
-              </>
-            )}
+                  field: alert.field === undefined ? '' : fieldLabel(t, alert.field),
+                })
+              }
+            />
           </li>
         ))}
       </ul>

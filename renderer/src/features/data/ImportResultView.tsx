@@ -3,7 +3,7 @@ import type { ImportResult } from '../../../../core/src/api/index.ts';
 import { StatTile } from '../../components/StatTile.tsx';
 import { useI18n } from '../../i18n/I18nProvider.tsx';
 import { ImportAlerts } from './ImportAlerts.tsx';
-import { Warnings } from './PreviewStep.tsx';
+import { ImportWarnings } from './ImportWarnings.tsx';
 import { RejectsPanel } from './RejectsPanel.tsx';
 
 export function ImportResultView({ result }: { result: ImportResult }) {
@@ -24,7 +24,7 @@ export function ImportResultView({ result }: { result: ImportResult }) {
       <p className={result.rowsRejected > 0 ? 'note-warn' : 'note-ok'}>
         {result.rowsRejected > 0 ? t('result.rejectShare', { share: percent(rejectShare, 2) }) : t('result.qualityGood')}
       </p>
-      <Warnings warnings={result.warnings} />
+      <ImportWarnings warnings={result.warnings} />
       {result.rowsRejected > 0 && <RejectsPanel sourceIds={result.sourceIds} total={result.rowsRejected} />}
     </div>
   );

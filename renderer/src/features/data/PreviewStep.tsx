@@ -3,6 +3,7 @@ import type { ColumnMapping, EncodingName, ImportPreview } from '../../../../cor
 import { isMessageKey, useI18n, type I18n } from '../../i18n/I18nProvider.tsx';
 import { fieldLabel } from './fieldLabel.ts';
 import { ImportAlerts } from './ImportAlerts.tsx';
+import { ImportWarnings } from './ImportWarnings.tsx';
 
 export const ENCODINGS: readonly EncodingName[] = ['utf-8', 'gb18030', 'gbk', 'big5', 'utf-16le', 'utf-16be'];
 
@@ -38,17 +39,6 @@ export function profileName(t: I18n['t'], profile: string | null): string {
   if (profile === null) return t('wizard.profile.none');
   const key = `wizard.profile.${profile}`;
   return isMessageKey(key) ? t(key) : profile;
-}
-
-export function Warnings({ warnings }: { warnings: readonly string[] }) {
-  if (warnings.length === 0) return null;
-  return (
-    <ul className="warnings" data-testid="import-warnings">
-      {warnings.map((warning) => (
-        <li key={warning}>{warning}</li>
-      ))}
-    </ul>
-  );
 }
 
 export function PreviewStep({ preview, choices, onChange }: PreviewStepProps) {
@@ -106,7 +96,7 @@ export function PreviewStep({ preview, choices, onChange }: PreviewStepProps) {
       </div>
       {/* The alerts are the sniffed mapping's: "no amount column" is gone once the user maps one. */}
       <ImportAlerts alerts={preview.alerts.filter((alert) => alert.code !== 'no_amount' || !choices.mapping.amount)} title="wizard.alertsTitle" />
-      <Warnings warnings={preview.warnings} />
+      <ImportWarnings warnings={preview.warnings} />
 
       <h3>{t('wizard.mapping')}</h3>
       <div className="mapping-grid" role="group" aria-label={t('wizard.mapping')}>
