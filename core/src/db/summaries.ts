@@ -234,6 +234,7 @@ export async function rebuildSummaries(connection: DuckDBConnection): Promise<vo
 async function recordState(connection: DuckDBConnection): Promise<void> {
   await connection.run(`DELETE FROM ${SUMMARY_STATE}`);
   await connection.run(`INSERT INTO ${SUMMARY_STATE} SELECT (SELECT count(*) FROM orders), (SELECT max(last_at) FROM customer_summary)`);
+  await newGeneration(connection);
 }
 
 /** Defines the summaries as views of their SQL: always current, and as costly as reading the orders. */
@@ -253,8 +254,11 @@ export async function ensureSummaries(connection: DuckDBConnection): Promise<voi
     return;
   }
   const kind = await summaryKind(connection);
-  if (kind === 'table' && (await storedSummariesCurrent(connection))) return;
-  if (kind === 'missing' && (await addMissingSummaries(connection))) return;
+  if ((kind === 'table' && (await storedSummariesCurrent(connection))) || (kind === 'missing' && (await addMissingSummaries(connection)))) {
+    // a workspace of a version before the generation gets one, as after an import
+    if ((await summaryGeneration(connection)) === null) await newGeneration(connection);
+    return;
+  }
   await rebuildSummaries(connection);
 }
 
@@ -403,4 +407,29 @@ export async function countKnownCustomers(connection: DuckDBConnection): Promise
             - (SELECT count(*) FROM customer_summary JOIN asked USING (customer_id)) - (SELECT count(*) FROM other_customers JOIN asked USING (customer_id)) AS customers`,
   );
   return Number(customers);
+}
+
+// --- The orders' generation: what results computed from the orders are kept against ---
+
+/** One row: an id drawn anew whenever the stored summaries are built or refreshed, that is at every import of orders. */
+const SUMMARY_GENERATION = 'summary_generation';
+
+async function newGeneration(connection: DuckDBConnection): Promise<void> {
+  await connection.run(`CREATE TABLE IF NOT EXISTS ${SUMMARY_GENERATION} (generation UUID NOT NULL)`);
+  await connection.run(`DELETE FROM ${SUMMARY_GENERATION}`);
+  await connection.run(`INSERT INTO ${SUMMARY_GENERATION} VALUES (uuid())`);
+}
+
+/**
+ * The generation of the orders the stored summaries hold: equal ids mean the same orders, so a
+ * result computed from them (by any rule) still holds. Null where that cannot be told: summaries
+ * that are views (orders read in place, whose files may change; a scope's temporary views), out
+ * of step with the orders, or from a version before the generation.
+ */
+export async function summaryGeneration(connection: DuckDBConnection): Promise<string | null> {
+  if ((await summaryKind(connection)) !== 'table' || !(await storedSummariesCurrent(connection))) return null;
+  const [held] = await queryRows(connection, `SELECT 1 FROM duckdb_tables() WHERE table_name = '${SUMMARY_GENERATION}' AND schema_name = 'main' AND NOT temporary`);
+  if (!held) return null;
+  const [row] = await queryRows<{ generation: string }>(connection, `SELECT CAST(generation AS VARCHAR) AS generation FROM ${SUMMARY_GENERATION}`);
+  return row?.generation ?? null;
 }
