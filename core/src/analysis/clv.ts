@@ -210,8 +210,12 @@ export async function customerValue(connection: DuckDBConnection, options: Custo
     statuses: options.statuses ?? DEFAULT_ACTIVITY_STATUSES,
   };
   return answerOnce(connection, 'value', request, () => fitAndStore(connection, options, settings), {
-    keep: ({ atRisk: _atRisk, ...kept }) => kept,
-    restore: async (kept) => ({ ...kept, atRisk: await atRiskRows(connection, settings.atRiskLimit) }),
+    // the at-risk rows as asked (base64 of their Arrow bytes): sorting 10M stored rows again for them took 0.56 s of CPU
+    keep: ({ atRisk, ...kept }) => ({ ...kept, atRiskLimit: settings.atRiskLimit, atRisk: Buffer.from(atRisk).toString('base64') }),
+    restore: async ({ atRiskLimit, atRisk, ...kept }) => ({
+      ...kept,
+      atRisk: atRiskLimit === settings.atRiskLimit ? new Uint8Array(Buffer.from(atRisk, 'base64')) : await atRiskRows(connection, settings.atRiskLimit),
+    }),
   });
 }
 
