@@ -2,7 +2,7 @@
 // run (customerResults.ts's answerOnce): the same result, the stored table not written again; an
 // import (a new generation of the orders), other options, orders read in place or written behind the
 // import's back make them compute again.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
@@ -13,6 +13,7 @@ import { rfm } from '../../src/analysis/rfm.ts';
 import { queryOne, queryRows } from '../../src/db/sql.ts';
 import { defineSummariesInPlace, rebuildSummaries, refreshSummaries, summaryGeneration } from '../../src/db/summaries.ts';
 import { Workspace } from '../../src/db/workspace.ts';
+import { createCore } from '../../src/host/core.ts';
 import { expectSame } from './bothWays.ts';
 import { GENERATED_ORDERS_SQL } from './seed.ts';
 
@@ -127,5 +128,35 @@ describe('customer results answered once per request and generation of the order
       await rebuildSummaries(connection);
       expect(await queryRows(connection, 'SELECT count(*) AS n FROM result_answers')).toEqual([{ n: 2 }]);
     });
+  });
+});
+
+describe('customer results across imports through the core', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'churnwb-answers-import-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('answers again until an import adds orders, then computes with them', async () => {
+    const csv = (name: string, lines: string[]) => {
+      const file = join(dir, name);
+      writeFileSync(file, ['order_id,customer_id,created_at,amount,status', ...lines, ''].join('\n'));
+      return file;
+    };
+    const first = csv('first.csv', ['o1,a,2024-01-05 09:00,10,completed', 'o2,a,2024-02-10 09:00,20,completed', 'o3,b,2024-01-20 09:00,30,completed']);
+    const second = csv('second.csv', ['o4,c,2024-03-01 09:00,40,completed']);
+    const core = await createCore({ workspace: join(dir, 'imports.duckdb'), settings: { threads: 2, memoryLimit: '1GB', tempDirectory: join(dir, 'spill') } });
+    try {
+      await core.importFiles({ kind: 'orders', files: [first] });
+      const before = await core.customerSegments({ scheme: 'rfm' });
+      expect((await core.customerSegments({ scheme: 'rfm' })).resultId).toBe(before.resultId);
+      await core.importFiles({ kind: 'orders', files: [second], mode: 'append' });
+      const after = await core.customerSegments({ scheme: 'rfm' });
+      expect(after.resultId).not.toBe(before.resultId);
+      expect([before.customers, before.revenue, after.customers, after.revenue]).toEqual([2, 60, 3, 100]);
+    } finally {
+      await core.close();
+    }
   });
 });
