@@ -10,7 +10,7 @@ import { listValue, type DuckDBConnection, type DuckDBValue } from '@duckdb/node
 import { CoreError } from '../api/errors.ts';
 import { ORDER_STATUSES, type OrderStatus } from '../db/schema.ts';
 import { queryOne } from '../db/sql.ts';
-import { SUMMARY_STATUS, customerRevenuesSql, customerSpansSql, gapCountsSql, summariesAnswer } from '../db/summaries.ts';
+import { SUMMARY_STATUS, customerRevenuesSql, customerSpansSql, gapCountsSql, revenueRanksSql, summariesAnswer } from '../db/summaries.ts';
 
 export interface ChurnRuleOptions {
   /** Inactivity window in days. Default: P90 of repeat customers' gaps between purchase days, rounded up. */
@@ -57,7 +57,8 @@ export const ACTIVITY_ORDERS_SQL = `
  * (`customers`, its customerSummarySql columns), the gaps in days between a customer's consecutive
  * purchase days (`gaps`: customer_id, gap), and the same grouped so that their size no
  * longer grows with the customers (summaries.ts's aggregates): `spans` (customerSpansSql),
- * `revenues` (customerRevenuesSql), `gapCounts` (gapCountsSql: the gaps in days between a
+ * `revenues` (customerRevenuesSql) and the same ranked (`revenueRanks`, revenueRanksSql),
+ * `gapCounts` (gapCountsSql: the gaps in days between a
  * customer's consecutive purchase days) and, from the summaries only, `cohortMonths` (the
  * cohort_months summary; null: group the days by month instead). Binds the activity parameters.
  */
@@ -67,6 +68,7 @@ export interface ActivityRelations {
   gaps: string;
   spans: string;
   revenues: string;
+  revenueRanks: string;
   gapCounts: string;
   cohortMonths: string | null;
   /** Read from the summaries the import keeps, rather than from every order. */
@@ -92,6 +94,7 @@ const ORDER_ACTIVITY: ActivityRelations = {
   gaps: ORDER_GAPS,
   spans: `(${customerSpansSql(ORDER_CUSTOMERS)})`,
   revenues: `(${customerRevenuesSql(ORDER_CUSTOMERS)})`,
+  revenueRanks: `(${revenueRanksSql(`(${customerRevenuesSql(ORDER_CUSTOMERS)})`)})`,
   gapCounts: `(${gapCountsSql(ORDER_GAPS)})`,
   cohortMonths: null,
   fromSummaries: false,
@@ -110,6 +113,7 @@ const SUMMARY_ACTIVITY: ActivityRelations = {
   gaps: `(SELECT customer_id, date_diff('day', previous_day, day) AS gap FROM customer_days WHERE previous_day IS NOT NULL AND ${SUMMARY_RULE})`,
   spans: `(SELECT * FROM customer_spans WHERE ${AGGREGATE_RULE})`,
   revenues: `(SELECT * FROM customer_revenues WHERE ${AGGREGATE_RULE})`,
+  revenueRanks: `(SELECT * FROM revenue_ranks WHERE ${AGGREGATE_RULE})`,
   gapCounts: `(SELECT * FROM gap_counts WHERE ${AGGREGATE_RULE})`,
   cohortMonths: `(SELECT * FROM cohort_months WHERE ${AGGREGATE_RULE})`,
   fromSummaries: true,

@@ -3,7 +3,7 @@
 // Every KPI carries its numerator, denominator and formula in words, with the statuses, periods
 // and thresholds that were used. Retention and churn rates come from the churn summary's
 // lifecycle rows so that the two views can never disagree.
-import { listValue, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { kpiFormula, type KpiFormulaTerms } from '../api/kpiFormula.ts';
 import type { ChurnPeriodRow, Kpi, KpiKey, KpisOptions, KpisResult, LorenzPoint, Resolved } from '../api/retention.ts';
 import { queryOne, queryRows } from '../db/sql.ts';
@@ -139,8 +139,10 @@ interface ParetoView {
 
 /**
  * Lorenz points, top share and Gini from customers ranked by revenue, ascending, read from the
- * customers per revenue: the customers of one revenue hold consecutive ranks, so the cumulative
- * revenue at a rank inside them and their terms of the Gini sum follow from the ranks before them.
+ * customers per revenue with their ranks (revenueRanks): the customers of one revenue hold
+ * consecutive ranks, so the cumulative revenue at a rank inside them and their terms of the Gini
+ * sum follow from the ranks before them. Two scans, no sort: the totals, and the few revenues whose
+ * ranks hold a wanted rank.
  */
 async function paretoView(
   connection: DuckDBConnection,
@@ -151,28 +153,33 @@ async function paretoView(
 ): Promise<ParetoView> {
   if (customers === 0) return { topCustomers: 0, topRevenue: null, giniNumerator: null, giniDenominator: null, lorenz: [] };
   const topCustomers = Math.ceil(options.paretoShare * customers);
-  // Ranks whose cumulative revenue we need: each Lorenz point, and the rank below the top group
-  const pointRanks = Array.from({ length: options.lorenzPoints }, (_, j) => Math.ceil(((j + 1) * customers) / options.lorenzPoints));
-  const rows = await queryRows<{ rank: number; cumulative: number; total: number; gini_sum: number }>(
+  const points = options.lorenzPoints;
+  // Point j (1..points) sits at rank ceil(j n / points), so ranks up to r hold floor(r points / n) points
+  const pointRanks = Array.from({ length: points }, (_, j) => Math.ceil(((j + 1) * customers) / points));
+  const belowTop = customers - topCustomers;
+  const totals = await queryOne<{ total: number | null; gini_sum: number | null }>(
     connection,
-    `WITH grouped AS (
-       SELECT revenue, customers, coalesce(sum(customers) OVER before, 0) AS ranked_before, coalesce(sum(revenue * customers) OVER before, 0) AS revenue_before
-       FROM ${relations.revenues} WINDOW before AS (ORDER BY revenue ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)),
-          points AS (SELECT unnest(CAST($ranks AS BIGINT[])) AS rank)
-     SELECT DISTINCT rank, revenue_before + (rank - ranked_before) * revenue AS cumulative, (SELECT sum(revenue * customers) FROM grouped) AS total,
-            -- sum over ranks r from ranked_before + 1 to ranked_before + customers of (2r - n - 1)
-            (SELECT sum(revenue * customers * (2 * ranked_before + customers - $n)) FROM grouped) AS gini_sum
-     FROM points JOIN grouped ON rank > ranked_before AND rank <= ranked_before + customers ORDER BY rank`,
-    { ...params, n: customers, ranks: listValue([...pointRanks, customers - topCustomers]) },
+    // sum over ranks r from ranked_before + 1 to ranked_before + customers of (2r - n - 1)
+    `SELECT sum(revenue * customers) AS total, sum(revenue * customers * (2 * ranked_before + customers - CAST($n AS BIGINT))) AS gini_sum FROM ${relations.revenueRanks}`,
+    { ...params, n: customers },
   );
-  const total = rows[0]?.total ?? 0;
-  const cumulativeAt = new Map(rows.map((row) => [row.rank, row.cumulative]));
+  const holding = await queryRows<{ ranked_before: number; customers: number; revenue: number; revenue_before: number }>(
+    connection,
+    `SELECT ranked_before, customers, revenue, revenue_before FROM ${relations.revenueRanks}
+     WHERE (ranked_before + customers) * CAST($points AS BIGINT) // CAST($n AS BIGINT) > ranked_before * CAST($points AS BIGINT) // CAST($n AS BIGINT) OR ($below_top > ranked_before AND $below_top <= ranked_before + customers)`,
+    { ...params, n: customers, points, below_top: belowTop },
+  );
+  const cumulativeAt = (rank: number): number | undefined => {
+    const row = holding.find((candidate) => rank > candidate.ranked_before && rank <= candidate.ranked_before + candidate.customers);
+    return row && row.revenue_before + (rank - row.ranked_before) * row.revenue;
+  };
+  const total = totals.total ?? 0;
   const lorenz: LorenzPoint[] = [{ customers: 0, revenue: 0 }];
-  for (const rank of new Set(pointRanks)) lorenz.push({ customers: rank / customers, revenue: total > 0 ? (cumulativeAt.get(rank) ?? 0) / total : 0 });
+  for (const rank of new Set(pointRanks)) lorenz.push({ customers: rank / customers, revenue: total > 0 ? (cumulativeAt(rank) ?? 0) / total : 0 });
   return {
     topCustomers,
-    topRevenue: total - (cumulativeAt.get(customers - topCustomers) ?? 0),
-    giniNumerator: rows[0]?.gini_sum ?? null,
+    topRevenue: total - (cumulativeAt(belowTop) ?? 0),
+    giniNumerator: totals.gini_sum,
     giniDenominator: customers * total,
     lorenz: total > 0 ? lorenz : [],
   };

@@ -8,9 +8,9 @@ import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import type { RfmGridCell, RfmRules, RfmSegmentSize, RfmSegmentsResult, ScoreBoundaries, ValueRange } from '../api/customers.ts';
 import type { OrderStatus } from '../db/schema.ts';
 import { queryRows } from '../db/sql.ts';
-import { activityParams, activityRelations, resolveChurnRule } from './activity.ts';
+import { activityParams, activityRelations, resolveChurnRule, type ChurnRule } from './activity.ts';
 import { loadRfmRules } from './customerRules.ts';
-import { RESULT_TABLES, segmentTotals, storeRun } from './customerResults.ts';
+import { RESULT_TABLES, answerOnce, segmentTotals, storeRun } from './customerResults.ts';
 
 export interface RfmOptions {
   /** ISO date-time to judge as of; later orders are ignored. Default: the data's end. */
@@ -63,10 +63,22 @@ function segmentCaseSql(rules: RfmRules, params: Record<string, DuckDBValue>): s
   return `CASE ${branches.join(' ')} END`;
 }
 
+/**
+ * Scores every customer and stores the table; the same rules, statuses and as-of date on the same
+ * orders are answered from the stored run (customerResults.ts's answerOnce).
+ */
 export async function rfm(connection: DuckDBConnection, options: RfmOptions = {}): Promise<RfmResult> {
   const { rules, source } = loadRfmRules(options.rules);
   // Only the statuses and the as-of date of the shared rule matter here; a fixed window skips deriving one.
   const rule = await resolveChurnRule(connection, { windowDays: 1, ...(options.asOf ? { asOf: options.asOf } : {}), ...(options.statuses ? { statuses: options.statuses } : {}) });
+  const request = { asOf: rule.asOf, statuses: rule.statuses, rules };
+  return answerOnce(connection, 'rfm', request, () => scoreCustomers(connection, options, rule, rules, source), {
+    keep: (result) => result,
+    restore: (kept: RfmResult) => Promise.resolve(kept),
+  });
+}
+
+async function scoreCustomers(connection: DuckDBConnection, options: RfmOptions, rule: ChurnRule, rules: RfmRules, source: RfmResult['options']['rulesSource']): Promise<RfmResult> {
   const params: Record<string, DuckDBValue> = { ...activityParams(rule) };
   const createSql = `
     CREATE OR REPLACE TABLE ${RESULT_TABLES.rfm} AS

@@ -12,20 +12,10 @@ import { IN_MEMORY, Workspace } from '../../src/db/workspace.ts';
 import { queryOne } from '../../src/db/sql.ts';
 import { SHARED_DATA } from '../helpers/core.ts';
 import { expectSame, summariesAndOrders, tableRows } from './bothWays.ts';
+import { GENERATED_ORDERS_SQL } from './seed.ts';
 
 const SAMPLE = join(SHARED_DATA, 'cdnow_lifetimes', 'CDNOW_sample.txt');
 if (!existsSync(SAMPLE)) console.warn(`skipping the CDNOW comparison: ${SAMPLE} absent`);
-
-/** 300 customers over a year, a third of the orders on a day the customer already bought, some without an amount, a fifth not completed. */
-const GENERATED_ORDERS_SQL = `
-  INSERT INTO orders (order_id, customer_id, ordered_at, amount, status, source_id)
-  SELECT 'o' || i, 'c' || (hash(i, 1) % 300),
-         TIMESTAMP '2023-06-01' + to_days(CAST(CASE WHEN hash(i, 2) % 3 = 0 THEN hash(hash(i, 1) % 300) % 365 ELSE hash(i, 3) % 365 END AS INTEGER))
-           + to_minutes(CAST(hash(i, 4) % 900 AS INTEGER)),
-         CASE WHEN hash(i, 5) % 11 = 0 THEN NULL ELSE [9.9, 12.5, 20, 35.25, 80.1, 150][1 + CAST(hash(i, 6) % 6 AS INTEGER)] END,
-         ['completed', 'completed', 'completed', 'completed', 'cancelled', 'completed', 'refunded', 'completed', 'completed', 'pending'][1 + CAST(hash(i, 7) % 10 AS INTEGER)],
-         0
-  FROM range(2400) t(i)`;
 
 const CDNOW_ORDERS_SQL = `
   INSERT INTO orders (order_id, customer_id, ordered_at, amount, status, source_id)

@@ -85,4 +85,21 @@ describe('kpis on the hand-checked shop', () => {
       { customers: 1, revenue: 1 },
     ]);
   });
+
+  it('Lorenz points inside one revenue and more points than customers; the top group cut inside a revenue', async () => {
+    // 10 points over 6 customers: ranks ceil(6j / 10) = 1, 2, 2, 3, 3, 4, 5, 5, 6, 6, so each rank once;
+    // ranks 2-4 all spent 20 (b, d, f): cumulative 10, 30, 50, 70, 120, 180
+    const fine = await t.client.kpis({ windowDays: 30, lorenzPoints: 10, paretoShare: 0.5 });
+    expect(fine.lorenz).toEqual([0, 10, 30, 50, 70, 120, 180].map((revenue, rank) => ({ customers: rank / 6, revenue: revenue / 180 })));
+    // top half: 3 customers, a 60 + c 50 and one of the three at 20; the 3 ranks below hold 10 + 20 + 20
+    const top = fine.kpis.find((item) => item.key === 'topRevenueShare')!;
+    expect([top.numerator, top.denominator]).toEqual([130, 180]);
+    // every customer in the top group: nothing below it
+    const all = await t.client.kpis({ windowDays: 30, lorenzPoints: 1, paretoShare: 0.99 });
+    expect(all.kpis.find((item) => item.key === 'topRevenueShare')!.numerator).toBe(180);
+    expect(all.lorenz).toEqual([
+      { customers: 0, revenue: 0 },
+      { customers: 1, revenue: 1 },
+    ]);
+  });
 });

@@ -261,6 +261,36 @@ describe('summaries kept by the import', () => {
     }
   });
 
+  it('builds only the summaries a workspace lacks when the ones it holds are current', async () => {
+    const path = join(dir, 'partial.duckdb');
+    const workspace = await Workspace.open(path, { threads: 1 });
+    await workspace.withConnection(async (connection) => {
+      await insertOrders(connection, ORDERS);
+      await rebuildSummaries(connection);
+      // a mark a rebuild would wipe out, and a workspace of the version before the revenue ranks
+      await connection.run(`UPDATE customer_summary SET region = 'untouched' WHERE customer_id = 'b'`);
+      await connection.run('DROP TABLE revenue_ranks');
+    });
+    await workspace.close();
+    const reopened = await Workspace.open(path, { threads: 1 });
+    try {
+      await reopened.withConnection(async (connection) => {
+        expect(await summaryKind(connection)).toBe('table');
+        expect(await queryRows(connection, `SELECT region FROM customer_summary WHERE customer_id = 'b'`)).toEqual([{ region: 'untouched' }]);
+        // revenues 10, 20 (3 customers), 25, 50, 60: the ranks below each and the revenue of those ranks
+        expect(await queryRows(connection, 'SELECT revenue, customers, ranked_before, revenue_before FROM revenue_ranks ORDER BY revenue')).toEqual([
+          { revenue: 10, customers: 1, ranked_before: 0, revenue_before: 0 },
+          { revenue: 20, customers: 3, ranked_before: 1, revenue_before: 10 },
+          { revenue: 25, customers: 1, ranked_before: 4, revenue_before: 70 },
+          { revenue: 50, customers: 1, ranked_before: 5, revenue_before: 95 },
+          { revenue: 60, customers: 1, ranked_before: 6, revenue_before: 145 },
+        ]);
+      });
+    } finally {
+      await reopened.close();
+    }
+  });
+
   it('builds them when a workspace without them opens', async () => {
     const path = join(dir, 'old.duckdb');
     const workspace = await Workspace.open(path, { threads: 1 });
