@@ -7,7 +7,7 @@ import type { DuckDBConnection, DuckDBType, DuckDBValue } from '@duckdb/node-api
 import type { CustomerRowsRequest, CustomerRowsResult, CustomerTable } from '../api/customers.ts';
 import { CoreError } from '../api/errors.ts';
 import { queryArrow } from '../db/arrow.ts';
-import { queryOne, queryRows, quoteIdent } from '../db/sql.ts';
+import { inTransaction, queryOne, queryRows, quoteIdent } from '../db/sql.ts';
 import { summaryGeneration } from '../db/summaries.ts';
 
 export const RESULT_TABLES: Record<CustomerTable, string> = { rfm: 'result_rfm', shopper: 'result_shopper', value: 'result_value' };
@@ -45,19 +45,14 @@ export async function storeRun(
 ): Promise<string> {
   const resultId = crypto.randomUUID();
   await ensureRunsTable(connection);
-  await connection.run('BEGIN TRANSACTION');
-  try {
+  await inTransaction(connection, async () => {
     await connection.run(createSql, params, types);
     await connection.run('INSERT OR REPLACE INTO result_runs VALUES ($name, $id, $options, now()::TIMESTAMP)', {
       name: table,
       id: resultId,
       options: JSON.stringify(options),
     });
-    await connection.run('COMMIT');
-  } catch (error) {
-    await connection.run('ROLLBACK');
-    throw error;
-  }
+  });
   return resultId;
 }
 
@@ -107,22 +102,6 @@ function checkPaging(request: CustomerRowsRequest): { offset: number; limit: num
 }
 
 /**
- * Runs `reads` in one transaction, so they all see one snapshot: a run stored meanwhile (its table
- * and its result_runs row replaced in one commit) is seen by all of them or by none.
- */
-async function inOneSnapshot<T>(connection: DuckDBConnection, reads: () => Promise<T>): Promise<T> {
-  await connection.run('BEGIN TRANSACTION');
-  try {
-    const result = await reads();
-    await connection.run('COMMIT');
-    return result;
-  } catch (error) {
-    await connection.run('ROLLBACK');
-    throw error;
-  }
-}
-
-/**
  * One page of a result table, sorted and filtered in DuckDB, as Arrow. The run id, the count and
  * the page come from one snapshot: never a total of one run with the rows of the next.
  */
@@ -131,7 +110,9 @@ export async function customerRows(connection: DuckDBConnection, request: Custom
   if (!name) throw new CoreError('E_ARGS', `table must be one of ${Object.keys(RESULT_TABLES).join(', ')}`);
   const { offset, limit } = checkPaging(request);
   await ensureRunsTable(connection);
-  return inOneSnapshot(connection, () => readPage(connection, request, name, offset, limit));
+  // One transaction, so the reads see one snapshot: a run stored meanwhile (its table and its
+  // result_runs row replaced in one commit) is seen by all of them or by none.
+  return inTransaction(connection, () => readPage(connection, request, name, offset, limit));
 }
 
 async function readPage(connection: DuckDBConnection, request: CustomerRowsRequest, name: string, offset: number, limit: number): Promise<CustomerRowsResult> {
