@@ -239,6 +239,22 @@ const CORE_ALERTS: Record<ImportAlert['code'], ImportAlert> = {
   shared_ids: { code: 'shared_ids', count: 7, files: ['a.csv', 'b.csv'], message: '7 order ids are in more than one file of this import (a.csv and b.csv: 7): each such order is read from the last file that has it' },
 };
 
+/**
+ * The list `testId` words each notice (one per code, as `notices` records them) in the catalogue's own sentence
+ * (`expected`), with the core's English only behind a closed disclosure.
+ */
+function expectOwnWords(testId: string, notices: Record<string, { message: string }>, expected: Record<string, string>) {
+  const items = within(screen.getByTestId(testId)).getAllByRole('listitem');
+  expect(items).toHaveLength(Object.keys(notices).length);
+  for (const item of items) {
+    const code = item.dataset.code ?? '';
+    const details = item.querySelector('details');
+    expect(details?.open, code).toBe(false);
+    expect(details?.textContent, code).toContain(notices[code]?.message);
+    expect((item.textContent ?? '').replace(details?.textContent ?? '', '').trim(), code).toBe(expected[code]);
+  }
+}
+
 /** Every warning the core raises, as it raises it (ingest/map.ts, decode.ts with probe.ts's notes): the record names each code once. */
 const CORE_WARNINGS: Record<ImportWarning['code'], ImportWarning> = {
   olist_joined: { code: 'olist_joined', count: 5, message: 'joined 5 Olist files: 31 columns from orders, customers, items, payments and products' },
@@ -267,15 +283,7 @@ describe('Import warnings in Chinese', () => {
       no_buyer: '拼多多订单导出没有买家编号：每个订单视为一位独立客户，因此复购和流失数字为空。请映射买家列以追踪买家。',
     };
     renderWith(<ImportWarnings warnings={Object.values(CORE_WARNINGS)} />, { language: 'zh-CN' });
-    const items = within(screen.getByTestId('import-warnings')).getAllByRole('listitem');
-    expect(items).toHaveLength(Object.keys(CORE_WARNINGS).length);
-    for (const item of items) {
-      const code = item.dataset.code as ImportWarning['code'];
-      const details = item.querySelector('details');
-      expect(details?.open, code).toBe(false);
-      expect(details?.textContent, code).toContain(CORE_WARNINGS[code].message);
-      expect((item.textContent ?? '').replace(details?.textContent ?? '', '').trim(), code).toBe(expected[code]);
-    }
+    expectOwnWords('import-warnings', CORE_WARNINGS, expected);
   });
 
   it('shows the core’s own words in English', () => {
@@ -301,16 +309,7 @@ describe('Import alerts in Chinese', () => {
 
   it('words every alert the core raises in Chinese, the core’s English only behind a closed disclosure', () => {
     renderWith(<ImportAlerts alerts={Object.values(CORE_ALERTS)} />, { language: 'zh-CN' });
-    const items = within(screen.getByTestId('import-alerts')).getAllByRole('listitem');
-    expect(items).toHaveLength(Object.keys(CORE_ALERTS).length);
-    for (const item of items) {
-      const code = item.dataset.code as ImportAlert['code'];
-      const details = item.querySelector('details');
-      expect(details?.open, code).toBe(false);
-      expect(details?.textContent, code).toContain(CORE_ALERTS[code].message);
-      const own = (item.textContent ?? '').replace(details?.textContent ?? '', '').trim();
-      expect(own, code).toBe(expected[code]);
-    }
+    expectOwnWords('import-alerts', CORE_ALERTS, expected);
   });
 
   it('shows the preview’s alerts before the import: ids already in the workspace', async () => {
