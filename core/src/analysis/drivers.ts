@@ -157,6 +157,27 @@ async function orderDriverSql(connection: DuckDBConnection): Promise<Partial<Rec
   return sql;
 }
 
+/**
+ * SQL of the rows of `status` drawn: those of the `draw` smallest hashes of their ids, ties by id.
+ * With `below` (a number), only rows whose hash is at most that are sorted: sorting every customer
+ * (millions of rows, to keep a few hundred thousand) was most of the cost. Any such bound keeps the
+ * smallest hashes, so the draw is the same whenever it keeps `draw` rows or more.
+ */
+function drawnSql(status: string, draw: number, below: number | null): string {
+  // written into the SQL (checked numbers): DuckDB sorts less with a constant limit
+  return `SELECT * FROM (${status}) ${below === null ? '' : `WHERE CAST(hash(customer_id) AS DOUBLE) <= ${below}`}
+    ORDER BY hash(customer_id), customer_id LIMIT ${draw}`;
+}
+
+/**
+ * The hash bound for drawing `draw` of `customers`: hashes are uniform over 64 bits, so the count
+ * below it is binomial; 2% and 8 standard deviations more than the draw leave a shortfall (then
+ * every customer is sorted) practically never.
+ */
+function drawBound(draw: number, customers: number): number {
+  return Math.min(1, (1.02 * draw + 8 * Math.sqrt(draw)) / customers) * 2 ** 64;
+}
+
 /** Which customers driverSubjects reads, and what with. */
 export interface SubjectReading {
   /** At most this many customers: a fixed draw of them when there are more. */
@@ -174,6 +195,7 @@ async function customerSubjects(connection: DuckDBConnection, taxonomy: Taxonomy
   const relations = await activityRelations(connection, rule.statuses, options.asOf ?? null);
   const status = customerStatusSql(relations.customers);
   const maxSubjects = reading.maxSubjects ?? null;
+  if (maxSubjects !== null && !(Number.isInteger(maxSubjects) && maxSubjects > 0)) throw new CoreError('E_ARGS', `maxSubjects must be a positive whole number, got ${maxSubjects}`);
   let sampledFrom: number | null = null;
   if (maxSubjects !== null) {
     const { customers } = await queryOne<{ customers: number }>(connection, `SELECT CAST(coalesce(sum(customers), 0) AS BIGINT) AS customers FROM ${relations.spans}`, activityParams(rule));
@@ -194,8 +216,8 @@ async function customerSubjects(connection: DuckDBConnection, taxonomy: Taxonomy
   // The stored mix counts orders of every status up to the data's end: it answers the refund share only
   // when that is the evaluation date
   const mix = orderMixRelation(relations.fromSummaries && options.asOf === undefined, 'status');
-  const sql = `
-    WITH status AS MATERIALIZED (${sampledFrom === null ? status : `SELECT * FROM (${status}) ORDER BY hash(customer_id), customer_id LIMIT $max_subjects`}),
+  const subjectsSql = (below: number | null) => `
+    WITH status AS MATERIALIZED (${sampledFrom === null ? status : drawnSql(status, maxSubjects!, below)}),
          mix AS MATERIALIZED (SELECT * FROM ${mix} WHERE customer_id IN (SELECT customer_id FROM status))
          ${reading.revenue ? `, revenue AS (
            SELECT customer_id, sum(coalesce(amount, 0)) AS revenue_12m FROM orders
@@ -212,9 +234,9 @@ async function customerSubjects(connection: DuckDBConnection, taxonomy: Taxonomy
   const params = {
     ...customerStatusParams(rule),
     ...(candidates.includes('reason') ? { taxonomy_hash: taxonomyHash(taxonomy) } : {}),
-    ...(sampledFrom === null ? {} : { max_subjects: maxSubjects }),
   };
-  const columns = await readColumns(connection, sql, params);
+  let columns = await readColumns(connection, subjectsSql(sampledFrom === null ? null : drawBound(maxSubjects!, sampledFrom)), params);
+  if (sampledFrom !== null && columns.get('time')!.length < maxSubjects!) columns = await readColumns(connection, subjectsSql(null), params);
   const n = columns.get('time')!.length;
   if (n === 0) throw new CoreError('E_NO_DATA', 'no customer has activity');
   const values = new Map<string, (string | null)[] | Float64Array>();
