@@ -229,17 +229,22 @@ class SortedData {
       means[j] = mean;
       for (let r = 0; r < n; r++) x[r * p + j] = values[order[r]!]! - mean;
     });
+    const source = columns.map((column) => data.columns[column]!);
+    let nonZeros = 0;
+    for (const values of source) for (let i = 0; i < n; i++) if (values[i] !== 0) nonZeros++;
     const rowStart = new Uint32Array(n + 1);
-    const columnOf: number[] = [];
-    const valueOf: number[] = [];
+    const columnOf = new Uint32Array(nonZeros);
+    const valueOf = new Float64Array(nonZeros);
+    let at = 0;
     for (let r = 0; r < n; r++) {
-      columns.forEach((column, j) => {
-        const value = data.columns[column]![order[r]!]!;
-        if (value === 0) return;
-        columnOf.push(j);
-        valueOf.push(value);
-      });
-      rowStart[r + 1] = columnOf.length;
+      const subject = order[r]!;
+      for (let j = 0; j < p; j++) {
+        const value = source[j]![subject]!;
+        if (value === 0) continue;
+        columnOf[at] = j;
+        valueOf[at++] = value;
+      }
+      rowStart[r + 1] = at;
     }
     return new SortedData(
       n,
@@ -249,8 +254,8 @@ class SortedData {
       x,
       means,
       rowStart,
-      Uint32Array.from(columnOf),
-      Float64Array.from(valueOf),
+      columnOf,
+      valueOf,
     );
   }
 
