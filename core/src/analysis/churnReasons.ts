@@ -26,9 +26,10 @@ import {
 } from '../api/reasons.ts';
 import { queryArrow } from '../db/arrow.ts';
 import { queryOne, queryRows, quoteIdent } from '../db/sql.ts';
-import { ACTIVITY_ORDERS_SQL, activityRelations, customerStatusParams, customerStatusSql, resolveChurnRule, type ChurnRule } from './activity.ts';
+import { activityRelations, customerStatusParams, customerStatusSql, resolveChurnRule, spanStatusSql, type ChurnRule } from './activity.ts';
 import { flagParams, flagSql, requireColumns } from './flagColumn.ts';
 import { numberChoice } from './periods.ts';
+import { orderMixRelation } from './orderMix.ts';
 import { taxonomyHash } from './reasonTaxonomy.ts';
 
 export type { ChurnReasonsOptions, ChurnReasonsResult } from '../api/reasons.ts';
@@ -41,7 +42,12 @@ const Z95 = normalQuantile(0.975, 0, 1);
 
 /** The customers with a churn verdict and the tickets attributed to them, as SQL CTEs every query here starts from. */
 interface Attribution {
-  /** CTEs `customers` (customer_id, churned, last_at, revenue_12m) and `levels` (level, key, ticket_id, customer_id, created_at, churned, last_at, revenue_12m). */
+  /**
+   * CTEs `customers` (customer_id, churned, last_at, revenue_12m, window_start, window_end: every
+   * customer with a ticket, and with the flag every flagged customer), `judged` (customers, churned:
+   * the counts over every customer with a verdict), `attributed` and `levels` (level, key,
+   * ticket_id, customer_id, created_at, churned, last_at, revenue_12m).
+   */
   ctes: string;
   params: Record<string, DuckDBValue>;
   rule: ChurnRule | null;
@@ -69,34 +75,37 @@ async function attribution(connection: DuckDBConnection, taxonomy: Taxonomy, opt
   };
   let rule: ChurnRule | null = null;
   let customers: string;
+  let judged = 'SELECT count(*) AS customers, count(*) FILTER (WHERE churned) AS churned FROM customers';
   if (churnFlag) {
     customers = await flagCustomersSql(connection, churnFlag);
     Object.assign(params, flagParams());
   } else {
     rule = await resolveChurnRule(connection, options);
     Object.assign(params, customerStatusParams(rule), { days_before: daysBeforeLastOrder });
-    // the status of each customer from the import's summaries when they hold the rule's activity; the
-    // revenue of the last 12 months before each one's last activity needs the orders' own times
-    const status = customerStatusSql((await activityRelations(connection, rule.statuses, options.asOf ?? null)).customers);
+    // Only customers with a ticket are attributed anything, so their status and revenue are read for
+    // them alone (from the import's summaries when they hold the rule's activity); the counts over
+    // every customer come from the lifetimes grouped by first and last day
+    const relations = await activityRelations(connection, rule.statuses, options.asOf ?? null);
+    const status = customerStatusSql(`(SELECT * FROM ${relations.customers} WHERE customer_id IN (SELECT customer_id FROM tickets))`);
     customers = `
-      WITH status AS (${status}),
-           revenue AS (
-             SELECT a.customer_id, sum(a.amount) AS revenue_12m FROM (${ACTIVITY_ORDERS_SQL}) a JOIN status s USING (customer_id)
-             WHERE a.ordered_at > s.last_at - INTERVAL 12 MONTH GROUP BY a.customer_id)
-      SELECT s.customer_id, s.churned, s.last_at, coalesce(r.revenue_12m, 0) AS revenue_12m,
+      WITH status AS (${status})
+      SELECT s.customer_id, s.churned, s.last_at, coalesce(m.revenue_last_year, 0) AS revenue_12m,
              CAST(s.last_at AS DATE) - to_days(CAST($days_before AS INTEGER)) AS window_start,
              CASE WHEN s.churned THEN s.churn_at ELSE CAST($activity_as_of AS DATE) END AS window_end
-      FROM status s LEFT JOIN revenue r USING (customer_id)`;
+      FROM status s LEFT JOIN ${orderMixRelation(relations.fromSummaries, 'status')} m USING (customer_id)`;
+    judged = `SELECT CAST(coalesce(sum(customers), 0) AS BIGINT) AS customers, CAST(coalesce(sum(customers) FILTER (WHERE churned), 0) AS BIGINT) AS churned
+              FROM (${spanStatusSql(relations.spans)})`;
   }
   const ctes = `
     customers AS (${customers}),
-    attributed AS (
+    judged AS (${judged}),
+    attributed AS MATERIALIZED (
       SELECT t.ticket_id, t.customer_id, t.created_at, r.reason, c.churned, c.last_at, c.revenue_12m
       FROM tickets t JOIN customers c USING (customer_id) JOIN ticket_reasons r USING (ticket_id)
       WHERE r.taxonomy_hash = $taxonomy_hash
         AND (t.created_at IS NULL OR c.window_start IS NULL OR CAST(t.created_at AS DATE) BETWEEN c.window_start AND c.window_end)),
     reason_types AS (SELECT unnest($reason_keys) AS reason, unnest($reason_types) AS churn_type),
-    levels AS (
+    levels AS MATERIALIZED (
       SELECT DISTINCT level, key, ticket_id, customer_id, created_at, churned, last_at, revenue_12m FROM (
         SELECT 'reason' AS level, reason AS key, * FROM attributed
         UNION ALL
@@ -104,7 +113,7 @@ async function attribution(connection: DuckDBConnection, taxonomy: Taxonomy, opt
   return { ctes, params, rule, daysBeforeLastOrder, churnFlag };
 }
 
-type LevelRow = { level: string; key: string; tickets: number; customers: number; churned: number; revenue: number | null; median_days: number | null };
+type LevelRow = { level: string; key: string; tickets: number; customers: number; churned: number; revenue: number | null; median_days: number | null; churned_with_tickets: number };
 
 function rateRow(base: Omit<ReasonRow, 'tickets' | 'customers' | 'churnedCustomers' | 'shareOfChurned' | 'churnRateWith' | 'churnRateWithout' | 'lift' | 'liftLow' | 'liftHigh' | 'revenueAtStake' | 'medianDaysTicketToLastOrder'>, row: LevelRow | undefined, totals: { customers: number; churned: number }, withOrders: boolean): ReasonRow {
   const withReason = row?.customers ?? 0;
@@ -137,13 +146,7 @@ const byChurned = (a: ReasonRow, b: ReasonRow) => b.churnedCustomers - a.churned
 /** Segments customers by the reasons of their tickets; `ticket_reasons` must be current for `taxonomy` (classifyTickets). */
 export async function churnReasons(connection: DuckDBConnection, taxonomy: Taxonomy, options: ChurnReasonsOptions = {}): Promise<ChurnReasonsResult> {
   const { ctes, params, rule, daysBeforeLastOrder, churnFlag } = await attribution(connection, taxonomy, options);
-  const totals = await queryOne<{ customers: number; churned: number | null; churned_with_tickets: number }>(
-    connection,
-    `WITH ${ctes}
-     SELECT (SELECT count(*) FROM customers) AS customers, (SELECT count(*) FILTER (WHERE churned) FROM customers) AS churned,
-            (SELECT count(DISTINCT customer_id) FROM attributed WHERE churned) AS churned_with_tickets`,
-    params,
-  );
+  const totals = await queryOne<{ customers: number; churned: number | null }>(connection, `WITH ${ctes} SELECT customers, churned FROM judged`, params);
   if (totals.customers === 0) throw new CoreError('E_NO_DATA', churnFlag ? `no row of ${churnFlag.table} has a customer and a yes/no ${churnFlag.eventColumn}` : 'no customer has activity');
   const rows = await queryRows<LevelRow>(
     connection,
@@ -157,7 +160,8 @@ export async function churnReasons(connection: DuckDBConnection, taxonomy: Taxon
           revenue AS (
             SELECT level, key, round(sum(revenue_12m), 2) AS revenue FROM (SELECT DISTINCT level, key, customer_id, revenue_12m FROM levels WHERE churned)
             GROUP BY level, key)
-     SELECT c.*, r.revenue FROM counts c LEFT JOIN revenue r USING (level, key)`,
+     SELECT c.*, r.revenue, (SELECT count(DISTINCT customer_id) FROM attributed WHERE churned) AS churned_with_tickets
+     FROM counts c LEFT JOIN revenue r USING (level, key)`,
     params,
   );
   const found = (level: string, key: string) => rows.find((row) => row.level === level && row.key === key);
@@ -192,7 +196,7 @@ export async function churnReasons(connection: DuckDBConnection, taxonomy: Taxon
     taxonomyVersion: taxonomy.version,
     churnedCustomers: sums.churned,
     judgedCustomers: sums.customers,
-    churnedWithTickets: totals.churned_with_tickets,
+    churnedWithTickets: rows[0]?.churned_with_tickets ?? 0,
     reasons,
     churnTypes,
     trend: trend satisfies ReasonTrendPoint[],

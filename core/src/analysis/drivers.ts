@@ -22,12 +22,13 @@ import type {
 import { ORDER_DRIVERS } from '../api/drivers.ts';
 import { CoreError } from '../api/errors.ts';
 import { UNKNOWN_REASON, type Taxonomy } from '../api/reasons.ts';
-import { queryRows, quoteIdent } from '../db/sql.ts';
+import { queryOne, queryRows, quoteIdent } from '../db/sql.ts';
 import { fitCox, chiSquareUpper, type CoxFit } from '../stats/cox.ts';
-import { activityRelations, customerStatusParams, customerStatusSql, resolveChurnRule, type ChurnRule } from './activity.ts';
+import { activityParams, activityRelations, customerStatusParams, customerStatusSql, resolveChurnRule, type ChurnRule } from './activity.ts';
 import { flagParams, flagSql, requireColumns } from './flagColumn.ts';
 import { loadRfmRules, loadShopperRules } from './customerRules.ts';
 import { numberChoice } from './periods.ts';
+import { orderMixRelation } from './orderMix.ts';
 import { UNDETERMINED } from './shopperTypes.ts';
 import { taxonomyHash } from './reasonTaxonomy.ts';
 
@@ -78,16 +79,13 @@ export const ORDER_DRIVER_NAMES: Record<OrderDriver, { zh: string; en: string }>
 
 const NUMERIC_DRIVERS: ReadonlySet<OrderDriver> = new Set(['discountShare', 'refundShare', 'deliveryDays', 'rating', 'surveyScore']);
 
-/** Order columns that date a delivery stage, latest stage first: the delay is measured to the first one the orders carry. */
-const DELIVERY_COLUMNS = ['received_at', 'delivered_at', 'shipped_at', 'paid_at'];
-
 /** One row per subject, column by column, as the model and the what-if read them. */
 export interface SubjectColumns {
   time: Float64Array;
   event: Uint8Array;
   /** Per covariate: strings (categorical; null = missing) or numbers (NaN = missing). */
   values: Map<string, (string | null)[] | Float64Array>;
-  /** Trailing 12-month revenue per subject (order workspace), else null. */
+  /** Trailing 12-month revenue per subject when asked for (order workspace), else null. */
   revenue: Float64Array | null;
   /** Customer id per subject (order workspace), else null. */
   customerIds: string[] | null;
@@ -118,50 +116,41 @@ async function readColumns(connection: DuckDBConnection, sql: string, params: Re
 const numbers = (values: unknown[]) => Float64Array.from(values, (value) => (value === null || value === undefined ? Number.NaN : Number(value)));
 const strings = (values: unknown[]) => values.map((value) => (value === null || value === undefined ? null : String(value)));
 
-async function orderColumns(connection: DuckDBConnection): Promise<string[]> {
-  const rows = await queryRows<{ column_name: string }>(connection, `SELECT column_name FROM information_schema.columns WHERE table_schema = 'main' AND table_name = 'orders'`);
-  return rows.map((row) => row.column_name);
-}
-
 async function tableExists(connection: DuckDBConnection, table: string): Promise<boolean> {
   const rows = await queryRows(connection, `SELECT 1 FROM information_schema.tables WHERE table_schema = 'main' AND table_name = $table`, { table });
   return rows.length > 0;
 }
 
 /**
- * The SQL of each order driver (a CTE with customer_id and `value`), given what the workspace holds;
- * drivers the data cannot give are absent. Binds the activity parameters and $taxonomy_hash. The
- * first order's channel, region and category are columns of the query's `status` CTE (activity.ts's
- * customerStatusSql, which has them from the import's summaries when they hold the rule).
+ * The SQL of each order driver (a CTE with customer_id and `value`) for the customers of the
+ * query's `status` CTE (activity.ts's customerStatusSql: the first order's channel, region and
+ * category are its columns), given what the workspace holds; drivers the data cannot give are
+ * absent. The shares of discounted and refunded orders and the days to payment are ratios of the
+ * query's `mix` CTE (orderMix.ts). Binds the activity parameters and $taxonomy_hash.
  */
 async function orderDriverSql(connection: DuckDBConnection): Promise<Partial<Record<OrderDriver, string>>> {
-  const activity = `SELECT * FROM orders WHERE list_contains($activity_statuses, status) AND ordered_at <= CAST($activity_as_of AS TIMESTAMP)`;
   const first = (column: 'channel' | 'region' | 'category') => `SELECT customer_id, ${column} AS value FROM status`;
+  const drawn = 'customer_id IN (SELECT customer_id FROM status)';
   const sql: Partial<Record<OrderDriver, string>> = {
     channel: first('channel'),
     region: first('region'),
     category: first('category'),
-    discountShare: `SELECT customer_id, avg(CASE WHEN coalesce(discount, 0) > 0 THEN 1.0 ELSE 0.0 END) AS value FROM (${activity}) GROUP BY customer_id`,
-    refundShare: `SELECT customer_id, avg(CASE WHEN status = 'refunded' OR coalesce(refund_amount, 0) > 0 THEN 1.0 ELSE 0.0 END) AS value
-                  FROM orders WHERE ordered_at <= CAST($activity_as_of AS TIMESTAMP) GROUP BY customer_id`,
+    discountShare: 'SELECT customer_id, discounted_orders / activity_orders AS value FROM mix',
+    refundShare: 'SELECT customer_id, refunded_orders / orders AS value FROM mix',
+    // the delay is measured to payment, the one later stage the orders carry (schema.ts)
+    deliveryDays: 'SELECT customer_id, paid_minutes / 1440.0 / paid_orders AS value FROM mix',
     rating: `SELECT customer_id, avg(rating) AS value FROM tickets
-             WHERE customer_id IS NOT NULL AND rating IS NOT NULL AND (created_at IS NULL OR created_at <= CAST($activity_as_of AS TIMESTAMP)) GROUP BY customer_id`,
+             WHERE ${drawn} AND rating IS NOT NULL AND (created_at IS NULL OR created_at <= CAST($activity_as_of AS TIMESTAMP)) GROUP BY customer_id`,
     // The reason of most of the customer's tickets (ties: the first key); only unknown ones: unknown
     reason: `SELECT customer_id, CASE WHEN bool_or(reason <> '${UNKNOWN_REASON}') THEN arg_min(reason, (reason = '${UNKNOWN_REASON}', -tickets, reason)) ELSE '${UNKNOWN_REASON}' END AS value
              FROM (SELECT t.customer_id, r.reason, count(*) AS tickets FROM tickets t JOIN ticket_reasons r USING (ticket_id)
-                   WHERE r.taxonomy_hash = $taxonomy_hash AND t.customer_id IS NOT NULL AND (t.created_at IS NULL OR t.created_at <= CAST($activity_as_of AS TIMESTAMP))
+                   WHERE r.taxonomy_hash = $taxonomy_hash AND t.${drawn} AND (t.created_at IS NULL OR t.created_at <= CAST($activity_as_of AS TIMESTAMP))
                    GROUP BY ALL)
              GROUP BY customer_id`,
   };
-  const columns = await orderColumns(connection);
-  const stage = DELIVERY_COLUMNS.find((column) => columns.includes(column));
-  if (stage) {
-    sql.deliveryDays = `SELECT customer_id, avg(date_diff('minute', ordered_at, ${quoteIdent(stage)}) / 1440.0) FILTER (WHERE ${quoteIdent(stage)} >= ordered_at) AS value
-                        FROM (${activity}) GROUP BY customer_id`;
-  }
   if (await tableExists(connection, 'surveys')) {
     sql.surveyScore = `SELECT customer_id, CASE WHEN (SELECT count(nps) FROM surveys) > 0 THEN avg(nps) ELSE avg(csat) END AS value FROM surveys
-                       WHERE customer_id IS NOT NULL AND (responded_at IS NULL OR responded_at <= CAST($activity_as_of AS TIMESTAMP)) GROUP BY customer_id`;
+                       WHERE ${drawn} AND (responded_at IS NULL OR responded_at <= CAST($activity_as_of AS TIMESTAMP)) GROUP BY customer_id`;
   }
   if (await tableExists(connection, 'result_rfm')) sql.rfmSegment = 'SELECT customer_id, segment AS value FROM result_rfm';
   if (await tableExists(connection, 'result_shopper')) sql.shopperType = 'SELECT customer_id, primary_type AS value FROM result_shopper';
@@ -169,15 +158,47 @@ async function orderDriverSql(connection: DuckDBConnection): Promise<Partial<Rec
 }
 
 /**
- * Customer lifetimes with the chosen order drivers (default: those the data carries widely enough);
- * with `maxSubjects`, a fixed draw of that many customers when there are more.
+ * SQL of the rows of `status` drawn: those of the `draw` smallest hashes of their ids, ties by id.
+ * With `below` (a number), only rows whose hash is at most that are sorted: sorting every customer
+ * (millions of rows, to keep a few hundred thousand) was most of the cost. Any such bound keeps the
+ * smallest hashes, so the draw is the same whenever it keeps `draw` rows or more.
  */
-async function customerSubjects(connection: DuckDBConnection, taxonomy: Taxonomy, options: DriversOptions, maxSubjects: number | null): Promise<SubjectColumns> {
+function drawnSql(status: string, draw: number, below: number | null): string {
+  // written into the SQL (checked numbers): DuckDB sorts less with a constant limit
+  return `SELECT * FROM (${status}) ${below === null ? '' : `WHERE CAST(hash(customer_id) AS DOUBLE) <= ${below}`}
+    ORDER BY hash(customer_id), customer_id LIMIT ${draw}`;
+}
+
+/**
+ * The hash bound for drawing `draw` of `customers`: hashes are uniform over 64 bits, so the count
+ * below it is binomial; 2% and 8 standard deviations more than the draw leave a shortfall (then
+ * every customer is sorted) practically never.
+ */
+function drawBound(draw: number, customers: number): number {
+  return Math.min(1, (1.02 * draw + 8 * Math.sqrt(draw)) / customers) * 2 ** 64;
+}
+
+/** Which customers driverSubjects reads, and what with. */
+export interface SubjectReading {
+  /** At most this many customers: a fixed draw of them when there are more. */
+  maxSubjects?: number | null;
+  /** Each customer's activity revenue of the 12 months before the evaluation date (what the what-if reads). */
+  revenue?: boolean;
+}
+
+/**
+ * Customer lifetimes with the chosen order drivers (default: those the data carries widely enough).
+ * A draw is made first, so the covariates are computed for the customers drawn alone.
+ */
+async function customerSubjects(connection: DuckDBConnection, taxonomy: Taxonomy, options: DriversOptions, reading: SubjectReading): Promise<SubjectColumns> {
   const rule = await resolveChurnRule(connection, options);
-  const status = customerStatusSql((await activityRelations(connection, rule.statuses, options.asOf ?? null)).customers);
+  const relations = await activityRelations(connection, rule.statuses, options.asOf ?? null);
+  const status = customerStatusSql(relations.customers);
+  const maxSubjects = reading.maxSubjects ?? null;
+  if (maxSubjects !== null && !(Number.isInteger(maxSubjects) && maxSubjects > 0)) throw new CoreError('E_ARGS', `maxSubjects must be a positive whole number, got ${maxSubjects}`);
   let sampledFrom: number | null = null;
   if (maxSubjects !== null) {
-    const [{ customers }] = (await queryRows<{ customers: number }>(connection, `SELECT count(*) AS customers FROM (${status})`, customerStatusParams(rule))) as [{ customers: number }];
+    const { customers } = await queryOne<{ customers: number }>(connection, `SELECT CAST(coalesce(sum(customers), 0) AS BIGINT) AS customers FROM ${relations.spans}`, activityParams(rule));
     if (customers > maxSubjects) sampledFrom = customers;
   }
   const available = await orderDriverSql(connection);
@@ -187,31 +208,35 @@ async function customerSubjects(connection: DuckDBConnection, taxonomy: Taxonomy
       if (!(ORDER_DRIVERS as readonly string[]).includes(covariate)) {
         throw new CoreError('E_ARGS', `covariates: "${covariate}" is not an order driver (${ORDER_DRIVERS.join(', ')}); name a table with source to model its columns`);
       }
-      if (!available[covariate as OrderDriver]) throw new CoreError('E_NO_DATA', `covariates: the workspace has no data for ${covariate}${covariate === 'deliveryDays' ? ' (orders carry no paid, shipped or received time)' : ''}`);
+      if (!available[covariate as OrderDriver]) throw new CoreError('E_NO_DATA', `covariates: the workspace has no data for ${covariate}`);
     }
   }
   const candidates = (requested ?? ORDER_DRIVERS.filter((driver) => driver !== 'rfmSegment')).filter((driver): driver is OrderDriver => available[driver as OrderDriver] !== undefined);
   const ctes = candidates.map((driver, index) => `d${index} AS (${available[driver]})`);
-  const sql = `
-    WITH status AS (${sampledFrom === null ? status : `SELECT * FROM (${status}) ORDER BY hash(customer_id), customer_id LIMIT $max_subjects`}),
-         revenue AS (
+  // The stored mix counts orders of every status up to the data's end: it answers the refund share only
+  // when that is the evaluation date
+  const mix = orderMixRelation(relations.fromSummaries && options.asOf === undefined, 'status');
+  const subjectsSql = (below: number | null) => `
+    WITH status AS MATERIALIZED (${sampledFrom === null ? status : drawnSql(status, maxSubjects!, below)}),
+         mix AS MATERIALIZED (SELECT * FROM ${mix} WHERE customer_id IN (SELECT customer_id FROM status))
+         ${reading.revenue ? `, revenue AS (
            SELECT customer_id, sum(coalesce(amount, 0)) AS revenue_12m FROM orders
-           WHERE list_contains($activity_statuses, status) AND ordered_at <= CAST($activity_as_of AS TIMESTAMP)
-             AND ordered_at > CAST($activity_as_of AS TIMESTAMP) - INTERVAL 12 MONTH
-           GROUP BY customer_id)
+           WHERE customer_id IN (SELECT customer_id FROM status) AND list_contains($activity_statuses, status)
+             AND ordered_at <= CAST($activity_as_of AS TIMESTAMP) AND ordered_at > CAST($activity_as_of AS TIMESTAMP) - INTERVAL 12 MONTH
+           GROUP BY customer_id)` : ''}
          ${ctes.map((cte) => `, ${cte}`).join('')}
     SELECT CAST(date_diff('day', CAST(s.first_at AS DATE), CASE WHEN s.churned THEN CAST(s.churn_at AS DATE) ELSE CAST($activity_as_of AS DATE) END) AS DOUBLE) AS time,
-           s.churned AS event, coalesce(r.revenue_12m, 0) AS revenue_12m, s.customer_id
+           s.churned AS event, s.customer_id ${reading.revenue ? ', coalesce(r.revenue_12m, 0) AS revenue_12m' : ''}
            ${candidates.map((driver, index) => `, ${driver === 'reason' ? `coalesce(d${index}.value, '${NO_TICKET}')` : `d${index}.value`} AS ${quoteIdent(driver)}`).join('')}
-    FROM status s LEFT JOIN revenue r USING (customer_id) ${candidates.map((_, index) => `LEFT JOIN d${index} USING (customer_id)`).join(' ')}
+    FROM status s ${reading.revenue ? 'LEFT JOIN revenue r USING (customer_id)' : ''} ${candidates.map((_, index) => `LEFT JOIN d${index} USING (customer_id)`).join(' ')}
     ORDER BY s.customer_id`;
   // DuckDB refuses parameters a statement does not use
   const params = {
     ...customerStatusParams(rule),
     ...(candidates.includes('reason') ? { taxonomy_hash: taxonomyHash(taxonomy) } : {}),
-    ...(sampledFrom === null ? {} : { max_subjects: maxSubjects }),
   };
-  const columns = await readColumns(connection, sql, params);
+  let columns = await readColumns(connection, subjectsSql(sampledFrom === null ? null : drawBound(maxSubjects!, sampledFrom)), params);
+  if (sampledFrom !== null && columns.get('time')!.length < maxSubjects!) columns = await readColumns(connection, subjectsSql(null), params);
   const n = columns.get('time')!.length;
   if (n === 0) throw new CoreError('E_NO_DATA', 'no customer has activity');
   const values = new Map<string, (string | null)[] | Float64Array>();
@@ -237,7 +262,7 @@ async function customerSubjects(connection: DuckDBConnection, taxonomy: Taxonomy
     time: numbers(columns.get('time')!),
     event: Uint8Array.from(columns.get('event')!, (value) => (value ? 1 : 0)),
     values,
-    revenue: numbers(columns.get('revenue_12m')!),
+    revenue: reading.revenue ? numbers(columns.get('revenue_12m')!) : null,
     customerIds: strings(columns.get('customer_id')!).map(String),
     sampledFrom,
     rule,
@@ -302,15 +327,16 @@ async function tableSubjects(connection: DuckDBConnection, source: DriversSource
 }
 
 /**
- * The subjects of a drivers request: customer lifetimes or a table's rows. `maxSubjects` bounds the
- * customers (a fixed draw beyond it); the what-if leaves it unset, as it totals every customer of a group.
+ * The subjects of a drivers request: customer lifetimes or a table's rows. `reading.maxSubjects`
+ * bounds the customers (a fixed draw beyond it); the what-if leaves it unset, as it totals every
+ * customer of a group, and asks for their revenue.
  */
-export async function driverSubjects(connection: DuckDBConnection, taxonomy: Taxonomy, options: DriversOptions, maxSubjects: number | null = null): Promise<SubjectColumns> {
+export async function driverSubjects(connection: DuckDBConnection, taxonomy: Taxonomy, options: DriversOptions, reading: SubjectReading = {}): Promise<SubjectColumns> {
   if (options.covariates !== undefined && (!Array.isArray(options.covariates) || options.covariates.some((c) => typeof c !== 'string'))) {
     throw new CoreError('E_ARGS', 'covariates must be a list of names');
   }
   if (options.covariates && new Set(options.covariates).size !== options.covariates.length) throw new CoreError('E_ARGS', 'covariates: a name appears twice');
-  return options.source ? tableSubjects(connection, options.source, options.covariates) : customerSubjects(connection, taxonomy, options, maxSubjects);
+  return options.source ? tableSubjects(connection, options.source, options.covariates) : customerSubjects(connection, taxonomy, options, reading);
 }
 
 /** A categorical covariate's levels over the kept rows, pooled beyond MAX_LEVELS, with its reference. */
@@ -369,7 +395,7 @@ function sampleMeanSd(values: Float64Array): { mean: number; sd: number } {
 export async function churnDrivers(connection: DuckDBConnection, taxonomy: Taxonomy, options: DriversOptions = {}, maxSubjects = MAX_DRIVER_SUBJECTS): Promise<DriversResult> {
   const confidence = numberChoice('confidence', options.confidence, DRIVERS_DEFAULTS.confidence, { min: 0.5, max: 0.999 });
   const standardize = options.standardize ?? DRIVERS_DEFAULTS.standardize;
-  const subjects = await driverSubjects(connection, taxonomy, options, maxSubjects);
+  const subjects = await driverSubjects(connection, taxonomy, options, { maxSubjects });
   const { fit, model } = fitSubjects(subjects, options.reference ?? {}, standardize, confidence);
   const terms = model.terms.map((term): DriverTerm => ({
     ...term,

@@ -73,7 +73,7 @@ export async function whatIf(connection: DuckDBConnection, taxonomy: Taxonomy, o
     ...(options.asOf === undefined ? {} : { asOf: options.asOf }),
     ...(options.statuses === undefined ? {} : { statuses: options.statuses }),
     ...(options.windowDays === undefined ? {} : { windowDays: options.windowDays }),
-  });
+  }, { revenue: true });
   const values = subjects.values.get(term);
   if (!values || values instanceof Float64Array) throw new CoreError('E_ARGS', `term: ${term} is not a categorical driver; a what-if needs a group of customers (a reason, a segment, a level of a column)`);
   const inGroup = values.map((value) => (value ?? MISSING_LEVEL) === level);

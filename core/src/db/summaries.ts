@@ -121,6 +121,35 @@ export function orderFactsSql(orders: string): string {
     FROM ${orders}`;
 }
 
+// --- Per-customer order mix: what the Reasons and Drivers screens read per customer beyond activity ---
+
+/**
+ * SQL of one row per customer of both `orders` (a relation of orders, any status) and `customers`
+ * (a relation of customer_id, last_at: the customer's last activity) with the counts and sums the
+ * churn reasons and drivers read: orders of any status and those refunded (status refunded or a
+ * refund amount); activity orders (`activity`: an SQL condition on an order's columns), those
+ * discounted, those paid at or after they were placed and the minutes to that payment; and the
+ * activity revenue of the 12 months up to the customer's last activity. Shares and means are
+ * ratios of these, so the stored table and the same SQL over the orders answer alike.
+ */
+export function customerOrderMixSql(orders: string, customers: string, activity: string): string {
+  return `SELECT customer_id, count(*) AS orders,
+           count(*) FILTER (WHERE status = 'refunded' OR coalesce(refund_amount, 0) > 0) AS refunded_orders,
+           count(*) FILTER (WHERE ${activity}) AS activity_orders,
+           count(*) FILTER (WHERE ${activity} AND coalesce(discount, 0) > 0) AS discounted_orders,
+           count(*) FILTER (WHERE ${activity} AND paid_at >= ordered_at) AS paid_orders,
+           CAST(sum(date_diff('minute', ordered_at, paid_at)) FILTER (WHERE ${activity} AND paid_at >= ordered_at) AS DOUBLE) AS paid_minutes,
+           sum(coalesce(amount, 0)) FILTER (WHERE ${activity} AND ordered_at > customer_last_at - INTERVAL 12 MONTH) AS revenue_last_year
+    FROM (SELECT o.*, c.last_at AS customer_last_at FROM ${orders} o JOIN ${customers} c USING (customer_id))
+    GROUP BY customer_id`;
+}
+
+/** The order mix as stored: every order, the default activity, last activity from customer_summary. */
+const CUSTOMER_ORDER_MIX: Summary = {
+  name: 'customer_order_mix',
+  sql: customerOrderMixSql('orders', 'customer_summary', `status = '${SUMMARY_STATUS}'`),
+};
+
 /**
  * A summary: one SQL text over `orders` and the summaries before it. Without `groupedBy` it has
  * rows per customer (customer_id), which a refresh rebuilds for the customers an import touched.
@@ -178,6 +207,7 @@ export const SUMMARIES: readonly Summary[] = [
     groupedBy: { keys: ['gap'], count: 'gaps' },
   },
   { name: 'order_facts', sql: orderFactsSql('orders'), whole: true },
+  CUSTOMER_ORDER_MIX,
   // --- Ranked aggregates: rebuilt whole by each refresh from an aggregate above ---
   { name: 'revenue_ranks', sql: revenueRanksSql('customer_revenues'), whole: true },
 ];

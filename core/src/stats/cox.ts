@@ -4,8 +4,9 @@
 // ratio, Wald and score tests, Harrell's concordance as survival::concordance counts it, and the
 // proportional-hazards score test of cox.zph (transform "km", per term and global).
 //
-// The data are one row per subject; every pass over them runs in time order on a row-major copy of
-// the centred covariates, so a fit costs a few passes of n * p^2 multiply-adds.
+// The data are one row per subject; every pass over them runs in time order, summing the risk sets
+// over the non-zero covariate values of each row (a categorical covariate's 0/1 columns are mostly 0),
+// so a pass costs n * k^2 / 2 multiply-adds for k non-zeros a row, plus p^2 per event time.
 import upperGamma from '@stdlib/math-base-special-gammainc';
 import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
 import { CoreError } from '../api/errors.ts';
@@ -195,7 +196,10 @@ interface Derivatives {
   information: Float64Array;
 }
 
-/** The model's data in time order (descending) with centred covariates, row-major. */
+/**
+ * The model's data in time order (descending): the covariates centred, row-major, and the same
+ * uncentred as sparse rows (a category's 0/1 columns are mostly 0), which the risk-set sums read.
+ */
 class SortedData {
   private constructor(
     readonly n: number,
@@ -204,25 +208,54 @@ class SortedData {
     readonly event: Uint8Array,
     /** Row-major n * p, centred on the column means. */
     readonly x: Float64Array,
+    /** The column means. */
+    readonly means: Float64Array,
+    /** Row r's non-zero uncentred values are entries rowStart[r] to rowStart[r + 1] - 1, in column order. */
+    readonly rowStart: Uint32Array,
+    readonly columnOf: Uint32Array,
+    readonly valueOf: Float64Array,
   ) {}
 
   static of(data: CoxData, order: Uint32Array, columns: number[]): SortedData {
     const n = order.length;
     const p = columns.length;
     const x = new Float64Array(n * p);
+    const means = new Float64Array(p);
     columns.forEach((column, j) => {
       const values = data.columns[column]!;
       let mean = 0;
       for (let i = 0; i < n; i++) mean += values[i]!;
       mean /= n;
+      means[j] = mean;
       for (let r = 0; r < n; r++) x[r * p + j] = values[order[r]!]! - mean;
     });
+    const source = columns.map((column) => data.columns[column]!);
+    let nonZeros = 0;
+    for (const values of source) for (let i = 0; i < n; i++) if (values[i] !== 0) nonZeros++;
+    const rowStart = new Uint32Array(n + 1);
+    const columnOf = new Uint32Array(nonZeros);
+    const valueOf = new Float64Array(nonZeros);
+    let at = 0;
+    for (let r = 0; r < n; r++) {
+      const subject = order[r]!;
+      for (let j = 0; j < p; j++) {
+        const value = source[j]![subject]!;
+        if (value === 0) continue;
+        columnOf[at] = j;
+        valueOf[at++] = value;
+      }
+      rowStart[r + 1] = at;
+    }
     return new SortedData(
       n,
       p,
       Float64Array.from(order, (i) => data.time[i]!),
       Uint8Array.from(order, (i) => data.event[i]!),
       x,
+      means,
+      rowStart,
+      columnOf,
+      valueOf,
     );
   }
 
@@ -237,6 +270,32 @@ class SortedData {
     return eta;
   }
 
+  /** Adds row r's weight, weighted values and weighted products (lower triangle) to uncentred sums. */
+  private addRow(r: number, weight: number, sums: RiskSums): void {
+    const { p, rowStart, columnOf, valueOf } = this;
+    sums.weight += weight;
+    const end = rowStart[r + 1]!;
+    for (let a = rowStart[r]!; a < end; a++) {
+      const i = columnOf[a]!;
+      const weighted = weight * valueOf[a]!;
+      sums.x[i]! += weighted;
+      const at = i * p;
+      // the inner loop over the row's non-zeros is the cost of a fit (non-zeros^2 / 2 multiply-adds a row)
+      for (let b = rowStart[r]!; b <= a; b++) sums.xx[at + columnOf[b]!]! += weighted * valueOf[b]!;
+    }
+  }
+
+  /** Uncentred sums centred on the column means: sum w (x - m) and the lower triangle of sum w (x - m)(x - m)'. */
+  private centre(sums: RiskSums, x: Float64Array, xx: Float64Array): void {
+    const { p, means } = this;
+    for (let i = 0; i < p; i++) {
+      x[i] = sums.x[i]! - sums.weight * means[i]!;
+      for (let j = 0; j <= i; j++) {
+        xx[i * p + j] = sums.xx[i * p + j]! - sums.x[i]! * means[j]! - means[i]! * sums.x[j]! + sums.weight * means[i]! * means[j]!;
+      }
+    }
+  }
+
   /**
    * Partial log-likelihood, score and information at `beta` with Efron's ties: among d events at one
    * time, the k-th term (k = 1..d) has the tied events' share of the risk set at k/d.
@@ -249,11 +308,12 @@ class SortedData {
     const eta = this.riskScores(beta);
     const score = new Float64Array(width);
     const information = new Float64Array(width * width);
-    // Risk-set sums of everyone later than the current time (plus the censored at it), and of the tied events
-    let riskSum = 0;
+    // Uncentred sums over everyone later than the current time (plus the censored at it), and over its tied events
+    const risk = emptySums(p);
+    const dead = emptySums(p);
+    // The same centred at an event time
     const riskX = new Float64Array(p);
     const riskXX = new Float64Array(p * p);
-    let deadSum = 0;
     const deadX = new Float64Array(p);
     const deadXX = new Float64Array(p * p);
     let logLikelihood = 0;
@@ -263,55 +323,64 @@ class SortedData {
       const g = timeWeight ? timeWeight[r]! : 0;
       let deaths = 0;
       for (; r < n && time[r] === t; r++) {
-        const risk = Math.exp(eta[r]!);
-        const row = r * p;
-        if (event[r]) {
-          deaths++;
-          logLikelihood += eta[r]!;
-          deadSum += risk;
-          for (let i = 0; i < p; i++) {
-            const xi = x[row + i]!;
-            const weighted = risk * xi;
-            score[i]! += xi;
-            if (timeWeight) score[p + i]! += g * xi;
-            deadX[i]! += weighted;
-            const at = i * p;
-            for (let j = 0; j <= i; j++) deadXX[at + j]! += weighted * x[row + j]!;
-          }
-        } else {
-          riskSum += risk;
-          for (let i = 0; i < p; i++) {
-            // risk * x_i once per column: the inner loop is the cost of a fit (n * p^2 / 2 multiply-adds a pass)
-            const weighted = risk * x[row + i]!;
-            riskX[i]! += weighted;
-            const at = i * p;
-            for (let j = 0; j <= i; j++) riskXX[at + j]! += weighted * x[row + j]!;
-          }
+        const weight = Math.exp(eta[r]!);
+        if (!event[r]) {
+          this.addRow(r, weight, risk);
+          continue;
         }
+        deaths++;
+        logLikelihood += eta[r]!;
+        const row = r * p;
+        for (let i = 0; i < p; i++) {
+          score[i]! += x[row + i]!;
+          if (timeWeight) score[p + i]! += g * x[row + i]!;
+        }
+        this.addRow(r, weight, dead);
       }
       if (deaths === 0) continue;
-      for (let k = 0; k < deaths; k++) {
-        riskSum += deadSum / deaths;
-        logLikelihood -= Math.log(riskSum);
-        for (let i = 0; i < p; i++) {
-          riskX[i]! += deadX[i]! / deaths;
-          const mean = riskX[i]! / riskSum;
-          score[i]! -= mean;
-          if (timeWeight) score[p + i]! -= g * mean;
-          for (let j = 0; j <= i; j++) {
-            riskXX[i * p + j]! += deadXX[i * p + j]! / deaths;
-            const v = (riskXX[i * p + j]! - mean * riskX[j]!) / riskSum;
-            information[i * width + j]! += v;
-            if (timeWeight) {
-              information[(p + i) * width + j]! += g * v;
-              information[(p + i) * width + p + j]! += g * g * v;
-            }
+      // Efron's d terms have risk sums R + c E, c = k/d, with first moments a + c e and second A + c D:
+      // each term's mean (a + c e) / (R + c E) and variance (A + c D) / (R + c E) - mean mean', summed
+      // over k through five sums of c^m / (R + c E)^n, so a time costs p^2 however many events tie at it
+      let s1 = 0;
+      let sc = 0;
+      let q1 = 0;
+      let qc = 0;
+      let qcc = 0;
+      for (let k = 1; k <= deaths; k++) {
+        const c = k / deaths;
+        const total = risk.weight + c * dead.weight;
+        logLikelihood -= Math.log(total);
+        const inverse = 1 / total;
+        s1 += inverse;
+        sc += c * inverse;
+        q1 += inverse * inverse;
+        qc += c * inverse * inverse;
+        qcc += c * c * inverse * inverse;
+      }
+      this.centre(risk, riskX, riskXX);
+      this.centre(dead, deadX, deadXX);
+      for (let i = 0; i < p; i++) {
+        const means = riskX[i]! * s1 + deadX[i]! * sc;
+        score[i]! -= means;
+        if (timeWeight) score[p + i]! -= g * means;
+        for (let j = 0; j <= i; j++) {
+          const v =
+            riskXX[i * p + j]! * s1 + deadXX[i * p + j]! * sc -
+            (riskX[i]! * riskX[j]! * q1 + (riskX[i]! * deadX[j]! + deadX[i]! * riskX[j]!) * qc + deadX[i]! * deadX[j]! * qcc);
+          information[i * width + j]! += v;
+          if (timeWeight) {
+            information[(p + i) * width + j]! += g * v;
+            information[(p + i) * width + p + j]! += g * g * v;
           }
         }
       }
-      deadSum = 0;
-      deadX.fill(0);
-      deadXX.fill(0);
+      // The tied events are at risk at every earlier time
+      risk.weight += dead.weight;
+      for (let i = 0; i < p; i++) risk.x[i]! += dead.x[i]!;
+      for (let i = 0; i < p * p; i++) risk.xx[i]! += dead.xx[i]!;
+      dead.weight = 0;
+      dead.x.fill(0);
+      dead.xx.fill(0);
     }
     // Only lower triangles were summed: V (top left), g^2 V (bottom right) and g V (bottom left) are symmetric
     const mirror = (row: number, column: number) => (information[column * width + row] = information[row * width + column]!);
@@ -327,6 +396,17 @@ class SortedData {
     if (timeWeight) for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) mirror(p + i, j);
     return { logLikelihood, score, information };
   }
+}
+
+/** Uncentred risk-set sums: total weight, weighted values, weighted products (row-major p * p, lower triangle). */
+interface RiskSums {
+  weight: number;
+  x: Float64Array;
+  xx: Float64Array;
+}
+
+function emptySums(p: number): RiskSums {
+  return { weight: 0, x: new Float64Array(p), xx: new Float64Array(p * p) };
 }
 
 /**

@@ -37,7 +37,7 @@ describe('order workspace: one row per customer with the drivers', () => {
     //   e Feb 29: churned Mar 30: 30 days                                app
     //   f Mar 31 .. Apr 15: active: 20 days                              no channel
     const subjects = await workspace.withConnection((connection) =>
-      driverSubjects(connection, bundledTaxonomy(), { windowDays: 30, covariates: ['channel', 'refundShare', 'rating'] }),
+      driverSubjects(connection, bundledTaxonomy(), { windowDays: 30, covariates: ['channel', 'refundShare', 'rating'] }, { revenue: true }),
     );
     expect(Array.from(subjects.time)).toEqual([106, 35, 74, 59, 30, 20]);
     expect(Array.from(subjects.event)).toEqual([0, 1, 1, 1, 1, 0]);
@@ -53,9 +53,9 @@ describe('order workspace: one row per customer with the drivers', () => {
     const byHand = new Map([['a', 106], ['b', 35], ['c', 74], ['d', 59], ['e', 30], ['f', 20]]);
     const options = { windowDays: 30, covariates: ['channel'] };
     const [drawn, again, within] = await workspace.withConnection(async (connection) => [
-      await driverSubjects(connection, bundledTaxonomy(), options, 4),
-      await driverSubjects(connection, bundledTaxonomy(), options, 4),
-      await driverSubjects(connection, bundledTaxonomy(), options, 6),
+      await driverSubjects(connection, bundledTaxonomy(), options, { maxSubjects: 4 }),
+      await driverSubjects(connection, bundledTaxonomy(), options, { maxSubjects: 4 }),
+      await driverSubjects(connection, bundledTaxonomy(), options, { maxSubjects: 6 }),
     ]);
     expect(drawn.sampledFrom).toBe(6);
     expect(drawn.customerIds).toHaveLength(4);

@@ -5,10 +5,11 @@
 // survey answers.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { churnReasons } from '../../src/analysis/churnReasons.ts';
-import { churnDrivers } from '../../src/analysis/drivers.ts';
+import { churnDrivers, driverSubjects } from '../../src/analysis/drivers.ts';
 import { classifyTickets } from '../../src/analysis/reasonTickets.ts';
 import { bundledTaxonomy } from '../../src/analysis/reasonTaxonomy.ts';
 import { surveys } from '../../src/analysis/surveys.ts';
+import { queryRows } from '../../src/db/sql.ts';
 import { IN_MEMORY, Workspace } from '../../src/db/workspace.ts';
 import { expectSame, summariesAndOrders } from '../customers/bothWays.ts';
 
@@ -60,6 +61,20 @@ describe('drivers, surveys and churn reasons from the summaries and from the ord
         expectSame(runs.summaries, runs.orders, `drivers ${JSON.stringify(options)}`);
         expect(runs.summaries.subjects).toBeGreaterThan(200);
       }
+    });
+  });
+
+  it('churn drivers: a draw of 50 of about 240 customers is the 50 smallest hashes, from the summaries and from the orders', async () => {
+    await workspace.withConnection(async (connection) => {
+      // every customer sorted by (hash, id), independently of the bound the draw filters by first
+      const smallest = (await queryRows<{ customer_id: string }>(connection, 'SELECT customer_id FROM customer_summary ORDER BY hash(customer_id), customer_id LIMIT 50'))
+        .map((row) => row.customer_id)
+        .sort();
+      const options = { windowDays: 45, covariates: ['channel', 'discountShare', 'refundShare'] };
+      const runs = await summariesAndOrders(connection, () => driverSubjects(connection, bundledTaxonomy(), options, { maxSubjects: 50 }));
+      expect(runs.summaries.sampledFrom).toBeGreaterThan(200);
+      expect(runs.summaries.customerIds).toEqual(smallest);
+      expectSame(runs.summaries, runs.orders, 'drawn subjects');
     });
   });
 
