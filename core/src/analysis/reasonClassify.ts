@@ -113,7 +113,8 @@ interface ClauseAnalysis {
   /** Negative opinions that named no aspect: they take the aspect the previous clause complained of. */
   untargeted: Omit<Finding, 'reason'>[];
   opensWithContrast: boolean;
-
+  /** The keys of its words, for the model (see TextWords). */
+  words: string[];
 }
 
 export interface CompiledTaxonomy {
@@ -309,7 +310,7 @@ function aspectFor(words: Item[], aspects: { at: number; reason: number }[], at:
 
 /** Reads one clause (no punctuation inside) from its words; see the top of this file. */
 function analyseClause(matcher: CompiledTaxonomy, clause: string, units: Unit[]): ClauseAnalysis {
-  const analysis: ClauseAnalysis = { complaints: [], praises: [], negated: [], untargeted: [], opensWithContrast: false };
+  const analysis: ClauseAnalysis = { complaints: [], praises: [], negated: [], untargeted: [], opensWithContrast: false, words: units.map((unit) => unit.key) };
   const words = items(matcher, clause, units);
   // A wish states a lack: 要是能再快一点就更好了 complains of delivery
   const wishing = words.some((item) => has(item, 'wish'));
@@ -431,11 +432,15 @@ export interface TextReading {
   complaints: Finding[];
   praises: Finding[];
   negated: Omit<Finding, 'reason'>[];
+  /** Its clauses' texts. */
+  clauses: string[];
+  /** The keys of its words, clause after clause: the words of the whole text where clauseWordsAreTextWords says so. */
+  words: string[];
 }
 
 /** Reads a normalised text clause by clause. */
 export function readText(matcher: CompiledTaxonomy, text: string): TextReading {
-  const reading: TextReading = { complaints: [], praises: [], negated: [] };
+  const reading: TextReading = { complaints: [], praises: [], negated: [], clauses: [], words: [] };
   let previousAspect: number | null = null;
   let from = 0;
   const clauses: { start: number; text: string }[] = [];
@@ -444,13 +449,15 @@ export function readText(matcher: CompiledTaxonomy, text: string): TextReading {
     from = match.index + match[0].length;
   }
   if (from < text.length) clauses.push({ start: from, text: text.slice(from) });
-  const analyses = analyseClauses(matcher, clauses.map((clause) => clause.text));
+  reading.clauses = clauses.map((clause) => clause.text);
+  const analyses = analyseClauses(matcher, reading.clauses);
   for (let index = 0; index < clauses.length; index++) {
     const clause = clauses[index]!;
     const analysis = analyses[index]!;
     for (const found of analysis.complaints) reading.complaints.push(inText(clause, found));
     for (const found of analysis.praises) reading.praises.push(inText(clause, found));
     for (const found of analysis.negated) reading.negated.push(inText(clause, found));
+    for (const word of analysis.words) reading.words.push(word);
     if (previousAspect !== null && !analysis.opensWithContrast) {
       for (const opinion of analysis.untargeted) reading.complaints.push(inText(clause, { ...opinion, reason: previousAspect }));
     }
@@ -505,8 +512,51 @@ function noteComplaint(
   collect(entry.evidence, field, complaint.term, complaint.span);
 }
 
+/**
+ * A text's words as the model reads them (reasonModel.ts: the whole normalised text segmented, digits
+ * zeroed), taken from the rules' reading of its clauses, and that text.
+ */
+export interface TextWords {
+  normalised: string;
+  words: readonly string[];
+}
+
+const CJK_CHARACTER = /[\u3400-\u9fff\uf900-\ufaff]/;
+const LATIN_CHARACTER = /[a-z0-9]/;
+/** What jieba segments otherwise in a whole Chinese text than clause by clause: a full stop inside a run it reads as one (3.5寸), and surrogates (it would alter them). */
+const SEGMENTS_OTHERWISE = /[.\ud800-\udfff]/;
+/** A word read by the word before it, which may end the previous clause (3，天才到 is 3天 + 才 to the whole text). */
+const READ_AFTER_A_NUMBER = '天才';
+
+/**
+ * Whether the words of a normalised text's clauses, one after another, are the words of the whole
+ * text, so the model need not segment it again. They are for a text without Chinese (its clauses end
+ * at punctuation, which no English word holds); a Chinese text is segmented whole by jieba, which
+ * cuts at every mark that ends a clause but the full stop (SEGMENTS_OTHERWISE), except that a clause
+ * without Chinese is no jieba text to the rules, and a clause opening with 天才 may read otherwise.
+ */
+function clauseWordsAreTextWords(text: string, clauses: readonly string[]): boolean {
+  if (!CJK_CHARACTER.test(text)) return true;
+  if (SEGMENTS_OTHERWISE.test(text)) return false;
+  for (const clause of clauses) {
+    if (clause.startsWith(READ_AFTER_A_NUMBER) || (!CJK_CHARACTER.test(clause) && LATIN_CHARACTER.test(clause))) return false;
+  }
+  return true;
+}
+
 /** Classifies one ticket's fields. */
 export function classifyFields(matcher: CompiledTaxonomy, fields: TicketFields): Classification {
+  return readFields(matcher, fields).rules;
+}
+
+/**
+ * Classifies one ticket's fields, and gives the model's words of its text (reasonCorrections.ts
+ * ticketText) when the text is one field, read as text, whose clause words are its words (else null:
+ * the model segments the text itself).
+ */
+export function readFields(matcher: CompiledTaxonomy, fields: TicketFields): { rules: Classification; words: TextWords | null } {
+  let texts = 0;
+  let words: TextWords | null = null;
   const found = new Map<number, ReasonEvidence>();
   const negated: FieldEvidence = new Map();
   const praised: FieldEvidence = new Map();
@@ -514,6 +564,7 @@ export function classifyFields(matcher: CompiledTaxonomy, fields: TicketFields):
     const field = TEXT_FIELDS[fieldIndex]!;
     const value = fields[field];
     if (value === null || value === undefined || value === '') continue;
+    texts++;
     const text = normalizeText(value);
     const structured = STRUCTURED_FIELDS.has(field);
     const named = structured ? matcher.categories.get(text) : undefined;
@@ -523,6 +574,7 @@ export function classifyFields(matcher: CompiledTaxonomy, fields: TicketFields):
       continue;
     }
     const reading = readText(matcher, text);
+    if (clauseWordsAreTextWords(text, reading.clauses)) words = { normalised: zeroDigits(text), words: reading.words };
     const confidence = structured ? CONFIDENCE.structuredWord : CONFIDENCE.textWord;
     for (const complaint of reading.complaints) {
       noteComplaint(found, field, fieldIndex, { reason: complaint.reason, term: complaint.text, confidence, order: complaint.start, span: { start: complaint.start, end: complaint.end } });
@@ -540,10 +592,14 @@ export function classifyFields(matcher: CompiledTaxonomy, fields: TicketFields):
     return { reason: matcher.taxonomy.reasons[index]!.key, confidence: round(confidence), evidence: [...evidenceList(entry.evidence), ...ratingEvidence], source: 'rules' as const };
   });
   return {
-    primary: reasons[0]?.reason ?? UNKNOWN_REASON,
-    reasons: reasons.length > 0 ? reasons : [{ reason: UNKNOWN_REASON, confidence: 0, evidence: ratingEvidence, source: 'rules' }],
-    negated: evidenceList(negated),
-    praised: evidenceList(praised),
+    rules: {
+      primary: reasons[0]?.reason ?? UNKNOWN_REASON,
+      reasons: reasons.length > 0 ? reasons : [{ reason: UNKNOWN_REASON, confidence: 0, evidence: ratingEvidence, source: 'rules' }],
+      negated: evidenceList(negated),
+      praised: evidenceList(praised),
+    },
+    // The model reads the fields joined into one text: the words of one field read as text are its words
+    words: texts === 1 ? words : null,
   };
 }
 

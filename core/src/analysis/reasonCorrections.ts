@@ -10,7 +10,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { CoreError } from '../api/errors.ts';
 import { NO_REASON_LABEL, type Classification, type CorrectionsInfo, type Taxonomy } from '../api/reasons.ts';
 import { queryOne, queryRows } from '../db/sql.ts';
-import { classifyFields, compileTaxonomy, type CompiledTaxonomy, type TicketFields } from './reasonClassify.ts';
+import { classifyFields, compileTaxonomy, readFields, type CompiledTaxonomy, type TicketFields } from './reasonClassify.ts';
 import { blendWithModel, crossValidate, judges, teaches, textFeatures, textProbabilities, shippedModelFor, trainReasonModel, type ReasonModel } from './reasonModel.ts';
 import { taxonomyHash } from './reasonTaxonomy.ts';
 
@@ -26,10 +26,10 @@ export function ticketText(fields: TicketFields): string {
 
 /** The rules' classification of a ticket and, with a model, the blend of both. */
 export function classifyWithModel(matcher: CompiledTaxonomy, model: ReasonModel | null, fields: TicketFields): Classification {
-  const rules = classifyFields(matcher, fields);
+  const { rules, words } = readFields(matcher, fields);
   const text = ticketText(fields);
   if (!model || !judges(model, text)) return rules;
-  return blendWithModel(rules, textProbabilities(model, text, matcher.known, rules), text);
+  return blendWithModel(rules, textProbabilities(model, text, matcher.known, rules, words), text);
 }
 
 type CorrectedTicket = {

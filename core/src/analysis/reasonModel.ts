@@ -19,7 +19,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UNKNOWN_REASON, type Classification, type ReasonMatch, type Taxonomy } from '../api/reasons.ts';
 import { normalizeText } from '../text/normalize.ts';
-import { round, zeroDigits } from './reasonClassify.ts';
+import { round, zeroDigits, type TextWords } from './reasonClassify.ts';
 import { taxonomyHash } from './reasonTaxonomy.ts';
 import { segment } from './reasonTokens.ts';
 
@@ -345,14 +345,15 @@ function noteOnce(found: FoundFeatures, seen: Set<string>, key: string, index: n
  * naming the features: each kind is looked up in a map of the model's features of that kind, in
  * textFeatures' order (the scores add up in it), and features the model never saw are only counted.
  * Naming every word, character and pair of every text and looking the names up took longer than the
- * rules' reading. (No closures: tsx wraps each one made in a naming helper, per text.)
+ * rules' reading. `read`: the text's words as the rules read them (see readFields), so it is not segmented twice.
  */
-export function textProbabilities(model: ReasonModel, text: string, known: ReadonlySet<string>, rules: Classification): Map<string, number> {
+export function textProbabilities(model: ReasonModel, text: string, known: ReadonlySet<string>, rules: Classification, read: TextWords | null = null): Map<string, number> {
   const lookup = featureLookup(model);
-  const normalised = zeroDigits(normalizeText(text));
+  const normalised = read?.normalised ?? zeroDigits(normalizeText(text));
   const found: FoundFeatures = { indices: [], count: 0 };
   const words = new Set<string>();
-  for (const unit of segment(normalised, known)) noteOnce(found, words, unit.key, lookup.words.get(unit.key));
+  if (read) for (const word of read.words) noteOnce(found, words, word, lookup.words.get(word));
+  else for (const unit of segment(normalised, known)) noteOnce(found, words, unit.key, lookup.words.get(unit.key));
   const grams = gramCodes(normalised);
   for (const gram of grams) note(found, lookup.grams.get(gram));
   const reasons = new Set<string>();

@@ -3,7 +3,8 @@
 // (polarity.test.ts holds the examples of aspect, praise, sarcasm and negation scope).
 import { describe, expect, it } from 'vitest';
 import type { Classification, Taxonomy } from '../../src/api/reasons.ts';
-import { CONFIDENCE, classifyFields, compileTaxonomy, type TicketFields } from '../../src/analysis/reasonClassify.ts';
+import { CONFIDENCE, classifyFields, compileTaxonomy, readFields, readText, zeroDigits, type TicketFields } from '../../src/analysis/reasonClassify.ts';
+import { segment } from '../../src/analysis/reasonTokens.ts';
 import { bundledTaxonomy, checkTaxonomy } from '../../src/analysis/reasonTaxonomy.ts';
 import { normalizeText } from '../../src/text/normalize.ts';
 
@@ -192,5 +193,47 @@ describe('taxonomy checks', () => {
     edited.reasons[0]!.patterns = ['(?:质量|做工)[^，。]{0,3}(?:差|烂)', 'a+b?c*$', '(?:ab)?x{2,5}'];
     const checked = checkTaxonomy(edited);
     expect(classifyFields(compileTaxonomy(checked), { body: `${'a'.repeat(36)}!` }).primary).toBe('product_quality');
+  });
+});
+
+describe('the words the rules hand the model (readFields)', () => {
+  const matcher = compileTaxonomy(taxonomy);
+  const wholeText = (text: string) => segment(zeroDigits(normalizeText(text)), matcher.known).map((unit) => unit.key);
+
+  it.each([
+    '物流太慢了，等了3天才到！客服态度很好',
+    '等了3天，天气也不好',
+    '質量問題很多，ＡＰＰ一直閃退',
+    '这个app很差 用了两天就坏了',
+    "The app keeps crashing, and support didn't reply",
+  ])('are the whole text\'s words, whether its clauses were read before or not: %s', (text) => {
+    for (let pass = 0; pass < 2; pass++) {
+      const { words } = readFields(matcher, { body: text });
+      expect(words).toEqual({ normalised: zeroDigits(normalizeText(text)), words: wholeText(text) });
+    }
+  });
+
+  it('are left to the model where clause by clause reads otherwise: an English clause in a Chinese text, a clause opening with 天才', () => {
+    const readWords = (text: string) => readText(matcher, normalizeText(text)).words;
+    expect([readWords("质量很差，can't use it"), wholeText("质量很差，can't use it")]).toEqual([
+      ['质量', '很', '差', 'can', 'not', 'use', 'it'],
+      ['质量', '很', '差', 'can', 't', 'use', 'it'],
+    ]);
+    expect(readFields(matcher, { body: "质量很差，can't use it" }).words).toBeNull();
+    // 3，天才送到 is 3天 + 才 to the whole text, but a clause read before leaves 天才送到 to be read alone
+    readFields(matcher, { body: '等了7' });
+    expect([readWords('等了7，天才送到'), wholeText('等了7，天才送到')]).toEqual([
+      ['等', '了', '0', '天才', '送到'],
+      ['等', '了', '0', '天', '才', '送到'],
+    ]);
+    expect(readFields(matcher, { body: '等了7，天才送到' }).words).toBeNull();
+    // and, to be safe, a full stop inside a run jieba reads whole
+    expect(readFields(matcher, { body: '3.5寸的屏幕太小' }).words).toBeNull();
+  });
+
+  it('are left to the model when it reads several fields joined, or a field that names a reason', () => {
+    expect(readFields(matcher, { subject: '退款', body: '质量很差' }).words).toBeNull();
+    expect(readFields(matcher, { category: '物流', body: '' }).words).toBeNull();
+    expect(readFields(matcher, { subject: null, body: '质量很差', rating: 1 }).words?.words).toEqual(wholeText('质量很差'));
   });
 });

@@ -2,7 +2,7 @@
 // features, training on from a base, and the issue's examples through the shipped classifier.
 import { describe, expect, it } from 'vitest';
 import type { Classification } from '../../src/api/reasons.ts';
-import { classifyFields, compileTaxonomy } from '../../src/analysis/reasonClassify.ts';
+import { classifyFields, compileTaxonomy, readFields } from '../../src/analysis/reasonClassify.ts';
 import { classifyWithModel } from '../../src/analysis/reasonCorrections.ts';
 import { blendWithModel, bundledReasonModel, loadedModel, predictLabels, shippedModelFor, storedModel, textFeatures, textProbabilities, trainReasonModel, type ModelExample } from '../../src/analysis/reasonModel.ts';
 import { bundledTaxonomy } from '../../src/analysis/reasonTaxonomy.ts';
@@ -162,11 +162,16 @@ describe('textProbabilities: the model\'s prediction without naming the features
     ['the shipped model', shipped],
     ['a model trained on from it', trained],
   ])('gives %s\'s predictLabels of textFeatures to the last bit', (_, model) => {
+    let shared = 0;
     for (const text of TEXTS) {
-      const rules = classifyFields(matcher, { body: text });
+      const { rules, words } = readFields(matcher, { body: text });
       const expected = [...predictLabels(model, textFeatures(text, matcher.known, rules, model.polarity))];
       expect([text, [...textProbabilities(model, text, matcher.known, rules)]]).toEqual([text, expected]);
+      // with the words the rules read, where they hand them over
+      if (words) shared++;
+      expect([text, [...textProbabilities(model, text, matcher.known, rules, words)]]).toEqual([text, expected]);
     }
+    expect(shared).toBeGreaterThan(5);
     // the texts are read, not all alike: their top labels differ
     const tops = TEXTS.map((text) => [...textProbabilities(model, text, matcher.known, classifyFields(matcher, { body: text }))].sort((a, b) => b[1] - a[1])[0]![0]);
     expect(new Set(tops).size).toBeGreaterThan(2);
