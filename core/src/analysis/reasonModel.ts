@@ -276,7 +276,8 @@ function labelProbabilities(model: ReasonModel, known: ArrayLike<number>, featur
 /** A model's features by kind, keyed as textFeatures reads them before naming them (see textProbabilities). */
 interface FeatureLookup {
   words: Map<string, number>;
-  grams: Map<number, number>;
+  /** Per gram number, its feature's index and the model's polarity of it: one look-up for both. */
+  grams: Map<number, { feature: number | undefined; polarity: number | undefined }>;
   reasons: Map<string, number>;
   primaries: Map<string, number>;
   praises: Map<string, number>;
@@ -284,8 +285,6 @@ interface FeatureLookup {
   /** Per cut of POLARITY_CUTS, the index of `s>cut` and of `s<=cut`. */
   above: (number | undefined)[];
   atOrBelow: (number | undefined)[];
-  /** The model's polarity by gram number. */
-  polarity: Map<number, number>;
 }
 
 /** Built once per model: a model is trained or loaded once and then predicts for every text of a run. */
@@ -299,24 +298,28 @@ function featureLookup(model: ReasonModel): FeatureLookup {
     for (const [feature, index] of model.featureIndex) if (feature.startsWith(prefix)) found.set(feature.slice(prefix.length), index);
     return found;
   };
-  const byGram = (entries: Iterable<[string, number]>) => {
-    const found = new Map<number, number>();
-    for (const [gram, value] of entries) {
-      const code = gramNumber(gram);
-      if (code !== undefined) found.set(code, value);
-    }
-    return found;
+  const grams: FeatureLookup['grams'] = new Map();
+  const gramEntry = (gram: string) => {
+    const code = gramNumber(gram);
+    if (code === undefined) return undefined;
+    let entry = grams.get(code);
+    if (!entry) grams.set(code, (entry = { feature: undefined, polarity: undefined }));
+    return entry;
   };
+  for (const [gram, index] of byPrefix('c:')) gramEntry(gram)!.feature = index;
+  for (const [gram, odds] of model.polarity) {
+    const entry = gramEntry(gram);
+    if (entry) entry.polarity = odds;
+  }
   const lookup: FeatureLookup = {
     words: byPrefix('w:'),
-    grams: byGram(byPrefix('c:')),
+    grams,
     reasons: byPrefix('r:'),
     primaries: byPrefix('p:'),
     praises: byPrefix('g:'),
     praised: model.featureIndex.get('praised'),
     above: POLARITY_CUTS.map((cut) => model.featureIndex.get(`s>${cut}`)),
     atOrBelow: POLARITY_CUTS.map((cut) => model.featureIndex.get(`s<=${cut}`)),
-    polarity: byGram(model.polarity),
   };
   lookups.set(model, lookup);
   return lookup;
@@ -355,7 +358,13 @@ export function textProbabilities(model: ReasonModel, text: string, known: Reado
   if (read) for (const word of read.words) noteOnce(found, words, word, lookup.words.get(word));
   else for (const unit of segment(normalised, known)) noteOnce(found, words, unit.key, lookup.words.get(unit.key));
   const grams = gramCodes(normalised);
-  for (const gram of grams) note(found, lookup.grams.get(gram));
+  // The polarity adds up in the order of the grams, as textFeatures adds it
+  let polarity = 0;
+  for (const gram of grams) {
+    const entry = lookup.grams.get(gram);
+    note(found, entry?.feature);
+    polarity += entry?.polarity ?? 0;
+  }
   const reasons = new Set<string>();
   for (const reason of rules.reasons) noteOnce(found, reasons, reason.reason, lookup.reasons.get(reason.reason));
   note(found, lookup.primaries.get(rules.primary));
@@ -363,9 +372,7 @@ export function textProbabilities(model: ReasonModel, text: string, known: Reado
   for (const praise of rules.praised) for (const term of praise.terms) noteOnce(found, praises, term, lookup.praises.get(term));
   if (rules.praised.length > 0) note(found, lookup.praised);
   if (model.polarity.size > 0 && grams.size > 0) {
-    let sum = 0;
-    for (const gram of grams) sum += lookup.polarity.get(gram) ?? 0;
-    for (let at = 0; at < POLARITY_CUTS.length; at++) note(found, sum > POLARITY_CUTS[at]! ? lookup.above[at] : lookup.atOrBelow[at]);
+    for (let at = 0; at < POLARITY_CUTS.length; at++) note(found, polarity > POLARITY_CUTS[at]! ? lookup.above[at] : lookup.atOrBelow[at]);
   }
   return labelProbabilities(model, found.indices, found.count);
 }
