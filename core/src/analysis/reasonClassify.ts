@@ -512,9 +512,13 @@ function noteComplaint(
   collect(entry.evidence, field, complaint.term, complaint.span);
 }
 
+/** Joins a ticket's fields into the one text the model reads (reasonCorrections.ts ticketText). */
+export const MODEL_FIELD_JOINER = '. ';
+
 /**
  * A text's words as the model reads them (reasonModel.ts: the whole normalised text segmented, digits
- * zeroed), taken from the rules' reading of its clauses, and that text.
+ * zeroed), taken from the rules' reading of its clauses, and that text: the fields, each normalised,
+ * joined by MODEL_FIELD_JOINER (the model uses the words only when its own normalised text is this).
  */
 export interface TextWords {
   normalised: string;
@@ -523,25 +527,33 @@ export interface TextWords {
 
 const CJK_CHARACTER = /[\u3400-\u9fff\uf900-\ufaff]/;
 const LATIN_CHARACTER = /[a-z0-9]/;
-/** What jieba segments otherwise in a whole Chinese text than clause by clause: a full stop inside a run it reads as one (3.5寸), and surrogates (it would alter them). */
-const SEGMENTS_OTHERWISE = /[.\ud800-\udfff]/;
+/** Surrogates: jieba would alter them, and segment reads such a text character by character. */
+const SURROGATE = /[\ud800-\udfff]/;
 /** A word read by the word before it, which may end the previous clause (3，天才到 is 3天 + 才 to the whole text). */
 const READ_AFTER_A_NUMBER = '天才';
 
 /**
  * Whether the words of a normalised text's clauses, one after another, are the words of the whole
  * text, so the model need not segment it again. They are for a text without Chinese (its clauses end
- * at punctuation, which no English word holds); a Chinese text is segmented whole by jieba, which
- * cuts at every mark that ends a clause but the full stop (SEGMENTS_OTHERWISE), except that a clause
- * without Chinese is no jieba text to the rules, and a clause opening with 天才 may read otherwise.
+ * at punctuation, which no English word holds). A Chinese text is segmented whole by jieba, which
+ * cuts at every mark that ends a clause (a full stop too: no word of its dictionary holds one, so a
+ * word never spans it; a test checks), except that a clause without Chinese is no jieba text to the
+ * rules, a clause opening with 天才 may read otherwise, and surrogates.
  */
 function clauseWordsAreTextWords(text: string, clauses: readonly string[]): boolean {
   if (!CJK_CHARACTER.test(text)) return true;
-  if (SEGMENTS_OTHERWISE.test(text)) return false;
+  if (SURROGATE.test(text)) return false;
   for (const clause of clauses) {
     if (clause.startsWith(READ_AFTER_A_NUMBER) || (!CJK_CHARACTER.test(clause) && LATIN_CHARACTER.test(clause))) return false;
   }
   return true;
+}
+
+/** The model's words of the fields read as text, when their clauses' words are its words. */
+function modelWords(modelText: { fields: string[]; clauses: string[]; words: string[] } | null): TextWords | null {
+  if (modelText === null || modelText.fields.length === 0) return null;
+  const text = modelText.fields.join(MODEL_FIELD_JOINER);
+  return clauseWordsAreTextWords(text, modelText.clauses) ? { normalised: zeroDigits(text), words: modelText.words } : null;
 }
 
 /** Classifies one ticket's fields. */
@@ -551,12 +563,12 @@ export function classifyFields(matcher: CompiledTaxonomy, fields: TicketFields):
 
 /**
  * Classifies one ticket's fields, and gives the model's words of its text (reasonCorrections.ts
- * ticketText) when the text is one field, read as text, whose clause words are its words (else null:
- * the model segments the text itself).
+ * ticketText) when every field was read as text and its clauses' words are the text's words (else
+ * null: the model segments the text itself).
  */
 export function readFields(matcher: CompiledTaxonomy, fields: TicketFields): { rules: Classification; words: TextWords | null } {
-  let texts = 0;
-  let words: TextWords | null = null;
+  // The model's text, field by field as the rules read them: the normalised fields, their clauses and words; null once a field is read as no text
+  let modelText: { fields: string[]; clauses: string[]; words: string[] } | null = { fields: [], clauses: [], words: [] };
   const found = new Map<number, ReasonEvidence>();
   const negated: FieldEvidence = new Map();
   const praised: FieldEvidence = new Map();
@@ -564,17 +576,21 @@ export function readFields(matcher: CompiledTaxonomy, fields: TicketFields): { r
     const field = TEXT_FIELDS[fieldIndex]!;
     const value = fields[field];
     if (value === null || value === undefined || value === '') continue;
-    texts++;
     const text = normalizeText(value);
     const structured = STRUCTURED_FIELDS.has(field);
     const named = structured ? matcher.categories.get(text) : undefined;
     // A value that names reasons is a label, not a text to search
     if (named) {
       for (const reason of named) noteComplaint(found, field, fieldIndex, { reason, term: value.trim(), confidence: CONFIDENCE.namedByField, order: 0, named: true });
+      modelText = null;
       continue;
     }
     const reading = readText(matcher, text);
-    if (clauseWordsAreTextWords(text, reading.clauses)) words = { normalised: zeroDigits(text), words: reading.words };
+    if (modelText) {
+      modelText.fields.push(text);
+      for (const clause of reading.clauses) modelText.clauses.push(clause);
+      for (const word of reading.words) modelText.words.push(word);
+    }
     const confidence = structured ? CONFIDENCE.structuredWord : CONFIDENCE.textWord;
     for (const complaint of reading.complaints) {
       noteComplaint(found, field, fieldIndex, { reason: complaint.reason, term: complaint.text, confidence, order: complaint.start, span: { start: complaint.start, end: complaint.end } });
@@ -598,8 +614,7 @@ export function readFields(matcher: CompiledTaxonomy, fields: TicketFields): { r
       negated: evidenceList(negated),
       praised: evidenceList(praised),
     },
-    // The model reads the fields joined into one text: the words of one field read as text are its words
-    words: texts === 1 ? words : null,
+    words: modelWords(modelText),
   };
 }
 

@@ -348,14 +348,15 @@ function noteOnce(found: FoundFeatures, seen: Set<string>, key: string, index: n
  * naming the features: each kind is looked up in a map of the model's features of that kind, in
  * textFeatures' order (the scores add up in it), and features the model never saw are only counted.
  * Naming every word, character and pair of every text and looking the names up took longer than the
- * rules' reading. `read`: the text's words as the rules read them (see readFields), so it is not segmented twice.
+ * rules' reading. `read`: the text's words as the rules read them (see readFields), used when their
+ * text is this text normalised, so it is not segmented twice.
  */
 export function textProbabilities(model: ReasonModel, text: string, known: ReadonlySet<string>, rules: Classification, read: TextWords | null = null): Map<string, number> {
   const lookup = featureLookup(model);
-  const normalised = read?.normalised ?? zeroDigits(normalizeText(text));
+  const normalised = zeroDigits(normalizeText(text));
   const found: FoundFeatures = { indices: [], count: 0 };
   const words = new Set<string>();
-  if (read) for (const word of read.words) noteOnce(found, words, word, lookup.words.get(word));
+  if (read?.normalised === normalised) for (const word of read.words) noteOnce(found, words, word, lookup.words.get(word));
   else for (const unit of segment(normalised, known)) noteOnce(found, words, unit.key, lookup.words.get(unit.key));
   const grams = gramCodes(normalised);
   // The polarity adds up in the order of the grams, as textFeatures adds it

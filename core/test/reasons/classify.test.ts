@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import type { Classification, Taxonomy } from '../../src/api/reasons.ts';
 import { CONFIDENCE, classifyFields, compileTaxonomy, readFields, readText, zeroDigits, type TicketFields } from '../../src/analysis/reasonClassify.ts';
 import { segment } from '../../src/analysis/reasonTokens.ts';
+import { ticketText } from '../../src/analysis/reasonCorrections.ts';
+import { dict } from '@node-rs/jieba/dict.js';
 import { bundledTaxonomy, checkTaxonomy } from '../../src/analysis/reasonTaxonomy.ts';
 import { normalizeText } from '../../src/text/normalize.ts';
 
@@ -227,13 +229,19 @@ describe('the words the rules hand the model (readFields)', () => {
       ['等', '了', '0', '天', '才', '送到'],
     ]);
     expect(readFields(matcher, { body: '等了7，天才送到' }).words).toBeNull();
-    // and, to be safe, a full stop inside a run jieba reads whole
-    expect(readFields(matcher, { body: '3.5寸的屏幕太小' }).words).toBeNull();
   });
 
-  it('are left to the model when it reads several fields joined, or a field that names a reason', () => {
-    expect(readFields(matcher, { subject: '退款', body: '质量很差' }).words).toBeNull();
-    expect(readFields(matcher, { category: '物流', body: '' }).words).toBeNull();
+  it('share a full stop as a clause end with jieba: no word of its dictionary holds one, so none spans it', () => {
+    const words = new TextDecoder().decode(dict).split('\n').map((line) => line.split(' ')[0]!);
+    expect(words.length).toBeGreaterThan(300_000);
+    expect(words.filter((word) => word.includes('.'))).toEqual([]);
+    expect(readFields(matcher, { body: '质量很好.物流很慢' }).words?.words).toEqual(wholeText('质量很好.物流很慢'));
+  });
+
+  it('are the words of the fields joined as the model reads them, unless a field names a reason (no text to the rules)', () => {
+    expect(readFields(matcher, { category: '书籍', subject: '退款', body: '质量很差' }).words).toEqual({ normalised: '书籍. 退款. 质量很差', words: wholeText('书籍. 退款. 质量很差') });
+    expect(ticketText({ category: '书籍', subject: '退款', body: '质量很差' })).toBe('书籍. 退款. 质量很差');
     expect(readFields(matcher, { subject: null, body: '质量很差', rating: 1 }).words?.words).toEqual(wholeText('质量很差'));
+    expect(readFields(matcher, { category: '物流', body: '质量很差' }).words).toBeNull();
   });
 });
