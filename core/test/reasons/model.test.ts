@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Classification } from '../../src/api/reasons.ts';
 import { classifyFields, compileTaxonomy, readFields } from '../../src/analysis/reasonClassify.ts';
-import { classifyWithModel } from '../../src/analysis/reasonCorrections.ts';
+import { classifyWithModel, ticketText } from '../../src/analysis/reasonCorrections.ts';
 import { blendWithModel, bundledReasonModel, loadedModel, predictLabels, shippedModelFor, storedModel, textFeatures, textProbabilities, trainReasonModel, type ModelExample } from '../../src/analysis/reasonModel.ts';
 import { bundledTaxonomy } from '../../src/analysis/reasonTaxonomy.ts';
 
@@ -175,5 +175,21 @@ describe('textProbabilities: the model\'s prediction without naming the features
     // the texts are read, not all alike: their top labels differ
     const tops = TEXTS.map((text) => [...textProbabilities(model, text, matcher.known, classifyFields(matcher, { body: text }))].sort((a, b) => b[1] - a[1])[0]![0]);
     expect(new Set(tops).size).toBeGreaterThan(2);
+  });
+
+  it('classifies tickets of several fields as the features named one by one would (the rules\' words of every field)', () => {
+    const tickets = [
+      { category: '书籍', body: '物流太慢了，等了三天才到' },
+      { category: '手机', subject: '屏幕', body: '质量很好但是太贵了' },
+      { subject: '退款', body: "质量很差，can't use it" },
+      { category: '物流', body: '包装破损' },
+    ];
+    for (const fields of tickets) {
+      const text = ticketText(fields);
+      const rules = classifyFields(matcher, fields);
+      const expected = blendWithModel(rules, predictLabels(shipped, textFeatures(text, matcher.known, rules, shipped.polarity)), text);
+      expect([text, classifyWithModel(matcher, shipped, fields)]).toEqual([text, expected]);
+    }
+    expect(tickets.filter((fields) => readFields(matcher, fields).words !== null)).toHaveLength(2);
   });
 });
