@@ -113,7 +113,8 @@ interface ClauseAnalysis {
   /** Negative opinions that named no aspect: they take the aspect the previous clause complained of. */
   untargeted: Omit<Finding, 'reason'>[];
   opensWithContrast: boolean;
-
+  /** The keys of its words, for the model (see TextWords). */
+  words: string[];
 }
 
 export interface CompiledTaxonomy {
@@ -309,7 +310,7 @@ function aspectFor(words: Item[], aspects: { at: number; reason: number }[], at:
 
 /** Reads one clause (no punctuation inside) from its words; see the top of this file. */
 function analyseClause(matcher: CompiledTaxonomy, clause: string, units: Unit[]): ClauseAnalysis {
-  const analysis: ClauseAnalysis = { complaints: [], praises: [], negated: [], untargeted: [], opensWithContrast: false };
+  const analysis: ClauseAnalysis = { complaints: [], praises: [], negated: [], untargeted: [], opensWithContrast: false, words: units.map((unit) => unit.key) };
   const words = items(matcher, clause, units);
   // A wish states a lack: 要是能再快一点就更好了 complains of delivery
   const wishing = words.some((item) => has(item, 'wish'));
@@ -431,11 +432,15 @@ export interface TextReading {
   complaints: Finding[];
   praises: Finding[];
   negated: Omit<Finding, 'reason'>[];
+  /** Its clauses' texts. */
+  clauses: string[];
+  /** The keys of its words, clause after clause: the words of the whole text where clauseWordsAreTextWords says so. */
+  words: string[];
 }
 
 /** Reads a normalised text clause by clause. */
 export function readText(matcher: CompiledTaxonomy, text: string): TextReading {
-  const reading: TextReading = { complaints: [], praises: [], negated: [] };
+  const reading: TextReading = { complaints: [], praises: [], negated: [], clauses: [], words: [] };
   let previousAspect: number | null = null;
   let from = 0;
   const clauses: { start: number; text: string }[] = [];
@@ -444,13 +449,15 @@ export function readText(matcher: CompiledTaxonomy, text: string): TextReading {
     from = match.index + match[0].length;
   }
   if (from < text.length) clauses.push({ start: from, text: text.slice(from) });
-  const analyses = analyseClauses(matcher, clauses.map((clause) => clause.text));
+  reading.clauses = clauses.map((clause) => clause.text);
+  const analyses = analyseClauses(matcher, reading.clauses);
   for (let index = 0; index < clauses.length; index++) {
     const clause = clauses[index]!;
     const analysis = analyses[index]!;
     for (const found of analysis.complaints) reading.complaints.push(inText(clause, found));
     for (const found of analysis.praises) reading.praises.push(inText(clause, found));
     for (const found of analysis.negated) reading.negated.push(inText(clause, found));
+    for (const word of analysis.words) reading.words.push(word);
     if (previousAspect !== null && !analysis.opensWithContrast) {
       for (const opinion of analysis.untargeted) reading.complaints.push(inText(clause, { ...opinion, reason: previousAspect }));
     }
@@ -505,8 +512,63 @@ function noteComplaint(
   collect(entry.evidence, field, complaint.term, complaint.span);
 }
 
+/** Joins a ticket's fields into the one text the model reads (reasonCorrections.ts ticketText). */
+export const MODEL_FIELD_JOINER = '. ';
+
+/**
+ * A text's words as the model reads them (reasonModel.ts: the whole normalised text segmented, digits
+ * zeroed), taken from the rules' reading of its clauses, and that text: the fields, each normalised,
+ * joined by MODEL_FIELD_JOINER (the model uses the words only when its own normalised text is this).
+ */
+export interface TextWords {
+  normalised: string;
+  words: readonly string[];
+}
+
+const CJK_CHARACTER = /[\u3400-\u9fff\uf900-\ufaff]/;
+const LATIN_CHARACTER = /[a-z0-9]/;
+/** Surrogates: jieba would alter them, and segment reads such a text character by character. */
+const SURROGATE = /[\ud800-\udfff]/;
+/** A word read by the word before it, which may end the previous clause (3，天才到 is 3天 + 才 to the whole text). */
+const READ_AFTER_A_NUMBER = '天才';
+
+/**
+ * Whether the words of a normalised text's clauses, one after another, are the words of the whole
+ * text, so the model need not segment it again. They are for a text without Chinese (its clauses end
+ * at punctuation, which no English word holds). A Chinese text is segmented whole by jieba, which
+ * cuts at every mark that ends a clause (a full stop too: no word of its dictionary holds one, so a
+ * word never spans it; a test checks), except that a clause without Chinese is no jieba text to the
+ * rules, a clause opening with 天才 may read otherwise, and surrogates.
+ */
+function clauseWordsAreTextWords(text: string, clauses: readonly string[]): boolean {
+  if (!CJK_CHARACTER.test(text)) return true;
+  if (SURROGATE.test(text)) return false;
+  for (const clause of clauses) {
+    if (clause.startsWith(READ_AFTER_A_NUMBER) || (!CJK_CHARACTER.test(clause) && LATIN_CHARACTER.test(clause))) return false;
+  }
+  return true;
+}
+
+/** The model's words of the fields read as text, when their clauses' words are its words. */
+function modelWords(modelText: { fields: string[]; clauses: string[]; words: string[] } | null): TextWords | null {
+  if (modelText === null || modelText.fields.length === 0) return null;
+  const text = modelText.fields.join(MODEL_FIELD_JOINER);
+  return clauseWordsAreTextWords(text, modelText.clauses) ? { normalised: zeroDigits(text), words: modelText.words } : null;
+}
+
 /** Classifies one ticket's fields. */
 export function classifyFields(matcher: CompiledTaxonomy, fields: TicketFields): Classification {
+  return readFields(matcher, fields).rules;
+}
+
+/**
+ * Classifies one ticket's fields, and gives the model's words of its text (reasonCorrections.ts
+ * ticketText) when every field was read as text and its clauses' words are the text's words (else
+ * null: the model segments the text itself).
+ */
+export function readFields(matcher: CompiledTaxonomy, fields: TicketFields): { rules: Classification; words: TextWords | null } {
+  // The model's text, field by field as the rules read them: the normalised fields, their clauses and words; null once a field is read as no text
+  let modelText: { fields: string[]; clauses: string[]; words: string[] } | null = { fields: [], clauses: [], words: [] };
   const found = new Map<number, ReasonEvidence>();
   const negated: FieldEvidence = new Map();
   const praised: FieldEvidence = new Map();
@@ -520,9 +582,15 @@ export function classifyFields(matcher: CompiledTaxonomy, fields: TicketFields):
     // A value that names reasons is a label, not a text to search
     if (named) {
       for (const reason of named) noteComplaint(found, field, fieldIndex, { reason, term: value.trim(), confidence: CONFIDENCE.namedByField, order: 0, named: true });
+      modelText = null;
       continue;
     }
     const reading = readText(matcher, text);
+    if (modelText) {
+      modelText.fields.push(text);
+      for (const clause of reading.clauses) modelText.clauses.push(clause);
+      for (const word of reading.words) modelText.words.push(word);
+    }
     const confidence = structured ? CONFIDENCE.structuredWord : CONFIDENCE.textWord;
     for (const complaint of reading.complaints) {
       noteComplaint(found, field, fieldIndex, { reason: complaint.reason, term: complaint.text, confidence, order: complaint.start, span: { start: complaint.start, end: complaint.end } });
@@ -540,10 +608,13 @@ export function classifyFields(matcher: CompiledTaxonomy, fields: TicketFields):
     return { reason: matcher.taxonomy.reasons[index]!.key, confidence: round(confidence), evidence: [...evidenceList(entry.evidence), ...ratingEvidence], source: 'rules' as const };
   });
   return {
-    primary: reasons[0]?.reason ?? UNKNOWN_REASON,
-    reasons: reasons.length > 0 ? reasons : [{ reason: UNKNOWN_REASON, confidence: 0, evidence: ratingEvidence, source: 'rules' }],
-    negated: evidenceList(negated),
-    praised: evidenceList(praised),
+    rules: {
+      primary: reasons[0]?.reason ?? UNKNOWN_REASON,
+      reasons: reasons.length > 0 ? reasons : [{ reason: UNKNOWN_REASON, confidence: 0, evidence: ratingEvidence, source: 'rules' }],
+      negated: evidenceList(negated),
+      praised: evidenceList(praised),
+    },
+    words: modelWords(modelText),
   };
 }
 

@@ -10,8 +10,8 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { CoreError } from '../api/errors.ts';
 import { NO_REASON_LABEL, type Classification, type CorrectionsInfo, type Taxonomy } from '../api/reasons.ts';
 import { queryOne, queryRows } from '../db/sql.ts';
-import { classifyFields, compileTaxonomy, type CompiledTaxonomy, type TicketFields } from './reasonClassify.ts';
-import { blendWithModel, crossValidate, judges, predictLabels, teaches, textFeatures, shippedModelFor, trainReasonModel, type ReasonModel } from './reasonModel.ts';
+import { classifyFields, compileTaxonomy, MODEL_FIELD_JOINER, readFields, type CompiledTaxonomy, type TicketFields } from './reasonClassify.ts';
+import { blendWithModel, crossValidate, judges, teaches, textFeatures, textProbabilities, shippedModelFor, trainReasonModel, type ReasonModel } from './reasonModel.ts';
 import { taxonomyHash } from './reasonTaxonomy.ts';
 
 /** md5 of what classification reads; NULL and '' are the same to it. */
@@ -21,15 +21,15 @@ const RECENT = 50;
 
 /** The text fields of a ticket as one text: what the model reads. */
 export function ticketText(fields: TicketFields): string {
-  return [fields.category, fields.refund_reason, fields.subject, fields.body].filter((value) => value !== null && value !== undefined && value !== '').join('. ');
+  return [fields.category, fields.refund_reason, fields.subject, fields.body].filter((value) => value !== null && value !== undefined && value !== '').join(MODEL_FIELD_JOINER);
 }
 
 /** The rules' classification of a ticket and, with a model, the blend of both. */
 export function classifyWithModel(matcher: CompiledTaxonomy, model: ReasonModel | null, fields: TicketFields): Classification {
-  const rules = classifyFields(matcher, fields);
+  const { rules, words } = readFields(matcher, fields);
   const text = ticketText(fields);
   if (!model || !judges(model, text)) return rules;
-  return blendWithModel(rules, predictLabels(model, textFeatures(text, matcher.known, rules, model.polarity)), text);
+  return blendWithModel(rules, textProbabilities(model, text, matcher.known, rules, words), text);
 }
 
 type CorrectedTicket = {

@@ -19,7 +19,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UNKNOWN_REASON, type Classification, type ReasonMatch, type Taxonomy } from '../api/reasons.ts';
 import { normalizeText } from '../text/normalize.ts';
-import { round, zeroDigits } from './reasonClassify.ts';
+import { round, zeroDigits, type TextWords } from './reasonClassify.ts';
 import { taxonomyHash } from './reasonTaxonomy.ts';
 import { segment } from './reasonTokens.ts';
 
@@ -89,40 +89,74 @@ export const BLEND = { override: 0.8, fill: 0, fillContradicted: 0.8, gate: 0.5 
 export const MIN_EXAMPLES = 6;
 /** The shipped model learns only features seen in at least this many texts: one text's words are its own, not a pattern. */
 export const BUNDLED_MIN_TEXTS = 2;
-const CJK_RUN = /[\u3400-\u9fff]+/g;
 const CJK = /[\u3400-\u9fff]/;
 /** Cuts of a text's polarity (summed log odds) that become features: the model learns how positive is praise. */
 const POLARITY_CUTS = [-12, -8, -5, -3, -1, 0, 1, 3, 5, 8, 12];
 
-/** The Chinese characters and character pairs of a normalised text: what polarity is learned over. */
-export function chineseGrams(normalised: string): Set<string> {
-  const grams = new Set<string>();
-  for (const match of normalised.matchAll(CJK_RUN)) {
-    for (let at = 0; at < match[0].length; at++) {
-      grams.add(match[0][at]!);
-      if (at + 1 < match[0].length) grams.add(match[0].slice(at, at + 2));
-    }
+/**
+ * The Chinese characters and character pairs of a normalised text, each as a number (see pairNumber), in
+ * the order chineseGrams names them: numbers, not texts, because predicting looks up every gram of
+ * every text, and making their texts cost more than the look-ups.
+ */
+function gramCodes(normalised: string): Set<number> {
+  const grams = new Set<number>();
+  for (let at = 0; at < normalised.length; at++) {
+    const code = normalised.charCodeAt(at);
+    if (!isCjkCode(code)) continue;
+    grams.add(code);
+    const next = at + 1 < normalised.length ? normalised.charCodeAt(at + 1) : 0;
+    if (isCjkCode(next)) grams.add(pairNumber(code, next));
   }
   return grams;
+}
+
+/** Characters of the range CJK matches. */
+const CJK_FIRST = 0x3400;
+const CJK_CODES = 0x9fff - CJK_FIRST + 1;
+const isCjkCode = (code: number) => code >= CJK_FIRST && code < CJK_FIRST + CJK_CODES;
+
+/**
+ * A character is its code (below 0x10000), a pair a number above: both small integers, which sets
+ * and maps hash fastest (a pair as first × 0x10000 + second would not be).
+ */
+const pairNumber = (first: number, second: number) => 0x10000 + (first - CJK_FIRST) * CJK_CODES + (second - CJK_FIRST);
+
+function gramText(gram: number): string {
+  if (gram < 0x10000) return String.fromCharCode(gram);
+  const pair = gram - 0x10000;
+  return String.fromCharCode(CJK_FIRST + Math.floor(pair / CJK_CODES), CJK_FIRST + (pair % CJK_CODES));
+}
+
+/** The number gramCodes gives a character or character pair; undefined for any other text. */
+function gramNumber(gram: string): number | undefined {
+  const first = gram.charCodeAt(0);
+  if (gram.length === 1 && isCjkCode(first)) return first;
+  const second = gram.charCodeAt(1);
+  return gram.length === 2 && isCjkCode(first) && isCjkCode(second) ? pairNumber(first, second) : undefined;
+}
+
+/** The Chinese characters and character pairs of a normalised text: what polarity is learned over. */
+export function chineseGrams(normalised: string): Set<string> {
+  return new Set(Array.from(gramCodes(normalised), gramText));
 }
 
 /**
  * The features of one text: words (digits zeroed), Chinese characters and character pairs, the rules' findings,
  * and where the text's polarity (the log odds of its characters and pairs, summed) lies among
- * POLARITY_CUTS.
+ * POLARITY_CUTS. textProbabilities reads the same features by kind, in this order.
  */
 export function textFeatures(text: string, known: ReadonlySet<string>, rules: Classification, polarity: ReadonlyMap<string, number>): string[] {
   // Digits zeroed, as the rules read clauses: an order number or amount is no evidence of a reason
   const normalised = zeroDigits(normalizeText(text));
   const features = new Set<string>();
   for (const unit of segment(normalised, known)) features.add(`w:${unit.key}`);
-  const grams = chineseGrams(normalised);
+  const grams = Array.from(gramCodes(normalised), gramText);
   for (const gram of grams) features.add(`c:${gram}`);
   for (const reason of rules.reasons) features.add(`r:${reason.reason}`);
   features.add(`p:${rules.primary}`);
   for (const praise of rules.praised) for (const term of praise.terms) features.add(`g:${term}`);
   if (rules.praised.length > 0) features.add('praised');
-  if (polarity.size > 0 && grams.size > 0) {
+  if (polarity.size > 0 && grams.length > 0) {
     let sum = 0;
     for (const gram of grams) sum += polarity.get(gram) ?? 0;
     for (const cut of POLARITY_CUTS) features.add(sum > cut ? `s>${cut}` : `s<=${cut}`);
@@ -229,9 +263,119 @@ export function predictLabels(model: ReasonModel, features: string[]): Map<strin
     const index = model.featureIndex.get(feature);
     return index === undefined ? [] : [index];
   });
+  return labelProbabilities(model, known, features.length);
+}
+
+/** Probability of each label given the indices of a text's known features and how many features it has in all. */
+function labelProbabilities(model: ReasonModel, known: ArrayLike<number>, features: number): Map<string, number> {
   const out = new Float64Array(model.labels.length);
-  scores(model.weights, model.bias, known, 1 / Math.sqrt(Math.max(1, features.length)), out);
+  scores(model.weights, model.bias, known, 1 / Math.sqrt(Math.max(1, features)), out);
   return new Map(model.labels.map((label, index) => [label, out[index]!]));
+}
+
+/** A model's features by kind, keyed as textFeatures reads them before naming them (see textProbabilities). */
+interface FeatureLookup {
+  words: Map<string, number>;
+  /** Per gram number, its feature's index and the model's polarity of it: one look-up for both. */
+  grams: Map<number, { feature: number | undefined; polarity: number | undefined }>;
+  reasons: Map<string, number>;
+  primaries: Map<string, number>;
+  praises: Map<string, number>;
+  praised: number | undefined;
+  /** Per cut of POLARITY_CUTS, the index of `s>cut` and of `s<=cut`. */
+  above: (number | undefined)[];
+  atOrBelow: (number | undefined)[];
+}
+
+/** Built once per model: a model is trained or loaded once and then predicts for every text of a run. */
+const lookups = new WeakMap<ReasonModel, FeatureLookup>();
+
+function featureLookup(model: ReasonModel): FeatureLookup {
+  const built = lookups.get(model);
+  if (built) return built;
+  const byPrefix = (prefix: string) => {
+    const found = new Map<string, number>();
+    for (const [feature, index] of model.featureIndex) if (feature.startsWith(prefix)) found.set(feature.slice(prefix.length), index);
+    return found;
+  };
+  const grams: FeatureLookup['grams'] = new Map();
+  const gramEntry = (gram: string) => {
+    const code = gramNumber(gram);
+    if (code === undefined) return undefined;
+    let entry = grams.get(code);
+    if (!entry) grams.set(code, (entry = { feature: undefined, polarity: undefined }));
+    return entry;
+  };
+  for (const [gram, index] of byPrefix('c:')) gramEntry(gram)!.feature = index;
+  for (const [gram, odds] of model.polarity) {
+    const entry = gramEntry(gram);
+    if (entry) entry.polarity = odds;
+  }
+  const lookup: FeatureLookup = {
+    words: byPrefix('w:'),
+    grams,
+    reasons: byPrefix('r:'),
+    primaries: byPrefix('p:'),
+    praises: byPrefix('g:'),
+    praised: model.featureIndex.get('praised'),
+    above: POLARITY_CUTS.map((cut) => model.featureIndex.get(`s>${cut}`)),
+    atOrBelow: POLARITY_CUTS.map((cut) => model.featureIndex.get(`s<=${cut}`)),
+  };
+  lookups.set(model, lookup);
+  return lookup;
+}
+
+/** The features of one text found so far: the indices of those the model knows, in textFeatures' order, and how many in all. */
+interface FoundFeatures {
+  indices: number[];
+  count: number;
+}
+
+function note(found: FoundFeatures, index: number | undefined): void {
+  found.count++;
+  if (index !== undefined) found.indices.push(index);
+}
+
+/** Notes a feature of a kind the first time its key is seen, as textFeatures' set keeps the first of equal features. */
+function noteOnce(found: FoundFeatures, seen: Set<string>, key: string, index: number | undefined): void {
+  if (seen.has(key)) return;
+  seen.add(key);
+  note(found, index);
+}
+
+/**
+ * predictLabels(model, textFeatures(text, known, rules, model.polarity)), to the last bit, without
+ * naming the features: each kind is looked up in a map of the model's features of that kind, in
+ * textFeatures' order (the scores add up in it), and features the model never saw are only counted.
+ * Naming every word, character and pair of every text and looking the names up took longer than the
+ * rules' reading. `read`: the text's words as the rules read them (see readFields), used when their
+ * text is this text normalised, so it is not segmented twice.
+ */
+export function textProbabilities(model: ReasonModel, text: string, known: ReadonlySet<string>, rules: Classification, read: TextWords | null = null): Map<string, number> {
+  const lookup = featureLookup(model);
+  const normalised = zeroDigits(normalizeText(text));
+  const found: FoundFeatures = { indices: [], count: 0 };
+  const words = new Set<string>();
+  if (read?.normalised === normalised) for (const word of read.words) noteOnce(found, words, word, lookup.words.get(word));
+  else for (const unit of segment(normalised, known)) noteOnce(found, words, unit.key, lookup.words.get(unit.key));
+  const grams = gramCodes(normalised);
+  // The polarity adds up in the order of the grams, as textFeatures adds it
+  let polarity = 0;
+  for (const gram of grams) {
+    const entry = lookup.grams.get(gram);
+    note(found, entry?.feature);
+    polarity += entry?.polarity ?? 0;
+  }
+  const reasons = new Set<string>();
+  for (const reason of rules.reasons) noteOnce(found, reasons, reason.reason, lookup.reasons.get(reason.reason));
+  note(found, lookup.primaries.get(rules.primary));
+  const praises = new Set<string>();
+  for (const praise of rules.praised) for (const term of praise.terms) noteOnce(found, praises, term, lookup.praises.get(term));
+  if (rules.praised.length > 0) note(found, lookup.praised);
+  if (model.polarity.size > 0 && grams.size > 0) {
+    for (let at = 0; at < POLARITY_CUTS.length; at++) note(found, polarity > POLARITY_CUTS[at]! ? lookup.above[at] : lookup.atOrBelow[at]);
+  }
+  return labelProbabilities(model, found.indices, found.count);
 }
 
 // `|| 0`: JSON writes -0 as 0, so a rounded -0 would not read back as itself

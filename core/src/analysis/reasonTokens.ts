@@ -74,32 +74,61 @@ function splitsIntoKnown(word: string, known: ReadonlySet<string>): boolean {
   return PREFIXES.some((candidate) => word.length > candidate.length && word.startsWith(candidate) && splitsIntoKnown(word.slice(candidate.length), known));
 }
 
+/** A unit of a Chinese word, at its offset in the word. */
+type Piece = Omit<Unit, 'latin'>;
+
+/**
+ * How splitChinese splits the words it has to try splitting, for the taxonomy entries it split by
+ * last: words repeat across texts far more than they differ, and trying every prefix on each word
+ * cost more than looking the answer up.
+ */
+let splits: { known: ReadonlySet<string>; byWord: Map<string, Piece[]> } | null = null;
+const SPLITS_KEPT = 100_000;
+
+/** Pushes a Chinese word's units as splitChinese splits it. */
+function pushChinese(units: Unit[], word: string, offset: number, known: ReadonlySet<string>): void {
+  // A known word or a character is never split: no look-up
+  if (known.has(word) || word.length === 1) {
+    units.push({ start: offset, end: offset + word.length, key: word, latin: false, prefix: false });
+    return;
+  }
+  if (splits?.known !== known) splits = { known, byWord: new Map() };
+  let pieces = splits.byWord.get(word);
+  if (!pieces) {
+    if (splits.byWord.size >= SPLITS_KEPT) splits.byWord.clear();
+    pieces = [];
+    splitChinese(pieces, word, 0, known);
+    splits.byWord.set(word, pieces);
+  }
+  for (const piece of pieces) units.push({ start: offset + piece.start, end: offset + piece.end, key: piece.key, latin: false, prefix: piece.prefix });
+}
+
 /** Splits a Chinese word into function words and the rest where the whole word is not known: 不太好 → 不 太 好. */
-function pushChinese(units: Unit[], word: string, offset: number, known: ReadonlySet<string>, prefix = false): void {
+function splitChinese(units: Piece[], word: string, offset: number, known: ReadonlySet<string>, prefix = false): void {
   if (!known.has(word) && word.length > 1) {
     const head = PREFIXES.find((candidate) => word.length > candidate.length && word.startsWith(candidate) && splitsIntoKnown(word.slice(candidate.length), known));
     if (head) {
-      pushChinese(units, head, offset, known, true);
-      pushChinese(units, word.slice(head.length), offset + head.length, known);
+      splitChinese(units, head, offset, known, true);
+      splitChinese(units, word.slice(head.length), offset + head.length, known);
       return;
     }
     const last = word[word.length - 1]!;
     // Only before a known word: 什么 and 为什么 are words of their own, not 什 + 么
     if (PARTICLES.has(last) && splitsIntoKnown(word.slice(0, -1), known)) {
-      pushChinese(units, word.slice(0, -1), offset, known);
-      pushChinese(units, last, offset + word.length - 1, known);
+      splitChinese(units, word.slice(0, -1), offset, known);
+      splitChinese(units, last, offset + word.length - 1, known);
       return;
     }
     // An idiom or compound jieba keeps whole that starts with a known word: 陈旧不堪 is 陈旧 + 不堪
     for (let cut = word.length - 1; cut >= 2; cut--) {
       if (known.has(word.slice(0, cut))) {
-        pushChinese(units, word.slice(0, cut), offset, known);
-        pushChinese(units, word.slice(cut), offset + cut, known);
+        splitChinese(units, word.slice(0, cut), offset, known);
+        splitChinese(units, word.slice(cut), offset + cut, known);
         return;
       }
     }
   }
-  units.push({ start: offset, end: offset + word.length, key: word, latin: false, prefix });
+  units.push({ start: offset, end: offset + word.length, key: word, prefix });
 }
 
 /**

@@ -8,21 +8,19 @@
 import { Converter, type ConverterFunction } from 'opencc-js/t2cn';
 
 let traditionalToSimplified: ConverterFunction | null = null;
-/** Whether OpenCC changes a character on its own, by character. */
-const changes = new Map<number, boolean>();
+/** Whether OpenCC changes a character on its own, by character code: 0 not known yet, 1 no, 2 yes (an array: it is read for every character of every text). */
+const changes = new Uint8Array(0x10000);
 const CJK = /[\u3400-\u9fff\uf900-\ufaff]/;
 
 function hasTraditional(text: string, convert: ConverterFunction): boolean {
   for (let at = 0; at < text.length; at++) {
     const code = text.charCodeAt(at);
     if (code < 0x3400) continue;
-    let changed = changes.get(code);
-    if (changed === undefined) {
+    if (changes[code] === 0) {
       const char = text[at]!;
-      changed = CJK.test(char) && convert(char) !== char;
-      changes.set(code, changed);
+      changes[code] = CJK.test(char) && convert(char) !== char ? 2 : 1;
     }
-    if (changed) return true;
+    if (changes[code] === 2) return true;
   }
   return false;
 }

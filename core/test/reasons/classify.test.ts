@@ -3,7 +3,10 @@
 // (polarity.test.ts holds the examples of aspect, praise, sarcasm and negation scope).
 import { describe, expect, it } from 'vitest';
 import type { Classification, Taxonomy } from '../../src/api/reasons.ts';
-import { CONFIDENCE, classifyFields, compileTaxonomy, type TicketFields } from '../../src/analysis/reasonClassify.ts';
+import { CONFIDENCE, classifyFields, compileTaxonomy, readFields, readText, zeroDigits, type TicketFields } from '../../src/analysis/reasonClassify.ts';
+import { segment } from '../../src/analysis/reasonTokens.ts';
+import { ticketText } from '../../src/analysis/reasonCorrections.ts';
+import { dict } from '@node-rs/jieba/dict.js';
 import { bundledTaxonomy, checkTaxonomy } from '../../src/analysis/reasonTaxonomy.ts';
 import { normalizeText } from '../../src/text/normalize.ts';
 
@@ -192,5 +195,53 @@ describe('taxonomy checks', () => {
     edited.reasons[0]!.patterns = ['(?:质量|做工)[^，。]{0,3}(?:差|烂)', 'a+b?c*$', '(?:ab)?x{2,5}'];
     const checked = checkTaxonomy(edited);
     expect(classifyFields(compileTaxonomy(checked), { body: `${'a'.repeat(36)}!` }).primary).toBe('product_quality');
+  });
+});
+
+describe('the words the rules hand the model (readFields)', () => {
+  const matcher = compileTaxonomy(taxonomy);
+  const wholeText = (text: string) => segment(zeroDigits(normalizeText(text)), matcher.known).map((unit) => unit.key);
+
+  it.each([
+    '物流太慢了，等了3天才到！客服态度很好',
+    '等了3天，天气也不好',
+    '質量問題很多，ＡＰＰ一直閃退',
+    '这个app很差 用了两天就坏了',
+    "The app keeps crashing, and support didn't reply",
+  ])('are the whole text\'s words, whether its clauses were read before or not: %s', (text) => {
+    for (let pass = 0; pass < 2; pass++) {
+      const { words } = readFields(matcher, { body: text });
+      expect(words).toEqual({ normalised: zeroDigits(normalizeText(text)), words: wholeText(text) });
+    }
+  });
+
+  it('are left to the model where clause by clause reads otherwise: an English clause in a Chinese text, a clause opening with 天才', () => {
+    const readWords = (text: string) => readText(matcher, normalizeText(text)).words;
+    expect([readWords("质量很差，can't use it"), wholeText("质量很差，can't use it")]).toEqual([
+      ['质量', '很', '差', 'can', 'not', 'use', 'it'],
+      ['质量', '很', '差', 'can', 't', 'use', 'it'],
+    ]);
+    expect(readFields(matcher, { body: "质量很差，can't use it" }).words).toBeNull();
+    // 3，天才送到 is 3天 + 才 to the whole text, but a clause read before leaves 天才送到 to be read alone
+    readFields(matcher, { body: '等了7' });
+    expect([readWords('等了7，天才送到'), wholeText('等了7，天才送到')]).toEqual([
+      ['等', '了', '0', '天才', '送到'],
+      ['等', '了', '0', '天', '才', '送到'],
+    ]);
+    expect(readFields(matcher, { body: '等了7，天才送到' }).words).toBeNull();
+  });
+
+  it('share a full stop as a clause end with jieba: no word of its dictionary holds one, so none spans it', () => {
+    const words = new TextDecoder().decode(dict).split('\n').map((line) => line.split(' ')[0]!);
+    expect(words.length).toBeGreaterThan(300_000);
+    expect(words.filter((word) => word.includes('.'))).toEqual([]);
+    expect(readFields(matcher, { body: '质量很好.物流很慢' }).words?.words).toEqual(wholeText('质量很好.物流很慢'));
+  });
+
+  it('are the words of the fields joined as the model reads them, unless a field names a reason (no text to the rules)', () => {
+    expect(readFields(matcher, { category: '书籍', subject: '退款', body: '质量很差' }).words).toEqual({ normalised: '书籍. 退款. 质量很差', words: wholeText('书籍. 退款. 质量很差') });
+    expect(ticketText({ category: '书籍', subject: '退款', body: '质量很差' })).toBe('书籍. 退款. 质量很差');
+    expect(readFields(matcher, { subject: null, body: '质量很差', rating: 1 }).words?.words).toEqual(wholeText('质量很差'));
+    expect(readFields(matcher, { category: '物流', body: '质量很差' }).words).toBeNull();
   });
 });

@@ -2,9 +2,9 @@
 // features, training on from a base, and the issue's examples through the shipped classifier.
 import { describe, expect, it } from 'vitest';
 import type { Classification } from '../../src/api/reasons.ts';
-import { classifyFields, compileTaxonomy } from '../../src/analysis/reasonClassify.ts';
-import { classifyWithModel } from '../../src/analysis/reasonCorrections.ts';
-import { blendWithModel, bundledReasonModel, loadedModel, predictLabels, shippedModelFor, storedModel, textFeatures, trainReasonModel, type ModelExample } from '../../src/analysis/reasonModel.ts';
+import { classifyFields, compileTaxonomy, readFields } from '../../src/analysis/reasonClassify.ts';
+import { classifyWithModel, ticketText } from '../../src/analysis/reasonCorrections.ts';
+import { blendWithModel, bundledReasonModel, loadedModel, predictLabels, shippedModelFor, storedModel, textFeatures, textProbabilities, trainReasonModel, type ModelExample } from '../../src/analysis/reasonModel.ts';
 import { bundledTaxonomy } from '../../src/analysis/reasonTaxonomy.ts';
 
 const rulesSay = (reason: string | null, reading: Partial<Pick<Classification, 'praised' | 'negated'>> = {}): Classification => ({
@@ -134,5 +134,62 @@ describe('the shipped classifier (rules and the shipped model)', () => {
     ['质量很好但是太贵了', 'price'],
   ])('keeps the issue\'s example: %s is %s', (text, primary) => {
     expect(classify(text).primary).toBe(primary);
+  });
+});
+
+describe('textProbabilities: the model\'s prediction without naming the features', () => {
+  const matcher = compileTaxonomy(bundledTaxonomy());
+  const shipped = bundledReasonModel()!.model;
+  // Repeated words and pairs (counted once), praise terms, English, mixed, traditional and full-width
+  // forms, digits, no Chinese, nothing at all
+  const TEXTS = [
+    '物流太慢了，物流太慢了，等了3天才到',
+    '客服态度很好，售后很好，质量很好',
+    '质量很好但是太贵了，好的售后',
+    '没想到质量这么差，百分百不是原厂正品',
+    '質量問題很多，ＡＰＰ一直閃退',
+    'the app keeps crashing 而且客服不回复',
+    'Late delivery, and too expensive',
+    '订单#48213 退款 still waiting',
+    '',
+  ];
+  const trained = trainReasonModel(
+    TEXTS.slice(0, 6).map((text, index) => ({ features: textFeatures(text, matcher.known, classifyFields(matcher, { body: text }), shipped.polarity), label: ['logistics', 'none', 'price', 'product_quality', 'technical', 'service'][index]! })),
+    shipped,
+  )!;
+
+  it.each([
+    ['the shipped model', shipped],
+    ['a model trained on from it', trained],
+  ])('gives %s\'s predictLabels of textFeatures to the last bit', (_, model) => {
+    let shared = 0;
+    for (const text of TEXTS) {
+      const { rules, words } = readFields(matcher, { body: text });
+      const expected = [...predictLabels(model, textFeatures(text, matcher.known, rules, model.polarity))];
+      expect([text, [...textProbabilities(model, text, matcher.known, rules)]]).toEqual([text, expected]);
+      // with the words the rules read, where they hand them over
+      if (words) shared++;
+      expect([text, [...textProbabilities(model, text, matcher.known, rules, words)]]).toEqual([text, expected]);
+    }
+    expect(shared).toBeGreaterThan(5);
+    // the texts are read, not all alike: their top labels differ
+    const tops = TEXTS.map((text) => [...textProbabilities(model, text, matcher.known, classifyFields(matcher, { body: text }))].sort((a, b) => b[1] - a[1])[0]![0]);
+    expect(new Set(tops).size).toBeGreaterThan(2);
+  });
+
+  it('classifies tickets of several fields as the features named one by one would (the rules\' words of every field)', () => {
+    const tickets = [
+      { category: '书籍', body: '物流太慢了，等了三天才到' },
+      { category: '手机', subject: '屏幕', body: '质量很好但是太贵了' },
+      { subject: '退款', body: "质量很差，can't use it" },
+      { category: '物流', body: '包装破损' },
+    ];
+    for (const fields of tickets) {
+      const text = ticketText(fields);
+      const rules = classifyFields(matcher, fields);
+      const expected = blendWithModel(rules, predictLabels(shipped, textFeatures(text, matcher.known, rules, shipped.polarity)), text);
+      expect([text, classifyWithModel(matcher, shipped, fields)]).toEqual([text, expected]);
+    }
+    expect(tickets.filter((fields) => readFields(matcher, fields).words !== null)).toHaveLength(2);
   });
 });
