@@ -18,7 +18,7 @@
 import { listValue, type DuckDBConnection } from '@duckdb/node-api';
 import { CoreError } from '../api/errors.ts';
 import { agreementOf, NO_REASON_LABEL, UNKNOWN_REASON, type ClassifyTicketsResult, type LabelAgreement, type Taxonomy, type TicketEvidence } from '../api/reasons.ts';
-import { queryOne, queryRows } from '../db/sql.ts';
+import { inTransaction, queryOne, queryRows } from '../db/sql.ts';
 import { normalizeText } from '../text/normalize.ts';
 import { poolSize, WorkerFailure, WorkerPool } from '../task/workerPool.ts';
 import { compileTaxonomy, type CompiledTaxonomy } from './reasonClassify.ts';
@@ -220,8 +220,7 @@ async function classifyChanged(connection: DuckDBConnection, taxonomy: Taxonomy,
   }
   if (options.signal?.aborted) throw new CoreError('E_CANCELLED', 'classification was cancelled');
   options.onProgress?.(tickets, tickets);
-  await connection.run('BEGIN TRANSACTION');
-  try {
+  await inTransaction(connection, async () => {
     await connection.run(
       options.full
         ? 'DELETE FROM ticket_reasons'
@@ -244,11 +243,7 @@ async function classifyChanged(connection: DuckDBConnection, taxonomy: Taxonomy,
        FROM reason_work w JOIN corrected k USING (ticket_id)`,
       { version: taxonomy.version, hash, model_hash: modelHash, none: NO_REASON_LABEL, unknown: UNKNOWN_REASON },
     );
-    await connection.run('COMMIT');
-  } catch (error) {
-    await connection.run('ROLLBACK').catch(() => undefined); // an interrupted transaction may be gone already
-    throw error;
-  }
+  });
   for (const table of ['reason_work', 'reason_contents', 'reason_readings', 'reason_units', 'reason_results']) await connection.run(`DROP TABLE temp.main.${table}`);
   return tickets;
 }
