@@ -11,7 +11,7 @@ import { CoreError } from '../api/errors.ts';
 import { NO_REASON_LABEL, type Classification, type CorrectionsInfo, type Taxonomy } from '../api/reasons.ts';
 import { queryOne, queryRows } from '../db/sql.ts';
 import { classifyFields, compileTaxonomy, type CompiledTaxonomy, type TicketFields } from './reasonClassify.ts';
-import { blendWithModel, crossValidate, judges, predictLabels, teaches, textFeatures, shippedModelFor, trainReasonModel, type ReasonModel } from './reasonModel.ts';
+import { blendWithModel, crossValidate, judges, praiseOf, predictLabels, teaches, textFeatures, shippedModelFor, trainReasonModel, type ReasonModel } from './reasonModel.ts';
 import { taxonomyHash } from './reasonTaxonomy.ts';
 
 /** md5 of what classification reads; NULL and '' are the same to it. */
@@ -29,7 +29,8 @@ export function classifyWithModel(matcher: CompiledTaxonomy, model: ReasonModel 
   const rules = classifyFields(matcher, fields);
   const text = ticketText(fields);
   if (!model || !judges(model, text)) return rules;
-  return blendWithModel(rules, predictLabels(model, textFeatures(text, matcher.known, rules, model.polarity)), text);
+  const features = textFeatures(text, matcher.known, rules, model.polarity);
+  return blendWithModel(rules, predictLabels(model, features), text, praiseOf(model, features));
 }
 
 type CorrectedTicket = {
