@@ -1,5 +1,6 @@
 // Readings fixed because the train part's cross-validation showed them wrong: slowness after an action is about that action
-// (客服回复很慢 is service, not delivery), while other opinions after an action keep their own aspect.
+// (客服回复很慢 is service, not delivery), while other opinions after an action keep their own aspect; complaints of the goods
+// in words the taxonomy lacked.
 import { describe, expect, it } from 'vitest';
 import { classifyFields, compileTaxonomy } from '../../src/analysis/reasonClassify.ts';
 import { bundledTaxonomy } from '../../src/analysis/reasonTaxonomy.ts';
@@ -29,5 +30,21 @@ describe('an opinion right after an action', () => {
     ['东西这里太贵了', 'price'],
   ])('other readings stay: %s is %s', (text, reason) => {
     expect(rules(text).primary).toBe(reason);
+  });
+});
+
+describe('complaints of the goods the taxonomy lacked', () => {
+  it.each([
+    ['质量特差', 'product_quality'],
+    ['洗了一次就脱色', 'product_quality'],
+    ['冷面太甜了', 'product_quality'],
+    ['味道不错，就是太辣了', 'product_quality'],
+    ['太油了，吃不下', 'product_quality'],
+  ])('%s is %s', (text, reason) => {
+    expect(reasonsOf(text)).toEqual([reason]);
+  });
+
+  it.each(['不会太甜，刚刚好', '甜而不腻', '一点也不油'])('a negated one is none: %s', (text) => {
+    expect(rules(text).primary).toBe('unknown');
   });
 });

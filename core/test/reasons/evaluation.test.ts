@@ -103,10 +103,10 @@ describe.skipIf(missing.length > 0)('the train part (churnwb evaluate --part tra
   it('the rules alone and the shipped blend by 5-fold cross-validation: top-reason accuracy and praise-only texts, Chinese and English apart', () => {
     const run = evaluateLabelledSet(bundledTaxonomy(), texts, 'train', polarity, bundledReasonModel()!.model.praise);
     const { rules, withModel } = run;
-    expect([rules.texts, rules.topAccuracy! * 1449, rules.praiseOnly.noReason, rules.praiseOnly.texts]).toEqual([1449, 1023, 261, 283]);
-    expect([rules.byLanguage.zh.topAccuracy! * 1381, rules.byLanguage.en.topAccuracy! * 68]).toEqual([955, 68]);
-    expect([run.trainTexts, withModel!.topAccuracy! * 1449, withModel!.praiseOnly.noReason]).toEqual([1449, 1151, 272]);
-    expect([withModel!.byLanguage.zh.topAccuracy! * 1381, withModel!.byLanguage.en.topAccuracy! * 68]).toEqual([1083, 68]);
+    expect([rules.texts, rules.topAccuracy! * 1449, rules.praiseOnly.noReason, rules.praiseOnly.texts]).toEqual([1449, 1028, 261, 283]);
+    expect([rules.byLanguage.zh.topAccuracy! * 1381, rules.byLanguage.en.topAccuracy! * 68]).toEqual([960, 68]);
+    expect([run.trainTexts, withModel!.topAccuracy! * 1449, withModel!.praiseOnly.noReason]).toEqual([1449, 1148, 269]);
+    expect([withModel!.byLanguage.zh.topAccuracy! * 1381, withModel!.byLanguage.en.topAccuracy! * 68]).toEqual([1080, 68]);
   }, 120_000);
 });
 
