@@ -70,8 +70,8 @@ describe('the blend\'s praise gate', () => {
   });
 
   it(`keeps a reason the model puts ${BLEND.complaintOverPraise} on: a model trained on from corrections may know a complaint the ratings call praise`, () => {
-    expect(blendWithModel(rulesSay(null), votes({ competition: 0.9, none: 0.1 }), TEXT, 0.99).primary).toBe('competition');
-    expect(blendWithModel(rulesSay(null), votes({ competition: 0.89, none: 0.11 }), TEXT, 0.99).primary).toBe('unknown');
+    expect(blendWithModel(rulesSay(null), votes({ competition: 0.95, none: 0.05 }), TEXT, 0.99).primary).toBe('competition');
+    expect(blendWithModel(rulesSay(null), votes({ competition: 0.94, none: 0.06 }), TEXT, 0.99).primary).toBe('unknown');
   });
 
   it('leaves English texts to the rules and the model: the praise model learned from Chinese reviews', () => {
