@@ -64,6 +64,10 @@ const CLAUSE_BREAK = /[,.;:!?，。；：！？、\n()（）~～…【】「」"
 /** Units of time: a duration before 才 and an arrival is a delay (一个星期才到, 等了两个小时才送到). */
 const DURATIONS = new Set(['小时', '钟头', '分钟', '天', '日', '周', '星期', '礼拜', '月', '个月', '年', 'hour', 'day', 'week', 'month', 'minute']);
 const ONLY_THEN = '才';
+/** 得 between a verb and how it went: 回复得很慢. */
+const COMPLEMENT_MARK = '得';
+/** Opinions of how long an action took, which after an action are about it (回复很慢 is service, not delivery). */
+const SLOWNESS = /慢|迟/;
 /** Negations of experience: a blocker right after them asserts (从来没有这么差), where after 没 it compares (没那么油腻). */
 const EXPERIENTIAL_NEGATIONS = new Set(['从来没有', '从来没', '从没', '从未', '从没有', 'never']);
 const DURATION_WORD = /^[\d一二两三四五六七八九十几半多]+(?:个)?多?(?:小时|钟头|分钟|天|周|星期|礼拜|月)$/;
@@ -293,12 +297,14 @@ function findingOf(clause: string, item: Item, reason: number, from = item.start
 /** The aspect an opinion at `at` is about, given the aspects (and actions) of its stretch so far. */
 function aspectFor(words: Item[], aspects: { at: number; reason: number }[], at: number, implied: number | null): { reason: number; start: number } | null {
   const before = aspects.filter((aspect) => aspect.at < at).at(-1);
-  // An opinion that names its own aspect keeps it unless another aspect is right before it (客服回复慢, but 东西这里太贵了 is
-  // price); an action is an aspect only for opinions about it (退款太慢, not 送来的都是坏的)
+  // An opinion that names its own aspect keeps it unless another aspect is right before it (东西这里太贵了 is price); an
+  // action is an aspect only for slowness right after it, which is how the action went (客服回复慢, 回复得很慢, 退款太慢; not
+  // 送来的都是坏的, 收到都坏了)
   // Degree and negation words count as nothing between them, whether jieba split them off (很慢) or not (超级 慢)
-  const between = before === undefined ? 0 : words.slice(before.at + 1, at).filter((word) => !word.prefix && word.text.length > 1 && !FUNCTION_PREFIXES.has(word.key)).length;
+  const between = before === undefined ? [] : words.slice(before.at + 1, at).filter((word) => !word.prefix && !FUNCTION_PREFIXES.has(word.key));
   const actionOnly = before !== undefined && reasonOf(words[before.at]!, 'aspect') === null;
-  const overridden = implied !== null && before !== undefined && implied !== before.reason && (actionOnly || between > 0);
+  const aboutTheAction = SLOWNESS.test(words[at]!.text) && between.every((word) => word.key === COMPLEMENT_MARK);
+  const overridden = implied !== null && before !== undefined && implied !== before.reason && (actionOnly ? !aboutTheAction : between.some((word) => word.text.length > 1));
   if (before && !overridden) return { reason: before.reason, start: words[before.at]!.start };
   // An aspect after the opinion in the same stretch: 好的售后, 很差的物流
   for (let next = at + 1; next < words.length && !has(words[next]!, 'contrast'); next++) {

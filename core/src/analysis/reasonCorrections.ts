@@ -11,7 +11,7 @@ import { CoreError } from '../api/errors.ts';
 import { NO_REASON_LABEL, type Classification, type CorrectionsInfo, type Taxonomy } from '../api/reasons.ts';
 import { queryOne, queryRows } from '../db/sql.ts';
 import { classifyFields, compileTaxonomy, MODEL_FIELD_JOINER, readFields, type CompiledTaxonomy, type TicketFields } from './reasonClassify.ts';
-import { blendWithModel, crossValidate, judges, teaches, textFeatures, textProbabilities, shippedModelFor, trainReasonModel, type ReasonModel } from './reasonModel.ts';
+import { blendWithModel, crossValidate, judges, teaches, textFeatures, textScores, shippedModelFor, trainReasonModel, type ReasonModel } from './reasonModel.ts';
 import { taxonomyHash } from './reasonTaxonomy.ts';
 
 /** md5 of what classification reads; NULL and '' are the same to it. */
@@ -29,7 +29,8 @@ export function classifyWithModel(matcher: CompiledTaxonomy, model: ReasonModel 
   const { rules, words } = readFields(matcher, fields);
   const text = ticketText(fields);
   if (!model || !judges(model, text)) return rules;
-  return blendWithModel(rules, textProbabilities(model, text, matcher.known, rules, words), text);
+  const { probabilities, praise } = textScores(model, text, matcher.known, rules, words);
+  return blendWithModel(rules, probabilities, text, praise);
 }
 
 type CorrectedTicket = {

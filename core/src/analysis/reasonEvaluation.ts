@@ -25,6 +25,7 @@ import {
   crossValidated,
   judges,
   loadedModel,
+  praiseOf,
   predictLabels,
   rulesHash,
   storedModel,
@@ -34,6 +35,7 @@ import {
   type ModelExample,
   type StoredReasonModel,
 } from './reasonModel.ts';
+import { COMPLAINT_LABEL, PRAISE_LABEL, PRAISE_MIN_TEXTS, praiseFeatures, praiseModelOf, type PraiseModel } from './reasonPolarity.ts';
 
 export const NO_REASON = 'none';
 
@@ -272,54 +274,92 @@ function readLabelled(taxonomy: Taxonomy, texts: LabelledText[], polarity: Reado
 /** Reviews a Chinese character or pair must occur in to get a polarity: rarer ones say more about their reviews than about praise. */
 const POLARITY_MIN_REVIEWS = 30;
 
+/** A review the dataset rates positive or negative. */
+export interface RatedReview {
+  text: string;
+  positive: boolean;
+}
+
 /**
- * Log odds that a review is positive, by Chinese character and character pair, from the
- * sentiment-labelled reviews of `online_shopping_10_cats` and `waimai_10k` (about 62,000; add-one
- * smoothed), leaving out every labelled row of the evaluation set so neither part is learned from.
+ * The sentiment-rated reviews of `online_shopping_10_cats` and `waimai_10k` (about 74,000), leaving out every
+ * labelled row of the evaluation set (either part), so that what is learned from them learns nothing of the labels'
+ * texts and the train part's cross-validation stays fair.
  */
-export function reviewPolarity(dataDir: string, labelled: LabelRow[]): Map<string, number> {
+export function ratedReviews(dataDir: string, labelled: LabelRow[]): RatedReview[] {
   const leftOut = new Set(labelled.map((label) => `${label.dataset}:${label.row}`));
-  const counts = new Map<string, [number, number]>();
-  const reviews = [0, 0];
-  const learn = (dataset: string, rows: Record<string, string>[]) =>
-    rows.forEach((row, index) => {
-      if (leftOut.has(`${dataset}:${index + 1}`)) return;
-      const side = row.label === '1' ? 1 : 0;
-      reviews[side]!++;
-      for (const gram of chineseGrams(normalizeText(cleanText(row.review)))) {
-        const entry = counts.get(gram) ?? [0, 0];
-        entry[side]++;
-        counts.set(gram, entry);
-      }
-    });
   const folder = join(dataDir, 'chinese_ecommerce_reviews');
-  learn('online_shopping_10_cats', ['part1', 'part2'].flatMap((part) => readCsv(join(folder, `online_shopping_10_cats_${part}.csv.gz`))));
-  learn('waimai_10k', readCsv(join(folder, 'waimai_10k.csv')));
+  const reviews: RatedReview[] = [];
+  const keep = (dataset: string, rows: Record<string, string>[]) =>
+    rows.forEach((row, index) => {
+      if (!leftOut.has(`${dataset}:${index + 1}`)) reviews.push({ text: cleanText(row.review), positive: row.label === '1' });
+    });
+  keep('online_shopping_10_cats', ['part1', 'part2'].flatMap((part) => readCsv(join(folder, `online_shopping_10_cats_${part}.csv.gz`))));
+  keep('waimai_10k', readCsv(join(folder, 'waimai_10k.csv')));
+  return reviews;
+}
+
+/** Log odds that a review is positive, by Chinese character and character pair (add-one smoothed), from rated reviews. */
+export function reviewPolarity(reviews: RatedReview[]): Map<string, number> {
+  const counts = new Map<string, [number, number]>();
+  const totals = [0, 0];
+  for (const review of reviews) {
+    const side = review.positive ? 1 : 0;
+    totals[side]!++;
+    for (const gram of chineseGrams(normalizeText(review.text))) {
+      const entry = counts.get(gram) ?? [0, 0];
+      entry[side]++;
+      counts.set(gram, entry);
+    }
+  }
   const polarity = new Map<string, number>();
   for (const [gram, [negative, positive]] of counts) {
-    if (negative + positive >= POLARITY_MIN_REVIEWS) polarity.set(gram, Math.log((positive + 1) / (reviews[1]! + 2)) - Math.log((negative + 1) / (reviews[0]! + 2)));
+    if (negative + positive >= POLARITY_MIN_REVIEWS) polarity.set(gram, Math.log((positive + 1) / (totals[1]! + 2)) - Math.log((negative + 1) / (totals[0]! + 2)));
   }
   return polarity;
 }
 
 /**
- * The model the app ships (`npm run build:reason-model` writes it): learned from the train part of
- * labelled texts, with the polarity of the datasets' reviews; null with too few texts.
+ * The praise model (reasonPolarity.ts) learned from rated reviews, each read by the taxonomy's rules into the
+ * reason model's features, as classification reads a text; features seen in fewer than PRAISE_MIN_TEXTS reviews
+ * are left out.
  */
-export function trainShippedModel(taxonomy: Taxonomy, texts: LabelledText[], polarity: ReadonlyMap<string, number>): StoredReasonModel | null {
-  return shippedModelOf(readLabelled(taxonomy, texts.filter((text) => text.part === 'train'), polarity), polarity, taxonomy);
+export function trainPraiseModel(taxonomy: Taxonomy, reviews: RatedReview[], polarity: ReadonlyMap<string, number>): PraiseModel | null {
+  const matcher = compileTaxonomy(taxonomy);
+  const examples = reviews
+    .filter((review) => review.text !== '')
+    .map((review) => ({
+      features: praiseFeatures(textFeatures(review.text, matcher.known, classifyFields(matcher, { body: review.text }), polarity)),
+      label: review.positive ? PRAISE_LABEL : COMPLAINT_LABEL,
+    }));
+  const model = trainReasonModel(withCommonFeatures(examples, PRAISE_MIN_TEXTS));
+  return model && praiseModelOf(model);
 }
 
-function shippedModelOf(train: ReadText[], polarity: ReadonlyMap<string, number>, taxonomy: Taxonomy): StoredReasonModel | null {
+/**
+ * The model the app ships (`npm run build:reason-model` writes it): learned from the train part of
+ * labelled texts, with the polarity and the praise model of the datasets' reviews; null with too few texts.
+ */
+export function trainShippedModel(taxonomy: Taxonomy, texts: LabelledText[], polarity: ReadonlyMap<string, number>, praise: PraiseModel | null): StoredReasonModel | null {
+  return shippedModelOf(readLabelled(taxonomy, texts.filter((text) => text.part === 'train'), polarity), polarity, praise, taxonomy);
+}
+
+function shippedModelOf(train: ReadText[], polarity: ReadonlyMap<string, number>, praise: PraiseModel | null, taxonomy: Taxonomy): StoredReasonModel | null {
   const model = trainReasonModel(withCommonFeatures(train, BUNDLED_MIN_TEXTS));
-  return model && storedModel({ ...model, polarity, judges: 'chinese', taxonomy: rulesHash(taxonomy) });
+  return model && storedModel({ ...model, polarity, praise, judges: 'chinese', taxonomy: rulesHash(taxonomy) });
 }
 
 /**
  * Evaluates a taxonomy on a part of a labelled set: its rules alone, and blended with the model
- * learned from the train part (features with `polarity`, see reviewPolarity).
+ * learned from the train part (features with `polarity`, see reviewPolarity, and the praise model `praise`, see
+ * trainPraiseModel: both learned from reviews that leave out every labelled row).
  */
-export function evaluateLabelledSet(taxonomy: Taxonomy, texts: LabelledText[], part: EvaluationRun['part'], polarity: ReadonlyMap<string, number>): EvaluationRun {
+export function evaluateLabelledSet(
+  taxonomy: Taxonomy,
+  texts: LabelledText[],
+  part: EvaluationRun['part'],
+  polarity: ReadonlyMap<string, number>,
+  praise: PraiseModel | null,
+): EvaluationRun {
   const read = readLabelled(taxonomy, texts, polarity);
   const train = read.filter((entry) => entry.text.part === 'train');
   const judged = read.filter((entry) => part === 'all' || entry.text.part === part);
@@ -327,12 +367,13 @@ export function evaluateLabelledSet(taxonomy: Taxonomy, texts: LabelledText[], p
     evaluateClassifications(entries.map(({ text, classification }) => ({ gold: text, classification, language: text.language, praiseOnly: text.praiseOnly })));
   const rules = scored(judged.map((entry) => ({ text: entry.text, classification: entry.rules })));
   if (part === 'train') {
-    const validated = crossValidated(train, 5, null, 'chinese', BUNDLED_MIN_TEXTS);
+    const validated = crossValidated(train, 5, null, 'chinese', BUNDLED_MIN_TEXTS, praise);
     return { part, rules, withModel: scored(validated.map(({ example, classification }) => ({ text: example.text, classification }))), trainTexts: train.length };
   }
-  const stored = shippedModelOf(train, polarity, taxonomy);
+  const stored = shippedModelOf(train, polarity, praise, taxonomy);
   const model = stored && loadedModel(stored);
-  const blended = (entry: ReadText) => (model && judges(model, entry.body) ? blendWithModel(entry.rules, predictLabels(model, entry.features), entry.body) : entry.rules);
+  const blended = (entry: ReadText) =>
+    model && judges(model, entry.body) ? blendWithModel(entry.rules, predictLabels(model, entry.features), entry.body, praiseOf(model, entry.features)) : entry.rules;
   return {
     part,
     rules,

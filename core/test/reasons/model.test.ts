@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Classification } from '../../src/api/reasons.ts';
 import { classifyFields, compileTaxonomy, readFields } from '../../src/analysis/reasonClassify.ts';
 import { classifyWithModel, ticketText } from '../../src/analysis/reasonCorrections.ts';
-import { blendWithModel, bundledReasonModel, loadedModel, predictLabels, shippedModelFor, storedModel, textFeatures, textProbabilities, trainReasonModel, type ModelExample } from '../../src/analysis/reasonModel.ts';
+import { blendWithModel, bundledReasonModel, loadedModel, praiseOf, predictLabels, shippedModelFor, storedModel, textFeatures, textScores, trainReasonModel, type ModelExample } from '../../src/analysis/reasonModel.ts';
 import { bundledTaxonomy } from '../../src/analysis/reasonTaxonomy.ts';
 
 const rulesSay = (reason: string | null, reading: Partial<Pick<Classification, 'praised' | 'negated'>> = {}): Classification => ({
@@ -137,7 +137,7 @@ describe('the shipped classifier (rules and the shipped model)', () => {
   });
 });
 
-describe('textProbabilities: the model\'s prediction without naming the features', () => {
+describe('textScores: the model\'s prediction and praise without naming the features', () => {
   const matcher = compileTaxonomy(bundledTaxonomy());
   const shipped = bundledReasonModel()!.model;
   // Repeated words and pairs (counted once), praise terms, English, mixed, traditional and full-width
@@ -161,19 +161,26 @@ describe('textProbabilities: the model\'s prediction without naming the features
   it.each([
     ['the shipped model', shipped],
     ['a model trained on from it', trained],
-  ])('gives %s\'s predictLabels of textFeatures to the last bit', (_, model) => {
+  ])('gives %s\'s predictLabels and praiseOf of textFeatures to the last bit', (_, model) => {
+    expect(model.praise).not.toBeNull();
+    const scored = (scores: { probabilities: Map<string, number>; praise: number | null }) => [[...scores.probabilities], scores.praise];
     let shared = 0;
     for (const text of TEXTS) {
       const { rules, words } = readFields(matcher, { body: text });
-      const expected = [...predictLabels(model, textFeatures(text, matcher.known, rules, model.polarity))];
-      expect([text, [...textProbabilities(model, text, matcher.known, rules)]]).toEqual([text, expected]);
+      const features = textFeatures(text, matcher.known, rules, model.polarity);
+      const expected = [[...predictLabels(model, features)], praiseOf(model, features)];
+      expect([text, scored(textScores(model, text, matcher.known, rules))]).toEqual([text, expected]);
       // with the words the rules read, where they hand them over
       if (words) shared++;
-      expect([text, [...textProbabilities(model, text, matcher.known, rules, words)]]).toEqual([text, expected]);
+      expect([text, scored(textScores(model, text, matcher.known, rules, words))]).toEqual([text, expected]);
     }
+    // the praise part reads the texts apart: the praising one above the complaining one
+    const praiseOfText = (text: string) => textScores(model, text, matcher.known, classifyFields(matcher, { body: text })).praise!;
+    expect(praiseOfText('东西很好，很喜欢，下次还来买')).toBeGreaterThan(0.9);
+    expect(praiseOfText(TEXTS[0]!)).toBeLessThan(0.1);
     expect(shared).toBeGreaterThan(5);
     // the texts are read, not all alike: their top labels differ
-    const tops = TEXTS.map((text) => [...textProbabilities(model, text, matcher.known, classifyFields(matcher, { body: text }))].sort((a, b) => b[1] - a[1])[0]![0]);
+    const tops = TEXTS.map((text) => [...textScores(model, text, matcher.known, classifyFields(matcher, { body: text })).probabilities].sort((a, b) => b[1] - a[1])[0]![0]);
     expect(new Set(tops).size).toBeGreaterThan(2);
   });
 
@@ -187,7 +194,8 @@ describe('textProbabilities: the model\'s prediction without naming the features
     for (const fields of tickets) {
       const text = ticketText(fields);
       const rules = classifyFields(matcher, fields);
-      const expected = blendWithModel(rules, predictLabels(shipped, textFeatures(text, matcher.known, rules, shipped.polarity)), text);
+      const features = textFeatures(text, matcher.known, rules, shipped.polarity);
+      const expected = blendWithModel(rules, predictLabels(shipped, features), text, praiseOf(shipped, features));
       expect([text, classifyWithModel(matcher, shipped, fields)]).toEqual([text, expected]);
     }
     expect(tickets.filter((fields) => readFields(matcher, fields).words !== null)).toHaveLength(2);
