@@ -127,7 +127,7 @@ describe.skipIf(missing.length > 0)('figures on the test part (churnwb evaluate)
   it('the shipped classifier: rules and the model learned from the 1,329 train texts', () => {
     const blended = run.withModel!;
     expect(run.trainTexts).toBe(1329);
-    expect([blended.topAccuracy! * 256, blended.praiseOnly.noReason]).toEqual([207, 51]);
-    expect([blended.byLanguage.zh.topAccuracy! * 209, blended.byLanguage.en.topAccuracy! * 47]).toEqual([164, 43]);
+    expect([blended.topAccuracy! * 256, blended.praiseOnly.noReason]).toEqual([204, 51]);
+    expect([blended.byLanguage.zh.topAccuracy! * 209, blended.byLanguage.en.topAccuracy! * 47]).toEqual([161, 43]);
   });
 });
