@@ -118,6 +118,8 @@ export const CATEGORY_COUNTS_MAX = 16;
 interface CategoryFeatures {
   /** Aggregates to add to the aggregation per customer of the orders `a`; '' when none. */
   perCustomer: string;
+  /** Columns to add to each order before that aggregation; '' when none. */
+  perOrder: string;
   /** CTEs the features need; [] when none. */
   ctes: string[];
   /** The four features as expressions over `b` (the orders aggregated per customer) and `c`. */
@@ -149,18 +151,21 @@ const categoryCount = (index: number) => `category_orders_${index}`;
  * The category features from the orders counted per customer and category by filtered counts in
  * the aggregation per customer (`names`: at most CATEGORY_COUNTS_MAX categories), with the same
  * formulas as categoryFeaturesSql: distinct categories, entropy, top share, sports share; NULL for
- * a customer none of whose orders names a category. Binds $category_<i> and $sports_categories.
+ * a customer none of whose orders names a category. Each order's category is looked up once, as
+ * its position in `names` (comparing integers in each count is cheaper than comparing the names).
+ * Binds $category_names and $sports_categories.
  */
 function countedCategoryFeatures(names: readonly string[], params: Record<string, DuckDBValue>): CategoryFeatures {
-  names.forEach((name, index) => (params[`category_${index}`] = name));
+  params.category_names = textListParam(names);
   const counts = names.map((_, index) => `b.${categoryCount(index)}`);
   // the orders with a category, as the sum of the counts (one aggregate fewer than counting them)
   const total = `nullif(${counts.join(' + ')}, 0)`;
   return {
+    perOrder: ', list_position(CAST($category_names AS VARCHAR[]), category) AS category_position',
     perCustomer: `,
       sum(a.amount) FILTER (WHERE a.category IS NOT NULL) AS categorized_spend,
       sum(a.amount) FILTER (WHERE list_contains(CAST($sports_categories AS VARCHAR[]), a.category)) AS sports_spend,
-      ${names.map((_, index) => `count(*) FILTER (WHERE a.category = $category_${index}) AS ${categoryCount(index)}`).join(', ')}`,
+      ${names.map((_, index) => `count(*) FILTER (WHERE a.category_position = ${index + 1}) AS ${categoryCount(index)}`).join(', ')}`,
     ctes: [],
     columns: {
       distinct_categories: `CASE WHEN ${total} > 0 THEN CAST(${counts.map((count) => `(${count} > 0)::INTEGER`).join(' + ')} AS BIGINT) END`,
@@ -177,6 +182,7 @@ function countedCategoryFeatures(names: readonly string[], params: Record<string
 function groupedCategoryFeatures(rows: string): CategoryFeatures {
   return {
     perCustomer: '',
+    perOrder: '',
     ctes: [`category_stats AS (${categoryFeaturesSql(rows)})`],
     columns: { distinct_categories: 'c.distinct_categories', category_entropy: 'c.category_entropy', top_category_share: 'c.top_category_share', sports_share: 'c.sports_share' },
     join: 'LEFT JOIN category_stats c ON c.customer_id = b.customer_id',
@@ -247,7 +253,7 @@ export async function featuresSql(
              count(*) FILTER (WHERE a.discount > 0) / nullif(count(a.discount), 0) AS discount_order_share,
              count(p.day) / count(*) AS promotion_day_share,
              ${GROUP_AGGREGATES_SQL}${categoryFeatures?.perCustomer ?? ''}
-      FROM activity a LEFT JOIN promotion p ON p.day = a.day
+      FROM ${categoryFeatures?.perOrder ? `(SELECT *${categoryFeatures.perOrder} FROM activity)` : 'activity'} a LEFT JOIN promotion p ON p.day = a.day
       GROUP BY a.customer_id
     )`,
     `base AS (
