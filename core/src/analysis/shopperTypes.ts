@@ -108,12 +108,11 @@ export async function shopperTypes(connection: DuckDBConnection, options: Shoppe
   const rule = await resolveChurnRule(connection, { windowDays: 1, ...(options.asOf ? { asOf: options.asOf } : {}), ...(options.statuses ? { statuses: options.statuses } : {}) });
   const columns = await inputColumns(connection);
   const judgements = judgeTypes(rules, columns);
-  const featureParams: Record<string, DuckDBValue> = { ...activityParams(rule) };
-  const days = await promotionDays(connection, rules, featureParams);
+  const params: Record<string, DuckDBValue> = { ...activityParams(rule) };
+  const days = await promotionDays(connection, rules, params);
   // The features and the types in one statement: a temporary table of the features between them cost
   // about 0.3 s of CPU more at 10M orders (its write and read)
-  const features = await featuresSql(connection, columns, rules, keywords, days, featureParams, await activityRelations(connection, rule.statuses, options.asOf ?? null));
-  const params: Record<string, DuckDBValue> = { ...featureParams };
+  const features = await featuresSql(connection, columns, rules, keywords, days, params, await activityRelations(connection, rule.statuses, options.asOf ?? null));
   const matches = rules.types.map((type, index) => typeSql(type, index, judgements[index]!, params));
   rules.types.forEach((type, index) => (params[`k${index}`] = type.key));
   params.undetermined = UNDETERMINED;
