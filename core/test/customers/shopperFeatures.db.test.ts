@@ -14,7 +14,7 @@ import { Workspace } from '../../src/db/workspace.ts';
 import { queryOne, queryRows, quoteIdent } from '../../src/db/sql.ts';
 import { activityParams, activityRelations, resolveChurnRule } from '../../src/analysis/activity.ts';
 import { loadKeywords, loadShopperRules } from '../../src/analysis/customerRules.ts';
-import { featuresSql, inputColumns, promotionDays } from '../../src/analysis/shopperTypesFeatures.ts';
+import { CATEGORY_COUNTS_MAX, featuresSql, inputColumns, promotionDays } from '../../src/analysis/shopperTypesFeatures.ts';
 import { referenceFeaturesSql } from './shopperFeaturesReference.ts';
 
 /** About 3 orders per customer over half a year, a quarter of them on a day the customer already bought. */
@@ -126,6 +126,20 @@ describe('shopper-type features from one aggregation per customer', () => {
       expect(varied.promotion).toBeGreaterThan(5);
       expect(varied.groups).toBe(3);
       expect(varied.sameDay).toBeGreaterThan(50);
+    });
+  });
+
+  it('match the reference with more order categories than are counted one by one (counted per customer and category instead)', async () => {
+    await workspace.withConnection(async (connection) => {
+      // 24 categories, every third a sports one, some orders without
+      await connection.run(`UPDATE orders SET category = CASE WHEN hash(order_id, 41) % 25 = 0 THEN NULL
+                              WHEN hash(order_id, 42) % 3 = 0 THEN 'sports ' || (hash(order_id, 43) % 8) ELSE '服装' || (hash(order_id, 44) % 16) END`);
+      const { categories } = await queryOne<{ categories: number }>(connection, 'SELECT count(DISTINCT category) AS categories FROM orders');
+      expect(Number(categories)).toBeGreaterThan(CATEGORY_COUNTS_MAX);
+      expect(await differences(connection)).toEqual([]);
+      const counts = await filled(connection);
+      expect(counts.category_entropy).toBeGreaterThan(300);
+      expect(counts.sports_share).toBeGreaterThan(300);
     });
   });
 
