@@ -23,9 +23,9 @@ import {
 } from '../api/customers.ts';
 import type { OrderStatus } from '../db/schema.ts';
 import { queryOne, queryRows, quoteIdent } from '../db/sql.ts';
-import { activityParams, activityRelations, resolveChurnRule } from './activity.ts';
+import { activityParams, activityRelations, resolveChurnRule, type ChurnRule } from './activity.ts';
 import { groupBasis } from './customerGroups.ts';
-import { RESULT_TABLES, segmentTotals, storeRun } from './customerResults.ts';
+import { RESULT_TABLES, answerOnce, segmentTotals, storeRun } from './customerResults.ts';
 import { loadKeywords, loadShopperRules } from './customerRules.ts';
 import { featuresSql, inputColumns, missingReason, promotionDays, type InputColumns } from './shopperTypesFeatures.ts';
 
@@ -101,11 +101,34 @@ function decidingSql(type: ShopperTypeRule, judgement: TypeJudgement, index: num
   return pieces.length ? `concat_ws('; ', ${pieces.join(', ')})` : 'NULL';
 }
 
+/**
+ * Types every customer and stores the table. The same rules, keywords, statuses and as-of date on the
+ * same orders and tickets are answered from the stored run (customerResults.ts's answerOnce): at 100M
+ * orders typing takes minutes, and the Drivers screen asks for the types at every model it fits.
+ */
 export async function shopperTypes(connection: DuckDBConnection, options: ShopperTypesOptions = {}): Promise<ShopperTypesResult> {
   const { rules, source } = loadShopperRules(options.rules);
   const keywords = loadKeywords(options.keywords).rules;
   // Only the statuses and the as-of date of the shared rule matter here; a fixed window skips deriving one.
   const rule = await resolveChurnRule(connection, { windowDays: 1, ...(options.asOf ? { asOf: options.asOf } : {}), ...(options.statuses ? { statuses: options.statuses } : {}) });
+  // Tickets feed the inquiry features, and an import of tickets starts no new generation of the orders:
+  // every ticket import takes a new source id, so the rows and the last source id tell them apart
+  const tickets = await queryOne<{ rows: number; lastSource: number | null }>(connection, 'SELECT count(*) AS rows, max(source_id) AS "lastSource" FROM tickets');
+  const request = { asOf: rule.asOf, statuses: rule.statuses, rules, source, keywords, tickets };
+  return answerOnce(connection, 'shopper', request, () => typeCustomers(connection, options, rule, rules, source, keywords), {
+    keep: (result) => result,
+    restore: (kept: ShopperTypesResult) => Promise.resolve(kept),
+  });
+}
+
+async function typeCustomers(
+  connection: DuckDBConnection,
+  options: ShopperTypesOptions,
+  rule: ChurnRule,
+  rules: ShopperRules,
+  source: ShopperTypesResult['options']['rulesSource'],
+  keywords: SegmentKeywords,
+): Promise<ShopperTypesResult> {
   const columns = await inputColumns(connection);
   const judgements = judgeTypes(rules, columns);
   const params: Record<string, DuckDBValue> = { ...activityParams(rule) };

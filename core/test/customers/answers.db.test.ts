@@ -1,4 +1,4 @@
-// RFM and customer value answer a request they answered before on the same orders from the stored
+// RFM, customer value and shopper types answer a request they answered before on the same orders from the stored
 // run (customerResults.ts's answerOnce): the same result, the stored table not written again; an
 // import (a new generation of the orders), other options, orders read in place or written behind the
 // import's back make them compute again.
@@ -155,6 +155,41 @@ describe('customer results across imports through the core', () => {
       const after = await core.customerSegments({ scheme: 'rfm' });
       expect(after.resultId).not.toBe(before.resultId);
       expect([before.customers, before.revenue, after.customers, after.revenue]).toEqual([2, 60, 3, 100]);
+    } finally {
+      await core.close();
+    }
+  });
+
+  it('shopper types: answered again until tickets (their inquiry features) or the keywords change', async () => {
+    const file = (name: string, header: string, lines: string[]) => {
+      const path = join(dir, name);
+      writeFileSync(path, [header, ...lines, ''].join('\n'));
+      return path;
+    };
+    const orders = file('shopper-orders.csv', 'order_id,customer_id,created_at,amount,status', ['o1,a,2024-01-05 09:00,10,completed', 'o2,a,2024-02-10 09:00,20,completed', 'o3,b,2024-01-20 09:00,30,completed']);
+    const tickets = file('shopper-tickets.csv', 'ticket_id,customer_id,created_at,body', ['t1,a,2024-01-06 10:00,请问有没有大号', 't2,b,2024-01-21 10:00,什么时候发货']);
+    const core = await createCore({ workspace: join(dir, 'shopper.duckdb'), settings: { threads: 2, memoryLimit: '1GB', tempDirectory: join(dir, 'spill') } });
+    try {
+      await core.importFiles({ kind: 'orders', files: [orders] });
+      const before = await core.customerSegments({ scheme: 'shopper' });
+      const again = await core.customerSegments({ scheme: 'shopper' });
+      expect(again).toEqual(before);
+      await core.importFiles({ kind: 'tickets', files: [tickets] });
+      const withTickets = await core.customerSegments({ scheme: 'shopper' });
+      expect(withTickets.resultId).not.toBe(before.resultId);
+      expect((await core.customerSegments({ scheme: 'shopper' })).resultId).toBe(withTickets.resultId);
+      const stored = await core.customerRows({ table: 'shopper', offset: 0, limit: 10 });
+      const ticketsOf = tableFromIPC(stored.rows)
+        .toArray()
+        .map((row: { customer_id: string; tickets: unknown }) => [row.customer_id, Number(row.tickets)])
+        .sort();
+      expect(ticketsOf).toEqual([
+        ['a', 1],
+        ['b', 1],
+      ]);
+      // other keywords are another request
+      const keywords = await core.customerSegments({ scheme: 'shopper', keywords: { version: 1, sportsEntertainment: [], presaleInquiry: ['大号'], business: [], crossBorder: [] } });
+      expect(keywords.resultId).not.toBe(withTickets.resultId);
     } finally {
       await core.close();
     }
