@@ -4,7 +4,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ImportAlert, ImportKind } from '../api/workspace.ts';
 import { countCustomers } from '../analysis/activity.ts';
 import { queryOne } from '../db/sql.ts';
-import { summariesAnswer } from '../db/summaries.ts';
+import { ticketCustomers, type TicketCustomers } from '../db/summaries.ts';
 import type { MappedRequest } from './map.ts';
 import { IMPLAUSIBLE_DATE, type RowPlan } from './normalise.ts';
 import type { LoadedImport } from './staging.ts';
@@ -15,41 +15,21 @@ import type { LoadedImport } from './staging.ts';
  * customers another way than the orders do (an email against a buyer id). Null when there is no
  * such ticket, or no order at all to match against.
  */
-export async function unmatchedTickets(connection: DuckDBConnection, since = 0): Promise<ImportAlert | null> {
-  const { orders, tickets } = await queryOne<{ orders: boolean; tickets: boolean }>(
-    connection,
-    'SELECT EXISTS (SELECT 1 FROM orders) AS orders, EXISTS (SELECT 1 FROM tickets WHERE source_id >= $since) AS tickets',
-    { since },
-  );
-  if (!orders || !tickets) return null;
-  // info runs this on every call: the tickets' few customers are looked up among the customers with
-  // orders, which the summaries hold one row each (customer_summary and other_customers, disjoint);
-  // probing every order took seconds at 100M orders
-  const withOrders = (await summariesAnswer(connection, null))
-    ? '(SELECT customer_id FROM customer_summary UNION ALL SELECT customer_id FROM other_customers)'
-    : 'orders';
-  const row = await queryOne<{ tickets: number; unmatched: number; customers: number }>(
-    connection,
-    `WITH asked AS (SELECT DISTINCT customer_id FROM tickets WHERE source_id >= $since AND customer_id IS NOT NULL),
-          known AS (SELECT DISTINCT o.customer_id FROM ${withOrders} o SEMI JOIN asked a ON a.customer_id = o.customer_id)
-     SELECT count(*) AS tickets,
-            count(*) FILTER (WHERE t.customer_id IS NOT NULL AND k.customer_id IS NULL) AS unmatched,
-            count(DISTINCT t.customer_id) FILTER (WHERE k.customer_id IS NULL) AS customers
-     FROM tickets t LEFT JOIN known k ON k.customer_id = t.customer_id
-     WHERE t.source_id >= $since`,
-    { since },
-  );
-  const unmatched = Number(row.unmatched);
+export async function unmatchedTickets(connection: DuckDBConnection, since = 0, looked: TicketCustomers | null = null): Promise<ImportAlert | null> {
+  const { orders } = await queryOne<{ orders: boolean }>(connection, 'SELECT EXISTS (SELECT 1 FROM orders) AS orders');
+  if (!orders) return null;
+  const match = looked ?? (await ticketCustomers(connection, since));
+  const unmatched = match.ticketsWithoutOrders;
   if (unmatched === 0) return null;
-  const share = unmatched / Number(row.tickets);
+  const share = unmatched / match.tickets;
   const whose = since > 0 ? 'of this import ' : '';
   return {
     code: 'unmatched_customers',
     count: unmatched,
     share,
     message:
-      `${unmatched.toLocaleString('en-US')} tickets ${whose}(${(share * 100).toFixed(1)}% of ${Number(row.tickets).toLocaleString('en-US')}) name a customer with no order in the workspace ` +
-      `(${Number(row.customers).toLocaleString('en-US')} customers): they join the customers table but no order analysis sees them; check that the tickets' customer column holds the ids the orders use`,
+      `${unmatched.toLocaleString('en-US')} tickets ${whose}(${(share * 100).toFixed(1)}% of ${match.tickets.toLocaleString('en-US')}) name a customer with no order in the workspace ` +
+      `(${(match.customers - match.withOrders).toLocaleString('en-US')} customers): they join the customers table but no order analysis sees them; check that the tickets' customer column holds the ids the orders use`,
   };
 }
 

@@ -10,15 +10,17 @@ import { importFiles, previewImport } from '../../ingest/importFiles.ts';
 import { unmatchedTickets } from '../../ingest/outcome.ts';
 import { userTables } from '../../ingest/table.ts';
 import { countCustomers } from '../../analysis/activity.ts';
-import { countKnownCustomers, orderFacts } from '../../db/summaries.ts';
+import { countKnownCustomers, orderFacts, ticketCustomers } from '../../db/summaries.ts';
 
 const OPTIONAL_TICKET_COLUMNS = ['customer_id', 'created_at', 'channel', 'category', 'subject', 'body', 'rating', 'order_id', 'refund_reason', 'label'];
 
 async function describe(workspace: Workspace): Promise<WorkspaceInfo> {
   return workspace.withConnection(async (connection) => {
     const tables: TableCount[] = [];
-    // the customers view groups every order and ticket; the summaries count it without
-    const knownCustomers = await countKnownCustomers(connection);
+    // the customers view groups every order and ticket; the summaries count it without, and the
+    // tickets' customers are looked up among those with orders once, for the count and the alert
+    const ticketsLooked = await ticketCustomers(connection);
+    const knownCustomers = await countKnownCustomers(connection, ticketsLooked);
     for (const name of TABLE_NAMES) {
       if (name === 'customers' && knownCustomers !== null) {
         tables.push({ name, rows: knownCustomers });
@@ -73,7 +75,7 @@ async function describe(workspace: Workspace): Promise<WorkspaceInfo> {
         ...(facts.orders > 0 && facts.amounts === 0
           ? [{ code: 'no_amount' as const, message: 'no order has an amount: revenue, value and refund figures are empty; re-import the orders with an amount column mapped' }]
           : []),
-        ...[await unmatchedTickets(connection)].filter((alert) => alert !== null),
+        ...[await unmatchedTickets(connection, 0, ticketsLooked)].filter((alert) => alert !== null),
       ],
     };
   });
