@@ -72,7 +72,7 @@ export const ORDER_DRIVER_NAMES: Record<OrderDriver, { zh: string; en: string }>
   category: { zh: '首单品类', en: 'first-order category' },
   discountShare: { zh: '折扣订单占比', en: 'share of discounted orders' },
   refundShare: { zh: '退款订单占比', en: 'share of refunded orders' },
-  deliveryDays: { zh: '平均配送天数', en: 'average delivery days' },
+  deliveryDays: { zh: '下单到付款平均天数', en: 'average days from order to payment' },
   rating: { zh: '平均评分', en: 'average rating' },
   surveyScore: { zh: '调查评分', en: 'survey score' },
 };

@@ -608,7 +608,7 @@ export const en = {
   'driver.category': 'First-order category',
   'driver.discountShare': 'Share of discounted orders',
   'driver.refundShare': 'Share of refunded orders',
-  'driver.deliveryDays': 'Average delivery days',
+  'driver.deliveryDays': 'Average days from order to payment',
   'driver.rating': 'Average rating',
   'driver.surveyScore': 'Survey score',
   'surveys.title': 'Satisfaction',

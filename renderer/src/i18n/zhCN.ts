@@ -610,7 +610,7 @@ export const zhCN: Record<MessageKey, string> = {
   'driver.category': '首单品类',
   'driver.discountShare': '折扣订单占比',
   'driver.refundShare': '退款订单占比',
-  'driver.deliveryDays': '平均配送天数',
+  'driver.deliveryDays': '下单到付款平均天数',
   'driver.rating': '平均评分',
   'driver.surveyScore': '调查评分',
   'surveys.title': '客户满意度',
