@@ -494,7 +494,7 @@ const format = (value: number, digits = 2) => (value >= 100 ? value.toFixed(0) :
 const pText = (p: number) => (p < 0.001 ? 'p < 0.001' : `p = ${p.toFixed(3)}`);
 
 /** A level's display name from the term's coding (reason keys and segment keys have names), else the level itself. */
-function levelName(term: DriverTerm, level: string, lang: 'zh' | 'en'): string {
+export function levelName(term: Pick<DriverTerm, 'levels'>, level: string, lang: 'zh' | 'en'): string {
   return term.levels.find((entry) => entry.level === level)?.names?.[lang] ?? level;
 }
 

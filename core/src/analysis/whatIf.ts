@@ -17,7 +17,7 @@ import { queryOne, queryRows } from '../db/sql.ts';
 import { workspaceDisplaySettings } from '../report/displaySettings.ts';
 import { formatMoneyValue } from '../report/table.ts';
 import { RESULT_TABLES } from './customerResults.ts';
-import { driverSubjects, fitSubjects, MISSING_LEVEL } from './drivers.ts';
+import { driverSubjects, fitSubjects, levelName, MISSING_LEVEL } from './drivers.ts';
 import { numberChoice } from './periods.ts';
 
 export type { WhatIfOptions, WhatIfResult } from '../api/drivers.ts';
@@ -104,8 +104,16 @@ export async function whatIf(connection: DuckDBConnection, taxonomy: Taxonomy, o
   const column = model.columnLevels.findIndex((l, index) => model.columnTerms[index] === term && l === level);
   const hazardRatio = level === termInfo.reference ? 1 : (fit.coefficients[column]?.hazardRatio ?? null);
   const modelPart =
-    hazardRatio === null ? null : { hazardRatio, reference: termInfo.reference!, scenario: hazardRatio > 1 ? scenario(1 - 1 / hazardRatio, hazard, horizonMonths, active, monthlyRevenue, meanClv) : null };
+    hazardRatio === null
+      ? null
+      : {
+          hazardRatio,
+          reference: termInfo.reference!,
+          scenario: hazardRatio > 1 ? scenario(1 - 1 / hazardRatio, hazard, horizonMonths, active, monthlyRevenue, meanClv) : null,
+        };
 
+  // The reference level as the model's table names it (无工单 / no ticket for the reason term's `none`)
+  const referenceName = (lang: 'zh' | 'en') => levelName(termInfo, termInfo.reference!, lang);
   // Amounts as every other money figure: grouped, with the workspace's currency symbol when one is set.
   const { currency } = await workspaceDisplaySettings(connection);
   const moneyIn = (lang: ReportLang) => (value: number) => formatMoneyValue(value, lang, currency, 2);
@@ -121,7 +129,7 @@ export async function whatIf(connection: DuckDBConnection, taxonomy: Taxonomy, o
         : `Customers kept spend at the group's trailing 12-month rate (${enMoney(monthlyRevenue!)} a month for its ${active} active customers); no discounting.`,
       ...(meanClv === null ? [] : [`Each customer kept is worth the mean CLV of the group's active customers in the last customer-value run (${enMoney(meanClv)}).`]),
       ...(modelPart?.scenario
-        ? [`The model's scenario cuts the group's rate to that of "${modelPart.reference}" (hazard ratio ${modelPart.hazardRatio.toFixed(2)}, other covariates held fixed).`]
+        ? [`The model's scenario cuts the group's rate to that of "${referenceName('en')}" (hazard ratio ${modelPart.hazardRatio.toFixed(2)}, other covariates held fixed).`]
         : []),
     ],
     zh: [
@@ -131,7 +139,7 @@ export async function whatIf(connection: DuckDBConnection, taxonomy: Taxonomy, o
         ? '该表没有订单数据，因此留住的客户不计收入。'
         : `留住的客户按该组近 12 个月的平均月收入消费（${active} 名活跃客户每月共 ${zhMoney(monthlyRevenue!)}），不做折现。`,
       ...(meanClv === null ? [] : [`每位留住的客户按该组活跃客户在最近一次客户价值计算中的平均 CLV 计（${zhMoney(meanClv)}）。`]),
-      ...(modelPart?.scenario ? [`模型情景：将该组的流失率降到「${modelPart.reference}」的水平（风险比 ${modelPart.hazardRatio.toFixed(2)}，其他协变量不变）。`] : []),
+      ...(modelPart?.scenario ? [`模型情景：将该组的流失率降到「${referenceName('zh')}」的水平（风险比 ${modelPart.hazardRatio.toFixed(2)}，其他协变量不变）。`] : []),
     ],
   };
   return {

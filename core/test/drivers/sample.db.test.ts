@@ -69,6 +69,15 @@ describe('the sample: synthetic surveys and churn drivers', () => {
     expect(result.scenario.clvKept).toBeNull(); // no customer-value run stored yet
   }, 120_000);
 
+  it('what-if names the model\'s reference level in words, as the model\'s table does', async () => {
+    // after-sales complaints leave faster than customers without tickets on the sample (hazard ratio above 1)
+    const result = await client.whatIf({ term: 'reason', level: 'after_sales', reduction: 0.2, horizonMonths: 12 });
+    expect(result.model?.reference).toBe('none');
+    expect(result.model?.scenario).not.toBeNull();
+    expect(result.assumptions.en.at(-1)).toMatch(/^The model's scenario cuts the group's rate to that of "no ticket" \(hazard ratio \d+\.\d\d,/);
+    expect(result.assumptions.zh.at(-1)).toMatch(/^模型情景：将该组的流失率降到「无工单」的水平（风险比 \d+\.\d\d，/);
+  }, 120_000);
+
   it('what-if writes its money assumptions as money: grouped, with the workspace currency', async () => {
     await client.saveDisplaySettings({ currency: 'GBP' });
     const result = await client.whatIf({ term: 'reason', level: 'logistics', reduction: 0.3, horizonMonths: 12 });
