@@ -126,6 +126,13 @@ export interface ClassifyTextRequest {
   taxonomy?: Taxonomy;
 }
 
+/** Many texts classified as one call's `text` each, with one look-up of the taxonomy and model for all. */
+export interface ClassifyTextsRequest {
+  texts: string[];
+  /** An unsaved taxonomy to try; default the workspace's. */
+  taxonomy?: Taxonomy;
+}
+
 /** Lets a call use an unsaved taxonomy (the CLI's --taxonomy FILE); stored classifications then follow it. */
 export interface TaxonomyChoice {
   /** Default: the workspace's (getTaxonomy). */
@@ -322,6 +329,8 @@ export interface ReasonsApi {
   /** Validates and saves an edited taxonomy in the workspace (null: back to the bundled file); E_TAXONOMY names the bad entry. */
   setTaxonomy(request: { taxonomy: Taxonomy | null }): Promise<TaxonomyInfo>;
   classifyText(request: ClassifyTextRequest): Promise<Classification>;
+  /** classifyText of each text, in order: a file's column (classifying one call per text read the workspace's model again for each). */
+  classifyTexts(request: ClassifyTextsRequest): Promise<Classification[]>;
   /** Classifies the workspace's tickets into `ticket_reasons`; incremental. */
   classifyTickets(request: ClassifyTicketsRequest): Promise<ClassifyTicketsResult>;
   ticketEvidence(request: TicketEvidenceRequest): Promise<TicketEvidence>;
@@ -339,6 +348,7 @@ export const REASONS_METHODS = [
   'getTaxonomy',
   'setTaxonomy',
   'classifyText',
+  'classifyTexts',
   'classifyTickets',
   'ticketEvidence',
   'churnReasons',

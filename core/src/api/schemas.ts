@@ -170,6 +170,7 @@ export const REQUEST_SCHEMAS = {
       .optional(),
     ...taxonomyChoice,
   }),
+  classifyTexts: z.object({ texts: z.array(z.string()), ...taxonomyChoice }),
   classifyTickets: z.object({ taskId, ...taxonomyChoice, full: z.boolean().optional() }),
   ticketEvidence: z.object({ ticketId: z.string(), ...taxonomyChoice }),
   correctTicketReason: z.object({ ticketId: z.string(), reason: z.string().nullable() }),

@@ -61,6 +61,16 @@ describe('the bundled sample tickets', () => {
     expect(first / tickets.length).toBeGreaterThan(0.97);
   });
 
+  it('classifies a list of texts as it classifies each text alone', async () => {
+    const texts = tickets.slice(0, 40).map((ticket) => ticket.body);
+    const alone = [];
+    for (const text of texts) alone.push(await core.classifyText({ text }));
+    const together = await core.classifyTexts({ texts });
+    expect(together).toEqual(alone);
+    // the texts classify to several reasons, so an answer in the wrong order would show
+    expect(new Set(together.map((classification) => classification.primary)).size).toBeGreaterThan(3);
+  });
+
   it('segments the sample: the complaints of lost customers lift churn, praise and questions (unknown) lower it', async () => {
     const result = await core.churnReasons({});
     const lift = (key: string) => result.reasons.find((row) => row.key === key)?.lift ?? Number.NaN;

@@ -92,10 +92,9 @@ function printEvaluation(title: string, evaluation: Evaluation): void {
 async function classifyFile(core: Core, path: string, flags: OutputFlags & { column?: string; labels?: string }): Promise<void> {
   if (!flags.column) throw new CoreError('E_ARGS', 'classify FILE needs --column COL (the column holding the texts)');
   const choice = taxonomyChoice(flags);
-  const results: { row: number; text: string; classification: Classification }[] = [];
-  for (const [index, text] of readColumn(path, flags.column).entries()) {
-    results.push({ row: index + 1, text, classification: await core.classifyText({ text, ...choice }) });
-  }
+  const texts = readColumn(path, flags.column);
+  const classifications = await core.classifyTexts({ texts, ...choice });
+  const results = texts.map((text, index) => ({ row: index + 1, text, classification: classifications[index] as Classification }));
   if (flags.labels) {
     // Labels name data rows of FILE (1 = the first row under the header)
     const byRow = new Map(results.map((result) => [String(result.row), result]));

@@ -38,6 +38,13 @@ export function reasonsHandlers(context: CoreContext): ReasonsApi {
         const { model } = await workspaceModel(connection, inForce);
         return classifyWithModel(compileTaxonomy(inForce), model, fields ?? { body: text ?? '' });
       }),
+    classifyTexts: ({ texts, taxonomy }) =>
+      withConnection(async (connection) => {
+        const inForce = await chosenTaxonomy(connection, { taxonomy });
+        const { model } = await workspaceModel(connection, inForce);
+        const compiled = compileTaxonomy(inForce);
+        return texts.map((text) => classifyWithModel(compiled, model, { body: text }));
+      }),
     classifyTickets: ({ taskId, full, taxonomy }) =>
       context.task(taskId, async (scope) => classifyInTask(scope, await chosenTaxonomy(scope.connection, { taxonomy }), full), ['ticket-reasons']),
     ticketEvidence: ({ ticketId, taxonomy }) =>
