@@ -19,10 +19,12 @@ const EXTERNAL = ['@duckdb/node-bindings', '@node-rs/jieba', 'playwright-core', 
 
 /**
  * CommonJS packages that project files import only as a default export and use only in some
- * commands: their module bodies run at first use instead of at every start (exceljs alone cost
- * about 50 ms of each start, whatever the command).
+ * commands: they are required from node_modules at first use instead of being parsed and run at
+ * every start. exceljs alone cost about 50 ms of each start, whatever the command; wink-lemmatizer
+ * pulls in wink-lexicon's 3.5 MB of word lists, which was a third of the bundle's parse time and
+ * most of the start's module bodies, for the English texts of the reason classifier only.
  */
-const DEFERRED = ['exceljs', 'pptxgenjs', 'jszip', 'iconv-lite'];
+const DEFERRED = ['exceljs', 'pptxgenjs', 'jszip', 'iconv-lite', 'wink-lemmatizer'];
 
 /** The manifest beside a bundle: project files (relative to the root, '/'-separated) it was built from. */
 export interface BundleManifest {
@@ -52,8 +54,8 @@ function sourceLocation(root: string): Plugin {
 
 /**
  * Replaces a project file's `import X from 'pkg'` of a DEFERRED package with a stand-in that
- * requires the package on first property access or construction; esbuild still bundles the
- * package (its CommonJS wrapper runs when called), so nothing is read from node_modules.
+ * requires the package from node_modules on first property access or construction (the packages
+ * are external to the bundle: neither parsed nor run by a command that does not use them).
  */
 function deferredDefaults(root: string): Plugin {
   const filter = new RegExp(`^(${DEFERRED.map((name) => name.replace(/[-/]/g, '\\$&')).join('|')})$`);
@@ -126,8 +128,10 @@ function bundleEntry(entry: string, outfile: string, rootFromBundle: string) {
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    external: EXTERNAL,
+    external: [...EXTERNAL, ...DEFERRED],
     metafile: true,
+    minifyWhitespace: true,
+    minifySyntax: true,
     logLevel: 'error',
     plugins: [sourceLocation(ROOT), deferredDefaults(ROOT)],
     // bundled CommonJS packages call require(); an ES module has none of its own

@@ -51,6 +51,11 @@ describe('the CLI bundle', () => {
     await churnwb(bundle, ['report', '--out', join(dir, 'report.xlsx'), '--sections', 'kpis', '--workspace', workspace]);
     // an XLSX is a zip: its first bytes are the local file header
     expect(readFileSync(join(dir, 'report.xlsx')).subarray(0, 2).toString()).toBe('PK');
+    // "crashed" is a technical complaint only through wink-lemmatizer (crash), also loaded at first use
+    const texts = join(dir, 'texts.csv');
+    writeFileSync(texts, 'text\nthe app crashed twice\n');
+    const classified = JSON.parse((await churnwb(bundle, ['classify', texts, '--column', 'text', '--json'])).stdout) as { classification: { primary: string } }[];
+    expect(classified.map((text) => text.classification.primary)).toEqual(['technical']);
   }, 120_000);
 });
 
