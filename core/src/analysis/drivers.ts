@@ -406,6 +406,7 @@ export async function churnDrivers(connection: DuckDBConnection, taxonomy: Taxon
     return { term: model.columnTerms[index]!, level: model.columnLevels[index]!, ...numbers };
   });
   const warnings = driverWarnings(subjects, model.excluded, terms, coefficients, fit);
+  const found = headline(terms, coefficients, fit);
   return {
     options: {
       source: options.source ?? null,
@@ -431,7 +432,8 @@ export async function churnDrivers(connection: DuckDBConnection, taxonomy: Taxon
     proportionalHazardsGlobal: fit.proportionalHazards.global,
     iterations: fit.iterations,
     converged: fit.converged,
-    headline: headline(terms, coefficients, fit),
+    headline: found,
+    finding: driversFinding(found, terms, coefficients, fit.likelihoodRatio),
     warnings,
   };
 }
@@ -533,23 +535,58 @@ export function headline(terms: DriverTerm[], coefficients: DriverCoefficient[],
     const points = [{ level: term.reference!, value: 0, column: -1 }, ...own.map(({ c, column }) => ({ level: c.level!, value: c.coefficient!, column }))].filter(
       (point) => !UNCOMPARABLE_LEVELS.has(point.level),
     );
-    if (points.length < 2) continue;
-    const high = points.reduce((a, b) => (b.value > a.value ? b : a));
-    const low = points.reduce((a, b) => (b.value < a.value ? b : a));
-    if (high === low) continue;
-    const variance = (high.column >= 0 ? covariance(high.column, high.column) : 0) + (low.column >= 0 ? covariance(low.column, low.column) : 0) - (high.column >= 0 && low.column >= 0 ? 2 * covariance(high.column, low.column) : 0);
-    const contrast = high.value - low.value;
-    const pValue = chiSquareUpper(contrast ** 2 / variance, 1);
-    if (!(pValue < SIGNIFICANCE)) continue;
-    const factor = Math.exp(contrast);
-    const sentence = {
-      en: `Customers with ${display.en} "${levelName(term, high.level, 'en')}" leave ${format(factor)} times as fast as those with "${levelName(term, low.level, 'en')}".`,
-      zh: `${display.zh}为「${levelName(term, high.level, 'zh')}」的客户，流失速度是「${levelName(term, low.level, 'zh')}」客户的 ${format(factor)} 倍。`,
-    };
-    const candidate = { strength: contrast, headline: { term: term.term, kind: 'categorical' as const, level: high.level, than: low.level, factor, direction: null, pValue, sentence } };
-    if (!best || candidate.strength > best.strength) best = candidate;
+    // Every pair of levels, not only the highest against the lowest: the extremes are often small
+    // levels with wide intervals, and passing over the term then hid a significant pair (UCI's
+    // Routine shoppers against the reference, p = 0.005, behind a "no factor" sentence).
+    for (const high of points) {
+      for (const low of points) {
+        const contrast = high.value - low.value;
+        if (!(contrast > 0) || (best && contrast <= best.strength)) continue;
+        const variance = (high.column >= 0 ? covariance(high.column, high.column) : 0) + (low.column >= 0 ? covariance(low.column, low.column) : 0) - (high.column >= 0 && low.column >= 0 ? 2 * covariance(high.column, low.column) : 0);
+        const pValue = chiSquareUpper(contrast ** 2 / variance, 1);
+        if (!(pValue < SIGNIFICANCE)) continue;
+        const factor = Math.exp(contrast);
+        const sentence = {
+          en: `Customers with ${display.en} "${levelName(term, high.level, 'en')}" leave ${format(factor)} times as fast as those with "${levelName(term, low.level, 'en')}".`,
+          zh: `${display.zh}为「${levelName(term, high.level, 'zh')}」的客户，流失速度是「${levelName(term, low.level, 'zh')}」客户的 ${format(factor)} 倍。`,
+        };
+        best = { strength: contrast, headline: { term: term.term, kind: 'categorical' as const, level: high.level, than: low.level, factor, direction: null, pValue, sentence } };
+      }
+    }
   }
   return best?.headline ?? null;
+}
+
+/**
+ * The model's finding in one sentence, for every surface: the headline when there is one, else
+ * what the fit does show, so that "no factor" is said only when nothing is significant. Without a
+ * headline, significant ratios can remain on levels that name no group (Undetermined, no value),
+ * or the factors can matter together (the likelihood-ratio test) with no single pair significant.
+ */
+export function driversFinding(found: DriverHeadline | null, terms: DriverTerm[], coefficients: DriverCoefficient[], likelihoodRatio: { pValue: number }): { zh: string; en: string } {
+  if (found) return found.sentence;
+  const unnamed = coefficients.filter((c) => c.level !== null && UNCOMPARABLE_LEVELS.has(c.level) && !c.infinite && c.pValue !== null && c.pValue < SIGNIFICANCE);
+  if (unnamed.length > 0) {
+    const groups = (lang: 'zh' | 'en') =>
+      unnamed
+        .map((c) => {
+          const term = terms.find((entry) => entry.term === c.term)!;
+          const name = termName(c.term)[lang];
+          return lang === 'en' ? `${name} "${levelName(term, c.level!, 'en')}"` : `${name}为「${levelName(term, c.level!, 'zh')}」`;
+        })
+        .join(lang === 'en' ? ', ' : '、');
+    return {
+      en: `Only customers with ${groups('en')} leave at a significantly different pace (see the table); they are customers without a value or a type, not a group to act on, and no two named groups differ at the 5% level.`,
+      zh: `只有${groups('zh')}的客户流失速度显著不同（见表）：他们是缺少取值或未判定类型的客户，并非可采取行动的分组；在 5% 的显著性水平下，没有两个具名分组之间存在显著差异。`,
+    };
+  }
+  if (likelihoodRatio.pValue < SIGNIFICANCE) {
+    return {
+      en: `Taken together the factors change how fast customers leave (likelihood-ratio test ${pText(likelihoodRatio.pValue)}), but no single comparison between groups is significant at the 5% level.`,
+      zh: `这些因素合起来会改变客户流失速度（似然比检验 ${pText(likelihoodRatio.pValue)}），但在 5% 的显著性水平下，没有任何两组之间的单独比较是显著的。`,
+    };
+  }
+  return { en: 'No factor changes how fast customers leave at the 5% level.', zh: '在 5% 的显著性水平下，没有哪个因素明显改变流失速度。' };
 }
 
 function driverWarnings(subjects: SubjectColumns, excludedForMissing: number, terms: DriverTerm[], coefficients: DriverCoefficient[], fit: CoxFit): DriverWarning[] {

@@ -161,8 +161,10 @@ export interface DriversResult {
   proportionalHazardsGlobal: ChiSquareTest;
   iterations: number;
   converged: boolean;
-  /** Null when no coefficient is significant at 5%. */
+  /** The largest significant contrast between two named groups (or per unit of a number); null when there is none. */
   headline: DriverHeadline | null;
+  /** The model's finding in one sentence: the headline's, or what the fit shows without one (only unnamed levels significant, the factors only jointly, or nothing at 5%). */
+  finding: { zh: string; en: string };
   warnings: DriverWarning[];
 }
 

@@ -57,6 +57,7 @@ export const driversResult: DriversResult = {
     pValue: 0.001,
     sentence: { en: 'Customers with main churn reason "Delivery" leave 3 times as fast as those with "no ticket".', zh: '主要流失原因为「物流配送」的客户，流失速度是「无工单」客户的 3 倍。' },
   },
+  finding: { en: 'Customers with main churn reason "Delivery" leave 3 times as fast as those with "no ticket".', zh: '主要流失原因为「物流配送」的客户，流失速度是「无工单」客户的 3 倍。' },
   warnings: [{ kind: 'proportionalHazards', term: 'reason', pValue: 0.04, sentence: { en: 'The effect of main churn reason changes over time.', zh: '「主要流失原因」的影响随时间变化。' } }],
 };
 

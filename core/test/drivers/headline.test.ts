@@ -2,7 +2,7 @@
 // customers without a value: such a level says nothing about why customers leave.
 import { describe, expect, it } from 'vitest';
 import type { DriverCoefficient, DriverTerm } from '../../src/api/index.ts';
-import { headline, MISSING_LEVEL } from '../../src/analysis/drivers.ts';
+import { driversFinding, headline, MISSING_LEVEL } from '../../src/analysis/drivers.ts';
 import { UNDETERMINED } from '../../src/analysis/shopperTypes.ts';
 
 const coefficient = (level: string, value: number): DriverCoefficient => ({
@@ -50,8 +50,36 @@ describe('drivers headline', () => {
     expect(found!.sentence.zh).not.toContain('未判定');
   });
 
-  it('has no headline when only an unknown level differs from the reference', () => {
-    const found = headline([{ ...term, levels: term.levels.slice(0, 2) }], [coefficient(UNDETERMINED, 2)], { covariance: [[0.01]] });
+  it('has no headline when only an unknown level differs from the reference, and says so instead of "no factor"', () => {
+    const terms = [{ ...term, levels: term.levels.slice(0, 2) }];
+    const coefficients = [coefficient(UNDETERMINED, 2)];
+    const found = headline(terms, coefficients, { covariance: [[0.01]] });
     expect(found).toBeNull();
+    const finding = driversFinding(found, terms, coefficients, { pValue: 1e-6 });
+    expect(finding.en).toMatch(/^Only customers with shopper type "Undetermined" leave at a significantly different pace/);
+    expect(finding.zh).toMatch(/^只有购物者类型为「未判定」的客户流失速度显著不同/);
+  });
+
+  it('finds a significant pair when the extremes are not significant', () => {
+    // against Simple (0): Loyal +3 with variance 4 (z 1.5), Routine -0.67 with variance 0.0576 (z -2.79, p 0.005);
+    // Loyal against Routine: 3.67 over sqrt(4.0576), p 0.068. Only Simple against Routine is significant.
+    const coefficients = [{ ...coefficient('loyal', 3), pValue: 0.13 }, { ...coefficient('routine', -0.67), pValue: 0.005 }];
+    const terms = [{ ...term, levels: [term.levels[0]!, term.levels[3]!, { level: 'routine', subjects: 120, events: 20, names: { zh: '常规型', en: 'Routine' } }] }];
+    const found = headline(terms, coefficients, { covariance: [[4, 0], [0, 0.0576]] });
+    expect(found).toMatchObject({ level: 'simple', than: 'routine' });
+    expect(found!.factor).toBeCloseTo(Math.exp(0.67), 10);
+    // Wald chi-square 0.67^2 / 0.0576 = 7.793, upper tail 0.00524 (R: pchisq(0.67^2/0.0576, 1, lower.tail = FALSE))
+    expect(found!.pValue).toBeCloseTo(0.00524, 5);
+    expect(driversFinding(found, terms, coefficients, { pValue: 0.01 })).toBe(found!.sentence);
+  });
+
+  it('says the factors matter together when no single pair is significant, and "no factor" only when nothing is', () => {
+    const coefficients = [{ ...coefficient('loyal', 0.1), pValue: 0.3 }];
+    const terms = [{ ...term, levels: [term.levels[0]!, term.levels[3]!] }];
+    expect(headline(terms, coefficients, { covariance: [[0.01]] })).toBeNull();
+    expect(driversFinding(null, terms, coefficients, { pValue: 0.02 }).en).toBe(
+      'Taken together the factors change how fast customers leave (likelihood-ratio test p = 0.020), but no single comparison between groups is significant at the 5% level.',
+    );
+    expect(driversFinding(null, terms, coefficients, { pValue: 0.4 })).toEqual({ en: 'No factor changes how fast customers leave at the 5% level.', zh: '在 5% 的显著性水平下，没有哪个因素明显改变流失速度。' });
   });
 });

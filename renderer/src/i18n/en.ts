@@ -567,7 +567,6 @@ export const en = {
   'drivers.covariates': 'Factors in the model',
   'drivers.standardize': 'Numbers per standard deviation',
   'drivers.headline': 'Strongest driver',
-  'drivers.noDriver': 'No factor changes how fast customers leave at the 5% level.',
   'drivers.subjects': 'Customers modelled',
   'drivers.events': 'Churned',
   'drivers.concordance': 'Concordance',

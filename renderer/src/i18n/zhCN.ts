@@ -569,7 +569,6 @@ export const zhCN: Record<MessageKey, string> = {
   'drivers.covariates': '纳入模型的因素',
   'drivers.standardize': '数值因素按标准差计',
   'drivers.headline': '最强驱动因素',
-  'drivers.noDriver': '在 5% 的显著性水平下，没有哪个因素明显改变流失速度。',
   'drivers.subjects': '建模客户数',
   'drivers.events': '已流失',
   'drivers.concordance': '一致性指数',

@@ -80,7 +80,7 @@ const pText = (p: number | null) => (p === null ? 'NA' : p < 0.001 ? '<0.001' : 
 
 function printDrivers(result: DriversResult): void {
   const out: string[] = [];
-  out.push(result.headline ? result.headline.sentence.en : 'No factor changes how fast customers leave at the 5% level.');
+  out.push(result.finding.en);
   out.push(
     `Cox model (Efron ties): ${result.subjects} subjects, ${result.events} events; time in ${result.timeUnit === 'day' ? 'days' : result.timeUnit}. ` +
       `Log-likelihood ${result.logLikelihood.model.toFixed(3)} (null ${result.logLikelihood.null.toFixed(3)}); ` +

@@ -13,7 +13,6 @@ import { ROLE_COLORS } from '../theme.ts';
 const TEXT = {
   modelTitle: { 'zh-CN': '流失驱动因素（Cox 比例风险模型）', en: 'Churn drivers (Cox proportional-hazards model)' },
   checkTitle: { 'zh-CN': '比例风险假设检验', en: 'Proportional-hazards check' },
-  noDriver: { 'zh-CN': '在 5% 的显著性水平下，没有哪个因素明显改变流失速度。', en: 'No factor changes how fast customers leave at the 5% level.' },
   checkPassed: { 'zh-CN': '所有因素的影响在客户生命周期内大致恒定，风险比可以直接解读。', en: 'Every factor acts about evenly over the customer lifetime: the hazard ratios read as they are.' },
   term: { 'zh-CN': '因素', en: 'Factor' },
   level: { 'zh-CN': '取值', en: 'Level' },
@@ -95,7 +94,7 @@ export function driversSections(result: DriversResult, lang: ReportLang): Report
     id: 'drivers.model',
     area: 'drivers',
     title: TEXT.modelTitle[lang],
-    headline: result.headline ? result.headline.sentence[language(lang)] : TEXT.noDriver[lang],
+    headline: result.finding[language(lang)],
     chart: {
       data: [
         {

@@ -77,7 +77,7 @@ export function DriversScreen() {
           <section className="panel" aria-labelledby="drivers-headline">
             <h2 id="drivers-headline">{t('drivers.headline')}</h2>
             <p className="headline" data-testid="drivers-headline">
-              {result.headline ? label(result.headline.sentence) : t('drivers.noDriver')}
+              {label(result.finding)}
             </p>
           </section>
           <div className="stats">
