@@ -6,6 +6,7 @@ export * from './rpc.ts';
 export * from './codec.ts';
 export type * from './workspace.ts';
 export type * from './retention.ts';
+export { STEADY_WINDOW_REPEAT_CUSTOMERS, windowRestsOnFew } from './retention.ts';
 export * from './kpiFormula.ts';
 export type * from './reasons.ts';
 export type * from './customers.ts';

@@ -42,6 +42,18 @@ export interface ChurnRuleInfo {
   repeatCustomers: number | null;
 }
 
+/**
+ * Fewer repeat customers than this make the derived window unsteady: a 90th percentile of a few
+ * dozen gaps moves with every customer, and with two or three the churn rates and survival
+ * medians mostly restate the window. Every surface that shows such a window says so with the fix.
+ */
+export const STEADY_WINDOW_REPEAT_CUSTOMERS = 30;
+
+/** True when the window was derived from the gaps of fewer repeat customers than STEADY_WINDOW_REPEAT_CUSTOMERS. */
+export function windowRestsOnFew(rule: Pick<ChurnRuleInfo, 'windowSource' | 'repeatCustomers'>): boolean {
+  return rule.windowSource === 'p90' && (rule.repeatCustomers ?? 0) < STEADY_WINDOW_REPEAT_CUSTOMERS;
+}
+
 /** Every option filled in: what a result reports. */
 export type Resolved<T> = { [K in keyof T]-?: Exclude<T[K], undefined> };
 

@@ -28,7 +28,7 @@ function row(key: string, en: string, zh: string, churned: number, lift: [number
 // 40 churned customers, 30 with tickets. Unknown (12) outnumbers delivery (9) but is not a reason to rank.
 const RESULT: ChurnReasonsResult = {
   options: { statuses: ['completed'], asOf: '2024-06-30T00:00:00.000Z', windowDays: 97, daysBeforeLastOrder: 90, churnFlag: null },
-  rule: { windowDays: 97, windowSource: 'p90', asOf: '2024-06-30T00:00:00.000Z', statuses: ['completed'], repeatCustomers: 25 },
+  rule: { windowDays: 97, windowSource: 'p90', asOf: '2024-06-30T00:00:00.000Z', statuses: ['completed'], repeatCustomers: 250 },
   taxonomyVersion: 2,
   churnedCustomers: 40,
   judgedCustomers: 100,
@@ -89,7 +89,7 @@ describe('reasons section', () => {
 
   it('states the churn rule, the ticket window and the taxonomy version', () => {
     expect(section!.options).toEqual([
-      { label: 'Churn window', value: '97 days (P90 of the gaps of 25 repeat customers)' },
+      { label: 'Churn window', value: '97 days (P90 of the gaps of 250 repeat customers)' },
       { label: 'Orders counted', value: 'completed' },
       { label: 'As of', value: '2024-06-30' },
       { label: 'Tickets counted', value: 'from 90 days before the last order to the churn date' },

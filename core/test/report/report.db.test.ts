@@ -56,7 +56,11 @@ describe('defaultReport on the hand-made shop', () => {
     expect(ids).toContain('customers.rfm');
     for (const section of report.sections) expect(section.note).toBe('');
     const churn = report.sections.find((section) => section.id === 'churn.summary')!;
-    expect(churn.options).toContainEqual({ label: 'Churn window', value: '97 days (P90 of the gaps of 5 repeat customers)' });
+    // the shop has 5 repeat customers: too few for a steady window, which the rule and the headline say with the fix
+    expect(churn.options).toContainEqual({
+      label: 'Churn window',
+      value: '97 days (P90 of the gaps of only 5 repeat customers: too few for a steady window, so churn rates and survival mostly restate it; choose a window that fits the purchase cycle)',
+    });
     expect(churn.options).toContainEqual({ label: 'As of', value: '2024-06-15' });
   });
 

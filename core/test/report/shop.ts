@@ -58,14 +58,15 @@ export const SHOP_HEADLINES = {
     // every cohort of the shop is under the 30 customers a worst-cohort finding needs
     cohorts: 'On average 42.9% of customers bought in month 3; no cohort followed that far has 30 customers (the largest has 4), too few to name the worst.',
     curve: 'On average 28.6% of customers buy again in month 1 and 42.9% in month 3 (the 2 cohorts that reach it).',
-    churn: '30.0% of customers have churned: 3 of 10 went more than 97 days without buying; 7 bought within the window and are too recent to judge.',
+    // 5 repeat customers: the window is flagged before the finding
+    churn: 'Caution: the 97-day window rests on the gaps of only 5 repeat customers, too few to trust; choose a window that fits the purchase cycle. 30.0% of customers have churned: 3 of 10 went more than 97 days without buying; 7 bought within the window and are too recent to judge.',
     survival: 'Half of customers have churned 138 days after their first order',
   },
   'zh-CN': {
     kpis: '前 20% 的客户贡献了 85.1% 的收入（基尼系数 0.70）。',
     cohorts: '平均 42.9% 的客户在第 3 个月有购买；能观察到该期的同期群都不足 30 位客户（最大的有 4 位），人数太少，不指出哪个最差。',
     curve: '平均 28.6% 的客户在第 1 个月再次购买，第 3 个月为 42.9%（可观察到该期的 2 个同期群）。',
-    churn: '30.0% 的客户已流失：10 位客户中 3 位超过 97 天未再购买；7 位在窗口期内有购买，尚无法判断。',
+    churn: '注意：97 天的窗口仅由 5 位复购客户的购买间隔得出，样本太少，不宜采信；请按业务的购买周期手动设定窗口。30.0% 的客户已流失：10 位客户中 3 位超过 97 天未再购买；7 位在窗口期内有购买，尚无法判断。',
     survival: '一半客户在首单后 138 天内流失',
   },
 } as const;

@@ -63,6 +63,16 @@ describe('churnwb retention commands', () => {
     expect(kpis[2]).toMatch(/^repeatPurchaseRate,0\.8333333333333334,5,6,/);
   });
 
+  it('churn says when its derived window rests on too few repeat customers, with the flag that fixes it', async () => {
+    // the shop's 5 repeat customers give the window; a chosen one needs no caution
+    const [rule, caution] = (await run('churn')).split(/\r?\n/);
+    expect(rule).toMatch(/\(P90 of the gaps of 5 repeat customers\)/);
+    expect(caution).toBe(
+      'caution: the window rests on the gaps of only 5 repeat customers, too few for a steady 90th percentile; churn rates and survival mostly restate it. Choose a window that fits the purchase cycle with --window-days N',
+    );
+    expect(await run('churn', '--window-days', '30')).not.toContain('caution');
+  });
+
   it('members prints the customers of a cell; bad options fail with the error code', async () => {
     expect((await run('members', '--cohort', '2024-01-01', '--k', '1')).trim().split(/\r?\n/)).toEqual([
       'customer_id,first_at,last_at,cell_orders,cell_revenue,orders,revenue',

@@ -243,6 +243,7 @@ export const en = {
   'churn.subtitle': 'Who stopped buying, when, and how long customers stay.',
   'churn.window': 'Churn window (days)',
   'churn.windowAuto': 'auto: {days}',
+  'churn.windowFew': 'The {days}-day churn window is the 90th percentile of the gaps between purchase days of only {customers} repeat customers: too few for a steady window, so the churn figures below mostly restate it. Type a window that fits your purchase cycle in "{field}".',
   'churn.windowP90': 'P90 of the gaps of {customers} repeat customers',
   'churn.windowUser': 'chosen by you',
   'churn.days': '{days} days',

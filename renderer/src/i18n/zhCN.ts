@@ -245,6 +245,7 @@ export const zhCN: Record<MessageKey, string> = {
   'churn.subtitle': '谁不再购买、何时流失，以及客户能留存多久。',
   'churn.window': '流失窗口（天）',
   'churn.windowAuto': '自动：{days}',
+  'churn.windowFew': '{days} 天的流失窗口仅由 {customers} 位复购客户的购买间隔取第 90 百分位得出：样本太少，窗口不稳定，下方的流失数字基本只是在重复这个窗口。请在「{field}」中按业务的购买周期输入窗口。',
   'churn.windowP90': '由 {customers} 位复购客户购买间隔的第 90 百分位得出',
   'churn.windowUser': '手动设置',
   'churn.days': '{days} 天',

@@ -2,7 +2,7 @@
 // and how long customers last (Kaplan-Meier median lifetime with its confidence interval).
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ReportLang, ReportSection } from '../../api/report.ts';
-import type { ChurnSummaryResult, SurvivalCurve, SurvivalResult } from '../../api/retention.ts';
+import { windowRestsOnFew, type ChurnSummaryResult, type SurvivalCurve, type SurvivalResult } from '../../api/retention.ts';
 import { churnSummary } from '../../analysis/churn.ts';
 import { survival } from '../../analysis/survival.ts';
 import { makeTable } from '../table.ts';
@@ -103,9 +103,15 @@ export function churnHeadline(summary: ChurnSummaryResult, lang: ReportLang): st
   const share = formatPercent(summary.churned / summary.customers, lang);
   const [churned, customers, censored] = [summary.churned, summary.customers, summary.censored].map((n) => formatCount(n, lang));
   const days = summary.rule.windowDays;
+  const finding =
+    lang === 'en'
+      ? `${share} of customers have churned: ${churned} of ${customers} went more than ${days} days without buying; ${censored} bought within the window and are too recent to judge.`
+      : `${share} 的客户已流失：${customers} 位客户中 ${churned} 位超过 ${days} 天未再购买；${censored} 位在窗口期内有购买，尚无法判断。`;
+  if (!windowRestsOnFew(summary.rule)) return finding;
+  const repeaters = formatCount(summary.rule.repeatCustomers ?? 0, lang);
   return lang === 'en'
-    ? `${share} of customers have churned: ${churned} of ${customers} went more than ${days} days without buying; ${censored} bought within the window and are too recent to judge.`
-    : `${share} 的客户已流失：${customers} 位客户中 ${churned} 位超过 ${days} 天未再购买；${censored} 位在窗口期内有购买，尚无法判断。`;
+    ? `Caution: the ${days}-day window rests on the gaps of only ${repeaters} repeat customers, too few to trust; choose a window that fits the purchase cycle. ${finding}`
+    : `注意：${days} 天的窗口仅由 ${repeaters} 位复购客户的购买间隔得出，样本太少，不宜采信；请按业务的购买周期手动设定窗口。${finding}`;
 }
 
 export function survivalSections(result: SurvivalResult, lang: ReportLang): ReportSection[] {

@@ -3,7 +3,7 @@ import { CoreError, type ErrorCode } from '../../api/errors.ts';
 import type { LogEvent } from '../../api/events.ts';
 import type { ReportLang, ReportOption, ReportSection } from '../../api/report.ts';
 import { PERIOD_WORDS, statusWords } from '../../api/kpiFormula.ts';
-import type { ChurnRuleInfo, RetentionPeriod } from '../../api/retention.ts';
+import { windowRestsOnFew, type ChurnRuleInfo, type RetentionPeriod } from '../../api/retention.ts';
 import { formatCount } from '../text.ts';
 
 /** A word in both languages. */
@@ -63,6 +63,11 @@ export async function sectionsOrSkip(name: string, build: () => Promise<ReportSe
 export function windowText(rule: ChurnRuleInfo, lang: ReportLang): string {
   if (rule.windowSource === 'user') return lang === 'en' ? `${rule.windowDays} days (chosen)` : `${rule.windowDays} 天（手动设定）`;
   const customers = formatCount(rule.repeatCustomers ?? 0, lang);
+  if (windowRestsOnFew(rule)) {
+    return lang === 'en'
+      ? `${rule.windowDays} days (P90 of the gaps of only ${customers} repeat customers: too few for a steady window, so churn rates and survival mostly restate it; choose a window that fits the purchase cycle)`
+      : `${rule.windowDays} 天（仅由 ${customers} 位复购客户的购买间隔得出第 90 百分位：样本太少，窗口不稳定，流失率与生存分析基本只是在重复这个窗口；请按业务的购买周期手动设定窗口）`;
+  }
   return lang === 'en'
     ? `${rule.windowDays} days (P90 of the gaps of ${customers} repeat customers)`
     : `${rule.windowDays} 天（${customers} 位复购客户购买间隔的第 90 百分位）`;

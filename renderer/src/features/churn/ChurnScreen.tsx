@@ -17,6 +17,7 @@ import { useLargestGroups, useSegmentChoices } from '../segmentChoices.ts';
 import { DEFAULT_STATUSES, StatusesField } from '../StatusesField.tsx';
 import { churnRateLayout, churnRateTraces, lifecycleLayout, lifecycleTraces, SURVIVAL_LAYOUT, survivalTraces } from './churnCharts.ts';
 import { KpiTiles } from './KpiTiles.tsx';
+import { WindowCaution } from '../../components/WindowCaution.tsx';
 
 /** The churn window typed where the core said it cannot derive one; applied as a whole number, not digit by digit. */
 function WindowFix({ onApply }: { onApply: (days: string) => void }) {
@@ -115,6 +116,7 @@ export function ChurnScreen() {
       )}
       {summary.value && ruleInfo && (
         <>
+          <WindowCaution rule={ruleInfo} />
           {shape.singlePeriod && (
             <div className="banner banner-warning" role="status" data-testid="single-period">
               <div className="banner-body">{t('churn.singlePeriod', { period: t(`period.${period}`) })}</div>
