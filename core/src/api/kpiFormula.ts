@@ -22,6 +22,8 @@ export interface KpiFormulaTerms {
   /** A repeat customer bought on at least this many different days. */
   repeatDays: number;
   creditNotes: number;
+  /** Tickets up to the evaluation date: with none, the complaint rate is unknown, not 0%. */
+  tickets: number;
   lowRatingAtMost: number;
   /** The top share of customers of the Pareto view, as a fraction. */
   topShare: number;
@@ -87,7 +89,9 @@ function englishFormula(key: KpiKey, terms: KpiFormulaTerms): string {
     case 'refundRateAmount':
       return 'money given back (refund amounts, the whole amount of refunded orders without one, credit notes) / amount of orders completed or refunded';
     case 'complaintRate':
-      return `customers with a ticket up to ${asOf} / customers with an order of ${activity}`;
+      return terms.tickets === 0
+        ? 'needs tickets: the workspace has none up to the evaluation date; import a tickets export'
+        : `customers with a ticket up to ${asOf} / customers with an order of ${activity}`;
     case 'averageRating':
       return 'sum of ticket ratings / tickets with a rating';
     case 'lowRatingShare':
@@ -128,7 +132,7 @@ function chineseFormula(key: KpiKey, terms: KpiFormulaTerms): string {
     case 'refundRateAmount':
       return '退还的金额（退款金额；已退款但无退款金额的订单计全额；贷项凭证金额） / 已完成或已退款订单的金额';
     case 'complaintRate':
-      return `截至 ${asOf} 有工单的客户 / 有${activity}的客户`;
+      return terms.tickets === 0 ? '需要工单数据：截至评估日工作区中没有工单，请导入工单导出文件' : `截至 ${asOf} 有工单的客户 / 有${activity}的客户`;
     case 'averageRating':
       return '工单评分之和 / 有评分的工单数';
     case 'lowRatingShare':

@@ -16,6 +16,7 @@ const TERMS: KpiFormulaTerms = {
   windowSource: 'p90',
   repeatDays: 2,
   creditNotes: 3,
+  tickets: 12,
   lowRatingAtMost: 2,
   topShare: 0.2,
   topCustomers: 2,

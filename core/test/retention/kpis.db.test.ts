@@ -103,3 +103,17 @@ describe('kpis on the hand-checked shop', () => {
     ]);
   });
 });
+
+describe('kpis without tickets', () => {
+  let t: TestCore;
+  afterAll(async () => t?.close());
+
+  it('leaves the complaint rate unknown, not 0%, and says what it needs', async () => {
+    t = await openFixtureCore({ orders: SHOP_ORDERS });
+    const result = await t.client.kpis({ windowDays: 30 });
+    const complaints = result.kpis.find((item) => item.key === 'complaintRate')!;
+    expect([complaints.numerator, complaints.denominator, complaints.value]).toEqual([null, 6, null]);
+    expect(complaints.formula).toBe('needs tickets: the workspace has none up to the evaluation date; import a tickets export');
+    expect(result.formulaTerms.tickets).toBe(0);
+  });
+});

@@ -44,9 +44,14 @@ export function printCsv(rows: readonly Record<string, unknown>[], columns: read
 /** The one way the CLI reports failure: `churnwb: E_CODE: message` on stderr, exit code 1. */
 export function reportFailure(error: unknown): never {
   const data = toErrorData(error);
-  process.stderr.write(`churnwb: ${data.code}: ${data.message.replaceAll('\n', ' ')}\n`);
+  process.stderr.write(`churnwb: ${data.code}: ${data.message.replaceAll('\n', ' ')}${CLI_FIXES[String(data.details?.reason)] ?? ''}\n`);
   process.exit(1);
 }
+
+/** The fix of a failure in the command line's own words, where the core's message names the API option. */
+const CLI_FIXES: Record<string, string> = {
+  no_repeat_buyers: ' (on the command line: --window-days N, a window that fits the purchase cycle)',
+};
 
 /** Parses a numeric option or fails with E_ARGS naming it. */
 export function numberOption(name: string, value: string | undefined): number | undefined {
