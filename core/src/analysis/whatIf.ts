@@ -45,8 +45,12 @@ function scenario(reduction: number, hazard: number, horizon: number, active: nu
   };
 }
 
-/** Mean CLV of the chosen customers from the stored customer-value run; null without one (or without ids). */
-async function groupMeanClv(connection: DuckDBConnection, ids: string[] | null, chosen: boolean[]): Promise<number | null> {
+/**
+ * Mean CLV of the chosen customers from the stored customer-value run (a member it does not hold
+ * counts as 0); null without one, without ids, or when the run holds no CLV for any member (a run
+ * whose spend model could not be fitted has none: "0 of CLV kept" would be a made-up figure).
+ */
+export async function groupMeanClv(connection: DuckDBConnection, ids: string[] | null, chosen: boolean[]): Promise<number | null> {
   if (!ids) return null;
   const [stored] = await queryRows(connection, `SELECT 1 FROM information_schema.tables WHERE table_schema = 'main' AND table_name = $table`, { table: RESULT_TABLES.value });
   if (!stored) return null;
@@ -54,7 +58,7 @@ async function groupMeanClv(connection: DuckDBConnection, ids: string[] | null, 
   if (members.length === 0) return null;
   const { clv } = await queryOne<{ clv: number | null }>(
     connection,
-    `SELECT avg(coalesce(v.clv, 0)) AS clv FROM (SELECT unnest($ids) AS customer_id) m LEFT JOIN ${RESULT_TABLES.value} v USING (customer_id)`,
+    `SELECT CASE WHEN count(v.clv) > 0 THEN avg(coalesce(v.clv, 0)) END AS clv FROM (SELECT unnest($ids) AS customer_id) m LEFT JOIN ${RESULT_TABLES.value} v USING (customer_id)`,
     { ids: listValue(members) },
   );
   return clv;
