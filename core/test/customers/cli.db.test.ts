@@ -37,6 +37,13 @@ describe.skipIf(!existsSync(WITH_SPEND))('churnwb clv --summary', () => {
     expect(printed).not.toHaveProperty('atRisk');
   });
 
+  it('prints the summary in whole customers, tenths of purchases and money to the cent', async () => {
+    await main(['-w', join(dir, 'w.duckdb'), '--threads', '1', 'clv', '--summary', WITH_SPEND]);
+    const lines = output.trim().split(/\r?\n/);
+    expect(lines[2]).toMatch(/^expected alive about \d+ of 2357 customers \(mean P\(alive\) 0\.\d+\); expected purchases in 12 months \d+\.\d$/);
+    expect(lines[3]).toMatch(/^CLV total \d+\.\d\d, value at risk \d+\.\d\d \(monthly discount 0\.01\)$/);
+  });
+
   it('exports the customers most at risk as CSV', async () => {
     await main(['-w', join(dir, 'w.duckdb'), '--threads', '1', 'clv', '--summary', WITH_SPEND, '--at-risk', '3']);
     const lines = output.trim().split(/\r?\n/);

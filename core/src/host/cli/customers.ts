@@ -25,6 +25,7 @@ async function printTable(core: Core, table: CustomerTable, resultId: string, li
 
 const percent = (share: number | null) => (share === null ? '' : `${(share * 100).toFixed(1)}%`);
 const round = (value: number | null, digits = 4) => (value === null ? 'n/a' : Number(value.toPrecision(digits)).toString());
+const money = (value: number | null) => (value === null ? 'n/a' : value.toFixed(2));
 
 function printRfm(result: RfmSegmentsResult): void {
   process.stdout.write(`RFM as of ${result.options.asOf}: ${result.customers} customers, revenue ${round(result.revenue, 10)}\n`);
@@ -55,8 +56,9 @@ function printValue(result: CustomerValueResult): void {
     gammaGamma
       ? `Gamma-Gamma (${gammaGamma.customers} repeat customers): p=${round(gammaGamma.p)} q=${round(gammaGamma.q)} v=${round(gammaGamma.v)} LL=${gammaGamma.logLikelihood.toFixed(2)}`
       : `Gamma-Gamma: not fitted (${result.gammaGammaSkipped})`,
-    `expected alive ${round(summary.expectedAlive, 6)} of ${summary.customers} (mean P(alive) ${round(summary.meanPAlive)}); expected purchases in ${result.options.horizonMonths} months ${round(summary.expectedPurchases, 6)}`,
-    `CLV total ${round(summary.totalClv, 8)}, value at risk ${round(summary.totalValueAtRisk, 8)} (monthly discount ${result.options.monthlyDiscountRate})`,
+    // expected counts are sums of probabilities: whole customers and tenths of purchases say all they can; money to the cent
+    `expected alive about ${Math.round(summary.expectedAlive)} of ${summary.customers} customers (mean P(alive) ${round(summary.meanPAlive)}); expected purchases in ${result.options.horizonMonths} months ${summary.expectedPurchases.toFixed(1)}`,
+    `CLV total ${money(summary.totalClv)}, value at risk ${money(summary.totalValueAtRisk)} (monthly discount ${result.options.monthlyDiscountRate})`,
     ...result.warnings.map((warning) => `warning: ${warning}`),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
