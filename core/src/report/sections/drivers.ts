@@ -2,6 +2,7 @@
 // and the proportional-hazards check per term with plain-language warnings.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { DriverCoefficient, DriversResult, OrderDriver } from '../../api/drivers.ts';
+import { logAxisTicks } from '../../api/logAxis.ts';
 import type { ReportLang, ReportOption, ReportSection } from '../../api/report.ts';
 import { churnDrivers, ORDER_DRIVER_NAMES } from '../../analysis/drivers.ts';
 import { workspaceTaxonomy } from '../../analysis/reasonTaxonomy.ts';
@@ -75,6 +76,7 @@ export function driversSections(result: DriversResult, lang: ReportLang): Report
   // Forest plot: strongest ratios at the top (Plotly draws the first category at the bottom)
   const ordered = [...estimated].sort((a, b) => Math.abs(Math.log(a.hazardRatio!)) - Math.abs(Math.log(b.hazardRatio!)));
   const labels = ordered.map((c) => coefficientLabel(result, c, lang));
+  const ticks = logAxisTicks(ordered.flatMap((c) => [c.hazardRatio!, c.lower!, c.upper!]), lang);
   const options: ReportOption[] = [
     ...(result.rule ? ruleOptions(result.rule, lang) : []),
     { label: TEXT.covariates[lang], value: result.options.covariates.map((term) => driverTermName(term, lang)).join(lang === 'en' ? ', ' : '、') },
@@ -115,7 +117,7 @@ export function driversSections(result: DriversResult, lang: ReportLang): Report
         },
       ],
       layout: {
-        xaxis: { type: 'log', title: { text: TEXT.axis[lang] } },
+        xaxis: { type: 'log', title: { text: TEXT.axis[lang] }, tickmode: 'array', tickvals: ticks.tickvals, ticktext: ticks.ticktext, range: ticks.range },
         yaxis: { type: 'category', automargin: true },
         shapes: [{ type: 'line', x0: 1, x1: 1, yref: 'paper', y0: 0, y1: 1, line: { color: '#333', dash: 'dot', width: 1 } }],
         showlegend: false,
