@@ -108,7 +108,7 @@ describe('defaultReport on the hand-made shop', () => {
     const cohorts = workbook.getWorksheet('Cohort retention')!;
     expect(cohorts.getCell('A3').value).toBe('2024-02');
     expect(cohorts.getCell('F3').value).toBe(1 / 3);
-    const kpis = workbook.getWorksheet('Key indicators and the Pareto v')!;
+    const kpis = workbook.getWorksheet('Key indicators')!;
     const top = kpis.getColumn(1).values.findIndex((value) => value === 'Top customers’ revenue share');
     expect(kpis.getCell(top, 2).value).toBeCloseTo(800 / 940, 12);
     expect(kpis.getCell(top, 2).numFmt).toBe('0.0%');

@@ -13,6 +13,8 @@ import { ROLE_COLORS } from '../theme.ts';
 
 const TEXT = {
   modelTitle: { 'zh-CN': '流失驱动因素（Cox 比例风险模型）', en: 'Churn drivers (Cox proportional-hazards model)' },
+  // The model table's name (a spreadsheet's sheet, a CSV file), within Excel's 31 characters
+  modelTableName: { 'zh-CN': '流失驱动因素', en: 'Churn drivers' },
   checkTitle: { 'zh-CN': '比例风险假设检验', en: 'Proportional-hazards check' },
   noDriver: { 'zh-CN': '在 5% 的显著性水平下，没有哪个因素明显改变流失速度。', en: 'No factor changes how fast customers leave at the 5% level.' },
   checkPassed: { 'zh-CN': '所有因素的影响在客户生命周期内大致恒定，风险比可以直接解读。', en: 'Every factor acts about evenly over the customer lifetime: the hazard ratios read as they are.' },
@@ -125,7 +127,7 @@ export function driversSections(result: DriversResult, lang: ReportLang): Report
       height: Math.max(320, 60 + 28 * ordered.length),
     },
     table: makeTable(
-      TEXT.modelTitle[lang],
+      TEXT.modelTableName[lang],
       [
         { key: 'term', label: TEXT.term[lang], format: 'text' },
         { key: 'level', label: TEXT.level[lang], format: 'text' },
@@ -133,7 +135,7 @@ export function driversSections(result: DriversResult, lang: ReportLang): Report
         { key: 'hazardRatio', label: TEXT.hazardRatio[lang], format: 'number' },
         { key: 'lower', label: TEXT.lower[lang], format: 'number' },
         { key: 'upper', label: TEXT.upper[lang], format: 'number' },
-        { key: 'pValue', label: TEXT.pValue[lang], format: 'text' },
+        { key: 'pValue', label: TEXT.pValue[lang], format: 'text', pValueKey: 'pValueExact' },
         { key: 'coefficient', label: TEXT.coefficient[lang], format: 'number' },
         { key: 'standardError', label: TEXT.standardError[lang], format: 'number' },
         { key: 'z', label: TEXT.z[lang], format: 'number' },
@@ -150,6 +152,7 @@ export function driversSections(result: DriversResult, lang: ReportLang): Report
           lower: c.lower,
           upper: c.upper,
           pValue: c.pValue === null ? null : pText(c.pValue),
+          pValueExact: c.pValue,
           coefficient: measured ? c.coefficient : null,
           standardError: c.standardError,
           z: c.z,
@@ -171,7 +174,7 @@ export function driversSections(result: DriversResult, lang: ReportLang): Report
         { key: 'term', label: TEXT.term[lang], format: 'text' },
         { key: 'chiSquare', label: TEXT.chiSquare[lang], format: 'number' },
         { key: 'df', label: TEXT.df[lang], format: 'integer' },
-        { key: 'pValue', label: TEXT.pValue[lang], format: 'text' },
+        { key: 'pValue', label: TEXT.pValue[lang], format: 'text', pValueKey: 'pValueExact' },
         { key: 'verdict', label: TEXT.verdict[lang], format: 'text' },
       ],
       [
@@ -182,6 +185,7 @@ export function driversSections(result: DriversResult, lang: ReportLang): Report
         chiSquare: test.statistic,
         df: test.df,
         pValue: pText(test.pValue),
+        pValueExact: test.pValue,
         verdict: test.pValue < 0.05 ? TEXT.fails[lang] : TEXT.holds[lang],
       })),
     ),

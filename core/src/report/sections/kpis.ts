@@ -45,6 +45,8 @@ const VALUE_COLUMN: Record<ReportColumnFormat, 'rate' | 'amount' | 'value'> = { 
 
 const TEXT = {
   title: { 'zh-CN': '关键指标与帕累托分布', en: 'Key indicators and the Pareto view' },
+  // The table's name (a spreadsheet's sheet, a CSV file): the indicators alone, short enough for Excel's 31 characters
+  tableName: { 'zh-CN': '关键指标', en: 'Key indicators' },
   kpi: { 'zh-CN': '指标', en: 'Indicator' },
   rate: { 'zh-CN': '比率', en: 'Rate' },
   amount: { 'zh-CN': '金额', en: 'Amount' },
@@ -88,7 +90,7 @@ export function kpiSections(result: KpisResult, lang: ReportLang): ReportSection
         },
       },
       table: makeTable(
-        TEXT.title[lang],
+        TEXT.tableName[lang],
         [
           { key: 'kpi', label: TEXT.kpi[lang], format: 'text' },
           { key: 'rate', label: TEXT.rate[lang], format: 'percent' },
