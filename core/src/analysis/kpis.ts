@@ -118,7 +118,7 @@ export async function kpis(connection: DuckDBConnection, options: KpisOptions = 
     kpi('revenuePerCustomer', revenue, customers.customers),
     kpi('averageOrderValue', revenue, customers.orders),
     kpi('topRevenueShare', pareto.topRevenue, revenue),
-    kpi('gini', pareto.giniNumerator, pareto.giniDenominator),
+    kpi('gini', pareto.meanRevenueGap, pareto.twiceRevenuePerCustomer),
   ];
   return { options: resolved, rule, kpis: list, lorenz: pareto.lorenz, formulaTerms };
 }
@@ -134,8 +134,14 @@ function lastRetention(periods: ChurnPeriodRow[]): { previous: ChurnPeriodRow; c
 interface ParetoView {
   topCustomers: number;
   topRevenue: number | null;
-  giniNumerator: number | null;
-  giniDenominator: number | null;
+  /**
+   * The Gini as a ratio a reader can repeat: the average revenue gap between two customers (each
+   * paired with every customer, itself included: 2 Σ (2i − n − 1) x_i / n² for x ascending) over
+   * twice the revenue per customer (2 Σ x / n). Their quotient is Σ (2i − n − 1) x_i / (n Σ x), while
+   * the raw sums of that formula run to billions that mean nothing on a page.
+   */
+  meanRevenueGap: number | null;
+  twiceRevenuePerCustomer: number | null;
   lorenz: LorenzPoint[];
 }
 
@@ -153,7 +159,7 @@ async function paretoView(
   customers: number,
   options: Resolved<Omit<KpisOptions, 'windowDays'>>,
 ): Promise<ParetoView> {
-  if (customers === 0) return { topCustomers: 0, topRevenue: null, giniNumerator: null, giniDenominator: null, lorenz: [] };
+  if (customers === 0) return { topCustomers: 0, topRevenue: null, meanRevenueGap: null, twiceRevenuePerCustomer: null, lorenz: [] };
   const topCustomers = Math.ceil(options.paretoShare * customers);
   const points = options.lorenzPoints;
   // Point j (1..points) sits at rank ceil(j n / points), so ranks up to r hold floor(r points / n) points
@@ -181,8 +187,8 @@ async function paretoView(
   return {
     topCustomers,
     topRevenue: total - (cumulativeAt(belowTop) ?? 0),
-    giniNumerator: totals.gini_sum,
-    giniDenominator: customers * total,
+    meanRevenueGap: totals.gini_sum === null ? null : (2 * totals.gini_sum) / (customers * customers),
+    twiceRevenuePerCustomer: (2 * total) / customers,
     lorenz: total > 0 ? lorenz : [],
   };
 }

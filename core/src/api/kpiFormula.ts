@@ -103,7 +103,7 @@ function englishFormula(key: KpiKey, terms: KpiFormulaTerms): string {
     case 'topRevenueShare':
       return `revenue of the top ${Math.round(terms.topShare * 100)}% of customers (${terms.topCustomers} by revenue) / all revenue`;
     case 'gini':
-      return 'Gini of revenue per customer: Σ (2i - n - 1) x_i / (n Σ x), x ascending';
+      return 'average revenue gap between two customers (each paired with every customer) / twice the revenue per customer: 0 when all bring the same, near 1 when a few bring almost all';
   }
 }
 
@@ -144,6 +144,6 @@ function chineseFormula(key: KpiKey, terms: KpiFormulaTerms): string {
     case 'topRevenueShare':
       return `按收入排名前 ${Math.round(terms.topShare * 100)}% 客户（${terms.topCustomers} 位）的收入 / 全部收入`;
     case 'gini':
-      return '按客户收入计算的基尼系数：Σ (2i − n − 1) xᵢ / (n Σ x)，x 从低到高排序';
+      return '两位客户收入之差的平均值（每位客户与所有客户两两配对） / 客均收入的两倍：客户收入都相同时为 0，越接近 1 表示收入越集中于少数客户';
   }
 }

@@ -46,6 +46,11 @@ export interface ReportColumn {
   format: ReportColumnFormat;
   /** Field holding each row's own format (a ReportColumnFormat name), for columns that mix units such as KPI values. */
   formatKey?: string;
+  /**
+   * Field holding the p-value a text column states ("0.728", "< 0.001"): files people calculate
+   * with (XLSX, CSV) store that number instead of the words, so it sorts and computes.
+   */
+  pValueKey?: string;
 }
 
 export interface ReportTable {

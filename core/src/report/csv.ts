@@ -5,10 +5,10 @@ import type { ReportTable } from '../api/report.ts';
 import { readTable } from './table.ts';
 
 export function tableCsv(table: ReportTable): string {
-  const { columns, rows } = readTable(table);
+  const { columns, calculationRows } = readTable(table);
   return csvText(
     columns.map((column) => column.label),
-    rows,
+    calculationRows,
     { bom: true },
   );
 }

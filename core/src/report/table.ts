@@ -12,6 +12,8 @@ export interface TableRows {
   rows: Cell[][];
   /** Each cell's format: its column's, or the row's own where the column has a `formatKey`. */
   formats: ReportColumnFormat[][];
+  /** The rows as files people calculate with hold them: a column stating a p-value in words carries the number. */
+  calculationRows: Cell[][];
 }
 
 const FORMATS: readonly ReportColumnFormat[] = ['text', 'integer', 'number', 'percent', 'money', 'date'];
@@ -38,6 +40,10 @@ export function makeTable(
       const key = column.formatKey;
       vectors[key] = vectorFromArray(rows.map((row) => (row[key] === null || row[key] === undefined ? null : String(row[key]))), new Utf8());
     }
+    if (column.pValueKey !== undefined) {
+      const key = column.pValueKey;
+      vectors[key] = vectorFromArray(rows.map((row) => (row[key] === null || row[key] === undefined ? null : Number(row[key]))), new Float64());
+    }
   }
   const table: ReportTable = { name, columns, arrow: tableToIPC(new Table(vectors), 'stream') };
   return totalRows === undefined || totalRows === rows.length ? table : { ...table, totalRows };
@@ -60,17 +66,21 @@ export function readTable(table: ReportTable): TableRows {
   };
   const values = table.columns.map((column) => vector(column.key));
   const rowFormats = table.columns.map((column) => (column.formatKey === undefined ? null : vector(column.formatKey)));
+  const pValues = table.columns.map((column) => (column.pValueKey === undefined ? null : vector(column.pValueKey)));
   const rows: Cell[][] = [];
   const formats: ReportColumnFormat[][] = [];
+  const calculationRows: Cell[][] = [];
   for (let index = 0; index < arrow.numRows; index++) {
     const rowFormat = table.columns.map((column, n) => {
       const named: unknown = rowFormats[n]?.get(index);
       return FORMATS.find((format) => format === named) ?? column.format;
     });
     formats.push(rowFormat);
-    rows.push(values.map((vector, n) => toCell(vector.get(index), rowFormat[n]!)));
+    const row = values.map((vector, n) => toCell(vector.get(index), rowFormat[n]!));
+    rows.push(row);
+    calculationRows.push(row.map((cell, n) => (pValues[n] ? toCell(pValues[n].get(index), 'number') : cell)));
   }
-  return { columns: table.columns, rows, formats };
+  return { columns: table.columns, rows, formats, calculationRows };
 }
 
 function toCell(value: unknown, format: ReportColumnFormat): Cell {
@@ -147,7 +157,7 @@ function numberDigits(rows: readonly Cell[][], formats: readonly ReportColumnFor
  * Every cell of a table as text, one number format per column: a column's decimals are the most any
  * of its numbers needs ("1.00, 0.20, 3.30, 1.39", not "1, 0.2, 3.3, 1.39").
  */
-export function formatTableRows(table: TableRows, lang: ReportLang, currency: string | null): string[][] {
+export function formatTableRows(table: Pick<TableRows, 'columns' | 'rows' | 'formats'>, lang: ReportLang, currency: string | null): string[][] {
   const digits = table.columns.map((_column, index) => numberDigits(table.rows, table.formats, index));
   return table.rows.map((row, r) => row.map((cell, index) => formatCell(cell, table.formats[r]![index]!, lang, currency, digits[index])));
 }

@@ -75,6 +75,7 @@ export function assertReportModel(value: unknown, path = 'report'): asserts valu
         string(column.label, `${at}.table.columns[${n}].label`);
         oneOf(column.format, COLUMN_FORMATS, `${at}.table.columns[${n}].format`);
         if (column.formatKey !== undefined) string(column.formatKey, `${at}.table.columns[${n}].formatKey`);
+        if (column.pValueKey !== undefined) string(column.pValueKey, `${at}.table.columns[${n}].pValueKey`);
       });
     }
   });

@@ -36,7 +36,7 @@ describe('churnwb report', () => {
     expect(stderr).toMatch(/^3 section\(s\): kpis\.overview, retention\.cohorts, retention\.curve; \d+\.\d s\n$/);
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.readFile(out);
-    expect(workbook.worksheets.map((sheet) => sheet.name)).toEqual(['摘要', '关键指标与帕累托分布', '同期群留存', '平均留存曲线']);
+    expect(workbook.worksheets.map((sheet) => sheet.name)).toEqual(['摘要', '关键指标', '同期群留存', '平均留存曲线']);
     expect(workbook.getWorksheet('摘要')!.getCell('B7').value).toBe(SHOP_HEADLINES['zh-CN'].cohorts);
   });
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { kpiFormula, type KpiFormulaTerms } from '../../src/api/kpiFormula.ts';
 import type { KpiKey, KpisResult } from '../../src/api/retention.ts';
 import { kpiSections } from '../../src/report/sections/kpis.ts';
-import { readTable } from '../../src/report/table.ts';
+import { formatTableRows, readTable } from '../../src/report/table.ts';
 
 const TERMS: KpiFormulaTerms = {
   statuses: ['completed', 'refunded'],
@@ -55,11 +55,16 @@ describe('KPI formulas', () => {
 });
 
 describe('the report KPI table', () => {
-  const kpi = (key: KpiKey, value: number) => ({ key, value, numerator: value, denominator: 1, formula: kpiFormula(key, TERMS, 'en') });
+  const kpi = (key: KpiKey, value: number, numerator: number | null, denominator: number | null) => ({ key, value, numerator, denominator, formula: kpiFormula(key, TERMS, 'en') });
   const result = {
     options: { period: 'month', paretoShare: 0.2, lowRatingAtMost: 2, lorenzPoints: 100, statuses: TERMS.statuses, asOf: TERMS.asOf },
     rule: { statuses: TERMS.statuses, asOf: TERMS.asOf, windowDays: 97, windowSource: 'p90', repeatCustomers: 6 },
-    kpis: [kpi('customers', 10), kpi('churnRate', 0.3), kpi('revenuePerCustomer', 94), kpi('gini', 0.7)],
+    kpis: [
+      kpi('customers', 4339, 4339, null),
+      kpi('retentionRate', 622 / 1364, 622, 1364),
+      kpi('revenuePerCustomer', 8_911_407.9 / 4339, 8_911_407.9, 4339),
+      kpi('gini', 2937.79 / 4107.58, 2937.79, 4107.58),
+    ],
     lorenz: [],
     formulaTerms: TERMS,
   } as unknown as KpisResult;
@@ -67,14 +72,33 @@ describe('the report KPI table', () => {
   it.each(['en', 'zh-CN'] as const)('puts rates, money and plain values in columns of their own, formulas in the report language (%s)', (lang) => {
     const table = readTable(kpiSections(result, lang)[0]!.table!);
     expect(table.columns.map((column) => column.format)).toEqual(['text', 'percent', 'money', 'number', 'number', 'number', 'text']);
-    expect(table.columns.every((column) => column.formatKey === undefined)).toBe(true);
-    // customers, churn rate, revenue per customer, Gini: each value in its one column
+    // customers, retention rate, revenue per customer, Gini: each value in its one column
     expect(table.rows.map((row) => row.slice(1, 4))).toEqual([
-      [null, null, 10],
-      [0.3, null, null],
-      [null, 94, null],
-      [null, null, 0.7],
+      [null, null, 4339],
+      [622 / 1364, null, null],
+      [null, 8_911_407.9 / 4339, null],
+      [null, null, 2937.79 / 4107.58],
     ]);
-    expect(table.rows[1]![6]).toBe(kpiFormula('churnRate', TERMS, lang));
+    expect(table.rows[1]![6]).toBe(kpiFormula('retentionRate', TERMS, lang));
+  });
+
+  it.each(['en', 'zh-CN'] as const)('prints counts as whole numbers and the Gini as two sums of money (%s)', (lang) => {
+    const table = readTable(kpiSections(result, lang)[0]!.table!);
+    const cells = formatTableRows(table, lang, 'GBP').map((row) => row.slice(3, 6));
+    expect(cells).toEqual([
+      ['4,339', '4,339', ''],
+      ['', '622', '1,364'],
+      ['', '£8,911,407.90', '4,339'],
+      ['0.72', '£2,937.79', '£4,107.58'],
+    ]);
+  });
+});
+
+describe('the Gini formula', () => {
+  it('states in words the two sums its numerator and denominator hold, in both languages', () => {
+    expect(kpiFormula('gini', TERMS, 'en')).toBe(
+      'average revenue gap between two customers (each paired with every customer) / twice the revenue per customer: 0 when all bring the same, near 1 when a few bring almost all',
+    );
+    expect(kpiFormula('gini', TERMS, 'zh-CN')).toBe('两位客户收入之差的平均值（每位客户与所有客户两两配对） / 客均收入的两倍：客户收入都相同时为 0，越接近 1 表示收入越集中于少数客户');
   });
 });

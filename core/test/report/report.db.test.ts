@@ -112,7 +112,7 @@ describe('defaultReport on the hand-made shop', () => {
     const cohorts = workbook.getWorksheet('Cohort retention')!;
     expect(cohorts.getCell('A3').value).toBe('2024-02');
     expect(cohorts.getCell('F3').value).toBe(1 / 3);
-    const kpis = workbook.getWorksheet('Key indicators and the Pareto v')!;
+    const kpis = workbook.getWorksheet('Key indicators')!;
     const top = kpis.getColumn(1).values.findIndex((value) => value === 'Top customers’ revenue share');
     expect(kpis.getCell(top, 2).value).toBeCloseTo(800 / 940, 12);
     expect(kpis.getCell(top, 2).numFmt).toBe('0.0%');
@@ -123,6 +123,16 @@ describe('defaultReport on the hand-made shop', () => {
     const perCustomer = kpis.getColumn(1).values.findIndex((value) => value === 'Revenue per customer');
     expect(kpis.getCell(perCustomer, 3).value).toBe(94);
     expect(kpis.getCell(perCustomer, 3).numFmt).toBe('#,##0.00');
+    // Counts are whole numbers wherever they sit: 10 customers in the value column, 10 as revenue per customer's denominator.
+    const customers = kpis.getColumn(1).values.findIndex((value) => value === 'Customers');
+    expect([kpis.getCell(customers, 4).value, kpis.getCell(customers, 4).numFmt]).toEqual([10, '#,##0']);
+    expect([kpis.getCell(perCustomer, 6).value, kpis.getCell(perCustomer, 6).numFmt]).toEqual([10, '#,##0']);
+    // The Gini 6540 / 9400 (shop.ts) as the average revenue gap between two customers, 2 × 6540 / 10² = 130.8,
+    // over twice the revenue per customer, 188: amounts of money, not the formula's raw sums.
+    const gini = kpis.getColumn(1).values.findIndex((value) => value === 'Gini coefficient');
+    expect(kpis.getCell(gini, 4).value).toBeCloseTo(6540 / 9400, 12);
+    expect(kpis.getCell(gini, 5).value).toBeCloseTo(130.8, 9);
+    expect(kpis.getCell(gini, 6).value).toBeCloseTo(188, 9);
     expect(workbook.getWorksheet('Summary')!.getCell('D7').value).toBe("'=cmd note: check the February campaign");
 
     const pptx = await JSZip.loadAsync((await t.client.exportReport({ report, format: 'pptx', images: {} })).bytes);

@@ -6,11 +6,13 @@ import Papa from 'papaparse';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import type { ReportChart, ReportLang, ReportModel } from '../../src/api/report.ts';
+import type { ReportChart, ReportLang, ReportModel, ReportSection } from '../../src/api/report.ts';
 import { exportReport } from '../../src/report/exportReport.ts';
-import { makeTable, readTable } from '../../src/report/table.ts';
+import { driversSections } from '../../src/report/sections/drivers.ts';
+import { formatTableRows, makeTable, readTable } from '../../src/report/table.ts';
 import type { ChartImageOptions, ReportRenderer } from '../../src/report/render.ts';
 import { FORMULA_TEXTS, cohortValue, handmadeReport } from './handmadeReport.ts';
+import { driversResult } from '../drivers/driversResultFixture.ts';
 
 const PNG_1X1 = new Uint8Array(Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64'));
 
@@ -236,6 +238,54 @@ describe.each(['zh-CN', 'en'] as ReportLang[])('XLSX export (%s)', (lang) => {
         }),
       ),
     );
+  });
+});
+
+describe.each(['zh-CN', 'en'] as ReportLang[])('XLSX export of the drivers sections and long names (%s)', (lang) => {
+  // The hand-worked drivers result with one p below 0.001, which the page prints "< 0.001"
+  const drivers = structuredClone(driversResult);
+  drivers.coefficients[0]!.pValue = 2e-9;
+  const [model, check] = driversSections(drivers, lang) as [ReportSection, ReportSection];
+  const longName = lang === 'en' ? 'Key indicators and the Pareto view' : '按首单渠道与地区划分的客户生命周期和流失风险以及挽回价值的逐月详细对比分析';
+  const named = (id: string, name: string): ReportSection => ({ ...model, id, table: { ...model.table!, name } });
+  const report: ReportModel = {
+    ...handmadeReport(lang),
+    sections: [model, check, named('custom.long', longName), named('custom.longAgain', longName), named('custom.drivers', lang === 'en' ? 'Churn drivers (Cox proportional-hazards model)' : '流失驱动因素（Cox 比例风险模型）')],
+  };
+
+  it('stores p-values as numbers that print as the report does, and the page still reads "< 0.001"', async () => {
+    const { file } = await exported(report, 'xlsx');
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(Buffer.from(file.bytes) as unknown as ArrayBuffer);
+    const [, modelSheet, checkSheet] = workbook.worksheets as [ExcelJS.Worksheet, ExcelJS.Worksheet, ExcelJS.Worksheet];
+    // Factor, level, reference, ratio, lower, upper, p: the measured level's p, the infinite level's none
+    expect(modelSheet.getCell('G1').value).toBe(lang === 'en' ? 'p' : 'p 值');
+    expect([modelSheet.getCell('G2').value, modelSheet.getCell('G3').value]).toEqual([2e-9, null]);
+    expect(modelSheet.getColumn(7).numFmt).toBe('[<0.001]"< 0.001";0.000');
+    // Per term, then the global test: both p = 0.04
+    expect([checkSheet.getCell('D2').value, checkSheet.getCell('D3').value]).toEqual([0.04, 0.04]);
+    expect(checkSheet.getColumn(4).numFmt).toBe('[<0.001]"< 0.001";0.000');
+    expect(formatTableRows(readTable(model.table!), lang, null).map((row) => row[6])).toEqual(['< 0.001', '']);
+  });
+
+  // A name within 31 characters stays whole, the Chinese model title among them
+  it('names each sheet with whole words within 31 characters, unique in the workbook', async () => {
+    const { file } = await exported(report, 'xlsx');
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(Buffer.from(file.bytes) as unknown as ArrayBuffer);
+    expect(workbook.worksheets.map((sheet) => sheet.name)).toEqual(
+      lang === 'en'
+        ? ['Summary', 'Churn drivers', 'Proportional-hazards check', 'Key indicators and the Pareto', 'Key indicators and the Pareto 2', 'Churn drivers 2']
+        : ['摘要', '流失驱动因素', '比例风险假设检验', '按首单渠道与地区划分的客户生命周期和流失风险以及挽回价值的逐月', '按首单渠道与地区划分的客户生命周期和流失风险以及挽回价值的 2', '流失驱动因素（Cox 比例风险模型）'],
+    );
+  });
+
+  it('writes p-values into the CSV as numbers', async () => {
+    const { file } = await exported(report, 'csv', { sectionId: 'drivers.proportionalHazards' });
+    const rows = Papa.parse<string[]>(new TextDecoder().decode(file.bytes).slice(1).trim()).data;
+    expect(rows.map((row) => row[3])).toEqual([lang === 'en' ? 'p' : 'p 值', '0.04', '0.04']);
+    const modelRows = Papa.parse<string[]>(new TextDecoder().decode((await exported(report, 'csv', { sectionId: 'drivers.model' })).file.bytes).slice(1).trim()).data;
+    expect(modelRows.map((row) => row[6])).toEqual([lang === 'en' ? 'p' : 'p 值', '2e-9', '']);
   });
 });
 

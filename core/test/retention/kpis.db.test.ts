@@ -75,8 +75,13 @@ describe('kpis on the hand-checked shop', () => {
     expect(kpi('averageOrderValue')).toEqual([180, 12, 15]);
     // top 20% of 6 = ceil(1.2) = 2 customers: a 60 + c 50 = 110
     expect(kpi('topRevenueShare')).toEqual([110, 180, 110 / 180]);
-    // ascending e 10, b 20, d 20, f 20, c 50, a 60; Σ (2i - 7) x = -50 - 60 - 20 + 20 + 150 + 300 = 340; / (6 * 180)
-    expect(kpi('gini')).toEqual([340, 1080, 340 / 1080]);
+    // ascending e 10, b 20, d 20, f 20, c 50, a 60; Σ (2i - 7) x = -50 - 60 - 20 + 20 + 150 + 300 = 340, the
+    // Gini 340 / (6 * 180). Stated as the average revenue gap between two customers (the 36 pairs' gaps
+    // |x_i - x_j| add up to 680 = 2 * 340: 680 / 36 = 18.89) over twice the revenue per customer (60)
+    const [gap, twiceRevenuePerCustomer, gini] = kpi('gini');
+    expect(gap).toBeCloseTo(680 / 36, 12);
+    expect(twiceRevenuePerCustomer).toBe(60);
+    expect(gini).toBeCloseTo(340 / 1080, 12);
     // 3 points: ranks 2, 4, 6: cumulative 30, 70, 180
     expect(result.lorenz).toEqual([
       { customers: 0, revenue: 0 },

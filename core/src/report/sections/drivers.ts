@@ -2,6 +2,7 @@
 // and the proportional-hazards check per term with plain-language warnings.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { DriverCoefficient, DriversResult, OrderDriver } from '../../api/drivers.ts';
+import { logAxisTicks } from '../../api/logAxis.ts';
 import type { ReportLang, ReportOption, ReportSection } from '../../api/report.ts';
 import { churnDrivers, ORDER_DRIVER_NAMES } from '../../analysis/drivers.ts';
 import { workspaceTaxonomy } from '../../analysis/reasonTaxonomy.ts';
@@ -12,6 +13,8 @@ import { ROLE_COLORS } from '../theme.ts';
 
 const TEXT = {
   modelTitle: { 'zh-CN': '流失驱动因素（Cox 比例风险模型）', en: 'Churn drivers (Cox proportional-hazards model)' },
+  // The model table's name (a spreadsheet's sheet, a CSV file), within Excel's 31 characters
+  modelTableName: { 'zh-CN': '流失驱动因素', en: 'Churn drivers' },
   checkTitle: { 'zh-CN': '比例风险假设检验', en: 'Proportional-hazards check' },
   checkPassed: { 'zh-CN': '所有因素的影响在客户生命周期内大致恒定，风险比可以直接解读。', en: 'Every factor acts about evenly over the customer lifetime: the hazard ratios read as they are.' },
   term: { 'zh-CN': '因素', en: 'Factor' },
@@ -74,6 +77,7 @@ export function driversSections(result: DriversResult, lang: ReportLang): Report
   // Forest plot: strongest ratios at the top (Plotly draws the first category at the bottom)
   const ordered = [...estimated].sort((a, b) => Math.abs(Math.log(a.hazardRatio!)) - Math.abs(Math.log(b.hazardRatio!)));
   const labels = ordered.map((c) => coefficientLabel(result, c, lang));
+  const ticks = logAxisTicks(ordered.flatMap((c) => [c.hazardRatio!, c.lower!, c.upper!]), lang);
   const options: ReportOption[] = [
     ...(result.rule ? ruleOptions(result.rule, lang) : []),
     { label: TEXT.covariates[lang], value: result.options.covariates.map((term) => driverTermName(term, lang)).join(lang === 'en' ? ', ' : '、') },
@@ -114,7 +118,7 @@ export function driversSections(result: DriversResult, lang: ReportLang): Report
         },
       ],
       layout: {
-        xaxis: { type: 'log', title: { text: TEXT.axis[lang] } },
+        xaxis: { type: 'log', title: { text: TEXT.axis[lang] }, tickmode: 'array', tickvals: ticks.tickvals, ticktext: ticks.ticktext, range: ticks.range },
         yaxis: { type: 'category', automargin: true },
         shapes: [{ type: 'line', x0: 1, x1: 1, yref: 'paper', y0: 0, y1: 1, line: { color: '#333', dash: 'dot', width: 1 } }],
         showlegend: false,
@@ -122,7 +126,7 @@ export function driversSections(result: DriversResult, lang: ReportLang): Report
       height: Math.max(320, 60 + 28 * ordered.length),
     },
     table: makeTable(
-      TEXT.modelTitle[lang],
+      TEXT.modelTableName[lang],
       [
         { key: 'term', label: TEXT.term[lang], format: 'text' },
         { key: 'level', label: TEXT.level[lang], format: 'text' },
@@ -130,7 +134,7 @@ export function driversSections(result: DriversResult, lang: ReportLang): Report
         { key: 'hazardRatio', label: TEXT.hazardRatio[lang], format: 'number' },
         { key: 'lower', label: TEXT.lower[lang], format: 'number' },
         { key: 'upper', label: TEXT.upper[lang], format: 'number' },
-        { key: 'pValue', label: TEXT.pValue[lang], format: 'text' },
+        { key: 'pValue', label: TEXT.pValue[lang], format: 'text', pValueKey: 'pValueExact' },
         { key: 'coefficient', label: TEXT.coefficient[lang], format: 'number' },
         { key: 'standardError', label: TEXT.standardError[lang], format: 'number' },
         { key: 'z', label: TEXT.z[lang], format: 'number' },
@@ -147,6 +151,7 @@ export function driversSections(result: DriversResult, lang: ReportLang): Report
           lower: c.lower,
           upper: c.upper,
           pValue: c.pValue === null ? null : pText(c.pValue),
+          pValueExact: c.pValue,
           coefficient: measured ? c.coefficient : null,
           standardError: c.standardError,
           z: c.z,
@@ -168,7 +173,7 @@ export function driversSections(result: DriversResult, lang: ReportLang): Report
         { key: 'term', label: TEXT.term[lang], format: 'text' },
         { key: 'chiSquare', label: TEXT.chiSquare[lang], format: 'number' },
         { key: 'df', label: TEXT.df[lang], format: 'integer' },
-        { key: 'pValue', label: TEXT.pValue[lang], format: 'text' },
+        { key: 'pValue', label: TEXT.pValue[lang], format: 'text', pValueKey: 'pValueExact' },
         { key: 'verdict', label: TEXT.verdict[lang], format: 'text' },
       ],
       [
@@ -179,6 +184,7 @@ export function driversSections(result: DriversResult, lang: ReportLang): Report
         chiSquare: test.statistic,
         df: test.df,
         pValue: pText(test.pValue),
+        pValueExact: test.pValue,
         verdict: test.pValue < 0.05 ? TEXT.fails[lang] : TEXT.holds[lang],
       })),
     ),

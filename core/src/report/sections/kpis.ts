@@ -8,28 +8,45 @@ import { kpiFormula } from '../../api/kpiFormula.ts';
 import { periodOption, ruleOptions, type Bilingual } from './common.ts';
 import { CHART_COLORS } from '../theme.ts';
 
-const KPI_NAMES: Record<KpiKey, Bilingual & { format: ReportColumnFormat }> = {
-  customers: { 'zh-CN': '客户数', en: 'Customers', format: 'integer' },
-  repeatPurchaseRate: { 'zh-CN': '重复购买率', en: 'Repeat purchase rate', format: 'percent' },
-  retentionRate: { 'zh-CN': '客户留存率', en: 'Customer retention rate', format: 'percent' },
-  churnRate: { 'zh-CN': '流失率', en: 'Churn rate', format: 'percent' },
-  orderCompletionRate: { 'zh-CN': '订单完成率', en: 'Order completion rate', format: 'percent' },
-  refundRateOrders: { 'zh-CN': '退货率（订单）', en: 'Refund rate (orders)', format: 'percent' },
-  refundRateAmount: { 'zh-CN': '退货率（金额）', en: 'Refund rate (amount)', format: 'percent' },
-  complaintRate: { 'zh-CN': '投诉率', en: 'Complaint rate', format: 'percent' },
-  averageRating: { 'zh-CN': '平均评分', en: 'Average rating', format: 'number' },
-  lowRatingShare: { 'zh-CN': '低分评价占比', en: 'Low-rating share', format: 'percent' },
-  revenuePerCustomer: { 'zh-CN': '客均收入', en: 'Revenue per customer', format: 'money' },
-  averageOrderValue: { 'zh-CN': '客单价', en: 'Average order value', format: 'money' },
-  topRevenueShare: { 'zh-CN': '头部客户收入占比', en: 'Top customers’ revenue share', format: 'percent' },
-  gini: { 'zh-CN': '基尼系数', en: 'Gini coefficient', format: 'number' },
+/**
+ * Each KPI's name, the format of its value and the units of its numerator and denominator: counts
+ * print as whole numbers and money as money, whatever the other rows of the column hold.
+ */
+interface KpiShape extends Bilingual {
+  format: ReportColumnFormat;
+  numerator: ReportColumnFormat;
+  denominator: ReportColumnFormat;
+}
+
+const KPI_NAMES: Record<KpiKey, KpiShape> = {
+  customers: { 'zh-CN': '客户数', en: 'Customers', format: 'integer', numerator: 'integer', denominator: 'integer' },
+  repeatPurchaseRate: { 'zh-CN': '重复购买率', en: 'Repeat purchase rate', format: 'percent', numerator: 'integer', denominator: 'integer' },
+  retentionRate: { 'zh-CN': '客户留存率', en: 'Customer retention rate', format: 'percent', numerator: 'integer', denominator: 'integer' },
+  churnRate: { 'zh-CN': '流失率', en: 'Churn rate', format: 'percent', numerator: 'integer', denominator: 'integer' },
+  orderCompletionRate: { 'zh-CN': '订单完成率', en: 'Order completion rate', format: 'percent', numerator: 'integer', denominator: 'integer' },
+  refundRateOrders: { 'zh-CN': '退货率（订单）', en: 'Refund rate (orders)', format: 'percent', numerator: 'integer', denominator: 'integer' },
+  refundRateAmount: { 'zh-CN': '退货率（金额）', en: 'Refund rate (amount)', format: 'percent', numerator: 'money', denominator: 'money' },
+  complaintRate: { 'zh-CN': '投诉率', en: 'Complaint rate', format: 'percent', numerator: 'integer', denominator: 'integer' },
+  // a sum of ratings can hold halves (4.5 stars)
+  averageRating: { 'zh-CN': '平均评分', en: 'Average rating', format: 'number', numerator: 'number', denominator: 'integer' },
+  lowRatingShare: { 'zh-CN': '低分评价占比', en: 'Low-rating share', format: 'percent', numerator: 'integer', denominator: 'integer' },
+  revenuePerCustomer: { 'zh-CN': '客均收入', en: 'Revenue per customer', format: 'money', numerator: 'money', denominator: 'integer' },
+  averageOrderValue: { 'zh-CN': '客单价', en: 'Average order value', format: 'money', numerator: 'money', denominator: 'integer' },
+  topRevenueShare: { 'zh-CN': '头部客户收入占比', en: 'Top customers’ revenue share', format: 'percent', numerator: 'money', denominator: 'money' },
+  // the average revenue gap between two customers over twice the revenue per customer
+  gini: { 'zh-CN': '基尼系数', en: 'Gini coefficient', format: 'number', numerator: 'money', denominator: 'money' },
 };
 
-/** The column of the KPI table a value of each format goes in. */
+/**
+ * The column of the KPI table a value of each format goes in: rates and money have their own, so
+ * each holds one unit; counts and plain numbers share the value column, each cell in its own format.
+ */
 const VALUE_COLUMN: Record<ReportColumnFormat, 'rate' | 'amount' | 'value'> = { percent: 'rate', money: 'amount', integer: 'value', number: 'value', text: 'value', date: 'value' };
 
 const TEXT = {
   title: { 'zh-CN': '关键指标与帕累托分布', en: 'Key indicators and the Pareto view' },
+  // The table's name (a spreadsheet's sheet, a CSV file): the indicators alone, short enough for Excel's 31 characters
+  tableName: { 'zh-CN': '关键指标', en: 'Key indicators' },
   kpi: { 'zh-CN': '指标', en: 'Indicator' },
   rate: { 'zh-CN': '比率', en: 'Rate' },
   amount: { 'zh-CN': '金额', en: 'Amount' },
@@ -73,24 +90,30 @@ export function kpiSections(result: KpisResult, lang: ReportLang): ReportSection
         },
       },
       table: makeTable(
-        TEXT.title[lang],
+        TEXT.tableName[lang],
         [
           { key: 'kpi', label: TEXT.kpi[lang], format: 'text' },
-          // One format per column: rates, money and plain values each have their own.
           { key: 'rate', label: TEXT.rate[lang], format: 'percent' },
           { key: 'amount', label: TEXT.amount[lang], format: 'money' },
-          { key: 'value', label: TEXT.value[lang], format: 'number' },
-          { key: 'numerator', label: TEXT.numerator[lang], format: 'number' },
-          { key: 'denominator', label: TEXT.denominator[lang], format: 'number' },
+          { key: 'value', label: TEXT.value[lang], format: 'number', formatKey: 'valueFormat' },
+          // Numerators and denominators are counts or money, by KPI
+          { key: 'numerator', label: TEXT.numerator[lang], format: 'number', formatKey: 'numeratorFormat' },
+          { key: 'denominator', label: TEXT.denominator[lang], format: 'number', formatKey: 'denominatorFormat' },
           { key: 'formula', label: TEXT.formula[lang], format: 'text' },
         ],
-        known.map((kpi) => ({
-          kpi: KPI_NAMES[kpi.key][lang],
-          [VALUE_COLUMN[KPI_NAMES[kpi.key].format]]: kpi.value,
-          numerator: kpi.numerator,
-          denominator: kpi.denominator,
-          formula: kpiFormula(kpi.key, result.formulaTerms, lang),
-        })),
+        known.map((kpi) => {
+          const shape = KPI_NAMES[kpi.key];
+          return {
+            kpi: shape[lang],
+            [VALUE_COLUMN[shape.format]]: kpi.value,
+            valueFormat: shape.format,
+            numerator: kpi.numerator,
+            numeratorFormat: shape.numerator,
+            denominator: kpi.denominator,
+            denominatorFormat: shape.denominator,
+            formula: kpiFormula(kpi.key, result.formulaTerms, lang),
+          };
+        }),
       ),
       options: [periodOption(result.options.period, lang), { label: TEXT.pareto[lang], value: formatPercent(result.options.paretoShare, lang, 0) }, ...ruleOptions(result.rule, lang)],
       note: '',
