@@ -4,7 +4,7 @@
 import { cleanup, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { driversResult as result, whatIfResult } from '../../core/test/drivers/driversResultFixture.ts';
-import { forestRows, forestTrace } from '../src/features/drivers/driverCharts.ts';
+import { forestLayout, forestRows, forestTrace } from '../src/features/drivers/driverCharts.ts';
 import { CoreError } from '../../core/src/api/index.ts';
 import { DriversScreen } from '../src/features/drivers/DriversScreen.tsx';
 import { SurveysScreen } from '../src/features/surveys/SurveysScreen.tsx';
@@ -23,6 +23,17 @@ describe('Drivers screen', () => {
     expect(trace.x).toEqual([3]);
     // A factor that speeds churn takes the palette's vermillion, as in the report.
     expect((trace.marker as { color: string[] }).color).toEqual(['#d55e00']);
+  });
+
+  it('ticks the log axis with whole 1-2-5 steps from below the lowest interval to above the highest', () => {
+    const rows = forestRows(result.coefficients);
+    const { lower, upper } = rows[0]!;
+    const axis = forestLayout(rows, 'Hazard ratio', 'en').xaxis as { tickvals: number[]; ticktext: string[]; range: [number, number] };
+    expect(axis.tickvals[0]).toBeLessThanOrEqual(Math.min(1, lower!));
+    expect(axis.tickvals.at(-1)).toBeGreaterThanOrEqual(upper!);
+    expect(axis.tickvals).toContain(1);
+    for (const tick of axis.tickvals) expect([1, 2, 5]).toContain(Number(tick.toExponential().split('e')[0]));
+    expect(axis.ticktext).toEqual(axis.tickvals.map((tick) => tick.toLocaleString('en')));
   });
 
   it('shows the headline, the checks and the what-if in Chinese', async () => {

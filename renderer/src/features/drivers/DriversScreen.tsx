@@ -34,7 +34,7 @@ function useNames(result: DriversResult | undefined) {
 }
 
 export function DriversScreen() {
-  const { t, number, label } = useI18n();
+  const { t, number, label, language } = useI18n();
   // null: the core's default factors. A kept list is read through the known drivers (a view may predate one).
   const [keptDrivers, setChosen] = useViewSetting<OrderDriver[] | null>('drivers', 'covariates', null);
   const chosen = keptDrivers?.filter(isOrderDriver) ?? null;
@@ -92,7 +92,7 @@ export function DriversScreen() {
           </div>
           <Panel id="drivers-forest" title={t('drivers.forest')}>
             <p className="chart-note">{t('drivers.forestNote')}</p>
-            <PlotlyChart data={[trace]} layout={forestLayout(t('drivers.forestAxis'))} height={Math.max(320, 60 + 26 * rows.length)} title={t('drivers.forest')} fileName="churn-drivers" />
+            <PlotlyChart data={[trace]} layout={forestLayout(rows, t('drivers.forestAxis'), language)} height={Math.max(320, 60 + 26 * rows.length)} title={t('drivers.forest')} fileName="churn-drivers" />
           </Panel>
           <Panel id="drivers-table" title={t('drivers.table')}>
               <div className="table-wrap">

@@ -1,5 +1,6 @@
 // The Drivers screen's chart: hazard ratios as a forest plot (log axis, 95% intervals, a line at 1).
-import type { DriverCoefficient } from '../../../../core/src/api/index.ts';
+import type { DriverCoefficient, ReportLang } from '../../../../core/src/api/index.ts';
+import { logAxisTicks } from '../../../../core/src/api/logAxis.ts';
 import type { ChartLayout, ChartTrace } from '../../components/charts/plotlyBundle.ts';
 import { ROLE_COLORS } from '../../components/charts/PlotlyChart.tsx';
 
@@ -27,9 +28,11 @@ export function forestTrace(rows: readonly DriverCoefficient[], labels: readonly
   };
 }
 
-export function forestLayout(axisTitle: string): ChartLayout {
+/** The forest's layout: its log axis ticks 1-2-5 steps written in full, as the report's does (Plotly's own minor labels crowd into single digits). */
+export function forestLayout(rows: readonly DriverCoefficient[], axisTitle: string, language: ReportLang): ChartLayout {
+  const ticks = logAxisTicks(rows.flatMap((c) => [c.hazardRatio!, c.lower!, c.upper!]), language);
   return {
-    xaxis: { type: 'log', title: { text: axisTitle } },
+    xaxis: { type: 'log', title: { text: axisTitle }, tickmode: 'array', tickvals: ticks.tickvals, ticktext: ticks.ticktext, range: ticks.range },
     yaxis: { type: 'category', automargin: true },
     shapes: [{ type: 'line', x0: 1, x1: 1, yref: 'paper', y0: 0, y1: 1, line: { color: '#333', dash: 'dot', width: 1 } }],
     showlegend: false,
