@@ -48,7 +48,7 @@ const CHART_AT_RISK = 15;
 
 const TEXT = {
   rfmTitle: { 'zh-CN': 'RFM 客户分群', en: 'RFM segments' },
-  shopperTitle: { 'zh-CN': '网购客户类型', en: 'Online shopper types' },
+  shopperTitle: { 'zh-CN': '购物者类型', en: 'Online shopper types' },
   valueTitle: { 'zh-CN': '高价值流失风险客户', en: 'Customers most at risk' },
   segment: { 'zh-CN': '分群', en: 'Segment' },
   type: { 'zh-CN': '类型', en: 'Type' },
