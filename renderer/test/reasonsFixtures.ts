@@ -30,6 +30,8 @@ export const RESULT: ChurnReasonsResult = {
   churnedCustomers: 10,
   judgedCustomers: 30,
   churnedWithTickets: 8,
+  attributedTickets: 12,
+  mostlyUnknown: null,
   reasons: REASONS,
   churnTypes: [{ ...row('disappointment', 'Disappointment churn', 6, [1.9, 1.1, 3.2]), churnType: null }],
   trend: [

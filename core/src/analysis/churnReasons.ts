@@ -113,7 +113,7 @@ async function attribution(connection: DuckDBConnection, taxonomy: Taxonomy, opt
   return { ctes, params, rule, daysBeforeLastOrder, churnFlag };
 }
 
-type LevelRow = { level: string; key: string; tickets: number; customers: number; churned: number; revenue: number | null; median_days: number | null; churned_with_tickets: number };
+type LevelRow = { level: string; key: string; tickets: number; customers: number; churned: number; revenue: number | null; median_days: number | null; churned_with_tickets: number; attributed_tickets: number };
 
 function rateRow(base: Omit<ReasonRow, 'tickets' | 'customers' | 'churnedCustomers' | 'shareOfChurned' | 'churnRateWith' | 'churnRateWithout' | 'lift' | 'liftLow' | 'liftHigh' | 'revenueAtStake' | 'medianDaysTicketToLastOrder'>, row: LevelRow | undefined, totals: { customers: number; churned: number }, withOrders: boolean): ReasonRow {
   const withReason = row?.customers ?? 0;
@@ -141,7 +141,27 @@ function rateRow(base: Omit<ReasonRow, 'tickets' | 'customers' | 'churnedCustome
   };
 }
 
-const byChurned = (a: ReasonRow, b: ReasonRow) => b.churnedCustomers - a.churnedCustomers || b.tickets - a.tickets || a.key.localeCompare(b.key);
+/** Largest first by churned customers; `unknown` last, since no reason found is not a reason to rank with the others. */
+const byChurned = (a: ReasonRow, b: ReasonRow) =>
+  Number(a.key === UNKNOWN_REASON) - Number(b.key === UNKNOWN_REASON) || b.churnedCustomers - a.churnedCustomers || b.tickets - a.tickets || a.key.localeCompare(b.key);
+
+/** From this share of attributed tickets without a reason, and this many tickets, the result says the reasons rest on a few. */
+export const MOSTLY_UNKNOWN_SHARE = 0.8;
+export const MOSTLY_UNKNOWN_TICKETS = 20;
+
+function mostlyUnknown(unknownTickets: number, attributedTickets: number): ChurnReasonsResult['mostlyUnknown'] {
+  if (attributedTickets < MOSTLY_UNKNOWN_TICKETS || unknownTickets / attributedTickets < MOSTLY_UNKNOWN_SHARE) return null;
+  const share = unknownTickets / attributedTickets;
+  const percent = `${(share * 100).toFixed(1)}%`;
+  const none = unknownTickets === attributedTickets;
+  return {
+    share,
+    sentence: {
+      en: `${none ? `None of the ${attributedTickets.toLocaleString('en-US')} tickets in the churn windows names a reason the taxonomy knows.` : `${percent} of the ${attributedTickets.toLocaleString('en-US')} tickets in the churn windows name no reason the taxonomy knows, so the reasons here rest on the few that do.`} The classifier reads Chinese and English: texts in another language, and reviews or questions rather than complaints, come out as Unknown. Read a few tickets behind Unknown, then add the words they use to the taxonomy or correct their reason so the model learns.`,
+      zh: `${none ? `流失窗口内的 ${attributedTickets.toLocaleString('zh-CN')} 条工单都未识别出分类体系中的任何原因。` : `流失窗口内的 ${attributedTickets.toLocaleString('zh-CN')} 条工单中有 ${percent} 未识别出分类体系中的任何原因，因此这里的原因只基于少数工单。`}分类器只读中文和英文：其他语言的文本，以及评价或咨询（而非投诉），都会归为「未知原因」。请先查看「未知原因」下的几条工单，再把其中的用词加入分类体系，或更正其原因以便模型学习。`,
+    },
+  };
+}
 
 /** Segments customers by the reasons of their tickets; `ticket_reasons` must be current for `taxonomy` (classifyTickets). */
 export async function churnReasons(connection: DuckDBConnection, taxonomy: Taxonomy, options: ChurnReasonsOptions = {}): Promise<ChurnReasonsResult> {
@@ -160,7 +180,8 @@ export async function churnReasons(connection: DuckDBConnection, taxonomy: Taxon
           revenue AS (
             SELECT level, key, round(sum(revenue_12m), 2) AS revenue FROM (SELECT DISTINCT level, key, customer_id, revenue_12m FROM levels WHERE churned)
             GROUP BY level, key)
-     SELECT c.*, r.revenue, (SELECT count(DISTINCT customer_id) FROM attributed WHERE churned) AS churned_with_tickets
+     SELECT c.*, r.revenue, (SELECT count(DISTINCT customer_id) FROM attributed WHERE churned) AS churned_with_tickets,
+            (SELECT count(DISTINCT ticket_id) FROM attributed) AS attributed_tickets
      FROM counts c LEFT JOIN revenue r USING (level, key)`,
     params,
   );
@@ -197,6 +218,8 @@ export async function churnReasons(connection: DuckDBConnection, taxonomy: Taxon
     churnedCustomers: sums.churned,
     judgedCustomers: sums.customers,
     churnedWithTickets: rows[0]?.churned_with_tickets ?? 0,
+    attributedTickets: Number(rows[0]?.attributed_tickets ?? 0),
+    mostlyUnknown: mostlyUnknown(Number(found('reason', UNKNOWN_REASON)?.tickets ?? 0), Number(rows[0]?.attributed_tickets ?? 0)),
     reasons,
     churnTypes,
     trend: trend satisfies ReasonTrendPoint[],

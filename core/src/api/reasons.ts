@@ -303,7 +303,15 @@ export interface ChurnReasonsResult {
   judgedCustomers: number;
   /** Churned customers with at least one ticket in their window. */
   churnedWithTickets: number;
-  /** Per reason, `unknown` included, by churned customers, largest first. */
+  /** Tickets attributed to customers (in their windows), each once: what the reasons' shares are of. */
+  attributedTickets: number;
+  /**
+   * Said when most attributed tickets name no reason (MOSTLY_UNKNOWN_SHARE or more of at least
+   * MOSTLY_UNKNOWN_TICKETS): texts the classifier cannot read (a language other than Chinese and
+   * English) or texts that are not complaints (reviews, questions); the reasons then rest on a few.
+   */
+  mostlyUnknown: { share: number; sentence: { zh: string; en: string } } | null;
+  /** Per reason by churned customers, largest first, then `unknown` (no reason is not a reason to rank). */
   reasons: ReasonRow[];
   /** The same rolled up to churn types. */
   churnTypes: ReasonRow[];

@@ -28,6 +28,34 @@ const row = (rows: ReasonRow[], key: string) => {
   return found;
 };
 
+describe('churnReasons when most tickets name no reason', () => {
+  it('says so from 80% of at least 20 attributed tickets, with the fix, and puts Unknown last', async () => {
+    // D's window reaches back 90 days from 2024-01-05: 18 Portuguese thanks on 2024-01-02 join its two
+    // tickets without a reason. Attributed: A1, B1, C1, D1, D2, F1, G1 and the 18 = 25, of which 20 name none.
+    const thanks = Array.from({ length: 18 }, (_, index) => ({ ticket_id: `P${index + 1}`, customer_id: 'D', created_at: '2024-01-02 09:00:00', body: 'O produto chegou bem, obrigado' }));
+    const shop = await openShop([...SHOP_TICKETS, ...thanks]);
+    try {
+      const result = await shop.client.churnReasons(RULE);
+      expect(result.attributedTickets).toBe(25);
+      expect(result.mostlyUnknown?.share).toBe(20 / 25);
+      expect(result.mostlyUnknown?.sentence.en).toMatch(/^80\.0% of the 25 tickets in the churn windows name no reason the taxonomy knows.* The classifier reads Chinese and English/);
+      expect(result.mostlyUnknown?.sentence.zh).toMatch(/^流失窗口内的 25 条工单中有 80\.0% 未识别出/);
+      expect(result.reasons.at(-1)!.key).toBe('unknown');
+      expect(row(result.reasons, 'unknown').tickets).toBe(20);
+    } finally {
+      await shop.close();
+    }
+    // the shop alone: 7 attributed tickets, too few to judge
+    const plain = await openShop();
+    try {
+      const result = await plain.client.churnReasons(RULE);
+      expect([result.attributedTickets, result.mostlyUnknown]).toEqual([7, null]);
+    } finally {
+      await plain.close();
+    }
+  });
+});
+
 describe('churnReasons on the hand-made shop', () => {
   let t: TestCore;
   beforeEach(async () => {
@@ -67,8 +95,10 @@ describe('churnReasons on the hand-made shop', () => {
     // unknown: D1 and D2 (praise, and a negated complaint) of D, churned; revenue 40 (the 2023 order is older than 12 months)
     expect(row(result.reasons, 'unknown')).toMatchObject({ tickets: 2, customers: 1, churnedCustomers: 1, churnRateWith: 1, churnRateWithout: 0.5, lift: 2, revenueAtStake: 40, medianDaysTicketToLastOrder: 1.5 });
 
-    // largest by churned customers first (then by tickets), every reason present
-    expect(result.reasons.map((entry) => entry.key).slice(0, 3)).toEqual(['logistics', 'unknown', 'product_quality']);
+    // largest by churned customers first (then by tickets), every reason present, unknown last although
+    // it has more churned customers (1) than after_sales (0, F's one ticket)
+    expect(result.reasons.map((entry) => entry.key).slice(0, 3)).toEqual(['logistics', 'product_quality', 'after_sales']);
+    expect(result.reasons.at(-1)!.key).toBe('unknown');
     expect(result.reasons).toHaveLength(13);
   });
 

@@ -33,12 +33,21 @@ const RESULT: ChurnReasonsResult = {
   churnedCustomers: 40,
   judgedCustomers: 100,
   churnedWithTickets: 30,
+  attributedTickets: 45,
+  mostlyUnknown: null,
   reasons: [row('product_quality', 'Product quality', '产品质量', 15, [2.04, 1.31, 3.18]), row('unknown', 'Unknown', '未知原因', 12), row('logistics', 'Delivery', '物流配送', 9, [0.9, 0.55, 1.47])],
   churnTypes: [{ ...row('disappointment', 'Disappointment churn', '失望流失', 15), churnType: null }],
   trend: [],
 };
 
 describe('reasons headline', () => {
+  it('says first when most tickets name no reason, since the finding rests on the few that do', () => {
+    const sentence = { en: 'Most tickets name no reason.', zh: '大多数工单没有原因。' };
+    const headline = reasonsHeadline({ ...RESULT, mostlyUnknown: { share: 0.9, sentence } }, 'en');
+    expect(headline.startsWith('Most tickets name no reason. Product quality precedes the largest share of churn')).toBe(true);
+    expect(reasonsHeadline({ ...RESULT, mostlyUnknown: { share: 0.9, sentence } }, 'zh-CN').startsWith('大多数工单没有原因。')).toBe(true);
+  });
+
   it('names the known reason behind the most churned customers, with its lift and interval', () => {
     // 15 of 40 churned customers = 37.5%.
     expect(reasonsHeadline(RESULT, 'en')).toBe(

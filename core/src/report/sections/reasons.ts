@@ -157,6 +157,12 @@ function reasonsOptions(result: ChurnReasonsResult, lang: ReportLang): ReportOpt
  * a ticket about it before they left; they churn 1.8 times as often as customers without it (95% CI 1.4 to 2.3)."
  */
 export function reasonsHeadline(result: ChurnReasonsResult, lang: ReportLang): string {
+  const finding = reasonsFinding(result, lang);
+  // tickets mostly read as no reason: said first, since the finding rests on the few that were read
+  return result.mostlyUnknown ? `${result.mostlyUnknown.sentence[lang === 'en' ? 'en' : 'zh']} ${finding}` : finding;
+}
+
+function reasonsFinding(result: ChurnReasonsResult, lang: ReportLang): string {
   const churned = formatCount(result.churnedCustomers, lang);
   if (result.churnedCustomers === 0) {
     return lang === 'en' ? 'No customer has churned under the rule yet, so no reason can be attributed.' : '按当前规则尚无客户流失，无法归因流失原因。';
