@@ -79,6 +79,12 @@ describe('ArrowTable', () => {
     expect(ids).toContain('999,999');
   });
 
+  it('gives "No rows" the room it needs instead of one row’s height', () => {
+    renderWith(<ArrowTable table={tableFromArrays({ name: [] as string[] })} label="t" />);
+    const viewport = screen.getByText('No rows').closest<HTMLElement>('.grid-viewport')!;
+    expect(viewport.style.height).toBe('');
+  });
+
   it('marks nulls visibly', () => {
     renderWith(<ArrowTable table={tableFromArrays({ name: ['a', null] })} label="t" />);
     expect(screen.getByText('null')).toBeTruthy();

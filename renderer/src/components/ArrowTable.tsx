@@ -323,7 +323,8 @@ export function ArrowTable({
           role="rowgroup"
           className="grid-viewport"
           tabIndex={0}
-          style={{ height: Math.min(height, Math.max(contentHeight, rowHeight)) }}
+          // Without rows the "No rows" message sets the height: one row's height cut it in half
+          style={rowCount === 0 ? undefined : { height: Math.min(height, contentHeight) }}
           onScroll={(event) => setScrollTop(event.currentTarget.scrollTop)}
           onKeyDown={onKeyDown}
           aria-activedescendant={rowCount > 0 ? `${idPrefix}-${activeRow}` : undefined}
