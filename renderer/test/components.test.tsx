@@ -52,6 +52,19 @@ describe('ArrowTable', () => {
     expect(screen.getByText('2 rows')).toBeTruthy();
   });
 
+  it('hands a column’s format the row as given, whatever the grid’s own sort and search show', () => {
+    const table = tableFromArrays({ name: ['pear', 'apple', 'fig'], amount: Float64Array.from([2, 3, 1]) });
+    // a format that reads the rest of its row from the owner's data (why an amount is missing, say)
+    const origins = ['tree', 'orchard', 'bush'];
+    const columns = [{ name: 'amount', format: (value: unknown, row: number) => `${String(value)} ${origins[row]}` }];
+    renderWith(<ArrowTable table={table} columns={columns} label="fruit" height={300} rowHeight={30} searchable />);
+    const cells = () => screen.getAllByRole('gridcell').map((cell) => cell.textContent);
+    fireEvent.click(screen.getByRole('columnheader').querySelector('button')!);
+    expect(cells()).toEqual(['1 bush', '2 tree', '3 orchard']);
+    fireEvent.change(screen.getByRole('searchbox'), { target: { value: 'p' } });
+    expect(cells()).toEqual(['2 tree', '3 orchard']);
+  });
+
   it('moves the active row with the keyboard and activates it with Enter', () => {
     const activated = vi.fn();
     renderWith(<ArrowTable table={bigTable(100)} label="orders" height={300} rowHeight={30} onActivateRow={activated} />);
