@@ -52,6 +52,17 @@ describe('ArrowTable', () => {
     expect(screen.getByText('2 rows')).toBeTruthy();
   });
 
+  it('keeps empty cells last in both directions of a sort', () => {
+    const table = tableFromArrays({ name: ['pear', 'apple', 'fig'], amount: [2, null, 1] });
+    renderWith(<ArrowTable table={table} label="fruit" height={300} rowHeight={30} />);
+    const names = () => screen.getAllByRole('row').slice(1).map((row) => row.querySelector('[role="gridcell"]')?.textContent);
+    const header = screen.getAllByRole('columnheader')[1]!.querySelector('button')!;
+    fireEvent.click(header);
+    expect(names()).toEqual(['fig', 'pear', 'apple']);
+    fireEvent.click(header);
+    expect(names()).toEqual(['pear', 'fig', 'apple']);
+  });
+
   it('hands a column’s format the row as given, whatever the grid’s own sort and search show', () => {
     const table = tableFromArrays({ name: ['pear', 'apple', 'fig'], amount: Float64Array.from([2, 3, 1]) });
     // a format that reads the rest of its row from the owner's data (why an amount is missing, say)

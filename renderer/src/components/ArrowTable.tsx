@@ -109,7 +109,9 @@ function orderedRows(source: RowSource, sort: TableSort | null, search: string):
   const sortIndex = sort ? source.fields.findIndex((field) => field.name === sort.column) : -1;
   if (sort && sortIndex >= 0) {
     const direction = sort.descending ? -1 : 1;
-    order.sort((a, b) => direction * compareValues(source.value(sortIndex, a), source.value(sortIndex, b)) || a - b);
+    const missing = (row: number) => source.value(sortIndex, row) === null;
+    // Empty cells last either way, as the core sorts a paged table: descending put every "—" on top
+    order.sort((a, b) => Number(missing(a)) - Number(missing(b)) || direction * compareValues(source.value(sortIndex, a), source.value(sortIndex, b)) || a - b);
   }
   return { source: { numRows: order.length, fields: source.fields, value: (column, row) => source.value(column, order[row]!) }, givenRow: (row) => order[row]! };
 }
