@@ -52,6 +52,30 @@ describe('ArrowTable', () => {
     expect(screen.getByText('2 rows')).toBeTruthy();
   });
 
+  it('keeps empty cells last in both directions of a sort', () => {
+    const table = tableFromArrays({ name: ['pear', 'apple', 'fig'], amount: [2, null, 1] });
+    renderWith(<ArrowTable table={table} label="fruit" height={300} rowHeight={30} />);
+    const names = () => screen.getAllByRole('row').slice(1).map((row) => row.querySelector('[role="gridcell"]')?.textContent);
+    const header = screen.getAllByRole('columnheader')[1]!.querySelector('button')!;
+    fireEvent.click(header);
+    expect(names()).toEqual(['fig', 'pear', 'apple']);
+    fireEvent.click(header);
+    expect(names()).toEqual(['pear', 'fig', 'apple']);
+  });
+
+  it('hands a column’s format the row as given, whatever the grid’s own sort and search show', () => {
+    const table = tableFromArrays({ name: ['pear', 'apple', 'fig'], amount: Float64Array.from([2, 3, 1]) });
+    // a format that reads the rest of its row from the owner's data (why an amount is missing, say)
+    const origins = ['tree', 'orchard', 'bush'];
+    const columns = [{ name: 'amount', format: (value: unknown, row: number) => `${String(value)} ${origins[row]}` }];
+    renderWith(<ArrowTable table={table} columns={columns} label="fruit" height={300} rowHeight={30} searchable />);
+    const cells = () => screen.getAllByRole('gridcell').map((cell) => cell.textContent);
+    fireEvent.click(screen.getByRole('columnheader').querySelector('button')!);
+    expect(cells()).toEqual(['1 bush', '2 tree', '3 orchard']);
+    fireEvent.change(screen.getByRole('searchbox'), { target: { value: 'p' } });
+    expect(cells()).toEqual(['2 tree', '3 orchard']);
+  });
+
   it('moves the active row with the keyboard and activates it with Enter', () => {
     const activated = vi.fn();
     renderWith(<ArrowTable table={bigTable(100)} label="orders" height={300} rowHeight={30} onActivateRow={activated} />);
@@ -77,6 +101,12 @@ describe('ArrowTable', () => {
     });
     const ids = screen.getAllByRole('row').slice(1).map((row) => row.firstElementChild?.textContent);
     expect(ids).toContain('999,999');
+  });
+
+  it('gives "No rows" the room it needs instead of one row’s height', () => {
+    renderWith(<ArrowTable table={tableFromArrays({ name: [] as string[] })} label="t" />);
+    const viewport = screen.getByText('No rows').closest<HTMLElement>('.grid-viewport')!;
+    expect(viewport.style.height).toBe('');
   });
 
   it('marks nulls visibly', () => {

@@ -51,8 +51,35 @@ describe('Drivers screen', () => {
 });
 
 describe('Satisfaction screen', () => {
-  it('without survey answers, sends the user to import them', async () => {
+  /** What describeWorkspace answers for a workspace with orders and, given rows, one survey export. */
+  const workspaceWith = (surveyRows: number | null) => ({
+    path: 'w',
+    tables: [],
+    orders: 50,
+    customers: 30,
+    tickets: 0,
+    dateRange: null,
+    sources:
+      surveyRows === null
+        ? []
+        : [{ sourceId: 1, file: 'nps.csv', kind: 'surveys' as const, format: 'csv' as const, encoding: 'utf-8', sizeBytes: 10, rowsRead: surveyRows, rowsLoaded: surveyRows, rowsRejected: 0, mapping: {}, importedAt: '2024-01-01T00:00:00' }],
+    filledColumns: { orders: [], tickets: [] },
+    userTables: [],
+    alerts: [],
+  });
+
+  it('without survey answers, sends the user to import them and asks nothing of the analysis', async () => {
+    const core = fakeCore({ describeWorkspace: async () => workspaceWith(null) });
+    renderWith(<SurveysScreen />, { core, plotly: async () => fakePlotly() });
+    expect((await screen.findByTestId('no-data')).textContent).toContain('No survey answers yet');
+    expect(screen.queryByRole('alert')).toBeNull();
+    // a request that can only fail showed in the browser's console as a 400 on every visit
+    expect(core.calls.map((call) => call.method)).not.toContain('surveys');
+  });
+
+  it('says the same when the imported answers fall outside the scope', async () => {
     const core = fakeCore({
+      describeWorkspace: async () => workspaceWith(12),
       surveys: async () => {
         throw new CoreError('E_NO_DATA', 'the workspace has no survey answers');
       },
@@ -60,5 +87,6 @@ describe('Satisfaction screen', () => {
     renderWith(<SurveysScreen />, { core, plotly: async () => fakePlotly() });
     expect((await screen.findByTestId('no-data')).textContent).toContain('No survey answers yet');
     expect(screen.queryByRole('alert')).toBeNull();
+    expect(core.calls.map((call) => call.method)).toContain('surveys');
   });
 });

@@ -41,6 +41,35 @@ export const RESULT: ChurnReasonsResult = {
   ],
 };
 
+/**
+ * Tickets in which no known reason is found (Portuguese reviews against the bundled taxonomy): every
+ * churned customer with tickets is Unknown, the known reasons have no customer, and only Unknown has
+ * a monthly trend.
+ */
+export const ONLY_UNKNOWN: ChurnReasonsResult = {
+  ...RESULT,
+  churnedCustomers: 2053,
+  judgedCustomers: 3958,
+  churnedWithTickets: 2036,
+  reasons: [
+    { ...row('unknown', 'Unknown', 2036, [1.69, 1.14, 2.51], null), tickets: 3917, customers: 3900, shareOfChurned: 0.992, churnRateWith: 0.522, churnRateWithout: 0.309, medianDaysTicketToLastOrder: -12 },
+    ...[row('product_quality', 'Product quality', 0, null), row('logistics', 'Delivery', 0, null, 'big_shop_neglect')].map((known) => ({
+      ...known,
+      tickets: 0,
+      customers: 0,
+      shareOfChurned: 0,
+      churnRateWith: null,
+      churnRateWithout: 0.519,
+      revenueAtStake: 0,
+      medianDaysTicketToLastOrder: null,
+    })),
+  ],
+  trend: [
+    { month: '2018-01-01', reason: 'unknown', tickets: 310, customers: 300 },
+    { month: '2018-02-01', reason: 'unknown', tickets: 280, customers: 270 },
+  ],
+};
+
 export const TAXONOMY: Taxonomy = {
   version: 3,
   negations: { zh: ['没有'], en: ['no problem with'] },

@@ -7,11 +7,12 @@ import type { Classification, ReasonRow, Taxonomy } from '../../core/src/api/rea
 import type { PlotlyPoint } from '../src/components/charts/plotlyBundle.ts';
 import { highlightSegments } from '../src/features/reasons/highlight.tsx';
 import { ticketIds } from '../src/features/reasons/ReasonMembers.tsx';
-import { liftTraces, paretoTraces, trendTraces } from '../src/features/reasons/reasonsCharts.ts';
+import { liftTraces, paretoTraces, trendLayout, trendTraces } from '../src/features/reasons/reasonsCharts.ts';
+import { missingCause, missingCauses } from '../src/features/reasons/ReasonsTable.tsx';
 import { ReasonsScreen } from '../src/features/reasons/ReasonsScreen.tsx';
 import { cleanTaxonomy } from '../src/features/reasons/TaxonomyEditor.tsx';
 import { fakeCore, fakePlotly, renderWith } from './fakeCore.tsx';
-import { CORRECTIONS, EVIDENCE, REASONS, RESULT, TAXONOMY, workspace } from './reasonsFixtures.ts';
+import { CORRECTIONS, EVIDENCE, ONLY_UNKNOWN, REASONS, RESULT, TAXONOMY, workspace } from './reasonsFixtures.ts';
 
 afterEach(cleanup);
 
@@ -54,6 +55,33 @@ describe('reasons charts', () => {
     expect(traces[1]!.y).toEqual([0, 1, 0]);
   });
 
+  it('leaves Unknown out of the monthly trend, names even a single line, and ticks small counts once per whole ticket', () => {
+    const withUnknown = [...RESULT.trend, { month: '2024-02-01', reason: 'unknown', tickets: 300, customers: 250 }];
+    const traces = trendTraces(withUnknown, REASONS, name);
+    expect(traces.map((trace) => trace.name)).toEqual(['Product quality', 'Delivery']);
+    // at most 5 tickets a month: Plotly's own steps were halves, printed "0 0 1 1 2 2"
+    expect(trendLayout(traces)).toMatchObject({ showlegend: true, yaxis: { dtick: 1, tickformat: ',d' } });
+    const busy = trendTraces([{ month: '2024-01-01', reason: 'logistics', tickets: 40, customers: 30 }], REASONS, name);
+    expect((trendLayout(busy).yaxis as { dtick?: number }).dtick).toBeUndefined();
+    expect(trendTraces(ONLY_UNKNOWN.trend, ONLY_UNKNOWN.reasons, name)).toEqual([]);
+  });
+
+  it('says why a reason’s number cannot be computed, from the counts behind it', () => {
+    const [unknown, noTickets] = ONLY_UNKNOWN.reasons;
+    expect(['rate_with', 'lift', 'lift_interval', 'median_days'].map((column) => missingCause(column as 'lift', noTickets!))).toEqual(['noCustomers', 'noCustomers', 'noCustomers', 'noCustomers']);
+    expect(missingCauses(ONLY_UNKNOWN.reasons)).toEqual([{ cause: 'noCustomers', rows: 2 }]);
+    // every churned customer has the reason: no churn without it, so no ratio and no interval
+    const everyChurned = { ...unknown!, churnRateWithout: 0, lift: null, liftLow: null, liftHigh: null };
+    expect([missingCause('lift', everyChurned), missingCause('lift_interval', everyChurned)]).toEqual(['noChurnedWithout', 'noChurnedWithout']);
+    // customers with it, none churned: a lift of 0 without an interval
+    const noneChurned = { ...unknown!, churnedCustomers: 0, lift: 0, liftLow: null, liftHigh: null, medianDaysTicketToLastOrder: null };
+    expect([missingCause('lift_interval', noneChurned), missingCause('median_days', noneChurned)]).toEqual(['noChurnedWith', 'noChurnedWith']);
+    // churn from a yes/no column has no orders for days or revenue
+    const flagged = { ...unknown!, revenueAtStake: null, medianDaysTicketToLastOrder: null };
+    expect([missingCause('revenue', flagged), missingCause('median_days', flagged)]).toEqual(['noOrders', 'noOrders']);
+    expect(missingCause('median_days', { ...unknown!, medianDaysTicketToLastOrder: null })).toBe('noDates');
+  });
+
   it('marks matched and negated words, case-insensitively', () => {
     expect(highlightSegments('没有质量问题，但是物流慢', [{ term: '物流慢', kind: 'match' }, { term: '质量问题', kind: 'negated' }])).toEqual([
       { text: '没有', kind: null },
@@ -93,6 +121,34 @@ describe('Reasons screen', () => {
     const banner = await screen.findByTestId('reasons-empty');
     expect(within(banner).getByRole('link', { name: 'Import tickets' }).getAttribute('href')).toBe('#/data');
     expect(core.calls.some((call) => call.method === 'churnReasons')).toBe(false);
+  });
+
+  it.each([
+    ['en', 'null', 'No customer has a ticket with this reason.', /No dated ticket names a known reason/],
+    ['zh-CN', '空', '没有客户的工单提到该原因。', /没有带日期的工单提到已知原因/],
+  ] as const)('shows numbers that cannot be computed as "—" with why, and says in words that no known reason has a line to draw (%s)', async (language, rawNull, why, trendNote) => {
+    const core = fakeCore({
+      describeWorkspace: async () => workspace(12),
+      getTaxonomy: async () => ({ taxonomy: TAXONOMY, source: 'bundled' }),
+      churnReasons: async () => ONLY_UNKNOWN,
+      reasonCorrections: async () => CORRECTIONS,
+    });
+    const plotly = fakePlotly();
+    renderWith(<ReasonsScreen />, { core, language, plotly: async () => plotly });
+    const grid = await screen.findByRole('grid');
+    await vi.waitFor(() => expect(within(grid).getAllByRole('row')).toHaveLength(ONLY_UNKNOWN.reasons.length + 1));
+    const cells = within(grid).getAllByRole('gridcell').map((cell) => cell.textContent);
+    expect(cells).not.toContain(rawNull);
+    // Rate with, lift, interval and days of both reasons without tickets
+    const dashes = grid.querySelectorAll('.not-available');
+    expect(dashes).toHaveLength(8);
+    expect(dashes[0]!.textContent).toBe('—');
+    expect(dashes[0]!.getAttribute('title')).toBe(why);
+    expect(screen.getByTestId('reasons-missing').textContent).toContain(why);
+    expect(screen.getByTestId('reasons-trend-note').textContent).toMatch(trendNote);
+    // no empty chart under the words: the Pareto, lift and churn types only
+    await vi.waitFor(() => expect(plotly.react).toHaveBeenCalledTimes(3));
+    expect(screen.queryByRole('figure', { name: language === 'en' ? 'Tickets per reason by month' : '各原因的月度工单数' })).toBeNull();
   });
 
   it('drills from a reason bar to its customers and from a ticket id to the marked evidence; the table opens a reason by keyboard', async () => {

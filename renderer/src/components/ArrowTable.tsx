@@ -13,7 +13,10 @@ export interface ArrowColumn {
   /** Field name in the Arrow schema. */
   name: string;
   label?: string;
-  /** Formats one cell (of row `row`); the default follows the column's Arrow type and the language. */
+  /**
+   * Formats one cell; `row` is its index in the rows the table was given, whatever order the grid's
+   * own sort and search show it in. The default follows the column's Arrow type and the language.
+   */
   format?: (value: unknown, row: number) => ReactNode;
   /** CSS grid track, e.g. '120px' or 'minmax(200px, 2fr)'. */
   width?: string;
@@ -81,10 +84,18 @@ function compareValues(a: unknown, b: unknown): number {
   return String(a).localeCompare(String(b));
 }
 
+/** Rows as the grid shows them, with the index each has in the rows the table was given. */
+interface ShownRows {
+  source: RowSource;
+  givenRow: (row: number) => number;
+}
+
+const asGiven = (source: RowSource): ShownRows => ({ source, givenRow: (row) => row });
+
 /** A whole table's rows in the chosen order, keeping only rows with `search` in a text cell: a permutation, no copies. */
-function orderedRows(source: RowSource, sort: TableSort | null, search: string): RowSource {
+function orderedRows(source: RowSource, sort: TableSort | null, search: string): ShownRows {
   const needle = search.trim().toLowerCase();
-  if (!sort && !needle) return source;
+  if (!sort && !needle) return asGiven(source);
   let order = Array.from({ length: source.numRows }, (_, row) => row);
   if (needle) {
     // Text cells only (plain or dictionary-encoded strings): a number's digits matching would only add noise.
@@ -98,9 +109,11 @@ function orderedRows(source: RowSource, sort: TableSort | null, search: string):
   const sortIndex = sort ? source.fields.findIndex((field) => field.name === sort.column) : -1;
   if (sort && sortIndex >= 0) {
     const direction = sort.descending ? -1 : 1;
-    order.sort((a, b) => direction * compareValues(source.value(sortIndex, a), source.value(sortIndex, b)) || a - b);
+    const missing = (row: number) => source.value(sortIndex, row) === null;
+    // Empty cells last either way, as the core sorts a paged table: descending put every "—" on top
+    order.sort((a, b) => Number(missing(a)) - Number(missing(b)) || direction * compareValues(source.value(sortIndex, a), source.value(sortIndex, b)) || a - b);
   }
-  return { numRows: order.length, fields: source.fields, value: (column, row) => source.value(column, order[row]!) };
+  return { source: { numRows: order.length, fields: source.fields, value: (column, row) => source.value(column, order[row]!) }, givenRow: (row) => order[row]! };
 }
 
 /** Browsers cap an element's height (Chrome near 33.5M px); taller tables scroll a scaled spacer. */
@@ -153,10 +166,10 @@ export function ArrowTable({
   const [localSort, setLocalSort] = useState<TableSort | null>(null);
   const [search, setSearch] = useState('');
   const sort = onSortChange ? (ownerSort ?? null) : localSort;
-  const source = useMemo(() => {
+  const { source, givenRow } = useMemo(() => {
     const whole = givenSource ?? (table ? tableSource(table) : { numRows: 0, fields: [], value: () => null });
     // A paged source is ordered and filtered by its owner; a whole table here.
-    return onSortChange || onSearchChange ? whole : orderedRows(whole, localSort, search);
+    return onSortChange || onSearchChange ? asGiven(whole) : orderedRows(whole, localSort, search);
   }, [givenSource, table, onSortChange, onSearchChange, localSort, search]);
   const sortBy = (column: string) => {
     const next = nextSort(sort, column);
@@ -245,7 +258,7 @@ export function ArrowTable({
       const value = (row: number) => {
         const raw = source.value(column.index, row);
         if (format !== 'text' || raw === null || raw === undefined) return raw;
-        const displayed = column.format(raw, row);
+        const displayed = column.format(raw, givenRow(row));
         return typeof displayed === 'string' || typeof displayed === 'number' ? displayed : String(raw);
       };
       return { key: column.name, label: column.label ?? column.name, format, value };
@@ -270,7 +283,7 @@ export function ArrowTable({
       >
         {shown.map((column) => {
           const value = source.value(column.index, row);
-          const content = value === undefined ? <span className="grid-null">…</span> : column.format(value, row);
+          const content = value === undefined ? <span className="grid-null">…</span> : column.format(value, givenRow(row));
           return (
             <div key={column.name} role="gridcell" className={`grid-cell${column.numeric ? ' grid-cell-number' : ''}`}>
               {content ?? <span className="grid-null">{i18n.t('table.null')}</span>}
@@ -323,7 +336,8 @@ export function ArrowTable({
           role="rowgroup"
           className="grid-viewport"
           tabIndex={0}
-          style={{ height: Math.min(height, Math.max(contentHeight, rowHeight)) }}
+          // Without rows the "No rows" message sets the height: one row's height cut it in half
+          style={rowCount === 0 ? undefined : { height: Math.min(height, contentHeight) }}
           onScroll={(event) => setScrollTop(event.currentTarget.scrollTop)}
           onKeyDown={onKeyDown}
           aria-activedescendant={rowCount > 0 ? `${idPrefix}-${activeRow}` : undefined}

@@ -89,8 +89,8 @@ function RfmView({ result, onExplain }: { result: RfmSegmentsResult; onExplain: 
       <div className="chart-pair">
         <Panel id="rfm-grid" title={t('customers.rfmGrid')}>
           <PlotlyChart data={grid} layout={{ xaxis: { title: { text: t('customers.frequencyScore') }, dtick: 1 }, yaxis: { title: { text: t('customers.recencyScore') }, dtick: 1 } }} height={400} title={t('customers.rfmGrid')} fileName="rfm-grid" />
-          {emptyFrequency.length > 0 && <p className="chart-note" data-testid="rfm-empty-scores">{t('customers.rfmEmptyScores', { axis: t('customers.frequencyScore'), scores: emptyFrequency.join(', ') })}</p>}
-          {emptyRecency.length > 0 && <p className="chart-note">{t('customers.rfmEmptyScores', { axis: t('customers.recencyScore'), scores: emptyRecency.join(', ') })}</p>}
+          {emptyFrequency.length > 0 && <p className="footnote" data-testid="rfm-empty-scores">{t('customers.rfmEmptyScores', { axis: t('customers.frequencyScore'), scores: emptyFrequency.join(', ') })}</p>}
+          {emptyRecency.length > 0 && <p className="footnote">{t('customers.rfmEmptyScores', { axis: t('customers.recencyScore'), scores: emptyRecency.join(', ') })}</p>}
         </Panel>
         <Panel id="rfm-segments" title={t('customers.segmentSizes')}>
           <PlotlyChart data={bars} layout={{ barmode: 'group', xaxis: { tickformat: '.0%', title: { text: t('customers.shareAxis') } }, yaxis: { autorange: 'reversed', automargin: true }, margin: { l: 140 } }} height={400} title={t('customers.segmentSizes')} fileName="rfm-segments" />

@@ -15,7 +15,7 @@ import { StatTile } from '../../components/StatTile.tsx';
 import { useI18n } from '../../i18n/I18nProvider.tsx';
 import { DEFAULT_STATUSES, StatusesField } from '../StatusesField.tsx';
 import { ReasonMembers } from './ReasonMembers.tsx';
-import { CHURN_TYPE_LAYOUT, churnTypeTraces, liftHeight, liftLayout, liftRows, liftTraces, PARETO_LAYOUT, paretoOrder, paretoTraces, TREND_LAYOUT, trendTraces } from './reasonsCharts.ts';
+import { CHURN_TYPE_LAYOUT, churnTypeTraces, liftHeight, liftLayout, liftRows, liftTraces, PARETO_LAYOUT, paretoOrder, paretoTraces, trendLayout, trendTraces } from './reasonsCharts.ts';
 import { ReasonsTable } from './ReasonsTable.tsx';
 import { TaxonomyEditor } from './TaxonomyEditor.tsx';
 import { CorrectionsPanel } from './CorrectionsPanel.tsx';
@@ -73,6 +73,9 @@ function Analysis({ result, options, names }: { result: ChurnReasonsResult; opti
   const typeName = useCallback((row: ReasonRow) => names.churnType(row.key), [names]);
   const types = useMemo(() => churnTypeTraces(result.churnTypes, typeName, t('reasons.churnedCustomers')), [result.churnTypes, typeName, t]);
   const trend = useMemo(() => trendTraces(result.trend, result.reasons, rowName), [result.trend, result.reasons, rowName]);
+  const trendFigure = useMemo(() => trendLayout(trend), [trend]);
+  // Tickets without dates have no month; dated ones that all name no known reason leave no line to draw
+  const trendNote = result.trend.length === 0 ? t('reasons.trendEmpty') : trend.length === 0 ? t('reasons.trendOnlyUnknown') : t('reasons.trendNote');
   const top = paretoOrder(result.reasons).find((row) => row.key !== UNKNOWN_REASON && row.churnedCustomers > 0);
   // The other charts are drawn once the Pareto is: drawing all four in one go kept the first off screen until the last was done
   const [restDrawn, setRestDrawn] = useState(false);
@@ -139,8 +142,10 @@ function Analysis({ result, options, names }: { result: ChurnReasonsResult; opti
       </div>
 
       <Panel id="reasons-trend" title={t('reasons.trendTitle')}>
-        <p className="chart-note">{result.trend.length ? t('reasons.trendNote') : t('reasons.trendEmpty')}</p>
-        {restDrawn && result.trend.length > 0 && <PlotlyChart data={trend} layout={TREND_LAYOUT} height={380} title={t('reasons.trendTitle')} fileName="churn-reasons-trend" />}
+        <p className="chart-note" data-testid="reasons-trend-note">
+          {trendNote}
+        </p>
+        {restDrawn && trend.length > 0 && <PlotlyChart data={trend} layout={trendFigure} height={380} title={t('reasons.trendTitle')} fileName="churn-reasons-trend" />}
       </Panel>
 
       <Panel

@@ -129,7 +129,11 @@ export function churnTypeTraces(rows: readonly ReasonRow[], name: (row: ReasonRo
 
 export const CHURN_TYPE_LAYOUT: ChartLayout = { xaxis: { tickformat: ',d', rangemode: 'tozero', automargin: true }, yaxis: { automargin: true }, showlegend: false, margin: { l: 24, r: 24, t: 24, b: 40 } };
 
-/** One line of monthly tickets per reason, in the order of `rows` (the largest reasons first in the legend). */
+/**
+ * One line of monthly tickets per known reason, in the order of `rows` (the largest reasons first in
+ * the legend). Unknown is left out, as the screen's note says: "no reason found" is no trend to
+ * follow, and its counts, often a hundred times the others', would flatten every known line.
+ */
 export function trendTraces(points: readonly ReasonTrendPoint[], rows: readonly ReasonRow[], name: (row: ReasonRow) => string): ChartTrace[] {
   const months = [...new Set(points.map((point) => point.month.slice(0, 7)))].sort();
   const byReason = new Map<string, Map<string, number>>();
@@ -139,7 +143,7 @@ export function trendTraces(points: readonly ReasonTrendPoint[], rows: readonly 
     series.set(point.month.slice(0, 7), point.tickets);
   }
   return paretoOrder(rows)
-    .filter((row) => byReason.has(row.key))
+    .filter((row) => row.key !== UNKNOWN_REASON && byReason.has(row.key))
     .map((row, index) => {
       const series = byReason.get(row.key)!;
       return {
@@ -149,12 +153,22 @@ export function trendTraces(points: readonly ReasonTrendPoint[], rows: readonly 
         x: months,
         // A month without tickets for the reason had none: 0, not a gap.
         y: months.map((month) => series.get(month) ?? 0),
-        line: { width: 1.8, color: row.key === UNKNOWN_REASON ? UNKNOWN_COLOR : CHART_COLORS[index % CHART_COLORS.length] },
+        line: { width: 1.8, color: CHART_COLORS[index % CHART_COLORS.length] },
         marker: { size: 4 },
-        ...(row.key === UNKNOWN_REASON ? { visible: 'legendonly' } : {}),
         hovertemplate: `${name(row)} %{x}: %{y:,}<extra></extra>`,
       };
     });
 }
 
-export const TREND_LAYOUT: ChartLayout = { xaxis: { type: 'category', automargin: true }, yaxis: { rangemode: 'tozero', tickformat: ',d', automargin: true }, legend: { orientation: 'v', x: 1.02, y: 1 }, margin: { l: 56, r: 24, t: 24, b: 56 } };
+/** Below 10 tickets a month the count axis ticks every whole ticket: Plotly's half steps printed each integer twice. */
+export function trendLayout(traces: readonly ChartTrace[]): ChartLayout {
+  const most = Math.max(0, ...traces.flatMap((trace) => trace.y as number[]));
+  return {
+    xaxis: { type: 'category', automargin: true },
+    yaxis: { rangemode: 'tozero', tickformat: ',d', automargin: true, ...(most < 10 ? { dtick: 1 } : {}) },
+    // Named even when one reason is drawn (Plotly leaves a single line's legend out)
+    showlegend: true,
+    legend: { orientation: 'v', x: 1.02, y: 1 },
+    margin: { l: 56, r: 24, t: 24, b: 56 },
+  };
+}

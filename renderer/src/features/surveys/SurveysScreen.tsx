@@ -19,8 +19,15 @@ const GROUP_COLORS: Record<NpsGroup, string> = { promoter: ROLE_COLORS.good, pas
 export function SurveysScreen() {
   const { t, number, percent, label, language } = useI18n();
   const [period, setPeriod] = useViewSetting<RetentionPeriod>('satisfaction', 'period', 'month');
-  const surveys = useCall('surveys', { period });
-  const result = surveys.value;
+  const workspace = useCall('describeWorkspace', {});
+  // Asked only once a survey export has rows in the workspace: before that the analysis can only
+  // answer E_NO_DATA, which reached the browser's console as a failed request on every visit.
+  const hasAnswers = workspace.value?.sources.some((source) => source.kind === 'surveys' && source.rowsLoaded > 0);
+  const surveys = useCall('surveys', hasAnswers ? { period } : null);
+  // (a workspace opened since then may have none: its answers are not these)
+  const result = hasAnswers ? surveys.value : undefined;
+  // No answers imported, or none in the scope (the core's E_NO_DATA): either way the import is what is missing
+  const noAnswers = hasAnswers === false || surveys.error?.code === 'E_NO_DATA';
   const groupName = (group: NpsGroup) => t(`surveys.${group}`);
 
   const trend = useMemo(() => {
@@ -59,16 +66,15 @@ export function SurveysScreen() {
       <section className="panel option-bar" aria-label={t('common.options')}>
         <OptionSelect label={t('surveys.period')} value={period} onChange={setPeriod} choices={PERIODS.map((p) => ({ value: p, label: t(`period.${p}`) }))} />
       </section>
-      {surveys.error &&
-        (surveys.error.code === 'E_NO_DATA' ? (
-          // Orders without surveys is the common case: say which import is missing
-          <div className="banner banner-info" role="status" data-testid="no-data">
-            {t('surveys.noData')} <a href="#/data">{t('nav.data')}</a>
-          </div>
-        ) : (
-          <ErrorBanner error={surveys.error} />
-        ))}
-      {surveys.loading && !result && (
+      {workspace.error && <ErrorBanner error={workspace.error} onRetry={workspace.reload} />}
+      {noAnswers && (
+        // Orders without surveys is the common case: say which import is missing
+        <div className="banner banner-info" role="status" data-testid="no-data">
+          {t('surveys.noData')} <a href="#/data">{t('nav.data')}</a>
+        </div>
+      )}
+      {surveys.error && !noAnswers && <ErrorBanner error={surveys.error} onRetry={surveys.reload} />}
+      {(workspace.loading || surveys.loading) && !result && !noAnswers && (
         <p className="muted" role="status">
           {t('surveys.loading')}
         </p>
