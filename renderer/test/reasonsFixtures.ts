@@ -48,9 +48,13 @@ export const RESULT: ChurnReasonsResult = {
  */
 export const ONLY_UNKNOWN: ChurnReasonsResult = {
   ...RESULT,
+  // Olist's window: the P90 of 2 repeat customers' gaps
+  rule: { ...RESULT.rule!, windowDays: 214, repeatCustomers: 2 },
   churnedCustomers: 2053,
   judgedCustomers: 3958,
   churnedWithTickets: 2036,
+  attributedTickets: 3917,
+  mostlyUnknown: { share: 1, sentence: { en: 'None of the 3,917 tickets in the churn windows names a reason the taxonomy knows.', zh: '流失窗口内的 3,917 条工单都未识别出分类体系中的任何原因。' } },
   reasons: [
     { ...row('unknown', 'Unknown', 2036, [1.69, 1.14, 2.51], null), tickets: 3917, customers: 3900, shareOfChurned: 0.992, churnRateWith: 0.522, churnRateWithout: 0.309, medianDaysTicketToLastOrder: -12 },
     ...[row('product_quality', 'Product quality', 0, null), row('logistics', 'Delivery', 0, null, 'big_shop_neglect')].map((known) => ({

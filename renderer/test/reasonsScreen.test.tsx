@@ -146,6 +146,9 @@ describe('Reasons screen', () => {
     expect(dashes[0]!.getAttribute('title')).toBe(why);
     expect(screen.getByTestId('reasons-missing').textContent).toContain(why);
     expect(screen.getByTestId('reasons-trend-note').textContent).toMatch(trendNote);
+    // the result's own caution, and the window's from 2 repeat customers, above the numbers
+    expect(screen.getByTestId('reasons-mostly-unknown').textContent).toBe(ONLY_UNKNOWN.mostlyUnknown!.sentence[language === 'en' ? 'en' : 'zh']);
+    expect(screen.getByTestId('window-caution').textContent).toContain(language === 'en' ? 'only 2 repeat customers' : '仅由 2 位复购客户');
     // no empty chart under the words: the Pareto, lift and churn types only
     await vi.waitFor(() => expect(plotly.react).toHaveBeenCalledTimes(3));
     expect(screen.queryByRole('figure', { name: language === 'en' ? 'Tickets per reason by month' : '各原因的月度工单数' })).toBeNull();

@@ -392,6 +392,7 @@ export const en = {
   'reasons.stat.withTickets': 'Churned with tickets',
   'reasons.stat.top': 'Leading reason',
   'reasons.stat.topShare': '{share} of churned customers',
+  'reasons.stat.noTop': 'no churned customer\'s ticket names a known reason',
   'reasons.stat.ticketWindow': 'tickets from {days} days before the last order',
   'reasons.churnedCustomers': 'Churned customers',
   'reasons.cumulative': 'Cumulative share (known reasons)',

@@ -394,6 +394,7 @@ export const zhCN: Record<MessageKey, string> = {
   'reasons.stat.withTickets': '有工单的流失客户',
   'reasons.stat.top': '首要原因',
   'reasons.stat.topShare': '占流失客户的 {share}',
+  'reasons.stat.noTop': '流失客户的工单均未提到已知原因',
   'reasons.stat.ticketWindow': '工单取最后下单前 {days} 天起',
   'reasons.churnedCustomers': '流失客户数',
   'reasons.cumulative': '累计占比（已知原因）',

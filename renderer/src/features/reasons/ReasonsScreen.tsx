@@ -12,6 +12,7 @@ import { ErrorBanner } from '../../components/ErrorBanner.tsx';
 import { ProgressBar } from '../../components/ProgressBar.tsx';
 import { Panel, Screen } from '../../components/Screen.tsx';
 import { StatTile } from '../../components/StatTile.tsx';
+import { WindowCaution } from '../../components/WindowCaution.tsx';
 import { useI18n } from '../../i18n/I18nProvider.tsx';
 import { DEFAULT_STATUSES, StatusesField } from '../StatusesField.tsx';
 import { ReasonMembers } from './ReasonMembers.tsx';
@@ -58,7 +59,7 @@ interface Names {
 }
 
 function Analysis({ result, options, names }: { result: ChurnReasonsResult; options: ChurnReasonsOptions; names: Names }) {
-  const { t, number, percent } = useI18n();
+  const { t, number, percent, label } = useI18n();
   // A correction changes the classification: every result of the workspace is asked for again
   const { workspaceChanged } = useCoreContext();
   const nameOf = names.reason;
@@ -94,6 +95,12 @@ function Analysis({ result, options, names }: { result: ChurnReasonsResult; opti
 
   return (
     <>
+      {result.rule && <WindowCaution rule={result.rule} />}
+      {result.mostlyUnknown && (
+        <div className="banner banner-warning" role="status" data-testid="reasons-mostly-unknown">
+          <div className="banner-body">{label(result.mostlyUnknown.sentence)}</div>
+        </div>
+      )}
       <div className="stats">
         <StatTile label={t('reasons.stat.churned')} value={number(result.churnedCustomers)} hint={t('reasons.stat.judged', { judged: number(result.judgedCustomers) })} />
         <StatTile
@@ -101,7 +108,7 @@ function Analysis({ result, options, names }: { result: ChurnReasonsResult; opti
           value={number(result.churnedWithTickets)}
           hint={percent(result.churnedCustomers ? result.churnedWithTickets / result.churnedCustomers : null)}
         />
-        <StatTile label={t('reasons.stat.top')} value={top ? nameOf(top.key) : '—'} hint={top ? t('reasons.stat.topShare', { share: percent(top.shareOfChurned) }) : undefined} />
+        <StatTile label={t('reasons.stat.top')} value={top ? nameOf(top.key) : '—'} hint={top ? t('reasons.stat.topShare', { share: percent(top.shareOfChurned) }) : t('reasons.stat.noTop')} />
         <StatTile
           label={t('churn.window')}
           value={result.rule ? t('churn.days', { days: number(result.rule.windowDays) }) : '—'}
