@@ -103,6 +103,8 @@ export function ChurnScreen() {
         <OptionSelect label={t('churn.survivalSegment')} value={segment ?? 'none'} onChange={(v) => setSegment(v === 'none' ? null : v)} choices={segments} />
         <StatusesField value={statuses} onChange={setStatuses} />
       </section>
+      {/* above the KPIs: their churn and retention rates restate the window too */}
+      {ruleInfo && <WindowCaution rule={ruleInfo} />}
       {kpis.value && <KpiTiles kpis={kpis.value.kpis} terms={kpis.value.formulaTerms} />}
       {error && (
         <ErrorBanner
@@ -116,7 +118,6 @@ export function ChurnScreen() {
       )}
       {summary.value && ruleInfo && (
         <>
-          <WindowCaution rule={ruleInfo} />
           {shape.singlePeriod && (
             <div className="banner banner-warning" role="status" data-testid="single-period">
               <div className="banner-body">{t('churn.singlePeriod', { period: t(`period.${period}`) })}</div>
