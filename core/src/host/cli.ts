@@ -54,8 +54,20 @@ function exitOnInterrupt(): void {
   });
 }
 
+/**
+ * A reader that stops early (`churnwb retention --csv | head`) closes the pipe: the rest of the
+ * output has nowhere to go, which is the end of the command, not a crash with a stack trace.
+ */
+function exitOnClosedOutput(): void {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(0);
+  });
+}
+
 export async function main(argv: string[]): Promise<void> {
   exitOnInterrupt();
+  exitOnClosedOutput();
   const program = buildProgram();
   try {
     await program.parseAsync(argv, { from: 'user' });
