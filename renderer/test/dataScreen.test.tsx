@@ -64,6 +64,7 @@ const result: ImportResult = {
   dateRange: { from: '2020-02-01T10:00:00.000Z', to: '2020-02-03T10:00:00.000Z' },
   mapping: {},
   rejectsSample: [],
+  rejectCounts: [],
   encoding: 'gb18030',
   format: 'csv',
   seconds: 0.4,

@@ -221,6 +221,13 @@ export interface RejectSample {
   reason: string;
 }
 
+export interface RejectCount {
+  reason: string;
+  /** The column whose value was refused; null for a malformed line. */
+  column: string | null;
+  rows: number;
+}
+
 export interface ImportResult {
   files: string[];
   /** The `sources` ids this import recorded, one per file in order: what `rejects` and the workspace's sources call them. */
@@ -247,6 +254,8 @@ export interface ImportResult {
   lineLevel: boolean;
   /** Up to 10 rejected rows, first lines first. */
   rejectsSample: RejectSample[];
+  /** Rejected rows counted by reason and column, most first (up to 10): what the sample's first lines cannot say of a large file. */
+  rejectCounts: RejectCount[];
   /** Encoding and format of the first file. */
   encoding: string;
   format: FileFormat;

@@ -28,7 +28,7 @@ import { NATIVE_MISS, normalisedRowsSql, rowParams } from './normalise.ts';
 import { insertOrderLines } from './orderLines.ts';
 import { foldDuplicateOrders, insertOrdersDirect, moveCreditNotes, replaceOlderOrders } from './orders.ts';
 import { recordSources } from './record.ts';
-import { castErrors, describeReject, recordRejects, rejectsOf } from './rejects.ts';
+import { castErrors, describeReject, recordRejects, rejectCountsOf, rejectsOf } from './rejects.ts';
 import type { LoadedImport, LoadInput } from './staging.ts';
 
 let tableCounter = 0;
@@ -113,6 +113,7 @@ async function load(scope: TaskScope, input: LoadInput): Promise<LoadedImport> {
     rowsFolded: Number(rowsFolded),
     creditNotes: creditNotes.moved,
     rejectsSample: await rejectsOf(connection, base, 10),
+    rejectCounts: await rejectCountsOf(connection, base),
   };
 }
 

@@ -2,7 +2,7 @@
 // of the original file it stands on. Lines are numbered by a second, single-threaded read of a
 // file when, and only when, some of its rows did not load: clean files never pay for line numbers.
 import { listValue, type DuckDBConnection } from '@duckdb/node-api';
-import type { RejectSample } from '../api/workspace.ts';
+import type { RejectCount, RejectSample } from '../api/workspace.ts';
 import { queryOne, queryRows, quoteIdent } from '../db/sql.ts';
 import type { TaskScope } from '../task/scope.ts';
 import { LongLine } from './limits.ts';
@@ -148,6 +148,16 @@ export async function rejectsOf(connection: DuckDBConnection, base: number, limi
     raw: row.raw === null ? null : String(row.raw),
     reason: String(row.reason),
   }));
+}
+
+/** This import's rejected rows by reason and column, most first (up to 10). */
+export async function rejectCountsOf(connection: DuckDBConnection, base: number): Promise<RejectCount[]> {
+  const rows = await queryRows<{ reason: string; column: string | null; rows: number }>(
+    connection,
+    'SELECT reason, "column", count(*) AS "rows" FROM rejects WHERE source_id >= $base GROUP BY ALL ORDER BY "rows" DESC, reason, "column" NULLS FIRST LIMIT 10',
+    { base },
+  );
+  return rows.map((row) => ({ reason: row.reason, column: row.column, rows: Number(row.rows) }));
 }
 
 export function describeReject(reject: RejectSample): string {

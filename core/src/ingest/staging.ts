@@ -1,7 +1,7 @@
 // What the load stage's modules share: the load's input, what each insert path reports, the
 // canonical columns of normalised rows, and statements whose progress is polled while they run.
 import type { DuckDBValue } from '@duckdb/node-api';
-import type { ColumnMapping, ImportKind, RejectSample } from '../api/workspace.ts';
+import type { ColumnMapping, ImportKind, RejectCount, RejectSample } from '../api/workspace.ts';
 import type { TaskPhase } from '../api/events.ts';
 import { quoteIdent } from '../db/sql.ts';
 import type { TaskScope } from '../task/scope.ts';
@@ -45,6 +45,7 @@ export interface LoadedImport {
   /** Credit notes this import stored in `credit_notes` instead of `orders`. */
   creditNotes: number;
   rejectsSample: RejectSample[];
+  rejectCounts: RejectCount[];
 }
 
 /** What a load path knows per file: rows loaded, and rows parsed when it staged them (exact) or null (direct). */

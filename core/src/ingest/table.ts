@@ -12,7 +12,7 @@ import { DERIVED_TABLES, TABLE_NAMES, VIEWS } from '../db/schema.ts';
 import type { TaskScope } from '../task/scope.ts';
 import type { ReadFile } from './read.ts';
 import { recordSource } from './record.ts';
-import { recordCsvErrors, rejectsOf } from './rejects.ts';
+import { recordCsvErrors, rejectCountsOf, rejectsOf } from './rejects.ts';
 import { readerSql, type ReadLimits, type SqlPiece } from './reader.ts';
 
 /** Types a table column may take, narrowest first. */
@@ -66,6 +66,7 @@ export interface TableOutcome {
   rowsReplaced: number;
   table: UserTable;
   rejectsSample: Awaited<ReturnType<typeof rejectsOf>>;
+  rejectCounts: Awaited<ReturnType<typeof rejectCountsOf>>;
 }
 
 /** The files' rows with every column as text named h0, h1, ... (files of one import share the first file's headers). */
@@ -165,6 +166,7 @@ export async function loadTable(scope: TaskScope, input: TableLoad): Promise<Tab
       await connection.run(`DROP TABLE ${stage}`);
       scope.progress.update({ phase: 'swap' }, true);
       const rejectsSample = await rejectsOf(connection, base, 10);
+      const rejectCounts = await rejectCountsOf(connection, base);
       return {
         base,
         rowsRead: rowsLoaded + rowsRejected,
@@ -173,6 +175,7 @@ export async function loadTable(scope: TaskScope, input: TableLoad): Promise<Tab
         rowsReplaced,
         table: { name: input.table, rows: rowsLoaded, columns: headers.map((name, index) => ({ name, type: types[index] ?? 'VARCHAR' })) },
         rejectsSample,
+        rejectCounts,
       };
     });
   } finally {

@@ -86,6 +86,8 @@ describe.skipIf(!available)('importing the shared real datasets', () => {
     expect(result.customers).toBe(new Set(orders.map((invoice) => invoice.customer)).size); // 4,339: 33 ids have only credit notes
     expect(result.dateRange).toEqual({ from: '2010-12-01T08:26:00', to: '2011-12-09T12:50:00' });
     expect(result.rejectsSample[0]).toMatchObject({ line: 624, column: 'CustomerID', reason: 'missing value' });
+    // every rejected line is one without CustomerID, counted here from the file by the second method above
+    expect(result.rejectCounts).toEqual([{ reason: 'missing value', column: 'CustomerID', rows: rows.length - withCustomer.length }]);
     expect(result.alerts).toEqual([{ code: 'credit_notes', count: credits.length, message: expect.stringContaining('3,654 negative invoices') }]);
 
     const [check] = await h.sql<{ lines: number; credit_notes: number; credited: number; amount: number }>(

@@ -58,6 +58,10 @@ function formatResult(result: ImportResult, kind: ImportRequestKind): string {
       : `workspace: ${count(result.orders)} orders, ${count(result.customers)} customers (with a completed order), ${count(result.tickets)} tickets`,
   ];
   if (result.dateRange) lines.push(`rows dated ${result.dateRange.from} to ${result.dateRange.to}`);
+  if (result.rejectCounts.length > 0) {
+    lines.push('rejects by reason and column:');
+    for (const { reason, column, rows } of result.rejectCounts) lines.push(`  ${count(rows)} ${reason}${column ? ` (column ${column})` : ''}`);
+  }
   if (result.rejectsSample.length > 0) {
     lines.push('first rejects:');
     for (const reject of result.rejectsSample) {
