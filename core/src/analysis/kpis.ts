@@ -5,9 +5,10 @@
 // lifecycle rows so that the two views can never disagree.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { kpiFormula, type KpiFormulaTerms } from '../api/kpiFormula.ts';
-import type { ChurnPeriodRow, Kpi, KpiKey, KpisOptions, KpisResult, LorenzPoint, Resolved } from '../api/retention.ts';
+import { CoreError } from '../api/errors.ts';
+import type { ChurnPeriodRow, ChurnSummaryResult, Kpi, KpiKey, KpisOptions, KpisResult, LorenzPoint, Resolved, RetentionPeriod } from '../api/retention.ts';
 import { queryOne, queryRows } from '../db/sql.ts';
-import { activityParams, activityRelations, type ActivityRelations } from './activity.ts';
+import { activityParams, activityRelations, type ActivityRelations, type ChurnRule } from './activity.ts';
 import { REPEAT_PURCHASE_DAYS, orderFactsSql } from '../db/summaries.ts';
 import { churnSummary } from './churn.ts';
 import { RETENTION_PERIODS, choice, numberChoice } from './periods.ts';
@@ -40,18 +41,19 @@ type TicketTotals = { tickets: number; complainers: number; ratings: number; rat
 
 export async function kpis(connection: DuckDBConnection, options: KpisOptions = {}): Promise<KpisResult> {
   const period = choice('period', options.period, RETENTION_PERIODS, KPIS_DEFAULTS.period);
-  const summary = await churnSummary(connection, { ...options, period });
-  const rule = summary.rule;
+  const { summary, rule } = await lifecycle(connection, { ...options, period });
+  // the activity (statuses, evaluation date) is the summary's, whether or not a window applies
+  const activity = summary.rule;
   const resolved: Resolved<Omit<KpisOptions, 'windowDays'>> = {
     period,
     paretoShare: numberChoice('paretoShare', options.paretoShare, KPIS_DEFAULTS.paretoShare, { min: 0.01, max: 0.99 }),
     lowRatingAtMost: numberChoice('lowRatingAtMost', options.lowRatingAtMost, KPIS_DEFAULTS.lowRatingAtMost, { min: 0, max: 100 }),
     lorenzPoints: numberChoice('lorenzPoints', options.lorenzPoints, KPIS_DEFAULTS.lorenzPoints, { min: 1, max: 10_000, whole: true }),
-    statuses: rule.statuses,
-    asOf: rule.asOf,
+    statuses: activity.statuses,
+    asOf: activity.asOf,
   };
-  const params = activityParams(rule);
-  const relations = await activityRelations(connection, rule.statuses, options.asOf ?? null);
+  const params = activityParams(activity);
+  const relations = await activityRelations(connection, activity.statuses, options.asOf ?? null);
   const customers = await queryOne<CustomerTotals>(
     connection,
     `SELECT coalesce(sum(customers), 0) AS customers, coalesce(sum(repeaters), 0) AS repeaters, sum(revenue) AS revenue, coalesce(sum(orders), 0) AS orders FROM ${relations.spans}`,
@@ -66,7 +68,7 @@ export async function kpis(connection: DuckDBConnection, options: KpisOptions = 
             (SELECT count(*) FROM credit_notes WHERE issued_at <= CAST($as_of AS TIMESTAMP)) AS credit_notes,
             (SELECT sum(amount) FROM credit_notes WHERE issued_at <= CAST($as_of AS TIMESTAMP)) AS credit_amount
      FROM ${facts}`,
-    { as_of: rule.asOf },
+    { as_of: activity.asOf },
   );
   const tickets = await queryOne<TicketTotals>(
     connection,
@@ -79,15 +81,15 @@ export async function kpis(connection: DuckDBConnection, options: KpisOptions = 
   );
   const pareto = await paretoView(connection, relations, params, customers.customers, resolved);
   const retention = lastRetention(summary.periods);
-  const churn = summary.periods.findLast((row) => row.churnRate !== null);
+  const churn = rule === null ? undefined : summary.periods.findLast((row: ChurnPeriodRow) => row.churnRate !== null);
   const formulaTerms: KpiFormulaTerms = {
-    statuses: rule.statuses,
-    asOf: rule.asOf,
+    statuses: activity.statuses,
+    asOf: activity.asOf,
     period,
     retentionPeriod: retention?.previous.period ?? null,
     churnPeriod: churn?.period ?? null,
-    windowDays: rule.windowDays,
-    windowSource: rule.windowSource,
+    windowDays: rule?.windowDays ?? null,
+    windowSource: rule?.windowSource ?? null,
     repeatDays: REPEAT_PURCHASE_DAYS,
     creditNotes: orders.credit_notes,
     tickets: tickets.tickets,
@@ -121,6 +123,22 @@ export async function kpis(connection: DuckDBConnection, options: KpisOptions = 
     kpi('gini', pareto.meanRevenueGap, pareto.twiceRevenuePerCustomer),
   ];
   return { options: resolved, rule, kpis: list, lorenz: pareto.lorenz, formulaTerms };
+}
+
+/**
+ * The churn summary the KPIs read, and the rule it applied; the rule is null when no window was
+ * given and none can be derived (no customer bought on two different days). The summary is then
+ * computed with a nominal window for its active and returning customers per period, which the
+ * retention rate reads and no window changes; its churn counts are not read.
+ */
+async function lifecycle(connection: DuckDBConnection, options: KpisOptions & { period: RetentionPeriod }): Promise<{ summary: ChurnSummaryResult; rule: ChurnRule | null }> {
+  try {
+    const summary = await churnSummary(connection, options);
+    return { summary, rule: summary.rule };
+  } catch (error) {
+    if (!(error instanceof CoreError && error.details?.reason === 'no_repeat_buyers')) throw error;
+    return { summary: await churnSummary(connection, { ...options, windowDays: 1 }), rule: null };
+  }
 }
 
 /** The last complete period and the one before it, from the lifecycle rows. */

@@ -17,8 +17,9 @@ export interface KpiFormulaTerms {
   retentionPeriod: string | null;
   /** The latest period whose customers can all be judged for churn (its label); null when there is none yet. */
   churnPeriod: string | null;
-  windowDays: number;
-  windowSource: 'p90' | 'user';
+  /** Null when no window was given and none can be derived from the gaps (no repeat customer). */
+  windowDays: number | null;
+  windowSource: 'p90' | 'user' | null;
   /** A repeat customer bought on at least this many different days. */
   repeatDays: number;
   creditNotes: number;
@@ -79,6 +80,7 @@ function englishFormula(key: KpiKey, terms: KpiFormulaTerms): string {
         ? `needs two ${period}s of data, the later one complete`
         : `customers active in both the ${period} of ${terms.retentionPeriod} and the next (the last complete one) / customers active in the ${period} of ${terms.retentionPeriod}`;
     case 'churnRate':
+      if (terms.windowDays === null) return 'needs a churn window: no customer bought on two different days, so none can be derived from the gaps between purchases; choose one (--window-days, or the Churn window field)';
       return terms.churnPeriod === null
         ? `no ${period} whose customers can all be judged with a ${terms.windowDays}-day window yet`
         : `customers active in the ${period} of ${terms.churnPeriod} whose last activity was then, followed by more than ${terms.windowDays} calendar days without activity (${terms.windowSource === 'p90' ? "P90 of repeat customers' gaps between purchase days" : 'chosen window'}) / customers active then (the latest ${period} whose customers can all be judged)`;
@@ -122,6 +124,7 @@ function chineseFormula(key: KpiKey, terms: KpiFormulaTerms): string {
         ? `需要两个${period}的数据，且后一个${period}完整`
         : `在以 ${terms.retentionPeriod} 开始的${period}及其后一${period}（最近一个完整${period}）都活跃的客户 / 在以 ${terms.retentionPeriod} 开始的${period}活跃的客户`;
     case 'churnRate':
+      if (terms.windowDays === null) return '需要流失窗口：没有客户在两个不同的日子购买过，无法根据购买间隔推算；请手动设定（--window-days，或「流失窗口（天）」输入框）';
       return terms.churnPeriod === null
         ? `尚无可用 ${terms.windowDays} 天窗口完整判定其客户的${period}`
         : `在以 ${terms.churnPeriod} 开始的${period}活跃、最后一次活跃在该${period}、之后超过 ${terms.windowDays} 天未再活跃（按自然日计，${windowSource}）的客户 / 该${period}活跃的客户（最近一个可完整判定的${period}）`;

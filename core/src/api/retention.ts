@@ -404,7 +404,8 @@ export interface LorenzPoint {
 
 export interface KpisResult {
   options: Resolved<Omit<KpisOptions, 'windowDays'>>;
-  rule: ChurnRuleInfo;
+  /** Null when no window was given and none can be derived (no customer bought on two different days): the churn rate is then unknown, every other KPI stands. */
+  rule: ChurnRuleInfo | null;
   kpis: Kpi[];
   /** The terms every KPI formula names, so each language words them from one place (`kpiFormula`). */
   formulaTerms: KpiFormulaTerms;

@@ -122,3 +122,30 @@ describe('kpis without tickets', () => {
     expect(result.formulaTerms.tickets).toBe(0);
   });
 });
+
+describe('kpis when no churn window can be derived', () => {
+  let t: TestCore;
+  afterAll(async () => t?.close());
+
+  it('leaves the churn rate unknown with the fix and computes every other KPI', async () => {
+    // one order each (no customer buys on two days), one of them cancelled: no window from gaps
+    t = await openFixtureCore({
+      orders: [
+        { order_id: 'o1', customer_id: 'a', ordered_at: '2024-01-05 10:00:00', amount: 30 },
+        { order_id: 'o2', customer_id: 'b', ordered_at: '2024-02-10 10:00:00', amount: 50 },
+        { order_id: 'o3', customer_id: 'c', ordered_at: '2024-03-15 10:00:00', amount: 20, status: 'cancelled' },
+      ],
+    });
+    const result = await t.client.kpis({});
+    const kpi = (key: KpiKey) => result.kpis.find((item) => item.key === key)!;
+    expect(result.rule).toBeNull();
+    expect([kpi('churnRate').value, kpi('churnRate').formula]).toEqual([
+      null,
+      'needs a churn window: no customer bought on two different days, so none can be derived from the gaps between purchases; choose one (--window-days, or the Churn window field)',
+    ]);
+    // a and b completed 2 of 3 orders; revenue 80 over 2 customers and 2 orders
+    expect([kpi('customers').value, kpi('orderCompletionRate').value, kpi('averageOrderValue').value, kpi('repeatPurchaseRate').value]).toEqual([2, 2 / 3, 40, 0]);
+    // a window given still judges churn
+    expect((await t.client.kpis({ windowDays: 10 })).rule).toMatchObject({ windowDays: 10, windowSource: 'user' });
+  });
+});

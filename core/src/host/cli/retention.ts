@@ -202,7 +202,11 @@ function printKpis(result: KpisResult, csv: boolean): void {
     kpi.value === null ? '' : csv ? kpi.value : KPI_AMOUNTS.has(kpi.key) ? Number(kpi.value.toFixed(kpi.key === 'gini' ? 3 : 2)) : percent(kpi.value);
   const rounded = (value: number | null) => (value === null ? '' : csv ? value : Number(value.toFixed(2)));
   const rows = result.kpis.map((kpi) => ({ key: kpi.key, value: shown(kpi), numerator: rounded(kpi.numerator), denominator: rounded(kpi.denominator), formula: kpi.formula }));
-  if (!csv) process.stdout.write(`${ruleLine(result.rule)}\n`);
+  if (!csv) {
+    process.stdout.write(
+      result.rule ? `${ruleLine(result.rule)}\n` : 'churn rule: none (no customer bought on two different days, so no window can be derived): the churn rate is unknown; choose a window with --window-days N\n',
+    );
+  }
   printCsv(rows, ['key', 'value', 'numerator', 'denominator', 'formula']);
 }
 

@@ -73,6 +73,15 @@ export function windowText(rule: ChurnRuleInfo, lang: ReportLang): string {
     : `${rule.windowDays} 天（${customers} 位复购客户购买间隔的第 90 百分位）`;
 }
 
+/** The options of a result that applied no window: none was given and none could be derived. */
+export function noWindowOptions(activity: { statuses: readonly string[]; asOf: string }, lang: ReportLang): ReportOption[] {
+  const window =
+    lang === 'en'
+      ? 'none: no customer bought on two different days, so none can be derived; choose one for the churn rate'
+      : '无：没有客户在两个不同的日子购买过，无法推算；如需流失率，请手动设定';
+  return [{ label: OPTION_LABELS.window[lang], value: window }, ...activityOptions(activity, lang)];
+}
+
 export function ruleOptions(rule: ChurnRuleInfo, lang: ReportLang): ReportOption[] {
   return [{ label: OPTION_LABELS.window[lang], value: windowText(rule, lang) }, ...activityOptions(rule, lang)];
 }

@@ -5,7 +5,7 @@ import type { KpiKey, KpisResult } from '../../api/retention.ts';
 import { formatCell, makeTable } from '../table.ts';
 import { formatDecimal, formatPercent } from '../text.ts';
 import { kpiFormula } from '../../api/kpiFormula.ts';
-import { periodOption, ruleOptions, type Bilingual } from './common.ts';
+import { noWindowOptions, periodOption, ruleOptions, type Bilingual } from './common.ts';
 import { CHART_COLORS } from '../theme.ts';
 
 /**
@@ -115,7 +115,7 @@ export function kpiSections(result: KpisResult, lang: ReportLang): ReportSection
           };
         }),
       ),
-      options: [periodOption(result.options.period, lang), { label: TEXT.pareto[lang], value: formatPercent(result.options.paretoShare, lang, 0) }, ...ruleOptions(result.rule, lang)],
+      options: [periodOption(result.options.period, lang), { label: TEXT.pareto[lang], value: formatPercent(result.options.paretoShare, lang, 0) }, ...(result.rule ? ruleOptions(result.rule, lang) : noWindowOptions(result.options, lang))],
       note: '',
     },
   ];
