@@ -87,8 +87,10 @@ describe.skipIf(!existsSync(TELCO))('IBM Telco: churn reasons as tickets, churn 
         expect(row.lift).toBeCloseTo(1 / ((churned - direct.churned) / (customers.length - direct.customers)), 10);
       }
     }
-    // the measured split: competition 621, service 455, price 243, quality 146, technical 103, experience 88, natural 59
-    expect(result.reasons.slice(0, 4).map((row) => [row.key, row.churnedCustomers])).toEqual([['competition', 621], ['service', 455], ['price', 243], ['unknown', 154]]);
+    // the measured split: competition 621, service 455, price 243, quality 146, technical 103, experience 88, natural 59;
+    // unknown (154) is listed last, not among the reasons it outnumbers
+    expect(result.reasons.slice(0, 4).map((row) => [row.key, row.churnedCustomers])).toEqual([['competition', 621], ['service', 455], ['price', 243], ['product_quality', 146]]);
+    expect(result.reasons.at(-1)).toMatchObject({ key: 'unknown', churnedCustomers: 154 });
     expect(result.churnTypes.find((row) => row.key === 'disappointment')?.churnedCustomers).toBe(455 + 146);
   });
 });
