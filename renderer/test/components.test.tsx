@@ -109,9 +109,10 @@ describe('ArrowTable', () => {
     expect(viewport.style.height).toBe('');
   });
 
-  it('marks nulls visibly', () => {
+  it('marks nulls visibly, as a dash that says what it means on hover', () => {
     renderWith(<ArrowTable table={tableFromArrays({ name: ['a', null] })} label="t" />);
-    expect(screen.getByText('null')).toBeTruthy();
+    expect(screen.getByText('—').getAttribute('title')).toBe('no value');
+    expect(screen.queryByText('null')).toBeNull();
   });
 });
 

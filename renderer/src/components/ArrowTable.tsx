@@ -286,7 +286,12 @@ export function ArrowTable({
           const content = value === undefined ? <span className="grid-null">…</span> : column.format(value, givenRow(row));
           return (
             <div key={column.name} role="gridcell" className={`grid-cell${column.numeric ? ' grid-cell-number' : ''}`}>
-              {content ?? <span className="grid-null">{i18n.t('table.null')}</span>}
+              {/* a dash as analysts write it, not the programmer's "null"; what it means on hover */}
+              {content ?? (
+                <span className="grid-null" title={i18n.t('table.nullTitle')}>
+                  {i18n.t('table.null')}
+                </span>
+              )}
             </div>
           );
         })}

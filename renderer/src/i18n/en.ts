@@ -37,7 +37,8 @@ export const en = {
 
   'table.rows': '{count} rows',
   'table.empty': 'No rows',
-  'table.null': 'null',
+  'table.null': '—',
+  'table.nullTitle': 'no value',
 
   'chart.downloadPng': 'PNG',
   'chart.downloadSvg': 'SVG',

@@ -39,7 +39,8 @@ export const zhCN: Record<MessageKey, string> = {
 
   'table.rows': '共 {count} 行',
   'table.empty': '没有数据',
-  'table.null': '空',
+  'table.null': '—',
+  'table.nullTitle': '无值',
 
   'chart.downloadPng': 'PNG',
   'chart.downloadSvg': 'SVG',
