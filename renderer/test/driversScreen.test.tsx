@@ -42,6 +42,8 @@ describe('Drivers screen', () => {
     expect(await screen.findByTestId('drivers-headline')).toHaveProperty('textContent', result.headline!.sentence.zh);
     expect(screen.getByTestId('drivers-warnings').textContent).toContain('「主要流失原因」的影响随时间变化。');
     expect(screen.getByText('无法估计')).toBeTruthy();
+    // the concordance says how many pairs it rests on: 700 + 290 + 10 in the fixture
+    expect(screen.getByText('0.5 = 随机猜测，1 = 完全正确排序；基于 1,000 对可比较的客户')).toBeTruthy();
     const answer = await screen.findByTestId('what-if-result');
     expect(answer.textContent).toBe('如果主要流失原因「物流配送」的客户流失率降低 20%，未来 12 个月约可留住 12 名客户，保住近期收入 400。');
     expect(screen.getByText('流失率保持每月 10%。')).toBeTruthy();

@@ -583,7 +583,7 @@ export const en = {
   'drivers.subjects': 'Customers modelled',
   'drivers.events': 'Churned',
   'drivers.concordance': 'Concordance',
-  'drivers.concordanceHint': '0.5 = guessing, 1 = perfect ranking',
+  'drivers.concordanceHint': '0.5 = guessing, 1 = perfect ranking; over {pairs} comparable pairs of customers',
   'drivers.likelihoodRatio': 'Likelihood-ratio test',
   'drivers.lrHint': 'chi² {statistic} on {df} df',
   'drivers.forest': 'Hazard ratios',

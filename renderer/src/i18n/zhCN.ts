@@ -585,7 +585,7 @@ export const zhCN: Record<MessageKey, string> = {
   'drivers.subjects': '建模客户数',
   'drivers.events': '已流失',
   'drivers.concordance': '一致性指数',
-  'drivers.concordanceHint': '0.5 = 随机猜测，1 = 完全正确排序',
+  'drivers.concordanceHint': '0.5 = 随机猜测，1 = 完全正确排序；基于 {pairs} 对可比较的客户',
   'drivers.likelihoodRatio': '似然比检验',
   'drivers.lrHint': '卡方 {statistic}，自由度 {df}',
   'drivers.forest': '风险比',

@@ -83,7 +83,7 @@ export function DriversScreen() {
           <div className="stats">
             <StatTile label={t('drivers.subjects')} value={number(result.subjects)} />
             <StatTile label={t('drivers.events')} value={number(result.events)} />
-            <StatTile label={t('drivers.concordance')} value={number(result.concordance.value, 3)} hint={t('drivers.concordanceHint')} />
+            <StatTile label={t('drivers.concordance')} value={number(result.concordance.value, 3)} hint={t('drivers.concordanceHint', { pairs: number(result.concordance.concordant + result.concordance.discordant + result.concordance.tiedRisk) })} />
             <StatTile
               label={t('drivers.likelihoodRatio')}
               value={`p ${pText(result.likelihoodRatio.pValue, number)}`}
