@@ -537,14 +537,17 @@ export function headline(terms: DriverTerm[], coefficients: DriverCoefficient[],
     );
     // Every pair of levels, not only the highest against the lowest: the extremes are often small
     // levels with wide intervals, and passing over the term then hid a significant pair (UCI's
-    // Routine shoppers against the reference, p = 0.005, behind a "no factor" sentence).
+    // Routine shoppers against the reference, p = 0.005, behind a "no factor" sentence). Trying every
+    // pair is as many tests: a pair counts at 5% after Bonferroni over the term's pairs, so that 105
+    // pairs of 15 levels do not hand the headline to chance.
+    const pairs = (points.length * (points.length - 1)) / 2;
     for (const high of points) {
       for (const low of points) {
         const contrast = high.value - low.value;
         if (!(contrast > 0) || (best && contrast <= best.strength)) continue;
         const variance = (high.column >= 0 ? covariance(high.column, high.column) : 0) + (low.column >= 0 ? covariance(low.column, low.column) : 0) - (high.column >= 0 && low.column >= 0 ? 2 * covariance(high.column, low.column) : 0);
         const pValue = chiSquareUpper(contrast ** 2 / variance, 1);
-        if (!(pValue < SIGNIFICANCE)) continue;
+        if (!(pValue * pairs < SIGNIFICANCE)) continue;
         const factor = Math.exp(contrast);
         const sentence = {
           en: `Customers with ${display.en} "${levelName(term, high.level, 'en')}" leave ${format(factor)} times as fast as those with "${levelName(term, low.level, 'en')}".`,

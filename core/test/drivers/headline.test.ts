@@ -73,6 +73,16 @@ describe('drivers headline', () => {
     expect(driversFinding(found, terms, coefficients, { pValue: 0.01 })).toBe(found!.sentence);
   });
 
+  it('counts a pair at 5% only after Bonferroni over the term\'s pairs', () => {
+    // against Simple (0): Routine -0.5 with variance 0.0529 (z -2.17, p 0.0297), Loyal 0 (no difference):
+    // three levels make three pairs, so p 0.0297 x 3 = 0.089 is not significant, where alone it was
+    const coefficients = [{ ...coefficient('routine', -0.5), pValue: 0.0297 }, { ...coefficient('loyal', 0), pValue: 1 }];
+    const terms = [{ ...term, levels: [term.levels[0]!, term.levels[3]!, { level: 'routine', subjects: 120, events: 20, names: { zh: '常规型', en: 'Routine' } }] }];
+    expect(headline(terms, coefficients, { covariance: [[0.0529, 0], [0, 0.0001]] })).toBeNull();
+    // with Loyal gone, Simple against Routine is the term's one pair
+    expect(headline([{ ...terms[0]!, levels: terms[0]!.levels.filter((level) => level.level !== 'loyal') }], [coefficients[0]!], { covariance: [[0.0529]] })).toMatchObject({ level: 'simple', than: 'routine' });
+  });
+
   it('says the factors matter together when no single pair is significant, and "no factor" only when nothing is', () => {
     const coefficients = [{ ...coefficient('loyal', 0.1), pValue: 0.3 }];
     const terms = [{ ...term, levels: [term.levels[0]!, term.levels[3]!] }];
