@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { csvText } from '../../api/csv.ts';
 import { CoreError, toErrorData } from '../../api/errors.ts';
+import { windowRestsOnFew, type ChurnRuleInfo } from '../../api/retention.ts';
 import { createCore, type Core } from '../core.ts';
 import { defaultWorkspacePath } from '../paths.ts';
 import { scopedCore } from './scope.ts';
@@ -52,6 +53,13 @@ export function reportFailure(error: unknown): never {
 const CLI_FIXES: Record<string, string> = {
   no_repeat_buyers: ' (on the command line: --window-days N, a window that fits the purchase cycle)',
 };
+
+/** The caution line for a window derived from too few repeat customers (windowRestsOnFew), else null: every command that applies a rule prints the same. */
+export function windowCaution(rule: ChurnRuleInfo): string | null {
+  return windowRestsOnFew(rule)
+    ? `caution: the window rests on the gaps of only ${rule.repeatCustomers} repeat customers, too few for a steady 90th percentile; churn rates and survival mostly restate it. Choose a window that fits the purchase cycle with --window-days N`
+    : null;
+}
 
 /** Parses a numeric option or fails with E_ARGS naming it. */
 export function numberOption(name: string, value: string | undefined): number | undefined {

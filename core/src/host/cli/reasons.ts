@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import { CoreError } from '../../api/errors.ts';
 import type { ChurnReasonsResult, Classification, ReasonRow, Taxonomy, TaxonomyInfo } from '../../api/reasons.ts';
-import { windowRestsOnFew, type OrderStatusName } from '../../api/retention.ts';
+import type { OrderStatusName } from '../../api/retention.ts';
 import { readTaxonomyFile } from '../../analysis/reasonTaxonomy.ts';
 import { shippedModelFor } from '../../analysis/reasonModel.ts';
 import {
@@ -23,7 +23,7 @@ import {
   type EvaluationSummary,
 } from '../../analysis/reasonEvaluation.ts';
 import type { Core } from '../core.ts';
-import { numberOption, printCsv, printJson, withCore } from './common.ts';
+import { numberOption, printCsv, printJson, windowCaution, withCore } from './common.ts';
 
 interface OutputFlags {
   json?: boolean;
@@ -159,9 +159,10 @@ function printReasons(result: ChurnReasonsResult, csv: boolean): void {
   const source = options.churnFlag
     ? `churn from ${options.churnFlag.table}.${options.churnFlag.eventColumn} (every ticket of a customer counts)`
     : `churn rule: no activity for more than ${rule?.windowDays} days (${rule?.windowSource === 'p90' ? 'P90 of repeat gaps' : 'chosen'}), as of ${rule?.asOf}; tickets from ${options.daysBeforeLastOrder} days before the last order to the churn date`;
+  const windowLine = rule ? windowCaution(rule) : null;
   process.stdout.write(
     `${source}\ntaxonomy version ${result.taxonomyVersion}: ${result.churnedCustomers} of ${result.judgedCustomers} customers churned, ${result.churnedWithTickets} of them with tickets in their window\n` +
-      (rule && windowRestsOnFew(rule) ? `caution: the window rests on the gaps of only ${rule.repeatCustomers} repeat customers, too few for a steady 90th percentile; choose one that fits the purchase cycle with --window-days N\n` : '') +
+      (windowLine ? `${windowLine}\n` : '') +
       (result.mostlyUnknown ? `caution: ${result.mostlyUnknown.sentence.en}\n` : ''),
   );
   const table = (rows: ReasonRow[]) =>

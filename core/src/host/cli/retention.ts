@@ -4,27 +4,26 @@
 // tidy long table with --csv (one row per observation, one column per variable).
 import { DataType } from 'apache-arrow';
 import type { Command } from 'commander';
-import {
-  windowRestsOnFew,
-  type ChurnRuleInfo,
-  type ChurnRuleOptions,
-  type ChurnSummaryResult,
-  type CohortRetentionResult,
-  type Kpi,
-  type KpiKey,
-  type KpisResult,
-  type OrderStatusName,
-  type RetentionBase,
-  type RetentionForecastResult,
-  type RetentionMetric,
-  type RetentionMode,
-  type RetentionPeriod,
-  type SegmentColumn,
-  type SurvivalResult,
+import type {
+  ChurnRuleInfo,
+  ChurnRuleOptions,
+  ChurnSummaryResult,
+  CohortRetentionResult,
+  Kpi,
+  KpiKey,
+  KpisResult,
+  OrderStatusName,
+  RetentionBase,
+  RetentionForecastResult,
+  RetentionMetric,
+  RetentionMode,
+  RetentionPeriod,
+  SegmentColumn,
+  SurvivalResult,
 } from '../../api/retention.ts';
 import { arrowFromBytes } from '../../db/arrow.ts';
 import type { Core } from '../core.ts';
-import { numberOption, printCsv, printJson, withCore } from './common.ts';
+import { numberOption, printCsv, printJson, windowCaution, withCore } from './common.ts';
 
 interface OutputFlags {
   json?: boolean;
@@ -66,8 +65,8 @@ const number = (value: number | null, digits = 4) => (value === null ? 'n/a' : S
 
 function ruleLine(rule: ChurnRuleInfo): string {
   const source = rule.windowSource === 'p90' ? `P90 of the gaps of ${rule.repeatCustomers} repeat customers` : 'chosen';
-  const caution = windowRestsOnFew(rule) ? `\ncaution: the window rests on the gaps of only ${rule.repeatCustomers} repeat customers, too few for a steady 90th percentile; churn rates and survival mostly restate it. Choose a window that fits the purchase cycle with --window-days N` : '';
-  return `churn rule: no activity for more than ${rule.windowDays} calendar days after the day of the last (${source}), as of ${rule.asOf}, statuses ${rule.statuses.join(', ')}${caution}`;
+  const caution = windowCaution(rule);
+  return `churn rule: no activity for more than ${rule.windowDays} calendar days after the day of the last (${source}), as of ${rule.asOf}, statuses ${rule.statuses.join(', ')}${caution ? `\n${caution}` : ''}`;
 }
 
 function printRetention(result: CohortRetentionResult, segmented: boolean, csv: boolean): void {

@@ -16,6 +16,14 @@ async function chosenTaxonomy(connection: DuckDBConnection, choice: TaxonomyChoi
   return choice.taxonomy === undefined ? (await workspaceTaxonomy(connection)).taxonomy : checkTaxonomy(choice.taxonomy);
 }
 
+/** The rules of the taxonomy in force blended with the model learned from the workspace's corrections, looked up once for any number of texts. */
+async function textClassifier(connection: DuckDBConnection, choice: TaxonomyChoice) {
+  const inForce = await chosenTaxonomy(connection, choice);
+  const { model } = await workspaceModel(connection, inForce);
+  const compiled = compileTaxonomy(inForce);
+  return (fields: Parameters<typeof classifyWithModel>[2]) => classifyWithModel(compiled, model, fields);
+}
+
 /**
  * Brings `ticket_reasons` up to date for the taxonomy, reporting the tickets classified. classifyTickets
  * spaces its calls itself (500 ms apart, plus start and end), so each one is sent: the reporter's own
@@ -33,17 +41,11 @@ export function reasonsHandlers(context: CoreContext): ReasonsApi {
     setTaxonomy: ({ taxonomy }) => withConnection((connection) => saveWorkspaceTaxonomy(connection, taxonomy)),
     // The rules blended with the model learned from the workspace's corrections, as its tickets are classified
     classifyText: ({ text, fields, taxonomy }) =>
-      withConnection(async (connection) => {
-        const inForce = await chosenTaxonomy(connection, { taxonomy });
-        const { model } = await workspaceModel(connection, inForce);
-        return classifyWithModel(compileTaxonomy(inForce), model, fields ?? { body: text ?? '' });
-      }),
+      withConnection(async (connection) => (await textClassifier(connection, { taxonomy }))(fields ?? { body: text ?? '' })),
     classifyTexts: ({ texts, taxonomy }) =>
       withConnection(async (connection) => {
-        const inForce = await chosenTaxonomy(connection, { taxonomy });
-        const { model } = await workspaceModel(connection, inForce);
-        const compiled = compileTaxonomy(inForce);
-        return texts.map((text) => classifyWithModel(compiled, model, { body: text }));
+        const classify = await textClassifier(connection, { taxonomy });
+        return texts.map((text) => classify({ body: text }));
       }),
     classifyTickets: ({ taskId, full, taxonomy }) =>
       context.task(taskId, async (scope) => classifyInTask(scope, await chosenTaxonomy(scope.connection, { taxonomy }), full), ['ticket-reasons']),
