@@ -197,6 +197,7 @@ export async function churnReasons(connection: DuckDBConnection, taxonomy: Taxon
     ...taxonomy.churnTypes.map((type) => rateRow({ key: type.key, zh: type.zh, en: type.en, churnType: null }, found('churnType', type.key), sums, withOrders)),
     rateRow(unknown, found('churnType', UNKNOWN_REASON), sums, withOrders),
   ].sort(byChurned);
+  const attributedTickets = Number(rows[0]?.attributed_tickets ?? 0);
   const trend = await queryRows<{ month: string; reason: string; tickets: number; customers: number }>(
     connection,
     `SELECT strftime(date_trunc('month', t.created_at), '%Y-%m-%d') AS month, r.reason, count(*) AS tickets, count(DISTINCT t.customer_id) AS customers
@@ -218,8 +219,8 @@ export async function churnReasons(connection: DuckDBConnection, taxonomy: Taxon
     churnedCustomers: sums.churned,
     judgedCustomers: sums.customers,
     churnedWithTickets: rows[0]?.churned_with_tickets ?? 0,
-    attributedTickets: Number(rows[0]?.attributed_tickets ?? 0),
-    mostlyUnknown: mostlyUnknown(Number(found('reason', UNKNOWN_REASON)?.tickets ?? 0), Number(rows[0]?.attributed_tickets ?? 0)),
+    attributedTickets,
+    mostlyUnknown: mostlyUnknown(Number(found('reason', UNKNOWN_REASON)?.tickets ?? 0), attributedTickets),
     reasons,
     churnTypes,
     trend: trend satisfies ReasonTrendPoint[],
