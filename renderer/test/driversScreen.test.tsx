@@ -36,12 +36,20 @@ describe('Drivers screen', () => {
     expect(axis.ticktext).toEqual(axis.tickvals.map((tick) => tick.toLocaleString('en')));
   });
 
+  it('flags a window derived from 2 repeat customers above the model', async () => {
+    const derived = { ...result, rule: { ...result.rule!, windowSource: 'p90' as const, repeatCustomers: 2 } };
+    renderWith(<DriversScreen />, { core: fakeCore({ churnDrivers: async () => derived, whatIf: async () => whatIf }), plotly: async () => fakePlotly() });
+    expect((await screen.findByTestId('window-caution')).textContent).toContain('only 2 repeat customers');
+  });
+
   it('shows the headline, the checks and the what-if in Chinese', async () => {
     const core = fakeCore({ churnDrivers: async () => result, whatIf: async () => whatIf });
     renderWith(<DriversScreen />, { core, language: 'zh-CN', plotly: async () => fakePlotly() });
     expect(await screen.findByTestId('drivers-headline')).toHaveProperty('textContent', result.headline!.sentence.zh);
     expect(screen.getByTestId('drivers-warnings').textContent).toContain('「主要流失原因」的影响随时间变化。');
     expect(screen.getByText('无法估计')).toBeTruthy();
+    // a window chosen by the user needs no caution
+    expect(screen.queryByTestId('window-caution')).toBeNull();
     // the concordance says how many pairs it rests on: 700 + 290 + 10 in the fixture
     expect(screen.getByText('0.5 = 随机猜测，1 = 完全正确排序；基于 1,000 对可比较的客户')).toBeTruthy();
     const answer = await screen.findByTestId('what-if-result');

@@ -10,6 +10,7 @@ import { useMoney } from '../../components/money.ts';
 import { OptionSelect } from '../../components/OptionSelect.tsx';
 import { Panel, Screen } from '../../components/Screen.tsx';
 import { StatTile } from '../../components/StatTile.tsx';
+import { WindowCaution } from '../../components/WindowCaution.tsx';
 import { useI18n, type I18n } from '../../i18n/I18nProvider.tsx';
 import { forestLayout, forestRows, forestTrace } from './driverCharts.ts';
 
@@ -74,6 +75,8 @@ export function DriversScreen() {
       )}
       {result && (
         <>
+          {/* churn is the model's event: a window from a handful of gaps makes every lifetime alike */}
+          {result.rule && <WindowCaution rule={result.rule} />}
           <section className="panel" aria-labelledby="drivers-headline">
             <h2 id="drivers-headline">{t('drivers.headline')}</h2>
             <p className="headline" data-testid="drivers-headline">
