@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 // The Drivers screen against a fake core: the headline in the chosen language, the forest plot of the
 // measurable ratios only, the checks in words, and the what-if with its assumptions.
-import { cleanup, screen } from '@testing-library/react';
+import { cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { driversResult as result, whatIfResult } from '../../core/test/drivers/driversResultFixture.ts';
 import { forestLayout, forestRows, forestTrace } from '../src/features/drivers/driverCharts.ts';
@@ -40,6 +40,20 @@ describe('Drivers screen', () => {
     const derived = { ...result, rule: { ...result.rule!, windowSource: 'p90' as const, repeatCustomers: 2 } };
     renderWith(<DriversScreen />, { core: fakeCore({ churnDrivers: async () => derived, whatIf: async () => whatIf }), plotly: async () => fakePlotly() });
     expect((await screen.findByTestId('window-caution')).textContent).toContain('only 2 repeat customers');
+  });
+
+  it('takes the window the caution asks for in its own field, for the model and the what-if alike', async () => {
+    const derived = { ...result, rule: { ...result.rule!, windowSource: 'p90' as const, repeatCustomers: 2, windowDays: 214 } };
+    const core = fakeCore({ churnDrivers: async () => derived, whatIf: async () => whatIf });
+    renderWith(<DriversScreen />, { core, plotly: async () => fakePlotly() });
+    await screen.findByTestId('window-caution');
+    // the caution names the field, and the field is on this screen with the derived window as its placeholder
+    expect(screen.getByTestId('window-caution').textContent).toContain('"Churn window (days)"');
+    const field = screen.getByTestId('drivers-window') as HTMLInputElement;
+    expect(field.placeholder).toBe('auto: 214');
+    fireEvent.change(field, { target: { value: '120 days' } });
+    await waitFor(() => expect(core.calls.findLast((call) => call.method === 'churnDrivers')?.request).toMatchObject({ windowDays: 120 }));
+    await waitFor(() => expect(core.calls.findLast((call) => call.method === 'whatIf')?.request).toMatchObject({ windowDays: 120, term: 'reason', level: 'logistics' }));
   });
 
   it('shows the headline, the checks and the what-if in Chinese', async () => {

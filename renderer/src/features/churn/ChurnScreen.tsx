@@ -17,6 +17,7 @@ import { useLargestGroups, useSegmentChoices } from '../segmentChoices.ts';
 import { DEFAULT_STATUSES, StatusesField } from '../StatusesField.tsx';
 import { churnRateLayout, churnRateTraces, lifecycleLayout, lifecycleTraces, SURVIVAL_LAYOUT, survivalTraces } from './churnCharts.ts';
 import { KpiTiles } from './KpiTiles.tsx';
+import { NumberField, positiveWhole } from '../../components/NumberField.tsx';
 import { WindowCaution } from '../../components/WindowCaution.tsx';
 
 /** The churn window typed where the core said it cannot derive one; applied as a whole number, not digit by digit. */
@@ -51,8 +52,8 @@ export function ChurnScreen() {
   const [segment, setSegment] = useViewSetting<SegmentColumn | null>('churn', 'segment', null);
   const [statuses, setStatuses] = useViewSetting<OrderStatusName[]>('churn', 'statuses', [...DEFAULT_STATUSES]);
   const segments = useSegmentChoices();
-  const windowDays = Number.parseInt(windowText, 10);
-  const rule = { statuses, ...(Number.isFinite(windowDays) && windowDays > 0 ? { windowDays } : {}) };
+  const windowDays = positiveWhole(windowText);
+  const rule = { statuses, ...(windowDays ? { windowDays } : {}) };
   const summary = useCall('churnSummary', { period, ...rule });
   const survival = useCall('survival', { segment, ...rule });
   const kpis = useCall('kpis', { period, ...rule });
@@ -89,17 +90,7 @@ export function ChurnScreen() {
     <Screen title={t('churn.title')} subtitle={t('churn.subtitle')}>
       <section className="panel option-bar" aria-label={t('common.options')}>
         <OptionSelect label={t('churn.period')} value={period} onChange={setPeriod} choices={PERIODS.map((p) => ({ value: p, label: t(`period.${p}`) }))} />
-        <label className="option-field">
-          <span className="field-label">{t('churn.window')}</span>
-          <input
-            className="number-input"
-            inputMode="numeric"
-            value={windowText}
-            placeholder={ruleInfo ? t('churn.windowAuto', { days: ruleInfo.windowDays }) : ''}
-            onChange={(event) => setWindowText(event.target.value.replace(/\D/g, ''))}
-            data-testid="churn-window"
-          />
-        </label>
+        <NumberField label={t('churn.window')} value={windowText} placeholder={ruleInfo ? t('churn.windowAuto', { days: ruleInfo.windowDays }) : ''} onChange={setWindowText} testId="churn-window" />
         <OptionSelect label={t('churn.survivalSegment')} value={segment ?? 'none'} onChange={(v) => setSegment(v === 'none' ? null : v)} choices={segments} />
         <StatusesField value={statuses} onChange={setStatuses} />
       </section>

@@ -10,6 +10,7 @@ import { useMoney } from '../../components/money.ts';
 import { OptionSelect } from '../../components/OptionSelect.tsx';
 import { Panel, Screen } from '../../components/Screen.tsx';
 import { StatTile } from '../../components/StatTile.tsx';
+import { NumberField, positiveWhole } from '../../components/NumberField.tsx';
 import { WindowCaution } from '../../components/WindowCaution.tsx';
 import { useI18n, type I18n } from '../../i18n/I18nProvider.tsx';
 import { forestLayout, forestRows, forestTrace } from './driverCharts.ts';
@@ -40,7 +41,10 @@ export function DriversScreen() {
   const [keptDrivers, setChosen] = useViewSetting<OrderDriver[] | null>('drivers', 'covariates', null);
   const chosen = keptDrivers?.filter(isOrderDriver) ?? null;
   const [standardize, setStandardize] = useViewSetting<boolean>('drivers', 'standardize', false);
-  const drivers = useCall('churnDrivers', { ...(chosen ? { covariates: chosen } : {}), standardize });
+  // The model's event is churn by the window: the window caution's fix is typed here, as on Churn and Reasons
+  const [windowText, setWindowText] = useViewSetting<string>('drivers', 'window', '');
+  const windowDays = positiveWhole(windowText);
+  const drivers = useCall('churnDrivers', { ...(chosen ? { covariates: chosen } : {}), standardize, ...(windowDays ? { windowDays } : {}) });
   const result = drivers.value;
   const names = useNames(result);
   const inModel = chosen ?? (result?.options.covariates.filter(isOrderDriver) ?? []);
@@ -63,6 +67,7 @@ export function DriversScreen() {
             ))}
           </div>
         </fieldset>
+        <NumberField label={t('churn.window')} value={windowText} placeholder={result?.rule ? t('churn.windowAuto', { days: result.rule.windowDays }) : ''} onChange={setWindowText} testId="drivers-window" />
         <label className="check">
           <input type="checkbox" checked={standardize} onChange={(event) => setStandardize(event.target.checked)} /> {t('drivers.standardize')}
         </label>
@@ -134,7 +139,7 @@ export function DriversScreen() {
                 ))}
               </ul>
           </Panel>
-          <WhatIfPanel result={result} names={names} />
+          <WhatIfPanel result={result} names={names} windowDays={windowDays} />
         </>
       )}
     </Screen>
@@ -144,7 +149,8 @@ export function DriversScreen() {
 /** The what-if as typed: the group (term and level joined by NUL; null for the headline's), the reduction in percent and the horizon in months. */
 const WHAT_IF_DEFAULTS: { group: string | null; reduction: string; months: string } = { group: null, reduction: '20', months: '12' };
 
-function WhatIfPanel({ result, names }: { result: DriversResult; names: ReturnType<typeof useNames> }) {
+/** `windowDays`: the window the model was fitted with (undefined: derived), so the what-if restates that model. */
+function WhatIfPanel({ result, names, windowDays }: { result: DriversResult; names: ReturnType<typeof useNames>; windowDays: number | undefined }) {
   const { t, number, percent, language } = useI18n();
   const money = useMoney();
   const groups = useMemo(
@@ -167,7 +173,7 @@ function WhatIfPanel({ result, names }: { result: DriversResult; names: ReturnTy
   const [term, level] = picked ? picked.split('\u0000') : [];
   const reduction = Math.min(100, Math.max(1, Number.parseInt(reductionText, 10) || 20)) / 100;
   const months = Math.min(120, Math.max(1, Number.parseInt(monthsText, 10) || 12));
-  const whatIf = useCall('whatIf', term && level ? { term, level, reduction, horizonMonths: months, drivers: { covariates: result.options.covariates } } : null);
+  const whatIf = useCall('whatIf', term && level ? { term, level, reduction, horizonMonths: months, ...(windowDays === undefined ? {} : { windowDays }), drivers: { covariates: result.options.covariates } } : null);
   if (groups.length === 0) return null;
   const value = whatIf.value;
   // Customers are whole people: "about 12", not 11.7; below one the fraction is the only honest answer.

@@ -12,6 +12,7 @@ import { ErrorBanner } from '../../components/ErrorBanner.tsx';
 import { ProgressBar } from '../../components/ProgressBar.tsx';
 import { Panel, Screen } from '../../components/Screen.tsx';
 import { StatTile } from '../../components/StatTile.tsx';
+import { NumberField, positiveWhole } from '../../components/NumberField.tsx';
 import { WindowCaution } from '../../components/WindowCaution.tsx';
 import { useI18n } from '../../i18n/I18nProvider.tsx';
 import { DEFAULT_STATUSES, StatusesField } from '../StatusesField.tsx';
@@ -26,27 +27,12 @@ import './reasons.css';
 const TABS = ['analysis', 'taxonomy'] as const;
 type Tab = (typeof TABS)[number];
 
-/** A positive whole number typed in a field, or nothing (the analysis's default). */
-function positive(text: string): number | undefined {
-  const value = Number.parseInt(text, 10);
-  return Number.isFinite(value) && value > 0 ? value : undefined;
-}
-
 /** The key a click on a chart names: bars and points carry their reason key as customdata. */
 function clickedKey(point: PlotlyPoint): string | null {
   const data = point.customdata;
   if (typeof data === 'string') return data;
   if (Array.isArray(data) && typeof data[0] === 'string') return data[0];
   return null;
-}
-
-function NumberField({ label, value, placeholder, onChange, testId }: { label: string; value: string; placeholder: string; onChange: (text: string) => void; testId: string }) {
-  return (
-    <label className="option-field">
-      <span className="field-label">{label}</span>
-      <input className="number-input" inputMode="numeric" value={value} placeholder={placeholder} onChange={(event) => onChange(event.target.value.replace(/\D/g, ''))} data-testid={testId} />
-    </label>
-  );
 }
 
 type Level = NonNullable<ReasonMembersRequest['level']>;
@@ -191,8 +177,8 @@ export function ReasonsScreen() {
   const [statuses, setStatuses] = useViewSetting<OrderStatusName[]>('reasons', 'statuses', [...DEFAULT_STATUSES]);
   const workspace = useCall('describeWorkspace', {});
   const noTickets = workspace.value?.tickets === 0;
-  const windowDays = positive(windowText);
-  const daysBeforeLastOrder = positive(daysText);
+  const windowDays = positiveWhole(windowText);
+  const daysBeforeLastOrder = positiveWhole(daysText);
   const options: ChurnReasonsOptions = { statuses, ...(windowDays ? { windowDays } : {}), ...(daysBeforeLastOrder ? { daysBeforeLastOrder } : {}) };
   // A task, so that classifying many tickets shows its count and rate and can be cancelled
   const result = useTaskCall('churnReasons', workspace.value && !noTickets ? options : null);
