@@ -46,6 +46,16 @@ describe('churnwb drivers, what-if and surveys', () => {
     expect(summary).toContain('No factor changes how fast customers leave at the 5% level.');
   });
 
+  it('drivers on the orders says first when the derived window rests on few repeat customers, and not with --window-days', async () => {
+    // the shop's 5 repeat customers give the window, as churn says in retention/cli.db.test.ts
+    const [caution, finding] = (await run('drivers', '--covariates', 'channel')).split(/\r?\n/);
+    expect(caution).toBe(
+      'caution: the window rests on the gaps of only 5 repeat customers, too few for a steady 90th percentile; churn rates and survival mostly restate it. Choose a window that fits the purchase cycle with --window-days N',
+    );
+    expect(finding).not.toContain('caution');
+    expect(await run('drivers', '--covariates', 'channel', '--window-days', '30')).not.toContain('caution');
+  });
+
   it('what-if: customers kept from the observed rate, by hand', async () => {
     // Group b: events at 1 and 2, D censored at 3: 2 events over 6 months, h = 1/3 a month; one active (D).
     // Halving the rate over 3 months keeps e^{-0.5} - e^{-1} of a customer.

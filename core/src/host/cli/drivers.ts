@@ -9,7 +9,7 @@ import type { ChurnRuleOptions, OrderStatusName } from '../../api/retention.ts';
 import { tableCsv } from '../../report/csv.ts';
 import { driversSections, driverTermName } from '../../report/sections/drivers.ts';
 import { NPS_GROUP_NAMES, surveySections } from '../../report/sections/surveys.ts';
-import { numberOption, printCsv, printJson, withCore } from './common.ts';
+import { numberOption, printCsv, printJson, windowCaution, withCore } from './common.ts';
 
 interface RuleFlags {
   json?: boolean;
@@ -80,6 +80,9 @@ const pText = (p: number | null) => (p === null ? 'NA' : p < 0.001 ? '<0.001' : 
 
 function printDrivers(result: DriversResult): void {
   const out: string[] = [];
+  // churn is the model's event, so a window from a handful of gaps makes every lifetime alike
+  const caution = result.rule ? windowCaution(result.rule) : null;
+  if (caution) out.push(caution);
   out.push(result.finding.en);
   out.push(
     `Cox model (Efron ties): ${result.subjects} subjects, ${result.events} events; time in ${result.timeUnit === 'day' ? 'days' : result.timeUnit}. ` +
