@@ -262,16 +262,20 @@ export function trainReasonModel(examples: ModelExample[], base: ReasonModel | n
   };
 }
 
-/** Softmax of the label scores into `out`. */
-function scores(weights: Float64Array, bias: Float64Array, features: ArrayLike<number>, value: number, out: Float64Array): void {
+/**
+ * Softmax of the label scores into `out`, over the first `count` of `features` (all of them by default).
+ * Feature after feature, each adding its row of weights (stored feature-major): every label still sums
+ * its features in their order, so the scores are the same to the last bit as label after label.
+ */
+function scores(weights: Float64Array, bias: Float64Array, features: ArrayLike<number>, value: number, out: Float64Array, count = features.length): void {
   const classes = bias.length;
-  let top = Number.NEGATIVE_INFINITY;
-  for (let label = 0; label < classes; label++) {
-    let sum = bias[label]!;
-    for (let index = 0; index < features.length; index++) sum += weights[features[index]! * classes + label]! * value;
-    out[label] = sum;
-    top = Math.max(top, sum);
+  out.set(bias);
+  for (let index = 0; index < count; index++) {
+    const row = features[index]! * classes;
+    for (let label = 0; label < classes; label++) out[label]! += weights[row + label]! * value;
   }
+  let top = Number.NEGATIVE_INFINITY;
+  for (let label = 0; label < classes; label++) top = Math.max(top, out[label]!);
   let total = 0;
   for (let label = 0; label < classes; label++) total += out[label] = Math.exp(out[label]! - top);
   for (let label = 0; label < classes; label++) out[label]! /= total;
@@ -287,26 +291,83 @@ export function predictLabels(model: ReasonModel, features: string[]): Map<strin
 }
 
 /** Probability of each label given the indices of a text's known features and how many features it has in all. */
-function labelProbabilities(model: ReasonModel, known: ArrayLike<number>, features: number): Map<string, number> {
+function labelProbabilities(model: ReasonModel, known: ArrayLike<number>, features: number, knownCount = known.length): Map<string, number> {
   const out = new Float64Array(model.labels.length);
-  scores(model.weights, model.bias, known, 1 / Math.sqrt(Math.max(1, features)), out);
+  scores(model.weights, model.bias, known, 1 / Math.sqrt(Math.max(1, features)), out, knownCount);
   return new Map(model.labels.map((label, index) => [label, out[index]!]));
 }
 
 /**
  * What the model makes of one feature: its index among the reason model's features, and its weight in
- * the praise part (which learned from other texts, so either may be missing).
+ * the praise part (which learned from other texts, so either may be missing). `seen`: the number of
+ * the last text that noted it (FeatureLookup.texts), so that a feature counts once per text without a
+ * set made for each text.
  */
 interface KnownFeature {
   index: number | undefined;
   praise: number | undefined;
+  seen: number;
+}
+
+/**
+ * The characters and character pairs the model knows (as a reason feature, in the praise part or by
+ * polarity), by gram number, in flat arrays: every text looks up each of its characters and pairs, and
+ * a map of objects cost more than the rest of the scoring. Slot 0 of the values is "unknown"; a known
+ * gram's slot is found from its number by open addressing in `keys` (0 for an empty place).
+ */
+interface GramTable {
+  keys: Int32Array;
+  slots: Int32Array;
+  /** Per slot: the reason feature's index (-1 for none), praise weight (NaN for none), polarity (0 for none). */
+  index: Int32Array;
+  praise: Float64Array;
+  polarity: Float64Array;
+  /** Per slot: the number of the last text that noted it. */
+  seen: Int32Array;
+}
+
+const GRAM_HASH = 0x9e3779b1;
+
+/** The slot of a gram number, 0 when the table does not know it. */
+function gramSlot(table: GramTable, gram: number): number {
+  const mask = table.keys.length - 1;
+  for (let place = Math.imul(gram, GRAM_HASH) >>> 0 & mask; ; place = (place + 1) & mask) {
+    const key = table.keys[place]!;
+    if (key === gram) return table.slots[place]!;
+    if (key === 0) return 0;
+  }
+}
+
+function gramTable(grams: Map<number, { index: number | undefined; praise: number | undefined; polarity: number | undefined }>): GramTable {
+  let places = 1024;
+  while (places < grams.size * 4) places *= 2;
+  const slotsCount = grams.size + 1;
+  const table: GramTable = {
+    keys: new Int32Array(places),
+    slots: new Int32Array(places),
+    index: new Int32Array(slotsCount).fill(-1),
+    praise: new Float64Array(slotsCount).fill(Number.NaN),
+    polarity: new Float64Array(slotsCount),
+    seen: new Int32Array(slotsCount),
+  };
+  let slot = 0;
+  for (const [gram, entry] of grams) {
+    slot++;
+    let place = Math.imul(gram, GRAM_HASH) >>> 0 & (places - 1);
+    while (table.keys[place] !== 0) place = (place + 1) & (places - 1);
+    table.keys[place] = gram;
+    table.slots[place] = slot;
+    if (entry.index !== undefined) table.index[slot] = entry.index;
+    if (entry.praise !== undefined) table.praise[slot] = entry.praise;
+    if (entry.polarity !== undefined) table.polarity[slot] = entry.polarity;
+  }
+  return table;
 }
 
 /** A model's features by kind, keyed as textFeatures reads them before naming them (see textScores). */
 interface FeatureLookup {
   words: Map<string, KnownFeature>;
-  /** Per gram number, its feature and the model's polarity of it: one look-up for both. */
-  grams: Map<number, { feature: KnownFeature; polarity: number | undefined }>;
+  grams: GramTable;
   reasons: Map<string, KnownFeature>;
   primaries: Map<string, KnownFeature>;
   praises: Map<string, KnownFeature>;
@@ -314,6 +375,8 @@ interface FeatureLookup {
   /** Per cut of POLARITY_CUTS, `s>cut` and `s<=cut`. */
   above: (KnownFeature | undefined)[];
   atOrBelow: (KnownFeature | undefined)[];
+  /** Texts scored so far: the current text's number, for KnownFeature.seen and GramTable.seen. */
+  texts: number;
 }
 
 /** Built once per model: a model is trained or loaded once and then predicts for every text of a run. */
@@ -323,59 +386,93 @@ function featureLookup(model: ReasonModel): FeatureLookup {
   const built = lookups.get(model);
   if (built) return built;
   const known = new Map<string, KnownFeature>();
-  for (const [feature, index] of model.featureIndex) known.set(feature, { index, praise: undefined });
+  for (const [feature, index] of model.featureIndex) known.set(feature, { index, praise: undefined, seen: 0 });
   for (const [feature, weight] of model.praise?.weights ?? []) {
     const entry = known.get(feature);
     if (entry) entry.praise = weight;
-    else known.set(feature, { index: undefined, praise: weight });
+    else known.set(feature, { index: undefined, praise: weight, seen: 0 });
   }
   const byPrefix = (prefix: string) => {
     const found = new Map<string, KnownFeature>();
     for (const [feature, entry] of known) if (feature.startsWith(prefix)) found.set(feature.slice(prefix.length), entry);
     return found;
   };
-  const grams: FeatureLookup['grams'] = new Map();
+  const grams = new Map<number, { index: number | undefined; praise: number | undefined; polarity: number | undefined }>();
   const gramEntry = (gram: string) => {
     const code = gramNumber(gram);
     if (code === undefined) return undefined;
     let entry = grams.get(code);
-    if (!entry) grams.set(code, (entry = { feature: { index: undefined, praise: undefined }, polarity: undefined }));
+    if (!entry) grams.set(code, (entry = { index: undefined, praise: undefined, polarity: undefined }));
     return entry;
   };
-  for (const [gram, feature] of byPrefix('c:')) gramEntry(gram)!.feature = feature;
+  for (const [gram, feature] of byPrefix('c:')) Object.assign(gramEntry(gram)!, { index: feature.index, praise: feature.praise });
   for (const [gram, odds] of model.polarity) {
     const entry = gramEntry(gram);
     if (entry) entry.polarity = odds;
   }
   const lookup: FeatureLookup = {
     words: byPrefix('w:'),
-    grams,
+    grams: gramTable(grams),
     reasons: byPrefix('r:'),
     primaries: byPrefix('p:'),
     praises: byPrefix('g:'),
     praised: known.get('praised'),
     above: POLARITY_CUTS.map((cut) => known.get(`s>${cut}`)),
     atOrBelow: POLARITY_CUTS.map((cut) => known.get(`s<=${cut}`)),
+    texts: 0,
   };
   lookups.set(model, lookup);
   return lookup;
 }
 
 /**
+ * The gram numbers of the current text that the model does not know, met so far: open addressing over
+ * a buffer reused from text to text, its places marked with the text's number instead of cleared.
+ */
+let unknownGrams = { keys: new Int32Array(4096), marks: new Int32Array(4096) };
+
+/** Whether the text numbered `text` meets the unknown `gram` for the first time (then it is marked met). */
+function firstUnknownGram(gram: number, text: number, length: number): boolean {
+  if (unknownGrams.keys.length < length * 4) unknownGrams = { keys: new Int32Array(2 ** Math.ceil(Math.log2(length * 4))), marks: new Int32Array(2 ** Math.ceil(Math.log2(length * 4))) };
+  const { keys, marks } = unknownGrams;
+  const mask = keys.length - 1;
+  for (let place = Math.imul(gram, GRAM_HASH) >>> 0 & mask; ; place = (place + 1) & mask) {
+    if (marks[place] !== text) {
+      marks[place] = text;
+      keys[place] = gram;
+      return true;
+    }
+    if (keys[place] === gram) return false;
+  }
+}
+
+/**
  * The features of one text found so far: the indices of those the reason model knows, in textFeatures'
- * order, and how many in all; the praise part's sum of its weights over them, in the same order, and
- * how many it knows.
+ * order (the first `known` of `indices`, a buffer reused from text to text), and how many features in
+ * all; the praise part's sum of its weights over them, in the same order, and how many it knows.
  */
 interface FoundFeatures {
-  indices: number[];
+  indices: Int32Array;
+  known: number;
   count: number;
   praise: number;
   praiseKnown: number;
 }
 
+let indexBuffer = new Int32Array(1024);
+
+function noteIndex(found: FoundFeatures, index: number): void {
+  if (found.known === found.indices.length) {
+    indexBuffer = new Int32Array(found.indices.length * 2);
+    indexBuffer.set(found.indices);
+    found.indices = indexBuffer;
+  }
+  found.indices[found.known++] = index;
+}
+
 function note(found: FoundFeatures, feature: KnownFeature | undefined): void {
   found.count++;
-  if (feature?.index !== undefined) found.indices.push(feature.index);
+  if (feature?.index !== undefined) noteIndex(found, feature.index);
   if (feature?.praise !== undefined) {
     found.praise += feature.praise;
     found.praiseKnown++;
@@ -383,7 +480,7 @@ function note(found: FoundFeatures, feature: KnownFeature | undefined): void {
 }
 
 /** Notes a feature of a kind the first time its key is seen, as textFeatures' set keeps the first of equal features. */
-function noteOnce(found: FoundFeatures, seen: Set<string>, key: string, feature: KnownFeature | undefined): void {
+function noteKeyOnce(found: FoundFeatures, seen: Set<string>, key: string, feature: KnownFeature | undefined): void {
   if (seen.has(key)) return;
   seen.add(key);
   note(found, feature);
@@ -397,38 +494,71 @@ export interface TextScores {
 
 /**
  * predictLabels and praiseOf of textFeatures(text, known, rules, model.polarity), to the last bit, without
- * naming the features: each kind is looked up in a map of the model's features of that kind, in
- * textFeatures' order (the scores add up in it), and features the model never saw are only counted.
+ * naming the features: each kind is looked up in a table of the model's features of that kind (the
+ * characters and pairs in flat arrays, GramTable), in textFeatures' order (the scores add up in it),
+ * each counted once per text by marks instead of sets, and features the model never saw are only counted.
  * Naming every word, character and pair of every text and looking the names up took longer than the
  * rules' reading. `read`: the text's words as the rules read them (see readFields), used when their
  * text is this text normalised, so it is not segmented twice.
  */
 export function textScores(model: ReasonModel, text: string, known: ReadonlySet<string>, rules: Classification, read: TextWords | null = null): TextScores {
   const lookup = featureLookup(model);
+  const textNumber = ++lookup.texts;
   const normalised = zeroDigits(normalizeText(text));
-  const found: FoundFeatures = { indices: [], count: 0, praise: 0, praiseKnown: 0 };
-  const words = new Set<string>();
-  if (read?.normalised === normalised) for (const word of read.words) noteOnce(found, words, word, lookup.words.get(word));
-  else for (const unit of segment(normalised, known)) noteOnce(found, words, unit.key, lookup.words.get(unit.key));
-  const grams = gramCodes(normalised);
-  // The polarity adds up in the order of the grams, as textFeatures adds it
+  const found: FoundFeatures = { indices: indexBuffer, known: 0, count: 0, praise: 0, praiseKnown: 0 };
+  // Known words are marked with the text's number; the few unknown ones need a set
+  const unknownWords = new Set<string>();
+  const noteWord = (word: string) => {
+    const feature = lookup.words.get(word);
+    if (feature === undefined) {
+      if (unknownWords.has(word)) return;
+      unknownWords.add(word);
+    } else if (feature.seen === textNumber) return;
+    else feature.seen = textNumber;
+    note(found, feature);
+  };
+  if (read?.normalised === normalised) for (const word of read.words) noteWord(word);
+  else for (const unit of segment(normalised, known)) noteWord(unit.key);
+  // The characters and pairs in the order chineseGrams names them (each character, then the pair it
+  // opens, the first time the text has it); the polarity adds up in that order, as textFeatures adds it
+  const table = lookup.grams;
   let polarity = 0;
-  for (const gram of grams) {
-    const entry = lookup.grams.get(gram);
-    note(found, entry?.feature);
-    polarity += entry?.polarity ?? 0;
+  let grams = 0;
+  const noteGram = (gram: number) => {
+    const slot = gramSlot(table, gram);
+    if (slot === 0) {
+      if (!firstUnknownGram(gram, textNumber, normalised.length)) return;
+    } else if (table.seen[slot] === textNumber) return;
+    else table.seen[slot] = textNumber;
+    grams++;
+    found.count++;
+    const index = table.index[slot]!;
+    if (index >= 0) noteIndex(found, index);
+    const praise = table.praise[slot]!;
+    if (!Number.isNaN(praise)) {
+      found.praise += praise;
+      found.praiseKnown++;
+    }
+    polarity += table.polarity[slot]!;
+  };
+  for (let at = 0; at < normalised.length; at++) {
+    const code = normalised.charCodeAt(at);
+    if (!isCjkCode(code)) continue;
+    noteGram(code);
+    const next = at + 1 < normalised.length ? normalised.charCodeAt(at + 1) : 0;
+    if (isCjkCode(next)) noteGram(pairNumber(code, next));
   }
   const reasons = new Set<string>();
-  for (const reason of rules.reasons) noteOnce(found, reasons, reason.reason, lookup.reasons.get(reason.reason));
+  for (const reason of rules.reasons) noteKeyOnce(found, reasons, reason.reason, lookup.reasons.get(reason.reason));
   note(found, lookup.primaries.get(rules.primary));
   const praises = new Set<string>();
-  for (const praise of rules.praised) for (const term of praise.terms) noteOnce(found, praises, term, lookup.praises.get(term));
+  for (const praise of rules.praised) for (const term of praise.terms) noteKeyOnce(found, praises, term, lookup.praises.get(term));
   if (rules.praised.length > 0) note(found, lookup.praised);
-  if (model.polarity.size > 0 && grams.size > 0) {
+  if (model.polarity.size > 0 && grams > 0) {
     for (let at = 0; at < POLARITY_CUTS.length; at++) note(found, polarity > POLARITY_CUTS[at]! ? lookup.above[at] : lookup.atOrBelow[at]);
   }
   return {
-    probabilities: labelProbabilities(model, found.indices, found.count),
+    probabilities: labelProbabilities(model, found.indices, found.count, found.known),
     praise: model.praise && praiseLogistic(model.praise, found.praise, found.praiseKnown),
   };
 }
