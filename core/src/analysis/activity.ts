@@ -207,11 +207,19 @@ export async function resolveChurnRule(connection: DuckDBConnection, options: Ch
   return { windowDays: gaps.p90, windowSource: 'p90', asOf, statuses, repeatCustomers: Number(gaps.customers ?? 0) };
 }
 
+const noOrders = () => new CoreError('E_NO_DATA', 'the workspace has no orders; import an orders export first', { reason: 'no_orders' });
+
 /** The last order timestamp of any status, as an ISO string. */
 export async function dataEnd(connection: DuckDBConnection): Promise<string> {
   const row = await queryOne<{ end: string | null }>(connection, 'SELECT max(ordered_at) AS "end" FROM orders');
-  if (row.end === null) throw new CoreError('E_NO_DATA', 'the workspace has no orders; import an orders export first', { reason: 'no_orders' });
+  if (row.end === null) throw noOrders();
   return row.end;
+}
+
+/** Fails as dataEnd does when there is no order, at once: for work that would otherwise find out only after a long step. */
+export async function requireOrders(connection: DuckDBConnection): Promise<void> {
+  const row = await queryOne<{ any: boolean }>(connection, 'SELECT EXISTS (SELECT 1 FROM orders) AS "any"');
+  if (!row.any) throw noOrders();
 }
 
 /** Customers with the default activity statuses, over every order: what `info` and an import report. */

@@ -56,6 +56,19 @@ describe('churnReasons when most tickets name no reason', () => {
   });
 });
 
+describe('churnReasons without orders', () => {
+  it('says the workspace has no orders before classifying any ticket', async () => {
+    const shop = await openFixtureCore({ orders: [], statements: ticketStatements(SHOP_TICKETS) });
+    try {
+      await expect(shop.client.churnReasons(RULE)).rejects.toMatchObject({ code: 'E_NO_DATA', details: { reason: 'no_orders' } });
+      // nothing was classified: with many tickets that would have been a long wait for this message
+      expect((await shop.client.classifyTickets({})).classified).toBe(SHOP_TICKETS.length);
+    } finally {
+      await shop.close();
+    }
+  });
+});
+
 describe('churnReasons on the hand-made shop', () => {
   let t: TestCore;
   beforeEach(async () => {

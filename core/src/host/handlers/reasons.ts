@@ -2,6 +2,7 @@
 // one at a time, since each may bring ticket_reasons up to date.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ReasonsApi, Taxonomy, TaxonomyChoice } from '../../api/reasons.ts';
+import { requireOrders } from '../../analysis/activity.ts';
 import { churnReasons, reasonMembers } from '../../analysis/churnReasons.ts';
 import { compileTaxonomy } from '../../analysis/reasonClassify.ts';
 import { classifyTickets, ticketEvidence } from '../../analysis/reasonTickets.ts';
@@ -54,6 +55,8 @@ export function reasonsHandlers(context: CoreContext): ReasonsApi {
     churnReasons: ({ taskId, taxonomy: choice, scope, ...options }) =>
       context.task(taskId, async (task) => {
         const taxonomy = await chosenTaxonomy(task.connection, { taxonomy: choice });
+        // Churn by the inactivity rule needs orders: say so before classifying every ticket for nothing
+        if (!options.churnFlag) await requireOrders(task.connection);
         await classifyInTask(task, taxonomy);
         task.progress.update({ phase: 'analyse' }, true);
         return churnReasons(task.connection, taxonomy, options);
