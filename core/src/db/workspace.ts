@@ -26,6 +26,23 @@ function defaultMemoryLimit(totalBytes: number): string {
   return `${gigabytes}GB`;
 }
 
+/** DuckDB's lock message: `Conflicting lock is held in /usr/bin/node (PID 14565)`. */
+const HELD_LOCK = /Could not set lock on file.*Conflicting lock is held in (.*?) \(PID (\d+)\)/s;
+
+/**
+ * Why a workspace file did not open, in words with the fix: a file is one process's at a time, so the
+ * usual cause is the same workspace open in the app, `churnwb serve` or another command.
+ */
+function openFailure(path: string, message: string): CoreError {
+  const held = HELD_LOCK.exec(message);
+  if (!held) return new CoreError('E_WORKSPACE', `cannot open workspace ${path}: ${message}`, { path });
+  return new CoreError(
+    'E_WORKSPACE',
+    `cannot open workspace ${path}: another process has it open (${held[1]}, PID ${held[2]}: the app, \`churnwb serve\` or another command). A workspace is one process's at a time: close that one, or work on a copy of the file`,
+    { path, reason: 'locked', pid: Number(held[2]) },
+  );
+}
+
 export class Workspace {
   readonly path: string;
   readonly settings: Required<WorkspaceSettings>;
@@ -62,7 +79,7 @@ export class Workspace {
         preserve_insertion_order: 'false',
       });
     } catch (error) {
-      throw new CoreError('E_WORKSPACE', `cannot open workspace ${absolute}: ${(error as Error).message}`, { path: absolute });
+      throw openFailure(absolute, (error as Error).message);
     }
     // A file workspace is this process's alone now (DuckDB's lock): what a killed import left is stale.
     if (absolute !== IN_MEMORY) await removeStaleImportFolders(full.tempDirectory);

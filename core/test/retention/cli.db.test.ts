@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Workspace } from '../../src/db/workspace.ts';
 import { writeFixtureWorkspace } from './fixtureCore.ts';
 import { SHOP_ORDERS, SHOP_TICKETS } from './shop.ts';
 
@@ -73,6 +74,20 @@ describe('churnwb retention commands', () => {
       'caution: the window rests on the gaps of only 5 repeat customers, too few for a steady 90th percentile; churn rates and survival mostly restate it. Choose a window that fits the purchase cycle with --window-days N',
     );
     expect(await run('churn', '--window-days', '30')).not.toContain('caution');
+  });
+
+  it('a workspace another process holds fails in words naming that process and the fix, not DuckDB\'s lock message', async () => {
+    const held = await Workspace.open(workspace, { threads: 1 });
+    try {
+      const failure = await run('info').catch((error: { stderr: string; code: number }) => error);
+      expect(failure).toMatchObject({ code: 1 });
+      // DuckDB names the holder by its program's path as the system sees it (a link's target, say): only its PID is checked
+      const [before, after] = (failure as { stderr: string }).stderr.trim().split(/ \(\S+, /);
+      expect(before).toBe(`churnwb: E_WORKSPACE: cannot open workspace ${workspace}: another process has it open`);
+      expect(after).toBe(`PID ${process.pid}: the app, \`churnwb serve\` or another command). A workspace is one process's at a time: close that one, or work on a copy of the file`);
+    } finally {
+      await held.close();
+    }
   });
 
   it('members prints the customers of a cell; bad options fail with the error code', async () => {
