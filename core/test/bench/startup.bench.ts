@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildCli } from '../../bin/buildCli.ts';
+import { Workspace } from '../../src/db/workspace.ts';
 import { median, seconds, type Timing } from './measure.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
@@ -37,6 +38,8 @@ export default async function startupBench(): Promise<void> {
   await buildCli();
   const dir = mkdtempSync(join(tmpdir(), 'churnwb-startup-'));
   const workspace = join(dir, 'empty.duckdb');
+  // info refuses a missing workspace (a mistyped path): the empty one is made first
+  await (await Workspace.open(workspace, { threads: 1 })).close();
   const bin = join(ROOT, 'core', 'bin', 'churnwb.mjs');
   const commands: Record<string, string[]> = {
     'node -e 0': ['-e', '0'],

@@ -1,6 +1,6 @@
 // The retention commands as a user runs them: tidy CSV headers, values of the hand-checked shop, errors on stderr.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -88,6 +88,16 @@ describe('churnwb retention commands', () => {
     } finally {
       await held.close();
     }
+  });
+
+  it('a mistyped --workspace fails naming the path, and leaves no empty workspace behind', async () => {
+    const typo = join(dir, 'shpo.duckdb');
+    const failure = await promisify(execFile)(process.execPath, [CLI, '-w', typo, 'kpis']).catch((error: { stderr: string; code: number }) => error);
+    expect(failure).toMatchObject({ code: 1 });
+    expect((failure as { stderr: string }).stderr.trim()).toBe(
+      `churnwb: E_WORKSPACE: no workspace at ${typo}: check the path, or import an export into it first with \`churnwb --workspace FILE import ...\``,
+    );
+    expect(existsSync(typo)).toBe(false);
   });
 
   it('members prints the customers of a cell; bad options fail with the error code', async () => {

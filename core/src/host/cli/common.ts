@@ -1,8 +1,11 @@
 // Shared CLI plumbing: global options, opening a core, printing JSON/CSV, one-line errors.
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { csvText } from '../../api/csv.ts';
 import { CoreError, toErrorData } from '../../api/errors.ts';
 import { windowRestsOnFew, type ChurnRuleInfo } from '../../api/retention.ts';
+import { IN_MEMORY } from '../../db/workspace.ts';
 import { createCore, type Core } from '../core.ts';
 import { defaultWorkspacePath } from '../paths.ts';
 import { scopedCore } from './scope.ts';
@@ -13,11 +16,36 @@ export interface GlobalOptions {
   threads?: string;
 }
 
-/** Opens the workspace named by the global options, runs `work` in the command's analysis scope (cli/scope.ts), and always closes it. */
-export async function withCore<T>(command: Command, work: (core: Core) => Promise<T>): Promise<T> {
+/**
+ * Commands that may start a new workspace file: the imports, and serve (whose Data screen imports).
+ * Any other command on a missing file would create an empty workspace and then report no orders,
+ * which hides a mistyped --workspace.
+ */
+const STARTS_A_WORKSPACE: ReadonlySet<string> = new Set(['import', 'read-in-place', 'serve']);
+
+function missingWorkspace(path: string, named: boolean): CoreError {
+  const absolute = resolve(path);
+  const fix = named
+    ? 'check the path, or import an export into it first with `churnwb --workspace FILE import ...`'
+    : 'import an export first with `churnwb import FILE --kind orders`, or name a workspace with --workspace FILE';
+  return new CoreError('E_WORKSPACE', `no workspace at ${absolute}: ${fix}`, { path: absolute, reason: 'missing' });
+}
+
+/**
+ * Opens the workspace named by the global options, runs `work` in the command's analysis scope
+ * (cli/scope.ts), and always closes it. `workspaceOptional`: the command can do without one (its data
+ * is a file named in its options, as for classify or clv --summary, or it prints what is bundled), so
+ * it runs in memory when the file is missing.
+ */
+export async function withCore<T>(command: Command, work: (core: Core) => Promise<T>, { workspaceOptional = false } = {}): Promise<T> {
   const options = command.optsWithGlobals<GlobalOptions>();
+  let workspace = options.workspace ?? defaultWorkspacePath();
+  if (!STARTS_A_WORKSPACE.has(command.name()) && !existsSync(workspace)) {
+    if (!workspaceOptional) throw missingWorkspace(workspace, options.workspace !== undefined);
+    workspace = IN_MEMORY;
+  }
   const core = await createCore({
-    workspace: options.workspace ?? defaultWorkspacePath(),
+    workspace,
     settings: {
       ...(options.memoryLimit ? { memoryLimit: options.memoryLimit } : {}),
       ...(options.threads ? { threads: Number(options.threads) } : {}),

@@ -159,7 +159,7 @@ export function registerCustomersCommands(program: Command): void {
           else if (options.csv) await printTable(core, 'value', result.resultId);
           else if (options.json) printJson(valueJson(result));
           else printValue(result);
-        });
+        }, { workspaceOptional: options.summary !== undefined });
       },
     );
 }

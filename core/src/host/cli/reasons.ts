@@ -223,7 +223,8 @@ export function registerReasonsCommands(program: Command): void {
         if (flags.json) printJson(classification);
         else if (flags.csv) printCsv(classificationRows(classification), ['reason', 'confidence', 'field', 'terms']);
         else process.stdout.write(`${describeClassification(classification)}\n`);
-      });
+        // without a workspace, the bundled taxonomy and model
+      }, { workspaceOptional: true });
     });
 
   program
@@ -266,7 +267,7 @@ export function registerReasonsCommands(program: Command): void {
       if (!['test', 'train', 'all'].includes(flags.part)) throw new CoreError('E_ARGS', `--part must be test, train or all, got "${flags.part}"`);
       const part = flags.part as 'test' | 'train' | 'all';
       const texts = await readEvaluationSet(flags.labels ?? bundledLabelsPath(), flags.data);
-      const taxonomy = flags.taxonomy ? readTaxonomyFile(flags.taxonomy) : await withCore(self, async (core) => (await core.getTaxonomy({})).taxonomy);
+      const taxonomy = flags.taxonomy ? readTaxonomyFile(flags.taxonomy) : await withCore(self, async (core) => (await core.getTaxonomy({})).taxonomy, { workspaceOptional: true });
       // The praise part as shipped: learning it again would take a minute, and it learned no row of the bundled labels
       const run = evaluateLabelledSet(taxonomy, texts, part, reviewPolarity(ratedReviews(flags.data, texts)), shippedModelFor(taxonomy)?.model.praise ?? null);
       if (flags.json) return printJson(run);
@@ -300,6 +301,7 @@ export function registerReasonsCommands(program: Command): void {
             : await core.getTaxonomy({});
         if (flags.json) printJson(info.taxonomy);
         else printTaxonomy(info, info.source === 'bundled' ? 'bundled' : 'saved in the workspace');
-      });
+        // printing the taxonomy in force needs no workspace (the bundled one then); saving one does
+      }, { workspaceOptional: !flags.set && !flags.reset });
     });
 }
