@@ -109,6 +109,13 @@ describe('ArrowTable', () => {
     expect(viewport.style.height).toBe('');
   });
 
+  it('makes a numeric column as wide as its widest value, so no number is cut', () => {
+    // shown as "10,181,234.50", 13 characters: 13 x 7.5 px + 22 px of padding, rounded up; short numbers keep the 72 px floor
+    renderWith(<ArrowTable table={tableFromArrays({ name: ['a', 'b'], revenue: Float64Array.from([10_181_234.5, 3]), orders: Float64Array.from([1, 2]) })} label="t" />);
+    const header = screen.getAllByRole('row')[0]!;
+    expect(header.style.gridTemplateColumns).toBe('minmax(120px, 2fr) minmax(120px, 1fr) minmax(72px, 1fr)');
+  });
+
   it('marks nulls visibly, as a dash that says what it means on hover', () => {
     renderWith(<ArrowTable table={tableFromArrays({ name: ['a', null] })} label="t" />);
     expect(screen.getByText('—').getAttribute('title')).toBe('no value');

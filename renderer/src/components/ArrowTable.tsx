@@ -119,6 +119,12 @@ function orderedRows(source: RowSource, sort: TableSort | null, search: string):
 /** Browsers cap an element's height (Chrome near 33.5M px); taller tables scroll a scaled spacer. */
 const MAX_SPACER_PX = 8_000_000;
 const OVERSCAN_ROWS = 4;
+/** Rows read to size the numeric columns; the width of a tabular digit at the table's font size, and a cell's side padding. */
+const WIDTH_SAMPLE_ROWS = 200;
+/** The narrowest numeric track: narrow enough for a ten-column report table to fit a section. */
+const NUMBER_MIN_PX = 72;
+const DIGIT_PX = 7.5;
+const CELL_PADDING_PX = 22;
 
 function defaultFormat(type: DataType, i18n: I18n): (value: unknown) => ReactNode {
   if (DataType.isTimestamp(type) || DataType.isDate(type)) {
@@ -266,7 +272,24 @@ export function ArrowTable({
     return tableSection(label, columns, rowCount);
   };
 
-  const template = shown.map((column) => column.width ?? (column.numeric ? 'minmax(80px, 1fr)' : 'minmax(120px, 2fr)')).join(' ');
+  // A number is never cut: a numeric column is at least as wide as its widest value among the first rows
+  const template = useMemo(() => {
+    const sampled = Math.min(rowCount, WIDTH_SAMPLE_ROWS);
+    return shown
+      .map((column) => {
+        if (column.width) return column.width;
+        if (!column.numeric) return 'minmax(120px, 2fr)';
+        let characters = 0;
+        for (let row = 0; row < sampled; row++) {
+          const value = source.value(column.index, row);
+          if (value === undefined || value === null) continue;
+          const shownValue = column.format(value, row);
+          if (typeof shownValue === 'string' || typeof shownValue === 'number') characters = Math.max(characters, String(shownValue).length);
+        }
+        return `minmax(${Math.max(NUMBER_MIN_PX, Math.ceil(characters * DIGIT_PX + CELL_PADDING_PX))}px, 1fr)`;
+      })
+      .join(' ');
+  }, [shown, source, rowCount]);
   const rows: ReactNode[] = [];
   for (let row = firstRow; row < lastRow; row++) {
     rows.push(

@@ -61,9 +61,8 @@ export function SectionView({ section, index, count, onChange, onMove, onRemove,
           : column.format === 'text'
             ? undefined
             : columnFormat;
-        // Narrower tracks than the grid's defaults, so a ten-column table fits the section's width.
-        const width = column.format === 'text' ? 'minmax(120px, 2fr)' : 'minmax(72px, 1fr)';
-        return { name: column.key, label: column.label, width, ...(format ? { format } : {}) };
+        // Text takes the grid's default track; a number's track is as wide as its widest value (ArrowTable)
+        return { name: column.key, label: column.label, ...(format ? { format } : {}) };
       }),
     [section.table, table, i18n, currency],
   );
