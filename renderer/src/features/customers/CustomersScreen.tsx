@@ -144,7 +144,7 @@ function ShopperView({ result }: { result: ShopperSegmentsResult }) {
           <table className="simple-table">
             <thead>
               <tr>
-                <th>{t('customers.feature')}</th>
+                <th className="wraps">{t('customers.feature')}</th>
                 <th>{t('customers.available')}</th>
                 <th className="number">{t('customers.median')}</th>
               </tr>
@@ -152,8 +152,8 @@ function ShopperView({ result }: { result: ShopperSegmentsResult }) {
             <tbody>
               {result.features.map((feature) => (
                 <tr key={feature.feature}>
-                  <td>{t(`feature.${feature.feature}`)}</td>
-                  <td title={feature.reason ?? undefined}>{feature.available ? '✓' : `✗ ${t('customers.featureMissing')}`}</td>
+                  <td className="wraps">{t(`feature.${feature.feature}`)}</td>
+                  <td className="wraps" title={feature.reason ?? undefined}>{feature.available ? '✓' : `✗ ${t('customers.featureMissing')}`}</td>
                   <td className="number">{feature.median === null ? '—' : number(feature.median, 2)}</td>
                 </tr>
               ))}
