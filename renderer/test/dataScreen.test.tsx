@@ -230,6 +230,13 @@ const CORE_ALERTS: Record<ImportAlert['code'], ImportAlert> = {
   credit_notes: { code: 'credit_notes', count: 3654, message: '3,654 negative invoices with a "C" id were read as credit notes: money given back to their customer, counted by the refund rates, not orders (--credit-notes cancel reads them as cancelled orders)' },
   repeated_ids: { code: 'repeated_ids', count: 5, message: '5 rows repeat an id of another row of this import and were folded into it: orders count each id once' },
   existing_ids: { code: 'existing_ids', count: 1200, message: "1,200 order ids of this import are already in the workspace: appending replaces those orders (and their customer and lines) with this file's rows" },
+  tickets_without_customer: {
+    code: 'tickets_without_customer',
+    count: 2999,
+    share: 0.9997,
+    message:
+      '2,999 tickets of this import (100.0%) name no customer: their reasons are classified, but churn reasons, the complaint rate and the drivers link tickets to customers and leave them out; map the customer column (--mapping) if the export has one',
+  },
   unmatched_customers: {
     code: 'unmatched_customers',
     count: 40,
@@ -303,6 +310,7 @@ describe('Import alerts in Chinese', () => {
     credit_notes: '3,654 张编号以 C 开头的负数发票被视为贷项通知单：即退还给客户的钱，计入退款率，不计为订单。',
     repeated_ids: '5 行与本次导入中另一行的编号重复，已合并到那一行：每个编号只计一次。',
     existing_ids: '本次导入中有 1,200 个编号已在工作区中：追加导入会用本次导入的行替换这些记录（订单还会替换其客户和订单行）。',
+    tickets_without_customer: '本次导入有 2,999 张工单（占 100.0%）没有客户编号：它们的原因仍会被分类，但流失原因、投诉率和流失驱动都按客户关联工单，会把它们排除在外。如果导出文件中有客户列，请在映射中选择它。',
     unmatched_customers: '40 张工单（占工单的 25.0%）所属的客户在工作区中没有任何订单：这些客户会计入客户表，但基于订单的分析都看不到他们；请检查工单的客户列与订单使用的是否为同一种编号。',
     duplicate_file: '已跳过 first1000.csv：它的编号中有 100.0% 也出现在 part1.csv.gz 中，视为副本，以免其行被重复计算；如果它不是副本，请单独导入。',
     shared_ids: '7 个编号出现在本次导入的多个文件中（a.csv、b.csv）：订单行会取自每个含有该订单的文件，重复导出的行会被计算两次；其他情况以最后一个含有该编号的文件为准。',

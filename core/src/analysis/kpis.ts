@@ -37,7 +37,7 @@ type OrderTotals = {
   credit_notes: number;
   credit_amount: number | null;
 };
-type TicketTotals = { tickets: number; complainers: number; ratings: number; rating_sum: number | null; low_ratings: number };
+type TicketTotals = { tickets: number; linked: number; complainers: number; ratings: number; rating_sum: number | null; low_ratings: number };
 
 export async function kpis(connection: DuckDBConnection, options: KpisOptions = {}): Promise<KpisResult> {
   const period = choice('period', options.period, RETENTION_PERIODS, KPIS_DEFAULTS.period);
@@ -75,7 +75,7 @@ export async function kpis(connection: DuckDBConnection, options: KpisOptions = 
     // the few ticket customers are looked up among the many active ones, not the other way round
     `WITH recent AS (SELECT * FROM tickets WHERE created_at IS NULL OR created_at <= CAST($activity_as_of AS TIMESTAMP))
      SELECT (SELECT count(*) FROM ${relations.customers} active JOIN (SELECT DISTINCT customer_id FROM recent) asked USING (customer_id)) AS complainers,
-            count(*) AS tickets, count(rating) AS ratings, sum(rating) AS rating_sum, count(*) FILTER (WHERE rating <= $low) AS low_ratings
+            count(*) AS tickets, count(customer_id) AS linked, count(rating) AS ratings, sum(rating) AS rating_sum, count(*) FILTER (WHERE rating <= $low) AS low_ratings
      FROM recent`,
     { ...params, low: resolved.lowRatingAtMost },
   );
@@ -93,6 +93,7 @@ export async function kpis(connection: DuckDBConnection, options: KpisOptions = 
     repeatDays: REPEAT_PURCHASE_DAYS,
     creditNotes: orders.credit_notes,
     tickets: tickets.tickets,
+    linkedTickets: tickets.linked,
     lowRatingAtMost: resolved.lowRatingAtMost,
     topShare: resolved.paretoShare,
     topCustomers: pareto.topCustomers,
@@ -114,7 +115,7 @@ export async function kpis(connection: DuckDBConnection, options: KpisOptions = 
     kpi('refundRateOrders', orders.refunded + orders.credit_notes, orders.paid),
     kpi('refundRateAmount', (orders.refund_amount ?? 0) + (orders.credit_amount ?? 0), orders.paid_amount),
     // without tickets nobody can be said to have complained: unknown, not 0%
-    kpi('complaintRate', tickets.tickets === 0 ? null : tickets.complainers, customers.customers),
+    kpi('complaintRate', tickets.linked === 0 ? null : tickets.complainers, customers.customers),
     kpi('averageRating', tickets.rating_sum, tickets.ratings),
     kpi('lowRatingShare', tickets.low_ratings, tickets.ratings),
     kpi('revenuePerCustomer', revenue, customers.customers),

@@ -25,6 +25,8 @@ export interface KpiFormulaTerms {
   creditNotes: number;
   /** Tickets up to the evaluation date: with none, the complaint rate is unknown, not 0%. */
   tickets: number;
+  /** Those of them that name a customer: with tickets but none of these, the complaint rate is unknown too. */
+  linkedTickets: number;
   lowRatingAtMost: number;
   /** The top share of customers of the Pareto view, as a fraction. */
   topShare: number;
@@ -93,7 +95,9 @@ function englishFormula(key: KpiKey, terms: KpiFormulaTerms): string {
     case 'complaintRate':
       return terms.tickets === 0
         ? 'needs tickets: the workspace has none up to the evaluation date; import a tickets export'
-        : `customers with a ticket up to ${asOf} / customers with an order of ${activity}`;
+        : terms.linkedTickets === 0
+          ? `needs tickets that name their customer: none of the ${terms.tickets} tickets does; import them again with their customer column mapped`
+          : `customers with a ticket up to ${asOf} / customers with an order of ${activity}`;
     case 'averageRating':
       return 'sum of ticket ratings / tickets with a rating';
     case 'lowRatingShare':
@@ -135,7 +139,11 @@ function chineseFormula(key: KpiKey, terms: KpiFormulaTerms): string {
     case 'refundRateAmount':
       return '退还的金额（退款金额；已退款但无退款金额的订单计全额；贷项凭证金额） / 已完成或已退款订单的金额';
     case 'complaintRate':
-      return terms.tickets === 0 ? '需要工单数据：截至评估日工作区中没有工单，请导入工单导出文件' : `截至 ${asOf} 有工单的客户 / 有${activity}的客户`;
+      return terms.tickets === 0
+        ? '需要工单数据：截至评估日工作区中没有工单，请导入工单导出文件'
+        : terms.linkedTickets === 0
+          ? `需要注明客户的工单：${terms.tickets} 张工单都没有客户编号；请映射工单的客户列后重新导入`
+          : `截至 ${asOf} 有工单的客户 / 有${activity}的客户`;
     case 'averageRating':
       return '工单评分之和 / 有评分的工单数';
     case 'lowRatingShare':

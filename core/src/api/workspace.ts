@@ -17,6 +17,7 @@ export type ImportRequestKind = ImportKind | 'table';
  * - `repeated_ids`: one file repeats an id; its rows were folded into one order or ticket;
  * - `existing_ids`: ids of the file already in the workspace (append replaces those rows);
  * - `unmatched_customers`: tickets whose customer has no order (`count` tickets, `share` of the tickets);
+ * - `tickets_without_customer`: tickets of the import that name no customer (`count`, `share` of the import's tickets);
  * - `duplicate_file`: a file whose ids another file of the import holds (`count` shared, `share` of its ids): left out;
  * - `shared_ids`: ids that files of the import (not copies) share, and what became of their rows.
  */
@@ -40,7 +41,7 @@ export interface ImportWarning {
 }
 
 export interface ImportAlert {
-  code: 'no_amount' | 'amount_unreadable' | 'duplicate_header' | 'implausible_dates' | 'credit_notes' | 'repeated_ids' | 'existing_ids' | 'unmatched_customers' | 'duplicate_file' | 'shared_ids';
+  code: 'no_amount' | 'amount_unreadable' | 'duplicate_header' | 'implausible_dates' | 'credit_notes' | 'repeated_ids' | 'existing_ids' | 'unmatched_customers' | 'tickets_without_customer' | 'duplicate_file' | 'shared_ids';
   message: string;
   /** The count behind the message, when there is one (rows rejected, ids repeated or existing). */
   count?: number;

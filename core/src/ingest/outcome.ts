@@ -33,6 +33,30 @@ export async function unmatchedTickets(connection: DuckDBConnection, since = 0, 
   };
 }
 
+/**
+ * Tickets of this import that name no customer (no customer column mapped, or empty cells): their
+ * reasons are classified, but every analysis that links tickets to customers leaves them out, and
+ * with none linked the complaint rate is unknown. Null when every ticket names one.
+ */
+async function ticketsWithoutCustomer(connection: DuckDBConnection, since: number): Promise<ImportAlert | null> {
+  const row = await queryOne<{ anonymous: number; tickets: number }>(
+    connection,
+    'SELECT count(*) FILTER (WHERE customer_id IS NULL) AS anonymous, count(*) AS tickets FROM tickets WHERE source_id >= $since',
+    { since },
+  );
+  const anonymous = Number(row.anonymous);
+  if (anonymous === 0) return null;
+  const share = anonymous / Number(row.tickets);
+  return {
+    code: 'tickets_without_customer',
+    count: anonymous,
+    share,
+    message:
+      `${anonymous.toLocaleString('en-US')} ${anonymous === 1 ? 'ticket of this import' : 'tickets of this import'} (${(share * 100).toFixed(1)}%) ${anonymous === 1 ? 'names' : 'name'} no customer: their reasons are classified, ` +
+      'but churn reasons, the complaint rate and the drivers link tickets to customers and leave them out; map the customer column (--mapping) if the export has one',
+  };
+}
+
 /** Alerts only the load can tell: implausible dates rejected, ids repeated within the import, credit notes and how they were read, tickets of customers without orders. */
 export async function loadAlerts(
   connection: DuckDBConnection,
@@ -83,6 +107,8 @@ export async function loadAlerts(
     }
   }
   if (request.kind === 'tickets') {
+    const anonymous = await ticketsWithoutCustomer(connection, outcome.base);
+    if (anonymous) alerts.push(anonymous);
     const unmatched = await unmatchedTickets(connection, outcome.base);
     if (unmatched) alerts.push(unmatched);
   }

@@ -26,6 +26,16 @@ describe('tickets of customers without orders', () => {
   it('a tickets import into a workspace without orders raises nothing: there is nothing to match against', async () => {
     const result = await t.client.importFiles({ kind: 'tickets', files: [tickets] });
     expect(result.alerts.filter((alert) => alert.code === 'unmatched_customers')).toEqual([]);
+    // T2 names no customer: 1 of the 5 tickets, said whether or not there are orders
+    expect(result.alerts.filter((alert) => alert.code === 'tickets_without_customer')).toEqual([
+      {
+        code: 'tickets_without_customer',
+        count: 1,
+        share: 0.2,
+        message:
+          '1 ticket of this import (20.0%) names no customer: their reasons are classified, but churn reasons, the complaint rate and the drivers link tickets to customers and leave them out; map the customer column (--mapping) if the export has one',
+      },
+    ]);
     expect((await t.client.describeWorkspace({})).alerts).toEqual([]);
   }, 60_000);
 

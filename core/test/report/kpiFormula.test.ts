@@ -17,6 +17,7 @@ const TERMS: KpiFormulaTerms = {
   repeatDays: 2,
   creditNotes: 3,
   tickets: 12,
+  linkedTickets: 12,
   lowRatingAtMost: 2,
   topShare: 0.2,
   topCustomers: 2,

@@ -123,6 +123,23 @@ describe('kpis without tickets', () => {
   });
 });
 
+describe('kpis with tickets that name no customer', () => {
+  let t: TestCore;
+  afterAll(async () => t?.close());
+
+  it('leaves the complaint rate unknown, not 0%, and says the tickets need their customer column', async () => {
+    t = await openFixtureCore({
+      orders: SHOP_ORDERS,
+      statements: [{ sql: `INSERT INTO tickets (ticket_id, customer_id, created_at, body, source_id) VALUES ('T1', NULL, TIMESTAMP '2024-01-10', '物流太慢', 0), ('T2', NULL, TIMESTAMP '2024-01-11', '质量差', 0)` }],
+    });
+    const result = await t.client.kpis({ windowDays: 30 });
+    const complaints = result.kpis.find((item) => item.key === 'complaintRate')!;
+    expect([complaints.numerator, complaints.denominator, complaints.value]).toEqual([null, 6, null]);
+    expect(complaints.formula).toBe('needs tickets that name their customer: none of the 2 tickets does; import them again with their customer column mapped');
+    expect([result.formulaTerms.tickets, result.formulaTerms.linkedTickets]).toEqual([2, 0]);
+  });
+});
+
 describe('kpis when no churn window can be derived', () => {
   let t: TestCore;
   afterAll(async () => t?.close());

@@ -141,6 +141,7 @@ export const en = {
   'result.alert.credit_notes': '{count} negative invoices with a "C" id were read as credit notes: money given back to their customer, counted by the refund rates, not as orders.',
   'result.alert.repeated_ids': '{count} rows repeat the id of another row of this import and were folded into it: each id counts once.',
   'result.alert.existing_ids': '{count} ids of this import are already in the workspace: appending replaces those records (for orders, also their customer and lines) with this import\'s rows.',
+  'result.alert.tickets_without_customer': '{count} tickets of this import ({share}) name no customer: their reasons are classified, but churn reasons, the complaint rate and the drivers link tickets to customers and leave them out. Map the customer column if the export has one.',
   'result.alert.unmatched_customers': '{count} tickets ({share} of the tickets) name a customer with no order in the workspace: they join the customers table but no order analysis sees them; check that the tickets\' customer column holds the ids the orders use.',
   'result.alert.duplicate_file': '{file} was skipped: {share} of its ids are also in {other}, so it is a copy and its rows would count twice. Import it on its own if it is not a copy.',
   'result.alert.shared_ids': '{count} ids are in more than one file of this import ({files}): order lines are taken from every file that has the order, so lines exported twice count twice; otherwise the last file that has an id is read.',

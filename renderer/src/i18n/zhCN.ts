@@ -143,6 +143,7 @@ export const zhCN: Record<MessageKey, string> = {
   'result.alert.credit_notes': '{count} 张编号以 C 开头的负数发票被视为贷项通知单：即退还给客户的钱，计入退款率，不计为订单。',
   'result.alert.repeated_ids': '{count} 行与本次导入中另一行的编号重复，已合并到那一行：每个编号只计一次。',
   'result.alert.existing_ids': '本次导入中有 {count} 个编号已在工作区中：追加导入会用本次导入的行替换这些记录（订单还会替换其客户和订单行）。',
+  'result.alert.tickets_without_customer': '本次导入有 {count} 张工单（占 {share}）没有客户编号：它们的原因仍会被分类，但流失原因、投诉率和流失驱动都按客户关联工单，会把它们排除在外。如果导出文件中有客户列，请在映射中选择它。',
   'result.alert.unmatched_customers': '{count} 张工单（占工单的 {share}）所属的客户在工作区中没有任何订单：这些客户会计入客户表，但基于订单的分析都看不到他们；请检查工单的客户列与订单使用的是否为同一种编号。',
   'result.alert.duplicate_file': '已跳过 {file}：它的编号中有 {share} 也出现在 {other} 中，视为副本，以免其行被重复计算；如果它不是副本，请单独导入。',
   'result.alert.shared_ids': '{count} 个编号出现在本次导入的多个文件中（{files}）：订单行会取自每个含有该订单的文件，重复导出的行会被计算两次；其他情况以最后一个含有该编号的文件为准。',
