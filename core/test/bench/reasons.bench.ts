@@ -11,7 +11,9 @@
 // negation, no evidence) on the same reviews. Workspaces are cached in the bench folder.
 //
 // Measured on the 2-core development machine, shared with other engineers' runs (wall / CPU; each
-// line prints the load average): with the shipped model, 62,774 reviews full with 2 workers 26.5 s / 14.9 s,
+// line prints the load average): with the shipped model scoring from flat arrays, at load 2, 62,774 reviews
+// full with 2 workers 12.9 s / 24.7 s, on the calling thread 17.4 s / 20.3 s, 1M synthetic tickets 5.6 s / 9.6 s
+// (README's table has the history). Before, with the shipped model, 62,774 reviews full with 2 workers 26.5 s / 14.9 s,
 // on the calling thread 23.1 s / 12.0 s (load 10; before the model read the rules' words and looked
 // its features up by kind: 36.4 s / 16.2 s and 31.3 s / 13.1 s), unchanged 0.01 s CPU; 1M synthetic
 // tickets 8.4 s / 5.4 s. The rules alone, before the model: 62,774 reviews full with 2 workers 31.8-35.0 s / 10.1-11.7 s, on
