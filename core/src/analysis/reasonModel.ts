@@ -300,7 +300,7 @@ function labelProbabilities(model: ReasonModel, known: ArrayLike<number>, featur
 /**
  * What the model makes of one feature: its index among the reason model's features, and its weight in
  * the praise part (which learned from other texts, so either may be missing). `seen`: the number of
- * the last text that noted it (FeatureLookup.texts), so that a feature counts once per text without a
+ * the last text that noted it (textsScored), so that a feature counts once per text without a
  * set made for each text.
  */
 interface KnownFeature {
@@ -375,9 +375,14 @@ interface FeatureLookup {
   /** Per cut of POLARITY_CUTS, `s>cut` and `s<=cut`. */
   above: (KnownFeature | undefined)[];
   atOrBelow: (KnownFeature | undefined)[];
-  /** Texts scored so far: the current text's number, for KnownFeature.seen and GramTable.seen. */
-  texts: number;
 }
+
+/**
+ * Texts scored so far, by any model: the current text's number, for KnownFeature.seen, GramTable.seen
+ * and the unknown grams' marks. One count for every model, because the unknown grams' buffer is shared:
+ * a count per model would let one model's text take another's marks for its own.
+ */
+let textsScored = 0;
 
 /** Built once per model: a model is trained or loaded once and then predicts for every text of a run. */
 const lookups = new WeakMap<ReasonModel, FeatureLookup>();
@@ -419,7 +424,6 @@ function featureLookup(model: ReasonModel): FeatureLookup {
     praised: known.get('praised'),
     above: POLARITY_CUTS.map((cut) => known.get(`s>${cut}`)),
     atOrBelow: POLARITY_CUTS.map((cut) => known.get(`s<=${cut}`)),
-    texts: 0,
   };
   lookups.set(model, lookup);
   return lookup;
@@ -433,7 +437,11 @@ let unknownGrams = { keys: new Int32Array(4096), marks: new Int32Array(4096) };
 
 /** Whether the text numbered `text` meets the unknown `gram` for the first time (then it is marked met). */
 function firstUnknownGram(gram: number, text: number, length: number): boolean {
-  if (unknownGrams.keys.length < length * 4) unknownGrams = { keys: new Int32Array(2 ** Math.ceil(Math.log2(length * 4))), marks: new Int32Array(2 ** Math.ceil(Math.log2(length * 4))) };
+  // A text of n characters has at most 2n grams: at least twice as many places keeps the probes short
+  if (unknownGrams.keys.length < length * 4) {
+    const places = 2 ** Math.ceil(Math.log2(length * 4));
+    unknownGrams = { keys: new Int32Array(places), marks: new Int32Array(places) };
+  }
   const { keys, marks } = unknownGrams;
   const mask = keys.length - 1;
   for (let place = Math.imul(gram, GRAM_HASH) >>> 0 & mask; ; place = (place + 1) & mask) {
@@ -503,7 +511,7 @@ export interface TextScores {
  */
 export function textScores(model: ReasonModel, text: string, known: ReadonlySet<string>, rules: Classification, read: TextWords | null = null): TextScores {
   const lookup = featureLookup(model);
-  const textNumber = ++lookup.texts;
+  const textNumber = ++textsScored;
   const normalised = zeroDigits(normalizeText(text));
   const found: FoundFeatures = { indices: indexBuffer, known: 0, count: 0, praise: 0, praiseKnown: 0 };
   // Known words are marked with the text's number; the few unknown ones need a set

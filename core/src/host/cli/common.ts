@@ -89,14 +89,6 @@ export function windowCaution(rule: ChurnRuleInfo): string | null {
     : null;
 }
 
-/**
- * An evaluation moment as the command line prints it: the orders' own wall-clock time, without the
- * UTC mark and milliseconds of its ISO form (the exports carry no time zone; "Z" would claim one).
- */
-export function momentText(iso: string): string {
-  return iso.replace('T', ' ').replace(/(?:\.000)?Z$/, '').replace(/ 00:00:00$/, '');
-}
-
 /** Parses a numeric option or fails with E_ARGS naming it. */
 export function numberOption(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;

@@ -6,8 +6,9 @@ import type { CustomerTable, CustomerValueResult, RfmSegmentsResult, ShopperSegm
 import { CoreError } from '../../api/errors.ts';
 import { checkKeywords, checkRfmRules, checkShopperRules, readRulesFile } from '../../analysis/customerRules.ts';
 import { arrowFromBytes } from '../../db/arrow.ts';
+import { readableTimestamp } from '../../api/kpiFormula.ts';
 import type { Core } from '../core.ts';
-import { momentText, numberOption, printCsv, printJson, withCore } from './common.ts';
+import { numberOption, printCsv, printJson, withCore } from './common.ts';
 
 const PAGE = 10_000;
 
@@ -28,7 +29,7 @@ const round = (value: number | null, digits = 4) => (value === null ? 'n/a' : Nu
 const money = (value: number | null) => (value === null ? 'n/a' : value.toFixed(2));
 
 function printRfm(result: RfmSegmentsResult): void {
-  process.stdout.write(`RFM as of ${momentText(result.options.asOf)}: ${result.customers} customers, revenue ${round(result.revenue, 10)}\n`);
+  process.stdout.write(`RFM as of ${readableTimestamp(result.options.asOf)}: ${result.customers} customers, revenue ${round(result.revenue, 10)}\n`);
   printCsv(
     result.segments.map((s) => ({ segment: s.key, label: s.label.en, customers: s.customers, share: percent(s.customerShare), revenue: round(s.revenue, 10), revenue_share: percent(s.revenueShare) })),
     ['segment', 'label', 'customers', 'share', 'revenue', 'revenue_share'],
@@ -36,7 +37,7 @@ function printRfm(result: RfmSegmentsResult): void {
 }
 
 function printShopper(result: ShopperSegmentsResult): void {
-  process.stdout.write(`Shopper types as of ${momentText(result.options.asOf)}: ${result.customers} customers (undetermined: ${result.undetermined.insufficientData} too little data, ${result.undetermined.noRuleMatched} no rule matched)\n`);
+  process.stdout.write(`Shopper types as of ${readableTimestamp(result.options.asOf)}: ${result.customers} customers (undetermined: ${result.undetermined.insufficientData} too little data, ${result.undetermined.noRuleMatched} no rule matched)\n`);
   printCsv(
     result.types.map((t) => ({ type: t.key, label: t.label.en, customers: t.customers, share: percent(t.customerShare), secondary: t.secondaryCustomers, revenue_share: percent(t.revenueShare) })),
     ['type', 'label', 'customers', 'share', 'secondary', 'revenue_share'],

@@ -22,8 +22,9 @@ import {
   type Evaluation,
   type EvaluationSummary,
 } from '../../analysis/reasonEvaluation.ts';
+import { readableTimestamp } from '../../api/kpiFormula.ts';
 import type { Core } from '../core.ts';
-import { momentText, numberOption, printCsv, printJson, windowCaution, withCore } from './common.ts';
+import { numberOption, printCsv, printJson, windowCaution, withCore } from './common.ts';
 
 interface OutputFlags {
   json?: boolean;
@@ -158,7 +159,7 @@ function printReasons(result: ChurnReasonsResult, csv: boolean): void {
   const { rule, options } = result;
   const source = options.churnFlag
     ? `churn from ${options.churnFlag.table}.${options.churnFlag.eventColumn} (every ticket of a customer counts)`
-    : `churn rule: no activity for more than ${rule?.windowDays} days (${rule?.windowSource === 'p90' ? 'P90 of repeat gaps' : 'chosen'}), as of ${rule ? momentText(rule.asOf) : ''}; tickets from ${options.daysBeforeLastOrder} days before the last order to the churn date`;
+    : `churn rule: no activity for more than ${rule?.windowDays} days (${rule?.windowSource === 'p90' ? 'P90 of repeat gaps' : 'chosen'}), as of ${rule ? readableTimestamp(rule.asOf) : ''}; tickets from ${options.daysBeforeLastOrder} days before the last order to the churn date`;
   const windowLine = rule ? windowCaution(rule) : null;
   process.stdout.write(
     `${source}\ntaxonomy version ${result.taxonomyVersion}: ${result.churnedCustomers} of ${result.judgedCustomers} customers churned, ${result.churnedWithTickets} of them with tickets in their window\n` +

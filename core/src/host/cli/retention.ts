@@ -22,8 +22,9 @@ import type {
   SurvivalResult,
 } from '../../api/retention.ts';
 import { arrowFromBytes } from '../../db/arrow.ts';
+import { readableTimestamp } from '../../api/kpiFormula.ts';
 import type { Core } from '../core.ts';
-import { momentText, numberOption, printCsv, printJson, windowCaution, withCore } from './common.ts';
+import { numberOption, printCsv, printJson, windowCaution, withCore } from './common.ts';
 
 interface OutputFlags {
   json?: boolean;
@@ -66,7 +67,7 @@ const number = (value: number | null, digits = 4) => (value === null ? 'n/a' : S
 function ruleLine(rule: ChurnRuleInfo): string {
   const source = rule.windowSource === 'p90' ? `P90 of the gaps of ${rule.repeatCustomers} repeat customers` : 'chosen';
   const caution = windowCaution(rule);
-  return `churn rule: no activity for more than ${rule.windowDays} calendar days after the day of the last activity (${source}), as of ${momentText(rule.asOf)}, statuses ${rule.statuses.join(', ')}${caution ? `\n${caution}` : ''}`;
+  return `churn rule: no activity for more than ${rule.windowDays} calendar days after the day of the last activity (${source}), as of ${readableTimestamp(rule.asOf)}, statuses ${rule.statuses.join(', ')}${caution ? `\n${caution}` : ''}`;
 }
 
 function printRetention(result: CohortRetentionResult, segmented: boolean, csv: boolean): void {
