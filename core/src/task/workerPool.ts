@@ -62,7 +62,10 @@ export class WorkerPool<In, Out> {
   ) {
     const { url, argv } = workerSource(name, sourceUrl);
     for (let index = 0; index < size; index++) {
-      const worker = new Worker(url, { workerData: data, argv });
+      // A worker starts from a file: the parent's --input-type (`node --input-type=module -e ...`, a
+      // way scripts embed the core) is refused for a file and would fail every worker at its start
+      const execArgv = process.execArgv.filter((arg) => !arg.startsWith('--input-type'));
+      const worker = new Worker(url, { workerData: data, argv, execArgv });
       worker.on('message', (reply: Reply<Out>) => this.settle(worker, reply));
       worker.on('error', (error) => this.fail(new CoreError('E_INTERNAL', `a worker thread failed: ${error.message}`)));
       worker.on('exit', (code) => {
