@@ -1,15 +1,18 @@
 // Bundles the churnwb command line into core/dist/churnwb.mjs with esbuild, so the installed command
 // starts without compiling TypeScript (tsx took about 3 s at every start).
 //
-// Everything pure JavaScript is bundled into the one file (resolving and linking hundreds of
-// package files cost more than parsing them); native bindings and what is only read as a file or
-// loaded on demand stay in node_modules. Modules that locate files next to their source
-// (resources/, package.json, the plotly bundle) see the path of their source file, not the
-// bundle's. A list of the project files the bundle was built from is written beside it, so
-// core/bin/churnwb.mjs can tell a bundle older than its sources and run the TypeScript instead.
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+// Everything pure JavaScript is bundled (resolving and linking hundreds of package files cost more
+// than parsing them); native bindings and what is only read as a file or loaded on demand stay in
+// node_modules. The bundle is split where the code imports dynamically: the command files in
+// host/cli/ load the core (DuckDB, Arrow, the schemas, the classifier) inside their actions, so a
+// start parses commander and those files only, and a command loads the rest it uses. Modules that
+// locate files next to their source (resources/, package.json, the plotly bundle) see the path of
+// their source file, not the bundle's. A list of the project files the bundle was built from is
+// written beside it, so core/bin/churnwb.mjs can tell a bundle older than its sources and run the
+// TypeScript instead.
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
-import { build, type Plugin } from 'esbuild';
+import { build, type Metafile, type Plugin } from 'esbuild';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 export const CLI_DIST = join(ROOT, 'core', 'dist');
@@ -26,9 +29,12 @@ const EXTERNAL = ['@duckdb/node-bindings', '@node-rs/jieba', 'playwright-core', 
  */
 const DEFERRED = ['exceljs', 'pptxgenjs', 'jszip', 'iconv-lite', 'wink-lemmatizer'];
 
-/** The manifest beside a bundle: project files (relative to the root, '/'-separated) it was built from. */
+/** The manifest beside a bundle. */
 export interface BundleManifest {
+  /** Project files (relative to the root, '/'-separated) it was built from. */
   inputs: string[];
+  /** Packages bundled into the files every command loads before it reads its arguments. */
+  loadedAtStart: string[];
 }
 
 export function manifestPath(bundle: string): string {
@@ -83,48 +89,71 @@ export default new Proxy(function deferred() {}, {
   };
 }
 
-/** Worker thread modules, each bundled on its own beside the CLI (workerPool.ts starts `<name>.mjs` from the bundle's folder). */
-const WORKERS = { reasonWorker: join(ROOT, 'core', 'src', 'analysis', 'reasonWorker.ts') };
+/** Entry points by output name: the CLI, and the worker threads (workerPool.ts starts `<name>.mjs` from the bundle's folder). */
+const ENTRIES = {
+  churnwb: join(ROOT, 'core', 'src', 'host', 'cli.ts'),
+  reasonWorker: join(ROOT, 'core', 'src', 'analysis', 'reasonWorker.ts'),
+};
 
 /**
- * Writes `outDir`/churnwb.mjs (exporting the CLI's `main`), the worker bundles and the manifest.
- * The bundles find the project root at the same relative path as `outDir` has now, so they must
- * stay inside the checkout.
+ * Writes `outDir`/churnwb.mjs (exporting the CLI's `main`), the worker bundles, the chunks they
+ * share and the manifest. The bundles find the project root at the same relative path as `outDir`
+ * has now, so they must stay inside the checkout.
  */
 export async function buildCli(outDir: string = CLI_DIST): Promise<string> {
-  const bundle = join(outDir, 'churnwb.mjs');
-  // written beside the targets and renamed, so a command started during a rebuild never loads half a file
-  const targets = [bundle, ...Object.keys(WORKERS).map((name) => join(outDir, `${name}.mjs`))];
-  const partial = (target: string) => `${target}.${process.pid}.part`;
+  // Built into a folder beside the target and swapped in whole: a command started during a rebuild
+  // finds either the old bundle, the new one, or none (and then runs the TypeScript), never a mix
+  const partial = `${outDir}.${process.pid}.part`;
+  const replaced = `${outDir}.${process.pid}.old`;
   const rootFromBundle = relative(outDir, ROOT) || '.';
-  mkdirSync(outDir, { recursive: true });
+  rmSync(partial, { recursive: true, force: true });
+  mkdirSync(dirname(outDir), { recursive: true });
   try {
-    const results = await Promise.all(
-      [join(ROOT, 'core', 'src', 'host', 'cli.ts'), ...Object.values(WORKERS)].map((entry, index) => bundleEntry(entry, partial(targets[index]!), rootFromBundle)),
-    );
-    const inputs = [...new Set(results.flatMap((result) => Object.keys(result.metafile.inputs)))]
+    const result = await bundleEntries(partial, rootFromBundle);
+    const inputs = Object.keys(result.metafile.inputs)
       // the deferred stand-ins are virtual modules ("deferred:exceljs"), not files
       .filter((input) => !input.startsWith('deferred:'))
       .map((input) => relative(ROOT, join(process.cwd(), input)).split(sep).join('/'))
       .filter((input) => !input.startsWith('..') && !input.includes('node_modules/'))
       .sort();
-    const manifest: BundleManifest = { inputs };
-    writeFileSync(`${manifestPath(bundle)}.part`, `${JSON.stringify(manifest, null, 1)}\n`);
-    // workers first: the CLI bundle is what churnwb.mjs checks, and it must not run before its workers are in place
-    for (const target of [...targets].reverse()) renameSync(partial(target), target);
-    renameSync(`${manifestPath(bundle)}.part`, manifestPath(bundle));
-    return bundle;
+    const manifest: BundleManifest = { inputs, loadedAtStart: packagesLoadedAtStart(result.metafile, join(partial, 'churnwb.mjs')) };
+    writeFileSync(manifestPath(join(partial, 'churnwb.mjs')), `${JSON.stringify(manifest, null, 1)}\n`);
+    if (existsSync(outDir)) renameSync(outDir, replaced);
+    renameSync(partial, outDir);
+    return join(outDir, 'churnwb.mjs');
   } finally {
-    for (const target of targets) rmSync(partial(target), { force: true });
+    rmSync(partial, { recursive: true, force: true });
+    rmSync(replaced, { recursive: true, force: true });
   }
 }
 
-/** One entry point bundled as the CLI is: project files see their source location, deferred packages load at first use. */
-function bundleEntry(entry: string, outfile: string, rootFromBundle: string) {
+/** The packages in `entry` and the chunks it imports statically: what a command parses before it runs. */
+function packagesLoadedAtStart(metafile: Metafile, entry: string): string[] {
+  const outputs = new Map(Object.entries(metafile.outputs).map(([path, output]) => [join(process.cwd(), path), output]));
+  const loaded = new Set([entry]);
+  const packages = new Set<string>();
+  for (const path of loaded) {
+    const output = outputs.get(path);
+    if (!output) continue;
+    for (const input of Object.keys(output.inputs)) {
+      const name = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1];
+      if (name) packages.add(name);
+    }
+    for (const imported of output.imports) if (imported.kind === 'import-statement' && !imported.external) loaded.add(join(process.cwd(), imported.path));
+  }
+  return [...packages].sort();
+}
+
+/** The entry points bundled as the CLI is: project files see their source location, deferred packages load at first use. */
+function bundleEntries(outdir: string, rootFromBundle: string) {
   return build({
-    entryPoints: [entry],
-    outfile,
+    entryPoints: ENTRIES,
+    outdir,
+    // one folder for entries and chunks: the banner's paths are relative to the file it heads
+    chunkNames: 'chunk-[hash]',
+    outExtension: { '.js': '.mjs' },
     bundle: true,
+    splitting: true,
     platform: 'node',
     format: 'esm',
     target: 'node20',

@@ -6,8 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCli, manifestPath, type BundleManifest } from '../../bin/buildCli.ts';
+import { POOL_MIN_CONTENTS } from '../../src/analysis/reasonTickets.ts';
 
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '..', '..', '..');
@@ -38,6 +40,12 @@ describe('the CLI bundle', () => {
     expect(inputs.filter((input) => input.includes('node_modules') || input.includes(':'))).toEqual([]);
   });
 
+  it('loads at start only the command definitions: DuckDB, Arrow, the schemas and the classifier load with the commands that use them', () => {
+    const { loadedAtStart } = JSON.parse(readFileSync(manifestPath(bundle), 'utf8')) as BundleManifest;
+    // commander parses the arguments; papaparse reads a file's header for the import's --max-* checks
+    expect(loadedAtStart).toEqual(['commander', 'papaparse']);
+  });
+
   it('prints the version of package.json and answers like the TypeScript, resources and deferred packages included', async () => {
     expect((await churnwb(bundle, ['--version'])).stdout).toBe(`${VERSION}\n`);
     const workspace = join(dir, 'shop.duckdb');
@@ -57,6 +65,28 @@ describe('the CLI bundle', () => {
     const classified = JSON.parse((await churnwb(bundle, ['classify', texts, '--column', 'text', '--json'])).stdout) as { classification: { primary: string } }[];
     expect(classified.map((text) => text.classification.primary)).toEqual(['technical']);
   }, 120_000);
+
+  it('classifies tickets on its worker threads (the worker bundle shares chunks with the command) as the TypeScript does', async () => {
+    const workspace = join(dir, 'tickets.duckdb');
+    const tickets = join(dir, 'tickets.csv');
+    // POOL_MIN_CONTENTS distinct texts, the fewest that start the workers; each names a complaint
+    const complaints = ['the parcel arrived late', 'the screen was broken', 'the agent was rude', 'my refund was refused', 'far too expensive'];
+    const words = Array.from({ length: 100 }, (_, index) => `item${String.fromCharCode(97 + (index % 26))}${String.fromCharCode(97 + Math.floor(index / 26))}`);
+    const rows = Array.from({ length: POOL_MIN_CONTENTS }, (_, index) => `${index},${index % 2 === 0 ? 'alice' : 'bob'},2024-01-02 10:00:00,${complaints[index % complaints.length]} ${words[index % 100]} ${words[Math.floor(index / 100)]}`);
+    writeFileSync(tickets, `ticket_id,customer_id,created_at,body\n${rows.join('\n')}\n`);
+    await churnwb(bundle, ['import', FIXTURE, '--kind', 'orders', '--workspace', workspace]);
+    await churnwb(bundle, ['import', tickets, '--kind', 'tickets', '--workspace', workspace]);
+    const fromBundle = await churnwb(bundle, ['reasons', '--csv', '--window-days', '1', '--workspace', workspace]);
+    const again = join(dir, 'tickets-source.duckdb');
+    await churnwb(bundle, ['import', FIXTURE, '--kind', 'orders', '--workspace', again]);
+    await churnwb(bundle, ['import', tickets, '--kind', 'tickets', '--workspace', again]);
+    const fromSource = await churnwb(join(ROOT, 'core', 'src', 'host', 'cli.ts'), ['reasons', '--csv', '--window-days', '1', '--workspace', again], ['--import', 'tsx']);
+    expect(fromBundle.stdout).toBe(fromSource.stdout);
+    // each complaint is a fifth of the tickets, and each reads as its reason
+    const reasonRows = Papa.parse<Record<string, string>>(fromBundle.stdout, { header: true, skipEmptyLines: true }).data;
+    const ticketsByReason = Object.fromEntries(reasonRows.filter((row) => row.level === 'reason' && row.tickets !== '0').map((row) => [row.key, row.tickets]));
+    expect(ticketsByReason).toEqual({ after_sales: '2000', logistics: '2000', price: '2000', product_quality: '2000', service: '2000' });
+  }, 180_000);
 });
 
 describe('core/bin/churnwb.mjs', () => {

@@ -5,8 +5,7 @@ import type { Command } from 'commander';
 import { csvText } from '../../api/csv.ts';
 import { CoreError, toErrorData } from '../../api/errors.ts';
 import { windowRestsOnFew, type ChurnRuleInfo } from '../../api/retention.ts';
-import { IN_MEMORY } from '../../db/workspace.ts';
-import { createCore, type Core } from '../core.ts';
+import type { Core } from '../core.ts';
 import { defaultWorkspacePath } from '../paths.ts';
 import { scopedCore } from './scope.ts';
 
@@ -39,11 +38,12 @@ function missingWorkspace(path: string, named: boolean): CoreError {
  */
 export async function withCore<T>(command: Command, work: (core: Core) => Promise<T>, { workspaceOptional = false } = {}): Promise<T> {
   const options = command.optsWithGlobals<GlobalOptions>();
-  let workspace = options.workspace ?? defaultWorkspacePath();
+  let workspace: string | undefined = options.workspace ?? defaultWorkspacePath();
   if (!STARTS_A_WORKSPACE.has(command.name()) && !existsSync(workspace)) {
     if (!workspaceOptional) throw missingWorkspace(workspace, options.workspace !== undefined);
-    workspace = IN_MEMORY;
+    workspace = undefined; // in memory
   }
+  const { createCore } = await loadDeferred();
   const core = await createCore({
     workspace,
     settings: {
@@ -57,6 +57,9 @@ export async function withCore<T>(command: Command, work: (core: Core) => Promis
     await core.close();
   }
 }
+
+/** The values the commands use beyond their definitions (cli/deferred.ts), loaded when a command runs. */
+export const loadDeferred = () => import('./deferred.ts');
 
 export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);

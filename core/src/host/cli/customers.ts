@@ -1,19 +1,17 @@
 // CLI commands of the customers area: customers (RFM / shopper types), customer (explain) and clv.
 import type { Command } from 'commander';
-import { arrowCsvRows } from '../../api/arrowCsv.ts';
 import { csvLines, csvText } from '../../api/csv.ts';
 import type { CustomerTable, CustomerValueResult, RfmSegmentsResult, ShopperSegmentsResult, TimeUnit } from '../../api/customers.ts';
 import { CoreError } from '../../api/errors.ts';
-import { checkKeywords, checkRfmRules, checkShopperRules, readRulesFile } from '../../analysis/customerRules.ts';
-import { arrowFromBytes } from '../../db/arrow.ts';
 import { readableTimestamp } from '../../api/kpiFormula.ts';
 import type { Core } from '../core.ts';
-import { numberOption, printCsv, printJson, withCore } from './common.ts';
+import { loadDeferred, numberOption, printCsv, printJson, withCore } from './common.ts';
 
 const PAGE = 10_000;
 
 /** Prints a whole result table (or its first `limit` rows) as CSV, reading it page by page. */
 async function printTable(core: Core, table: CustomerTable, resultId: string, limit = Number.POSITIVE_INFINITY): Promise<void> {
+  const { arrowCsvRows, arrowFromBytes } = await loadDeferred();
   let offset = 0;
   for (;;) {
     const page = await core.customerRows({ table, resultId, offset, limit: Math.min(PAGE, limit - offset) });
@@ -98,6 +96,7 @@ export function registerCustomersCommands(program: Command): void {
     .option('--csv', 'print every customer as CSV instead of the summary')
     .option('--json', 'print the summary as JSON')
     .action(async (options: { scheme: string; asOf?: string; statuses?: string; rules?: string; keywords?: string; csv?: boolean; json?: boolean }, command: Command) => {
+      const { checkKeywords, checkRfmRules, checkShopperRules, readRulesFile } = await loadDeferred();
       const common = { ...(options.asOf ? { asOf: options.asOf } : {}), ...(options.statuses ? { statuses: statusesOption(options.statuses) } : {}) };
       const request =
         options.scheme === 'rfm'

@@ -6,10 +6,7 @@ import type { Command } from 'commander';
 import type { DriversOptions, DriversResult, SurveysResult, WhatIfResult } from '../../api/drivers.ts';
 import { CoreError } from '../../api/errors.ts';
 import type { ChurnRuleOptions, OrderStatusName } from '../../api/retention.ts';
-import { tableCsv } from '../../report/csv.ts';
-import { driversSections, driverTermName } from '../../report/sections/drivers.ts';
-import { NPS_GROUP_NAMES, surveySections } from '../../report/sections/surveys.ts';
-import { numberOption, printCsv, printJson, windowCaution, withCore } from './common.ts';
+import { loadDeferred, numberOption, printCsv, printJson, windowCaution, withCore } from './common.ts';
 
 interface RuleFlags {
   json?: boolean;
@@ -78,7 +75,8 @@ function modelRequest(flags: ModelFlags): DriversOptions {
 const fixed = (value: number | null, digits = 3) => (value === null ? 'NA' : value.toFixed(digits));
 const pText = (p: number | null) => (p === null ? 'NA' : p < 0.001 ? '<0.001' : p.toFixed(3));
 
-function printDrivers(result: DriversResult): void {
+async function printDrivers(result: DriversResult): Promise<void> {
+  const { driverTermName } = await loadDeferred();
   const out: string[] = [];
   // churn is the model's event, so a window from a handful of gaps makes every lifetime alike
   const caution = result.rule ? windowCaution(result.rule) : null;
@@ -106,7 +104,8 @@ function printDrivers(result: DriversResult): void {
   for (const warning of result.warnings) process.stdout.write(`warning: ${warning.sentence.en}\n`);
 }
 
-function printSurveys(result: SurveysResult): void {
+async function printSurveys(result: SurveysResult): Promise<void> {
+  const { NPS_GROUP_NAMES } = await loadDeferred();
   const lines = [`${result.responses} responses from ${result.respondents} respondents`];
   if (result.csat) lines.push(`CSAT ${(result.csat.score * 100).toFixed(1)}% (${result.csat.satisfied} of ${result.csat.responses} answered 4 or 5; mean ${result.csat.mean.toFixed(2)})`);
   if (result.nps) {
@@ -148,8 +147,10 @@ export function registerDriversCommands(program: Command): void {
       await withCore(self, async (core) => {
         const result = await core.churnDrivers(request);
         if (flags.json) printJson(result);
-        else if (flags.csv) process.stdout.write(tableCsv(driversSections(result, 'en')[0]!.table!));
-        else printDrivers(result);
+        else if (flags.csv) {
+          const { tableCsv, driversSections } = await loadDeferred();
+          process.stdout.write(tableCsv(driversSections(result, 'en')[0]!.table!));
+        } else await printDrivers(result);
       });
     });
 
@@ -161,8 +162,10 @@ export function registerDriversCommands(program: Command): void {
       await withCore(self, async (core) => {
         const result = await core.surveys({ ...ruleRequest(flags), period: flags.period as SurveysResult['options']['period'] });
         if (flags.json) printJson(result);
-        else if (flags.csv) process.stdout.write(tableCsv(surveySections(result, 'en')[0]!.table!));
-        else printSurveys(result);
+        else if (flags.csv) {
+          const { tableCsv, surveySections } = await loadDeferred();
+          process.stdout.write(tableCsv(surveySections(result, 'en')[0]!.table!));
+        } else await printSurveys(result);
       });
     });
 

@@ -7,24 +7,10 @@ import type { Command } from 'commander';
 import { CoreError } from '../../api/errors.ts';
 import type { ChurnReasonsResult, Classification, ReasonRow, Taxonomy, TaxonomyInfo } from '../../api/reasons.ts';
 import type { OrderStatusName } from '../../api/retention.ts';
-import { readTaxonomyFile } from '../../analysis/reasonTaxonomy.ts';
-import { shippedModelFor } from '../../analysis/reasonModel.ts';
-import {
-  bundledLabelsPath,
-  evaluateClassifications,
-  evaluateLabelledSet,
-  languageOf,
-  readEvaluationSet,
-  ratedReviews,
-  reviewPolarity,
-  readCsvFile,
-  readLabels,
-  type Evaluation,
-  type EvaluationSummary,
-} from '../../analysis/reasonEvaluation.ts';
+import type { Evaluation, EvaluationSummary } from '../../analysis/reasonEvaluation.ts';
 import { readableTimestamp } from '../../api/kpiFormula.ts';
 import type { Core } from '../core.ts';
-import { numberOption, printCsv, printJson, windowCaution, withCore } from './common.ts';
+import { loadDeferred, numberOption, printCsv, printJson, windowCaution, withCore } from './common.ts';
 
 interface OutputFlags {
   json?: boolean;
@@ -32,9 +18,13 @@ interface OutputFlags {
   taxonomy?: string;
 }
 
+async function readTaxonomyFile(path: string): Promise<Taxonomy> {
+  return (await loadDeferred()).readTaxonomyFile(path);
+}
+
 /** `--taxonomy FILE` as a request field; absent without the flag, so the workspace's taxonomy applies. */
-function taxonomyChoice(flags: OutputFlags): { taxonomy?: Taxonomy } {
-  return flags.taxonomy ? { taxonomy: readTaxonomyFile(flags.taxonomy) } : {};
+async function taxonomyChoice(flags: OutputFlags): Promise<{ taxonomy?: Taxonomy }> {
+  return flags.taxonomy ? { taxonomy: await readTaxonomyFile(flags.taxonomy) } : {};
 }
 
 const percent = (share: number | null) => (share === null ? '' : `${(share * 100).toFixed(1)}%`);
@@ -62,8 +52,8 @@ function classificationRows(classification: Classification): { reason: string; c
 }
 
 /** The values of one column of a CSV/TSV file (optionally gzipped), in file order. */
-function readColumn(path: string, column: string): string[] {
-  const { rows, fields: headers } = readCsvFile(path);
+async function readColumn(path: string, column: string): Promise<string[]> {
+  const { rows, fields: headers } = (await loadDeferred()).readCsvFile(path);
   if (!headers.includes(column)) throw new CoreError('E_ARGS', `${path} has no column ${JSON.stringify(column)}; columns: ${headers.join(', ')}`);
   return rows.map((row) => row[column] ?? '');
 }
@@ -92,11 +82,12 @@ function printEvaluation(title: string, evaluation: Evaluation): void {
 
 async function classifyFile(core: Core, path: string, flags: OutputFlags & { column?: string; labels?: string }): Promise<void> {
   if (!flags.column) throw new CoreError('E_ARGS', 'classify FILE needs --column COL (the column holding the texts)');
-  const choice = taxonomyChoice(flags);
-  const texts = readColumn(path, flags.column);
+  const choice = await taxonomyChoice(flags);
+  const texts = await readColumn(path, flags.column);
   const classifications = await core.classifyTexts({ texts, ...choice });
   const results = texts.map((text, index) => ({ row: index + 1, text, classification: classifications[index] as Classification }));
   if (flags.labels) {
+    const { evaluateClassifications, languageOf, readLabels } = await loadDeferred();
     // Labels name data rows of FILE (1 = the first row under the header)
     const byRow = new Map(results.map((result) => [String(result.row), result]));
     const scored = readLabels(flags.labels).map((label) => {
@@ -220,7 +211,7 @@ export function registerReasonsCommands(program: Command): void {
       if ((file === undefined) === (flags.text === undefined)) throw new CoreError('E_ARGS', 'give either --text "..." or FILE --column COL');
       await withCore(self, async (core) => {
         if (file !== undefined) return classifyFile(core, file, flags);
-        const classification = await core.classifyText({ text: flags.text ?? '', ...taxonomyChoice(flags) });
+        const classification = await core.classifyText({ text: flags.text ?? '', ...(await taxonomyChoice(flags)) });
         if (flags.json) printJson(classification);
         else if (flags.csv) printCsv(classificationRows(classification), ['reason', 'confidence', 'field', 'terms']);
         else process.stdout.write(`${describeClassification(classification)}\n`);
@@ -249,7 +240,7 @@ export function registerReasonsCommands(program: Command): void {
           ...(flags.asOf ? { asOf: flags.asOf } : {}),
           daysBeforeLastOrder: numberOption('days-before', flags.daysBefore) ?? 90,
           churnFlag: flag ? { table: flag[0]!, customerColumn: flag[1]!, eventColumn: flag[2]! } : null,
-          ...taxonomyChoice(flags),
+          ...(await taxonomyChoice(flags)),
         });
         if (flags.json) printJson(result);
         else printReasons(result, flags.csv === true);
@@ -267,8 +258,9 @@ export function registerReasonsCommands(program: Command): void {
     .action(async (flags: OutputFlags & { labels?: string; data: string; part: string }, self: Command) => {
       if (!['test', 'train', 'all'].includes(flags.part)) throw new CoreError('E_ARGS', `--part must be test, train or all, got "${flags.part}"`);
       const part = flags.part as 'test' | 'train' | 'all';
+      const { bundledLabelsPath, evaluateLabelledSet, ratedReviews, readEvaluationSet, reviewPolarity, shippedModelFor } = await loadDeferred();
       const texts = await readEvaluationSet(flags.labels ?? bundledLabelsPath(), flags.data);
-      const taxonomy = flags.taxonomy ? readTaxonomyFile(flags.taxonomy) : await withCore(self, async (core) => (await core.getTaxonomy({})).taxonomy, { workspaceOptional: true });
+      const taxonomy = flags.taxonomy ? await readTaxonomyFile(flags.taxonomy) : await withCore(self, async (core) => (await core.getTaxonomy({})).taxonomy, { workspaceOptional: true });
       // The praise part as shipped: learning it again would take a minute, and it learned no row of the bundled labels
       const run = evaluateLabelledSet(taxonomy, texts, part, reviewPolarity(ratedReviews(flags.data, texts)), shippedModelFor(taxonomy)?.model.praise ?? null);
       if (flags.json) return printJson(run);
@@ -289,14 +281,14 @@ export function registerReasonsCommands(program: Command): void {
     .option('--json', 'print the whole taxonomy as JSON')
     .action(async (flags: { check?: string; set?: string; reset?: boolean; json?: boolean }, self: Command) => {
       if (flags.check) {
-        const info: TaxonomyInfo = { taxonomy: readTaxonomyFile(flags.check), source: 'workspace' };
+        const info: TaxonomyInfo = { taxonomy: await readTaxonomyFile(flags.check), source: 'workspace' };
         if (flags.json) printJson(info.taxonomy);
         else printTaxonomy(info, `${flags.check}, valid`);
         return;
       }
       await withCore(self, async (core) => {
         const info = flags.set
-          ? await core.setTaxonomy({ taxonomy: readTaxonomyFile(flags.set) })
+          ? await core.setTaxonomy({ taxonomy: await readTaxonomyFile(flags.set) })
           : flags.reset
             ? await core.setTaxonomy({ taxonomy: null })
             : await core.getTaxonomy({});

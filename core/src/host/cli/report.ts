@@ -5,9 +5,7 @@ import type { Command } from 'commander';
 import { decodeMessage, encodeMessage } from '../../api/codec.ts';
 import { CoreError } from '../../api/errors.ts';
 import { REPORT_AREAS, REPORT_FORMATS, type PaperSize, type ReportArea, type ReportBranding, type ReportFormat, type ReportLang, type ReportModel } from '../../api/report.ts';
-import { checkBranding, checkCurrency } from '../../report/displaySettings.ts';
-import { assertReportModel } from '../../report/validate.ts';
-import { withCore } from './common.ts';
+import { loadDeferred, withCore } from './common.ts';
 
 interface ReportCommandOptions {
   out: string;
@@ -97,7 +95,7 @@ export function registerReportCommands(program: Command): void {
         const started = performance.now();
         if (options.saveBranding) await core.saveDisplaySettings({ branding, ...(currency !== undefined ? { currency } : {}) });
         const report = options.from
-          ? withOverrides(await readModel(options.from), branding, currency)
+          ? await withOverrides(await readModel(options.from), branding, currency)
           : await core.defaultReport({ lang: options.lang as ReportLang, ...(sections ? { sections } : {}), branding, ...(currency !== undefined ? { currency } : {}) });
         const written: string[] = [];
         if (format === 'json') {
@@ -125,7 +123,8 @@ export function registerReportCommands(program: Command): void {
 }
 
 /** A saved model with the command line's branding and currency over its own (its subtitle was written when it was built). */
-function withOverrides(report: ReportModel, branding: Partial<ReportBranding>, currency: string | null | undefined): ReportModel {
+async function withOverrides(report: ReportModel, branding: Partial<ReportBranding>, currency: string | null | undefined): Promise<ReportModel> {
+  const { checkBranding, checkCurrency } = await loadDeferred();
   const merged = checkBranding({ ...report.branding, ...branding });
   return {
     ...report,
@@ -142,6 +141,8 @@ async function readModel(path: string): Promise<ReportModel> {
   } catch (error) {
     throw new CoreError('E_FORMAT', `${path}: not a report model (${(error as Error).message})`, { file: path });
   }
-  assertReportModel(model, path);
+  // typed by name: TypeScript applies an assertion only through a declared type
+  const deferred: typeof import('./deferred.ts') = await loadDeferred();
+  deferred.assertReportModel(model, path);
   return model;
 }

@@ -2,7 +2,6 @@
 //
 // Every command prints a short readable summary by default, the whole result with --json, and a
 // tidy long table with --csv (one row per observation, one column per variable).
-import { DataType } from 'apache-arrow';
 import type { Command } from 'commander';
 import type {
   ChurnRuleInfo,
@@ -21,10 +20,9 @@ import type {
   SegmentColumn,
   SurvivalResult,
 } from '../../api/retention.ts';
-import { arrowFromBytes } from '../../db/arrow.ts';
 import { readableTimestamp } from '../../api/kpiFormula.ts';
 import type { Core } from '../core.ts';
-import { numberOption, printCsv, printJson, windowCaution, withCore } from './common.ts';
+import { loadDeferred, numberOption, printCsv, printJson, windowCaution, withCore } from './common.ts';
 
 interface OutputFlags {
   json?: boolean;
@@ -290,6 +288,7 @@ export function registerRetentionCommands(program: Command): void {
           .option('--offset <n>', 'skip the first n customers', '0'),
     },
     async (core, flags: RuleFlags & { cohort: string; k: string; period: string; mode: string; segment?: string; segmentValue?: string; limit: string; offset: string }) => {
+      const { arrowFromBytes, arrowCsvRows } = await loadDeferred();
       const table = arrowFromBytes(
         await core.cohortMembers({
           ...ruleRequest(flags),
@@ -303,13 +302,9 @@ export function registerRetentionCommands(program: Command): void {
           ...given('offset', numberOption('offset', flags.offset)),
         }),
       );
-      const timestamps = table.schema.fields.filter((field) => DataType.isTimestamp(field.type)).map((field) => field.name);
-      const rows = table.toArray().map((row) => {
-        const plain: Record<string, unknown> = { ...row.toJSON() };
-        for (const name of timestamps) if (typeof plain[name] === 'number') plain[name] = new Date(plain[name]).toISOString();
-        return plain;
-      });
-      return { columns: table.schema.fields.map((field) => field.name), rows };
+      const columns = table.schema.fields.map((field) => field.name);
+      const rows = arrowCsvRows(table, columns).map((cells) => Object.fromEntries(columns.map((column, index) => [column, cells[index]])));
+      return { columns, rows };
     },
     (result) => printCsv(result.rows, result.columns),
   );

@@ -5,10 +5,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { CoreError } from '../../api/errors.ts';
-import { notBuiltMessage, startHttpHost } from '../http.ts';
 import { userDataDirectory } from '../paths.ts';
-import { ensureSampleWorkspace } from '../sample.ts';
-import { numberOption, withCore } from './common.ts';
+import { loadDeferred, numberOption, withCore } from './common.ts';
 
 const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
 export const RENDERER_DIST = join(PACKAGE_ROOT, 'renderer', 'dist');
@@ -23,6 +21,7 @@ const RENDERER_BUILD = join(PACKAGE_ROOT, 'renderer', 'build.ts');
 async function ensureRendererBuilt(staticDir: string): Promise<void> {
   const index = join(staticDir, 'index.html');
   if (existsSync(index)) return;
+  const { notBuiltMessage } = await loadDeferred();
   if (resolve(staticDir) !== RENDERER_DIST || !existsSync(RENDERER_BUILD)) throw new CoreError('E_NOT_FOUND', notBuiltMessage(staticDir));
   process.stderr.write('the workbench UI is not built yet: building it once (about a minute)\n');
   const exitCode = await new Promise<number>((resolveExit) => {
@@ -48,12 +47,14 @@ export function registerServeCommand(program: Command): void {
     .action(async (options: { port?: string; static: string; sample?: boolean }, command: Command) => {
       await ensureRendererBuilt(options.static);
       if (options.sample) {
+        const { ensureSampleWorkspace } = await loadDeferred();
         const sample = await ensureSampleWorkspace(sampleWorkspacePath());
         if (sample.built) process.stderr.write(`built the sample workspace at ${sample.path}\n`);
         command.parent?.setOptionValue('workspace', sample.path);
       }
       await withCore(command, async (core) => {
         const workspace = await core.describeWorkspace({});
+        const { startHttpHost } = await loadDeferred();
         const host = await startHttpHost({
           core,
           port: numberOption('port', options.port) ?? 0,
