@@ -1,7 +1,7 @@
 // CLI commands of the customers area: customers (RFM / shopper types), customer (explain) and clv.
 import type { Command } from 'commander';
 import { csvLines, csvText } from '../../api/csv.ts';
-import type { CustomerTable, CustomerValueResult, RfmSegmentsResult, ShopperSegmentsResult, TimeUnit } from '../../api/customers.ts';
+import type { CustomerExplanation, CustomerTable, CustomerValueResult, RfmSegmentsResult, ShopperSegmentsResult, TimeUnit } from '../../api/customers.ts';
 import { CoreError } from '../../api/errors.ts';
 import { readableTimestamp } from '../../api/kpiFormula.ts';
 import type { Core } from '../core.ts';
@@ -70,6 +70,53 @@ function printValue(result: CustomerValueResult): void {
   }
 }
 
+/** The command that computes each result `churnwb customer` reads, for the line saying it is missing. */
+const COMPUTED_BY: Record<CustomerTable, string> = {
+  rfm: 'churnwb customers --scheme rfm',
+  shopper: 'churnwb customers --scheme shopper',
+  value: 'churnwb clv',
+};
+
+/** A rank among values at risk under a cent (a fit on its bound gives every customer P(alive) 1) says nothing. */
+const HALF_CENT = 0.005;
+
+/** One customer's explanation in words: each score or type with the rule and figures that decided it. */
+function printCustomer(explanation: CustomerExplanation): void {
+  const lines = [`customer ${explanation.customerId}`];
+  const { rfm, shopper, value } = explanation;
+  if (rfm) {
+    const range = ([low, high]: readonly [number, number]) => (low === high ? String(low) : `${low}-${high}`);
+    lines.push(
+      `RFM as of ${readableTimestamp(rfm.asOf)}: ${rfm.rule.label.en} (R ${rfm.r}, F ${rfm.f}, M ${rfm.m}): last purchase ${rfm.recencyDays} days before, ${rfm.frequency} orders, revenue ${money(rfm.monetary)}`,
+      `  rule ${rfm.rule.key}: R ${range(rfm.rule.r)}, F ${range(rfm.rule.f)}, M ${range(rfm.rule.m ?? [1, 5])}${rfm.rule.description ? ` ("${rfm.rule.description.en}")` : ''}; scores are quintiles 1-5 among all customers`,
+    );
+  }
+  if (shopper) {
+    const label = (type: string) => shopper.types.find((entry) => entry.type === type)?.label.en ?? type;
+    const undetermined = shopper.undeterminedReason === 'insufficient_data' ? ' (too little data to judge)' : shopper.undeterminedReason === 'no_rule_matched' ? ' (no rule matched)' : '';
+    const also = shopper.secondary.length > 0 ? `; also ${shopper.secondary.map(label).join(', ')}` : '';
+    lines.push(`shopper type: ${label(shopper.primary)}${undetermined}${also}`);
+    for (const type of shopper.types) {
+      const judged = type.judged === 'none' ? 'not judged' : type.matched ? 'matched' : 'not matched';
+      const condition = (check: (typeof type.conditions)[number]) =>
+        `${check.feature} ${check.op} ${check.threshold} (${check.value === null ? 'no value' : round(check.value)}: ${check.passed === null ? 'n/a' : check.passed ? 'yes' : 'no'})`;
+      // every condition must hold, and one of the alternatives (an "any" group) when there are some
+      const required = type.conditions.filter((check) => !check.alternative).map(condition);
+      const alternatives = type.conditions.filter((check) => check.alternative).map(condition);
+      const conditions = [...required, ...(alternatives.length > 0 ? [`one of (${alternatives.join(' or ')})`] : [])];
+      lines.push(`  ${type.label.en}: ${judged}${type.judged === 'partial' ? ' (some conditions could not be judged)' : ''}${conditions.length > 0 ? `: ${conditions.join(', ')}` : ''}`);
+    }
+  }
+  if (value) {
+    lines.push(
+      `value: P(alive) ${round(value.pAlive, 3)}, expected purchases ${round(value.expectedPurchases, 3)}, expected spend ${money(value.expectedSpend)}, CLV ${money(value.clv)}, value at risk ${money(value.valueAtRisk)}${value.atRiskRank === null || !((value.valueAtRisk ?? 0) >= HALF_CENT) ? '' : ` (rank ${value.atRiskRank} at risk)`}`,
+      `  from ${value.frequency} repeat purchases, the last ${round(value.recency)} after the first, the first ${round(value.T)} before the end of the data (in the run's time unit); \`churnwb clv\` warns when its fit cannot rank risk`,
+    );
+  }
+  for (const table of explanation.missing) lines.push(`${table === 'rfm' ? 'RFM' : table === 'shopper' ? 'shopper type' : 'value'}: not computed yet (run \`${COMPUTED_BY[table]}\`)`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
 /** The --json shape: the fits' headline fields first, everything else after; Arrow bytes left out. */
 function valueJson(result: CustomerValueResult): Record<string, unknown> {
   const { atRisk: _atRisk, bgnbd, gammaGamma, ...rest } = result;
@@ -123,8 +170,13 @@ export function registerCustomersCommands(program: Command): void {
     .command('customer')
     .description('explain one customer: RFM scores and segment rule, shopper-type checks, value (from the last runs)')
     .argument('<id>', 'customer id')
-    .action(async (id: string, _options: unknown, command: Command) => {
-      await withCore(command, async (core) => printJson(await core.explainCustomer({ customerId: id })));
+    .option('--json', 'print the whole explanation as JSON')
+    .action(async (id: string, options: { json?: boolean }, command: Command) => {
+      await withCore(command, async (core) => {
+        const explanation = await core.explainCustomer({ customerId: id });
+        if (options.json) printJson(explanation);
+        else printCustomer(explanation);
+      });
     });
 
   program
