@@ -79,6 +79,8 @@ describe('churnwb reasons commands', () => {
     expect(text).toContain('tickets from 171 days before the last order to the churn date');
     expect(text).toContain('4 of 7 customers churned, 3 of them with tickets in their window');
     expect(text).toMatch(/\nprice,Price and value for money,1,1,0,0\.0%,0\.0%,/);
+    // the columns' definitions close the summary, not the --csv output
+    expect(text.trim().split('\n').at(-1)).toMatch(/^columns: customers with the reason in their tickets, .* median_days: median days from their tickets to their last order \(negative: the ticket came after it\)$/);
   });
 
   it('classify FILE --column --labels: precision, recall, F1 and the confusion of primary reasons, by hand', { timeout: TIMEOUT_MS }, async () => {

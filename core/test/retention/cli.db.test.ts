@@ -73,7 +73,10 @@ describe('churnwb retention commands', () => {
     expect(caution).toBe(
       'caution: the window rests on the gaps of only 5 repeat customers, too few for a steady 90th percentile; churn rates and survival mostly restate it. Choose a window that fits the purchase cycle with --window-days N',
     );
-    expect(await run('churn', '--window-days', '30')).not.toContain('caution');
+    const withWindow = (await run('churn', '--window-days', '30')).trim().split('\n');
+    expect(withWindow.join('\n')).not.toContain('caution');
+    // the columns' definitions close the summary
+    expect(withWindow.at(-1)).toMatch(/^columns: active = new \(first activity in the period\) .* churn_rate = churned_after \/ active, blank while any of them is censored$/);
   });
 
   it('a workspace another process holds fails in words naming that process and the fix, not DuckDB\'s lock message', async () => {

@@ -142,6 +142,12 @@ function reasonCsvRow(level: 'reason' | 'churn_type', row: ReasonRow): Record<(t
   };
 }
 
+/** Said under the readable tables: the columns' definitions (the API's ReasonRow). */
+const REASON_SUMMARY_COLUMNS =
+  'columns: customers with the reason in their tickets, churned of them; share = churned / all churned customers (a customer can carry several reasons); ' +
+  'rate_with / rate_without: churn rate of the customers with / without the reason; lift = rate_with / rate_without (95% interval); ' +
+  'revenue_at_stake: 12 months of revenue up to the last order of the churned customers with the reason; median_days: median days from their tickets to their last order (negative: the ticket came after it)';
+
 function printReasons(result: ChurnReasonsResult, csv: boolean): void {
   if (csv) {
     printCsv([...result.reasons.map((row) => reasonCsvRow('reason', row)), ...result.churnTypes.map((row) => reasonCsvRow('churn_type', row))], REASON_COLUMNS);
@@ -177,6 +183,7 @@ function printReasons(result: ChurnReasonsResult, csv: boolean): void {
   table(result.reasons);
   process.stdout.write('\nby churn type:\n');
   table(result.churnTypes);
+  process.stdout.write(`${REASON_SUMMARY_COLUMNS}\n`);
 }
 
 function printTaxonomy(info: TaxonomyInfo, origin: string): void {

@@ -208,6 +208,12 @@ function printKpis(result: KpisResult, csv: boolean): void {
   printCsv(rows, ['key', 'value', 'numerator', 'denominator', 'formula']);
 }
 
+/** Said under the readable table: the columns' definitions (the API's ChurnPeriodRow), so the figures can be repeated with them. */
+const CHURN_COLUMNS =
+  'columns: active = new (first activity in the period) + returning (also active in the period before) + resurrected (back after a gap); ' +
+  'churned: customers whose churn date (last activity + window) falls in the period; churned_after: customers whose last activity is in the period and who churned since; ' +
+  'censored: last activity in the period, too recent to judge; churn_rate = churned_after / active, blank while any of them is censored';
+
 function printChurn(result: ChurnSummaryResult, csv: boolean): void {
   if (!csv) {
     const share = result.customers > 0 ? ` (${percent(result.churned / result.customers)} of customers, over all time: not the churn rate, which is per ${result.options.period})` : '';
@@ -217,6 +223,7 @@ function printChurn(result: ChurnSummaryResult, csv: boolean): void {
     result.periods.map((row) => ({ ...row, churned_after: row.churnedAfter, churn_rate: row.churnRate === null ? '' : csv ? row.churnRate : percent(row.churnRate) })),
     ['period', 'partial', 'active', 'new', 'returning', 'resurrected', 'churned', 'churned_after', 'censored', 'churn_rate'],
   );
+  if (!csv) process.stdout.write(`${CHURN_COLUMNS}\n`);
 }
 
 /**
