@@ -6,6 +6,7 @@ import { CoreError, type ImportAlert, type ImportPreview, type ImportResult, typ
 import { PROFILES } from '../../core/src/ingest/vocabulary.ts';
 import { DataScreen } from '../src/features/data/DataScreen.tsx';
 import { ImportAlerts } from '../src/features/data/ImportAlerts.tsx';
+import { ImportResultView } from '../src/features/data/ImportResultView.tsx';
 import { ImportWarnings } from '../src/features/data/ImportWarnings.tsx';
 import { profileName } from '../src/features/data/PreviewStep.tsx';
 import { translate } from '../src/i18n/I18nProvider.tsx';
@@ -168,6 +169,20 @@ describe('Data screen', () => {
   });
 });
 
+describe('Import result of a line-level export', () => {
+  for (const [language, tiles] of [
+    ['en', { 'Order lines read': '541,909', 'Order lines loaded': '406,829', 'Orders in the workspace': '18,536' }],
+    ['zh-CN', { 读取订单行数: '541,909', 载入订单行数: '406,829', 工作区订单数: '18,536' }],
+  ] as const) {
+    it(`counts order lines apart from the orders they fold into (${language})`, () => {
+      // UCI Online Retail's three files: lines of invoices, 18,536 orders once folded
+      renderWith(<ImportResultView result={{ ...result, lineLevel: true, rowsRead: 541_909, rowsLoaded: 406_829, rowsRejected: 135_080, orders: 18_536 }} />, { language });
+      const summary = screen.getByTestId('import-result');
+      for (const [label, value] of Object.entries(tiles)) expect(within(summary).getByText(label).nextSibling?.textContent, label).toBe(value);
+    });
+  }
+});
+
 describe('rejected rows as CSV', () => {
   it('names columns and reasons as the user reads them, and files without their folders', async () => {
     const { rejectsCsv } = await import('../src/features/data/RejectsPanel.tsx');
@@ -265,7 +280,13 @@ function expectOwnWords(testId: string, notices: Record<string, { message: strin
 
 /** Every warning the core raises, as it raises it (ingest/map.ts, decode.ts with probe.ts's notes): the record names each code once. */
 const CORE_WARNINGS: Record<ImportWarning['code'], ImportWarning> = {
-  olist_joined: { code: 'olist_joined', count: 5, message: 'joined 5 Olist files: 31 columns from orders, customers, items, payments and products' },
+  olist_joined: { code: 'olist_joined', count: 5, message: 'joined 5 Olist files: orders with their customers, items, payments, product categories (12 columns)' },
+  olist_reviews_apart: {
+    code: 'olist_reviews_apart',
+    files: ['olist_order_reviews_dataset.csv'],
+    message:
+      '/data/olist/olist_order_reviews_dataset.csv holds Olist reviews, which are not orders and were not read: import the same files with --kind tickets to read them (the score as the rating, the comment as the text)',
+  },
   taobao_joined: { code: 'taobao_joined', message: 'joined the Taobao order report (buyer, times, payment, refund) and item report (one row per item) by 订单编号' },
   statuses_unknown: { code: 'statuses_unknown', words: ['待评价', '已冻结'], message: 'status words not recognised, read as completed: 待评价, 已冻结' },
   encoding_guessed: {
@@ -284,7 +305,8 @@ const CORE_WARNINGS: Record<ImportWarning['code'], ImportWarning> = {
 describe('Import warnings in Chinese', () => {
   it('words every warning the core raises in Chinese, naming its files, words and encoding, the core’s English behind a closed disclosure', () => {
     const expected: Record<ImportWarning['code'], string> = {
-      olist_joined: '已合并 5 个 Olist 文件：订单、客户、订单行、付款和商品。',
+      olist_joined: '已按列名识别并合并 5 个 Olist 文件为一份导出。',
+      olist_reviews_apart: 'olist_order_reviews_dataset.csv 是 Olist 评价，不是订单，本次未读取：请将同一批文件按“工单”再导入一次以读取评价（评分作为评分，评论作为文本）。',
       taobao_joined: '已按订单编号合并淘宝订单报表（买家、时间、付款、退款）和宝贝报表（每件商品一行）。',
       statuses_unknown: '以下状态词未能识别，已按“已完成”读取：待评价、已冻结。',
       encoding_guessed: 'orders.csv 不是 UTF-8 编码，也未注明编码：已按 GB18030 读取。如果预览中出现乱码，请选择正确的编码。',

@@ -25,13 +25,14 @@ export type ImportRequestKind = ImportKind | 'table';
  * Something the user should know about an import, short of doubting its numbers (those are alerts).
  * `message` says it in English, as the CLI prints it; the other fields let a UI word it in its own language.
  * - `olist_joined`: the Olist files were joined into one export (`count` files);
+ * - `olist_reviews_apart`: an orders import of Olist files left their reviews file (`files`) unread: it imports as tickets;
  * - `taobao_joined`: the Taobao order and item reports were joined by 订单编号;
  * - `statuses_unknown`: status words the vocabulary does not know, read as completed (`words`);
  * - `encoding_guessed`: a file neither UTF-8 nor marked with a BOM, read as `encoding` (`files`: its name);
  * - `no_buyer`: the platform's export (`profile`) names no buyer, so each order is its own customer.
  */
 export interface ImportWarning {
-  code: 'olist_joined' | 'taobao_joined' | 'statuses_unknown' | 'encoding_guessed' | 'no_buyer';
+  code: 'olist_joined' | 'olist_reviews_apart' | 'taobao_joined' | 'statuses_unknown' | 'encoding_guessed' | 'no_buyer';
   message: string;
   count?: number;
   words?: string[];

@@ -6,6 +6,7 @@
 // decision is made on a sample (the first rows): column statistics, the platform profile, the
 // status words, and which date and number columns DuckDB's reader may read typed. Table imports
 // (`kind table`) keep every column as written and skip this stage.
+import { basename } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ColumnMapping, ImportAlert, ImportKind, ImportOptions, ImportWarning } from '../api/workspace.ts';
 import { CoreError } from '../api/errors.ts';
@@ -145,10 +146,17 @@ export async function mapImport(request: MappedRequest, read: ReadFile[], option
     return readerSql(file, position, columnsByFile[position] ?? [], read);
   };
   const warnings: ImportWarning[] = [
-    ...(recipe?.id === 'olist'
-      ? [{ code: 'olist_joined' as const, count: files.length, message: `joined ${files.length} Olist files: ${recipe.headers.length} columns from orders, customers, items, payments and products` }]
+    ...(recipe?.id === 'olist' ? [{ code: 'olist_joined' as const, count: files.length, message: `joined ${files.length} Olist files: ${recipe.joined} (${recipe.headers.length} columns)` }] : []),
+    ...(recipe && recipe.id !== 'olist' ? [{ code: 'taobao_joined' as const, message: `joined ${recipe.joined}` }] : []),
+    ...(recipe?.leftApart
+      ? [
+          {
+            code: 'olist_reviews_apart' as const,
+            files: [basename(recipe.leftApart.file)],
+            message: `${recipe.leftApart.file} holds Olist reviews, which are not orders and were not read: import the same files with --kind tickets to read them (the score as the rating, the comment as the text)`,
+          },
+        ]
       : []),
-    ...(recipe && recipe.id !== 'olist' ? [{ code: 'taobao_joined' as const, message: 'joined the Taobao order report (buyer, times, payment, refund) and item report (one row per item) by 订单编号' }] : []),
     ...(statuses.unknown.length > 0 ? [{ code: 'statuses_unknown' as const, words: statuses.unknown, message: `status words not recognised, read as completed: ${statuses.unknown.join(', ')}` }] : []),
     ...files.flatMap((file) => file.warnings),
     ...(decision.profile?.note && decision.mapping.customer_id === '@order_id' ? [{ code: 'no_buyer' as const, profile: decision.profile.id, message: decision.profile.note }] : []),

@@ -35,6 +35,10 @@ export interface Recipe {
   auxiliary: Set<number>;
   /** Columns of the joined relation; the mapping is made on these. */
   headers: string[];
+  /** What was joined, in English words for the import's warning ("orders with their customers, items"). */
+  joined: string;
+  /** A file of the import the recipe does not read for this kind (Olist's reviews in an orders import). */
+  leftApart: { file: string; role: 'reviews' } | null;
   /** The joined relation, columns named by `headers`, plus `__src` = primary. */
   relation(options: (position: number) => ReadOptions): SqlPiece;
 }
@@ -62,7 +66,9 @@ export function olistRecipe(kind: ImportKind, files: readonly ReadFile[]): Recip
     if (position === undefined || !file) return null;
     return readerSql(file, position, file.headers.map((name, index) => ({ name, index })), options(position));
   };
-  return kind === 'orders' ? ordersRecipe(primary, auxiliary, roles, read) : reviewsRecipe(primary, auxiliary, roles, read);
+  if (kind !== 'orders') return reviewsRecipe(primary, auxiliary, roles, read);
+  const reviews = roles.get('reviews');
+  return { ...ordersRecipe(primary, auxiliary, roles, read), leftApart: reviews === undefined ? null : { file: files[reviews]!.path, role: 'reviews' } };
 }
 
 type ReadRole = (role: Role, options: (position: number) => ReadOptions) => SqlPiece | null;
@@ -76,7 +82,7 @@ function withCtes(ctes: [string, SqlPiece | null][], select: string): SqlPiece {
 
 const q = quoteIdent;
 
-function ordersRecipe(primary: number, auxiliary: Set<number>, roles: Map<Role, number>, read: ReadRole): Recipe {
+function ordersRecipe(primary: number, auxiliary: Set<number>, roles: Map<Role, number>, read: ReadRole): Omit<Recipe, 'leftApart'> {
   const hasItems = roles.has('items');
   const hasProducts = hasItems && roles.has('products');
   const hasTranslation = hasProducts && roles.has('translation');
@@ -87,11 +93,13 @@ function ordersRecipe(primary: number, auxiliary: Set<number>, roles: Map<Role, 
     ...(hasItems ? ['order_item_id', 'product_id', 'price', 'items'] : []),
     ...(hasProducts ? ['product_category'] : []),
   ];
+  const parts = [roles.has('customers') && 'customers', hasItems && 'items', hasPayments && 'payments', hasProducts && 'product categories'].filter(Boolean);
   return {
     id: 'olist',
     primary,
     auxiliary,
     headers,
+    joined: `orders with their ${parts.join(', ')}`,
     relation: (options) => {
       const columns = [
         'o.__src', 'o.order_id', 'coalesce(c.customer_unique_id, o.customer_id) AS customer_unique_id', 'o.order_status',
@@ -140,6 +148,8 @@ function reviewsRecipe(primary: number, auxiliary: Set<number>, roles: Map<Role,
     primary,
     auxiliary,
     headers,
+    joined: linked ? "reviews with their orders' customers" : 'reviews (no orders and customers files to name their customers)',
+    leftApart: null,
     relation: (options) =>
       withCtes(
         [

@@ -27,6 +27,16 @@ describe('churnwb import / info', () => {
     expect(info.stdout).toContain('orders 2, customers 2, tickets 0');
   });
 
+  it('counts a line-level export in order lines, apart from the orders they fold into', () => {
+    // shopify_orders.csv: order #1001 on two lines (a mug and a plate), #1002 on one
+    const imported = run('import', join(FIXTURES, 'shopify_orders.csv'), '--kind', 'orders');
+    expect(imported.status).toBe(0);
+    expect(imported.stdout.split('\n').slice(0, 2)).toEqual([
+      expect.stringMatching(/^imported 1 file\(s\) as orders \(shopify\) in [\d.]+ s: 3 order lines read, 3 loaded, 0 rejected, 0 replaced$/),
+      "workspace: 2 orders (each order's lines folded into it), 1 customers (with a completed order), 0 tickets",
+    ]);
+  });
+
   it('imports with --json and describes the workspace with info --json', () => {
     const imported = run('import', join(FIXTURES, 'orders_a.csv'), '--kind', 'orders', '--json');
     expect(imported.status).toBe(0);

@@ -190,6 +190,12 @@ describe.skipIf(!available)('importing the shared real datasets', () => {
     const result = await h.client().importFiles({ kind: 'orders', files: [folder] });
     expect(result.profile).toBe('olist');
     expect(result.files).toHaveLength(7);
+    // the reviews are no part of the orders: the import says what it joined and where the reviews go
+    expect(result.warnings.map((warning) => warning.message)).toEqual([
+      'joined 7 Olist files: orders with their customers, items, payments, product categories (12 columns)',
+      `${join(folder, 'olist_order_reviews_dataset.csv')} holds Olist reviews, which are not orders and were not read: import the same files with --kind tickets to read them (the score as the rating, the comment as the text)`,
+    ]);
+    expect(result.warnings[1]).toMatchObject({ code: 'olist_reviews_apart', files: ['olist_order_reviews_dataset.csv'] });
     expect(result.rowsRejected).toBe(0);
     expect(result.orders).toBe(orders.length); // 4,000
     // Customers are ids with a completed order: 3,958 of the 3,998 unique buyers.
@@ -202,6 +208,9 @@ describe.skipIf(!available)('importing the shared real datasets', () => {
     expect(check?.amount).toBeCloseTo(cents(paid), 1);
     expect(check?.completed).toBe(completed); // 3,960
 
+    // the whole folder as tickets: the reviews, each named by its order's customer
+    const folderAsTickets = await h.client().previewImport({ kind: 'tickets', files: [folder] });
+    expect(folderAsTickets.warnings.map((warning) => warning.message)).toEqual(["joined 7 Olist files: reviews with their orders' customers (7 columns)"]);
     const tickets = await h.client().importFiles({ kind: 'tickets', files: [join(folder, 'olist_order_reviews_dataset.csv')] });
     expect(tickets.profile).toBe('olist_reviews');
     expect(tickets.rowsLoaded).toBe(reviews.length); // 3,986

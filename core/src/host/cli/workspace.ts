@@ -49,13 +49,15 @@ function alertLines(alerts: readonly ImportAlert[]): string[] {
 }
 
 function formatResult(result: ImportResult, kind: ImportRequestKind): string {
+  // a line-level export's rows are order lines, so its counts are not the orders' count below them
+  const rows = result.lineLevel ? 'order lines' : 'rows';
   const lines = [
     `imported ${result.files.length} file(s) as ${result.table ? `table ${result.table.name}` : kind}${result.profile ? ` (${result.profile})` : ''} in ${result.seconds} s: ` +
-      `${count(result.rowsRead)} rows read, ${count(result.rowsLoaded)} loaded, ${count(result.rowsRejected)} rejected, ${count(result.rowsReplaced)} replaced` +
+      `${count(result.rowsRead)} ${rows} read, ${count(result.rowsLoaded)} loaded, ${count(result.rowsRejected)} rejected, ${count(result.rowsReplaced)} replaced` +
       (result.rowsFolded > 0 ? `, ${count(result.rowsFolded)} folded into rows with the same id` : ''),
     result.table
       ? `columns: ${result.table.columns.map((column) => `${column.name} ${column.type}`).join(', ')}`
-      : `workspace: ${count(result.orders)} orders, ${count(result.customers)} customers (with a completed order), ${count(result.tickets)} tickets`,
+      : `workspace: ${count(result.orders)} orders${result.lineLevel ? ' (each order\'s lines folded into it)' : ''}, ${count(result.customers)} customers (with a completed order), ${count(result.tickets)} tickets`,
   ];
   if (result.dateRange) lines.push(`rows dated ${result.dateRange.from} to ${result.dateRange.to}`);
   if (result.rejectCounts.length > 0) {

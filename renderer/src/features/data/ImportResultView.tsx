@@ -13,8 +13,10 @@ export function ImportResultView({ result }: { result: ImportResult }) {
     <div className="import-result" data-testid="import-result">
       <h3>{t('result.title')}</h3>
       <div className="stats">
-        <StatTile label={t('result.read')} value={number(result.rowsRead)} />
-        <StatTile label={t('result.loaded')} value={number(result.rowsLoaded)} />
+        {/* a line-level export's rows are order lines: its counts are not the orders' count, shown beside them */}
+        <StatTile label={t(result.lineLevel ? 'result.readLines' : 'result.read')} value={number(result.rowsRead)} />
+        <StatTile label={t(result.lineLevel ? 'result.loadedLines' : 'result.loaded')} value={number(result.rowsLoaded)} />
+        {result.lineLevel && <StatTile label={t('result.ordersInWorkspace')} value={number(result.orders)} />}
         <StatTile label={t('result.rejected')} value={number(result.rowsRejected)} />
         <StatTile label={t('result.replaced')} value={number(result.rowsReplaced)} />
         <StatTile label={t('result.seconds')} value={t('result.secondsValue', { seconds: number(result.seconds, 1) })} />
