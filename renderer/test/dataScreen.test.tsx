@@ -285,7 +285,7 @@ const CORE_WARNINGS: Record<ImportWarning['code'], ImportWarning> = {
     code: 'olist_reviews_apart',
     files: ['olist_order_reviews_dataset.csv'],
     message:
-      '/data/olist/olist_order_reviews_dataset.csv holds Olist reviews, which are not orders and were not read: import the same files with --kind tickets to read them (the score as the rating, the comment as the text)',
+      'olist_order_reviews_dataset.csv holds Olist reviews, which are not orders and were not read: import the same files as tickets (--kind tickets) to read them, the score as the rating and the comment as the text',
   },
   taobao_joined: { code: 'taobao_joined', message: 'joined the Taobao order report (buyer, times, payment, refund) and item report (one row per item) by 订单编号' },
   statuses_unknown: { code: 'statuses_unknown', words: ['待评价', '已冻结'], message: 'status words not recognised, read as completed: 待评价, 已冻结' },

@@ -153,7 +153,7 @@ export async function mapImport(request: MappedRequest, read: ReadFile[], option
           {
             code: 'olist_reviews_apart' as const,
             files: [basename(recipe.leftApart.file)],
-            message: `${recipe.leftApart.file} holds Olist reviews, which are not orders and were not read: import the same files with --kind tickets to read them (the score as the rating, the comment as the text)`,
+            message: `${basename(recipe.leftApart.file)} holds Olist reviews, which are not orders and were not read: import the same files as tickets (--kind tickets) to read them, the score as the rating and the comment as the text`,
           },
         ]
       : []),

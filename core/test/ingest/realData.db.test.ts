@@ -193,7 +193,7 @@ describe.skipIf(!available)('importing the shared real datasets', () => {
     // the reviews are no part of the orders: the import says what it joined and where the reviews go
     expect(result.warnings.map((warning) => warning.message)).toEqual([
       'joined 7 Olist files: orders with their customers, items, payments, product categories (12 columns)',
-      `${join(folder, 'olist_order_reviews_dataset.csv')} holds Olist reviews, which are not orders and were not read: import the same files with --kind tickets to read them (the score as the rating, the comment as the text)`,
+      'olist_order_reviews_dataset.csv holds Olist reviews, which are not orders and were not read: import the same files as tickets (--kind tickets) to read them, the score as the rating and the comment as the text',
     ]);
     expect(result.warnings[1]).toMatchObject({ code: 'olist_reviews_apart', files: ['olist_order_reviews_dataset.csv'] });
     expect(result.rowsRejected).toBe(0);
