@@ -243,6 +243,13 @@ const CORE_ALERTS: Record<ImportAlert['code'], ImportAlert> = {
   },
   implausible_dates: { code: 'implausible_dates', count: 12, message: '12 rows dated before 1990-01-01 or on/after 2100-01-01 were rejected as misread dates; widen the range with --dates-from / --dates-to if they are real' },
   credit_notes: { code: 'credit_notes', count: 3654, message: '3,654 negative invoices with a "C" id were read as credit notes: money given back to their customer, counted by the refund rates, not orders (--credit-notes cancel reads them as cancelled orders)' },
+  credited_back: {
+    code: 'credited_back',
+    count: 40,
+    customer: { id: '16446', credited: 168_469.6, bought: 168_472.5 },
+    message:
+      '40 customers got back half or more of what they bought through credit notes (the most: customer 16446, 168,469.60 credited of 168,472.50 bought): revenue is before credit notes, so revenue, RFM and customer value count these purchases in full; the refund rates count the credit notes',
+  },
   repeated_ids: { code: 'repeated_ids', count: 5, message: '5 rows repeat an id of another row of this import and were folded into it: orders count each id once' },
   existing_ids: { code: 'existing_ids', count: 1200, message: "1,200 order ids of this import are already in the workspace: appending replaces those orders (and their customer and lines) with this file's rows" },
   tickets_without_customer: {
@@ -330,6 +337,7 @@ describe('Import alerts in Chinese', () => {
     duplicate_header: '第 4 列和第 6 列的表头都是“金额”：映射读取第 4 列；另一列在预览中名为“金额_1”，如需读取它，请按该列名映射。',
     implausible_dates: '12 行的日期过早或过晚，被视为误读的日期而拒绝；如果这些日期是真实的，请用 --dates-from / --dates-to 放宽日期范围。',
     credit_notes: '3,654 张编号以 C 开头的负数发票被视为贷项通知单：即退还给客户的钱，计入退款率，不计为订单。',
+    credited_back: '40 位客户通过贷项通知单拿回了所购金额的一半或更多（最多的是客户 16446：购买 168,472.50，退回 168,469.60）：收入不扣除贷项通知单，因此收入、RFM 和客户价值仍按这些购买的全额计算；退款率计入贷项通知单。',
     repeated_ids: '5 行与本次导入中另一行的编号重复，已合并到那一行：每个编号只计一次。',
     existing_ids: '本次导入中有 1,200 个编号已在工作区中：追加导入会用本次导入的行替换这些记录（订单还会替换其客户和订单行）。',
     tickets_without_customer: '本次导入有 2,999 张工单（占 100.0%）没有客户编号：它们的原因仍会被分类，但流失原因、投诉率和流失驱动都按客户关联工单，会把它们排除在外。如果导出文件中有客户列，请在映射中选择它。',

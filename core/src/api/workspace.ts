@@ -14,6 +14,8 @@ export type ImportRequestKind = ImportKind | 'table';
  * - `duplicate_header`: two columns share a header, and the mapping read the first;
  * - `implausible_dates`: dates outside the plausible range were rejected;
  * - `credit_notes`: negative invoices were read as refunds of the customer (or as cancellations);
+ * - `credited_back`: customers who got back half or more of what they bought through credit notes (`count`, the most in `customer`):
+ *   revenue is before credit notes, so their purchases count in full;
  * - `repeated_ids`: one file repeats an id; its rows were folded into one order or ticket;
  * - `existing_ids`: ids of the file already in the workspace (append replaces those rows);
  * - `unmatched_customers`: tickets whose customer has no order (`count` tickets, `share` of the tickets);
@@ -42,7 +44,7 @@ export interface ImportWarning {
 }
 
 export interface ImportAlert {
-  code: 'no_amount' | 'amount_unreadable' | 'duplicate_header' | 'implausible_dates' | 'credit_notes' | 'repeated_ids' | 'existing_ids' | 'unmatched_customers' | 'tickets_without_customer' | 'duplicate_file' | 'shared_ids';
+  code: 'no_amount' | 'amount_unreadable' | 'duplicate_header' | 'implausible_dates' | 'credit_notes' | 'credited_back' | 'repeated_ids' | 'existing_ids' | 'unmatched_customers' | 'tickets_without_customer' | 'duplicate_file' | 'shared_ids';
   message: string;
   /** The count behind the message, when there is one (rows rejected, ids repeated or existing). */
   count?: number;
@@ -58,6 +60,8 @@ export interface ImportAlert {
   columns?: { header: string; position?: number }[];
   /** The canonical field the alert is about (`amount_unreadable`: the field the unreadable column was mapped to). */
   field?: string;
+  /** `credited_back`: the customer credited the most, with the amounts credited and bought (completed orders). */
+  customer?: { id: string; credited: number; bought: number };
 }
 
 /**

@@ -171,4 +171,26 @@ describe('no silent loss', () => {
     expect(cancels.alerts).toEqual([{ code: 'credit_notes', count: 2, message: expect.stringContaining('read as cancelled orders, as asked') }]);
     expect(await h.sql("SELECT (SELECT count(*) FROM credit_notes) AS notes, (SELECT count(*) FROM orders WHERE status = 'cancelled') AS cancelled")).toEqual([{ notes: 0, cancelled: 2 }]);
   });
+
+  it('customers whose credit notes take back half or more of their purchases are named, since revenue counts the purchases in full', async () => {
+    // 17850 bought 6 x 2.55 + 2 x 3.00 = 21.30 and got 2.55 back (12%); 13047 bought 4 x 2.55 = 10.20 and got 3 x 2.55 = 7.65 back (75%)
+    const text =
+      'InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n' +
+      '536365,A1,MUG,6,12/1/2010 8:26,2.55,17850,United Kingdom\n' +
+      '536365,B2,PLATE,2,12/1/2010 8:26,3.00,17850,United Kingdom\n' +
+      'C536379,A1,MUG,-1,12/1/2010 9:41,2.55,17850,United Kingdom\n' +
+      '536366,A1,MUG,4,12/2/2010 10:00,2.55,13047,United Kingdom\n' +
+      'C536381,A1,MUG,-3,12/2/2010 12:00,2.55,13047,United Kingdom\n';
+    const result = await h.client().importFiles({ kind: 'orders', files: [file('retail.csv', text)] });
+    expect(result.alerts).toEqual([
+      { code: 'credit_notes', count: 2, message: expect.stringContaining('2 negative invoices') },
+      {
+        code: 'credited_back',
+        count: 1,
+        customer: { id: '13047', credited: expect.closeTo(7.65, 9), bought: expect.closeTo(10.2, 9) },
+        message:
+          '1 customer got back half or more of what they bought through credit notes (the most: customer 13047, 7.65 credited of 10.20 bought): revenue is before credit notes, so revenue, RFM and customer value count these purchases in full; the refund rates count the credit notes',
+      },
+    ]);
+  });
 });

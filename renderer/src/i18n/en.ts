@@ -141,6 +141,8 @@ export const en = {
   'result.alert.amount_unreadable': 'Column "{column}" is mapped to {field} by its name, but its first values are not numbers (NaN, Infinity or text): rows whose value cannot be read are rejected.',
   'result.alert.duplicate_header': 'Columns {position} and {otherPosition} are both headed "{column}": the mapping reads column {position}; the other is named "{otherColumn}" in the preview, map it by that name to read it instead.',
   'result.alert.implausible_dates': '{count} rows dated implausibly early or late were rejected as misread dates; if they are real, widen the date range (--dates-from / --dates-to).',
+  'result.alert.credited_back':
+    '{count} customers got back half or more of what they bought through credit notes (the most: customer {customer}, {credited} credited of {bought} bought): revenue is before credit notes, so revenue, RFM and customer value count these purchases in full; the refund rates count the credit notes.',
   'result.alert.credit_notes': '{count} negative invoices with a "C" id were read as credit notes: money given back to their customer, counted by the refund rates, not as orders.',
   'result.alert.repeated_ids': '{count} rows repeat the id of another row of this import and were folded into it: each id counts once.',
   'result.alert.existing_ids': '{count} ids of this import are already in the workspace: appending replaces those records (for orders, also their customer and lines) with this import\'s rows.',

@@ -33,6 +33,9 @@ export function ImportAlerts({ alerts, title = 'result.alertsTitle' }: { alerts:
                   otherColumn: alert.columns?.[1]?.header ?? '',
                   otherPosition: number(alert.columns?.[1]?.position ?? 0),
                   field: alert.field === undefined ? '' : fieldLabel(t, alert.field),
+                  customer: alert.customer?.id ?? '',
+                  credited: number(alert.customer?.credited ?? 0, 2),
+                  bought: number(alert.customer?.bought ?? 0, 2),
                 })
               }
             />
