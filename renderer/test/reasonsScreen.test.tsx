@@ -185,7 +185,8 @@ describe('Reasons screen', () => {
     fireEvent.click(screen.getByRole('button', { name: 'TK7' }));
     expect(await screen.findByText('Evidence for ticket TK7')).toBeTruthy();
     expect(core.calls.find((call) => call.method === 'ticketEvidence')?.request).toEqual({ ticketId: 'TK7' });
-    expect([...container.querySelectorAll('mark.term-match')].map((mark) => mark.textContent)).toEqual(['物流慢']);
+    // the panel's heading shows at once; its text and marks come with the evidence, a moment later
+    await vi.waitFor(() => expect([...container.querySelectorAll('mark.term-match')].map((mark) => mark.textContent)).toEqual(['物流慢']));
     expect([...container.querySelectorAll('mark.term-negated')].map((mark) => mark.textContent)).toEqual(['质量问题']);
 
     // The analyst corrects the ticket; the corrections panel shows the count and the cross-validated scores
