@@ -250,6 +250,11 @@ const CORE_ALERTS: Record<ImportAlert['code'], ImportAlert> = {
     message:
       '40 customers got back half or more of what they bought through credit notes (the most: customer 16446, 168,469.60 credited of 168,472.50 bought): revenue is before credit notes, so revenue, RFM and customer value count these purchases in full; the refund rates count the credit notes',
   },
+  looks_like_tickets: {
+    code: 'looks_like_tickets',
+    columns: [{ header: 'subject' }, { header: 'body' }],
+    message: 'the file has ticket text columns (subject, body) and no amount: if it is a ticket export, import it as tickets (--kind tickets)',
+  },
   repeated_ids: { code: 'repeated_ids', count: 5, message: '5 rows repeat an id of another row of this import and were folded into it: orders count each id once' },
   existing_ids: { code: 'existing_ids', count: 1200, message: "1,200 order ids of this import are already in the workspace: appending replaces those orders (and their customer and lines) with this file's rows" },
   tickets_without_customer: {
@@ -338,6 +343,7 @@ describe('Import alerts in Chinese', () => {
     implausible_dates: '12 行的日期过早或过晚，被视为误读的日期而拒绝；如果这些日期是真实的，请用 --dates-from / --dates-to 放宽日期范围。',
     credit_notes: '3,654 张编号以 C 开头的负数发票被视为贷项通知单：即退还给客户的钱，计入退款率，不计为订单。',
     credited_back: '40 位客户通过贷项通知单拿回了所购金额的一半或更多（最多的是客户 16446：购买 168,472.50，退回 168,469.60）：收入不扣除贷项通知单，因此收入、RFM 和客户价值仍按这些购买的全额计算；退款率计入贷项通知单。',
+    looks_like_tickets: '该文件有工单文本列（subject、body），却没有金额列：如果它是客服工单导出，请按“工单”导入。',
     repeated_ids: '5 行与本次导入中另一行的编号重复，已合并到那一行：每个编号只计一次。',
     existing_ids: '本次导入中有 1,200 个编号已在工作区中：追加导入会用本次导入的行替换这些记录（订单还会替换其客户和订单行）。',
     tickets_without_customer: '本次导入有 2,999 张工单（占 100.0%）没有客户编号：它们的原因仍会被分类，但流失原因、投诉率和流失驱动都按客户关联工单，会把它们排除在外。如果导出文件中有客户列，请在映射中选择它。',

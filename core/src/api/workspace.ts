@@ -10,6 +10,7 @@ export type ImportRequestKind = ImportKind | 'table';
  * Something about an import the user must see before trusting its numbers (the wizard shows these
  * as a banner, the CLI and `info` print them). `code` is stable, for translation; `message` is English.
  * - `no_amount`: orders without any amount column: every revenue figure will be empty;
+ * - `looks_like_tickets`: an orders file without amounts whose columns a tickets import reads as text (`columns`): likely a ticket export;
  * - `amount_unreadable`: the amount column holds no readable number (NaN, Infinity, text);
  * - `duplicate_header`: two columns share a header, and the mapping read the first;
  * - `implausible_dates`: dates outside the plausible range were rejected;
@@ -44,7 +45,7 @@ export interface ImportWarning {
 }
 
 export interface ImportAlert {
-  code: 'no_amount' | 'amount_unreadable' | 'duplicate_header' | 'implausible_dates' | 'credit_notes' | 'credited_back' | 'repeated_ids' | 'existing_ids' | 'unmatched_customers' | 'tickets_without_customer' | 'duplicate_file' | 'shared_ids';
+  code: 'no_amount' | 'amount_unreadable' | 'duplicate_header' | 'implausible_dates' | 'credit_notes' | 'credited_back' | 'looks_like_tickets' | 'repeated_ids' | 'existing_ids' | 'unmatched_customers' | 'tickets_without_customer' | 'duplicate_file' | 'shared_ids';
   message: string;
   /** The count behind the message, when there is one (rows rejected, ids repeated or existing). */
   count?: number;

@@ -11,7 +11,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ColumnMapping, ImportAlert, ImportKind, ImportOptions, ImportWarning } from '../api/workspace.ts';
 import { CoreError } from '../api/errors.ts';
 import { queryRows, quoteIdent } from '../db/sql.ts';
-import { columnStats, hasAmount, proposeMapping, typedCandidates, type ColumnStats, type MappingDecision } from './mapping.ts';
+import { columnStats, hasAmount, proposeMapping, ticketExportHint, typedCandidates, type ColumnStats, type MappingDecision } from './mapping.ts';
 import type { RowPlan } from './normalise.ts';
 import { olistRecipe, type Recipe } from './olist.ts';
 import { copyAlert, ID_FIELD, overlapAlert, sharedIds } from './overlap.ts';
@@ -183,6 +183,8 @@ function mappingAlerts(kind: ImportKind, file: ReadFile | null, decision: Mappin
       code: 'no_amount',
       message: 'no amount column was mapped: orders load without amounts, so revenue, value and refund figures will be empty; map one with --mapping {"amount": "HEADER"}',
     });
+    const tickets = file ? ticketExportHint(file.headers) : null;
+    if (tickets) alerts.push({ code: 'looks_like_tickets', message: tickets.message, columns: tickets.headers.map((header) => ({ header })) });
   }
   for (const field of decision.unreadable) {
     alerts.push({

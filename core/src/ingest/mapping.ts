@@ -246,6 +246,23 @@ export function proposeMapping(
   return { profile, mapping, columns, missingRequired, lineLevel, unreadable };
 }
 
+/**
+ * The headers a tickets import would read as a ticket's subject or text. An orders file with them and
+ * no amount is most likely a ticket export chosen as orders (its order_id and dates map, so it would
+ * load as orders without a word).
+ */
+export function ticketTextHeaders(headers: readonly string[]): string[] {
+  const { mapping } = proposeMapping('tickets', headers);
+  return (['subject', 'body'] as const).map((field) => mapping[field]).filter((header): header is string => header !== undefined && !header.startsWith('@'));
+}
+
+/** The hint that an orders file looks like a ticket export, for an error or an alert; null when it does not. */
+export function ticketExportHint(headers: readonly string[]): { headers: string[]; message: string } | null {
+  const texts = ticketTextHeaders(headers);
+  if (texts.length === 0) return null;
+  return { headers: texts, message: `the file has ticket text columns (${texts.join(', ')}) and no amount: if it is a ticket export, import it as tickets (--kind tickets)` };
+}
+
 /** Fails with E_MAPPING naming each missing field, the headers that could serve it, and how to say so. */
 export function requireMapping(decision: MappingDecision, kind: ImportKind, file: string, headers: readonly string[]): void {
   if (decision.missingRequired.length === 0) return;
@@ -257,9 +274,10 @@ export function requireMapping(decision: MappingDecision, kind: ImportKind, file
   });
   // Taobao's item report names neither buyer nor time: they come from the order report of the same export.
   const together = decision.profile?.id === 'taobao_tmall_items' ? ' This is a Taobao 宝贝报表: import it together with its 订单报表 (both files, or their folder) to join each item to its order.' : '';
+  const tickets = kind === 'orders' && !hasAmount(decision.mapping) ? ticketExportHint(headers) : null;
   throw new CoreError(
     'E_MAPPING',
-    `${file}: ${parts.join('; ')}.${together} Headers: ${headers.slice(0, 30).join(', ')}${headers.length > 30 ? ', …' : ''}. Pass --mapping FILE.json, e.g. {"${decision.missingRequired[0]}": "HEADER"}`,
+    `${file}: ${parts.join('; ')}.${together}${tickets ? ` ${tickets.message[0]!.toUpperCase()}${tickets.message.slice(1)}.` : ''} Headers: ${headers.slice(0, 30).join(', ')}${headers.length > 30 ? ', …' : ''}. Pass --mapping FILE.json, e.g. {"${decision.missingRequired[0]}": "HEADER"}`,
     { file, missing: decision.missingRequired, headers: [...headers], columns: decision.columns.map((column) => ({ ...column })) },
   );
 }

@@ -22,9 +22,24 @@ describe('churnwb import / info', () => {
     const imported = run('import', path, '--kind', 'orders');
     expect(imported.status).toBe(0);
     expect(imported.stdout).toMatch(/^WARNING \(no_amount\): no amount column was mapped/m);
+    // no ticket text among its columns: nothing says it looks like tickets
+    expect(imported.stdout).not.toContain('looks_like_tickets');
     const info = run('info');
     expect(info.stdout).toMatch(/^WARNING \(no_amount\): no order has an amount/m);
     expect(info.stdout).toContain('orders 2, customers 2, tickets 0');
+  });
+
+  it('a ticket export imported as orders: the error or the alert says it looks like tickets', () => {
+    // Zendesk's export has no order id: the mapping fails, and says where the file belongs
+    const zendesk = run('import', join(FIXTURES, 'zendesk_tickets.csv'), '--kind', 'orders');
+    expect(zendesk.status).toBe(1);
+    expect(zendesk.stderr).toContain('The file has ticket text columns (Subject, Description) and no amount: if it is a ticket export, import it as tickets (--kind tickets).');
+    // a ticket export that names its order maps as orders: it loads, with the alert beside no_amount
+    const path = join(dir, 'tickets.csv');
+    writeFileSync(path, 'ticket_id,customer_id,created_at,order_id,subject,body\nT1,a,2024-01-01 10:00:00,O1,Late,The parcel came late\nT2,b,2024-01-02 10:00:00,O2,Broken,It broke\n');
+    const asOrders = run('import', path, '--kind', 'orders');
+    expect(asOrders.status).toBe(0);
+    expect(asOrders.stdout).toMatch(/^WARNING \(looks_like_tickets\): the file has ticket text columns \(subject, body\) and no amount: if it is a ticket export, import it as tickets \(--kind tickets\)$/m);
   });
 
   it('counts a line-level export in order lines, apart from the orders they fold into', () => {

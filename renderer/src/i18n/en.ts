@@ -143,6 +143,7 @@ export const en = {
   'result.alert.implausible_dates': '{count} rows dated implausibly early or late were rejected as misread dates; if they are real, widen the date range (--dates-from / --dates-to).',
   'result.alert.credited_back':
     '{count} customers got back half or more of what they bought through credit notes (the most: customer {customer}, {credited} credited of {bought} bought): revenue is before credit notes, so revenue, RFM and customer value count these purchases in full; the refund rates count the credit notes.',
+  'result.alert.looks_like_tickets': 'The file has ticket text columns ({columns}) and no amount: if it is a ticket export, import it as Tickets.',
   'result.alert.credit_notes': '{count} negative invoices with a "C" id were read as credit notes: money given back to their customer, counted by the refund rates, not as orders.',
   'result.alert.repeated_ids': '{count} rows repeat the id of another row of this import and were folded into it: each id counts once.',
   'result.alert.existing_ids': '{count} ids of this import are already in the workspace: appending replaces those records (for orders, also their customer and lines) with this import\'s rows.',

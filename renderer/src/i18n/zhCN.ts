@@ -144,6 +144,7 @@ export const zhCN: Record<MessageKey, string> = {
   'result.alert.duplicate_header': '第 {position} 列和第 {otherPosition} 列的表头都是“{column}”：映射读取第 {position} 列；另一列在预览中名为“{otherColumn}”，如需读取它，请按该列名映射。',
   'result.alert.implausible_dates': '{count} 行的日期过早或过晚，被视为误读的日期而拒绝；如果这些日期是真实的，请用 --dates-from / --dates-to 放宽日期范围。',
   'result.alert.credited_back': '{count} 位客户通过贷项通知单拿回了所购金额的一半或更多（最多的是客户 {customer}：购买 {bought}，退回 {credited}）：收入不扣除贷项通知单，因此收入、RFM 和客户价值仍按这些购买的全额计算；退款率计入贷项通知单。',
+  'result.alert.looks_like_tickets': '该文件有工单文本列（{columns}），却没有金额列：如果它是客服工单导出，请按“工单”导入。',
   'result.alert.credit_notes': '{count} 张编号以 C 开头的负数发票被视为贷项通知单：即退还给客户的钱，计入退款率，不计为订单。',
   'result.alert.repeated_ids': '{count} 行与本次导入中另一行的编号重复，已合并到那一行：每个编号只计一次。',
   'result.alert.existing_ids': '本次导入中有 {count} 个编号已在工作区中：追加导入会用本次导入的行替换这些记录（订单还会替换其客户和订单行）。',

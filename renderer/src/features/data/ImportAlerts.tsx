@@ -32,6 +32,7 @@ export function ImportAlerts({ alerts, title = 'result.alertsTitle' }: { alerts:
                   position: number(alert.columns?.[0]?.position ?? 0),
                   otherColumn: alert.columns?.[1]?.header ?? '',
                   otherPosition: number(alert.columns?.[1]?.position ?? 0),
+                  columns: (alert.columns ?? []).map((column) => column.header).join(listSeparator),
                   field: alert.field === undefined ? '' : fieldLabel(t, alert.field),
                   customer: alert.customer?.id ?? '',
                   credited: number(alert.customer?.credited ?? 0, 2),
