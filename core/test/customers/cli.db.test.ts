@@ -10,21 +10,23 @@ import { SHARED_DATA } from '../helpers/core.ts';
 const WITH_SPEND = join(SHARED_DATA, 'cdnow_lifetimes', 'cdnow_customers_summary_with_transactions.csv');
 if (!existsSync(WITH_SPEND)) console.warn(`skipping the clv CLI test: ${WITH_SPEND} not found`);
 
+// Each test runs in a folder of its own, what the commands print on stdout collected in `output`
+let dir: string;
+let output: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'churnwb-cli-'));
+  output = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    output += String(chunk);
+    return true;
+  });
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+  rmSync(dir, { recursive: true, force: true });
+});
+
 describe.skipIf(!existsSync(WITH_SPEND))('churnwb clv --summary', () => {
-  let dir: string;
-  let output: string;
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'churnwb-cli-'));
-    output = '';
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      output += String(chunk);
-      return true;
-    });
-  });
-  afterEach(() => {
-    vi.restoreAllMocks();
-    rmSync(dir, { recursive: true, force: true });
-  });
 
   it('prints the fitted parameters as JSON', async () => {
     await main(['-w', join(dir, 'w.duckdb'), '--threads', '1', 'clv', '--summary', WITH_SPEND, '--json']);
@@ -57,20 +59,6 @@ describe.skipIf(!existsSync(WITH_SPEND))('churnwb clv --summary', () => {
 });
 
 describe('churnwb customer', () => {
-  let dir: string;
-  let output: string;
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'churnwb-cli-'));
-    output = '';
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      output += String(chunk);
-      return true;
-    });
-  });
-  afterEach(() => {
-    vi.restoreAllMocks();
-    rmSync(dir, { recursive: true, force: true });
-  });
 
   it('explains a customer in words: the RFM scores with their rule, and what is not computed yet', async () => {
     // rfm.db.test.ts's shop, computed there by hand: B bought on 02-01 and 03-25 (30 each), the data end
