@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DriversResult, WhatIfResult } from '../../src/api/drivers.ts';
 import { writeFixtureWorkspace } from '../retention/fixtureCore.ts';
+import { SHOP_ORDERS as REASONS_SHOP_ORDERS, ticketStatements } from '../reasons/shop.ts';
 import { SHOP_ORDERS } from '../retention/shop.ts';
 
 const CLI = join(import.meta.dirname, '..', '..', 'bin', 'churnwb.mjs');
@@ -54,6 +55,16 @@ describe('churnwb drivers, what-if and surveys', () => {
     );
     expect(finding).not.toContain('caution');
     expect(await run('drivers', '--covariates', 'channel', '--window-days', '30')).not.toContain('caution');
+  });
+
+  it('drivers names the levels as the finding does: "no ticket" and reason names, not their keys', async () => {
+    const shop = join(dir, 'reasons.duckdb');
+    await writeFixtureWorkspace(shop, { orders: REASONS_SHOP_ORDERS, statements: ticketStatements() });
+    const text = (await promisify(execFile)(process.execPath, [CLI, '-w', shop, 'drivers', '--covariates', 'reason', '--window-days', '30', '--as-of', '2024-06-30'])).stdout;
+    const rows = text.split(/\r?\n/).filter((line) => line.startsWith('main churn reason,'));
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.map((row) => row.split(',')[1])).toContain('no ticket');
+    expect(text).not.toMatch(/^main churn reason,(none|logistics|product_quality|price),/m);
   });
 
   it('what-if: customers kept from the observed rate, by hand', async () => {

@@ -14,6 +14,6 @@ export { shippedModelFor } from '../../analysis/reasonModel.ts';
 export { readTaxonomyFile } from '../../analysis/reasonTaxonomy.ts';
 export { tableCsv } from '../../report/csv.ts';
 export { checkBranding, checkCurrency } from '../../report/displaySettings.ts';
-export { driversSections, driverTermName } from '../../report/sections/drivers.ts';
+export { driverLevelName, driversSections, driverTermName } from '../../report/sections/drivers.ts';
 export { NPS_GROUP_NAMES, surveySections } from '../../report/sections/surveys.ts';
 export { assertReportModel } from '../../report/validate.ts';

@@ -76,7 +76,7 @@ const fixed = (value: number | null, digits = 3) => (value === null ? 'NA' : val
 const pText = (p: number | null) => (p === null ? 'NA' : p < 0.001 ? '<0.001' : p.toFixed(3));
 
 async function printDrivers(result: DriversResult): Promise<void> {
-  const { driverTermName } = await loadDeferred();
+  const { driverLevelName, driverTermName } = await loadDeferred();
   const out: string[] = [];
   // churn is the model's event, so a window from a handful of gaps makes every lifetime alike
   const caution = result.rule ? windowCaution(result.rule) : null;
@@ -88,11 +88,16 @@ async function printDrivers(result: DriversResult): Promise<void> {
       `LR chi2 ${result.likelihoodRatio.statistic.toFixed(2)} on ${result.likelihoodRatio.df} df, p ${pText(result.likelihoodRatio.pValue)}; concordance ${result.concordance.value.toFixed(3)}`,
   );
   process.stdout.write(`${out.join('\n')}\n`);
+  const referenceName = (term: string) => {
+    const reference = result.terms.find((t) => t.term === term)?.reference;
+    return reference ? driverLevelName(result, term, reference, 'en') : '';
+  };
   printCsv(
     result.coefficients.map((c) => ({
       term: driverTermName(c.term, 'en'),
-      level: c.level ?? '',
-      reference: result.terms.find((t) => t.term === c.term)?.reference ?? '',
+      // the names the finding above uses ("no ticket", "Routine"), not the stored keys
+      level: c.level === null ? '' : driverLevelName(result, c.term, c.level, 'en'),
+      reference: referenceName(c.term),
       // a ratio that runs to infinity (nobody, or everybody, in the level churned) has no value to print
       hazard_ratio: c.infinite ? (c.hazardRatio! < 1 ? 'to 0' : 'to infinity') : fixed(c.hazardRatio),
       ci: c.lower === null ? 'NA' : `${fixed(c.lower)} .. ${fixed(c.upper)}`,

@@ -4,7 +4,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { DriverCoefficient, DriversResult, OrderDriver } from '../../api/drivers.ts';
 import { logAxisTicks } from '../../api/logAxis.ts';
 import type { ReportLang, ReportOption, ReportSection } from '../../api/report.ts';
-import { churnDrivers, ORDER_DRIVER_NAMES } from '../../analysis/drivers.ts';
+import { churnDrivers, levelName, ORDER_DRIVER_NAMES } from '../../analysis/drivers.ts';
 import { workspaceTaxonomy } from '../../analysis/reasonTaxonomy.ts';
 import { makeTable } from '../table.ts';
 import { formatCount, formatDecimal } from '../text.ts';
@@ -51,9 +51,10 @@ export function driverTermName(term: string, lang: ReportLang): string {
   return term in ORDER_DRIVER_NAMES ? ORDER_DRIVER_NAMES[term as OrderDriver][language(lang)] : term;
 }
 
-function levelName(result: DriversResult, term: string, level: string, lang: ReportLang): string {
-  const names = result.terms.find((t) => t.term === term)?.levels.find((l) => l.level === level)?.names;
-  return names ? names[language(lang)] : level;
+/** A level's display name ("no ticket", "Routine"), as the finding names it; the level itself when its term names none. */
+export function driverLevelName(result: DriversResult, term: string, level: string, lang: ReportLang): string {
+  const coded = result.terms.find((t) => t.term === term);
+  return coded ? levelName(coded, level, language(lang)) : level;
 }
 
 /** "contract: Two year" as the forest plot and the table label a coefficient. */
@@ -61,7 +62,7 @@ function coefficientLabel(result: DriversResult, c: DriverCoefficient, lang: Rep
   const term = result.terms.find((t) => t.term === c.term);
   const name = driverTermName(c.term, lang);
   if (c.level === null) return `${name}${term?.standardized ? TEXT.perSd[lang] : ''}`;
-  return `${name}: ${levelName(result, c.term, c.level, lang)}`;
+  return `${name}: ${driverLevelName(result, c.term, c.level, lang)}`;
 }
 
 // p as papers print it: two decimals round a p of 0.0004 to 0, which reads as certainty
@@ -84,7 +85,7 @@ export function driversSections(result: DriversResult, lang: ReportLang): Report
     {
       label: TEXT.reference[lang],
       value: Object.entries(result.options.reference)
-        .map(([term, level]) => `${driverTermName(term, lang)} = ${levelName(result, term, level, lang)}`)
+        .map(([term, level]) => `${driverTermName(term, lang)} = ${driverLevelName(result, term, level, lang)}`)
         .join(lang === 'en' ? '; ' : '；'),
     },
     { label: TEXT.subjects[lang], value: `${formatCount(result.subjects, lang)} (${formatCount(result.events, lang)})` },
@@ -145,8 +146,8 @@ export function driversSections(result: DriversResult, lang: ReportLang): Report
         const measured = !c.infinite;
         return {
           term: driverTermName(c.term, lang),
-          level: c.level === null && measured ? null : `${c.level === null ? '' : levelName(result, c.term, c.level, lang)}${measured ? '' : TEXT.infinite[lang]}`,
-          reference: reference === null ? null : levelName(result, c.term, reference, lang),
+          level: c.level === null && measured ? null : `${c.level === null ? '' : driverLevelName(result, c.term, c.level, lang)}${measured ? '' : TEXT.infinite[lang]}`,
+          reference: reference === null ? null : driverLevelName(result, c.term, reference, lang),
           hazardRatio: measured ? c.hazardRatio : null,
           lower: c.lower,
           upper: c.upper,
