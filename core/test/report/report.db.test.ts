@@ -75,6 +75,9 @@ describe('defaultReport on the hand-made shop', () => {
     // columns: cohort, size, k0, k1, ...: 2024-01 is 1, 1/4, 1/4, 2/4, 0; 2024-02 is 1, 1/3, 0, 1/3
     expect(rows[0]!.slice(2, 7)).toEqual([1, 0.25, 0.25, 0.5, 0]);
     expect(rows[1]!.slice(2, 6)).toEqual([1, 1 / 3, 0, 1 / 3]);
+    // the last column names each cohort's period the data end (2024-06-15) falls in, not over: June
+    expect(section.table!.columns.at(-1)?.label).toBe('Period not over (k)');
+    expect(rows.map((row) => row.at(-1))).toEqual([5, 4, 0]);
     // the heatmap keeps the screen's reading: June (data end 2024-06-15) still running is marked *, later cells empty on grey
     const heat = section.chart!.data[0] as { text: string[][] };
     expect(heat.text[2]!.slice(0, 2)).toEqual(['100%*', '']);
