@@ -44,10 +44,12 @@ describe('import wizard (Chromium, HTTP host, fresh workspace)', () => {
     await page.getByTestId('import-result').waitFor({ timeout: 120_000 });
     await session.screenshot('import-uci-result-en');
 
-    // SOURCE.md: the parts hold 142,083 + 143,338 + 256,488 = 541,909 invoice lines.
-    expect(await resultNumber(session, 'Rows read')).toBe(541_909);
+    // SOURCE.md: the parts hold 142,083 + 143,338 + 256,488 = 541,909 invoice lines; a line-level
+    // export's counts are order lines, shown beside the orders they fold into
+    expect(await resultNumber(session, 'Order lines read')).toBe(541_909);
     const info = await session.core.describeWorkspace({});
-    expect(await resultNumber(session, 'Rows loaded')).toBe(info.sources.reduce((sum, source) => sum + source.rowsLoaded, 0));
+    expect(await resultNumber(session, 'Order lines loaded')).toBe(info.sources.reduce((sum, source) => sum + source.rowsLoaded, 0));
+    expect(await resultNumber(session, 'Orders in the workspace')).toBe(info.orders);
     expect(await resultNumber(session, 'Rows rejected')).toBe(info.sources.reduce((sum, source) => sum + source.rowsRejected, 0));
     // SOURCE.md: 4,372 distinct CustomerID in the full file; 33 of them have only credit notes, which
     // are not purchases, so 4,339 are customers (README, "How the numbers are defined"; pandas agrees).
