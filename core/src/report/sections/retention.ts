@@ -26,7 +26,7 @@ const TEXT = {
   curveTitle: { 'zh-CN': '平均留存曲线', en: 'Average retention curve' },
   cohort: { 'zh-CN': '同期群', en: 'Cohort' },
   customers: { 'zh-CN': '客户数', en: 'Customers' },
-  partialK: { 'zh-CN': '未结束的周期（k）', en: 'Period not over (k)' },
+  partialK: { 'zh-CN': '尚未结束的期', en: 'Period not over (k)' },
   weighted: { 'zh-CN': '加权平均', en: 'Weighted mean' },
   simple: { 'zh-CN': '简单平均', en: 'Simple mean' },
   cohorts: { 'zh-CN': '同期群数', en: 'Cohorts' },
