@@ -148,12 +148,12 @@ export async function mapImport(request: MappedRequest, read: ReadFile[], option
   const warnings: ImportWarning[] = [
     ...(recipe?.id === 'olist' ? [{ code: 'olist_joined' as const, count: files.length, message: `joined ${files.length} Olist files: ${recipe.joined} (${recipe.headers.length} columns)` }] : []),
     ...(recipe && recipe.id !== 'olist' ? [{ code: 'taobao_joined' as const, message: `joined ${recipe.joined}` }] : []),
-    ...(recipe?.leftApart
+    ...(recipe?.unreadReviews
       ? [
           {
             code: 'olist_reviews_apart' as const,
-            files: [basename(recipe.leftApart.file)],
-            message: `${basename(recipe.leftApart.file)} holds Olist reviews, which are not orders and were not read: import the same files as tickets (--kind tickets) to read them, the score as the rating and the comment as the text`,
+            files: [basename(recipe.unreadReviews)],
+            message: `${basename(recipe.unreadReviews)} holds Olist reviews, which are not orders and were not read: import the same files as tickets (--kind tickets) to read them, the score as the rating and the comment as the text`,
           },
         ]
       : []),

@@ -247,18 +247,14 @@ export function proposeMapping(
 }
 
 /**
- * The headers a tickets import would read as a ticket's subject or text. An orders file with them and
- * no amount is most likely a ticket export chosen as orders (its order_id and dates map, so it would
- * load as orders without a word).
+ * The hint that an orders file looks like a ticket export, for an error or an alert: the headers a
+ * tickets import would read as a ticket's subject or text. An orders file with them and no amount is
+ * most likely a ticket export chosen as orders (its order_id and dates map, so it would load as orders
+ * without a word). Null when it has none.
  */
-export function ticketTextHeaders(headers: readonly string[]): string[] {
-  const { mapping } = proposeMapping('tickets', headers);
-  return (['subject', 'body'] as const).map((field) => mapping[field]).filter((header): header is string => header !== undefined && !header.startsWith('@'));
-}
-
-/** The hint that an orders file looks like a ticket export, for an error or an alert; null when it does not. */
 export function ticketExportHint(headers: readonly string[]): { headers: string[]; message: string } | null {
-  const texts = ticketTextHeaders(headers);
+  const { mapping } = proposeMapping('tickets', headers);
+  const texts = (['subject', 'body'] as const).map((field) => mapping[field]).filter((header): header is string => header !== undefined && !header.startsWith('@'));
   if (texts.length === 0) return null;
   return { headers: texts, message: `the file has ticket text columns (${texts.join(', ')}) and no amount: if it is a ticket export, import it as tickets (--kind tickets)` };
 }

@@ -37,8 +37,8 @@ export interface Recipe {
   headers: string[];
   /** What was joined, in English words for the import's warning ("orders with their customers, items"). */
   joined: string;
-  /** A file of the import the recipe does not read for this kind (Olist's reviews in an orders import). */
-  leftApart: { file: string; role: 'reviews' } | null;
+  /** The reviews file an orders import leaves unread (it imports as tickets); null when there is none. */
+  unreadReviews: string | null;
   /** The joined relation, columns named by `headers`, plus `__src` = primary. */
   relation(options: (position: number) => ReadOptions): SqlPiece;
 }
@@ -68,7 +68,7 @@ export function olistRecipe(kind: ImportKind, files: readonly ReadFile[]): Recip
   };
   if (kind !== 'orders') return reviewsRecipe(primary, auxiliary, roles, read);
   const reviews = roles.get('reviews');
-  return { ...ordersRecipe(primary, auxiliary, roles, read), leftApart: reviews === undefined ? null : { file: files[reviews]!.path, role: 'reviews' } };
+  return ordersRecipe(primary, auxiliary, roles, read, reviews === undefined ? null : files[reviews]!.path);
 }
 
 type ReadRole = (role: Role, options: (position: number) => ReadOptions) => SqlPiece | null;
@@ -82,7 +82,7 @@ function withCtes(ctes: [string, SqlPiece | null][], select: string): SqlPiece {
 
 const q = quoteIdent;
 
-function ordersRecipe(primary: number, auxiliary: Set<number>, roles: Map<Role, number>, read: ReadRole): Omit<Recipe, 'leftApart'> {
+function ordersRecipe(primary: number, auxiliary: Set<number>, roles: Map<Role, number>, read: ReadRole, unreadReviews: string | null): Recipe {
   const hasItems = roles.has('items');
   const hasProducts = hasItems && roles.has('products');
   const hasTranslation = hasProducts && roles.has('translation');
@@ -100,6 +100,7 @@ function ordersRecipe(primary: number, auxiliary: Set<number>, roles: Map<Role, 
     auxiliary,
     headers,
     joined: `orders with their ${parts.join(', ')}`,
+    unreadReviews,
     relation: (options) => {
       const columns = [
         'o.__src', 'o.order_id', 'coalesce(c.customer_unique_id, o.customer_id) AS customer_unique_id', 'o.order_status',
@@ -149,7 +150,7 @@ function reviewsRecipe(primary: number, auxiliary: Set<number>, roles: Map<Role,
     auxiliary,
     headers,
     joined: linked ? "reviews with their orders' customers" : 'reviews (no orders and customers files to name their customers)',
-    leftApart: null,
+    unreadReviews: null,
     relation: (options) =>
       withCtes(
         [

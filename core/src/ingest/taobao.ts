@@ -63,7 +63,7 @@ export function taobaoRecipe(kind: ImportKind, files: readonly ReadFile[]): Reci
     auxiliary: new Set([items]),
     headers,
     joined: 'the Taobao order report (buyer, times, payment, refund) and item report (one row per item) by 订单编号',
-    leftApart: null,
+    unreadReviews: null,
     relation: (options: (position: number) => ReadOptions): SqlPiece => {
       const read = (file: ReadFile, position: number) => readerSql(file, position, file.headers.map((name, index) => ({ name, index })), options(position));
       const o = read(orderFile, orders);
